@@ -1,0 +1,62 @@
+import type { Database } from '#db/client.server.ts'
+import type { Organisation } from '#db/schema.ts'
+import { type ImportReport, runRowImport } from '#app/imports/pipeline.server.ts'
+import { DEMO_YEAR, DEMO_ZONE, demoAppeals, demoCalls, demoOfficeRows, demoVisits, makeDemoCalendar } from './generate.ts'
+
+export const DEMO_ORGANISATION_NAME = 'АО «Региональная сетевая компания» (демо)'
+
+/** The tables that hold an organisation's data, children first. */
+const DATA_TABLES = ['queue_log_pending', 'appeal', 'call', 'visit', 'office', 'import_batch', 'branch'] as const
+
+export async function hasData(database: Database, orgId: string): Promise<boolean> {
+  for (const table of DATA_TABLES) {
+    const row = await database.db.selectFrom(table).select('org_id').where('org_id', '=', orgId).limit(1).executeTakeFirst()
+    if (row) return true
+  }
+  return false
+}
+
+/**
+ * Re-creates the demo organisation: removes the organisation's logs and loads a year of generated
+ * offices, appeals, calls and visits through the import pipeline's stage-and-merge. Refuses to wipe
+ * an organisation that is not a demo and holds data, unless `force`.
+ */
+export async function loadDemo(database: Database, org: Organisation, options: { force?: boolean; log?: (line: string) => void } = {}): Promise<ImportReport[]> {
+  const log = options.log ?? (() => {})
+  if (!org.is_demo && !options.force && (await hasData(database, org.id))) {
+    throw new Error(
+      `В организации «${org.name}» уже есть данные, и это не демонстрационная организация. ` +
+        'Демо-данные заменили бы их; если это действительно нужно, повторите с --force.',
+    )
+  }
+  await database.db.transaction().execute(async (tx) => {
+    for (const table of DATA_TABLES) await tx.deleteFrom(table).where('org_id', '=', org.id).execute()
+    await tx
+      .updateTable('organisation')
+      .set({ name: DEMO_ORGANISATION_NAME, time_zone: DEMO_ZONE, regime: 'network', is_demo: true, updated_at: new Date() })
+      .where('id', '=', org.id)
+      .execute()
+  })
+  const days = await database.db
+    .selectFrom('calendar_day')
+    .select(['day', 'kind'])
+    .where('org_id', 'is', null)
+    .execute()
+  const iso = (d: Date) => d.toISOString().slice(0, 10)
+  const holidays = new Set(days.filter((d) => d.kind === 'holiday' || d.kind === 'nonworking_decree').map((d) => iso(d.day)))
+  const workingWeekends = new Set(days.filter((d) => d.kind === 'working_weekend').map((d) => iso(d.day)))
+  const calendar = makeDemoCalendar(holidays, workingWeekends)
+  const target = { database, orgId: org.id, zone: DEMO_ZONE }
+  const reports: ImportReport[] = []
+  for (const [kind, name, rows] of [
+    ['offices', 'демо: офисы', demoOfficeRows()],
+    ['appeals', `демо: обращения ${DEMO_YEAR}`, demoAppeals(calendar)],
+    ['calls', `демо: звонки ${DEMO_YEAR}`, demoCalls(calendar)],
+    ['visits', `демо: талоны очереди ${DEMO_YEAR}`, demoVisits(calendar)],
+  ] as const) {
+    const report = await runRowImport(target, kind, name, rows)
+    log(`${name}: ${report.stored.toLocaleString('ru-RU')} записей за ${(report.durationMs / 1000).toFixed(1)} с`)
+    reports.push(report)
+  }
+  return reports
+}

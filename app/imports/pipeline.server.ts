@@ -1,0 +1,599 @@
+/**
+ * The import pipeline (docs/decisions/005-import-pipeline.md): sniff → stream → validate → stage →
+ * merge by natural key → report. One transaction on the import's own connection: by default any bad
+ * row rolls everything back; with `skipInvalid` the valid rows are stored. Always
+ * `read = stored + rejected`.
+ */
+import fs from 'node:fs'
+import readline from 'node:readline'
+import { Transform } from 'node:stream'
+import type pg from 'pg'
+import type { Database } from '#db/client.server.ts'
+import { importKind, labelOf } from '#reports/vocabulary.ts'
+import { ImportFileError } from './errors.ts'
+import { type ImportKind, type KindSpec, canonicalColumn, columnTitle, kindSpecs, normaliseHeader } from './kinds.ts'
+import { type ImportProgress, clearProgress, setProgress } from './progress.server.ts'
+import { type OpenCall, type QueueLogStats, assembleQueueLog } from './queue-log.ts'
+import { type TableReader, byteCounter, openCsv } from './read-csv.server.ts'
+import { openXlsx } from './read-xlsx.server.ts'
+import { type FileFormat, sniffFile } from './sniff.server.ts'
+import { type StageWriter, copyStageWriter, insertStageWriter } from './stage.server.ts'
+import { type Cell, type CellProblem, type ParsedRow, validateRow } from './values.ts'
+
+export interface ImportTarget {
+  database: Database
+  orgId: string
+  zone: string
+}
+
+export interface Rejection {
+  line: number | null
+  column: string | null
+  value: string | null
+  reason: string
+}
+
+export interface ImportReport {
+  batchId: string
+  kind: ImportKind
+  fileName: string
+  format: FileFormat | 'generated' | null
+  encoding: string | null
+  delimiter: string | null
+  status: 'done' | 'rejected' | 'failed'
+  skipInvalid: boolean
+  read: number
+  inserted: number
+  updated: number
+  unchanged: number
+  /** queue_log calls without an ending yet, stored to be completed by a later file */
+  pending: number
+  /** rows not stored: the invalid ones, or every row read when the file was refused as a whole */
+  rejected: number
+  /** rows with at least one error (each itemised in `rejections`) */
+  invalid: number
+  /** stored = inserted + updated + unchanged + pending */
+  stored: number
+  rejections: Rejection[]
+  /** rejections beyond `rejections.length` were counted, not itemised */
+  rejectionsTotal: number
+  unknownColumns: string[]
+  warnings: string[]
+  message: string | null
+  durationMs: number
+}
+
+export type RowItem = { line: number; row: ParsedRow; problems?: undefined } | { line: number; row?: undefined; problems: CellProblem[] }
+
+/** Itemised rejections kept per import; beyond this they are counted, and the report says so. */
+export const MAX_REJECTIONS_ITEMISED = 100_000
+
+export interface NewBatch {
+  kind: ImportKind
+  fileName: string
+  fileSize?: number | null
+  source: 'web' | 'cli' | 'demo'
+  skipInvalid: boolean
+  userId?: string | null
+}
+
+/** Registers an import at once (the history shows it as running) and returns its id. */
+export async function createImportBatch(database: Database, orgId: string, batch: NewBatch): Promise<string> {
+  const row = await database.db
+    .insertInto('import_batch')
+    .values({
+      org_id: orgId,
+      kind: batch.kind,
+      file_name: batch.fileName,
+      file_size: batch.fileSize ?? null,
+      source: batch.source,
+      skip_invalid: batch.skipInvalid,
+      user_id: batch.userId ?? null,
+      format: null,
+      encoding: null,
+      delimiter: null,
+      message: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+const quote = (name: string) => `"${name}"`
+const STAGE = 'import_stage'
+
+function stageColumns(spec: KindSpec): string[] {
+  return ['src_line', ...spec.columns.map((c) => c.name)]
+}
+
+function stageTableSql(spec: KindSpec): string {
+  const type = (t: string) => (t === 'timestamp' ? 'timestamptz' : t === 'bool' ? 'boolean' : 'text')
+  const columns = spec.columns.map((c) => `${quote(c.name)} ${type(c.field.type)}`)
+  return `create temp table ${STAGE} (src_line integer not null, ${columns.join(', ')}) on commit drop`
+}
+
+/** The merge: new keys insert, changed rows update, identical rows are left alone. */
+export function mergeSql(spec: KindSpec): string {
+  const columns = spec.columns.filter((c) => c.name !== spec.branchColumn).map((c) => c.dbColumn ?? c.name)
+  const withBranch = Boolean(spec.branchColumn || spec.officeBranch)
+  const target = [...columns, ...(withBranch ? ['branch_id'] : [])]
+  const joins: string[] = []
+  if (spec.branchColumn) joins.push(`left join branch b on b.org_id = $1 and b.name = s.${quote(spec.branchColumn)}`)
+  if (spec.officeBranch) joins.push('left join office o on o.org_id = $1 and o.office_code = s.office_code')
+  const branchExpr =
+    spec.branchColumn && spec.officeBranch ? 'coalesce(b.id, o.branch_id)' : spec.branchColumn ? 'b.id' : 'o.branch_id'
+  const t = spec.table
+  return `
+    with src as (
+      select ${columns.map((c) => `s.${quote(c)}`).join(', ')}${withBranch ? `, ${branchExpr} as branch_id` : ''}
+      from ${STAGE} s ${joins.join(' ')}
+    ), merged as (
+      insert into ${t} (org_id, import_batch_id, ${target.map(quote).join(', ')})
+      select $1, $2, ${target.map(quote).join(', ')} from src
+      on conflict (org_id, ${quote(spec.key)}) do update set
+        ${target.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')},
+        import_batch_id = excluded.import_batch_id, updated_at = now()
+      where (${target.map((c) => `${t}.${quote(c)}`).join(', ')})
+        is distinct from (${target.map((c) => `excluded.${quote(c)}`).join(', ')})
+      returning (xmax = 0) as inserted
+    )
+    select (count(*) filter (where inserted))::int as inserted,
+           (count(*) filter (where not inserted))::int as updated
+    from merged`
+}
+
+interface LoadResult {
+  read: number
+  rejectedRows: number
+  rejections: Rejection[]
+  rejectionsTotal: number
+  inserted: number
+  updated: number
+  unchanged: number
+  warnings: string[]
+}
+
+interface LoadOptions {
+  target: ImportTarget
+  client: pg.PoolClient
+  spec: KindSpec
+  batchId: string
+  items: AsyncIterable<RowItem>
+  onRow?: (read: number, rejected: number) => void
+}
+
+/**
+ * Streams rows into the staging table inside the open transaction on `client`, finds duplicate keys,
+ * and — when nothing was rejected or the caller skips invalid rows — merges. Returns the counts; the
+ * caller commits or rolls back.
+ */
+async function loadRows(options: LoadOptions, mayMerge: (rejectedRows: number) => boolean): Promise<LoadResult> {
+  const { target, client, spec, batchId, items, onRow } = options
+  await client.query(stageTableSql(spec))
+  const columns = stageColumns(spec)
+  const writer: StageWriter =
+    target.database.mode === 'postgres' ? copyStageWriter(client, STAGE, columns) : insertStageWriter(client, STAGE, columns)
+
+  const result: LoadResult = { read: 0, rejectedRows: 0, rejections: [], rejectionsTotal: 0, inserted: 0, updated: 0, unchanged: 0, warnings: [] }
+  const reject = (r: Rejection) => {
+    result.rejectionsTotal++
+    if (result.rejections.length < MAX_REJECTIONS_ITEMISED) result.rejections.push(r)
+  }
+  let staged = 0
+  const values: (string | boolean | Date | null)[] = new Array(columns.length)
+  try {
+    for await (const item of items) {
+      result.read++
+      if (item.problems) {
+        result.rejectedRows++
+        for (const p of item.problems) reject({ line: item.line, column: p.column, value: p.value, reason: p.reason })
+      } else {
+        values[0] = String(item.line)
+        for (let i = 0; i < spec.columns.length; i++) values[i + 1] = item.row[spec.columns[i]!.name] ?? null
+        const pending = writer.write(values)
+        if (pending) await pending
+        staged++
+      }
+      if (onRow && result.read % 2000 === 0) onRow(result.read, result.rejectedRows)
+    }
+  } finally {
+    await writer.end()
+  }
+  onRow?.(result.read, result.rejectedRows)
+
+  // Two rows with one key in one file: the later line is the bad one.
+  const duplicates = await client.query<{ key: string; lines: number[] }>(
+    `select ${quote(spec.key)} as key, array_agg(src_line order by src_line) as lines
+     from ${STAGE} group by ${quote(spec.key)} having count(*) > 1`,
+  )
+  const repeatedLines: number[] = []
+  for (const { key, lines } of duplicates.rows) {
+    for (const line of lines.slice(1)) {
+      repeatedLines.push(line)
+      reject({ line, column: spec.key, value: key, reason: `${spec.keyLabel} «${key}» уже встречается в строке ${lines[0]}` })
+    }
+  }
+  result.rejectedRows += repeatedLines.length
+  staged -= repeatedLines.length
+  result.rejections.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+  if (!mayMerge(result.rejectedRows)) return result
+  if (repeatedLines.length) await client.query(`delete from ${STAGE} where src_line = any($1::int[])`, [repeatedLines])
+
+  if (spec.branchColumn) {
+    await client.query(
+      `insert into branch (org_id, name) select distinct $1::bigint, ${quote(spec.branchColumn)} from ${STAGE}
+       where ${quote(spec.branchColumn)} is not null and ${quote(spec.branchColumn)} <> '' on conflict (org_id, name) do nothing`,
+      [target.orgId],
+    )
+  }
+  if (spec.officeBranch) {
+    const unknown = await client.query<{ office_code: string }>(
+      `select distinct s.office_code from ${STAGE} s where s.office_code is not null and s.office_code <> ''
+       and not exists (select 1 from office o where o.org_id = $1 and o.office_code = s.office_code)
+       order by 1 limit 21`,
+      [target.orgId],
+    )
+    if (unknown.rows.length) {
+      const codes = unknown.rows.slice(0, 20).map((r) => r.office_code)
+      result.warnings.push(
+        `Коды офисов, которых нет в справочнике офисов: ${codes.join(', ')}${unknown.rows.length > 20 ? ' и другие' : ''}. ` +
+          'Строки сохранены; филиал для них будет определён после загрузки справочника офисов.',
+      )
+    }
+  }
+  const merged = await client.query<{ inserted: number; updated: number }>(mergeSql(spec), [target.orgId, batchId])
+  result.inserted = merged.rows[0]!.inserted
+  result.updated = merged.rows[0]!.updated
+  result.unchanged = staged - result.inserted - result.updated
+  if (spec.kind === 'offices') {
+    // visits follow their office's branch; appeals without a branch of their own take the office's
+    await client.query(
+      `update visit v set branch_id = o.branch_id from office o
+       where v.org_id = $1 and o.org_id = $1 and o.office_code = v.office_code and v.branch_id is distinct from o.branch_id`,
+      [target.orgId],
+    )
+    await client.query(
+      `update appeal a set branch_id = o.branch_id from office o
+       where a.org_id = $1 and o.org_id = $1 and o.office_code = a.office_code and a.branch_id is null and o.branch_id is not null`,
+      [target.orgId],
+    )
+  }
+  return result
+}
+
+/** Cells of a table row by canonical column, through the header mapping. */
+function mapHeader(kind: ImportKind, header: string[]): { positions: Map<string, number>; unknown: string[] } {
+  const spec = kindSpecs[kind]
+  const positions = new Map<string, number>()
+  const unknown: string[] = []
+  header.forEach((title, index) => {
+    const column = canonicalColumn(kind, title)
+    if (!column) {
+      if (title.trim() !== '') unknown.push(title.trim())
+      return
+    }
+    if (positions.has(column)) {
+      throw new ImportFileError(`Столбец ${column} указан в заголовке дважды (столбцы ${positions.get(column)! + 1} и ${index + 1}).`, 1)
+    }
+    positions.set(column, index)
+  })
+  const missing = spec.columns.filter((c) => c.required && !positions.has(c.name))
+  if (missing.length) {
+    const guess = guessKind(header)
+    throw new ImportFileError(
+      `В файле нет обязательных столбцов для вида «${labelOf(importKind, kind)}»: ` +
+        `${missing.map(columnTitle).join(', ')}.` +
+        (guess && guess !== kind ? ` Похоже, это файл вида «${labelOf(importKind, guess)}» (${guess}).` : '') +
+        (positions.size === 0 ? ' Первая строка файла должна быть заголовком с названиями столбцов.' : ''),
+      1,
+    )
+  }
+  return { positions, unknown }
+}
+
+/** The kind whose required columns the header has, to explain a file loaded as the wrong kind. */
+export function guessKind(header: string[]): ImportKind | undefined {
+  const names = new Set(header.map(normaliseHeader))
+  for (const spec of Object.values(kindSpecs)) {
+    const required = spec.columns.filter((c) => c.required)
+    if (required.every((c) => names.has(normaliseHeader(c.name)) || names.has(normaliseHeader(c.alias)))) return spec.kind
+  }
+  return undefined
+}
+
+async function* validatedRows(reader: TableReader, spec: KindSpec, positions: Map<string, number>, zone: string): AsyncGenerator<RowItem> {
+  for await (const { line, cells } of reader.rows) {
+    const cellOf = (column: string): Cell | undefined => {
+      const index = positions.get(column)
+      return index === undefined ? undefined : cells[index]
+    }
+    const { row, problems } = validateRow(spec, cellOf, zone)
+    yield problems.length ? { line, problems } : { line, row }
+  }
+}
+
+function decodedLines(path: string, encoding: string, counter: Transform): AsyncIterable<{ line: number; text: string }> {
+  const input = fs.createReadStream(path, { highWaterMark: 256 * 1024 })
+  const decoder = new TextDecoder(encoding)
+  const text = input.pipe(counter).pipe(
+    new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        cb(null, decoder.decode(chunk, { stream: true }))
+      },
+      flush(cb) {
+        cb(null, decoder.decode())
+      },
+    }),
+  )
+  const lines = readline.createInterface({ input: text, crlfDelay: Infinity })
+  return (async function* () {
+    let n = 0
+    for await (const line of lines) yield { line: ++n, text: line }
+  })()
+}
+
+export interface FileImportRequest {
+  kind: ImportKind
+  path: string
+  fileName: string
+  skipInvalid: boolean
+  source: 'web' | 'cli' | 'demo'
+  userId?: string | null
+  /** an already registered batch (the web page registers it before the upload finishes processing) */
+  batchId?: string
+}
+
+/** Imports one file; never throws for bad input — the report says what was wrong. */
+export async function runFileImport(target: ImportTarget, request: FileImportRequest): Promise<ImportReport> {
+  const started = Date.now()
+  const { database, orgId } = target
+  const size = fs.existsSync(request.path) ? fs.statSync(request.path).size : 0
+  const batchId =
+    request.batchId ??
+    (await createImportBatch(database, orgId, {
+      kind: request.kind,
+      fileName: request.fileName,
+      fileSize: size,
+      source: request.source,
+      skipInvalid: request.skipInvalid,
+      userId: request.userId,
+    }))
+  const spec = kindSpecs[request.kind]
+  const report: ImportReport = {
+    batchId,
+    kind: request.kind,
+    fileName: request.fileName,
+    format: null,
+    encoding: null,
+    delimiter: null,
+    status: 'failed',
+    skipInvalid: request.skipInvalid,
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    pending: 0,
+    rejected: 0,
+    invalid: 0,
+    stored: 0,
+    rejections: [],
+    rejectionsTotal: 0,
+    unknownColumns: [],
+    warnings: [],
+    message: null,
+    durationMs: 0,
+  }
+  const progress: ImportProgress = {
+    batchId,
+    kind: request.kind,
+    fileName: request.fileName,
+    phase: 'reading',
+    bytesRead: 0,
+    totalBytes: size,
+    rowsRead: 0,
+    rowsRejected: 0,
+    startedAt: started,
+  }
+  setProgress(progress)
+  let client: pg.PoolClient | undefined
+  try {
+    const sniffed = await sniffFile(request.path)
+    report.format = sniffed.format
+    report.encoding = sniffed.encoding ?? null
+    if (sniffed.format === 'queue_log' && request.kind !== 'calls') {
+      throw new ImportFileError(
+        `Это журнал Asterisk queue_log: он загружается как «${labelOf(importKind, 'calls')}» (calls), а не как «${labelOf(importKind, request.kind)}».`,
+      )
+    }
+    let items: AsyncIterable<RowItem>
+    let bytesRead: () => number
+    let queueLog: { open: Map<string, OpenCall>; stats: QueueLogStats } | undefined
+    client = await database.pool.connect()
+    await client.query('begin')
+    if (sniffed.format === 'queue_log') {
+      const counter = byteCounter()
+      bytesRead = () => counter.bytes
+      const open = new Map<string, OpenCall>()
+      const pending = await client.query<OpenCall>(
+        `select call_id, line, started_at, answered_at, agent, caller_phone, 0 as "fromLine"
+         from queue_log_pending where org_id = $1`,
+        [orgId],
+      )
+      for (const call of pending.rows) open.set(call.call_id, call)
+      queueLog = { open, stats: { lines: 0, ignoredLines: 0 } }
+      const assembled = assembleQueueLog(decodedLines(request.path, sniffed.encoding ?? 'utf-8', counter), open, queueLog.stats)
+      items = (async function* () {
+        for await (const item of assembled) yield item.kind === 'call' ? { line: item.line, row: item.row } : { line: item.line, problems: item.problems }
+      })()
+    } else {
+      const reader = sniffed.format === 'xlsx' ? await openXlsx(request.path) : await openCsv(request.path, sniffed.encoding ?? 'utf-8')
+      report.delimiter = reader.delimiter ?? null
+      bytesRead = reader.bytesRead
+      const { positions, unknown } = mapHeader(request.kind, reader.header)
+      report.unknownColumns = unknown
+      items = validatedRows(reader, spec, positions, target.zone)
+    }
+
+    const result = await loadRows(
+      {
+        target,
+        client,
+        spec,
+        batchId,
+        items,
+        onRow: (read, rejected) => {
+          progress.rowsRead = read
+          progress.rowsRejected = rejected
+          progress.bytesRead = bytesRead()
+        },
+      },
+      (rejected) => rejected === 0 || request.skipInvalid,
+    )
+    progress.phase = 'saving'
+    progress.bytesRead = size
+    Object.assign(report, {
+      read: result.read,
+      invalid: result.rejectedRows,
+      rejections: result.rejections,
+      rejectionsTotal: result.rejectionsTotal,
+      warnings: result.warnings,
+    })
+    if (queueLog) {
+      // calls started in this file and still open wait for a later file
+      const newlyPending = [...queueLog.open.values()].filter((c) => c.fromLine > 0).length
+      report.read += newlyPending
+      report.pending = newlyPending
+    }
+    if (result.read === 0 && report.pending === 0 && result.rejectedRows === 0) {
+      throw new ImportFileError('В файле нет ни одной строки данных: только заголовок.')
+    }
+    if (result.rejectedRows > 0 && !request.skipInvalid) {
+      await client.query('rollback')
+      report.pending = 0
+      report.status = 'rejected'
+      report.message =
+        `Файл отклонён: ошибок в строках — ${result.rejectedRows.toLocaleString('ru-RU')}. Ничего не сохранено. ` +
+        'Исправьте строки и загрузите файл снова или включите «пропускать ошибочные строки».'
+    } else {
+      if (queueLog) {
+        await client.query('delete from queue_log_pending where org_id = $1', [orgId])
+        for (const call of queueLog.open.values()) {
+          await client.query(
+            `insert into queue_log_pending (org_id, call_id, line, started_at, answered_at, agent, caller_phone, import_batch_id)
+             values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+            [orgId, call.call_id, call.line, call.started_at, call.answered_at, call.agent, call.caller_phone, batchId],
+          )
+        }
+      }
+      await client.query('commit')
+      Object.assign(report, { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged })
+      report.status = 'done'
+      report.message = result.rejectedRows ? `Ошибочные строки пропущены: ${result.rejectedRows.toLocaleString('ru-RU')}.` : null
+    }
+  } catch (error) {
+    if (client) await client.query('rollback').catch(() => {})
+    Object.assign(report, { inserted: 0, updated: 0, unchanged: 0, pending: 0 })
+    if (error instanceof ImportFileError) {
+      report.status = 'rejected'
+      report.message = error.message
+    } else {
+      report.status = 'failed'
+      report.message = `Внутренняя ошибка при загрузке: ${(error as Error).message}. Ничего не сохранено.`
+    }
+  } finally {
+    client?.release()
+  }
+  report.stored = report.inserted + report.updated + report.unchanged + report.pending
+  // refused as a whole: no row read was stored; otherwise only the invalid rows were left out
+  report.rejected = report.status === 'done' ? report.invalid : report.read
+  report.durationMs = Date.now() - started
+  await finishBatch(database, report)
+  progress.phase = 'finished'
+  clearProgress(batchId)
+  return report
+}
+
+/** Generated rows (the demo organisation) through the same stage-and-merge as files. */
+export async function runRowImport(
+  target: ImportTarget,
+  kind: ImportKind,
+  fileName: string,
+  rows: AsyncIterable<ParsedRow> | Iterable<ParsedRow>,
+): Promise<ImportReport> {
+  const started = Date.now()
+  const batchId = await createImportBatch(target.database, target.orgId, { kind, fileName, source: 'demo', skipInvalid: false })
+  const client = await target.database.pool.connect()
+  let result: LoadResult
+  let released = false
+  try {
+    await client.query('begin')
+    const items = (async function* () {
+      let line = 0
+      for await (const row of rows) yield { line: ++line, row }
+    })()
+    result = await loadRows({ target, client, spec: kindSpecs[kind], batchId, items }, (rejected) => rejected === 0)
+    if (result.rejectedRows) throw new Error(`generated rows were rejected: ${result.rejections[0]?.reason}`)
+    await client.query('commit')
+  } catch (error) {
+    await client.query('rollback').catch(() => {})
+    client.release()
+    released = true
+    await target.database.db
+      .updateTable('import_batch')
+      .set({ status: 'failed', message: `Внутренняя ошибка: ${(error as Error).message}`, finished_at: new Date() })
+      .where('id', '=', batchId)
+      .execute()
+    throw error
+  } finally {
+    // released before the batch is finished: PGlite has a single connection
+    if (!released) client.release()
+  }
+  const report: ImportReport = {
+    batchId, kind, fileName, format: 'generated', encoding: null, delimiter: null, status: 'done', skipInvalid: false,
+    read: result.read, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, pending: 0,
+    rejected: 0, invalid: 0, stored: result.inserted + result.updated + result.unchanged, rejections: [], rejectionsTotal: 0,
+    unknownColumns: [], warnings: result.warnings, message: null, durationMs: Date.now() - started,
+  }
+  await finishBatch(target.database, report)
+  return report
+}
+
+async function finishBatch(database: Database, report: ImportReport): Promise<void> {
+  await database.db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('import_batch')
+      .set({
+        status: report.status,
+        format: report.format,
+        encoding: report.encoding,
+        delimiter: report.delimiter,
+        rows_read: report.read,
+        rows_inserted: report.inserted,
+        rows_updated: report.updated,
+        rows_unchanged: report.unchanged,
+        rows_pending: report.pending,
+        rows_rejected: report.rejected,
+        rows_invalid: report.invalid,
+        unknown_columns: report.unknownColumns,
+        message: [report.message, ...report.warnings].filter(Boolean).join('\n') || null,
+        finished_at: new Date(),
+      })
+      .where('id', '=', report.batchId)
+      .execute()
+    for (let i = 0; i < report.rejections.length; i += 1000) {
+      await tx
+        .insertInto('import_rejection')
+        .values(
+          report.rejections.slice(i, i + 1000).map((r, j) => ({
+            batch_id: report.batchId,
+            seq: i + j + 1,
+            line: r.line,
+            column_name: r.column,
+            value: r.value,
+            reason: r.reason,
+          })),
+        )
+        .execute()
+    }
+  })
+}

@@ -1,0 +1,39 @@
+import { importKind, labelOf } from '#reports/vocabulary.ts'
+import type { ImportReport } from './pipeline.server.ts'
+
+const n = (value: number) => value.toLocaleString('ru-RU')
+
+export const STATUS_LABELS: Record<string, string> = {
+  running: 'выполняется',
+  done: 'загружен',
+  rejected: 'отклонён',
+  failed: 'ошибка',
+}
+
+/** The import report as plain Russian text, for the CLI and logs (no cell values: they may be personal). */
+export function formatReportText(report: ImportReport, options: { withValues?: boolean } = {}): string {
+  const lines = [
+    `Загрузка №${report.batchId}: ${labelOf(importKind, report.kind)} (${report.kind}), файл «${report.fileName}»` +
+      (report.format ? `, формат ${report.format.toUpperCase()}` : '') +
+      (report.encoding ? `, кодировка ${report.encoding}` : '') +
+      (report.delimiter ? `, разделитель «${report.delimiter}»` : ''),
+    `Статус: ${STATUS_LABELS[report.status]}`,
+    `Прочитано строк: ${n(report.read)} = сохранено ${n(report.stored)} + отклонено ${n(report.rejected)}`,
+    `  сохранено: новых ${n(report.inserted)}, обновлено ${n(report.updated)}, без изменений ${n(report.unchanged)}` +
+      (report.pending ? `, ожидают окончания звонка ${n(report.pending)}` : ''),
+  ]
+  if (report.invalid) lines.push(`Строк с ошибками: ${n(report.invalid)}`)
+  if (report.message) lines.push(report.message)
+  for (const warning of report.warnings) lines.push(`Предупреждение: ${warning}`)
+  if (report.unknownColumns.length) lines.push(`Неизвестные столбцы (пропущены): ${report.unknownColumns.join(', ')}`)
+  for (const r of report.rejections) {
+    const where = [r.line !== null ? `строка ${r.line}` : null, r.column ? `столбец ${r.column}` : null].filter(Boolean).join(', ')
+    const value = options.withValues && r.value ? ` (значение «${r.value}»)` : ''
+    lines.push(`  ${where}: ${r.reason}${value}`)
+  }
+  if (report.rejectionsTotal > report.rejections.length) {
+    lines.push(`  … показаны первые ${n(report.rejections.length)} ошибок из ${n(report.rejectionsTotal)}`)
+  }
+  lines.push(`Время: ${(report.durationMs / 1000).toFixed(1)} с`)
+  return lines.join('\n')
+}

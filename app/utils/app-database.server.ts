@@ -1,0 +1,45 @@
+import { type Database, getDatabase } from '#db/client.server.ts'
+import { migrateToLatest } from '#db/migrate.ts'
+import type { Organisation } from '#db/schema.ts'
+import { seedFederalCalendar } from '#db/seed/calendar.ts'
+import { hasData, loadDemo } from '#app/demo/load.server.ts'
+import { getOrganisation } from '#app/models/organisation.server.ts'
+
+export interface AppContext {
+  database: Database
+  org: Organisation
+}
+
+const state = globalThis as unknown as { __sqReady?: Promise<Database> }
+
+/**
+ * Opens the database once per process, migrates it, loads the federal calendar and, on an empty
+ * embedded database, the demo organisation — so `npm install && npm start` shows a working product.
+ * DEMO_DATA=0 turns the demo off; with DATABASE_URL it is never loaded by itself (`npm run cli -- demo`).
+ */
+export function prepareDatabase(env: Record<string, string | undefined> = process.env): Promise<Database> {
+  if (!state.__sqReady) {
+    state.__sqReady = (async () => {
+      const database = await getDatabase()
+      await migrateToLatest(database.db)
+      await seedFederalCalendar(database.db)
+      const org = await getOrganisation(database.db)
+      if (database.mode === 'pglite' && env.DEMO_DATA !== '0' && !(await hasData(database, org.id))) {
+        console.log('Первый запуск: создаю демонстрационную организацию…')
+        await loadDemo(database, org, { log: (line) => console.log(`  ${line}`) })
+      }
+      return database
+    })().catch((error) => {
+      state.__sqReady = undefined
+      throw error
+    })
+  }
+  return state.__sqReady
+}
+
+/** The database and the organisation, for a loader or action. */
+export async function getAppContext(): Promise<AppContext> {
+  const database = await prepareDatabase()
+  const org = await getOrganisation(database.db)
+  return { database, org }
+}

@@ -1,0 +1,246 @@
+/**
+ * Kysely types of the schema in db/migrations. Written by hand next to the migrations: codegen
+ * needs a running PostgreSQL at build time, and the schema is small. A test compares these
+ * column lists with information_schema, so they cannot drift silently.
+ * bigint ids arrive from pg as strings; timestamptz as Date.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+type Id = Generated<string>
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export interface OrganisationTable {
+  id: Id
+  name: string
+  time_zone: Generated<string>
+  regime: Generated<'network' | 'supplier' | 'both'>
+  is_demo: Generated<boolean>
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export interface BranchTable {
+  id: Id
+  org_id: string
+  name: string
+  created_at: DefaultTimestamp
+}
+
+export interface AppUserTable {
+  id: Id
+  org_id: string
+  login: string
+  full_name: string
+  password_hash: string | null
+  roles: Generated<string[]>
+  all_branches: Generated<boolean>
+  branch_ids: Generated<string[]>
+  is_system: Generated<boolean>
+  disabled: Generated<boolean>
+  created_at: DefaultTimestamp
+}
+
+export interface ImportBatchTable {
+  id: Id
+  org_id: string
+  kind: 'offices' | 'appeals' | 'calls' | 'visits'
+  format: 'csv' | 'xlsx' | 'queue_log' | 'generated' | null
+  source: Generated<'web' | 'cli' | 'demo'>
+  file_name: string
+  file_size: string | number | null
+  encoding: string | null
+  delimiter: string | null
+  skip_invalid: Generated<boolean>
+  status: Generated<'running' | 'done' | 'rejected' | 'failed'>
+  rows_read: Generated<number>
+  rows_inserted: Generated<number>
+  rows_updated: Generated<number>
+  rows_unchanged: Generated<number>
+  rows_rejected: Generated<number>
+  rows_invalid: Generated<number>
+  rows_pending: Generated<number>
+  unknown_columns: Generated<string[]>
+  message: string | null
+  user_id: string | null
+  started_at: DefaultTimestamp
+  finished_at: Timestamp | null
+}
+
+export interface ImportRejectionTable {
+  batch_id: string
+  seq: number
+  line: number | null
+  column_name: string | null
+  value: string | null
+  reason: string
+}
+
+export interface OfficeTable {
+  id: Id
+  org_id: string
+  office_code: string
+  name: string
+  office_type: string | null
+  address: string | null
+  phone_email: string | null
+  schedule: string | null
+  services: string | null
+  branch_id: string | null
+  import_batch_id: string | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export interface DeadlineRuleTable {
+  id: Id
+  org_id: string
+  code: string
+  name: string
+  preset: 'network' | 'supplier' | null
+  applies_to: 'appeals' | 'calls' | 'visits'
+  filter: ColumnType<Record<string, string>, string, string>
+  start_field: string
+  stop_field: string
+  amount: ColumnType<string, number | string, number | string>
+  unit: 'seconds' | 'minutes' | 'hours' | 'calendar_days' | 'working_days'
+  is_average: Generated<boolean>
+  priority: Generated<number>
+  source: string | null
+  active: Generated<boolean>
+  updated_at: DefaultTimestamp
+}
+
+export interface CalendarDayTable {
+  id: Id
+  org_id: string | null
+  day: ColumnType<Date, string, string>
+  kind: 'holiday' | 'working_weekend' | 'short_day' | 'nonworking_decree'
+  note: string | null
+}
+
+export interface CalendarYearTable {
+  org_id: string | null
+  year: number
+  source: string | null
+  verified: Generated<boolean>
+}
+
+export interface AppealTable {
+  id: Id
+  org_id: string
+  reg_number: string
+  received_at: Timestamp
+  form: string
+  channel: string | null
+  consumer_type: string | null
+  topic: string
+  complaint_topic: string | null
+  request_type: string | null
+  office_code: string | null
+  branch_id: string | null
+  answered_at: Timestamp | null
+  closure: string | null
+  contract_concluded: string | null
+  complaint_settled: Generated<boolean>
+  measures_done: string | null
+  measures_planned: string | null
+  repeat_of: string | null
+  deadline_rule: string | null
+  applicant_name: string | null
+  phone: string | null
+  email: string | null
+  address: string | null
+  account_number: string | null
+  due_at: Timestamp | null
+  deadline_rule_id: string | null
+  due_calendar_gap: Generated<boolean>
+  import_batch_id: string | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export interface CallTable {
+  id: Id
+  org_id: string
+  call_id: string
+  direction: 'in' | 'out'
+  line: string | null
+  started_at: Timestamp
+  answered_at: Timestamp | null
+  ended_at: Timestamp
+  agent: string | null
+  category: string | null
+  callback_required: Generated<boolean>
+  callback_at: Timestamp | null
+  appeal_reg_number: string | null
+  caller_phone: string | null
+  branch_id: string | null
+  callback_due_at: Timestamp | null
+  import_batch_id: string | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export interface VisitTable {
+  id: Id
+  org_id: string
+  ticket_id: string
+  office_code: string
+  branch_id: string | null
+  service_kind: string
+  issued_at: Timestamp
+  called_at: Timestamp | null
+  service_ended_at: Timestamp | null
+  window: string | null
+  agent: string | null
+  consumer_type: string | null
+  appeal_reg_number: string | null
+  import_batch_id: string | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export interface QueueLogPendingTable {
+  org_id: string
+  call_id: string
+  line: string | null
+  started_at: Timestamp
+  answered_at: Timestamp | null
+  agent: string | null
+  caller_phone: string | null
+  import_batch_id: string | null
+}
+
+export interface AuditEventTable {
+  id: Id
+  org_id: string | null
+  at: DefaultTimestamp
+  user_id: string | null
+  actor: string
+  action: string
+  object: string | null
+  details: ColumnType<Record<string, unknown>, string | undefined, string>
+  ip: string | null
+}
+
+export interface DB {
+  organisation: OrganisationTable
+  branch: BranchTable
+  app_user: AppUserTable
+  import_batch: ImportBatchTable
+  import_rejection: ImportRejectionTable
+  office: OfficeTable
+  deadline_rule: DeadlineRuleTable
+  calendar_day: CalendarDayTable
+  calendar_year: CalendarYearTable
+  appeal: AppealTable
+  call: CallTable
+  visit: VisitTable
+  queue_log_pending: QueueLogPendingTable
+  audit_event: AuditEventTable
+}
+
+export type Organisation = Selectable<OrganisationTable>
+export type ImportBatch = Selectable<ImportBatchTable>
+export type NewAppeal = Insertable<AppealTable>
