@@ -1,7 +1,7 @@
 /**
  * Kysely types of the schema in db/migrations. Written by hand next to the migrations: codegen
- * needs a running PostgreSQL at build time, and the schema is small. A test compares these
- * column lists with information_schema, so they cannot drift silently.
+ * needs a running PostgreSQL at build time, and the schema is small. The integration tests write and
+ * read every column through these types on both databases.
  * bigint ids arrive from pg as strings; timestamptz as Date.
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'

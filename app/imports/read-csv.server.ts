@@ -100,7 +100,8 @@ export async function openCsv(path: string, encoding: 'utf-8' | 'windows-1251'):
     try {
       for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
         currentLine = nextLine
-        nextLine += countNewlines(raw) + 1
+        // `raw` ends with the record's "\n" in LF files but not in CRLF files (csv-parse 7): count only inner breaks
+        nextLine += countNewlines(raw) - (raw.endsWith('\n') ? 1 : 0) + 1
         if (record.length === 1 && record[0]!.trim() === '') continue
         yield { line: currentLine, cells: record }
       }

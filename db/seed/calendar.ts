@@ -1,7 +1,6 @@
-import fs from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../schema.ts'
+import federalCalendar from './ru-production-calendar.json'
 
 interface CalendarYear {
   decree?: string
@@ -12,14 +11,15 @@ interface CalendarYear {
   presidential_nonworking_days?: { weekdays: string[] }
 }
 
-export const CALENDAR_FILE = fileURLToPath(new URL('./ru-production-calendar.json', import.meta.url))
+export interface CalendarFile {
+  years: Record<string, CalendarYear>
+}
 
 /**
  * Loads the federal production calendar (org_id null) for every year of the file not loaded yet.
  * The 2020–2021 presidential non-working days count as non-working (deadlines.md).
  */
-export async function seedFederalCalendar(db: Kysely<DB>, file = CALENDAR_FILE): Promise<number[]> {
-  const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { years: Record<string, CalendarYear> }
+export async function seedFederalCalendar(db: Kysely<DB>, data: CalendarFile = federalCalendar as CalendarFile): Promise<number[]> {
   const loaded = await db.selectFrom('calendar_year').select('year').where('org_id', 'is', null).execute()
   const have = new Set(loaded.map((r) => r.year))
   const added: number[] = []

@@ -1,0 +1,66 @@
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {
+  type NodeOnDiskFile,
+  MaxPartSizeExceededError,
+  unstable_composeUploadHandlers,
+  unstable_createFileUploadHandler,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from '@remix-run/node'
+import { IMPORT_KINDS, type ImportKind } from './kinds.ts'
+import { type ImportTarget, createImportBatch, runFileImport } from './pipeline.server.ts'
+
+/** The largest upload accepted through the browser; larger logs go through the CLI. */
+export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024
+
+export type UploadResult = { ok: true; batchId: string } | { ok: false; status: number; error: string }
+
+/**
+ * Receives an upload to disk (never to memory), registers the import and starts it in the
+ * background; the import page follows its progress. The temporary file is removed afterwards.
+ */
+export async function acceptUpload(request: Request, target: ImportTarget, userId: string | null = null): Promise<UploadResult> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sq-upload-'))
+  let started = false
+  try {
+    let formData: FormData
+    try {
+      formData = await unstable_parseMultipartFormData(
+        request,
+        unstable_composeUploadHandlers(
+          unstable_createFileUploadHandler({ directory: dir, maxPartSize: MAX_UPLOAD_BYTES, file: () => 'upload.bin' }),
+          unstable_createMemoryUploadHandler({ maxPartSize: 10_000 }),
+        ),
+      )
+    } catch (error) {
+      if (error instanceof MaxPartSizeExceededError) {
+        return { ok: false, status: 413, error: `Файл больше ${MAX_UPLOAD_BYTES / 1024 ** 3} ГБ: загрузите его командой npm run cli -- import.` }
+      }
+      return { ok: false, status: 400, error: 'Не удалось принять файл: запрос оборван или повреждён. Попробуйте ещё раз.' }
+    }
+    const kind = String(formData.get('kind') ?? '')
+    if (!IMPORT_KINDS.includes(kind as ImportKind)) return { ok: false, status: 400, error: 'Выберите, что содержит файл.' }
+    const file = formData.get('file') as NodeOnDiskFile | null
+    if (!file || typeof file === 'string' || !file.name) return { ok: false, status: 400, error: 'Выберите файл для загрузки.' }
+    const skipInvalid = formData.get('skipInvalid') === 'on'
+    const filePath = file.getFilePath()
+    const fileName = path.basename(file.name).slice(0, 255) || 'файл'
+    const batchId = await createImportBatch(target.database, target.orgId, {
+      kind: kind as ImportKind,
+      fileName,
+      fileSize: file.size,
+      source: 'web',
+      skipInvalid,
+      userId,
+    })
+    started = true
+    void runFileImport(target, { kind: kind as ImportKind, path: filePath, fileName, skipInvalid, source: 'web', userId, batchId })
+      .catch((error) => console.error(`Загрузка №${batchId} завершилась внутренней ошибкой: ${(error as Error).message}`))
+      .finally(() => fs.rm(dir, { recursive: true, force: true }))
+    return { ok: true, batchId }
+  } finally {
+    if (!started) await fs.rm(dir, { recursive: true, force: true })
+  }
+}

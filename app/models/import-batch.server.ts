@@ -1,0 +1,55 @@
+import type { Db } from '#db/client.server.ts'
+
+export const IMPORT_PAGE_SIZE = 25
+
+/** The history of imports, newest first. */
+export async function listImportBatches(db: Db, orgId: string, page: number) {
+  const base = db.selectFrom('import_batch').where('org_id', '=', orgId)
+  const [rows, count] = await Promise.all([
+    base
+      .select([
+        'id', 'kind', 'format', 'source', 'file_name as fileName', 'file_size as fileSize', 'status', 'rows_read as read',
+        'rows_inserted as inserted', 'rows_updated as updated', 'rows_unchanged as unchanged', 'rows_pending as pending',
+        'rows_rejected as rejected', 'rows_invalid as invalid', 'started_at as startedAt', 'finished_at as finishedAt',
+      ])
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(IMPORT_PAGE_SIZE)
+      .offset((page - 1) * IMPORT_PAGE_SIZE)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+  ])
+  return { rows: rows.map((r) => ({ ...r, fileSize: r.fileSize === null ? null : Number(r.fileSize) })), total: Number(count.total) }
+}
+export type ImportBatchListRow = Awaited<ReturnType<typeof listImportBatches>>['rows'][number]
+
+export async function findImportBatch(db: Db, orgId: string, batchId: string) {
+  if (!/^\d{1,18}$/.test(batchId)) return undefined
+  const row = await db
+    .selectFrom('import_batch')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', batchId)
+    .executeTakeFirst()
+  return row ? { ...row, file_size: row.file_size === null ? null : Number(row.file_size) } : undefined
+}
+
+/** Itemised rejections of an import, in file order. */
+export async function listImportRejections(db: Db, batchId: string, limit: number) {
+  return db
+    .selectFrom('import_rejection')
+    .select(['seq', 'line', 'column_name as column', 'value', 'reason'])
+    .where('batch_id', '=', batchId)
+    .orderBy('seq')
+    .limit(limit)
+    .execute()
+}
+
+export async function countImportRejections(db: Db, batchId: string): Promise<number> {
+  const row = await db
+    .selectFrom('import_rejection')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('batch_id', '=', batchId)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

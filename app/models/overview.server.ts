@@ -1,0 +1,66 @@
+import { sql } from 'kysely'
+import type { Db } from '#db/client.server.ts'
+
+export interface LogOverview {
+  log: 'appeals' | 'calls' | 'visits'
+  total: number
+  first: Date | null
+  last: Date | null
+}
+
+export interface MonthRow {
+  month: string
+  appeals: number
+  calls: number
+  visits: number
+}
+
+export interface DataOverview {
+  offices: number
+  branches: number
+  logs: LogOverview[]
+  months: MonthRow[]
+  pendingCalls: number
+}
+
+const LOGS = [
+  { log: 'appeals', table: 'appeal', at: 'received_at' },
+  { log: 'calls', table: 'call', at: 'started_at' },
+  { log: 'visits', table: 'visit', at: 'issued_at' },
+] as const
+
+/**
+ * What is loaded: records per log, the first and last instant, and counts per local month
+ * (the organisation's zone): appeals by receipt, calls by start, visits by ticket issue.
+ */
+export async function getDataOverview(db: Db, orgId: string, zone: string): Promise<DataOverview> {
+  const logs: LogOverview[] = []
+  const months = new Map<string, MonthRow>()
+  for (const { log, table, at } of LOGS) {
+    const totals = await sql<{ total: string; first: Date | null; last: Date | null }>`
+      select count(*) as total, min(${sql.ref(at)}) as first, max(${sql.ref(at)}) as last
+      from ${sql.table(table)} where org_id = ${orgId}`.execute(db)
+    const row = totals.rows[0]!
+    logs.push({ log, total: Number(row.total), first: row.first, last: row.last })
+    const perMonth = await sql<{ month: string; n: string }>`
+      select to_char(date_trunc('month', ${sql.ref(at)} at time zone ${zone}), 'YYYY-MM') as month, count(*) as n
+      from ${sql.table(table)} where org_id = ${orgId} group by 1 order by 1`.execute(db)
+    for (const { month, n } of perMonth.rows) {
+      const entry = months.get(month) ?? { month, appeals: 0, calls: 0, visits: 0 }
+      entry[log] = Number(n)
+      months.set(month, entry)
+    }
+  }
+  const [offices, branches, pending] = await Promise.all([
+    db.selectFrom('office').select((eb) => eb.fn.countAll<string>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow(),
+    db.selectFrom('branch').select((eb) => eb.fn.countAll<string>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow(),
+    db.selectFrom('queue_log_pending').select((eb) => eb.fn.countAll<string>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow(),
+  ])
+  return {
+    offices: Number(offices.n),
+    branches: Number(branches.n),
+    logs,
+    months: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
+    pendingCalls: Number(pending.n),
+  }
+}

@@ -1,0 +1,85 @@
+import type { MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { getDataOverview } from '#app/models/overview.server.ts'
+import { getAppContext } from '#app/utils/app-database.server.ts'
+import { formatCount, formatDateTime, formatMonth } from '#app/utils/format.ts'
+import { labelOf, regime } from '#reports/vocabulary.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Обзор данных — Качество обслуживания' }]
+
+export async function loader() {
+  const { database, org } = await getAppContext()
+  const overview = await getDataOverview(database.db, org.id, org.time_zone)
+  return { org: { name: org.name, zone: org.time_zone, regime: org.regime, isDemo: org.is_demo }, overview }
+}
+
+const LOG_TITLES = {
+  appeals: { title: 'Обращения', hint: 'по дате поступления' },
+  calls: { title: 'Звонки', hint: 'по началу звонка' },
+  visits: { title: 'Посещения офисов', hint: 'по выдаче талона' },
+} as const
+
+export default function Overview() {
+  const { org, overview } = useLoaderData<typeof loader>()
+  const empty = overview.logs.every((l) => l.total === 0)
+  return (
+    <>
+      <h1>{org.name}</h1>
+      <p className="muted">
+        {labelOf(regime, org.regime)} · часовой пояс {org.zone}
+        {org.isDemo ? ' · демонстрационные данные' : ''}
+      </p>
+      <div className="tiles">
+        {overview.logs.map((log) => (
+          <div className="tile" key={log.log} data-log={log.log}>
+            <div className="label">{LOG_TITLES[log.log].title}</div>
+            <div className="value">{formatCount(log.total)}</div>
+            <div className="hint">
+              {log.total ? `с ${formatDateTime(log.first, org.zone)} по ${formatDateTime(log.last, org.zone)}` : 'нет данных'}
+            </div>
+          </div>
+        ))}
+        <div className="tile">
+          <div className="label">Офисы обслуживания</div>
+          <div className="value">{formatCount(overview.offices)}</div>
+          <div className="hint">филиалов: {formatCount(overview.branches)}</div>
+        </div>
+      </div>
+      {overview.pendingCalls > 0 ? (
+        <p className="notice warn">
+          Звонков из журнала queue_log, ожидающих окончания в следующем файле: {formatCount(overview.pendingCalls)}.
+        </p>
+      ) : null}
+      {empty ? (
+        <p className="notice warn">
+          Данных пока нет. <Link to="/imports">Загрузите</Link> журнал обращений, звонков или очереди.
+        </p>
+      ) : (
+        <>
+          <h2>По месяцам</h2>
+          <p className="muted">Месяц определяется по местному времени организации ({org.zone}).</p>
+          <table>
+            <thead>
+              <tr>
+                <th>Месяц</th>
+                <th className="num">Обращения</th>
+                <th className="num">Звонки</th>
+                <th className="num">Посещения</th>
+              </tr>
+            </thead>
+            <tbody>
+              {overview.months.map((m) => (
+                <tr key={m.month}>
+                  <td>{formatMonth(m.month)}</td>
+                  <td className="num">{formatCount(m.appeals)}</td>
+                  <td className="num">{formatCount(m.calls)}</td>
+                  <td className="num">{formatCount(m.visits)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,179 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
+import { useEffect, useState } from 'react'
+import { getProgress } from '#app/imports/progress.server.ts'
+import { STATUS_LABELS } from '#app/imports/report-text.ts'
+import { countImportRejections, findImportBatch, listImportRejections } from '#app/models/import-batch.server.ts'
+import { getAppContext } from '#app/utils/app-database.server.ts'
+import { formatBytes, formatCount, formatDateTime } from '#app/utils/format.ts'
+import { importKind, labelOf } from '#reports/vocabulary.ts'
+
+export const meta: MetaFunction = ({ params }) => [{ title: `Загрузка №${params.batchId} — Качество обслуживания` }]
+
+/** Rejections listed on the page; all of them are in the CSV download. */
+const SHOWN_REJECTIONS = 1000
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const batchId = params.batchId ?? ''
+  // a running import holds the embedded database's only connection: answer from memory
+  const progress = getProgress(batchId)
+  if (progress) return { running: true as const, progress }
+  const { database, org } = await getAppContext()
+  const batch = await findImportBatch(database.db, org.id, batchId)
+  if (!batch) throw new Response('Такой загрузки нет.', { status: 404 })
+  if (batch.status === 'running') return { running: true as const, progress: null, batch: { id: batch.id, fileName: batch.file_name } }
+  const [rejections, itemised] = await Promise.all([
+    listImportRejections(database.db, batch.id, SHOWN_REJECTIONS),
+    countImportRejections(database.db, batch.id),
+  ])
+  return { running: false as const, batch, rejections, itemised, zone: org.time_zone }
+}
+
+function Running({ batchId, fileName }: { batchId: string; fileName: string }) {
+  const revalidator = useRevalidator()
+  const [state, setState] = useState<{ bytesRead: number; totalBytes: number; rowsRead: number; rowsRejected: number; phase: string } | null>(null)
+  useEffect(() => {
+    const timer = setInterval(async () => {
+      const response = await fetch(`/imports/${batchId}/progress`)
+      const body = (await response.json()) as { running: boolean; bytesRead: number; totalBytes: number; rowsRead: number; rowsRejected: number; phase: string }
+      if (!body.running) {
+        clearInterval(timer)
+        revalidator.revalidate()
+      } else setState(body)
+    }, 1000)
+    return () => clearInterval(timer)
+  }, [batchId, revalidator])
+  const share = state && state.totalBytes ? state.bytesRead / state.totalBytes : 0
+  return (
+    <>
+      <noscript>
+        <meta httpEquiv="refresh" content="2" />
+      </noscript>
+      <h1>Загрузка №{batchId}</h1>
+      <p>Файл «{fileName}» обрабатывается…</p>
+      <progress value={share} max={1} aria-label="Обработка файла" />
+      <p className="muted" data-testid="progress">
+        {state
+          ? `${state.phase === 'saving' ? 'Сохранение' : 'Чтение'}: ${Math.round(share * 100)} % · строк прочитано ${formatCount(state.rowsRead)}, с ошибками ${formatCount(state.rowsRejected)}`
+          : 'Начинаю…'}
+      </p>
+    </>
+  )
+}
+
+export default function ImportReportPage() {
+  const data = useLoaderData<typeof loader>()
+  if (data.running) {
+    return <Running batchId={data.progress?.batchId ?? data.batch?.id ?? ''} fileName={data.progress?.fileName ?? data.batch?.fileName ?? ''} />
+  }
+  const { batch, rejections, itemised, zone } = data
+  const stored = batch.rows_inserted + batch.rows_updated + batch.rows_unchanged + batch.rows_pending
+  const [message, ...warnings] = (batch.message ?? '').split('\n')
+  return (
+    <>
+      <p>
+        <Link to="/imports">← Загрузка данных</Link>
+      </p>
+      <h1>Загрузка №{batch.id}</h1>
+      <div className="card">
+        <dl className="facts">
+          <dt>Файл</dt>
+          <dd>
+            {batch.file_name}
+            {batch.file_size !== null ? ` · ${formatBytes(batch.file_size)}` : ''}
+          </dd>
+          <dt>Вид данных</dt>
+          <dd>
+            {labelOf(importKind, batch.kind)} ({batch.kind})
+          </dd>
+          <dt>Формат</dt>
+          <dd>
+            {batch.format ? batch.format.toUpperCase() : '—'}
+            {batch.encoding ? ` · кодировка ${batch.encoding}` : ''}
+            {batch.delimiter ? ` · разделитель «${batch.delimiter}»` : ''}
+          </dd>
+          <dt>Режим</dt>
+          <dd>{batch.skip_invalid ? 'ошибочные строки пропускаются' : 'всё или ничего'}</dd>
+          <dt>Начата · окончена</dt>
+          <dd>
+            {formatDateTime(batch.started_at, zone)} · {formatDateTime(batch.finished_at, zone)}
+          </dd>
+          <dt>Статус</dt>
+          <dd className={`status-${batch.status}`} data-testid="status">
+            {STATUS_LABELS[batch.status]}
+          </dd>
+        </dl>
+      </div>
+      <p className="balance" data-testid="balance">
+        Прочитано строк: <strong>{formatCount(batch.rows_read)}</strong> = сохранено <strong>{formatCount(stored)}</strong> +
+        отклонено <strong>{formatCount(batch.rows_rejected)}</strong>
+      </p>
+      <table style={{ maxWidth: 560 }}>
+        <tbody>
+          <tr>
+            <td>новых записей</td>
+            <td className="num" data-testid="inserted">{formatCount(batch.rows_inserted)}</td>
+          </tr>
+          <tr>
+            <td>обновлено</td>
+            <td className="num" data-testid="updated">{formatCount(batch.rows_updated)}</td>
+          </tr>
+          <tr>
+            <td>без изменений</td>
+            <td className="num" data-testid="unchanged">{formatCount(batch.rows_unchanged)}</td>
+          </tr>
+          {batch.kind === 'calls' ? (
+            <tr>
+              <td>звонки queue_log, ожидающие окончания в следующем файле</td>
+              <td className="num">{formatCount(batch.rows_pending)}</td>
+            </tr>
+          ) : null}
+          <tr>
+            <td>строк с ошибками</td>
+            <td className="num" data-testid="invalid">{formatCount(batch.rows_invalid)}</td>
+          </tr>
+        </tbody>
+      </table>
+      {message ? <p className={`notice ${batch.status === 'done' ? 'ok' : 'bad'}`} data-testid="message">{message}</p> : null}
+      {warnings.map((w) => (
+        <p className="notice warn" key={w}>
+          {w}
+        </p>
+      ))}
+      {batch.unknown_columns.length ? (
+        <p className="notice warn">Неизвестные столбцы пропущены: {batch.unknown_columns.join(', ')}</p>
+      ) : null}
+      {rejections.length ? (
+        <>
+          <h2>Ошибки в строках</h2>
+          <p className="muted">
+            {itemised > rejections.length ? `Показаны первые ${formatCount(rejections.length)} из ${formatCount(itemised)}. ` : ''}
+            <a href={`/imports/${batch.id}/rejections.csv`} download>
+              Скачать все ошибки (CSV)
+            </a>
+          </p>
+          <table data-testid="rejections">
+            <thead>
+              <tr>
+                <th className="num">Строка</th>
+                <th>Столбец</th>
+                <th>Значение</th>
+                <th>Причина</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rejections.map((r) => (
+                <tr key={r.seq}>
+                  <td className="num">{r.line ?? '—'}</td>
+                  <td>{r.column ?? '—'}</td>
+                  <td>{r.value ?? ''}</td>
+                  <td>{r.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </>
+  )
+}

@@ -1,0 +1,90 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { UploadForm } from '#app/components/upload-form.tsx'
+import { STATUS_LABELS } from '#app/imports/report-text.ts'
+import { acceptUpload } from '#app/imports/upload.server.ts'
+import { IMPORT_PAGE_SIZE, listImportBatches } from '#app/models/import-batch.server.ts'
+import { getAppContext } from '#app/utils/app-database.server.ts'
+import { formatBytes, formatCount, formatDateTime } from '#app/utils/format.ts'
+import { importKind, labelOf } from '#reports/vocabulary.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Загрузка данных — Качество обслуживания' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const page = Math.max(1, Math.floor(Number(new URL(request.url).searchParams.get('page')) || 1))
+  const { database, org } = await getAppContext()
+  const { rows, total } = await listImportBatches(database.db, org.id, page)
+  return { rows, total, page, zone: org.time_zone }
+}
+
+/** The form posted without JavaScript. */
+export async function action({ request }: ActionFunctionArgs) {
+  const { database, org } = await getAppContext()
+  const result = await acceptUpload(request, { database, orgId: org.id, zone: org.time_zone })
+  if (result.ok) return redirect(`/imports/${result.batchId}`)
+  return data({ error: result.error }, { status: result.status })
+}
+
+export default function Imports() {
+  const { rows, total, page, zone } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const pages = Math.max(1, Math.ceil(total / IMPORT_PAGE_SIZE))
+  return (
+    <>
+      <h1>Загрузка данных</h1>
+      <p className="muted">
+        Форматы файлов описаны в README (раздел «Форматы»). Повторная загрузка того же файла ничего не меняет: записи
+        обновляются по ключу (рег. номер, id звонка, номер талона, код офиса).
+      </p>
+      <UploadForm error={actionData?.error} />
+      <h2>История загрузок</h2>
+      {rows.length === 0 ? (
+        <p className="muted">Загрузок ещё не было.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>№</th>
+              <th>Начата</th>
+              <th>Вид</th>
+              <th>Файл</th>
+              <th>Статус</th>
+              <th className="num">Прочитано</th>
+              <th className="num">Сохранено</th>
+              <th className="num">Отклонено</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((b) => (
+              <tr key={b.id}>
+                <td>
+                  <Link to={`/imports/${b.id}`}>{b.id}</Link>
+                </td>
+                <td>{formatDateTime(b.startedAt, zone)}</td>
+                <td>{labelOf(importKind, b.kind)}</td>
+                <td>
+                  {b.fileName}
+                  {b.fileSize !== null ? <span className="muted"> · {formatBytes(b.fileSize)}</span> : null}
+                  {b.source !== 'web' ? <span className="muted"> · {b.source === 'cli' ? 'командная строка' : 'демо'}</span> : null}
+                </td>
+                <td className={`status-${b.status}`}>{STATUS_LABELS[b.status]}</td>
+                <td className="num">{formatCount(b.read)}</td>
+                <td className="num">{formatCount(b.inserted + b.updated + b.unchanged + b.pending)}</td>
+                <td className="num">{formatCount(b.rejected)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {pages > 1 ? (
+        <div className="pager">
+          {page > 1 ? <Link to={`?page=${page - 1}`}>← новее</Link> : null}
+          <span className="muted">
+            страница {page} из {pages}
+          </span>
+          {page < pages ? <Link to={`?page=${page + 1}`}>старее →</Link> : null}
+        </div>
+      ) : null}
+    </>
+  )
+}

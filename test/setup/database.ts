@@ -1,0 +1,53 @@
+import fs from 'node:fs'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { inject } from 'vitest'
+import { type Database, openDatabase } from '#db/client.server.ts'
+import type { Organisation } from '#db/schema.ts'
+import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
+import type { ImportTarget } from '#app/imports/pipeline.server.ts'
+
+export interface TestWorld {
+  database: Database
+  org: Organisation
+  target: ImportTarget
+}
+
+const TEMPLATE_DB = 'sq_template'
+
+/**
+ * A fresh, migrated database for one test file: PGlite loaded from the run's dump, or a PostgreSQL
+ * database cloned from the run's template. `reset()` empties the organisation's data between tests.
+ */
+export async function openTestDatabase(): Promise<{ database: Database; dispose(): Promise<void> }> {
+  if (process.env.TEST_DB === 'postgres') {
+    const url = process.env.TEST_DATABASE_URL!
+    const name = `sq_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+    const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) })
+    await sql`create database ${sql.id(name)} template ${sql.id(TEMPLATE_DB)}`.execute(admin)
+    const dbUrl = new URL(url)
+    dbUrl.pathname = `/${name}`
+    const database = await openDatabase({ DATABASE_URL: dbUrl.toString() })
+    return {
+      database,
+      async dispose() {
+        await database.close()
+        await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
+        await admin.destroy()
+      },
+    }
+  }
+  const dump = inject('pgliteTemplate')
+  if (!dump || !fs.existsSync(dump)) throw new Error('no PGlite template: run through the pglite project')
+  const database = await openDatabase({ PGLITE_DIR: 'memory://', PGLITE_LOAD_DUMP: dump })
+  return { database, dispose: () => database.close() }
+}
+
+const DATA_TABLES = ['import_rejection', 'queue_log_pending', 'appeal', 'call', 'visit', 'office', 'import_batch', 'branch', 'audit_event', 'app_user', 'deadline_rule']
+
+/** Empties every organisation table and sets the organisation's zone (Moscow unless told). */
+export async function resetWorld(database: Database, zone = 'Europe/Moscow'): Promise<TestWorld> {
+  for (const table of DATA_TABLES) await sql`delete from ${sql.table(table)}`.execute(database.db)
+  const org = await updateOrganisation(database.db, (await getOrganisation(database.db)).id, { timeZone: zone, name: 'Тестовая сетевая компания' })
+  return { database, org, target: { database, orgId: org.id, zone } }
+}
