@@ -15,6 +15,7 @@ import { loadDemo } from '#app/demo/load.server.ts'
 import { IMPORT_KINDS, type ImportKind } from '#app/imports/kinds.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { formatReportText } from '#app/imports/report-text.ts'
+import { InputError } from '#app/models/errors.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import { labelOf, regime as regimes } from '#reports/vocabulary.ts'
 
@@ -95,11 +96,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    if (error instanceof UsageError || error instanceof DatabaseBusyError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : (error as Error).message)
+    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      console.error(`${(error as Error).message}\n\n${USAGE}`)
       process.exit(1)
     }
-    if (error instanceof Error && /организац|часовой пояс|режим|Демо-данные/i.test(error.message)) {
+    if (error instanceof InputError || error instanceof DatabaseBusyError) {
       console.error(error.message)
       process.exit(1)
     }

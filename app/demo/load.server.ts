@@ -1,6 +1,7 @@
 import type { Database } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import { type ImportReport, runRowImport } from '#app/imports/pipeline.server.ts'
+import { InputError } from '#app/models/errors.ts'
 import { DEMO_YEAR, DEMO_ZONE, demoAppeals, demoCalls, demoOfficeRows, demoVisits, makeDemoCalendar } from './generate.ts'
 
 export const DEMO_ORGANISATION_NAME = 'АО «Региональная сетевая компания» (демо)'
@@ -24,7 +25,7 @@ export async function hasData(database: Database, orgId: string): Promise<boolea
 export async function loadDemo(database: Database, org: Organisation, options: { force?: boolean; log?: (line: string) => void } = {}): Promise<ImportReport[]> {
   const log = options.log ?? (() => {})
   if (!org.is_demo && !options.force && (await hasData(database, org.id))) {
-    throw new Error(
+    throw new InputError(
       `В организации «${org.name}» уже есть данные, и это не демонстрационная организация. ` +
         'Демо-данные заменили бы их; если это действительно нужно, повторите с --force.',
     )

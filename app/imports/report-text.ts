@@ -3,6 +3,13 @@ import type { ImportReport } from './pipeline.server.ts'
 
 const n = (value: number) => value.toLocaleString('ru-RU')
 
+export const FORMAT_LABELS: Record<string, string> = {
+  csv: 'CSV',
+  xlsx: 'XLSX',
+  queue_log: 'Asterisk queue_log',
+  generated: 'сгенерировано (демо-данные)',
+}
+
 export const STATUS_LABELS: Record<string, string> = {
   running: 'выполняется',
   done: 'загружен',
@@ -14,7 +21,7 @@ export const STATUS_LABELS: Record<string, string> = {
 export function formatReportText(report: ImportReport, options: { withValues?: boolean } = {}): string {
   const lines = [
     `Загрузка №${report.batchId}: ${labelOf(importKind, report.kind)} (${report.kind}), файл «${report.fileName}»` +
-      (report.format ? `, формат ${report.format.toUpperCase()}` : '') +
+      (report.format ? `, формат ${FORMAT_LABELS[report.format]}` : '') +
       (report.encoding ? `, кодировка ${report.encoding}` : '') +
       (report.delimiter ? `, разделитель «${report.delimiter}»` : ''),
     `Статус: ${STATUS_LABELS[report.status]}`,

@@ -1,6 +1,7 @@
 import type { Db } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import { isValidTimeZone } from '#reports/time/local-time.ts'
+import { InputError } from './errors.ts'
 
 export const DEFAULT_ORGANISATION = { name: 'Моя организация', time_zone: 'Europe/Moscow', regime: 'network' as const }
 
@@ -22,12 +23,12 @@ export interface OrganisationSettings {
 
 /** Validates and saves organisation settings; throws an Error with a Russian message on bad input. */
 export async function updateOrganisation(db: Db, orgId: string, settings: OrganisationSettings): Promise<Organisation> {
-  if (settings.name !== undefined && settings.name.trim() === '') throw new Error('Название организации не может быть пустым.')
+  if (settings.name !== undefined && settings.name.trim() === '') throw new InputError('Название организации не может быть пустым.')
   if (settings.timeZone !== undefined && !isValidTimeZone(settings.timeZone)) {
-    throw new Error(`Неизвестный часовой пояс «${settings.timeZone}»: укажите зону IANA, например Europe/Moscow или Asia/Yekaterinburg.`)
+    throw new InputError(`Неизвестный часовой пояс «${settings.timeZone}»: укажите зону IANA, например Europe/Moscow или Asia/Yekaterinburg.`)
   }
   if (settings.regime !== undefined && !['network', 'supplier', 'both'].includes(settings.regime)) {
-    throw new Error(`Неизвестный режим «${settings.regime}»: допустимо network (сетевая организация), supplier (гарантирующий поставщик) или both.`)
+    throw new InputError(`Неизвестный режим «${settings.regime}»: допустимо network (сетевая организация), supplier (гарантирующий поставщик) или both.`)
   }
   return db
     .updateTable('organisation')

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import { getProgress } from '#app/imports/progress.server.ts'
-import { STATUS_LABELS } from '#app/imports/report-text.ts'
+import { FORMAT_LABELS, STATUS_LABELS } from '#app/imports/report-text.ts'
 import { countImportRejections, findImportBatch, listImportRejections } from '#app/models/import-batch.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { formatBytes, formatCount, formatDateTime } from '#app/utils/format.ts'
@@ -88,7 +88,7 @@ export default function ImportReportPage() {
           </dd>
           <dt>Формат</dt>
           <dd>
-            {batch.format ? batch.format.toUpperCase() : '—'}
+            {batch.format ? FORMAT_LABELS[batch.format] : '—'}
             {batch.encoding ? ` · кодировка ${batch.encoding}` : ''}
             {batch.delimiter ? ` · разделитель «${batch.delimiter}»` : ''}
           </dd>

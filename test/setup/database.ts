@@ -19,7 +19,7 @@ const TEMPLATE_DB = 'sq_template'
  * A fresh, migrated database for one test file: PGlite loaded from the run's dump, or a PostgreSQL
  * database cloned from the run's template. `reset()` empties the organisation's data between tests.
  */
-export async function openTestDatabase(): Promise<{ database: Database; dispose(): Promise<void> }> {
+export async function openTestDatabase(): Promise<{ database: Database; dispose(): Promise<void>; url?: string }> {
   if (process.env.TEST_DB === 'postgres') {
     const url = process.env.TEST_DATABASE_URL!
     const name = `sq_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
@@ -30,6 +30,7 @@ export async function openTestDatabase(): Promise<{ database: Database; dispose(
     const database = await openDatabase({ DATABASE_URL: dbUrl.toString() })
     return {
       database,
+      url: dbUrl.toString(),
       async dispose() {
         await database.close()
         await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { openDatabase } from '#db/client.server.ts'
+import { sample, tmpFile } from '#test/setup/files.ts'
+import { openTestDatabase } from '#test/setup/database.ts'
+
+const root = path.resolve(import.meta.dirname, '..')
+
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], {
+      cwd: root,
+      env: { NODE_ENV: 'test', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    child.on('close', (code) => resolve({ code: code ?? -1, out, err }))
+  })
+}
+
+/** The CLI's database: a fresh PostgreSQL database, or a fresh PGlite folder. */
+let env: Record<string, string>
+let dispose = async () => {}
+beforeAll(async () => {
+  if (process.env.TEST_DB === 'postgres') {
+    const test = await openTestDatabase()
+    env = { DATABASE_URL: test.url! }
+    await test.database.close()
+    dispose = async () => {}
+  } else {
+    env = { PGLITE_DIR: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sq-cli-')), 'pglite') }
+  }
+})
+afterAll(() => dispose())
+
+describe('npm run cli', () => {
+  it('imports a file, prints the report and exits 0; the same file again changes nothing', async () => {
+    const first = await cli(['import', 'calls', sample('calls.csv')], env)
+    expect(first.err).toBe('')
+    expect(first.code).toBe(0)
+    expect(first.out).toMatch(/Статус: загружен/)
+    expect(first.out).toMatch(/Прочитано строк: 4 = сохранено 4 \+ отклонено 0/)
+    const again = await cli(['import', 'calls', sample('calls.csv')], env)
+    expect(again.out).toMatch(/новых 0, обновлено 0, без изменений 4/)
+  })
+
+  it('exits 1 on a refused file and prints each bad line', async () => {
+    const bad = tmpFile('bad.csv', 'call_id;direction;started_at;ended_at\n1;наружу;14.03.2025 10:00;14.03.2025 10:01\n')
+    const result = await cli(['import', 'calls', bad], env)
+    expect(result.code).toBe(1)
+    expect(result.out).toMatch(/Статус: отклонён/)
+    expect(result.out).toMatch(/строка 2, столбец direction: неизвестное значение направления звонка «наружу»/)
+  })
+
+  it('stores the valid rows with --skip-invalid', async () => {
+    const mixed = tmpFile('mixed.csv', 'call_id;direction;started_at;ended_at\nS-1;in;14.03.2025 10:00;14.03.2025 10:01\nS-2;in;14.03.2025 10:00;14.03.2025 09:01\n')
+    const result = await cli(['import', 'calls', mixed, '--skip-invalid'], env)
+    expect(result.code).toBe(0)
+    expect(result.out).toMatch(/Прочитано строк: 2 = сохранено 1 \+ отклонено 1/)
+  })
+
+  it('shows and changes the organisation settings, refusing an unknown time zone', async () => {
+    const set = await cli(['org', '--name', 'АО «Тест»', '--timezone', 'Asia/Yekaterinburg', '--regime', 'supplier'], env)
+    expect(set.code).toBe(0)
+    expect(set.out).toMatch(/Организация: АО «Тест»\nЧасовой пояс: Asia\/Yekaterinburg\nРежим: supplier \(гарантирующий поставщик\)/)
+    const bad = await cli(['org', '--timezone', 'Mars/Olympus'], env)
+    expect(bad.code).toBe(1)
+    expect(bad.err).toMatch(/Неизвестный часовой пояс «Mars\/Olympus»/)
+  })
+
+  it('explains its usage on a wrong command or kind', async () => {
+    const result = await cli(['import', 'letters', 'x.csv'], env)
+    expect(result.code).toBe(1)
+    expect(result.err).toMatch(/Укажите вид файла: offices, appeals, calls, visits/)
+  })
+})
+
+describe.runIf(process.env.TEST_DB !== 'postgres')('the embedded database has one owner', () => {
+  it('a second process gets a Russian message and writes nothing', async () => {
+    const owner = await openDatabase(env)
+    try {
+      const before = await owner.pool.query('select count(*)::int as n from call')
+      const result = await cli(['import', 'calls', sample('queue_log.1')], env)
+      expect(result.code).toBe(1)
+      expect(result.err).toMatch(/уже открыта другим процессом \(PID \d+\).*Ничего не записано/s)
+      const after = await owner.pool.query('select count(*)::int as n from call')
+      expect(after.rows[0].n).toBe(before.rows[0].n)
+    } finally {
+      await owner.close()
+    }
+    // once the owner has gone, the same command works
+    expect((await cli(['import', 'calls', sample('queue_log.1')], env)).code).toBe(0)
+  })
+})

@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import type { TestProject } from 'vitest/node'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string
+  }
+}
+
+const root = path.resolve(import.meta.dirname, '../..')
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+    server.on('error', reject)
+  })
+}
+
+/** Builds once, starts remix-serve itself (one PID owns the server) on a fresh embedded database. */
+export default async function setup(project: TestProject) {
+  const build = spawnSync(path.join(root, 'node_modules/.bin/remix'), ['build'], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } })
+  if (build.status !== 0) throw new Error(`remix build failed:\n${build.stderr}`)
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-e2e-'))
+  const port = await freePort()
+  let log = ''
+  const server: ChildProcess = spawn(path.join(root, 'node_modules/.bin/remix-serve'), ['build/index.js'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), PGLITE_DIR: path.join(dataDir, 'pglite'), DEMO_DATA: '0', DATABASE_URL: '' },
+  })
+  server.stdout?.on('data', (d) => (log += d))
+  server.stderr?.on('data', (d) => (log += d))
+  const baseUrl = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    try {
+      if ((await fetch(`${baseUrl}/healthcheck`)).ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the server did not start:\n${log}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  project.provide('baseUrl', baseUrl)
+  return async () => {
+    server.kill('SIGTERM')
+    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)))
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+}
