@@ -128,9 +128,12 @@ export function codeOf(vocabulary: Vocabulary, text: string): string | undefined
   if (!lookup) {
     lookup = new Map()
     for (const [code, term] of Object.entries(vocabulary)) {
-      for (const spelling of [code, term.label, ...(term.aliases ?? [])]) lookup.set(normalise(spelling), code)
+      for (const spelling of [code, term.label, ...(term.aliases ?? [])]) {
+        lookup.set(normalise(spelling), code)
+        lookup.set(spelling, code) // exact spellings skip normalisation: the common case in big files
+      }
     }
     lookups.set(vocabulary, lookup)
   }
-  return lookup.get(normalise(text))
+  return lookup.get(text) ?? lookup.get(normalise(text))
 }

@@ -5,8 +5,6 @@
  * `read = stored + rejected`.
  */
 import fs from 'node:fs'
-import readline from 'node:readline'
-import { Transform } from 'node:stream'
 import type pg from 'pg'
 import type { Database } from '#db/client.server.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
@@ -14,10 +12,10 @@ import { ImportFileError } from './errors.ts'
 import { type ImportKind, type KindSpec, canonicalColumn, columnTitle, kindSpecs, normaliseHeader } from './kinds.ts'
 import { type ImportProgress, clearProgress, setProgress } from './progress.server.ts'
 import { type OpenCall, type QueueLogStats, assembleQueueLog } from './queue-log.ts'
-import { type TableReader, byteCounter, openCsv } from './read-csv.server.ts'
+import { type TableReader, decodedChunks, openCsv } from './read-csv.server.ts'
 import { openXlsx } from './read-xlsx.server.ts'
 import { type FileFormat, sniffFile } from './sniff.server.ts'
-import { type StageWriter, copyStageWriter, insertStageWriter } from './stage.server.ts'
+import { type StageValue, type StageWriter, copyStageWriter, insertStageWriter } from './stage.server.ts'
 import { type Cell, type CellProblem, type ParsedRow, validateRow } from './values.ts'
 
 export interface ImportTarget {
@@ -107,14 +105,18 @@ function stageColumns(spec: KindSpec): string[] {
 }
 
 function stageTableSql(spec: KindSpec): string {
-  const type = (t: string) => (t === 'timestamp' ? 'timestamptz' : t === 'bool' ? 'boolean' : 'text')
+  // instants travel as epoch seconds: cheaper to write than ISO text, turned back by to_timestamp() in the merge
+  const type = (t: string) => (t === 'timestamp' ? 'double precision' : t === 'bool' ? 'boolean' : 'text')
   const columns = spec.columns.map((c) => `${quote(c.name)} ${type(c.field.type)}`)
   return `create temp table ${STAGE} (src_line integer not null, ${columns.join(', ')}) on commit drop`
 }
 
 /** The merge: new keys insert, changed rows update, identical rows are left alone. */
 export function mergeSql(spec: KindSpec): string {
-  const columns = spec.columns.filter((c) => c.name !== spec.branchColumn).map((c) => c.dbColumn ?? c.name)
+  const kept = spec.columns.filter((c) => c.name !== spec.branchColumn)
+  const columns = kept.map((c) => c.dbColumn ?? c.name)
+  const sourceOf = (c: (typeof kept)[number]) =>
+    c.field.type === 'timestamp' ? `to_timestamp(s.${quote(c.name)}) as ${quote(c.dbColumn ?? c.name)}` : `s.${quote(c.name)}`
   const withBranch = Boolean(spec.branchColumn || spec.officeBranch)
   const target = [...columns, ...(withBranch ? ['branch_id'] : [])]
   const joins: string[] = []
@@ -125,7 +127,7 @@ export function mergeSql(spec: KindSpec): string {
   const t = spec.table
   return `
     with src as (
-      select ${columns.map((c) => `s.${quote(c)}`).join(', ')}${withBranch ? `, ${branchExpr} as branch_id` : ''}
+      select ${kept.map(sourceOf).join(', ')}${withBranch ? `, ${branchExpr} as branch_id` : ''}
       from ${STAGE} s ${joins.join(' ')}
     ), merged as (
       insert into ${t} (org_id, import_batch_id, ${target.map(quote).join(', ')})
@@ -180,7 +182,7 @@ async function loadRows(options: LoadOptions, mayMerge: (rejectedRows: number) =
     if (result.rejections.length < MAX_REJECTIONS_ITEMISED) result.rejections.push(r)
   }
   let staged = 0
-  const values: (string | boolean | Date | null)[] = new Array(columns.length)
+  const values: StageValue[] = new Array(columns.length)
   try {
     for await (const item of items) {
       result.read++
@@ -188,8 +190,11 @@ async function loadRows(options: LoadOptions, mayMerge: (rejectedRows: number) =
         result.rejectedRows++
         for (const p of item.problems) reject({ line: item.line, column: p.column, value: p.value, reason: p.reason })
       } else {
-        values[0] = String(item.line)
-        for (let i = 0; i < spec.columns.length; i++) values[i + 1] = item.row[spec.columns[i]!.name] ?? null
+        values[0] = item.line
+        for (let i = 0; i < spec.columns.length; i++) {
+          const value = item.row[spec.columns[i]!.name] ?? null
+          values[i + 1] = value instanceof Date ? value.getTime() / 1000 : value
+        }
         const pending = writer.write(values)
         if (pending) await pending
         staged++
@@ -312,24 +317,19 @@ async function* validatedRows(reader: TableReader, spec: KindSpec, positions: Ma
   }
 }
 
-function decodedLines(path: string, encoding: string, counter: Transform): AsyncIterable<{ line: number; text: string }> {
-  const input = fs.createReadStream(path, { highWaterMark: 256 * 1024 })
-  const decoder = new TextDecoder(encoding)
-  const text = input.pipe(counter).pipe(
-    new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        cb(null, decoder.decode(chunk, { stream: true }))
-      },
-      flush(cb) {
-        cb(null, decoder.decode())
-      },
-    }),
-  )
-  const lines = readline.createInterface({ input: text, crlfDelay: Infinity })
-  return (async function* () {
-    let n = 0
-    for await (const line of lines) yield { line: ++n, text: line }
-  })()
+/**
+ * Numbered text lines of a file, read lazily: nothing is read before the first line is asked for
+ * (an eager reader loses lines while the transaction is being opened).
+ */
+async function* decodedLines(path: string, encoding: string, counted: { bytes: number }): AsyncGenerator<{ line: number; text: string }> {
+  let rest = ''
+  let n = 0
+  for await (const chunk of decodedChunks(path, encoding, counted)) {
+    const parts = (rest + chunk).split('\n')
+    rest = parts.pop()!
+    for (const part of parts) yield { line: ++n, text: part.endsWith('\r') ? part.slice(0, -1) : part }
+  }
+  if (rest) yield { line: ++n, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest }
 }
 
 export interface FileImportRequest {
@@ -411,8 +411,8 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
     client = await database.pool.connect()
     await client.query('begin')
     if (sniffed.format === 'queue_log') {
-      const counter = byteCounter()
-      bytesRead = () => counter.bytes
+      const counted = { bytes: 0 }
+      bytesRead = () => counted.bytes
       const open = new Map<string, OpenCall>()
       const pending = await client.query<OpenCall>(
         `select call_id, line, started_at, answered_at, agent, caller_phone, 0 as "fromLine"
@@ -421,7 +421,7 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
       )
       for (const call of pending.rows) open.set(call.call_id, call)
       queueLog = { open, stats: { lines: 0, ignoredLines: 0 } }
-      const assembled = assembleQueueLog(decodedLines(request.path, sniffed.encoding ?? 'utf-8', counter), open, queueLog.stats)
+      const assembled = assembleQueueLog(decodedLines(request.path, sniffed.encoding ?? 'utf-8', counted), open, queueLog.stats)
       items = (async function* () {
         for await (const item of assembled) yield item.kind === 'call' ? { line: item.line, row: item.row } : { line: item.line, problems: item.problems }
       })()

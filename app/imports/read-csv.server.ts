@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { Transform } from 'node:stream'
-import { parse } from 'csv-parse'
+import { CsvSyntaxError, parseCsv } from './csv-parser.ts'
 import { ImportFileError } from './errors.ts'
 import type { Cell } from './values.ts'
 
@@ -20,7 +20,7 @@ export interface TableReader {
   delimiter?: string
 }
 
-/** A record longer than this is not a log line: the file is refused (a 100 MB cell never reaches memory). */
+/** A record longer than this (in characters) is not a log line: the file is refused (a 100 MB cell never reaches memory). */
 export const MAX_RECORD_BYTES = 1024 * 1024
 
 /** Counts bytes as they pass, for the progress bar. */
@@ -33,19 +33,6 @@ export function byteCounter(): Transform & { bytes: number } {
   }) as Transform & { bytes: number }
   counter.bytes = 0
   return counter
-}
-
-function decoder(encoding: string): Transform {
-  const textDecoder = new TextDecoder(encoding)
-  return new Transform({
-    readableObjectMode: false,
-    transform(chunk: Buffer, _e, callback) {
-      callback(null, textDecoder.decode(chunk, { stream: true }))
-    },
-    flush(callback) {
-      callback(null, textDecoder.decode())
-    },
-  })
 }
 
 /** `;` or `,`, whichever the header line has more of outside quotes. */
@@ -73,54 +60,40 @@ async function readHeaderLine(path: string, encoding: string): Promise<string> {
   }
 }
 
-const countNewlines = (text: string) => {
-  let n = 0
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++
-  return n
+/** Decoded text of a file, chunk by chunk, counting the bytes read for the progress bar. */
+export async function* decodedChunks(path: string, encoding: string, counted: { bytes: number }): AsyncGenerator<string> {
+  const textDecoder = new TextDecoder(encoding)
+  const source = fs.createReadStream(path, { highWaterMark: 256 * 1024 })
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      counted.bytes += chunk.length
+      yield textDecoder.decode(chunk, { stream: true })
+    }
+    const rest = textDecoder.decode()
+    if (rest) yield rest
+  } finally {
+    source.destroy()
+  }
 }
 
 /** Streams a CSV file (RFC 4180 quoting; quoted fields may hold delimiters and line breaks). */
 export async function openCsv(path: string, encoding: 'utf-8' | 'windows-1251'): Promise<TableReader> {
   const delimiter = detectDelimiter(await readHeaderLine(path, encoding))
-  const counter = byteCounter()
-  const parser = parse({
-    delimiter,
-    bom: true,
-    raw: true,
-    relax_column_count: true,
-    max_record_size: MAX_RECORD_BYTES,
-  })
-  const source = fs.createReadStream(path, { highWaterMark: 256 * 1024 })
-  source.on('error', (error) => parser.destroy(error))
-  source.pipe(counter).pipe(decoder(encoding)).pipe(parser)
-
-  let nextLine = 1
-  let currentLine = 1
-  const records = (async function* () {
+  const counted = { bytes: 0 }
+  const records = (async function* (): AsyncGenerator<RawRow> {
     try {
-      for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
-        currentLine = nextLine
-        // `raw` ends with the record's "\n" in LF files but not in CRLF files (csv-parse 7): count only inner breaks
-        nextLine += countNewlines(raw) - (raw.endsWith('\n') ? 1 : 0) + 1
-        if (record.length === 1 && record[0]!.trim() === '') continue
-        yield { line: currentLine, cells: record }
-      }
+      yield* parseCsv(decodedChunks(path, encoding, counted), delimiter, MAX_RECORD_BYTES)
     } catch (error) {
-      const code = (error as { code?: string }).code
-      const line = nextLine
-      if (code === 'CSV_MAX_RECORD_SIZE') {
+      if (!(error instanceof CsvSyntaxError)) throw error
+      const line = error.line
+      if (error.reason === 'record_too_long') {
         throw new ImportFileError(
           `Строка ${line}: запись длиннее ${MAX_RECORD_BYTES / 1024 / 1024} МБ — вероятно, файл повреждён ` +
             'или в нём незакрытая кавычка. Файл не загружен.',
           line,
         )
       }
-      if (code?.startsWith('CSV_')) {
-        throw new ImportFileError(`Строка ${line}: файл CSV повреждён (${describeCsvError(code)}). Файл не загружен.`, line)
-      }
-      throw error
-    } finally {
-      source.destroy()
+      throw new ImportFileError(`Строка ${line}: файл CSV повреждён (${describeCsvError(error.reason)}). Файл не загружен.`, line)
     }
   })()
 
@@ -130,20 +103,12 @@ export async function openCsv(path: string, encoding: 'utf-8' | 'windows-1251'):
     header: first.value.cells as string[],
     headerLine: first.value.line,
     rows: { [Symbol.asyncIterator]: () => records },
-    bytesRead: () => counter.bytes,
+    bytesRead: () => counted.bytes,
     encoding,
     delimiter,
   }
 }
 
-function describeCsvError(code: string): string {
-  switch (code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'кавычка открыта и не закрыта до конца файла'
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return 'после закрывающей кавычки идут лишние символы'
-    default:
-      return `ошибка разбора ${code}`
-  }
+function describeCsvError(reason: CsvSyntaxError['reason']): string {
+  return reason === 'unclosed_quote' ? 'кавычка открыта и не закрыта до конца файла' : 'после закрывающей кавычки идут лишние символы'
 }

@@ -7,17 +7,21 @@ import { once } from 'node:events'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 
-export type StageValue = string | boolean | Date | null
+/** Instants are staged as epoch seconds (numbers). */
+export type StageValue = string | number | boolean | null
 
 export interface StageWriter {
   write(values: readonly StageValue[]): Promise<void> | void
   end(): Promise<void>
 }
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/
+
 function copyText(value: StageValue): string {
   if (value === null) return '\\N'
-  if (value instanceof Date) return value.toISOString()
+  if (typeof value === 'number') return String(value)
   if (typeof value === 'boolean') return value ? 't' : 'f'
+  if (!NEEDS_ESCAPE.test(value)) return value
   return value.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'))
 }
 

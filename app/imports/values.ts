@@ -24,7 +24,9 @@ const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
 const RU = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/
 
-const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate()
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+const daysInMonth = (year: number, month: number) =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : MONTH_DAYS[month - 1]!
 
 function checkFields(y: number, mo: number, d: number, h: number, mi: number, s: number, text: string): string | null {
   if (y < 1990 || y > 2100) return `год ${y} вне допустимого диапазона 1990–2100`
@@ -32,6 +34,47 @@ function checkFields(y: number, mo: number, d: number, h: number, mi: number, s:
   if (d < 1 || d > daysInMonth(y, mo)) return `такой даты нет: «${text}»`
   if (h > 23 || mi > 59 || s > 59) return `такого времени нет: «${text}»`
   return null
+}
+
+/** Two or four ASCII digits at `i`, or -1. */
+function num(s: string, i: number, n: number): number {
+  let v = 0
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(i + k) - 48
+    if (c < 0 || c > 9) return -1
+    v = v * 10 + c
+  }
+  return v
+}
+
+/**
+ * The two shapes real logs use most, read by character codes (a million rows pay for this):
+ * `YYYY-MM-DD[T ]HH:MM:SS(Z|±HH:MM)` and `DD.MM.YYYY HH:MM[:SS]`. Anything else, or an
+ * impossible value, returns undefined and goes the general way.
+ */
+function fastTimestamp(t: string, zone: string): Date | undefined {
+  const n = t.length
+  if (n >= 20 && t.charCodeAt(4) === 45 && t.charCodeAt(7) === 45 && t.charCodeAt(13) === 58 && t.charCodeAt(16) === 58) {
+    const sep = t.charCodeAt(10)
+    if (sep !== 84 && sep !== 32) return undefined
+    const y = num(t, 0, 4), mo = num(t, 5, 2), d = num(t, 8, 2), h = num(t, 11, 2), mi = num(t, 14, 2), sec = num(t, 17, 2)
+    if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined
+    let offset = 0
+    if (n === 20 && (t.charCodeAt(19) === 90 || t.charCodeAt(19) === 122)) offset = 0
+    else if (n === 25 && (t.charCodeAt(19) === 43 || t.charCodeAt(19) === 45) && t.charCodeAt(22) === 58) {
+      const oh = num(t, 20, 2), om = num(t, 23, 2)
+      if (oh < 0 || oh > 14 || om < 0 || om > 59) return undefined
+      offset = (t.charCodeAt(19) === 45 ? -1 : 1) * (oh * 60 + om)
+    } else return undefined
+    return new Date(Date.UTC(y, mo - 1, d, h, mi, sec) - offset * 60_000)
+  }
+  if ((n === 16 || n === 19) && t.charCodeAt(2) === 46 && t.charCodeAt(5) === 46 && t.charCodeAt(10) === 32 && t.charCodeAt(13) === 58) {
+    const d = num(t, 0, 2), mo = num(t, 3, 2), y = num(t, 6, 4), h = num(t, 11, 2), mi = num(t, 14, 2)
+    const sec = n === 19 ? (t.charCodeAt(16) === 58 ? num(t, 17, 2) : -1) : 0
+    if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined
+    return localToInstant(zone, y, mo, d, h, mi, sec)
+  }
+  return undefined
 }
 
 /**
@@ -48,6 +91,8 @@ export function parseTimestamp(cell: Cell, zone: string): Parsed<Date> {
         d.getUTCMinutes(), d.getUTCSeconds()),
     )
   }
+  const fast = fastTimestamp(cell, zone)
+  if (fast) return ok(fast)
   const text = cell.trim()
   let m = ISO.exec(text)
   if (m) {
