@@ -136,6 +136,29 @@ describe('bad rows', () => {
   })
 })
 
+describe('merging batch by batch', () => {
+  const rows = ['call_id;direction;started_at;ended_at;agent', 'A;in;14.03.2025 10:00;14.03.2025 10:01;первый', 'B;in;14.03.2025 10:00;14.03.2025 10:01;', 'C;in;14.03.2025 10:00;14.03.2025 10:01;', 'D;in;14.03.2025 10:00;14.03.2025 10:01;', 'A;in;14.03.2025 11:00;14.03.2025 11:01;повтор', 'E;in;14.03.2025 10:00;14.03.2025 10:01;']
+
+  it('keeps the first line of a key that repeats in a later batch, and counts exactly', async () => {
+    const report = await load('calls', tmpFile('dup.csv', rows.join('\n')), { skipInvalid: true, batchRows: 2 })
+    expect(report).toMatchObject({ status: 'done', read: 6, inserted: 5, updated: 0, unchanged: 0, rejected: 1 })
+    expect(report.rejections).toEqual([{ line: 6, column: 'call_id', value: 'A', reason: 'идентификатор звонка «A» уже встречается в строке 2' }])
+    expect((await database.db.selectFrom('call').select('agent').where('call_id', '=', 'A').executeTakeFirstOrThrow()).agent).toBe('первый')
+  })
+
+  it('rolls back batches already merged when a later batch holds a bad row', async () => {
+    const bad = [...rows.slice(0, 5), 'F;in;14.03.2025 10:00;14.03.2025 09:00;'].join('\n')
+    expect(await load('calls', tmpFile('late-bad.csv', bad), { batchRows: 2 })).toMatchObject({ status: 'rejected', stored: 0, rejected: 5 })
+    expect(await count('call')).toBe(0)
+  })
+
+  it('re-imports across batches: unchanged and updated rows are told apart', async () => {
+    await load('calls', tmpFile('a.csv', rows.slice(0, 5).join('\n')), { batchRows: 2 })
+    const changed = [rows[0], rows[1], rows[2]!.replace(';\n', ';x'), rows[3], rows[4]!.replace(/;$/, ';новый')].join('\n')
+    expect(await load('calls', tmpFile('b.csv', changed), { batchRows: 2 })).toMatchObject({ status: 'done', read: 4, inserted: 0, updated: 1, unchanged: 3 })
+  })
+})
+
 describe('bad files end in a clear Russian message and store nothing', () => {
   const refused = async (kind: FileImportRequest['kind'], file: string, message: RegExp) => {
     const report = await load(kind, file)

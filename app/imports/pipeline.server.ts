@@ -15,7 +15,7 @@ import { type OpenCall, type QueueLogStats, assembleQueueLog } from './queue-log
 import { type TableReader, decodedChunks, openCsv } from './read-csv.server.ts'
 import { openXlsx } from './read-xlsx.server.ts'
 import { type FileFormat, sniffFile } from './sniff.server.ts'
-import { type StageValue, type StageWriter, copyStageWriter, insertStageWriter } from './stage.server.ts'
+import { type StageValue, copyStageBatch, insertStageBatch } from './stage.server.ts'
 import { type Cell, type CellProblem, type ParsedRow, validateRow } from './values.ts'
 
 export interface ImportTarget {
@@ -101,17 +101,21 @@ const quote = (name: string) => `"${name}"`
 const STAGE = 'import_stage'
 
 function stageColumns(spec: KindSpec): string[] {
-  return ['src_line', ...spec.columns.map((c) => c.name)]
+  return ['src_line', 'batch_no', ...spec.columns.map((c) => c.name)]
 }
 
 function stageTableSql(spec: KindSpec): string {
   // instants travel as epoch seconds: cheaper to write than ISO text, turned back by to_timestamp() in the merge
   const type = (t: string) => (t === 'timestamp' ? 'double precision' : t === 'bool' ? 'boolean' : 'text')
   const columns = spec.columns.map((c) => `${quote(c.name)} ${type(c.field.type)}`)
-  return `create temp table ${STAGE} (src_line integer not null, ${columns.join(', ')}) on commit drop`
+  return `create temp table ${STAGE} (src_line integer not null, batch_no integer not null, ${columns.join(', ')}) on commit drop`
 }
 
-/** The merge: new keys insert, changed rows update, identical rows are left alone. */
+/**
+ * The merge of one staged batch (`batch_no` = $3): new keys insert, changed rows update,
+ * identical rows are left alone. A row whose key appeared on an earlier line is skipped here: it is
+ * reported as a duplicate, and the earlier line is the one kept.
+ */
 export function mergeSql(spec: KindSpec): string {
   const kept = spec.columns.filter((c) => c.name !== spec.branchColumn)
   const columns = kept.map((c) => c.dbColumn ?? c.name)
@@ -125,23 +129,20 @@ export function mergeSql(spec: KindSpec): string {
   const branchExpr =
     spec.branchColumn && spec.officeBranch ? 'coalesce(b.id, o.branch_id)' : spec.branchColumn ? 'b.id' : 'o.branch_id'
   const t = spec.table
+  const key = quote(spec.key)
   return `
-    with src as (
+    insert into ${t} (org_id, import_batch_id, ${target.map(quote).join(', ')})
+    select $1, $2, ${target.map(quote).join(', ')} from (
       select ${kept.map(sourceOf).join(', ')}${withBranch ? `, ${branchExpr} as branch_id` : ''}
       from ${STAGE} s ${joins.join(' ')}
-    ), merged as (
-      insert into ${t} (org_id, import_batch_id, ${target.map(quote).join(', ')})
-      select $1, $2, ${target.map(quote).join(', ')} from src
-      on conflict (org_id, ${quote(spec.key)}) do update set
-        ${target.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')},
-        import_batch_id = excluded.import_batch_id, updated_at = now()
-      where (${target.map((c) => `${t}.${quote(c)}`).join(', ')})
-        is distinct from (${target.map((c) => `excluded.${quote(c)}`).join(', ')})
-      returning (xmax = 0) as inserted
-    )
-    select (count(*) filter (where inserted))::int as inserted,
-           (count(*) filter (where not inserted))::int as updated
-    from merged`
+      where s.batch_no = $3
+        and not exists (select 1 from ${STAGE} e where e.${key} = s.${key} and e.src_line < s.src_line)
+    ) src
+    on conflict (org_id, ${key}) do update set
+      ${target.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')},
+      import_batch_id = excluded.import_batch_id, updated_at = now()
+    where (${target.map((c) => `${t}.${quote(c)}`).join(', ')})
+      is distinct from (${target.map((c) => `excluded.${quote(c)}`).join(', ')})`
 }
 
 interface LoadResult {
@@ -161,28 +162,65 @@ interface LoadOptions {
   spec: KindSpec
   batchId: string
   items: AsyncIterable<RowItem>
+  /** false: merge nothing once a row is invalid (the caller will roll back) */
+  skipInvalid: boolean
+  batchRows?: number
   onRow?: (read: number, rejected: number) => void
 }
 
+/** Rows staged and merged per round trip: big enough to amortise, small enough to keep memory flat. */
+export const STAGE_BATCH_ROWS = 50_000
+
 /**
- * Streams rows into the staging table inside the open transaction on `client`, finds duplicate keys,
- * and — when nothing was rejected or the caller skips invalid rows — merges. Returns the counts; the
- * caller commits or rolls back.
+ * Streams rows into the staging table inside the open transaction on `client` and merges them batch
+ * by batch, so that the database merges one batch while the next is being read and validated. Finds
+ * duplicate keys and returns the counts; the caller commits or rolls back.
  */
-async function loadRows(options: LoadOptions, mayMerge: (rejectedRows: number) => boolean): Promise<LoadResult> {
-  const { target, client, spec, batchId, items, onRow } = options
+async function loadRows(options: LoadOptions): Promise<LoadResult> {
+  const { target, client, spec, batchId, items, onRow, skipInvalid, batchRows = STAGE_BATCH_ROWS } = options
+  const { orgId } = target
+  const table = spec.table
+  // one import of a kind per organisation at a time: the counts below stay exact
+  await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`sq-import:${orgId}:${spec.kind}`])
   await client.query(stageTableSql(spec))
+  // each batch's merge reads its own rows (not the whole stage) and probes earlier lines of a key
+  await client.query(`create index on ${STAGE} (batch_no)`)
+  await client.query(`create index on ${STAGE} (${quote(spec.key)}, src_line)`)
+  const countRows = async () =>
+    Number((await client.query<{ n: string }>(`select count(*) as n from ${table} where org_id = $1`, [orgId])).rows[0]!.n)
+  const before = await countRows()
   const columns = stageColumns(spec)
-  const writer: StageWriter =
-    target.database.mode === 'postgres' ? copyStageWriter(client, STAGE, columns) : insertStageWriter(client, STAGE, columns)
+  const stage = target.database.mode === 'postgres' ? copyStageBatch : insertStageBatch
+  const merge = mergeSql(spec)
 
   const result: LoadResult = { read: 0, rejectedRows: 0, rejections: [], rejectionsTotal: 0, inserted: 0, updated: 0, unchanged: 0, warnings: [] }
   const reject = (r: Rejection) => {
     result.rejectionsTotal++
     if (result.rejections.length < MAX_REJECTIONS_ITEMISED) result.rejections.push(r)
   }
+  const mayMerge = () => skipInvalid || result.rejectedRows === 0
   let staged = 0
-  const values: StageValue[] = new Array(columns.length)
+  let affected = 0
+  let merging = true
+
+  const flush = async (rows: StageValue[][]) => {
+    await stage(client, STAGE, columns, rows)
+    if (!merging) return
+    const batchNo = rows[0]![1]
+    if (spec.branchColumn) {
+      await client.query(
+        `insert into branch (org_id, name) select distinct $1::bigint, ${quote(spec.branchColumn)} from ${STAGE}
+         where batch_no = $2 and ${quote(spec.branchColumn)} is not null and ${quote(spec.branchColumn)} <> ''
+         on conflict (org_id, name) do nothing`,
+        [orgId, batchNo],
+      )
+    }
+    affected += (await client.query(merge, [orgId, batchId, batchNo])).rowCount ?? 0
+  }
+
+  let batch: StageValue[][] = []
+  let batches = 1
+  let inFlight: Promise<void> | undefined
   try {
     for await (const item of items) {
       result.read++
@@ -190,53 +228,58 @@ async function loadRows(options: LoadOptions, mayMerge: (rejectedRows: number) =
         result.rejectedRows++
         for (const p of item.problems) reject({ line: item.line, column: p.column, value: p.value, reason: p.reason })
       } else {
+        const values: StageValue[] = new Array(columns.length)
         values[0] = item.line
+        values[1] = batches
         for (let i = 0; i < spec.columns.length; i++) {
           const value = item.row[spec.columns[i]!.name] ?? null
-          values[i + 1] = value instanceof Date ? value.getTime() / 1000 : value
+          values[i + 2] = value instanceof Date ? value.getTime() / 1000 : value
         }
-        const pending = writer.write(values)
-        if (pending) await pending
+        batch.push(values)
         staged++
+        if (batch.length >= batchRows) {
+          if (inFlight) await inFlight
+          merging = mayMerge()
+          inFlight = flush(batch) // the database works on this batch while the next one is read
+          batch = []
+          batches++
+        }
       }
       if (onRow && result.read % 2000 === 0) onRow(result.read, result.rejectedRows)
     }
+    if (inFlight) await inFlight
+    inFlight = undefined
+    merging = mayMerge()
+    if (batch.length) await flush(batch)
   } finally {
-    await writer.end()
+    // never leave a COPY half-sent on the connection the caller rolls back on
+    if (inFlight) await inFlight.catch(() => {})
   }
   onRow?.(result.read, result.rejectedRows)
 
-  // Two rows with one key in one file: the later line is the bad one.
+  // Two rows with one key in one file: the later line is the bad one (and was not merged).
   const duplicates = await client.query<{ key: string; lines: number[] }>(
     `select ${quote(spec.key)} as key, array_agg(src_line order by src_line) as lines
      from ${STAGE} group by ${quote(spec.key)} having count(*) > 1`,
   )
-  const repeatedLines: number[] = []
+  let repeated = 0
   for (const { key, lines } of duplicates.rows) {
     for (const line of lines.slice(1)) {
-      repeatedLines.push(line)
+      repeated++
       reject({ line, column: spec.key, value: key, reason: `${spec.keyLabel} «${key}» уже встречается в строке ${lines[0]}` })
     }
   }
-  result.rejectedRows += repeatedLines.length
-  staged -= repeatedLines.length
+  result.rejectedRows += repeated
+  staged -= repeated
   result.rejections.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
-  if (!mayMerge(result.rejectedRows)) return result
-  if (repeatedLines.length) await client.query(`delete from ${STAGE} where src_line = any($1::int[])`, [repeatedLines])
+  if (!mayMerge()) return result
 
-  if (spec.branchColumn) {
-    await client.query(
-      `insert into branch (org_id, name) select distinct $1::bigint, ${quote(spec.branchColumn)} from ${STAGE}
-       where ${quote(spec.branchColumn)} is not null and ${quote(spec.branchColumn)} <> '' on conflict (org_id, name) do nothing`,
-      [target.orgId],
-    )
-  }
   if (spec.officeBranch) {
     const unknown = await client.query<{ office_code: string }>(
       `select distinct s.office_code from ${STAGE} s where s.office_code is not null and s.office_code <> ''
        and not exists (select 1 from office o where o.org_id = $1 and o.office_code = s.office_code)
        order by 1 limit 21`,
-      [target.orgId],
+      [orgId],
     )
     if (unknown.rows.length) {
       const codes = unknown.rows.slice(0, 20).map((r) => r.office_code)
@@ -246,21 +289,20 @@ async function loadRows(options: LoadOptions, mayMerge: (rejectedRows: number) =
       )
     }
   }
-  const merged = await client.query<{ inserted: number; updated: number }>(mergeSql(spec), [target.orgId, batchId])
-  result.inserted = merged.rows[0]!.inserted
-  result.updated = merged.rows[0]!.updated
+  result.inserted = (await countRows()) - before
+  result.updated = affected - result.inserted
   result.unchanged = staged - result.inserted - result.updated
   if (spec.kind === 'offices') {
     // visits follow their office's branch; appeals without a branch of their own take the office's
     await client.query(
       `update visit v set branch_id = o.branch_id from office o
        where v.org_id = $1 and o.org_id = $1 and o.office_code = v.office_code and v.branch_id is distinct from o.branch_id`,
-      [target.orgId],
+      [orgId],
     )
     await client.query(
       `update appeal a set branch_id = o.branch_id from office o
        where a.org_id = $1 and o.org_id = $1 and o.office_code = a.office_code and a.branch_id is null and o.branch_id is not null`,
-      [target.orgId],
+      [orgId],
     )
   }
   return result
@@ -341,6 +383,8 @@ export interface FileImportRequest {
   userId?: string | null
   /** an already registered batch (the web page registers it before the upload finishes processing) */
   batchId?: string
+  /** rows merged per round trip (a tuning knob; tests use tiny batches to cross batch boundaries) */
+  batchRows?: number
 }
 
 /** Imports one file; never throws for bad input — the report says what was wrong. */
@@ -441,13 +485,14 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
         spec,
         batchId,
         items,
+        skipInvalid: request.skipInvalid,
+        batchRows: request.batchRows,
         onRow: (read, rejected) => {
           progress.rowsRead = read
           progress.rowsRejected = rejected
           progress.bytesRead = bytesRead()
         },
       },
-      (rejected) => rejected === 0 || request.skipInvalid,
     )
     progress.phase = 'saving'
     progress.bytesRead = size
@@ -531,7 +576,7 @@ export async function runRowImport(
       let line = 0
       for await (const row of rows) yield { line: ++line, row }
     })()
-    result = await loadRows({ target, client, spec: kindSpecs[kind], batchId, items }, (rejected) => rejected === 0)
+    result = await loadRows({ target, client, spec: kindSpecs[kind], batchId, items, skipInvalid: false })
     if (result.rejectedRows) throw new Error(`generated rows were rejected: ${result.rejections[0]?.reason}`)
     await client.query('commit')
   } catch (error) {

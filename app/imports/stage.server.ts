@@ -10,11 +10,6 @@ import { from as copyFrom } from 'pg-copy-streams'
 /** Instants are staged as epoch seconds (numbers). */
 export type StageValue = string | number | boolean | null
 
-export interface StageWriter {
-  write(values: readonly StageValue[]): Promise<void> | void
-  end(): Promise<void>
-}
-
 const NEEDS_ESCAPE = /[\\\t\n\r]/
 
 function copyText(value: StageValue): string {
@@ -27,55 +22,36 @@ function copyText(value: StageValue): string {
 
 const quote = (name: string) => `"${name}"`
 
-export function copyStageWriter(client: pg.PoolClient, table: string, columns: readonly string[]): StageWriter {
+/** One batch through `COPY … FROM STDIN` (PostgreSQL), written in 256 KiB pieces with back-pressure. */
+export async function copyStageBatch(client: pg.PoolClient, table: string, columns: readonly string[], rows: readonly StageValue[][]): Promise<void> {
   const stream = client.query(copyFrom(`copy ${table} (${columns.map(quote).join(', ')}) from stdin`))
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve)
     stream.on('error', reject)
   })
-  done.catch(() => {}) // observed in end()
+  done.catch(() => {}) // awaited below
   let chunk = ''
-  const flush = async () => {
-    const text = chunk
-    chunk = ''
-    if (!stream.write(text)) await Promise.race([once(stream, 'drain'), done])
+  for (const values of rows) {
+    let line = copyText(values[0]!)
+    for (let i = 1; i < values.length; i++) line += '\t' + copyText(values[i]!)
+    chunk += line + '\n'
+    if (chunk.length >= 256 * 1024) {
+      const full = !stream.write(chunk)
+      chunk = ''
+      if (full) await Promise.race([once(stream, 'drain'), done])
+    }
   }
-  return {
-    write(values) {
-      let line = ''
-      for (let i = 0; i < values.length; i++) line += (i ? '\t' : '') + copyText(values[i]!)
-      chunk += line + '\n'
-      if (chunk.length >= 256 * 1024) return flush()
-    },
-    async end() {
-      if (chunk) await flush()
-      stream.end()
-      await done
-    },
-  }
+  if (chunk) stream.write(chunk)
+  stream.end()
+  await done
 }
 
-export function insertStageWriter(client: pg.PoolClient, table: string, columns: readonly string[]): StageWriter {
-  const perBatch = Math.max(1, Math.min(1000, Math.floor(60_000 / columns.length)))
-  let params: StageValue[] = []
-  let rows = 0
-  const flush = async () => {
-    if (rows === 0) return
-    const tuples: string[] = []
-    for (let r = 0; r < rows; r++) {
-      tuples.push(`(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`)
-    }
-    const values = params
-    params = []
-    rows = 0
-    await client.query(`insert into ${table} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')}`, values)
-  }
-  return {
-    write(values) {
-      params.push(...values)
-      rows++
-      if (rows >= perBatch) return flush()
-    },
-    end: flush,
+/** One batch through ~1,000-row multi-row INSERTs (PGlite: COPY through its adapter kills the database). */
+export async function insertStageBatch(client: pg.PoolClient, table: string, columns: readonly string[], rows: readonly StageValue[][]): Promise<void> {
+  const perStatement = Math.max(1, Math.min(1000, Math.floor(60_000 / columns.length)))
+  for (let from = 0; from < rows.length; from += perStatement) {
+    const slice = rows.slice(from, from + perStatement)
+    const tuples = slice.map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`)
+    await client.query(`insert into ${table} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')}`, slice.flat())
   }
 }

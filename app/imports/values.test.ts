@@ -17,6 +17,16 @@ describe('parseTimestamp', () => {
     expect(iso('2025-03-14T09:05:00.250+0500')).toBe('2025-03-14T04:05:00.250Z')
   })
 
+  it('reads fractions of a second and local ISO times on the fast path exactly as on the general one', () => {
+    expect(iso('2025-03-14T09:05:00.123Z')).toBe('2025-03-14T09:05:00.123Z')
+    expect(iso('2025-03-14T09:05:00.5+05:00')).toBe('2025-03-14T04:05:00.500Z')
+    expect(iso('2025-03-14T09:05:00.123456-01:30')).toBe('2025-03-14T10:35:00.123Z')
+    expect(iso('2025-03-14 09:05:00')).toBe('2025-03-14T06:05:00.000Z')
+    expect(iso('2025-03-14T09:05:00.9', EKB)).toBe('2025-03-14T04:05:00.900Z')
+    expect(iso('2025-02-29T09:05:00Z')).toMatch(/такой даты нет/)
+    expect(iso('2025-03-14T09:05:00+15:00')).toMatch(/смещение часового пояса вне диапазона/)
+  })
+
   it('reads the Russian forms, with and without seconds, and a date alone as 00:00 local', () => {
     expect(iso('14.03.2025 09:05')).toBe('2025-03-14T06:05:00.000Z')
     expect(iso('14.03.2025 09:05:30')).toBe('2025-03-14T06:05:30.000Z')

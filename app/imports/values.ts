@@ -54,19 +54,34 @@ function num(s: string, i: number, n: number): number {
  */
 function fastTimestamp(t: string, zone: string): Date | undefined {
   const n = t.length
-  if (n >= 20 && t.charCodeAt(4) === 45 && t.charCodeAt(7) === 45 && t.charCodeAt(13) === 58 && t.charCodeAt(16) === 58) {
+  if (n >= 19 && t.charCodeAt(4) === 45 && t.charCodeAt(7) === 45 && t.charCodeAt(13) === 58 && t.charCodeAt(16) === 58) {
     const sep = t.charCodeAt(10)
     if (sep !== 84 && sep !== 32) return undefined
     const y = num(t, 0, 4), mo = num(t, 5, 2), d = num(t, 8, 2), h = num(t, 11, 2), mi = num(t, 14, 2), sec = num(t, 17, 2)
     if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined
-    let offset = 0
-    if (n === 20 && (t.charCodeAt(19) === 90 || t.charCodeAt(19) === 122)) offset = 0
-    else if (n === 25 && (t.charCodeAt(19) === 43 || t.charCodeAt(19) === 45) && t.charCodeAt(22) === 58) {
-      const oh = num(t, 20, 2), om = num(t, 23, 2)
+    let i = 19
+    let ms = 0
+    if (i < n && t.charCodeAt(i) === 46) {
+      // fraction of a second: milliseconds are kept, finer digits dropped
+      let scale = 100
+      for (i++; i < n; i++) {
+        const c = t.charCodeAt(i) - 48
+        if (c < 0 || c > 9) break
+        ms += c * scale
+        scale /= 10
+      }
+      ms = Math.floor(ms)
+    }
+    if (i === n) return localToInstant(zone, y, mo, d, h, mi, sec, ms)
+    let offset: number
+    const z = t.charCodeAt(i)
+    if ((z === 90 || z === 122) && i + 1 === n) offset = 0
+    else if ((z === 43 || z === 45) && i + 6 === n && t.charCodeAt(i + 3) === 58) {
+      const oh = num(t, i + 1, 2), om = num(t, i + 4, 2)
       if (oh < 0 || oh > 14 || om < 0 || om > 59) return undefined
-      offset = (t.charCodeAt(19) === 45 ? -1 : 1) * (oh * 60 + om)
+      offset = (z === 45 ? -1 : 1) * (oh * 60 + om)
     } else return undefined
-    return new Date(Date.UTC(y, mo - 1, d, h, mi, sec) - offset * 60_000)
+    return new Date(Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset * 60_000)
   }
   if ((n === 16 || n === 19) && t.charCodeAt(2) === 46 && t.charCodeAt(5) === 46 && t.charCodeAt(10) === 32 && t.charCodeAt(13) === 58) {
     const d = num(t, 0, 2), mo = num(t, 3, 2), y = num(t, 6, 4), h = num(t, 11, 2), mi = num(t, 14, 2)
@@ -188,6 +203,18 @@ export function validateRow(
       if (column.required) problems.push({ column: column.name, value: '', reason: 'обязательное значение не заполнено' })
       row[column.name] = column.field.type === 'bool' ? false : null
       continue
+    }
+    const f = column.field
+    if (f.type === 'text') {
+      row[column.name] = raw.trim()
+      continue
+    }
+    if (f.type === 'enum') {
+      const code = codeOf(f.vocabulary, raw)
+      if (code !== undefined) {
+        row[column.name] = code
+        continue
+      }
     }
     const parsed = parseCell(column, cell, zone)
     if (parsed.ok) row[column.name] = parsed.value
