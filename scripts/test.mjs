@@ -1,21 +1,42 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, then every vitest project (unit; PGlite; PostgreSQL when TEST_DATABASE_URL is
 // set; the browser when Chromium is found), then the unit tests again in another process zone, since
-// nothing may depend on the zone the server runs in.
+// nothing may depend on the zone the server runs in. Ends with one plain line: `tests: N passed, N failed, N skipped`.
 import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
-const run = (title, command, args, env = {}) => {
+const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-test-'))
+const totals = { passed: 0, failed: 0, skipped: 0 }
+
+function run(title, command, args, env = {}, results) {
   console.log(`\n▶ ${title}`)
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  if (results && fs.existsSync(results)) {
+    const json = JSON.parse(fs.readFileSync(results, 'utf8'))
+    totals.passed += json.numPassedTests
+    totals.failed += json.numFailedTests
+    totals.skipped += json.numPendingTests + json.numTodoTests
+  }
   if (result.status !== 0) {
     console.error(`✖ ${title}: код ${result.status ?? result.signal}`)
+    if (results) console.log(`\ntests: ${totals.passed} passed, ${Math.max(totals.failed, 1)} failed, ${totals.skipped} skipped`)
     process.exit(result.status ?? 1)
   }
 }
 
+const vitest = (name) => {
+  const file = path.join(resultsDir, `${name}.json`)
+  return [file, ['--reporter=default', '--reporter=json', `--outputFile.json=${file}`]]
+}
+
 run('Проверка типов (tsc)', bin('tsc'), ['-p', '.'])
-run('Тесты (vitest)', bin('vitest'), ['run', ...process.argv.slice(2)])
-run('Модульные тесты в другом часовом поясе процесса (TZ=Asia/Yekaterinburg)', bin('vitest'), ['run', '--project', 'unit'], { TZ: 'Asia/Yekaterinburg' })
+const [all, allArgs] = vitest('all')
+run('Тесты (vitest)', bin('vitest'), ['run', ...allArgs, ...process.argv.slice(2)], {}, all)
+const [tz, tzArgs] = vitest('tz')
+run('Модульные тесты в другом часовом поясе процесса (TZ=Asia/Yekaterinburg)', bin('vitest'), ['run', '--project', 'unit', ...tzArgs], { TZ: 'Asia/Yekaterinburg' }, tz)
+fs.rmSync(resultsDir, { recursive: true, force: true })
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
