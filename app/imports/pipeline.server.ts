@@ -374,6 +374,15 @@ async function* decodedLines(path: string, encoding: string, counted: { bytes: n
   if (rest) yield { line: ++n, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest }
 }
 
+/** A report with nothing read yet: `failed` until the import says otherwise. */
+function newReport(batchId: string, kind: ImportKind, fileName: string, skipInvalid: boolean): ImportReport {
+  return {
+    batchId, kind, fileName, format: null, encoding: null, delimiter: null, status: 'failed', skipInvalid,
+    read: 0, inserted: 0, updated: 0, unchanged: 0, pending: 0, rejected: 0, invalid: 0, stored: 0,
+    rejections: [], rejectionsTotal: 0, unknownColumns: [], warnings: [], message: null, durationMs: 0,
+  }
+}
+
 export interface FileImportRequest {
   kind: ImportKind
   path: string
@@ -403,30 +412,7 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
       userId: request.userId,
     }))
   const spec = kindSpecs[request.kind]
-  const report: ImportReport = {
-    batchId,
-    kind: request.kind,
-    fileName: request.fileName,
-    format: null,
-    encoding: null,
-    delimiter: null,
-    status: 'failed',
-    skipInvalid: request.skipInvalid,
-    read: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    pending: 0,
-    rejected: 0,
-    invalid: 0,
-    stored: 0,
-    rejections: [],
-    rejectionsTotal: 0,
-    unknownColumns: [],
-    warnings: [],
-    message: null,
-    durationMs: 0,
-  }
+  const report = newReport(batchId, request.kind, request.fileName, request.skipInvalid)
   const progress: ImportProgress = {
     batchId,
     kind: request.kind,
@@ -594,10 +580,16 @@ export async function runRowImport(
     if (!released) client.release()
   }
   const report: ImportReport = {
-    batchId, kind, fileName, format: 'generated', encoding: null, delimiter: null, status: 'done', skipInvalid: false,
-    read: result.read, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, pending: 0,
-    rejected: 0, invalid: 0, stored: result.inserted + result.updated + result.unchanged, rejections: [], rejectionsTotal: 0,
-    unknownColumns: [], warnings: result.warnings, message: null, durationMs: Date.now() - started,
+    ...newReport(batchId, kind, fileName, false),
+    format: 'generated',
+    status: 'done',
+    read: result.read,
+    inserted: result.inserted,
+    updated: result.updated,
+    unchanged: result.unchanged,
+    stored: result.inserted + result.updated + result.unchanged,
+    warnings: result.warnings,
+    durationMs: Date.now() - started,
   }
   await finishBatch(target.database, report)
   return report

@@ -1,4 +1,5 @@
 import { importKind, labelOf } from '#reports/vocabulary.ts'
+import { kindSpecs } from './kinds.ts'
 import type { ImportReport } from './pipeline.server.ts'
 
 const n = (value: number) => value.toLocaleString('ru-RU')
@@ -17,7 +18,13 @@ export const STATUS_LABELS: Record<string, string> = {
   failed: 'ошибка',
 }
 
-/** The import report as plain Russian text, for the CLI and logs (no cell values: they may be personal). */
+/** Columns whose values are personal data (152-ФЗ): never printed where logs may keep them. */
+const personalColumns = new Set(Object.values(kindSpecs).flatMap((spec) => spec.columns.filter((c) => c.personal).map((c) => c.name)))
+
+/**
+ * The import report as plain Russian text, for the CLI (nightly scripts keep it in their logs). With
+ * `withValues` the rejected cell values are printed, except those of personal-data columns.
+ */
 export function formatReportText(report: ImportReport, options: { withValues?: boolean } = {}): string {
   const lines = [
     `Загрузка №${report.batchId}: ${labelOf(importKind, report.kind)} (${report.kind}), файл «${report.fileName}»` +
@@ -35,7 +42,8 @@ export function formatReportText(report: ImportReport, options: { withValues?: b
   if (report.unknownColumns.length) lines.push(`Неизвестные столбцы (пропущены): ${report.unknownColumns.join(', ')}`)
   for (const r of report.rejections) {
     const where = [r.line !== null ? `строка ${r.line}` : null, r.column ? `столбец ${r.column}` : null].filter(Boolean).join(', ')
-    const value = options.withValues && r.value ? ` (значение «${r.value}»)` : ''
+    const hidden = r.column !== null && personalColumns.has(r.column)
+    const value = !options.withValues || !r.value ? '' : hidden ? ' (значение скрыто: персональные данные)' : ` (значение «${r.value}»)`
     lines.push(`  ${where}: ${r.reason}${value}`)
   }
   if (report.rejectionsTotal > report.rejections.length) {
