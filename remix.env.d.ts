@@ -7,3 +7,12 @@ declare module '@remix-run/node' {
     v3_singleFetch: true
   }
 }
+
+declare module '@remix-run/node' {
+  interface AppLoadContext {
+    /** the client's address (X-Forwarded-For only with TRUST_PROXY=1) */
+    ip: string
+    /** the Content-Security-Policy nonce of this response */
+    nonce: string
+  }
+}

@@ -17,12 +17,16 @@ import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { formatReportText } from '#app/imports/report-text.ts'
 import { InputError } from '#app/models/errors.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
+import { recordAudit } from '#app/models/audit.server.ts'
+import { createUser, getCliUser, listBranches } from '#app/models/user.server.ts'
 import { labelOf, regime as regimes } from '#reports/vocabulary.ts'
 
 const USAGE = `Использование: npm run cli -- <команда>
   import <вид> <файл> [--skip-invalid]   загрузить файл; вид: ${IMPORT_KINDS.join(', ')}
   org [--name …] [--timezone …] [--regime network|supplier|both]   показать или изменить настройки организации
   demo [--force]                          пересоздать демонстрационные данные
+  user add --login … --name … --roles admin[,operator…] [--branches all|"Филиал 1,Филиал 2"]
+                                          создать пользователя; пароль читается из переменной SQ_PASSWORD
   migrate                                 обновить структуру базы данных`
 
 class UsageError extends Error {}
@@ -42,9 +46,12 @@ async function main(argv: string[]): Promise<number> {
       timezone: { type: 'string' },
       regime: { type: 'string' },
       force: { type: 'boolean', default: false },
+      login: { type: 'string' },
+      roles: { type: 'string' },
+      branches: { type: 'string', default: 'all' },
     },
   })
-  if (!['import', 'org', 'demo', 'migrate'].includes(command)) throw new UsageError(`Неизвестная команда «${command}».`)
+  if (!['import', 'org', 'demo', 'migrate', 'user'].includes(command)) throw new UsageError(`Неизвестная команда «${command}».`)
   if (command === 'import') {
     const [kind, file] = positionals
     if (!kind || !IMPORT_KINDS.includes(kind as ImportKind)) throw new UsageError(`Укажите вид файла: ${IMPORT_KINDS.join(', ')}.`)
@@ -56,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
     await migrateToLatest(database.db)
     await seedFederalCalendar(database.db)
     const org = await getOrganisation(database.db)
+    const cliUser = await getCliUser(database.db, org.id)
     switch (command) {
       case 'migrate':
         console.log('Структура базы данных обновлена.')
@@ -69,11 +77,38 @@ async function main(argv: string[]): Promise<number> {
               regime: values.regime as 'network' | 'supplier' | 'both' | undefined,
             })
           : org
+        if (changed) {
+          await recordAudit(database.db, {
+            orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'settings.update', object: 'организация',
+            details: { before: { name: org.name, timeZone: org.time_zone, regime: org.regime }, after: { name: current.name, timeZone: current.time_zone, regime: current.regime } },
+          })
+        }
         console.log(`Организация: ${current.name}\nЧасовой пояс: ${current.time_zone}\nРежим: ${current.regime} (${labelOf(regimes, current.regime)})`)
+        return 0
+      }
+      case 'user': {
+        if (positionals[0] !== 'add') throw new UsageError('Поддерживается: user add.')
+        const password = process.env.SQ_PASSWORD ?? ''
+        if (!values.login || !values.name || !values.roles) throw new UsageError('Укажите --login, --name и --roles.')
+        const branchNames = values.branches === 'all' ? [] : (values.branches ?? '').split(',').map((b) => b.trim()).filter(Boolean)
+        const branches = await listBranches(database.db, org.id)
+        const unknown = branchNames.filter((name) => !branches.some((b) => b.name === name))
+        if (unknown.length) throw new InputError(`Нет таких филиалов: ${unknown.join(', ')}. Есть: ${branches.map((b) => b.name).join(', ') || 'ни одного'}.`)
+        const user = await createUser(database.db, org.id, {
+          login: values.login,
+          fullName: values.name,
+          password,
+          roles: values.roles.split(',').map((r) => r.trim()),
+          allBranches: values.branches === 'all',
+          branchIds: branches.filter((b) => branchNames.includes(b.name)).map((b) => b.id),
+        })
+        await recordAudit(database.db, { orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'user.create', object: user.login, details: { roles: user.roles, allBranches: user.allBranches } })
+        console.log(`Пользователь ${user.login} создан: роли ${user.roles.join(', ')}.`)
         return 0
       }
       case 'demo': {
         await loadDemo(database, org, { force: values.force, log: (line) => console.log(line) })
+        await recordAudit(database.db, { orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'demo' })
         console.log('Демонстрационные данные созданы.')
         return 0
       }
@@ -81,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
         const [kind, file] = positionals as [ImportKind, string]
         const report = await runFileImport(
           { database, orgId: org.id, zone: org.time_zone },
-          { kind, path: path.resolve(file), fileName: path.basename(file), skipInvalid: values['skip-invalid'] ?? false, source: 'cli' },
+          { kind, path: path.resolve(file), fileName: path.basename(file), skipInvalid: values['skip-invalid'] ?? false, source: 'cli', userId: cliUser.id, actor: cliUser.login },
         )
         console.log(formatReportText(report, { withValues: true }))
         return report.status === 'done' ? 0 : report.status === 'rejected' ? 1 : 2

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream'
-import { type EntryContext, createReadableStreamFromReadable } from '@remix-run/node'
+import { type AppLoadContext, type EntryContext, createReadableStreamFromReadable } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { renderToPipeableStream } from 'react-dom/server'
+import { NonceProvider } from '#app/components/nonce.tsx'
 import { prepareDatabase } from '#app/utils/app-database.server.ts'
 
 const ABORT_DELAY = 10_000
@@ -18,12 +19,17 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext: AppLoadContext,
 ) {
+  const nonce = loadContext?.nonce ?? ''
   return new Promise((resolve, reject) => {
     let shellRendered = false
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceProvider>,
       {
+        nonce,
         // wait for everything: pages are read by people and by tests, not streamed piecemeal
         onAllReady() {
           shellRendered = true

@@ -1,7 +1,16 @@
-import type { LinksFunction, MetaFunction } from '@remix-run/node'
-import { Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react'
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
+import { useNonce } from '#app/components/nonce.tsx'
+import { hasAnyRole, routeAccess } from '#app/utils/access.ts'
+import { getUser } from '#app/utils/auth.server.ts'
+import { labelOf, role } from '#reports/vocabulary.ts'
 import styles from './styles.css'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request)
+  return { user: user ? { fullName: user.fullName, login: user.login, roles: user.roles } : null }
+}
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: styles },
@@ -11,6 +20,10 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: 'Качество обслуживания' }]
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce()
+  const data = useRouteLoaderData<typeof loader>('root')
+  const user = data?.user ?? null
+  const may = (route: keyof typeof routeAccess) => user !== null && hasAnyRole(user.roles, routeAccess[route])
   return (
     <html lang="ru">
       <head>
@@ -24,16 +37,32 @@ export function Layout({ children }: { children: ReactNode }) {
           <a className="brand" href="/">
             Качество обслуживания
           </a>
-          <nav>
-            <NavLink to="/" end>
-              Обзор данных
-            </NavLink>
-            <NavLink to="/imports">Загрузка данных</NavLink>
-          </nav>
+          {user ? (
+            <>
+              <nav>
+                <NavLink to="/" end>
+                  Обзор данных
+                </NavLink>
+                {may('imports._index.tsx') ? <NavLink to="/imports">Загрузка данных</NavLink> : null}
+                {may('admin.users._index.tsx') ? <NavLink to="/admin/users">Пользователи</NavLink> : null}
+                {may('admin.settings.tsx') ? <NavLink to="/admin/settings">Организация</NavLink> : null}
+                {may('admin.audit.tsx') ? <NavLink to="/admin/audit">Журнал аудита</NavLink> : null}
+              </nav>
+              <div className="who">
+                <span data-testid="user">{user.fullName}</span>
+                <span className="muted"> · {user.roles.map((r) => labelOf(role, r)).join(', ')}</span>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="link">
+                    Выйти
+                  </button>
+                </Form>
+              </div>
+            </>
+          ) : null}
         </header>
         <main>{children}</main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )

@@ -38,7 +38,14 @@ export interface AppUserTable {
   branch_ids: Generated<string[]>
   is_system: Generated<boolean>
   disabled: Generated<boolean>
+  session_version: Generated<number>
+  last_login_at: Timestamp | null
   created_at: DefaultTimestamp
+}
+
+export interface AppSettingTable {
+  key: string
+  value: string
 }
 
 export interface ImportBatchTable {
@@ -239,8 +246,10 @@ export interface DB {
   visit: VisitTable
   queue_log_pending: QueueLogPendingTable
   audit_event: AuditEventTable
+  app_setting: AppSettingTable
 }
 
 export type Organisation = Selectable<OrganisationTable>
 export type ImportBatch = Selectable<ImportBatchTable>
+export type AppUser = Selectable<AppUserTable>
 export type NewAppeal = Insertable<AppealTable>

@@ -137,3 +137,12 @@ export function codeOf(vocabulary: Vocabulary, text: string): string | undefined
   }
   return lookup.get(text) ?? lookup.get(normalise(text))
 }
+
+/** Roles (issue 3): what each may do is in app/utils/access.ts. */
+export const role = {
+  management: { label: 'руководитель' },
+  quality: { label: 'специалист по качеству' },
+  reporting: { label: 'отчётность' },
+  operator: { label: 'оператор' },
+  admin: { label: 'администратор' },
+} as const satisfies Vocabulary

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: builds the app when the build is missing or older than the sources, then serves it.
+// `npm start`: builds the app when the build is missing or older than the sources, then serves it with
+// server.mjs (Express + Remix, security headers).
 // The server migrates the database at start and, on a new embedded database, creates the demo data.
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -28,6 +29,6 @@ if (built < sources) {
 }
 const port = process.env.PORT ?? '3000'
 console.log(`Качество обслуживания: http://localhost:${port}`)
-const server = spawn(bin('remix-serve'), ['build/index.js'], { stdio: 'inherit', env: { NODE_ENV: 'production', ...process.env, PORT: port } })
+const server = spawn(process.execPath, ['server.mjs'], { stdio: 'inherit', env: { NODE_ENV: 'production', ...process.env, PORT: port } })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal))
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

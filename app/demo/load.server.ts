@@ -2,6 +2,8 @@ import type { Database } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import { type ImportReport, runRowImport } from '#app/imports/pipeline.server.ts'
 import { InputError } from '#app/models/errors.ts'
+import { createUser } from '#app/models/user.server.ts'
+import { DEMO_USERS } from './users.ts'
 import { DEMO_YEAR, DEMO_ZONE, demoAppeals, demoCalls, demoOfficeRows, demoVisits, makeDemoCalendar } from './generate.ts'
 
 export const DEMO_ORGANISATION_NAME = 'АО «Региональная сетевая компания» (демо)'
@@ -32,6 +34,7 @@ export async function loadDemo(database: Database, org: Organisation, options: {
   }
   await database.db.transaction().execute(async (tx) => {
     for (const table of DATA_TABLES) await tx.deleteFrom(table).where('org_id', '=', org.id).execute()
+    await tx.deleteFrom('app_user').where('org_id', '=', org.id).where('login', 'in', DEMO_USERS.map((u) => u.login)).execute()
     await tx
       .updateTable('organisation')
       .set({ name: DEMO_ORGANISATION_NAME, time_zone: DEMO_ZONE, regime: 'network', is_demo: true, updated_at: new Date() })
@@ -59,5 +62,11 @@ export async function loadDemo(database: Database, org: Organisation, options: {
     log(`${name}: ${report.stored.toLocaleString('ru-RU')} записей за ${(report.durationMs / 1000).toFixed(1)} с`)
     reports.push(report)
   }
+  const branches = await database.db.selectFrom('branch').select(['id', 'name']).where('org_id', '=', org.id).execute()
+  for (const u of DEMO_USERS) {
+    const branch = branches.find((b) => b.name === u.branch)
+    await createUser(database.db, org.id, { login: u.login, fullName: u.fullName, password: u.password, roles: u.roles, allBranches: !u.branch, branchIds: branch ? [branch.id] : [] })
+  }
+  log(`демо: пользователи ${DEMO_USERS.map((u) => u.login).join(', ')} (пароли — в README и на странице входа)`)
   return reports
 }

@@ -172,6 +172,15 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
   },
 }
 
+/**
+ * Columns whose values are personal data (152-ФЗ), plus `queue_log`, whose rejected raw lines carry the
+ * caller's number: such values are masked for roles that do not need them and never printed to logs.
+ */
+export const PERSONAL_COLUMNS: ReadonlySet<string> = new Set([
+  ...Object.values(kindSpecs).flatMap((spec) => spec.columns.filter((c) => c.personal).map((c) => c.name)),
+  'queue_log',
+])
+
 /** `код_офиса` → `office_code`; case-insensitive, surrounding spaces ignored, spaces = underscores. */
 export function normaliseHeader(header: string): string {
   return header

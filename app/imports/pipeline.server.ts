@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import type pg from 'pg'
 import type { Database } from '#db/client.server.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
+import { recordAudit } from '#app/models/audit.server.ts'
 import { ImportFileError } from './errors.ts'
 import { type ImportKind, type KindSpec, canonicalColumn, columnTitle, kindSpecs, normaliseHeader } from './kinds.ts'
 import { type ImportProgress, clearProgress, setProgress } from './progress.server.ts'
@@ -394,6 +395,9 @@ export interface FileImportRequest {
   batchId?: string
   /** rows merged per round trip (a tuning knob; tests use tiny batches to cross batch boundaries) */
   batchRows?: number
+  /** who, for the audit log (the user's login, or `cli`), and from where */
+  actor?: string
+  ip?: string | null
 }
 
 /** Imports one file; never throws for bad input — the report says what was wrong. */
@@ -539,6 +543,15 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
   report.rejected = report.status === 'done' ? report.invalid : report.read
   report.durationMs = Date.now() - started
   await finishBatch(database, report)
+  await recordAudit(database.db, {
+    orgId,
+    userId: request.userId ?? null,
+    actor: request.actor ?? request.source,
+    action: 'import',
+    object: `загрузка №${batchId}`,
+    details: { kind: request.kind, file: request.fileName, status: report.status, read: report.read, stored: report.stored, rejected: report.rejected, invalid: report.invalid, skipInvalid: request.skipInvalid },
+    ip: request.ip ?? null,
+  })
   progress.phase = 'finished'
   clearProgress(batchId)
   return report

@@ -1,5 +1,5 @@
 import { importKind, labelOf } from '#reports/vocabulary.ts'
-import { kindSpecs } from './kinds.ts'
+import { PERSONAL_COLUMNS } from './kinds.ts'
 import type { ImportReport } from './pipeline.server.ts'
 
 const n = (value: number) => value.toLocaleString('ru-RU')
@@ -17,9 +17,6 @@ export const STATUS_LABELS: Record<string, string> = {
   rejected: 'отклонён',
   failed: 'ошибка',
 }
-
-/** Columns whose values are personal data (152-ФЗ): never printed where logs may keep them. */
-const personalColumns = new Set(Object.values(kindSpecs).flatMap((spec) => spec.columns.filter((c) => c.personal).map((c) => c.name)))
 
 /**
  * The import report as plain Russian text, for the CLI (nightly scripts keep it in their logs). With
@@ -42,7 +39,7 @@ export function formatReportText(report: ImportReport, options: { withValues?: b
   if (report.unknownColumns.length) lines.push(`Неизвестные столбцы (пропущены): ${report.unknownColumns.join(', ')}`)
   for (const r of report.rejections) {
     const where = [r.line !== null ? `строка ${r.line}` : null, r.column ? `столбец ${r.column}` : null].filter(Boolean).join(', ')
-    const hidden = r.column !== null && personalColumns.has(r.column)
+    const hidden = r.column !== null && PERSONAL_COLUMNS.has(r.column)
     const value = !options.withValues || !r.value ? '' : hidden ? ' (значение скрыто: персональные данные)' : ` (значение «${r.value}»)`
     lines.push(`  ${where}: ${r.reason}${value}`)
   }

@@ -21,7 +21,7 @@ export type UploadResult = { ok: true; batchId: string } | { ok: false; status: 
  * Receives an upload to disk (never to memory), registers the import and starts it in the
  * background; the import page follows its progress. The temporary file is removed afterwards.
  */
-export async function acceptUpload(request: Request, target: ImportTarget, userId: string | null = null): Promise<UploadResult> {
+export async function acceptUpload(request: Request, target: ImportTarget, who: { userId: string; actor: string; ip: string | null }): Promise<UploadResult> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sq-upload-'))
   let started = false
   try {
@@ -53,10 +53,10 @@ export async function acceptUpload(request: Request, target: ImportTarget, userI
       fileSize: file.size,
       source: 'web',
       skipInvalid,
-      userId,
+      userId: who.userId,
     })
     started = true
-    void runFileImport(target, { kind: kind as ImportKind, path: filePath, fileName, skipInvalid, source: 'web', userId, batchId })
+    void runFileImport(target, { kind: kind as ImportKind, path: filePath, fileName, skipInvalid, source: 'web', userId: who.userId, actor: who.actor, ip: who.ip, batchId })
       .catch((error) => console.error(`Загрузка №${batchId} завершилась внутренней ошибкой: ${(error as Error).message}`))
       .finally(() => fs.rm(dir, { recursive: true, force: true }))
     return { ok: true, batchId }

@@ -1,4 +1,6 @@
 import type { Db } from '#db/client.server.ts'
+import { PERSONAL_COLUMNS } from '#app/imports/kinds.ts'
+import { maskPersonal } from '#app/utils/access.ts'
 
 export const IMPORT_PAGE_SIZE = 25
 
@@ -34,15 +36,20 @@ export async function findImportBatch(db: Db, orgId: string, batchId: string) {
   return row ? { ...row, file_size: row.file_size === null ? null : Number(row.file_size) } : undefined
 }
 
-/** Itemised rejections of an import, in file order. */
-export async function listImportRejections(db: Db, batchId: string, limit: number) {
-  return db
+/**
+ * Itemised rejections of an import, in file order. Values of personal-data columns are masked unless
+ * `personalData` (the caller's role may see them): at the model boundary, so the page and the file agree.
+ */
+export async function listImportRejections(db: Db, batchId: string, limit: number, personalData: boolean) {
+  const rows = await db
     .selectFrom('import_rejection')
     .select(['seq', 'line', 'column_name as column', 'value', 'reason'])
     .where('batch_id', '=', batchId)
     .orderBy('seq')
     .limit(limit)
     .execute()
+  if (personalData) return rows
+  return rows.map((r) => (r.column !== null && PERSONAL_COLUMNS.has(r.column) ? { ...r, value: maskPersonal(r.value) } : r))
 }
 
 export async function countImportRejections(db: Db, batchId: string): Promise<number> {

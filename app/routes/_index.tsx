@@ -1,15 +1,17 @@
-import type { MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { getDataOverview } from '#app/models/overview.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
+import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { formatCount, formatDateTime, formatMonth } from '#app/utils/format.ts'
 import { labelOf, regime } from '#reports/vocabulary.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Обзор данных — Качество обслуживания' }]
 
-export async function loader() {
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRouteAccess(request, '_index.tsx')
   const { database, org } = await getAppContext()
-  const overview = await getDataOverview(database.db, org.id, org.time_zone)
+  const overview = await getDataOverview(database.db, getScope(user), org.time_zone)
   return { org: { name: org.name, zone: org.time_zone, regime: org.regime, isDemo: org.is_demo }, overview }
 }
 
@@ -29,6 +31,12 @@ export default function Overview() {
         {labelOf(regime, org.regime)} · часовой пояс {org.zone}
         {org.isDemo ? ' · демонстрационные данные' : ''}
       </p>
+      {overview.scoped ? (
+        <p className="notice warn" data-testid="scope-note">
+          Показаны данные ваших филиалов: {overview.scopeBranches.join(', ') || 'ни одного филиала не назначено'}. Звонки
+          без филиала видны только пользователям со всей организацией.
+        </p>
+      ) : null}
       <div className="tiles">
         {overview.logs.map((log) => (
           <div className="tile" key={log.log} data-log={log.log}>

@@ -1,14 +1,28 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { findImportBatch, listImportRejections } from '#app/models/import-batch.server.ts'
+import { recordAudit } from '#app/models/audit.server.ts'
+import { canSeePersonalData } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
+import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { csvLine } from '#reports/export/csv.ts'
 
 /** Every itemised rejection of an import as CSV (UTF-8 with BOM, «;»: opens as is in Russian Excel). */
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireRouteAccess(request, 'imports.$batchId.rejections[.csv].ts')
   const { database, org } = await getAppContext()
   const batch = await findImportBatch(database.db, org.id, params.batchId ?? '')
   if (!batch) throw new Response('Такой загрузки нет.', { status: 404 })
-  const rows = await listImportRejections(database.db, batch.id, Number.MAX_SAFE_INTEGER)
+  const personalData = canSeePersonalData(user.roles)
+  const rows = await listImportRejections(database.db, batch.id, Number.MAX_SAFE_INTEGER, personalData)
+  await recordAudit(database.db, {
+    orgId: org.id,
+    userId: user.id,
+    actor: user.login,
+    action: 'export',
+    object: `ошибки загрузки №${batch.id}`,
+    details: { report: 'import-rejections', batchId: batch.id, rows: rows.length, personalData },
+    ip: context?.ip,
+  })
   const lines = [csvLine(['Строка', 'Столбец', 'Значение', 'Причина'])]
   for (const r of rows) lines.push(csvLine([r.line === null ? '' : String(r.line), r.column ?? '', r.value ?? '', r.reason]))
   return new Response(`\uFEFF${lines.join('\r\n')}\r\n`, {

@@ -4,7 +4,9 @@ import { useEffect, useState } from 'react'
 import { getProgress } from '#app/imports/progress.server.ts'
 import { FORMAT_LABELS, STATUS_LABELS } from '#app/imports/report-text.ts'
 import { countImportRejections, findImportBatch, listImportRejections } from '#app/models/import-batch.server.ts'
+import { canSeePersonalData } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
+import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { formatBytes, formatCount, formatDateTime } from '#app/utils/format.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 
@@ -13,7 +15,8 @@ export const meta: MetaFunction = ({ params }) => [{ title: `Загрузка �
 /** Rejections listed on the page; all of them are in the CSV download. */
 const SHOWN_REJECTIONS = 1000
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRouteAccess(request, 'imports.$batchId.tsx')
   const batchId = params.batchId ?? ''
   // a running import holds the embedded database's only connection: answer from memory
   const progress = getProgress(batchId)
@@ -23,7 +26,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   if (!batch) throw new Response('Такой загрузки нет.', { status: 404 })
   if (batch.status === 'running') return { running: true as const, progress: null, batch: { id: batch.id, fileName: batch.file_name } }
   const [rejections, itemised] = await Promise.all([
-    listImportRejections(database.db, batch.id, SHOWN_REJECTIONS),
+    listImportRejections(database.db, batch.id, SHOWN_REJECTIONS, canSeePersonalData(user.roles)),
     countImportRejections(database.db, batch.id),
   ])
   return { running: false as const, batch, rejections, itemised, zone: org.time_zone }

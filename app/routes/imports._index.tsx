@@ -4,29 +4,33 @@ import { UploadForm } from '#app/components/upload-form.tsx'
 import { STATUS_LABELS } from '#app/imports/report-text.ts'
 import { acceptUpload } from '#app/imports/upload.server.ts'
 import { IMPORT_PAGE_SIZE, listImportBatches } from '#app/models/import-batch.server.ts'
+import { actionAccess, hasAnyRole } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
+import { requireRole, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { formatBytes, formatCount, formatDateTime } from '#app/utils/format.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Загрузка данных — Качество обслуживания' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRouteAccess(request, 'imports._index.tsx')
   const page = Math.max(1, Math.floor(Number(new URL(request.url).searchParams.get('page')) || 1))
   const { database, org } = await getAppContext()
   const { rows, total } = await listImportBatches(database.db, org.id, page)
-  return { rows, total, page, zone: org.time_zone }
+  return { rows, total, page, zone: org.time_zone, canUpload: hasAnyRole(user.roles, actionAccess.upload) }
 }
 
 /** The form posted without JavaScript. */
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireRole(request, actionAccess.upload)
   const { database, org } = await getAppContext()
-  const result = await acceptUpload(request, { database, orgId: org.id, zone: org.time_zone })
+  const result = await acceptUpload(request, { database, orgId: org.id, zone: org.time_zone }, { userId: user.id, actor: user.login, ip: context?.ip ?? null })
   if (result.ok) return redirect(`/imports/${result.batchId}`)
   return data({ error: result.error }, { status: result.status })
 }
 
 export default function Imports() {
-  const { rows, total, page, zone } = useLoaderData<typeof loader>()
+  const { rows, total, page, zone, canUpload } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const pages = Math.max(1, Math.ceil(total / IMPORT_PAGE_SIZE))
   return (
@@ -36,7 +40,7 @@ export default function Imports() {
         Форматы файлов описаны в README (раздел «Форматы»). Повторная загрузка того же файла ничего не меняет: записи
         обновляются по ключу (рег. номер, id звонка, номер талона, код офиса).
       </p>
-      <UploadForm error={actionData?.error} />
+      {canUpload ? <UploadForm error={actionData?.error} /> : <p className="notice warn">Загружать файлы могут операторы и администраторы; вам доступна история загрузок.</p>}
       <h2>История загрузок</h2>
       {rows.length === 0 ? (
         <p className="muted">Загрузок ещё не было.</p>

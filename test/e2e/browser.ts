@@ -31,3 +31,14 @@ export function watchConsole(page: Page): string[] {
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
   return problems
 }
+
+/** Signs in through the real form and returns the page on the home screen. */
+export async function signIn(context: BrowserContext, baseUrl: string, login: string, password: string): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto(`${baseUrl}/login`)
+  await page.fill('input[name=login]', login)
+  await page.fill('input[name=password]', password)
+  await page.click('button[type=submit]')
+  await page.waitForURL(`${baseUrl}/`)
+  return page
+}

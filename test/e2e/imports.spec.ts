@@ -1,13 +1,15 @@
 import path from 'node:path'
 import { inject } from 'vitest'
 import { sample, tmpFile } from '#test/setup/files.ts'
-import { launchBrowser, watchConsole } from './browser.ts'
+import { launchBrowser, signIn, watchConsole } from './browser.ts'
+import { E2E_PASSWORD } from './server.ts'
 
 const baseUrl = inject('baseUrl')
 let browser: Awaited<ReturnType<typeof launchBrowser>>
 
 beforeAll(async () => {
   browser = await launchBrowser()
+  await (await signIn(browser.context, baseUrl, 'operator', E2E_PASSWORD)).close()
 })
 afterAll(async () => browser?.close())
 
@@ -18,7 +20,7 @@ async function upload(kind: string, file: string, skipInvalid = false) {
   await page.selectOption('select[name=kind]', kind)
   await page.setInputFiles('input[name=file]', file)
   if (skipInvalid) await page.check('input[name=skipInvalid]')
-  await page.click('button[type=submit]')
+  await page.click('form.upload button[type=submit]')
   await page.waitForURL(/\/imports\/\d+$/)
   await page.waitForSelector('[data-testid=status]', { timeout: 60_000 })
   return { page, problems }
@@ -56,6 +58,7 @@ describe('importing in the browser', () => {
     const page = await browser.context.newPage()
     await page.goto(`${baseUrl}/imports`)
     const statuses = await page.$$eval('table tbody tr td:nth-child(5)', (tds) => tds.map((td) => td.textContent))
-    expect(statuses).toEqual(['отклонён', 'загружен'])
+    // newest first; the oldest is the offices file loaded by the CLI before the server started
+    expect(statuses.slice(0, 2)).toEqual(['отклонён', 'загружен'])
   })
 })

@@ -24,16 +24,38 @@ function freePort(): Promise<number> {
   })
 }
 
-/** Builds once, starts remix-serve itself (one PID owns the server) on a fresh embedded database. */
+/** One user per role (password `e2e-password-1`) and one for a single branch; see the specs. */
+export const E2E_USERS = [
+  { login: 'admin', roles: 'admin', branches: 'all' },
+  { login: 'manager', roles: 'management', branches: 'all' },
+  { login: 'quality', roles: 'quality', branches: 'all' },
+  { login: 'reporting', roles: 'reporting', branches: 'all' },
+  { login: 'operator', roles: 'operator', branches: 'all' },
+  { login: 'branchboss', roles: 'management', branches: 'Северные ЭС' },
+  { login: 'throttled', roles: 'reporting', branches: 'all' },
+] as const
+export const E2E_PASSWORD = 'e2e-password-1'
+
+/**
+ * Builds once, prepares a fresh embedded database through the CLI (offices, users, one import), then
+ * starts server.mjs itself (one PID owns the server and the database).
+ */
 export default async function setup(project: TestProject) {
   const build = spawnSync(path.join(root, 'node_modules/.bin/remix'), ['build'], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } })
   if (build.status !== 0) throw new Error(`remix build failed:\n${build.stderr}`)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-e2e-'))
+  const env = { ...process.env, PGLITE_DIR: path.join(dataDir, 'pglite'), DEMO_DATA: '0', DATABASE_URL: '' }
+  const cli = (...args: string[]) => {
+    const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...env, SQ_PASSWORD: E2E_PASSWORD } })
+    if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`)
+  }
+  cli('import', 'offices', path.join(root, 'test/files/offices.csv'))
+  for (const u of E2E_USERS) cli('user', 'add', '--login', u.login, '--name', `Пользователь ${u.login}`, '--roles', u.roles, '--branches', u.branches)
   const port = await freePort()
   let log = ''
-  const server: ChildProcess = spawn(path.join(root, 'node_modules/.bin/remix-serve'), ['build/index.js'], {
+  const server: ChildProcess = spawn(process.execPath, ['server.mjs'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), PGLITE_DIR: path.join(dataDir, 'pglite'), DEMO_DATA: '0', DATABASE_URL: '' },
+    env: { ...env, NODE_ENV: 'production', PORT: String(port), QUIET_REQUESTS: '1' },
   })
   server.stdout?.on('data', (d) => (log += d))
   server.stderr?.on('data', (d) => (log += d))

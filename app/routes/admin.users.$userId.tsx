@@ -1,0 +1,76 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { RoleAndBranchFields } from '#app/components/user-fields.tsx'
+import { recordAudit } from '#app/models/audit.server.ts'
+import { InputError } from '#app/models/errors.ts'
+import { getUserForEdit, listBranches, updateUser } from '#app/models/user.server.ts'
+import { MIN_PASSWORD_LENGTH } from '#app/utils/access.ts'
+import { getAppContext } from '#app/utils/app-database.server.ts'
+import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { readUserForm } from '#app/utils/forms.server.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Пользователь — Качество обслуживания' }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRouteAccess(request, 'admin.users.$userId.tsx')
+  const { database, org } = await getAppContext()
+  const user = await getUserForEdit(database.db, org.id, params.userId ?? '')
+  if (!user) throw new Response('Такого пользователя нет.', { status: 404 })
+  return { user, branches: await listBranches(database.db, org.id) }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const admin = await requireRouteAccess(request, 'admin.users.$userId.tsx')
+  const { database, org } = await getAppContext()
+  const target = await getUserForEdit(database.db, org.id, params.userId ?? '')
+  if (!target) throw new Response('Такого пользователя нет.', { status: 404 })
+  const input = readUserForm(await request.formData())
+  if (target.id === admin.id && (input.disabled || !input.roles.includes('admin'))) {
+    return data({ error: 'Нельзя отключить себя или снять с себя роль администратора.' }, { status: 400 })
+  }
+  try {
+    await updateUser(database.db, org.id, target.id, input)
+    await recordAudit(database.db, {
+      orgId: org.id, userId: admin.id, actor: admin.login, action: 'user.update', object: target.login,
+      details: { roles: input.roles, allBranches: input.allBranches, branchIds: input.branchIds, disabled: input.disabled, passwordReset: Boolean(input.password) },
+      ip: context?.ip,
+    })
+    return redirect('/admin/users')
+  } catch (error) {
+    if (error instanceof InputError) return data({ error: error.message }, { status: 400 })
+    throw error
+  }
+}
+
+export default function EditUser() {
+  const { user, branches } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  return (
+    <>
+      <p>
+        <Link to="/admin/users">← Пользователи</Link>
+      </p>
+      <h1>Пользователь {user.login}</h1>
+      <Form method="post" className="stack card">
+        <label>
+          Имя
+          <input type="text" name="fullName" defaultValue={user.fullName} required />
+        </label>
+        <RoleAndBranchFields branches={branches} roles={user.roles} allBranches={user.allBranches} branchIds={user.branchIds.map(String)} />
+        <label>
+          Новый пароль (оставьте пустым, чтобы не менять; не короче {MIN_PASSWORD_LENGTH} символов)
+          <input type="password" name="password" autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} />
+        </label>
+        <label style={{ display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
+          <input type="checkbox" name="disabled" defaultChecked={user.disabled} /> Отключить (пользователь не сможет войти)
+        </label>
+        {actionData?.error ? (
+          <p className="notice bad" role="alert">
+            {actionData.error}
+          </p>
+        ) : null}
+        <button type="submit">Сохранить</button>
+      </Form>
+    </>
+  )
+}

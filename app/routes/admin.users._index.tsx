@@ -1,0 +1,97 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { RoleAndBranchFields } from '#app/components/user-fields.tsx'
+import { recordAudit } from '#app/models/audit.server.ts'
+import { InputError } from '#app/models/errors.ts'
+import { createUser, listBranches, listUsers } from '#app/models/user.server.ts'
+import { MIN_PASSWORD_LENGTH } from '#app/utils/access.ts'
+import { getAppContext } from '#app/utils/app-database.server.ts'
+import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { formatDateTime } from '#app/utils/format.ts'
+import { readUserForm } from '#app/utils/forms.server.ts'
+import { labelOf, role } from '#reports/vocabulary.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Пользователи — Качество обслуживания' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRouteAccess(request, 'admin.users._index.tsx')
+  const { database, org } = await getAppContext()
+  const [users, branches] = await Promise.all([listUsers(database.db, org.id), listBranches(database.db, org.id)])
+  return { users, branches, zone: org.time_zone }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requireRouteAccess(request, 'admin.users._index.tsx')
+  const { database, org } = await getAppContext()
+  const input = readUserForm(await request.formData())
+  try {
+    const user = await createUser(database.db, org.id, input)
+    await recordAudit(database.db, {
+      orgId: org.id, userId: admin.id, actor: admin.login, action: 'user.create', object: user.login,
+      details: { roles: user.roles, allBranches: user.allBranches, branchIds: user.branchIds }, ip: context?.ip,
+    })
+    return redirect('/admin/users')
+  } catch (error) {
+    if (error instanceof InputError) return data({ error: error.message }, { status: 400 })
+    throw error
+  }
+}
+
+export default function Users() {
+  const { users, branches, zone } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const branchName = new Map(branches.map((b) => [b.id, b.name]))
+  return (
+    <>
+      <h1>Пользователи</h1>
+      <table data-testid="users">
+        <thead>
+          <tr>
+            <th>Логин</th>
+            <th>Имя</th>
+            <th>Роли</th>
+            <th>Филиалы</th>
+            <th>Последний вход</th>
+            <th>Состояние</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id}>
+              <td>
+                <Link to={`/admin/users/${u.id}`}>{u.login}</Link>
+              </td>
+              <td>{u.fullName}</td>
+              <td>{u.roles.map((r) => labelOf(role, r)).join(', ')}</td>
+              <td>{u.allBranches ? 'вся организация' : u.branchIds.map((id) => branchName.get(String(id)) ?? id).join(', ') || 'нет'}</td>
+              <td>{formatDateTime(u.lastLoginAt, zone)}</td>
+              <td>{u.disabled ? 'отключён' : 'активен'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Новый пользователь</h2>
+      <Form method="post" className="stack card">
+        <label>
+          Логин (латиницей)
+          <input type="text" name="login" required />
+        </label>
+        <label>
+          Имя
+          <input type="text" name="fullName" required />
+        </label>
+        <label>
+          Пароль (не короче {MIN_PASSWORD_LENGTH} символов)
+          <input type="password" name="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} />
+        </label>
+        <RoleAndBranchFields branches={branches} />
+        {actionData?.error ? (
+          <p className="notice bad" role="alert">
+            {actionData.error}
+          </p>
+        ) : null}
+        <button type="submit">Создать</button>
+      </Form>
+    </>
+  )
+}

@@ -1,0 +1,107 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { DEMO_USERS } from '#app/demo/users.ts'
+import { recordAudit } from '#app/models/audit.server.ts'
+import { verifyLogin } from '#app/models/user.server.ts'
+import { getAppContext } from '#app/utils/app-database.server.ts'
+import {
+  clearSignInFailures,
+  getUser,
+  recordSignInFailure,
+  requireSameOrigin,
+  safeRedirect,
+  signInBlockedFor,
+  startSession,
+} from '#app/utils/auth.server.ts'
+import { labelOf, role } from '#reports/vocabulary.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Вход — Качество обслуживания' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUser(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo')))
+  const { org } = await getAppContext()
+  return { orgName: org.name, demoUsers: org.is_demo ? DEMO_USERS.map(({ login, password, fullName, roles }) => ({ login, password, fullName, roles })) : [] }
+}
+
+const WRONG = 'Неверный логин или пароль.'
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireSameOrigin(request)
+  const form = await request.formData()
+  const login = String(form.get('login') ?? '').slice(0, 64)
+  const password = String(form.get('password') ?? '').slice(0, 256)
+  const redirectTo = safeRedirect(String(form.get('redirectTo') ?? '/'))
+  const ip = context?.ip ?? 'unknown'
+  const { database, org } = await getAppContext()
+  const wait = signInBlockedFor(login, ip)
+  if (wait > 0) {
+    await recordAudit(database.db, { orgId: org.id, actor: login || '—', action: 'login.blocked', ip })
+    return data({ error: `Слишком много неудачных попыток входа. Повторите через ${wait} мин.` }, { status: 429 })
+  }
+  const user = login && password ? await verifyLogin(database.db, org.id, login, password) : undefined
+  if (!user) {
+    recordSignInFailure(login, ip)
+    await recordAudit(database.db, { orgId: org.id, actor: login || '—', action: 'login.failed', ip })
+    return data({ error: WRONG }, { status: 400 })
+  }
+  clearSignInFailures(login)
+  await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'login', ip })
+  return startSession(request, user, redirectTo)
+}
+
+export default function Login() {
+  const { orgName, demoUsers } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [params] = useSearchParams()
+  return (
+    <>
+      <h1>Вход</h1>
+      <p className="muted">{orgName}</p>
+      <Form method="post" className="stack card">
+        <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/'} />
+        <label>
+          Логин
+          <input type="text" name="login" autoComplete="username" required autoFocus />
+        </label>
+        <label>
+          Пароль
+          <input type="password" name="password" autoComplete="current-password" required />
+        </label>
+        {actionData?.error ? (
+          <p className="notice bad" role="alert">
+            {actionData.error}
+          </p>
+        ) : null}
+        <button type="submit">Войти</button>
+      </Form>
+      {demoUsers.length ? (
+        <>
+          <h2>Демонстрационные пользователи</h2>
+          <p className="muted">Видны только в демо-режиме. В рабочей установке пользователей создаёт администратор.</p>
+          <table data-testid="demo-users">
+            <thead>
+              <tr>
+                <th>Логин</th>
+                <th>Пароль</th>
+                <th>Кто</th>
+                <th>Роли</th>
+              </tr>
+            </thead>
+            <tbody>
+              {demoUsers.map((u) => (
+                <tr key={u.login}>
+                  <td>{u.login}</td>
+                  <td>
+                    <code>{u.password}</code>
+                  </td>
+                  <td>{u.fullName}</td>
+                  <td>{u.roles.map((r) => labelOf(role, r)).join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </>
+  )
+}

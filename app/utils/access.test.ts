@@ -1,0 +1,45 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { ROLES, canSeePersonalData, hasAnyRole, maskPersonal, routeAccess } from './access.ts'
+import { MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_LOGIN, recordSignInFailure, safeRedirect, signInBlockedFor } from './auth.server.ts'
+
+describe('access rules', () => {
+  it('every route module has a line in the access table, and every line a module', () => {
+    const files = fs.readdirSync(path.resolve(import.meta.dirname, '../routes')).sort()
+    expect(Object.keys(routeAccess).sort()).toEqual(files)
+  })
+
+  it('roles: any one allowed role suffices; personal data for operator, quality officer, administrator', () => {
+    expect(hasAnyRole(['management'], ['operator', 'admin'])).toBe(false)
+    expect(hasAnyRole(['management', 'operator'], ['operator', 'admin'])).toBe(true)
+    expect(ROLES.filter((r) => canSeePersonalData([r]))).toEqual(['quality', 'operator', 'admin'])
+  })
+
+  it('masks personal values so that records can be told apart but people not identified', () => {
+    expect(maskPersonal('Иванов Иван Иванович')).toBe('И••••••••ич')
+    expect(maskPersonal('+7 916 123-45-67')).toBe('+••••••••67')
+    expect(maskPersonal('ab')).toBe('•••')
+    expect(maskPersonal(null)).toBe('')
+  })
+})
+
+describe('sign-in', () => {
+  it('redirects only within the site', () => {
+    expect(safeRedirect('/imports?page=2')).toBe('/imports?page=2')
+    expect(safeRedirect('//evil.example/x')).toBe('/')
+    expect(safeRedirect('https://evil.example')).toBe('/')
+    expect(safeRedirect('/\\evil.example')).toBe('/')
+    expect(safeRedirect(null)).toBe('/')
+  })
+
+  it('throttles by login after 5 failures and by address after 20, for 15 minutes', () => {
+    const t0 = Date.UTC(2026, 0, 1)
+    for (let i = 0; i < MAX_FAILURES_PER_LOGIN - 1; i++) recordSignInFailure('Petrov', '10.0.0.1', t0 + i)
+    expect(signInBlockedFor('petrov', '10.0.0.2', t0 + 10)).toBe(0)
+    recordSignInFailure('petrov', '10.0.0.1', t0 + 10)
+    expect(signInBlockedFor('PETROV', '10.0.0.9', t0 + 20)).toBe(15)
+    expect(signInBlockedFor('petrov', '10.0.0.9', t0 + 15 * 60_000 + 11)).toBe(0)
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) recordSignInFailure(`user${i}`, '10.0.0.3', t0 + i)
+    expect(signInBlockedFor('someone-else', '10.0.0.3', t0 + 100)).toBe(15)
+  })
+})

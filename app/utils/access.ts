@@ -1,0 +1,63 @@
+/**
+ * Who may do what: roles, the access rule of every route, personal-data visibility. Client-safe (the
+ * layout uses it to show only the links a user may follow); the server enforces the same table.
+ */
+export const ROLES = ['management', 'quality', 'reporting', 'operator', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+/** `public`: no sign-in; `signed-in`: any role; otherwise the roles that may (any one suffices). */
+export type Access = 'public' | 'signed-in' | readonly Role[]
+
+const everyone: readonly Role[] = ROLES
+const operators: readonly Role[] = ['operator', 'admin']
+const admins: readonly Role[] = ['admin']
+
+/**
+ * One line per route module (file under app/routes). A route without a line fails the access-matrix
+ * test, so a new page cannot ship unguarded.
+ */
+export const routeAccess = {
+  'healthcheck.ts': 'public',
+  'login.tsx': 'public',
+  'logout.ts': 'signed-in',
+  '_index.tsx': everyone,
+  // the import history and reports are readable by every role (data quality concerns everyone);
+  // loading data is the operators' job
+  'imports._index.tsx': everyone,
+  'imports.upload.ts': operators,
+  'imports.$batchId.tsx': everyone,
+  'imports.$batchId.progress.ts': everyone,
+  'imports.$batchId.rejections[.csv].ts': everyone,
+  'admin.users._index.tsx': admins,
+  'admin.users.$userId.tsx': admins,
+  'admin.audit.tsx': admins,
+  'admin.settings.tsx': admins,
+} as const satisfies Record<string, Access>
+export type RouteId = keyof typeof routeAccess
+
+/** Actions inside a route that need more than reading it. */
+export const actionAccess = {
+  upload: operators,
+} as const satisfies Record<string, readonly Role[]>
+
+export function hasAnyRole(roles: readonly string[], allowed: Access): boolean {
+  if (allowed === 'public' || allowed === 'signed-in') return true
+  return roles.some((r) => (allowed as readonly string[]).includes(r))
+}
+
+/** Passwords set by an administrator (or the CLI) must be at least this long. */
+export const MIN_PASSWORD_LENGTH = 10
+
+/** Personal data (152-ФЗ) is shown in full only to the roles that work with consumers' records. */
+const personalDataRoles: readonly Role[] = ['operator', 'quality', 'admin']
+export function canSeePersonalData(roles: readonly string[]): boolean {
+  return roles.some((r) => (personalDataRoles as readonly string[]).includes(r))
+}
+
+/** «Иванов Иван» → «И••••••••ан»: enough to tell records apart, not to identify a person. */
+export function maskPersonal(value: string | null | undefined): string {
+  if (!value) return ''
+  const chars = [...value]
+  if (chars.length <= 3) return '•••'
+  return `${chars[0]}${'•'.repeat(Math.min(chars.length - 3, 8))}${chars.slice(-2).join('')}`
+}

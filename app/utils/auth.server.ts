@@ -1,0 +1,159 @@
+/**
+ * Sign-in, sessions and guards. Every loader and action calls `requireUser` / `requireRole` (or is
+ * public by the table in access.ts); scope is then applied inside the queries.
+ */
+import crypto from 'node:crypto'
+import { type Session, createCookieSessionStorage, redirect } from '@remix-run/node'
+import type { Db } from '#db/client.server.ts'
+import type { Scope } from '#db/scope.server.ts'
+import { type SessionUser, findSessionUser, scopeOf } from '#app/models/user.server.ts'
+import { getAppContext } from './app-database.server.ts'
+import { type Access, type RouteId, hasAnyRole, routeAccess } from './access.ts'
+
+const SESSION_DAYS = 7
+
+/** SESSION_SECRET, or one generated once and kept in the database, shared by every process. */
+async function sessionSecret(db: Db): Promise<string> {
+  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET
+  await db
+    .insertInto('app_setting')
+    .values({ key: 'session_secret', value: crypto.randomBytes(32).toString('base64url') })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute()
+  const row = await db.selectFrom('app_setting').select('value').where('key', '=', 'session_secret').executeTakeFirstOrThrow()
+  return row.value
+}
+
+type SessionData = { userId: string; version: number }
+const storages = new Map<string, ReturnType<typeof createCookieSessionStorage<SessionData>>>()
+
+/** The cookie is httpOnly, SameSite=Lax, and Secure when the page is served over HTTPS. */
+async function storageFor(request: Request, db: Db) {
+  const secure = new URL(request.url).protocol === 'https:'
+  const secret = await sessionSecret(db)
+  const key = `${secure}:${secret}`
+  let storage = storages.get(key)
+  if (!storage) {
+    storage = createCookieSessionStorage<SessionData>({
+      cookie: { name: 'sq_session', httpOnly: true, sameSite: 'lax', path: '/', secure, secrets: [secret], maxAge: SESSION_DAYS * 86_400 },
+    })
+    storages.set(key, storage)
+  }
+  return storage
+}
+
+async function getSession(request: Request, db: Db): Promise<Session<SessionData>> {
+  return (await storageFor(request, db)).getSession(request.headers.get('Cookie'))
+}
+
+/** The signed-in user, or undefined. A session ends when the user is disabled or their password reset. */
+export async function getUser(request: Request): Promise<SessionUser | undefined> {
+  const { database } = await getAppContext()
+  const session = await getSession(request, database.db)
+  const userId = session.get('userId')
+  if (typeof userId !== 'string') return undefined
+  const user = await findSessionUser(database.db, userId)
+  if (!user || user.sessionVersion !== session.get('version')) return undefined
+  return user
+}
+
+/**
+ * Forms are safe from cross-site request forgery: besides SameSite=Lax cookies, a state-changing request
+ * must come from a page of this site (Origin, or Referer when a browser sends no Origin).
+ */
+export function requireSameOrigin(request: Request): void {
+  if (request.method === 'GET' || request.method === 'HEAD') return
+  const expected = new URL(request.url).host
+  const origin = request.headers.get('Origin') ?? request.headers.get('Referer')
+  if (origin === null) return // not a browser: no ambient cookies to abuse
+  let host: string
+  try {
+    host = new URL(origin).host
+  } catch {
+    host = ''
+  }
+  if (host !== expected) throw new Response('Запрос с чужого сайта отклонён.', { status: 403 })
+}
+
+export async function requireUser(request: Request): Promise<SessionUser> {
+  requireSameOrigin(request)
+  const user = await getUser(request)
+  if (!user) {
+    const url = new URL(request.url)
+    const back = `${url.pathname}${url.search}`
+    throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`)
+  }
+  return user
+}
+
+/** 403 «Недостаточно прав» unless the user holds one of the roles. */
+export async function requireRole(request: Request, allowed: Access): Promise<SessionUser> {
+  const user = await requireUser(request)
+  if (!hasAnyRole(user.roles, allowed)) throw new Response('Недостаточно прав для этой страницы.', { status: 403 })
+  return user
+}
+
+/** The guard of a route by its line in access.ts. */
+export function requireRouteAccess(request: Request, route: RouteId): Promise<SessionUser> {
+  return requireRole(request, routeAccess[route])
+}
+
+export function getScope(user: SessionUser): Scope {
+  return scopeOf(user)
+}
+
+export async function startSession(request: Request, user: SessionUser, redirectTo: string): Promise<Response> {
+  const { database } = await getAppContext()
+  const storage = await storageFor(request, database.db)
+  const session = await storage.getSession()
+  session.set('userId', user.id)
+  session.set('version', user.sessionVersion)
+  return redirect(safeRedirect(redirectTo), { headers: { 'Set-Cookie': await storage.commitSession(session) } })
+}
+
+export async function endSession(request: Request): Promise<Response> {
+  const { database } = await getAppContext()
+  const storage = await storageFor(request, database.db)
+  const session = await storage.getSession(request.headers.get('Cookie'))
+  return redirect('/login', { headers: { 'Set-Cookie': await storage.destroySession(session) } })
+}
+
+/** Only paths of this site: `//evil.example` and `https://…` fall back to the home page. */
+export function safeRedirect(to: string | null | undefined): string {
+  if (!to || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return '/'
+  return to
+}
+
+// ---- sign-in throttling: per login and per address, in this process's memory ----
+
+const WINDOW_MS = 15 * 60_000
+export const MAX_FAILURES_PER_LOGIN = 5
+export const MAX_FAILURES_PER_ADDRESS = 20
+const failures = new Map<string, number[]>()
+
+function recent(key: string, now: number): number[] {
+  const list = (failures.get(key) ?? []).filter((t) => now - t < WINDOW_MS)
+  if (list.length) failures.set(key, list)
+  else failures.delete(key)
+  return list
+}
+
+/** Minutes to wait before another attempt, or 0. */
+export function signInBlockedFor(login: string, address: string, now = Date.now()): number {
+  const byLogin = recent(`login:${login.trim().toLowerCase()}`, now)
+  const byAddress = recent(`ip:${address}`, now)
+  const blocked = [
+    byLogin.length >= MAX_FAILURES_PER_LOGIN ? byLogin[0]! : null,
+    byAddress.length >= MAX_FAILURES_PER_ADDRESS ? byAddress[0]! : null,
+  ].filter((t): t is number => t !== null)
+  if (!blocked.length) return 0
+  return Math.max(1, Math.ceil((Math.min(...blocked) + WINDOW_MS - now) / 60_000))
+}
+
+export function recordSignInFailure(login: string, address: string, now = Date.now()): void {
+  for (const key of [`login:${login.trim().toLowerCase()}`, `ip:${address}`]) failures.set(key, [...recent(key, now), now])
+}
+
+export function clearSignInFailures(login: string): void {
+  failures.delete(`login:${login.trim().toLowerCase()}`)
+}

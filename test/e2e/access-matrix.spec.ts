@@ -1,0 +1,109 @@
+/**
+ * Every route × every role (and signed out) → the expected outcome, over real HTTP against the built
+ * server. The route list comes from app/routes, so a new route without a line here fails.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { inject } from 'vitest'
+import { ROLES, type Role, routeAccess } from '#app/utils/access.ts'
+import { E2E_PASSWORD } from './server.ts'
+
+const baseUrl = inject('baseUrl')
+
+/** How to call each route, and what an allowed user gets. */
+const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 'POST'; allowed: number }> = {
+  'healthcheck.ts': { url: '/healthcheck', allowed: 200 },
+  'login.tsx': { url: '/login', allowed: 200 },
+  'logout.ts': { url: '/logout', allowed: 302 },
+  '_index.tsx': { url: '/', allowed: 200 },
+  'imports._index.tsx': { url: '/imports', allowed: 200 },
+  'imports.upload.ts': { url: '/imports/upload', allowed: 405 },
+  'imports.$batchId.tsx': { url: '/imports/1', allowed: 200 },
+  'imports.$batchId.progress.ts': { url: '/imports/1/progress', allowed: 200 },
+  'imports.$batchId.rejections[.csv].ts': { url: '/imports/1/rejections.csv', allowed: 200 },
+  'admin.users._index.tsx': { url: '/admin/users', allowed: 200 },
+  'admin.users.$userId.tsx': { url: '/admin/users/2', allowed: 200 },
+  'admin.audit.tsx': { url: '/admin/audit', allowed: 200 },
+  'admin.settings.tsx': { url: '/admin/settings', allowed: 200 },
+}
+
+const loginOf: Record<Role, string> = { management: 'manager', quality: 'quality', reporting: 'reporting', operator: 'operator', admin: 'admin' }
+const cookies = new Map<Role, string>()
+
+async function signIn(login: string): Promise<string> {
+  const body = new URLSearchParams({ login, password: E2E_PASSWORD, redirectTo: '/' })
+  const response = await fetch(`${baseUrl}/login`, { method: 'POST', body, redirect: 'manual', headers: { Origin: baseUrl } })
+  const cookie = response.headers.get('set-cookie')
+  if (response.status !== 302 || !cookie) throw new Error(`sign-in as ${login} failed: ${response.status}`)
+  return cookie.split(';')[0]!
+}
+
+beforeAll(async () => {
+  for (const r of ROLES) cookies.set(r, await signIn(loginOf[r]))
+})
+
+describe('route × role matrix', () => {
+  it('covers every route module', () => {
+    const files = fs.readdirSync(path.resolve(import.meta.dirname, '../../app/routes')).sort()
+    expect(Object.keys(samples).sort()).toEqual(files)
+  })
+
+  const cases = Object.entries(samples).flatMap(([route, sample]) =>
+    [null, ...ROLES].map((r) => [route as keyof typeof routeAccess, r, sample] as const),
+  )
+  it.each(cases)('%s as %s', async (route, r, sample) => {
+    const access = routeAccess[route]
+    const response = await fetch(`${baseUrl}${sample.url}`, {
+      method: sample.method ?? 'GET',
+      redirect: 'manual',
+      headers: r ? { Cookie: cookies.get(r)! } : {},
+    })
+    if (access === 'public') {
+      // the sign-in page sends a signed-in user home
+      expect(response.status).toBe(route === 'login.tsx' && r ? 302 : sample.allowed)
+    } else if (r === null) {
+      expect(response.status).toBe(302)
+      expect(response.headers.get('location')).toMatch(/^\/login\?redirectTo=/)
+    } else if (access === 'signed-in' || (access as readonly Role[]).includes(r)) {
+      expect(response.status).toBe(sample.allowed)
+    } else {
+      expect(response.status).toBe(403)
+    }
+  })
+})
+
+describe('headers and forged requests', () => {
+  it('every page carries the security headers; scripts carry the CSP nonce', async () => {
+    const response = await fetch(`${baseUrl}/login`)
+    const csp = response.headers.get('content-security-policy') ?? ''
+    expect(csp).toMatch(/frame-ancestors 'none'/)
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1]
+    expect(nonce).toBeTruthy()
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(response.headers.get('referrer-policy')).toBe('same-origin')
+    expect(response.headers.get('x-frame-options')).toBe('DENY')
+    const html = await response.text()
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])
+    expect(scripts.length).toBeGreaterThan(0)
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`)
+  })
+
+  it('a state-changing request from another site is refused', async () => {
+    const body = new URLSearchParams({ name: 'Взломано', timeZone: 'Europe/Moscow', regime: 'network' })
+    const forged = await fetch(`${baseUrl}/admin/settings`, { method: 'POST', body, redirect: 'manual', headers: { Cookie: cookies.get('admin')!, Origin: 'http://evil.example' } })
+    expect(forged.status).toBe(403)
+  })
+
+  it('the same answer for a wrong login and a wrong password, then throttling', async () => {
+    const attempt = (login: string, password: string) =>
+      fetch(`${baseUrl}/login`, { method: 'POST', body: new URLSearchParams({ login, password }), headers: { Origin: baseUrl } })
+    const unknown = await (await attempt('nobody', 'x')).text()
+    const wrong = await (await attempt('throttled', 'wrong-password')).text()
+    expect(unknown).toContain('Неверный логин или пароль.')
+    expect(wrong).toContain('Неверный логин или пароль.')
+    for (let i = 0; i < 4; i++) await attempt('throttled', 'wrong-password')
+    const blocked = await attempt('throttled', E2E_PASSWORD)
+    expect(blocked.status).toBe(429)
+    expect(await blocked.text()).toMatch(/Слишком много неудачных попыток входа\. Повторите через 15 мин\./)
+  })
+})
