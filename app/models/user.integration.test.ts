@@ -4,7 +4,7 @@ import { type TestWorld, openTestDatabase, resetWorld } from '#test/setup/databa
 import { sample } from '#test/setup/files.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { getDataOverview } from './overview.server.ts'
-import { createUser, findSessionUser, getCliUser, scopeOf, updateUser, verifyLogin } from './user.server.ts'
+import { createUser, findSessionUser, getCliUser, hasNoUsers, scopeOf, updateUser, verifyLogin } from './user.server.ts'
 
 let database: Database
 let dispose: () => Promise<void>
@@ -25,6 +25,13 @@ describe('users', () => {
     expect(await verifyLogin(database.db, world.org.id, ' Petrova ', 'длинный-пароль')).toMatchObject({ login: 'petrova', roles: ['quality'] })
     expect(await verifyLogin(database.db, world.org.id, 'petrova', 'не тот')).toBeUndefined()
     expect(await verifyLogin(database.db, world.org.id, 'nobody', 'длинный-пароль')).toBeUndefined()
+  })
+
+  it('a new installation has nobody to sign in (the CLI user does not count) until a user is created', async () => {
+    await getCliUser(database.db, world.org.id)
+    expect(await hasNoUsers(database.db, world.org.id)).toBe(true)
+    await createUser(database.db, world.org.id, input)
+    expect(await hasNoUsers(database.db, world.org.id)).toBe(false)
   })
 
   it('refuses bad input in Russian', async () => {

@@ -168,6 +168,12 @@ export async function getCliUser(db: Db, orgId: string): Promise<{ id: string; l
     .executeTakeFirstOrThrow()
 }
 
+/** True when nobody can sign in yet (a new installation without demo data). */
+export async function hasNoUsers(db: Db, orgId: string): Promise<boolean> {
+  const row = await db.selectFrom('app_user').select('id').where('org_id', '=', orgId).where('is_system', '=', false).limit(1).executeTakeFirst()
+  return row === undefined
+}
+
 export async function listBranches(db: Db, orgId: string) {
   return db.selectFrom('branch').select(['id', 'name']).where('org_id', '=', orgId).orderBy('name').execute()
 }

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { DEMO_USERS } from '#app/demo/users.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
-import { verifyLogin } from '#app/models/user.server.ts'
+import { hasNoUsers, verifyLogin } from '#app/models/user.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import {
   clearSignInFailures,
@@ -19,8 +19,8 @@ export const meta: MetaFunction = () => [{ title: 'Вход — Качество
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo')))
-  const { org } = await getAppContext()
-  return { orgName: org.name, demoUsers: org.is_demo ? DEMO_USERS.map(({ login, password, fullName, roles }) => ({ login, password, fullName, roles })) : [] }
+  const { database, org } = await getAppContext()
+  return { orgName: org.name, noUsers: await hasNoUsers(database.db, org.id), demoUsers: org.is_demo ? DEMO_USERS.map(({ login, password, fullName, roles }) => ({ login, password, fullName, roles })) : [] }
 }
 
 const WRONG = 'Неверный логин или пароль.'
@@ -50,13 +50,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { orgName, demoUsers } = useLoaderData<typeof loader>()
+  const { orgName, noUsers, demoUsers } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
   return (
     <>
       <h1>Вход</h1>
       <p className="muted">{orgName}</p>
+      {noUsers ? (
+        <p className="notice warn" data-testid="no-users">
+          Пользователей ещё нет. Создайте администратора на сервере командой{' '}
+          <code>SQ_PASSWORD='…' npm run cli -- user add --login admin --name "Администратор" --roles admin</code>
+        </p>
+      ) : null}
       <Form method="post" className="stack card">
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/'} />
         <label>
