@@ -1,6 +1,7 @@
 import { useNavigate } from '@remix-run/react'
 import { type FormEvent, useState } from 'react'
 import { importKind } from '#reports/vocabulary.ts'
+import { FormError } from './form-error.tsx'
 
 /**
  * The upload form. Without JavaScript it is an ordinary multipart form; with it, the file goes up by
@@ -69,11 +70,7 @@ export function UploadForm({ error }: { error?: string }) {
           <div className="muted">Передача файла: {Math.round((sent.loaded / (sent.total || 1)) * 100)} %</div>
         </div>
       ) : null}
-      {failure ? (
-        <p className="notice bad" role="alert">
-          {failure}
-        </p>
-      ) : null}
+      <FormError message={failure} />
     </form>
   )
 }

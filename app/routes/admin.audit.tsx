@@ -1,9 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
+import { Pager } from '#app/components/pager.tsx'
 import { AUDIT_PAGE_SIZE, listAudit } from '#app/models/audit.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { formatDateTime } from '#app/utils/format.ts'
+import { pageParam } from '#app/utils/page-param.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Журнал аудита — Качество обслуживания' }]
 
@@ -22,7 +24,7 @@ const ACTIONS: Record<string, string> = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'admin.audit.tsx')
-  const page = Math.max(1, Math.floor(Number(new URL(request.url).searchParams.get('page')) || 1))
+  const page = pageParam(request)
   const { database, org } = await getAppContext()
   const { rows, total } = await listAudit(database.db, org.id, page)
   return { rows, total, page, zone: org.time_zone }
@@ -30,7 +32,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Audit() {
   const { rows, total, page, zone } = useLoaderData<typeof loader>()
-  const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE))
   return (
     <>
       <h1>Журнал аудита</h1>
@@ -60,15 +61,7 @@ export default function Audit() {
           ))}
         </tbody>
       </table>
-      {pages > 1 ? (
-        <div className="pager">
-          {page > 1 ? <Link to={`?page=${page - 1}`}>← новее</Link> : null}
-          <span className="muted">
-            страница {page} из {pages}
-          </span>
-          {page < pages ? <Link to={`?page=${page + 1}`}>старее →</Link> : null}
-        </div>
-      ) : null}
+      <Pager page={page} total={total} pageSize={AUDIT_PAGE_SIZE} />
     </>
   )
 }

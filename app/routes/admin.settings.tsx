@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
+import { FormError } from '#app/components/form-error.tsx'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#app/models/errors.ts'
@@ -62,11 +63,7 @@ export default function Settings() {
             ))}
           </select>
         </label>
-        {actionData?.error ? (
-          <p className="notice bad" role="alert">
-            {actionData.error}
-          </p>
-        ) : null}
+        <FormError message={actionData?.error} />
         {actionData?.saved ? <p className="notice ok">Сохранено.</p> : null}
         <button type="submit">Сохранить</button>
       </Form>

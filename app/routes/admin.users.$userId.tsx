@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
+import { FormError } from '#app/components/form-error.tsx'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { RoleAndBranchFields } from '#app/components/user-fields.tsx'
 import { recordAudit } from '#app/models/audit.server.ts'
@@ -64,11 +65,7 @@ export default function EditUser() {
         <label style={{ display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
           <input type="checkbox" name="disabled" defaultChecked={user.disabled} /> Отключить (пользователь не сможет войти)
         </label>
-        {actionData?.error ? (
-          <p className="notice bad" role="alert">
-            {actionData.error}
-          </p>
-        ) : null}
+        <FormError message={actionData?.error} />
         <button type="submit">Сохранить</button>
       </Form>
     </>

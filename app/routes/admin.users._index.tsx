@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
+import { FormError } from '#app/components/form-error.tsx'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { RoleAndBranchFields } from '#app/components/user-fields.tsx'
 import { recordAudit } from '#app/models/audit.server.ts'
@@ -85,11 +86,7 @@ export default function Users() {
           <input type="password" name="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} />
         </label>
         <RoleAndBranchFields branches={branches} />
-        {actionData?.error ? (
-          <p className="notice bad" role="alert">
-            {actionData.error}
-          </p>
-        ) : null}
+        <FormError message={actionData?.error} />
         <button type="submit">Создать</button>
       </Form>
     </>

@@ -1,6 +1,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Pager } from '#app/components/pager.tsx'
 import { UploadForm } from '#app/components/upload-form.tsx'
+import { pageParam } from '#app/utils/page-param.ts'
 import { STATUS_LABELS } from '#app/imports/report-text.ts'
 import { acceptUpload } from '#app/imports/upload.server.ts'
 import { IMPORT_PAGE_SIZE, listImportBatches } from '#app/models/import-batch.server.ts'
@@ -14,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: 'Загрузка данных
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRouteAccess(request, 'imports._index.tsx')
-  const page = Math.max(1, Math.floor(Number(new URL(request.url).searchParams.get('page')) || 1))
+  const page = pageParam(request)
   const { database, org } = await getAppContext()
   const { rows, total } = await listImportBatches(database.db, org.id, page)
   return { rows, total, page, zone: org.time_zone, canUpload: hasAnyRole(user.roles, actionAccess.upload) }
@@ -32,7 +34,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Imports() {
   const { rows, total, page, zone, canUpload } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
-  const pages = Math.max(1, Math.ceil(total / IMPORT_PAGE_SIZE))
   return (
     <>
       <h1>Загрузка данных</h1>
@@ -80,15 +81,7 @@ export default function Imports() {
           </tbody>
         </table>
       )}
-      {pages > 1 ? (
-        <div className="pager">
-          {page > 1 ? <Link to={`?page=${page - 1}`}>← новее</Link> : null}
-          <span className="muted">
-            страница {page} из {pages}
-          </span>
-          {page < pages ? <Link to={`?page=${page + 1}`}>старее →</Link> : null}
-        </div>
-      ) : null}
+      <Pager page={page} total={total} pageSize={IMPORT_PAGE_SIZE} />
     </>
   )
 }

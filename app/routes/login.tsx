@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
+import { FormError } from '#app/components/form-error.tsx'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { DEMO_USERS } from '#app/demo/users.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
@@ -73,11 +74,7 @@ export default function Login() {
           Пароль
           <input type="password" name="password" autoComplete="current-password" required />
         </label>
-        {actionData?.error ? (
-          <p className="notice bad" role="alert">
-            {actionData.error}
-          </p>
-        ) : null}
+        <FormError message={actionData?.error} />
         <button type="submit">Войти</button>
       </Form>
       {demoUsers.length ? (
