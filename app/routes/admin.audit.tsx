@@ -27,11 +27,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = pageParam(request)
   const { database, org } = await getAppContext()
   const { rows, total } = await listAudit(database.db, org.id, page)
-  return { rows, total, page, zone: org.time_zone }
+  return { rows, total, page, pageSize: AUDIT_PAGE_SIZE, zone: org.time_zone }
 }
 
 export default function Audit() {
-  const { rows, total, page, zone } = useLoaderData<typeof loader>()
+  const { rows, total, page, pageSize, zone } = useLoaderData<typeof loader>()
   return (
     <>
       <h1>Журнал аудита</h1>
@@ -61,7 +61,7 @@ export default function Audit() {
           ))}
         </tbody>
       </table>
-      <Pager page={page} total={total} pageSize={AUDIT_PAGE_SIZE} />
+      <Pager page={page} total={total} pageSize={pageSize} />
     </>
   )
 }

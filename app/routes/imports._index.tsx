@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = pageParam(request)
   const { database, org } = await getAppContext()
   const { rows, total } = await listImportBatches(database.db, org.id, page)
-  return { rows, total, page, zone: org.time_zone, canUpload: hasAnyRole(user.roles, actionAccess.upload) }
+  return { rows, total, page, pageSize: IMPORT_PAGE_SIZE, zone: org.time_zone, canUpload: hasAnyRole(user.roles, actionAccess.upload) }
 }
 
 /** The form posted without JavaScript. */
@@ -32,7 +32,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Imports() {
-  const { rows, total, page, zone, canUpload } = useLoaderData<typeof loader>()
+  // the page size comes from the loader: a value imported from a .server module is undefined in the browser
+  const { rows, total, page, pageSize, zone, canUpload } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   return (
     <>
@@ -81,7 +82,7 @@ export default function Imports() {
           </tbody>
         </table>
       )}
-      <Pager page={page} total={total} pageSize={IMPORT_PAGE_SIZE} />
+      <Pager page={page} total={total} pageSize={pageSize} />
     </>
   )
 }
