@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --rows 1000000] [--pglite-rows 200000]`
- * Import throughput against a raw COPY of the same rows into the same table, and peak memory.
+ * Due dates for 1 M appeals; import throughput against a raw COPY of the same rows into the same table,
+ * and peak memory.
  * PostgreSQL: BENCH_DATABASE_URL (or DATABASE_URL); without one, a throwaway cluster is started with
  * .ci/start-postgres (needs Debian's postgresql, as CI installs it). Results: printed and bench/out/results.json.
  */
@@ -18,6 +19,7 @@ import { migrateToLatest } from '#db/migrate.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { prng } from '#app/demo/generate.ts'
+import { benchDueDates } from './deadlines.ts'
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'pglite-rows': { type: 'string', default: '200000' } } })
 const ROWS = Number(values.rows)
@@ -86,6 +88,11 @@ const results: Record<string, unknown> = {
   machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
   date: new Date().toISOString(),
 }
+
+// 0. due dates (pure): the deadline engine over the federal production calendar
+const dueDates = benchDueDates(1_000_000)
+console.log(`Сроки (5 рабочих / 30 календарных дней) для 1 000 000 обращений: ${dueDates.seconds.toFixed(2)} с (цель < 1 с)`)
+results.dueDates = { rows: 1_000_000, seconds: Number(dueDates.seconds.toFixed(3)) }
 
 const csv = path.join(out, `calls-${ROWS}.csv`)
 if (!fs.existsSync(csv)) {
