@@ -17,6 +17,7 @@ import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { formatReportText } from '#app/imports/report-text.ts'
 import { InputError } from '#app/models/errors.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
+import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { createUser, getCliUser, listBranches } from '#app/models/user.server.ts'
 import { labelOf, regime as regimes } from '#reports/vocabulary.ts'
@@ -63,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
     await migrateToLatest(database.db)
     await seedFederalCalendar(database.db)
     const org = await getOrganisation(database.db)
+    await seedRulePresets(database.db, org.id, org.regime)
     const cliUser = await getCliUser(database.db, org.id)
     switch (command) {
       case 'migrate':

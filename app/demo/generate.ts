@@ -162,8 +162,10 @@ export function* demoAppeals(calendar: DemoCalendar, volumes = DEMO_VOLUMES, yea
       const fate = rand()
       let answered: Date | null
       if (fate < 0.012) answered = null
-      else if (form === 'phone' && fate < 0.7) answered = plusMinutes(received, 3 + rand() * 30)
-      else {
+      else if (form === 'phone') {
+        // by phone: answered during the call, or by a callback within 4 hours; a few callbacks come late
+        answered = plusMinutes(received, fate < 0.7 ? 3 + rand() * 30 : fate < 0.96 ? 30 + rand() * 200 : 250 + rand() * 2500)
+      } else {
         const lateShare = month(day) === 12 || month(day) === 1 ? 0.09 : 0.035
         const daysTaken = fate < 0.012 + lateShare ? 31 + rand() * 14 : 1 + rand() * 26
         answered = plusMinutes(received, daysTaken * 1440)

@@ -9,6 +9,7 @@ import type pg from 'pg'
 import type { Database } from '#db/client.server.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
+import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
 import { ImportFileError } from './errors.ts'
 import { type ImportKind, type KindSpec, canonicalColumn, columnTitle, kindSpecs, normaliseHeader } from './kinds.ts'
 import { type ImportProgress, clearProgress, setProgress } from './progress.server.ts'
@@ -520,6 +521,8 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
           )
         }
       }
+      // due dates of the appeals this import wrote, by the organisation's rules and calendar (same transaction)
+      if (spec.kind === 'appeals') await recomputeAppealDueDates(client, orgId, target.zone, { batchId })
       await client.query('commit')
       Object.assign(report, { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged })
       report.status = 'done'
@@ -577,6 +580,7 @@ export async function runRowImport(
     })()
     result = await loadRows({ target, client, spec: kindSpecs[kind], batchId, items, skipInvalid: false })
     if (result.rejectedRows) throw new Error(`generated rows were rejected: ${result.rejections[0]?.reason}`)
+    if (kind === 'appeals') await recomputeAppealDueDates(client, target.orgId, target.zone, { batchId })
     await client.query('commit')
   } catch (error) {
     await client.query('rollback').catch(() => {})

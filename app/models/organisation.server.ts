@@ -1,6 +1,7 @@
 import type { Db } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import { isValidTimeZone } from '#reports/time/local-time.ts'
+import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 import { InputError } from './errors.ts'
 
 export const DEFAULT_ORGANISATION = { name: 'Моя организация', time_zone: 'Europe/Moscow', regime: 'network' as const }
@@ -30,7 +31,7 @@ export async function updateOrganisation(db: Db, orgId: string, settings: Organi
   if (settings.regime !== undefined && !['network', 'supplier', 'both'].includes(settings.regime)) {
     throw new InputError(`Неизвестный режим «${settings.regime}»: допустимо network (сетевая организация), supplier (гарантирующий поставщик) или both.`)
   }
-  return db
+  const org = await db
     .updateTable('organisation')
     .set({
       ...(settings.name !== undefined ? { name: settings.name.trim() } : {}),
@@ -41,4 +42,7 @@ export async function updateOrganisation(db: Db, orgId: string, settings: Organi
     .where('id', '=', orgId)
     .returningAll()
     .executeTakeFirstOrThrow()
+  // the deadline rules of the (new) regime; rules the organisation already has are left as edited
+  await seedRulePresets(db, org.id, org.regime)
+  return org
 }

@@ -4,6 +4,7 @@ import type { Organisation } from '#db/schema.ts'
 import { seedFederalCalendar } from '#db/seed/calendar.ts'
 import { hasData, loadDemo } from '#app/demo/load.server.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
+import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 
 export interface AppContext {
   database: Database
@@ -24,6 +25,7 @@ export function prepareDatabase(env: Record<string, string | undefined> = proces
       await migrateToLatest(database.db)
       await seedFederalCalendar(database.db)
       const org = await getOrganisation(database.db)
+      await seedRulePresets(database.db, org.id, org.regime)
       if (database.mode === 'pglite' && env.DEMO_DATA !== '0' && !(await hasData(database, org.id))) {
         console.log('Первый запуск: создаю демонстрационную организацию…')
         await loadDemo(database, org, { log: (line) => console.log(`  ${line}`) })
