@@ -33,7 +33,20 @@ export async function openTestDatabase(): Promise<{ database: Database; dispose(
       url: dbUrl.toString(),
       async dispose() {
         await database.close()
-        await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
+        // the server may still be closing our sessions: a forced drop would kill them mid-goodbye and pg
+        // would report that as an unhandled error, so wait for them first and force only as a last resort
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await sql`drop database if exists ${sql.id(name)}`.execute(admin)
+            break
+          } catch (error) {
+            if (attempt >= 20) {
+              await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
+              break
+            }
+            await new Promise((resolve) => setTimeout(resolve, 100))
+          }
+        }
         await admin.destroy()
       },
     }
