@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Database } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import { type ImportReport, runRowImport } from '#app/imports/pipeline.server.ts'
@@ -41,14 +42,14 @@ export async function loadDemo(database: Database, org: Organisation, options: {
       .where('id', '=', org.id)
       .execute()
   })
+  // dates as text: pg would turn a `date` into midnight of the process zone
   const days = await database.db
     .selectFrom('calendar_day')
-    .select(['day', 'kind'])
+    .select([sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'kind'])
     .where('org_id', 'is', null)
     .execute()
-  const iso = (d: Date) => d.toISOString().slice(0, 10)
-  const holidays = new Set(days.filter((d) => d.kind === 'holiday' || d.kind === 'nonworking_decree').map((d) => iso(d.day)))
-  const workingWeekends = new Set(days.filter((d) => d.kind === 'working_weekend').map((d) => iso(d.day)))
+  const holidays = new Set(days.filter((d) => d.kind === 'holiday' || d.kind === 'nonworking_decree').map((d) => d.day))
+  const workingWeekends = new Set(days.filter((d) => d.kind === 'working_weekend').map((d) => d.day))
   const calendar = makeDemoCalendar(holidays, workingWeekends)
   const target = { database, orgId: org.id, zone: DEMO_ZONE }
   const reports: ImportReport[] = []

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { missingCalendarYears } from '#app/models/calendar.server.ts'
 import { getDataOverview } from '#app/models/overview.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
@@ -12,7 +13,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRouteAccess(request, '_index.tsx')
   const { database, org } = await getAppContext()
   const overview = await getDataOverview(database.db, getScope(user), org.time_zone)
-  return { org: { name: org.name, zone: org.time_zone, regime: org.regime, isDemo: org.is_demo }, overview }
+  const missingYears = await missingCalendarYears(database.db, org.id, org.time_zone)
+  return { org: { name: org.name, zone: org.time_zone, regime: org.regime, isDemo: org.is_demo }, overview, missingYears }
 }
 
 const LOG_TITLES = {
@@ -22,7 +24,7 @@ const LOG_TITLES = {
 } as const
 
 export default function Overview() {
-  const { org, overview } = useLoaderData<typeof loader>()
+  const { org, overview, missingYears } = useLoaderData<typeof loader>()
   const empty = overview.logs.every((l) => l.total === 0)
   return (
     <>
@@ -31,6 +33,12 @@ export default function Overview() {
         {labelOf(regime, org.regime)} · часовой пояс {org.zone}
         {org.isDemo ? ' · демонстрационные данные' : ''}
       </p>
+      {missingYears.length ? (
+        <p className="notice warn" data-testid="calendar-warning">
+          В производственном календаре нет {missingYears.join(' и ')} года: сроки в рабочих днях для этих дат считаются по
+          пн–пт без праздников. Администратор может добавить год на странице «Календарь».
+        </p>
+      ) : null}
       {overview.scoped ? (
         <p className="notice warn" data-testid="scope-note">
           Показаны данные ваших филиалов: {overview.scopeBranches.join(', ') || 'ни одного филиала не назначено'}. Звонки

@@ -11,6 +11,7 @@ export type Access = 'public' | 'signed-in' | readonly Role[]
 const everyone: readonly Role[] = ROLES
 const operators: readonly Role[] = ['operator', 'admin']
 const admins: readonly Role[] = ['admin']
+const quality: readonly Role[] = ['quality', 'admin']
 
 /**
  * One line per route module (file under app/routes). A route without a line fails the access-matrix
@@ -32,6 +33,10 @@ export const routeAccess = {
   'admin.users.$userId.tsx': admins,
   'admin.audit.tsx': admins,
   'admin.settings.tsx': admins,
+  // deadline rules are the quality officer's; the production calendar is the administrator's
+  'rules._index.tsx': quality,
+  'rules.$ruleId.tsx': quality,
+  'calendar._index.tsx': admins,
 } as const satisfies Record<string, Access>
 export type RouteId = keyof typeof routeAccess
 

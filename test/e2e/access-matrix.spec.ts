@@ -25,6 +25,9 @@ const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 
   'admin.users.$userId.tsx': { url: '/admin/users/2', allowed: 200 },
   'admin.audit.tsx': { url: '/admin/audit', allowed: 200 },
   'admin.settings.tsx': { url: '/admin/settings', allowed: 200 },
+  'rules._index.tsx': { url: '/rules', allowed: 200 },
+  'rules.$ruleId.tsx': { url: '/rules/1', allowed: 200 },
+  'calendar._index.tsx': { url: '/calendar?year=2025', allowed: 200 },
 }
 
 const loginOf: Record<Role, string> = { management: 'manager', quality: 'quality', reporting: 'reporting', operator: 'operator', admin: 'admin' }

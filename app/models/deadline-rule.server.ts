@@ -1,0 +1,54 @@
+import { sql } from 'kysely'
+import type { Db } from '#db/client.server.ts'
+import { InputError } from './errors.ts'
+
+export const TERM_UNITS = ['seconds', 'minutes', 'hours', 'calendar_days', 'working_days'] as const
+
+export async function listRules(db: Db, orgId: string) {
+  return db
+    .selectFrom('deadline_rule')
+    .select(['id', 'code', 'name', 'preset', 'applies_to as appliesTo', 'filter', 'start_field as startField', 'stop_field as stopField', 'amount', 'unit', 'is_average as isAverage', 'priority', 'source', 'active'])
+    .where('org_id', '=', orgId)
+    .orderBy('applies_to')
+    .orderBy('priority')
+    .orderBy('code')
+    .execute()
+}
+
+export async function findRule(db: Db, orgId: string, ruleId: string) {
+  if (!/^\d{1,18}$/.test(ruleId)) return undefined
+  return (await listRules(db, orgId)).find((r) => r.id === ruleId)
+}
+
+export interface RuleChange {
+  name: string
+  amount: number
+  unit: string
+  active: boolean
+  isAverage: boolean
+  priority: number
+  source: string
+}
+
+/** Saves a rule's editable fields; the caller recomputes due dates and writes the audit entry. */
+export async function updateRule(db: Db, orgId: string, ruleId: string, change: RuleChange): Promise<void> {
+  if (change.name.trim() === '') throw new InputError('Укажите название правила.')
+  if (!Number.isFinite(change.amount) || change.amount <= 0) throw new InputError('Срок должен быть положительным числом.')
+  if (!(TERM_UNITS as readonly string[]).includes(change.unit)) throw new InputError('Неизвестная единица срока.')
+  if (!Number.isInteger(change.priority)) throw new InputError('Приоритет — целое число (меньше — раньше).')
+  await db
+    .updateTable('deadline_rule')
+    .set({
+      name: change.name.trim(),
+      amount: change.amount,
+      unit: change.unit as (typeof TERM_UNITS)[number],
+      active: change.active,
+      is_average: change.isAverage,
+      priority: change.priority,
+      source: change.source.trim() || null,
+      updated_at: sql`now()`,
+    })
+    .where('org_id', '=', orgId)
+    .where('id', '=', ruleId)
+    .execute()
+}

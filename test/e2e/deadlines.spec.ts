@@ -1,0 +1,37 @@
+import { inject } from 'vitest'
+import { launchBrowser, signIn, watchConsole } from './browser.ts'
+import { E2E_PASSWORD } from './server.ts'
+
+const baseUrl = inject('baseUrl')
+let browser: Awaited<ReturnType<typeof launchBrowser>>
+beforeEach(async () => {
+  browser = await launchBrowser()
+})
+afterEach(async () => browser?.close())
+
+describe('deadline rules and the calendar', () => {
+  it('a quality officer edits a rule; the list shows the new term', async () => {
+    const page = await signIn(browser.context, baseUrl, 'quality', E2E_PASSWORD)
+    const problems = watchConsole(page)
+    await page.goto(`${baseUrl}/rules`)
+    await page.click('text=Ответ на письменное обращение (почта, лично, интернет)')
+    await page.fill('input[name=amount]', '25')
+    await page.click('main button[type=submit]')
+    await page.waitForURL(`${baseUrl}/rules`)
+    const row = page.locator('[data-testid=rules] tr', { hasText: 'network_appeal_written' })
+    expect(await row.locator('td.num').textContent()).toBe('25 календарных дней')
+    expect(problems).toEqual([])
+  })
+
+  it('an administrator adds a regional holiday; due dates are recomputed', async () => {
+    const page = await signIn(browser.context, baseUrl, 'admin', E2E_PASSWORD)
+    await page.goto(`${baseUrl}/calendar?year=2025`)
+    const form = page.locator('form', { has: page.locator('input[name=intent][value=add-day]') })
+    await form.locator('input[name=day]').fill('30.08.2025')
+    await form.locator('input[name=note]').fill('День Республики')
+    await form.locator('button[type=submit]').click()
+    await page.waitForSelector('.notice.ok')
+    expect(await page.textContent('.notice.ok')).toMatch(/^Сохранено\. Пересчитано сроков обращений: \d+\.$/)
+    expect(await page.textContent('[data-testid=days]')).toContain('организация: День Республики')
+  })
+})
