@@ -44,6 +44,7 @@ export function Layout({ children }: { children: ReactNode }) {
                   Обзор данных
                 </NavLink>
                 {may('imports._index.tsx') ? <NavLink to="/imports">Загрузка данных</NavLink> : null}
+                {may('deadlines._index.tsx') ? <NavLink to="/deadlines">Сроки</NavLink> : null}
                 {may('rules._index.tsx') ? <NavLink to="/rules">Правила сроков</NavLink> : null}
                 {may('calendar._index.tsx') ? <NavLink to="/calendar">Календарь</NavLink> : null}
                 {may('admin.users._index.tsx') ? <NavLink to="/admin/users">Пользователи</NavLink> : null}

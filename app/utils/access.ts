@@ -37,6 +37,8 @@ export const routeAccess = {
   'rules._index.tsx': quality,
   'rules.$ruleId.tsx': quality,
   'calendar._index.tsx': admins,
+  'deadlines._index.tsx': everyone,
+  'deadlines.records.tsx': everyone,
 } as const satisfies Record<string, Access>
 export type RouteId = keyof typeof routeAccess
 

@@ -28,6 +28,8 @@ const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 
   'rules._index.tsx': { url: '/rules', allowed: 200 },
   'rules.$ruleId.tsx': { url: '/rules/1', allowed: 200 },
   'calendar._index.tsx': { url: '/calendar?year=2025', allowed: 200 },
+  'deadlines._index.tsx': { url: '/deadlines', allowed: 200 },
+  'deadlines.records.tsx': { url: '/deadlines/records?outcome=overdue', allowed: 200 },
 }
 
 const loginOf: Record<Role, string> = { management: 'manager', quality: 'quality', reporting: 'reporting', operator: 'operator', admin: 'admin' }

@@ -9,6 +9,23 @@ beforeEach(async () => {
 })
 afterEach(async () => browser?.close())
 
+describe('the «Сроки» page', () => {
+  it('shows compliance per rule as of a date, and each number opens the same number of records', async () => {
+    const page = await signIn(browser.context, baseUrl, 'manager', E2E_PASSWORD)
+    const problems = watchConsole(page)
+    await page.goto(`${baseUrl}/deadlines?from=2025-04-01&to=2025-04-30&asOf=2025-05-31`)
+    const row = page.locator('[data-testid=compliance] tr[data-rule=network_appeal_written]')
+    const cells = await row.locator('td').allTextContents()
+    // the three sample appeals are due 14.04 24:00: answered on 20.03 (on time), 20.04 (late), never (overdue)
+    expect(cells.slice(1)).toEqual(['3', '1', '1', '1', '0', '33,3 %'])
+    await row.locator('td').nth(3).locator('a').click()
+    await page.waitForURL(/\/deadlines\/records\?/)
+    expect(await page.textContent('[data-testid=total]')).toBe('1')
+    expect(await page.locator('[data-testid=records] tbody td').first().textContent()).toBe('О-2025-0003')
+    expect(problems).toEqual([])
+  })
+})
+
 describe('deadline rules and the calendar', () => {
   it('a quality officer edits a rule; the list shows the new term', async () => {
     const page = await signIn(browser.context, baseUrl, 'quality', E2E_PASSWORD)

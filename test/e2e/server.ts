@@ -50,6 +50,7 @@ export default async function setup(project: TestProject) {
     if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`)
   }
   cli('import', 'offices', path.join(root, 'test/files/offices.csv'))
+  cli('import', 'appeals', path.join(root, 'test/files/appeals.csv'))
   for (const u of E2E_USERS) cli('user', 'add', '--login', u.login, '--name', `Пользователь ${u.login}`, '--roles', u.roles, '--branches', u.branches)
   const port = await freePort()
   let log = ''

@@ -1,0 +1,114 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { getAppContext } from '#app/utils/app-database.server.ts'
+import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { deadlineQuery, readDeadlineParams } from '#app/utils/deadline-params.ts'
+import { formatCount, formatDateTime } from '#app/utils/format.ts'
+import { computeAppealCompliance, latestAppealYear, listAppealsForDeadlines } from '#reports/deadlines/compliance.server.ts'
+import { dueAt } from '#reports/deadlines/engine.ts'
+import { loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
+import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
+import { localParts } from '#reports/time/local-time.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Сроки — Качество обслуживания' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRouteAccess(request, 'deadlines._index.tsx')
+  const scope = getScope(user)
+  const { database, org } = await getAppContext()
+  const year = (await latestAppealYear(database.db, scope, org.time_zone)) ?? localParts(new Date(), org.time_zone).year
+  const params = readDeadlineParams(new URL(request.url), org.time_zone, year)
+  const calendar = await loadWorkCalendar(database.pool, org.id)
+  const atRiskUntil = dueAt({ amount: params.days, unit: 'working_days' }, params.asOf, calendar, org.time_zone).due
+  const [rules, atRisk] = await Promise.all([
+    computeAppealCompliance(database.db, scope, params.period, params.asOf),
+    listAppealsForDeadlines(database.db, scope, { asOf: params.asOf, atRiskUntil }, 1),
+  ])
+  return { rules, atRisk: atRisk.total, query: deadlineQuery(params), params: { from: params.period.from, to: params.period.to, asOf: params.asOfText, asOfShown: formatDateTime(params.asOf, org.time_zone), days: params.days } }
+}
+
+const COLUMNS: { id: MetricId; key: 'dueInPeriod' | 'onTime' | 'late' | 'overdue' | 'open'; outcome?: string }[] = [
+  { id: 'appeals.due_in_period', key: 'dueInPeriod' },
+  { id: 'appeals.on_time', key: 'onTime', outcome: 'on_time' },
+  { id: 'appeals.late', key: 'late', outcome: 'late' },
+  { id: 'appeals.overdue', key: 'overdue', outcome: 'overdue' },
+  { id: 'appeals.open', key: 'open', outcome: 'open' },
+]
+
+export default function Deadlines() {
+  const { rules, atRisk, query, params } = useLoaderData<typeof loader>()
+  const share = metricCatalog['appeals.on_time_share']
+  const risk = metricCatalog['appeals.at_risk']
+  return (
+    <>
+      <h1>Сроки ответа на обращения</h1>
+      <Form method="get" className="card" style={{ display: 'flex', gap: '1rem', flexWrap: 'wrap', alignItems: 'end' }}>
+        <label>
+          Срок истёк с <input type="date" name="from" defaultValue={params.from} />
+        </label>
+        <label>
+          по <input type="date" name="to" defaultValue={params.to} />
+        </label>
+        <label>
+          По состоянию на (конец дня; пусто — сейчас) <input type="date" name="asOf" defaultValue={params.asOf ?? ''} />
+        </label>
+        <label>
+          «На подходе»: рабочих дней <input type="number" name="days" min={1} max={30} defaultValue={params.days} style={{ width: '4rem' }} />
+        </label>
+        <button type="submit">Показать</button>
+      </Form>
+      <p className="muted">По состоянию на {params.asOfShown}.</p>
+      <div className="tiles">
+        <Link className="tile" to={`/deadlines/records?${query}&outcome=at_risk`} title={risk.definition} data-testid="at-risk">
+          <div className="label">{risk.label} ({params.days} раб. дн.)</div>
+          <div className="value">{formatCount(atRisk)}</div>
+          <div className="hint">{risk.definition}</div>
+        </Link>
+      </div>
+      <table data-testid="compliance">
+        <thead>
+          <tr>
+            <th>Правило</th>
+            {COLUMNS.map((c) => (
+              <th key={c.id} className="num" title={metricCatalog[c.id].definition}>
+                {metricCatalog[c.id].label}
+              </th>
+            ))}
+            <th className="num" title={share.definition}>
+              {share.label}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rules.length === 0 ? (
+            <tr>
+              <td colSpan={COLUMNS.length + 2} className="muted">
+                В этом периоде ни у одного обращения не истёк срок.
+              </td>
+            </tr>
+          ) : null}
+          {rules.map((r) => (
+            <tr key={r.ruleId} data-rule={r.code}>
+              <td>{r.name}</td>
+              {COLUMNS.map((c) => (
+                <td key={c.id} className="num">
+                  <Link to={`/deadlines/records?${query}&rule=${r.ruleId}${c.outcome ? `&outcome=${c.outcome}` : ''}`}>{formatCount(r[c.key])}</Link>
+                </td>
+              ))}
+              <td className="num">{r.onTimeShare === null ? '—' : `${(r.onTimeShare * 100).toLocaleString('ru-RU', { maximumFractionDigits: 1 })} %`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Определения</h2>
+      <dl className="facts">
+        {Object.entries(metricCatalog).map(([id, m]) => (
+          <div key={id} style={{ display: 'contents' }}>
+            <dt>{m.label}</dt>
+            <dd>{m.definition}</dd>
+          </div>
+        ))}
+      </dl>
+    </>
+  )
+}

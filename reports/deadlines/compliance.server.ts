@@ -1,0 +1,126 @@
+/**
+ * Deadline figures of appeals (metric catalog: appeals.*): per rule, for the appeals whose term ended in a
+ * period, judged as of a moment; the appeals nearing their term; and the records behind every number.
+ * A day term ends at 24:00 of its last day, stored as 00:00 of the next: so «ended in the period» is
+ * `start < due_at <= end` — a term ending at 24:00 on 31 March belongs to March.
+ */
+import { sql } from 'kysely'
+import type { Db } from '#db/client.server.ts'
+import { type Scope, inScope } from '#db/scope.server.ts'
+import type { Period } from '#reports/metrics/period.ts'
+import type { Outcome } from './engine.ts'
+import { outcomeSql } from './outcome-sql.server.ts'
+
+export interface RuleCompliance {
+  ruleId: string
+  code: string
+  name: string
+  dueInPeriod: number
+  onTime: number
+  late: number
+  overdue: number
+  open: number
+  /** on time ÷ (on time + late + overdue); null when nothing was judged */
+  onTimeShare: number | null
+}
+
+export async function computeAppealCompliance(db: Db, scope: Scope, period: Period, asOf: Date): Promise<RuleCompliance[]> {
+  const rows = await db
+    .selectFrom('appeal')
+    .innerJoin('deadline_rule', 'deadline_rule.id', 'appeal.deadline_rule_id')
+    .where(({ ref }) => inScope(ref('appeal.org_id'), ref('appeal.branch_id'), scope))
+    .where('appeal.due_at', '>', period.start)
+    .where('appeal.due_at', '<=', period.end)
+    .select(({ ref, fn }) => [
+      'deadline_rule.id as ruleId',
+      'deadline_rule.code as code',
+      'deadline_rule.name as name',
+      outcomeSql(ref('appeal.due_at'), ref('appeal.answered_at'), asOf).as('outcome'),
+      fn.countAll<string>().as('n'),
+    ])
+    .groupBy(['deadline_rule.id', 'deadline_rule.code', 'deadline_rule.name', 'outcome'])
+    .orderBy('deadline_rule.code')
+    .execute()
+  const byRule = new Map<string, RuleCompliance>()
+  for (const row of rows) {
+    const entry = byRule.get(row.ruleId) ?? { ruleId: row.ruleId, code: row.code, name: row.name, dueInPeriod: 0, onTime: 0, late: 0, overdue: 0, open: 0, onTimeShare: null }
+    const n = Number(row.n)
+    entry.dueInPeriod += n
+    if (row.outcome === 'on_time') entry.onTime += n
+    else if (row.outcome === 'late') entry.late += n
+    else if (row.outcome === 'overdue') entry.overdue += n
+    else entry.open += n
+    byRule.set(row.ruleId, entry)
+  }
+  for (const entry of byRule.values()) {
+    const judged = entry.onTime + entry.late + entry.overdue
+    entry.onTimeShare = judged ? entry.onTime / judged : null
+  }
+  return [...byRule.values()]
+}
+
+export const RECORDS_PAGE_SIZE = 50
+
+export interface RecordsFilter {
+  asOf: Date
+  ruleId?: string
+  /** the records of one outcome among the appeals due in `period`… */
+  outcome?: Outcome
+  period?: Period
+  /** …or those nearing their term: not answered as of `asOf`, due after it and no later than `atRiskUntil` */
+  atRiskUntil?: Date
+}
+
+/** The appeals behind a figure, soonest due first; no personal data columns. */
+export async function listAppealsForDeadlines(db: Db, scope: Scope, filter: RecordsFilter, page: number) {
+  const { asOf } = filter
+  let base = db
+    .selectFrom('appeal')
+    .innerJoin('deadline_rule', 'deadline_rule.id', 'appeal.deadline_rule_id')
+    .where(({ ref }) => inScope(ref('appeal.org_id'), ref('appeal.branch_id'), scope))
+  if (filter.ruleId) base = base.where('appeal.deadline_rule_id', '=', filter.ruleId)
+  if (filter.atRiskUntil) {
+    base = base
+      .where('appeal.due_at', '>', asOf)
+      .where('appeal.due_at', '<=', filter.atRiskUntil)
+      .where((eb) => eb.or([eb('appeal.answered_at', 'is', null), eb('appeal.answered_at', '>', asOf)]))
+  } else if (filter.period) {
+    base = base.where('appeal.due_at', '>', filter.period.start).where('appeal.due_at', '<=', filter.period.end)
+    if (filter.outcome) base = base.where(({ ref }) => sql<boolean>`${outcomeSql(ref('appeal.due_at'), ref('appeal.answered_at'), asOf)} = ${filter.outcome}`)
+  }
+  const [rows, count] = await Promise.all([
+    base
+      .leftJoin('branch', 'branch.id', 'appeal.branch_id')
+      .select(({ ref }) => [
+        'appeal.id as id',
+        'appeal.reg_number as regNumber',
+        'appeal.received_at as receivedAt',
+        'appeal.form as form',
+        'appeal.topic as topic',
+        'branch.name as branch',
+        'appeal.due_at as dueAt',
+        'appeal.answered_at as answeredAt',
+        'appeal.due_calendar_gap as calendarGap',
+        'deadline_rule.name as rule',
+        outcomeSql(ref('appeal.due_at'), ref('appeal.answered_at'), asOf).as('outcome'),
+      ])
+      .orderBy('appeal.due_at')
+      .orderBy('appeal.id')
+      .limit(RECORDS_PAGE_SIZE)
+      .offset((page - 1) * RECORDS_PAGE_SIZE)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { rows, total: Number(count.n) }
+}
+export type DeadlineRecord = Awaited<ReturnType<typeof listAppealsForDeadlines>>['rows'][number]
+
+/** The period of the latest appeals visible to `scope`: the local calendar year of the last receipt. */
+export async function latestAppealYear(db: Db, scope: Scope, zone: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('appeal')
+    .where(({ ref }) => inScope(ref('appeal.org_id'), ref('appeal.branch_id'), scope))
+    .select(sql<number | null>`extract(year from max(received_at) at time zone ${zone})::int`.as('year'))
+    .executeTakeFirst()
+  return row?.year ?? null
+}

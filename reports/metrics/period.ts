@@ -1,0 +1,22 @@
+/** Half-open periods `[start, end)` from local dates in the organisation's zone. */
+import { dayNumber, dayText } from '#reports/deadlines/calendar.ts'
+import { startOfLocalDay } from '#reports/deadlines/engine.ts'
+
+export interface Period {
+  start: Date
+  end: Date
+  /** `YYYY-MM-DD`, both inclusive, as a person chose them */
+  from: string
+  to: string
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+export function isDateText(text: string | null | undefined): text is string {
+  return Boolean(text && DATE.test(text) && dayText(dayNumber(text)) === text)
+}
+
+/** From the first to the last local day inclusive. */
+export function periodOf(from: string, to: string, zone: string): Period {
+  return { from, to, start: startOfLocalDay(dayNumber(from), zone), end: startOfLocalDay(dayNumber(to) + 1, zone) }
+}
