@@ -115,6 +115,7 @@ export interface DeadlineRuleTable {
   priority: Generated<number>
   source: string | null
   active: Generated<boolean>
+  missing_stop: Generated<'violation' | 'exclude'>
   updated_at: DefaultTimestamp
 }
 

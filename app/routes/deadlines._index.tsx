@@ -3,8 +3,10 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { deadlineQuery, readDeadlineParams } from '#app/utils/deadline-params.ts'
-import { formatCount, formatDateTime } from '#app/utils/format.ts'
+import { formatCount, formatDateTime, formatDuration } from '#app/utils/format.ts'
+import { UNIT_LABELS } from '#app/utils/deadline-labels.ts'
 import { computeAppealCompliance, latestAppealYear, listAppealsForDeadlines } from '#reports/deadlines/compliance.server.ts'
+import { computeNormFigures, loadNormRules } from '#reports/deadlines/norms.server.ts'
 import { dueAt } from '#reports/deadlines/engine.ts'
 import { loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
 import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
@@ -24,7 +26,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     computeAppealCompliance(database.db, scope, params.period, params.asOf),
     listAppealsForDeadlines(database.db, scope, { asOf: params.asOf, atRiskUntil }, 1),
   ])
-  return { rules, atRisk: atRisk.total, query: deadlineQuery(params), params: { from: params.period.from, to: params.period.to, asOf: params.asOfText, asOfShown: formatDateTime(params.asOf, org.time_zone), days: params.days } }
+  const norms = []
+  for (const rule of await loadNormRules(database.db, org.id)) {
+    const f = await computeNormFigures(database.db, scope, params.period, params.asOf, rule)
+    norms.push({ id: rule.id, code: rule.code, name: rule.name, appliesTo: rule.appliesTo, amount: rule.amount, unit: rule.unit, isAverage: rule.isAverage, missingStop: rule.missingStop, records: f.records, within: f.within, beyond: f.beyond, missing: f.missing, withinShare: f.withinShare, meanSeconds: f.meanSeconds, meanMet: f.meanMet })
+  }
+  return { rules, norms, atRisk: atRisk.total, query: deadlineQuery(params), params: { from: params.period.from, to: params.period.to, asOf: params.asOfText, asOfShown: formatDateTime(params.asOf, org.time_zone), days: params.days } }
 }
 
 const COLUMNS: { id: MetricId; key: 'dueInPeriod' | 'onTime' | 'late' | 'overdue' | 'open'; outcome?: string }[] = [
@@ -36,7 +43,7 @@ const COLUMNS: { id: MetricId; key: 'dueInPeriod' | 'onTime' | 'late' | 'overdue
 ]
 
 export default function Deadlines() {
-  const { rules, atRisk, query, params } = useLoaderData<typeof loader>()
+  const { rules, norms, atRisk, query, params } = useLoaderData<typeof loader>()
   const share = metricCatalog['appeals.on_time_share']
   const risk = metricCatalog['appeals.at_risk']
   return (
@@ -96,6 +103,46 @@ export default function Deadlines() {
                 </td>
               ))}
               <td className="num">{r.onTimeShare === null ? '—' : `${(r.onTimeShare * 100).toLocaleString('ru-RU', { maximumFractionDigits: 1 })} %`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Нормативы звонков и посещений</h2>
+      <p className="muted">Записи, чьё начальное событие (начало звонка, выдача талона) попало в период.</p>
+      <table data-testid="norms">
+        <thead>
+          <tr>
+            <th>Норматив</th>
+            {(['norms.records', 'norms.within', 'norms.beyond', 'norms.missing', 'norms.within_share', 'norms.mean'] as const).map((id) => (
+              <th key={id} className="num" title={metricCatalog[id].definition}>
+                {metricCatalog[id].label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {norms.map((n) => (
+            <tr key={n.id} data-rule={n.code}>
+              <td>
+                {n.name}
+                <div className="muted">
+                  {n.isAverage ? 'в среднем ' : ''}не более {n.amount.toLocaleString('ru-RU')} {UNIT_LABELS[n.unit]}
+                </div>
+              </td>
+              <td className="num">
+                <Link to={`/deadlines/norms/${n.id}?${query}`}>{formatCount(n.records)}</Link>
+              </td>
+              {(['within', 'beyond', 'missing'] as const).map((k) => (
+                <td key={k} className="num">
+                  <Link to={`/deadlines/norms/${n.id}?${query}&outcome=${k}`}>{formatCount(n[k])}</Link>
+                  {k === 'missing' && n.missingStop === 'exclude' && n.missing ? <div className="muted">не оцениваются</div> : null}
+                </td>
+              ))}
+              <td className="num">{n.withinShare === null ? '—' : `${(n.withinShare * 100).toLocaleString('ru-RU', { maximumFractionDigits: 1 })} %`}</td>
+              <td className="num">
+                {formatDuration(n.meanSeconds)}
+                {n.isAverage && n.meanMet !== null ? <div className={n.meanMet ? 'status-done' : 'status-rejected'}>{n.meanMet ? 'соблюдён' : 'не соблюдён'}</div> : null}
+              </td>
             </tr>
           ))}
         </tbody>

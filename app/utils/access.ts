@@ -39,6 +39,7 @@ export const routeAccess = {
   'calendar._index.tsx': admins,
   'deadlines._index.tsx': everyone,
   'deadlines.records.tsx': everyone,
+  'deadlines.norms.$ruleId.tsx': everyone,
 } as const satisfies Record<string, Access>
 export type RouteId = keyof typeof routeAccess
 

@@ -30,6 +30,8 @@ const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 
   'calendar._index.tsx': { url: '/calendar?year=2025', allowed: 200 },
   'deadlines._index.tsx': { url: '/deadlines', allowed: 200 },
   'deadlines.records.tsx': { url: '/deadlines/records?outcome=overdue', allowed: 200 },
+  // the network preset's first norm rule (ids follow the preset order: appeal written, appeal phone, call callback)
+  'deadlines.norms.$ruleId.tsx': { url: '/deadlines/norms/3', allowed: 200 },
 }
 
 const loginOf: Record<Role, string> = { management: 'manager', quality: 'quality', reporting: 'reporting', operator: 'operator', admin: 'admin' }

@@ -1,0 +1,71 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { Pager } from '#app/components/pager.tsx'
+import { getAppContext } from '#app/utils/app-database.server.ts'
+import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { deadlineQuery, readDeadlineParams } from '#app/utils/deadline-params.ts'
+import { formatCount, formatDateTime, formatDuration } from '#app/utils/format.ts'
+import { pageParam } from '#app/utils/page-param.ts'
+import { latestAppealYear } from '#reports/deadlines/compliance.server.ts'
+import { NORM_RECORDS_PAGE, type NormOutcome, listNormRecords, loadNormRules } from '#reports/deadlines/norms.server.ts'
+import { localParts } from '#reports/time/local-time.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Записи по нормативу — Качество обслуживания' }]
+
+const OUTCOMES: Record<NormOutcome, string> = { within: 'в пределах норматива', beyond: 'сверх норматива', missing: 'без конечного события' }
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRouteAccess(request, 'deadlines.norms.$ruleId.tsx')
+  const scope = getScope(user)
+  const { database, org } = await getAppContext()
+  const rule = (await loadNormRules(database.db, org.id)).find((r) => r.id === params.ruleId)
+  if (!rule) throw new Response('Такого норматива нет.', { status: 404 })
+  const url = new URL(request.url)
+  const year = (await latestAppealYear(database.db, scope, org.time_zone)) ?? localParts(new Date(), org.time_zone).year
+  const deadline = readDeadlineParams(url, org.time_zone, year)
+  const asked = url.searchParams.get('outcome') ?? ''
+  const outcome = asked in OUTCOMES ? (asked as NormOutcome) : undefined
+  const page = pageParam(request)
+  const { rows, total } = await listNormRecords(database.db, scope, deadline.period, deadline.asOf, rule, outcome, page)
+  return { rule: { name: rule.name, appliesTo: rule.appliesTo }, rows, total, page, pageSize: NORM_RECORDS_PAGE, zone: org.time_zone, outcome: outcome ? OUTCOMES[outcome] : 'все', back: deadlineQuery(deadline) }
+}
+
+export default function NormRecords() {
+  const { rule, rows, total, page, pageSize, zone, outcome, back } = useLoaderData<typeof loader>()
+  return (
+    <>
+      <p>
+        <Link to={`/deadlines?${back}`}>← Сроки</Link>
+      </p>
+      <h1>
+        {rule.name}: {outcome}
+      </h1>
+      <p className="muted">
+        Всего: <strong data-testid="total">{formatCount(total)}</strong>
+      </p>
+      <table data-testid="records">
+        <thead>
+          <tr>
+            <th>{rule.appliesTo === 'calls' ? 'Звонок' : 'Талон'}</th>
+            <th>{rule.appliesTo === 'calls' ? 'Линия' : 'Офис'}</th>
+            <th>Начало</th>
+            <th>Окончание</th>
+            <th className="num">Длительность</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.key}`}>
+              <td>{r.key}</td>
+              <td>{r.place ?? '—'}</td>
+              <td>{formatDateTime(r.start, zone, true)}</td>
+              <td>{formatDateTime(r.stop, zone, true)}</td>
+              <td className="num">{formatDuration(r.seconds)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager page={page} total={total} pageSize={pageSize} />
+    </>
+  )
+}

@@ -1,0 +1,132 @@
+/**
+ * Minute norms of calls and visits (metric catalog: norms.*): for each active rule, the records whose
+ * start event falls in the period, measured `stop − start` against the norm, as of a moment (a stop
+ * after it had not happened yet). Per-record shares and the mean beside each other, as average norms
+ * (seed standard 6.5.6) are judged by the mean.
+ */
+import { type RawBuilder, sql } from 'kysely'
+import type { Db } from '#db/client.server.ts'
+import { type Scope, inScope } from '#db/scope.server.ts'
+import type { Period } from '#reports/metrics/period.ts'
+
+const TABLES = {
+  calls: { table: 'call', key: 'call_id', fields: ['started_at', 'answered_at', 'ended_at', 'callback_at'], filters: ['direction', 'line', 'category', 'callback_required', 'agent'] },
+  visits: { table: 'visit', key: 'ticket_id', fields: ['issued_at', 'called_at', 'service_ended_at'], filters: ['service_kind', 'office_code', 'consumer_type', 'window'] },
+} as const
+
+const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600 }
+
+export interface NormRule {
+  id: string
+  code: string
+  name: string
+  appliesTo: 'calls' | 'visits'
+  filter: Record<string, string | string[]>
+  startField: string
+  stopField: string
+  amount: number
+  unit: string
+  isAverage: boolean
+  missingStop: 'violation' | 'exclude'
+}
+
+export async function loadNormRules(db: Db, orgId: string): Promise<NormRule[]> {
+  const rows = await db
+    .selectFrom('deadline_rule')
+    .select(['id', 'code', 'name', 'applies_to', 'filter', 'start_field', 'stop_field', 'amount', 'unit', 'is_average', 'missing_stop'])
+    .where('org_id', '=', orgId)
+    .where('active', '=', true)
+    .where('applies_to', 'in', ['calls', 'visits'])
+    .where('unit', 'in', ['seconds', 'minutes', 'hours'])
+    .orderBy('applies_to')
+    .orderBy('priority')
+    .orderBy('code')
+    .execute()
+  return rows
+    .map((r) => ({
+      id: r.id, code: r.code, name: r.name, appliesTo: r.applies_to as 'calls' | 'visits', filter: r.filter,
+      startField: r.start_field, stopField: r.stop_field, amount: Number(r.amount), unit: r.unit, isAverage: r.is_average, missingStop: r.missing_stop,
+    }))
+    .filter((r) => (TABLES[r.appliesTo].fields as readonly string[]).includes(r.startField) && (TABLES[r.appliesTo].fields as readonly string[]).includes(r.stopField))
+}
+
+/** The rule's records in scope and period: only whitelisted columns reach SQL. */
+function ruleWhere(rule: NormRule, scope: Scope, period: Period): { from: RawBuilder<unknown>; where: RawBuilder<boolean>; start: RawBuilder<Date>; stop: RawBuilder<Date | null> } {
+  const t = TABLES[rule.appliesTo]
+  const start = sql<Date>`r.${sql.ref(rule.startField)}`
+  const conditions = [
+    inScope(sql.ref('r.org_id'), sql.ref('r.branch_id'), scope),
+    sql<boolean>`${start} >= ${period.start} and ${start} < ${period.end}`,
+    ...Object.entries(rule.filter)
+      .filter(([field]) => (t.filters as readonly string[]).includes(field))
+      .map(([field, want]) => sql<boolean>`r.${sql.ref(field)}::text = any(${Array.isArray(want) ? want : [want]}::text[])`),
+  ]
+  return { from: sql`${sql.table(t.table)} r`, where: sql<boolean>`${sql.join(conditions, sql` and `)}`, start, stop: sql<Date | null>`r.${sql.ref(rule.stopField)}` }
+}
+
+export interface NormFigures {
+  rule: NormRule
+  normSeconds: number
+  records: number
+  within: number
+  beyond: number
+  /** no stop as of the moment: counted as violations when `missingLate` and the rule says so */
+  missing: number
+  missingLate: number
+  withinShare: number | null
+  meanSeconds: number | null
+  /** for average norms: the mean within the norm; null without measured records */
+  meanMet: boolean | null
+}
+
+export async function computeNormFigures(db: Db, scope: Scope, period: Period, asOf: Date, rule: NormRule): Promise<NormFigures> {
+  const normSeconds = rule.amount * (UNIT_SECONDS[rule.unit] ?? 60)
+  const { from, where, start, stop } = ruleWhere(rule, scope, period)
+  const stopNow = sql`case when ${stop} <= ${asOf} then ${stop} end`
+  const row = (
+    await sql<{ records: string; within: string; beyond: string; missing: string; missing_late: string; mean: string | null }>`
+      select count(*) as records,
+        count(*) filter (where ${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) <= ${normSeconds}) as within,
+        count(*) filter (where ${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) > ${normSeconds}) as beyond,
+        count(*) filter (where ${stopNow} is null) as missing,
+        count(*) filter (where ${stopNow} is null and ${start} + make_interval(secs => ${normSeconds}) <= ${asOf}) as missing_late,
+        avg(extract(epoch from ${stopNow} - ${start})) as mean
+      from ${from} where ${where}`.execute(db)
+  ).rows[0]!
+  const within = Number(row.within)
+  const beyond = Number(row.beyond)
+  const missingLate = Number(row.missing_late)
+  const judged = within + beyond + (rule.missingStop === 'violation' ? missingLate : 0)
+  const meanSeconds = row.mean === null ? null : Number(row.mean)
+  return {
+    rule, normSeconds, records: Number(row.records), within, beyond, missing: Number(row.missing), missingLate,
+    withinShare: judged ? within / judged : null,
+    meanSeconds,
+    meanMet: meanSeconds === null ? null : meanSeconds <= normSeconds,
+  }
+}
+
+export type NormOutcome = 'within' | 'beyond' | 'missing'
+export const NORM_RECORDS_PAGE = 50
+
+/** The records behind a norm figure, without personal data (no caller's number). */
+export async function listNormRecords(db: Db, scope: Scope, period: Period, asOf: Date, rule: NormRule, outcome: NormOutcome | undefined, page: number) {
+  const normSeconds = rule.amount * (UNIT_SECONDS[rule.unit] ?? 60)
+  const { from, where, start, stop } = ruleWhere(rule, scope, period)
+  const stopNow = sql`case when ${stop} <= ${asOf} then ${stop} end`
+  const which =
+    outcome === 'within' ? sql`${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) <= ${normSeconds}`
+    : outcome === 'beyond' ? sql`${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) > ${normSeconds}`
+    : outcome === 'missing' ? sql`${stopNow} is null`
+    : sql`true`
+  const key = TABLES[rule.appliesTo].key
+  const place = rule.appliesTo === 'calls' ? sql`r.line` : sql`r.office_code`
+  const [rows, count] = await Promise.all([
+    sql<{ key: string; start: Date; stop: Date | null; seconds: string | null; place: string | null }>`
+      select r.${sql.ref(key)} as key, ${start} as start, ${stopNow} as stop, extract(epoch from ${stopNow} - ${start}) as seconds, ${place} as place
+      from ${from} where ${where} and ${which}
+      order by ${start}, r.id limit ${NORM_RECORDS_PAGE} offset ${(page - 1) * NORM_RECORDS_PAGE}`.execute(db),
+    sql<{ n: string }>`select count(*) as n from ${from} where ${where} and ${which}`.execute(db),
+  ])
+  return { rows: rows.rows.map((r) => ({ ...r, seconds: r.seconds === null ? null : Number(r.seconds) })), total: Number(count.rows[0]!.n) }
+}
