@@ -2,15 +2,15 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
-import { deadlineQuery, readDeadlineParams } from '#app/utils/deadline-params.ts'
+import { deadlineQuery } from '#app/utils/deadline-params.ts'
+import { deadlineParamsFor } from '#app/utils/deadline-view.server.ts'
 import { formatCount, formatDateTime, formatDuration } from '#app/utils/format.ts'
 import { UNIT_LABELS } from '#app/utils/deadline-labels.ts'
-import { computeAppealCompliance, latestAppealYear, listAppealsForDeadlines } from '#reports/deadlines/compliance.server.ts'
+import { computeAppealCompliance, listAppealsForDeadlines } from '#reports/deadlines/compliance.server.ts'
 import { computeNormFigures, loadNormRules } from '#reports/deadlines/norms.server.ts'
 import { dueAt } from '#reports/deadlines/engine.ts'
 import { loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
 import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
-import { localParts } from '#reports/time/local-time.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Сроки — Качество обслуживания' }]
 
@@ -18,8 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRouteAccess(request, 'deadlines._index.tsx')
   const scope = getScope(user)
   const { database, org } = await getAppContext()
-  const year = (await latestAppealYear(database.db, scope, org.time_zone)) ?? localParts(new Date(), org.time_zone).year
-  const params = readDeadlineParams(new URL(request.url), org.time_zone, year)
+  const params = await deadlineParamsFor(request, database.db, scope, org.time_zone)
   const calendar = await loadWorkCalendar(database.pool, org.id)
   const atRiskUntil = dueAt({ amount: params.days, unit: 'working_days' }, params.asOf, calendar, org.time_zone).due
   const [rules, atRisk] = await Promise.all([

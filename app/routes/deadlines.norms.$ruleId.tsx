@@ -3,12 +3,11 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { Pager } from '#app/components/pager.tsx'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
-import { deadlineQuery, readDeadlineParams } from '#app/utils/deadline-params.ts'
+import { deadlineQuery } from '#app/utils/deadline-params.ts'
+import { deadlineParamsFor } from '#app/utils/deadline-view.server.ts'
 import { formatCount, formatDateTime, formatDuration } from '#app/utils/format.ts'
 import { pageParam } from '#app/utils/page-param.ts'
-import { latestAppealYear } from '#reports/deadlines/compliance.server.ts'
 import { NORM_RECORDS_PAGE, type NormOutcome, listNormRecords, loadNormRules } from '#reports/deadlines/norms.server.ts'
-import { localParts } from '#reports/time/local-time.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Записи по нормативу — Качество обслуживания' }]
 
@@ -21,8 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const rule = (await loadNormRules(database.db, org.id)).find((r) => r.id === params.ruleId)
   if (!rule) throw new Response('Такого норматива нет.', { status: 404 })
   const url = new URL(request.url)
-  const year = (await latestAppealYear(database.db, scope, org.time_zone)) ?? localParts(new Date(), org.time_zone).year
-  const deadline = readDeadlineParams(url, org.time_zone, year)
+  const deadline = await deadlineParamsFor(request, database.db, scope, org.time_zone)
   const asked = url.searchParams.get('outcome') ?? ''
   const outcome = asked in OUTCOMES ? (asked as NormOutcome) : undefined
   const page = pageParam(request)

@@ -3,13 +3,13 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { Pager } from '#app/components/pager.tsx'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
-import { deadlineQuery, readDeadlineParams } from '#app/utils/deadline-params.ts'
+import { deadlineQuery } from '#app/utils/deadline-params.ts'
+import { deadlineParamsFor } from '#app/utils/deadline-view.server.ts'
 import { formatCount, formatDateTime } from '#app/utils/format.ts'
 import { pageParam } from '#app/utils/page-param.ts'
-import { RECORDS_PAGE_SIZE, latestAppealYear, listAppealsForDeadlines } from '#reports/deadlines/compliance.server.ts'
+import { RECORDS_PAGE_SIZE, listAppealsForDeadlines } from '#reports/deadlines/compliance.server.ts'
 import { type Outcome, dueAt } from '#reports/deadlines/engine.ts'
 import { loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
-import { localParts } from '#reports/time/local-time.ts'
 import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Обращения по срокам — Качество обслуживания' }]
@@ -27,8 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const scope = getScope(user)
   const { database, org } = await getAppContext()
   const url = new URL(request.url)
-  const year = (await latestAppealYear(database.db, scope, org.time_zone)) ?? localParts(new Date(), org.time_zone).year
-  const params = readDeadlineParams(url, org.time_zone, year)
+  const params = await deadlineParamsFor(request, database.db, scope, org.time_zone)
   const asked = url.searchParams.get('outcome') ?? ''
   const outcome = asked in OUTCOMES ? (asked as Outcome | 'at_risk') : undefined
   const ruleId = /^\d{1,18}$/.test(url.searchParams.get('rule') ?? '') ? url.searchParams.get('rule')! : undefined

@@ -49,6 +49,7 @@ describe('deadline rules and the calendar', () => {
     await form.locator('button[type=submit]').click()
     await page.waitForSelector('.notice.ok')
     expect(await page.textContent('.notice.ok')).toMatch(/^Сохранено\. Пересчитано сроков обращений: \d+\.$/)
-    expect(await page.textContent('[data-testid=days]')).toContain('организация: День Республики')
+    // the list is revalidated after the action: wait for the row rather than read at once
+    await page.locator('[data-testid=days] td', { hasText: 'организация: День Республики' }).waitFor()
   })
 })
