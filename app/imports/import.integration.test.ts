@@ -1,20 +1,14 @@
 import ExcelJS from 'exceljs'
 import { sql } from 'kysely'
-import type { Database } from '#db/client.server.ts'
 import { SAMPLES, sample, tmpFile, zipFile } from '#test/setup/files.ts'
-import { type TestWorld, openTestDatabase, resetWorld } from '#test/setup/database.ts'
+import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { type FileImportRequest, type ImportReport, runFileImport } from './pipeline.server.ts'
 
-let database: Database
-let dispose: () => Promise<void>
+const t = useTestDatabase()
 let world: TestWorld
 
-beforeAll(async () => {
-  ;({ database, dispose } = await openTestDatabase())
-})
-afterAll(async () => dispose())
 beforeEach(async () => {
-  world = await resetWorld(database)
+  world = await resetWorld(t.database)
 })
 
 async function load(kind: FileImportRequest['kind'], path: string, options: Partial<FileImportRequest> = {}): Promise<ImportReport> {
@@ -25,7 +19,7 @@ async function load(kind: FileImportRequest['kind'], path: string, options: Part
 }
 
 const count = async (table: 'appeal' | 'call' | 'visit' | 'office') =>
-  Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(database.db)).rows[0]!.n)
+  Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(t.database.db)).rows[0]!.n)
 
 describe('imports of the four kinds', () => {
   it('loads offices, appeals, calls and visits; branches come from the row or from the office', async () => {
@@ -34,7 +28,7 @@ describe('imports of the four kinds', () => {
     expect(await load('calls', sample('calls.csv'))).toMatchObject({ status: 'done', read: 4, inserted: 4 })
     expect(await load('visits', sample('visits.csv'))).toMatchObject({ status: 'done', read: 4, inserted: 4 })
 
-    const appeals = await database.db
+    const appeals = await t.database.db
       .selectFrom('appeal')
       .leftJoin('branch', 'branch.id', 'appeal.branch_id')
       .select(['reg_number', 'form', 'topic', 'complaint_topic', 'consumer_type', 'received_at', 'answered_at', 'closure', 'complaint_settled', 'measures_done', 'branch.name as branch'])
@@ -45,21 +39,21 @@ describe('imports of the four kinds', () => {
       expect.objectContaining({ reg_number: 'О-2025-0002', form: 'internet', topic: 'transmission', complaint_topic: 'power_quality', consumer_type: 'legal', branch: 'Северные ЭС', answered_at: null }),
       expect.objectContaining({ reg_number: 'О-2025-0003', form: 'post', topic: 'metering', branch: 'Северные ЭС', received_at: new Date('2025-03-14T21:00:00Z'), complaint_settled: true, measures_done: 'Заменён прибор учёта;\nпроведена проверка' }),
     ])
-    const visits = await database.db.selectFrom('visit').leftJoin('branch', 'branch.id', 'visit.branch_id').select(['ticket_id', 'service_kind', 'called_at', 'branch.name as branch']).orderBy('ticket_id').execute()
+    const visits = await t.database.db.selectFrom('visit').leftJoin('branch', 'branch.id', 'visit.branch_id').select(['ticket_id', 'service_kind', 'called_at', 'branch.name as branch']).orderBy('ticket_id').execute()
     expect(visits.map((v) => [v.ticket_id, v.service_kind, v.branch, v.called_at === null])).toEqual([
       ['ПОП-02-20250314-001', 'metering', 'Северные ЭС', false],
       ['ЦОП-01-20250314-001', 'consultation', 'Городские ЭС', false],
       ['ЦОП-01-20250314-002', 'cashier', 'Городские ЭС', false],
       ['ЦОП-01-20250314-003', 'contract', 'Городские ЭС', true],
     ])
-    const night = await database.db.selectFrom('call').selectAll().where('call_id', '=', '1741932003.12').executeTakeFirstOrThrow()
+    const night = await t.database.db.selectFrom('call').selectAll().where('call_id', '=', '1741932003.12').executeTakeFirstOrThrow()
     expect(night).toMatchObject({ direction: 'in', category: '4.2', callback_required: true, callback_at: new Date('2025-03-15T07:00:00Z') })
   })
 
   it('reads Windows-1251 with «;» and Russian headers without mojibake', async () => {
     const report = await load('appeals', sample('appeals-cp1251.csv'))
     expect(report).toMatchObject({ status: 'done', encoding: 'windows-1251', delimiter: ';', inserted: 2 })
-    const row = await database.db.selectFrom('appeal').selectAll().where('reg_number', '=', 'О-2025-0101').executeTakeFirstOrThrow()
+    const row = await t.database.db.selectFrom('appeal').selectAll().where('reg_number', '=', 'О-2025-0101').executeTakeFirstOrThrow()
     expect(row).toMatchObject({ applicant_name: 'Сидоров Пётр Ильич', form: 'in_person', topic: 'service', complaint_topic: 'service', account_number: '1234567890' })
   })
 
@@ -67,14 +61,14 @@ describe('imports of the four kinds', () => {
     const visits = await load('visits', sample('visits.csv'))
     expect(visits.warnings[0]).toMatch(/Коды офисов, которых нет в справочнике офисов: ПОП-02, ЦОП-01/)
     await load('offices', sample('offices.csv'))
-    const branches = await sql<{ name: string | null }>`select b.name from visit v left join branch b on b.id = v.branch_id order by v.ticket_id`.execute(database.db)
+    const branches = await sql<{ name: string | null }>`select b.name from visit v left join branch b on b.id = v.branch_id order by v.ticket_id`.execute(t.database.db)
     expect(branches.rows.map((r) => r.name)).toEqual(['Северные ЭС', 'Городские ЭС', 'Городские ЭС', 'Городские ЭС'])
   })
 
   it('reads local times in the organisation zone (Yekaterinburg)', async () => {
-    world = await resetWorld(database, 'Asia/Yekaterinburg')
+    world = await resetWorld(t.database, 'Asia/Yekaterinburg')
     await load('calls', sample('calls.csv'))
-    const call = await database.db.selectFrom('call').select('started_at').where('call_id', '=', '1741932001.10').executeTakeFirstOrThrow()
+    const call = await t.database.db.selectFrom('call').select('started_at').where('call_id', '=', '1741932001.10').executeTakeFirstOrThrow()
     expect(call.started_at).toEqual(new Date('2025-03-14T04:00:00Z'))
   })
 })
@@ -82,9 +76,9 @@ describe('imports of the four kinds', () => {
 describe('re-import by natural key', () => {
   it('the same file twice changes nothing; a changed row is updated', async () => {
     await load('calls', sample('calls.csv'))
-    const before = await database.db.selectFrom('call').select(['call_id', 'updated_at']).orderBy('call_id').execute()
+    const before = await t.database.db.selectFrom('call').select(['call_id', 'updated_at']).orderBy('call_id').execute()
     expect(await load('calls', sample('calls.csv'))).toMatchObject({ status: 'done', read: 4, inserted: 0, updated: 0, unchanged: 4 })
-    expect(await database.db.selectFrom('call').select(['call_id', 'updated_at']).orderBy('call_id').execute()).toEqual(before)
+    expect(await t.database.db.selectFrom('call').select(['call_id', 'updated_at']).orderBy('call_id').execute()).toEqual(before)
 
     const changed = tmpFile('calls.csv', 'call_id;direction;started_at;ended_at;agent\n1741932002.11;in;14.03.2025 09:01:00;14.03.2025 09:02:10;оператор 9\n1741932099.99;out;16.03.2025 09:00;16.03.2025 09:01\n')
     expect(await load('calls', changed)).toMatchObject({ status: 'done', read: 2, inserted: 1, updated: 1, unchanged: 0 })
@@ -113,15 +107,15 @@ describe('bad rows', () => {
     ])
     expect(report.message).toMatch(/Файл отклонён: ошибок в строках — 3\. Ничего не сохранено/)
     expect(await count('appeal')).toBe(0)
-    const batch = await database.db.selectFrom('import_batch').selectAll().where('id', '=', report.batchId).executeTakeFirstOrThrow()
+    const batch = await t.database.db.selectFrom('import_batch').selectAll().where('id', '=', report.batchId).executeTakeFirstOrThrow()
     expect(batch).toMatchObject({ status: 'rejected', rows_read: 5, rows_rejected: 5, rows_invalid: 3 })
-    expect(await database.db.selectFrom('import_rejection').select('line').where('batch_id', '=', report.batchId).execute()).toHaveLength(4)
+    expect(await t.database.db.selectFrom('import_rejection').select('line').where('batch_id', '=', report.batchId).execute()).toHaveLength(4)
   })
 
   it('with «skip invalid rows» store the valid rows and report the rest', async () => {
     const report = await load('appeals', tmpFile('bad.csv', badAppeals), { skipInvalid: true })
     expect(report).toMatchObject({ status: 'done', read: 5, inserted: 2, stored: 2, rejected: 3, invalid: 3 })
-    expect((await database.db.selectFrom('appeal').select('reg_number').orderBy('reg_number').execute()).map((r) => r.reg_number)).toEqual(['О-1', 'О-4'])
+    expect((await t.database.db.selectFrom('appeal').select('reg_number').orderBy('reg_number').execute()).map((r) => r.reg_number)).toEqual(['О-1', 'О-4'])
   })
 
   it('counts lines as the file has them, also after a quoted line break with CRLF', async () => {
@@ -143,7 +137,7 @@ describe('merging batch by batch', () => {
     const report = await load('calls', tmpFile('dup.csv', rows.join('\n')), { skipInvalid: true, batchRows: 2 })
     expect(report).toMatchObject({ status: 'done', read: 6, inserted: 5, updated: 0, unchanged: 0, rejected: 1 })
     expect(report.rejections).toEqual([{ line: 6, column: 'call_id', value: 'A', reason: 'идентификатор звонка «A» уже встречается в строке 2' }])
-    expect((await database.db.selectFrom('call').select('agent').where('call_id', '=', 'A').executeTakeFirstOrThrow()).agent).toBe('первый')
+    expect((await t.database.db.selectFrom('call').select('agent').where('call_id', '=', 'A').executeTakeFirstOrThrow()).agent).toBe('первый')
   })
 
   it('rolls back batches already merged when a later batch holds a bad row', async () => {
@@ -213,7 +207,7 @@ describe('XLSX', () => {
     const file = tmpFile('visits.xlsx', Buffer.from(await book.xlsx.writeBuffer()))
     const report = await load('visits', file)
     expect(report).toMatchObject({ status: 'done', format: 'xlsx', read: 2, inserted: 2 })
-    const rows = await database.db.selectFrom('visit').select(['ticket_id', 'service_kind', 'issued_at', 'called_at', 'service_ended_at', 'window']).orderBy('ticket_id').execute()
+    const rows = await t.database.db.selectFrom('visit').select(['ticket_id', 'service_kind', 'issued_at', 'called_at', 'service_ended_at', 'window']).orderBy('ticket_id').execute()
     expect(rows).toEqual([
       { ticket_id: '1001', service_kind: 'consultation', issued_at: new Date('2025-03-14T07:00:00Z'), called_at: null, service_ended_at: null, window: null },
       { ticket_id: 'Т-1', service_kind: 'cashier', issued_at: new Date('2025-03-14T06:00:00Z'), called_at: new Date('2025-03-14T06:04:00Z'), service_ended_at: new Date('2025-03-14T06:09:00Z'), window: '3' },
@@ -239,14 +233,14 @@ describe('Asterisk queue_log', () => {
     expect(await count('call')).toBe(2)
     const second = await load('calls', sample('queue_log.2'))
     expect(second).toMatchObject({ status: 'done', read: 2, inserted: 2, pending: 0 })
-    const calls = await database.db.selectFrom('call').select(['call_id', 'line', 'agent', 'answered_at', 'started_at', 'ended_at']).orderBy('call_id').execute()
+    const calls = await t.database.db.selectFrom('call').select(['call_id', 'line', 'agent', 'answered_at', 'started_at', 'ended_at']).orderBy('call_id').execute()
     expect(calls).toEqual([
       { call_id: '1741932001.10', line: 'hotline', agent: 'SIP/101', answered_at: new Date(1741932016_000), started_at: new Date(1741932001_000), ended_at: new Date(1741932200_000) },
       { call_id: '1741932002.11', line: 'hotline', agent: null, answered_at: null, started_at: new Date(1741932002_000), ended_at: new Date(1741932040_000) },
       { call_id: '1741932300.20', line: 'hotline', agent: 'SIP/102', answered_at: new Date(1741932310_000), started_at: new Date(1741932300_000), ended_at: new Date(1741932500_000) },
       { call_id: '1741932600.30', line: 'hotline', agent: null, answered_at: null, started_at: new Date(1741932600_000), ended_at: new Date(1741932660_000) },
     ])
-    expect(await database.db.selectFrom('queue_log_pending').selectAll().execute()).toEqual([])
+    expect(await t.database.db.selectFrom('queue_log_pending').selectAll().execute()).toEqual([])
     // the same files again change nothing
     expect(await load('calls', sample('queue_log.1'))).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, pending: 1 })
   })
@@ -255,7 +249,7 @@ describe('Asterisk queue_log', () => {
     await load('calls', sample('queue_log.1'))
     const broken = tmpFile('queue_log.bad', `1741932500|1741932300.20|hotline|SIP/102|COMPLETEAGENT|10|190|1\n1741932700|ZZZ|hotline|SIP/1|CONNECT|1|x|1\n`)
     expect(await load('calls', broken)).toMatchObject({ status: 'rejected', stored: 0 })
-    expect((await database.db.selectFrom('queue_log_pending').select('call_id').execute()).map((r) => r.call_id)).toEqual(['1741932300.20'])
+    expect((await t.database.db.selectFrom('queue_log_pending').select('call_id').execute()).map((r) => r.call_id)).toEqual(['1741932300.20'])
   })
 })
 

@@ -1,6 +1,5 @@
 import { sql } from 'kysely'
-import type { Database } from '#db/client.server.ts'
-import { type TestWorld, openTestDatabase, resetWorld } from '#test/setup/database.ts'
+import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { tmpFile } from '#test/setup/files.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { periodOf } from '#reports/metrics/period.ts'
@@ -8,11 +7,8 @@ import { computeAppealCompliance, listAppealsForDeadlines } from './compliance.s
 import { deadlineOutcome } from './engine.ts'
 import { outcomeSql } from './outcome-sql.server.ts'
 
-let database: Database
-let dispose: () => Promise<void>
+const t = useTestDatabase()
 let world: TestWorld
-beforeAll(async () => ({ database, dispose } = await openTestDatabase()))
-afterAll(async () => dispose())
 
 /**
  * The world: written appeals (30 calendar days) in two branches, Moscow time.
@@ -41,35 +37,35 @@ const march = periodOf('2025-03-01', '2025-03-31', MSK)
 const all = () => ({ orgId: world.org.id, branches: 'all' as const })
 
 beforeEach(async () => {
-  world = await resetWorld(database)
+  world = await resetWorld(t.database)
   await runFileImport(world.target, { kind: 'appeals', path: tmpFile('w.csv', FILE), fileName: 'w.csv', skipInvalid: false, source: 'cli' })
 })
 
 describe('deadline compliance of appeals', () => {
   it('counts the terms that ended in March, as of 15 April', async () => {
-    const [rule] = await computeAppealCompliance(database.db, all(), march, endOfDay('2025-04-15'))
+    const [rule] = await computeAppealCompliance(t.database.db, all(), march, endOfDay('2025-04-15'))
     expect(rule).toMatchObject({ code: 'network_appeal_written', dueInPeriod: 5, onTime: 2, late: 2, overdue: 1, open: 0, onTimeShare: 2 / 5 })
   })
 
   it('as of 25 March, answers given later had not happened yet', async () => {
-    const [rule] = await computeAppealCompliance(database.db, all(), march, endOfDay('2025-03-25'))
+    const [rule] = await computeAppealCompliance(t.database.db, all(), march, endOfDay('2025-03-25'))
     expect(rule).toMatchObject({ dueInPeriod: 5, onTime: 2, late: 1, overdue: 0, open: 2, onTimeShare: 2 / 3 })
   })
 
   it('obeys the branch scope; an empty scope sees nothing', async () => {
-    const branch = (await sql<{ id: string }>`select id from branch where name = 'Городские ЭС'`.execute(database.db)).rows[0]!.id
-    const [rule] = await computeAppealCompliance(database.db, { orgId: world.org.id, branches: [branch] }, march, endOfDay('2025-04-15'))
+    const branch = (await sql<{ id: string }>`select id from branch where name = 'Городские ЭС'`.execute(t.database.db)).rows[0]!.id
+    const [rule] = await computeAppealCompliance(t.database.db, { orgId: world.org.id, branches: [branch] }, march, endOfDay('2025-04-15'))
     expect(rule).toMatchObject({ dueInPeriod: 4, onTime: 1, late: 2, overdue: 1 })
-    expect(await computeAppealCompliance(database.db, { orgId: world.org.id, branches: [] }, march, endOfDay('2025-04-15'))).toEqual([])
+    expect(await computeAppealCompliance(t.database.db, { orgId: world.org.id, branches: [] }, march, endOfDay('2025-04-15'))).toEqual([])
   })
 
   it('every number opens its records', async () => {
     const asOf = endOfDay('2025-04-15')
-    const late = await listAppealsForDeadlines(database.db, all(), { asOf, period: march, outcome: 'late' }, 1)
+    const late = await listAppealsForDeadlines(t.database.db, all(), { asOf, period: march, outcome: 'late' }, 1)
     expect(late.rows.map((r) => r.regNumber)).toEqual(['A10', 'A2'])
-    const due = await listAppealsForDeadlines(database.db, all(), { asOf, period: march }, 1)
+    const due = await listAppealsForDeadlines(t.database.db, all(), { asOf, period: march }, 1)
     expect(due.total).toBe(5)
-    const risk = await listAppealsForDeadlines(database.db, all(), { asOf, atRiskUntil: endOfDay('2025-04-22') }, 1)
+    const risk = await listAppealsForDeadlines(t.database.db, all(), { asOf, atRiskUntil: endOfDay('2025-04-22') }, 1)
     expect(risk.rows.map((r) => [r.regNumber, r.outcome])).toEqual([['A4', 'open']])
   })
 })
@@ -82,7 +78,7 @@ describe('the SQL outcome is the engine’s outcome', () => {
   it('over a grid of stops and moments', async () => {
     for (const stop of stops) {
       for (const asOf of asOfs) {
-        const row = await sql<{ o: string }>`select ${outcomeSql(sql`${due}::timestamptz`, sql`${stop}::timestamptz`, asOf)} as o`.execute(database.db)
+        const row = await sql<{ o: string }>`select ${outcomeSql(sql`${due}::timestamptz`, sql`${stop}::timestamptz`, asOf)} as o`.execute(t.database.db)
         expect(row.rows[0]!.o, `stop ${stop?.toISOString()} asOf ${asOf.toISOString()}`).toBe(deadlineOutcome(due, stop, asOf))
       }
     }

@@ -1,16 +1,12 @@
-import type { Database } from '#db/client.server.ts'
-import { type TestWorld, openTestDatabase, resetWorld } from '#test/setup/database.ts'
+import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { sample } from '#test/setup/files.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { updateOrganisation } from '#app/models/organisation.server.ts'
 import { periodOf } from '#reports/metrics/period.ts'
 import { computeNormFigures, listNormRecords, loadNormRules } from './norms.server.ts'
 
-let database: Database
-let dispose: () => Promise<void>
+const t = useTestDatabase()
 let world: TestWorld
-beforeAll(async () => ({ database, dispose } = await openTestDatabase()))
-afterAll(async () => dispose())
 
 const MSK = 'Europe/Moscow'
 const march = periodOf('2025-03-01', '2025-03-31', MSK)
@@ -18,16 +14,16 @@ const endOfMarch = march.end
 const all = () => ({ orgId: world.org.id, branches: 'all' as const })
 
 beforeEach(async () => {
-  world = await resetWorld(database)
-  await updateOrganisation(database.db, world.org.id, { regime: 'both' })
+  world = await resetWorld(t.database)
+  await updateOrganisation(t.database.db, world.org.id, { regime: 'both' })
   for (const [kind, file] of [['offices', 'offices.csv'], ['calls', 'calls.csv'], ['visits', 'visits.csv']] as const) {
     await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, source: 'cli' })
   }
 })
 
 const figures = async (code: string, asOf = endOfMarch) => {
-  const rule = (await loadNormRules(database.db, world.org.id)).find((r) => r.code === code)!
-  const f = await computeNormFigures(database.db, all(), march, asOf, rule)
+  const rule = (await loadNormRules(t.database.db, world.org.id)).find((r) => r.code === code)!
+  const f = await computeNormFigures(t.database.db, all(), march, asOf, rule)
   return { records: f.records, within: f.within, beyond: f.beyond, missing: f.missing, missingLate: f.missingLate, share: f.withinShare, mean: f.meanSeconds, met: f.meanMet }
 }
 
@@ -57,18 +53,18 @@ describe('minute norms of calls and visits (sample files, March 2025)', () => {
   })
 
   it('each figure opens its records, without personal data', async () => {
-    const rule = (await loadNormRules(database.db, world.org.id)).find((r) => r.code === 'network_visit_wait')!
-    const beyond = await listNormRecords(database.db, all(), march, endOfMarch, rule, 'beyond', 1)
+    const rule = (await loadNormRules(t.database.db, world.org.id)).find((r) => r.code === 'network_visit_wait')!
+    const beyond = await listNormRecords(t.database.db, all(), march, endOfMarch, rule, 'beyond', 1)
     expect(beyond.rows.map((r) => [r.key, r.seconds, r.place])).toEqual([['ЦОП-01-20250314-002', 2280, 'ЦОП-01']])
     expect(Object.keys(beyond.rows[0]!)).not.toContain('caller_phone')
-    expect((await listNormRecords(database.db, all(), march, endOfMarch, rule, undefined, 1)).total).toBe(4)
+    expect((await listNormRecords(t.database.db, all(), march, endOfMarch, rule, undefined, 1)).total).toBe(4)
   })
 
   it('obeys the scope: a branch sees its offices; calls (no branch) only organisation-wide', async () => {
-    const rules = await loadNormRules(database.db, world.org.id)
-    const branch = (await database.db.selectFrom('branch').select('id').where('name', '=', 'Северные ЭС').executeTakeFirstOrThrow()).id
+    const rules = await loadNormRules(t.database.db, world.org.id)
+    const branch = (await t.database.db.selectFrom('branch').select('id').where('name', '=', 'Северные ЭС').executeTakeFirstOrThrow()).id
     const scope = { orgId: world.org.id, branches: [branch] }
-    expect((await computeNormFigures(database.db, scope, march, endOfMarch, rules.find((r) => r.code === 'network_visit_wait')!)).records).toBe(1)
-    expect((await computeNormFigures(database.db, scope, march, endOfMarch, rules.find((r) => r.code === 'supplier_call_pickup')!)).records).toBe(0)
+    expect((await computeNormFigures(t.database.db, scope, march, endOfMarch, rules.find((r) => r.code === 'network_visit_wait')!)).records).toBe(1)
+    expect((await computeNormFigures(t.database.db, scope, march, endOfMarch, rules.find((r) => r.code === 'supplier_call_pickup')!)).records).toBe(0)
   })
 })

@@ -1,24 +1,20 @@
-import type { Database } from '#db/client.server.ts'
-import { type TestWorld, openTestDatabase, resetWorld } from '#test/setup/database.ts'
+import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { sample, tmpFile } from '#test/setup/files.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { updateOrganisation } from '#app/models/organisation.server.ts'
 import { recomputeAppealDueDates } from './rules.server.ts'
 
-let database: Database
-let dispose: () => Promise<void>
+const t = useTestDatabase()
 let world: TestWorld
-beforeAll(async () => ({ database, dispose } = await openTestDatabase()))
-afterAll(async () => dispose())
 beforeEach(async () => {
-  world = await resetWorld(database)
+  world = await resetWorld(t.database)
 })
 
 const load = (file: string) => runFileImport(world.target, { kind: 'appeals', path: file, fileName: 'a.csv', skipInvalid: false, source: 'cli' })
 const dueOf = async () =>
   Object.fromEntries(
     (
-      await database.db
+      await t.database.db
         .selectFrom('appeal')
         .leftJoin('deadline_rule', 'deadline_rule.id', 'appeal.deadline_rule_id')
         .select(['reg_number', 'due_at', 'deadline_rule.code as rule', 'due_calendar_gap'])
@@ -46,23 +42,23 @@ describe('due dates stored with the appeals', () => {
     await load(file)
     // 26.12.2025 + 30 = 25.01.2026, a Sunday → Monday 26.01
     expect((await dueOf())['Д-1']).toEqual(['2026-01-26T21:00:00.000Z', 'network_appeal_written', false])
-    await updateOrganisation(database.db, world.org.id, { regime: 'both' })
+    await updateOrganisation(t.database.db, world.org.id, { regime: 'both' })
     // a regime change adds the supplier's rules; recomputing applies the named rule
-    expect(await recomputeAppealDueDates(database.pool, world.org.id, 'Europe/Moscow')).toBe(1)
+    expect(await recomputeAppealDueDates(t.database.pool, world.org.id, 'Europe/Moscow')).toBe(1)
     // 5 working days from Friday 26.12.2025 → 14.01.2026 (deadlines.md)
     expect((await dueOf())['Д-1']).toEqual(['2026-01-14T21:00:00.000Z', 'supplier_contract_missing_documents', false])
   })
 
   it('a rule change and an organisation’s own holiday are applied by recomputing; a second pass changes nothing', async () => {
     await load(sample('appeals.csv'))
-    await database.db.updateTable('deadline_rule').set({ amount: 10 }).where('code', '=', 'network_appeal_written').execute()
-    expect(await recomputeAppealDueDates(database.pool, world.org.id, 'Europe/Moscow')).toBe(3)
+    await t.database.db.updateTable('deadline_rule').set({ amount: 10 }).where('code', '=', 'network_appeal_written').execute()
+    expect(await recomputeAppealDueDates(t.database.pool, world.org.id, 'Europe/Moscow')).toBe(3)
     expect((await dueOf())['О-2025-0001']![0]).toBe('2025-03-24T21:00:00.000Z') // 24.03 is a Monday
-    await database.db.insertInto('calendar_day').values({ org_id: world.org.id, day: '2025-03-24', kind: 'holiday', note: 'региональный праздник' }).execute()
+    await t.database.db.insertInto('calendar_day').values({ org_id: world.org.id, day: '2025-03-24', kind: 'holiday', note: 'региональный праздник' }).execute()
     // only the two terms whose last day it is move; a holiday inside a calendar-day count changes nothing
-    expect(await recomputeAppealDueDates(database.pool, world.org.id, 'Europe/Moscow')).toBe(2)
+    expect(await recomputeAppealDueDates(t.database.pool, world.org.id, 'Europe/Moscow')).toBe(2)
     expect((await dueOf())['О-2025-0001']![0]).toBe('2025-03-25T21:00:00.000Z')
-    expect(await recomputeAppealDueDates(database.pool, world.org.id, 'Europe/Moscow')).toBe(0)
+    expect(await recomputeAppealDueDates(t.database.pool, world.org.id, 'Europe/Moscow')).toBe(0)
   })
 
   it('flags a due date counted beyond the loaded calendar years', async () => {

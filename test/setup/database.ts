@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { type Database, openDatabase } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
@@ -55,6 +55,26 @@ export async function openTestDatabase(): Promise<{ database: Database; dispose(
   if (!dump || !fs.existsSync(dump)) throw new Error('no PGlite template: run through the pglite project')
   const database = await openDatabase({ PGLITE_DIR: 'memory://', PGLITE_LOAD_DUMP: dump })
   return { database, dispose: () => database.close() }
+}
+
+/**
+ * A fresh database for the calling test file, opened before its tests and closed after them. Read
+ * `.database` inside hooks and tests (it is not open at import time).
+ */
+export function useTestDatabase(): { readonly database: Database } {
+  let opened: Awaited<ReturnType<typeof openTestDatabase>> | undefined
+  beforeAll(async () => {
+    opened = await openTestDatabase()
+  })
+  afterAll(async () => {
+    await opened?.dispose()
+  })
+  return {
+    get database() {
+      if (!opened) throw new Error('the test database is not open yet: use it inside hooks and tests')
+      return opened.database
+    },
+  }
 }
 
 const DATA_TABLES = ['import_rejection', 'queue_log_pending', 'appeal', 'call', 'visit', 'office', 'import_batch', 'branch', 'audit_event', 'app_user', 'deadline_rule']
