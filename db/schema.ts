@@ -4,7 +4,7 @@
  * read every column through these types on both databases.
  * bigint ids arrive from pg as strings; timestamptz as Date.
  */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { ColumnType, Generated, Selectable } from 'kysely'
 
 type Id = Generated<string>
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -251,6 +251,3 @@ export interface DB {
 }
 
 export type Organisation = Selectable<OrganisationTable>
-export type ImportBatch = Selectable<ImportBatchTable>
-export type AppUser = Selectable<AppUserTable>
-export type NewAppeal = Insertable<AppealTable>

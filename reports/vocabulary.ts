@@ -111,8 +111,6 @@ export const importKind = {
   visits: { label: 'журнал очереди в офисах' },
 } as const satisfies Vocabulary
 
-export type CodeOf<V extends Vocabulary> = Extract<keyof V, string>
-
 export function labelOf<V extends Vocabulary>(vocabulary: V, code: string | null | undefined): string {
   if (code === null || code === undefined) return ''
   return vocabulary[code]?.label ?? code

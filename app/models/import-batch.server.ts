@@ -23,7 +23,6 @@ export async function listImportBatches(db: Db, orgId: string, page: number) {
   ])
   return { rows: rows.map((r) => ({ ...r, fileSize: r.fileSize === null ? null : Number(r.fileSize) })), total: Number(count.total) }
 }
-export type ImportBatchListRow = Awaited<ReturnType<typeof listImportBatches>>['rows'][number]
 
 export async function findImportBatch(db: Db, orgId: string, batchId: string) {
   if (!/^\d{1,18}$/.test(batchId)) return undefined

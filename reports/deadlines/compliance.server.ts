@@ -113,7 +113,6 @@ export async function listAppealsForDeadlines(db: Db, scope: Scope, filter: Reco
   ])
   return { rows, total: Number(count.n) }
 }
-export type DeadlineRecord = Awaited<ReturnType<typeof listAppealsForDeadlines>>['rows'][number]
 
 /** The period of the latest appeals visible to `scope`: the local calendar year of the last receipt. */
 export async function latestAppealYear(db: Db, scope: Scope, zone: string): Promise<number | null> {
