@@ -12,9 +12,22 @@ import { type Access, type RouteId, hasAnyRole, routeAccess } from './access.ts'
 
 const SESSION_DAYS = 7
 
-/** SESSION_SECRET, or one generated once and kept in the database, shared by every process. */
-async function sessionSecret(db: Db): Promise<string> {
-  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET
+let storedSecret: Promise<string> | undefined
+
+/**
+ * SESSION_SECRET, or one generated once and kept in the database, shared by every process. Read once per
+ * process: the stored secret never changes.
+ */
+function sessionSecret(db: Db): Promise<string> {
+  if (process.env.SESSION_SECRET) return Promise.resolve(process.env.SESSION_SECRET)
+  storedSecret ??= readStoredSecret(db).catch((error) => {
+    storedSecret = undefined
+    throw error
+  })
+  return storedSecret
+}
+
+async function readStoredSecret(db: Db): Promise<string> {
   await db
     .insertInto('app_setting')
     .values({ key: 'session_secret', value: crypto.randomBytes(32).toString('base64url') })
