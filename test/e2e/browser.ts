@@ -40,5 +40,7 @@ export async function signIn(context: BrowserContext, baseUrl: string, login: st
   await page.fill('input[name=password]', password)
   await page.click('button[type=submit]')
   await page.waitForURL(`${baseUrl}/`)
+  // a client-side redirect changes the URL before the signed-in header renders: wait for the header
+  await page.waitForSelector('[data-testid=user]')
   return page
 }
