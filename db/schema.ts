@@ -16,6 +16,8 @@ export interface OrganisationTable {
   time_zone: Generated<string>
   regime: Generated<'network' | 'supplier' | 'both'>
   is_demo: Generated<boolean>
+  short_abandon_seconds: Generated<number>
+  service_level_seconds: number | null
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }
@@ -232,6 +234,89 @@ export interface AuditEventTable {
   ip: string | null
 }
 
+export interface PhoneLineTable {
+  org_id: string
+  line: string
+  branch_id: string
+}
+
+export type RollupKind = 'appeals' | 'appeal_due' | 'calls' | 'visits'
+
+export interface RollupStateTable {
+  org_id: string
+  kind: RollupKind
+  params: string
+  built_at: DefaultTimestamp
+}
+
+export interface RollupDirtyTable {
+  org_id: string
+  kind: RollupKind
+  from_at: Timestamp
+  to_at: Timestamp
+}
+
+type DayColumn = ColumnType<string, string, string>
+
+export interface AppealDayTable {
+  org_id: string
+  day: DayColumn
+  branch_id: string | null
+  office_code: string | null
+  form: string
+  topic: string
+  consumer_type: string | null
+  complaint_topic: string | null
+  request_type: string | null
+  received: number
+}
+
+export interface AppealDueDayTable extends Omit<AppealDayTable, 'received'> {
+  deadline_rule_id: string | null
+  due: number
+  on_time: number
+  late: number
+  unanswered: number
+}
+
+export interface CallDayTable {
+  org_id: string
+  day: DayColumn
+  branch_id: string | null
+  line: string | null
+  category: string | null
+  direction: string
+  calls: number
+  answered: number
+  abandoned: number
+  short_abandoned: number
+  answered_in_sl: number
+  wait_sum: number
+  handle_sum: number
+  callbacks_required: number
+  callbacks_done: number
+  callbacks_in_time: number
+}
+
+export interface VisitDayTable {
+  org_id: string
+  day: DayColumn
+  branch_id: string | null
+  office_code: string
+  service_kind: string
+  consumer_type: string | null
+  visits: number
+  served: number
+  no_shows: number
+  completed: number
+  wait_sum: number
+  service_sum: number
+  wait_judged: number
+  wait_within: number
+  wait_hist: number[]
+  service_hist: number[]
+}
+
 export interface DB {
   organisation: OrganisationTable
   branch: BranchTable
@@ -248,6 +333,13 @@ export interface DB {
   queue_log_pending: QueueLogPendingTable
   audit_event: AuditEventTable
   app_setting: AppSettingTable
+  phone_line: PhoneLineTable
+  rollup_state: RollupStateTable
+  rollup_dirty: RollupDirtyTable
+  appeal_day: AppealDayTable
+  appeal_due_day: AppealDueDayTable
+  call_day: CallDayTable
+  visit_day: VisitDayTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

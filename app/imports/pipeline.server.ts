@@ -10,6 +10,7 @@ import type { Database } from '#db/client.server.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { ImportFileError } from './errors.ts'
 import { type ImportKind, type KindSpec, canonicalColumn, columnTitle, kindSpecs, normaliseHeader } from './kinds.ts'
 import { type ImportProgress, clearProgress, setProgress } from './progress.server.ts'
@@ -541,6 +542,7 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
   } finally {
     client?.release()
   }
+  if (report.status === 'done') await refreshFigures(target)
   report.stored = report.inserted + report.updated + report.unchanged + report.pending
   // refused as a whole: no row read was stored; otherwise only the invalid rows were left out
   report.rejected = report.status === 'done' ? report.invalid : report.read
@@ -596,6 +598,7 @@ export async function runRowImport(
     // released before the batch is finished: PGlite has a single connection
     if (!released) client.release()
   }
+  await refreshFigures(target)
   const report: ImportReport = {
     ...newReport(batchId, kind, fileName, false),
     format: 'generated',
@@ -610,6 +613,18 @@ export async function runRowImport(
   }
   await finishBatch(target.database, report)
   return report
+}
+
+/**
+ * The daily figures of the days this import changed (after its commit: the import stands on its own). A
+ * failure here loses nothing: the changed days stay marked and the next dashboard view rebuilds them.
+ */
+async function refreshFigures(target: ImportTarget): Promise<void> {
+  try {
+    await refreshRollups(target.database, target.orgId)
+  } catch (error) {
+    console.error(`Сводные показатели не обновлены после загрузки (обновятся при просмотре): ${(error as Error).message}`)
+  }
 }
 
 async function finishBatch(database: Database, report: ImportReport): Promise<void> {

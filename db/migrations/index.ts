@@ -2,10 +2,12 @@ import type { Migration } from 'kysely'
 import * as core from './2026_11_23_0001_core.ts'
 import * as access from './2026_11_23_0002_access.ts'
 import * as norms from './2026_11_23_0003_norms.ts'
+import * as rollups from './2026_11_23_0004_rollups.ts'
 
 /** The migrations in order. A static list (not a folder scan) works under vitest, tsx and the bundle alike. */
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_core': core,
   '2026_11_23_0002_access': access,
   '2026_11_23_0003_norms': norms,
+  '2026_11_23_0004_rollups': rollups,
 }

@@ -6,7 +6,7 @@
 export interface MetricMeta {
   label: string
   definition: string
-  unit: 'count' | 'share'
+  unit: 'count' | 'share' | 'seconds'
   better: 'higher' | 'lower' | 'neither'
 }
 
@@ -93,8 +93,172 @@ export const metricCatalog = {
   'norms.mean': {
     label: 'Среднее значение',
     definition: 'Среднее время от начального до конечного события по записям, где оба события есть. Для нормативов «в среднем» оно и сравнивается с нормативом.',
+    unit: 'seconds',
+    better: 'lower',
+  },
+
+  // dashboard: appeals by receipt
+  'appeals.received': {
+    label: 'Поступило обращений',
+    definition: 'Обращения, зарегистрированные в периоде (дата поступления по местному времени организации), любой формы и темы.',
+    unit: 'count',
+    better: 'neither',
+  },
+  'appeals.complaints': {
+    label: 'Жалобы',
+    definition: 'Из поступивших в периоде — обращения, содержащие жалобу (заполнена тема жалобы).',
     unit: 'count',
     better: 'lower',
+  },
+  'appeals.requests': {
+    label: 'Заявки на услуги',
+    definition: 'Из поступивших в периоде — обращения, содержащие заявку на оказание услуг (заполнен тип заявки).',
+    unit: 'count',
+    better: 'neither',
+  },
+
+  // dashboard: phone lines
+  'calls.offered': {
+    label: 'Входящих звонков',
+    definition: 'Входящие звонки, поступившие в очередь в периоде (начало звонка по местному времени), отвеченные и неотвеченные.',
+    unit: 'count',
+    better: 'neither',
+  },
+  'calls.answered': {
+    label: 'Принято',
+    definition: 'Входящие звонки периода, на которые ответил оператор.',
+    unit: 'count',
+    better: 'higher',
+  },
+  'calls.abandoned': {
+    label: 'Потеряно',
+    definition:
+      'Входящие звонки периода без ответа оператора, кроме коротких (абонент ждал меньше порога короткого сброса: такие ' +
+      'звонки не успевают быть принятыми и обычно ошибочны).',
+    unit: 'count',
+    better: 'lower',
+  },
+  'calls.short_abandoned': {
+    label: 'Короткие сбросы',
+    definition: 'Входящие звонки периода без ответа, в которых абонент ждал меньше порога короткого сброса (настройка организации).',
+    unit: 'count',
+    better: 'neither',
+  },
+  'calls.abandoned_share': {
+    label: 'Доля потерянных',
+    definition: 'Потеряно ÷ (входящих − короткие сбросы).',
+    unit: 'share',
+    better: 'lower',
+  },
+  'calls.answered_in_sl': {
+    label: 'Принято в пределах порога',
+    definition: 'Входящие звонки периода, принятые оператором не позднее порога уровня обслуживания от поступления в очередь.',
+    unit: 'count',
+    better: 'higher',
+  },
+  'calls.service_level': {
+    label: 'Уровень обслуживания',
+    definition:
+      'Принято в пределах порога ÷ (входящих − короткие сбросы). Порог — настройка организации, по умолчанию норматив ' +
+      'ответа на звонок из правил сроков (иначе 20 с).',
+    unit: 'share',
+    better: 'higher',
+  },
+  'calls.mean_wait': {
+    label: 'Среднее ожидание ответа',
+    definition: 'Среднее время от поступления в очередь до ответа оператора по принятым входящим звонкам периода (ASA).',
+    unit: 'seconds',
+    better: 'lower',
+  },
+  'calls.mean_handling': {
+    label: 'Средняя длительность разговора',
+    definition: 'Среднее время от ответа оператора до окончания звонка по принятым входящим звонкам периода.',
+    unit: 'seconds',
+    better: 'neither',
+  },
+  'calls.outbound': {
+    label: 'Исходящих звонков',
+    definition: 'Исходящие звонки (оповещения, перезвоны, опросы), начатые в периоде.',
+    unit: 'count',
+    better: 'neither',
+  },
+  'calls.callbacks_promised': {
+    label: 'Обещан перезвон',
+    definition: 'Звонки периода, в которых ответ не удалось дать во время разговора и нужен перезвон с ответом.',
+    unit: 'count',
+    better: 'neither',
+  },
+  'calls.callbacks_in_time': {
+    label: 'Перезвон в срок',
+    definition: 'Из обещанных перезвонов — сделанные не позднее норматива перезвона (правило сроков) от окончания звонка.',
+    unit: 'count',
+    better: 'higher',
+  },
+  'calls.callbacks_in_time_share': {
+    label: 'Доля перезвонов в срок',
+    definition: 'Перезвон в срок ÷ обещан перезвон. Перезвон, ещё не сделанный, в срок не засчитывается.',
+    unit: 'share',
+    better: 'higher',
+  },
+
+  // dashboard: offices
+  'visits.total': {
+    label: 'Посещений',
+    definition: 'Талоны электронной очереди, выданные в периоде (по местному времени организации).',
+    unit: 'count',
+    better: 'neither',
+  },
+  'visits.served': {
+    label: 'Вызвано к окну',
+    definition: 'Талоны периода, по которым посетитель вызван к окну.',
+    unit: 'count',
+    better: 'higher',
+  },
+  'visits.no_shows': {
+    label: 'Неявки',
+    definition: 'Талоны периода без вызова к окну: посетитель ушёл, не дождавшись.',
+    unit: 'count',
+    better: 'lower',
+  },
+  'visits.mean_wait': {
+    label: 'Среднее ожидание',
+    definition: 'Среднее время от выдачи талона до вызова к окну по вызванным посетителям периода.',
+    unit: 'seconds',
+    better: 'lower',
+  },
+  'visits.p90_wait': {
+    label: 'Ожидание, 90-й процентиль',
+    definition:
+      'Время ожидания, которое не превысили 90 % вызванных посетителей периода. Считается по распределению с шагом 1 мин ' +
+      '(до 30 мин), 5 мин (до 1 ч), 15 мин (до 2 ч) с линейной интерполяцией внутри шага; свыше 2 ч — «более 2 ч».',
+    unit: 'seconds',
+    better: 'lower',
+  },
+  'visits.mean_service': {
+    label: 'Среднее обслуживание',
+    definition: 'Среднее время от вызова к окну до окончания обслуживания по обслуженным посетителям периода.',
+    unit: 'seconds',
+    better: 'neither',
+  },
+  'visits.p90_service': {
+    label: 'Обслуживание, 90-й процентиль',
+    definition: 'Время обслуживания, которое не превысили 90 % обслуженных посетителей периода (тот же способ, что для ожидания).',
+    unit: 'seconds',
+    better: 'neither',
+  },
+  'visits.within_wait_norm': {
+    label: 'Ожидание в пределах норматива',
+    definition:
+      'Вызванные посетители периода, ждавшие не дольше норматива ожидания своего вида услуги (первое подходящее правило ' +
+      'сроков «выдача талона → вызов»). Посетители, к которым норматив не относится, не учитываются.',
+    unit: 'count',
+    better: 'higher',
+  },
+  'visits.within_wait_norm_share': {
+    label: 'Доля ожидавших в пределах норматива',
+    definition: 'Ожидание в пределах норматива ÷ вызванные посетители, к которым относится норматив ожидания.',
+    unit: 'share',
+    better: 'higher',
   },
 } as const satisfies Record<string, MetricMeta>
 

@@ -1,0 +1,228 @@
+/**
+ * Every dashboard figure on a hand-made month (March 2025, Moscow) with exact values: rows on both sides
+ * of the local period boundaries, another organisation's rows, a branch scope. And each count figure equals
+ * the number of records its drill-down lists.
+ */
+import { sql } from 'kysely'
+import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
+import { updateOrganisation } from '#app/models/organisation.server.ts'
+import type { Scope } from '#db/scope.server.ts'
+import { DOMAIN_METRICS, type DashboardMetricId, appealSums, callSums, dueSums, figuresOf, totalOf, visitSums } from './dashboard.server.ts'
+import { REGISTERS, type RecordContext, domainOf, listRecords, recordWhere, registerTotal } from './records.server.ts'
+import { loadRollupParams, refreshRollups } from './rollups.server.ts'
+import { readView } from './view.ts'
+
+const t = useTestDatabase()
+let world: TestWorld
+let branchA: string
+let otherOrg: string
+
+const at = (text: string) => new Date(text)
+const plus = (text: string, seconds: number) => new Date(at(text).getTime() + seconds * 1000)
+const ASOF = at('2025-04-10T12:00:00+03:00')
+
+async function seed() {
+  const db = t.database.db
+  await updateOrganisation(db, world.org.id, { regime: 'network' })
+  otherOrg = (await db.insertInto('organisation').values({ name: 'Чужая организация' }).returning('id').executeTakeFirstOrThrow()).id
+  branchA = (await db.insertInto('branch').values({ org_id: world.org.id, name: 'Филиал А' }).returning('id').executeTakeFirstOrThrow()).id
+  const branchB = (await db.insertInto('branch').values({ org_id: world.org.id, name: 'Филиал Б' }).returning('id').executeTakeFirstOrThrow()).id
+  await db.insertInto('office').values([
+    { org_id: world.org.id, office_code: 'O1', name: 'Офис 1', branch_id: branchA },
+    { org_id: world.org.id, office_code: 'O2', name: 'Офис 2', branch_id: branchB },
+  ]).execute()
+  const appeal = (reg: string, received: string, form: string, topic: string, extra: Record<string, unknown> = {}) => ({
+    org_id: world.org.id, reg_number: reg, received_at: at(received), form, topic, ...extra,
+  })
+  await db.insertInto('appeal').values([
+    appeal('a1', '2025-02-28T23:30:00+03:00', 'post', 'other'),
+    // 00:00 on 1 March Moscow is still 28 February in UTC
+    appeal('a2', '2025-03-01T00:00:00+03:00', 'post', 'transmission', { complaint_topic: 'power_quality', branch_id: branchA, office_code: 'O1', consumer_type: 'individual', due_at: at('2025-04-01T00:00:00+03:00'), answered_at: at('2025-03-20T10:00:00+03:00') }),
+    // due at 24:00 on 31 March, not answered
+    appeal('a3', '2025-03-31T23:59:00+03:00', 'internet', 'connection', { request_type: 'connection', branch_id: branchB, consumer_type: 'legal', due_at: at('2025-04-01T00:00:00+03:00') }),
+    appeal('a4', '2025-04-01T00:00:00+03:00', 'phone', 'other', { due_at: at('2025-04-01T04:00:00+03:00') }),
+    appeal('a5', '2025-03-10T12:00:00+03:00', 'in_person', 'metering', { branch_id: branchA, office_code: 'O1', consumer_type: 'individual', due_at: at('2025-03-16T00:00:00+03:00'), answered_at: at('2025-03-17T09:00:00+03:00') }),
+    appeal('a6', '2025-03-05T12:00:00+03:00', 'phone', 'service', { branch_id: branchA, due_at: at('2025-04-11T00:00:00+03:00') }),
+    appeal('a8', '2024-03-15T12:00:00+03:00', 'post', 'transmission', { due_at: at('2024-03-21T00:00:00+03:00'), answered_at: at('2024-03-18T12:00:00+03:00') }),
+    { org_id: otherOrg, reg_number: 'x1', received_at: at('2025-03-10T12:00:00+03:00'), form: 'post', topic: 'other', due_at: at('2025-03-20T00:00:00+03:00') },
+  ]).execute()
+  const call = (id: string, direction: 'in' | 'out', started: string, answerAfter: number | null, endAfter: number, extra: Record<string, unknown> = {}) => ({
+    org_id: world.org.id, call_id: id, direction, line: 'L1', started_at: at(started),
+    answered_at: answerAfter === null ? null : plus(started, answerAfter), ended_at: plus(started, endAfter), ...extra,
+  })
+  await db.insertInto('call').values([
+    call('c1', 'in', '2025-03-01T00:00:00+03:00', 10, 70),
+    call('c2', 'in', '2025-03-02T10:00:00+03:00', 30, 90, { category: '4.1' }),
+    call('c3', 'in', '2025-03-03T10:00:00+03:00', null, 3),
+    call('c4', 'in', '2025-03-04T10:00:00+03:00', null, 60, { line: 'L2' }),
+    call('c5', 'in', '2025-03-31T23:59:59+03:00', 5, 65, { line: 'L2', callback_required: true, callback_at: plus('2025-03-31T23:59:59+03:00', 65 + 3 * 3600) }),
+    call('c6', 'out', '2025-03-05T10:00:00+03:00', 4, 30),
+    call('c7', 'in', '2025-02-28T23:59:59+03:00', 1, 30),
+    call('c8', 'in', '2025-03-06T10:00:00+03:00', 2, 62, { category: '4.1', callback_required: true, callback_at: plus('2025-03-06T10:00:00+03:00', 62 + 5 * 3600) }),
+    { ...call('x2', 'in', '2025-03-06T10:00:00+03:00', 2, 62), org_id: otherOrg },
+  ]).execute()
+  const visit = (id: string, office: string, kind: string, issued: string, callAfter: number | null, serviceSeconds: number | null, branch: string) => ({
+    org_id: world.org.id, ticket_id: id, office_code: office, service_kind: kind, branch_id: branch, issued_at: at(issued),
+    called_at: callAfter === null ? null : plus(issued, callAfter),
+    service_ended_at: callAfter === null || serviceSeconds === null ? null : plus(issued, callAfter + serviceSeconds),
+  })
+  await db.insertInto('visit').values([
+    visit('v1', 'O1', 'consultation', '2025-03-03T09:00:00+03:00', 300, 600, branchA),
+    visit('v2', 'O1', 'consultation', '2025-03-03T09:10:00+03:00', 2400, 600, branchA),
+    visit('v3', 'O1', 'cashier', '2025-03-04T10:00:00+03:00', null, null, branchA),
+    visit('v4', 'O2', 'consultation', '2025-03-05T10:00:00+03:00', 600, 1200, branchB),
+    visit('v5', 'O2', 'consultation', '2025-04-01T00:00:00+03:00', 60, 60, branchB),
+  ]).execute()
+  await refreshRollups(t.database, world.org.id)
+}
+
+beforeEach(async () => {
+  world = await resetWorld(t.database)
+  await seed()
+})
+
+const march = (zone = 'Europe/Moscow', query = 'period=month&year=2025&month=3') => readView(new URLSearchParams(query), zone, 2025)
+const all = (): Scope => ({ orgId: world.org.id, branches: 'all' })
+
+async function dashboardFigures(scope: Scope, view = march(), asOf = ASOF) {
+  const db = t.database.db
+  const zone = world.org.time_zone
+  return {
+    ...figuresOf('appeals', totalOf('appeals', await appealSums(db, scope, view.period, view.filter))),
+    ...figuresOf('due', totalOf('due', await dueSums(db, scope, view.period, view.filter, asOf, zone))),
+    ...figuresOf('calls', totalOf('calls', await callSums(db, scope, view.period, view.filter))),
+    ...figuresOf('visits', totalOf('visits', await visitSums(db, scope, view.period, view.filter, 'office'))),
+  }
+}
+
+describe('dashboard figures on a hand-made March', () => {
+  it('appeals: received by local day, complaints, requests, deadlines as of a moment', async () => {
+    const f = await dashboardFigures(all())
+    expect(f).toMatchObject({
+      'appeals.received': 4, // a2, a3, a5, a6 — not a1 (28 Feb 23:30), a4 (1 Apr 00:00), nor the other organisation's
+      'appeals.complaints': 1,
+      'appeals.requests': 1,
+      'appeals.due_in_period': 3, // a2 and a3 at 24:00 on 31 March, a5 on 15 March
+      'appeals.on_time': 1,
+      'appeals.late': 1,
+      'appeals.overdue': 1,
+      'appeals.open': 0,
+      'appeals.on_time_share': 1 / 3,
+    })
+  })
+
+  it('an unanswered appeal is open until the end of its last day, overdue right after', async () => {
+    const at = async (moment: string) => {
+      const f = await dashboardFigures(all(), march(), new Date(moment))
+      return [f['appeals.overdue'], f['appeals.open']]
+    }
+    expect(await at('2025-03-31T23:59:59+03:00')).toEqual([0, 1])
+    expect(await at('2025-04-01T00:00:00+03:00')).toEqual([0, 1])
+    expect(await at('2025-04-01T00:00:01+03:00')).toEqual([1, 0])
+    expect(await at('2025-04-03T00:00:01+03:00')).toEqual([1, 0])
+  })
+
+  it('phone lines: offered, answered, short and real abandons, service level, means, callbacks', async () => {
+    const f = await dashboardFigures(all())
+    expect(f).toMatchObject({
+      'calls.offered': 6,
+      'calls.answered': 4,
+      'calls.abandoned': 1,
+      'calls.short_abandoned': 1,
+      'calls.abandoned_share': 0.2,
+      'calls.answered_in_sl': 3, // within the default 20 s: the network preset has no pickup rule
+      'calls.service_level': 0.6,
+      'calls.mean_wait': 11.75,
+      'calls.mean_handling': 60,
+      'calls.outbound': 1,
+      'calls.callbacks_promised': 2,
+      'calls.callbacks_in_time': 1, // 3 h; the other took 5 h against the 4-hour rule
+      'calls.callbacks_in_time_share': 0.5,
+    })
+  })
+
+  it('thresholds are settings: a change rebuilds the figures', async () => {
+    await sql`update organisation set short_abandon_seconds = 0, service_level_seconds = 30 where id = ${world.org.id}`.execute(t.database.db)
+    await refreshRollups(t.database, world.org.id)
+    expect(await dashboardFigures(all())).toMatchObject({ 'calls.short_abandoned': 0, 'calls.abandoned': 2, 'calls.answered_in_sl': 4, 'calls.service_level': 4 / 6 })
+  })
+
+  it('offices: visits, no-shows, means, 90th percentiles, share within the wait norm', async () => {
+    const f = await dashboardFigures(all())
+    expect(f).toMatchObject({
+      'visits.total': 4,
+      'visits.served': 3,
+      'visits.no_shows': 1,
+      'visits.mean_wait': 1100,
+      'visits.mean_service': 800,
+      'visits.within_wait_norm': 2, // 30 minutes
+      'visits.within_wait_norm_share': 2 / 3,
+    })
+    // waits 5, 10 and 40 min: rank 2.7 falls in the 40–45 min step → 40 min + 0.7 × 5 min
+    expect(f['visits.p90_wait']).toBeCloseTo(2610, 6)
+    // services 10, 10, 20 min: rank 2.7 in the 20–21 min step
+    expect(f['visits.p90_service']).toBeCloseTo(1242, 6)
+  })
+
+  it('a branch sees its own rows; calls without a branch only organisation-wide', async () => {
+    const f = await dashboardFigures({ orgId: world.org.id, branches: [branchA] })
+    expect(f).toMatchObject({ 'appeals.received': 3, 'appeals.due_in_period': 2, 'appeals.on_time_share': 0.5, 'calls.offered': 0, 'visits.total': 3, 'visits.mean_wait': 1350 })
+    expect(await dashboardFigures({ orgId: world.org.id, branches: [] })).toMatchObject({ 'appeals.received': 0, 'visits.total': 0 })
+  })
+
+  it('filters: form, office, consumer type', async () => {
+    const f = await dashboardFigures(all(), march('Europe/Moscow', 'period=month&year=2025&month=3&form=post'))
+    expect(f).toMatchObject({ 'appeals.received': 1, 'appeals.complaints': 1, 'appeals.due_in_period': 1 })
+    const office = await dashboardFigures(all(), march('Europe/Moscow', 'period=month&year=2025&month=3&office=O1&consumerType=individual'))
+    expect(office).toMatchObject({ 'appeals.received': 2, 'visits.total': 0 }) // the visits have no consumer type
+  })
+
+  it('the year before: the same days of 2024', async () => {
+    const view = march()
+    expect(view.previous.from).toBe('2024-03-01')
+    const f = await dashboardFigures(all(), readView(new URLSearchParams('period=month&year=2024&month=3'), 'Europe/Moscow', 2025))
+    expect(f).toMatchObject({ 'appeals.received': 1, 'appeals.on_time': 1, 'calls.offered': 0 })
+  })
+
+  it('a new time zone rebuilds the days: 1:30 on 1 March in Yekaterinburg is March', async () => {
+    await updateOrganisation(t.database.db, world.org.id, { timeZone: 'Asia/Yekaterinburg' })
+    world.org = { ...world.org, time_zone: 'Asia/Yekaterinburg' }
+    await refreshRollups(t.database, world.org.id)
+    const f = await dashboardFigures(all(), march('Asia/Yekaterinburg'))
+    // a1 (28 Feb 23:30 Moscow) and c7 (28 Feb 23:59:59 Moscow) move into March; a3 (31 Mar 23:59 Moscow) and c5 move out
+    expect(f).toMatchObject({ 'appeals.received': 4, 'calls.offered': 6 })
+  })
+
+  it('an import, an edit or a deletion updates only the days it touched', async () => {
+    const db = t.database.db
+    await db.updateTable('appeal').set({ received_at: at('2025-04-02T10:00:00+03:00') }).where('reg_number', '=', 'a6').execute()
+    await db.deleteFrom('call').where('call_id', '=', 'c4').execute()
+    const result = await refreshRollups(t.database, world.org.id)
+    expect(result.map((r) => [r.kind, r.mode, r.from, r.to])).toEqual([
+      ['appeals', 'days', '2025-03-05', '2025-04-02'],
+      ['appeal_due', 'days', '2025-04-10', '2025-04-10'],
+      ['calls', 'days', '2025-03-04', '2025-03-04'],
+    ])
+    expect(await dashboardFigures(all())).toMatchObject({ 'appeals.received': 3, 'calls.offered': 5, 'calls.abandoned': 0 })
+  })
+})
+
+describe('every count figure opens exactly the records it counts', () => {
+  const countMetrics = (Object.values(DOMAIN_METRICS).flat() as DashboardMetricId[]).filter((id) => !/share|mean|p90|service_level/.test(id))
+
+  it.each(countMetrics)('%s', async (metric) => {
+    const db = t.database.db
+    const view = march()
+    const params = await loadRollupParams(t.database.pool, world.org.id)
+    const register = REGISTERS[domainOf(metric)]
+    for (const scope of [all(), { orgId: world.org.id, branches: [branchA] }]) {
+      const ctx: RecordContext = { scope, period: view.period, filter: view.filter, narrowing: {}, metric, asOf: ASOF, zone: world.org.time_zone, params }
+      const counted = await sql<{ n: string }>`select count(*) as n from ${sql.table(register.table)} r where ${recordWhere(register, ctx)}`.execute(db)
+      const listed = await listRecords(db, register, ctx, { sort: register.defaultSort, dir: 'asc', page: 1, size: 1000 })
+      const figure = (await dashboardFigures(scope))[metric]
+      expect(Number(counted.rows[0]!.n)).toBe(figure)
+      expect(listed.length).toBe(figure)
+      expect(await registerTotal(db, register, ctx)).toBe(figure)
+    }
+  })
+})

@@ -1,0 +1,344 @@
+/**
+ * The dashboard's figures, from the daily rollups only (rollups.server.ts). Each domain has one sums query
+ * (grouped by what the screen breaks it down by) and each figure of the catalog one formula over those sums
+ * (`figureOf`); the registers count the same records by `recordConditions` (records.server.ts), and a test
+ * holds the two equal.
+ */
+import { type RawBuilder, sql } from 'kysely'
+import type { Db } from '#db/client.server.ts'
+import { type Scope, inScope } from '#db/scope.server.ts'
+import { dayNumber, dayText } from '#reports/deadlines/calendar.ts'
+import { localParts } from '#reports/time/local-time.ts'
+import type { MetricId } from './catalog.ts'
+import type { Period } from './period.ts'
+import { HIST_BOUNDS } from './rollups.server.ts'
+import type { Narrowing, ViewFilter } from './view.ts'
+
+export type Domain = 'appeals' | 'calls' | 'visits'
+
+/** The form of service of a domain's records, where it has one form. */
+const DOMAIN_FORM: Partial<Record<Domain, string>> = { calls: 'phone', visits: 'in_person' }
+
+/**
+ * Why a domain's figures do not apply to a filter (null when they do): calls have no office and no consumer
+ * type; calls are by phone and visits in person.
+ */
+export function notApplicable(domain: Domain, filter: ViewFilter): string | null {
+  const form = DOMAIN_FORM[domain]
+  if (filter.form && form && filter.form !== form) return domain === 'calls' ? 'Звонки относятся к форме «телефон».' : 'Посещения офисов относятся к очной форме.'
+  if (domain === 'calls' && filter.office) return 'Звонки не привязаны к офисам обслуживания.'
+  if (domain === 'calls' && filter.consumerType) return 'В журнале звонков нет типа потребителя.'
+  return null
+}
+
+/** Conditions of a view on a row of a domain — a rollup row or a raw record (the column names are the same). */
+export function viewConditions(domain: Domain, scope: Scope, filter: ViewFilter, narrowing: Narrowing = {}, alias = 'r'): RawBuilder<boolean>[] {
+  const col = (name: string) => sql.ref<string>(`${alias}.${name}`)
+  const c: RawBuilder<boolean>[] = [sql<boolean>`${inScope(col('org_id'), col('branch_id'), scope)}`]
+  if (filter.branch) c.push(sql<boolean>`${col('branch_id')} = ${filter.branch}`)
+  if (domain !== 'calls') {
+    if (filter.office) c.push(sql<boolean>`${col('office_code')} = ${filter.office}`)
+    if (filter.consumerType) c.push(sql<boolean>`${col('consumer_type')} = ${filter.consumerType}`)
+  }
+  if (domain === 'appeals') {
+    if (filter.form) c.push(sql<boolean>`${col('form')} = ${filter.form}`)
+    if (narrowing.topic) c.push(sql<boolean>`${col('topic')} = ${narrowing.topic}`)
+  }
+  if (domain === 'calls') {
+    const nullable = (name: string, value: string | undefined) => {
+      if (value === 'none') c.push(sql<boolean>`${col(name)} is null`)
+      else if (value) c.push(sql<boolean>`${col(name)} = ${value}`)
+    }
+    nullable('category', narrowing.category)
+    nullable('line', narrowing.line)
+    if (narrowing.direction) c.push(sql<boolean>`${col('direction')} = ${narrowing.direction}`)
+  }
+  if (domain === 'visits' && narrowing.serviceKind) c.push(sql<boolean>`${col('service_kind')} = ${narrowing.serviceKind}`)
+  return c
+}
+
+const and = (conditions: RawBuilder<boolean>[]) => sql<boolean>`${sql.join(conditions, sql` and `)}`
+
+/** Series buckets: days for periods up to two months, months beyond. */
+export function bucketKind(period: Period): 'day' | 'month' {
+  return dayNumber(period.to) - dayNumber(period.from) <= 62 ? 'day' : 'month'
+}
+
+/** Every bucket of the period, so an empty month never vanishes from a chart. */
+export function bucketsOf(period: Period): string[] {
+  const kind = bucketKind(period)
+  const out: string[] = []
+  for (let d = dayNumber(period.from); d <= dayNumber(period.to); d++) {
+    const key = kind === 'day' ? dayText(d) : dayText(d).slice(0, 7)
+    if (out.at(-1) !== key) out.push(key)
+  }
+  return out
+}
+
+const bucketSql = (period: Period) => (bucketKind(period) === 'day' ? sql<string>`to_char(r.day, 'YYYY-MM-DD')` : sql<string>`to_char(r.day, 'YYYY-MM')`)
+
+// ---------------------------------------------------------------------------------------------- sums
+
+export interface AppealSums {
+  received: number
+  complaints: number
+  requests: number
+}
+export interface DueSums {
+  due: number
+  onTime: number
+  late: number
+  overdue: number
+  open: number
+}
+export interface CallSums {
+  offered: number
+  answeredIn: number
+  unansweredIn: number
+  shortAbandoned: number
+  answeredInSl: number
+  waitSum: number
+  handleSum: number
+  outbound: number
+  callbacksPromised: number
+  callbacksInTime: number
+}
+export interface VisitSums {
+  visits: number
+  served: number
+  noShows: number
+  completed: number
+  waitSum: number
+  serviceSum: number
+  waitJudged: number
+  waitWithin: number
+  waitHist: number[]
+  serviceHist: number[]
+}
+
+type Sums = { appeals: AppealSums; due: DueSums; calls: CallSums; visits: VisitSums }
+type SumsKind = keyof Sums
+
+const ZERO: { [K in SumsKind]: () => Sums[K] } = {
+  appeals: () => ({ received: 0, complaints: 0, requests: 0 }),
+  due: () => ({ due: 0, onTime: 0, late: 0, overdue: 0, open: 0 }),
+  calls: () => ({ offered: 0, answeredIn: 0, unansweredIn: 0, shortAbandoned: 0, answeredInSl: 0, waitSum: 0, handleSum: 0, outbound: 0, callbacksPromised: 0, callbacksInTime: 0 }),
+  visits: () => ({ visits: 0, served: 0, noShows: 0, completed: 0, waitSum: 0, serviceSum: 0, waitJudged: 0, waitWithin: 0, waitHist: HIST_BOUNDS.map(() => 0), serviceHist: HIST_BOUNDS.map(() => 0) }),
+}
+
+/** Adds `b` into `a` field by field (arrays element-wise). */
+export function addSums<T extends object>(a: T, b: T): T {
+  const target = a as Record<string, number | number[]>
+  for (const [key, value] of Object.entries(b as Record<string, number | number[]>)) {
+    if (Array.isArray(value)) {
+      const into = target[key] as number[]
+      value.forEach((v, i) => (into[i] = (into[i] ?? 0) + v))
+    } else target[key] = (target[key] as number) + value
+  }
+  return a
+}
+
+function percentile(hist: readonly number[], share: number): number | null {
+  const total = hist.reduce((s, n) => s + n, 0)
+  if (!total) return null
+  const rank = share * total
+  let below = 0
+  for (let i = 0; i < hist.length; i++) {
+    const n = hist[i]!
+    if (below + n >= rank && n > 0) {
+      const lower = HIST_BOUNDS[i]!
+      const upper = HIST_BOUNDS[i + 1]
+      if (upper === undefined) return lower // the open bucket: «more than» its lower bound
+      return lower + ((rank - below) / n) * (upper - lower)
+    }
+    below += n
+  }
+  return HIST_BOUNDS.at(-1)!
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : null)
+
+/** Every dashboard figure as a formula over its domain's sums: the one place a figure is computed. */
+export const figureOf = {
+  'appeals.received': (s: AppealSums) => s.received,
+  'appeals.complaints': (s: AppealSums) => s.complaints,
+  'appeals.requests': (s: AppealSums) => s.requests,
+  'appeals.due_in_period': (s: DueSums) => s.due,
+  'appeals.on_time': (s: DueSums) => s.onTime,
+  'appeals.late': (s: DueSums) => s.late,
+  'appeals.overdue': (s: DueSums) => s.overdue,
+  'appeals.open': (s: DueSums) => s.open,
+  'appeals.on_time_share': (s: DueSums) => ratio(s.onTime, s.onTime + s.late + s.overdue),
+  'calls.offered': (s: CallSums) => s.offered,
+  'calls.answered': (s: CallSums) => s.answeredIn,
+  'calls.abandoned': (s: CallSums) => s.unansweredIn - s.shortAbandoned,
+  'calls.short_abandoned': (s: CallSums) => s.shortAbandoned,
+  'calls.abandoned_share': (s: CallSums) => ratio(s.unansweredIn - s.shortAbandoned, s.offered - s.shortAbandoned),
+  'calls.answered_in_sl': (s: CallSums) => s.answeredInSl,
+  'calls.service_level': (s: CallSums) => ratio(s.answeredInSl, s.offered - s.shortAbandoned),
+  'calls.mean_wait': (s: CallSums) => ratio(s.waitSum, s.answeredIn),
+  'calls.mean_handling': (s: CallSums) => ratio(s.handleSum, s.answeredIn),
+  'calls.outbound': (s: CallSums) => s.outbound,
+  'calls.callbacks_promised': (s: CallSums) => s.callbacksPromised,
+  'calls.callbacks_in_time': (s: CallSums) => s.callbacksInTime,
+  'calls.callbacks_in_time_share': (s: CallSums) => ratio(s.callbacksInTime, s.callbacksPromised),
+  'visits.total': (s: VisitSums) => s.visits,
+  'visits.served': (s: VisitSums) => s.served,
+  'visits.no_shows': (s: VisitSums) => s.noShows,
+  'visits.mean_wait': (s: VisitSums) => ratio(s.waitSum, s.served),
+  'visits.p90_wait': (s: VisitSums) => percentile(s.waitHist, 0.9),
+  'visits.mean_service': (s: VisitSums) => ratio(s.serviceSum, s.completed),
+  'visits.p90_service': (s: VisitSums) => percentile(s.serviceHist, 0.9),
+  'visits.within_wait_norm': (s: VisitSums) => s.waitWithin,
+  'visits.within_wait_norm_share': (s: VisitSums) => ratio(s.waitWithin, s.waitJudged),
+} as const satisfies Partial<Record<MetricId, (s: never) => number | null>>
+
+export type DashboardMetricId = keyof typeof figureOf
+type SumsOf<M extends DashboardMetricId> = Parameters<(typeof figureOf)[M]>[0]
+
+export function figure<M extends DashboardMetricId>(id: M, sums: SumsOf<M>): number | null {
+  return (figureOf[id] as (s: SumsOf<M>) => number | null)(sums)
+}
+
+export const DOMAIN_METRICS = {
+  appeals: ['appeals.received', 'appeals.complaints', 'appeals.requests'],
+  due: ['appeals.due_in_period', 'appeals.on_time', 'appeals.late', 'appeals.overdue', 'appeals.open', 'appeals.on_time_share'],
+  calls: [
+    'calls.offered', 'calls.answered', 'calls.abandoned', 'calls.short_abandoned', 'calls.abandoned_share', 'calls.answered_in_sl', 'calls.service_level',
+    'calls.mean_wait', 'calls.mean_handling', 'calls.outbound', 'calls.callbacks_promised', 'calls.callbacks_in_time', 'calls.callbacks_in_time_share',
+  ],
+  visits: ['visits.total', 'visits.served', 'visits.no_shows', 'visits.mean_wait', 'visits.p90_wait', 'visits.mean_service', 'visits.p90_service', 'visits.within_wait_norm', 'visits.within_wait_norm_share'],
+} as const satisfies { [K in SumsKind]: readonly DashboardMetricId[] }
+
+export function figuresOf<K extends SumsKind>(kind: K, sums: Sums[K]): Record<(typeof DOMAIN_METRICS)[K][number], number | null> {
+  const out: Record<string, number | null> = {}
+  for (const id of DOMAIN_METRICS[kind]) out[id] = (figureOf[id] as (s: Sums[K]) => number | null)(sums)
+  return out as Record<(typeof DOMAIN_METRICS)[K][number], number | null>
+}
+
+// ---------------------------------------------------------------------------------------------- queries
+
+export interface Grouped<T> {
+  key: Record<string, string | null>
+  sums: T
+}
+
+const dayRange = (period: Period) => sql<boolean>`r.day between ${period.from}::date and ${period.to}::date`
+const n = (v: unknown) => Number(v ?? 0)
+const nums = (v: unknown) => (Array.isArray(v) ? v.map(Number) : [])
+
+/** Appeals received in the period, grouped by form, topic and series bucket. */
+export async function appealSums(db: Db, scope: Scope, period: Period, filter: ViewFilter, narrowing: Narrowing = {}): Promise<Grouped<AppealSums>[]> {
+  const rows = await sql<{ form: string; topic: string; bucket: string; received: string; complaints: string; requests: string }>`
+    select r.form, r.topic, ${bucketSql(period)} as bucket, sum(r.received) as received,
+      coalesce(sum(r.received) filter (where r.complaint_topic is not null), 0) as complaints,
+      coalesce(sum(r.received) filter (where r.request_type is not null), 0) as requests
+    from appeal_day r where ${and([dayRange(period), ...viewConditions('appeals', scope, filter, narrowing)])}
+    group by 1, 2, 3`.execute(db)
+  return rows.rows.map((r) => ({ key: { form: r.form, topic: r.topic, bucket: r.bucket }, sums: { received: n(r.received), complaints: n(r.complaints), requests: n(r.requests) } }))
+}
+
+/**
+ * Appeals whose term ended in the period, judged as of `asOf`: answered ones by the rollup; unanswered ones
+ * by the rollup when their last day is well before or after `asOf`, and from the records on the two days
+ * around it (where the moment decides).
+ */
+export async function dueSums(db: Db, scope: Scope, period: Period, filter: ViewFilter, asOf: Date, zone: string, narrowing: Narrowing = {}): Promise<Grouped<DueSums>[]> {
+  const today = dayNumber(localDayText(asOf, zone))
+  const edgeFrom = dayText(today - 1)
+  const edgeTo = dayText(today)
+  const conditions = viewConditions('appeals', scope, filter, narrowing)
+  const rolled = await sql<{ form: string; topic: string; bucket: string; due: string; on_time: string; late: string; overdue: string; open: string }>`
+    select r.form, r.topic, ${bucketSql(period)} as bucket, sum(r.due) as due, sum(r.on_time) as on_time, sum(r.late) as late,
+      coalesce(sum(r.unanswered) filter (where r.day < ${edgeFrom}::date), 0) as overdue,
+      coalesce(sum(r.unanswered) filter (where r.day > ${edgeTo}::date), 0) as open
+    from appeal_due_day r where ${and([dayRange(period), ...conditions])}
+    group by 1, 2, 3`.execute(db)
+  const out = rolled.rows.map((r) => ({
+    key: { form: r.form, topic: r.topic, bucket: r.bucket },
+    sums: { due: n(r.due), onTime: n(r.on_time), late: n(r.late), overdue: n(r.overdue), open: n(r.open) },
+  }))
+  const edgeStart = sql`(${edgeFrom}::date)::timestamp at time zone ${zone}`
+  const edgeEnd = sql`(${edgeTo}::date + 1)::timestamp at time zone ${zone}`
+  const day = sql`((r.due_at - interval '1 microsecond') at time zone ${zone})::date`
+  const edge = await sql<{ form: string; topic: string; bucket: string; overdue: string; open: string }>`
+    select r.form, r.topic, ${bucketKind(period) === 'day' ? sql`to_char(${day}, 'YYYY-MM-DD')` : sql`to_char(${day}, 'YYYY-MM')`} as bucket,
+      count(*) filter (where ${asOf}::timestamptz > r.due_at) as overdue, count(*) filter (where ${asOf}::timestamptz <= r.due_at) as open
+    from appeal r
+    where ${and([
+      sql<boolean>`r.due_at > ${edgeStart} and r.due_at <= ${edgeEnd} and r.answered_at is null`,
+      sql<boolean>`r.due_at > ${period.start} and r.due_at <= ${period.end}`,
+      ...conditions,
+    ])}
+    group by 1, 2, 3`.execute(db)
+  for (const r of edge.rows) out.push({ key: { form: r.form, topic: r.topic, bucket: r.bucket }, sums: { due: 0, onTime: 0, late: 0, overdue: n(r.overdue), open: n(r.open) } })
+  return out
+}
+
+function localDayText(at: Date, zone: string): string {
+  const p = localParts(at, zone)
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
+}
+
+/** Calls started in the period, grouped by category, line and series bucket. */
+export async function callSums(db: Db, scope: Scope, period: Period, filter: ViewFilter, narrowing: Narrowing = {}): Promise<Grouped<CallSums>[]> {
+  const rows = await sql<Record<string, string | null>>`
+    select r.category, r.line, ${bucketSql(period)} as bucket,
+      coalesce(sum(r.calls) filter (where r.direction = 'in'), 0) as offered,
+      coalesce(sum(r.answered) filter (where r.direction = 'in'), 0) as answered_in,
+      coalesce(sum(r.abandoned) filter (where r.direction = 'in'), 0) as unanswered_in,
+      coalesce(sum(r.short_abandoned) filter (where r.direction = 'in'), 0) as short_abandoned,
+      coalesce(sum(r.answered_in_sl) filter (where r.direction = 'in'), 0) as answered_in_sl,
+      coalesce(sum(r.wait_sum) filter (where r.direction = 'in'), 0) as wait_sum,
+      coalesce(sum(r.handle_sum) filter (where r.direction = 'in'), 0) as handle_sum,
+      coalesce(sum(r.calls) filter (where r.direction = 'out'), 0) as outbound,
+      sum(r.callbacks_required) as callbacks_promised, sum(r.callbacks_in_time) as callbacks_in_time
+    from call_day r where ${and([dayRange(period), ...viewConditions('calls', scope, filter, narrowing)])}
+    group by 1, 2, 3`.execute(db)
+  return rows.rows.map((r) => ({
+    key: { category: r.category ?? null, line: r.line ?? null, bucket: r.bucket ?? null },
+    sums: {
+      offered: n(r.offered), answeredIn: n(r.answered_in), unansweredIn: n(r.unanswered_in), shortAbandoned: n(r.short_abandoned), answeredInSl: n(r.answered_in_sl),
+      waitSum: n(r.wait_sum), handleSum: n(r.handle_sum), outbound: n(r.outbound), callbacksPromised: n(r.callbacks_promised), callbacksInTime: n(r.callbacks_in_time),
+    },
+  }))
+}
+
+const histSums = (column: string) => sql.raw(`array[${HIST_BOUNDS.map((_, i) => `coalesce(sum(r.${column}[${i + 1}]), 0)`).join(', ')}]`)
+
+/** Visits issued in the period, grouped by office and service (with distributions) or by series bucket (without). */
+export async function visitSums(db: Db, scope: Scope, period: Period, filter: ViewFilter, by: 'office' | 'bucket', narrowing: Narrowing = {}): Promise<Grouped<VisitSums>[]> {
+  const keys = by === 'office' ? sql`r.office_code as office, r.service_kind as service_kind` : sql`${bucketSql(period)} as bucket`
+  const hist = by === 'office' ? sql`, ${histSums('wait_hist')} as wait_hist, ${histSums('service_hist')} as service_hist` : sql``
+  const rows = await sql<Record<string, unknown>>`
+    select ${keys}, sum(r.visits) as visits, sum(r.served) as served, sum(r.no_shows) as no_shows, sum(r.completed) as completed,
+      sum(r.wait_sum) as wait_sum, sum(r.service_sum) as service_sum, sum(r.wait_judged) as wait_judged, sum(r.wait_within) as wait_within ${hist}
+    from visit_day r where ${and([dayRange(period), ...viewConditions('visits', scope, filter, narrowing)])}
+    group by ${by === 'office' ? sql`1, 2` : sql`1`}`.execute(db)
+  return rows.rows.map((r) => ({
+    key: (by === 'office' ? { office: r.office as string, serviceKind: r.service_kind as string } : { bucket: r.bucket as string }) as Record<string, string | null>,
+    sums: {
+      visits: n(r.visits), served: n(r.served), noShows: n(r.no_shows), completed: n(r.completed), waitSum: n(r.wait_sum), serviceSum: n(r.service_sum),
+      waitJudged: n(r.wait_judged), waitWithin: n(r.wait_within),
+      waitHist: by === 'office' ? nums(r.wait_hist) : HIST_BOUNDS.map(() => 0),
+      serviceHist: by === 'office' ? nums(r.service_hist) : HIST_BOUNDS.map(() => 0),
+    },
+  }))
+}
+
+/** Sums of the groups, total or by one key (in first-seen order unless `order` is given). */
+export function totalOf<K extends SumsKind>(kind: K, groups: readonly Grouped<Sums[K]>[]): Sums[K] {
+  const total = ZERO[kind]()
+  for (const g of groups) addSums(total, g.sums)
+  return total
+}
+
+export function groupBy<K extends SumsKind>(kind: K, groups: readonly Grouped<Sums[K]>[], key: (g: Grouped<Sums[K]>) => string): Map<string, Sums[K]> {
+  const out = new Map<string, Sums[K]>()
+  for (const g of groups) {
+    const k = key(g)
+    if (!out.has(k)) out.set(k, ZERO[kind]())
+    addSums(out.get(k)!, g.sums)
+  }
+  return out
+}

@@ -1,0 +1,301 @@
+/**
+ * The registers of appeals, calls and visits, and the records behind every dashboard figure. A register is
+ * data — its columns (label, SQL, kind, personal or not), its sort keys — read by the screen and the
+ * exported file alike. A figure's records are the view's conditions plus the figure's own
+ * (`metricConditions`); their count is the figure itself, taken from the rollups (a test holds the two equal).
+ */
+import { type RawBuilder, sql } from 'kysely'
+import type { Db } from '#db/client.server.ts'
+import type { Scope } from '#db/scope.server.ts'
+import { appealForm, appealTopic, callCategory, callDirection, closure, complaintTopic, consumerType, requestType, serviceKind, type Vocabulary } from '#reports/vocabulary.ts'
+import { type DashboardMetricId, type Domain, callSums, dueSums, figure, appealSums, totalOf, viewConditions, visitSums } from './dashboard.server.ts'
+import type { Period } from './period.ts'
+import { type RollupParams, visitNormSql } from './rollups.server.ts'
+import type { Narrowing, ViewFilter } from './view.ts'
+
+export type ColumnKind = 'text' | 'instant' | 'seconds' | 'flag'
+
+export interface RegisterColumn {
+  id: string
+  label: string
+  /** SQL over the record `r`, its branch `b` and office `o`; static text only */
+  expr: string
+  kind: ColumnKind
+  vocabulary?: Vocabulary
+  personal?: boolean
+  /** sortable: an index serves this order on large registers */
+  sort?: boolean
+}
+
+export interface Register {
+  domain: Domain
+  title: string
+  table: 'appeal' | 'call' | 'visit'
+  key: string
+  /** the instant the period applies to when no figure says otherwise */
+  time: string
+  columns: readonly RegisterColumn[]
+  defaultSort: string
+}
+
+const secondsBetween = (from: string, to: string) => `extract(epoch from r.${to} - r.${from})`
+
+export const REGISTERS: Record<Domain, Register> = {
+  appeals: {
+    domain: 'appeals',
+    title: 'Журнал обращений',
+    table: 'appeal',
+    key: 'reg_number',
+    time: 'received_at',
+    defaultSort: 'received_at',
+    columns: [
+      { id: 'reg_number', label: 'Рег. номер', expr: 'r.reg_number', kind: 'text', sort: true },
+      { id: 'received_at', label: 'Поступило', expr: 'r.received_at', kind: 'instant', sort: true },
+      { id: 'form', label: 'Форма', expr: 'r.form', kind: 'text', vocabulary: appealForm },
+      { id: 'channel', label: 'Канал', expr: 'r.channel', kind: 'text' },
+      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: consumerType },
+      { id: 'topic', label: 'Тема', expr: 'r.topic', kind: 'text', vocabulary: appealTopic },
+      { id: 'complaint_topic', label: 'Жалоба', expr: 'r.complaint_topic', kind: 'text', vocabulary: complaintTopic },
+      { id: 'request_type', label: 'Заявка', expr: 'r.request_type', kind: 'text', vocabulary: requestType },
+      { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text' },
+      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text' },
+      { id: 'due_at', label: 'Срок ответа', expr: 'r.due_at', kind: 'instant', sort: true },
+      { id: 'answered_at', label: 'Ответ', expr: 'r.answered_at', kind: 'instant' },
+      { id: 'closure', label: 'Результат', expr: 'r.closure', kind: 'text', vocabulary: closure },
+      { id: 'applicant_name', label: 'Заявитель', expr: 'r.applicant_name', kind: 'text', personal: true },
+      { id: 'phone', label: 'Телефон', expr: 'r.phone', kind: 'text', personal: true },
+      { id: 'email', label: 'Эл. почта', expr: 'r.email', kind: 'text', personal: true },
+      { id: 'address', label: 'Адрес', expr: 'r.address', kind: 'text', personal: true },
+      { id: 'account_number', label: 'Лицевой счёт', expr: 'r.account_number', kind: 'text', personal: true },
+    ],
+  },
+  calls: {
+    domain: 'calls',
+    title: 'Журнал звонков',
+    table: 'call',
+    key: 'call_id',
+    time: 'started_at',
+    defaultSort: 'started_at',
+    columns: [
+      { id: 'call_id', label: 'ID звонка', expr: 'r.call_id', kind: 'text', sort: true },
+      { id: 'started_at', label: 'Начало', expr: 'r.started_at', kind: 'instant', sort: true },
+      { id: 'direction', label: 'Направление', expr: 'r.direction', kind: 'text', vocabulary: callDirection },
+      { id: 'line', label: 'Линия', expr: 'r.line', kind: 'text' },
+      { id: 'wait', label: 'Ожидание ответа', expr: `case when r.answered_at is not null then ${secondsBetween('started_at', 'answered_at')} end`, kind: 'seconds' },
+      { id: 'handling', label: 'Разговор', expr: `case when r.answered_at is not null then ${secondsBetween('answered_at', 'ended_at')} end`, kind: 'seconds' },
+      { id: 'ended_at', label: 'Окончание', expr: 'r.ended_at', kind: 'instant' },
+      { id: 'agent', label: 'Оператор', expr: 'r.agent', kind: 'text' },
+      { id: 'category', label: 'Категория (прил. 4)', expr: 'r.category', kind: 'text', vocabulary: callCategory },
+      { id: 'callback_required', label: 'Нужен перезвон', expr: 'r.callback_required', kind: 'flag' },
+      { id: 'callback_at', label: 'Перезвон', expr: 'r.callback_at', kind: 'instant' },
+      { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text' },
+      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text' },
+      { id: 'caller_phone', label: 'Телефон абонента', expr: 'r.caller_phone', kind: 'text', personal: true },
+    ],
+  },
+  visits: {
+    domain: 'visits',
+    title: 'Журнал посещений',
+    table: 'visit',
+    key: 'ticket_id',
+    time: 'issued_at',
+    defaultSort: 'issued_at',
+    columns: [
+      { id: 'ticket_id', label: 'Талон', expr: 'r.ticket_id', kind: 'text', sort: true },
+      { id: 'issued_at', label: 'Выдан', expr: 'r.issued_at', kind: 'instant', sort: true },
+      { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text' },
+      { id: 'service_kind', label: 'Услуга', expr: 'r.service_kind', kind: 'text', vocabulary: serviceKind },
+      { id: 'wait', label: 'Ожидание', expr: `case when r.called_at is not null then ${secondsBetween('issued_at', 'called_at')} end`, kind: 'seconds' },
+      { id: 'called_at', label: 'Вызван', expr: 'r.called_at', kind: 'instant' },
+      { id: 'service', label: 'Обслуживание', expr: `case when r.service_ended_at is not null then ${secondsBetween('called_at', 'service_ended_at')} end`, kind: 'seconds' },
+      { id: 'service_ended_at', label: 'Окончание', expr: 'r.service_ended_at', kind: 'instant' },
+      { id: 'window', label: 'Окно', expr: 'r."window"', kind: 'text' },
+      { id: 'agent', label: 'Специалист', expr: 'r.agent', kind: 'text' },
+      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: consumerType },
+      { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text' },
+      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text' },
+    ],
+  },
+}
+
+/** Which domain a figure's records live in. */
+export function domainOf(metric: DashboardMetricId): Domain {
+  return metric.split('.')[0] as Domain
+}
+
+export interface RecordContext {
+  scope: Scope
+  period: Period
+  filter: ViewFilter
+  narrowing: Narrowing
+  metric?: DashboardMetricId
+  asOf: Date
+  zone: string
+  params: RollupParams
+}
+
+const DUE_METRICS = new Set(['appeals.due_in_period', 'appeals.on_time', 'appeals.late', 'appeals.overdue', 'appeals.open', 'appeals.on_time_share'])
+
+/** The records a figure counts (for shares and means: the records its numerator or mean is taken over). */
+export function metricConditions(ctx: RecordContext): RawBuilder<boolean>[] {
+  const { metric, asOf, params } = ctx
+  const c = (text: string) => sql<boolean>`${sql.raw(text)}`
+  const wait = secondsBetween('started_at', 'answered_at')
+  switch (metric) {
+    case 'appeals.complaints':
+      return [c('r.complaint_topic is not null')]
+    case 'appeals.requests':
+      return [c('r.request_type is not null')]
+    case 'appeals.on_time':
+    case 'appeals.on_time_share':
+      return [c('r.answered_at <= r.due_at')]
+    case 'appeals.late':
+      return [c('r.answered_at > r.due_at')]
+    case 'appeals.overdue':
+      return [sql<boolean>`r.answered_at is null and ${asOf}::timestamptz > r.due_at`]
+    case 'appeals.open':
+      return [sql<boolean>`r.answered_at is null and ${asOf}::timestamptz <= r.due_at`]
+    case 'calls.offered':
+      return [c(`r.direction = 'in'`)]
+    case 'calls.answered':
+    case 'calls.mean_wait':
+    case 'calls.mean_handling':
+      return [c(`r.direction = 'in' and r.answered_at is not null`)]
+    case 'calls.abandoned':
+    case 'calls.abandoned_share':
+      return [c(`r.direction = 'in' and r.answered_at is null and ${secondsBetween('started_at', 'ended_at')} >= ${Number(params.shortAbandonSeconds)}`)]
+    case 'calls.short_abandoned':
+      return [c(`r.direction = 'in' and r.answered_at is null and ${secondsBetween('started_at', 'ended_at')} < ${Number(params.shortAbandonSeconds)}`)]
+    case 'calls.answered_in_sl':
+    case 'calls.service_level':
+      return [c(`r.direction = 'in' and r.answered_at is not null and ${wait} <= ${Number(params.serviceLevelSeconds)}`)]
+    case 'calls.outbound':
+      return [c(`r.direction = 'out'`)]
+    case 'calls.callbacks_promised':
+      return [c('r.callback_required')]
+    case 'calls.callbacks_in_time':
+    case 'calls.callbacks_in_time_share':
+      return params.callbackSeconds === null
+        ? [c('false')]
+        : [c(`r.callback_required and r.callback_at is not null and ${secondsBetween('ended_at', 'callback_at')} <= ${Number(params.callbackSeconds)}`)]
+    case 'visits.served':
+    case 'visits.mean_wait':
+    case 'visits.p90_wait':
+      return [c('r.called_at is not null')]
+    case 'visits.no_shows':
+      return [c('r.called_at is null')]
+    case 'visits.mean_service':
+    case 'visits.p90_service':
+      return [c('r.called_at is not null and r.service_ended_at is not null')]
+    case 'visits.within_wait_norm':
+    case 'visits.within_wait_norm_share':
+      return [c(`r.called_at is not null and ${secondsBetween('issued_at', 'called_at')} <= (${visitNormSql(params.visitWaitNorms, 'r')})`)]
+    default:
+      return []
+  }
+}
+
+/** The count figure a register's total is (the records a figure opens are exactly what this counts). */
+const COUNT_OF: Record<string, DashboardMetricId> = {
+  'appeals.on_time_share': 'appeals.on_time',
+  'calls.abandoned_share': 'calls.abandoned',
+  'calls.service_level': 'calls.answered_in_sl',
+  'calls.mean_wait': 'calls.answered',
+  'calls.mean_handling': 'calls.answered',
+  'calls.callbacks_in_time_share': 'calls.callbacks_in_time',
+  'visits.mean_wait': 'visits.served',
+  'visits.p90_wait': 'visits.served',
+  'visits.within_wait_norm_share': 'visits.within_wait_norm',
+}
+
+function periodCondition(ctx: RecordContext, register: Register): RawBuilder<boolean> {
+  if (ctx.metric && DUE_METRICS.has(ctx.metric)) return sql<boolean>`r.due_at > ${ctx.period.start} and r.due_at <= ${ctx.period.end}`
+  const time = sql.ref(`r.${register.time}`)
+  return sql<boolean>`${time} >= ${ctx.period.start} and ${time} < ${ctx.period.end}`
+}
+
+export function recordWhere(register: Register, ctx: RecordContext): RawBuilder<boolean> {
+  return sql<boolean>`${sql.join([periodCondition(ctx, register), ...viewConditions(register.domain, ctx.scope, ctx.filter, ctx.narrowing), ...metricConditions(ctx)], sql` and `)}`
+}
+
+/**
+ * How many records a register shows: the count figure from the rollups (no count over millions of rows).
+ * Visit service means are taken over completed visits, which no count figure names: those are counted.
+ */
+export async function registerTotal(db: Db, register: Register, ctx: RecordContext): Promise<number> {
+  const { scope, period, filter, narrowing } = ctx
+  const metric = ctx.metric ? (COUNT_OF[ctx.metric] ?? ctx.metric) : undefined
+  if (metric === 'visits.mean_service' || metric === 'visits.p90_service') {
+    const row = await sql<{ n: string }>`select count(*) as n from visit r where ${recordWhere(register, ctx)}`.execute(db)
+    return Number(row.rows[0]!.n)
+  }
+  switch (register.domain) {
+    case 'appeals': {
+      if (metric && DUE_METRICS.has(metric)) return figure(metric as 'appeals.on_time', totalOf('due', await dueSums(db, scope, period, filter, ctx.asOf, ctx.zone, narrowing))) ?? 0
+      return figure((metric ?? 'appeals.received') as 'appeals.received', totalOf('appeals', await appealSums(db, scope, period, filter, narrowing))) ?? 0
+    }
+    case 'calls': {
+      const total = totalOf('calls', await callSums(db, scope, period, filter, narrowing))
+      return metric ? (figure(metric as 'calls.offered', total) ?? 0) : total.offered + total.outbound
+    }
+    case 'visits':
+      return figure((metric ?? 'visits.total') as 'visits.total', totalOf('visits', await visitSums(db, scope, period, filter, 'bucket', narrowing))) ?? 0
+  }
+}
+
+export type RecordRow = Record<string, string | number | boolean | Date | null> & { id: string }
+
+function selectList(register: Register): RawBuilder<unknown> {
+  return sql.raw(['r.id::text as id', ...register.columns.map((c) => `${c.expr} as "${c.id}"`)].join(', '))
+}
+
+function fromClause(register: Register): RawBuilder<unknown> {
+  const office = register.domain === 'calls' ? '' : ' left join office o on o.org_id = r.org_id and o.office_code = r.office_code'
+  return sql.raw(`${register.table} r left join branch b on b.id = r.branch_id${office}`)
+}
+
+export interface PageRequest {
+  sort: string
+  dir: 'asc' | 'desc'
+  page: number
+  size: number
+}
+
+/** One page of a register in a whitelisted order (the record id breaks ties, so pages are stable). */
+export async function listRecords(db: Db, register: Register, ctx: RecordContext, page: PageRequest): Promise<RecordRow[]> {
+  const column = register.columns.find((c) => c.id === page.sort && c.sort) ?? register.columns.find((c) => c.id === register.defaultSort)!
+  const dir = sql.raw(page.dir === 'asc' ? 'asc' : 'desc')
+  const rows = await sql<RecordRow>`
+    select ${selectList(register)} from ${fromClause(register)}
+    where ${recordWhere(register, ctx)}
+    order by ${sql.raw(column.expr)} ${dir}${sql.raw(column.id === register.time || column.kind !== 'instant' ? '' : ' nulls last')}, r.id ${dir}
+    limit ${page.size} offset ${(page.page - 1) * page.size}`.execute(db)
+  return rows.rows
+}
+
+/** Every record of a view in keyset pages, for streamed files: memory stays flat whatever the count. */
+export async function* allRecords(db: Db, register: Register, ctx: RecordContext, pageSize = 5000): AsyncGenerator<RecordRow[]> {
+  const time = register.columns.find((c) => c.id === register.time)!
+  let after: { at: Date; id: string } | undefined
+  for (;;) {
+    const rows = await sql<RecordRow & { __at: Date }>`
+      select ${selectList(register)}, ${sql.raw(time.expr)} as __at from ${fromClause(register)}
+      where ${recordWhere(register, ctx)} ${after ? sql`and (${sql.raw(time.expr)}, r.id) > (${after.at}, ${after.id}::bigint)` : sql``}
+      order by ${sql.raw(time.expr)}, r.id limit ${pageSize}`.execute(db)
+    if (rows.rows.length === 0) return
+    yield rows.rows
+    const last = rows.rows.at(-1)!
+    after = { at: last.__at, id: last.id }
+    if (rows.rows.length < pageSize) return
+  }
+}
+
+/** One record of a register, in scope (null when it does not exist or the user may not see it). */
+export async function getRecord(db: Db, register: Register, scope: Scope, id: string): Promise<RecordRow | null> {
+  if (!/^\d{1,18}$/.test(id)) return null
+  const conditions = viewConditions(register.domain, scope, {})
+  const rows = await sql<RecordRow>`
+    select ${selectList(register)} from ${fromClause(register)}
+    where r.id = ${id}::bigint and ${sql.join(conditions, sql` and `)}`.execute(db)
+  return rows.rows[0] ?? null
+}

@@ -1,0 +1,226 @@
+/**
+ * Daily figures (ADR 010). The raw tables mark what they changed in `rollup_dirty` (triggers of migration
+ * 0004); `refreshRollups` rebuilds those local days of the organisation, and rebuilds a kind as a whole
+ * when what went into it changed (time zone, short-abandon and service-level thresholds, norms). Imports
+ * call it after their commit; the dashboard calls it before reading, so a figure is never stale.
+ */
+import type { Database } from '#db/client.server.ts'
+import type { RollupKind } from '#db/schema.ts'
+import type { Queryable } from '#reports/deadlines/rules.server.ts'
+
+const KINDS: readonly RollupKind[] = ['appeals', 'appeal_due', 'calls', 'visits']
+
+/** Lower bounds (seconds) of the histogram buckets of visit wait and service: 1 min to 30 min, 5 min to 1 h, 15 min to 2 h, then one open bucket. */
+export const HIST_BOUNDS: readonly number[] = [
+  ...Array.from({ length: 30 }, (_, i) => i * 60),
+  ...Array.from({ length: 6 }, (_, i) => 1800 + i * 300),
+  ...Array.from({ length: 4 }, (_, i) => 3600 + i * 900),
+  7200,
+]
+
+/** Default service-level threshold when neither the organisation nor a pickup rule sets one. */
+export const DEFAULT_SERVICE_LEVEL_SECONDS = 20
+
+const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600 }
+const VISIT_FILTERS = ['service_kind', 'office_code', 'consumer_type', 'window'] as const
+
+export interface VisitWaitNorm {
+  code: string
+  filter: Record<string, string | string[]>
+  seconds: number
+}
+
+/** Everything that goes into the rollups besides the raw rows. */
+export interface RollupParams {
+  zone: string
+  shortAbandonSeconds: number
+  serviceLevelSeconds: number
+  /** where the service-level threshold came from */
+  serviceLevelSource: 'organisation' | 'rule' | 'default'
+  callbackSeconds: number | null
+  /** the wait norms of visits, first match wins (as rules are chosen) */
+  visitWaitNorms: VisitWaitNorm[]
+}
+
+export async function loadRollupParams(q: Queryable, orgId: string): Promise<RollupParams> {
+  const org = (
+    await q.query<{ time_zone: string; short_abandon_seconds: number; service_level_seconds: number | null }>(
+      'select time_zone, short_abandon_seconds, service_level_seconds from organisation where id = $1',
+      [orgId],
+    )
+  ).rows[0]
+  if (!org) throw new Error(`organisation ${orgId} not found`)
+  const rules = (
+    await q.query<{ code: string; applies_to: string; filter: Record<string, string | string[]>; start_field: string; stop_field: string; amount: string; unit: string }>(
+      `select code, applies_to, filter, start_field, stop_field, amount, unit from deadline_rule
+       where org_id = $1 and active and applies_to in ('calls', 'visits') and unit in ('seconds', 'minutes', 'hours')
+       order by priority, id`,
+      [orgId],
+    )
+  ).rows
+  const seconds = (r: { amount: string; unit: string }) => Number(r.amount) * (UNIT_SECONDS[r.unit] ?? 60)
+  const pickup = rules.find((r) => r.applies_to === 'calls' && r.start_field === 'started_at' && r.stop_field === 'answered_at')
+  const callback = rules.find((r) => r.applies_to === 'calls' && r.start_field === 'ended_at' && r.stop_field === 'callback_at')
+  const serviceLevelSource = org.service_level_seconds !== null ? 'organisation' : pickup ? 'rule' : 'default'
+  return {
+    zone: org.time_zone,
+    shortAbandonSeconds: org.short_abandon_seconds,
+    serviceLevelSeconds: org.service_level_seconds ?? (pickup ? seconds(pickup) : DEFAULT_SERVICE_LEVEL_SECONDS),
+    serviceLevelSource,
+    callbackSeconds: callback ? seconds(callback) : null,
+    visitWaitNorms: rules
+      .filter((r) => r.applies_to === 'visits' && r.start_field === 'issued_at' && r.stop_field === 'called_at')
+      .map((r) => ({ code: r.code, filter: r.filter, seconds: seconds(r) })),
+  }
+}
+
+function paramsOf(kind: RollupKind, p: RollupParams): string {
+  switch (kind) {
+    case 'appeals':
+    case 'appeal_due':
+      return JSON.stringify({ zone: p.zone })
+    case 'calls':
+      return JSON.stringify({ zone: p.zone, short: p.shortAbandonSeconds, sl: p.serviceLevelSeconds, callback: p.callbackSeconds })
+    case 'visits':
+      return JSON.stringify({ zone: p.zone, norms: p.visitWaitNorms, hist: HIST_BOUNDS })
+  }
+}
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`
+
+/** The wait norm of a visit as SQL: the first rule whose filter the visit matches (whitelisted columns only). */
+export function visitNormSql(norms: readonly VisitWaitNorm[], alias = 'v'): string {
+  const branches = norms.flatMap((n) => {
+    if (n.filter.explicit === 'true') return []
+    const conditions = Object.entries(n.filter)
+      .filter(([field]) => (VISIT_FILTERS as readonly string[]).includes(field))
+      .map(([field, want]) => `${alias}.${field}::text in (${(Array.isArray(want) ? want : [want]).map(literal).join(', ')})`)
+    return [`when ${conditions.length ? conditions.join(' and ') : 'true'} then ${Number(n.seconds)}`]
+  })
+  return branches.length ? `case ${branches.join(' ')} end` : 'null::float8'
+}
+
+const histogramSql = (expr: string, where: string) =>
+  `array[${HIST_BOUNDS.map((_, i) => `count(*) filter (where ${where} and width_bucket(${expr}, array[${HIST_BOUNDS.join(',')}]::float8[]) = ${i + 1})::int`).join(', ')}]`
+
+/** Rows of one kind for local days `from`…`to` (inclusive, `YYYY-MM-DD`), or all when no range. */
+function insertSql(kind: RollupKind, p: RollupParams, ranged: boolean): string {
+  const z = literal(p.zone)
+  const within = (column: string) =>
+    ranged ? `and ${column} >= ($2::date)::timestamp at time zone ${z} and ${column} < ($3::date + 1)::timestamp at time zone ${z}` : ''
+  switch (kind) {
+    case 'appeals':
+      return `insert into appeal_day (org_id, day, branch_id, office_code, form, topic, consumer_type, complaint_topic, request_type, received)
+        select org_id, (received_at at time zone ${z})::date, branch_id, office_code, form, topic, consumer_type, complaint_topic, request_type, count(*)
+        from appeal where org_id = $1 ${within('received_at')}
+        group by 1, 2, 3, 4, 5, 6, 7, 8, 9`
+    case 'appeal_due':
+      // a term ending at 24:00 is stored as 00:00 of the next day: the day is that of the last instant of the term
+      return `insert into appeal_due_day (org_id, day, branch_id, office_code, form, topic, consumer_type, complaint_topic, request_type, deadline_rule_id, due, on_time, late, unanswered)
+        select org_id, ((due_at - interval '1 microsecond') at time zone ${z})::date, branch_id, office_code, form, topic, consumer_type, complaint_topic, request_type, deadline_rule_id,
+          count(*), count(*) filter (where answered_at <= due_at), count(*) filter (where answered_at > due_at), count(*) filter (where answered_at is null)
+        from appeal where org_id = $1 and due_at is not null
+          ${ranged ? `and due_at > ($2::date)::timestamp at time zone ${z} and due_at <= ($3::date + 1)::timestamp at time zone ${z}` : ''}
+        group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`
+    case 'calls': {
+      const wait = 'extract(epoch from answered_at - started_at)'
+      return `insert into call_day (org_id, day, branch_id, line, category, direction, calls, answered, abandoned, short_abandoned, answered_in_sl,
+          wait_sum, handle_sum, callbacks_required, callbacks_done, callbacks_in_time)
+        select org_id, (started_at at time zone ${z})::date, branch_id, line, category, direction, count(*),
+          count(*) filter (where answered_at is not null),
+          count(*) filter (where answered_at is null),
+          count(*) filter (where answered_at is null and extract(epoch from ended_at - started_at) < ${Number(p.shortAbandonSeconds)}),
+          count(*) filter (where answered_at is not null and ${wait} <= ${Number(p.serviceLevelSeconds)}),
+          coalesce(sum(${wait}) filter (where answered_at is not null), 0),
+          coalesce(sum(extract(epoch from ended_at - answered_at)) filter (where answered_at is not null), 0),
+          count(*) filter (where callback_required),
+          count(*) filter (where callback_required and callback_at is not null),
+          ${p.callbackSeconds === null ? '0' : `count(*) filter (where callback_required and callback_at is not null and extract(epoch from callback_at - ended_at) <= ${Number(p.callbackSeconds)})`}
+        from call where org_id = $1 ${within('started_at')}
+        group by 1, 2, 3, 4, 5, 6`
+    }
+    case 'visits': {
+      const wait = 'extract(epoch from called_at - issued_at)'
+      const service = 'extract(epoch from service_ended_at - called_at)'
+      return `insert into visit_day (org_id, day, branch_id, office_code, service_kind, consumer_type, visits, served, no_shows, completed,
+          wait_sum, service_sum, wait_judged, wait_within, wait_hist, service_hist)
+        select org_id, day, branch_id, office_code, service_kind, consumer_type, count(*),
+          count(*) filter (where called_at is not null),
+          count(*) filter (where called_at is null),
+          count(*) filter (where called_at is not null and service_ended_at is not null),
+          coalesce(sum(${wait}) filter (where called_at is not null), 0),
+          coalesce(sum(${service}) filter (where called_at is not null and service_ended_at is not null), 0),
+          count(*) filter (where called_at is not null and norm is not null),
+          count(*) filter (where called_at is not null and ${wait} <= norm),
+          ${histogramSql(wait, 'called_at is not null')},
+          ${histogramSql(service, 'called_at is not null and service_ended_at is not null')}
+        from (select v.*, (v.issued_at at time zone ${z})::date as day, ${visitNormSql(p.visitWaitNorms)} as norm
+              from visit v where v.org_id = $1 ${within('v.issued_at')}) v
+        group by 1, 2, 3, 4, 5, 6`
+    }
+  }
+}
+
+const TABLES: Record<RollupKind, string> = { appeals: 'appeal_day', appeal_due: 'appeal_due_day', calls: 'call_day', visits: 'visit_day' }
+
+export interface RefreshResult {
+  kind: RollupKind
+  mode: 'full' | 'days'
+  from?: string
+  to?: string
+}
+
+/**
+ * Brings the rollups of an organisation up to date: changed days, or a kind as a whole when its
+ * parameters changed. One transaction; concurrent refreshes of one organisation wait for each other.
+ */
+export async function refreshRollups(database: Database, orgId: string): Promise<RefreshResult[]> {
+  const client = await database.pool.connect()
+  const done: RefreshResult[] = []
+  try {
+    await client.query('begin')
+    await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`sq-rollup:${orgId}`])
+    const params = await loadRollupParams(client, orgId)
+    const states = new Map(
+      (await client.query<{ kind: RollupKind; params: string }>('select kind, params from rollup_state where org_id = $1', [orgId])).rows.map((r) => [r.kind, r.params]),
+    )
+    const z = literal(params.zone)
+    for (const kind of KINDS) {
+      const wanted = paramsOf(kind, params)
+      const table = TABLES[kind]
+      if (states.get(kind) !== wanted) {
+        await client.query(`delete from ${table} where org_id = $1`, [orgId])
+        await client.query('delete from rollup_dirty where org_id = $1 and kind = $2', [orgId, kind])
+        await client.query(insertSql(kind, params, false), [orgId])
+        await client.query(
+          `insert into rollup_state (org_id, kind, params, built_at) values ($1, $2, $3, now())
+           on conflict (org_id, kind) do update set params = excluded.params, built_at = excluded.built_at`,
+          [orgId, kind, wanted],
+        )
+        done.push({ kind, mode: 'full' })
+        continue
+      }
+      // the due day is that of the term's last instant (see insertSql)
+      const shift = kind === 'appeal_due' ? " - interval '1 microsecond'" : ''
+      const range = (
+        await client.query<{ from: string | null; to: string | null }>(
+          `with taken as (delete from rollup_dirty where org_id = $1 and kind = $2 returning from_at, to_at)
+           select to_char((min(from_at)${shift}) at time zone ${z}, 'YYYY-MM-DD') as "from",
+                  to_char((max(to_at)${shift}) at time zone ${z}, 'YYYY-MM-DD') as "to" from taken`,
+          [orgId, kind],
+        )
+      ).rows[0]
+      if (!range?.from || !range.to) continue
+      await client.query(`delete from ${table} where org_id = $1 and day between $2::date and $3::date`, [orgId, range.from, range.to])
+      await client.query(insertSql(kind, params, true), [orgId, range.from, range.to])
+      done.push({ kind, mode: 'days', from: range.from, to: range.to })
+    }
+    await client.query('commit')
+    return done
+  } catch (error) {
+    await client.query('rollback').catch(() => {})
+    throw error
+  } finally {
+    client.release()
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * What a dashboard view or a register shows: the period (month, quarter, year or custom days in the
+ * organisation's zone), the filters every figure obeys, and the narrower keys a drill-down adds. Read
+ * from the URL with defaults for anything unreadable, written back to the URL for links and exports.
+ * Client-safe.
+ */
+import { dayNumber, dayText } from '#reports/deadlines/calendar.ts'
+import { appealForm, appealTopic, callCategory, consumerType, serviceKind } from '#reports/vocabulary.ts'
+import { type Period, isDateText, periodOf } from './period.ts'
+
+export type PeriodKind = 'year' | 'quarter' | 'month' | 'custom'
+
+export interface ViewFilter {
+  branch?: string
+  office?: string
+  form?: string
+  consumerType?: string
+}
+
+/** Narrower keys a drill-down from a table cell adds (not on the dashboard's filter bar). */
+export interface Narrowing {
+  topic?: string
+  category?: string
+  line?: string
+  serviceKind?: string
+  direction?: string
+}
+
+export interface View {
+  kind: PeriodKind
+  year: number
+  quarter: number
+  month: number
+  period: Period
+  /** the same days a year before (29 February → 28 February) */
+  previous: Period
+  filter: ViewFilter
+  narrowing: Narrowing
+}
+
+const ID = /^\d{1,18}$/
+const CODE = /^[\p{L}\p{N} ._\-/]{1,80}$/u
+
+function pick<T extends object>(value: string | null, vocabulary: T): string | undefined {
+  return value && Object.hasOwn(vocabulary, value) ? value : undefined
+}
+
+function clampInt(text: string | null, min: number, max: number, fallback: number): number {
+  const n = Number(text)
+  return Number.isInteger(n) && n >= min && n <= max ? n : fallback
+}
+
+function lastDayOfMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate()
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** The same local day a year earlier; 29 February becomes 28 February. */
+export function yearBefore(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  return `${y - 1}-${pad(m)}-${pad(Math.min(d, lastDayOfMonth(y - 1, m)))}`
+}
+
+export function readView(params: URLSearchParams, zone: string, defaultYear: number): View {
+  const requested = params.get('period')
+  const kind: PeriodKind = requested === 'quarter' || requested === 'month' || requested === 'custom' ? requested : 'year'
+  const year = clampInt(params.get('year'), 2000, 2100, defaultYear)
+  const quarter = clampInt(params.get('quarter'), 1, 4, 1)
+  const month = clampInt(params.get('month'), 1, 12, 1)
+  let from: string
+  let to: string
+  if (kind === 'quarter') {
+    from = `${year}-${pad(quarter * 3 - 2)}-01`
+    to = `${year}-${pad(quarter * 3)}-${lastDayOfMonth(year, quarter * 3)}`
+  } else if (kind === 'month') {
+    from = `${year}-${pad(month)}-01`
+    to = `${year}-${pad(month)}-${lastDayOfMonth(year, month)}`
+  } else if (kind === 'custom' && isDateText(params.get('from'))) {
+    from = params.get('from')!
+    const rawTo = isDateText(params.get('to')) ? params.get('to')! : from
+    to = rawTo < from ? from : rawTo
+    // at most ten years: a figure over a century of days is a typo
+    if (dayNumber(to) - dayNumber(from) > 3660) to = dayText(dayNumber(from) + 3660)
+  } else {
+    from = `${year}-01-01`
+    to = `${year}-12-31`
+  }
+  const text = (key: string) => {
+    const value = params.get(key)?.trim()
+    return value && CODE.test(value) ? value : undefined
+  }
+  const branch = params.get('branch')
+  const filter: ViewFilter = {
+    branch: branch && ID.test(branch) ? branch : undefined,
+    office: text('office'),
+    form: pick(params.get('form'), appealForm),
+    consumerType: pick(params.get('consumerType'), consumerType),
+  }
+  const narrowing: Narrowing = {
+    topic: pick(params.get('topic'), appealTopic),
+    category: pick(params.get('category'), callCategory),
+    line: text('line'),
+    serviceKind: pick(params.get('serviceKind'), serviceKind),
+    direction: params.get('direction') === 'in' || params.get('direction') === 'out' ? params.get('direction')! : undefined,
+  }
+  return {
+    kind: kind === 'custom' && !isDateText(params.get('from')) ? 'year' : kind,
+    year,
+    quarter,
+    month,
+    period: periodOf(from, to, zone),
+    previous: periodOf(yearBefore(from), yearBefore(to), zone),
+    filter,
+    narrowing,
+  }
+}
+
+/** The query string of a view (and extra keys), for links, drill-downs and downloads. */
+export function viewQuery(view: View, extra: Record<string, string | undefined> = {}): string {
+  const q = new URLSearchParams()
+  q.set('period', view.kind)
+  if (view.kind === 'custom') {
+    q.set('from', view.period.from)
+    q.set('to', view.period.to)
+  } else {
+    q.set('year', String(view.year))
+    if (view.kind === 'quarter') q.set('quarter', String(view.quarter))
+    if (view.kind === 'month') q.set('month', String(view.month))
+  }
+  for (const [key, value] of Object.entries({ ...view.filter, ...view.narrowing, ...extra })) if (value !== undefined && value !== '') q.set(key, value)
+  return q.toString()
+}
+
+/** «2025 год», «II квартал 2025», «март 2025», «01.02.2025 — 15.02.2025» */
+export function periodLabel(view: Pick<View, 'kind' | 'year' | 'quarter' | 'month' | 'period'>): string {
+  const MONTHS = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь']
+  if (view.kind === 'year') return `${view.year} год`
+  if (view.kind === 'quarter') return `${['I', 'II', 'III', 'IV'][view.quarter - 1]} квартал ${view.year}`
+  if (view.kind === 'month') return `${MONTHS[view.month - 1]} ${view.year}`
+  const ru = (d: string) => d.split('-').reverse().join('.')
+  return `${ru(view.period.from)} — ${ru(view.period.to)}`
+}
