@@ -43,6 +43,8 @@ export function Layout({ children }: { children: ReactNode }) {
                 <NavLink to="/" end>
                   Обзор данных
                 </NavLink>
+                {may('dashboard._index.tsx') ? <NavLink to="/dashboard">Показатели</NavLink> : null}
+                {may('registers.$domain._index.tsx') ? <NavLink to="/registers/appeals">Журналы</NavLink> : null}
                 {may('imports._index.tsx') ? <NavLink to="/imports">Загрузка данных</NavLink> : null}
                 {may('deadlines._index.tsx') ? <NavLink to="/deadlines">Сроки</NavLink> : null}
                 {may('rules._index.tsx') ? <NavLink to="/rules">Правила сроков</NavLink> : null}

@@ -40,6 +40,12 @@ export const routeAccess = {
   'deadlines._index.tsx': everyone,
   'deadlines.records.tsx': everyone,
   'deadlines.norms.$ruleId.tsx': everyone,
+  // figures and registers are everyone's; personal data in them is masked by role
+  'dashboard._index.tsx': everyone,
+  'dashboard[.xlsx].ts': everyone,
+  'registers.$domain._index.tsx': everyone,
+  'registers.$domain.export[.xlsx].ts': everyone,
+  'registers.$domain.$id.tsx': everyone,
 } as const satisfies Record<string, Access>
 export type RouteId = keyof typeof routeAccess
 

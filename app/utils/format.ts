@@ -37,3 +37,24 @@ export function formatMonth(key: string): string {
   const [year, month] = key.split('-')
   return `${MONTHS[Number(month) - 1] ?? month} ${year}`
 }
+
+/** A figure by its catalog unit: count «1 234», share «61,2 %», seconds «15 мин 20 с». */
+export function formatMetric(unit: 'count' | 'share' | 'seconds', value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—'
+  if (unit === 'share') return `${(value * 100).toLocaleString('ru-RU', { maximumFractionDigits: 1 })} %`
+  if (unit === 'seconds') return formatDuration(value)
+  return formatCount(value)
+}
+
+/** The change against the year before: shares in percentage points, other figures in percent; «—» without a base. */
+export function formatChange(unit: 'count' | 'share' | 'seconds', value: number | null | undefined, before: number | null | undefined): string {
+  if (value === null || value === undefined || before === null || before === undefined) return '—'
+  const sign = (n: number) => (n > 0 ? '+' : n < 0 ? '−' : '±')
+  if (unit === 'share') {
+    const points = (value - before) * 100
+    return `${sign(points)}${Math.abs(points).toLocaleString('ru-RU', { maximumFractionDigits: 1 })} п. п.`
+  }
+  if (before === 0) return '—'
+  const percent = ((value - before) / before) * 100
+  return `${sign(percent)}${Math.abs(percent).toLocaleString('ru-RU', { maximumFractionDigits: 1 })} %`
+}

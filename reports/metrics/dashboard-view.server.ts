@@ -18,10 +18,11 @@ import {
   totalOf,
   visitSums,
 } from './dashboard.server.ts'
+import type { MetricId } from './catalog.ts'
 import type { RollupParams } from './rollups.server.ts'
 import type { View } from './view.ts'
 
-export type Figures = Partial<Record<DashboardMetricId, number | null>>
+export type Figures = Partial<Record<MetricId, number | null>>
 
 export interface BreakdownRow {
   /** the narrowing a drill-down from this row adds */
@@ -53,7 +54,15 @@ export interface DashboardData {
   params: RollupParams
 }
 
-const byKey = <T>(map: Map<string, T>, order: readonly string[]) => [...map.entries()].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+/** Appendix 4 codes in their natural order (1.1 … 1.5, 2, …, 11), the rows without a category last. */
+function byCategoryCode<T>(map: Map<string, T>): [string, T][] {
+  const parts = (code: string) => (code === 'none' ? [Number.POSITIVE_INFINITY] : code.split('.').map(Number))
+  return [...map.entries()].sort(([a], [b]) => {
+    const [x, y] = [parts(a), parts(b)]
+    for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1)
+    return 0
+  })
+}
 
 export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Date, params: RollupParams, offices: Map<string, string>): Promise<DashboardData> {
   const { period, previous, filter } = view
@@ -82,7 +91,6 @@ export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Dat
 
   const categories = groupBy('calls', calls, (g) => g.key.category ?? 'none')
   const lines = groupBy('calls', calls, (g) => g.key.line ?? 'none')
-  const categoryOrder = [...Object.keys(callCategory), 'none']
   const officeGroups = groupBy('visits', visits, (g) => `${g.key.office}\u0000${g.key.serviceKind}`)
 
   const buckets = bucketsOf(period)
@@ -106,7 +114,7 @@ export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Dat
       notApplicable: na.calls,
       current: na.calls ? {} : figuresOf('calls', totalOf('calls', calls)),
       previous: na.calls ? {} : figuresOf('calls', totalOf('calls', callsBefore)),
-      byCategory: byKey(categories, categoryOrder).map(([c, s]) => ({
+      byCategory: byCategoryCode(categories).map(([c, s]) => ({
         link: { category: c },
         label: c === 'none' ? 'без категории' : `${c} — ${labelOf(callCategory, c)}`,
         figures: figuresOf('calls', s),

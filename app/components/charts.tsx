@@ -1,0 +1,58 @@
+/**
+ * Charts with fixed sizes: recharts renders them to SVG on the server, so they are there without
+ * JavaScript (ResponsiveContainer would measure the DOM and render nothing on the server).
+ */
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
+
+const WIDTH = 560
+const HEIGHT = 260
+const COLORS = ['#2563eb', '#16a34a', '#f59e0b', '#9333ea', '#64748b', '#dc2626']
+const MONTHS = ['янв', 'фев', 'мар', 'апр', 'май', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек']
+const number = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 1 })
+
+/** `2025-03` → «мар», `2025-03-14` → «14.03» */
+export function bucketLabel(bucket: string): string {
+  const [, month, day] = bucket.split('-')
+  return day ? `${day}.${month}` : (MONTHS[Number(month) - 1] ?? bucket)
+}
+
+export function StackedBars({ title, data, series }: { title: string; data: Record<string, number | string>[]; series: { key: string; label: string }[] }) {
+  return (
+    <figure className="chart">
+      <figcaption>{title}</figcaption>
+      <BarChart width={WIDTH} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="bucket" tickFormatter={bucketLabel} />
+        <YAxis tickFormatter={(v: number) => number.format(v)} />
+        <Tooltip formatter={(v: number) => number.format(v)} labelFormatter={bucketLabel} />
+        <Legend />
+        {series.map((s, i) => (
+          <Bar key={s.key} dataKey={s.key} name={s.label} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
+        ))}
+      </BarChart>
+    </figure>
+  )
+}
+
+/** One line over the buckets; `norm` draws the norm as a dashed line. `unit` formats the axis. */
+export function TrendLine({
+  title, data, unit, norm, normLabel,
+}: { title: string; data: { bucket: string; value: number | null }[]; unit: 'share' | 'minutes'; norm?: number | null; normLabel?: string }) {
+  const scaled = data.map((d) => ({ bucket: d.bucket, value: d.value === null ? null : unit === 'share' ? d.value * 100 : d.value / 60 }))
+  const suffix = unit === 'share' ? ' %' : ' мин'
+  return (
+    <figure className="chart">
+      <figcaption>{title}</figcaption>
+      <LineChart width={WIDTH} height={HEIGHT} data={scaled} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="bucket" tickFormatter={bucketLabel} />
+        <YAxis tickFormatter={(v: number) => `${number.format(v)}${suffix}`} domain={unit === 'share' ? [0, 100] : [0, 'auto']} />
+        <Tooltip formatter={(v: number) => `${number.format(v)}${suffix}`} labelFormatter={bucketLabel} />
+        <Line type="monotone" dataKey="value" name={title} stroke={COLORS[0]} dot isAnimationActive={false} connectNulls={false} />
+        {norm !== null && norm !== undefined ? (
+          <ReferenceLine y={norm} stroke="#dc2626" strokeDasharray="6 4" label={{ value: normLabel ?? `норматив ${number.format(norm)}${suffix}`, position: 'insideTopRight', fill: '#dc2626' }} />
+        ) : null}
+      </LineChart>
+    </figure>
+  )
+}

@@ -1,0 +1,104 @@
+import { Form } from '@remix-run/react'
+import { appealForm, consumerType } from '#reports/vocabulary.ts'
+
+export interface ViewFilterProps {
+  view: { kind: string; year: number; quarter: number; month: number; from: string; to: string; filter: { branch?: string; office?: string; form?: string; consumerType?: string } }
+  options: { branches: { id: string; name: string }[]; offices: { code: string; name: string }[] }
+  /** hidden keys to keep (a register's figure and narrowing) */
+  keep?: Record<string, string | undefined>
+}
+
+const MONTHS = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь']
+
+/** The filter bar every figure obeys: a GET form, so it works without JavaScript and the URL is the state. */
+export function ViewFilter({ view, options, keep = {} }: ViewFilterProps) {
+  const f = view.filter
+  return (
+    <Form method="get" className="card filters" data-testid="view-filter">
+      {Object.entries(keep).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
+      <label>
+        Период
+        <select name="period" defaultValue={view.kind}>
+          <option value="year">год</option>
+          <option value="quarter">квартал</option>
+          <option value="month">месяц</option>
+          <option value="custom">свои даты</option>
+        </select>
+      </label>
+      <label>
+        Год <input type="number" name="year" min={2000} max={2100} defaultValue={view.year} style={{ width: '5.5rem' }} />
+      </label>
+      <label>
+        Квартал
+        <select name="quarter" defaultValue={view.quarter}>
+          {[1, 2, 3, 4].map((q) => (
+            <option key={q} value={q}>
+              {['I', 'II', 'III', 'IV'][q - 1]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Месяц
+        <select name="month" defaultValue={view.month}>
+          {MONTHS.map((m, i) => (
+            <option key={m} value={i + 1}>
+              {m}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        С <input type="date" name="from" defaultValue={view.from} />
+      </label>
+      <label>
+        по <input type="date" name="to" defaultValue={view.to} />
+      </label>
+      <label>
+        Филиал
+        <select name="branch" defaultValue={f.branch ?? ''}>
+          <option value="">все</option>
+          {options.branches.map((b) => (
+            <option key={b.id} value={b.id}>
+              {b.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Офис
+        <select name="office" defaultValue={f.office ?? ''}>
+          <option value="">все</option>
+          {options.offices.map((o) => (
+            <option key={o.code} value={o.code}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Форма обслуживания
+        <select name="form" defaultValue={f.form ?? ''}>
+          <option value="">все</option>
+          {Object.entries(appealForm).map(([code, term]) => (
+            <option key={code} value={code}>
+              {term.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Тип потребителя
+        <select name="consumerType" defaultValue={f.consumerType ?? ''}>
+          <option value="">все</option>
+          {Object.entries(consumerType).map(([code, term]) => (
+            <option key={code} value={code}>
+              {term.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">Показать</button>
+    </Form>
+  )
+}

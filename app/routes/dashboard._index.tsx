@@ -1,0 +1,155 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { StackedBars, TrendLine } from '#app/components/charts.tsx'
+import { MetricTile } from '#app/components/metric-tile.tsx'
+import { ViewFilter } from '#app/components/view-filter.tsx'
+import { formatDuration, formatMetric } from '#app/utils/format.ts'
+import { filterOptions, viewContext } from '#app/utils/view.server.ts'
+import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
+import { BREAKDOWN_COLUMNS, DASHBOARD_METRICS, DASHBOARD_TILES } from '#reports/metrics/dashboard-layout.ts'
+import { buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
+import { periodLabel, viewQuery } from '#reports/metrics/view.ts'
+import { appealForm } from '#reports/vocabulary.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Показатели — Качество обслуживания' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await viewContext(request, 'dashboard._index.tsx')
+  const { view } = ctx
+  const data = await buildDashboard(ctx.database.db, ctx.scope, view, ctx.asOf, ctx.params, ctx.offices)
+  return {
+    data,
+    query: viewQuery(view),
+    periodText: periodLabel(view),
+    previousText: `${view.previous.from.split('-').reverse().join('.')} — ${view.previous.to.split('-').reverse().join('.')}`,
+    view: { kind: view.kind, year: view.year, quarter: view.quarter, month: view.month, from: view.period.from, to: view.period.to, filter: view.filter },
+    options: filterOptions(ctx),
+  }
+}
+
+type Row = { link: Record<string, string>; label: string; figures: Partial<Record<MetricId, number | null>> }
+
+function Breakdown({ caption, domain, metrics, rows, query, testId }: { caption: string; domain: string; metrics: readonly MetricId[]; rows: Row[]; query: string; testId: string }) {
+  return (
+    <table data-testid={testId}>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th />
+          {metrics.map((id) => (
+            <th key={id} className="num" title={metricCatalog[id].definition}>
+              {metricCatalog[id].label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.length === 0 ? (
+          <tr>
+            <td colSpan={metrics.length + 1} className="muted">
+              Нет записей за период.
+            </td>
+          </tr>
+        ) : null}
+        {rows.map((row) => (
+          <tr key={row.label}>
+            <td>{row.label}</td>
+            {metrics.map((id) => (
+              <td key={id} className="num">
+                <Link to={`/registers/${domain}?${query}&${new URLSearchParams({ ...row.link, metric: id })}`}>{formatMetric(metricCatalog[id].unit, row.figures[id])}</Link>
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+
+export default function Dashboard() {
+  const { data, query, periodText, previousText, view, options } = useLoaderData<typeof loader>()
+  const tile = (domain: string, id: MetricId, block: { current: Partial<Record<MetricId, number | null>>; previous: Partial<Record<MetricId, number | null>> }) => (
+    <MetricTile key={id} id={id} value={block.current[id]} before={block.previous[id]} to={`/registers/${domain}?${query}&metric=${id}`} />
+  )
+  const p = data.params
+  return (
+    <>
+      <h1>Показатели качества обслуживания</h1>
+      <ViewFilter view={view} options={options} />
+      <p className="muted">
+        {periodText}; сравнение — с тем же периодом год назад ({previousText}). Сроки ответа — по состоянию на текущий момент.{' '}
+        <a href={`/dashboard.xlsx?${query}`} download data-testid="download">
+          Скачать XLSX
+        </a>
+      </p>
+
+      <h2>Обращения</h2>
+      <div className="tiles" data-testid="appeal-tiles">
+        {DASHBOARD_TILES.appeals.map((id) => tile('appeals', id, data.appeals))}
+      </div>
+      <div className="charts">
+        <StackedBars
+          title="Поступило обращений по формам обслуживания"
+          data={data.series.appealsByForm}
+          series={Object.entries(appealForm).map(([key, term]) => ({ key, label: term.label }))}
+        />
+        <TrendLine title="Доля ответов в срок" data={data.series.onTimeShare} unit="share" />
+      </div>
+      <Breakdown caption="По формам обслуживания" domain="appeals" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byForm} query={query} testId="appeals-by-form" />
+      <Breakdown caption="По темам" domain="appeals" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byTopic} query={query} testId="appeals-by-topic" />
+
+      <h2>Телефонные линии</h2>
+      {data.calls.notApplicable ? (
+        <p className="muted" data-testid="calls-na">
+          {data.calls.notApplicable}
+        </p>
+      ) : (
+        <>
+          <p className="muted">
+            Порог короткого сброса: {formatDuration(p.shortAbandonSeconds)}; порог уровня обслуживания: {formatDuration(p.serviceLevelSeconds)}{' '}
+            ({p.serviceLevelSource === 'organisation' ? 'настройка организации' : p.serviceLevelSource === 'rule' ? 'из правила ответа на звонок' : 'по умолчанию'}); норматив
+            перезвона: {p.callbackSeconds === null ? 'не задан' : formatDuration(p.callbackSeconds)}.
+          </p>
+          <div className="tiles" data-testid="call-tiles">
+            {DASHBOARD_TILES.calls.map(
+              (id) => tile('calls', id, data.calls),
+            )}
+          </div>
+          <div className="charts">
+            <TrendLine title="Уровень обслуживания" data={data.series.serviceLevel} unit="share" />
+          </div>
+          <Breakdown caption="По категориям приложения 4" domain="calls" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byCategory} query={query} testId="calls-by-category" />
+          <Breakdown caption="По линиям" domain="calls" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byLine} query={query} testId="calls-by-line" />
+        </>
+      )}
+
+      <h2>Офисы обслуживания</h2>
+      {data.visits.notApplicable ? (
+        <p className="muted" data-testid="visits-na">
+          {data.visits.notApplicable}
+        </p>
+      ) : (
+        <>
+          <div className="tiles" data-testid="visit-tiles">
+            {DASHBOARD_TILES.visits.map((id) => tile('visits', id, data.visits))}
+          </div>
+          <div className="charts">
+            <TrendLine title="Среднее ожидание в очереди" data={data.series.visitWait} unit="minutes" norm={data.waitNormMinutes} />
+          </div>
+          <Breakdown caption="По офисам и услугам" domain="visits" metrics={BREAKDOWN_COLUMNS.visits} rows={data.visits.byOffice} query={query} testId="visits-by-office" />
+        </>
+      )}
+
+      <h2>Определения</h2>
+      <dl className="facts">
+        {DASHBOARD_METRICS.map((id) => (
+          <div key={id} style={{ display: 'contents' }}>
+            <dt>{metricCatalog[id].label}</dt>
+            <dd>{metricCatalog[id].definition}</dd>
+          </div>
+        ))}
+      </dl>
+    </>
+  )
+}

@@ -1,0 +1,124 @@
+import { createReadableStreamFromReadable } from '@remix-run/node'
+import type { SessionUser } from '#app/models/user.server.ts'
+import { type Scope, inScope } from '#db/scope.server.ts'
+import { latestAppealYear } from '#reports/deadlines/compliance.server.ts'
+import { type RollupParams, loadRollupParams, refreshRollups } from '#reports/metrics/rollups.server.ts'
+import { type View, periodLabel, readView } from '#reports/metrics/view.ts'
+import { appealForm, consumerType, labelOf } from '#reports/vocabulary.ts'
+import { formatDateTime } from './format.ts'
+import { localParts } from '#reports/time/local-time.ts'
+import { type AppContext, getAppContext } from './app-database.server.ts'
+import { getScope, requireRouteAccess } from './auth.server.ts'
+import { type RouteId, canSeePersonalData } from './access.ts'
+import { type DashboardMetricId, figureOf } from '#reports/metrics/dashboard.server.ts'
+import { REGISTERS, type RecordContext, domainOf } from '#reports/metrics/records.server.ts'
+
+export interface ViewContext extends AppContext {
+  user: SessionUser
+  scope: Scope
+  view: View
+  asOf: Date
+  params: RollupParams
+  /** office code → name, of the offices the user may see */
+  offices: Map<string, string>
+  branches: { id: string; name: string }[]
+}
+
+/**
+ * The common start of a dashboard or register request: access, scope, the view from the URL (default: the
+ * year of the latest appeal the user may see), and up-to-date rollups.
+ */
+export async function viewContext(request: Request, route: RouteId): Promise<ViewContext> {
+  const user = await requireRouteAccess(request, route)
+  const scope = getScope(user)
+  const context = await getAppContext()
+  const { database, org } = context
+  await refreshRollups(database, org.id)
+  const year = (await latestAppealYear(database.db, scope, org.time_zone)) ?? localParts(new Date(), org.time_zone).year
+  const view = readView(new URL(request.url).searchParams, org.time_zone, year)
+  const [params, offices, branches] = await Promise.all([
+    loadRollupParams(database.pool, org.id),
+    database.db
+      .selectFrom('office')
+      .select(['office_code', 'name'])
+      .where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), scope))
+      .orderBy('name')
+      .execute(),
+    database.db
+      .selectFrom('branch')
+      .select(['id', 'name'])
+      .where('org_id', '=', org.id)
+      .$if(scope.branches !== 'all', (q) => q.where('id', 'in', scope.branches === 'all' ? [] : scope.branches.length ? [...scope.branches] : ['0']))
+      .orderBy('name')
+      .execute(),
+  ])
+  return { ...context, user, scope, view, asOf: new Date(), params, offices: new Map(offices.map((o) => [o.office_code, o.name])), branches }
+}
+
+/** The options of the filter bar, for the screen. */
+export function filterOptions(ctx: ViewContext) {
+  return {
+    branches: ctx.branches,
+    offices: [...ctx.offices.entries()].map(([code, name]) => ({ code, name })),
+  }
+}
+
+const DOMAINS = ['appeals', 'calls', 'visits'] as const
+
+/** A register request: the domain from the path (404 otherwise), the figure whose records it lists (if any). */
+export async function registerContext(request: Request, domainParam: string | undefined, route: RouteId) {
+  if (!DOMAINS.includes(domainParam as (typeof DOMAINS)[number])) throw new Response('Такого журнала нет.', { status: 404 })
+  const ctx = await viewContext(request, route)
+  const register = REGISTERS[domainParam as (typeof DOMAINS)[number]]
+  const asked = new URL(request.url).searchParams.get('metric') ?? ''
+  const metric = Object.hasOwn(figureOf, asked) && domainOf(asked as DashboardMetricId) === register.domain ? (asked as DashboardMetricId) : undefined
+  const records: RecordContext = {
+    scope: ctx.scope,
+    period: ctx.view.period,
+    filter: ctx.view.filter,
+    narrowing: ctx.view.narrowing,
+    metric,
+    asOf: ctx.asOf,
+    zone: ctx.org.time_zone,
+    params: ctx.params,
+  }
+  return { ctx, register, metric, records, personalData: canSeePersonalData(ctx.user.roles) }
+}
+
+/** «О файле»: what the file is, for which period and filters, made when and by whom. */
+export function aboutFacts(ctx: ViewContext, what: string, extra: readonly (readonly [string, string])[] = []): (readonly [string, string])[] {
+  const f = ctx.view.filter
+  const n = ctx.view.narrowing
+  const branch = f.branch ? (ctx.branches.find((b) => b.id === f.branch)?.name ?? f.branch) : 'все'
+  const office = f.office ? (ctx.offices.get(f.office) ?? f.office) : 'все'
+  const narrowed = Object.entries(n).filter(([, v]) => v).map(([k, v]) => `${k} = ${v}`).join(', ')
+  return [
+    ['Отчёт', what],
+    ['Организация', ctx.org.name],
+    ['Период', `${periodLabel(ctx.view)} (${ctx.view.period.from} — ${ctx.view.period.to}, ${ctx.org.time_zone})`],
+    ['Сравнение', `${ctx.view.previous.from} — ${ctx.view.previous.to}`],
+    ['Филиал', branch],
+    ['Офис', office],
+    ['Форма обслуживания', f.form ? labelOf(appealForm, f.form) : 'все'],
+    ['Тип потребителя', f.consumerType ? labelOf(consumerType, f.consumerType) : 'все'],
+    ...(narrowed ? [['Уточнение', narrowed] as [string, string]] : []),
+    ['Доступ пользователя', ctx.scope.branches === 'all' ? 'вся организация' : `филиалы: ${ctx.branches.map((b) => b.name).join(', ') || 'нет'}`],
+    ['Порог короткого сброса, с', String(ctx.params.shortAbandonSeconds)],
+    ['Порог уровня обслуживания, с', String(ctx.params.serviceLevelSeconds)],
+    ['Сроки оценены на', formatDateTime(ctx.asOf, ctx.org.time_zone)],
+    ['Сформирован', formatDateTime(new Date(), ctx.org.time_zone)],
+    ['Сформировал', `${ctx.user.fullName} (${ctx.user.login})`],
+    ...extra,
+  ]
+}
+
+/** An XLSX stream as a download response. */
+export function xlsxResponse(stream: import('node:stream').Readable, fileName: string): Response {
+  return new Response(createReadableStreamFromReadable(stream), {
+    headers: {
+      'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      'Cache-Control': 'no-store',
+    },
+  })
+}

@@ -1,0 +1,27 @@
+/**
+ * What the dashboard shows, as data: the tiles of each domain and the columns of its breakdown tables.
+ * The screen and its XLSX file read this one list, so the file has the same figures as the screen.
+ * Client-safe.
+ */
+import type { MetricId } from './catalog.ts'
+
+export const DASHBOARD_TILES = {
+  appeals: ['appeals.received', 'appeals.complaints', 'appeals.requests', 'appeals.on_time_share', 'appeals.overdue'],
+  calls: ['calls.offered', 'calls.answered', 'calls.abandoned_share', 'calls.service_level', 'calls.mean_wait', 'calls.mean_handling', 'calls.callbacks_promised', 'calls.callbacks_in_time_share'],
+  visits: ['visits.total', 'visits.no_shows', 'visits.mean_wait', 'visits.p90_wait', 'visits.mean_service', 'visits.within_wait_norm_share'],
+} as const satisfies Record<string, readonly MetricId[]>
+
+export const BREAKDOWN_COLUMNS = {
+  appeals: ['appeals.received', 'appeals.complaints', 'appeals.requests', 'appeals.due_in_period', 'appeals.on_time_share', 'appeals.overdue'],
+  calls: ['calls.offered', 'calls.answered', 'calls.abandoned', 'calls.service_level', 'calls.mean_wait', 'calls.callbacks_promised', 'calls.callbacks_in_time_share'],
+  visits: ['visits.total', 'visits.no_shows', 'visits.mean_wait', 'visits.p90_wait', 'visits.mean_service', 'visits.p90_service', 'visits.within_wait_norm_share'],
+} as const satisfies Record<string, readonly MetricId[]>
+
+/** Every figure the dashboard shows, once, in order: the «Определения» of the screen and of the file. */
+export const DASHBOARD_METRICS: readonly MetricId[] = [
+  ...new Set<MetricId>([
+    ...DASHBOARD_TILES.appeals, ...BREAKDOWN_COLUMNS.appeals, 'appeals.on_time', 'appeals.late', 'appeals.open',
+    ...DASHBOARD_TILES.calls, ...BREAKDOWN_COLUMNS.calls, 'calls.short_abandoned', 'calls.answered_in_sl', 'calls.outbound', 'calls.callbacks_in_time',
+    ...DASHBOARD_TILES.visits, ...BREAKDOWN_COLUMNS.visits, 'visits.served', 'visits.within_wait_norm',
+  ]),
+]
