@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Database } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import { type ImportReport, runRowImport } from '#app/imports/pipeline.server.ts'
+import { savePhoneLines } from '#app/models/phone-line.server.ts'
 import { InputError } from '#app/models/errors.ts'
 import { createUser } from '#app/models/user.server.ts'
 import { DEMO_USERS } from './users.ts'
@@ -63,6 +64,8 @@ export async function loadDemo(database: Database, org: Organisation, options: {
     log(`${name}: ${report.stored.toLocaleString('ru-RU')} записей за ${(report.durationMs / 1000).toFixed(1)} с`)
     reports.push(report)
   }
+  // the branches' own phone lines: their calls belong to them (the hotline stays organisation-wide)
+  await savePhoneLines(database.db, org.id, 'Северные ЭС; Северные электрические сети\nЮжные ЭС; Южные электрические сети')
   const branches = await database.db.selectFrom('branch').select(['id', 'name']).where('org_id', '=', org.id).execute()
   for (const u of DEMO_USERS) {
     const branch = branches.find((b) => b.name === u.branch)

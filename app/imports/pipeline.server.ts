@@ -295,6 +295,14 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   result.inserted = (await countRows()) - before
   result.updated = affected - result.inserted
   result.unchanged = staged - result.inserted - result.updated
+  if (spec.kind === 'calls') {
+    // calls take the branch of their phone line (admin settings); calls of unmapped lines stay organisation-wide
+    await client.query(
+      `update call c set branch_id = pl.branch_id from phone_line pl
+       where c.org_id = $1 and c.import_batch_id = $2 and pl.org_id = $1 and pl.line = c.line and c.branch_id is distinct from pl.branch_id`,
+      [orgId, batchId],
+    )
+  }
   if (spec.kind === 'offices') {
     // visits follow their office's branch; appeals without a branch of their own take the office's
     await client.query(

@@ -20,6 +20,10 @@ export interface OrganisationSettings {
   name?: string
   timeZone?: string
   regime?: 'network' | 'supplier' | 'both'
+  /** unanswered calls shorter than this are short abandons (0–600 s) */
+  shortAbandonSeconds?: number
+  /** the service-level threshold; null: from the pickup rule (or 20 s) */
+  serviceLevelSeconds?: number | null
 }
 
 /** Validates and saves organisation settings; throws an Error with a Russian message on bad input. */
@@ -31,12 +35,20 @@ export async function updateOrganisation(db: Db, orgId: string, settings: Organi
   if (settings.regime !== undefined && !['network', 'supplier', 'both'].includes(settings.regime)) {
     throw new InputError(`Неизвестный режим «${settings.regime}»: допустимо network (сетевая организация), supplier (гарантирующий поставщик) или both.`)
   }
+  if (settings.shortAbandonSeconds !== undefined && !(Number.isInteger(settings.shortAbandonSeconds) && settings.shortAbandonSeconds >= 0 && settings.shortAbandonSeconds <= 600)) {
+    throw new InputError('Порог короткого сброса — целое число секунд от 0 до 600.')
+  }
+  if (settings.serviceLevelSeconds !== undefined && settings.serviceLevelSeconds !== null && !(Number.isInteger(settings.serviceLevelSeconds) && settings.serviceLevelSeconds >= 1 && settings.serviceLevelSeconds <= 3600)) {
+    throw new InputError('Порог уровня обслуживания — целое число секунд от 1 до 3600 (или пусто: из правила ответа на звонок).')
+  }
   const org = await db
     .updateTable('organisation')
     .set({
       ...(settings.name !== undefined ? { name: settings.name.trim() } : {}),
       ...(settings.timeZone !== undefined ? { time_zone: settings.timeZone } : {}),
       ...(settings.regime !== undefined ? { regime: settings.regime } : {}),
+      ...(settings.shortAbandonSeconds !== undefined ? { short_abandon_seconds: settings.shortAbandonSeconds } : {}),
+      ...(settings.serviceLevelSeconds !== undefined ? { service_level_seconds: settings.serviceLevelSeconds } : {}),
       updated_at: new Date(),
     })
     .where('id', '=', orgId)

@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#app/models/errors.ts'
 import { updateOrganisation } from '#app/models/organisation.server.ts'
+import { listPhoneLines, parsePhoneLines, phoneLinesText, savePhoneLines } from '#app/models/phone-line.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { regime } from '#reports/vocabulary.ts'
@@ -12,28 +13,38 @@ export const meta: MetaFunction = () => [{ title: 'Организация — К
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'admin.settings.tsx')
-  const { org } = await getAppContext()
-  return { name: org.name, timeZone: org.time_zone, regime: org.regime }
+  const { database, org } = await getAppContext()
+  const lines = await listPhoneLines(database.db, org.id)
+  return { name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandon: org.short_abandon_seconds, serviceLevel: org.service_level_seconds, phoneLines: phoneLinesText(lines) }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireRouteAccess(request, 'admin.settings.tsx')
   const { database, org } = await getAppContext()
   const form = await request.formData()
+  const seconds = (key: string) => {
+    const text = String(form.get(key) ?? '').trim()
+    return text === '' ? null : Number(text)
+  }
   const settings = {
     name: String(form.get('name') ?? ''),
     timeZone: String(form.get('timeZone') ?? '').trim(),
     regime: String(form.get('regime') ?? '') as 'network' | 'supplier' | 'both',
+    shortAbandonSeconds: seconds('shortAbandon') ?? 5,
+    serviceLevelSeconds: seconds('serviceLevel'),
   }
+  const phoneLines = String(form.get('phoneLines') ?? '')
   try {
+    await parsePhoneLines(database.db, org.id, phoneLines) // refused before anything is saved
     await updateOrganisation(database.db, org.id, settings)
+    await savePhoneLines(database.db, org.id, phoneLines)
   } catch (error) {
     if (error instanceof InputError) return data({ error: error.message, saved: false }, { status: 400 })
     throw error
   }
   await recordAudit(database.db, {
     orgId: org.id, userId: admin.id, actor: admin.login, action: 'settings.update', object: 'организация',
-    details: { before: { name: org.name, timeZone: org.time_zone, regime: org.regime }, after: settings }, ip: context?.ip,
+    details: { before: { name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandonSeconds: org.short_abandon_seconds, serviceLevelSeconds: org.service_level_seconds }, after: { ...settings, phoneLines } }, ip: context?.ip,
   })
   return { error: null, saved: true }
 }
@@ -62,6 +73,18 @@ export default function Settings() {
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          Порог короткого сброса, с (неотвеченные звонки короче не считаются потерянными)
+          <input type="number" name="shortAbandon" min={0} max={600} defaultValue={settings.shortAbandon} />
+        </label>
+        <label>
+          Порог уровня обслуживания, с (пусто — из правила ответа на звонок, иначе 20 с)
+          <input type="number" name="serviceLevel" min={1} max={3600} defaultValue={settings.serviceLevel ?? ''} />
+        </label>
+        <label>
+          Телефонные линии по филиалам: строка «линия; филиал» (звонки линии видит филиал; линии без строки — только вся организация)
+          <textarea name="phoneLines" rows={5} defaultValue={settings.phoneLines} />
         </label>
         <FormError message={actionData?.error} />
         {actionData?.saved ? <p className="notice ok">Сохранено.</p> : null}
