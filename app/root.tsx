@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from '@remix-run/react'
-import type { ReactNode } from 'react'
+import { type ReactNode, useEffect } from 'react'
 import { useNonce } from '#app/components/nonce.tsx'
 import { hasAnyRole, routeAccess } from '#app/utils/access.ts'
 import { getUser } from '#app/utils/auth.server.ts'
@@ -23,6 +23,10 @@ export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
   const data = useRouteLoaderData<typeof loader>('root')
   const user = data?.user ?? null
+  // marks the page as interactive: browser tests wait for it before changing a form React will hydrate
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = 'true'
+  }, [])
   const may = (route: keyof typeof routeAccess) => user !== null && hasAnyRole(user.roles, routeAccess[route])
   return (
     <html lang="ru">

@@ -1,6 +1,9 @@
 /**
  * Charts with fixed sizes: recharts renders them to SVG on the server, so they are there without
- * JavaScript (ResponsiveContainer would measure the DOM and render nothing on the server).
+ * JavaScript (ResponsiveContainer would measure the DOM and render nothing on the server). Each chart has
+ * a fixed `id`: otherwise recharts numbers its clip paths with a process-wide counter, and the browser's
+ * numbers differ from the server's (a hydration error). Axes show every tick (`interval={0}`): hiding
+ * overlapping ticks depends on text measured in the browser, which the server cannot do.
  */
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
 
@@ -16,14 +19,14 @@ export function bucketLabel(bucket: string): string {
   return day ? `${day}.${month}` : (MONTHS[Number(month) - 1] ?? bucket)
 }
 
-export function StackedBars({ title, data, series }: { title: string; data: Record<string, number | string>[]; series: { key: string; label: string }[] }) {
+export function StackedBars({ id, title, data, series }: { id: string; title: string; data: Record<string, number | string>[]; series: { key: string; label: string }[] }) {
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <BarChart width={WIDTH} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+      <BarChart id={id} width={WIDTH} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="bucket" tickFormatter={bucketLabel} />
-        <YAxis tickFormatter={(v: number) => number.format(v)} />
+        <XAxis dataKey="bucket" tickFormatter={bucketLabel} interval={0} />
+        <YAxis interval={0} tickFormatter={(v: number) => number.format(v)} />
         <Tooltip formatter={(v: number) => number.format(v)} labelFormatter={bucketLabel} />
         <Legend />
         {series.map((s, i) => (
@@ -36,17 +39,17 @@ export function StackedBars({ title, data, series }: { title: string; data: Reco
 
 /** One line over the buckets; `norm` draws the norm as a dashed line. `unit` formats the axis. */
 export function TrendLine({
-  title, data, unit, norm, normLabel,
-}: { title: string; data: { bucket: string; value: number | null }[]; unit: 'share' | 'minutes'; norm?: number | null; normLabel?: string }) {
+  id, title, data, unit, norm, normLabel,
+}: { id: string; title: string; data: { bucket: string; value: number | null }[]; unit: 'share' | 'minutes'; norm?: number | null; normLabel?: string }) {
   const scaled = data.map((d) => ({ bucket: d.bucket, value: d.value === null ? null : unit === 'share' ? d.value * 100 : d.value / 60 }))
   const suffix = unit === 'share' ? ' %' : ' мин'
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <LineChart width={WIDTH} height={HEIGHT} data={scaled} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+      <LineChart id={id} width={WIDTH} height={HEIGHT} data={scaled} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="bucket" tickFormatter={bucketLabel} />
-        <YAxis tickFormatter={(v: number) => `${number.format(v)}${suffix}`} domain={unit === 'share' ? [0, 100] : [0, 'auto']} />
+        <XAxis dataKey="bucket" tickFormatter={bucketLabel} interval={0} />
+        <YAxis interval={0} tickFormatter={(v: number) => `${number.format(v)}${suffix}`} domain={unit === 'share' ? [0, 100] : [0, 'auto']} />
         <Tooltip formatter={(v: number) => `${number.format(v)}${suffix}`} labelFormatter={bucketLabel} />
         <Line type="monotone" dataKey="value" name={title} stroke={COLORS[0]} dot isAnimationActive={false} connectNulls={false} />
         {norm !== null && norm !== undefined ? (

@@ -90,11 +90,12 @@ export default function Dashboard() {
       </div>
       <div className="charts">
         <StackedBars
+          id="chart-appeals-by-form"
           title="Поступило обращений по формам обслуживания"
           data={data.series.appealsByForm}
           series={Object.entries(appealForm).map(([key, term]) => ({ key, label: term.label }))}
         />
-        <TrendLine title="Доля ответов в срок" data={data.series.onTimeShare} unit="share" />
+        <TrendLine id="chart-on-time" title="Доля ответов в срок" data={data.series.onTimeShare} unit="share" />
       </div>
       <Breakdown caption="По формам обслуживания" domain="appeals" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byForm} query={query} testId="appeals-by-form" />
       <Breakdown caption="По темам" domain="appeals" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byTopic} query={query} testId="appeals-by-topic" />
@@ -117,7 +118,7 @@ export default function Dashboard() {
             )}
           </div>
           <div className="charts">
-            <TrendLine title="Уровень обслуживания" data={data.series.serviceLevel} unit="share" />
+            <TrendLine id="chart-service-level" title="Уровень обслуживания" data={data.series.serviceLevel} unit="share" />
           </div>
           <Breakdown caption="По категориям приложения 4" domain="calls" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byCategory} query={query} testId="calls-by-category" />
           <Breakdown caption="По линиям" domain="calls" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byLine} query={query} testId="calls-by-line" />
@@ -135,7 +136,7 @@ export default function Dashboard() {
             {DASHBOARD_TILES.visits.map((id) => tile('visits', id, data.visits))}
           </div>
           <div className="charts">
-            <TrendLine title="Среднее ожидание в очереди" data={data.series.visitWait} unit="minutes" norm={data.waitNormMinutes} />
+            <TrendLine id="chart-visit-wait" title="Среднее ожидание в очереди" data={data.series.visitWait} unit="minutes" norm={data.waitNormMinutes} />
           </div>
           <Breakdown caption="По офисам и услугам" domain="visits" metrics={BREAKDOWN_COLUMNS.visits} rows={data.visits.byOffice} query={query} testId="visits-by-office" />
         </>

@@ -44,3 +44,9 @@ export async function signIn(context: BrowserContext, baseUrl: string, login: st
   await page.waitForSelector('[data-testid=user]')
   return page
 }
+
+/** Opens a page and waits until React has hydrated it (before that, a changed form field is reset). */
+export async function gotoHydrated(page: Page, url: string): Promise<void> {
+  await page.goto(url)
+  await page.waitForSelector('html[data-hydrated]')
+}
