@@ -10,6 +10,9 @@ import type { Scope } from '#db/scope.server.ts'
 import { DOMAIN_METRICS, type DashboardMetricId, appealSums, callSums, dueSums, figuresOf, totalOf, visitSums } from './dashboard.server.ts'
 import { REGISTERS, type RecordContext, domainOf, listRecords, recordWhere, registerTotal } from './records.server.ts'
 import { loadRollupParams, refreshRollups } from './rollups.server.ts'
+import { registerWorkbook } from './exports.server.ts'
+import ExcelJS from 'exceljs'
+import { buffer } from 'node:stream/consumers'
 import { readView } from './view.ts'
 
 const t = useTestDatabase()
@@ -224,5 +227,37 @@ describe('every count figure opens exactly the records it counts', () => {
       expect(listed.length).toBe(figure)
       expect(await registerTotal(db, register, ctx)).toBe(figure)
     }
+  })
+})
+
+describe('a register as XLSX', () => {
+  it('streams every record, continues on a new sheet past the limit, keeps formulas as text, masks by role', async () => {
+    const db = t.database.db
+    await db.updateTable('appeal').set({ channel: '=HYPERLINK("http://x","y")', applicant_name: 'Иванов Иван' }).where('reg_number', '=', 'a2').execute()
+    const view = march()
+    const params = await loadRollupParams(t.database.pool, world.org.id)
+    const records: RecordContext = { scope: all(), period: view.period, filter: view.filter, narrowing: {}, asOf: ASOF, zone: world.org.time_zone, params }
+    const read = async (personalData: boolean) => {
+      const bytes = await buffer(registerWorkbook(db, { register: REGISTERS.appeals, records, personalData, about: [['Отчёт', 'тест']], sheetRows: 3 }))
+      const book = new ExcelJS.Workbook()
+      await book.xlsx.load(bytes)
+      return book
+    }
+    const book = await read(false)
+    const sheets = book.worksheets.map((w) => w.name)
+    expect(sheets).toEqual(['Записи', 'Записи (2)', 'Определения', 'О файле'])
+    const rows = book.worksheets.slice(0, 2).flatMap((w) => w.getSheetValues().slice(2).map((r) => (r as unknown[])[1]))
+    expect(rows.sort()).toEqual(['a2', 'a3', 'a5', 'a6'])
+    const a2 = book.worksheets.slice(0, 2).flatMap((w) => w.getRows(2, w.rowCount - 1) ?? []).find((r) => r.getCell(1).value === 'a2')!
+    const header = book.getWorksheet('Записи')!.getRow(1).values as unknown[]
+    expect(a2.getCell(header.indexOf('Канал')).value).toBe(`'=HYPERLINK("http://x","y")`)
+    expect(a2.getCell(header.indexOf('Заявитель')).value).toBe('И••••••••ан')
+    // 00:00 on 1 March in Moscow, as the wall-clock time of the cell
+    expect((a2.getCell(header.indexOf('Поступило')).value as Date).toISOString()).toBe('2025-03-01T00:00:00.000Z')
+    const about = Object.fromEntries(book.getWorksheet('О файле')!.getSheetValues().slice(2).map((r) => [(r as string[])[1], (r as string[])[2]]))
+    expect(about['Записей в файле']).toBe('4')
+    const open = await read(true)
+    const row = open.worksheets.slice(0, 2).flatMap((w) => w.getRows(2, w.rowCount - 1) ?? []).find((r) => r.getCell(1).value === 'a2')!
+    expect(row.getCell(header.indexOf('Заявитель')).value).toBe('Иванов Иван')
   })
 })
