@@ -84,7 +84,8 @@ async function main() {
   const addCalls = (from: number, to: number) =>
     sql`insert into call (org_id, call_id, direction, line, branch_id, started_at, answered_at, ended_at, category, callback_required, callback_at)
       select ${org.id}, 'C-' || g, case when g % 10 = 0 then 'out' else 'in' end, 'Линия ' || (g % 10),
-        (select id from branch where org_id = ${org.id} order by id offset (g % 3) limit 1),
+        -- a call's branch is its line's (phone lines by branch), as the importer assigns it
+        (select id from branch where org_id = ${org.id} order by id offset ((g % 10) % 3) limit 1),
         ${year} + ${spread(CALLS)},
         case when g % 7 <> 0 then ${year} + ${spread(CALLS)} + interval '1 second' * (g % 60) end,
         ${year} + ${spread(CALLS)} + interval '1 second' * (g % 60 + 30 + g % 400),

@@ -99,7 +99,8 @@ export function readView(params: URLSearchParams, zone: string, defaultYear: num
   }
   const narrowing: Narrowing = {
     topic: pick(params.get('topic'), appealTopic),
-    category: pick(params.get('category'), callCategory),
+    // `none`: the calls without a category (a breakdown row of its own)
+    category: params.get('category') === 'none' ? 'none' : pick(params.get('category'), callCategory),
     line: text('line'),
     serviceKind: pick(params.get('serviceKind'), serviceKind),
     direction: params.get('direction') === 'in' || params.get('direction') === 'out' ? params.get('direction')! : undefined,
