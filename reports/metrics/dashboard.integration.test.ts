@@ -240,7 +240,7 @@ describe('a register as XLSX', () => {
     const read = async (personalData: boolean) => {
       const bytes = await buffer(registerWorkbook(db, { register: REGISTERS.appeals, records, personalData, about: [['Отчёт', 'тест']], sheetRows: 3 }))
       const book = new ExcelJS.Workbook()
-      await book.xlsx.load(bytes)
+      await book.xlsx.load(bytes as unknown as ArrayBuffer)
       return book
     }
     const book = await read(false)
