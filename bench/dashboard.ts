@@ -12,7 +12,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { openDatabase } from '#db/client.server.ts'
+import { type Database, openDatabase } from '#db/client.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import { buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
@@ -20,7 +20,7 @@ import { REGISTERS, type RecordContext, listRecords, registerTotal } from '#repo
 import { loadRollupParams, refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { readView } from '#reports/metrics/view.ts'
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '10000000' }, appeals: { type: 'string', default: '1000000' }, visits: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '15' } } })
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '10000000' }, appeals: { type: 'string', default: '1000000' }, visits: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '15' }, 'measure-only': { type: 'boolean', default: false } } })
 const CALLS = Number(values.calls)
 const APPEALS = Number(values.appeals)
 const VISITS = Number(values.visits)
@@ -37,7 +37,41 @@ function serverUrl(): string {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
+/** Median server time of the year view and of page 1 of the calls register, over RUNS runs. */
+async function timeViews(database: Database, orgId: string, zone: string): Promise<{ dashboard: number; register: number }> {
+  const view = readView(new URLSearchParams('period=year&year=2025'), zone, 2025)
+  const scope = { orgId, branches: 'all' as const }
+  const offices = new Map((await database.db.selectFrom('office').select(['office_code', 'name']).execute()).map((o) => [o.office_code, o.name]))
+  const dash: number[] = []
+  const reg: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    let t = performance.now()
+    await refreshRollups(database, orgId)
+    const params = await loadRollupParams(database.pool, orgId)
+    await buildDashboard(database.db, scope, view, new Date(), params, offices)
+    dash.push(performance.now() - t)
+    t = performance.now()
+    const ctx: RecordContext = { scope, period: view.period, filter: {}, narrowing: {}, asOf: new Date(), zone, params }
+    await Promise.all([listRecords(database.db, REGISTERS.calls, ctx, { sort: 'started_at', dir: 'desc', page: 1, size: 25 }), registerTotal(database.db, REGISTERS.calls, ctx)])
+    reg.push(performance.now() - t)
+  }
+  return { dashboard: median(dash), register: median(reg) }
+}
+
+/** `--measure-only`: time the existing bench database again (e.g. on a quiet machine), generating nothing. */
+async function measureOnly() {
+  const url = new URL(serverUrl())
+  url.pathname = '/sq_bench_dashboard'
+  const database = await openDatabase({ DATABASE_URL: url.toString() })
+  const org = await getOrganisation(database.db)
+  const { dashboard, register } = await timeViews(database, org.id, org.time_zone)
+  const calls = await database.db.selectFrom('call').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  console.log(`показатели (${Number(calls.n).toLocaleString('ru-RU')} звонков): медиана ${dashboard.toFixed(0)} мс; журнал звонков, стр. 1: ${register.toFixed(0)} мс`)
+  await database.close()
+}
+
 async function main() {
+  if (values['measure-only']) return measureOnly()
   const url = new URL(serverUrl())
   const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) })
   await sql`drop database if exists sq_bench_dashboard with (force)`.execute(admin)
@@ -98,26 +132,11 @@ async function main() {
   await sql`analyze`.execute(db)
 
   const measure = async (label: string) => {
-    const view = readView(new URLSearchParams('period=year&year=2025'), org.time_zone, 2025)
-    const scope = { orgId: org.id, branches: 'all' as const }
-    const offices = new Map((await db.selectFrom('office').select(['office_code', 'name']).execute()).map((o) => [o.office_code, o.name]))
-    const dash: number[] = []
-    const reg: number[] = []
-    for (let i = 0; i < RUNS; i++) {
-      let t = performance.now()
-      await refreshRollups(database, org.id)
-      const params = await loadRollupParams(database.pool, org.id)
-      await buildDashboard(db, scope, view, new Date(), params, offices)
-      dash.push(performance.now() - t)
-      t = performance.now()
-      const ctx: RecordContext = { scope, period: view.period, filter: {}, narrowing: {}, asOf: new Date(), zone: org.time_zone, params }
-      await Promise.all([listRecords(db, REGISTERS.calls, ctx, { sort: 'started_at', dir: 'desc', page: 1, size: 25 }), registerTotal(db, REGISTERS.calls, ctx)])
-      reg.push(performance.now() - t)
-    }
-    results[`показатели, ${label}`] = Math.round(median(dash))
-    results[`журнал звонков, ${label}`] = Math.round(median(reg))
-    console.log(`показатели (${label}): медиана ${median(dash).toFixed(0)} мс; журнал звонков, стр. 1: ${median(reg).toFixed(0)} мс`)
-    return median(dash)
+    const { dashboard, register } = await timeViews(database, org.id, org.time_zone)
+    results[`показатели, ${label}`] = Math.round(dashboard)
+    results[`журнал звонков, ${label}`] = Math.round(register)
+    console.log(`показатели (${label}): медиана ${dashboard.toFixed(0)} мс; журнал звонков, стр. 1: ${register.toFixed(0)} мс`)
+    return dashboard
   }
   const small = await measure(`${FIRST_CALLS.toLocaleString('ru-RU')} звонков`)
   if (CALLS > FIRST_CALLS) {
