@@ -17,7 +17,7 @@ import { migrateToLatest } from '#db/migrate.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import { buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
 import { REGISTERS, type RecordContext, listRecords, registerTotal } from '#reports/metrics/records.server.ts'
-import { loadRollupParams, refreshRollups } from '#reports/metrics/rollups.server.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { readView } from '#reports/metrics/view.ts'
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '10000000' }, appeals: { type: 'string', default: '1000000' }, visits: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '15' }, 'measure-only': { type: 'boolean', default: false } } })
@@ -46,8 +46,7 @@ async function timeViews(database: Database, orgId: string, zone: string): Promi
   const reg: number[] = []
   for (let i = 0; i < RUNS; i++) {
     let t = performance.now()
-    await refreshRollups(database, orgId)
-    const params = await loadRollupParams(database.pool, orgId)
+    const { params } = await refreshRollups(database, orgId)
     await buildDashboard(database.db, scope, view, new Date(), params, offices)
     dash.push(performance.now() - t)
     t = performance.now()

@@ -1,5 +1,6 @@
 import { Form } from '@remix-run/react'
 import { appealForm, consumerType } from '#reports/vocabulary.ts'
+import { VocabularyOptions } from './metric-text.tsx'
 
 export interface ViewFilterProps {
   view: { kind: string; year: number; quarter: number; month: number; from: string; to: string; filter: { branch?: string; office?: string; form?: string; consumerType?: string } }
@@ -80,22 +81,14 @@ export function ViewFilter({ view, options, keep = {} }: ViewFilterProps) {
         Форма обслуживания
         <select name="form" defaultValue={f.form ?? ''}>
           <option value="">все</option>
-          {Object.entries(appealForm).map(([code, term]) => (
-            <option key={code} value={code}>
-              {term.label}
-            </option>
-          ))}
+          <VocabularyOptions vocabulary={appealForm} />
         </select>
       </label>
       <label>
         Тип потребителя
         <select name="consumerType" defaultValue={f.consumerType ?? ''}>
           <option value="">все</option>
-          {Object.entries(consumerType).map(([code, term]) => (
-            <option key={code} value={code}>
-              {term.label}
-            </option>
-          ))}
+          <VocabularyOptions vocabulary={consumerType} />
         </select>
       </label>
       <button type="submit">Показать</button>

@@ -51,8 +51,8 @@ export async function savePhoneLines(db: Db, orgId: string, text: string): Promi
 }
 
 /** Calls take the branch of their line (only those whose branch changes are written). */
-export async function assignCallBranches(db: Db, orgId: string, batchId?: string): Promise<void> {
-  let q = db
+export async function assignCallBranches(db: Db, orgId: string): Promise<void> {
+  await db
     .updateTable('call')
     .set((eb) => ({
       branch_id: eb
@@ -69,6 +69,5 @@ export async function assignCallBranches(db: Db, orgId: string, batchId?: string
         selectFrom('phone_line').select('phone_line.branch_id').whereRef('phone_line.org_id', '=', 'call.org_id').whereRef('phone_line.line', '=', 'call.line'),
       ),
     )
-  if (batchId) q = q.where('call.import_batch_id', '=', batchId)
-  await q.execute()
+    .execute()
 }

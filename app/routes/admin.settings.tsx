@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { FormError } from '#app/components/form-error.tsx'
+import { VocabularyOptions } from '#app/components/metric-text.tsx'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#app/models/errors.ts'
@@ -67,11 +68,7 @@ export default function Settings() {
         <label>
           Режим
           <select name="regime" defaultValue={settings.regime}>
-            {Object.entries(regime).map(([code, term]) => (
-              <option key={code} value={code}>
-                {term.label}
-              </option>
-            ))}
+            <VocabularyOptions vocabulary={regime} />
           </select>
         </label>
         <label>

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { StackedBars, TrendLine } from '#app/components/charts.tsx'
+import { Definitions, MetricTh } from '#app/components/metric-text.tsx'
 import { MetricTile } from '#app/components/metric-tile.tsx'
 import { ViewFilter } from '#app/components/view-filter.tsx'
 import { formatDuration, formatMetric } from '#app/utils/format.ts'
@@ -37,9 +38,7 @@ function Breakdown({ caption, domain, metrics, rows, query, testId }: { caption:
         <tr>
           <th />
           {metrics.map((id) => (
-            <th key={id} className="num" title={metricCatalog[id].definition}>
-              {metricCatalog[id].label}
-            </th>
+            <MetricTh key={id} id={id} />
           ))}
         </tr>
       </thead>
@@ -143,14 +142,7 @@ export default function Dashboard() {
       )}
 
       <h2>Определения</h2>
-      <dl className="facts">
-        {DASHBOARD_METRICS.map((id) => (
-          <div key={id} style={{ display: 'contents' }}>
-            <dt>{metricCatalog[id].label}</dt>
-            <dd>{metricCatalog[id].definition}</dd>
-          </div>
-        ))}
-      </dl>
+      <Definitions ids={DASHBOARD_METRICS} />
     </>
   )
 }

@@ -6,6 +6,7 @@ import { deadlineQuery } from '#app/utils/deadline-params.ts'
 import { deadlineParamsFor } from '#app/utils/deadline-view.server.ts'
 import { formatCount, formatDateTime, formatDuration } from '#app/utils/format.ts'
 import { UNIT_LABELS } from '#app/utils/deadline-labels.ts'
+import { Definitions, MetricTh } from '#app/components/metric-text.tsx'
 import { computeAppealCompliance, listAppealsForDeadlines } from '#reports/deadlines/compliance.server.ts'
 import { computeNormFigures, loadNormRules } from '#reports/deadlines/norms.server.ts'
 import { dueAt } from '#reports/deadlines/engine.ts'
@@ -40,6 +41,8 @@ const COLUMNS: { id: MetricId; key: 'dueInPeriod' | 'onTime' | 'late' | 'overdue
   { id: 'appeals.overdue', key: 'overdue', outcome: 'overdue' },
   { id: 'appeals.open', key: 'open', outcome: 'open' },
 ]
+
+const NORM_COLUMNS = ['norms.records', 'norms.within', 'norms.beyond', 'norms.missing', 'norms.within_share', 'norms.mean'] as const satisfies readonly MetricId[]
 
 export default function Deadlines() {
   const { rules, norms, atRisk, query, params } = useLoaderData<typeof loader>()
@@ -76,9 +79,7 @@ export default function Deadlines() {
           <tr>
             <th>Правило</th>
             {COLUMNS.map((c) => (
-              <th key={c.id} className="num" title={metricCatalog[c.id].definition}>
-                {metricCatalog[c.id].label}
-              </th>
+              <MetricTh key={c.id} id={c.id} />
             ))}
             <th className="num" title={share.definition}>
               {share.label}
@@ -112,10 +113,8 @@ export default function Deadlines() {
         <thead>
           <tr>
             <th>Норматив</th>
-            {(['norms.records', 'norms.within', 'norms.beyond', 'norms.missing', 'norms.within_share', 'norms.mean'] as const).map((id) => (
-              <th key={id} className="num" title={metricCatalog[id].definition}>
-                {metricCatalog[id].label}
-              </th>
+            {NORM_COLUMNS.map((id) => (
+              <MetricTh key={id} id={id} />
             ))}
           </tr>
         </thead>
@@ -147,14 +146,8 @@ export default function Deadlines() {
         </tbody>
       </table>
       <h2>Определения</h2>
-      <dl className="facts">
-        {Object.entries(metricCatalog).map(([id, m]) => (
-          <div key={id} style={{ display: 'contents' }}>
-            <dt>{m.label}</dt>
-            <dd>{m.definition}</dd>
-          </div>
-        ))}
-      </dl>
+      {/* the figures of this page (the catalog also holds the dashboard's) */}
+      <Definitions ids={[...COLUMNS.map((c) => c.id), 'appeals.on_time_share', 'appeals.at_risk', ...NORM_COLUMNS]} />
     </>
   )
 }

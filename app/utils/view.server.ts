@@ -2,7 +2,7 @@ import { createReadableStreamFromReadable } from '@remix-run/node'
 import type { SessionUser } from '#app/models/user.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { latestAppealYear } from '#reports/deadlines/compliance.server.ts'
-import { type RollupParams, loadRollupParams, refreshRollups } from '#reports/metrics/rollups.server.ts'
+import { type RollupParams, refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { type View, periodLabel, readView } from '#reports/metrics/view.ts'
 import { appealForm, consumerType, labelOf } from '#reports/vocabulary.ts'
 import { formatDateTime } from './format.ts'
@@ -33,11 +33,10 @@ export async function viewContext(request: Request, route: RouteId): Promise<Vie
   const scope = getScope(user)
   const context = await getAppContext()
   const { database, org } = context
-  await refreshRollups(database, org.id)
+  const { params } = await refreshRollups(database, org.id)
   const year = (await latestAppealYear(database.db, scope, org.time_zone)) ?? localParts(new Date(), org.time_zone).year
   const view = readView(new URL(request.url).searchParams, org.time_zone, year)
-  const [params, offices, branches] = await Promise.all([
-    loadRollupParams(database.pool, org.id),
+  const [offices, branches] = await Promise.all([
     database.db
       .selectFrom('office')
       .select(['office_code', 'name'])
@@ -47,8 +46,7 @@ export async function viewContext(request: Request, route: RouteId): Promise<Vie
     database.db
       .selectFrom('branch')
       .select(['id', 'name'])
-      .where('org_id', '=', org.id)
-      .$if(scope.branches !== 'all', (q) => q.where('id', 'in', scope.branches === 'all' ? [] : scope.branches.length ? [...scope.branches] : ['0']))
+      .where(({ ref }) => inScope(ref('branch.org_id'), ref('branch.id'), scope))
       .orderBy('name')
       .execute(),
   ])

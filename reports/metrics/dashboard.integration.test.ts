@@ -200,8 +200,8 @@ describe('dashboard figures on a hand-made March', () => {
     const db = t.database.db
     await db.updateTable('appeal').set({ received_at: at('2025-04-02T10:00:00+03:00') }).where('reg_number', '=', 'a6').execute()
     await db.deleteFrom('call').where('call_id', '=', 'c4').execute()
-    const result = await refreshRollups(t.database, world.org.id)
-    expect(result.map((r) => [r.kind, r.mode, r.from, r.to])).toEqual([
+    const { refreshed } = await refreshRollups(t.database, world.org.id)
+    expect(refreshed.map((r) => [r.kind, r.mode, r.from, r.to])).toEqual([
       ['appeals', 'days', '2025-03-05', '2025-04-02'],
       ['appeal_due', 'days', '2025-04-10', '2025-04-10'],
       ['calls', 'days', '2025-03-04', '2025-03-04'],

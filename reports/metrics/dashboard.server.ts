@@ -8,7 +8,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { dayNumber, dayText } from '#reports/deadlines/calendar.ts'
-import { localParts } from '#reports/time/local-time.ts'
+import { localDayOf } from '#reports/deadlines/engine.ts'
 import type { MetricId } from './catalog.ts'
 import type { Period } from './period.ts'
 import { HIST_BOUNDS } from './rollups.server.ts'
@@ -244,7 +244,7 @@ export async function appealSums(db: Db, scope: Scope, period: Period, filter: V
  * around it (where the moment decides).
  */
 export async function dueSums(db: Db, scope: Scope, period: Period, filter: ViewFilter, asOf: Date, zone: string, narrowing: Narrowing = {}): Promise<Grouped<DueSums>[]> {
-  const today = dayNumber(localDayText(asOf, zone))
+  const today = localDayOf(asOf, zone)
   const edgeFrom = dayText(today - 1)
   const edgeTo = dayText(today)
   const conditions = viewConditions('appeals', scope, filter, narrowing)
@@ -273,11 +273,6 @@ export async function dueSums(db: Db, scope: Scope, period: Period, filter: View
     group by 1, 2, 3`.execute(db)
   for (const r of edge.rows) out.push({ key: { form: r.form, topic: r.topic, bucket: r.bucket }, sums: { due: 0, onTime: 0, late: 0, overdue: n(r.overdue), open: n(r.open) } })
   return out
-}
-
-function localDayText(at: Date, zone: string): string {
-  const p = localParts(at, zone)
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
 }
 
 /** Calls started in the period, grouped by category, line and series bucket. */
@@ -326,13 +321,14 @@ export async function visitSums(db: Db, scope: Scope, period: Period, filter: Vi
   }))
 }
 
-/** Sums of the groups, total or by one key (in first-seen order unless `order` is given). */
+/** The sums of all groups together. */
 export function totalOf<K extends SumsKind>(kind: K, groups: readonly Grouped<Sums[K]>[]): Sums[K] {
   const total = ZERO[kind]()
   for (const g of groups) addSums(total, g.sums)
   return total
 }
 
+/** The sums of the groups by one key, in first-seen order. */
 export function groupBy<K extends SumsKind>(kind: K, groups: readonly Grouped<Sums[K]>[], key: (g: Grouped<Sums[K]>) => string): Map<string, Sums[K]> {
   const out = new Map<string, Sums[K]>()
   for (const g of groups) {

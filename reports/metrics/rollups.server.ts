@@ -173,8 +173,9 @@ export interface RefreshResult {
 /**
  * Brings the rollups of an organisation up to date: changed days, or a kind as a whole when its
  * parameters changed. One transaction; concurrent refreshes of one organisation wait for each other.
+ * Returns the parameters the rollups now stand on (for the figures read next) and what was rebuilt.
  */
-export async function refreshRollups(database: Database, orgId: string): Promise<RefreshResult[]> {
+export async function refreshRollups(database: Database, orgId: string): Promise<{ params: RollupParams; refreshed: RefreshResult[] }> {
   const client = await database.pool.connect()
   const done: RefreshResult[] = []
   try {
@@ -216,7 +217,7 @@ export async function refreshRollups(database: Database, orgId: string): Promise
       done.push({ kind, mode: 'days', from: range.from, to: range.to })
     }
     await client.query('commit')
-    return done
+    return { params, refreshed: done }
   } catch (error) {
     await client.query('rollback').catch(() => {})
     throw error
