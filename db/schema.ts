@@ -18,6 +18,7 @@ export interface OrganisationTable {
   is_demo: Generated<boolean>
   short_abandon_seconds: Generated<number>
   service_level_seconds: number | null
+  report_policies: ColumnType<unknown, string | null, string | null> | null
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }
@@ -268,10 +269,14 @@ export interface AppealDayTable {
   consumer_type: string | null
   complaint_topic: string | null
   request_type: string | null
+  channel: string | null
+  contract_concluded: string | null
+  complaint_settled: boolean
+  is_repeat: boolean
   received: number
 }
 
-export interface AppealDueDayTable extends Omit<AppealDayTable, 'received'> {
+export interface AppealDueDayTable extends Omit<AppealDayTable, 'received' | 'channel' | 'contract_concluded' | 'complaint_settled' | 'is_repeat'> {
   deadline_rule_id: string | null
   due: number
   on_time: number
@@ -317,6 +322,33 @@ export interface VisitDayTable {
   service_hist: number[]
 }
 
+export interface ReportInputTable {
+  org_id: string
+  report_id: string
+  year: number
+  table_code: string
+  data: ColumnType<unknown, string, string>
+  updated_by: string | null
+  updated_at: DefaultTimestamp
+}
+
+export interface ReportSnapshotTable {
+  id: Id
+  org_id: string
+  report_id: string
+  year: number
+  as_of: Timestamp
+  template_version: string
+  figures: ColumnType<unknown, string, string>
+  checks: ColumnType<unknown, string, string>
+  file_name: string
+  file: Uint8Array
+  file_sha256: string
+  frozen_by: string | null
+  frozen_by_name: string
+  frozen_at: DefaultTimestamp
+}
+
 export interface DB {
   organisation: OrganisationTable
   branch: BranchTable
@@ -340,6 +372,8 @@ export interface DB {
   appeal_due_day: AppealDueDayTable
   call_day: CallDayTable
   visit_day: VisitDayTable
+  report_input: ReportInputTable
+  report_snapshot: ReportSnapshotTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

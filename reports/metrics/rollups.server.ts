@@ -110,10 +110,12 @@ function insertSql(kind: RollupKind, p: RollupParams, ranged: boolean): string {
     ranged ? `and ${column} >= ($2::date)::timestamp at time zone ${z} and ${column} < ($3::date + 1)::timestamp at time zone ${z}` : ''
   switch (kind) {
     case 'appeals':
-      return `insert into appeal_day (org_id, day, branch_id, office_code, form, topic, consumer_type, complaint_topic, request_type, received)
-        select org_id, (received_at at time zone ${z})::date, branch_id, office_code, form, topic, consumer_type, complaint_topic, request_type, count(*)
+      return `insert into appeal_day (org_id, day, branch_id, office_code, form, topic, consumer_type, complaint_topic, request_type,
+          channel, contract_concluded, complaint_settled, is_repeat, received)
+        select org_id, (received_at at time zone ${z})::date, branch_id, office_code, form, topic, consumer_type, complaint_topic, request_type,
+          channel, contract_concluded, complaint_settled, repeat_of is not null, count(*)
         from appeal where org_id = $1 ${within('received_at')}
-        group by 1, 2, 3, 4, 5, 6, 7, 8, 9`
+        group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13`
     case 'appeal_due':
       // a term ending at 24:00 is stored as 00:00 of the next day: the day is that of the last instant of the term
       return `insert into appeal_due_day (org_id, day, branch_id, office_code, form, topic, consumer_type, complaint_topic, request_type, deadline_rule_id, due, on_time, late, unanswered)

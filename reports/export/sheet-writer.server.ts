@@ -1,0 +1,400 @@
+/**
+ * A streamed spreadsheet writer for the regulator's files (ADR 011): one sheet model — rows of cells with
+ * a few named styles, HTML-like `colspan`/`rowspan` merges, column widths, frozen header rows — written as
+ * XLSX (SpreadsheetML) or ODS (OpenDocument) straight into a zip stream. Rows are serialised to text and
+ * flushed with back-pressure, so a million-row table 4.9 passes through in constant memory at the speed of
+ * deflate (exceljs, which builds a cell object per value, wrote ≈ 10–20 k rows/s; ADR 011).
+ */
+import { once } from 'node:events'
+import { PassThrough, type Readable } from 'node:stream'
+import archiver from 'archiver'
+
+export type SheetFormat = 'xlsx' | 'ods'
+
+/** Named cell styles: every styled cell has thin borders except `plain`, `title` and `caption`. */
+export const STYLES = ['plain', 'title', 'caption', 'head', 'text', 'textBold', 'center', 'count', 'countBold', 'decimal', 'decimalBold'] as const
+export type CellStyle = (typeof STYLES)[number]
+
+export interface Cell {
+  v: string | number | null
+  s?: CellStyle
+  colspan?: number
+  rowspan?: number
+}
+
+export interface SheetSpec {
+  name: string
+  /** column widths in characters */
+  widths: readonly number[]
+  /** rows kept in view when scrolling */
+  freezeRows?: number
+}
+
+export interface SheetOut {
+  /** Appends a row; positions covered by an earlier rowspan are skipped, as in an HTML table. */
+  row(cells: readonly Cell[], height?: number): Promise<void>
+  end(): Promise<void>
+}
+
+export interface BookOut {
+  stream: Readable
+  /** The writer of the next declared sheet (sheets are written in the order declared). */
+  next(): Promise<SheetOut>
+  finish(): Promise<void>
+}
+
+/** Excel's cell text limit; longer text is cut with a visible mark. */
+const MAX_TEXT = 32_767
+const FLUSH_AT = 1 << 18
+
+export const MAX_ROWS_PER_SHEET = 1_048_576
+
+// eslint-disable-next-line no-control-regex
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g
+
+export function xmlText(value: string): string {
+  let text = value.replace(INVALID_XML, '')
+  if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT - 20)}… (текст сокращён)`
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+/** Sheet names: at most 31 characters, none of `[]:*?/\`, unique. */
+export function sheetNames(specs: readonly SheetSpec[]): string[] {
+  const seen = new Set<string>()
+  return specs.map((spec) => {
+    const base = spec.name.replace(/[[\]:*?/\\]/g, ' ').trim().slice(0, 31) || 'Лист'
+    let name = base
+    for (let i = 2; seen.has(name.toLowerCase()); i++) name = `${base.slice(0, 31 - String(i).length - 1)} ${i}`
+    seen.add(name.toLowerCase())
+    return name
+  })
+}
+
+/** Column letters of a 0-based index: 0 → A, 26 → AA. */
+export function columnName(index: number): string {
+  let n = index + 1
+  let out = ''
+  while (n > 0) {
+    const r = (n - 1) % 26
+    out = String.fromCharCode(65 + r) + out
+    n = Math.floor((n - 1) / 26)
+  }
+  return out
+}
+
+/** A row's cells at their columns, with the covered positions of merges (carried between rows). */
+interface Placed {
+  col: number
+  cell?: Cell
+  /** a position covered by a merge; `style` of the merge's first cell, so borders draw */
+  covered?: CellStyle
+}
+
+class MergeLayout {
+  private readonly pending = new Map<number, Map<number, CellStyle>>()
+  readonly merges: { row: number; col: number; rows: number; cols: number }[] = []
+  rowIndex = 0
+
+  place(cells: readonly Cell[]): Placed[] {
+    const row = this.rowIndex++
+    const coveredHere = this.pending.get(row) ?? new Map<number, CellStyle>()
+    this.pending.delete(row)
+    const out: Placed[] = []
+    let col = 0
+    for (const cell of cells) {
+      while (coveredHere.has(col)) {
+        out.push({ col, covered: coveredHere.get(col)! })
+        coveredHere.delete(col)
+        col++
+      }
+      const cols = Math.max(1, cell.colspan ?? 1)
+      const rows = Math.max(1, cell.rowspan ?? 1)
+      out.push({ col, cell })
+      const style = cell.s ?? 'plain'
+      if (cols > 1 || rows > 1) {
+        this.merges.push({ row, col, rows, cols })
+        for (let c = col + 1; c < col + cols; c++) out.push({ col: c, covered: style })
+        for (let r = row + 1; r < row + rows; r++) {
+          const later = this.pending.get(r) ?? new Map<number, CellStyle>()
+          for (let c = col; c < col + cols; c++) later.set(c, style)
+          this.pending.set(r, later)
+        }
+      }
+      col += cols
+    }
+    for (const [c, style] of [...coveredHere].sort((a, b) => a[0] - b[0])) out.push({ col: c, covered: style })
+    return out.sort((a, b) => a.col - b.col)
+  }
+}
+
+/** A text stream written in large chunks, waiting when the zip is behind. */
+class Chunked {
+  private buffer = ''
+  constructor(readonly out: PassThrough) {}
+  write(text: string): Promise<void> | undefined {
+    this.buffer += text
+    return this.buffer.length >= FLUSH_AT ? this.flush() : undefined
+  }
+  async flush(): Promise<void> {
+    if (!this.buffer) return
+    const ok = this.out.write(this.buffer)
+    this.buffer = ''
+    if (!ok) await once(this.out, 'drain')
+  }
+  async end(): Promise<void> {
+    await this.flush()
+    this.out.end()
+  }
+}
+
+function startZip() {
+  const archive = archiver('zip', { zlib: { level: 6 } })
+  const stream = new PassThrough()
+  archive.on('error', (error) => stream.destroy(error))
+  archive.on('warning', (error) => stream.destroy(error))
+  archive.pipe(stream)
+  return { archive, stream }
+}
+
+// ---------------------------------------------------------------------------------------------- XLSX
+
+const XLSX_STYLE_ID: Record<CellStyle, number> = STYLES.reduce((acc, s, i) => ({ ...acc, [s]: i }), {} as Record<CellStyle, number>)
+
+const XLSX_STYLES = (() => {
+  // fonts: 0 regular, 1 bold, 2 bold 12, 3 italic 9; borders: 0 none, 1 thin
+  const xf = (font: number, border: number, numFmt: number, align: string) =>
+    `<xf numFmtId="${numFmt}" fontId="${font}" fillId="0" borderId="${border}" xfId="0" applyFont="1" applyBorder="1"${numFmt ? ' applyNumberFormat="1"' : ''} applyAlignment="1"><alignment ${align}/></xf>`
+  const top = 'vertical="top" wrapText="1"'
+  const byStyle: Record<CellStyle, string> = {
+    plain: xf(0, 0, 0, 'vertical="top"'),
+    title: xf(2, 0, 0, 'vertical="top"'),
+    caption: xf(3, 0, 0, 'horizontal="center" vertical="top"'),
+    head: xf(1, 1, 0, 'horizontal="center" vertical="center" wrapText="1"'),
+    text: xf(0, 1, 0, top),
+    textBold: xf(1, 1, 0, top),
+    center: xf(0, 1, 0, 'horizontal="center" vertical="top"'),
+    count: xf(0, 1, 3, 'vertical="top"'),
+    countBold: xf(1, 1, 3, 'vertical="top"'),
+    decimal: xf(0, 1, 164, 'vertical="top"'),
+    decimalBold: xf(1, 1, 164, 'vertical="top"'),
+  }
+  const font = (extra: string, size: number) => `<font>${extra}<sz val="${size}"/><name val="Calibri"/><family val="2"/><charset val="204"/></font>`
+  const side = (name: string) => `<${name} style="thin"><color auto="1"/></${name}>`
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/></numFmts>' +
+    `<fonts count="4">${font('', 11)}${font('<b/>', 11)}${font('<b/>', 12)}${font('<i/>', 9)}</fonts>` +
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
+    `<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>${side('left')}${side('right')}${side('top')}${side('bottom')}<diagonal/></border></borders>` +
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
+    `<cellXfs count="${STYLES.length}">${STYLES.map((s) => byStyle[s]).join('')}</cellXfs>` +
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>' +
+    '</styleSheet>'
+  )
+})()
+
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+const SML = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+
+function xlsxCell(ref: string, p: Placed): string {
+  if (p.covered !== undefined) return p.covered === 'plain' ? '' : `<c r="${ref}" s="${XLSX_STYLE_ID[p.covered]}"/>`
+  const cell = p.cell!
+  const s = XLSX_STYLE_ID[cell.s ?? 'plain']
+  if (cell.v === null || cell.v === '') return s ? `<c r="${ref}" s="${s}"/>` : ''
+  if (typeof cell.v === 'number') return Number.isFinite(cell.v) ? `<c r="${ref}" s="${s}"><v>${cell.v}</v></c>` : `<c r="${ref}" s="${s}"/>`
+  return `<c r="${ref}" s="${s}" t="inlineStr"><is><t xml:space="preserve">${xmlText(cell.v)}</t></is></c>`
+}
+
+function xlsxBook(specs: readonly SheetSpec[]): BookOut {
+  const { archive, stream } = startZip()
+  const names = sheetNames(specs)
+  let index = 0
+  const sheetFiles = names.map((_, i) => `xl/worksheets/sheet${i + 1}.xml`)
+  archive.append(
+    XML_HEAD +
+      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
+      '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
+      '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' +
+      sheetFiles.map((f) => `<Override PartName="/${f}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('') +
+      '</Types>',
+    { name: '[Content_Types].xml' },
+  )
+  archive.append(`${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`, {
+    name: '_rels/.rels',
+  })
+  archive.append(
+    `${XML_HEAD}<workbook xmlns="${SML}" xmlns:r="${REL}"><bookViews><workbookView/></bookViews><sheets>` +
+      names.map((n, i) => `<sheet name="${xmlText(n)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
+      '</sheets></workbook>',
+    { name: 'xl/workbook.xml' },
+  )
+  archive.append(
+    `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+      sheetFiles.map((f, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="${f.slice(3)}"/>`).join('') +
+      `<Relationship Id="rId${names.length + 1}" Type="${REL}/styles" Target="styles.xml"/></Relationships>`,
+    { name: 'xl/_rels/workbook.xml.rels' },
+  )
+  archive.append(XLSX_STYLES, { name: 'xl/styles.xml' })
+
+  return {
+    stream,
+    async next() {
+      const i = index++
+      const spec = specs[i]
+      if (!spec) throw new Error('no more sheets declared')
+      const out = new Chunked(new PassThrough())
+      archive.append(out.out, { name: sheetFiles[i]! })
+      const layout = new MergeLayout()
+      const freeze = spec.freezeRows ?? 0
+      await out.write(
+        `${XML_HEAD}<worksheet xmlns="${SML}" xmlns:r="${REL}"><sheetViews><sheetView workbookViewId="0">` +
+          (freeze ? `<pane ySplit="${freeze}" topLeftCell="A${freeze + 1}" activePane="bottomLeft" state="frozen"/>` : '') +
+          '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +
+          (spec.widths.length ? `<cols>${spec.widths.map((w, c) => `<col min="${c + 1}" max="${c + 1}" width="${w}" customWidth="1"/>`).join('')}</cols>` : '') +
+          '<sheetData>',
+      )
+      return {
+        row(cells, height) {
+          const r = layout.rowIndex + 1
+          const placed = layout.place(cells)
+          let xml = `<row r="${r}"${height ? ` ht="${height}" customHeight="1"` : ''}>`
+          for (const p of placed) xml += xlsxCell(`${columnName(p.col)}${r}`, p)
+          return out.write(`${xml}</row>`) ?? Promise.resolve()
+        },
+        async end() {
+          const merges = layout.merges.map((m) => `<mergeCell ref="${columnName(m.col)}${m.row + 1}:${columnName(m.col + m.cols - 1)}${m.row + m.rows}"/>`)
+          await out.write(`</sheetData>${merges.length ? `<mergeCells count="${merges.length}">${merges.join('')}</mergeCells>` : ''}</worksheet>`)
+          await out.end()
+        },
+      }
+    },
+    async finish() {
+      await archive.finalize()
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- ODS
+
+const ODS_NS =
+  'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" ' +
+  'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" ' +
+  'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" ' +
+  'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" office:version="1.2"'
+
+function odsCellStyles(): string {
+  const border = 'fo:border="0.5pt solid #000000"'
+  const style = (name: string, opts: { border?: boolean; bold?: boolean; italic?: boolean; size?: number; align?: string; valign?: string; wrap?: boolean; data?: string }) =>
+    `<style:style style:name="${name}" style:family="table-cell"${opts.data ? ` style:data-style-name="${opts.data}"` : ''}>` +
+    `<style:table-cell-properties${opts.border ? ` ${border}` : ''} style:vertical-align="${opts.valign ?? 'top'}"${opts.wrap ? ' fo:wrap-option="wrap"' : ''}/>` +
+    (opts.align ? `<style:paragraph-properties fo:text-align="${opts.align}"/>` : '') +
+    `<style:text-properties${opts.bold ? ' fo:font-weight="bold"' : ''}${opts.italic ? ' fo:font-style="italic"' : ''}${opts.size ? ` fo:font-size="${opts.size}pt"` : ''}/>` +
+    '</style:style>'
+  const byStyle: Record<CellStyle, string> = {
+    plain: style('ce-plain', {}),
+    title: style('ce-title', { bold: true, size: 12 }),
+    caption: style('ce-caption', { italic: true, size: 9, align: 'center' }),
+    head: style('ce-head', { border: true, bold: true, align: 'center', valign: 'middle', wrap: true }),
+    text: style('ce-text', { border: true, wrap: true }),
+    textBold: style('ce-textBold', { border: true, wrap: true, bold: true }),
+    center: style('ce-center', { border: true, align: 'center' }),
+    count: style('ce-count', { border: true, data: 'N0', align: 'end' }),
+    countBold: style('ce-countBold', { border: true, data: 'N0', align: 'end', bold: true }),
+    decimal: style('ce-decimal', { border: true, data: 'N1', align: 'end' }),
+    decimalBold: style('ce-decimalBold', { border: true, data: 'N1', align: 'end', bold: true }),
+  }
+  return (
+    '<number:number-style style:name="N0"><number:number number:decimal-places="0" number:min-integer-digits="1" number:grouping="true"/></number:number-style>' +
+    '<number:number-style style:name="N1"><number:number number:decimal-places="1" number:min-integer-digits="1"/></number:number-style>' +
+    STYLES.map((s) => byStyle[s]).join('')
+  )
+}
+
+const odsWidth = (chars: number) => `${(chars * 0.19 + 0.1).toFixed(2)}cm`
+
+function odsCell(p: Placed): string {
+  if (p.covered !== undefined) return `<table:covered-table-cell table:style-name="ce-${p.covered}"/>`
+  const cell = p.cell!
+  const span = `${(cell.colspan ?? 1) > 1 ? ` table:number-columns-spanned="${cell.colspan}"` : ''}${(cell.rowspan ?? 1) > 1 ? ` table:number-rows-spanned="${cell.rowspan}"` : ''}`
+  const s = `table:style-name="ce-${cell.s ?? 'plain'}"`
+  if (cell.v === null || cell.v === '' || (typeof cell.v === 'number' && !Number.isFinite(cell.v))) return `<table:table-cell ${s}${span}/>`
+  if (typeof cell.v === 'number') return `<table:table-cell ${s}${span} office:value-type="float" office:value="${cell.v}"><text:p>${cell.v}</text:p></table:table-cell>`
+  const paragraphs = xmlText(cell.v)
+    .split('\n')
+    .map((line) => `<text:p>${line}</text:p>`)
+    .join('')
+  return `<table:table-cell ${s}${span} office:value-type="string">${paragraphs}</table:table-cell>`
+}
+
+function odsBook(specs: readonly SheetSpec[]): BookOut {
+  const { archive, stream } = startZip()
+  const names = sheetNames(specs)
+  archive.append('application/vnd.oasis.opendocument.spreadsheet', { name: 'mimetype', store: true })
+  archive.append(
+    '<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">' +
+      '<manifest:file-entry manifest:full-path="/" manifest:version="1.2" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>' +
+      '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>' +
+      '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>' +
+      '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>' +
+      '</manifest:manifest>',
+    { name: 'META-INF/manifest.xml' },
+  )
+  archive.append(`<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles ${ODS_NS}><office:styles/></office:document-styles>`, { name: 'styles.xml' })
+  archive.append(`<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta ${ODS_NS}><office:meta><meta:generator>Качество обслуживания</meta:generator></office:meta></office:document-meta>`, {
+    name: 'meta.xml',
+  })
+  const content = new Chunked(new PassThrough())
+  archive.append(content.out, { name: 'content.xml' })
+  const columnStyles = specs.map((spec, i) => spec.widths.map((w, c) => `<style:style style:name="co-${i}-${c}" style:family="table-column"><style:table-column-properties style:column-width="${odsWidth(w)}"/></style:style>`).join(''))
+  const opened = content.write(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content ${ODS_NS}><office:automatic-styles>${odsCellStyles()}${columnStyles.join('')}` +
+      '<style:style style:name="ro-auto" style:family="table-row"><style:table-row-properties style:use-optimal-row-height="true"/></style:style>' +
+      '</office:automatic-styles><office:body><office:spreadsheet>',
+  )
+  let index = 0
+  return {
+    stream,
+    async next() {
+      await opened
+      const i = index++
+      const spec = specs[i]
+      if (!spec) throw new Error('no more sheets declared')
+      const layout = new MergeLayout()
+      await content.write(`<table:table table:name="${xmlText(names[i]!)}">${spec.widths.map((_, c) => `<table:table-column table:style-name="co-${i}-${c}"/>`).join('')}`)
+      return {
+        row(cells) {
+          const placed = layout.place(cells)
+          let xml = '<table:table-row table:style-name="ro-auto">'
+          let col = 0
+          for (const p of placed) {
+            if (p.col > col) xml += `<table:table-cell table:number-columns-repeated="${p.col - col}"/>`
+            xml += odsCell(p)
+            col = p.col + 1
+          }
+          return content.write(`${xml}</table:table-row>`) ?? Promise.resolve()
+        },
+        async end() {
+          await content.write('</table:table>')
+        },
+      }
+    },
+    async finish() {
+      await content.write('</office:spreadsheet></office:body></office:document-content>')
+      await content.end()
+      await archive.finalize()
+    },
+  }
+}
+
+/** Starts a workbook of the declared sheets; the caller writes each in order, then `finish()`es. */
+export function startBook(format: SheetFormat, specs: readonly SheetSpec[]): BookOut {
+  return format === 'xlsx' ? xlsxBook(specs) : odsBook(specs)
+}
+
+export const CONTENT_TYPE: Record<SheetFormat, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
+}
