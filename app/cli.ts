@@ -4,9 +4,13 @@
  *   org [--name …] [--timezone …] [--regime network|supplier|both]
  *   demo [--force]
  *   migrate
+ *   report <appendix-7|supplier-standard> --year <YYYY> [--as-of <YYYY-MM-DD>] --out <file.xlsx|file.ods>
  * Exit codes: 0 done; 1 the file or the arguments were refused; 2 an internal error.
  */
+import { createWriteStream } from 'node:fs'
+import { rename } from 'node:fs/promises'
 import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
 import { DatabaseBusyError, openDatabase } from '#db/client.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
@@ -21,6 +25,8 @@ import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { createUser, getCliUser, listBranches } from '#app/models/user.server.ts'
 import { labelOf, regime as regimes } from '#reports/vocabulary.ts'
+import { isDateText } from '#reports/metrics/period.ts'
+import { REPORT_IDS, REPORT_TITLES, type ReportId, endOfLocalDay, runReport } from '#reports/registry.server.ts'
 
 const USAGE = `Использование: npm run cli -- <команда>
   import <вид> <файл> [--skip-invalid]   загрузить файл; вид: ${IMPORT_KINDS.join(', ')}
@@ -28,7 +34,9 @@ const USAGE = `Использование: npm run cli -- <команда>
   demo [--force]                          пересоздать демонстрационные данные
   user add --login … --name … --roles admin[,operator…] [--branches all|"Филиал 1,Филиал 2"]
                                           создать пользователя; пароль читается из переменной SQ_PASSWORD
-  migrate                                 обновить структуру базы данных`
+  migrate                                 обновить структуру базы данных
+  report <отчёт> --year <ГГГГ> [--as-of <ГГГГ-ММ-ДД>] --out <файл.xlsx|файл.ods>
+                                          сформировать отчёт: ${REPORT_IDS.join(', ')}; печатает проверки`
 
 class UsageError extends Error {}
 
@@ -50,13 +58,22 @@ async function main(argv: string[]): Promise<number> {
       login: { type: 'string' },
       roles: { type: 'string' },
       branches: { type: 'string', default: 'all' },
+      year: { type: 'string' },
+      'as-of': { type: 'string' },
+      out: { type: 'string' },
     },
   })
-  if (!['import', 'org', 'demo', 'migrate', 'user'].includes(command)) throw new UsageError(`Неизвестная команда «${command}».`)
+  if (!['import', 'org', 'demo', 'migrate', 'user', 'report'].includes(command)) throw new UsageError(`Неизвестная команда «${command}».`)
   if (command === 'import') {
     const [kind, file] = positionals
     if (!kind || !IMPORT_KINDS.includes(kind as ImportKind)) throw new UsageError(`Укажите вид файла: ${IMPORT_KINDS.join(', ')}.`)
     if (!file) throw new UsageError('Укажите путь к файлу.')
+  }
+  if (command === 'report') {
+    if (!REPORT_IDS.includes(positionals[0] as ReportId)) throw new UsageError(`Укажите отчёт: ${REPORT_IDS.join(', ')}.`)
+    if (!values.year || !/^\d{4}$/.test(values.year)) throw new UsageError('Укажите год: --year ГГГГ.')
+    if (values['as-of'] !== undefined && !isDateText(values['as-of'])) throw new UsageError('Дата --as-of — в виде ГГГГ-ММ-ДД.')
+    if (!values.out || !/\.(xlsx|ods)$/i.test(values.out)) throw new UsageError('Укажите файл --out с расширением .xlsx или .ods.')
   }
 
   const database = await openDatabase()
@@ -112,6 +129,22 @@ async function main(argv: string[]): Promise<number> {
         await loadDemo(database, org, { force: values.force, log: (line) => console.log(line) })
         await recordAudit(database.db, { orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'demo' })
         console.log('Демонстрационные данные созданы.')
+        return 0
+      }
+      case 'report': {
+        const id = positionals[0] as ReportId
+        const out = path.resolve(values.out!)
+        const asOf = values['as-of'] ? endOfLocalDay(values['as-of'], org.time_zone) : new Date()
+        const run = await runReport(database, { orgId: org.id, branches: 'all' }, id, {
+          year: Number(values.year), asOf, format: out.toLowerCase().endsWith('.ods') ? 'ods' : 'xlsx', by: `${cliUser.login} (командная строка)`,
+        })
+        const partial = `${out}.part`
+        await pipeline(run.stream, createWriteStream(partial))
+        await rename(partial, out)
+        await recordAudit(database.db, { orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'report.download', object: id, details: { year: Number(values.year), file: path.basename(out) } })
+        console.log(`${REPORT_TITLES[id]} за ${values.year} год → ${out}`)
+        for (const line of run.summary) console.log(line)
+        if (run.failedChecks) console.log(`Не пройдено проверок: ${run.failedChecks}. Файл сформирован и говорит об этом на листе «Проверки».`)
         return 0
       }
       case 'import': {

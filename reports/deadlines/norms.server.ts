@@ -130,3 +130,36 @@ export async function listNormRecords(db: Db, scope: Scope, period: Period, asOf
   ])
   return { rows: rows.rows.map((r) => ({ ...r, seconds: r.seconds === null ? null : Number(r.seconds) })), total: Number(count.rows[0]!.n) }
 }
+
+/**
+ * Every record that broke a norm (beyond it, or without its stop once the norm elapsed where the rule
+ * counts that as a violation), in keyset pages by start: for files of any size.
+ */
+export async function* normViolations(db: Db, scope: Scope, period: Period, asOf: Date, rule: NormRule, pageSize = 5000) {
+  const normSeconds = rule.amount * (UNIT_SECONDS[rule.unit] ?? 60)
+  const { from, where, start, stop } = ruleWhere(rule, scope, period)
+  const stopNow = sql`case when ${stop} <= ${asOf} then ${stop} end`
+  const broke =
+    rule.missingStop === 'violation'
+      ? sql`(${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) > ${normSeconds}) or (${stopNow} is null and ${start} + make_interval(secs => ${normSeconds}) <= ${asOf})`
+      : sql`${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) > ${normSeconds}`
+  const key = TABLES[rule.appliesTo].key
+  const place = rule.appliesTo === 'calls' ? sql`r.line` : sql`r.office_code`
+  let after: { at: Date; id: string } | undefined
+  for (;;) {
+    const rows = await sql<{ id: string; key: string; start: Date; stop: Date | null; seconds: string | null; place: string | null }>`
+      select r.id::text as id, r.${sql.ref(key)} as key, ${start} as start, ${stopNow} as stop, extract(epoch from ${stopNow} - ${start}) as seconds, ${place} as place
+      from ${from} where ${where} and (${broke}) ${after ? sql`and (${start}, r.id) > (${after.at}, ${after.id}::bigint)` : sql``}
+      order by ${start}, r.id limit ${pageSize}`.execute(db)
+    if (rows.rows.length === 0) return
+    yield rows.rows.map((r) => ({ ...r, seconds: r.seconds === null ? null : Number(r.seconds) }))
+    const last = rows.rows.at(-1)!
+    after = { at: last.start, id: last.id }
+    if (rows.rows.length < pageSize) return
+  }
+}
+
+/** Records counted as violations by `computeNormFigures` (what `normViolations` lists). */
+export function violationsOf(f: NormFigures): number {
+  return f.beyond + (f.rule.missingStop === 'violation' ? f.missingLate : 0)
+}

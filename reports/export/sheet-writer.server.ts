@@ -8,19 +8,11 @@
 import { once } from 'node:events'
 import { PassThrough, type Readable } from 'node:stream'
 import archiver from 'archiver'
+import { type Cell, type CellStyle, STYLES } from './sheet-model.ts'
+
+export type { Cell, CellStyle }
 
 export type SheetFormat = 'xlsx' | 'ods'
-
-/** Named cell styles: every styled cell has thin borders except `plain`, `title` and `caption`. */
-export const STYLES = ['plain', 'title', 'caption', 'head', 'text', 'textBold', 'center', 'count', 'countBold', 'decimal', 'decimalBold'] as const
-export type CellStyle = (typeof STYLES)[number]
-
-export interface Cell {
-  v: string | number | null
-  s?: CellStyle
-  colspan?: number
-  rowspan?: number
-}
 
 export interface SheetSpec {
   name: string

@@ -83,6 +83,8 @@ export interface AppealSums {
   received: number
   complaints: number
   requests: number
+  contracts: number
+  settled: number
 }
 export interface DueSums {
   due: number
@@ -120,7 +122,7 @@ type Sums = { appeals: AppealSums; due: DueSums; calls: CallSums; visits: VisitS
 type SumsKind = keyof Sums
 
 const ZERO: { [K in SumsKind]: () => Sums[K] } = {
-  appeals: () => ({ received: 0, complaints: 0, requests: 0 }),
+  appeals: () => ({ received: 0, complaints: 0, requests: 0, contracts: 0, settled: 0 }),
   due: () => ({ due: 0, onTime: 0, late: 0, overdue: 0, open: 0 }),
   calls: () => ({ offered: 0, answeredIn: 0, unansweredIn: 0, shortAbandoned: 0, answeredInSl: 0, waitSum: 0, handleSum: 0, outbound: 0, callbacksPromised: 0, callbacksInTime: 0 }),
   visits: () => ({ visits: 0, served: 0, noShows: 0, completed: 0, waitSum: 0, serviceSum: 0, waitJudged: 0, waitWithin: 0, waitHist: HIST_BOUNDS.map(() => 0), serviceHist: HIST_BOUNDS.map(() => 0) }),
@@ -163,6 +165,8 @@ export const figureOf = {
   'appeals.received': (s: AppealSums) => s.received,
   'appeals.complaints': (s: AppealSums) => s.complaints,
   'appeals.requests': (s: AppealSums) => s.requests,
+  'appeals.contracts_concluded': (s: AppealSums) => s.contracts,
+  'appeals.complaints_settled': (s: AppealSums) => s.settled,
   'appeals.due_in_period': (s: DueSums) => s.due,
   'appeals.on_time': (s: DueSums) => s.onTime,
   'appeals.late': (s: DueSums) => s.late,
@@ -201,7 +205,7 @@ export function figure<M extends DashboardMetricId>(id: M, sums: SumsOf<M>): num
 }
 
 export const DOMAIN_METRICS = {
-  appeals: ['appeals.received', 'appeals.complaints', 'appeals.requests'],
+  appeals: ['appeals.received', 'appeals.complaints', 'appeals.requests', 'appeals.contracts_concluded', 'appeals.complaints_settled'],
   due: ['appeals.due_in_period', 'appeals.on_time', 'appeals.late', 'appeals.overdue', 'appeals.open', 'appeals.on_time_share'],
   calls: [
     'calls.offered', 'calls.answered', 'calls.abandoned', 'calls.short_abandoned', 'calls.abandoned_share', 'calls.answered_in_sl', 'calls.service_level',
@@ -227,15 +231,24 @@ const dayRange = (period: Period) => sql<boolean>`r.day between ${period.from}::
 const n = (v: unknown) => Number(v ?? 0)
 const nums = (v: unknown) => (Array.isArray(v) ? v.map(Number) : [])
 
+/** The sums of appeal_day rows `r` (the one place appeal counts are summed). */
+export const APPEAL_SUMS_SQL = sql`sum(r.received) as received,
+      coalesce(sum(r.received) filter (where r.complaint_topic is not null), 0) as complaints,
+      coalesce(sum(r.received) filter (where r.request_type is not null), 0) as requests,
+      coalesce(sum(r.received) filter (where r.contract_concluded is not null and r.contract_concluded <> 'none'), 0) as contracts,
+      coalesce(sum(r.received) filter (where r.complaint_settled), 0) as settled`
+
+export const appealSumsOf = (r: Record<string, unknown>): AppealSums => ({
+  received: n(r.received), complaints: n(r.complaints), requests: n(r.requests), contracts: n(r.contracts), settled: n(r.settled),
+})
+
 /** Appeals received in the period, grouped by form, topic and series bucket. */
 export async function appealSums(db: Db, scope: Scope, period: Period, filter: ViewFilter, narrowing: Narrowing = {}): Promise<Grouped<AppealSums>[]> {
-  const rows = await sql<{ form: string; topic: string; bucket: string; received: string; complaints: string; requests: string }>`
-    select r.form, r.topic, ${bucketSql(period)} as bucket, sum(r.received) as received,
-      coalesce(sum(r.received) filter (where r.complaint_topic is not null), 0) as complaints,
-      coalesce(sum(r.received) filter (where r.request_type is not null), 0) as requests
+  const rows = await sql<{ form: string; topic: string; bucket: string } & Record<string, string>>`
+    select r.form, r.topic, ${bucketSql(period)} as bucket, ${APPEAL_SUMS_SQL}
     from appeal_day r where ${and([dayRange(period), ...viewConditions('appeals', scope, filter, narrowing)])}
     group by 1, 2, 3`.execute(db)
-  return rows.rows.map((r) => ({ key: { form: r.form, topic: r.topic, bucket: r.bucket }, sums: { received: n(r.received), complaints: n(r.complaints), requests: n(r.requests) } }))
+  return rows.rows.map((r) => ({ key: { form: r.form, topic: r.topic, bucket: r.bucket }, sums: appealSumsOf(r) }))
 }
 
 /**

@@ -146,6 +146,10 @@ export function metricConditions(ctx: RecordContext): RawBuilder<boolean>[] {
       return [c('r.complaint_topic is not null')]
     case 'appeals.requests':
       return [c('r.request_type is not null')]
+    case 'appeals.contracts_concluded':
+      return [c(`r.contract_concluded is not null and r.contract_concluded <> 'none'`)]
+    case 'appeals.complaints_settled':
+      return [c('r.complaint_settled')]
     case 'appeals.on_time':
     case 'appeals.on_time_share':
       return [c('r.answered_at <= r.due_at')]

@@ -1,0 +1,186 @@
+/**
+ * Appendix 7 end to end: the tables, table 4.9's counts, the checks — then the file, one sheet per table
+ * in the layout of the template (heading, merged header, column-number row), then «Проверки»,
+ * «Определения» and «О файле». Pages, downloads, the CLI and freezing all go through `prepareAppendix7`.
+ */
+import type { Readable } from 'node:stream'
+import type { Cell } from '#reports/export/sheet-model.ts'
+import { type BookOut, MAX_ROWS_PER_SHEET, type SheetFormat, type SheetOut, type SheetSpec, startBook } from '#reports/export/sheet-writer.server.ts'
+import { safeText } from '#reports/export/workbook.server.ts'
+import { type CheckResult, runChecks } from './checks.server.ts'
+import { type Appendix7Context, type Appendix7Tables, type FigureValue, type RenderedTable, buildTables, definitionsOf } from './figures.server.ts'
+import { describePolicies } from './policies.ts'
+import { type RegisterGroup, flagSum, registerCells, registerGroups, registerRows } from './register.server.ts'
+import type { RegisterTable } from './template.ts'
+import { withYears } from './template.ts'
+
+export interface Appendix7Report {
+  ctx: Appendix7Context
+  built: Appendix7Tables
+  registerGroups: RegisterGroup[]
+  /** rows of table 4.9 */
+  registerRows: number
+  checks: CheckResult[]
+  /** every figure of the report, table 4.9 as its row count and column sums */
+  figures: FigureValue[]
+}
+
+export async function prepareAppendix7(ctx: Appendix7Context): Promise<Appendix7Report> {
+  const built = await buildTables(ctx)
+  const groups = await registerGroups(ctx, built.forms)
+  const checks = await runChecks(ctx, built, groups)
+  const rows = groups.reduce((s, g) => s + g.rows, 0)
+  const figures = built.tables.flatMap((t) => t.figures)
+  if (built.register) {
+    const t = built.register
+    figures.push({ key: `${t.code}|rows`, label: `Таблица ${t.code}, число строк`, value: rows })
+    t.columns.forEach((col, i) => {
+      if (col.value === 'flag') figures.push({ key: `${t.code}|sum|${i + 1}`, label: `Таблица ${t.code}, сумма графы ${i + 1}`, value: flagSum(groups, col.where) })
+    })
+  }
+  return { ctx, built, registerGroups: groups, registerRows: rows, checks, figures }
+}
+
+/** Rows above a table's header: the form's heading and the table's title. */
+const HEADING_ROWS = 5
+
+function estimateHeight(text: string, widthChars: number, lineHeight = 15): number | undefined {
+  const lines = text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil((line.length * 1.1) / Math.max(widthChars, 4))), 0)
+  return lines > 1 ? lines * lineHeight : undefined
+}
+
+function headerHeight(row: readonly Cell[], widths: readonly number[]): number | undefined {
+  let col = 0
+  let lines = 1
+  for (const cell of row) {
+    const span = cell.colspan ?? 1
+    const width = widths.slice(col, col + span).reduce((a, b) => a + b, 0)
+    if ((cell.rowspan ?? 1) === 1 && typeof cell.v === 'string') lines = Math.max(lines, Math.ceil((cell.v.length * 1.15) / Math.max(width - 1, 4)))
+    col += span
+  }
+  return lines > 1 ? lines * 15 : undefined
+}
+
+async function writeHeading(sheet: SheetOut, report: Appendix7Report, title: string, widths: readonly number[]): Promise<void> {
+  const { ctx } = report
+  const h = ctx.template.heading
+  const span = widths.length
+  const total = widths.reduce((a, b) => a + b, 0)
+  await sheet.row([{ v: h.appendix, s: 'plain', colspan: span }], estimateHeight(h.appendix, total))
+  const line = `${h.title} ${ctx.org.name} ${withYears(h.period, ctx.year)}`
+  await sheet.row([{ v: line, s: 'title', colspan: span }], estimateHeight(line, total, 17))
+  await sheet.row([{ v: h.caption, s: 'caption', colspan: span }])
+  await sheet.row([{ v: title, s: 'title', colspan: span }], estimateHeight(title, total, 17))
+  await sheet.row([])
+}
+
+async function writeTable(sheet: SheetOut, report: Appendix7Report, t: RenderedTable): Promise<void> {
+  await writeHeading(sheet, report, `Таблица ${t.code}. ${t.title}`, t.widths)
+  for (const row of t.header) await sheet.row(row, headerHeight(row, t.widths))
+  for (const row of t.body) await sheet.row(row.map((c) => (typeof c.v === 'string' ? { ...c, v: safeText(c.v) } : c)))
+  await sheet.end()
+}
+
+function registerSheets(t: RegisterTable, report: Appendix7Report, headerRows: number): SheetSpec[] {
+  const perSheet = MAX_ROWS_PER_SHEET - HEADING_ROWS - headerRows
+  const sheets = Math.max(1, Math.ceil(report.registerRows / perSheet))
+  return Array.from({ length: sheets }, (_, i) => ({ name: i === 0 ? t.code : `${t.code} (${i + 1})`, widths: t.widths, freezeRows: HEADING_ROWS + headerRows }))
+}
+
+async function writeRegister(book: BookOut, report: Appendix7Report, t: RegisterTable, sheets: number): Promise<void> {
+  const { ctx } = report
+  const header: Cell[][] = t.header.map((row) => row.map((c) => ({ v: withYears(c.text, ctx.year), s: 'head' as const, colspan: c.colspan, rowspan: c.rowspan })))
+  if (t.numbered) header.push(t.widths.map((_, i) => ({ v: i + 1, s: 'center' as const })))
+  const perSheet = MAX_ROWS_PER_SHEET - HEADING_ROWS - header.length
+  const open = async (part: number) => {
+    const sheet = await book.next()
+    await writeHeading(sheet, report, `Таблица ${t.code}. ${withYears(t.title, ctx.year)}${part > 1 ? ` (продолжение, часть ${part})` : ''}`, t.widths)
+    for (const row of header) await sheet.row(row, headerHeight(row, t.widths))
+    return sheet
+  }
+  let part = 1
+  let sheet = await open(part)
+  let inSheet = 0
+  let number = 0
+  for await (const page of registerRows(ctx, report.built.forms)) {
+    for (const row of page) {
+      if (inSheet === perSheet) {
+        await sheet.end()
+        sheet = await open(++part)
+        inSheet = 0
+      }
+      const cells = registerCells(t, row, ++number)
+      for (const c of cells) if (typeof c.v === 'string') c.v = safeText(c.v)
+      await sheet.row(cells)
+      inSheet++
+    }
+  }
+  await sheet.end()
+  while (part < sheets) {
+    // the row count changed between counting and writing: keep the declared sheets valid
+    sheet = await open(++part)
+    await sheet.end()
+  }
+}
+
+export function aboutAppendix7(report: Appendix7Report, extra: readonly (readonly [string, string])[]): (readonly [string, string])[] {
+  const { ctx } = report
+  const failed = report.checks.filter((c) => !c.passed)
+  return [
+    ['Отчёт', ctx.template.name],
+    ['Организация', ctx.org.name],
+    ['Отчётный год', `${ctx.year} (сравнение с ${ctx.year - 1})`],
+    ['Исходы ответов (4.9, графы 27–29) и проверки — по состоянию на', ctx.asOf.toLocaleString('ru-RU', { timeZone: ctx.org.zone })],
+    ['Версия шаблона', ctx.template.version],
+    ['О шаблоне', ctx.template.note ?? ''],
+    ['Проверки согласованности', failed.length ? `не пройдено: ${failed.length} из ${report.checks.length} (см. лист «Проверки»)` : `все ${report.checks.length} пройдены`],
+    ...describePolicies(ctx.policies),
+    ['Источник таблиц 4.1–4.3', 'журналы обращений, звонков и очереди; показатели каталога (лист «Определения») по суточным сводам'],
+    ['Источник таблицы 4.9', 'журнал обращений, по одной строке на обращение, поступившее в отчётном году'],
+    ['Разделы 1–3, таблицы 4.4–4.8', 'внесены пользователями в форме «Сведения для Приложения 7» за каждый год'],
+    ...extra,
+  ]
+}
+
+/** The whole form as a file. */
+export function writeAppendix7(format: SheetFormat, report: Appendix7Report, about: readonly (readonly [string, string])[]): Readable {
+  const { built } = report
+  const register = built.register
+  const registerHeaderRows = register ? register.header.length + (register.numbered ? 1 : 0) : 0
+  const order = report.ctx.template.tables.map((t) => t.code)
+  const specs: SheetSpec[] = []
+  for (const code of order) {
+    const table = built.tables.find((t) => t.code === code)
+    if (table) specs.push({ name: table.code, widths: table.widths, freezeRows: HEADING_ROWS + table.header.length })
+    else if (register && register.code === code) specs.push(...registerSheets(register, report, registerHeaderRows))
+  }
+  specs.push({ name: 'Проверки', widths: [6, 70, 14, 90, 14], freezeRows: 1 }, { name: 'Определения', widths: [30, 36, 120], freezeRows: 1 }, { name: 'О файле', widths: [48, 110] })
+  const book = startBook(format, specs)
+  void (async () => {
+    for (const code of order) {
+      const table = built.tables.find((t) => t.code === code)
+      if (table) await writeTable(await book.next(), report, table)
+      else if (register && register.code === code) await writeRegister(book, report, register, specs.filter((s) => s.name === register.code || s.name.startsWith(`${register.code} (`)).length)
+    }
+    const checks = await book.next()
+    await checks.row(['N', 'Проверка', 'Результат', 'Подробности', 'Обращений'].map((v) => ({ v, s: 'head' as const })))
+    for (const [i, c] of report.checks.entries()) {
+      const verdict = c.passed ? 'пройдена' : c.severity === 'error' ? 'НЕ ПРОЙДЕНА' : 'предупреждение'
+      await checks.row([{ v: i + 1, s: 'center' }, { v: c.title, s: 'text' }, { v: verdict, s: c.passed ? 'center' : 'textBold' }, { v: c.detail, s: 'text' }, { v: c.records || null, s: 'count' }])
+    }
+    await checks.end()
+    const definitions = await book.next()
+    await definitions.row(['Показатель', 'Название', 'Определение'].map((v) => ({ v, s: 'head' as const })))
+    for (const d of definitionsOf(built.tables)) await definitions.row([{ v: d.id, s: 'text' }, { v: d.label, s: 'text' }, { v: d.definition, s: 'text' }])
+    await definitions.end()
+    const info = await book.next()
+    for (const [key, value] of about) await info.row([{ v: key, s: 'textBold' }, { v: safeText(value), s: 'text' }])
+    await info.end()
+    await book.finish()
+  })().catch((error: unknown) => book.stream.destroy(error as Error))
+  return book.stream
+}
+
+export function appendix7FileName(report: Appendix7Report, format: SheetFormat): string {
+  return `prilozhenie-7-${report.ctx.year}.${format}`
+}

@@ -1,0 +1,83 @@
+/**
+ * The regulator's files by id, for the pages, the downloads and `npm run cli -- report`: one place that
+ * knows how to prepare a report for a year and write it in a format, with its checks in words.
+ */
+import type { Readable } from 'node:stream'
+import type { Database } from '#db/client.server.ts'
+import type { Scope } from '#db/scope.server.ts'
+import { dayNumber } from '#reports/deadlines/calendar.ts'
+import { startOfLocalDay } from '#reports/deadlines/engine.ts'
+import type { SheetFormat } from '#reports/export/sheet-writer.server.ts'
+import { yearPeriod } from '#reports/appendix-7/figures.server.ts'
+import { type Appendix7Report, aboutAppendix7, appendix7FileName, prepareAppendix7, writeAppendix7 } from '#reports/appendix-7/build.server.ts'
+import { appendix7Context } from '#reports/appendix-7/context.server.ts'
+import { VERDICT_LABEL, prepareSupplierStandard, writeSupplierStandard } from '#reports/supplier-standard/report.server.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
+
+export const REPORT_IDS = ['appendix-7', 'supplier-standard'] as const
+export type ReportId = (typeof REPORT_IDS)[number]
+
+export const REPORT_TITLES: Record<ReportId, string> = {
+  'appendix-7': 'Приложение 7 «Информация о качестве обслуживания потребителей услуг»',
+  'supplier-standard': 'Соблюдение стандарта качества обслуживания гарантирующего поставщика',
+}
+
+/** «По состоянию на» a local date: the end of that day in the organisation's zone. */
+export function endOfLocalDay(date: string, zone: string): Date {
+  return new Date(startOfLocalDay(dayNumber(date) + 1, zone).getTime() - 1)
+}
+
+export interface ReportRun {
+  fileName: string
+  stream: Readable
+  /** the checks (Appendix 7) or the verdicts (supplier standard), a line each */
+  summary: string[]
+  /** how many consistency checks failed (0 for the supplier report) */
+  failedChecks: number
+}
+
+export interface ReportRequest {
+  year: number
+  asOf: Date
+  format: SheetFormat
+  /** who asked, for «О файле» */
+  by: string
+}
+
+export function checkLines(report: Appendix7Report): string[] {
+  return report.checks.map((c) => `${c.passed ? 'пройдена    ' : c.severity === 'error' ? 'НЕ ПРОЙДЕНА ' : 'внимание    '} ${c.title}: ${c.detail}`)
+}
+
+export async function runReport(database: Database, scope: Scope, id: ReportId, request: ReportRequest): Promise<ReportRun> {
+  const generated = ['Сформирован', `${new Date().toLocaleString('ru-RU')} — ${request.by}`] as const
+  if (id === 'appendix-7') {
+    const report = await prepareAppendix7(await appendix7Context(database, scope, request.year, request.asOf))
+    return {
+      fileName: appendix7FileName(report, request.format),
+      stream: writeAppendix7(request.format, report, aboutAppendix7(report, [generated])),
+      summary: checkLines(report),
+      failedChecks: report.checks.filter((c) => !c.passed).length,
+    }
+  }
+  await refreshRollups(database, scope.orgId)
+  const org = await database.db.selectFrom('organisation').select(['id', 'name', 'time_zone']).where('id', '=', scope.orgId).executeTakeFirstOrThrow()
+  const period = yearPeriod(request.year, org.time_zone)
+  const report = await prepareSupplierStandard(database.db, scope, { id: org.id, name: org.name, zone: org.time_zone }, period, request.asOf)
+  const about: [string, string][] = [
+    ['Отчёт', REPORT_TITLES['supplier-standard']],
+    ['Организация', org.name],
+    ['Период', `${request.year} год`],
+    ['По состоянию на', request.asOf.toLocaleString('ru-RU', { timeZone: org.time_zone })],
+    ['Нормативы', 'действующие правила набора «гарантирующий поставщик» (раздел «Правила сроков»), как их настроила организация'],
+    ['Нарушения', 'по каждому нарушенному нормативу — все записи, нарушившие его, на отдельном листе'],
+    [...generated],
+  ]
+  return {
+    fileName: `standart-kachestva-${request.year}.${request.format}`,
+    stream: writeSupplierStandard(request.format, report, about),
+    summary: report.lines.length
+      ? report.lines.map((l) => `${VERDICT_LABEL[l.verdict].padEnd(21)} ${l.name} (${l.norm}): нарушений ${l.violations.toLocaleString('ru-RU')} из ${l.judged.toLocaleString('ru-RU')}`)
+      : ['Нет действующих нормативов набора «гарантирующий поставщик»: включите их в «Правилах сроков» или смените режим организации.'],
+    failedChecks: 0,
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The guaranteeing supplier's compliance report: every active norm of its standard (the «supplier» preset
+ * of the deadline rules, as the organisation edited it), its figure for the period, the verdict, and every
+ * record that broke it. Appeal terms come from the deadline engine (computeAppealCompliance), minute norms
+ * of calls and visits from norms.server.ts — the same figures as the «Сроки» pages.
+ */
+import type { Readable } from 'node:stream'
+import type { Db } from '#db/client.server.ts'
+import type { Scope } from '#db/scope.server.ts'
+import { appealViolations, computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
+import { type NormFigures, computeNormFigures, loadNormRules, normViolations, violationsOf } from '#reports/deadlines/norms.server.ts'
+import type { Cell } from '#reports/export/sheet-model.ts'
+import { MAX_ROWS_PER_SHEET, type SheetFormat, type SheetSpec, startBook } from '#reports/export/sheet-writer.server.ts'
+import { safeText } from '#reports/export/workbook.server.ts'
+import type { Period } from '#reports/metrics/period.ts'
+import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
+
+export type Verdict = 'met' | 'broken' | 'no_data'
+
+export const VERDICT_LABEL: Record<Verdict, string> = { met: 'соблюдён', broken: 'нарушен', no_data: 'нет данных за период' }
+
+export interface NormLine {
+  ruleId: string
+  code: string
+  name: string
+  source: string
+  domain: 'appeals' | 'calls' | 'visits'
+  norm: string
+  isAverage: boolean
+  /** records judged against the norm */
+  judged: number
+  within: number
+  violations: number
+  /** within ÷ judged */
+  withinShare: number | null
+  /** minute norms: mean duration, seconds */
+  meanSeconds: number | null
+  verdict: Verdict
+  normFigures?: NormFigures
+}
+
+export interface SupplierReport {
+  db: Db
+  scope: Scope
+  org: { id: string; name: string; zone: string }
+  period: Period
+  asOf: Date
+  lines: NormLine[]
+}
+
+const UNIT_TEXT: Record<string, string> = { seconds: 'с', minutes: 'мин', hours: 'ч', calendar_days: 'календарных дн.', working_days: 'рабочих дн.' }
+const DOMAIN_TEXT = { appeals: 'Обращения', calls: 'Звонки', visits: 'Офисы' } as const
+
+export function normText(amount: number | string, unit: string, isAverage: boolean): string {
+  return `${Number(amount).toLocaleString('ru-RU')} ${UNIT_TEXT[unit] ?? unit}${isAverage ? ' (в среднем)' : ''}`
+}
+
+export async function prepareSupplierStandard(db: Db, scope: Scope, org: SupplierReport['org'], period: Period, asOf: Date): Promise<SupplierReport> {
+  const rules = await db
+    .selectFrom('deadline_rule')
+    .select(['id', 'code', 'name', 'source', 'applies_to', 'amount', 'unit', 'is_average'])
+    .where('org_id', '=', org.id)
+    .where('preset', '=', 'supplier')
+    .where('active', '=', true)
+    .orderBy('applies_to')
+    .orderBy('priority')
+    .orderBy('code')
+    .execute()
+  const appeals = new Map((await computeAppealCompliance(db, scope, period, asOf)).map((c) => [c.ruleId, c]))
+  const norms = new Map((await loadNormRules(db, org.id)).map((r) => [r.id, r]))
+  const lines: NormLine[] = []
+  for (const rule of rules) {
+    const base = { ruleId: rule.id, code: rule.code, name: rule.name, source: rule.source ?? '', domain: rule.applies_to, norm: normText(rule.amount, rule.unit, rule.is_average), isAverage: rule.is_average }
+    if (rule.applies_to === 'appeals') {
+      const c = appeals.get(rule.id)
+      const judged = c ? c.onTime + c.late + c.overdue : 0
+      const violations = c ? c.late + c.overdue : 0
+      lines.push({ ...base, judged, within: c?.onTime ?? 0, violations, withinShare: c?.onTimeShare ?? null, meanSeconds: null, verdict: judged === 0 ? 'no_data' : violations ? 'broken' : 'met' })
+      continue
+    }
+    const normRule = norms.get(rule.id)
+    if (!normRule) continue // a day term on calls or visits: not measured in minutes (the «Сроки» page says so too)
+    const f = await computeNormFigures(db, scope, period, asOf, normRule)
+    const violations = violationsOf(f)
+    const judged = f.within + violations
+    const verdict: Verdict = rule.is_average ? (f.meanMet === null ? 'no_data' : f.meanMet ? 'met' : 'broken') : judged === 0 ? 'no_data' : violations ? 'broken' : 'met'
+    lines.push({ ...base, judged, within: f.within, violations, withinShare: f.withinShare, meanSeconds: f.meanSeconds, verdict, normFigures: f })
+  }
+  return { db, scope, org, period, asOf, lines }
+}
+
+const minutes = (seconds: number | null) => (seconds === null ? null : Math.round((seconds / 60) * 10) / 10)
+
+function localText(instant: Date | null, zone: string): string {
+  if (!instant) return ''
+  return instant.toLocaleString('ru-RU', { timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })
+}
+
+const APPEAL_HEAD = ['N', 'Рег. номер', 'Поступило', 'Срок ответа', 'Ответ дан', 'Исход', 'Форма', 'Тема']
+const NORM_HEAD = { calls: ['N', 'Звонок', 'Начало', 'Окончание', 'Длительность, мин', 'Линия'], visits: ['N', 'Талон', 'Начало', 'Окончание', 'Длительность, мин', 'Офис'] }
+
+/** The report as a file: «Нормативы», a sheet of violations per broken norm, «О файле». */
+export function writeSupplierStandard(format: SheetFormat, report: SupplierReport, about: readonly (readonly [string, string])[]): Readable {
+  const broken = report.lines.filter((l) => l.verdict === 'broken' && l.violations > 0)
+  const perSheet = MAX_ROWS_PER_SHEET - 2
+  const specs: SheetSpec[] = [{ name: 'Нормативы', widths: [6, 12, 50, 22, 16, 12, 12, 12, 12, 14, 18, 40], freezeRows: 1 }]
+  const parts = broken.map((l) => Math.max(1, Math.ceil(l.violations / perSheet)))
+  broken.forEach((l, i) => {
+    for (let p = 0; p < parts[i]!; p++) specs.push({ name: `Нарушения ${l.code}${p ? ` (${p + 1})` : ''}`, widths: l.domain === 'appeals' ? [8, 18, 17, 17, 17, 18, 12, 30] : [8, 20, 17, 17, 14, 24], freezeRows: 2 })
+  })
+  specs.push({ name: 'О файле', widths: [44, 110] })
+  const book = startBook(format, specs)
+  const zone = report.org.zone
+  void (async () => {
+    const sheet = await book.next()
+    await sheet.row(
+      ['N', 'Процесс', 'Норматив', 'Значение норматива', 'Оценено записей', 'В пределах', 'Нарушений', 'Доля в пределах, %', 'Среднее, мин', 'Вердикт', 'Код правила', 'Источник'].map((v) => ({ v, s: 'head' as const })),
+    )
+    for (const [i, l] of report.lines.entries()) {
+      const cells: Cell[] = [
+        { v: i + 1, s: 'center' },
+        { v: DOMAIN_TEXT[l.domain], s: 'text' },
+        { v: safeText(l.name), s: 'text' },
+        { v: l.norm, s: 'text' },
+        { v: l.judged, s: 'count' },
+        { v: l.within, s: 'count' },
+        { v: l.violations, s: 'count' },
+        { v: l.withinShare === null ? '–' : Math.round(l.withinShare * 1000) / 10, s: l.withinShare === null ? 'center' : 'decimal' },
+        { v: minutes(l.meanSeconds) ?? '–', s: l.meanSeconds === null ? 'center' : 'decimal' },
+        { v: VERDICT_LABEL[l.verdict], s: l.verdict === 'broken' ? 'textBold' : 'text' },
+        { v: l.code, s: 'text' },
+        { v: safeText(l.source), s: 'text' },
+      ]
+      await sheet.row(cells)
+    }
+    await sheet.end()
+    for (const [i, l] of broken.entries()) {
+      let part = 0
+      let inSheet = 0
+      let n = 0
+      const head = l.domain === 'appeals' ? APPEAL_HEAD : NORM_HEAD[l.domain]
+      let out = await book.next()
+      const title = async () => {
+        part++
+        await out.row([{ v: `${l.name} — норматив ${l.norm}${part > 1 ? ` (часть ${part})` : ''}`, s: 'title', colspan: head.length }])
+        await out.row(head.map((v) => ({ v, s: 'head' as const })))
+      }
+      await title()
+      const rows = l.domain === 'appeals' ? appealViolations(report.db, report.scope, report.period, report.asOf, l.ruleId) : normViolations(report.db, report.scope, report.period, report.asOf, l.normFigures!.rule)
+      for await (const page of rows as AsyncGenerator<Record<string, unknown>[]>) {
+        for (const r of page) {
+          if (inSheet === perSheet) {
+            await out.end()
+            out = await book.next()
+            await title()
+            inSheet = 0
+          }
+          n++
+          inSheet++
+          if (l.domain === 'appeals') {
+            await out.row([
+              { v: n, s: 'center' },
+              { v: safeText(String(r.reg_number)), s: 'text' },
+              { v: localText(r.received_at as Date, zone), s: 'center' },
+              { v: localText(r.due_at as Date, zone), s: 'center' },
+              { v: localText(r.answered_at as Date | null, zone), s: 'center' },
+              { v: r.outcome === 'late' ? 'с нарушением срока' : 'без ответа, срок истёк', s: 'text' },
+              { v: labelOf(appealForm, r.form as string), s: 'text' },
+              { v: labelOf(appealTopic, r.topic as string), s: 'text' },
+            ])
+          } else {
+            await out.row([
+              { v: n, s: 'center' },
+              { v: safeText(String(r.key)), s: 'text' },
+              { v: localText(r.start as Date, zone), s: 'center' },
+              { v: localText(r.stop as Date | null, zone) || 'нет', s: 'center' },
+              { v: minutes(r.seconds as number | null) ?? '–', s: r.seconds === null ? 'center' : 'decimal' },
+              { v: safeText(String(r.place ?? '')), s: 'text' },
+            ])
+          }
+        }
+      }
+      await out.end()
+      for (let p = part; p < parts[i]!; p++) {
+        out = await book.next()
+        await title()
+        await out.end()
+      }
+    }
+    const info = await book.next()
+    for (const [key, value] of about) await info.row([{ v: key, s: 'textBold' }, { v: safeText(value), s: 'text' }])
+    await info.end()
+    await book.finish()
+  })().catch((error: unknown) => book.stream.destroy(error as Error))
+  return book.stream
+}
