@@ -51,6 +51,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 {may('registers.$domain._index.tsx') ? <NavLink to="/registers/appeals">Журналы</NavLink> : null}
                 {may('imports._index.tsx') ? <NavLink to="/imports">Загрузка данных</NavLink> : null}
                 {may('deadlines._index.tsx') ? <NavLink to="/deadlines">Сроки</NavLink> : null}
+                {may('reports._index.tsx') ? <NavLink to="/reports">Отчёты</NavLink> : null}
                 {may('rules._index.tsx') ? <NavLink to="/rules">Правила сроков</NavLink> : null}
                 {may('calendar._index.tsx') ? <NavLink to="/calendar">Календарь</NavLink> : null}
                 {may('admin.users._index.tsx') ? <NavLink to="/admin/users">Пользователи</NavLink> : null}

@@ -12,6 +12,7 @@ const everyone: readonly Role[] = ROLES
 const operators: readonly Role[] = ['operator', 'admin']
 const admins: readonly Role[] = ['admin']
 const quality: readonly Role[] = ['quality', 'admin']
+const reporting: readonly Role[] = ['management', 'quality', 'reporting', 'admin']
 
 /**
  * One line per route module (file under app/routes). A route without a line fails the access-matrix
@@ -46,12 +47,27 @@ export const routeAccess = {
   'registers.$domain._index.tsx': everyone,
   'registers.$domain.export[.xlsx].ts': everyone,
   'registers.$domain.$id.tsx': everyone,
+  // the regulator's files: read by management, quality and reporting; filled in and frozen by reporting
+  'reports._index.tsx': reporting,
+  'reports.appendix-7._index.tsx': reporting,
+  'reports.appendix-7.download.$format.ts': reporting,
+  'reports.appendix-7.checks.$checkId.tsx': reporting,
+  'reports.appendix-7.inputs.tsx': reporting,
+  'reports.appendix-7.snapshots.$snapshotId.tsx': reporting,
+  'reports.appendix-7.snapshots.$snapshotId.file.ts': reporting,
+  'reports.policies.tsx': reporting,
+  'reports.supplier-standard._index.tsx': reporting,
+  'reports.supplier-standard.download.$format.ts': reporting,
 } as const satisfies Record<string, Access>
 export type RouteId = keyof typeof routeAccess
 
 /** Actions inside a route that need more than reading it. */
 export const actionAccess = {
   upload: operators,
+  /** fill in the sections of Appendix 7 that do not come from the logs, freeze a filed report */
+  reportInput: ['reporting', 'admin'],
+  /** change the classification policies (an organisation setting) */
+  reportPolicies: admins,
 } as const satisfies Record<string, readonly Role[]>
 
 export function hasAnyRole(roles: readonly string[], allowed: Access): boolean {

@@ -37,6 +37,17 @@ const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 
   'registers.$domain._index.tsx': { url: '/registers/appeals?metric=appeals.received', allowed: 200 },
   'registers.$domain.export[.xlsx].ts': { url: '/registers/visits/export.xlsx?period=month&year=2025&month=3', allowed: 200 },
   'registers.$domain.$id.tsx': { url: '/registers/appeals/1', allowed: 200 },
+  'reports._index.tsx': { url: '/reports', allowed: 200 },
+  'reports.appendix-7._index.tsx': { url: '/reports/appendix-7?year=2025', allowed: 200 },
+  'reports.appendix-7.download.$format.ts': { url: '/reports/appendix-7/download/ods?year=2025', allowed: 200 },
+  'reports.appendix-7.checks.$checkId.tsx': { url: '/reports/appendix-7/checks/form-and-outcome?year=2025', allowed: 200 },
+  'reports.appendix-7.inputs.tsx': { url: '/reports/appendix-7/inputs?year=2025', allowed: 200 },
+  // no report is frozen in the shared server: an allowed role gets «not found», the others are refused first
+  'reports.appendix-7.snapshots.$snapshotId.tsx': { url: '/reports/appendix-7/snapshots/999999', allowed: 404 },
+  'reports.appendix-7.snapshots.$snapshotId.file.ts': { url: '/reports/appendix-7/snapshots/999999/file', allowed: 404 },
+  'reports.policies.tsx': { url: '/reports/policies', allowed: 200 },
+  'reports.supplier-standard._index.tsx': { url: '/reports/supplier-standard?year=2025', allowed: 200 },
+  'reports.supplier-standard.download.$format.ts': { url: '/reports/supplier-standard/download/xlsx?year=2025', allowed: 200 },
 }
 
 const loginOf: Record<Role, string> = { management: 'manager', quality: 'quality', reporting: 'reporting', operator: 'operator', admin: 'admin' }

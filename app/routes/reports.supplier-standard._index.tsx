@@ -1,0 +1,93 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { formatCount, formatDateTime } from '#app/utils/format.ts'
+import { reportRequest } from '#app/utils/report-view.server.ts'
+import { yearPeriod } from '#reports/appendix-7/figures.server.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
+import { VERDICT_LABEL, prepareSupplierStandard } from '#reports/supplier-standard/report.server.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Стандарт качества — Качество обслуживания' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const rr = await reportRequest(request, 'reports.supplier-standard._index.tsx')
+  await refreshRollups(rr.database, rr.org.id)
+  const period = yearPeriod(rr.year, rr.org.time_zone)
+  const report = await prepareSupplierStandard(rr.database.db, rr.scope, { id: rr.org.id, name: rr.org.name, zone: rr.org.time_zone }, period, rr.asOf)
+  const deadlines = new URLSearchParams({ from: period.from, to: period.to, ...(rr.asOfText ? { asOf: rr.asOfText } : {}) }).toString()
+  return {
+    year: rr.year, asOf: rr.asOfText, asOfShown: formatDateTime(rr.asOf, rr.org.time_zone), query: rr.query, deadlines,
+    lines: report.lines.map(({ normFigures: _, ...l }) => l),
+  }
+}
+
+export default function SupplierStandard() {
+  const d = useLoaderData<typeof loader>()
+  return (
+    <>
+      <h1>Соблюдение стандарта качества обслуживания за {d.year} год</h1>
+      <Form method="get" className="card" style={{ display: 'flex', gap: '1rem', flexWrap: 'wrap', alignItems: 'end' }}>
+        <label>
+          Год <input type="number" name="year" min={2000} max={2100} defaultValue={d.year} style={{ width: '6rem' }} />
+        </label>
+        <label>
+          По состоянию на (конец дня; пусто — сейчас) <input type="date" name="asOf" defaultValue={d.asOf ?? ''} />
+        </label>
+        <button type="submit">Показать</button>
+      </Form>
+      <p className="muted">
+        Нормативы — действующие правила набора «гарантирующий поставщик» (<Link to="/rules">Правила сроков</Link>), по состоянию на {d.asOfShown}. Нормативы «в среднем» оцениваются по
+        среднему значению за период, остальные — по каждой записи.
+      </p>
+      <p>
+        <a href={`/reports/supplier-standard/download/xlsx?${d.query}`} data-testid="download-supplier" download>
+          Скачать XLSX
+        </a>
+        {' · '}
+        <a href={`/reports/supplier-standard/download/ods?${d.query}`} download>
+          ODS
+        </a>
+      </p>
+      {d.lines.length === 0 ? (
+        <p className="notice">Нет действующих нормативов набора «гарантирующий поставщик»: включите их в «Правилах сроков» или смените режим организации.</p>
+      ) : (
+        <table data-testid="supplier-norms">
+          <thead>
+            <tr>
+              <th>Норматив</th>
+              <th>Значение</th>
+              <th className="num">Оценено</th>
+              <th className="num">В пределах</th>
+              <th className="num">Нарушений</th>
+              <th className="num">Доля в пределах</th>
+              <th className="num">Среднее</th>
+              <th>Вердикт</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.lines.map((l) => (
+              <tr key={l.ruleId}>
+                <td>
+                  {l.name}
+                  <div className="muted">{l.source}</div>
+                </td>
+                <td>{l.norm}</td>
+                <td className="num">{formatCount(l.judged)}</td>
+                <td className="num">{formatCount(l.within)}</td>
+                <td className="num">
+                  {l.violations ? (
+                    <Link to={l.domain === 'appeals' ? `/deadlines/records?${d.deadlines}&rule=${l.ruleId}&outcome=late` : `/deadlines/norms/${l.ruleId}?${d.deadlines}&outcome=beyond`}>{formatCount(l.violations)}</Link>
+                  ) : (
+                    formatCount(l.violations)
+                  )}
+                </td>
+                <td className="num">{l.withinShare === null ? '–' : `${(l.withinShare * 100).toLocaleString('ru-RU', { maximumFractionDigits: 1 })} %`}</td>
+                <td className="num">{l.meanSeconds === null ? '–' : `${(l.meanSeconds / 60).toLocaleString('ru-RU', { maximumFractionDigits: 1 })} мин`}</td>
+                <td className={l.verdict === 'broken' ? 'check-failed' : l.verdict === 'met' ? 'check-passed' : 'muted'}>{VERDICT_LABEL[l.verdict]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  )
+}
