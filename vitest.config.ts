@@ -4,28 +4,35 @@ import { defineConfig } from 'vitest/config'
 /**
  * Four projects: unit (no database), pglite and postgres (the same integration files twice) and e2e
  * (the built app in Debian's Chromium). Where PostgreSQL or Chromium is missing those projects are
- * left out — except under CI (CI=true or REQUIRE_E2E=1), where a missing one fails the run.
+ * left out — except under CI (CI=true or REQUIRE_E2E=1), where a missing one fails the run. The same for
+ * LibreOffice, which the report tests use to open the files they write.
  */
 const integration = ['{app,db,reports,test}/**/*.integration.test.ts']
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const strict = process.env.CI === 'true' || process.env.REQUIRE_E2E === '1'
 const hasPostgres = Boolean(process.env.TEST_DATABASE_URL)
 const hasChromium = fs.existsSync(chromium)
+// LibreOffice opens the regulator's files in the integration tests (convert to CSV, compare the figures)
+const soffice = process.env.SOFFICE_PATH ?? '/usr/bin/soffice'
+const hasSoffice = fs.existsSync(soffice)
+if (strict && !hasSoffice) throw new Error(`CI: LibreOffice не найден (${soffice}) — проверка файлов в LibreOffice обязательна.`)
+if (!hasSoffice) console.warn(`LibreOffice не найден (${soffice}): проверка файлов в LibreOffice пропущена.`)
 if (strict && !hasPostgres) throw new Error('CI: TEST_DATABASE_URL не задан — тесты на PostgreSQL обязательны.')
 if (strict && !hasChromium) throw new Error(`CI: Chromium не найден (${chromium}) — браузерные тесты обязательны.`)
 if (!hasPostgres) console.warn('TEST_DATABASE_URL не задан: тесты на PostgreSQL пропущены (см. README).')
 if (!hasChromium) console.warn(`Chromium не найден (${chromium}): браузерные тесты пропущены.`)
 
 const withDb = { globalSetup: ['test/setup/global-db.ts'], testTimeout: 60_000, hookTimeout: 120_000 }
+const officeEnv = hasSoffice ? { SQ_SOFFICE: soffice } : {}
 
 export default defineConfig({
   test: {
     globals: true,
     projects: [
       { extends: true, test: { name: 'unit', include: ['{app,db,reports,test}/**/*.test.ts'], exclude: [...integration, 'node_modules/**'] } },
-      { extends: true, test: { name: 'pglite', include: integration, env: { TEST_DB: 'pglite' }, ...withDb } },
+      { extends: true, test: { name: 'pglite', include: integration, env: { TEST_DB: 'pglite', ...officeEnv }, ...withDb } },
       ...(hasPostgres
-        ? [{ extends: true as const, test: { name: 'postgres', include: integration, env: { TEST_DB: 'postgres' }, ...withDb } }]
+        ? [{ extends: true as const, test: { name: 'postgres', include: integration, env: { TEST_DB: 'postgres', ...officeEnv }, ...withDb } }]
         : []),
       ...(hasChromium
         ? [
