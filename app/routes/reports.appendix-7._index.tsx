@@ -51,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     org: rr.org.name,
     template: { version: ctx.template.version, name: ctx.template.name, note: ctx.template.note ?? '', sections: ctx.template.sections },
     tables: report.built.tables.map((t) => ({ code: t.code, section: t.section, kind: t.kind, title: t.title, header: t.header, body: t.body })),
-    registerRows: report.registerRows,
+    registerRowCount: report.registerRows,
     preview,
     checks: report.checks,
     policies: describePolicies(ctx.policies),
@@ -200,7 +200,7 @@ export default function Appendix7() {
             Таблица {data.preview.code}. {data.preview.title}
           </h3>
           <p>
-            Строк в таблице: <strong data-testid="register-rows">{formatCount(data.registerRows)}</strong>. Ниже — первые {Math.min(PREVIEW_ROWS, data.registerRows)}; все строки — в файле и в{' '}
+            Строк в таблице: <strong data-testid="register-rows">{formatCount(data.registerRowCount)}</strong>. Ниже — первые {Math.min(PREVIEW_ROWS, data.registerRowCount)}; все строки — в файле и в{' '}
             <Link to={`/registers/appeals?period=custom&from=${data.year}-01-01&to=${data.year}-12-31`}>журнале обращений</Link>.
           </p>
           <SheetTable header={data.preview.header} body={data.preview.body} testId={`table-${data.preview.code}`} />

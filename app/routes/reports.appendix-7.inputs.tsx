@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       return { kind: 'compare' as const, code: t.code, title: t.title, rows: t.rows, values: t.values, now: compareValues(data), before: compareValues(before.get(t.code) ?? {}) }
     return { kind: 'list' as const, code: t.code, title: t.title, fields: t.fields, items: listItems(data) }
   })
-  return { year: rr.year, tables, canEdit: hasAnyRole(rr.user.roles, actionAccess.reportInput) }
+  return { year: rr.year, tables, blankRows: LIST_BLANK_ROWS, canEdit: hasAnyRole(rr.user.roles, actionAccess.reportInput) }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -40,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const shown = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v).replace('.', ','))
 
 export default function Inputs() {
-  const { year, tables, canEdit } = useLoaderData<typeof loader>()
+  const { year, tables, blankRows, canEdit } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   return (
     <>
@@ -113,7 +113,7 @@ export default function Inputs() {
               ) : null}
               {t.kind === 'list' ? (
                 <>
-                  <input type="hidden" name="items" value={t.items.length + LIST_BLANK_ROWS} />
+                  <input type="hidden" name="items" value={t.items.length + blankRows} />
                   <table>
                     <thead>
                       <tr>
@@ -124,7 +124,7 @@ export default function Inputs() {
                       </tr>
                     </thead>
                     <tbody>
-                      {[...t.items, ...Array.from({ length: LIST_BLANK_ROWS }, () => ({}) as Record<string, string>)].map((item, i) => (
+                      {[...t.items, ...Array.from({ length: blankRows }, () => ({}) as Record<string, string>)].map((item, i) => (
                         <tr key={i}>
                           <td>{i + 1}</td>
                           {t.fields.map((f) => (

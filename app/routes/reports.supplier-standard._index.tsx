@@ -4,7 +4,8 @@ import { formatCount, formatDateTime } from '#app/utils/format.ts'
 import { reportRequest } from '#app/utils/report-view.server.ts'
 import { yearPeriod } from '#reports/appendix-7/figures.server.ts'
 import { refreshRollups } from '#reports/metrics/rollups.server.ts'
-import { VERDICT_LABEL, prepareSupplierStandard } from '#reports/supplier-standard/report.server.ts'
+import { prepareSupplierStandard } from '#reports/supplier-standard/report.server.ts'
+import { VERDICT_LABEL } from '#reports/supplier-standard/verdicts.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Стандарт качества — Качество обслуживания' }]
 

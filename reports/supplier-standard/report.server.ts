@@ -15,9 +15,9 @@ import { safeText } from '#reports/export/workbook.server.ts'
 import type { Period } from '#reports/metrics/period.ts'
 import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
 
-export type Verdict = 'met' | 'broken' | 'no_data'
+import { VERDICT_LABEL, type Verdict } from './verdicts.ts'
 
-export const VERDICT_LABEL: Record<Verdict, string> = { met: 'соблюдён', broken: 'нарушен', no_data: 'нет данных за период' }
+export { VERDICT_LABEL, type Verdict }
 
 export interface NormLine {
   ruleId: string

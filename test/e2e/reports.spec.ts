@@ -1,0 +1,58 @@
+import ExcelJS from 'exceljs'
+import { inject } from 'vitest'
+import { gotoHydrated, launchBrowser, signIn, watchConsole } from './browser.ts'
+import { E2E_PASSWORD } from './server.ts'
+
+const baseUrl = inject('baseUrl')
+let browser: Awaited<ReturnType<typeof launchBrowser>>
+beforeEach(async () => {
+  browser = await launchBrowser()
+})
+afterEach(async () => browser?.close())
+
+describe('Appendix 7', () => {
+  it('shows the figures and checks, downloads the form with the same numbers, fills a section in, freezes it', async () => {
+    const page = await signIn(browser.context, baseUrl, 'reporting', E2E_PASSWORD)
+    const problems = watchConsole(page)
+    await gotoHydrated(page, `${baseUrl}/reports/appendix-7?year=2025`)
+    expect(await page.locator('h1').textContent()).toBe('Приложение 7 за 2025 год')
+    expect(await page.locator('[data-testid=checks] tr[data-check]').count()).toBe(9)
+    // the sample register: three appeals received in March 2025
+    expect(await page.locator('[data-testid=register-rows]').textContent()).toBe('3')
+    const total = page.locator('[data-testid="table-4.1"] tbody tr').first().locator('td')
+    const onScreen = (await total.allTextContents()).slice(2)
+    expect(onScreen.filter((v) => v !== '–').map(Number).filter((_, i) => i % 2 === 1).reduce((a, b) => a + b, 0)).toBe(3)
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-xlsx]')])
+    expect(download.suggestedFilename()).toBe('prilozhenie-7-2025.xlsx')
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.readFile((await download.path())!)
+    const inFile = (book.getWorksheet('4.1')!.getRow(10).values as unknown[]).slice(3).map((v) => (typeof v === 'number' ? String(v) : String(v)))
+    expect(inFile).toEqual(onScreen)
+    expect(book.getWorksheet('4.9')!.getRow(9).getCell(2).value).toBeTruthy()
+
+    // a section that does not come from the logs: 4.4, one row
+    await gotoHydrated(page, `${baseUrl}/reports/appendix-7/inputs?year=2025`)
+    const form44 = page.locator('[data-testid="input-4.4"]')
+    await form44.getByLabel('Вид обслуживания, строка 1').fill('Личный кабинет')
+    await form44.getByLabel('Адрес (ссылка), строка 1').fill('https://lk.example.ru')
+    await form44.locator('button[type=submit]').click()
+    await page.locator('#t-4\\.4 .notice.ok').waitFor()
+    await gotoHydrated(page, `${baseUrl}/reports/appendix-7?year=2025`)
+    expect(await page.locator('[data-testid="table-4.4"] tbody tr').first().textContent()).toContain('https://lk.example.ru')
+
+    await page.click('[data-testid=freeze]')
+    await page.locator('[data-testid=no-changes]').waitFor()
+    const [frozen] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=snapshot-file]')])
+    expect(frozen.suggestedFilename()).toBe('prilozhenie-7-2025.xlsx')
+    expect(problems).toEqual([])
+  })
+
+  it('management reads the form but neither fills it in nor freezes it', async () => {
+    const page = await signIn(browser.context, baseUrl, 'manager', E2E_PASSWORD)
+    await gotoHydrated(page, `${baseUrl}/reports/appendix-7?year=2025`)
+    expect(await page.locator('[data-testid=freeze]').count()).toBe(0)
+    await gotoHydrated(page, `${baseUrl}/reports/appendix-7/inputs?year=2025`)
+    expect(await page.locator('[data-testid="input-4.4"] button[type=submit]').count()).toBe(0)
+  })
+})
