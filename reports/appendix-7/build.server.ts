@@ -102,8 +102,14 @@ async function writeRegister(book: BookOut, report: Appendix7Report, t: Register
   let sheet = await open(part)
   let inSheet = 0
   let number = 0
-  for await (const page of registerRows(ctx, report.built.forms)) {
-    for (const row of page) {
+  // the next page is read while this one is written
+  const pages = registerRows(ctx, report.built.forms)
+  let next = pages.next()
+  for (;;) {
+    const current = await next
+    if (current.done) break
+    next = pages.next()
+    for (const row of current.value) {
       if (inSheet === perSheet) {
         await sheet.end()
         sheet = await open(++part)

@@ -62,8 +62,14 @@ export function sheetNames(specs: readonly SheetSpec[]): string[] {
   })
 }
 
+const COLUMN_NAMES: string[] = []
+
 /** Column letters of a 0-based index: 0 → A, 26 → AA. */
 export function columnName(index: number): string {
+  return (COLUMN_NAMES[index] ??= columnLetters(index))
+}
+
+function columnLetters(index: number): string {
   let n = index + 1
   let out = ''
   while (n > 0) {
@@ -88,6 +94,11 @@ class MergeLayout {
   rowIndex = 0
 
   place(cells: readonly Cell[]): Placed[] {
+    // the common case (every body row of a register): nothing carried down, nothing spanned
+    if (this.pending.size === 0 && cells.every((c) => (c.colspan ?? 1) === 1 && (c.rowspan ?? 1) === 1)) {
+      this.rowIndex++
+      return cells.map((cell, col) => ({ col, cell }))
+    }
     const row = this.rowIndex++
     const coveredHere = this.pending.get(row) ?? new Map<number, CellStyle>()
     this.pending.delete(row)
@@ -140,7 +151,7 @@ class Chunked {
 }
 
 function startZip() {
-  const archive = archiver('zip', { zlib: { level: 6 } })
+  const archive = archiver('zip', { zlib: { level: 3 } })
   const stream = new PassThrough()
   archive.on('error', (error) => stream.destroy(error))
   archive.on('warning', (error) => stream.destroy(error))

@@ -1,0 +1,139 @@
+/**
+ * `npm run bench:appendix7 [-- --appeals 1000000 --runs 5]`
+ * Appendix 7 for a year of N appeals (plus a tenth as many the year before, 250 k visits, 500 k calls) on
+ * PostgreSQL: the tables and checks (everything but writing table 4.9), then the whole file as XLSX and as
+ * ODS with table 4.9 streamed, its rows per second and the process's peak memory while writing.
+ * PostgreSQL: BENCH_DATABASE_URL (or DATABASE_URL); without one, a throwaway cluster via .ci/start-postgres.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { parseArgs } from 'node:util'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { openDatabase } from '#db/client.server.ts'
+import { migrateToLatest } from '#db/migrate.ts'
+import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
+import { aboutAppendix7, prepareAppendix7, writeAppendix7 } from '#reports/appendix-7/build.server.ts'
+import { appendix7Context } from '#reports/appendix-7/context.server.ts'
+
+const { values } = parseArgs({ options: { appeals: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, 'measure-only': { type: 'boolean', default: false } } })
+const APPEALS = Number(values.appeals)
+const RUNS = Number(values.runs)
+const root = path.resolve(import.meta.dirname, '..')
+
+function serverUrl(): string {
+  const given = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL
+  if (given) return given
+  const printed = execFileSync('bash', [path.join(root, '.ci/start-postgres')], { env: { ...process.env, PGROOT: '/tmp/sq-bench-pg', PGPORT: '55434' }, encoding: 'utf8' })
+  return /DATABASE_URL=(\S+)/.exec(printed)![1]!
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+async function generate(url: URL) {
+  const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) })
+  await sql`drop database if exists sq_bench_appendix7 with (force)`.execute(admin)
+  await sql`create database sq_bench_appendix7`.execute(admin)
+  await admin.destroy()
+  url.pathname = '/sq_bench_appendix7'
+  const database = await openDatabase({ DATABASE_URL: url.toString() })
+  await migrateToLatest(database.db)
+  const org = await updateOrganisation(database.db, (await getOrganisation(database.db)).id, { regime: 'network', timeZone: 'Europe/Moscow' })
+  const db = database.db
+  await sql`insert into branch (org_id, name) select ${org.id}, 'Филиал ' || g from generate_series(1, 3) g`.execute(db)
+  await sql`insert into office (org_id, office_code, name, office_type, address, branch_id)
+    select ${org.id}, 'O' || g, 'Офис ' || g, 'Центр обслуживания потребителей', 'г. Город, ул. Улица, ' || g, (select id from branch where org_id = ${org.id} order by id offset (g % 3) limit 1)
+    from generate_series(1, 30) g`.execute(db)
+  const appeals = (year: number, n: number, prefix: string) => {
+    const start = sql.raw(`timestamptz '${year}-01-01 00:00+03'`)
+    const at = sql.raw(`(interval '365 days' * (((g::bigint * 7919) % ${n})::float8 / ${n}))`)
+    return sql`insert into appeal (org_id, reg_number, received_at, form, channel, topic, complaint_topic, request_type, contract_concluded, complaint_settled, consumer_type,
+        office_code, branch_id, closure, due_at, answered_at, measures_done, measures_planned)
+      select ${org.id}, ${prefix} || g, ${start} + ${at},
+        (array['in_person','phone','internet','post','other'])[1 + g % 5], case when g % 11 = 0 then 'Личный кабинет' end,
+        (array['transmission','connection','metering','service','maintenance','other'])[1 + g % 6],
+        case when g % 13 = 0 then (array['transmission_quality','power_quality','connection','metering','service','maintenance','other'])[1 + g % 7] end,
+        case when g % 5 = 0 then (array['connection','transmission_contract','metering','other'])[1 + g % 4] end,
+        case when g % 5 = 0 and g % 3 = 0 then 'connection' end, g % 13 = 0 and g % 2 = 0,
+        (array['individual','legal','entrepreneur'])[1 + g % 3], 'O' || (1 + g % 30), (select id from branch where org_id = ${org.id} order by id offset (g % 3) limit 1),
+        case when g % 17 <> 0 then 'answered' end, ${start} + ${at} + interval '30 days',
+        case when g % 17 <> 0 then ${start} + ${at} + interval '1 day' * (g % 35) end,
+        case when g % 4 = 0 then 'Проведена проверка, потребителю направлен ответ' end, case when g % 9 = 0 then 'Замена прибора учёта' end
+      from generate_series(1, ${n}) g`.execute(db)
+  }
+  let t = performance.now()
+  await appeals(2025, APPEALS, 'B-')
+  await appeals(2024, Math.round(APPEALS / 10), 'A-')
+  const visitsAt = sql.raw(`(interval '365 days' * (((g::bigint * 7919) % 250000)::float8 / 250000))`)
+  await sql`insert into visit (org_id, ticket_id, office_code, branch_id, service_kind, issued_at, called_at, service_ended_at)
+    select ${org.id}, 'T-' || g, 'O' || (1 + g % 30), null, 'consultation', timestamptz '2025-01-01 00:00+03' + ${visitsAt},
+      timestamptz '2025-01-01 00:00+03' + ${visitsAt} + interval '1 second' * (g % 2700), timestamptz '2025-01-01 00:00+03' + ${visitsAt} + interval '1 second' * (g % 2700 + 600)
+    from generate_series(1, 250000) g`.execute(db)
+  const callsAt = sql.raw(`(interval '365 days' * (((g::bigint * 7919) % 500000)::float8 / 500000))`)
+  await sql`insert into call (org_id, call_id, direction, line, started_at, answered_at, ended_at, category)
+    select ${org.id}, 'C-' || g, 'in', 'Линия 1', timestamptz '2025-01-01 00:00+03' + ${callsAt},
+      case when g % 7 <> 0 then timestamptz '2025-01-01 00:00+03' + ${callsAt} + interval '1 second' * (g % 60) end,
+      timestamptz '2025-01-01 00:00+03' + ${callsAt} + interval '1 second' * (g % 60 + 200), (array['2','3','9'])[1 + g % 3]
+    from generate_series(1, 500000) g`.execute(db)
+  await sql`analyze`.execute(db)
+  console.log(`генерация: ${Math.round(performance.now() - t).toLocaleString('ru-RU')} мс`)
+  t = performance.now()
+  return { database, orgId: org.id, generatedMs: Math.round(performance.now() - t) }
+}
+
+async function main() {
+  const url = new URL(serverUrl())
+  let database
+  let orgId: string
+  if (values['measure-only']) {
+    url.pathname = '/sq_bench_appendix7'
+    database = await openDatabase({ DATABASE_URL: url.toString() })
+    orgId = (await getOrganisation(database.db)).id
+  } else {
+    const made = await generate(url)
+    database = made.database
+    orgId = made.orgId
+  }
+  const results: Record<string, unknown> = { machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GB`, appeals: APPEALS }
+  const scope = { orgId, branches: 'all' as const }
+  let t = performance.now()
+  await appendix7Context(database, scope, 2025, new Date())
+  results['сводные таблицы (первое построение или проверка), мс'] = Math.round(performance.now() - t)
+  const times: number[] = []
+  let report
+  for (let i = 0; i < RUNS; i++) {
+    t = performance.now()
+    report = await prepareAppendix7(await appendix7Context(database, scope, 2025, new Date()))
+    times.push(performance.now() - t)
+  }
+  results['Приложение 7 без 4.9 (таблицы и проверки), медиана, мс'] = Math.round(median(times))
+  console.log(`Приложение 7 без таблицы 4.9 (таблицы, проверки, свежесть сводов): медиана ${median(times).toFixed(0)} мс из ${RUNS}`)
+  const rows = report!.registerRows
+  const failed = report!.checks.filter((c) => !c.passed).map((c) => c.id)
+  if (failed.length) console.log(`проверки не пройдены: ${failed.join(', ')}`)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-bench-a7-'))
+  for (const format of ['xlsx', 'ods'] as const) {
+    global.gc?.()
+    let peak = process.memoryUsage().rss
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
+    t = performance.now()
+    const file = path.join(dir, `a7.${format}`)
+    await pipeline(writeAppendix7(format, report!, aboutAppendix7(report!, [])), fs.createWriteStream(file))
+    const seconds = (performance.now() - t) / 1000
+    clearInterval(sampler)
+    const size = fs.statSync(file).size
+    fs.rmSync(file)
+    const rate = Math.round(rows / seconds)
+    results[format] = { rows, seconds: Number(seconds.toFixed(1)), rowsPerSecond: rate, peakRssMb: Math.round(peak / 2 ** 20), fileMb: Math.round(size / 2 ** 20) }
+    console.log(`${format.toUpperCase()} целиком (4.9: ${rows.toLocaleString('ru-RU')} строк): ${seconds.toFixed(1)} с, ${rate.toLocaleString('ru-RU')} строк/с, пик памяти процесса ${Math.round(peak / 2 ** 20)} МБ, файл ${Math.round(size / 2 ** 20)} МБ`)
+  }
+  fs.rmSync(dir, { recursive: true, force: true })
+  await database.close()
+  fs.mkdirSync(path.join(root, 'bench/out'), { recursive: true })
+  fs.writeFileSync(path.join(root, 'bench/out/appendix7.json'), JSON.stringify(results, null, 2))
+}
+
+await main()
