@@ -5,13 +5,13 @@
  * ODS with table 4.9 streamed, its rows per second and the process's peak memory while writing.
  * PostgreSQL: BENCH_DATABASE_URL (or DATABASE_URL); without one, a throwaway cluster via .ci/start-postgres.
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
 import { Kysely, PostgresDialect, sql } from 'kysely'
+import { median, root, serverUrl } from './common.ts'
 import pg from 'pg'
 import { openDatabase } from '#db/client.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
@@ -22,16 +22,7 @@ import { appendix7Context } from '#reports/appendix-7/context.server.ts'
 const { values } = parseArgs({ options: { appeals: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, 'measure-only': { type: 'boolean', default: false } } })
 const APPEALS = Number(values.appeals)
 const RUNS = Number(values.runs)
-const root = path.resolve(import.meta.dirname, '..')
 
-function serverUrl(): string {
-  const given = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL
-  if (given) return given
-  const printed = execFileSync('bash', [path.join(root, '.ci/start-postgres')], { env: { ...process.env, PGROOT: '/tmp/sq-bench-pg', PGPORT: '55434' }, encoding: 'utf8' })
-  return /DATABASE_URL=(\S+)/.exec(printed)![1]!
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 async function generate(url: URL) {
   const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) })

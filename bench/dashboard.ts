@@ -5,12 +5,12 @@
  * first with 100 k calls, then with the full number, to see how it grows. Rows are generated in SQL.
  * PostgreSQL: BENCH_DATABASE_URL (or DATABASE_URL); without one, a throwaway cluster via .ci/start-postgres.
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { Kysely, PostgresDialect, sql } from 'kysely'
+import { median, root, serverUrl } from './common.ts'
 import pg from 'pg'
 import { type Database, openDatabase } from '#db/client.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
@@ -26,16 +26,7 @@ const APPEALS = Number(values.appeals)
 const VISITS = Number(values.visits)
 const RUNS = Number(values.runs)
 const FIRST_CALLS = Math.min(100_000, CALLS)
-const root = path.resolve(import.meta.dirname, '..')
 
-function serverUrl(): string {
-  const given = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL
-  if (given) return given
-  const printed = execFileSync('bash', [path.join(root, '.ci/start-postgres')], { env: { ...process.env, PGROOT: '/tmp/sq-bench-pg', PGPORT: '55434' }, encoding: 'utf8' })
-  return /DATABASE_URL=(\S+)/.exec(printed)![1]!
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /** Median server time of the year view and of page 1 of the calls register, over RUNS runs. */
 async function timeViews(database: Database, orgId: string, zone: string): Promise<{ dashboard: number; register: number }> {

@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream'
 import type { Cell } from '#reports/export/sheet-model.ts'
-import { type BookOut, MAX_ROWS_PER_SHEET, type SheetFormat, type SheetOut, type SheetSpec, startBook } from '#reports/export/sheet-writer.server.ts'
+import { type BookOut, MAX_ROWS_PER_SHEET, type SheetFormat, type SheetOut, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
 import { type CheckResult, runChecks } from './checks.server.ts'
 import { type Appendix7Context, type Appendix7Tables, type FigureValue, type RenderedTable, buildTables, definitionsOf } from './figures.server.ts'
@@ -160,9 +160,8 @@ export function writeAppendix7(format: SheetFormat, report: Appendix7Report, abo
     if (table) specs.push({ name: table.code, widths: table.widths, freezeRows: HEADING_ROWS + table.header.length })
     else if (register && register.code === code) specs.push(...registerSheets(register, report, registerHeaderRows))
   }
-  specs.push({ name: 'Проверки', widths: [6, 70, 14, 90, 14], freezeRows: 1 }, { name: 'Определения', widths: [30, 36, 120], freezeRows: 1 }, { name: 'О файле', widths: [48, 110] })
-  const book = startBook(format, specs)
-  void (async () => {
+  specs.push({ name: 'Проверки', widths: [6, 70, 14, 90, 14], freezeRows: 1 }, { name: 'Определения', widths: [30, 36, 120], freezeRows: 1 })
+  return writeReportBook(format, specs, about, async (book) => {
     for (const code of order) {
       const table = built.tables.find((t) => t.code === code)
       if (table) await writeTable(await book.next(), report, table)
@@ -179,12 +178,7 @@ export function writeAppendix7(format: SheetFormat, report: Appendix7Report, abo
     await definitions.row(['Показатель', 'Название', 'Определение'].map((v) => ({ v, s: 'head' as const })))
     for (const d of definitionsOf(built.tables)) await definitions.row([{ v: d.id, s: 'text' }, { v: d.label, s: 'text' }, { v: d.definition, s: 'text' }])
     await definitions.end()
-    const info = await book.next()
-    for (const [key, value] of about) await info.row([{ v: key, s: 'textBold' }, { v: safeText(value), s: 'text' }])
-    await info.end()
-    await book.finish()
-  })().catch((error: unknown) => book.stream.destroy(error as Error))
-  return book.stream
+  })
 }
 
 export function appendix7FileName(report: Appendix7Report, format: SheetFormat): string {

@@ -9,6 +9,7 @@ import { once } from 'node:events'
 import { PassThrough, type Readable } from 'node:stream'
 import archiver from 'archiver'
 import { type Cell, type CellStyle, STYLES } from './sheet-model.ts'
+import { safeText } from './workbook.server.ts'
 
 export type { Cell, CellStyle }
 
@@ -390,6 +391,22 @@ function odsBook(specs: readonly SheetSpec[]): BookOut {
       await archive.finalize()
     },
   }
+}
+
+/**
+ * A report file: the declared sheets written by `write`, then «О файле» from `about`; an error ends the
+ * stream (the download breaks rather than delivering half a file as if whole).
+ */
+export function writeReportBook(format: SheetFormat, specs: readonly SheetSpec[], about: readonly (readonly [string, string])[], write: (book: BookOut) => Promise<void>): Readable {
+  const book = startBook(format, [...specs, { name: 'О файле', widths: [48, 110] }])
+  void (async () => {
+    await write(book)
+    const info = await book.next()
+    for (const [key, value] of about) await info.row([{ v: key, s: 'textBold' }, { v: safeText(value), s: 'text' }])
+    await info.end()
+    await book.finish()
+  })().catch((error: unknown) => book.stream.destroy(error as Error))
+  return book.stream
 }
 
 /** Starts a workbook of the declared sheets; the caller writes each in order, then `finish()`es. */

@@ -10,7 +10,7 @@ import type { Scope } from '#db/scope.server.ts'
 import { appealViolations, computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
 import { type NormFigures, computeNormFigures, loadNormRules, normViolations, violationsOf } from '#reports/deadlines/norms.server.ts'
 import type { Cell } from '#reports/export/sheet-model.ts'
-import { MAX_ROWS_PER_SHEET, type SheetFormat, type SheetSpec, startBook } from '#reports/export/sheet-writer.server.ts'
+import { MAX_ROWS_PER_SHEET, type SheetFormat, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
 import type { Period } from '#reports/metrics/period.ts'
 import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
@@ -108,10 +108,8 @@ export function writeSupplierStandard(format: SheetFormat, report: SupplierRepor
   broken.forEach((l, i) => {
     for (let p = 0; p < parts[i]!; p++) specs.push({ name: `Нарушения ${l.code}${p ? ` (${p + 1})` : ''}`, widths: l.domain === 'appeals' ? [8, 18, 17, 17, 17, 18, 12, 30] : [8, 20, 17, 17, 14, 24], freezeRows: 2 })
   })
-  specs.push({ name: 'О файле', widths: [44, 110] })
-  const book = startBook(format, specs)
   const zone = report.org.zone
-  void (async () => {
+  return writeReportBook(format, specs, about, async (book) => {
     const sheet = await book.next()
     await sheet.row(
       ['N', 'Процесс', 'Норматив', 'Значение норматива', 'Оценено записей', 'В пределах', 'Нарушений', 'Доля в пределах, %', 'Среднее, мин', 'Вердикт', 'Код правила', 'Источник'].map((v) => ({ v, s: 'head' as const })),
@@ -187,10 +185,5 @@ export function writeSupplierStandard(format: SheetFormat, report: SupplierRepor
         await out.end()
       }
     }
-    const info = await book.next()
-    for (const [key, value] of about) await info.row([{ v: key, s: 'textBold' }, { v: safeText(value), s: 'text' }])
-    await info.end()
-    await book.finish()
-  })().catch((error: unknown) => book.stream.destroy(error as Error))
-  return book.stream
+  })
 }
