@@ -181,7 +181,7 @@ describe('the checks', () => {
     const verdicts = checks.getColumn(3).values.slice(2)
     expect(verdicts.filter((v) => v === 'НЕ ПРОЙДЕНА')).toHaveLength(3)
     expect(verdicts.filter((v) => v === 'предупреждение')).toHaveLength(3)
-    expect(String(book.getWorksheet('О файле')!.getRow(7).getCell(2).value)).toContain('не пройдено: 6 из 9')
+    expect(String(book.getWorksheet('О файле')!.getRow(8).getCell(2).value)).toContain('не пройдено: 6 из 9')
   })
 })
 

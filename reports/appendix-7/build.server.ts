@@ -136,6 +136,7 @@ export function aboutAppendix7(report: Appendix7Report, extra: readonly (readonl
     ['Отчёт', ctx.template.name],
     ['Организация', ctx.org.name],
     ['Отчётный год', `${ctx.year} (сравнение с ${ctx.year - 1})`],
+    ['Охват', ctx.scope.branches === 'all' ? 'вся организация' : `только филиалы, доступные пользователю (${ctx.scope.branches.length}); строки без филиала не включены`],
     ['Исходы ответов (4.9, графы 27–29) и проверки — по состоянию на', ctx.asOf.toLocaleString('ru-RU', { timeZone: ctx.org.zone })],
     ['Версия шаблона', ctx.template.version],
     ['О шаблоне', ctx.template.note ?? ''],

@@ -62,7 +62,7 @@ export function dynamicsOf(previous: number | null, current: number | null, p: P
   if (previous === null || current === null || previous === 0) return null
   const value = p.dynamics === 'percent' ? ((current - previous) / previous) * 100 : current / previous
   const f = 10 ** p.decimals
-  return Math.round(value * f) / f
+  return Math.round(value * f) / f || 0 // never «-0»
 }
 
 export const DYNAMICS_LABEL = {
