@@ -7,6 +7,7 @@ import { InputError } from '#app/models/errors.ts'
 import { createUser } from '#app/models/user.server.ts'
 import { DEMO_USERS } from './users.ts'
 import { DEMO_YEAR, DEMO_ZONE, demoAppeals, demoCalls, demoOfficeRows, demoVisits, makeDemoCalendar } from './generate.ts'
+import { demoReportInputs } from './report-inputs.ts'
 
 export const DEMO_ORGANISATION_NAME = 'АО «Региональная сетевая компания» (демо)'
 
@@ -36,6 +37,7 @@ export async function loadDemo(database: Database, org: Organisation, options: {
   }
   await database.db.transaction().execute(async (tx) => {
     for (const table of DATA_TABLES) await tx.deleteFrom(table).where('org_id', '=', org.id).execute()
+    for (const table of ['report_snapshot', 'report_input'] as const) await tx.deleteFrom(table).where('org_id', '=', org.id).execute()
     await tx.deleteFrom('app_user').where('org_id', '=', org.id).where('login', 'in', DEMO_USERS.map((u) => u.login)).execute()
     await tx
       .updateTable('organisation')
@@ -66,6 +68,10 @@ export async function loadDemo(database: Database, org: Organisation, options: {
   }
   // the branches' own phone lines: their calls belong to them (the hotline stays organisation-wide)
   await savePhoneLines(database.db, org.id, 'Северные ЭС; Северные электрические сети\nЮжные ЭС; Южные электрические сети')
+  await database.db
+    .insertInto('report_input')
+    .values(demoReportInputs(DEMO_YEAR).map((i) => ({ org_id: org.id, report_id: 'appendix-7', year: i.year, table_code: i.table, data: JSON.stringify(i.data) })))
+    .execute()
   const branches = await database.db.selectFrom('branch').select(['id', 'name']).where('org_id', '=', org.id).execute()
   for (const u of DEMO_USERS) {
     const branch = branches.find((b) => b.name === u.branch)
