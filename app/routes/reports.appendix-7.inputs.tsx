@@ -68,7 +68,7 @@ export default function Inputs() {
             </div>
           ) : null}
           {result?.table === t.code && result.saved ? <p className="notice ok">Сохранено.</p> : null}
-          <Form method="post" data-testid={`input-${t.code}`}>
+          <Form method="post" action={`?year=${year}`} data-testid={`input-${t.code}`}>
             <input type="hidden" name="table" value={t.code} />
             <fieldset disabled={!canEdit} style={{ border: 0, padding: 0 }}>
               {t.kind === 'text'

@@ -109,6 +109,7 @@ async function writeRegister(book: BookOut, report: Appendix7Report, t: Register
     const current = await next
     if (current.done) break
     next = pages.next()
+    next.catch(() => {}) // observed by the await above; not unhandled if writing fails first
     for (const row of current.value) {
       if (inSheet === perSheet) {
         await sheet.end()

@@ -131,11 +131,21 @@ class MergeLayout {
   }
 }
 
+/** Set when the file's reader went away (a download cancelled): writing stops instead of waiting for ever. */
+interface Abort {
+  aborted: boolean
+  closed: Promise<void>
+}
+
 /** A text stream written in large chunks, waiting when the zip is behind. */
 class Chunked {
   private buffer = ''
-  constructor(readonly out: PassThrough) {}
+  constructor(
+    readonly out: PassThrough,
+    private readonly abort: Abort,
+  ) {}
   write(text: string): Promise<void> | undefined {
+    if (this.abort.aborted) throw new Error('the file is no longer read')
     this.buffer += text
     return this.buffer.length >= FLUSH_AT ? this.flush() : undefined
   }
@@ -143,7 +153,8 @@ class Chunked {
     if (!this.buffer) return
     const ok = this.out.write(this.buffer)
     this.buffer = ''
-    if (!ok) await once(this.out, 'drain')
+    if (!ok) await Promise.race([once(this.out, 'drain'), this.abort.closed])
+    if (this.abort.aborted) throw new Error('the file is no longer read')
   }
   async end(): Promise<void> {
     await this.flush()
@@ -154,10 +165,21 @@ class Chunked {
 function startZip() {
   const archive = archiver('zip', { zlib: { level: 3 } })
   const stream = new PassThrough()
+  let finished = false
+  const abort: Abort = {
+    aborted: false,
+    closed: new Promise((resolve) =>
+      stream.once('close', () => {
+        if (!finished) abort.aborted = true
+        resolve()
+      }),
+    ),
+  }
+  stream.once('end', () => (finished = true))
   archive.on('error', (error) => stream.destroy(error))
   archive.on('warning', (error) => stream.destroy(error))
   archive.pipe(stream)
-  return { archive, stream }
+  return { archive, stream, abort }
 }
 
 // ---------------------------------------------------------------------------------------------- XLSX
@@ -212,7 +234,7 @@ function xlsxCell(ref: string, p: Placed): string {
 }
 
 function xlsxBook(specs: readonly SheetSpec[]): BookOut {
-  const { archive, stream } = startZip()
+  const { archive, stream, abort } = startZip()
   const names = sheetNames(specs)
   let index = 0
   const sheetFiles = names.map((_, i) => `xl/worksheets/sheet${i + 1}.xml`)
@@ -249,7 +271,7 @@ function xlsxBook(specs: readonly SheetSpec[]): BookOut {
       const i = index++
       const spec = specs[i]
       if (!spec) throw new Error('no more sheets declared')
-      const out = new Chunked(new PassThrough())
+      const out = new Chunked(new PassThrough(), abort)
       archive.append(out.out, { name: sheetFiles[i]! })
       const layout = new MergeLayout()
       const freeze = spec.freezeRows ?? 0
@@ -334,7 +356,7 @@ function odsCell(p: Placed): string {
 }
 
 function odsBook(specs: readonly SheetSpec[]): BookOut {
-  const { archive, stream } = startZip()
+  const { archive, stream, abort } = startZip()
   const names = sheetNames(specs)
   archive.append('application/vnd.oasis.opendocument.spreadsheet', { name: 'mimetype', store: true })
   archive.append(
@@ -350,7 +372,7 @@ function odsBook(specs: readonly SheetSpec[]): BookOut {
   archive.append(`<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta ${ODS_NS}><office:meta><meta:generator>Качество обслуживания</meta:generator></office:meta></office:document-meta>`, {
     name: 'meta.xml',
   })
-  const content = new Chunked(new PassThrough())
+  const content = new Chunked(new PassThrough(), abort)
   archive.append(content.out, { name: 'content.xml' })
   const columnStyles = specs.map((spec, i) => spec.widths.map((w, c) => `<style:style style:name="co-${i}-${c}" style:family="table-column"><style:table-column-properties style:column-width="${odsWidth(w)}"/></style:style>`).join(''))
   const opened = content.write(
