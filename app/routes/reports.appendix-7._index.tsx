@@ -137,7 +137,7 @@ export default function Appendix7() {
           <Link to="/reports/policies">Правила классификации</Link>
         </p>
         {data.canFreeze ? (
-          <Form method="post" action={`?${data.query}`}>
+          <Form method="post" action={`?index&${data.query}`}>
             <input type="hidden" name="intent" value="freeze" />
             <button type="submit" data-testid="freeze">
               Зафиксировать поданный отчёт
