@@ -77,24 +77,7 @@ describe('npm run cli', () => {
     expect(result.code).toBe(1)
     expect(result.err).toMatch(/Укажите вид файла: offices, appeals, calls, visits/)
   })
-})
 
-describe.runIf(process.env.TEST_DB !== 'postgres')('the embedded database has one owner', () => {
-  it('a second process gets a Russian message and writes nothing', async () => {
-    const owner = await openDatabase(env)
-    try {
-      const before = await owner.pool.query('select count(*)::int as n from call')
-      const result = await cli(['import', 'calls', sample('queue_log.1')], env)
-      expect(result.code).toBe(1)
-      expect(result.err).toMatch(/уже открыта другим процессом \(PID \d+\).*Ничего не записано/s)
-      const after = await owner.pool.query('select count(*)::int as n from call')
-      expect(after.rows[0].n).toBe(before.rows[0].n)
-    } finally {
-      await owner.close()
-    }
-    // once the owner has gone, the same command works
-    expect((await cli(['import', 'calls', sample('queue_log.1')], env)).code).toBe(0)
-  })
   it('report: writes Appendix 7 and the supplier report, prints the checks; refuses bad arguments', async () => {
     expect((await cli(['import', 'offices', sample('offices.csv')], env)).code).toBe(0)
     expect((await cli(['import', 'appeals', sample('appeals.csv')], env)).code).toBe(0)
@@ -114,5 +97,23 @@ describe.runIf(process.env.TEST_DB !== 'postgres')('the embedded database has on
     expect(bad.code).toBe(1)
     expect(bad.err).toMatch(/Укажите год: --year ГГГГ/)
     expect((await cli(['report', 'appendix-7', '--year', '2025', '--out', path.join(dir, 'x.pdf')], env)).err).toMatch(/\.xlsx или \.ods/)
+  })
+})
+
+describe.runIf(process.env.TEST_DB !== 'postgres')('the embedded database has one owner', () => {
+  it('a second process gets a Russian message and writes nothing', async () => {
+    const owner = await openDatabase(env)
+    try {
+      const before = await owner.pool.query('select count(*)::int as n from call')
+      const result = await cli(['import', 'calls', sample('queue_log.1')], env)
+      expect(result.code).toBe(1)
+      expect(result.err).toMatch(/уже открыта другим процессом \(PID \d+\).*Ничего не записано/s)
+      const after = await owner.pool.query('select count(*)::int as n from call')
+      expect(after.rows[0].n).toBe(before.rows[0].n)
+    } finally {
+      await owner.close()
+    }
+    // once the owner has gone, the same command works
+    expect((await cli(['import', 'calls', sample('queue_log.1')], env)).code).toBe(0)
   })
 })
