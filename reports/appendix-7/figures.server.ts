@@ -22,7 +22,6 @@ import {
   visitSums,
 } from '#reports/metrics/dashboard.server.ts'
 import { type Period, periodOf } from '#reports/metrics/period.ts'
-import { appealForm } from '#reports/vocabulary.ts'
 import { type ReportPolicies, channelKey, dynamicsOf } from './policies.ts'
 import type { FiguresTable, InputCompareTable, InputListTable, OfficesTable, RegisterTable, Template, TemplateTable, Where } from './template.ts'
 import { withYears } from './template.ts'
@@ -387,4 +386,3 @@ export function definitionsOf(tables: readonly RenderedTable[]) {
   return ids.map((id) => ({ id, ...metricCatalog[id] }))
 }
 
-export const FORM_CODES = Object.keys(appealForm)
