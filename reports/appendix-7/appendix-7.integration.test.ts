@@ -17,6 +17,7 @@ import { appendix7Context } from './context.server.ts'
 import type { Appendix7Context } from './figures.server.ts'
 import { inputTables, parseTableForm, saveTableInput } from './inputs.server.ts'
 import { DEFAULT_POLICIES } from './policies.ts'
+import { registerRows } from './register.server.ts'
 import { collect, diffFigures, freezeSnapshot, getSnapshot } from './snapshots.server.ts'
 import { BUILT_IN_TEMPLATE } from './template.ts'
 
@@ -148,6 +149,10 @@ describe('the checks', () => {
     const report = await prepareAppendix7(await context())
     expect(report.checks.filter((c) => !c.passed)).toEqual([])
     expect(report.registerRows).toBe(5)
+    // 4.9 read in pages of two: every row once, in order of receipt
+    const pages: string[][] = []
+    for await (const page of registerRows(report.ctx, report.built.forms, 2)) pages.push(page.map((r) => r.reg_number))
+    expect(pages).toEqual([['b1', 'b2'], ['b3', 'b5'], ['b4']])
   })
 
   it('fail on purpose-built bad data, each naming its records', async () => {

@@ -3,6 +3,7 @@
  * rollups) in keyset pages, so the file streams any number of rows in constant memory. The same rows,
  * counted by the same expressions, are «the 4.9 side» of the consistency checks.
  */
+import { afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { type RawBuilder, sql } from 'kysely'
 import type { Cell } from '#reports/export/sheet-model.ts'
 import { inScope } from '#db/scope.server.ts'
@@ -41,21 +42,20 @@ export interface RegisterRow {
 /** Every row of 4.9 in order of receipt, in pages. */
 export async function* registerRows(ctx: Appendix7Context, forms: Map<string, string[]>, pageSize = 5000): AsyncGenerator<RegisterRow[]> {
   const zone = ctx.org.zone
-  let after: { at: Date; id: string } | undefined
-  for (;;) {
-    const rows = await sql<RegisterRow & { at: Date }>`
-      select r.id::text as id, r.reg_number, to_char(r.received_at at time zone ${zone}, 'DD.MM.YYYY') as date,
-        to_char(r.received_at at time zone ${zone}, 'HH24:MI') as time, ${policyFormSql(forms)} as form, r.topic, r.complaint_topic, r.request_type,
-        ${registerOutcomeSql(ctx.asOf)} as outcome, r.measures_done, r.measures_planned, r.received_at as at
-      from appeal r
-      where ${registerWhere(ctx)} ${after ? sql`and (r.received_at, r.id) > (${after.at}, ${after.id}::bigint)` : sql``}
-      order by r.received_at, r.id limit ${pageSize}`.execute(ctx.db)
-    if (rows.rows.length === 0) return
-    yield rows.rows
-    const last = rows.rows.at(-1)!
-    after = { at: last.at, id: last.id }
-    if (rows.rows.length < pageSize) return
-  }
+  yield* keysetPages(
+    async (after) =>
+      (
+        await sql<RegisterRow & { at: Date }>`
+          select r.id::text as id, r.reg_number, to_char(r.received_at at time zone ${zone}, 'DD.MM.YYYY') as date,
+            to_char(r.received_at at time zone ${zone}, 'HH24:MI') as time, ${policyFormSql(forms)} as form, r.topic, r.complaint_topic, r.request_type,
+            ${registerOutcomeSql(ctx.asOf)} as outcome, r.measures_done, r.measures_planned, r.received_at as at
+          from appeal r
+          where ${registerWhere(ctx)} ${afterPosition(sql`r.received_at`, after)}
+          order by r.received_at, r.id limit ${pageSize}`.execute(ctx.db)
+      ).rows,
+    (row) => ({ at: row.at, id: row.id }),
+    pageSize,
+  )
 }
 
 /** One appeal as the cells of 4.9 (flags as 1, empty otherwise). */

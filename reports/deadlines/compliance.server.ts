@@ -4,6 +4,7 @@
  * A day term ends at 24:00 of its last day, stored as 00:00 of the next: so «ended in the period» is
  * `start < due_at <= end` — a term ending at 24:00 on 31 March belongs to March.
  */
+import { afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
@@ -126,21 +127,20 @@ export async function latestAppealYear(db: Db, scope: Scope, zone: string): Prom
 
 /** The appeals of a rule due in the period answered late or not answered past their term, as of `asOf`, in keyset pages. */
 export async function* appealViolations(db: Db, scope: Scope, period: Period, asOf: Date, ruleId: string, pageSize = 5000) {
-  let after: { at: Date; id: string } | undefined
-  for (;;) {
-    const rows = await sql<{ id: string; reg_number: string; received_at: Date; due_at: Date; answered_at: Date | null; outcome: Outcome; form: string; topic: string }>`
-      select r.id::text as id, r.reg_number, r.received_at, r.due_at, case when r.answered_at <= ${asOf} then r.answered_at end as answered_at,
-        ${outcomeSql(sql.ref('r.due_at'), sql.ref('r.answered_at'), asOf)} as outcome, r.form, r.topic
-      from appeal r
-      where ${inScope(sql.ref('r.org_id'), sql.ref('r.branch_id'), scope)} and r.deadline_rule_id = ${ruleId}::bigint
-        and r.due_at > ${period.start} and r.due_at <= ${period.end}
-        and ${outcomeSql(sql.ref('r.due_at'), sql.ref('r.answered_at'), asOf)} in ('late', 'overdue')
-        ${after ? sql`and (r.due_at, r.id) > (${after.at}, ${after.id}::bigint)` : sql``}
-      order by r.due_at, r.id limit ${pageSize}`.execute(db)
-    if (rows.rows.length === 0) return
-    yield rows.rows
-    const last = rows.rows.at(-1)!
-    after = { at: last.due_at, id: last.id }
-    if (rows.rows.length < pageSize) return
-  }
+  yield* keysetPages(
+    async (after) =>
+      (
+        await sql<{ id: string; reg_number: string; received_at: Date; due_at: Date; answered_at: Date | null; outcome: Outcome; form: string; topic: string }>`
+          select r.id::text as id, r.reg_number, r.received_at, r.due_at, case when r.answered_at <= ${asOf} then r.answered_at end as answered_at,
+            ${outcomeSql(sql.ref('r.due_at'), sql.ref('r.answered_at'), asOf)} as outcome, r.form, r.topic
+          from appeal r
+          where ${inScope(sql.ref('r.org_id'), sql.ref('r.branch_id'), scope)} and r.deadline_rule_id = ${ruleId}::bigint
+            and r.due_at > ${period.start} and r.due_at <= ${period.end}
+            and ${outcomeSql(sql.ref('r.due_at'), sql.ref('r.answered_at'), asOf)} in ('late', 'overdue')
+            ${afterPosition(sql`r.due_at`, after)}
+          order by r.due_at, r.id limit ${pageSize}`.execute(db)
+      ).rows,
+    (row) => ({ at: row.due_at, id: row.id }),
+    pageSize,
+  )
 }

@@ -4,6 +4,7 @@
  * after it had not happened yet). Per-record shares and the mean beside each other, as average norms
  * (seed standard 6.5.6) are judged by the mean.
  */
+import { afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
@@ -145,18 +146,17 @@ export async function* normViolations(db: Db, scope: Scope, period: Period, asOf
       : sql`${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) > ${normSeconds}`
   const key = TABLES[rule.appliesTo].key
   const place = rule.appliesTo === 'calls' ? sql`r.line` : sql`r.office_code`
-  let after: { at: Date; id: string } | undefined
-  for (;;) {
-    const rows = await sql<{ id: string; key: string; start: Date; stop: Date | null; seconds: string | null; place: string | null }>`
-      select r.id::text as id, r.${sql.ref(key)} as key, ${start} as start, ${stopNow} as stop, extract(epoch from ${stopNow} - ${start}) as seconds, ${place} as place
-      from ${from} where ${where} and (${broke}) ${after ? sql`and (${start}, r.id) > (${after.at}, ${after.id}::bigint)` : sql``}
-      order by ${start}, r.id limit ${pageSize}`.execute(db)
-    if (rows.rows.length === 0) return
-    yield rows.rows.map((r) => ({ ...r, seconds: r.seconds === null ? null : Number(r.seconds) }))
-    const last = rows.rows.at(-1)!
-    after = { at: last.start, id: last.id }
-    if (rows.rows.length < pageSize) return
-  }
+  yield* keysetPages(
+    async (after) =>
+      (
+        await sql<{ id: string; key: string; start: Date; stop: Date | null; seconds: string | null; place: string | null }>`
+          select r.id::text as id, r.${sql.ref(key)} as key, ${start} as start, ${stopNow} as stop, extract(epoch from ${stopNow} - ${start}) as seconds, ${place} as place
+          from ${from} where ${where} and (${broke}) ${afterPosition(start, after)}
+          order by ${start}, r.id limit ${pageSize}`.execute(db)
+      ).rows.map((r) => ({ ...r, seconds: r.seconds === null ? null : Number(r.seconds) })),
+    (row) => ({ at: row.start, id: row.id }),
+    pageSize,
+  )
 }
 
 /** Records counted as violations by `computeNormFigures` (what `normViolations` lists). */

@@ -4,6 +4,7 @@
  * exported file alike. A figure's records are the view's conditions plus the figure's own
  * (`metricConditions`); their count is the figure itself, taken from the rollups (a test holds the two equal).
  */
+import { afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
@@ -279,19 +280,18 @@ export async function listRecords(db: Db, register: Register, ctx: RecordContext
 
 /** Every record of a view in keyset pages, for streamed files: memory stays flat whatever the count. */
 export async function* allRecords(db: Db, register: Register, ctx: RecordContext, pageSize = 5000): AsyncGenerator<RecordRow[]> {
-  const time = register.columns.find((c) => c.id === register.time)!
-  let after: { at: Date; id: string } | undefined
-  for (;;) {
-    const rows = await sql<RecordRow & { __at: Date }>`
-      select ${selectList(register)}, ${sql.raw(time.expr)} as __at from ${fromClause(register)}
-      where ${recordWhere(register, ctx)} ${after ? sql`and (${sql.raw(time.expr)}, r.id) > (${after.at}, ${after.id}::bigint)` : sql``}
-      order by ${sql.raw(time.expr)}, r.id limit ${pageSize}`.execute(db)
-    if (rows.rows.length === 0) return
-    yield rows.rows
-    const last = rows.rows.at(-1)!
-    after = { at: last.__at, id: last.id }
-    if (rows.rows.length < pageSize) return
-  }
+  const time = sql.raw(register.columns.find((c) => c.id === register.time)!.expr)
+  yield* keysetPages(
+    async (after) =>
+      (
+        await sql<RecordRow & { __at: Date }>`
+          select ${selectList(register)}, ${time} as __at from ${fromClause(register)}
+          where ${recordWhere(register, ctx)} ${afterPosition(time, after)}
+          order by ${time}, r.id limit ${pageSize}`.execute(db)
+      ).rows,
+    (row) => ({ at: row.__at, id: row.id }),
+    pageSize,
+  )
 }
 
 /** One record of a register, in scope (null when it does not exist or the user may not see it). */
