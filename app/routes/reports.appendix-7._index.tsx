@@ -1,3 +1,4 @@
+import { buffer } from 'node:stream/consumers'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, redirect, useLoaderData } from '@remix-run/react'
 import { SheetTable } from '#app/components/sheet-table.tsx'
@@ -11,7 +12,7 @@ import { appendix7Context } from '#reports/appendix-7/context.server.ts'
 import { definitionsOf } from '#reports/appendix-7/figures.server.ts'
 import { describePolicies } from '#reports/appendix-7/policies.ts'
 import { registerCells, registerRows } from '#reports/appendix-7/register.server.ts'
-import { collect, diffFigures, freezeSnapshot, listSnapshots } from '#reports/appendix-7/snapshots.server.ts'
+import { diffFigures, freezeSnapshot, listSnapshots } from '#reports/appendix-7/snapshots.server.ts'
 import type { FigureValue } from '#reports/appendix-7/figures.server.ts'
 import { withYears } from '#reports/appendix-7/template.ts'
 import type { Cell } from '#reports/export/sheet-model.ts'
@@ -70,7 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const report = await prepareAppendix7(await appendix7Context(rr.database, rr.scope, rr.year, rr.asOf))
   const who = `${rr.user.fullName} (${rr.user.login})`
   const fileName = appendix7FileName(report, 'xlsx')
-  const file = await collect(writeAppendix7('xlsx', report, aboutAppendix7(report, [['Сформирован', `${new Date().toLocaleString('ru-RU', { timeZone: rr.org.time_zone })} — ${who}`], ['Зафиксирован', who]])))
+  const file = await buffer(writeAppendix7('xlsx', report, aboutAppendix7(report, [['Сформирован', `${new Date().toLocaleString('ru-RU', { timeZone: rr.org.time_zone })} — ${who}`], ['Зафиксирован', who]])))
   const id = await freezeSnapshot(rr.database.db, report, file, fileName, { id: rr.user.id, name: who })
   await recordAudit(rr.database.db, { orgId: rr.org.id, userId: rr.user.id, actor: rr.user.login, action: 'report.freeze', object: 'appendix-7', details: { year: rr.year, snapshot: id, bytes: file.length }, ip: context?.ip })
   return redirect(`/reports/appendix-7/snapshots/${id}`)

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { recordAudit } from '#app/models/audit.server.ts'
-import { fileResponse, reportRequest } from '#app/utils/report-view.server.ts'
+import { reportRequest } from '#app/utils/report-view.server.ts'
+import { fileResponse } from '#app/utils/view.server.ts'
 import { CONTENT_TYPE } from '#reports/export/sheet-writer.server.ts'
 import { runReport } from '#reports/registry.server.ts'
 

@@ -1,5 +1,4 @@
 /** The year and the «as of» moment of a report request, and who asks. */
-import { createReadableStreamFromReadable } from '@remix-run/node'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import type { RouteId } from '#app/utils/access.ts'
@@ -23,13 +22,3 @@ export async function reportRequest(request: Request, route: RouteId) {
   return { ...app, user, scope, year, asOf, asOfText: isDateText(asOfText) ? asOfText : null, query }
 }
 
-export function fileResponse(body: import('node:stream').Readable | Buffer, fileName: string, contentType: string): Response {
-  const stream = Buffer.isBuffer(body) ? new Uint8Array(body) : createReadableStreamFromReadable(body)
-  return new Response(stream, {
-    headers: {
-      'Content-Type': contentType,
-      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-      'Cache-Control': 'no-store',
-    },
-  })
-}

@@ -110,13 +110,18 @@ export function aboutFacts(ctx: ViewContext, what: string, extra: readonly (read
   ]
 }
 
-/** An XLSX stream as a download response. */
-export function xlsxResponse(stream: import('node:stream').Readable, fileName: string): Response {
-  return new Response(createReadableStreamFromReadable(stream), {
+/** A file as a download response: a stream (sent as it is written) or bytes. */
+export function fileResponse(body: import('node:stream').Readable | Buffer, fileName: string, contentType: string): Response {
+  return new Response(Buffer.isBuffer(body) ? new Uint8Array(body) : createReadableStreamFromReadable(body), {
     headers: {
-      'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'Content-Type': contentType,
       'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
       'Cache-Control': 'no-store',
     },
   })
+}
+
+/** An XLSX stream as a download response. */
+export function xlsxResponse(stream: import('node:stream').Readable, fileName: string): Response {
+  return fileResponse(stream, fileName, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
 }

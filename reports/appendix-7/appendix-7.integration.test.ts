@@ -4,6 +4,7 @@
  * failing on purpose-built bad data; the file read back (layout and figures) with exceljs and, where
  * installed, through LibreOffice (XLSX and ODS converted to CSV); freezing and the comparison with it.
  */
+import { buffer } from 'node:stream/consumers'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -18,7 +19,7 @@ import type { Appendix7Context } from './figures.server.ts'
 import { inputTables, parseTableForm, saveTableInput } from './inputs.server.ts'
 import { DEFAULT_POLICIES } from './policies.ts'
 import { registerRows } from './register.server.ts'
-import { collect, diffFigures, freezeSnapshot, getSnapshot } from './snapshots.server.ts'
+import { diffFigures, freezeSnapshot, getSnapshot } from './snapshots.server.ts'
 import { BUILT_IN_TEMPLATE } from './template.ts'
 
 const t = useTestDatabase()
@@ -181,7 +182,7 @@ describe('the checks', () => {
     expect(listed.total).toBe(1)
     // the file still downloads and says so
     const book = new ExcelJS.Workbook()
-    await book.xlsx.load((await collect(writeAppendix7('xlsx', report, aboutAppendix7(report, [])))) as unknown as ArrayBuffer)
+    await book.xlsx.load((await buffer(writeAppendix7('xlsx', report, aboutAppendix7(report, [])))) as unknown as ArrayBuffer)
     const checks = book.getWorksheet('Проверки')!
     const verdicts = checks.getColumn(3).values.slice(2)
     expect(verdicts.filter((v) => v === 'НЕ ПРОЙДЕНА')).toHaveLength(3)
@@ -194,7 +195,7 @@ describe('the file', () => {
   it('layout of 4.1 and 4.9 read back: merges, headers, column numbers, cells', async () => {
     const report = await prepareAppendix7(await context())
     const book = new ExcelJS.Workbook()
-    await book.xlsx.load((await collect(writeAppendix7('xlsx', report, aboutAppendix7(report, [])))) as unknown as ArrayBuffer)
+    await book.xlsx.load((await buffer(writeAppendix7('xlsx', report, aboutAppendix7(report, [])))) as unknown as ArrayBuffer)
     expect(book.worksheets.map((s) => s.name)).toEqual([...BUILT_IN_TEMPLATE.tables.map((x) => x.code), 'Проверки', 'Определения', 'О файле'])
     const s41 = book.getWorksheet('4.1')!
     const merges = (s41 as unknown as { model: { merges: string[] } }).model.merges
@@ -229,7 +230,7 @@ describe('the file', () => {
     try {
       for (const format of ['xlsx', 'ods'] as const) {
         const file = path.join(dir, `a7.${format}`)
-        fs.writeFileSync(file, await collect(writeAppendix7(format, report, aboutAppendix7(report, []))))
+        fs.writeFileSync(file, await buffer(writeAppendix7(format, report, aboutAppendix7(report, []))))
         const out = path.join(dir, format)
         fs.mkdirSync(out)
         execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1', '--outdir', out, file], { stdio: 'pipe', timeout: 120_000 })
@@ -260,7 +261,7 @@ describe('freezing', () => {
   it('keeps the exact file and its figures; a later change shows figure by figure', async () => {
     const ctx = await context()
     const report = await prepareAppendix7(ctx)
-    const file = await collect(writeAppendix7('xlsx', report, aboutAppendix7(report, [])))
+    const file = await buffer(writeAppendix7('xlsx', report, aboutAppendix7(report, [])))
     const id = await freezeSnapshot(t.database.db, report, file, 'prilozhenie-7-2025.xlsx', { id: userId, name: 'Админ' })
     const stored = await getSnapshot(t.database.db, world.org.id, id)
     expect(Buffer.from(stored!.file).equals(file)).toBe(true)

@@ -3,16 +3,9 @@
  * and when. Regenerating later compares the figures key by key with the frozen ones.
  */
 import { createHash } from 'node:crypto'
-import type { Readable } from 'node:stream'
 import type { Db } from '#db/client.server.ts'
 import type { Appendix7Report } from './build.server.ts'
 import type { FigureValue } from './figures.server.ts'
-
-export async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
-}
 
 export interface SnapshotSummary {
   id: string

@@ -3,11 +3,11 @@
  * broken by one call, an appeal term broken by one late answer, the others met or without data; the file
  * lists exactly the records that broke each norm.
  */
+import { buffer } from 'node:stream/consumers'
 import ExcelJS from 'exceljs'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { updateOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
-import { collect } from '#reports/appendix-7/snapshots.server.ts'
 import { yearPeriod } from '#reports/appendix-7/figures.server.ts'
 import { prepareSupplierStandard, writeSupplierStandard } from './report.server.ts'
 
@@ -55,7 +55,7 @@ describe('the supplier-standard report', () => {
     expect(report.lines.find((l) => l.code === 'supplier_visit_wait_consultation')!.meanSeconds).toBe(750)
 
     const book = new ExcelJS.Workbook()
-    await book.xlsx.load((await collect(writeSupplierStandard('xlsx', report, [['Отчёт', 'тест']]))) as unknown as ArrayBuffer)
+    await book.xlsx.load((await buffer(writeSupplierStandard('xlsx', report, [['Отчёт', 'тест']]))) as unknown as ArrayBuffer)
     const names = book.worksheets.map((s) => s.name)
     expect(names[0]).toBe('Нормативы')
     expect(names.at(-1)).toBe('О файле')
