@@ -6,8 +6,8 @@
  */
 import { type RawBuilder, sql } from 'kysely'
 import { appealForm, appealTopic, complaintTopic, requestType } from '#reports/vocabulary.ts'
-import { addSums, callSums, figure, totalOf, visitSums } from '#reports/metrics/dashboard.server.ts'
-import { type Appendix7Context, type Appendix7Tables, matches, policyFormSql, yearPeriod } from './figures.server.ts'
+import { addSums, figure, totalOf } from '#reports/metrics/dashboard.server.ts'
+import { type Appendix7Context, type Appendix7Tables, matches, officeVisitsFigure, policyFormSql } from './figures.server.ts'
 import { type RegisterGroup, registerWhere } from './register.server.ts'
 
 export type CheckId = 'form-totals' | 'topics' | 'complaints' | 'requests' | 'form-and-outcome' | 'settled-complaints' | 'contracts-requests' | 'visits-vs-in-person' | 'calls-vs-phone'
@@ -151,8 +151,7 @@ export async function runChecks(ctx: Appendix7Context, built: Appendix7Tables, g
   })
 
   // 8. offices: visitors ≥ in-person appeals (a visit may carry several appeals, I.4.4 — a warning)
-  const period = yearPeriod(ctx.year, ctx.org.zone)
-  const visits = figure(ctx.policies.officeVisits === 'served' ? 'visits.served' : 'visits.total', totalOf('visits', await visitSums(ctx.db, ctx.scope, period, {}, 'bucket'))) ?? 0
+  const visits = figure(officeVisitsFigure(ctx.policies), built.visits) ?? 0
   const inPerson = figure('appeals.received', received({ form: 'in_person' })) ?? 0
   results.push({
     id: 'visits-vs-in-person',
@@ -164,8 +163,7 @@ export async function runChecks(ctx: Appendix7Context, built: Appendix7Tables, g
   })
 
   // 9. phone: calls ≥ phone appeals (not every call is an appeal)
-  const excluded = new Set(ctx.policies.callsExcludeCategories)
-  const calls = figure('calls.offered', totalOf('calls', (await callSums(ctx.db, ctx.scope, period, {})).filter((g) => !excluded.has(g.key.category ?? '')))) ?? 0
+  const calls = figure('calls.offered', built.calls) ?? 0
   const byPhone = figure('appeals.received', received({ form: 'phone' })) ?? 0
   results.push({
     id: 'calls-vs-phone',

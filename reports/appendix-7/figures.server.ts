@@ -11,6 +11,9 @@ import { metricCatalog } from '#reports/metrics/catalog.ts'
 import {
   APPEAL_SUMS_SQL,
   type AppealSums,
+  type CallSums,
+  type Grouped,
+  type VisitSums,
   type DashboardMetricId,
   addSums,
   appealSumsOf,
@@ -171,11 +174,15 @@ function appealFigure(groups: readonly AppealGroup[], id: DashboardMetricId, whe
 
 type YearFigure = (id: DashboardMetricId, where: Where[]) => number | null
 
-async function callFigures(ctx: Appendix7Context, period: Period): Promise<YearFigure> {
+/** The calls of a year that table 4.3 counts (policy I.4.3: some Appendix 4 categories may be left out). */
+async function callTotal(ctx: Appendix7Context, period: Period): Promise<CallSums> {
   const excluded = new Set(ctx.policies.callsExcludeCategories)
-  const groups = (await callSums(ctx.db, ctx.scope, period, {})).filter((g) => !excluded.has(g.key.category ?? ''))
-  const total = totalOf('calls', groups)
-  return (id) => figure(id as 'calls.offered', total)
+  return totalOf('calls', (await callSums(ctx.db, ctx.scope, period, {})).filter((g) => !excluded.has(g.key.category ?? '')))
+}
+
+/** Which visits figure counts an office's visitors in 4.2 (policy I.4.4). */
+export function officeVisitsFigure(policies: ReportPolicies): 'visits.total' | 'visits.served' {
+  return policies.officeVisits === 'served' ? 'visits.served' : 'visits.total'
 }
 
 function figuresTable(ctx: Appendix7Context, t: FiguresTable, figureFor: Record<'N-1' | 'N', YearFigure>, inputs: InputData): RenderedTable {
@@ -218,18 +225,10 @@ function figuresTable(ctx: Appendix7Context, t: FiguresTable, figureFor: Record<
 
 // ---------------------------------------------------------------------------------------------- 4.2
 
-async function officesTable(ctx: Appendix7Context, t: OfficesTable, period: Period): Promise<RenderedTable> {
-  const offices = await ctx.db
-    .selectFrom('office')
-    .select(['office_code', 'name', 'office_type', 'address', 'phone_email', 'schedule', 'services'])
-    .where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), ctx.scope))
-    .orderBy('name')
-    .orderBy('office_code')
-    .execute()
-  const groups = await visitSums(ctx.db, ctx.scope, period, {}, 'office')
+function officesTable(ctx: Appendix7Context, t: OfficesTable, offices: OfficeRow[], groups: Grouped<VisitSums>[]): RenderedTable {
   const byOffice = groupBy('visits', groups, (g) => g.key.office ?? '')
   const total = totalOf('visits', groups)
-  const figureId = (id: string): DashboardMetricId => (id === 'visits.total' && ctx.policies.officeVisits === 'served' ? 'visits.served' : (id as DashboardMetricId))
+  const figureId = (id: string): DashboardMetricId => (id === 'visits.total' ? officeVisitsFigure(ctx.policies) : (id as DashboardMetricId))
   const metrics = new Set<DashboardMetricId>()
   const figures: FigureValue[] = []
   const body: Cell[][] = offices.map((office, n) =>
@@ -346,7 +345,12 @@ export interface Appendix7Tables {
   register: RegisterTable | null
   forms: Map<string, string[]>
   appealGroups: { previous: AppealGroup[]; current: AppealGroup[] }
+  /** the year's calls as 4.3 counts them, and its visits, for the checks */
+  calls: CallSums
+  visits: VisitSums
 }
+
+type OfficeRow = { office_code: string; name: string; office_type: string | null; address: string | null; phone_email: string | null; schedule: string | null; services: string | null }
 
 /** Every table of the template except the register, in template order. */
 export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Tables> {
@@ -356,18 +360,29 @@ export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Table
   const forms = await channelForms(ctx.db, ctx.org.id, ctx.policies)
   const [appealsBefore, appealsNow, inputs] = await Promise.all([appealGroups(ctx, forms, previous), appealGroups(ctx, forms, current), loadInputs(ctx.db, ctx.org.id, ctx.year)])
   const appealsFor = { 'N-1': (id: DashboardMetricId, w: Where[]) => appealFigure(appealsBefore, id, w), N: (id: DashboardMetricId, w: Where[]) => appealFigure(appealsNow, id, w) }
-  let callsFor: Record<'N-1' | 'N', YearFigure> | undefined
+  const [callsBefore, callsNow, visitGroups, offices] = await Promise.all([
+    callTotal(ctx, previous),
+    callTotal(ctx, current),
+    visitSums(ctx.db, ctx.scope, current, {}, 'office'),
+    ctx.db
+      .selectFrom('office')
+      .select(['office_code', 'name', 'office_type', 'address', 'phone_email', 'schedule', 'services'])
+      .where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), ctx.scope))
+      .orderBy('name')
+      .orderBy('office_code')
+      .execute(),
+  ])
+  const callsFor = { 'N-1': (id: DashboardMetricId) => figure(id as 'calls.offered', callsBefore), N: (id: DashboardMetricId) => figure(id as 'calls.offered', callsNow) }
   const tables: RenderedTable[] = []
   let register: RegisterTable | null = null
   for (const t of ctx.template.tables) {
     const data = inputs.get(t.code) ?? { current: {}, previous: {} }
     switch (t.kind) {
       case 'figures':
-        if (t.source === 'calls') callsFor ??= { 'N-1': await callFigures(ctx, previous), N: await callFigures(ctx, current) }
-        tables.push(figuresTable(ctx, t, t.source === 'calls' ? callsFor! : appealsFor, data))
+        tables.push(figuresTable(ctx, t, t.source === 'calls' ? callsFor : appealsFor, data))
         break
       case 'offices':
-        tables.push(await officesTable(ctx, t, current))
+        tables.push(officesTable(ctx, t, offices, visitGroups))
         break
       case 'input':
         tables.push(t.mode === 'compare' ? inputCompareTable(ctx, t, data) : inputListTable(ctx, t, data))
@@ -377,7 +392,7 @@ export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Table
         break
     }
   }
-  return { tables, register, forms, appealGroups: { previous: appealsBefore, current: appealsNow } }
+  return { tables, register, forms, appealGroups: { previous: appealsBefore, current: appealsNow }, calls: callsNow, visits: totalOf('visits', visitGroups) }
 }
 
 /** The catalog's words for the figures of a report (for «Определения» and the page). */
