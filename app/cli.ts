@@ -25,8 +25,8 @@ import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { createUser, getCliUser, listBranches } from '#app/models/user.server.ts'
 import { labelOf, regime as regimes } from '#reports/vocabulary.ts'
-import { isDateText } from '#reports/metrics/period.ts'
-import { REPORT_IDS, REPORT_TITLES, type ReportId, endOfLocalDay, runReport } from '#reports/registry.server.ts'
+import { endOfLocalDay, isDateText } from '#reports/metrics/period.ts'
+import { REPORT_IDS, REPORT_TITLES, type ReportId, runReport } from '#reports/registry.server.ts'
 
 const USAGE = `Использование: npm run cli -- <команда>
   import <вид> <файл> [--skip-invalid]   загрузить файл; вид: ${IMPORT_KINDS.join(', ')}

@@ -5,8 +5,6 @@
 import type { Readable } from 'node:stream'
 import type { Database } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
-import { dayNumber } from '#reports/deadlines/calendar.ts'
-import { startOfLocalDay } from '#reports/deadlines/engine.ts'
 import type { SheetFormat } from '#reports/export/sheet-writer.server.ts'
 import { yearPeriod } from '#reports/appendix-7/figures.server.ts'
 import { type Appendix7Report, aboutAppendix7, appendix7FileName, prepareAppendix7, writeAppendix7 } from '#reports/appendix-7/build.server.ts'
@@ -20,11 +18,6 @@ export type ReportId = (typeof REPORT_IDS)[number]
 export const REPORT_TITLES: Record<ReportId, string> = {
   'appendix-7': 'Приложение 7 «Информация о качестве обслуживания потребителей услуг»',
   'supplier-standard': 'Соблюдение стандарта качества обслуживания гарантирующего поставщика',
-}
-
-/** «По состоянию на» a local date: the end of that day in the organisation's zone. */
-export function endOfLocalDay(date: string, zone: string): Date {
-  return new Date(startOfLocalDay(dayNumber(date) + 1, zone).getTime() - 1)
 }
 
 export interface ReportRun {

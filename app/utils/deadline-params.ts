@@ -1,6 +1,4 @@
-import { type Period, isDateText, periodOf } from '#reports/metrics/period.ts'
-import { dayNumber } from '#reports/deadlines/calendar.ts'
-import { startOfLocalDay } from '#reports/deadlines/engine.ts'
+import { type Period, endOfLocalDay, isDateText, periodOf } from '#reports/metrics/period.ts'
 
 export interface DeadlineParams {
   period: Period
@@ -18,7 +16,7 @@ export function readDeadlineParams(url: URL, zone: string, defaultYear: number, 
   const toRaw = isDateText(p.get('to')) ? p.get('to')! : `${defaultYear}-12-31`
   const to = toRaw < from ? from : toRaw
   const asOfText = isDateText(p.get('asOf')) ? p.get('asOf') : null
-  const asOf = asOfText ? startOfLocalDay(dayNumber(asOfText) + 1, zone) : now
+  const asOf = asOfText ? endOfLocalDay(asOfText, zone) : now
   const days = Math.min(30, Math.max(1, Math.floor(Number(p.get('days')) || 3)))
   return { period: periodOf(from, to, zone), asOf, asOfText, days }
 }

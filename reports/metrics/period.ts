@@ -16,6 +16,14 @@ export function isDateText(text: string | null | undefined): text is string {
   return Boolean(text && DATE.test(text) && dayText(dayNumber(text)) === text)
 }
 
+/**
+ * «As of» a local date: the end of that day in the organisation's zone, i.e. the start of the next one
+ * (an answer given by 24:00 counts). One rule for «Сроки», the reports and the command line.
+ */
+export function endOfLocalDay(date: string, zone: string): Date {
+  return startOfLocalDay(dayNumber(date) + 1, zone)
+}
+
 /** From the first to the last local day inclusive. */
 export function periodOf(from: string, to: string, zone: string): Period {
   return { from, to, start: startOfLocalDay(dayNumber(from), zone), end: startOfLocalDay(dayNumber(to) + 1, zone) }

@@ -45,7 +45,7 @@ function pick<T extends object>(value: string | null, vocabulary: T): string | u
   return value && Object.hasOwn(vocabulary, value) ? value : undefined
 }
 
-function clampInt(text: string | null, min: number, max: number, fallback: number): number {
+export function clampInt(text: string | null, min: number, max: number, fallback: number): number {
   const n = Number(text)
   return Number.isInteger(n) && n >= min && n <= max ? n : fallback
 }
