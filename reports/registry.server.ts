@@ -6,11 +6,9 @@ import type { Readable } from 'node:stream'
 import type { Database } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import type { SheetFormat } from '#reports/export/sheet-writer.server.ts'
-import { yearPeriod } from '#reports/appendix-7/figures.server.ts'
 import { type Appendix7Report, aboutAppendix7, appendix7FileName, prepareAppendix7, writeAppendix7 } from '#reports/appendix-7/build.server.ts'
 import { appendix7Context } from '#reports/appendix-7/context.server.ts'
-import { VERDICT_LABEL, prepareSupplierStandard, writeSupplierStandard } from '#reports/supplier-standard/report.server.ts'
-import { refreshRollups } from '#reports/metrics/rollups.server.ts'
+import { VERDICT_LABEL, supplierStandardOfYear, writeSupplierStandard } from '#reports/supplier-standard/report.server.ts'
 
 export const REPORT_IDS = ['appendix-7', 'supplier-standard'] as const
 export type ReportId = (typeof REPORT_IDS)[number]
@@ -52,15 +50,13 @@ export async function runReport(database: Database, scope: Scope, id: ReportId, 
       failedChecks: report.checks.filter((c) => !c.passed).length,
     }
   }
-  await refreshRollups(database, scope.orgId)
-  const org = await database.db.selectFrom('organisation').select(['id', 'name', 'time_zone']).where('id', '=', scope.orgId).executeTakeFirstOrThrow()
-  const period = yearPeriod(request.year, org.time_zone)
-  const report = await prepareSupplierStandard(database.db, scope, { id: org.id, name: org.name, zone: org.time_zone }, period, request.asOf)
+  const report = await supplierStandardOfYear(database.db, scope, request.year, request.asOf)
+  const org = report.org
   const about: [string, string][] = [
     ['Отчёт', REPORT_TITLES['supplier-standard']],
     ['Организация', org.name],
     ['Период', `${request.year} год`],
-    ['По состоянию на', request.asOf.toLocaleString('ru-RU', { timeZone: org.time_zone })],
+    ['По состоянию на', request.asOf.toLocaleString('ru-RU', { timeZone: org.zone })],
     ['Нормативы', 'действующие правила набора «гарантирующий поставщик» (раздел «Правила сроков»), как их настроила организация'],
     ['Нарушения', 'по каждому нарушенному нормативу — все записи, нарушившие его, на отдельном листе'],
     [...generated],

@@ -2,18 +2,15 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { formatCount, formatDateTime } from '#app/utils/format.ts'
 import { reportRequest } from '#app/utils/report-view.server.ts'
-import { yearPeriod } from '#reports/appendix-7/figures.server.ts'
-import { refreshRollups } from '#reports/metrics/rollups.server.ts'
-import { prepareSupplierStandard } from '#reports/supplier-standard/report.server.ts'
+import { supplierStandardOfYear } from '#reports/supplier-standard/report.server.ts'
 import { VERDICT_LABEL } from '#reports/supplier-standard/verdicts.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Стандарт качества — Качество обслуживания' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const rr = await reportRequest(request, 'reports.supplier-standard._index.tsx')
-  await refreshRollups(rr.database, rr.org.id)
-  const period = yearPeriod(rr.year, rr.org.time_zone)
-  const report = await prepareSupplierStandard(rr.database.db, rr.scope, { id: rr.org.id, name: rr.org.name, zone: rr.org.time_zone }, period, rr.asOf)
+  const report = await supplierStandardOfYear(rr.database.db, rr.scope, rr.year, rr.asOf)
+  const period = report.period
   const deadlines = new URLSearchParams({ from: period.from, to: period.to, ...(rr.asOfText ? { asOf: rr.asOfText } : {}) }).toString()
   return {
     year: rr.year, asOf: rr.asOfText, asOfShown: formatDateTime(rr.asOf, rr.org.time_zone), query: rr.query, deadlines,

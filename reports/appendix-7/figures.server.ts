@@ -24,7 +24,7 @@ import {
   viewConditions,
   visitSums,
 } from '#reports/metrics/dashboard.server.ts'
-import { type Period, periodOf } from '#reports/metrics/period.ts'
+import { type Period, yearPeriod } from '#reports/metrics/period.ts'
 import { type ReportPolicies, channelKey, dynamicsOf } from './policies.ts'
 import type { FiguresTable, InputCompareTable, InputListTable, OfficesTable, RegisterTable, Template, TemplateTable, Where } from './template.ts'
 import { withYears } from './template.ts'
@@ -66,7 +66,6 @@ export interface RenderedTable {
   metrics: DashboardMetricId[]
 }
 
-export const yearPeriod = (year: number, zone: string): Period => periodOf(`${year}-01-01`, `${year}-12-31`, zone)
 
 /** «–» where a figure does not exist (no records, or no previous year to compare with). */
 export const NO_VALUE = '–'

@@ -8,7 +8,8 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Cell } from '#reports/export/sheet-model.ts'
 import { inScope } from '#db/scope.server.ts'
 import { outcomeSql } from '#reports/deadlines/outcome-sql.server.ts'
-import { type Appendix7Context, policyFormSql, yearPeriod } from './figures.server.ts'
+import { yearPeriod } from '#reports/metrics/period.ts'
+import { type Appendix7Context, policyFormSql } from './figures.server.ts'
 import type { RegisterTable } from './template.ts'
 
 /** Answer outcome of 4.9 columns 27–29, as of the report's moment; null when none applies (yet). */

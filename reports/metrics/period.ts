@@ -24,6 +24,11 @@ export function endOfLocalDay(date: string, zone: string): Date {
   return startOfLocalDay(dayNumber(date) + 1, zone)
 }
 
+/** A calendar year in the organisation's zone. */
+export function yearPeriod(year: number, zone: string): Period {
+  return periodOf(`${year}-01-01`, `${year}-12-31`, zone)
+}
+
 /** From the first to the last local day inclusive. */
 export function periodOf(from: string, to: string, zone: string): Period {
   return { from, to, start: startOfLocalDay(dayNumber(from), zone), end: startOfLocalDay(dayNumber(to) + 1, zone) }

@@ -12,7 +12,7 @@ import { type NormFigures, computeNormFigures, loadNormRules, normViolations, vi
 import type { Cell } from '#reports/export/sheet-model.ts'
 import { MAX_ROWS_PER_SHEET, type SheetFormat, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
-import type { Period } from '#reports/metrics/period.ts'
+import { type Period, yearPeriod } from '#reports/metrics/period.ts'
 import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
 
 import { VERDICT_LABEL, type Verdict } from './verdicts.ts'
@@ -53,6 +53,13 @@ const DOMAIN_TEXT = { appeals: 'Обращения', calls: 'Звонки', visi
 
 export function normText(amount: number | string, unit: string, isAverage: boolean): string {
   return `${Number(amount).toLocaleString('ru-RU')} ${UNIT_TEXT[unit] ?? unit}${isAverage ? ' (в среднем)' : ''}`
+}
+
+/** The report of an organisation's calendar year (read from the records themselves: no rollups involved). */
+export async function supplierStandardOfYear(db: Db, scope: Scope, year: number, asOf: Date): Promise<SupplierReport> {
+  const org = await db.selectFrom('organisation').select(['id', 'name', 'time_zone']).where('id', '=', scope.orgId).executeTakeFirstOrThrow()
+  const zone = org.time_zone
+  return prepareSupplierStandard(db, scope, { id: org.id, name: org.name, zone }, yearPeriod(year, zone), asOf)
 }
 
 export async function prepareSupplierStandard(db: Db, scope: Scope, org: SupplierReport['org'], period: Period, asOf: Date): Promise<SupplierReport> {

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { updateOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
-import { yearPeriod } from '#reports/appendix-7/figures.server.ts'
+import { yearPeriod } from '#reports/metrics/period.ts'
 import { prepareSupplierStandard, writeSupplierStandard } from './report.server.ts'
 
 const t = useTestDatabase()
