@@ -349,6 +349,86 @@ export interface ReportSnapshotTable {
   frozen_at: DefaultTimestamp
 }
 
+export interface SurveyTable {
+  id: Id
+  org_id: string
+  title: string
+  intro: string | null
+  subject_kind: 'organisation' | 'office' | 'form' | 'topic'
+  subject_code: string | null
+  opens_on: ColumnType<Date, string, string>
+  closes_on: ColumnType<Date | null, string | null, string | null>
+  questions: ColumnType<unknown, string, string>
+  created_by: string | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export interface SurveyBatchTable {
+  id: Id
+  org_id: string
+  survey_id: string
+  delivery: 'sms' | 'email' | 'phone' | 'other'
+  closed_from: ColumnType<Date, string, string>
+  closed_to: ColumnType<Date, string, string>
+  requested: number
+  eligible: number
+  created: number
+  expires_at: Timestamp | null
+  created_by: string | null
+  created_by_name: string
+  created_at: DefaultTimestamp
+}
+
+export interface SurveyInvitationTable {
+  id: Id
+  org_id: string
+  survey_id: string
+  token: string
+  single_use: boolean
+  delivery: 'sms' | 'email' | 'phone' | 'qr' | 'other'
+  batch_id: string | null
+  appeal_id: string | null
+  call_id: string | null
+  visit_id: string | null
+  branch_id: string | null
+  office_code: string | null
+  form: string | null
+  topic: string | null
+  consumer_type: string | null
+  expires_at: Timestamp | null
+  created_by: string | null
+  created_at: DefaultTimestamp
+}
+
+export interface SurveyResponseTable {
+  id: Id
+  org_id: string
+  survey_id: string
+  invitation_id: string | null
+  single_use: Generated<boolean>
+  collected_by: 'link' | 'qr' | 'phone'
+  branch_id: string | null
+  office_code: string | null
+  form: string | null
+  topic: string | null
+  consumer_type: string | null
+  appeal_id: string | null
+  call_id: string | null
+  visit_id: string | null
+  entered_by: string | null
+  submitted_at: DefaultTimestamp
+}
+
+export interface SurveyAnswerTable {
+  response_id: string
+  question_id: string
+  kind: 'csat' | 'nps' | 'ces' | 'single' | 'multi' | 'text'
+  score: number | null
+  choices: number[] | null
+  text: string | null
+}
+
 export interface DB {
   organisation: OrganisationTable
   branch: BranchTable
@@ -374,6 +454,11 @@ export interface DB {
   visit_day: VisitDayTable
   report_input: ReportInputTable
   report_snapshot: ReportSnapshotTable
+  survey: SurveyTable
+  survey_batch: SurveyBatchTable
+  survey_invitation: SurveyInvitationTable
+  survey_response: SurveyResponseTable
+  survey_answer: SurveyAnswerTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

@@ -1,5 +1,6 @@
 /** ru-RU formatting for screens; instants are shown in the organisation's zone. Client-safe. */
 import { formatLocalDateTime } from '#reports/time/local-time.ts'
+import type { MetricUnit } from '#reports/metrics/catalog.ts'
 
 const integer = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 0 })
 
@@ -38,18 +39,24 @@ export function formatMonth(key: string): string {
   return `${MONTHS[Number(month) - 1] ?? month} ${year}`
 }
 
-/** A figure by its catalog unit: count «1 234», share «61,2 %», seconds «15 мин 20 с». */
-export function formatMetric(unit: 'count' | 'share' | 'seconds', value: number | null | undefined): string {
+/** A figure by its catalog unit: count «1 234», share «61,2 %», seconds «15 мин 20 с», score «4,35», points «+33,3». */
+export function formatMetric(unit: MetricUnit, value: number | null | undefined): string {
   if (value === null || value === undefined) return '—'
   if (unit === 'share') return `${(value * 100).toLocaleString('ru-RU', { maximumFractionDigits: 1 })} %`
   if (unit === 'seconds') return formatDuration(value)
+  if (unit === 'score') return value.toLocaleString('ru-RU', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+  if (unit === 'points') return `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value).toLocaleString('ru-RU', { maximumFractionDigits: 1 })}`
   return formatCount(value)
 }
 
 /** The change against the year before: shares in percentage points, other figures in percent; «—» without a base. */
-export function formatChange(unit: 'count' | 'share' | 'seconds', value: number | null | undefined, before: number | null | undefined): string {
+export function formatChange(unit: MetricUnit, value: number | null | undefined, before: number | null | undefined): string {
   if (value === null || value === undefined || before === null || before === undefined) return '—'
   const sign = (n: number) => (n > 0 ? '+' : n < 0 ? '−' : '±')
+  if (unit === 'score' || unit === 'points') {
+    const d = value - before
+    return `${sign(d)}${Math.abs(d).toLocaleString('ru-RU', { maximumFractionDigits: unit === 'score' ? 2 : 1 })}`
+  }
   if (unit === 'share') {
     const points = (value - before) * 100
     return `${sign(points)}${Math.abs(points).toLocaleString('ru-RU', { maximumFractionDigits: 1 })} п. п.`

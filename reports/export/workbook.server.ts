@@ -44,7 +44,7 @@ export function addSheet(book: Book, name: string, header: readonly string[], wi
 
 export function addDefinitions(book: Book, metrics: readonly MetricId[]): void {
   const sheet = addSheet(book, 'Определения', ['Показатель', 'Название', 'Единица', 'Определение'], [30, 36, 12, 120])
-  const units = { count: 'штук', share: 'доля', seconds: 'время' }
+  const units = { count: 'штук', share: 'доля', seconds: 'время', score: 'балл', points: 'пункты' }
   for (const id of new Set(metrics)) {
     const m = metricCatalog[id]
     const row = sheet.addRow([id, m.label, units[m.unit], m.definition])

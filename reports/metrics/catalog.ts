@@ -3,10 +3,13 @@
  * with which exclusions), a unit and which direction is better. Screens, hints and exported files read
  * the same entry. Client-safe.
  */
+export type MetricUnit = 'count' | 'share' | 'seconds' | 'score' | 'points'
+
 export interface MetricMeta {
   label: string
   definition: string
-  unit: 'count' | 'share' | 'seconds'
+  /** `score`: a mean on a survey scale (1–5, 1–7); `points`: an index from −100 to 100 (NPS) */
+  unit: MetricUnit
   better: 'higher' | 'lower' | 'neither'
 }
 
@@ -272,6 +275,67 @@ export const metricCatalog = {
     label: 'Доля ожидавших в пределах норматива',
     definition: 'Ожидание в пределах норматива ÷ вызванные посетители, к которым относится норматив ожидания.',
     unit: 'share',
+    better: 'higher',
+  },
+
+  // consumer surveys (answers by the day they were submitted, in the organisation's zone)
+  'surveys.responses': {
+    label: 'Получено анкет',
+    definition:
+      'Анкеты опросов, заполненные в периоде (по ссылке, по QR-коду в офисе или оператором по телефону). Каждая анкета — один опрошенный потребитель.',
+    unit: 'count',
+    better: 'higher',
+  },
+  'surveys.conducted': {
+    label: 'Проведено опросов',
+    definition: 'Опросы, по которым в периоде получена хотя бы одна анкета.',
+    unit: 'count',
+    better: 'neither',
+  },
+  'surveys.invitations': {
+    label: 'Отправлено приглашений',
+    definition:
+      'Персональные (одноразовые) ссылки на опрос, созданные в периоде: выпуски ссылок по закрытым обращениям и ссылки, привязанные к обращению, звонку или посещению. QR-коды офисов не считаются: число увидевших их неизвестно.',
+    unit: 'count',
+    better: 'neither',
+  },
+  'surveys.invitations_answered': {
+    label: 'Ответили по приглашению',
+    definition: 'Из персональных ссылок, созданных в периоде, — те, по которым получена анкета (на момент расчёта).',
+    unit: 'count',
+    better: 'higher',
+  },
+  'surveys.response_rate': {
+    label: 'Доля ответивших',
+    definition: 'Ответили по приглашению ÷ отправлено приглашений (по ссылкам, созданным в периоде).',
+    unit: 'share',
+    better: 'higher',
+  },
+  'surveys.csat': {
+    label: 'Удовлетворённость (CSAT)',
+    definition:
+      'Доля оценок «4» и «5» среди всех ответов на вопросы-оценки по шкале 1–5 в анкетах периода (если в анкете несколько таких вопросов, учитывается каждый ответ).',
+    unit: 'share',
+    better: 'higher',
+  },
+  'surveys.csat_mean': {
+    label: 'Средняя оценка (1–5)',
+    definition: 'Среднее арифметическое ответов на вопросы-оценки по шкале 1–5 в анкетах периода.',
+    unit: 'score',
+    better: 'higher',
+  },
+  'surveys.nps': {
+    label: 'Индекс готовности рекомендовать (NPS)',
+    definition:
+      'Доля ответов 9–10 минус доля ответов 0–6 на вопросы «порекомендуете ли вы» по шкале 0–10 в анкетах периода, в пунктах от −100 до +100.',
+    unit: 'points',
+    better: 'higher',
+  },
+  'surveys.ces': {
+    label: 'Лёгкость решения вопроса (CES)',
+    definition:
+      'Среднее ответов на вопрос «насколько легко было решить ваш вопрос» по шкале 1–7 (1 — очень трудно, 7 — очень легко) в анкетах периода.',
+    unit: 'score',
     better: 'higher',
   },
 } as const satisfies Record<string, MetricMeta>

@@ -118,7 +118,22 @@ export interface VisitSums {
   serviceHist: number[]
 }
 
-type Sums = { appeals: AppealSums; due: DueSums; calls: CallSums; visits: VisitSums }
+/** Survey answers (by submission) and personal links (by creation) of a period. */
+export interface SurveySums {
+  responses: number
+  csatAnswers: number
+  csatSatisfied: number
+  csatSum: number
+  npsAnswers: number
+  promoters: number
+  detractors: number
+  cesAnswers: number
+  cesSum: number
+  invitations: number
+  invitationsAnswered: number
+}
+
+type Sums = { appeals: AppealSums; due: DueSums; calls: CallSums; visits: VisitSums; surveys: SurveySums }
 type SumsKind = keyof Sums
 
 const ZERO: { [K in SumsKind]: () => Sums[K] } = {
@@ -126,6 +141,7 @@ const ZERO: { [K in SumsKind]: () => Sums[K] } = {
   due: () => ({ due: 0, onTime: 0, late: 0, overdue: 0, open: 0 }),
   calls: () => ({ offered: 0, answeredIn: 0, unansweredIn: 0, shortAbandoned: 0, answeredInSl: 0, waitSum: 0, handleSum: 0, outbound: 0, callbacksPromised: 0, callbacksInTime: 0 }),
   visits: () => ({ visits: 0, served: 0, noShows: 0, completed: 0, waitSum: 0, serviceSum: 0, waitJudged: 0, waitWithin: 0, waitHist: HIST_BOUNDS.map(() => 0), serviceHist: HIST_BOUNDS.map(() => 0) }),
+  surveys: () => ({ responses: 0, csatAnswers: 0, csatSatisfied: 0, csatSum: 0, npsAnswers: 0, promoters: 0, detractors: 0, cesAnswers: 0, cesSum: 0, invitations: 0, invitationsAnswered: 0 }),
 }
 
 /** Adds `b` into `a` field by field (arrays element-wise). */
@@ -195,6 +211,14 @@ export const figureOf = {
   'visits.p90_service': (s: VisitSums) => percentile(s.serviceHist, 0.9),
   'visits.within_wait_norm': (s: VisitSums) => s.waitWithin,
   'visits.within_wait_norm_share': (s: VisitSums) => ratio(s.waitWithin, s.waitJudged),
+  'surveys.responses': (s: SurveySums) => s.responses,
+  'surveys.invitations': (s: SurveySums) => s.invitations,
+  'surveys.invitations_answered': (s: SurveySums) => s.invitationsAnswered,
+  'surveys.response_rate': (s: SurveySums) => ratio(s.invitationsAnswered, s.invitations),
+  'surveys.csat': (s: SurveySums) => ratio(s.csatSatisfied, s.csatAnswers),
+  'surveys.csat_mean': (s: SurveySums) => ratio(s.csatSum, s.csatAnswers),
+  'surveys.nps': (s: SurveySums) => (s.npsAnswers > 0 ? ((s.promoters - s.detractors) / s.npsAnswers) * 100 : null),
+  'surveys.ces': (s: SurveySums) => ratio(s.cesSum, s.cesAnswers),
 } as const satisfies Partial<Record<MetricId, (s: never) => number | null>>
 
 export type DashboardMetricId = keyof typeof figureOf
@@ -212,6 +236,9 @@ export const DOMAIN_METRICS = {
     'calls.mean_wait', 'calls.mean_handling', 'calls.outbound', 'calls.callbacks_promised', 'calls.callbacks_in_time', 'calls.callbacks_in_time_share',
   ],
   visits: ['visits.total', 'visits.served', 'visits.no_shows', 'visits.mean_wait', 'visits.p90_wait', 'visits.mean_service', 'visits.p90_service', 'visits.within_wait_norm', 'visits.within_wait_norm_share'],
+  surveys: [
+    'surveys.responses', 'surveys.invitations', 'surveys.invitations_answered', 'surveys.response_rate', 'surveys.csat', 'surveys.csat_mean', 'surveys.nps', 'surveys.ces',
+  ],
 } as const satisfies { [K in SumsKind]: readonly DashboardMetricId[] }
 
 export function figuresOf<K extends SumsKind>(kind: K, sums: Sums[K]): Record<(typeof DOMAIN_METRICS)[K][number], number | null> {
@@ -332,6 +359,80 @@ export async function visitSums(db: Db, scope: Scope, period: Period, filter: Vi
       serviceHist: by === 'office' ? nums(r.service_hist) : HIST_BOUNDS.map(() => 0),
     },
   }))
+}
+
+/**
+ * Survey responses and links are filtered like the other records: the organisation and the user's branches,
+ * and the dashboard's filters on what a response evaluates (branch, office, form of service, consumer type,
+ * topic), copied onto it from its appeal, call, visit or the survey's subject. Alias `r`.
+ */
+export function surveyConditions(scope: Scope, filter: ViewFilter, narrowing: Narrowing = {}, surveyId?: string): RawBuilder<boolean>[] {
+  const c: RawBuilder<boolean>[] = [sql<boolean>`${inScope(sql.ref('r.org_id'), sql.ref('r.branch_id'), scope)}`]
+  if (surveyId) c.push(sql<boolean>`r.survey_id = ${surveyId}`)
+  if (filter.branch) c.push(sql<boolean>`r.branch_id = ${filter.branch}`)
+  if (filter.office) c.push(sql<boolean>`r.office_code = ${filter.office}`)
+  if (filter.form) c.push(sql<boolean>`r.form = ${filter.form}`)
+  if (filter.consumerType) c.push(sql<boolean>`r.consumer_type = ${filter.consumerType}`)
+  if (narrowing.topic) c.push(sql<boolean>`r.topic = ${narrowing.topic}`)
+  return c
+}
+
+const localBucket = (period: Period, instant: RawBuilder<unknown>, zone: string) =>
+  sql<string>`to_char(${instant} at time zone ${zone}, ${bucketKind(period) === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM'})`
+
+/** How a response came (the link's delivery, or the QR code or the operator) — the key responses and links share. */
+const RESPONSE_DELIVERY = sql<string>`coalesce(i.delivery, case r.collected_by when 'phone' then 'phone' when 'qr' then 'qr' else 'other' end)`
+
+/**
+ * Survey answers submitted in the period and personal links created in it, grouped by survey, office, form
+ * of service, delivery and series bucket. Scores are summed per answer: a survey with two CSAT questions
+ * gives two CSAT answers per response.
+ */
+export async function surveySums(db: Db, scope: Scope, period: Period, filter: ViewFilter, zone: string, narrowing: Narrowing = {}, surveyId?: string): Promise<Grouped<SurveySums>[]> {
+  const conditions = and(surveyConditions(scope, filter, narrowing, surveyId))
+  const answered = await sql<Record<string, string | null>>`
+    select r.survey_id, r.office_code, r.form, ${RESPONSE_DELIVERY} as delivery, ${localBucket(period, sql.ref('r.submitted_at'), zone)} as bucket,
+      count(distinct r.id) as responses,
+      count(*) filter (where a.kind = 'csat') as csat_answers,
+      count(*) filter (where a.kind = 'csat' and a.score >= 4) as csat_satisfied,
+      coalesce(sum(a.score) filter (where a.kind = 'csat'), 0) as csat_sum,
+      count(*) filter (where a.kind = 'nps') as nps_answers,
+      count(*) filter (where a.kind = 'nps' and a.score >= 9) as promoters,
+      count(*) filter (where a.kind = 'nps' and a.score <= 6) as detractors,
+      count(*) filter (where a.kind = 'ces') as ces_answers,
+      coalesce(sum(a.score) filter (where a.kind = 'ces'), 0) as ces_sum
+    from survey_response r
+      left join survey_invitation i on i.id = r.invitation_id
+      left join survey_answer a on a.response_id = r.id and a.kind in ('csat', 'nps', 'ces')
+    where r.submitted_at >= ${period.start} and r.submitted_at < ${period.end} and ${conditions}
+    group by 1, 2, 3, 4, 5`.execute(db)
+  const sent = await sql<Record<string, string | null>>`
+    select r.survey_id, r.office_code, r.form, r.delivery, ${localBucket(period, sql.ref('r.created_at'), zone)} as bucket,
+      count(*) as invitations,
+      count(*) filter (where exists (select 1 from survey_response x where x.invitation_id = r.id)) as invitations_answered
+    from survey_invitation r
+    where r.single_use and r.created_at >= ${period.start} and r.created_at < ${period.end} and ${conditions}
+    group by 1, 2, 3, 4, 5`.execute(db)
+  const key = (r: Record<string, string | null>) => ({ survey: r.survey_id ?? null, office: r.office_code ?? null, form: r.form ?? null, delivery: r.delivery ?? null, bucket: r.bucket ?? null })
+  return [
+    ...answered.rows.map((r) => ({
+      key: key(r),
+      sums: {
+        ...ZERO.surveys(),
+        responses: n(r.responses), csatAnswers: n(r.csat_answers), csatSatisfied: n(r.csat_satisfied), csatSum: n(r.csat_sum), npsAnswers: n(r.nps_answers),
+        promoters: n(r.promoters), detractors: n(r.detractors), cesAnswers: n(r.ces_answers), cesSum: n(r.ces_sum),
+      },
+    })),
+    ...sent.rows.map((r) => ({ key: key(r), sums: { ...ZERO.surveys(), invitations: n(r.invitations), invitationsAnswered: n(r.invitations_answered) } })),
+  ]
+}
+
+/** «Проведено опросов»: surveys with at least one response in the period (not a sum over groups). */
+export async function surveysConducted(db: Db, scope: Scope, period: Period, filter: ViewFilter = {}): Promise<number> {
+  const row = await sql<{ n: string }>`
+    select count(distinct r.survey_id) as n from survey_response r
+    where r.submitted_at >= ${period.start} and r.submitted_at < ${period.end} and ${and(surveyConditions(scope, filter))}`.execute(db)
+  return n(row.rows[0]?.n)
 }
 
 /** The sums of all groups together. */

@@ -19,14 +19,16 @@ import {
   streamWorkbook,
 } from '#reports/export/workbook.server.ts'
 import { appealForm } from '#reports/vocabulary.ts'
-import { type MetricId, metricCatalog } from './catalog.ts'
+import { type MetricId, type MetricUnit, metricCatalog } from './catalog.ts'
 import { BREAKDOWN_COLUMNS, DASHBOARD_METRICS, DASHBOARD_TILES } from './dashboard-layout.ts'
 import type { BreakdownRow, DashboardData, Figures } from './dashboard-view.server.ts'
 import { type RecordContext, type Register, allRecords } from './records.server.ts'
 import { cellText } from './register-format.ts'
 
+const NUMBER_FORMAT: Record<MetricUnit, string> = { share: SHARE_FORMAT, seconds: DURATION_FORMAT, count: '#,##0', score: '0.00', points: '+0.0;-0.0;0' }
+
 /** A figure into a cell: shares as percentages, times as durations, counts as numbers. */
-function setFigure(sheet: Sheet, rowNumber: number, column: number, id: MetricId, value: number | null | undefined): void {
+export function setFigure(sheet: Sheet, rowNumber: number, column: number, id: MetricId, value: number | null | undefined): void {
   const cell = sheet.getRow(rowNumber).getCell(column)
   if (value === null || value === undefined) {
     cell.value = '—'
@@ -34,7 +36,7 @@ function setFigure(sheet: Sheet, rowNumber: number, column: number, id: MetricId
   }
   const unit = metricCatalog[id].unit
   cell.value = unit === 'seconds' ? value / 86400 : value
-  cell.numFmt = unit === 'share' ? SHARE_FORMAT : unit === 'seconds' ? DURATION_FORMAT : '#,##0'
+  cell.numFmt = NUMBER_FORMAT[unit]
 }
 
 function breakdownSheet(book: Book, name: string, metrics: readonly MetricId[], rows: readonly BreakdownRow[], notApplicable: string | null): void {

@@ -1,0 +1,427 @@
+/**
+ * Surveys and how they reach consumers (ADR 012): the survey definitions, single-use personal links (alone
+ * or in batches for the appeals closed in a period), one QR link per office, and storing a response — once
+ * per single-use link, which the database enforces (`survey_response_once`), also when two submissions race.
+ */
+import { randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
+import type { Db } from '#db/client.server.ts'
+import { dayText } from '#reports/deadlines/calendar.ts'
+import { localDayOf } from '#reports/deadlines/engine.ts'
+import { periodOf } from '#reports/metrics/period.ts'
+import { type Answer, type Question, type SubjectKind, type SurveyDefinition, questionSchema } from '#reports/surveys/questions.ts'
+import { InputError } from './errors.ts'
+
+export interface Survey {
+  id: string
+  orgId: string
+  title: string
+  intro: string | null
+  subjectKind: SubjectKind
+  subjectCode: string | null
+  opensOn: string
+  closesOn: string | null
+  questions: Question[]
+}
+
+/** What a response evaluates: copied from the record a link is tied to, else from the survey's subject. */
+export interface Dimensions {
+  branchId: string | null
+  officeCode: string | null
+  form: string | null
+  topic: string | null
+  consumerType: string | null
+  appealId: string | null
+  callId: string | null
+  visitId: string | null
+}
+
+function toSurvey(r: { id: string; org_id: string; title: string; intro: string | null; subject_kind: SubjectKind; subject_code: string | null; opens_on: string; closes_on: string | null; questions: unknown }): Survey {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    title: r.title,
+    intro: r.intro,
+    subjectKind: r.subject_kind,
+    subjectCode: r.subject_code,
+    opensOn: r.opens_on,
+    closesOn: r.closes_on,
+    questions: questionSchema.array().parse(r.questions),
+  }
+}
+
+/** A survey's columns from `survey as s`; dates as text (pg would turn a `date` into midnight of the process zone). */
+const SURVEY_COLUMNS = [
+  's.id', 's.org_id', 's.title', 's.intro', 's.subject_kind', 's.subject_code', 's.questions',
+  sql<string>`to_char(s.opens_on, 'YYYY-MM-DD')`.as('opens_on'),
+  sql<string | null>`to_char(s.closes_on, 'YYYY-MM-DD')`.as('closes_on'),
+] as const
+
+export async function getSurvey(db: Db, orgId: string, surveyId: string): Promise<Survey | undefined> {
+  if (!/^\d{1,18}$/.test(surveyId)) return undefined
+  const row = await db.selectFrom('survey as s').select(SURVEY_COLUMNS).where('s.org_id', '=', orgId).where('s.id', '=', surveyId).executeTakeFirst()
+  return row ? toSurvey(row) : undefined
+}
+
+/** A survey for a page, or a 404 the route throws. */
+export async function requireSurvey(db: Db, orgId: string, surveyId: string | undefined): Promise<Survey> {
+  const survey = await getSurvey(db, orgId, surveyId ?? '')
+  if (!survey) throw new Response('Такого опроса нет.', { status: 404 })
+  return survey
+}
+
+export type SurveyState = 'planned' | 'open' | 'closed'
+
+/** Open from the first to the last local day inclusive. */
+export function surveyState(survey: Pick<Survey, 'opensOn' | 'closesOn'>, now: Date, zone: string): SurveyState {
+  const today = dayText(localDayOf(now, zone))
+  if (today < survey.opensOn) return 'planned'
+  if (survey.closesOn && today > survey.closesOn) return 'closed'
+  return 'open'
+}
+
+export const STATE_LABELS: Record<SurveyState, string> = { planned: 'ещё не начат', open: 'идёт', closed: 'завершён' }
+
+export async function listSurveys(db: Db, orgId: string) {
+  const rows = await db
+    .selectFrom('survey as s')
+    .select([...SURVEY_COLUMNS, 's.created_at'])
+    .select((eb) => [
+      eb.selectFrom('survey_response as r').select(eb.fn.countAll<string>().as('n')).whereRef('r.survey_id', '=', 's.id').as('responses'),
+      eb.selectFrom('survey_invitation as i').select(eb.fn.countAll<string>().as('n')).whereRef('i.survey_id', '=', 's.id').where('i.single_use', '=', true).as('invitations'),
+    ])
+    .where('s.org_id', '=', orgId)
+    .orderBy('s.opens_on', 'desc')
+    .orderBy('s.id', 'desc')
+    .execute()
+  return rows.map((r) => ({ ...toSurvey(r), responses: Number(r.responses ?? 0), invitations: Number(r.invitations ?? 0) }))
+}
+
+export async function responseCount(db: Db, surveyId: string): Promise<number> {
+  const row = await db.selectFrom('survey_response').select((eb) => eb.fn.countAll<string>().as('n')).where('survey_id', '=', surveyId).executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+async function checkSubject(db: Db, orgId: string, d: SurveyDefinition): Promise<void> {
+  if (d.subjectKind !== 'office') return
+  const office = await db.selectFrom('office').select('id').where('org_id', '=', orgId).where('office_code', '=', d.subjectCode!).executeTakeFirst()
+  if (!office) throw new InputError(`Что оценивает опрос: нет офиса с кодом «${d.subjectCode}».`)
+}
+
+/**
+ * Creates a survey or changes one. Once a survey has answers its questions are fixed (the answers refer to
+ * them): the title, the introduction and the period can still change.
+ */
+export async function saveSurvey(db: Db, orgId: string, userId: string | null, surveyId: string | null, d: SurveyDefinition): Promise<string> {
+  await checkSubject(db, orgId, d)
+  const values = {
+    title: d.title,
+    intro: d.intro,
+    subject_kind: d.subjectKind,
+    subject_code: d.subjectCode,
+    opens_on: d.opensOn,
+    closes_on: d.closesOn,
+    questions: JSON.stringify(d.questions),
+  }
+  if (surveyId === null) {
+    const row = await db.insertInto('survey').values({ ...values, org_id: orgId, created_by: userId }).returning('id').executeTakeFirstOrThrow()
+    return row.id
+  }
+  const existing = await getSurvey(db, orgId, surveyId)
+  if (!existing) throw new InputError('Такого опроса нет.')
+  const answered = await responseCount(db, surveyId)
+  if (answered > 0) {
+    const same = JSON.stringify(existing.questions) === JSON.stringify(d.questions)
+    if (!same) throw new InputError(`Вопросы изменить нельзя: по опросу получено анкет — ${answered}, ответы относятся к этим вопросам. Создайте копию опроса с новыми вопросами.`)
+    if (existing.subjectKind !== d.subjectKind || existing.subjectCode !== d.subjectCode)
+      throw new InputError(`Предмет опроса изменить нельзя: по опросу получено анкет — ${answered}.`)
+  }
+  await db.updateTable('survey').set({ ...values, updated_at: new Date() }).where('org_id', '=', orgId).where('id', '=', surveyId).execute()
+  return surveyId
+}
+
+// ---------------------------------------------------------------------------------------------- links
+
+/** 128 random bits, URL-safe: a link cannot be guessed from another. */
+export function newToken(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{16,64}$/
+
+/** The dimensions a survey's subject gives (an office's branch comes from the office). */
+async function subjectDimensions(db: Db, survey: Survey): Promise<Dimensions> {
+  const none: Dimensions = { branchId: null, officeCode: null, form: null, topic: null, consumerType: null, appealId: null, callId: null, visitId: null }
+  switch (survey.subjectKind) {
+    case 'office': {
+      const office = await db.selectFrom('office').select(['branch_id']).where('org_id', '=', survey.orgId).where('office_code', '=', survey.subjectCode!).executeTakeFirst()
+      return { ...none, officeCode: survey.subjectCode, form: 'in_person', branchId: office?.branch_id ?? null }
+    }
+    case 'form':
+      return { ...none, form: survey.subjectCode }
+    case 'topic':
+      return { ...none, topic: survey.subjectCode }
+    default:
+      return none
+  }
+}
+
+export type RecordKind = 'appeal' | 'call' | 'visit'
+export const RECORD_KINDS: Record<RecordKind, string> = { appeal: 'обращение (рег. номер)', call: 'звонок (ID звонка)', visit: 'посещение (номер талона)' }
+
+/** The dimensions of an appeal, a call or a visit found by its number in the logs; an error names what was not found. */
+export async function recordDimensions(db: Db, survey: Survey, kind: RecordKind, number: string): Promise<Dimensions> {
+  const base = await subjectDimensions(db, survey)
+  const key = number.trim()
+  if (kind === 'appeal') {
+    const a = await db.selectFrom('appeal').select(['id', 'branch_id', 'office_code', 'form', 'topic', 'consumer_type']).where('org_id', '=', survey.orgId).where('reg_number', '=', key).executeTakeFirst()
+    if (!a) throw new InputError(`Обращения с номером «${key}» нет в журнале.`)
+    return { ...base, branchId: a.branch_id, officeCode: a.office_code ?? base.officeCode, form: a.form, topic: a.topic, consumerType: a.consumer_type, appealId: a.id }
+  }
+  if (kind === 'call') {
+    const c = await db.selectFrom('call').select(['id', 'branch_id']).where('org_id', '=', survey.orgId).where('call_id', '=', key).executeTakeFirst()
+    if (!c) throw new InputError(`Звонка с ID «${key}» нет в журнале.`)
+    return { ...base, branchId: c.branch_id ?? base.branchId, form: 'phone', callId: c.id }
+  }
+  const v = await db.selectFrom('visit').select(['id', 'branch_id', 'office_code', 'consumer_type']).where('org_id', '=', survey.orgId).where('ticket_id', '=', key).executeTakeFirst()
+  if (!v) throw new InputError(`Посещения с талоном «${key}» нет в журнале.`)
+  return { ...base, branchId: v.branch_id, officeCode: v.office_code, form: 'in_person', consumerType: v.consumer_type, visitId: v.id }
+}
+
+const dimensionColumns = (d: Dimensions) => ({
+  branch_id: d.branchId,
+  office_code: d.officeCode,
+  form: d.form,
+  topic: d.topic,
+  consumer_type: d.consumerType,
+  appeal_id: d.appealId,
+  call_id: d.callId,
+  visit_id: d.visitId,
+})
+
+export interface LinkInput {
+  delivery: 'sms' | 'email' | 'phone' | 'other'
+  record?: { kind: RecordKind; number: string }
+  /** days the link stays valid (the survey's end still applies) */
+  validDays: number
+}
+
+/** One single-use link, tied to an appeal, a call or a visit when one is given. */
+export async function createLink(db: Db, survey: Survey, input: LinkInput, userId: string | null, now = new Date()): Promise<string> {
+  const dims = input.record ? await recordDimensions(db, survey, input.record.kind, input.record.number) : await subjectDimensions(db, survey)
+  const token = newToken()
+  await db
+    .insertInto('survey_invitation')
+    .values({
+      org_id: survey.orgId, survey_id: survey.id, token, single_use: true, delivery: input.delivery,
+      branch_id: dims.branchId, office_code: dims.officeCode, form: dims.form, topic: dims.topic, consumer_type: dims.consumerType,
+      appeal_id: dims.appealId, call_id: dims.callId, visit_id: dims.visitId,
+      expires_at: new Date(now.getTime() + input.validDays * 86_400_000), created_by: userId, created_at: now,
+    })
+    .execute()
+  return token
+}
+
+/** The QR link of every office (created on first request): many consumers answer through one code in the hall. */
+export async function officeLinks(db: Db, survey: Survey, userId: string | null): Promise<{ officeCode: string; name: string; address: string | null; token: string }[]> {
+  const offices = await db
+    .selectFrom('office')
+    .select(['office_code', 'name', 'address', 'branch_id'])
+    .where('org_id', '=', survey.orgId)
+    .$if(survey.subjectKind === 'office', (q) => q.where('office_code', '=', survey.subjectCode!))
+    .orderBy('name')
+    .execute()
+  if (offices.length === 0) return []
+  await db
+    .insertInto('survey_invitation')
+    .values(
+      offices.map((o) => ({
+        org_id: survey.orgId, survey_id: survey.id, token: newToken(), single_use: false, delivery: 'qr' as const,
+        branch_id: o.branch_id, office_code: o.office_code, form: 'in_person', topic: survey.subjectKind === 'topic' ? survey.subjectCode : null, created_by: userId,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['survey_id', 'office_code']).where('delivery', '=', 'qr').doNothing())
+    .execute()
+  const tokens = await db.selectFrom('survey_invitation').select(['office_code', 'token']).where('survey_id', '=', survey.id).where('delivery', '=', 'qr').execute()
+  const byOffice = new Map(tokens.map((t) => [t.office_code, t.token]))
+  return offices.map((o) => ({ officeCode: o.office_code, name: o.name, address: o.address, token: byOffice.get(o.office_code)! }))
+}
+
+// ---------------------------------------------------------------------------------------------- batches
+
+export interface BatchInput {
+  closedFrom: string
+  closedTo: string
+  size: number
+  delivery: 'sms' | 'email' | 'phone' | 'other'
+  validDays: number
+}
+
+export const MAX_BATCH = 50_000
+
+/**
+ * A batch of single-use links for a random sample of the appeals answered (closed) in the local days
+ * `closedFrom`–`closedTo`: of the survey's subject, with the contact the delivery needs (a phone for SMS and
+ * phone surveys, an e-mail for e-mail), and not invited to this survey before. Fewer links than asked when
+ * fewer appeals qualify; the batch records both numbers.
+ */
+export async function createBatch(db: Db, survey: Survey, zone: string, input: BatchInput, user: { id: string | null; name: string }, now = new Date()) {
+  if (input.closedTo < input.closedFrom) throw new InputError('Период закрытия: конец раньше начала.')
+  if (!Number.isInteger(input.size) || input.size < 1 || input.size > MAX_BATCH) throw new InputError(`Размер выборки — целое число от 1 до ${MAX_BATCH.toLocaleString('ru-RU')}.`)
+  const period = periodOf(input.closedFrom, input.closedTo, zone)
+  const subject =
+    survey.subjectKind === 'office' ? sql`and a.office_code = ${survey.subjectCode}`
+    : survey.subjectKind === 'form' ? sql`and a.form = ${survey.subjectCode}`
+    : survey.subjectKind === 'topic' ? sql`and a.topic = ${survey.subjectCode}`
+    : sql``
+  const contact = input.delivery === 'email' ? sql`and coalesce(a.email, '') <> ''` : input.delivery === 'other' ? sql`` : sql`and coalesce(a.phone, '') <> ''`
+  const eligibleWhere = sql`a.org_id = ${survey.orgId} and a.answered_at >= ${period.start} and a.answered_at < ${period.end} ${subject} ${contact}
+    and not exists (select 1 from survey_invitation i where i.survey_id = ${survey.id} and i.appeal_id = a.id)`
+  const expiresAt = new Date(now.getTime() + input.validDays * 86_400_000)
+  return db.transaction().execute(async (trx) => {
+    const eligible = Number((await sql<{ n: string }>`select count(*) as n from appeal a where ${eligibleWhere}`.execute(trx)).rows[0]?.n ?? 0)
+    const batch = await trx
+      .insertInto('survey_batch')
+      .values({
+        org_id: survey.orgId, survey_id: survey.id, delivery: input.delivery, closed_from: input.closedFrom, closed_to: input.closedTo,
+        requested: input.size, eligible, created: Math.min(eligible, input.size), expires_at: expiresAt, created_by: user.id, created_by_name: user.name, created_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const picked = await sql<{ id: string; branch_id: string | null; office_code: string | null; form: string; topic: string; consumer_type: string | null }>`
+      select a.id, a.branch_id, a.office_code, a.form, a.topic, a.consumer_type from appeal a where ${eligibleWhere}
+      order by random() limit ${input.size}`.execute(trx)
+    for (let i = 0; i < picked.rows.length; i += 1000) {
+      await trx
+        .insertInto('survey_invitation')
+        .values(
+          picked.rows.slice(i, i + 1000).map((a) => ({
+            org_id: survey.orgId, survey_id: survey.id, token: newToken(), single_use: true, delivery: input.delivery, batch_id: batch.id,
+            appeal_id: a.id, branch_id: a.branch_id, office_code: a.office_code, form: a.form, topic: a.topic, consumer_type: a.consumer_type,
+            expires_at: expiresAt, created_by: user.id, created_at: now,
+          })),
+        )
+        .execute()
+    }
+    return { id: batch.id, eligible, created: picked.rows.length }
+  })
+}
+
+export async function listBatches(db: Db, surveyId: string) {
+  return db
+    .selectFrom('survey_batch as b')
+    .select(['b.id', 'b.delivery', 'b.closed_from', 'b.closed_to', 'b.requested', 'b.eligible', 'b.created', 'b.expires_at', 'b.created_by_name', 'b.created_at'])
+    .select((eb) =>
+      eb
+        .selectFrom('survey_invitation as i')
+        .innerJoin('survey_response as r', 'r.invitation_id', 'i.id')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('i.batch_id', '=', 'b.id')
+        .as('answered'),
+    )
+    .where('b.survey_id', '=', surveyId)
+    .orderBy('b.created_at', 'desc')
+    .execute()
+}
+
+// ---------------------------------------------------------------------------------------------- answering
+
+export type LinkState =
+  | { state: 'ok'; survey: Survey; invitation: { id: string; singleUse: boolean; delivery: string; dims: Dimensions }; orgName: string }
+  | { state: 'unknown' | 'used' | 'expired' | 'planned' | 'closed'; survey?: Survey; orgName?: string }
+
+/** What a public link leads to now: the survey to answer, or why not (polite words are the page's). */
+export async function resolveLink(db: Db, token: string, now = new Date()): Promise<LinkState> {
+  if (!TOKEN.test(token)) return { state: 'unknown' }
+  const row = await db
+    .selectFrom('survey_invitation as i')
+    .innerJoin('survey as s', 's.id', 'i.survey_id')
+    .innerJoin('organisation as o', 'o.id', 'i.org_id')
+    .select(SURVEY_COLUMNS)
+    .select([
+      'i.id as invitation_id', 'i.single_use', 'i.delivery', 'i.expires_at', 'i.branch_id', 'i.office_code', 'i.form', 'i.topic', 'i.consumer_type',
+      'i.appeal_id', 'i.call_id', 'i.visit_id', 'o.name as org_name', 'o.time_zone',
+    ])
+    .select((eb) => eb.exists(eb.selectFrom('survey_response as r').select('r.id').whereRef('r.invitation_id', '=', 'i.id')).as('answered'))
+    .where('i.token', '=', token)
+    .executeTakeFirst()
+  if (!row) return { state: 'unknown' }
+  const survey = toSurvey(row)
+  const orgName = row.org_name
+  if (row.single_use && row.answered) return { state: 'used', survey, orgName }
+  const state = surveyState(survey, now, row.time_zone)
+  if (state !== 'open') return { state, survey, orgName }
+  if (row.expires_at && row.expires_at.getTime() <= now.getTime()) return { state: 'expired', survey, orgName }
+  return {
+    state: 'ok',
+    survey,
+    orgName,
+    invitation: {
+      id: row.invitation_id,
+      singleUse: row.single_use,
+      delivery: row.delivery,
+      dims: {
+        branchId: row.branch_id, officeCode: row.office_code, form: row.form, topic: row.topic, consumerType: row.consumer_type,
+        appealId: row.appeal_id, callId: row.call_id, visitId: row.visit_id,
+      },
+    },
+  }
+}
+
+export interface ResponseInput {
+  survey: Survey
+  /** null for a phone survey not made from a link */
+  invitation: { id: string; singleUse: boolean } | null
+  collectedBy: 'link' | 'qr' | 'phone'
+  dims: Dimensions
+  answers: readonly Answer[]
+  enteredBy?: string | null
+  submittedAt?: Date
+}
+
+const UNIQUE_VIOLATION = '23505'
+
+/**
+ * Stores a response with its answers in one transaction. `used` when the single-use link already has a
+ * response — found by the database's unique index, so of two racing submissions exactly one is stored.
+ */
+export async function storeResponse(db: Db, input: ResponseInput): Promise<{ stored: true; id: string } | { stored: false; reason: 'used' }> {
+  if (input.answers.length === 0) throw new InputError('Анкета пуста: ответьте хотя бы на один вопрос.')
+  try {
+    const id = await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('survey_response')
+        .values({
+          org_id: input.survey.orgId, survey_id: input.survey.id, invitation_id: input.invitation?.id ?? null, single_use: input.invitation?.singleUse ?? false,
+          collected_by: input.collectedBy, ...dimensionColumns(input.dims), entered_by: input.enteredBy ?? null,
+          ...(input.submittedAt ? { submitted_at: input.submittedAt } : {}),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await trx
+        .insertInto('survey_answer')
+        .values(input.answers.map((a) => ({ response_id: row.id, question_id: a.questionId, kind: a.kind, score: a.score, choices: a.choices, text: a.text })))
+        .execute()
+      return row.id
+    })
+    return { stored: true, id }
+  } catch (error) {
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION && String((error as { constraint?: string }).constraint ?? (error as Error).message).includes('survey_response_once'))
+      return { stored: false, reason: 'used' }
+    throw error
+  }
+}
+
+/** The unused phone-survey link of an appeal for this survey, so a phone answer counts against the batch it was sent in. */
+export async function phoneLinkOf(db: Db, survey: Survey, appealId: string): Promise<{ id: string; singleUse: boolean } | null> {
+  const row = await db
+    .selectFrom('survey_invitation as i')
+    .select('i.id')
+    .where('i.survey_id', '=', survey.id)
+    .where('i.appeal_id', '=', appealId)
+    .where('i.single_use', '=', true)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('survey_response as r').select('r.id').whereRef('r.invitation_id', '=', 'i.id'))))
+    .orderBy('i.id')
+    .executeTakeFirst()
+  return row ? { id: row.id, singleUse: true } : null
+}
