@@ -40,7 +40,9 @@ app.use((req, res, next) => {
   if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000')
   const started = Date.now()
   res.on('finish', () => {
-    if (process.env.QUIET_REQUESTS !== '1') console.log(`${req.method} ${req.path} ${res.statusCode} ${Date.now() - started} мс`)
+    // a survey link's token is a key to answer: not written to logs
+    const logged = req.path.startsWith('/s/') ? '/s/…' : req.path
+    if (process.env.QUIET_REQUESTS !== '1') console.log(`${req.method} ${logged} ${res.statusCode} ${Date.now() - started} мс`)
   })
   next()
 })

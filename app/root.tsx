@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { type ReactNode, useEffect } from 'react'
 import { useNonce } from '#app/components/nonce.tsx'
 import { hasAnyRole, routeAccess } from '#app/utils/access.ts'
@@ -23,6 +23,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
   const data = useRouteLoaderData<typeof loader>('root')
   const user = data?.user ?? null
+  // a consumer's survey page (handle `bare`) shows no product header and no menu
+  const bare = useMatches().some((m) => (m.handle as { bare?: boolean } | undefined)?.bare)
   // marks the page as interactive: browser tests wait for it before changing a form React will hydrate
   useEffect(() => {
     document.documentElement.dataset.hydrated = 'true'
@@ -36,40 +38,43 @@ export function Layout({ children }: { children: ReactNode }) {
         <Meta />
         <Links />
       </head>
-      <body>
-        <header className="top">
-          <a className="brand" href="/">
-            Качество обслуживания
-          </a>
-          {user ? (
-            <>
-              <nav>
-                <NavLink to="/" end>
-                  Обзор данных
-                </NavLink>
-                {may('dashboard._index.tsx') ? <NavLink to="/dashboard">Показатели</NavLink> : null}
-                {may('registers.$domain._index.tsx') ? <NavLink to="/registers/appeals">Журналы</NavLink> : null}
-                {may('imports._index.tsx') ? <NavLink to="/imports">Загрузка данных</NavLink> : null}
-                {may('deadlines._index.tsx') ? <NavLink to="/deadlines">Сроки</NavLink> : null}
-                {may('reports._index.tsx') ? <NavLink to="/reports">Отчёты</NavLink> : null}
-                {may('rules._index.tsx') ? <NavLink to="/rules">Правила сроков</NavLink> : null}
-                {may('calendar._index.tsx') ? <NavLink to="/calendar">Календарь</NavLink> : null}
-                {may('admin.users._index.tsx') ? <NavLink to="/admin/users">Пользователи</NavLink> : null}
-                {may('admin.settings.tsx') ? <NavLink to="/admin/settings">Организация</NavLink> : null}
-                {may('admin.audit.tsx') ? <NavLink to="/admin/audit">Журнал аудита</NavLink> : null}
-              </nav>
-              <div className="who">
-                <span data-testid="user">{user.fullName}</span>
-                <span className="muted"> · {user.roles.map((r) => labelOf(role, r)).join(', ')}</span>
-                <Form method="post" action="/logout">
-                  <button type="submit" className="link">
-                    Выйти
-                  </button>
-                </Form>
-              </div>
-            </>
-          ) : null}
-        </header>
+      <body className={bare ? 'bare' : undefined}>
+        {bare ? null : (
+          <header className="top">
+            <a className="brand" href="/">
+              Качество обслуживания
+            </a>
+            {user ? (
+              <>
+                <nav>
+                  <NavLink to="/" end>
+                    Обзор данных
+                  </NavLink>
+                  {may('dashboard._index.tsx') ? <NavLink to="/dashboard">Показатели</NavLink> : null}
+                  {may('registers.$domain._index.tsx') ? <NavLink to="/registers/appeals">Журналы</NavLink> : null}
+                  {may('imports._index.tsx') ? <NavLink to="/imports">Загрузка данных</NavLink> : null}
+                  {may('deadlines._index.tsx') ? <NavLink to="/deadlines">Сроки</NavLink> : null}
+                  {may('reports._index.tsx') ? <NavLink to="/reports">Отчёты</NavLink> : null}
+                  {may('surveys._index.tsx') ? <NavLink to="/surveys">Опросы</NavLink> : null}
+                  {may('rules._index.tsx') ? <NavLink to="/rules">Правила сроков</NavLink> : null}
+                  {may('calendar._index.tsx') ? <NavLink to="/calendar">Календарь</NavLink> : null}
+                  {may('admin.users._index.tsx') ? <NavLink to="/admin/users">Пользователи</NavLink> : null}
+                  {may('admin.settings.tsx') ? <NavLink to="/admin/settings">Организация</NavLink> : null}
+                  {may('admin.audit.tsx') ? <NavLink to="/admin/audit">Журнал аудита</NavLink> : null}
+                </nav>
+                <div className="who">
+                  <span data-testid="user">{user.fullName}</span>
+                  <span className="muted"> · {user.roles.map((r) => labelOf(role, r)).join(', ')}</span>
+                  <Form method="post" action="/logout">
+                    <button type="submit" className="link">
+                      Выйти
+                    </button>
+                  </Form>
+                </div>
+              </>
+            ) : null}
+          </header>
+        )}
         <main>{children}</main>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { StackedBars, TrendLine } from '#app/components/charts.tsx'
-import { Definitions, MetricTh } from '#app/components/metric-text.tsx'
+import { Breakdown, figureLink } from '#app/components/breakdown.tsx'
+import { Definitions } from '#app/components/metric-text.tsx'
 import { MetricTile } from '#app/components/metric-tile.tsx'
 import { ViewFilter } from '#app/components/view-filter.tsx'
-import { formatDuration, formatMetric } from '#app/utils/format.ts'
+import { formatDuration } from '#app/utils/format.ts'
 import { filterOptions, viewContext } from '#app/utils/view.server.ts'
-import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
+import type { MetricId } from '#reports/metrics/catalog.ts'
 import { BREAKDOWN_COLUMNS, DASHBOARD_METRICS, DASHBOARD_TILES } from '#reports/metrics/dashboard-layout.ts'
 import { buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
 import { periodLabel, viewQuery } from '#reports/metrics/view.ts'
@@ -28,48 +29,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-type Row = { link: Record<string, string>; label: string; figures: Partial<Record<MetricId, number | null>> }
-
-function Breakdown({ caption, domain, metrics, rows, query, testId }: { caption: string; domain: string; metrics: readonly MetricId[]; rows: Row[]; query: string; testId: string }) {
-  return (
-    <table data-testid={testId}>
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th />
-          {metrics.map((id) => (
-            <MetricTh key={id} id={id} />
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.length === 0 ? (
-          <tr>
-            <td colSpan={metrics.length + 1} className="muted">
-              Нет записей за период.
-            </td>
-          </tr>
-        ) : null}
-        {rows.map((row) => (
-          <tr key={row.label}>
-            <td>{row.label}</td>
-            {metrics.map((id) => (
-              <td key={id} className="num">
-                <Link to={`/registers/${domain}?${query}&${new URLSearchParams({ ...row.link, metric: id })}`}>{formatMetric(metricCatalog[id].unit, row.figures[id])}</Link>
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
-}
-
-
 export default function Dashboard() {
   const { data, query, periodText, previousText, view, options } = useLoaderData<typeof loader>()
   const tile = (domain: string, id: MetricId, block: { current: Partial<Record<MetricId, number | null>>; previous: Partial<Record<MetricId, number | null>> }) => (
-    <MetricTile key={id} id={id} value={block.current[id]} before={block.previous[id]} to={`/registers/${domain}?${query}&metric=${id}`} />
+    <MetricTile key={id} id={id} value={block.current[id]} before={block.previous[id]} to={domain === 'surveys' ? `/surveys?${query}` : `/registers/${domain}?${query}&metric=${id}`} />
   )
   const p = data.params
   return (
@@ -96,8 +59,8 @@ export default function Dashboard() {
         />
         <TrendLine id="chart-on-time" title="Доля ответов в срок" data={data.series.onTimeShare} unit="share" />
       </div>
-      <Breakdown caption="По формам обслуживания" domain="appeals" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byForm} query={query} testId="appeals-by-form" />
-      <Breakdown caption="По темам" domain="appeals" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byTopic} query={query} testId="appeals-by-topic" />
+      <Breakdown caption="По формам обслуживания" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byForm} linkFor={figureLink(query)} testId="appeals-by-form" />
+      <Breakdown caption="По темам" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byTopic} linkFor={figureLink(query)} testId="appeals-by-topic" />
 
       <h2>Телефонные линии</h2>
       {data.calls.notApplicable ? (
@@ -119,8 +82,8 @@ export default function Dashboard() {
           <div className="charts">
             <TrendLine id="chart-service-level" title="Уровень обслуживания" data={data.series.serviceLevel} unit="share" />
           </div>
-          <Breakdown caption="По категориям приложения 4" domain="calls" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byCategory} query={query} testId="calls-by-category" />
-          <Breakdown caption="По линиям" domain="calls" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byLine} query={query} testId="calls-by-line" />
+          <Breakdown caption="По категориям приложения 4" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byCategory} linkFor={figureLink(query)} testId="calls-by-category" />
+          <Breakdown caption="По линиям" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byLine} linkFor={figureLink(query)} testId="calls-by-line" />
         </>
       )}
 
@@ -137,9 +100,19 @@ export default function Dashboard() {
           <div className="charts">
             <TrendLine id="chart-visit-wait" title="Среднее ожидание в очереди" data={data.series.visitWait} unit="minutes" norm={data.waitNormMinutes} />
           </div>
-          <Breakdown caption="По офисам и услугам" domain="visits" metrics={BREAKDOWN_COLUMNS.visits} rows={data.visits.byOffice} query={query} testId="visits-by-office" />
+          <Breakdown caption="По офисам и услугам" metrics={BREAKDOWN_COLUMNS.visits} rows={data.visits.byOffice} linkFor={figureLink(query)} testId="visits-by-office" />
         </>
       )}
+
+      <h2>Оценки потребителей</h2>
+      <p className="muted">
+        Анкеты <Link to={`/surveys?${query}`}>опросов</Link> за тот же период и с теми же фильтрами — рядом с показателями обслуживания той же формы и того же офиса.
+      </p>
+      <div className="tiles" data-testid="survey-tiles">
+        {DASHBOARD_TILES.surveys.map((id) => tile('surveys', id, data.surveys))}
+      </div>
+      <Breakdown caption="Оценки и обслуживание по формам" metrics={BREAKDOWN_COLUMNS.surveyForms} rows={data.surveys.byForm} linkFor={figureLink(query)} testId="surveys-by-form" />
+      <Breakdown caption="Оценки и обслуживание по офисам" metrics={BREAKDOWN_COLUMNS.surveyOffices} rows={data.surveys.byOffice} linkFor={figureLink(query)} testId="surveys-by-office" />
 
       <h2>Определения</h2>
       <Definitions ids={DASHBOARD_METRICS} />

@@ -58,6 +58,18 @@ export const routeAccess = {
   'reports.policies.tsx': reporting,
   'reports.supplier-standard._index.tsx': reporting,
   'reports.supplier-standard.download.$format.ts': reporting,
+  // surveys: results are everyone's, like the dashboards (free texts are masked for roles without personal
+  // data); quality officers build and distribute them; operators enter phone surveys; consumers answer
+  // through a link without signing in
+  'surveys._index.tsx': everyone,
+  'surveys.$surveyId._index.tsx': everyone,
+  'surveys.$surveyId.download.$file.ts': everyone,
+  'surveys.new.tsx': quality,
+  'surveys.$surveyId.edit.tsx': quality,
+  'surveys.$surveyId.links.tsx': quality,
+  'surveys.$surveyId.batches.$batchId[.xlsx].ts': quality,
+  'surveys.$surveyId.phone.tsx': ['operator', 'quality', 'admin'],
+  's.$token.tsx': 'public',
 } as const satisfies Record<string, Access>
 export type RouteId = keyof typeof routeAccess
 

@@ -28,14 +28,17 @@ export interface ViewContext extends AppContext {
  * The common start of a dashboard or register request: access, scope, the view from the URL (default: the
  * year of the latest appeal the user may see), and up-to-date rollups.
  */
-export async function viewContext(request: Request, route: RouteId): Promise<ViewContext> {
+export async function viewContext(request: Request, route: RouteId, defaults?: (ctx: AppContext & { scope: Scope }) => Promise<Record<string, string>>): Promise<ViewContext> {
   const user = await requireRouteAccess(request, route)
   const scope = getScope(user)
   const context = await getAppContext()
   const { database, org } = context
   const { params } = await refreshRollups(database, org.id)
   const year = (await latestAppealYear(database.db, scope, org.time_zone)) ?? localParts(new Date(), org.time_zone).year
-  const view = readView(new URL(request.url).searchParams, org.time_zone, year)
+  const search = new URL(request.url).searchParams
+  // a page may choose the period shown when the URL does not (a survey: its own days)
+  if (defaults && !search.has('period') && !search.has('year')) for (const [k, v] of Object.entries(await defaults({ ...context, scope }))) search.set(k, v)
+  const view = readView(search, org.time_zone, year)
   const [offices, branches] = await Promise.all([
     database.db
       .selectFrom('office')

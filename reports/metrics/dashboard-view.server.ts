@@ -15,6 +15,7 @@ import {
   figuresOf,
   groupBy,
   notApplicable,
+  surveySums,
   totalOf,
   visitSums,
 } from './dashboard.server.ts'
@@ -42,6 +43,8 @@ export interface DashboardData {
   appeals: DomainBlock & { byForm: BreakdownRow[]; byTopic: BreakdownRow[] }
   calls: DomainBlock & { byCategory: BreakdownRow[]; byLine: BreakdownRow[] }
   visits: DomainBlock & { byOffice: BreakdownRow[] }
+  /** survey figures, and per form and office beside the service figures of the same form and office */
+  surveys: DomainBlock & { byForm: BreakdownRow[]; byOffice: BreakdownRow[] }
   series: {
     buckets: string[]
     appealsByForm: Record<string, number | string>[]
@@ -67,7 +70,7 @@ function byCategoryCode<T>(map: Map<string, T>): [string, T][] {
 export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Date, params: RollupParams, offices: Map<string, string>): Promise<DashboardData> {
   const { period, previous, filter } = view
   const na: Record<Domain, string | null> = { appeals: null, calls: notApplicable('calls', filter), visits: notApplicable('visits', filter) }
-  const [received, receivedBefore, due, dueBefore, calls, callsBefore, visits, visitsBefore, visitSeries] = await Promise.all([
+  const [received, receivedBefore, due, dueBefore, calls, callsBefore, visits, visitsBefore, visitSeries, surveys, surveysBefore] = await Promise.all([
     appealSums(db, scope, period, filter),
     appealSums(db, scope, previous, filter),
     dueSums(db, scope, period, filter, asOf, params.zone),
@@ -77,6 +80,8 @@ export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Dat
     na.visits ? [] : visitSums(db, scope, period, filter, 'office'),
     na.visits ? [] : visitSums(db, scope, previous, filter, 'office'),
     na.visits ? [] : visitSums(db, scope, period, filter, 'bucket'),
+    surveySums(db, scope, period, filter, params.zone),
+    surveySums(db, scope, previous, filter, params.zone),
   ])
   const appealFigures = (r: ReturnType<typeof totalOf<'appeals'>>, d: ReturnType<typeof totalOf<'due'>>): Figures => ({ ...figuresOf('appeals', r), ...figuresOf('due', d) })
 
@@ -98,6 +103,12 @@ export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Dat
   const dueByBucket = groupBy('due', due, (g) => g.key.bucket!)
   const callsByBucket = groupBy('calls', calls, (g) => g.key.bucket!)
   const visitsByBucket = groupBy('visits', visitSeries, (g) => g.key.bucket!)
+
+  const surveysByForm = groupBy('surveys', surveys, (g) => g.key.form ?? 'none')
+  const surveysByOffice = groupBy('surveys', surveys, (g) => g.key.office ?? 'none')
+  const visitsByOffice = groupBy('visits', visits, (g) => g.key.office!)
+  const zeroSurveys = () => totalOf('surveys', [])
+  const surveyOffices = [...new Set([...visitsByOffice.keys(), ...[...surveysByOffice.keys()].filter((o) => o !== 'none')])]
 
   const waitRule = params.visitWaitNorms.find((n) => Object.keys(n.filter).length === 0) ?? params.visitWaitNorms[0]
   return {
@@ -132,6 +143,25 @@ export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Dat
           const [office, kind] = key.split('\u0000') as [string, string]
           return { link: { office, serviceKind: kind }, label: `${offices.get(office) ?? office} — ${labelOf(serviceKind, kind)}`, figures: figuresOf('visits', s) }
         })
+        .sort((a, b) => a.label.localeCompare(b.label, 'ru')),
+    },
+    surveys: {
+      notApplicable: null,
+      current: figuresOf('surveys', totalOf('surveys', surveys)),
+      previous: figuresOf('surveys', totalOf('surveys', surveysBefore)),
+      byForm: forms
+        .filter((f) => !filter.form || f === filter.form)
+        .map((f) => ({
+          link: { form: f },
+          label: labelOf(appealForm, f),
+          figures: { ...appealFigures(formsReceived.get(f) ?? zeroAppeals(), formsDue.get(f) ?? zeroDue()), ...figuresOf('surveys', surveysByForm.get(f) ?? zeroSurveys()) },
+        })),
+      byOffice: surveyOffices
+        .map((office) => ({
+          link: { office },
+          label: offices.get(office) ?? office,
+          figures: { ...figuresOf('visits', visitsByOffice.get(office) ?? totalOf('visits', [])), ...figuresOf('surveys', surveysByOffice.get(office) ?? zeroSurveys()) },
+        }))
         .sort((a, b) => a.label.localeCompare(b.label, 'ru')),
     },
     series: {

@@ -57,6 +57,7 @@ export function dashboardWorkbook(data: DashboardData, about: readonly (readonly
       ['Обращения', DASHBOARD_TILES.appeals, data.appeals],
       ['Звонки', DASHBOARD_TILES.calls, data.calls],
       ['Офисы', DASHBOARD_TILES.visits, data.visits],
+      ['Опросы', DASHBOARD_TILES.surveys, data.surveys],
     ] as const
     for (const [title, ids, block] of sections) {
       if (block.notApplicable) {
@@ -76,6 +77,8 @@ export function dashboardWorkbook(data: DashboardData, about: readonly (readonly
     breakdownSheet(book, 'Звонки по категориям', BREAKDOWN_COLUMNS.calls, data.calls.byCategory, data.calls.notApplicable)
     breakdownSheet(book, 'Звонки по линиям', BREAKDOWN_COLUMNS.calls, data.calls.byLine, data.calls.notApplicable)
     breakdownSheet(book, 'Офисы и услуги', BREAKDOWN_COLUMNS.visits, data.visits.byOffice, data.visits.notApplicable)
+    breakdownSheet(book, 'Оценки по формам', BREAKDOWN_COLUMNS.surveyForms, data.surveys.byForm, null)
+    breakdownSheet(book, 'Оценки по офисам', BREAKDOWN_COLUMNS.surveyOffices, data.surveys.byOffice, null)
 
     const forms = Object.entries(appealForm)
     const series = addSheet(

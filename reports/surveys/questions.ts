@@ -59,19 +59,19 @@ export const MAX_QUESTIONS = 30
 export const MAX_OPTIONS = 20
 export const MAX_TEXT_ANSWER = 2000
 
-const trimmed = (max: number, what: string) =>
+const trimmed = (max: number) =>
   z
     .string()
     .transform((s) => s.trim())
-    .pipe(z.string().min(1, `${what}: не заполнено`).max(max, `${what}: не длиннее ${max} символов`))
+    .pipe(z.string().min(1, 'не заполнено').max(max, `не длиннее ${max} символов`))
 
 export const questionSchema = z
   .object({
     id: z.string().regex(/^q\d{1,4}$/),
     kind: z.enum(QUESTION_KINDS),
-    text: trimmed(500, 'Текст вопроса'),
+    text: trimmed(500),
     required: z.boolean(),
-    options: z.array(trimmed(200, 'Вариант ответа')).max(MAX_OPTIONS, `не больше ${MAX_OPTIONS} вариантов`).optional(),
+    options: z.array(trimmed(200)).max(MAX_OPTIONS, `не больше ${MAX_OPTIONS} вариантов`).optional(),
   })
   .strict()
   .superRefine((q, ctx) => {
@@ -86,7 +86,7 @@ const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'дата в виде �
 
 export const surveyDefinitionSchema = z
   .object({
-    title: trimmed(200, 'Название'),
+    title: trimmed(200),
     intro: z.string().trim().max(2000, 'Вступление: не длиннее 2000 символов').optional().transform((s) => s || null),
     subjectKind: z.enum(Object.keys(SUBJECT_KINDS) as [SubjectKind, ...SubjectKind[]]),
     subjectCode: z.string().trim().optional().transform((s) => s || null),
@@ -115,7 +115,7 @@ export function definitionErrors(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const [field, index, sub] = issue.path
     if (field === 'questions' && typeof index === 'number') {
-      const where = sub === 'options' ? ', варианты ответа' : ''
+      const where = sub === 'options' ? ', варианты ответа' : sub === 'text' ? ', текст вопроса' : ''
       return `Вопрос ${index + 1}${where}: ${issue.message}`
     }
     return `${FIELD_NAMES[String(field)] ?? String(field ?? 'Опрос')}: ${issue.message}`

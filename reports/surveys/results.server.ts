@@ -15,11 +15,6 @@ import type { View } from '#reports/metrics/view.ts'
 import { appealForm, labelOf } from '#reports/vocabulary.ts'
 import { DELIVERIES, type Question, SCALES } from './questions.ts'
 
-export const SURVEY_TILES = ['surveys.responses', 'surveys.response_rate', 'surveys.csat', 'surveys.csat_mean', 'surveys.nps', 'surveys.ces'] as const satisfies readonly MetricId[]
-export const SURVEY_COLUMNS = ['surveys.responses', 'surveys.invitations', 'surveys.response_rate', 'surveys.csat', 'surveys.csat_mean', 'surveys.nps', 'surveys.ces'] as const satisfies readonly MetricId[]
-/** Every survey figure a results page or file shows, for «Определения». */
-export const SURVEY_METRICS: readonly MetricId[] = ['surveys.conducted', ...SURVEY_COLUMNS, 'surveys.invitations_answered']
-
 export interface SurveyResults {
   current: Figures
   previous: Figures
