@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import { type KeysetPosition, afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { dayText } from '#reports/deadlines/calendar.ts'
 import { localDayOf } from '#reports/deadlines/engine.ts'
 import { periodOf } from '#reports/metrics/period.ts'
-import { type Answer, type Question, type SubjectKind, type SurveyDefinition, questionSchema } from '#reports/surveys/questions.ts'
+import { type Answer, MAX_BATCH, type Question, type RecordKind, type SubjectKind, type SurveyDefinition, questionSchema } from '#reports/surveys/questions.ts'
 import { InputError } from './errors.ts'
 
 export interface Survey {
@@ -166,8 +167,6 @@ async function subjectDimensions(db: Db, survey: Survey): Promise<Dimensions> {
   }
 }
 
-export type RecordKind = 'appeal' | 'call' | 'visit'
-export const RECORD_KINDS: Record<RecordKind, string> = { appeal: 'обращение (рег. номер)', call: 'звонок (ID звонка)', visit: 'посещение (номер талона)' }
 
 /** The dimensions of an appeal, a call or a visit found by its number in the logs; an error names what was not found. */
 export async function recordDimensions(db: Db, survey: Survey, kind: RecordKind, number: string): Promise<Dimensions> {
@@ -257,7 +256,6 @@ export interface BatchInput {
   validDays: number
 }
 
-export const MAX_BATCH = 50_000
 
 /**
  * A batch of single-use links for a random sample of the appeals answered (closed) in the local days
@@ -310,7 +308,8 @@ export async function createBatch(db: Db, survey: Survey, zone: string, input: B
 export async function listBatches(db: Db, surveyId: string) {
   return db
     .selectFrom('survey_batch as b')
-    .select(['b.id', 'b.delivery', 'b.closed_from', 'b.closed_to', 'b.requested', 'b.eligible', 'b.created', 'b.expires_at', 'b.created_by_name', 'b.created_at'])
+    .select(['b.id', 'b.delivery', 'b.requested', 'b.eligible', 'b.created', 'b.expires_at', 'b.created_by_name', 'b.created_at'])
+    .select([sql<string>`to_char(b.closed_from, 'DD.MM.YYYY')`.as('closed_from'), sql<string>`to_char(b.closed_to, 'DD.MM.YYYY')`.as('closed_to')])
     .select((eb) =>
       eb
         .selectFrom('survey_invitation as i')
@@ -424,4 +423,47 @@ export async function phoneLinkOf(db: Db, survey: Survey, appealId: string): Pro
     .orderBy('i.id')
     .executeTakeFirst()
   return row ? { id: row.id, singleUse: true } : null
+}
+
+export interface BatchLink {
+  id: string
+  token: string
+  createdAt: Date
+  expiresAt: Date | null
+  answered: boolean
+  regNumber: string | null
+  answeredAt: Date | null
+  form: string | null
+  officeCode: string | null
+  topic: string | null
+  name: string | null
+  phone: string | null
+  email: string | null
+}
+
+/** The links of a batch with the appeal each was made for, in keyset pages (a file of any size). */
+export function batchLinks(db: Db, surveyId: string, batchId: string, pageSize = 5000): AsyncGenerator<BatchLink[]> {
+  const fetch = async (after: KeysetPosition | undefined) => {
+    const rows = await sql<{ id: string; token: string; created_at: Date; expires_at: Date | null; answered: boolean; reg_number: string | null; answered_at: Date | null; form: string | null; office_code: string | null; topic: string | null; applicant_name: string | null; phone: string | null; email: string | null }>`
+      select r.id, r.token, r.created_at, r.expires_at, exists (select 1 from survey_response x where x.invitation_id = r.id) as answered,
+        a.reg_number, a.answered_at, r.form, r.office_code, r.topic, a.applicant_name, a.phone, a.email
+      from survey_invitation r left join appeal a on a.id = r.appeal_id
+      where r.survey_id = ${surveyId} and r.batch_id = ${batchId} ${afterPosition(sql.ref('r.created_at'), after)}
+      order by r.created_at, r.id limit ${pageSize}`.execute(db)
+    return rows.rows.map((r) => ({
+      id: r.id, token: r.token, createdAt: r.created_at, expiresAt: r.expires_at, answered: r.answered, regNumber: r.reg_number, answeredAt: r.answered_at,
+      form: r.form, officeCode: r.office_code, topic: r.topic, name: r.applicant_name, phone: r.phone, email: r.email,
+    }))
+  }
+  return keysetPages(fetch, (r) => ({ at: r.createdAt, id: r.id }), pageSize)
+}
+
+export async function getBatch(db: Db, surveyId: string, batchId: string | undefined) {
+  if (!/^\d{1,18}$/.test(batchId ?? '')) return undefined
+  return db
+    .selectFrom('survey_batch')
+    .select(['id', 'delivery', 'created', 'created_by_name', 'created_at', sql<string>`to_char(closed_from, 'DD.MM.YYYY')`.as('closed_from'), sql<string>`to_char(closed_to, 'DD.MM.YYYY')`.as('closed_to')])
+    .where('survey_id', '=', surveyId)
+    .where('id', '=', batchId!)
+    .executeTakeFirst()
 }

@@ -55,6 +55,13 @@ export const DELIVERIES = { sms: 'SMS', email: 'электронная почт�
 /** How an answer came in. */
 export const COLLECTED_BY = { link: 'по ссылке', qr: 'по QR-коду', phone: 'оператор по телефону' } as const
 
+/** What a single link or a phone answer can be tied to, and how its number is called. */
+export type RecordKind = 'appeal' | 'call' | 'visit'
+export const RECORD_KINDS: Record<RecordKind, string> = { appeal: 'обращение (рег. номер)', call: 'звонок (ID звонка)', visit: 'посещение (номер талона)' }
+
+/** The largest batch of links made at once. */
+export const MAX_BATCH = 50_000
+
 export const MAX_QUESTIONS = 30
 export const MAX_OPTIONS = 20
 export const MAX_TEXT_ANSWER = 2000

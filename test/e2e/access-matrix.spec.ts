@@ -48,6 +48,17 @@ const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 
   'reports.policies.tsx': { url: '/reports/policies', allowed: 200 },
   'reports.supplier-standard._index.tsx': { url: '/reports/supplier-standard?year=2025', allowed: 200 },
   'reports.supplier-standard.download.$format.ts': { url: '/reports/supplier-standard/download/xlsx?year=2025', allowed: 200 },
+  'surveys._index.tsx': { url: '/surveys', allowed: 200 },
+  'surveys.new.tsx': { url: '/surveys/new', allowed: 200 },
+  // no survey with this number: an allowed role gets «not found», the others are refused first
+  'surveys.$surveyId._index.tsx': { url: '/surveys/999999', allowed: 404 },
+  'surveys.$surveyId.edit.tsx': { url: '/surveys/999999/edit', allowed: 404 },
+  'surveys.$surveyId.links.tsx': { url: '/surveys/999999/links', allowed: 404 },
+  'surveys.$surveyId.phone.tsx': { url: '/surveys/999999/phone', allowed: 404 },
+  'surveys.$surveyId.download.$file.ts': { url: '/surveys/999999/download/summary', allowed: 404 },
+  'surveys.$surveyId.batches.$batchId[.xlsx].ts': { url: '/surveys/999999/batches/1.xlsx', allowed: 404 },
+  // the consumer's page: public; an unknown link is «not found» for everyone
+  's.$token.tsx': { url: '/s/AAAAAAAAAAAAAAAAAAAAAA', allowed: 404 },
 }
 
 const loginOf: Record<Role, string> = { management: 'manager', quality: 'quality', reporting: 'reporting', operator: 'operator', admin: 'admin' }

@@ -1,0 +1,98 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { type FormValues, SurveyQuestions, formValues } from '#app/components/survey-form.tsx'
+import { recordAudit } from '#app/models/audit.server.ts'
+import { InputError } from '#app/models/errors.ts'
+import { type Dimensions, STATE_LABELS, phoneLinkOf, recordDimensions, requireSurvey, storeResponse, surveyState } from '#app/models/survey.server.ts'
+import { getAppContext } from '#app/utils/app-database.server.ts'
+import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { RECORD_KINDS, type RecordKind, readAnswers } from '#reports/surveys/questions.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Телефонный опрос — Качество обслуживания' }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRouteAccess(request, 'surveys.$surveyId.phone.tsx')
+  const { database, org } = await getAppContext()
+  const survey = await requireSurvey(database.db, org.id, params.surveyId)
+  const state = surveyState(survey, new Date(), org.time_zone)
+  return { survey: { id: survey.id, title: survey.title, questions: survey.questions }, open: state === 'open', stateLabel: STATE_LABELS[state] }
+}
+
+/** The operator reads the questions to the consumer and enters the answers; tied to the appeal or call when its number is given. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireRouteAccess(request, 'surveys.$surveyId.phone.tsx')
+  const { database, org } = await getAppContext()
+  const survey = await requireSurvey(database.db, org.id, params.surveyId)
+  const form = await request.formData()
+  const values = formValues(form, survey.questions)
+  const fail = (message: string, errors: Record<string, string> = {}) => data({ message, errors, values }, { status: 400 })
+  if (surveyState(survey, new Date(), org.time_zone) !== 'open') return fail(`Опрос ${STATE_LABELS[surveyState(survey, new Date(), org.time_zone)]}: анкеты не принимаются.`)
+  const { answers, errors } = readAnswers(survey.questions, (name) => form.getAll(name).map(String))
+  if (Object.keys(errors).length) return fail('Проверьте отмеченные вопросы.', errors)
+  if (answers.length === 0) return fail('Анкета пуста: внесите хотя бы один ответ.')
+  const kind = String(form.get('recordKind') ?? '')
+  const number = String(form.get('recordNumber') ?? '').trim()
+  let dims: Dimensions = { branchId: null, officeCode: null, form: 'phone', topic: survey.subjectKind === 'topic' ? survey.subjectCode : null, consumerType: null, appealId: null, callId: null, visitId: null }
+  let invitation: { id: string; singleUse: boolean } | null = null
+  try {
+    if (number && Object.hasOwn(RECORD_KINDS, kind)) {
+      dims = await recordDimensions(database.db, survey, kind as RecordKind, number)
+      // the appeal's phone-survey link, when one was issued: the answer counts against its batch
+      if (dims.appealId) invitation = await phoneLinkOf(database.db, survey, dims.appealId)
+    }
+  } catch (error) {
+    if (error instanceof InputError) return fail(error.message)
+    throw error
+  }
+  const stored = await storeResponse(database.db, { survey, invitation, collectedBy: 'phone', dims, answers, enteredBy: user.id })
+  if (!stored.stored) return fail('По ссылке этого обращения анкета уже получена.')
+  await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'survey.phone', object: survey.title, details: { survey: survey.id, response: stored.id, record: kind && number ? kind : null }, ip: context?.ip })
+  return redirect(`/surveys/${survey.id}/phone?saved=${stored.id}`)
+}
+
+export default function PhoneSurvey() {
+  const { survey, open, stateLabel } = useLoaderData<typeof loader>()
+  const posted = useActionData<typeof action>()
+  const [search] = useSearchParams()
+  const saved = search.get('saved')
+  return (
+    <>
+      <p>
+        <Link to={`/surveys/${survey.id}`}>← Итоги опроса</Link>
+      </p>
+      <h1>Телефонный опрос: {survey.title}</h1>
+      <p className="muted">Прочитайте потребителю вопросы и отметьте ответы. Имя и телефон потребителя не вносятся; номер обращения или звонка привязывает анкету к его офису и форме.</p>
+      {saved && !posted ? (
+        <p className="notice ok" data-testid="phone-saved">
+          Анкета № {saved} сохранена. Можно вносить следующую.
+        </p>
+      ) : null}
+      {!open ? (
+        <p className="notice warn">Опрос {stateLabel}: анкеты не принимаются.</p>
+      ) : (
+        <Form method="post" className="stack" key={saved ?? 'new'}>
+          <div className="filters card">
+            <label>
+              Анкета по
+              <select name="recordKind" defaultValue="appeal">
+                <option value="appeal">{RECORD_KINDS.appeal}</option>
+                <option value="call">{RECORD_KINDS.call}</option>
+              </select>
+            </label>
+            <label>
+              Номер (необязательно)
+              <input type="text" name="recordNumber" maxLength={80} />
+            </label>
+          </div>
+          <SurveyQuestions questions={survey.questions} values={(posted?.values ?? {}) as FormValues} errors={posted?.errors ?? {}} />
+          {posted?.message ? (
+            <p className="notice bad" role="alert">
+              {posted.message}
+            </p>
+          ) : null}
+          <button type="submit">Сохранить анкету</button>
+        </Form>
+      )}
+    </>
+  )
+}
