@@ -99,6 +99,11 @@ export default function Inputs() {
                         <td>
                           {r.label}
                           {r.unit ? `, ${r.unit}` : ''}
+                          {r.figure ? (
+                            <div className="muted" style={{ fontSize: '0.8rem' }}>
+                              за год с анкетами <Link to="/surveys">опросов</Link> — из них; значение ниже нужно для лет без них
+                            </div>
+                          ) : null}
                         </td>
                         {t.values.map((v) => (
                           <td key={v.key} colSpan={2} style={{ whiteSpace: 'nowrap' }}>

@@ -143,6 +143,40 @@ describe('Appendix 7 figures', () => {
     await saveTableInput(t.database.db, world.org.id, 2025, phones, parseTableForm(phones, p), userId)
     expect(rowsOf(await prepareAppendix7(await context()), '4.3')[0]![2]).toBe('8-800-100-00-00')
   })
+
+  it('4.7 from the survey answers of a year that has them, from the typed-in values for a year that has not', async () => {
+    const db = t.database.db
+    // 2024 was surveyed on paper: typed in
+    const table = inputTables(BUILT_IN_TEMPLATE).find((x) => x.code === '4.7')!
+    const form = new FormData()
+    for (const [row, value] of [['1', '2'], ['2', '300'], ['3', '4,1'], ['4', '80']]) form.set(`p|${row}|value`, value!)
+    // a typed-in 2025 value is overridden by the answers collected in the product
+    form.set('n|2|value', '999')
+    await saveTableInput(db, world.org.id, 2025, table, parseTableForm(table, form), userId)
+    const survey = (q: string) => ({
+      org_id: world.org.id, title: `Опрос ${q}`, subject_kind: 'organisation' as const, opens_on: '2025-01-01',
+      questions: JSON.stringify([{ id: 'q1', kind: 'csat', text: 'Оценка', required: true }, { id: 'q2', kind: 'nps', text: 'Рекомендация', required: false }]),
+    })
+    const [s1, s2, s3] = await db.insertInto('survey').values([survey('1'), survey('2'), survey('3')]).returning('id').execute()
+    const answered = async (surveyId: string, when: string, csat: number) => {
+      const r = await db.insertInto('survey_response').values({ org_id: world.org.id, survey_id: surveyId, collected_by: 'phone', submitted_at: at(when) }).returning('id').executeTakeFirstOrThrow()
+      await db.insertInto('survey_answer').values([{ response_id: r.id, question_id: 'q1', kind: 'csat', score: csat }, { response_id: r.id, question_id: 'q2', kind: 'nps', score: 10 }]).execute()
+    }
+    // 2025 in Moscow: 5, 4, 2 in two surveys; the third survey's answer is of 2026 (00:00 on 1 January)
+    await answered(s1!.id, '2025-01-01T00:00:00+03:00', 5)
+    await answered(s1!.id, '2025-06-01T12:00:00+03:00', 4)
+    await answered(s2!.id, '2025-12-31T23:59:59+03:00', 2)
+    await answered(s3!.id, '2026-01-01T00:00:00+03:00', 5)
+    const report = await prepareAppendix7(await context())
+    expect(rowsOf(report, '4.7')).toEqual([
+      ['1', 'Проведено опросов, шт.', 2, 2, 0],
+      ['2', 'Опрошено потребителей, чел.', 300, 3, -99],
+      // (5 + 4 + 2) / 3 = 3.67; satisfied 2 of 3 = 66.7 %
+      ['3', 'Средняя оценка качества обслуживания (по пятибалльной шкале), балл', 4.1, 3.67, -10.5],
+      ['4', 'Доля потребителей, удовлетворенных качеством обслуживания, %', 80, 66.7, -16.6],
+    ])
+    expect(report.built.tables.find((x) => x.code === '4.7')!.metrics).toEqual(['surveys.conducted', 'surveys.responses', 'surveys.csat_mean', 'surveys.csat'])
+  })
 })
 
 describe('the checks', () => {

@@ -7,7 +7,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import type { Cell, CellStyle } from '#reports/export/sheet-model.ts'
-import { metricCatalog } from '#reports/metrics/catalog.ts'
+import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
 import {
   APPEAL_SUMS_SQL,
   type AppealSums,
@@ -19,7 +19,10 @@ import {
   appealSumsOf,
   callSums,
   figure,
+  figuresOf,
   groupBy,
+  surveySums,
+  surveysConducted,
   totalOf,
   viewConditions,
   visitSums,
@@ -63,7 +66,7 @@ export interface RenderedTable {
   body: Cell[][]
   figures: FigureValue[]
   /** catalog figures the table uses (for «Определения») */
-  metrics: DashboardMetricId[]
+  metrics: MetricId[]
 }
 
 
@@ -276,9 +279,35 @@ export function listItems(data: Record<string, unknown>): Record<string, string>
   return Array.isArray(data.items) ? (data.items as Record<string, string>[]) : []
 }
 
-function inputCompareTable(ctx: Appendix7Context, t: InputCompareTable, inputs: InputData): RenderedTable {
-  const current = compareValues(inputs.current)
-  const previous = compareValues(inputs.previous)
+/** A year's survey figures (all surveys, the user's scope), for the rows of an input table that name one. */
+export type SurveyYear = Partial<Record<MetricId, number | null>>
+
+async function surveyYear(ctx: Appendix7Context, period: Period): Promise<SurveyYear> {
+  const [sums, conducted] = await Promise.all([surveySums(ctx.db, ctx.scope, period, {}, ctx.org.zone), surveysConducted(ctx.db, ctx.scope, period)])
+  return { ...figuresOf('surveys', totalOf('surveys', sums)), 'surveys.conducted': conducted }
+}
+
+/** A survey figure as the form prints it: shares in percent (one decimal), scores with two decimals. */
+function printedSurveyFigure(id: MetricId, value: number | null | undefined): number | null {
+  if (value === null || value === undefined) return null
+  const unit = metricCatalog[id].unit
+  if (unit === 'share') return Math.round(value * 1000) / 10
+  if (unit === 'score' || unit === 'points') return Math.round(value * 100) / 100
+  return value
+}
+
+function inputCompareTable(ctx: Appendix7Context, t: InputCompareTable, inputs: InputData, surveys: { before: SurveyYear; now: SurveyYear }): RenderedTable {
+  const typedNow = compareValues(inputs.current)
+  const typedBefore = compareValues(inputs.previous)
+  // a year with survey answers in the product takes its figures from them; a year without, the typed-in values
+  const fromSurveys = (year: SurveyYear) => (year['surveys.responses'] ?? 0) > 0
+  const valuesOf = (typed: CompareValues, year: SurveyYear): CompareValues =>
+    Object.fromEntries(
+      t.rows.map((row) => [row.code, row.figure && fromSurveys(year) ? { [t.values[0]!.key]: printedSurveyFigure(row.figure as MetricId, year[row.figure as MetricId]) } : (typed[row.code] ?? {})]),
+    )
+  const current = valuesOf(typedNow, surveys.now)
+  const previous = valuesOf(typedBefore, surveys.before)
+  const metrics = t.rows.flatMap((r) => (r.figure ? [r.figure as MetricId] : []))
   const figures: FigureValue[] = []
   const body = t.rows.map((row) => {
     const cells: Cell[] = [
@@ -300,7 +329,7 @@ function inputCompareTable(ctx: Appendix7Context, t: InputCompareTable, inputs: 
     })
     return cells
   })
-  return { ...shell(t, ctx.year), body, figures, metrics: [] }
+  return { ...shell(t, ctx.year), body, figures, metrics }
 }
 
 function inputListTable(ctx: Appendix7Context, t: InputListTable, inputs: InputData): RenderedTable {
@@ -372,6 +401,9 @@ export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Table
       .execute(),
   ])
   const callsFor = { 'N-1': (id: DashboardMetricId) => figure(id as 'calls.offered', callsBefore), N: (id: DashboardMetricId) => figure(id as 'calls.offered', callsNow) }
+  const surveys = ctx.template.tables.some((t) => t.kind === 'input' && t.mode === 'compare' && t.rows.some((r) => r.figure))
+    ? { before: await surveyYear(ctx, previous), now: await surveyYear(ctx, current) }
+    : { before: {}, now: {} }
   const tables: RenderedTable[] = []
   let register: RegisterTable | null = null
   for (const t of ctx.template.tables) {
@@ -384,7 +416,7 @@ export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Table
         tables.push(officesTable(ctx, t, offices, visitGroups))
         break
       case 'input':
-        tables.push(t.mode === 'compare' ? inputCompareTable(ctx, t, data) : inputListTable(ctx, t, data))
+        tables.push(t.mode === 'compare' ? inputCompareTable(ctx, t, data, surveys) : inputListTable(ctx, t, data))
         break
       case 'register':
         register = t

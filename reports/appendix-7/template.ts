@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { metricCatalog } from '#reports/metrics/catalog.ts'
-import builtIn from './templates/appendix-7.186-2021.r1.json'
+import builtIn from './templates/appendix-7.186-2021.r2.json'
 
 /** Dimensions a 4.1 cell or a 4.9 flag is counted by; `*` means «any value present». */
 export const APPEAL_DIMENSIONS = ['form', 'topic', 'complaint_topic', 'request_type', 'contract_concluded', 'complaint_settled'] as const
@@ -83,10 +83,21 @@ const inputCompare = z
     ...base,
     kind: z.literal('input'),
     mode: z.literal('compare'),
-    rows: z.array(z.object({ code: text, label: text, unit: z.string().optional() }).strict()),
+    rows: z.array(
+      z
+        .object({
+          code: text,
+          label: text,
+          unit: z.string().optional(),
+          // a survey figure fills the row for a year with answers in the product; the typed-in value otherwise
+          figure: metricId.refine((id) => id.startsWith('surveys.'), { message: 'строку таблицы-ввода заполняет только показатель опросов' }).optional(),
+        })
+        .strict(),
+    ),
     values: z.array(z.object({ key: text, label: z.string() }).strict()).min(1),
   })
   .strict()
+  .refine((t) => t.values.length === 1 || t.rows.every((r) => !r.figure), { message: 'строки с показателем бывают только в таблице с одной графой значений', path: ['rows'] })
 
 const inputList = z
   .object({
@@ -170,7 +181,7 @@ export function parseTemplate(data: unknown): { ok: true; template: Template } |
 
 const parsed = parseTemplate(builtIn)
 if (!parsed.ok) throw new Error(`Встроенный шаблон Приложения 7 не прошёл проверку: ${parsed.errors.join('; ')}`)
-/** The template the product ships (version `186-2021.r1`). */
+/** The template the product ships (version `186-2021.r2`). */
 export const BUILT_IN_TEMPLATE: Template = parsed.template
 
 /** `{N}` and `{N-1}` in a header or title → the years. */
