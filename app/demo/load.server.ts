@@ -8,6 +8,7 @@ import { createUser } from '#app/models/user.server.ts'
 import { DEMO_USERS } from './users.ts'
 import { DEMO_YEAR, DEMO_ZONE, demoAppeals, demoCalls, demoOfficeRows, demoVisits, makeDemoCalendar } from './generate.ts'
 import { demoReportInputs } from './report-inputs.ts'
+import { loadDemoSurveys } from './surveys.server.ts'
 
 export const DEMO_ORGANISATION_NAME = 'АО «Региональная сетевая компания» (демо)'
 
@@ -36,6 +37,8 @@ export async function loadDemo(database: Database, org: Organisation, options: {
     )
   }
   await database.db.transaction().execute(async (tx) => {
+    // surveys first: their links and answers refer to appeals, calls and visits
+    await tx.deleteFrom('survey').where('org_id', '=', org.id).execute()
     for (const table of DATA_TABLES) await tx.deleteFrom(table).where('org_id', '=', org.id).execute()
     for (const table of ['report_snapshot', 'report_input'] as const) await tx.deleteFrom(table).where('org_id', '=', org.id).execute()
     await tx.deleteFrom('app_user').where('org_id', '=', org.id).where('login', 'in', DEMO_USERS.map((u) => u.login)).execute()
@@ -72,6 +75,8 @@ export async function loadDemo(database: Database, org: Organisation, options: {
     .insertInto('report_input')
     .values(demoReportInputs(DEMO_YEAR).map((i) => ({ org_id: org.id, report_id: 'appendix-7', year: i.year, table_code: i.table, data: JSON.stringify(i.data) })))
     .execute()
+  const surveys = await loadDemoSurveys(database.db, org.id, DEMO_ZONE, DEMO_YEAR)
+  log(`демо: опросы — ${surveys.surveys}, анкет ${surveys.responses.toLocaleString('ru-RU')}`)
   const branches = await database.db.selectFrom('branch').select(['id', 'name']).where('org_id', '=', org.id).execute()
   for (const u of DEMO_USERS) {
     const branch = branches.find((b) => b.name === u.branch)

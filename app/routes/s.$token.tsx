@@ -22,6 +22,8 @@ function publicView(link: LinkState) {
     intro: link.state === 'ok' ? link.survey.intro : null,
     opensOn: link.survey?.opensOn ?? null,
     questions: link.state === 'ok' ? link.survey.questions : [],
+    /** the answer will be tied to an appeal, a call or a visit (the consumer is told so; what it is, is not shown) */
+    tied: link.state === 'ok' && Boolean(link.invitation.dims.appealId || link.invitation.dims.callId || link.invitation.dims.visitId),
   }
 }
 
@@ -78,7 +80,12 @@ export default function AnswerSurvey() {
         <>
           <h1>{view.title}</h1>
           {view.intro ? <p>{view.intro}</p> : null}
-          <p className="muted">Опрос анонимный: мы не спрашиваем имя и контакты. Вопросы со звёздочкой (*) обязательны.</p>
+          <p className="muted" data-testid="privacy">
+            {view.tied
+              ? 'Ответ будет связан с вашим недавним обращением, чтобы мы могли разобраться в нём; имя и контакты мы не спрашиваем.'
+              : 'Опрос анонимный: мы не спрашиваем имя и контакты.'}{' '}
+            Вопросы со звёздочкой (*) обязательны.
+          </p>
           <Form method="post" className="stack" noValidate>
             <SurveyQuestions questions={view.questions} values={posted?.values ?? {}} errors={errors} />
             {Object.keys(errors).length > 0 ? (

@@ -10,7 +10,8 @@ import type { Scope } from '#db/scope.server.ts'
 import { DOMAIN_METRICS, type DashboardMetricId, appealSums, callSums, dueSums, figuresOf, totalOf, visitSums } from './dashboard.server.ts'
 import { REGISTERS, type RecordContext, domainOf, listRecords, recordWhere, registerTotal } from './records.server.ts'
 import { loadRollupParams, refreshRollups } from './rollups.server.ts'
-import { registerWorkbook } from './exports.server.ts'
+import { dashboardWorkbook, registerWorkbook } from './exports.server.ts'
+import { buildDashboard } from './dashboard-view.server.ts'
 import ExcelJS from 'exceljs'
 import { buffer } from 'node:stream/consumers'
 import { readView } from './view.ts'
@@ -260,5 +261,53 @@ describe('a register as XLSX', () => {
     const open = await read(true)
     const row = open.worksheets.slice(0, 2).flatMap((w) => w.getRows(2, w.rowCount - 1) ?? []).find((r) => r.getCell(1).value === 'a2')!
     expect(row.getCell(header.indexOf('Заявитель')).value).toBe('Иванов Иван')
+  })
+})
+
+describe('consumers\' scores on the dashboard', () => {
+  it('beside the service figures of the same form and office, with the filters, on the screen and in the file', async () => {
+    const db = t.database.db
+    const survey = await db
+      .insertInto('survey')
+      .values({ org_id: world.org.id, title: 'Опрос', subject_kind: 'organisation', opens_on: '2025-01-01', questions: JSON.stringify([{ id: 'q1', kind: 'csat', text: 'Оценка', required: true }]) })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const respond = async (when: string, csat: number, dims: { office_code?: string; form?: string; branch_id?: string }) => {
+      const r = await db.insertInto('survey_response').values({ org_id: world.org.id, survey_id: survey.id, collected_by: 'qr', submitted_at: at(when), ...dims }).returning('id').executeTakeFirstOrThrow()
+      await db.insertInto('survey_answer').values({ response_id: r.id, question_id: 'q1', kind: 'csat', score: csat }).execute()
+    }
+    await respond('2025-03-03T10:00:00+03:00', 5, { office_code: 'O1', form: 'in_person', branch_id: branchA })
+    await respond('2025-03-04T10:00:00+03:00', 2, { office_code: 'O1', form: 'in_person', branch_id: branchA })
+    await respond('2025-03-05T10:00:00+03:00', 4, { form: 'phone' })
+    // 1 April in Moscow: outside March
+    await respond('2025-04-01T00:00:00+03:00', 1, { form: 'phone' })
+    const params = await loadRollupParams(t.database.pool, world.org.id)
+    const offices = new Map([['O1', 'Офис 1'], ['O2', 'Офис 2']])
+    const data = await buildDashboard(db, all(), march(), ASOF, params, offices)
+    expect(data.surveys.current).toMatchObject({ 'surveys.responses': 3, 'surveys.csat': 2 / 3, 'surveys.csat_mean': 11 / 3 })
+    const byForm = Object.fromEntries(data.surveys.byForm.map((r) => [r.link.form, r.figures]))
+    // the in-person form: one appeal received (a5) and two answers, half satisfied
+    expect(byForm.in_person).toMatchObject({ 'appeals.received': 1, 'surveys.responses': 2, 'surveys.csat': 0.5 })
+    expect(byForm.phone).toMatchObject({ 'surveys.responses': 1, 'surveys.csat': 1 })
+    const byOffice = Object.fromEntries(data.surveys.byOffice.map((r) => [r.label, r.figures]))
+    // office 1: three tickets in March, a mean wait of (300 + 2400) / 2 s, two answers
+    expect(byOffice['Офис 1']).toMatchObject({ 'visits.total': 3, 'visits.mean_wait': 1350, 'surveys.responses': 2, 'surveys.csat': 0.5 })
+    expect(byOffice['Офис 2']).toMatchObject({ 'visits.total': 1, 'surveys.responses': 0, 'surveys.csat': null })
+    const phoneOnly = await buildDashboard(db, all(), march('Europe/Moscow', 'period=month&year=2025&month=3&form=phone'), ASOF, params, offices)
+    expect(phoneOnly.surveys.current['surveys.responses']).toBe(1)
+    const branchOnly = await buildDashboard(db, { orgId: world.org.id, branches: [branchA] }, march(), ASOF, params, offices)
+    expect(branchOnly.surveys.current['surveys.responses']).toBe(2)
+
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.load((await buffer(dashboardWorkbook(data, [['Отчёт', 'тест']]))) as unknown as ArrayBuffer)
+    const sheet = book.getWorksheet('Оценки по офисам')!
+    const header = sheet.getRow(1).values as unknown[]
+    const office1 = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(1).value === 'Офис 1')!
+    expect(office1.getCell(header.indexOf('Удовлетворённость (CSAT)')).value).toBe(0.5)
+    expect(office1.getCell(header.indexOf('Получено анкет')).value).toBe(2)
+    const tiles = book.getWorksheet('Показатели')!.getSheetValues().slice(2).map((r) => (r as unknown[]).slice(1, 4))
+    expect(tiles).toContainEqual(['Опросы', 'Получено анкет', 3])
+    const definitions = book.getWorksheet('Определения')!.getSheetValues().slice(2).map((r) => (r as unknown[])[1])
+    expect(definitions).toContain('surveys.csat')
   })
 })
