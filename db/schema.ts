@@ -241,7 +241,7 @@ export interface PhoneLineTable {
   branch_id: string
 }
 
-export type RollupKind = 'appeals' | 'appeal_due' | 'calls' | 'visits'
+export type RollupKind = 'appeals' | 'appeal_due' | 'calls' | 'visits' | 'surveys'
 
 export interface RollupStateTable {
   org_id: string
@@ -429,6 +429,29 @@ export interface SurveyAnswerTable {
   text: string | null
 }
 
+export interface SurveyDayTable {
+  org_id: string
+  day: ColumnType<Date, string, string>
+  survey_id: string
+  branch_id: string | null
+  office_code: string | null
+  form: string | null
+  topic: string | null
+  consumer_type: string | null
+  delivery: string
+  responses: number
+  csat_answers: number
+  csat_satisfied: number
+  csat_sum: number
+  nps_answers: number
+  promoters: number
+  detractors: number
+  ces_answers: number
+  ces_sum: number
+  invitations: number
+  invitations_answered: number
+}
+
 export interface DB {
   organisation: OrganisationTable
   branch: BranchTable
@@ -459,6 +482,7 @@ export interface DB {
   survey_invitation: SurveyInvitationTable
   survey_response: SurveyResponseTable
   survey_answer: SurveyAnswerTable
+  survey_day: SurveyDayTable
 }
 
 export type Organisation = Selectable<OrganisationTable>

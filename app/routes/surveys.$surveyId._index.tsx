@@ -27,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = ctx.database.db
   const page = pageParam(request)
   const [results, questions, texts] = await Promise.all([
-    buildSurveyResults(db, ctx.scope, ctx.view, ctx.org.time_zone, { offices: ctx.offices }, survey.id),
+    buildSurveyResults(db, ctx.scope, ctx.view, { offices: ctx.offices }, survey.id),
     questionSummaries(db, ctx.scope, ctx.view, survey),
     textAnswers(db, ctx.scope, ctx.view, survey.id, page, TEXT_PAGE),
   ])

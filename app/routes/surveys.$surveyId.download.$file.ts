@@ -19,7 +19,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const name = `опрос-${survey.id}-${file === 'summary' ? 'сводка' : 'анкеты'}-${ctx.view.period.from}-${ctx.view.period.to}.xlsx`
   if (file === 'summary') {
     const [results, questions] = await Promise.all([
-      buildSurveyResults(db, ctx.scope, ctx.view, ctx.org.time_zone, { offices: ctx.offices }, survey.id),
+      buildSurveyResults(db, ctx.scope, ctx.view, { offices: ctx.offices }, survey.id),
       questionSummaries(db, ctx.scope, ctx.view, survey),
     ])
     return xlsxResponse(surveySummaryWorkbook(survey, results, questions, aboutFacts(ctx, 'Итоги опроса потребителей')), name)

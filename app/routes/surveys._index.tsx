@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await surveysViewContext(request, 'surveys._index.tsx')
   const db = ctx.database.db
   const surveys = await listSurveys(db, ctx.org.id)
-  const results = await buildSurveyResults(db, ctx.scope, ctx.view, ctx.org.time_zone, { offices: ctx.offices, surveys: new Map(surveys.map((s) => [s.id, s.title])) })
+  const results = await buildSurveyResults(db, ctx.scope, ctx.view, { offices: ctx.offices, surveys: new Map(surveys.map((s) => [s.id, s.title])) })
   const now = new Date()
   const subjectOf = (s: (typeof surveys)[number]) =>
     s.subjectKind === 'organisation'

@@ -283,7 +283,7 @@ export function listItems(data: Record<string, unknown>): Record<string, string>
 export type SurveyYear = Partial<Record<MetricId, number | null>>
 
 async function surveyYear(ctx: Appendix7Context, period: Period): Promise<SurveyYear> {
-  const [sums, conducted] = await Promise.all([surveySums(ctx.db, ctx.scope, period, {}, ctx.org.zone), surveysConducted(ctx.db, ctx.scope, period)])
+  const [sums, conducted] = await Promise.all([surveySums(ctx.db, ctx.scope, period, {}), surveysConducted(ctx.db, ctx.scope, period)])
   return { ...figuresOf('surveys', totalOf('surveys', sums)), 'surveys.conducted': conducted }
 }
 

@@ -80,8 +80,8 @@ export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Dat
     na.visits ? [] : visitSums(db, scope, period, filter, 'office'),
     na.visits ? [] : visitSums(db, scope, previous, filter, 'office'),
     na.visits ? [] : visitSums(db, scope, period, filter, 'bucket'),
-    surveySums(db, scope, period, filter, params.zone),
-    surveySums(db, scope, previous, filter, params.zone),
+    surveySums(db, scope, period, filter),
+    surveySums(db, scope, previous, filter),
   ])
   const appealFigures = (r: ReturnType<typeof totalOf<'appeals'>>, d: ReturnType<typeof totalOf<'due'>>): Figures => ({ ...figuresOf('appeals', r), ...figuresOf('due', d) })
 

@@ -281,7 +281,9 @@ describe('consumers\' scores on the dashboard', () => {
     await respond('2025-03-05T10:00:00+03:00', 4, { form: 'phone' })
     // 1 April in Moscow: outside March
     await respond('2025-04-01T00:00:00+03:00', 1, { form: 'phone' })
-    const params = await loadRollupParams(t.database.pool, world.org.id)
+    // the answers marked their days: the rollup picks them up
+    const { params, refreshed } = await refreshRollups(t.database, world.org.id)
+    expect(refreshed).toContainEqual({ kind: 'surveys', mode: 'days', from: '2025-03-03', to: '2025-04-01' })
     const offices = new Map([['O1', 'Офис 1'], ['O2', 'Офис 2']])
     const data = await buildDashboard(db, all(), march(), ASOF, params, offices)
     expect(data.surveys.current).toMatchObject({ 'surveys.responses': 3, 'surveys.csat': 2 / 3, 'surveys.csat_mean': 11 / 3 })

@@ -362,7 +362,7 @@ export async function visitSums(db: Db, scope: Scope, period: Period, filter: Vi
 }
 
 /**
- * Survey responses and links are filtered like the other records: the organisation and the user's branches,
+ * Survey responses, links and their daily rollup are filtered like the other records: the organisation and the user's branches,
  * and the dashboard's filters on what a response evaluates (branch, office, form of service, consumer type,
  * topic), copied onto it from its appeal, call, visit or the survey's subject. Alias `r`.
  */
@@ -377,61 +377,32 @@ export function surveyConditions(scope: Scope, filter: ViewFilter, narrowing: Na
   return c
 }
 
-const localBucket = (period: Period, instant: RawBuilder<unknown>, zone: string) =>
-  sql<string>`to_char(${instant} at time zone ${zone}, ${bucketKind(period) === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM'})`
-
-/** How a response came (the link's delivery, or the QR code or the operator) — the key responses and links share. */
-const RESPONSE_DELIVERY = sql<string>`coalesce(i.delivery, case r.collected_by when 'phone' then 'phone' when 'qr' then 'qr' else 'other' end)`
-
 /**
- * Survey answers submitted in the period and personal links created in it, grouped by survey, office, form
- * of service, delivery and series bucket. Scores are summed per answer: a survey with two CSAT questions
- * gives two CSAT answers per response.
+ * Survey answers submitted in the period and personal links made in it, from the daily rollup, grouped by
+ * survey, office, form of service, delivery and series bucket. Scores are summed per answer: a survey with
+ * two CSAT questions gives two CSAT answers per response.
  */
-export async function surveySums(db: Db, scope: Scope, period: Period, filter: ViewFilter, zone: string, narrowing: Narrowing = {}, surveyId?: string): Promise<Grouped<SurveySums>[]> {
-  const conditions = and(surveyConditions(scope, filter, narrowing, surveyId))
-  const answered = await sql<Record<string, string | null>>`
-    select r.survey_id, r.office_code, r.form, ${RESPONSE_DELIVERY} as delivery, ${localBucket(period, sql.ref('r.submitted_at'), zone)} as bucket,
-      count(distinct r.id) as responses,
-      count(*) filter (where a.kind = 'csat') as csat_answers,
-      count(*) filter (where a.kind = 'csat' and a.score >= 4) as csat_satisfied,
-      coalesce(sum(a.score) filter (where a.kind = 'csat'), 0) as csat_sum,
-      count(*) filter (where a.kind = 'nps') as nps_answers,
-      count(*) filter (where a.kind = 'nps' and a.score >= 9) as promoters,
-      count(*) filter (where a.kind = 'nps' and a.score <= 6) as detractors,
-      count(*) filter (where a.kind = 'ces') as ces_answers,
-      coalesce(sum(a.score) filter (where a.kind = 'ces'), 0) as ces_sum
-    from survey_response r
-      left join survey_invitation i on i.id = r.invitation_id
-      left join survey_answer a on a.response_id = r.id and a.kind in ('csat', 'nps', 'ces')
-    where r.submitted_at >= ${period.start} and r.submitted_at < ${period.end} and ${conditions}
+export async function surveySums(db: Db, scope: Scope, period: Period, filter: ViewFilter, narrowing: Narrowing = {}, surveyId?: string): Promise<Grouped<SurveySums>[]> {
+  const rows = await sql<Record<string, string | null>>`
+    select r.survey_id, r.office_code, r.form, r.delivery, ${bucketSql(period)} as bucket,
+      sum(r.responses) as responses, sum(r.csat_answers) as csat_answers, sum(r.csat_satisfied) as csat_satisfied, sum(r.csat_sum) as csat_sum,
+      sum(r.nps_answers) as nps_answers, sum(r.promoters) as promoters, sum(r.detractors) as detractors, sum(r.ces_answers) as ces_answers, sum(r.ces_sum) as ces_sum,
+      sum(r.invitations) as invitations, sum(r.invitations_answered) as invitations_answered
+    from survey_day r where ${and([dayRange(period), ...surveyConditions(scope, filter, narrowing, surveyId)])}
     group by 1, 2, 3, 4, 5`.execute(db)
-  const sent = await sql<Record<string, string | null>>`
-    select r.survey_id, r.office_code, r.form, r.delivery, ${localBucket(period, sql.ref('r.created_at'), zone)} as bucket,
-      count(*) as invitations,
-      count(*) filter (where exists (select 1 from survey_response x where x.invitation_id = r.id)) as invitations_answered
-    from survey_invitation r
-    where r.single_use and r.created_at >= ${period.start} and r.created_at < ${period.end} and ${conditions}
-    group by 1, 2, 3, 4, 5`.execute(db)
-  const key = (r: Record<string, string | null>) => ({ survey: r.survey_id ?? null, office: r.office_code ?? null, form: r.form ?? null, delivery: r.delivery ?? null, bucket: r.bucket ?? null })
-  return [
-    ...answered.rows.map((r) => ({
-      key: key(r),
-      sums: {
-        ...ZERO.surveys(),
-        responses: n(r.responses), csatAnswers: n(r.csat_answers), csatSatisfied: n(r.csat_satisfied), csatSum: n(r.csat_sum), npsAnswers: n(r.nps_answers),
-        promoters: n(r.promoters), detractors: n(r.detractors), cesAnswers: n(r.ces_answers), cesSum: n(r.ces_sum),
-      },
-    })),
-    ...sent.rows.map((r) => ({ key: key(r), sums: { ...ZERO.surveys(), invitations: n(r.invitations), invitationsAnswered: n(r.invitations_answered) } })),
-  ]
+  return rows.rows.map((r) => ({
+    key: { survey: r.survey_id ?? null, office: r.office_code ?? null, form: r.form ?? null, delivery: r.delivery ?? null, bucket: r.bucket ?? null },
+    sums: {
+      responses: n(r.responses), csatAnswers: n(r.csat_answers), csatSatisfied: n(r.csat_satisfied), csatSum: n(r.csat_sum), npsAnswers: n(r.nps_answers),
+      promoters: n(r.promoters), detractors: n(r.detractors), cesAnswers: n(r.ces_answers), cesSum: n(r.ces_sum), invitations: n(r.invitations), invitationsAnswered: n(r.invitations_answered),
+    },
+  }))
 }
 
 /** «Проведено опросов»: surveys with at least one response in the period (not a sum over groups). */
 export async function surveysConducted(db: Db, scope: Scope, period: Period, filter: ViewFilter = {}): Promise<number> {
   const row = await sql<{ n: string }>`
-    select count(distinct r.survey_id) as n from survey_response r
-    where r.submitted_at >= ${period.start} and r.submitted_at < ${period.end} and ${and(surveyConditions(scope, filter))}`.execute(db)
+    select count(distinct r.survey_id) as n from survey_day r where r.responses > 0 and ${and([dayRange(period), ...surveyConditions(scope, filter)])}`.execute(db)
   return n(row.rows[0]?.n)
 }
 

@@ -8,7 +8,7 @@ import type { Database } from '#db/client.server.ts'
 import type { RollupKind } from '#db/schema.ts'
 import type { Queryable } from '#reports/deadlines/rules.server.ts'
 
-const KINDS: readonly RollupKind[] = ['appeals', 'appeal_due', 'calls', 'visits']
+const KINDS: readonly RollupKind[] = ['appeals', 'appeal_due', 'calls', 'visits', 'surveys']
 
 /** Lower bounds (seconds) of the histogram buckets of visit wait and service: 1 min to 30 min, 5 min to 1 h, 15 min to 2 h, then one open bucket. */
 export const HIST_BOUNDS: readonly number[] = [
@@ -78,6 +78,7 @@ function paramsOf(kind: RollupKind, p: RollupParams): string {
   switch (kind) {
     case 'appeals':
     case 'appeal_due':
+    case 'surveys':
       return JSON.stringify({ zone: p.zone })
     case 'calls':
       return JSON.stringify({ zone: p.zone, short: p.shortAbandonSeconds, sl: p.serviceLevelSeconds, callback: p.callbackSeconds })
@@ -160,10 +161,40 @@ function insertSql(kind: RollupKind, p: RollupParams, ranged: boolean): string {
               from visit v where v.org_id = $1 ${within('v.issued_at')}) v
         group by 1, 2, 3, 4, 5, 6`
     }
+    case 'surveys':
+      // responses by the day they were submitted (each answer to a CSAT/NPS/CES question counted), personal
+      // links by the day they were made; how a response came is its link's delivery, or QR, or the operator
+      return `insert into survey_day (org_id, day, survey_id, branch_id, office_code, form, topic, consumer_type, delivery, responses,
+          csat_answers, csat_satisfied, csat_sum, nps_answers, promoters, detractors, ces_answers, ces_sum, invitations, invitations_answered)
+        select org_id, day, survey_id, branch_id, office_code, form, topic, consumer_type, delivery, sum(responses),
+          sum(csat_answers), sum(csat_satisfied), sum(csat_sum), sum(nps_answers), sum(promoters), sum(detractors), sum(ces_answers), sum(ces_sum),
+          sum(invitations), sum(invitations_answered)
+        from (
+          select r.org_id, (r.submitted_at at time zone ${z})::date as day, r.survey_id, r.branch_id, r.office_code, r.form, r.topic, r.consumer_type,
+            coalesce(i.delivery, case r.collected_by when 'phone' then 'phone' when 'qr' then 'qr' else 'other' end) as delivery, 1 as responses,
+            a.csat_answers, a.csat_satisfied, a.csat_sum, a.nps_answers, a.promoters, a.detractors, a.ces_answers, a.ces_sum, 0 as invitations, 0 as invitations_answered
+          from survey_response r
+            left join survey_invitation i on i.id = r.invitation_id
+            cross join lateral (
+              select count(*) filter (where kind = 'csat') as csat_answers, count(*) filter (where kind = 'csat' and score >= 4) as csat_satisfied,
+                coalesce(sum(score) filter (where kind = 'csat'), 0) as csat_sum, count(*) filter (where kind = 'nps') as nps_answers,
+                count(*) filter (where kind = 'nps' and score >= 9) as promoters, count(*) filter (where kind = 'nps' and score <= 6) as detractors,
+                count(*) filter (where kind = 'ces') as ces_answers, coalesce(sum(score) filter (where kind = 'ces'), 0) as ces_sum
+              from survey_answer where response_id = r.id) a
+          where r.org_id = $1 ${within('r.submitted_at')}
+          union all
+          select i.org_id, (i.created_at at time zone ${z})::date, i.survey_id, i.branch_id, i.office_code, i.form, i.topic, i.consumer_type, i.delivery, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 1, (x.id is not null)::int
+          from survey_invitation i
+            -- a single-use link has at most one response (survey_response_once)
+            left join survey_response x on x.invitation_id = i.id and x.single_use
+          where i.org_id = $1 and i.single_use ${within('i.created_at')}
+        ) u
+        group by 1, 2, 3, 4, 5, 6, 7, 8, 9`
   }
 }
 
-const TABLES: Record<RollupKind, string> = { appeals: 'appeal_day', appeal_due: 'appeal_due_day', calls: 'call_day', visits: 'visit_day' }
+const TABLES: Record<RollupKind, string> = { appeals: 'appeal_day', appeal_due: 'appeal_due_day', calls: 'call_day', visits: 'visit_day', surveys: 'survey_day' }
 
 export interface RefreshResult {
   kind: RollupKind

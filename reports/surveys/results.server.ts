@@ -39,13 +39,12 @@ export async function buildSurveyResults(
   db: Db,
   scope: Scope,
   view: View,
-  zone: string,
   names: { offices: Map<string, string>; surveys?: Map<string, string> },
   surveyId?: string,
 ): Promise<SurveyResults> {
   const [now, before, conducted] = await Promise.all([
-    surveySums(db, scope, view.period, view.filter, zone, view.narrowing, surveyId),
-    surveySums(db, scope, view.previous, view.filter, zone, view.narrowing, surveyId),
+    surveySums(db, scope, view.period, view.filter, view.narrowing, surveyId),
+    surveySums(db, scope, view.previous, view.filter, view.narrowing, surveyId),
     surveysConducted(db, scope, view.period, view.filter),
   ])
   const byBucket = groupBy('surveys', now, (g) => g.key.bucket ?? '')

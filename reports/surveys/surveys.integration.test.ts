@@ -8,6 +8,7 @@ import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/databas
 import type { Scope } from '#db/scope.server.ts'
 import { InputError } from '#app/models/errors.ts'
 import { type Survey, createBatch, createLink, getSurvey, officeLinks, resolveLink, saveSurvey, storeResponse } from '#app/models/survey.server.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { readView } from '#reports/metrics/view.ts'
 import { type Answer, type SurveyDefinition, readAnswers } from './questions.ts'
 import { buildSurveyResults, questionSummaries, responsePages, textAnswers } from './results.server.ts'
@@ -108,7 +109,8 @@ describe('scores on hand-made answers', () => {
     await answerLink(l4, { q1: '1' }, at('2025-07-01T00:00:00+03:00'))
 
     const view = june()
-    const r = await buildSurveyResults(db, all(), view, 'Europe/Moscow', { offices: new Map([['O1', 'Офис 1'], ['O2', 'Офис 2']]) })
+    await refreshRollups(t.database, world.org.id)
+    const r = await buildSurveyResults(db, all(), view, { offices: new Map([['O1', 'Офис 1'], ['O2', 'Офис 2']]) })
     expect(r.current['surveys.responses']).toBe(6)
     expect(r.current['surveys.invitations']).toBe(4)
     // l4 was answered in July: the June links are 4, answered as of now 4
@@ -163,11 +165,12 @@ describe('scores on hand-made answers', () => {
     await createLink(db, survey, { delivery: 'sms', record: { kind: 'appeal', number: 'A2' }, validDays: 30 }, null, NOW)
     await answerLink(a1, { q1: '5' })
     const branchOnly = { orgId: world.org.id, branches: [branchA] }
-    const r = await buildSurveyResults(db, branchOnly, june(), 'Europe/Moscow', { offices: new Map() })
+    await refreshRollups(t.database, world.org.id)
+    const r = await buildSurveyResults(db, branchOnly, june(), { offices: new Map() })
     expect(r.current).toMatchObject({ 'surveys.responses': 1, 'surveys.invitations': 1, 'surveys.response_rate': 1 })
-    const internet = await buildSurveyResults(db, all(), june('&form=internet'), 'Europe/Moscow', { offices: new Map() })
+    const internet = await buildSurveyResults(db, all(), june('&form=internet'), { offices: new Map() })
     expect(internet.current).toMatchObject({ 'surveys.responses': 0, 'surveys.invitations': 1, 'surveys.response_rate': 0 })
-    const other = await buildSurveyResults(db, { orgId: '999999', branches: 'all' }, june(), 'Europe/Moscow', { offices: new Map() })
+    const other = await buildSurveyResults(db, { orgId: '999999', branches: 'all' }, june(), { offices: new Map() })
     expect(other.current['surveys.responses']).toBe(0)
   })
 })
