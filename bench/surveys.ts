@@ -1,7 +1,7 @@
 /**
  * `npm run bench:surveys [-- --responses 500000 --runs 5]`
- * Survey results on PostgreSQL for a year of N responses (about 3.4 answers each, 1.5 N personal links, 30
- * offices): the results page's figures and breakdowns, each question's distribution and the first page of
+ * Survey results on PostgreSQL for a year of N responses (about 3 answers each, 1.5 N personal links, 30
+ * offices): the daily rollup built from scratch, the results page's figures and breakdowns (from the rollup), each question's distribution and the first page of
  * free answers (medians), the answers file (rows per second, peak memory), and answering through links —
  * one after another and 16 at a time — as the public page does (resolve the link, store the response).
  * PostgreSQL: BENCH_DATABASE_URL (or DATABASE_URL); without one, a throwaway cluster via .ci/start-postgres.
@@ -18,6 +18,7 @@ import { openDatabase } from '#db/client.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import { getSurvey, resolveLink, storeResponse } from '#app/models/survey.server.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { readView } from '#reports/metrics/view.ts'
 import { surveyAnswersWorkbook } from '#reports/surveys/exports.server.ts'
 import { readAnswers } from '#reports/surveys/questions.ts'
@@ -76,6 +77,11 @@ await sql`analyze`.execute(db)
 const answers = Number((await sql<{ n: string }>`select count(*) as n from survey_answer`.execute(db)).rows[0]!.n)
 console.log(`данные: ${N.toLocaleString('ru-RU')} анкет, ${answers.toLocaleString('ru-RU')} ответов, ${links.toLocaleString('ru-RU')} ссылок — ${((performance.now() - t) / 1000).toFixed(1)} с`)
 
+t = performance.now()
+await refreshRollups(database, org.id)
+const rollupSeconds = (performance.now() - t) / 1000
+console.log(`сводная таблица опросов с нуля: ${rollupSeconds.toFixed(1)} с`)
+
 const full = await getSurvey(db, org.id, survey.id)
 const scope = { orgId: org.id, branches: 'all' as const }
 const view = readView(new URLSearchParams('period=year&year=2025'), org.time_zone, 2025)
@@ -124,11 +130,15 @@ await Promise.all(Array.from({ length: 16 }, async () => {
   while (next <= SUBMISSIONS * 2) await answer(next++)()
 }))
 const parallel = SUBMISSIONS / ((performance.now() - t) / 1000)
+t = performance.now()
+await refreshRollups(database, org.id)
+const refreshAfterAnswers = performance.now() - t
+console.log(`обновление сводной таблицы после ${(SUBMISSIONS * 2).toLocaleString('ru-RU')} новых анкет: ${refreshAfterAnswers.toFixed(0)} мс`)
 console.log(`ответы по ссылкам: ${Math.round(sequential)} анкет/с подряд, ${Math.round(parallel)} анкет/с по 16 одновременно`)
 
 fs.mkdirSync(path.join(root, 'bench/out'), { recursive: true })
 fs.writeFileSync(
   path.join(root, 'bench/out/surveys.json'),
-  JSON.stringify({ responses: N, answers, links, resultsMs: results, distributionsMs: distributions, textsMs: texts, pageMs: page, fileSeconds, fileRowsPerSecond: N / fileSeconds, filePeakRssMb: peak / 1e6, submitSequentialPerSecond: sequential, submitParallelPerSecond: parallel }, null, 2),
+  JSON.stringify({ responses: N, answers, links, rollupSeconds, resultsMs: results, distributionsMs: distributions, textsMs: texts, pageMs: page, fileSeconds, fileRowsPerSecond: N / fileSeconds, filePeakRssMb: peak / 1e6, submitSequentialPerSecond: sequential, submitParallelPerSecond: parallel, refreshAfterAnswersMs: refreshAfterAnswers }, null, 2),
 )
 await database.close()
