@@ -6,22 +6,12 @@
 import { Form } from '@remix-run/react'
 import { useState } from 'react'
 import { VocabularyOptions } from '#app/components/metric-text.tsx'
-import { KIND_DEFAULT_TEXT, KIND_LABELS, QUESTION_KINDS, type Question, type QuestionKind, SUBJECT_KINDS, type SubjectKind, nextQuestionId } from '#reports/surveys/questions.ts'
+import { KIND_DEFAULT_TEXT, KIND_LABELS, QUESTION_KINDS, type Question, type QuestionKind, SUBJECT_KINDS, type SubjectKind, type SurveyDefinition, nextQuestionId } from '#reports/surveys/questions.ts'
 import { appealForm, appealTopic } from '#reports/vocabulary.ts'
-
-export interface EditorSurvey {
-  title: string
-  intro: string | null
-  subjectKind: SubjectKind
-  subjectCode: string | null
-  opensOn: string
-  closesOn: string | null
-  questions: Question[]
-}
 
 const choice = (kind: QuestionKind) => kind === 'single' || kind === 'multi'
 
-export function SurveyEditor({ survey, offices, locked, errors, submitLabel }: { survey: EditorSurvey; offices: { code: string; name: string }[]; locked: number; errors: string[]; submitLabel: string }) {
+export function SurveyEditor({ survey, offices, locked, errors, submitLabel }: { survey: SurveyDefinition; offices: { code: string; name: string }[]; locked: number; errors: string[]; submitLabel: string }) {
   const [questions, setQuestions] = useState<Question[]>(survey.questions)
   const [subjectKind, setSubjectKind] = useState<SubjectKind>(survey.subjectKind)
   const [newKind, setNewKind] = useState<QuestionKind>('csat')

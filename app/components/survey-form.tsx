@@ -3,7 +3,7 @@
  * questions the same way. Plain inputs (radio buttons for scales and single choice, checkboxes for multiple
  * choice), so the page works on any phone, also without JavaScript; the server checks every answer.
  */
-import { MAX_TEXT_ANSWER, type Question, SCALES } from '#reports/surveys/questions.ts'
+import { MAX_TEXT_ANSWER, type Question, RECORD_KINDS, type RecordKind, SCALES } from '#reports/surveys/questions.ts'
 
 export type FormValues = Record<string, string[]>
 
@@ -68,4 +68,26 @@ export function SurveyQuestions({ questions, values = {}, errors = {} }: { quest
 /** What a form posted, per question (the values to show again next to the errors). */
 export function formValues(form: FormData, questions: readonly Question[]): FormValues {
   return Object.fromEntries(questions.map((q) => [q.id, form.getAll(q.id).map(String)]))
+}
+
+/** What a link or a phone answer is tied to: the kind of record and its number (read by `readRecord`). */
+export function RecordFields({ label, kinds }: { label: string; kinds: readonly RecordKind[] }) {
+  return (
+    <>
+      <label>
+        {label}
+        <select name="recordKind" defaultValue={kinds[0]}>
+          {kinds.map((k) => (
+            <option key={k} value={k}>
+              {RECORD_KINDS[k]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Номер (необязательно)
+        <input type="text" name="recordNumber" maxLength={80} />
+      </label>
+    </>
+  )
 }

@@ -4,8 +4,9 @@
  * per office (some offices do worse), and phone surveys by operators. Written in bulk — the same tables the
  * public page and the operator's form fill.
  */
-import { sql } from 'kysely'
+import { type Insertable, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import type { SurveyAnswerTable, SurveyResponseTable } from '#db/schema.ts'
 import { newToken } from '#app/models/survey.server.ts'
 import { periodOf } from '#reports/metrics/period.ts'
 import type { Question } from '#reports/surveys/questions.ts'
@@ -40,20 +41,8 @@ type Rand = () => number
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.round(v)))
 const normalish = (rand: Rand) => (rand() + rand() + rand() - 1.5) * 1.4
 
-interface Resp {
-  survey_id: string
-  invitation_id: string | null
-  single_use: boolean
-  collected_by: 'link' | 'qr' | 'phone'
-  branch_id: string | null
-  office_code: string | null
-  form: string | null
-  topic: string | null
-  consumer_type: string | null
-  appeal_id: string | null
-  submitted_at: Date
-  answers: { question_id: string; kind: Question['kind']; score: number | null; choices: number[] | null; text: string | null }[]
-}
+/** A response as the demo writes it, with its answers (the tables' own insert types). */
+type Resp = Omit<Insertable<SurveyResponseTable>, 'org_id'> & { answers: Omit<Insertable<SurveyAnswerTable>, 'response_id'>[] }
 
 function score(rand: Rand, mean: number, kind: 'csat' | 'nps' | 'ces'): number {
   const [lo, hi, scale] = kind === 'csat' ? [1, 5, 1] : kind === 'nps' ? [0, 10, 2.2] : [1, 7, 1.5]

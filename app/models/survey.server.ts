@@ -10,19 +10,13 @@ import { type KeysetPosition, afterPosition, keysetPages } from '#db/keyset.serv
 import { dayText } from '#reports/deadlines/calendar.ts'
 import { localDayOf } from '#reports/deadlines/engine.ts'
 import { periodOf } from '#reports/metrics/period.ts'
-import { type Answer, MAX_BATCH, type Question, type RecordKind, type SubjectKind, type SurveyDefinition, questionSchema } from '#reports/surveys/questions.ts'
+import { type Answer, MAX_BATCH, type RecordKind, type SubjectKind, type SurveyDefinition, questionSchema } from '#reports/surveys/questions.ts'
 import { InputError } from './errors.ts'
 
-export interface Survey {
+/** A stored survey: its definition (the builder's fields), its number and organisation. */
+export interface Survey extends SurveyDefinition {
   id: string
   orgId: string
-  title: string
-  intro: string | null
-  subjectKind: SubjectKind
-  subjectCode: string | null
-  opensOn: string
-  closesOn: string | null
-  questions: Question[]
 }
 
 /** What a response evaluates: copied from the record a link is tied to, else from the survey's subject. */

@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { FormError } from '#app/components/form-error.tsx'
+import { RecordFields } from '#app/components/survey-form.tsx'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#app/models/errors.ts'
 import { createBatch, createLink, listBatches, officeLinks, requireSurvey } from '#app/models/survey.server.ts'
@@ -11,7 +12,7 @@ import { dayText } from '#reports/deadlines/calendar.ts'
 import { localDayOf } from '#reports/deadlines/engine.ts'
 import { isDateText } from '#reports/metrics/period.ts'
 import { clampInt } from '#reports/metrics/view.ts'
-import { DELIVERIES, MAX_BATCH, RECORD_KINDS, type RecordKind } from '#reports/surveys/questions.ts'
+import { DELIVERIES, MAX_BATCH, readRecord } from '#reports/surveys/questions.ts'
 import { qrPath, surveyUrl } from '#reports/surveys/qr.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Ссылки на опрос — Качество обслуживания' }]
@@ -55,8 +56,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const validDays = clampInt(text('validDays'), 1, 365, 30)
   try {
     if (text('intent') === 'link') {
-      const kind = text('recordKind')
-      const record = text('recordNumber') && Object.hasOwn(RECORD_KINDS, kind) ? { kind: kind as RecordKind, number: text('recordNumber') } : undefined
+      const record = readRecord(form)
       const token = await createLink(database.db, survey, { delivery, record, validDays }, user.id)
       await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'survey.link', object: survey.title, details: { survey: survey.id, record: record?.kind ?? null }, ip: context?.ip })
       const url = surveyUrl(request, token)
@@ -198,20 +198,7 @@ export default function SurveyLinks() {
         <p className="muted">Можно привязать к обращению, звонку или посещению: ответ попадёт в разрезы его офиса и формы обслуживания.</p>
         <Form method="post" className="filters">
           <input type="hidden" name="intent" value="link" />
-          <label>
-            Привязать к
-            <select name="recordKind" defaultValue="appeal">
-              {Object.entries(RECORD_KINDS).map(([k, label]) => (
-                <option key={k} value={k}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Номер (необязательно)
-            <input type="text" name="recordNumber" maxLength={80} />
-          </label>
+          <RecordFields label="Привязать к" kinds={['appeal', 'call', 'visit']} />
           <DeliverySelect />
           <label>
             Действует, дней

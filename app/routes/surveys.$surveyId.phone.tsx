@@ -1,12 +1,12 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { type FormValues, SurveyQuestions, formValues } from '#app/components/survey-form.tsx'
+import { type FormValues, RecordFields, SurveyQuestions, formValues } from '#app/components/survey-form.tsx'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#app/models/errors.ts'
 import { type Dimensions, STATE_LABELS, phoneLinkOf, recordDimensions, requireSurvey, storeResponse, surveyState } from '#app/models/survey.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
-import { RECORD_KINDS, type RecordKind, readAnswers } from '#reports/surveys/questions.ts'
+import { readAnswers, readRecord } from '#reports/surveys/questions.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Телефонный опрос — Качество обслуживания' }]
 
@@ -30,13 +30,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { answers, errors } = readAnswers(survey.questions, (name) => form.getAll(name).map(String))
   if (Object.keys(errors).length) return fail('Проверьте отмеченные вопросы.', errors)
   if (answers.length === 0) return fail('Анкета пуста: внесите хотя бы один ответ.')
-  const kind = String(form.get('recordKind') ?? '')
-  const number = String(form.get('recordNumber') ?? '').trim()
+  const record = readRecord(form)
   let dims: Dimensions = { branchId: null, officeCode: null, form: 'phone', topic: survey.subjectKind === 'topic' ? survey.subjectCode : null, consumerType: null, appealId: null, callId: null, visitId: null }
   let invitation: { id: string; singleUse: boolean } | null = null
   try {
-    if (number && Object.hasOwn(RECORD_KINDS, kind)) {
-      dims = await recordDimensions(database.db, survey, kind as RecordKind, number)
+    if (record) {
+      dims = await recordDimensions(database.db, survey, record.kind, record.number)
       // the appeal's phone-survey link, when one was issued: the answer counts against its batch
       if (dims.appealId) invitation = await phoneLinkOf(database.db, survey, dims.appealId)
     }
@@ -46,7 +45,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const stored = await storeResponse(database.db, { survey, invitation, collectedBy: 'phone', dims, answers, enteredBy: user.id })
   if (!stored.stored) return fail('По ссылке этого обращения анкета уже получена.')
-  await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'survey.phone', object: survey.title, details: { survey: survey.id, response: stored.id, record: kind && number ? kind : null }, ip: context?.ip })
+  await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'survey.phone', object: survey.title, details: { survey: survey.id, response: stored.id, record: record?.kind ?? null }, ip: context?.ip })
   return redirect(`/surveys/${survey.id}/phone?saved=${stored.id}`)
 }
 
@@ -72,17 +71,7 @@ export default function PhoneSurvey() {
       ) : (
         <Form method="post" className="stack" key={saved ?? 'new'}>
           <div className="filters card">
-            <label>
-              Анкета по
-              <select name="recordKind" defaultValue="appeal">
-                <option value="appeal">{RECORD_KINDS.appeal}</option>
-                <option value="call">{RECORD_KINDS.call}</option>
-              </select>
-            </label>
-            <label>
-              Номер (необязательно)
-              <input type="text" name="recordNumber" maxLength={80} />
-            </label>
+            <RecordFields label="Анкета по" kinds={['appeal', 'call']} />
           </div>
           <SurveyQuestions questions={survey.questions} values={(posted?.values ?? {}) as FormValues} errors={posted?.errors ?? {}} />
           {posted?.message ? (

@@ -59,6 +59,13 @@ export const COLLECTED_BY = { link: 'по ссылке', qr: 'по QR-коду',
 export type RecordKind = 'appeal' | 'call' | 'visit'
 export const RECORD_KINDS: Record<RecordKind, string> = { appeal: 'обращение (рег. номер)', call: 'звонок (ID звонка)', visit: 'посещение (номер талона)' }
 
+/** The record a form names (`recordKind`, `recordNumber`), or none when no number was typed. */
+export function readRecord(form: FormData): { kind: RecordKind; number: string } | undefined {
+  const kind = String(form.get('recordKind') ?? '')
+  const number = String(form.get('recordNumber') ?? '').trim()
+  return number && Object.hasOwn(RECORD_KINDS, kind) ? { kind: kind as RecordKind, number } : undefined
+}
+
 /** The largest batch of links made at once. */
 export const MAX_BATCH = 50_000
 
