@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import { type Scope, inScope } from '#db/scope.server.ts'
 import { type KeysetPosition, afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { dayText } from '#reports/deadlines/calendar.ts'
 import { localDayOf } from '#reports/deadlines/engine.ts'
@@ -14,6 +15,12 @@ import { type Answer, MAX_BATCH, type RecordKind, type SubjectKind, type SurveyD
 import { InputError } from './errors.ts'
 
 /** A stored survey: its definition (the builder's fields), its number and organisation. */
+/** Who makes links: they reach only the records and offices of the branches they may see. */
+export interface Actor {
+  id: string | null
+  scope: Scope
+}
+
 export interface Survey extends SurveyDefinition {
   id: string
   orgId: string
@@ -77,15 +84,27 @@ export function surveyState(survey: Pick<Survey, 'opensOn' | 'closesOn'>, now: D
 
 export const STATE_LABELS: Record<SurveyState, string> = { planned: 'ещё не начат', open: 'идёт', closed: 'завершён' }
 
-export async function listSurveys(db: Db, orgId: string) {
+/** The organisation's surveys with their responses and personal links — of the branches the user may see. */
+export async function listSurveys(db: Db, scope: Scope) {
   const rows = await db
     .selectFrom('survey as s')
     .select([...SURVEY_COLUMNS, 's.created_at'])
     .select((eb) => [
-      eb.selectFrom('survey_response as r').select(eb.fn.countAll<string>().as('n')).whereRef('r.survey_id', '=', 's.id').as('responses'),
-      eb.selectFrom('survey_invitation as i').select(eb.fn.countAll<string>().as('n')).whereRef('i.survey_id', '=', 's.id').where('i.single_use', '=', true).as('invitations'),
+      eb
+        .selectFrom('survey_response as r')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('r.survey_id', '=', 's.id')
+        .where(({ ref }) => inScope(ref('r.org_id'), ref('r.branch_id'), scope))
+        .as('responses'),
+      eb
+        .selectFrom('survey_invitation as i')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('i.survey_id', '=', 's.id')
+        .where('i.single_use', '=', true)
+        .where(({ ref }) => inScope(ref('i.org_id'), ref('i.branch_id'), scope))
+        .as('invitations'),
     ])
-    .where('s.org_id', '=', orgId)
+    .where('s.org_id', '=', scope.orgId)
     .orderBy('s.opens_on', 'desc')
     .orderBy('s.id', 'desc')
     .execute()
@@ -162,21 +181,24 @@ async function subjectDimensions(db: Db, survey: Survey): Promise<Dimensions> {
 }
 
 
-/** The dimensions of an appeal, a call or a visit found by its number in the logs; an error names what was not found. */
-export async function recordDimensions(db: Db, survey: Survey, kind: RecordKind, number: string): Promise<Dimensions> {
+/**
+ * The dimensions of an appeal, a call or a visit found by its number in the logs — among the records of the
+ * branches the user may see; an error names what was not found (a record of another branch is «not found»).
+ */
+export async function recordDimensions(db: Db, survey: Survey, kind: RecordKind, number: string, scope: Scope): Promise<Dimensions> {
   const base = await subjectDimensions(db, survey)
   const key = number.trim()
   if (kind === 'appeal') {
-    const a = await db.selectFrom('appeal').select(['id', 'branch_id', 'office_code', 'form', 'topic', 'consumer_type']).where('org_id', '=', survey.orgId).where('reg_number', '=', key).executeTakeFirst()
+    const a = await db.selectFrom('appeal').select(['id', 'branch_id', 'office_code', 'form', 'topic', 'consumer_type']).where('reg_number', '=', key).where(({ ref }) => inScope(ref('org_id'), ref('branch_id'), scope)).where('org_id', '=', survey.orgId).executeTakeFirst()
     if (!a) throw new InputError(`Обращения с номером «${key}» нет в журнале.`)
     return { ...base, branchId: a.branch_id, officeCode: a.office_code ?? base.officeCode, form: a.form, topic: a.topic, consumerType: a.consumer_type, appealId: a.id }
   }
   if (kind === 'call') {
-    const c = await db.selectFrom('call').select(['id', 'branch_id']).where('org_id', '=', survey.orgId).where('call_id', '=', key).executeTakeFirst()
+    const c = await db.selectFrom('call').select(['id', 'branch_id']).where('call_id', '=', key).where(({ ref }) => inScope(ref('org_id'), ref('branch_id'), scope)).where('org_id', '=', survey.orgId).executeTakeFirst()
     if (!c) throw new InputError(`Звонка с ID «${key}» нет в журнале.`)
     return { ...base, branchId: c.branch_id ?? base.branchId, form: 'phone', callId: c.id }
   }
-  const v = await db.selectFrom('visit').select(['id', 'branch_id', 'office_code', 'consumer_type']).where('org_id', '=', survey.orgId).where('ticket_id', '=', key).executeTakeFirst()
+  const v = await db.selectFrom('visit').select(['id', 'branch_id', 'office_code', 'consumer_type']).where('ticket_id', '=', key).where(({ ref }) => inScope(ref('org_id'), ref('branch_id'), scope)).where('org_id', '=', survey.orgId).executeTakeFirst()
   if (!v) throw new InputError(`Посещения с талоном «${key}» нет в журнале.`)
   return { ...base, branchId: v.branch_id, officeCode: v.office_code, form: 'in_person', consumerType: v.consumer_type, visitId: v.id }
 }
@@ -200,8 +222,8 @@ export interface LinkInput {
 }
 
 /** One single-use link, tied to an appeal, a call or a visit when one is given. */
-export async function createLink(db: Db, survey: Survey, input: LinkInput, userId: string | null, now = new Date()): Promise<string> {
-  const dims = input.record ? await recordDimensions(db, survey, input.record.kind, input.record.number) : await subjectDimensions(db, survey)
+export async function createLink(db: Db, survey: Survey, input: LinkInput, actor: Actor, now = new Date()): Promise<string> {
+  const dims = input.record ? await recordDimensions(db, survey, input.record.kind, input.record.number, actor.scope) : await subjectDimensions(db, survey)
   const token = newToken()
   await db
     .insertInto('survey_invitation')
@@ -209,18 +231,19 @@ export async function createLink(db: Db, survey: Survey, input: LinkInput, userI
       org_id: survey.orgId, survey_id: survey.id, token, single_use: true, delivery: input.delivery,
       branch_id: dims.branchId, office_code: dims.officeCode, form: dims.form, topic: dims.topic, consumer_type: dims.consumerType,
       appeal_id: dims.appealId, call_id: dims.callId, visit_id: dims.visitId,
-      expires_at: new Date(now.getTime() + input.validDays * 86_400_000), created_by: userId, created_at: now,
+      expires_at: new Date(now.getTime() + input.validDays * 86_400_000), created_by: actor.id, created_at: now,
     })
     .execute()
   return token
 }
 
-/** The QR link of every office (created on first request): many consumers answer through one code in the hall. */
-export async function officeLinks(db: Db, survey: Survey, userId: string | null): Promise<{ officeCode: string; name: string; address: string | null; token: string }[]> {
+/** The QR link of every office the user may see (created on first request): many consumers answer through one code in the hall. */
+export async function officeLinks(db: Db, survey: Survey, actor: Actor): Promise<{ officeCode: string; name: string; address: string | null; token: string }[]> {
   const offices = await db
     .selectFrom('office')
     .select(['office_code', 'name', 'address', 'branch_id'])
     .where('org_id', '=', survey.orgId)
+    .where(({ ref }) => inScope(ref('org_id'), ref('branch_id'), actor.scope))
     .$if(survey.subjectKind === 'office', (q) => q.where('office_code', '=', survey.subjectCode!))
     .orderBy('name')
     .execute()
@@ -230,7 +253,7 @@ export async function officeLinks(db: Db, survey: Survey, userId: string | null)
     .values(
       offices.map((o) => ({
         org_id: survey.orgId, survey_id: survey.id, token: newToken(), single_use: false, delivery: 'qr' as const,
-        branch_id: o.branch_id, office_code: o.office_code, form: 'in_person', topic: survey.subjectKind === 'topic' ? survey.subjectCode : null, created_by: userId,
+        branch_id: o.branch_id, office_code: o.office_code, form: 'in_person', topic: survey.subjectKind === 'topic' ? survey.subjectCode : null, created_by: actor.id,
       })),
     )
     .onConflict((oc) => oc.columns(['survey_id', 'office_code']).where('delivery', '=', 'qr').doNothing())
@@ -255,9 +278,9 @@ export interface BatchInput {
  * A batch of single-use links for a random sample of the appeals answered (closed) in the local days
  * `closedFrom`–`closedTo`: of the survey's subject, with the contact the delivery needs (a phone for SMS and
  * phone surveys, an e-mail for e-mail), and not invited to this survey before. Fewer links than asked when
- * fewer appeals qualify; the batch records both numbers.
+ * fewer appeals qualify; the batch records both numbers. Only the appeals of the branches the user may see.
  */
-export async function createBatch(db: Db, survey: Survey, zone: string, input: BatchInput, user: { id: string | null; name: string }, now = new Date()) {
+export async function createBatch(db: Db, survey: Survey, zone: string, input: BatchInput, user: Actor & { name: string }, now = new Date()) {
   if (input.closedTo < input.closedFrom) throw new InputError('Период закрытия: конец раньше начала.')
   if (!Number.isInteger(input.size) || input.size < 1 || input.size > MAX_BATCH) throw new InputError(`Размер выборки — целое число от 1 до ${MAX_BATCH.toLocaleString('ru-RU')}.`)
   const period = periodOf(input.closedFrom, input.closedTo, zone)
@@ -267,7 +290,7 @@ export async function createBatch(db: Db, survey: Survey, zone: string, input: B
     : survey.subjectKind === 'topic' ? sql`and a.topic = ${survey.subjectCode}`
     : sql``
   const contact = input.delivery === 'email' ? sql`and coalesce(a.email, '') <> ''` : input.delivery === 'other' ? sql`` : sql`and coalesce(a.phone, '') <> ''`
-  const eligibleWhere = sql`a.org_id = ${survey.orgId} and a.answered_at >= ${period.start} and a.answered_at < ${period.end} ${subject} ${contact}
+  const eligibleWhere = sql`a.org_id = ${survey.orgId} and ${inScope(sql.ref('a.org_id'), sql.ref('a.branch_id'), user.scope)} and a.answered_at >= ${period.start} and a.answered_at < ${period.end} ${subject} ${contact}
     and not exists (select 1 from survey_invitation i where i.survey_id = ${survey.id} and i.appeal_id = a.id)`
   const expiresAt = new Date(now.getTime() + input.validDays * 86_400_000)
   return db.transaction().execute(async (trx) => {
@@ -435,14 +458,14 @@ export interface BatchLink {
   email: string | null
 }
 
-/** The links of a batch with the appeal each was made for, in keyset pages (a file of any size). */
-export function batchLinks(db: Db, surveyId: string, batchId: string, pageSize = 5000): AsyncGenerator<BatchLink[]> {
+/** The links of a batch with the appeal each was made for — of the branches the user may see — in keyset pages (a file of any size). */
+export function batchLinks(db: Db, surveyId: string, batchId: string, scope: Scope, pageSize = 5000): AsyncGenerator<BatchLink[]> {
   const fetch = async (after: KeysetPosition | undefined) => {
     const rows = await sql<{ id: string; token: string; created_at: Date; expires_at: Date | null; answered: boolean; reg_number: string | null; answered_at: Date | null; form: string | null; office_code: string | null; topic: string | null; applicant_name: string | null; phone: string | null; email: string | null }>`
       select r.id, r.token, r.created_at, r.expires_at, exists (select 1 from survey_response x where x.invitation_id = r.id) as answered,
         a.reg_number, a.answered_at, r.form, r.office_code, r.topic, a.applicant_name, a.phone, a.email
       from survey_invitation r left join appeal a on a.id = r.appeal_id
-      where r.survey_id = ${surveyId} and r.batch_id = ${batchId} ${afterPosition(sql.ref('r.created_at'), after)}
+      where r.survey_id = ${surveyId} and r.batch_id = ${batchId} and ${inScope(sql.ref('r.org_id'), sql.ref('r.branch_id'), scope)} ${afterPosition(sql.ref('r.created_at'), after)}
       order by r.created_at, r.id limit ${pageSize}`.execute(db)
     return rows.rows.map((r) => ({
       id: r.id, token: r.token, createdAt: r.created_at, expiresAt: r.expires_at, answered: r.answered, regNumber: r.reg_number, answeredAt: r.answered_at,

@@ -3,7 +3,7 @@ import { recordAudit } from '#app/models/audit.server.ts'
 import { batchLinks, getBatch, requireSurvey } from '#app/models/survey.server.ts'
 import { canSeePersonalData, maskPersonal } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { formatDateTime } from '#app/utils/format.ts'
 import { xlsxResponse } from '#app/utils/view.server.ts'
 import { DELIVERIES } from '#reports/surveys/questions.ts'
@@ -32,6 +32,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ['Сформирован', formatDateTime(new Date(), org.time_zone)],
     ['Сформировал', `${user.fullName} (${user.login})`],
   ] as const
-  const stream = batchWorkbook(survey, batchLinks(database.db, survey.id, batch.id), (token) => surveyUrl(request, token), org.time_zone, (v) => (personal ? v : v ? maskPersonal(v) : v), about)
+  const stream = batchWorkbook(survey, batchLinks(database.db, survey.id, batch.id, getScope(user)), (token) => surveyUrl(request, token), org.time_zone, (v) => (personal ? v : v ? maskPersonal(v) : v), about)
   return xlsxResponse(stream, `ссылки-опрос-${survey.id}-выпуск-${batch.id}.xlsx`)
 }

@@ -6,7 +6,7 @@ import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#app/models/errors.ts'
 import { createBatch, createLink, listBatches, officeLinks, requireSurvey } from '#app/models/survey.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { formatCount, formatDateTime } from '#app/utils/format.ts'
 import { dayText } from '#reports/deadlines/calendar.ts'
 import { localDayOf } from '#reports/deadlines/engine.ts'
@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRouteAccess(request, 'surveys.$surveyId.links.tsx')
   const { database, org } = await getAppContext()
   const survey = await requireSurvey(database.db, org.id, params.surveyId)
-  const [offices, batches] = await Promise.all([officeLinks(database.db, survey, user.id), listBatches(database.db, survey.id)])
+  const [offices, batches] = await Promise.all([officeLinks(database.db, survey, { id: user.id, scope: getScope(user) }), listBatches(database.db, survey.id)])
   const today = localDayOf(new Date(), org.time_zone)
   return {
     survey: { id: survey.id, title: survey.title },
@@ -57,14 +57,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     if (text('intent') === 'link') {
       const record = readRecord(form)
-      const token = await createLink(database.db, survey, { delivery, record, validDays }, user.id)
+      const token = await createLink(database.db, survey, { delivery, record, validDays }, { id: user.id, scope: getScope(user) })
       await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'survey.link', object: survey.title, details: { survey: survey.id, record: record?.kind ?? null }, ip: context?.ip })
       const url = surveyUrl(request, token)
       return { link: { url, path: qrPath(url), validDays } }
     }
     if (!isDateText(text('closedFrom')) || !isDateText(text('closedTo'))) throw new InputError('Период закрытия обращений: укажите обе даты.')
     const size = Number(text('size'))
-    const batch = await createBatch(database.db, survey, org.time_zone, { closedFrom: text('closedFrom'), closedTo: text('closedTo'), size, delivery, validDays }, { id: user.id, name: user.fullName })
+    const batch = await createBatch(database.db, survey, org.time_zone, { closedFrom: text('closedFrom'), closedTo: text('closedTo'), size, delivery, validDays }, { id: user.id, name: user.fullName, scope: getScope(user) })
     await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'survey.batch', object: survey.title, details: { survey: survey.id, ...batch }, ip: context?.ip })
     return { batch }
   } catch (error) {

@@ -5,7 +5,7 @@ import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#app/models/errors.ts'
 import { type Dimensions, STATE_LABELS, phoneLinkOf, recordDimensions, requireSurvey, storeResponse, surveyState } from '#app/models/survey.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { readAnswers, readRecord } from '#reports/surveys/questions.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Телефонный опрос — Качество обслуживания' }]
@@ -35,7 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   let invitation: { id: string; singleUse: boolean } | null = null
   try {
     if (record) {
-      dims = await recordDimensions(database.db, survey, record.kind, record.number)
+      dims = await recordDimensions(database.db, survey, record.kind, record.number, getScope(user))
       // the appeal's phone-survey link, when one was issued: the answer counts against its batch
       if (dims.appealId) invitation = await phoneLinkOf(database.db, survey, dims.appealId)
     }

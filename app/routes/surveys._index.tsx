@@ -22,7 +22,7 @@ export const meta: MetaFunction = () => [{ title: 'Опросы — Качест
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await surveysViewContext(request, 'surveys._index.tsx')
   const db = ctx.database.db
-  const surveys = await listSurveys(db, ctx.org.id)
+  const surveys = await listSurveys(db, ctx.scope)
   const results = await buildSurveyResults(db, ctx.scope, ctx.view, { offices: ctx.offices, surveys: new Map(surveys.map((s) => [s.id, s.title])) })
   const now = new Date()
   const subjectOf = (s: (typeof surveys)[number]) =>

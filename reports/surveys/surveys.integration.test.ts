@@ -7,7 +7,7 @@ import { sql } from 'kysely'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { InputError } from '#app/models/errors.ts'
-import { type Survey, createBatch, createLink, getSurvey, officeLinks, resolveLink, saveSurvey, storeResponse } from '#app/models/survey.server.ts'
+import { type Survey, batchLinks, createBatch, createLink, getSurvey, officeLinks, resolveLink, saveSurvey, storeResponse } from '#app/models/survey.server.ts'
 import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { readView } from '#reports/metrics/view.ts'
 import { type Answer, type SurveyDefinition, readAnswers } from './questions.ts'
@@ -38,6 +38,8 @@ const DEFINITION: SurveyDefinition = {
 const at = (text: string) => new Date(text)
 const NOW = at('2025-06-15T12:00:00+03:00')
 const all = (): Scope => ({ orgId: world.org.id, branches: 'all' })
+/** an organisation-wide officer (no user row) */
+const org = () => ({ id: null, scope: all() })
 const june = (query = '') => readView(new URLSearchParams(`period=month&year=2025&month=6${query}`), 'Europe/Moscow', 2025)
 
 async function newSurvey(d: Partial<SurveyDefinition> = {}): Promise<Survey> {
@@ -92,9 +94,9 @@ describe('scores on hand-made answers', () => {
   it('CSAT, its mean, NPS, CES, response rate, distributions and texts are exact', async () => {
     const db = t.database.db
     const survey = await newSurvey()
-    const link = (record: string) => createLink(db, survey, { delivery: 'sms', record: { kind: 'appeal', number: record }, validDays: 30 }, null, NOW)
+    const link = (record: string) => createLink(db, survey, { delivery: 'sms', record: { kind: 'appeal', number: record }, validDays: 30 }, org(), NOW)
     const [l1, l2, l3, l4] = [await link('A1'), await link('A2'), await link('A3'), await link('A5')]
-    const qr = (await officeLinks(db, survey, null)).find((o) => o.officeCode === 'O2')!.token
+    const qr = (await officeLinks(db, survey, org())).find((o) => o.officeCode === 'O2')!.token
     // CSAT 5 4 3 2 5 1 → 3 of 6 satisfied, mean 20/6; NPS 10 9 9 6 7 3 → (3 − 2)/6; CES 7 6 5 2 4 → 24/5
     await answerLink(l1, { q1: '5', q2: '10', q3: '7', q4: '0', q5: ['0', '1'], q6: 'Всё хорошо' })
     await answerLink(l2, { q1: '4', q2: '9', q3: '6', q4: '2', q5: '1' })
@@ -161,8 +163,8 @@ describe('scores on hand-made answers', () => {
   it('the filters and a branch scope apply to responses and links alike', async () => {
     const db = t.database.db
     const survey = await newSurvey()
-    const a1 = await createLink(db, survey, { delivery: 'sms', record: { kind: 'appeal', number: 'A1' }, validDays: 30 }, null, NOW)
-    await createLink(db, survey, { delivery: 'sms', record: { kind: 'appeal', number: 'A2' }, validDays: 30 }, null, NOW)
+    const a1 = await createLink(db, survey, { delivery: 'sms', record: { kind: 'appeal', number: 'A1' }, validDays: 30 }, org(), NOW)
+    await createLink(db, survey, { delivery: 'sms', record: { kind: 'appeal', number: 'A2' }, validDays: 30 }, org(), NOW)
     await answerLink(a1, { q1: '5' })
     const branchOnly = { orgId: world.org.id, branches: [branchA] }
     await refreshRollups(t.database, world.org.id)
@@ -179,7 +181,7 @@ describe('single-use links', () => {
   it('takes one response; the second submission is refused and stores nothing', async () => {
     const db = t.database.db
     const survey = await newSurvey()
-    const token = await createLink(db, survey, { delivery: 'email', validDays: 30 }, null, NOW)
+    const token = await createLink(db, survey, { delivery: 'email', validDays: 30 }, org(), NOW)
     expect((await answerLink(token, { q1: '5' })).stored).toBe(true)
     expect((await resolveLink(db, token, NOW)).state).toBe('used')
     // a page opened before the first answer still holds the link: the database refuses the second
@@ -197,7 +199,7 @@ describe('single-use links', () => {
   it('of two submissions racing on one link exactly one is stored', async () => {
     const db = t.database.db
     const survey = await newSurvey()
-    const token = await createLink(db, survey, { delivery: 'sms', validDays: 30 }, null, NOW)
+    const token = await createLink(db, survey, { delivery: 'sms', validDays: 30 }, org(), NOW)
     const link = await resolveLink(db, token, NOW)
     if (link.state !== 'ok') throw new Error(link.state)
     const submit = (score: string) =>
@@ -212,13 +214,13 @@ describe('single-use links', () => {
   it('a QR code takes many responses; states: expired, not yet open, closed, unknown', async () => {
     const db = t.database.db
     const survey = await newSurvey({ opensOn: '2025-06-01', closesOn: '2025-06-30' })
-    const qr = (await officeLinks(db, survey, null))[0]!.token
+    const qr = (await officeLinks(db, survey, org()))[0]!.token
     await answerLink(qr, { q1: '5' })
     await answerLink(qr, { q1: '4' })
     expect((await resolveLink(db, qr, NOW)).state).toBe('ok')
     // the same office keeps its code
-    expect((await officeLinks(db, survey, null))[0]!.token).toBe(qr)
-    const short = await createLink(db, survey, { delivery: 'sms', validDays: 1 }, null, NOW)
+    expect((await officeLinks(db, survey, org()))[0]!.token).toBe(qr)
+    const short = await createLink(db, survey, { delivery: 'sms', validDays: 1 }, org(), NOW)
     expect((await resolveLink(db, short, at('2025-06-16T11:59:00+03:00'))).state).toBe('ok')
     expect((await resolveLink(db, short, at('2025-06-16T12:00:00+03:00'))).state).toBe('expired')
     expect((await resolveLink(db, qr, at('2025-05-31T23:59:59+03:00'))).state).toBe('planned')
@@ -233,7 +235,7 @@ describe('a batch of links for the appeals closed in a period', () => {
   it('samples among the closed appeals with the contact the delivery needs, never twice', async () => {
     const db = t.database.db
     const survey = await newSurvey()
-    const user = { id: null, name: 'Тест' }
+    const user = { ...org(), name: 'Тест' }
     const input = { closedFrom: '2025-06-01', closedTo: '2025-06-30', delivery: 'sms' as const, validDays: 14 }
     // June closed with a phone: A1 (00:00 on 1 June), A2, A3 (23:59 on 30 June); A4 closed in May, A5 has no phone, A6 is open
     const first = await createBatch(db, survey, 'Europe/Moscow', { ...input, size: 2 }, user, NOW)
@@ -251,6 +253,21 @@ describe('a batch of links for the appeals closed in a period', () => {
     // a survey of one form samples only that form
     const online = await newSurvey({ subjectKind: 'form', subjectCode: 'internet' })
     expect(await createBatch(db, online, 'Europe/Moscow', { ...input, size: 10 }, user, NOW)).toMatchObject({ eligible: 1, created: 1 })
+    // an officer of branch A samples branch A's appeals only (A1, A3), and gets branch A's links only in the file
+    const another = await newSurvey()
+    const officerA = { id: null, name: 'Филиал А', scope: { orgId: world.org.id, branches: [branchA] } }
+    const batch = await createBatch(db, another, 'Europe/Moscow', { ...input, size: 10 }, officerA, NOW)
+    expect(batch).toMatchObject({ eligible: 2, created: 2 })
+    const all3 = await createBatch(db, another, 'Europe/Moscow', { ...input, size: 10 }, user, NOW)
+    expect(all3).toMatchObject({ eligible: 1, created: 1 })
+    const listed = async (batchId: string, scope: Scope) => {
+      const out = []
+      for await (const page of batchLinks(db, another.id, batchId, scope)) out.push(...page.map((l) => l.regNumber))
+      return out.sort()
+    }
+    expect(await listed(batch.id, officerA.scope)).toEqual(['A1', 'A3'])
+    expect(await listed(all3.id, officerA.scope)).toEqual([])
+    expect(await listed(all3.id, all())).toEqual(['A2'])
   })
 })
 
@@ -258,12 +275,16 @@ describe('survey definitions', () => {
   it('questions are locked once answered; the title and period are not', async () => {
     const db = t.database.db
     const survey = await newSurvey()
-    const token = await createLink(db, survey, { delivery: 'sms', validDays: 30 }, null, NOW)
+    const token = await createLink(db, survey, { delivery: 'sms', validDays: 30 }, org(), NOW)
     await answerLink(token, { q1: '5' })
     await expect(saveSurvey(db, world.org.id, null, survey.id, { ...DEFINITION, questions: DEFINITION.questions.slice(1) })).rejects.toThrow('Вопросы изменить нельзя: по опросу получено анкет — 1')
     await saveSurvey(db, world.org.id, null, survey.id, { ...DEFINITION, title: 'Новое название', closesOn: '2026-01-31' })
     expect(await getSurvey(db, world.org.id, survey.id)).toMatchObject({ title: 'Новое название', closesOn: '2026-01-31', opensOn: '2025-01-01' })
     await expect(saveSurvey(db, world.org.id, null, null, { ...DEFINITION, subjectKind: 'office', subjectCode: 'NOPE' })).rejects.toThrow('нет офиса с кодом «NOPE»')
-    await expect(createLink(db, survey, { delivery: 'sms', record: { kind: 'call', number: 'C404' }, validDays: 1 }, null, NOW)).rejects.toThrow('Звонка с ID «C404» нет в журнале.')
+    await expect(createLink(db, survey, { delivery: 'sms', record: { kind: 'call', number: 'C404' }, validDays: 1 }, org(), NOW)).rejects.toThrow('Звонка с ID «C404» нет в журнале.')
+    // another branch's appeal is not found for a branch officer
+    const officerB = { id: null, scope: { orgId: world.org.id, branches: [branchB] } }
+    await expect(createLink(db, survey, { delivery: 'sms', record: { kind: 'appeal', number: 'A1' }, validDays: 1 }, officerB, NOW)).rejects.toThrow('Обращения с номером «A1» нет в журнале.')
+    expect((await officeLinks(db, survey, officerB)).map((o) => o.officeCode)).toEqual(['O2'])
   })
 })
