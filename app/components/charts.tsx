@@ -19,14 +19,27 @@ export function bucketLabel(bucket: string): string {
   return day ? `${day}.${month}` : (MONTHS[Number(month) - 1] ?? bucket)
 }
 
+/**
+ * An axis label as plain SVG text. Recharts' own tick wraps words to the width it measures in the browser,
+ * which the server cannot measure: «0,7 мин» was one line on the server and two in the browser (a
+ * hydration mismatch). Plain text is the same on both.
+ */
+function AxisTick({ x, y, payload, textAnchor, axis, format }: { x?: number; y?: number; payload?: { value: string | number }; textAnchor?: 'start' | 'middle' | 'end' | 'inherit'; axis: 'x' | 'y'; format: (v: never) => string }) {
+  return (
+    <text x={x} y={y} dy={axis === 'x' ? '0.71em' : '0.355em'} textAnchor={textAnchor} fill="#666" fontSize={12}>
+      {format((payload?.value ?? '') as never)}
+    </text>
+  )
+}
+
 export function StackedBars({ id, title, data, series }: { id: string; title: string; data: Record<string, number | string>[]; series: { key: string; label: string }[] }) {
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <BarChart id={id} width={WIDTH} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+      <BarChart id={id} width={WIDTH} height={HEIGHT} data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="bucket" tickFormatter={bucketLabel} interval={0} />
-        <YAxis interval={0} tickFormatter={(v: number) => number.format(v)} />
+        <XAxis dataKey="bucket" interval={0} tick={<AxisTick axis="x" format={bucketLabel} />} />
+        <YAxis interval={0} tick={<AxisTick axis="y" format={(v: number) => number.format(v)} />} />
         <Tooltip formatter={(v: number) => number.format(v)} labelFormatter={bucketLabel} />
         <Legend />
         {series.map((s, i) => (
@@ -46,10 +59,10 @@ export function TrendLine({
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <LineChart id={id} width={WIDTH} height={HEIGHT} data={scaled} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+      <LineChart id={id} width={WIDTH} height={HEIGHT} data={scaled} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="bucket" tickFormatter={bucketLabel} interval={0} />
-        <YAxis interval={0} tickFormatter={(v: number) => `${number.format(v)}${suffix}`} domain={unit === 'share' ? [0, 100] : [0, 'auto']} />
+        <XAxis dataKey="bucket" interval={0} tick={<AxisTick axis="x" format={bucketLabel} />} />
+        <YAxis interval={0} tick={<AxisTick axis="y" format={(v: number) => `${number.format(v)}${suffix}`} />} domain={unit === 'share' ? [0, 100] : [0, 'auto']} />
         <Tooltip formatter={(v: number) => `${number.format(v)}${suffix}`} labelFormatter={bucketLabel} />
         <Line type="monotone" dataKey="value" name={title} stroke={COLORS[0]} dot isAnimationActive={false} connectNulls={false} />
         {norm !== null && norm !== undefined ? (
