@@ -10,11 +10,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
-import { Kysely, PostgresDialect, sql } from 'kysely'
-import { median, root, serverUrl } from './common.ts'
-import pg from 'pg'
+import { sql } from 'kysely'
+import { freshDatabase, median, root, serverUrl } from './common.ts'
 import { openDatabase } from '#db/client.server.ts'
-import { migrateToLatest } from '#db/migrate.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import { aboutAppendix7, prepareAppendix7, writeAppendix7 } from '#reports/appendix-7/build.server.ts'
 import { appendix7Context } from '#reports/appendix-7/context.server.ts'
@@ -25,13 +23,7 @@ const RUNS = Number(values.runs)
 
 
 async function generate(url: URL) {
-  const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) })
-  await sql`drop database if exists sq_bench_appendix7 with (force)`.execute(admin)
-  await sql`create database sq_bench_appendix7`.execute(admin)
-  await admin.destroy()
-  url.pathname = '/sq_bench_appendix7'
-  const database = await openDatabase({ DATABASE_URL: url.toString() })
-  await migrateToLatest(database.db)
+  const database = await freshDatabase(url.toString(), 'sq_bench_appendix7')
   const org = await updateOrganisation(database.db, (await getOrganisation(database.db)).id, { regime: 'network', timeZone: 'Europe/Moscow' })
   const db = database.db
   await sql`insert into branch (org_id, name) select ${org.id}, 'Филиал ' || g from generate_series(1, 3) g`.execute(db)

@@ -9,11 +9,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { Kysely, PostgresDialect, sql } from 'kysely'
-import { median, root, serverUrl } from './common.ts'
-import pg from 'pg'
+import { sql } from 'kysely'
+import { freshDatabase, median, root, serverUrl } from './common.ts'
 import { type Database, openDatabase } from '#db/client.server.ts'
-import { migrateToLatest } from '#db/migrate.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import { buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
 import { REGISTERS, type RecordContext, listRecords, registerTotal } from '#reports/metrics/records.server.ts'
@@ -62,14 +60,7 @@ async function measureOnly() {
 
 async function main() {
   if (values['measure-only']) return measureOnly()
-  const url = new URL(serverUrl())
-  const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) })
-  await sql`drop database if exists sq_bench_dashboard with (force)`.execute(admin)
-  await sql`create database sq_bench_dashboard`.execute(admin)
-  await admin.destroy()
-  url.pathname = '/sq_bench_dashboard'
-  const database = await openDatabase({ DATABASE_URL: url.toString() })
-  await migrateToLatest(database.db)
+  const database = await freshDatabase(serverUrl(), 'sq_bench_dashboard')
   const org = await updateOrganisation(database.db, (await getOrganisation(database.db)).id, { regime: 'both', timeZone: 'Europe/Moscow' })
   const db = database.db
   const results: Record<string, unknown> = { machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GB`, calls: CALLS, appeals: APPEALS, visits: VISITS }

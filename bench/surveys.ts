@@ -11,11 +11,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
-import { Kysely, PostgresDialect, sql } from 'kysely'
-import pg from 'pg'
-import { median, root, serverUrl } from './common.ts'
-import { openDatabase } from '#db/client.server.ts'
-import { migrateToLatest } from '#db/migrate.ts'
+import { sql } from 'kysely'
+import { freshDatabase, median, root, serverUrl } from './common.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import { getSurvey, resolveLink, storeResponse } from '#app/models/survey.server.ts'
 import { refreshRollups } from '#reports/metrics/rollups.server.ts'
@@ -36,14 +33,7 @@ const QUESTIONS = [
   { id: 'q5', kind: 'text', text: 'Пожелания', required: false },
 ]
 
-const url = new URL(serverUrl())
-const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) })
-await sql`drop database if exists sq_bench_surveys with (force)`.execute(admin)
-await sql`create database sq_bench_surveys`.execute(admin)
-await admin.destroy()
-url.pathname = '/sq_bench_surveys'
-const database = await openDatabase({ DATABASE_URL: url.toString() })
-await migrateToLatest(database.db)
+const database = await freshDatabase(serverUrl(), 'sq_bench_surveys')
 const db = database.db
 const org = await updateOrganisation(db, (await getOrganisation(db)).id, { timeZone: 'Europe/Moscow' })
 
