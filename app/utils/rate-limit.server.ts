@@ -29,7 +29,8 @@ export class RateLimit {
 export const SURVEY_LIMITS = {
   viewsPerAddress: new RateLimit(300, 10 * 60_000),
   answersPerAddress: new RateLimit(30, 10 * 60_000),
-  answersPerLink: new RateLimit(10, 10 * 60_000),
+  // a QR code in a busy hall takes many answers; a single-use link takes one anyway
+  answersPerLink: new RateLimit(60, 10 * 60_000),
 }
 
 export function tooManyRequests(): Response {
