@@ -11,6 +11,8 @@ export const handle = { bare: true }
 
 export const meta: MetaFunction = () => [{ title: 'Опрос о качестве обслуживания' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }]
 
+const MAX_FORM_BYTES = 1_000_000
+
 type Shown = Exclude<LinkState['state'], 'ok'> | 'ok' | 'done'
 
 /** What the page may show: the survey's words and questions, never what the link is tied to. */
@@ -37,6 +39,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const token = params.token ?? ''
   if (!SURVEY_LIMITS.answersPerAddress.allow(String(context?.ip ?? 'unknown')) || !SURVEY_LIMITS.answersPerLink.allow(token)) throw tooManyRequests()
+  // a form of 30 questions with the longest free answers is well under this; nothing bigger is read
+  const length = request.headers.get('content-length')
+  if (length === null) throw new Response('Анкета отправлена без указания длины.', { status: 411 })
+  if (!(Number(length) <= MAX_FORM_BYTES)) throw new Response('Слишком большая анкета.', { status: 413 })
   const { database } = await getAppContext()
   const link = await resolveLink(database.db, token)
   if (link.state !== 'ok') return data({ ...publicView(link), errors: {}, values: {} as FormValues }, { status: link.state === 'unknown' ? 404 : 409 })

@@ -90,3 +90,14 @@ describe('a survey from building to results', () => {
     await operatorContext.close()
   })
 })
+
+describe('the public page over plain HTTP', () => {
+  it('refuses an oversized form before reading it, and an unknown link is «not found»', async () => {
+    const big = new URLSearchParams({ q1: '5', q4: 'я'.repeat(200_000) }).toString()
+    const response = await fetch(`${baseUrl}/s/AAAAAAAAAAAAAAAAAAAAAA`, { method: 'POST', body: big, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: baseUrl } })
+    expect(response.status).toBe(413)
+    expect(await response.text()).toContain('Слишком большая анкета.')
+    const unknown = await fetch(`${baseUrl}/s/AAAAAAAAAAAAAAAAAAAAAA`, { method: 'POST', body: 'q1=5', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: baseUrl } })
+    expect(unknown.status).toBe(404)
+  })
+})
