@@ -3,7 +3,7 @@
  * options), added, moved and removed in the browser; the whole definition is posted and checked on the
  * server (`surveyDefinitionSchema`). Once a survey has answers its questions are shown, not edited.
  */
-import { Form } from '@remix-run/react'
+import { Form, Link } from '@remix-run/react'
 import { useState } from 'react'
 import { VocabularyOptions } from '#app/components/metric-text.tsx'
 import { KIND_DEFAULT_TEXT, KIND_LABELS, QUESTION_KINDS, type Question, type QuestionKind, SUBJECT_KINDS, type SubjectKind, type SurveyDefinition, nextQuestionId } from '#reports/surveys/questions.ts'
@@ -11,7 +11,9 @@ import { appealForm, appealTopic } from '#reports/vocabulary.ts'
 
 const choice = (kind: QuestionKind) => kind === 'single' || kind === 'multi'
 
-export function SurveyEditor({ survey, offices, locked, errors, submitLabel }: { survey: SurveyDefinition; offices: { code: string; name: string }[]; locked: number; errors: string[]; submitLabel: string }) {
+export function SurveyEditor({
+  survey, offices, locked, errors, submitLabel, copyFrom,
+}: { survey: SurveyDefinition; offices: { code: string; name: string }[]; locked: number; errors: string[]; submitLabel: string; copyFrom?: string }) {
   const [questions, setQuestions] = useState<Question[]>(survey.questions)
   const [subjectKind, setSubjectKind] = useState<SubjectKind>(survey.subjectKind)
   const [newKind, setNewKind] = useState<QuestionKind>('csat')
@@ -94,7 +96,12 @@ export function SurveyEditor({ survey, offices, locked, errors, submitLabel }: {
 
       <input type="hidden" name="questions" value={JSON.stringify(questions)} />
       <h2>Вопросы</h2>
-      {locked > 0 ? <p className="notice warn">Получено анкет: {locked}. Вопросы и предмет опроса больше не меняются — ответы относятся к ним. Название, вступление и сроки изменить можно.</p> : null}
+      {locked > 0 ? (
+        <p className="notice warn">
+          Получено анкет: {locked}. Вопросы и предмет опроса больше не меняются — ответы относятся к ним. Название, вступление и сроки изменить можно; чтобы
+          изменить вопросы, {copyFrom ? <Link to={`/surveys/new?from=${copyFrom}`}>скопируйте опрос</Link> : 'скопируйте опрос'}.
+        </p>
+      ) : null}
       {questions.map((q, i) => (
         <fieldset key={q.id} className="card stack" data-testid={`edit-${q.id}`}>
           <legend>

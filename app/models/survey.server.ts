@@ -146,7 +146,7 @@ export async function saveSurvey(db: Db, orgId: string, userId: string | null, s
   const answered = await responseCount(db, surveyId)
   if (answered > 0) {
     const same = JSON.stringify(existing.questions) === JSON.stringify(d.questions)
-    if (!same) throw new InputError(`Вопросы изменить нельзя: по опросу получено анкет — ${answered}, ответы относятся к этим вопросам. Создайте копию опроса с новыми вопросами.`)
+    if (!same) throw new InputError(`Вопросы изменить нельзя: по опросу получено анкет — ${answered}, ответы относятся к этим вопросам. Создайте копию опроса («Копировать опрос») и измените вопросы в ней.`)
     if (existing.subjectKind !== d.subjectKind || existing.subjectCode !== d.subjectCode)
       throw new InputError(`Предмет опроса изменить нельзя: по опросу получено анкет — ${answered}.`)
   }

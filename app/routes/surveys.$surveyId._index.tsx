@@ -70,7 +70,13 @@ export default function SurveyResults() {
         {day(survey.opensOn)} — {day(survey.closesOn)} · {survey.state}
       </p>
       <p className="subnav">
-        {may.edit ? <Link to={`/surveys/${survey.id}/edit`}>Изменить опрос</Link> : null}
+        {may.edit ? (
+          <>
+            <Link to={`/surveys/${survey.id}/edit`}>Изменить опрос</Link>
+            {' · '}
+            <Link to={`/surveys/new?from=${survey.id}`}>Копировать опрос</Link>
+          </>
+        ) : null}
         {may.links ? (
           <>
             {' · '}

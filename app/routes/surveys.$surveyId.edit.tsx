@@ -32,7 +32,7 @@ export default function EditSurvey() {
         <Link to={`/surveys/${survey.id}`}>← Итоги опроса</Link>
       </p>
       <h1>{survey.title}</h1>
-      <SurveyEditor survey={survey} offices={offices} locked={answered} errors={posted?.errors ?? []} submitLabel="Сохранить" />
+      <SurveyEditor survey={survey} offices={offices} locked={answered} errors={posted?.errors ?? []} submitLabel="Сохранить" copyFrom={survey.id} />
     </>
   )
 }

@@ -4,6 +4,7 @@ import { SurveyEditor } from '#app/components/survey-editor.tsx'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { saveSurveyForm } from '#app/utils/survey-form.server.ts'
+import { getSurvey } from '#app/models/survey.server.ts'
 import { dayText } from '#reports/deadlines/calendar.ts'
 import { localDayOf } from '#reports/deadlines/engine.ts'
 import { KIND_DEFAULT_TEXT } from '#reports/surveys/questions.ts'
@@ -14,7 +15,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'surveys.new.tsx')
   const { database, org } = await getAppContext()
   const offices = await database.db.selectFrom('office').select(['office_code as code', 'name']).where('org_id', '=', org.id).orderBy('name').execute()
-  return { offices, today: dayText(localDayOf(new Date(), org.time_zone)) }
+  // «?from=N»: a copy of survey N (its questions can be changed: the copy has no answers yet)
+  const from = await getSurvey(database.db, org.id, new URL(request.url).searchParams.get('from') ?? '')
+  const copy = from ? { title: `${from.title} (копия)`, intro: from.intro, subjectKind: from.subjectKind, subjectCode: from.subjectCode, questions: from.questions } : null
+  return { offices, today: dayText(localDayOf(new Date(), org.time_zone)), copy }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -22,10 +26,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function NewSurvey() {
-  const { offices, today } = useLoaderData<typeof loader>()
+  const { offices, today, copy } = useLoaderData<typeof loader>()
   const posted = useActionData<typeof action>()
   // a sensible start: the three scores the results compare, and a free answer
-  const survey = {
+  const survey = copy ? { ...copy, opensOn: today, closesOn: null } : {
     title: 'Оценка качества обслуживания',
     intro: 'Пожалуйста, оцените, как мы решили ваш вопрос. Опрос займёт меньше минуты.',
     subjectKind: 'organisation' as const,
@@ -44,7 +48,7 @@ export default function NewSurvey() {
       <p>
         <Link to="/surveys">← Опросы</Link>
       </p>
-      <h1>Новый опрос</h1>
+      <h1>{copy ? 'Новый опрос по образцу' : 'Новый опрос'}</h1>
       <SurveyEditor survey={survey} offices={offices} locked={0} errors={posted?.errors ?? []} submitLabel="Создать опрос" />
     </>
   )

@@ -277,7 +277,7 @@ describe('survey definitions', () => {
     const survey = await newSurvey()
     const token = await createLink(db, survey, { delivery: 'sms', validDays: 30 }, org(), NOW)
     await answerLink(token, { q1: '5' })
-    await expect(saveSurvey(db, world.org.id, null, survey.id, { ...DEFINITION, questions: DEFINITION.questions.slice(1) })).rejects.toThrow('Вопросы изменить нельзя: по опросу получено анкет — 1')
+    await expect(saveSurvey(db, world.org.id, null, survey.id, { ...DEFINITION, questions: DEFINITION.questions.slice(1) })).rejects.toThrow('Вопросы изменить нельзя: по опросу получено анкет — 1, ответы относятся к этим вопросам. Создайте копию опроса («Копировать опрос»)')
     await saveSurvey(db, world.org.id, null, survey.id, { ...DEFINITION, title: 'Новое название', closesOn: '2026-01-31' })
     expect(await getSurvey(db, world.org.id, survey.id)).toMatchObject({ title: 'Новое название', closesOn: '2026-01-31', opensOn: '2025-01-01' })
     await expect(saveSurvey(db, world.org.id, null, null, { ...DEFINITION, subjectKind: 'office', subjectCode: 'NOPE' })).rejects.toThrow('нет офиса с кодом «NOPE»')

@@ -75,6 +75,12 @@ describe('a survey from building to results', () => {
     const sheet = book.getWorksheet('Анкеты')!
     expect(sheet.rowCount).toBe(2)
     expect([8, 9, 10, 11, 12].map((c) => sheet.getRow(2).getCell(c).value ?? null)).toEqual([4, null, 9, 'Спасибо, всё понятно объяснили', 'через сайт'])
+    // answered: the questions are locked, a copy can change them
+    await gotoHydrated(officer, `${surveyUrl}/edit`)
+    await officer.getByRole('link', { name: 'скопируйте опрос' }).click()
+    await officer.locator('h1', { hasText: 'Новый опрос по образцу' }).waitFor()
+    expect(await officer.getByLabel('Название').inputValue()).toBe('Опрос после обращения (копия)')
+    expect(await officer.getByLabel('Текст вопроса 5').inputValue()).toBe('Как вы обратились?')
     expect(problems.filter((p) => !p.includes('404'))).toEqual([])
 
     // an operator enters a phone survey; both answers count
