@@ -6,7 +6,6 @@ import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { appealForm, appealTopic, callCategory, labelOf, serviceKind } from '#reports/vocabulary.ts'
 import {
-  type DashboardMetricId,
   type Domain,
   appealSums,
   bucketsOf,
