@@ -78,11 +78,9 @@ export interface QuestionSummary {
   figures: Partial<Record<MetricId, number | null>>
 }
 
-const ZERO: SurveySums = { responses: 0, csatAnswers: 0, csatSatisfied: 0, csatSum: 0, npsAnswers: 0, promoters: 0, detractors: 0, cesAnswers: 0, cesSum: 0, invitations: 0, invitationsAnswered: 0 }
-
 /** The sums one scale question's answers give, so its figure is the catalog formula, not a second one. */
 export function scaleSums(kind: 'csat' | 'nps' | 'ces', counts: ReadonlyMap<number, number>): SurveySums {
-  const s = { ...ZERO }
+  const s = totalOf('surveys', [])
   for (const [score, n] of counts) {
     if (kind === 'csat') {
       s.csatAnswers += n
