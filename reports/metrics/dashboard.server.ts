@@ -362,18 +362,13 @@ export async function visitSums(db: Db, scope: Scope, period: Period, filter: Vi
 }
 
 /**
- * Survey responses, links and their daily rollup are filtered like the other records: the organisation and the user's branches,
- * and the dashboard's filters on what a response evaluates (branch, office, form of service, consumer type,
- * topic), copied onto it from its appeal, call, visit or the survey's subject. Alias `r`.
+ * Survey responses, links and their daily rollup are filtered like appeals — they carry the same columns
+ * (branch, office, form of service, consumer type, topic), copied from the appeal, call, visit or survey
+ * subject a response evaluates — and, on a survey's own pages, by the survey. Alias `r`.
  */
 export function surveyConditions(scope: Scope, filter: ViewFilter, narrowing: Narrowing = {}, surveyId?: string): RawBuilder<boolean>[] {
-  const c: RawBuilder<boolean>[] = [sql<boolean>`${inScope(sql.ref('r.org_id'), sql.ref('r.branch_id'), scope)}`]
+  const c = viewConditions('appeals', scope, filter, { topic: narrowing.topic })
   if (surveyId) c.push(sql<boolean>`r.survey_id = ${surveyId}`)
-  if (filter.branch) c.push(sql<boolean>`r.branch_id = ${filter.branch}`)
-  if (filter.office) c.push(sql<boolean>`r.office_code = ${filter.office}`)
-  if (filter.form) c.push(sql<boolean>`r.form = ${filter.form}`)
-  if (filter.consumerType) c.push(sql<boolean>`r.consumer_type = ${filter.consumerType}`)
-  if (narrowing.topic) c.push(sql<boolean>`r.topic = ${narrowing.topic}`)
   return c
 }
 
