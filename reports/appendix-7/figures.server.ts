@@ -283,8 +283,8 @@ export function listItems(data: Record<string, unknown>): Record<string, string>
 export type SurveyYear = Partial<Record<MetricId, number | null>>
 
 async function surveyYear(ctx: Appendix7Context, period: Period): Promise<SurveyYear> {
-  const [sums, conducted] = await Promise.all([surveySums(ctx.db, ctx.scope, period, {}), surveysConducted(ctx.db, ctx.scope, period)])
-  return { ...figuresOf('surveys', totalOf('surveys', sums)), 'surveys.conducted': conducted }
+  const sums = await surveySums(ctx.db, ctx.scope, period, {})
+  return { ...figuresOf('surveys', totalOf('surveys', sums)), 'surveys.conducted': surveysConducted(sums) }
 }
 
 /** A survey figure as the form prints it: shares in percent (one decimal), scores with two decimals. */

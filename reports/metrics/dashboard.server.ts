@@ -394,11 +394,9 @@ export async function surveySums(db: Db, scope: Scope, period: Period, filter: V
   }))
 }
 
-/** «Проведено опросов»: surveys with at least one response in the period (not a sum over groups). */
-export async function surveysConducted(db: Db, scope: Scope, period: Period, filter: ViewFilter = {}): Promise<number> {
-  const row = await sql<{ n: string }>`
-    select count(distinct r.survey_id) as n from survey_day r where r.responses > 0 and ${and([dayRange(period), ...surveyConditions(scope, filter)])}`.execute(db)
-  return n(row.rows[0]?.n)
+/** «Проведено опросов»: the distinct surveys with a response among the groups (counted, not summed). */
+export function surveysConducted(groups: readonly Grouped<SurveySums>[]): number {
+  return new Set(groups.filter((g) => g.sums.responses > 0).map((g) => g.key.survey)).size
 }
 
 /** The sums of all groups together. */

@@ -42,16 +42,15 @@ export async function buildSurveyResults(
   names: { offices: Map<string, string>; surveys?: Map<string, string> },
   surveyId?: string,
 ): Promise<SurveyResults> {
-  const [now, before, conducted] = await Promise.all([
+  const [now, before] = await Promise.all([
     surveySums(db, scope, view.period, view.filter, view.narrowing, surveyId),
     surveySums(db, scope, view.previous, view.filter, view.narrowing, surveyId),
-    surveysConducted(db, scope, view.period, view.filter),
   ])
   const byBucket = groupBy('surveys', now, (g) => g.key.bucket ?? '')
   return {
     current: figuresOf('surveys', totalOf('surveys', now)),
     previous: figuresOf('surveys', totalOf('surveys', before)),
-    conducted,
+    conducted: surveysConducted(now),
     bySurvey: rowsOf(groupBy('surveys', now, (g) => g.key.survey ?? 'none'), 'survey', (id) => names.surveys?.get(id) ?? `Опрос ${id}`),
     byOffice: rowsOf(groupBy('surveys', now, (g) => g.key.office ?? 'none'), 'office', (code) => names.offices.get(code) ?? code),
     byForm: rowsOf(groupBy('surveys', now, (g) => g.key.form ?? 'none'), 'form', (code) => labelOf(appealForm, code)),
