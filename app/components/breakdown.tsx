@@ -5,8 +5,8 @@ import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
 
 export type BreakdownTableRow = { link: Record<string, string>; label: string; figures: Partial<Record<MetricId, number | null>> }
 
-/** Where a figure of a row leads: a register's records, or the survey results narrowed to the row. */
-export type FigureLink = (id: MetricId, row: BreakdownTableRow) => string | null
+/** Where a figure leads, narrowed to a row (`{}` for a tile): a register's records, or the survey results. */
+export type FigureLink = (id: MetricId, narrowing: Record<string, string>) => string | null
 
 /**
  * A breakdown table: a row per group, a column per catalog figure (header hint = its definition), each value
@@ -37,7 +37,7 @@ export function Breakdown({ caption, metrics, rows, linkFor, testId }: { caption
             <td>{row.label}</td>
             {metrics.map((id) => {
               const shown = formatMetric(metricCatalog[id].unit, row.figures[id])
-              const to = linkFor(id, row)
+              const to = linkFor(id, row.link)
               return (
                 <td key={id} className="num">
                   {to ? <Link to={to}>{shown}</Link> : shown}
@@ -60,9 +60,9 @@ export function withParams(query: string, keys: Record<string, string>): string 
 
 /** The drill-down of the dashboard and the survey pages: service figures open a register, survey figures the survey results. */
 export function figureLink(query: string): FigureLink {
-  return (id, row) => {
+  return (id, narrowing) => {
     const domain = id.split('.')[0]
-    if (domain === 'surveys') return `/surveys?${withParams(query, row.link)}`
-    return `/registers/${domain}?${query}&${new URLSearchParams({ ...row.link, metric: id })}`
+    if (domain === 'surveys') return `/surveys?${withParams(query, narrowing)}`
+    return `/registers/${domain}?${query}&${new URLSearchParams({ ...narrowing, metric: id })}`
   }
 }

@@ -31,8 +31,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Dashboard() {
   const { data, query, periodText, previousText, view, options } = useLoaderData<typeof loader>()
-  const tile = (domain: string, id: MetricId, block: { current: Partial<Record<MetricId, number | null>>; previous: Partial<Record<MetricId, number | null>> }) => (
-    <MetricTile key={id} id={id} value={block.current[id]} before={block.previous[id]} to={domain === 'surveys' ? `/surveys?${query}` : `/registers/${domain}?${query}&metric=${id}`} />
+  const link = figureLink(query)
+  const tile = (id: MetricId, block: { current: Partial<Record<MetricId, number | null>>; previous: Partial<Record<MetricId, number | null>> }) => (
+    <MetricTile key={id} id={id} value={block.current[id]} before={block.previous[id]} to={link(id, {}) ?? undefined} />
   )
   const p = data.params
   return (
@@ -48,7 +49,7 @@ export default function Dashboard() {
 
       <h2>Обращения</h2>
       <div className="tiles" data-testid="appeal-tiles">
-        {DASHBOARD_TILES.appeals.map((id) => tile('appeals', id, data.appeals))}
+        {DASHBOARD_TILES.appeals.map((id) => tile(id, data.appeals))}
       </div>
       <div className="charts">
         <StackedBars
@@ -59,8 +60,8 @@ export default function Dashboard() {
         />
         <TrendLine id="chart-on-time" title="Доля ответов в срок" data={data.series.onTimeShare} unit="share" />
       </div>
-      <Breakdown caption="По формам обслуживания" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byForm} linkFor={figureLink(query)} testId="appeals-by-form" />
-      <Breakdown caption="По темам" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byTopic} linkFor={figureLink(query)} testId="appeals-by-topic" />
+      <Breakdown caption="По формам обслуживания" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byForm} linkFor={link} testId="appeals-by-form" />
+      <Breakdown caption="По темам" metrics={BREAKDOWN_COLUMNS.appeals} rows={data.appeals.byTopic} linkFor={link} testId="appeals-by-topic" />
 
       <h2>Телефонные линии</h2>
       {data.calls.notApplicable ? (
@@ -76,14 +77,14 @@ export default function Dashboard() {
           </p>
           <div className="tiles" data-testid="call-tiles">
             {DASHBOARD_TILES.calls.map(
-              (id) => tile('calls', id, data.calls),
+              (id) => tile(id, data.calls),
             )}
           </div>
           <div className="charts">
             <TrendLine id="chart-service-level" title="Уровень обслуживания" data={data.series.serviceLevel} unit="share" />
           </div>
-          <Breakdown caption="По категориям приложения 4" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byCategory} linkFor={figureLink(query)} testId="calls-by-category" />
-          <Breakdown caption="По линиям" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byLine} linkFor={figureLink(query)} testId="calls-by-line" />
+          <Breakdown caption="По категориям приложения 4" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byCategory} linkFor={link} testId="calls-by-category" />
+          <Breakdown caption="По линиям" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byLine} linkFor={link} testId="calls-by-line" />
         </>
       )}
 
@@ -95,12 +96,12 @@ export default function Dashboard() {
       ) : (
         <>
           <div className="tiles" data-testid="visit-tiles">
-            {DASHBOARD_TILES.visits.map((id) => tile('visits', id, data.visits))}
+            {DASHBOARD_TILES.visits.map((id) => tile(id, data.visits))}
           </div>
           <div className="charts">
             <TrendLine id="chart-visit-wait" title="Среднее ожидание в очереди" data={data.series.visitWait} unit="minutes" norm={data.waitNormMinutes} />
           </div>
-          <Breakdown caption="По офисам и услугам" metrics={BREAKDOWN_COLUMNS.visits} rows={data.visits.byOffice} linkFor={figureLink(query)} testId="visits-by-office" />
+          <Breakdown caption="По офисам и услугам" metrics={BREAKDOWN_COLUMNS.visits} rows={data.visits.byOffice} linkFor={link} testId="visits-by-office" />
         </>
       )}
 
@@ -109,10 +110,10 @@ export default function Dashboard() {
         Анкеты <Link to={`/surveys?${query}`}>опросов</Link> за тот же период и с теми же фильтрами — рядом с показателями обслуживания той же формы и того же офиса.
       </p>
       <div className="tiles" data-testid="survey-tiles">
-        {DASHBOARD_TILES.surveys.map((id) => tile('surveys', id, data.surveys))}
+        {DASHBOARD_TILES.surveys.map((id) => tile(id, data.surveys))}
       </div>
-      <Breakdown caption="Оценки и обслуживание по формам" metrics={BREAKDOWN_COLUMNS.surveyForms} rows={data.surveys.byForm} linkFor={figureLink(query)} testId="surveys-by-form" />
-      <Breakdown caption="Оценки и обслуживание по офисам" metrics={BREAKDOWN_COLUMNS.surveyOffices} rows={data.surveys.byOffice} linkFor={figureLink(query)} testId="surveys-by-office" />
+      <Breakdown caption="Оценки и обслуживание по формам" metrics={BREAKDOWN_COLUMNS.surveyForms} rows={data.surveys.byForm} linkFor={link} testId="surveys-by-form" />
+      <Breakdown caption="Оценки и обслуживание по офисам" metrics={BREAKDOWN_COLUMNS.surveyOffices} rows={data.surveys.byOffice} linkFor={link} testId="surveys-by-office" />
 
       <h2>Определения</h2>
       <Definitions ids={DASHBOARD_METRICS} />

@@ -185,8 +185,8 @@ export default function SurveyResults() {
       <div className="charts">
         <TrendLine id="chart-survey-csat" title="Удовлетворённость (CSAT)" data={results.series} unit="share" />
       </div>
-      <Breakdown caption="По офисам" metrics={SURVEY_COLUMNS} rows={results.byOffice} linkFor={(_, row) => (row.link.office ? `/surveys/${survey.id}?${withParams(query, row.link)}` : null)} testId="by-office" />
-      <Breakdown caption="По формам обслуживания" metrics={SURVEY_COLUMNS} rows={results.byForm} linkFor={(_, row) => (row.link.form ? `/surveys/${survey.id}?${withParams(query, row.link)}` : null)} testId="by-form" />
+      <Breakdown caption="По офисам" metrics={SURVEY_COLUMNS} rows={results.byOffice} linkFor={(_, narrowing) => (narrowing.office ? `/surveys/${survey.id}?${withParams(query, narrowing)}` : null)} testId="by-office" />
+      <Breakdown caption="По формам обслуживания" metrics={SURVEY_COLUMNS} rows={results.byForm} linkFor={(_, narrowing) => (narrowing.form ? `/surveys/${survey.id}?${withParams(query, narrowing)}` : null)} testId="by-form" />
       <Breakdown caption="По способу опроса" metrics={SURVEY_COLUMNS} rows={results.byDelivery} linkFor={() => null} testId="by-delivery" />
       <p className="muted">
         Все опросы и сравнение с показателями обслуживания: <Link to={`/surveys?${query}`}>итоги опросов</Link>, <Link to={`/dashboard?${query}`}>показатели</Link>.

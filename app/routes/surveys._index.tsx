@@ -118,7 +118,7 @@ export default function Surveys() {
       <div className="charts">
         <TrendLine id="chart-csat" title="Удовлетворённость (CSAT)" data={results.series} unit="share" />
       </div>
-      <Breakdown caption="По опросам" metrics={SURVEY_COLUMNS} rows={results.bySurvey} linkFor={(_, row) => (row.link.survey ? `/surveys/${row.link.survey}?${query}` : null)} testId="by-survey" />
+      <Breakdown caption="По опросам" metrics={SURVEY_COLUMNS} rows={results.bySurvey} linkFor={(_, narrowing) => (narrowing.survey ? `/surveys/${narrowing.survey}?${query}` : null)} testId="by-survey" />
       <Breakdown caption="По формам обслуживания" metrics={SURVEY_COLUMNS} rows={results.byForm} linkFor={link} testId="by-form" />
       <Breakdown caption="По офисам" metrics={SURVEY_COLUMNS} rows={results.byOffice} linkFor={link} testId="by-office" />
       <Breakdown caption="По способу опроса" metrics={SURVEY_COLUMNS} rows={results.byDelivery} linkFor={() => null} testId="by-delivery" />
