@@ -9,6 +9,7 @@ import type { Scope } from '#db/scope.server.ts'
 import { type SessionUser, findSessionUser, scopeOf } from '#app/models/user.server.ts'
 import { getAppContext } from './app-database.server.ts'
 import { type Access, type RouteId, hasAnyRole, routeAccess } from './access.ts'
+import { RateLimit } from './rate-limit.server.ts'
 
 const SESSION_DAYS = 7
 
@@ -142,31 +143,22 @@ export function safeRedirect(to: string | null | undefined): string {
 const WINDOW_MS = 15 * 60_000
 export const MAX_FAILURES_PER_LOGIN = 5
 export const MAX_FAILURES_PER_ADDRESS = 20
-const failures = new Map<string, number[]>()
-
-function recent(key: string, now: number): number[] {
-  const list = (failures.get(key) ?? []).filter((t) => now - t < WINDOW_MS)
-  if (list.length) failures.set(key, list)
-  else failures.delete(key)
-  return list
-}
+const failuresByLogin = new RateLimit(MAX_FAILURES_PER_LOGIN, WINDOW_MS)
+const failuresByAddress = new RateLimit(MAX_FAILURES_PER_ADDRESS, WINDOW_MS)
+const loginKey = (login: string) => login.trim().toLowerCase()
 
 /** Minutes to wait before another attempt, or 0. */
 export function signInBlockedFor(login: string, address: string, now = Date.now()): number {
-  const byLogin = recent(`login:${login.trim().toLowerCase()}`, now)
-  const byAddress = recent(`ip:${address}`, now)
-  const blocked = [
-    byLogin.length >= MAX_FAILURES_PER_LOGIN ? byLogin[0]! : null,
-    byAddress.length >= MAX_FAILURES_PER_ADDRESS ? byAddress[0]! : null,
-  ].filter((t): t is number => t !== null)
-  if (!blocked.length) return 0
-  return Math.max(1, Math.ceil((Math.min(...blocked) + WINDOW_MS - now) / 60_000))
+  const waits = [failuresByLogin.waitMs(loginKey(login), now), failuresByAddress.waitMs(address, now)].filter((ms) => ms > 0)
+  if (!waits.length) return 0
+  return Math.max(1, Math.ceil(Math.min(...waits) / 60_000))
 }
 
 export function recordSignInFailure(login: string, address: string, now = Date.now()): void {
-  for (const key of [`login:${login.trim().toLowerCase()}`, `ip:${address}`]) failures.set(key, [...recent(key, now), now])
+  failuresByLogin.record(loginKey(login), now)
+  failuresByAddress.record(address, now)
 }
 
 export function clearSignInFailures(login: string): void {
-  failures.delete(`login:${login.trim().toLowerCase()}`)
+  failuresByLogin.clear(loginKey(login))
 }

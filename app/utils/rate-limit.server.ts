@@ -1,6 +1,7 @@
 /**
- * A sliding-window request limit kept in this process's memory (one server process; ADR 012): at most
- * `limit` hits per key within `windowMs`. The public survey pages use it per client address and per link.
+ * A sliding-window limit kept in this process's memory (one server process; ADR 012): at most `limit` hits
+ * per key within `windowMs`. The public survey pages count requests per address and per link with it; the
+ * sign-in page counts failures per login and per address.
  */
 export class RateLimit {
   private readonly hits = new Map<string, number[]>()
@@ -10,18 +11,35 @@ export class RateLimit {
     readonly windowMs: number,
   ) {}
 
-  /** Counts a hit; false when the key is over its limit (the hit is then not counted). */
-  allow(key: string, now = Date.now()): boolean {
-    const recent = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs)
-    if (recent.length >= this.limit) {
-      this.hits.set(key, recent)
-      return false
-    }
-    recent.push(now)
-    this.hits.set(key, recent)
+  /** The key's hits within the window; older ones are forgotten. */
+  private recent(key: string, now: number): number[] {
+    const list = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs)
+    if (list.length) this.hits.set(key, list)
+    else this.hits.delete(key)
+    return list
+  }
+
+  /** Milliseconds until the key is under its limit again (0: it is now). */
+  waitMs(key: string, now = Date.now()): number {
+    const recent = this.recent(key, now)
+    return recent.length >= this.limit ? recent[0]! + this.windowMs - now : 0
+  }
+
+  record(key: string, now = Date.now()): void {
+    this.hits.set(key, [...this.recent(key, now), now])
     // forget quiet keys now and then, so the map does not grow with every address ever seen
     if (this.hits.size > 10_000) for (const [k, list] of this.hits) if (list.every((t) => now - t >= this.windowMs)) this.hits.delete(k)
+  }
+
+  /** Counts a hit; false when the key is over its limit (the hit is then not counted). */
+  allow(key: string, now = Date.now()): boolean {
+    if (this.waitMs(key, now) > 0) return false
+    this.record(key, now)
     return true
+  }
+
+  clear(key: string): void {
+    this.hits.delete(key)
   }
 }
 
