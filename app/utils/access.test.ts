@@ -30,6 +30,15 @@ describe('sign-in', () => {
     expect(safeRedirect('https://evil.example')).toBe('/')
     expect(safeRedirect('/\\evil.example')).toBe('/')
     expect(safeRedirect(null)).toBe('/')
+    // control characters that browsers drop (`/\t/evil.example` is `//evil.example` to them) or that would split the header
+    for (const sneaky of ['/\t/evil.example', '/%09/evil.example'.replace('%09', '\t'), '/\n/evil.example', '/\r\nSet-Cookie: x=1', '/\u0000/evil', '/ \t/evil.example', '\t//evil.example', 'javascript:alert(1)', '/\\/evil.example', '/\u2028/x']) {
+      const to = safeRedirect(sneaky)
+      expect(to, JSON.stringify(sneaky)).toBe('/')
+    }
+    // what stays is on this site and well formed
+    expect(safeRedirect('/reports?year=2025#x')).toBe('/reports?year=2025#x')
+    expect(safeRedirect('/отчёты')).toBe('/%D0%BE%D1%82%D1%87%D1%91%D1%82%D1%8B')
+    expect(new URL(safeRedirect('/a/..//evil.example'), 'http://x.test').host).toBe('x.test')
   })
 
   it('throttles by login after 5 failures and by address after 20, for 15 minutes', () => {

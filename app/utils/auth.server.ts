@@ -132,10 +132,27 @@ export async function endSession(request: Request): Promise<Response> {
   return redirect('/login', { headers: { 'Set-Cookie': await storage.destroySession(session) } })
 }
 
-/** Only paths of this site: `//evil.example` and `https://…` fall back to the home page. */
+const OWN_ORIGIN = 'http://service-quality.invalid'
+
+/**
+ * Only paths of this site: the value, resolved against the site's own origin, must stay on it, and may hold
+ * no control characters (a tab or a line break is dropped by browsers — `/\t/evil.example` is `//evil.example`
+ * to them — and CR/LF would break the header). Anything else falls back to the home page. The result is the
+ * URL parser's own serialisation (percent-encoded), so the `Location` header is always well formed.
+ */
 export function safeRedirect(to: string | null | undefined): string {
-  if (!to || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return '/'
-  return to
+  if (!to || !to.startsWith('/') || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(to)) return '/'
+  let url: URL
+  try {
+    url = new URL(to, OWN_ORIGIN)
+  } catch {
+    return '/'
+  }
+  // `//evil.example`, `/\evil.example` and the like resolve to another origin
+  if (url.origin !== OWN_ORIGIN) return '/'
+  const path = `${url.pathname}${url.search}${url.hash}`
+  // and so must the result when read again: `/a/..//evil.example` serialises as `//evil.example`
+  return path.startsWith('//') || path.startsWith('/\\') ? '/' : path
 }
 
 // ---- sign-in throttling: per login and per address, in this process's memory ----
