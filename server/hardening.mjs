@@ -125,9 +125,18 @@ function withBody(req, body) {
   })
 }
 
-/** Every page and file is built for the user who asked and may hold personal data: never cached. */
-/** @type {import('express').RequestHandler} */
+/**
+ * Every page and file is built for the user who asked and may hold personal data: never cached, unless a
+ * route says otherwise (its own Cache-Control is kept, not doubled).
+ * @type {import('express').RequestHandler}
+ */
 export function noStore(_req, res, next) {
-  res.setHeader('Cache-Control', 'no-store')
+  const writeHead = res.writeHead
+  // @ts-ignore -- the overloads of writeHead are passed on as they come
+  res.writeHead = function (...args) {
+    if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store')
+    // @ts-ignore
+    return writeHead.apply(this, args)
+  }
   next()
 }

@@ -10,6 +10,7 @@ import {
   unstable_parseMultipartFormData,
 } from '@remix-run/node'
 import { IMPORT_KINDS, type ImportKind } from './kinds.ts'
+import { displayFileName, uploadedFileName, withEscapedFileNames } from './multipart-names.server.ts'
 import { type ImportTarget, createImportBatch, runFileImport } from './pipeline.server.ts'
 
 /** The largest upload accepted through the browser; larger logs go through the CLI. */
@@ -26,11 +27,17 @@ export async function acceptUpload(request: Request, target: ImportTarget, who: 
   let started = false
   try {
     let formData: FormData
+    let originalName = ''
     try {
+      // the user's file name is kept for display (history, report, audit); on disk the file is «upload.bin»
+      const toDisk = unstable_createFileUploadHandler({ directory: dir, maxPartSize: MAX_UPLOAD_BYTES, file: () => 'upload.bin' })
       formData = await unstable_parseMultipartFormData(
-        request,
+        withEscapedFileNames(request),
         unstable_composeUploadHandlers(
-          unstable_createFileUploadHandler({ directory: dir, maxPartSize: MAX_UPLOAD_BYTES, file: () => 'upload.bin' }),
+          (part) => {
+            if (part.name === 'file' && part.filename) originalName = uploadedFileName(part.filename)
+            return toDisk(part)
+          },
           unstable_createMemoryUploadHandler({ maxPartSize: 10_000 }),
         ),
       )
@@ -46,7 +53,7 @@ export async function acceptUpload(request: Request, target: ImportTarget, who: 
     if (!file || typeof file === 'string' || !file.name) return { ok: false, status: 400, error: 'Выберите файл для загрузки.' }
     const skipInvalid = formData.get('skipInvalid') === 'on'
     const filePath = file.getFilePath()
-    const fileName = path.basename(file.name).slice(0, 255) || 'файл'
+    const fileName = displayFileName(originalName || file.name)
     const batchId = await createImportBatch(target.database, target.orgId, {
       kind: kind as ImportKind,
       fileName,
