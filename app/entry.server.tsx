@@ -1,6 +1,6 @@
 import type { AppLoadContext, EntryContext } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
-import { renderToString } from 'react-dom/server'
+import { renderToReadableStream } from 'react-dom/server.browser'
 import { NonceProvider } from '#app/components/nonce.tsx'
 import { prepareDatabase } from '#app/utils/app-database.server.ts'
 
@@ -11,13 +11,18 @@ prepareDatabase().catch((error) => {
   process.exitCode = 1
 })
 
+const ABORT_DELAY = 10_000
+
 /**
- * Pages are rendered to a string, not streamed: react-dom 18.3.1's streaming renderer can leave NUL bytes in
- * the HTML where a multi-byte character meets its 2 KB buffer's end (react/react#31134, fixed only in React 19,
- * which Remix 2 does not support) — 52 of 60 pages had them, some inside attribute values, so that a filter
- * option submitted «\uFFFDПОП-05». We waited for everything anyway (no deferred data), so nothing is lost.
+ * Pages are rendered by React's web-streams renderer (`react-dom/server.browser`), not by the Node one:
+ * react-dom 18.3.1's `renderToPipeableStream` flushes its whole 2 KB buffer when a multi-byte character does
+ * not fit at its end, so the HTML carried NUL bytes (react/react#31134; fixed only in React 19, which Remix 2
+ * does not support) — 52 of 60 pages had them, some inside attribute values, so that a filter option was
+ * submitted as «\uFFFDПОП-05». The web-streams renderer encodes each chunk whole and copies exactly its bytes.
+ * (`renderToString` has no such bug but cannot carry Remix's single-fetch data stream: pages never hydrate.)
+ * We still wait for everything: pages are read by people and by tests, not streamed piecemeal.
  */
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -25,11 +30,27 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext?.nonce ?? ''
-  const html = renderToString(
-    <NonceProvider value={nonce}>
-      <RemixServer context={remixContext} url={request.url} nonce={nonce} />
-    </NonceProvider>,
-  )
-  responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
-  return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode })
+  let status = responseStatusCode
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), ABORT_DELAY)
+  try {
+    const body = await renderToReadableStream(
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceProvider>,
+      {
+        nonce,
+        signal: controller.signal,
+        onError(error: unknown) {
+          status = 500
+          console.error(error)
+        },
+      },
+    )
+    await body.allReady
+    responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+    return new Response(body, { headers: responseHeaders, status })
+  } finally {
+    clearTimeout(timer)
+  }
 }

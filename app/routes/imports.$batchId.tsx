@@ -3,7 +3,7 @@ import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import { getProgress } from '#app/imports/progress.server.ts'
 import { FORMAT_LABELS, STATUS_LABELS } from '#app/imports/report-text.ts'
-import { countImportRejections, findImportBatch, listImportRejections } from '#app/models/import-batch.server.ts'
+import { REJECTIONS_FOR_ORGANISATION, countImportRejections, findImportBatch, listImportRejections, mayReadRejections } from '#app/models/import-batch.server.ts'
 import { canSeePersonalData } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
@@ -25,11 +25,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const batch = await findImportBatch(database.db, org.id, batchId)
   if (!batch) throw new Response('Такой загрузки нет.', { status: 404 })
   if (batch.status === 'running') return { running: true as const, progress: null, batch: { id: batch.id, fileName: batch.file_name } }
+  // branch-limited users: totals only (mayReadRejections)
+  const readable = mayReadRejections(user)
   const [rejections, itemised] = await Promise.all([
-    listImportRejections(database.db, batch.id, SHOWN_REJECTIONS, canSeePersonalData(user.roles)),
+    readable ? listImportRejections(database.db, batch.id, SHOWN_REJECTIONS, canSeePersonalData(user.roles)) : [],
     countImportRejections(database.db, batch.id),
   ])
-  return { running: false as const, batch, rejections, itemised, zone: org.time_zone }
+  return { running: false as const, batch, rejections, itemised, zone: org.time_zone, rejectionsHidden: !readable && itemised > 0 }
 }
 
 function Running({ batchId, fileName }: { batchId: string; fileName: string }) {
@@ -69,7 +71,7 @@ export default function ImportReportPage() {
   if (data.running) {
     return <Running batchId={data.progress?.batchId ?? data.batch?.id ?? ''} fileName={data.progress?.fileName ?? data.batch?.fileName ?? ''} />
   }
-  const { batch, rejections, itemised, zone } = data
+  const { batch, rejections, itemised, zone, rejectionsHidden } = data
   const stored = batch.rows_inserted + batch.rows_updated + batch.rows_unchanged + batch.rows_pending
   const [message, ...warnings] = (batch.message ?? '').split('\n')
   return (
@@ -145,6 +147,11 @@ export default function ImportReportPage() {
       ))}
       {batch.unknown_columns.length ? (
         <p className="notice warn">Неизвестные столбцы пропущены: {batch.unknown_columns.join(', ')}</p>
+      ) : null}
+      {rejectionsHidden ? (
+        <p className="notice" data-testid="rejections-hidden">
+          {REJECTIONS_FOR_ORGANISATION}
+        </p>
       ) : null}
       {rejections.length ? (
         <>
