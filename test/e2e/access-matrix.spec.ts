@@ -204,4 +204,12 @@ describe('what the penetration test tried (issue 14)', () => {
     }
     expect((await fetch(`${baseUrl}/registers/visits?${'office=%EF%BF%BD%D0%9F%D0%9E%D0%9F-05'}`, manager)).status).toBe(400)
   })
+
+  it('import rejections are for organisation-wide users; a one-branch user gets the totals and a reason', async () => {
+    const branchboss = await signIn('branchboss')
+    const csv = await fetch(`${baseUrl}/imports/1/rejections.csv`, { headers: { Cookie: branchboss }, redirect: 'manual' })
+    expect(csv.status).toBe(403)
+    expect(await csv.text()).toMatch(/Построчные ошибки загрузки видят пользователи всей организации/)
+    expect((await fetch(`${baseUrl}/imports/1/rejections.csv`, { headers: { Cookie: cookies.get('management')! }, redirect: 'manual' })).status).toBe(200)
+  })
 })
