@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     readable ? listImportRejections(database.db, batch.id, SHOWN_REJECTIONS, canSeePersonalData(user.roles)) : [],
     countImportRejections(database.db, batch.id),
   ])
-  return { running: false as const, batch, rejections, itemised, zone: org.time_zone, rejectionsHidden: !readable && itemised > 0 }
+  return { running: false as const, batch, rejections, itemised, zone: org.time_zone, rejectionsHidden: !readable && itemised > 0 ? REJECTIONS_FOR_ORGANISATION : null }
 }
 
 function Running({ batchId, fileName }: { batchId: string; fileName: string }) {
@@ -150,7 +150,7 @@ export default function ImportReportPage() {
       ) : null}
       {rejectionsHidden ? (
         <p className="notice" data-testid="rejections-hidden">
-          {REJECTIONS_FOR_ORGANISATION}
+          {rejectionsHidden}
         </p>
       ) : null}
       {rejections.length ? (
