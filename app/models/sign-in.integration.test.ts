@@ -55,6 +55,12 @@ describe('a lock-out costs the attacker, not the user', () => {
     expect((await reserveSignIn(opened.database.db, 'someone-else', '198.51.100.8')).ok).toBe(true)
   })
 
+  it('rotating IPv6 addresses within one /64 does not escape the per-address limit', async () => {
+    for (let i = 0; i < 20; i++) await wrongPassword(undefined, `user${i}`, `2001:db8:5:6::${(i + 1).toString(16)}`)
+    expect(await reserveSignIn(opened.database.db, 'anyone', '2001:db8:5:6:ffff::99')).toMatchObject({ ok: false, reason: 'address' })
+    expect((await reserveSignIn(opened.database.db, 'anyone', '2001:db8:5:7::1')).ok).toBe(true)
+  })
+
   it('an attack spread over many addresses meets a growing pause, not a lock-out; an address the user signed in from is not paused', async () => {
     const t0 = new Date('2026-12-01T10:00:00Z')
     // the user signed in from the office yesterday

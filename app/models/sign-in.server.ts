@@ -15,6 +15,7 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import { addressKey } from '#app/utils/address.server.ts'
 
 export const SIGN_IN_LIMITS = {
   windowMs: 15 * 60_000,
@@ -43,8 +44,9 @@ type Counts = {
 }
 
 /** Reserves a sign-in attempt, or says how long to wait. */
-export async function reserveSignIn(db: Db, login: string, address: string, now = new Date(), limits = SIGN_IN_LIMITS): Promise<Reservation> {
+export async function reserveSignIn(db: Db, login: string, ip: string, now = new Date(), limits = SIGN_IN_LIMITS): Promise<Reservation> {
   const key = loginKey(login)
+  const address = addressKey(ip)
   return db.transaction().execute(async (trx) => {
     // one reservation at a time across every process: the counts below then include every attempt before
     await sql`lock table sign_in_attempt in share row exclusive mode`.execute(trx)
@@ -84,7 +86,8 @@ export async function signInFailed(db: Db, reservationId: string): Promise<void>
 }
 
 /** The reserved attempt succeeded: this login's failures from this address are forgotten (not the address's). */
-export async function signInSucceeded(db: Db, reservationId: string, login: string, address: string): Promise<void> {
+export async function signInSucceeded(db: Db, reservationId: string, login: string, ip: string): Promise<void> {
+  const address = addressKey(ip)
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('sign_in_attempt').set({ outcome: 'succeeded' }).where('id', '=', reservationId).execute()
     await trx.deleteFrom('sign_in_attempt').where('login_key', '=', loginKey(login)).where('address', '=', address).where('outcome', '<>', 'succeeded').execute()

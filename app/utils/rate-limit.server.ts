@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import { addressKey } from './address.server.ts'
 
 /**
  * A sliding-window limit kept in PostgreSQL (`rate_hit`, ADR 014), so that every server process counts the
@@ -13,8 +14,9 @@ export class SharedRateLimit {
     readonly windowMs: number,
   ) {}
 
-  /** Counts a hit; false when the key is over its limit (the hit is then not counted). */
-  allow(db: Db, key: string, now = new Date()): Promise<boolean> {
+  /** Counts a hit for an address (an IPv6 one by its /64); false when it is over its limit (the hit is then not counted). */
+  allow(db: Db, address: string, now = new Date()): Promise<boolean> {
+    const key = addressKey(address)
     return db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(hashtext(${`${this.bucket}:${key}`}))`.execute(trx)
       const since = new Date(now.getTime() - this.windowMs)
