@@ -5,8 +5,11 @@
 import net from 'node:net'
 import { PassThrough } from 'node:stream'
 
-/** A form is small; only the upload routes take a file (their own limit: MAX_UPLOAD_BYTES, per part). */
-export const FORM_BODY_LIMIT = 512 * 1024
+/**
+ * A form is small — the largest, a survey of 30 questions with 2 000-character answers, stays under this even
+ * percent-encoded; only the upload routes take a file (their own limit: MAX_UPLOAD_BYTES, per part).
+ */
+export const FORM_BODY_LIMIT = 1024 * 1024
 /** `/imports` (the form without JavaScript) and `/imports/upload` (the page's XHR) receive files. */
 export const UPLOAD_PATHS = new Set(['/imports', '/imports/upload'])
 
@@ -47,7 +50,7 @@ function refuse(res, status, text) {
 }
 
 const NUL_MESSAGE = 'Запрос отклонён: в адресе или в полях формы есть недопустимый символ (NUL, код 0). Уберите его и отправьте снова.'
-const TOO_BIG = `Запрос отклонён: данные формы больше ${FORM_BODY_LIMIT / 1024} КБ.`
+const TOO_BIG = `Запрос отклонён: данные формы больше ${FORM_BODY_LIMIT / 1024 / 1024} МБ.`
 
 /** A NUL in an address or a form: raw, percent-encoded (%00) or JSON-escaped (\u0000). */
 function hasNul(text) {
