@@ -50,11 +50,14 @@ function refuse(res, status, text) {
 }
 
 const NUL_MESSAGE = 'Запрос отклонён: в адресе или в полях формы есть недопустимый символ (NUL, код 0). Уберите его и отправьте снова.'
+const METHOD_MESSAGE = 'Запрос отклонён: сайт принимает только GET и POST.'
+const TYPE_MESSAGE = 'Запрос отклонён: данные формы должны быть в формате веб-формы (application/x-www-form-urlencoded или multipart/form-data).'
+const BROKEN_MESSAGE = 'Запрос отклонён: данные формы повреждены.'
 const TOO_BIG = `Запрос отклонён: данные формы больше ${FORM_BODY_LIMIT / 1024 / 1024} МБ.`
 
-/** A NUL in an address or a form: raw, percent-encoded (%00) or JSON-escaped (\u0000). */
+/** A NUL in an address or a form: raw or percent-encoded (%00). */
 function hasNul(text) {
-  return text.includes('\u0000') || /%00/i.test(text) || /\\u0000/i.test(text)
+  return text.includes('\u0000') || /%00/i.test(text)
 }
 
 /**
@@ -71,8 +74,14 @@ export function guardBody(handler, options = {}) {
   return (req, res, next) => {
     if (hasNul(req.originalUrl)) return refuse(res, 400, NUL_MESSAGE)
     if (req.method === 'GET' || req.method === 'HEAD') return handler(req, res, next)
-    const multipart = /^multipart\/form-data/i.test(req.get('content-type') ?? '')
+    // the site's forms only post; TRACE, OPTIONS and the like reached Remix and answered 500
+    if (req.method !== 'POST') return refuse(res, 405, METHOD_MESSAGE)
+    const type = req.get('content-type') ?? ''
+    const multipart = /^multipart\/form-data/i.test(type)
     if (multipart && UPLOAD_PATHS.has(req.path)) return handler(req, res, next)
+    // a JSON or garbled body made `request.formData()` throw inside an action: a 500 instead of a refusal
+    const declaredLength = Number(req.get('content-length') ?? 0)
+    if (!multipart && !/^application\/x-www-form-urlencoded/i.test(type) && (declaredLength > 0 || req.get('transfer-encoding'))) return refuse(res, 415, TYPE_MESSAGE)
     const declared = Number(req.get('content-length') ?? NaN)
     if (declared > limit) {
       refuse(res, 413, TOO_BIG)
@@ -103,7 +112,14 @@ export function guardBody(handler, options = {}) {
       const body = Buffer.concat(chunks)
       // a NUL byte in any form (urlencoded, multipart or JSON) would reach the database and fail there
       if (hasNul(body.toString('latin1'))) return refuse(res, 400, NUL_MESSAGE)
-      handler(withBody(req, body), res, next)
+      if (!multipart) return handler(withBody(req, body), res, next)
+      // a multipart form is small here: parse it once, so that a broken one is refused rather than a 500
+      new Response(body, { headers: { 'Content-Type': type } })
+        .formData()
+        .then(
+          () => handler(withBody(req, body), res, next),
+          () => refuse(res, 400, BROKEN_MESSAGE),
+        )
     }
     const onError = () => stop()
     req.on('data', onData)

@@ -148,7 +148,7 @@ describe('NUL characters are refused in Russian, not passed on to the database',
       ['/login', { method: 'POST', body: new URLSearchParams({ login: 'adm\u0000in', password: 'x' }) }],
       ['/s/AAAA', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'q1=%00' }],
       ['/surveys/1/phone', { method: 'POST', body: (() => { const f = new FormData(); f.set('q1', 'a\u0000b'); return f })() }],
-      ['/imports/upload', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":"\\u0000"}' }],
+      ['/imports/upload', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=%5Cu0000&b=\u0000' }],
       ['/dashboard?office=%00%D0%9F%D0%9E%D0%9F-05', { method: 'GET' }],
       ['/registers/appeals%00', { method: 'GET' }],
     ] as const) {
@@ -156,6 +156,32 @@ describe('NUL characters are refused in Russian, not passed on to the database',
       expect(response.status, path).toBe(400)
       expect(await response.text()).toMatch(/недопустимый символ \(NUL/)
     }
+  })
+})
+
+describe('what an action cannot read is refused in Russian, not a 500 (beyond the list)', () => {
+  it('other methods, JSON and garbled multipart bodies', async () => {
+    const url = await start(undefined)
+    for (const method of ['OPTIONS', 'PUT', 'DELETE', 'PATCH']) {
+      const response = await fetch(`${url}/login`, { method })
+      expect(response.status, method).toBe(405)
+      expect(await response.text()).toMatch(/только GET и POST/)
+    }
+    // fetch refuses to send TRACE itself
+    const u = new URL(url)
+    const trace = await new Promise<number>((resolve, reject) => http.request({ host: u.hostname, port: u.port, path: '/', method: 'TRACE' }, (r) => (r.resume(), resolve(r.statusCode ?? 0))).on('error', reject).end())
+    expect(trace).toBe(405)
+    const json = await fetch(`${url}/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"login":"a"}' })
+    expect(json.status).toBe(415)
+    const garbled = await fetch(`${url}/login`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=x' }, body: 'garbage' })
+    expect([garbled.status, await garbled.text()]).toEqual([400, 'Запрос отклонён: данные формы повреждены.'])
+    const form = new FormData()
+    form.set('login', 'Иванов')
+    const ok = await fetch(`${url}/admin/settings`, { method: 'POST', body: form })
+    expect(ok.status).toBe(200)
+    expect(((await ok.json()) as { body: string }).body).toContain('Иванов')
+    // an empty POST (a button without fields) still reaches the page
+    expect((await fetch(`${url}/logout`, { method: 'POST' })).status).toBe(200)
   })
 })
 
