@@ -212,4 +212,21 @@ describe('what the penetration test tried (issue 14)', () => {
     expect(await csv.text()).toMatch(/Построчные ошибки загрузки видят пользователи всей организации/)
     expect((await fetch(`${baseUrl}/imports/1/rejections.csv`, { headers: { Cookie: cookies.get('management')! }, redirect: 'manual' })).status).toBe(200)
   })
+
+  it('an administrator lifts a locked user\'s sign-in limits', async () => {
+    const attempt = () => fetch(`${baseUrl}/login`, form({ login: 'throttled', password: E2E_PASSWORD }))
+    // locked by «then throttling» above, or lock it now
+    for (let i = 0; i < 5; i++) await fetch(`${baseUrl}/login`, form({ login: 'throttled', password: 'wrong-password' }))
+    expect((await attempt()).status).toBe(429)
+    const admin = cookies.get('admin')!
+    const list = await (await fetch(`${baseUrl}/admin/users`, { headers: { Cookie: admin } })).text()
+    const id = /\/admin\/users\/(\d+)"[^>]*>throttled</.exec(list)?.[1]
+    expect(id).toBeTruthy()
+    const page = await (await fetch(`${baseUrl}/admin/users/${id}`, { headers: { Cookie: admin } })).text()
+    expect(page).toMatch(/Неудачных попыток входа за последние 15 минут: \d+/)
+    const unlock = await fetch(`${baseUrl}/admin/users/${id}`, form({ intent: 'unlock' }, { headers: { Cookie: admin } }))
+    expect(unlock.status).toBe(200)
+    expect(await unlock.text()).toContain('Ограничения входа сняты.')
+    expect((await attempt()).status).toBe(302)
+  })
 })
