@@ -18,7 +18,7 @@ import { type OpenCall, type QueueLogStats, assembleQueueLog } from './queue-log
 import { type TableReader, decodedChunks, openCsv } from './read-csv.server.ts'
 import { openXlsx } from './read-xlsx.server.ts'
 import { type FileFormat, sniffFile } from './sniff.server.ts'
-import { type StageValue, copyStageBatch, insertStageBatch } from './stage.server.ts'
+import { type StageValue, copyStageBatch } from './stage.server.ts'
 import { type Cell, type CellProblem, type ParsedRow, validateRow } from './values.ts'
 
 export interface ImportTarget {
@@ -193,7 +193,6 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
     Number((await client.query<{ n: string }>(`select count(*) as n from ${table} where org_id = $1`, [orgId])).rows[0]!.n)
   const before = await countRows()
   const columns = stageColumns(spec)
-  const stage = target.database.mode === 'postgres' ? copyStageBatch : insertStageBatch
   const merge = mergeSql(spec)
 
   const result: LoadResult = { read: 0, rejectedRows: 0, rejections: [], rejectionsTotal: 0, inserted: 0, updated: 0, unchanged: 0, warnings: [] }
@@ -207,7 +206,7 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   let merging = true
 
   const flush = async (rows: StageValue[][]) => {
-    await stage(client, STAGE, columns, rows)
+    await copyStageBatch(client, STAGE, columns, rows)
     if (!merging) return
     const batchNo = rows[0]![1]
     if (spec.branchColumn) {

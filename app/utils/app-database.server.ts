@@ -26,7 +26,7 @@ export function prepareDatabase(env: Record<string, string | undefined> = proces
       await seedFederalCalendar(database.db)
       const org = await getOrganisation(database.db)
       await seedRulePresets(database.db, org.id, org.regime)
-      if (database.mode === 'pglite' && env.DEMO_DATA !== '0' && !(await hasData(database, org.id))) {
+      if (database.mode === 'embedded' && env.DEMO_DATA !== '0' && !(await hasData(database, org.id))) {
         console.log('Первый запуск: создаю демонстрационную организацию…')
         await loadDemo(database, org, { log: (line) => console.log(`  ${line}`) })
       }
