@@ -45,3 +45,31 @@ export async function getAppContext(): Promise<AppContext> {
   const org = await getOrganisation(database.db)
   return { database, org }
 }
+
+/**
+ * `undefined` when the database answers within 2 s, otherwise a short Russian reason (no address, no
+ * password): for `/healthcheck`.
+ */
+export async function checkDatabase(): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('база не ответила за 2 с'), 2000)
+  })
+  const probe = (async () => {
+    try {
+      const database = await prepareDatabase()
+      await database.pool.query('select 1')
+      return undefined
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      if (code === 'ECONNREFUSED' || code === 'ENOENT') return 'сервер базы данных не принимает соединения'
+      if (code === '57P01' || code === '57P02' || code === '57P03') return 'сервер базы данных перезапускается'
+      return 'запрос к базе данных не выполнен'
+    }
+  })()
+  try {
+    return await Promise.race([probe, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
