@@ -3,6 +3,7 @@ import { migrateToLatest } from '#db/migrate.ts'
 import type { Organisation } from '#db/schema.ts'
 import { seedFederalCalendar } from '#db/seed/calendar.ts'
 import { hasData, loadDemo } from '#app/demo/load.server.ts'
+import { startImportRunner } from '#app/imports/jobs.server.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 
@@ -30,6 +31,9 @@ export function prepareDatabase(env: Record<string, string | undefined> = proces
         console.log('Первый запуск: создаю демонстрационную организацию…')
         await loadDemo(database, org, { log: (line) => console.log(`  ${line}`) })
       }
+      // imports queued by web uploads run here, outside the requests; imports left running by a dead
+      // process are marked «прервана» first (IMPORT_RUNNER=0: this process runs none)
+      if (env.IMPORT_RUNNER !== '0') startImportRunner(database)
       return database
     })().catch((error) => {
       state.__sqReady = undefined
