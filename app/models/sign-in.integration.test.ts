@@ -27,7 +27,7 @@ describe('sign-in attempts are reserved before the password is checked', () => {
     expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'login-and-address')).toBe(true)
   })
 
-  it.skipIf(process.env.TEST_DB !== 'postgres')('two server processes (two connection pools) count the same attempts', async () => {
+  it('two server processes (two connection pools) count the same attempts', async () => {
     const other = await openDatabase({ DATABASE_URL: opened.url })
     try {
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => wrongPassword(i % 2 ? other.db : opened.database.db)))
