@@ -78,28 +78,6 @@ export interface NewBatch {
   userId?: string | null
 }
 
-/** Registers an import at once (the history shows it as running) and returns its id. */
-export async function createImportBatch(database: Database, orgId: string, batch: NewBatch): Promise<string> {
-  const row = await database.db
-    .insertInto('import_batch')
-    .values({
-      org_id: orgId,
-      kind: batch.kind,
-      file_name: batch.fileName,
-      file_size: batch.fileSize ?? null,
-      source: batch.source,
-      skip_invalid: batch.skipInvalid,
-      user_id: batch.userId ?? null,
-      format: null,
-      encoding: null,
-      delimiter: null,
-      message: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
-}
-
 /** The advisory lock of a batch: held by the session of the process that runs the import (ADR 013). */
 export const batchLockSql = 'hashtextextended($1::text, 7301)'
 
