@@ -41,6 +41,11 @@ export interface Register {
 
 const secondsBetween = (from: string, to: string) => `extract(epoch from r.${to} - r.${from})`
 
+/** The queues a queue_log call went through, in order, with what happened in each («sales — ушёл в другую очередь; …»). */
+const CALL_LEGS_SUMMARY_SQL = `(select string_agg(coalesce(l.value->>'line', 'линия не указана') || ' — ' || case l.value->>'outcome'
+    when 'answered' then 'принят' when 'overflowed' then 'ушёл в другую очередь' when 'lost' then 'не принят' else 'нет окончания' end, '; ' order by l.n)
+  from jsonb_array_elements(r.legs) with ordinality as l (value, n))`
+
 export const REGISTERS: Record<Domain, Register> = {
   appeals: {
     domain: 'appeals',
@@ -91,6 +96,8 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'callback_at', label: 'Перезвон', expr: 'r.callback_at', kind: 'instant' },
       { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text' },
       { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text' },
+      { id: 'legs', label: 'Очереди звонка', expr: CALL_LEGS_SUMMARY_SQL, kind: 'text' },
+      { id: 'no_ending', label: 'Нет окончания в журнале', expr: 'r.no_ending', kind: 'flag' },
       { id: 'caller_phone', label: 'Телефон абонента', expr: 'r.caller_phone', kind: 'text', personal: true },
     ],
   },
