@@ -185,7 +185,11 @@ export async function stageQueueLog(
       const pendingIds = pendingNow.map((c) => c.call_id)
       await client.query('delete from queue_log_pending where org_id = $1 and call_id = any($2::text[]) and not (call_id = any($3::text[]))', [orgId, ids, pendingIds])
       // a call stored as ended (its file stopped between two queues) that a later file continues waits again
-      await client.query(`delete from call where org_id = $1 and call_id = any($2::text[]) and direction = 'in' and legs is not null`, [orgId, pendingIds])
+      await client.query(
+        `delete from call c where c.org_id = $1 and c.call_id = any($2::text[]) and c.direction = 'in'
+           and (c.legs is not null or exists (select 1 from import_batch b where b.id = c.import_batch_id and b.format in ('queue_log', 'queue_log_table')))`,
+        [orgId, pendingIds],
+      )
       for (let i = 0; i < pendingNow.length; i += 1000) {
         const slice = pendingNow.slice(i, i + 1000)
         // a pending call that did not change keeps its row (and the import that left it pending)
