@@ -13,6 +13,8 @@ import { REGISTERS, type RecordContext, listRecords, registerTotal } from '#repo
 import { loadRollupParams, refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { readView } from '#reports/metrics/view.ts'
 import { localToInstant } from '#reports/time/local-time.ts'
+import { prepareAppendix7 } from '#reports/appendix-7/build.server.ts'
+import { appendix7Context } from '#reports/appendix-7/context.server.ts'
 import { type FileImportRequest, type ImportReport, runFileImport } from './pipeline.server.ts'
 
 const t = useTestDatabase()
@@ -214,6 +216,11 @@ describe('queue_log as Asterisk really writes it (issue 20)', () => {
     expect(second).toMatchObject({ status: 'done', read: 5, inserted: 3, updated: 1, unchanged: 0, pending: 1, noEnding: 1, earlier: 1, ignoredLines: 1 })
     await expectTheLogsCalls()
     await expectTheLogsFigures()
+    // Appendix 7, table 4.3 (year N): the consumer calls once each, the answered ones, the mean wait
+    const appendix = await prepareAppendix7(await appendix7Context(t.database, { orgId: world.org.id, branches: 'all' }, 2025, new Date('2026-01-31T00:00:00Z')))
+    const t43 = appendix.built.tables.find((x) => x.code === '4.3')!.body.map((row) => row.map((c) => c.v)[3])
+    // 25 s = 0,4 min; talk (90 + 120 + 175 + 140 + 85 + 190 + 150 + 70) / 8 = 127,5 s = 2,1 min
+    expect(t43.slice(1)).toEqual([11, 8, 0.4, 2.1])
 
     const before = await state()
     expect(before.calls).toHaveLength(12)
