@@ -134,18 +134,13 @@ export async function stageQueueLog(
         list.push({ ...r, at: Math.round(Number(r.at)) })
         byCall.set(r.uniqueid, list)
       }
-      // where an event of this file was read, to name the line of a contradiction
-      const lineOf = new Map<string, number>()
-      const touched = chunk.filter((id) => firstLine.has(id))
-      if (touched.length) {
-        const staged = await client.query<{ src_line: number; uniqueid: string; at: number; queue: string; agent: string; event: string; data: string }>(
-          `select src_line, uniqueid, (at * 1000)::float8 as at, queue, agent, event, data from ${STAGE} where uniqueid = any($1::text[])`,
-          [touched],
+      // where an event of this file was read, to name the line of a contradiction (asked only when there is one)
+      const lineOf = async (id: string, event: QueueEvent): Promise<number | undefined> => {
+        const staged = await client.query<{ src_line: number; at: number; queue: string; agent: string; event: string; data: string }>(
+          `select src_line, (at * 1000)::float8 as at, queue, agent, event, data from ${STAGE} where uniqueid = $1 order by src_line`,
+          [id],
         )
-        for (const r of staged.rows) {
-          const key = `${r.uniqueid}\u0000${eventKey({ ...r, at: Math.round(Number(r.at)) })}`
-          if (!lineOf.has(key)) lineOf.set(key, r.src_line)
-        }
+        return staged.rows.find((r) => eventKey({ ...r, uniqueid: id, at: Math.round(Number(r.at)) }) === eventKey(event))?.src_line
       }
       for (const id of chunk) {
         const call = assembleCall(id, byCall.get(id) ?? [], newestByQueue)
@@ -158,7 +153,7 @@ export async function stageQueueLog(
         if (call.state === 'rejected') {
           rejectedIds.push(id)
           const first = call.problems[0]!
-          const line = lineOf.get(`${id}\u0000${eventKey(first.event)}`) ?? inFile ?? 0
+          const line = (inFile !== undefined ? await lineOf(id, first.event) : undefined) ?? inFile ?? 0
           const problems: CellProblem[] = call.problems.map((p) => ({
             column: 'queue_log',
             value: `${Math.round(p.event.at / 1000)}|${id}|${p.event.queue}|${p.event.agent}|${p.event.event}`,
