@@ -178,7 +178,8 @@ export async function stageQueueLog(
         await client.query('delete from queue_log_event where org_id = $1 and import_batch_id = $2 and uniqueid = any($3::text[])', [orgId, batchId, rejectedIds])
       }
       const pendingIds = pendingNow.map((c) => c.call_id)
-      await client.query('delete from queue_log_pending where org_id = $1 and call_id = any($2::text[]) and not (call_id = any($3::text[]))', [orgId, ids, pendingIds])
+      // a rejected call stays as it was before this file (pending or not)
+      await client.query('delete from queue_log_pending where org_id = $1 and call_id = any($2::text[]) and not (call_id = any($3::text[]))', [orgId, ids, [...pendingIds, ...rejectedIds]])
       // a call stored as ended (its file stopped between two queues) that a later file continues waits again
       await client.query(
         `delete from call c where c.org_id = $1 and c.call_id = any($2::text[]) and c.direction = 'in'
