@@ -56,8 +56,8 @@ export async function stageQueueLog(
   orgId: string,
   batchId: string,
   lines: AsyncIterable<QueueLogItem | null>,
-  copy: typeof copyStageBatch,
 ): Promise<QueueLogImport> {
+  const copy = copyStageBatch
   // one calls import per organisation at a time (the merge takes the same lock again)
   await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`sq-import:${orgId}:calls`])
   await client.query(
