@@ -527,6 +527,11 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     let items: AsyncIterable<RowItem>
     let bytesRead: () => number
     let queueLog: QueueLogImport | undefined
+    // the log is read (and its events stored) before its calls are assembled: the bar follows the bytes read
+    const readingLog = (getBytes: () => number) => () => {
+      progress.bytesRead = getBytes()
+      reporter.tick()
+    }
     client = await database.pool.connect()
     await client.query('begin')
     if (sniffed.format === 'queue_log') {
@@ -535,7 +540,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       const lines = (async function* () {
         for await (const { line, text } of decodedLines(request.path, sniffed.encoding ?? 'utf-8', counted, sniffed.gzip)) yield parseQueueLogLine(line, text)
       })()
-      queueLog = await stageQueueLog(client, orgId, batchId, lines)
+      queueLog = await stageQueueLog(client, orgId, batchId, lines, readingLog(bytesRead))
       items = queueLog.items
     } else if (sniffed.format === 'queue_log_table') {
       const reader = await openCsv(request.path, sniffed.encoding ?? 'utf-8', sniffed.gzip)
@@ -545,7 +550,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       const lines = (async function* () {
         for await (const { line, cells } of reader.rows) yield realtimeEvent(line, cells.map(String), positions, target.zone)
       })()
-      queueLog = await stageQueueLog(client, orgId, batchId, lines)
+      queueLog = await stageQueueLog(client, orgId, batchId, lines, readingLog(bytesRead))
       items = queueLog.items
     } else {
       const reader = sniffed.format === 'xlsx' ? await openXlsx(request.path) : await openCsv(request.path, sniffed.encoding ?? 'utf-8', sniffed.gzip)

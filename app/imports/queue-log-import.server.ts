@@ -56,6 +56,8 @@ export async function stageQueueLog(
   orgId: string,
   batchId: string,
   lines: AsyncIterable<QueueLogItem | null>,
+  /** progress while the file is read (every 2 000 lines) */
+  onLines?: (lines: number) => void,
 ): Promise<QueueLogImport> {
   const copy = copyStageBatch
   // one calls import per organisation at a time (the merge takes the same lock again)
@@ -70,6 +72,7 @@ export async function stageQueueLog(
   for await (const item of lines) {
     if (!item) continue
     counts.lines++
+    if (onLines && counts.lines % 2000 === 0) onLines(counts.lines)
     if (item.kind === 'ignored') counts.ignored++
     else if (item.kind === 'rejected') rejectedLines.push({ line: item.line, problems: item.problems })
     else {
