@@ -57,6 +57,9 @@ export interface ImportReport {
   /** queue_log: lines read, and of them lines that are not call events (queue and operator events) */
   logLines: number
   ignoredLines: number
+  /** queue_log: call events read, and of them those already stored by an earlier import (overlapping files) */
+  logEvents: number
+  knownEvents: number
   /** rows not stored: the invalid ones, or every row read when the file was refused as a whole */
   rejected: number
   /** rows with at least one error (each itemised in `rejections`) */
@@ -453,7 +456,7 @@ async function* decodedLines(path: string, encoding: string, counted: { bytes: n
 function newReport(batchId: string, kind: ImportKind, fileName: string, skipInvalid: boolean): ImportReport {
   return {
     batchId, kind, fileName, format: null, encoding: null, delimiter: null, status: 'failed', skipInvalid,
-    read: 0, inserted: 0, updated: 0, unchanged: 0, pending: 0, noEnding: 0, earlier: 0, logLines: 0, ignoredLines: 0, rejected: 0, invalid: 0, stored: 0,
+    read: 0, inserted: 0, updated: 0, unchanged: 0, pending: 0, noEnding: 0, earlier: 0, logLines: 0, ignoredLines: 0, logEvents: 0, knownEvents: 0, rejected: 0, invalid: 0, stored: 0,
     rejections: [], rejectionsTotal: 0, unknownColumns: [], warnings: [], message: null, durationMs: 0,
   }
 }
@@ -592,7 +595,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       // calls of this file still open wait for a later file
       const c = queueLog.counts
       report.read += c.pending
-      Object.assign(report, { pending: c.pending, noEnding: c.noEnding, earlier: c.earlier, logLines: c.lines, ignoredLines: c.ignored })
+      Object.assign(report, { pending: c.pending, noEnding: c.noEnding, earlier: c.earlier, logLines: c.lines, ignoredLines: c.ignored, logEvents: c.events, knownEvents: c.known })
       if (c.lines > 0 && c.events === 0 && result.rejectedRows === 0) {
         throw new ImportFileError(
           `В журнале нет ни одного события звонков (ENTERQUEUE, CONNECT, окончаний): прочитано строк ${c.lines.toLocaleString('ru-RU')}, все — служебные события очередей и операторов.`,

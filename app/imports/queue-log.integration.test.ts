@@ -213,7 +213,8 @@ describe('queue_log as Asterisk really writes it (issue 20)', () => {
     expect(first).toMatchObject({ status: 'done', format: 'queue_log', read: 11, inserted: 9, pending: 2, noEnding: 0, logLines: OLD.length, ignoredLines: 6 })
     const second = await load(current)
     // C10, C12 and C9 (closed: support now has events a day later) are new, C11 continues into overflow; C13 waits
-    expect(second).toMatchObject({ status: 'done', read: 5, inserted: 3, updated: 1, unchanged: 0, pending: 1, noEnding: 1, earlier: 1, ignoredLines: 1 })
+    // the four overlapping lines were stored already
+    expect(second).toMatchObject({ status: 'done', read: 5, inserted: 3, updated: 1, unchanged: 0, pending: 1, noEnding: 1, earlier: 1, ignoredLines: 1, logEvents: 12, knownEvents: 4 })
     await expectTheLogsCalls()
     await expectTheLogsFigures()
     // Appendix 7, table 4.3 (year N): the consumer calls once each, the answered ones, the mean wait
@@ -224,7 +225,7 @@ describe('queue_log as Asterisk really writes it (issue 20)', () => {
 
     const before = await state()
     expect(before.calls).toHaveLength(12)
-    expect(await load(old)).toMatchObject({ status: 'done', inserted: 0, updated: 0, unchanged: 11, pending: 0 })
+    expect(await load(old)).toMatchObject({ status: 'done', inserted: 0, updated: 0, unchanged: 11, pending: 0, logEvents: 33, knownEvents: 33 })
     expect(await load(current)).toMatchObject({ status: 'done', inserted: 0, updated: 0, unchanged: 3, pending: 1 })
     expect(await state()).toEqual(before)
     await expectTheLogsFigures()

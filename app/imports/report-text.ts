@@ -41,6 +41,7 @@ export function formatReportText(report: ImportReport, options: { withValues?: b
       `  журнал: строк ${n(report.logLines)}, из них служебных событий очередей и операторов (не звонки) ${n(report.ignoredLines)}; ` +
         'прочитанное считается в звонках (один звонок — один uniqueid, со всеми его очередями)',
     )
+    lines.push(`  событий звонков ${n(report.logEvents)}, из них уже загруженных прежде (перекрытие файлов) ${n(report.knownEvents)}`)
     if (report.noEnding) lines.push(`  закрыто как «нет окончания в журнале»: ${n(report.noEnding)} (сохранены, в показатели ожидания и уровня обслуживания не входят)`)
     if (report.earlier) lines.push(`  в том числе звонков из прежних загрузок, завершённых или закрытых этой: ${n(report.earlier)}`)
   }
