@@ -5,7 +5,7 @@
 import { sql } from 'kysely'
 import { tmpFile } from '#test/setup/files.ts'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
-import { createImportBatch, runFileImport } from '#app/imports/pipeline.server.ts'
+import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { restoreQueueLogEvents } from './2026_12_01_0009_call_legs.ts'
 
 const t = useTestDatabase()
@@ -21,8 +21,13 @@ const at = (s: number) => new Date((T + s) * 1000)
 it('calls and pending calls of earlier queue_log imports are continued by the next file', async () => {
   const db = t.database.db
   // as the first importer left them: a finished call without legs and a call waiting for its ending
-  const batch = await createImportBatch(t.database, world.org.id, { kind: 'calls', fileName: 'queue_log.old', source: 'cli', skipInvalid: false })
-  await db.updateTable('import_batch').set({ format: 'queue_log', status: 'done' }).where('id', '=', batch).execute()
+  const batch = (
+    await db
+      .insertInto('import_batch')
+      .values({ org_id: world.org.id, kind: 'calls', file_name: 'queue_log.old', source: 'cli', format: 'queue_log', status: 'done', encoding: 'utf-8', delimiter: null, message: null })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
   await db
     .insertInto('call')
     .values({ org_id: world.org.id, call_id: 'Q1', direction: 'in', line: 'hotline', started_at: at(0), answered_at: at(10), ended_at: at(100), agent: 'SIP/1', caller_phone: '79160000001', import_batch_id: batch })
