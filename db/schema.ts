@@ -76,7 +76,7 @@ export interface ImportBatchTable {
   id: Id
   org_id: string
   kind: 'offices' | 'appeals' | 'calls' | 'visits'
-  format: 'csv' | 'xlsx' | 'queue_log' | 'generated' | null
+  format: 'csv' | 'xlsx' | 'queue_log' | 'queue_log_table' | 'generated' | null
   source: Generated<'web' | 'cli' | 'demo'>
   file_name: string
   file_size: string | number | null
@@ -91,6 +91,8 @@ export interface ImportBatchTable {
   rows_rejected: Generated<number>
   rows_invalid: Generated<number>
   rows_pending: Generated<number>
+  /** queue_log calls closed as «нет окончания в журнале» (among the stored ones) */
+  rows_no_ending: Generated<number>
   unknown_columns: Generated<string[]>
   message: string | null
   user_id: string | null
@@ -215,9 +217,42 @@ export interface CallTable {
   caller_phone: string | null
   branch_id: string | null
   callback_due_at: Timestamp | null
+  /** queue legs of a call assembled from queue_log (JSON `CallLeg[]`); null: the call is its own single leg */
+  legs: ColumnType<CallLeg[] | null, string | null | undefined, string | null>
+  /** closed as «нет окончания в журнале»: counted apart, outside the call figures */
+  no_ending: Generated<boolean>
   import_batch_id: string | null
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
+}
+
+/** One queue a consumer call went through (Asterisk overflow: one uniqueid, several queues). */
+export interface CallLeg {
+  line: string | null
+  /** ENTERQUEUE, epoch seconds */
+  entered: number
+  /** CONNECT, epoch seconds */
+  answered: number | null
+  /** the leg's ending event, epoch seconds (null: no ending in the log) */
+  ended: number | null
+  agent: string | null
+  /** answered here; overflowed (left unanswered for another queue); lost (unanswered, the call ended here); no_ending */
+  outcome: 'answered' | 'overflowed' | 'lost' | 'no_ending'
+  /** the ending event (COMPLETECALLER, EXITWITHTIMEOUT, BLINDTRANSFER …) */
+  end: string | null
+  /** rings not picked up in this queue (RINGNOANSWER, RINGCANCELED), per operator */
+  missed: Record<string, number>
+}
+
+export interface QueueLogEventTable {
+  org_id: string
+  uniqueid: string
+  at: Timestamp
+  queue: string
+  agent: string
+  event: string
+  data: string
+  import_batch_id: string | null
 }
 
 export interface VisitTable {
@@ -328,6 +363,12 @@ export interface CallDayTable {
   callbacks_required: number
   callbacks_done: number
   callbacks_in_time: number
+  no_ending: number
+  legs: number
+  legs_answered: number
+  legs_overflowed: number
+  legs_lost: number
+  leg_wait_sum: number
 }
 
 export interface VisitDayTable {
@@ -494,6 +535,7 @@ export interface DB {
   call: CallTable
   visit: VisitTable
   queue_log_pending: QueueLogPendingTable
+  queue_log_event: QueueLogEventTable
   audit_event: AuditEventTable
   app_setting: AppSettingTable
   sign_in_attempt: SignInAttemptTable

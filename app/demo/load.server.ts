@@ -13,7 +13,7 @@ import { loadDemoSurveys } from './surveys.server.ts'
 export const DEMO_ORGANISATION_NAME = 'АО «Региональная сетевая компания» (демо)'
 
 /** The tables that hold an organisation's data, children first. */
-const DATA_TABLES = ['queue_log_pending', 'appeal', 'call', 'visit', 'office', 'import_batch', 'branch'] as const
+const DATA_TABLES = ['queue_log_event', 'queue_log_pending', 'appeal', 'call', 'visit', 'office', 'import_batch', 'branch'] as const
 
 export async function hasData(database: Database, orgId: string): Promise<boolean> {
   for (const table of DATA_TABLES) {

@@ -241,14 +241,17 @@ describe('Asterisk queue_log', () => {
       { call_id: '1741932600.30', line: 'hotline', agent: null, answered_at: null, started_at: new Date(1741932600_000), ended_at: new Date(1741932660_000) },
     ])
     expect(await t.database.db.selectFrom('queue_log_pending').selectAll().execute()).toEqual([])
-    // the same files again change nothing
-    expect(await load('calls', sample('queue_log.1'))).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, pending: 1 })
+    // the same files again change nothing: the first file's calls are all complete now (events of both files)
+    expect(await load('calls', sample('queue_log.1'))).toMatchObject({ inserted: 0, updated: 0, unchanged: 3, pending: 0 })
   })
 
   it('a refused queue_log leaves the pending calls as they were', async () => {
     await load('calls', sample('queue_log.1'))
-    const broken = tmpFile('queue_log.bad', `1741932500|1741932300.20|hotline|SIP/102|COMPLETEAGENT|10|190|1\n1741932700|ZZZ|hotline|SIP/1|CONNECT|1|x|1\n`)
-    expect(await load('calls', broken)).toMatchObject({ status: 'rejected', stored: 0 })
+    const broken = tmpFile('queue_log.bad', `1741932500|1741932300.20|hotline|SIP/102|COMPLETEAGENT|10|190|1\n17419327OO|ZZZ|hotline|SIP/1|CONNECT|1|x|1\n`)
+    const report = await load('calls', broken)
+    expect(report).toMatchObject({ status: 'rejected', stored: 0 })
+    expect(report.rejections.map((r) => r.line)).toEqual([2])
+    expect(await t.database.db.selectFrom('queue_log_event').select('uniqueid').where('uniqueid', '=', '1741932300.20').where('event', '=', 'COMPLETEAGENT').execute()).toEqual([])
     expect((await t.database.db.selectFrom('queue_log_pending').select('call_id').execute()).map((r) => r.call_id)).toEqual(['1741932300.20'])
   })
 })

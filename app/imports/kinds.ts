@@ -58,6 +58,17 @@ export interface KindSpec {
   readonly branchColumn?: string
   /** true when `branch_id` falls back to the office's branch */
   readonly officeBranch?: boolean
+  /**
+   * Columns the importer fills, not the file (no header, no validation): staged and merged like the file's
+   * columns, so a file that does not set them sets them back to `empty` (a CSV call has no queue legs).
+   */
+  readonly derived?: readonly DerivedColumn[]
+}
+
+export interface DerivedColumn {
+  readonly name: string
+  readonly type: 'jsonb' | 'boolean'
+  readonly empty: null | boolean
 }
 
 const text = { type: 'text' } as const
@@ -142,6 +153,11 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
       { later: 'answered_at', earlier: 'started_at', message: 'ответ раньше начала звонка' },
       { later: 'ended_at', earlier: 'answered_at', message: 'окончание звонка раньше ответа' },
       { later: 'callback_at', earlier: 'started_at', message: 'перезвон раньше начала звонка' },
+    ],
+    // queue_log: the call's queue legs (JSON) and «нет окончания в журнале» (ADR 016)
+    derived: [
+      { name: 'legs', type: 'jsonb', empty: null },
+      { name: 'no_ending', type: 'boolean', empty: false },
     ],
   },
   visits: {

@@ -14,7 +14,8 @@ import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { ImportFileError } from './errors.ts'
 import { type ImportKind, type KindSpec, canonicalColumn, columnTitle, kindSpecs, normaliseHeader } from './kinds.ts'
 import { type ImportProgress, progressReporter } from './progress.server.ts'
-import { type OpenCall, type QueueLogStats, assembleQueueLog } from './queue-log.ts'
+import { parseQueueLogLine, realtimeEvent, realtimeHeader } from './queue-log.ts'
+import { type QueueLogImport, stageQueueLog } from './queue-log-import.server.ts'
 import { type TableReader, decodedChunks, openCsv } from './read-csv.server.ts'
 import { openXlsx } from './read-xlsx.server.ts'
 import { type FileFormat, sniffFile } from './sniff.server.ts'
@@ -49,6 +50,16 @@ export interface ImportReport {
   unchanged: number
   /** queue_log calls without an ending yet, stored to be completed by a later file */
   pending: number
+  /** queue_log calls closed as «нет окончания в журнале» (among the stored calls; counted apart in the figures) */
+  noEnding: number
+  /** queue_log: calls of earlier files that this one completed or closed (they are in `read`) */
+  earlier: number
+  /** queue_log: lines read, and of them lines that are not call events (queue and operator events) */
+  logLines: number
+  ignoredLines: number
+  /** queue_log: call events read, and of them those already stored by an earlier import (overlapping files) */
+  logEvents: number
+  knownEvents: number
   /** rows not stored: the invalid ones, or every row read when the file was refused as a whole */
   rejected: number
   /** rows with at least one error (each itemised in `rejections`) */
@@ -129,13 +140,16 @@ const quote = (name: string) => `"${name}"`
 const STAGE = 'import_stage'
 
 function stageColumns(spec: KindSpec): string[] {
-  return ['src_line', 'batch_no', ...spec.columns.map((c) => c.name)]
+  return ['src_line', 'batch_no', ...spec.columns.map((c) => c.name), ...(spec.derived ?? []).map((c) => c.name)]
 }
 
 function stageTableSql(spec: KindSpec): string {
   // instants travel as epoch seconds: cheaper to write than ISO text, turned back by to_timestamp() in the merge
   const type = (t: string) => (t === 'timestamp' ? 'double precision' : t === 'bool' ? 'boolean' : 'text')
-  const columns = spec.columns.map((c) => `${quote(c.name)} ${type(c.field.type)}`)
+  const columns = [
+    ...spec.columns.map((c) => `${quote(c.name)} ${type(c.field.type)}`),
+    ...(spec.derived ?? []).map((c) => `${quote(c.name)} ${c.type === 'jsonb' ? 'text' : 'boolean'}`),
+  ]
   return `create temp table ${STAGE} (src_line integer not null, batch_no integer not null, ${columns.join(', ')}) on commit drop`
 }
 
@@ -150,7 +164,9 @@ export function mergeSql(spec: KindSpec): string {
   const sourceOf = (c: (typeof kept)[number]) =>
     c.field.type === 'timestamp' ? `to_timestamp(s.${quote(c.name)}) as ${quote(c.dbColumn ?? c.name)}` : `s.${quote(c.name)}`
   const withBranch = Boolean(spec.branchColumn || spec.officeBranch)
-  const target = [...columns, ...(withBranch ? ['branch_id'] : [])]
+  const derived = spec.derived ?? []
+  const target = [...columns, ...derived.map((c) => c.name), ...(withBranch ? ['branch_id'] : [])]
+  const derivedSources = derived.map((c) => (c.type === 'jsonb' ? `s.${quote(c.name)}::jsonb as ${quote(c.name)}` : `s.${quote(c.name)}`))
   const joins: string[] = []
   if (spec.branchColumn) joins.push(`left join branch b on b.org_id = $1 and b.name = s.${quote(spec.branchColumn)}`)
   if (spec.officeBranch) joins.push('left join office o on o.org_id = $1 and o.office_code = s.office_code')
@@ -161,7 +177,7 @@ export function mergeSql(spec: KindSpec): string {
   return `
     insert into ${t} (org_id, import_batch_id, ${target.map(quote).join(', ')})
     select $1, $2, ${target.map(quote).join(', ')} from (
-      select ${kept.map(sourceOf).join(', ')}${withBranch ? `, ${branchExpr} as branch_id` : ''}
+      select ${[...kept.map(sourceOf), ...derivedSources].join(', ')}${withBranch ? `, ${branchExpr} as branch_id` : ''}
       from ${STAGE} s ${joins.join(' ')}
       where s.batch_no = $3
         and not exists (select 1 from ${STAGE} e where e.${key} = s.${key} and e.src_line < s.src_line)
@@ -219,6 +235,7 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   const before = await countRows()
   const columns = stageColumns(spec)
   const merge = mergeSql(spec)
+  const derived = spec.derived ?? []
 
   const result: LoadResult = { read: 0, rejectedRows: 0, rejections: [], rejectionsTotal: 0, inserted: 0, updated: 0, unchanged: 0, warnings: [] }
   const reject = (r: Rejection) => {
@@ -262,6 +279,10 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
           const value = item.row[spec.columns[i]!.name] ?? null
           values[i + 2] = value instanceof Date ? value.getTime() / 1000 : value
         }
+        derived.forEach((c, i) => {
+          const value = item.row[c.name]
+          values[spec.columns.length + 2 + i] = value === undefined || value instanceof Date ? c.empty : value
+        })
         batch.push(values)
         staged++
         if (batch.length >= batchRows) {
@@ -398,10 +419,10 @@ async function* validatedRows(reader: TableReader, spec: KindSpec, positions: Ma
  * Numbered text lines of a file, read lazily: nothing is read before the first line is asked for
  * (an eager reader loses lines while the transaction is being opened).
  */
-async function* decodedLines(path: string, encoding: string, counted: { bytes: number }): AsyncGenerator<{ line: number; text: string }> {
+async function* decodedLines(path: string, encoding: string, counted: { bytes: number }, gzip = false): AsyncGenerator<{ line: number; text: string }> {
   let rest = ''
   let n = 0
-  for await (const chunk of decodedChunks(path, encoding, counted)) {
+  for await (const chunk of decodedChunks(path, encoding, counted, gzip)) {
     const parts = (rest + chunk).split('\n')
     rest = parts.pop()!
     for (const part of parts) yield { line: ++n, text: part.endsWith('\r') ? part.slice(0, -1) : part }
@@ -413,7 +434,7 @@ async function* decodedLines(path: string, encoding: string, counted: { bytes: n
 function newReport(batchId: string, kind: ImportKind, fileName: string, skipInvalid: boolean): ImportReport {
   return {
     batchId, kind, fileName, format: null, encoding: null, delimiter: null, status: 'failed', skipInvalid,
-    read: 0, inserted: 0, updated: 0, unchanged: 0, pending: 0, rejected: 0, invalid: 0, stored: 0,
+    read: 0, inserted: 0, updated: 0, unchanged: 0, pending: 0, noEnding: 0, earlier: 0, logLines: 0, ignoredLines: 0, logEvents: 0, knownEvents: 0, rejected: 0, invalid: 0, stored: 0,
     rejections: [], rejectionsTotal: 0, unknownColumns: [], warnings: [], message: null, durationMs: 0,
   }
 }
@@ -478,33 +499,42 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     const sniffed = await sniffFile(request.path)
     report.format = sniffed.format
     report.encoding = sniffed.encoding ?? null
-    if (sniffed.format === 'queue_log' && request.kind !== 'calls') {
+    const isQueueLog = sniffed.format === 'queue_log' || sniffed.format === 'queue_log_table'
+    if (isQueueLog && request.kind !== 'calls') {
       throw new ImportFileError(
         `Это журнал Asterisk queue_log: он загружается как «${labelOf(importKind, 'calls')}» (calls), а не как «${labelOf(importKind, request.kind)}».`,
       )
     }
     let items: AsyncIterable<RowItem>
     let bytesRead: () => number
-    let queueLog: { open: Map<string, OpenCall>; stats: QueueLogStats } | undefined
+    let queueLog: QueueLogImport | undefined
+    // the log is read (and its events stored) before its calls are assembled: the bar follows the bytes read
+    const readingLog = (getBytes: () => number) => () => {
+      progress.bytesRead = getBytes()
+      reporter.tick()
+    }
     client = await database.pool.connect()
     await client.query('begin')
     if (sniffed.format === 'queue_log') {
       const counted = { bytes: 0 }
       bytesRead = () => counted.bytes
-      const open = new Map<string, OpenCall>()
-      const pending = await client.query<OpenCall>(
-        `select call_id, line, started_at, answered_at, agent, caller_phone, 0 as "fromLine"
-         from queue_log_pending where org_id = $1`,
-        [orgId],
-      )
-      for (const call of pending.rows) open.set(call.call_id, call)
-      queueLog = { open, stats: { lines: 0, ignoredLines: 0 } }
-      const assembled = assembleQueueLog(decodedLines(request.path, sniffed.encoding ?? 'utf-8', counted), open, queueLog.stats)
-      items = (async function* () {
-        for await (const item of assembled) yield item.kind === 'call' ? { line: item.line, row: item.row } : { line: item.line, problems: item.problems }
+      const lines = (async function* () {
+        for await (const { line, text } of decodedLines(request.path, sniffed.encoding ?? 'utf-8', counted, sniffed.gzip)) yield parseQueueLogLine(line, text)
       })()
+      queueLog = await stageQueueLog(client, orgId, batchId, lines, readingLog(bytesRead))
+      items = queueLog.items
+    } else if (sniffed.format === 'queue_log_table') {
+      const reader = await openCsv(request.path, sniffed.encoding ?? 'utf-8', sniffed.gzip)
+      report.delimiter = reader.delimiter ?? null
+      bytesRead = reader.bytesRead
+      const positions = realtimeHeader(reader.header)!
+      const lines = (async function* () {
+        for await (const { line, cells } of reader.rows) yield realtimeEvent(line, cells.map(String), positions, target.zone)
+      })()
+      queueLog = await stageQueueLog(client, orgId, batchId, lines, readingLog(bytesRead))
+      items = queueLog.items
     } else {
-      const reader = sniffed.format === 'xlsx' ? await openXlsx(request.path) : await openCsv(request.path, sniffed.encoding ?? 'utf-8')
+      const reader = sniffed.format === 'xlsx' ? await openXlsx(request.path) : await openCsv(request.path, sniffed.encoding ?? 'utf-8', sniffed.gzip)
       report.delimiter = reader.delimiter ?? null
       bytesRead = reader.bytesRead
       const { positions, unknown } = mapHeader(request.kind, reader.header)
@@ -540,32 +570,28 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       warnings: result.warnings,
     })
     if (queueLog) {
-      // calls started in this file and still open wait for a later file
-      const newlyPending = [...queueLog.open.values()].filter((c) => c.fromLine > 0).length
-      report.read += newlyPending
-      report.pending = newlyPending
+      // calls of this file still open wait for a later file
+      const c = queueLog.counts
+      report.read += c.pending
+      Object.assign(report, { pending: c.pending, noEnding: c.noEnding, earlier: c.earlier, logLines: c.lines, ignoredLines: c.ignored, logEvents: c.events, knownEvents: c.known })
+      if (c.lines > 0 && c.events === 0 && result.rejectedRows === 0) {
+        throw new ImportFileError(
+          `В журнале нет ни одного события звонков (ENTERQUEUE, CONNECT, окончаний): прочитано строк ${c.lines.toLocaleString('ru-RU')}, все — служебные события очередей и операторов.`,
+        )
+      }
     }
     if (result.read === 0 && report.pending === 0 && result.rejectedRows === 0) {
       throw new ImportFileError('В файле нет ни одной строки данных: только заголовок.')
     }
     if (result.rejectedRows > 0 && !request.skipInvalid) {
       await client.query('rollback')
-      report.pending = 0
+      Object.assign(report, { pending: 0, noEnding: 0, earlier: 0 })
       report.status = 'rejected'
       report.message =
         `Файл отклонён: ошибок в строках — ${result.rejectedRows.toLocaleString('ru-RU')}. Ничего не сохранено. ` +
         'Исправьте строки и загрузите файл снова или включите «пропускать ошибочные строки».'
     } else {
-      if (queueLog) {
-        await client.query('delete from queue_log_pending where org_id = $1', [orgId])
-        for (const call of queueLog.open.values()) {
-          await client.query(
-            `insert into queue_log_pending (org_id, call_id, line, started_at, answered_at, agent, caller_phone, import_batch_id)
-             values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-            [orgId, call.call_id, call.line, call.started_at, call.answered_at, call.agent, call.caller_phone, batchId],
-          )
-        }
-      }
+      await queueLog?.finish()
       // due dates of the appeals this import wrote, by the organisation's rules and calendar (same transaction)
       if (spec.kind === 'appeals') await recomputeAppealDueDates(client, orgId, target.zone, { batchId })
       await client.query('commit')
@@ -575,7 +601,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     }
   } catch (error) {
     if (client) await client.query('rollback').catch(() => {})
-    Object.assign(report, { inserted: 0, updated: 0, unchanged: 0, pending: 0 })
+    Object.assign(report, { inserted: 0, updated: 0, unchanged: 0, pending: 0, noEnding: 0, earlier: 0 })
     if (error instanceof ImportFileError) {
       report.status = 'rejected'
       report.message = error.message
@@ -714,6 +740,7 @@ async function finishBatch(database: Database, report: ImportReport): Promise<vo
         rows_updated: report.updated,
         rows_unchanged: report.unchanged,
         rows_pending: report.pending,
+        rows_no_ending: report.noEnding,
         rows_rejected: report.rejected,
         rows_invalid: report.invalid,
         unknown_columns: report.unknownColumns,

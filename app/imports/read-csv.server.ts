@@ -1,5 +1,6 @@
 import fs from 'node:fs'
-import { Transform } from 'node:stream'
+import { Transform, pipeline } from 'node:stream'
+import zlib from 'node:zlib'
 import { CsvSyntaxError, parseCsv } from './csv-parser.ts'
 import { ImportFileError } from './errors.ts'
 import type { Cell } from './values.ts'
@@ -48,41 +49,58 @@ export function detectDelimiter(headerLine: string): ';' | ',' {
   return semicolons > commas ? ';' : ','
 }
 
-async function readHeaderLine(path: string, encoding: string): Promise<string> {
-  const handle = await fs.promises.open(path, 'r')
-  try {
-    const head = Buffer.alloc(64 * 1024)
-    const { bytesRead } = await handle.read(head, 0, head.length, 0)
-    const text = new TextDecoder(encoding).decode(head.subarray(0, bytesRead)).replace(/^\uFEFF/, '')
-    return text.split(/\r?\n/).find((line) => line.trim() !== '') ?? ''
-  } finally {
-    await handle.close()
+async function readHeaderLine(path: string, encoding: string, gzip = false): Promise<string> {
+  let text = ''
+  for await (const chunk of decodedChunks(path, encoding, { bytes: 0 }, gzip)) {
+    text += chunk
+    if (text.length >= 64 * 1024) break
   }
+  return text.replace(/^\uFEFF/, '').split(/\r?\n/).find((line) => line.trim() !== '') ?? ''
 }
 
-/** Decoded text of a file, chunk by chunk, counting the bytes read for the progress bar. */
-export async function* decodedChunks(path: string, encoding: string, counted: { bytes: number }): AsyncGenerator<string> {
+/**
+ * Decoded text of a file, chunk by chunk, counting the bytes read (of the file as stored) for the progress
+ * bar; a gzip file is decompressed on the way.
+ */
+export async function* decodedChunks(path: string, encoding: string, counted: { bytes: number }, gzip = false): AsyncGenerator<string> {
   const textDecoder = new TextDecoder(encoding)
   const source = fs.createReadStream(path, { highWaterMark: 256 * 1024 })
-  try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+  const gunzip = gzip ? zlib.createGunzip() : undefined
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
       counted.bytes += chunk.length
-      yield textDecoder.decode(chunk, { stream: true })
+      callback(null, chunk)
+    },
+  })
+  // pipeline: an error anywhere (the file, the archive) reaches the reader below and destroys every stage
+  const text = gunzip ? pipeline(source, counter, gunzip, () => {}) : pipeline(source, counter, () => {})
+  try {
+    try {
+      for await (const chunk of text as AsyncIterable<Buffer>) {
+        yield textDecoder.decode(chunk, { stream: true })
+      }
+    } catch (error) {
+      if (gunzip && (error as NodeJS.ErrnoException).code?.startsWith('Z_')) {
+        throw new ImportFileError('Сжатый gzip файл повреждён или оборван: распаковать его до конца не удалось. Ничего не загружено.')
+      }
+      throw error
     }
     const rest = textDecoder.decode()
     if (rest) yield rest
   } finally {
     source.destroy()
+    counter.destroy()
+    gunzip?.destroy()
   }
 }
 
 /** Streams a CSV file (RFC 4180 quoting; quoted fields may hold delimiters and line breaks). */
-export async function openCsv(path: string, encoding: 'utf-8' | 'windows-1251'): Promise<TableReader> {
-  const delimiter = detectDelimiter(await readHeaderLine(path, encoding))
+export async function openCsv(path: string, encoding: 'utf-8' | 'windows-1251', gzip = false): Promise<TableReader> {
+  const delimiter = detectDelimiter(await readHeaderLine(path, encoding, gzip))
   const counted = { bytes: 0 }
   const records = (async function* (): AsyncGenerator<RawRow> {
     try {
-      yield* parseCsv(decodedChunks(path, encoding, counted), delimiter, MAX_RECORD_BYTES)
+      yield* parseCsv(decodedChunks(path, encoding, counted, gzip), delimiter, MAX_RECORD_BYTES)
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error
       const line = error.line

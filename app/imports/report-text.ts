@@ -8,6 +8,7 @@ export const FORMAT_LABELS: Record<string, string> = {
   csv: 'CSV',
   xlsx: 'XLSX',
   queue_log: 'Asterisk queue_log',
+  queue_log_table: 'Asterisk queue_log (таблица realtime, CSV)',
   generated: 'сгенерировано (демо-данные)',
 }
 
@@ -35,6 +36,15 @@ export function formatReportText(report: ImportReport, options: { withValues?: b
     `  сохранено: новых ${n(report.inserted)}, обновлено ${n(report.updated)}, без изменений ${n(report.unchanged)}` +
       (report.pending ? `, ожидают окончания звонка ${n(report.pending)}` : ''),
   ]
+  if (report.format === 'queue_log' || report.format === 'queue_log_table') {
+    lines.push(
+      `  журнал: строк ${n(report.logLines)}, из них служебных событий очередей и операторов (не звонки) ${n(report.ignoredLines)}; ` +
+        'прочитанное считается в звонках (один звонок — один uniqueid, со всеми его очередями)',
+    )
+    lines.push(`  событий звонков ${n(report.logEvents)}, из них уже загруженных прежде (перекрытие файлов) ${n(report.knownEvents)}`)
+    if (report.noEnding) lines.push(`  закрыто как «нет окончания в журнале»: ${n(report.noEnding)} (сохранены, в показатели ожидания и уровня обслуживания не входят)`)
+    if (report.earlier) lines.push(`  в том числе звонков из прежних загрузок, завершённых или закрытых этой: ${n(report.earlier)}`)
+  }
   if (report.invalid) lines.push(`Строк с ошибками: ${n(report.invalid)}`)
   if (report.message) lines.push(report.message)
   for (const warning of report.warnings) lines.push(`Предупреждение: ${warning}`)

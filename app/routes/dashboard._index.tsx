@@ -88,7 +88,7 @@ export default function Dashboard() {
             <TrendLine id="chart-service-level" title="Уровень обслуживания" data={data.series.serviceLevel} unit="share" />
           </div>
           <Breakdown caption="По категориям приложения 4" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byCategory} linkFor={link} testId="calls-by-category" />
-          <Breakdown caption="По линиям" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byLine} linkFor={link} testId="calls-by-line" />
+          <Breakdown caption="По линиям" metrics={BREAKDOWN_COLUMNS.callLines} rows={data.calls.byLine} linkFor={link} testId="calls-by-line" />
         </>
       )}
 

@@ -137,6 +137,12 @@ export default function ImportReportPage() {
               <td className="num">{formatCount(batch.rows_pending)}</td>
             </tr>
           ) : null}
+          {batch.rows_no_ending ? (
+            <tr>
+              <td>из сохранённых — закрыты как «нет окончания в журнале» (в показатели ожидания не входят; список — плитка «Нет окончания в журнале» на «Показателях»)</td>
+              <td className="num" data-testid="no-ending">{formatCount(batch.rows_no_ending)}</td>
+            </tr>
+          ) : null}
           <tr>
             <td>строк с ошибками</td>
             <td className="num" data-testid="invalid">{formatCount(batch.rows_invalid)}</td>

@@ -5,6 +5,9 @@ import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { REGISTERS, getRecord } from '#reports/metrics/records.server.ts'
 import { cellText } from '#reports/metrics/register-format.ts'
+import { formatDateTime, formatDuration } from '#app/utils/format.ts'
+
+const LEG_OUTCOMES: Record<string, string> = { answered: 'принят', overflowed: 'ушёл в другую очередь', lost: 'не принят', no_ending: 'нет окончания в журнале' }
 
 export const meta: MetaFunction = () => [{ title: 'Запись — Качество обслуживания' }]
 
@@ -16,7 +19,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const record = await getRecord(database.db, register, getScope(user), params.id ?? '')
   if (!record) throw new Response('Такой записи нет или она вам недоступна.', { status: 404 })
   const personalData = canSeePersonalData(user.roles)
+  // a queue_log call: the queues it went through (ADR 016)
+  const legs =
+    register.domain === 'calls'
+      ? ((await database.db.selectFrom('call').select('legs').where('id', '=', record.id).executeTakeFirst())?.legs ?? []).map((l) => ({
+          line: l.line ?? 'линия не указана',
+          entered: formatDateTime(new Date(l.entered * 1000), org.time_zone, true),
+          wait: l.answered !== null ? formatDuration(l.answered - l.entered) : '',
+          ended: l.ended !== null ? formatDateTime(new Date(l.ended * 1000), org.time_zone, true) : '',
+          agent: l.agent ?? '',
+          outcome: LEG_OUTCOMES[l.outcome] ?? l.outcome,
+          end: l.end ?? '',
+          missed: Object.entries(l.missed ?? {}).map(([agent, n]) => `${agent}: ${n}`).join(', '),
+        }))
+      : []
   return {
+    legs,
     title: register.title,
     domain: register.domain,
     key: String(record[register.key] ?? ''),
@@ -41,6 +59,40 @@ export default function RecordPage() {
           </div>
         ))}
       </dl>
+      {d.legs.length ? (
+        <>
+          <h2>Очереди звонка</h2>
+          <p className="muted">Один звонок абонента (один uniqueid журнала Asterisk) — по строке на каждую очередь, через которую он прошёл.</p>
+          <table data-testid="call-legs">
+            <thead>
+              <tr>
+                <th>Очередь</th>
+                <th>Поступил</th>
+                <th>Ожидание ответа</th>
+                <th>Окончание</th>
+                <th>Оператор</th>
+                <th>Итог</th>
+                <th>Событие окончания</th>
+                <th>Не взяли трубку (оператор: раз)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.legs.map((l, i) => (
+                <tr key={i}>
+                  <td>{l.line}</td>
+                  <td>{l.entered}</td>
+                  <td className="num">{l.wait || '—'}</td>
+                  <td>{l.ended || '—'}</td>
+                  <td>{l.agent || '—'}</td>
+                  <td>{l.outcome}</td>
+                  <td>{l.end || '—'}</td>
+                  <td>{l.missed || '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
       {d.personalData ? null : <p className="muted">Персональные данные скрыты: их видят операторы, специалисты по качеству и администраторы.</p>}
     </>
   )

@@ -62,6 +62,8 @@ function ruleWhere(rule: NormRule, scope: Scope, period: Period): { from: RawBui
       .filter(([field]) => (t.filters as readonly string[]).includes(field))
       .map(([field, want]) => sql<boolean>`r.${sql.ref(field)}::text = any(${Array.isArray(want) ? want : [want]}::text[])`),
   ]
+  // a call closed as «нет окончания в журнале» has no measurable times (ADR 016): outside the call norms
+  if (rule.appliesTo === 'calls') conditions.push(sql<boolean>`not r.no_ending`)
   return { from: sql`${sql.table(t.table)} r`, where: sql<boolean>`${sql.join(conditions, sql` and `)}`, start, stop: sql<Date | null>`r.${sql.ref(rule.stopField)}` }
 }
 

@@ -104,6 +104,14 @@ export interface CallSums {
   outbound: number
   callbacksPromised: number
   callbacksInTime: number
+  /** calls closed as «нет окончания в журнале»: outside every other call figure */
+  noEnding: number
+  /** queue legs by line (overflow: one call, a leg per queue); a call without legs of its own is one leg */
+  legs: number
+  legsAnswered: number
+  legsOverflowed: number
+  legsLost: number
+  legWaitSum: number
 }
 export interface VisitSums {
   visits: number
@@ -139,7 +147,10 @@ type SumsKind = keyof Sums
 const ZERO: { [K in SumsKind]: () => Sums[K] } = {
   appeals: () => ({ received: 0, complaints: 0, requests: 0, contracts: 0, settled: 0 }),
   due: () => ({ due: 0, onTime: 0, late: 0, overdue: 0, open: 0 }),
-  calls: () => ({ offered: 0, answeredIn: 0, unansweredIn: 0, shortAbandoned: 0, answeredInSl: 0, waitSum: 0, handleSum: 0, outbound: 0, callbacksPromised: 0, callbacksInTime: 0 }),
+  calls: () => ({
+    offered: 0, answeredIn: 0, unansweredIn: 0, shortAbandoned: 0, answeredInSl: 0, waitSum: 0, handleSum: 0, outbound: 0, callbacksPromised: 0, callbacksInTime: 0,
+    noEnding: 0, legs: 0, legsAnswered: 0, legsOverflowed: 0, legsLost: 0, legWaitSum: 0,
+  }),
   visits: () => ({ visits: 0, served: 0, noShows: 0, completed: 0, waitSum: 0, serviceSum: 0, waitJudged: 0, waitWithin: 0, waitHist: HIST_BOUNDS.map(() => 0), serviceHist: HIST_BOUNDS.map(() => 0) }),
   surveys: () => ({ responses: 0, csatAnswers: 0, csatSatisfied: 0, csatSum: 0, npsAnswers: 0, promoters: 0, detractors: 0, cesAnswers: 0, cesSum: 0, invitations: 0, invitationsAnswered: 0 }),
 }
@@ -202,6 +213,12 @@ export const figureOf = {
   'calls.callbacks_promised': (s: CallSums) => s.callbacksPromised,
   'calls.callbacks_in_time': (s: CallSums) => s.callbacksInTime,
   'calls.callbacks_in_time_share': (s: CallSums) => ratio(s.callbacksInTime, s.callbacksPromised),
+  'calls.no_ending': (s: CallSums) => s.noEnding,
+  'calls.line_offered': (s: CallSums) => s.legs,
+  'calls.line_answered': (s: CallSums) => s.legsAnswered,
+  'calls.line_overflowed': (s: CallSums) => s.legsOverflowed,
+  'calls.line_lost': (s: CallSums) => s.legsLost,
+  'calls.line_mean_wait': (s: CallSums) => ratio(s.legWaitSum, s.legsAnswered),
   'visits.total': (s: VisitSums) => s.visits,
   'visits.served': (s: VisitSums) => s.served,
   'visits.no_shows': (s: VisitSums) => s.noShows,
@@ -234,6 +251,7 @@ export const DOMAIN_METRICS = {
   calls: [
     'calls.offered', 'calls.answered', 'calls.abandoned', 'calls.short_abandoned', 'calls.abandoned_share', 'calls.answered_in_sl', 'calls.service_level',
     'calls.mean_wait', 'calls.mean_handling', 'calls.outbound', 'calls.callbacks_promised', 'calls.callbacks_in_time', 'calls.callbacks_in_time_share',
+    'calls.no_ending', 'calls.line_offered', 'calls.line_answered', 'calls.line_overflowed', 'calls.line_lost', 'calls.line_mean_wait',
   ],
   visits: ['visits.total', 'visits.served', 'visits.no_shows', 'visits.mean_wait', 'visits.p90_wait', 'visits.mean_service', 'visits.p90_service', 'visits.within_wait_norm', 'visits.within_wait_norm_share'],
   surveys: [
@@ -327,7 +345,13 @@ export async function callSums(db: Db, scope: Scope, period: Period, filter: Vie
       coalesce(sum(r.wait_sum) filter (where r.direction = 'in'), 0) as wait_sum,
       coalesce(sum(r.handle_sum) filter (where r.direction = 'in'), 0) as handle_sum,
       coalesce(sum(r.calls) filter (where r.direction = 'out'), 0) as outbound,
-      sum(r.callbacks_required) as callbacks_promised, sum(r.callbacks_in_time) as callbacks_in_time
+      sum(r.callbacks_required) as callbacks_promised, sum(r.callbacks_in_time) as callbacks_in_time,
+      coalesce(sum(r.no_ending) filter (where r.direction = 'in'), 0) as no_ending,
+      coalesce(sum(r.legs) filter (where r.direction = 'in'), 0) as legs,
+      coalesce(sum(r.legs_answered) filter (where r.direction = 'in'), 0) as legs_answered,
+      coalesce(sum(r.legs_overflowed) filter (where r.direction = 'in'), 0) as legs_overflowed,
+      coalesce(sum(r.legs_lost) filter (where r.direction = 'in'), 0) as legs_lost,
+      coalesce(sum(r.leg_wait_sum) filter (where r.direction = 'in'), 0) as leg_wait_sum
     from call_day r where ${and([dayRange(period), ...viewConditions('calls', scope, filter, narrowing)])}
     group by 1, 2, 3`.execute(db)
   return rows.rows.map((r) => ({
@@ -335,6 +359,7 @@ export async function callSums(db: Db, scope: Scope, period: Period, filter: Vie
     sums: {
       offered: n(r.offered), answeredIn: n(r.answered_in), unansweredIn: n(r.unanswered_in), shortAbandoned: n(r.short_abandoned), answeredInSl: n(r.answered_in_sl),
       waitSum: n(r.wait_sum), handleSum: n(r.handle_sum), outbound: n(r.outbound), callbacksPromised: n(r.callbacks_promised), callbacksInTime: n(r.callbacks_in_time),
+      noEnding: n(r.no_ending), legs: n(r.legs), legsAnswered: n(r.legs_answered), legsOverflowed: n(r.legs_overflowed), legsLost: n(r.legs_lost), legWaitSum: n(r.leg_wait_sum),
     },
   }))
 }

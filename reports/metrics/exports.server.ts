@@ -75,7 +75,7 @@ export function dashboardWorkbook(data: DashboardData, about: readonly (readonly
     breakdownSheet(book, 'Обращения по формам', BREAKDOWN_COLUMNS.appeals, data.appeals.byForm, null)
     breakdownSheet(book, 'Обращения по темам', BREAKDOWN_COLUMNS.appeals, data.appeals.byTopic, null)
     breakdownSheet(book, 'Звонки по категориям', BREAKDOWN_COLUMNS.calls, data.calls.byCategory, data.calls.notApplicable)
-    breakdownSheet(book, 'Звонки по линиям', BREAKDOWN_COLUMNS.calls, data.calls.byLine, data.calls.notApplicable)
+    breakdownSheet(book, 'Звонки по линиям', BREAKDOWN_COLUMNS.callLines, data.calls.byLine, data.calls.notApplicable)
     breakdownSheet(book, 'Офисы и услуги', BREAKDOWN_COLUMNS.visits, data.visits.byOffice, data.visits.notApplicable)
     breakdownSheet(book, 'Оценки по формам', BREAKDOWN_COLUMNS.surveyForms, data.surveys.byForm, null)
     breakdownSheet(book, 'Оценки по офисам', BREAKDOWN_COLUMNS.surveyOffices, data.surveys.byOffice, null)

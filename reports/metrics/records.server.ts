@@ -41,6 +41,11 @@ export interface Register {
 
 const secondsBetween = (from: string, to: string) => `extract(epoch from r.${to} - r.${from})`
 
+/** The queues a queue_log call went through, in order, with what happened in each («sales — ушёл в другую очередь; …»). */
+const CALL_LEGS_SUMMARY_SQL = `(select string_agg(coalesce(l.value->>'line', 'линия не указана') || ' — ' || case l.value->>'outcome'
+    when 'answered' then 'принят' when 'overflowed' then 'ушёл в другую очередь' when 'lost' then 'не принят' else 'нет окончания' end, '; ' order by l.n)
+  from jsonb_array_elements(r.legs) with ordinality as l (value, n))`
+
 export const REGISTERS: Record<Domain, Register> = {
   appeals: {
     domain: 'appeals',
@@ -91,6 +96,8 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'callback_at', label: 'Перезвон', expr: 'r.callback_at', kind: 'instant' },
       { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text' },
       { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text' },
+      { id: 'legs', label: 'Очереди звонка', expr: CALL_LEGS_SUMMARY_SQL, kind: 'text' },
+      { id: 'no_ending', label: 'Нет окончания в журнале', expr: 'r.no_ending', kind: 'flag' },
       { id: 'caller_phone', label: 'Телефон абонента', expr: 'r.caller_phone', kind: 'text', personal: true },
     ],
   },
@@ -161,19 +168,27 @@ export function metricConditions(ctx: RecordContext): RawBuilder<boolean>[] {
     case 'appeals.open':
       return [sql<boolean>`r.answered_at is null and ${asOf}::timestamptz <= r.due_at`]
     case 'calls.offered':
-      return [c(`r.direction = 'in'`)]
+      return [c(`r.direction = 'in' and not r.no_ending`)]
     case 'calls.answered':
     case 'calls.mean_wait':
     case 'calls.mean_handling':
-      return [c(`r.direction = 'in' and r.answered_at is not null`)]
+      return [c(`r.direction = 'in' and not r.no_ending and r.answered_at is not null`)]
     case 'calls.abandoned':
     case 'calls.abandoned_share':
-      return [c(`r.direction = 'in' and r.answered_at is null and ${secondsBetween('started_at', 'ended_at')} >= ${Number(params.shortAbandonSeconds)}`)]
+      return [c(`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${secondsBetween('started_at', 'ended_at')} >= ${Number(params.shortAbandonSeconds)}`)]
     case 'calls.short_abandoned':
-      return [c(`r.direction = 'in' and r.answered_at is null and ${secondsBetween('started_at', 'ended_at')} < ${Number(params.shortAbandonSeconds)}`)]
+      return [c(`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${secondsBetween('started_at', 'ended_at')} < ${Number(params.shortAbandonSeconds)}`)]
     case 'calls.answered_in_sl':
     case 'calls.service_level':
-      return [c(`r.direction = 'in' and r.answered_at is not null and ${wait} <= ${Number(params.serviceLevelSeconds)}`)]
+      return [c(`r.direction = 'in' and not r.no_ending and r.answered_at is not null and ${wait} <= ${Number(params.serviceLevelSeconds)}`)]
+    case 'calls.no_ending':
+      return [c(`r.direction = 'in' and r.no_ending`)]
+    case 'calls.line_offered':
+    case 'calls.line_answered':
+    case 'calls.line_overflowed':
+    case 'calls.line_lost':
+    case 'calls.line_mean_wait':
+      return [legCondition(LEG_OUTCOME[metric], ctx.narrowing.line)]
     case 'calls.outbound':
       return [c(`r.direction = 'out'`)]
     case 'calls.callbacks_promised':
@@ -200,6 +215,27 @@ export function metricConditions(ctx: RecordContext): RawBuilder<boolean>[] {
   }
 }
 
+/** The queue legs of call `r`: its own (queue_log overflow) or the call itself as its one leg (ADR 016). */
+export const CALL_LEGS_SQL = `jsonb_array_elements(coalesce(r.legs, jsonb_build_array(jsonb_build_object('line', r.line, 'outcome',
+  case when r.no_ending then 'no_ending' when r.answered_at is not null then 'answered' else 'lost' end))))`
+
+/** Which legs a line figure counts: by outcome (null: every leg with an ending). */
+const LEG_OUTCOME: Record<string, string | null> = {
+  'calls.line_offered': null,
+  'calls.line_answered': 'answered',
+  'calls.line_overflowed': 'overflowed',
+  'calls.line_lost': 'lost',
+  'calls.line_mean_wait': 'answered',
+}
+const LEG_METRICS = new Set(Object.keys(LEG_OUTCOME))
+
+/** Calls with a leg of that outcome, on that line when the view is narrowed to one (figures by line count legs). */
+function legCondition(outcome: string | null | undefined, line: string | undefined): RawBuilder<boolean> {
+  const onLine = line === 'none' ? sql`and l.value->>'line' is null` : line ? sql`and l.value->>'line' = ${line}` : sql``
+  const what = outcome ? sql`l.value->>'outcome' = ${outcome}` : sql`l.value->>'outcome' <> 'no_ending'`
+  return sql<boolean>`r.direction = 'in' and exists (select 1 from ${sql.raw(CALL_LEGS_SQL)} l where ${what} ${onLine})`
+}
+
 /** The count figure a register's total is (the records a figure opens are exactly what this counts). */
 const COUNT_OF: Record<string, DashboardMetricId> = {
   'appeals.on_time_share': 'appeals.on_time',
@@ -207,6 +243,7 @@ const COUNT_OF: Record<string, DashboardMetricId> = {
   'calls.service_level': 'calls.answered_in_sl',
   'calls.mean_wait': 'calls.answered',
   'calls.mean_handling': 'calls.answered',
+  'calls.line_mean_wait': 'calls.line_answered',
   'calls.callbacks_in_time_share': 'calls.callbacks_in_time',
   'visits.mean_wait': 'visits.served',
   'visits.p90_wait': 'visits.served',
@@ -220,7 +257,9 @@ function periodCondition(ctx: RecordContext, register: Register): RawBuilder<boo
 }
 
 export function recordWhere(register: Register, ctx: RecordContext): RawBuilder<boolean> {
-  return sql<boolean>`${sql.join([periodCondition(ctx, register), ...viewConditions(register.domain, ctx.scope, ctx.filter, ctx.narrowing), ...metricConditions(ctx)], sql` and `)}`
+  // a line figure counts the legs on that line (in metricConditions), not the calls that ended on it
+  const narrowing = ctx.metric && LEG_METRICS.has(ctx.metric) ? { ...ctx.narrowing, line: undefined } : ctx.narrowing
+  return sql<boolean>`${sql.join([periodCondition(ctx, register), ...viewConditions(register.domain, ctx.scope, ctx.filter, narrowing), ...metricConditions(ctx)], sql` and `)}`
 }
 
 /**
@@ -241,7 +280,7 @@ export async function registerTotal(db: Db, register: Register, ctx: RecordConte
     }
     case 'calls': {
       const total = totalOf('calls', await callSums(db, scope, period, filter, narrowing))
-      return metric ? (figure(metric as 'calls.offered', total) ?? 0) : total.offered + total.outbound
+      return metric ? (figure(metric as 'calls.offered', total) ?? 0) : total.offered + total.noEnding + total.outbound
     }
     case 'visits':
       return figure((metric ?? 'visits.total') as 'visits.total', totalOf('visits', await visitSums(db, scope, period, filter, 'bucket', narrowing))) ?? 0

@@ -126,20 +126,47 @@ function insertSql(kind: RollupKind, p: RollupParams, ranged: boolean): string {
           ${ranged ? `and due_at > ($2::date)::timestamp at time zone ${z} and due_at <= ($3::date + 1)::timestamp at time zone ${z}` : ''}
         group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`
     case 'calls': {
+      // Two kinds of rows (ADR 016). Contact rows: one consumer call once, on its own line (where it was answered,
+      // else where it ended); a call closed as «нет окончания в журнале» only in `no_ending`. Leg rows: each queue a
+      // call went through, on that queue's line, by the call's start day (figures by line).
       const wait = 'extract(epoch from answered_at - started_at)'
+      const contact = `not no_ending`
+      const leg = `case when c.legs is null then c.line else l.value->>'line' end`
+      const outcome = `case when c.legs is not null then l.value->>'outcome' when c.no_ending then 'no_ending' when c.answered_at is not null then 'answered' else 'lost' end`
+      const legWait = `case when c.legs is null then extract(epoch from c.answered_at - c.started_at) else (l.value->>'answered')::float8 - (l.value->>'entered')::float8 end`
       return `insert into call_day (org_id, day, branch_id, line, category, direction, calls, answered, abandoned, short_abandoned, answered_in_sl,
-          wait_sum, handle_sum, callbacks_required, callbacks_done, callbacks_in_time)
-        select org_id, (started_at at time zone ${z})::date, branch_id, line, category, direction, count(*),
-          count(*) filter (where answered_at is not null),
-          count(*) filter (where answered_at is null),
-          count(*) filter (where answered_at is null and extract(epoch from ended_at - started_at) < ${Number(p.shortAbandonSeconds)}),
-          count(*) filter (where answered_at is not null and ${wait} <= ${Number(p.serviceLevelSeconds)}),
-          coalesce(sum(${wait}) filter (where answered_at is not null), 0),
-          coalesce(sum(extract(epoch from ended_at - answered_at)) filter (where answered_at is not null), 0),
-          count(*) filter (where callback_required),
-          count(*) filter (where callback_required and callback_at is not null),
-          ${p.callbackSeconds === null ? '0' : `count(*) filter (where callback_required and callback_at is not null and extract(epoch from callback_at - ended_at) <= ${Number(p.callbackSeconds)})`}
-        from call where org_id = $1 ${within('started_at')}
+          wait_sum, handle_sum, callbacks_required, callbacks_done, callbacks_in_time, no_ending, legs, legs_answered, legs_overflowed, legs_lost, leg_wait_sum)
+        select org_id, day, branch_id, line, category, direction, sum(calls), sum(answered), sum(abandoned), sum(short_abandoned), sum(answered_in_sl),
+          sum(wait_sum), sum(handle_sum), sum(callbacks_required), sum(callbacks_done), sum(callbacks_in_time), sum(no_ending),
+          sum(legs), sum(legs_answered), sum(legs_overflowed), sum(legs_lost), sum(leg_wait_sum)
+        from (
+          select org_id, (started_at at time zone ${z})::date as day, branch_id, line, category, direction,
+            count(*) filter (where ${contact}) as calls,
+            count(*) filter (where ${contact} and answered_at is not null) as answered,
+            count(*) filter (where ${contact} and answered_at is null) as abandoned,
+            count(*) filter (where ${contact} and answered_at is null and extract(epoch from ended_at - started_at) < ${Number(p.shortAbandonSeconds)}) as short_abandoned,
+            count(*) filter (where ${contact} and answered_at is not null and ${wait} <= ${Number(p.serviceLevelSeconds)}) as answered_in_sl,
+            coalesce(sum(${wait}) filter (where ${contact} and answered_at is not null), 0) as wait_sum,
+            coalesce(sum(extract(epoch from ended_at - answered_at)) filter (where ${contact} and answered_at is not null), 0) as handle_sum,
+            count(*) filter (where callback_required) as callbacks_required,
+            count(*) filter (where callback_required and callback_at is not null) as callbacks_done,
+            ${p.callbackSeconds === null ? '0' : `count(*) filter (where callback_required and callback_at is not null and extract(epoch from callback_at - ended_at) <= ${Number(p.callbackSeconds)})`} as callbacks_in_time,
+            count(*) filter (where no_ending) as no_ending,
+            0 as legs, 0 as legs_answered, 0 as legs_overflowed, 0 as legs_lost, 0::float8 as leg_wait_sum
+          from call where org_id = $1 ${within('started_at')}
+          group by 1, 2, 3, 4, 5, 6
+          union all
+          select org_id, day, branch_id, line, category, direction, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            count(*) filter (where outcome <> 'no_ending'), count(*) filter (where outcome = 'answered'), count(*) filter (where outcome = 'overflowed'),
+            count(*) filter (where outcome = 'lost'), coalesce(sum(leg_wait) filter (where outcome = 'answered'), 0)
+          from (
+            select c.org_id, (c.started_at at time zone ${z})::date as day, c.branch_id, ${leg} as line, c.category, c.direction,
+              ${outcome} as outcome, ${legWait} as leg_wait
+            from call c left join lateral jsonb_array_elements(c.legs) l on true
+            where c.org_id = $1 and c.direction = 'in' ${within('c.started_at')}
+          ) legs
+          group by 1, 2, 3, 4, 5, 6
+        ) u
         group by 1, 2, 3, 4, 5, 6`
     }
     case 'visits': {
