@@ -39,10 +39,15 @@ export function checkLines(report: Appendix7Report): string[] {
   return report.checks.map((c) => `${c.passed ? 'пройдена    ' : c.severity === 'error' ? 'НЕ ПРОЙДЕНА ' : 'внимание    '} ${c.title}: ${c.detail}`)
 }
 
+/** «Сформирован»: now, on the organisation's clock (not the server's), and by whom. */
+export function generatedLine(zone: string, by: string, now = new Date()): readonly [string, string] {
+  return ['Сформирован', `${now.toLocaleString('ru-RU', { timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' })} по времени организации (${zone}) — ${by}`]
+}
+
 export async function runReport(database: Database, scope: Scope, id: ReportId, request: ReportRequest): Promise<ReportRun> {
-  const generated = ['Сформирован', `${new Date().toLocaleString('ru-RU')} — ${request.by}`] as const
   if (id === 'appendix-7') {
     const report = await prepareAppendix7(await appendix7Context(database, scope, request.year, request.asOf))
+    const generated = generatedLine(report.ctx.org.zone, request.by)
     return {
       fileName: appendix7FileName(report, request.format),
       stream: writeAppendix7(request.format, report, aboutAppendix7(report, [generated])),
@@ -52,6 +57,7 @@ export async function runReport(database: Database, scope: Scope, id: ReportId, 
   }
   const report = await supplierStandardOfYear(database.db, scope, request.year, request.asOf)
   const org = report.org
+  const generated = generatedLine(org.zone, request.by)
   const about: [string, string][] = [
     ['Отчёт', REPORT_TITLES['supplier-standard']],
     ['Организация', org.name],

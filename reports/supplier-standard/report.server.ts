@@ -10,7 +10,7 @@ import type { Scope } from '#db/scope.server.ts'
 import { appealViolations, computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
 import { type NormFigures, computeNormFigures, loadNormRules, normViolations, violationsOf } from '#reports/deadlines/norms.server.ts'
 import type { Cell } from '#reports/export/sheet-model.ts'
-import { MAX_ROWS_PER_SHEET, type SheetFormat, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
+import { MAX_ROWS_PER_SHEET, type PrintSpec, type SheetFormat, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
 import { type Period, yearPeriod } from '#reports/metrics/period.ts'
 import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
@@ -110,10 +110,13 @@ const NORM_HEAD = { calls: ['N', 'Звонок', 'Начало', 'Окончан
 export function writeSupplierStandard(format: SheetFormat, report: SupplierReport, about: readonly (readonly [string, string])[]): Readable {
   const broken = report.lines.filter((l) => l.verdict === 'broken' && l.violations > 0)
   const perSheet = MAX_ROWS_PER_SHEET - 2
-  const specs: SheetSpec[] = [{ name: 'Нормативы', widths: [6, 12, 50, 22, 16, 12, 12, 12, 12, 14, 18, 40], freezeRows: 1 }]
+  const title = `Соблюдение стандарта качества обслуживания за ${report.period.from.slice(0, 4)} год`
+  const print = (what: string, rows: 1 | 2, orientation: 'portrait' | 'landscape' = 'landscape'): PrintSpec => ({ orientation, repeatRows: [1, rows], title: `${title}. ${what}`, org: report.org.name })
+  const specs: SheetSpec[] = [{ name: 'Нормативы', widths: [6, 12, 50, 22, 16, 12, 12, 12, 12, 14, 18, 40], freezeRows: 1, print: print('Нормативы', 1) }]
   const parts = broken.map((l) => Math.max(1, Math.ceil(l.violations / perSheet)))
   broken.forEach((l, i) => {
-    for (let p = 0; p < parts[i]!; p++) specs.push({ name: `Нарушения ${l.code}${p ? ` (${p + 1})` : ''}`, widths: l.domain === 'appeals' ? [8, 18, 17, 17, 17, 18, 12, 30] : [8, 20, 17, 17, 14, 24], freezeRows: 2 })
+    for (let p = 0; p < parts[i]!; p++)
+      specs.push({ name: `Нарушения ${l.code}${p ? ` (${p + 1})` : ''}`, widths: l.domain === 'appeals' ? [8, 18, 17, 17, 17, 18, 12, 30] : [8, 20, 17, 17, 14, 24], freezeRows: 2, print: print(`Нарушения норматива ${l.code}`, 2, 'portrait') })
   })
   const zone = report.org.zone
   return writeReportBook(format, specs, about, async (book) => {
