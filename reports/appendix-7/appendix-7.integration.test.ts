@@ -293,6 +293,56 @@ describe('the file', () => {
   })
 })
 
+describe('printed', () => {
+  const soffice = process.env.SQ_SOFFICE
+  it.skipIf(!soffice)('LibreOffice prints 4.1–4.3 one page wide each, 4.9 over pages with its header and column numbers repeated, A4, «Страница N из M»', async () => {
+    // 4.9 long enough for a second page
+    await t.database.db.insertInto('appeal').values(Array.from({ length: 150 }, (_, i) => ({
+      org_id: world.org.id, reg_number: `m${i}`, received_at: at(`2025-${String(1 + (i % 12)).padStart(2, '0')}-10T10:00:00+03:00`), form: 'post', topic: 'other',
+      measures_done: i % 2 ? 'Проведена проверка, потребителю направлен ответ с разъяснением порядка' : null,
+    }))).execute()
+    const report = await prepareAppendix7(await context())
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-print-'))
+    try {
+      for (const format of ['xlsx', 'ods'] as const) {
+        const file = path.join(dir, `a7-${format}.${format}`)
+        fs.writeFileSync(file, await buffer(writeAppendix7(format, report, aboutAppendix7(report, []))))
+        execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], { stdio: 'pipe', timeout: 120_000 })
+        const pdf = path.join(dir, `a7-${format}.pdf`)
+        const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1])
+        const pages = Array.from({ length: count }, (_, i) => execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }))
+        const size = (page: number) => /size:\s+([\d.]+) x ([\d.]+)/.exec(execFileSync('pdfinfo', ['-f', String(page + 1), '-l', String(page + 1), pdf], { encoding: 'utf8' }))!.slice(1).map(Number)
+        const first = (code: string) => pages.findIndex((p) => p.includes(`Таблица ${code}. `))
+        const numbers = (n: number) => new RegExp(`^\\s*${Array.from({ length: n }, (_, i) => i + 1).join('\\s+')}\\s*$`, 'm')
+        for (const [code, next, columns] of [['4.1', '4.2', 17], ['4.2', '4.3', 10], ['4.3', '4.4', 5]] as const) {
+          const page = first(code)
+          expect(page, `${format}: ${code}`).toBeGreaterThan(-1)
+          // the whole width on one page: every column number on the page, and the next page is the next table
+          expect(pages[page]).toMatch(numbers(columns))
+          expect(pages[page + 1]).toContain(`Таблица ${next}. `)
+          const [w, h] = size(page)
+          expect(Math.round(Math.min(w!, h!))).toBe(595) // A4
+        }
+        expect(pages[first('4.1')]).toMatch(/1\s+Всего обращений потребителей, в том числе:\s+0\s+1\s+–\s+1\s+2\s+100([.,]0)?\s+0\s+1\s+–\s+1\s+151\s+15000([.,]0)?\s+0\s+0\s+–\n/)
+        const start = first('4.9')
+        const end = pages.findIndex((p, i) => i > start && /Проверк/.test(p.split('\n').slice(0, 4).join(' ')))
+        expect(end - start, `${format}: pages of 4.9`).toBeGreaterThanOrEqual(2)
+        for (let p = start; p < end; p++) {
+          expect(pages[p], `${format}: 4.9, page ${p + 1}`).toMatch(numbers(31))
+          expect(pages[p]).toContain('Форма обращения')
+          expect(pages[p]).toContain(`Страница ${p + 1} из ${count}`)
+          const [w, h] = size(p)
+          expect(w!).toBeGreaterThan(h!) // landscape
+        }
+        // «Идентификационный» is not broken mid-word
+        expect(pages[start]).toContain('Идентификационный')
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('freezing', () => {
   it('keeps the exact file and its figures; a later change shows figure by figure', async () => {
     const ctx = await context()

@@ -71,6 +71,31 @@ function estimateHeight(text: string, widthChars: number, lineHeight = 15): numb
   return lines > 1 ? lines * lineHeight : undefined
 }
 
+/**
+ * Column widths for the file: the template's, widened where a one-column header cell has a word longer
+ * than its column (printed, «Идентификационный» would otherwise break mid-word); fit-to-width scales
+ * the page back.
+ */
+export function sheetWidths(widths: readonly number[], header: readonly (readonly { v?: unknown; text?: string; colspan?: number; rowspan?: number }[])[]): number[] {
+  const out = [...widths]
+  const carried = new Map<string, number>()
+  header.forEach((row, r) => {
+    let col = 0
+    for (const cell of row) {
+      while (carried.has(`${r}:${col}`)) col += carried.get(`${r}:${col}`)!
+      const span = cell.colspan ?? 1
+      for (let k = 1; k < (cell.rowspan ?? 1); k++) carried.set(`${r + k}:${col}`, span)
+      const text = typeof cell.v === 'string' ? cell.v : (cell.text ?? '')
+      if (span === 1 && text) {
+        const longest = Math.max(...text.split(/[\s/-]+/).map((w) => w.length))
+        out[col] = Math.max(out[col] ?? 0, Math.ceil(longest * 1.2 + 1.5))
+      }
+      col += span
+    }
+  })
+  return out
+}
+
 function headerHeight(row: readonly Cell[], widths: readonly number[]): number | undefined {
   let col = 0
   let lines = 1
@@ -97,8 +122,9 @@ async function writeHeading(sheet: SheetOut, report: Appendix7Report, title: str
 }
 
 async function writeTable(sheet: SheetOut, report: Appendix7Report, t: RenderedTable): Promise<void> {
-  await writeHeading(sheet, report, `Таблица ${t.code}. ${t.title}`, t.widths)
-  for (const row of t.header) await sheet.row(row, headerHeight(row, t.widths))
+  const widths = sheetWidths(t.widths, t.header)
+  await writeHeading(sheet, report, `Таблица ${t.code}. ${t.title}`, widths)
+  for (const row of t.header) await sheet.row(row, headerHeight(row, widths))
   for (const row of t.body) await sheet.row(row.map((c) => (typeof c.v === 'string' ? { ...c, v: safeText(c.v) } : c)))
   await sheet.end()
 }
@@ -106,8 +132,9 @@ async function writeTable(sheet: SheetOut, report: Appendix7Report, t: RenderedT
 function registerSheets(t: RegisterTable, report: Appendix7Report, headerRows: number): SheetSpec[] {
   const perSheet = MAX_ROWS_PER_SHEET - HEADING_ROWS - headerRows
   const sheets = Math.max(1, Math.ceil(report.registerRows / perSheet))
-  const print = printOf(report, t.widths, headerRows, `${formTitle(report)}. Таблица ${t.code}`)
-  return Array.from({ length: sheets }, (_, i) => ({ name: i === 0 ? t.code : `${t.code} (${i + 1})`, widths: t.widths, freezeRows: HEADING_ROWS + headerRows, print }))
+  const widths = sheetWidths(t.widths, t.header)
+  const print = printOf(report, widths, headerRows, `${formTitle(report)}. Таблица ${t.code}`)
+  return Array.from({ length: sheets }, (_, i) => ({ name: i === 0 ? t.code : `${t.code} (${i + 1})`, widths, freezeRows: HEADING_ROWS + headerRows, print }))
 }
 
 async function writeRegister(book: BookOut, report: Appendix7Report, t: RegisterTable, sheets: number): Promise<void> {
@@ -115,10 +142,11 @@ async function writeRegister(book: BookOut, report: Appendix7Report, t: Register
   const header: Cell[][] = t.header.map((row) => row.map((c) => ({ v: withYears(c.text, ctx.year), s: 'head' as const, colspan: c.colspan, rowspan: c.rowspan })))
   if (t.numbered) header.push(t.widths.map((_, i) => ({ v: i + 1, s: 'center' as const })))
   const perSheet = MAX_ROWS_PER_SHEET - HEADING_ROWS - header.length
+  const widths = sheetWidths(t.widths, t.header)
   const open = async (part: number) => {
     const sheet = await book.next()
-    await writeHeading(sheet, report, `Таблица ${t.code}. ${withYears(t.title, ctx.year)}${part > 1 ? ` (продолжение, часть ${part})` : ''}`, t.widths)
-    for (const row of header) await sheet.row(row, headerHeight(row, t.widths))
+    await writeHeading(sheet, report, `Таблица ${t.code}. ${withYears(t.title, ctx.year)}${part > 1 ? ` (продолжение, часть ${part})` : ''}`, widths)
+    for (const row of header) await sheet.row(row, headerHeight(row, widths))
     return sheet
   }
   let part = 1
@@ -185,7 +213,10 @@ export function writeAppendix7(format: SheetFormat, report: Appendix7Report, abo
   const specs: SheetSpec[] = []
   for (const code of order) {
     const table = built.tables.find((t) => t.code === code)
-    if (table) specs.push({ name: table.code, widths: table.widths, freezeRows: HEADING_ROWS + table.header.length, print: printOf(report, table.widths, table.header.length, `${formTitle(report)}. Таблица ${table.code}`) })
+    if (table) {
+      const widths = sheetWidths(table.widths, table.header)
+      specs.push({ name: table.code, widths, freezeRows: HEADING_ROWS + table.header.length, print: printOf(report, widths, table.header.length, `${formTitle(report)}. Таблица ${table.code}`) })
+    }
     else if (register && register.code === code) specs.push(...registerSheets(register, report, registerHeaderRows))
   }
   const print = (what: string): PrintSpec => ({ orientation: 'landscape', repeatRows: [1, 1], title: `${formTitle(report)}. ${what}`, org: report.ctx.org.name })

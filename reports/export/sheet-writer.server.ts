@@ -245,8 +245,8 @@ const XLSX_STYLES = (() => {
     `<xf numFmtId="${numFmt}" fontId="${font}" fillId="0" borderId="${border}" xfId="0" applyFont="1" applyBorder="1"${numFmt ? ' applyNumberFormat="1"' : ''} applyAlignment="1"><alignment ${align}/></xf>`
   const top = 'vertical="top" wrapText="1"'
   const byStyle: Record<CellStyle, string> = {
-    plain: xf(0, 0, 0, 'vertical="top"'),
-    title: xf(2, 0, 0, 'vertical="top"'),
+    plain: xf(0, 0, 0, 'vertical="top" wrapText="1"'),
+    title: xf(2, 0, 0, 'vertical="top" wrapText="1"'),
     caption: xf(3, 0, 0, 'horizontal="center" vertical="top"'),
     head: xf(1, 1, 0, 'horizontal="center" vertical="center" wrapText="1"'),
     text: xf(0, 1, 0, top),
@@ -399,8 +399,8 @@ function odsCellStyles(): string {
     `<style:text-properties${opts.bold ? ' fo:font-weight="bold"' : ''}${opts.italic ? ' fo:font-style="italic"' : ''}${opts.size ? ` fo:font-size="${opts.size}pt"` : ''}/>` +
     '</style:style>'
   const byStyle: Record<CellStyle, string> = {
-    plain: style('ce-plain', {}),
-    title: style('ce-title', { bold: true, size: 12 }),
+    plain: style('ce-plain', { wrap: true }),
+    title: style('ce-title', { bold: true, size: 12, wrap: true }),
     caption: style('ce-caption', { italic: true, size: 9, align: 'center' }),
     head: style('ce-head', { border: true, bold: true, align: 'center', valign: 'middle', wrap: true }),
     text: style('ce-text', { border: true, wrap: true }),
@@ -426,7 +426,7 @@ function odsPageStyles(specs: readonly SheetSpec[]): string {
       const [w, h] = landscape ? ['29.7cm', '21cm'] : ['21cm', '29.7cm']
       return (
         `<style:page-layout style:name="pl-${i}"><style:page-layout-properties fo:page-width="${w}" fo:page-height="${h}" style:print-orientation="${landscape ? 'landscape' : 'portrait'}" ` +
-        'fo:margin-left="1cm" fo:margin-right="1cm" fo:margin-top="1cm" fo:margin-bottom="1cm" style:table-centering="horizontal" style:scale-to-X="1" style:scale-to-Y="0" loext:scale-to-X="1" loext:scale-to-Y="0"/>' +
+        'fo:margin-left="1cm" fo:margin-right="1cm" fo:margin-top="1cm" fo:margin-bottom="1cm" style:table-centering="horizontal" style:num-format="1" style:first-page-number="continue" style:scale-to-X="1" style:scale-to-Y="0"/>' +
         '<style:header-style><style:header-footer-properties fo:min-height="0.5cm" fo:margin-bottom="0.2cm"/></style:header-style>' +
         '<style:footer-style><style:header-footer-properties fo:min-height="0.5cm" fo:margin-top="0.2cm"/></style:footer-style></style:page-layout>'
       )
