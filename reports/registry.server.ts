@@ -8,7 +8,18 @@ import type { Scope } from '#db/scope.server.ts'
 import type { SheetFormat } from '#reports/export/sheet-writer.server.ts'
 import { type Appendix7Report, aboutAppendix7, appendix7FileName, prepareAppendix7, writeAppendix7 } from '#reports/appendix-7/build.server.ts'
 import { appendix7Context } from '#reports/appendix-7/context.server.ts'
+import { signerOf, writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'
+import { writeSupplierStandardPdf } from '#reports/supplier-standard/pdf.server.ts'
 import { VERDICT_LABEL, supplierStandardOfYear, writeSupplierStandard } from '#reports/supplier-standard/report.server.ts'
+
+/** A report file's format: the spreadsheets, or the PDF that is signed and sent. */
+export type ReportFormat = SheetFormat | 'pdf'
+
+export const REPORT_CONTENT_TYPE: Record<ReportFormat, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
+  pdf: 'application/pdf',
+}
 
 export const REPORT_IDS = ['appendix-7', 'supplier-standard'] as const
 export type ReportId = (typeof REPORT_IDS)[number]
@@ -30,7 +41,7 @@ export interface ReportRun {
 export interface ReportRequest {
   year: number
   asOf: Date
-  format: SheetFormat
+  format: ReportFormat
   /** who asked, for «О файле» */
   by: string
 }
@@ -50,7 +61,10 @@ export async function runReport(database: Database, scope: Scope, id: ReportId, 
     const generated = generatedLine(report.ctx.org.zone, request.by)
     return {
       fileName: appendix7FileName(report, request.format),
-      stream: writeAppendix7(request.format, report, aboutAppendix7(report, [generated])),
+      stream:
+        request.format === 'pdf'
+          ? writeAppendix7Pdf(report, await signerOf(database.db, scope.orgId), generated[1])
+          : writeAppendix7(request.format, report, aboutAppendix7(report, [generated])),
       summary: checkLines(report),
       failedChecks: report.checks.filter((c) => !c.passed).length,
     }
@@ -69,7 +83,7 @@ export async function runReport(database: Database, scope: Scope, id: ReportId, 
   ]
   return {
     fileName: `standart-kachestva-${request.year}.${request.format}`,
-    stream: writeSupplierStandard(request.format, report, about),
+    stream: request.format === 'pdf' ? writeSupplierStandardPdf(report, await signerOf(database.db, scope.orgId), generated[1]) : writeSupplierStandard(request.format, report, about),
     summary: report.lines.length
       ? report.lines.map((l) => `${VERDICT_LABEL[l.verdict].padEnd(21)} ${l.name} (${l.norm}): нарушений ${l.violations.toLocaleString('ru-RU')} из ${l.judged.toLocaleString('ru-RU')}`)
       : ['Нет действующих нормативов набора «гарантирующий поставщик»: включите их в «Правилах сроков» или смените режим организации.'],

@@ -16,6 +16,7 @@ import { describePolicies } from '#reports/appendix-7/policies.ts'
 import { registerCells, registerRows } from '#reports/appendix-7/register.server.ts'
 import { diffFigures, freezeSnapshot, latestOfScope, listSnapshots } from '#reports/appendix-7/snapshots.server.ts'
 import { generatedLine } from '#reports/registry.server.ts'
+import { signerOf, writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'
 import { withYears } from '#reports/appendix-7/template.ts'
 import type { Cell } from '#reports/export/sheet-model.ts'
 
@@ -82,9 +83,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const report = await prepareAppendix7(await appendix7Context(rr.database, rr.scope, rr.year, rr.asOf))
   const who = `${rr.user.fullName} (${rr.user.login})`
   const fileName = appendix7FileName(report, 'xlsx')
-  const file = await buffer(writeAppendix7('xlsx', report, aboutAppendix7(report, [generatedLine(rr.org.time_zone, who), ['Зафиксирован', who]])))
+  const generated = generatedLine(rr.org.time_zone, who)
+  const file = await buffer(writeAppendix7('xlsx', report, aboutAppendix7(report, [generated, ['Зафиксирован', who]])))
+  // the PDF of the same figures, kept as it is signed and filed
+  const pdf = await buffer(writeAppendix7Pdf(report, await signerOf(rr.database.db, rr.org.id), generated[1]))
   try {
-    const { id, created } = await freezeSnapshot(rr.database.db, report, file, fileName, { id: rr.user.id, name: who }, { key, replaces: replaces ? { id: replaces, note } : undefined })
+    const { id, created } = await freezeSnapshot(rr.database.db, report, file, fileName, { id: rr.user.id, name: who }, { key, pdf, replaces: replaces ? { id: replaces, note } : undefined })
     // a second click with the same form finds the first snapshot: no second snapshot, no second audit record
     if (created) {
       await recordAudit(rr.database.db, {

@@ -44,6 +44,10 @@ export default function SupplierStandard() {
         <a href={`/reports/supplier-standard/download/ods?${d.query}`} download>
           ODS
         </a>
+        {' · '}
+        <a href={`/reports/supplier-standard/download/pdf?${d.query}`} data-testid="download-supplier-pdf" download>
+          PDF для подписи
+        </a>
       </p>
       {d.lines.length === 0 ? (
         <p className="notice">Нет действующих нормативов набора «гарантирующий поставщик»: включите их в «Правилах сроков» или смените режим организации.</p>

@@ -249,6 +249,6 @@ export function writeAppendix7(format: SheetFormat, report: Appendix7Report, abo
   })
 }
 
-export function appendix7FileName(report: Appendix7Report, format: SheetFormat): string {
+export function appendix7FileName(report: Appendix7Report, format: SheetFormat | 'pdf'): string {
   return `prilozhenie-7-${report.ctx.year}.${format}`
 }
