@@ -68,7 +68,7 @@ export function writeAppendix7Pdf(report: Appendix7Report, signer: Signer, gener
           title: `Таблица ${t.code}. ${withYears(t.title, ctx.year)}`,
           widths: t.widths,
           header,
-          size: 5,
+          size: 5.5,
           rows: async function* () {
             let n = 0
             for await (const page of registerRows(ctx, built.forms)) yield page.map((row) => registerCells(t, row, ++n))

@@ -194,10 +194,10 @@ class Layout {
 
   async table(b: Extract<PdfBlock, { kind: 'table' }>) {
     const size = b.size ?? 7
-    const headSize = Math.max(5, size - 0.5)
-    const totalWidth = b.widths.reduce((a, c) => a + c, 0)
+    const headSize = Math.max(4.5, size - 1)
+    const columnWidths = this.columnWidths(b, size, headSize)
     const xs: number[] = [MARGIN.left]
-    for (const w of b.widths) xs.push(xs.at(-1)! + (w / totalWidth) * CONTENT_WIDTH)
+    for (const w of columnWidths) xs.push(xs.at(-1)! + w)
     const spanWidth = (col: number, cols: number) => xs[col + cols]! - xs[col]!
     const lineHeight = (s: number) => s * 1.18
 
@@ -290,6 +290,33 @@ class Layout {
       }
     } else for (const row of b.rows) emit(row)
     this.y += 8
+  }
+
+  /**
+   * Column widths on the page: the template's proportions, widened where the longest word of the
+   * column's own header cells (and, for a table given as a list, of its body cells) would not fit, then
+   * scaled to the page together — so words break in the middle only on a table too wide for any page.
+   */
+  columnWidths(b: Extract<PdfBlock, { kind: 'table' }>, size: number, headSize: number): number[] {
+    const n = b.widths.length
+    const min = new Array<number>(n).fill(0)
+    const words = (text: string, bold: boolean, s: number) => Math.max(0, ...text.split(/\s+/).map((w) => this.measure.width(w, bold, s)))
+    for (const row of placeHeader(b.header)) for (const p of row) if (p.cols === 1) min[p.col] = Math.max(min[p.col]!, words(cellText(p.cell), true, headSize) * 1.04 + 2 * PAD)
+    if (typeof b.rows !== 'function') {
+      for (const row of b.rows) {
+        let col = 0
+        for (const cell of row) {
+          const cols = Math.max(1, cell.colspan ?? 1)
+          if (cols === 1 && col < n) min[col] = Math.max(min[col]!, words(cellText(cell), boldCell(cell), size) * 1.04 + 2 * PAD)
+          col += cols
+        }
+      }
+    }
+    // each column as wide as its share or its longest word, whichever is more, then all scaled to the page
+    const total = b.widths.reduce((a, c) => a + c, 0)
+    const out = b.widths.map((w, c) => Math.max((w / total) * CONTENT_WIDTH, min[c]!))
+    const sum = out.reduce((a, c) => a + c, 0)
+    return sum > CONTENT_WIDTH ? out.map((w) => (w / sum) * CONTENT_WIDTH) : out
   }
 
   signature(b: Extract<PdfBlock, { kind: 'signature' }>) {
