@@ -69,6 +69,8 @@ export function writeAppendix7Pdf(report: Appendix7Report, signer: Signer, gener
           widths: t.widths,
           header,
           size: 5.5,
+          // the widest row number and a date and time: the columns that must not break them
+          sample: [[{ v: report.registerRows, s: 'center' }, { v: '', s: 'text' }, { v: '00.00.0000', s: 'center' }, { v: '00:00', s: 'center' }]],
           rows: async function* () {
             let n = 0
             for await (const page of registerRows(ctx, built.forms)) yield page.map((row) => registerCells(t, row, ++n))

@@ -31,8 +31,10 @@ export type PdfBlock =
       header: readonly (readonly Cell[])[]
       /** body rows: a list, or pages of rows read from the database (called once per pass) */
       rows: readonly (readonly Cell[])[] | (() => AsyncIterable<readonly (readonly Cell[])[]>)
-      /** font size of the body (header one less than that, at least 5) */
+      /** font size of the body (header one less than that, at least 4.5) */
       size?: number
+      /** rows whose words the columns must hold, for a table streamed from the database (e.g. its widest number and date) */
+      sample?: readonly (readonly Cell[])[]
     }
   | { kind: 'signature'; lines: readonly { role: string; name: string }[]; note?: string }
   | { kind: 'pageBreak' }
@@ -294,29 +296,44 @@ class Layout {
 
   /**
    * Column widths on the page: the template's proportions, widened where the longest word of the
-   * column's own header cells (and, for a table given as a list, of its body cells) would not fit, then
-   * scaled to the page together — so words break in the middle only on a table too wide for any page.
+   * column's own header cells (and of its body cells, or the sample of a streamed table) would not fit;
+   * words break in the middle only on a table whose words alone are wider than the page.
    */
   columnWidths(b: Extract<PdfBlock, { kind: 'table' }>, size: number, headSize: number): number[] {
     const n = b.widths.length
-    const min = new Array<number>(n).fill(0)
+    // hard minimum: the body's words (numbers, dates) never break; soft: the header's words
+    const hard = new Array<number>(n).fill(0)
+    const soft = new Array<number>(n).fill(0)
     const words = (text: string, bold: boolean, s: number) => Math.max(0, ...text.split(/\s+/).map((w) => this.measure.width(w, bold, s)))
-    for (const row of placeHeader(b.header)) for (const p of row) if (p.cols === 1) min[p.col] = Math.max(min[p.col]!, words(cellText(p.cell), true, headSize) * 1.04 + 2 * PAD)
-    if (typeof b.rows !== 'function') {
-      for (const row of b.rows) {
-        let col = 0
-        for (const cell of row) {
-          const cols = Math.max(1, cell.colspan ?? 1)
-          if (cols === 1 && col < n) min[col] = Math.max(min[col]!, words(cellText(cell), boldCell(cell), size) * 1.04 + 2 * PAD)
-          col += cols
-        }
+    for (const row of placeHeader(b.header)) for (const p of row) if (p.cols === 1) soft[p.col] = Math.max(soft[p.col]!, words(cellText(p.cell), true, headSize) * 1.04 + 2 * PAD)
+    for (const row of typeof b.rows === 'function' ? (b.sample ?? []) : b.rows) {
+      let col = 0
+      for (const cell of row) {
+        const cols = Math.max(1, cell.colspan ?? 1)
+        if (cols === 1 && col < n) hard[col] = Math.max(hard[col]!, words(cellText(cell), boldCell(cell), size) * 1.04 + 2 * PAD)
+        col += cols
       }
     }
-    // each column as wide as its share or its longest word, whichever is more, then all scaled to the page
-    const total = b.widths.reduce((a, c) => a + c, 0)
-    const out = b.widths.map((w, c) => Math.max((w / total) * CONTENT_WIDTH, min[c]!))
-    const sum = out.reduce((a, c) => a + c, 0)
-    return sum > CONTENT_WIDTH ? out.map((w) => (w / sum) * CONTENT_WIDTH) : out
+    const sum = (xs: readonly number[]) => xs.reduce((a, c) => a + c, 0)
+    const min = soft.map((w, c) => Math.max(w, hard[c]!))
+    const base = sum(min)
+    const total = sum(b.widths)
+    const wanted = b.widths.map((w, c) => Math.max((w / total) * CONTENT_WIDTH, min[c]!))
+    if (base > CONTENT_WIDTH) {
+      // the header's words do not all fit: the body's words keep their room, the rest is shared by what
+      // each column wants (its share of the template or its header's longest word)
+      const fixed = sum(hard)
+      if (fixed >= CONTENT_WIDTH) return hard.map((w) => (w / fixed) * CONTENT_WIDTH)
+      const k = (CONTENT_WIDTH - fixed) / (sum(wanted) - fixed)
+      return wanted.map((w, c) => hard[c]! + (w - hard[c]!) * k)
+    }
+    // each column gets its longest word, and the rest of the page is shared in the template's proportions
+    // (a column already wider than its share by its word takes no more)
+    const extra = wanted.reduce((a, w, c) => a + (w - min[c]!), 0)
+    const k = extra > 0 ? Math.min(1, (CONTENT_WIDTH - base) / extra) : 0
+    const out = wanted.map((w, c) => min[c]! + (w - min[c]!) * k)
+    const width = sum(out)
+    return out.map((w) => (w / width) * CONTENT_WIDTH)
   }
 
   signature(b: Extract<PdfBlock, { kind: 'signature' }>) {
