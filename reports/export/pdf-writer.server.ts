@@ -57,6 +57,13 @@ const PAD = 1.6
 
 type Doc = PDFKit.PDFDocument
 
+/** The parts of pdfkit's document that `text()` itself uses to write a line (not in its type definitions). */
+interface PdfKitInternals {
+  _font: { id: string; ascender: number; encode(text: string): [string[], unknown[]]; ref(): unknown }
+  page: { fonts: Record<string, unknown> }
+  addContent(data: string): void
+}
+
 /** Text measuring with a cache of word widths (register rows repeat the same words). */
 class Measure {
   private readonly cache = new Map<string, number>()
@@ -157,7 +164,21 @@ class Layout {
       const w = this.measure.width(text, Boolean(opts.bold), opts.size)
       dx = opts.align === 'center' ? (opts.width - w) / 2 : opts.width - w
     }
-    this.doc.text(text, x + Math.max(0, dx), y, { lineBreak: false })
+    this.fragment(text, x + Math.max(0, dx), y, opts.size)
+  }
+
+  /**
+   * One line of text as a single text object — what pdfkit's `text()` writes for a line without options
+   * (its glyphs through the embedded font's encoder, so the subset and the Unicode map know them), less
+   * its line-breaking and option handling, which cost more than the drawing for 10⁶ register rows.
+   */
+  private fragment(text: string, x: number, y: number, size: number) {
+    const doc = this.doc as unknown as PdfKitInternals
+    const font = doc._font
+    const [encoded] = font.encode(text)
+    if (doc.page.fonts[font.id] == null) doc.page.fonts[font.id] = font.ref()
+    const baseline = PAGE.height - y - (font.ascender / 1000) * size
+    doc.addContent(`q 1 0 0 -1 0 ${PAGE.height} cm BT 1 0 0 1 ${x.toFixed(2)} ${baseline.toFixed(2)} Tm /${font.id} ${size} Tf [<${encoded.join('')}>] TJ ET Q`)
   }
 
   newPage() {
