@@ -14,7 +14,7 @@ import { appendix7Context } from '#reports/appendix-7/context.server.ts'
 import { definitionsOf } from '#reports/appendix-7/figures.server.ts'
 import { describePolicies } from '#reports/appendix-7/policies.ts'
 import { registerCells, registerRows } from '#reports/appendix-7/register.server.ts'
-import { diffFigures, freezeSnapshot, latestOfScope, listSnapshots } from '#reports/appendix-7/snapshots.server.ts'
+import { diffFigures, freezeSnapshot, latestOfScope, listPublications, listSnapshots } from '#reports/appendix-7/snapshots.server.ts'
 import { generatedLine } from '#reports/registry.server.ts'
 import { signerOf, writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'
 import { withYears } from '#reports/appendix-7/template.ts'
@@ -68,6 +68,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       filed: s.filed ? { ...s.filed, on: s.filed.on.split('-').reverse().join('.'), at: formatDateTime(s.filed.at, rr.org.time_zone) } : null,
     })),
     changesSinceLatest: changes,
+    publications: (await listPublications(rr.database.db, rr.scope)).map((p) => ({ id: p.id, year: p.year, filed: p.filed ? `${p.filed.on.split('-').reverse().join('.')}, вх. № ${p.filed.number}` : '', publicEnabled: p.publicEnabled, replacedBy: p.replacedBy })),
     canFreeze: hasAnyRole(rr.user.roles, actionAccess.reportInput),
   }
 }
@@ -293,6 +294,24 @@ export default function Appendix7() {
           </>
         ) : null}
       </section>
+
+      {data.publications.length ? (
+        <section className="card" data-testid="publications">
+          <h2>Архив публикаций</h2>
+          <ul>
+            {data.publications.map((p) => (
+              <li key={p.id}>
+                {p.year} год — отчёт <Link to={`/reports/appendix-7/snapshots/${p.id}`}>№ {p.id}</Link> (подан {p.filed}
+                {p.replacedBy ? `; заменён отчётом № ${p.replacedBy}` : ''}):{' '}
+                <a href={`/reports/appendix-7/snapshots/${p.id}/file?kind=html`}>страница HTML</a>
+                {' · '}
+                <a href={`/reports/appendix-7/snapshots/${p.id}/file?kind=published`}>файл XLSX</a>
+                {p.publicEnabled ? ' · публичный адрес включён' : ''}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       {data.tables.map((t) => {
         const heading = t.section !== section ? (section = t.section) : null
