@@ -144,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
         await recordAudit(database.db, { orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'report.download', object: id, details: { year: Number(values.year), file: path.basename(out) } })
         console.log(`${REPORT_TITLES[id]} за ${values.year} год → ${out}`)
         for (const line of run.summary) console.log(line)
-        if (run.failedChecks) console.log(`Не пройдено проверок: ${run.failedChecks}. Файл сформирован и говорит об этом на листе «Проверки».`)
+        if (run.failedChecks) console.log(`Не пройдено проверок: ${run.failedChecks}. Файл сформирован и говорит об этом ${out.toLowerCase().endsWith('.pdf') ? 'на первой странице' : 'на листе «Проверки»'}.`)
         return 0
       }
       case 'import': {
