@@ -2,9 +2,10 @@ import fs from 'node:fs'
 import { defineConfig } from 'vitest/config'
 
 /**
- * Four projects: unit (no database), pglite and postgres (the same integration files twice) and e2e
- * (the built app in Debian's Chromium). Where PostgreSQL or Chromium is missing those projects are
- * left out — except under CI (CI=true or REQUIRE_E2E=1), where a missing one fails the run. The same for
+ * Four projects: unit (no database), embedded and postgres (the same integration files twice: on the
+ * product's embedded PostgreSQL 17, and on the server of TEST_DATABASE_URL — CI: Debian's PostgreSQL 15)
+ * and e2e (the built app in Debian's Chromium). Where TEST_DATABASE_URL or Chromium is missing those
+ * projects are left out — except under CI (CI=true or REQUIRE_E2E=1), where a missing one fails the run. The same for
  * LibreOffice, which the report tests use to open the files they write.
  */
 const integration = ['{app,db,reports,test}/**/*.integration.test.ts']
@@ -19,7 +20,7 @@ if (strict && !hasSoffice) throw new Error(`CI: LibreOffice не найден ($
 if (!hasSoffice) console.warn(`LibreOffice не найден (${soffice}): проверка файлов в LibreOffice пропущена.`)
 if (strict && !hasPostgres) throw new Error('CI: TEST_DATABASE_URL не задан — тесты на PostgreSQL обязательны.')
 if (strict && !hasChromium) throw new Error(`CI: Chromium не найден (${chromium}) — браузерные тесты обязательны.`)
-if (!hasPostgres) console.warn('TEST_DATABASE_URL не задан: тесты на PostgreSQL пропущены (см. README).')
+if (!hasPostgres) console.warn('TEST_DATABASE_URL не задан: тесты на внешнем PostgreSQL пропущены, только на встроенном (см. README).')
 if (!hasChromium) console.warn(`Chromium не найден (${chromium}): браузерные тесты пропущены.`)
 
 const withDb = { globalSetup: ['test/setup/global-db.ts'], testTimeout: 60_000, hookTimeout: 120_000 }
@@ -30,7 +31,7 @@ export default defineConfig({
     globals: true,
     projects: [
       { extends: true, test: { name: 'unit', include: ['{app,db,reports,test}/**/*.test.ts'], exclude: [...integration, 'node_modules/**'] } },
-      { extends: true, test: { name: 'pglite', include: integration, env: { TEST_DB: 'pglite', ...officeEnv }, ...withDb } },
+      { extends: true, test: { name: 'embedded', include: integration, env: { TEST_DB: 'embedded', ...officeEnv }, ...withDb } },
       ...(hasPostgres
         ? [{ extends: true as const, test: { name: 'postgres', include: integration, env: { TEST_DB: 'postgres', ...officeEnv }, ...withDb } }]
         : []),

@@ -12,7 +12,8 @@ import { rename } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
-import { DatabaseBusyError, openDatabase } from '#db/client.server.ts'
+import { openDatabase } from '#db/client.server.ts'
+import { EmbeddedDatabaseError } from '#db/embedded.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { seedFederalCalendar } from '#db/seed/calendar.ts'
 import { loadDemo } from '#app/demo/load.server.ts'
@@ -170,7 +171,7 @@ main(process.argv.slice(2)).then(
       console.error(`${(error as Error).message}\n\n${USAGE}`)
       process.exit(1)
     }
-    if (error instanceof InputError || error instanceof DatabaseBusyError) {
+    if (error instanceof InputError || error instanceof EmbeddedDatabaseError) {
       console.error(error.message)
       process.exit(1)
     }

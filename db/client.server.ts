@@ -1,7 +1,6 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { type EmbeddedServer, ensureEmbeddedServer } from './embedded.server.ts'
 import type { DB } from './schema.ts'
 
 export type Db = Kysely<DB>
@@ -9,103 +8,141 @@ export type Db = Kysely<DB>
 export interface Database {
   db: Db
   pool: pg.Pool
-  mode: 'postgres' | 'pglite'
+  /** `embedded`: the PostgreSQL server the product runs itself in `DATA_DIR`; `external`: `DATABASE_URL`. */
+  mode: 'embedded' | 'external'
+  /** Where the embedded server keeps its data (embedded mode only). */
+  dataDir?: string
   close(): Promise<void>
 }
 
-/** Thrown when another process already owns the embedded database folder. */
-export class DatabaseBusyError extends Error {
-  constructor(
-    readonly ownerPid: number,
-    readonly dir: string,
-  ) {
-    super(
-      `База данных в папке «${dir}» уже открыта другим процессом (PID ${ownerPid}). ` +
-        'Встроенная база допускает только один процесс: остановите сервер (или другую команду) ' +
-        'и повторите, либо укажите DATABASE_URL для работы с PostgreSQL. Ничего не записано.',
-    )
-    this.name = 'DatabaseBusyError'
-  }
+/** Every connection of the product says who it is: the embedded server's keeper counts them before it stops. */
+export const APPLICATION_NAME = 'service-quality'
+
+const POOL_SIZE = 10
+
+/**
+ * A pool that survives the database: a connection the server ends while idle (a restart, a failover,
+ * `idle_session_timeout`, `pg_terminate_backend`, a proxy) is reported and dropped, never thrown at the
+ * process — node-postgres emits such errors on the pool, and an `'error'` event without a listener ends
+ * the process. The next query opens a fresh connection; only the queries in flight fail (ADR 013).
+ */
+export function createPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool({ max: POOL_SIZE, application_name: APPLICATION_NAME, connectionTimeoutMillis: 10_000, ...config })
+  let lastReport = 0
+  pool.on('error', (error) => {
+    // one line per 10 s at most: a restart ends every idle connection at once
+    if (Date.now() - lastReport > 10_000) {
+      lastReport = Date.now()
+      console.error(`База данных закрыла соединение (${(error as { code?: string }).code ?? error.message}); следующий запрос откроет новое.`)
+    }
+  })
+  return pool
 }
 
 /**
- * Opens the database: a real PostgreSQL when `DATABASE_URL` is set, otherwise embedded PGlite
- * in `PGLITE_DIR` (default `data/pglite`; `memory://` for tests) behind its node-postgres adapter,
- * so one Kysely dialect serves both.
+ * One connection that lives as long as the process, so that the embedded server's keeper sees the process
+ * as a user of the server even while the pool has no open connection; it comes back by itself after a
+ * database restart (and, when nobody runs the embedded server any more, starts it again).
  */
-export async function openDatabase(env: Record<string, string | undefined> = process.env): Promise<Database> {
-  if (env.DATABASE_URL) {
-    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10 })
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
-    return { db, pool, mode: 'postgres', close: () => db.destroy() }
-  }
-  const dir = env.PGLITE_DIR ?? 'data/pglite'
-  const inMemory = dir.startsWith('memory://')
-  if (!inMemory) fs.mkdirSync(dir, { recursive: true })
-  const releaseLock = inMemory ? () => {} : acquireOwnerLock(dir)
-  try {
-    const { PGlite } = await import('@electric-sql/pglite')
-    const { createPgConfig } = await import('@electric-sql/pglite/node-postgres')
-    const loadDataDir = env.PGLITE_LOAD_DUMP ? new Blob([fs.readFileSync(env.PGLITE_LOAD_DUMP)]) : undefined
-    const pglite = await PGlite.create({ dataDir: dir, loadDataDir })
-    const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig)
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
-    return {
-      db,
-      pool,
-      mode: 'pglite',
-      close: async () => {
-        await db.destroy()
-        await pglite.close()
-        releaseLock()
-      },
-    }
-  } catch (error) {
-    releaseLock()
-    throw error
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** `<dir>.lock` holds the owner's PID; a lock left by a dead process is taken over. */
-function acquireOwnerLock(dir: string): () => void {
-  const lockPath = `${path.resolve(dir)}.lock`
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const text = fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8').trim() : ''
-    const owner = text === '' ? undefined : Number(text)
-    if (owner !== undefined && owner !== process.pid && Number.isFinite(owner) && isAlive(owner)) {
-      throw new DatabaseBusyError(owner, dir)
-    }
-    if (owner !== undefined || text !== '') fs.rmSync(lockPath, { force: true })
+function keepPresence(connect: () => Promise<pg.ClientConfig>): { close(): Promise<void> } {
+  let client: pg.Client | undefined
+  let closed = false
+  let timer: NodeJS.Timeout | undefined
+  const open = async () => {
+    if (closed) return
     try {
-      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' })
-      let released = false
-      const release = () => {
-        if (released) return
-        released = true
-        try {
-          if (fs.readFileSync(lockPath, 'utf8').trim() === String(process.pid)) fs.rmSync(lockPath)
-        } catch {
-          // already gone
-        }
-      }
-      process.once('exit', release)
-      return release
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      // another process won the race: look at its PID once more
+      const next = new pg.Client({ ...(await connect()), application_name: `${APPLICATION_NAME} presence` })
+      next.on('error', () => {})
+      next.on('end', () => {
+        if (client === next) client = undefined
+        schedule()
+      })
+      await next.connect()
+      if (closed) await next.end()
+      else client = next
+    } catch {
+      schedule()
     }
   }
-  const owner = Number(fs.readFileSync(lockPath, 'utf8').trim())
-  throw new DatabaseBusyError(owner, dir)
+  const schedule = () => {
+    if (closed || timer) return
+    timer = setTimeout(() => {
+      timer = undefined
+      void open()
+    }, 1000)
+    timer.unref()
+  }
+  void open()
+  return {
+    async close() {
+      closed = true
+      if (timer) clearTimeout(timer)
+      await client?.end().catch(() => {})
+    },
+  }
+}
+
+export interface OpenOptions {
+  /** Server settings for an embedded server this call starts (tests turn fsync off). */
+  settings?: Record<string, string | number>
+  log?: (line: string) => void
+}
+
+/**
+ * Opens the database: the external PostgreSQL of `DATABASE_URL`, or else the embedded PostgreSQL server of
+ * `DATA_DIR` (default `data`), started when no process runs it (ADR 013).
+ */
+export async function openDatabase(env: Record<string, string | undefined> = process.env, options: OpenOptions = {}): Promise<Database> {
+  if (env.DATABASE_URL) {
+    const pool = createPool({ connectionString: env.DATABASE_URL })
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    return { db, pool, mode: 'external', close: () => db.destroy() }
+  }
+  const dir = env.DATA_DIR || 'data'
+  const start = () => ensureEmbeddedServer({ dir, settings: options.settings, log: options.log })
+  let server: EmbeddedServer = await start()
+  let restarting: Promise<EmbeddedServer> | undefined
+  // the pool asks for the server's address at every new connection: when the embedded server is gone
+  // (stopped by hand, crashed), the next connection starts it again
+  const pool = createPool({
+    ...server.connection,
+    password: () => server.connection.password,
+  })
+  const originalConnect = pool.connect.bind(pool)
+  const reviving = async () => {
+    restarting ??= start().finally(() => (restarting = undefined))
+    server = await restarting
+  }
+  ;(pool as unknown as { connect: typeof pool.connect }).connect = (async (callback?: unknown) => {
+    if (callback) return originalConnect(callback as never)
+    try {
+      return await originalConnect()
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code !== 'ENOENT' && code !== 'ECONNREFUSED' && code !== '57P03') throw error
+      await reviving()
+      return originalConnect()
+    }
+  }) as typeof pool.connect
+  const presence = keepPresence(async () => {
+    try {
+      await reviving()
+    } catch {
+      // reported by the next request
+    }
+    return server.connection
+  })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    pool,
+    mode: 'embedded',
+    dataDir: server.dataDir,
+    close: async () => {
+      await presence.close()
+      await db.destroy()
+    },
+  }
 }
 
 const cache = globalThis as unknown as { __sqDatabase?: Promise<Database> }

@@ -2,7 +2,6 @@ import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openDatabase } from '#db/client.server.ts'
 import { sample, tmpFile } from '#test/setup/files.ts'
 import { openTestDatabase } from '#test/setup/database.ts'
 
@@ -22,22 +21,16 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
   })
 }
 
-/** The CLI's database: a fresh PostgreSQL database, or a fresh PGlite folder. */
+/** The CLI's database: a fresh database on the project's server. */
 let env: Record<string, string>
-let dispose = async () => {}
 beforeAll(async () => {
-  if (process.env.TEST_DB === 'postgres') {
-    const test = await openTestDatabase()
-    env = { DATABASE_URL: test.url! }
-    await test.database.close()
-    dispose = async () => {}
-  } else {
-    env = { PGLITE_DIR: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sq-cli-')), 'pglite') }
-  }
+  const test = await openTestDatabase()
+  env = { DATABASE_URL: test.url }
+  await test.database.close()
 })
-afterAll(() => dispose())
 
-describe('npm run cli', () => {
+// each command starts tsx (≈ 2 s of CPU): on a busy 2-core machine a test of several commands needs minutes
+describe('npm run cli', { timeout: 240_000 }, () => {
   it('imports a file, prints the report and exits 0; the same file again changes nothing', async () => {
     const first = await cli(['import', 'calls', sample('calls.csv')], env)
     expect(first.err).toBe('')
@@ -107,20 +100,47 @@ describe('npm run cli', () => {
   })
 })
 
-describe.runIf(process.env.TEST_DB !== 'postgres')('the embedded database has one owner', () => {
-  it('a second process gets a Russian message and writes nothing', async () => {
-    const owner = await openDatabase(env)
-    try {
-      const before = await owner.pool.query('select count(*)::int as n from call')
-      const result = await cli(['import', 'calls', sample('queue_log.1')], env)
-      expect(result.code).toBe(1)
-      expect(result.err).toMatch(/уже открыта другим процессом \(PID \d+\).*Ничего не записано/s)
-      const after = await owner.pool.query('select count(*)::int as n from call')
-      expect(after.rows[0].n).toBe(before.rows[0].n)
-    } finally {
-      await owner.close()
-    }
-    // once the owner has gone, the same command works
-    expect((await cli(['import', 'calls', sample('queue_log.1')], env)).code).toBe(0)
+/** Starts a process that holds the embedded database of `dataDir` open (test/setup/hold-database.ts). */
+async function holder(dataDir: string) {
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['test/setup/hold-database.ts'], { cwd: root, detached: true, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } })
+  let out = ''
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d
+      if (out.includes('OPEN')) resolve()
+    })
+    child.stderr.on('data', (d) => (out += d))
+    child.on('exit', () => reject(new Error(`holder exited: ${out}`)))
+  })
+  return child
+}
+
+const waitGone = async (file: string) => {
+  for (let i = 0; i < 150 && fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
+}
+
+describe.runIf(process.env.TEST_DB === 'embedded')('the embedded server: one per folder, stopped when its users have gone', { timeout: 240_000 }, () => {
+  it('a CLI command uses the server another process runs; the server stops after that process is killed, and starts again with the data kept', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-cli-embedded-'))
+    const embeddedEnv = { DATA_DIR: dataDir }
+    const owner = await holder(dataDir)
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid')
+    const postmaster = fs.readFileSync(pidFile, 'utf8').split('\n')[0]
+    const result = await cli(['import', 'calls', sample('queue_log.1')], embeddedEnv)
+    expect(result.err).toBe('')
+    expect(result.code).toBe(0)
+    // the CLI used the running server: the same postmaster, still running after the CLI has gone
+    expect(fs.readFileSync(pidFile, 'utf8').split('\n')[0]).toBe(postmaster)
+    // the parent dies without a chance to clean up: its keeper stops the server (fast shutdown)
+    process.kill(-owner.pid!, 'SIGKILL') // tsx and the node process it runs
+    await waitGone(pidFile)
+    expect(fs.existsSync(pidFile)).toBe(false)
+    // the next command starts it again, with the data kept; it stops after the command
+    const again = await cli(['import', 'calls', sample('queue_log.1')], embeddedEnv)
+    expect(again.code).toBe(0)
+    expect(again.out).toMatch(/новых 0/)
+    await waitGone(pidFile)
+    expect(fs.existsSync(pidFile)).toBe(false)
+    fs.rmSync(dataDir, { recursive: true, force: true })
   })
 })

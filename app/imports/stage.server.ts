@@ -1,7 +1,6 @@
 /**
  * Loading validated rows into a temporary staging table inside the import's transaction:
- * `COPY … FROM STDIN` on PostgreSQL, ~1,000-row multi-row INSERTs on PGlite (COPY through its
- * node-postgres adapter kills the embedded database).
+ * `COPY … FROM STDIN`, written in pieces with back-pressure.
  */
 import { once } from 'node:events'
 import type pg from 'pg'
@@ -44,14 +43,4 @@ export async function copyStageBatch(client: pg.PoolClient, table: string, colum
   if (chunk) stream.write(chunk)
   stream.end()
   await done
-}
-
-/** One batch through ~1,000-row multi-row INSERTs (PGlite: COPY through its adapter kills the database). */
-export async function insertStageBatch(client: pg.PoolClient, table: string, columns: readonly string[], rows: readonly StageValue[][]): Promise<void> {
-  const perStatement = Math.max(1, Math.min(1000, Math.floor(60_000 / columns.length)))
-  for (let from = 0; from < rows.length; from += perStatement) {
-    const slice = rows.slice(from, from + perStatement)
-    const tuples = slice.map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`)
-    await client.query(`insert into ${table} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')}`, slice.flat())
-  }
 }

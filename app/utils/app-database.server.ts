@@ -3,6 +3,7 @@ import { migrateToLatest } from '#db/migrate.ts'
 import type { Organisation } from '#db/schema.ts'
 import { seedFederalCalendar } from '#db/seed/calendar.ts'
 import { hasData, loadDemo } from '#app/demo/load.server.ts'
+import { startImportRunner } from '#app/imports/jobs.server.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 
@@ -11,7 +12,7 @@ export interface AppContext {
   org: Organisation
 }
 
-const state = globalThis as unknown as { __sqReady?: Promise<Database> }
+const state = globalThis as unknown as { __sqReady?: Promise<Database>; __sqPreparing?: boolean }
 
 /**
  * Opens the database once per process, migrates it, loads the federal calendar and, on an empty
@@ -20,18 +21,24 @@ const state = globalThis as unknown as { __sqReady?: Promise<Database> }
  */
 export function prepareDatabase(env: Record<string, string | undefined> = process.env): Promise<Database> {
   if (!state.__sqReady) {
+    state.__sqPreparing = true
     state.__sqReady = (async () => {
       const database = await getDatabase()
       await migrateToLatest(database.db)
       await seedFederalCalendar(database.db)
       const org = await getOrganisation(database.db)
       await seedRulePresets(database.db, org.id, org.regime)
-      if (database.mode === 'pglite' && env.DEMO_DATA !== '0' && !(await hasData(database, org.id))) {
+      if (database.mode === 'embedded' && env.DEMO_DATA !== '0' && !(await hasData(database, org.id))) {
         console.log('Первый запуск: создаю демонстрационную организацию…')
         await loadDemo(database, org, { log: (line) => console.log(`  ${line}`) })
       }
+      // imports queued by web uploads run here, outside the requests; imports left running by a dead
+      // process are marked «прервана» first (IMPORT_RUNNER=0: this process runs none)
+      if (env.IMPORT_RUNNER !== '0') startImportRunner(database)
+      state.__sqPreparing = false
       return database
     })().catch((error) => {
+      state.__sqPreparing = false
       state.__sqReady = undefined
       throw error
     })
@@ -44,4 +51,32 @@ export async function getAppContext(): Promise<AppContext> {
   const database = await prepareDatabase()
   const org = await getOrganisation(database.db)
   return { database, org }
+}
+
+/**
+ * `undefined` when the database answers within 2 s, otherwise a short Russian reason (no address, no
+ * password): for `/healthcheck`.
+ */
+export async function checkDatabase(): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(state.__sqPreparing ? 'база готовится (миграции или первый запуск с демо-данными), подождите' : 'база не ответила за 2 с'), 2000)
+  })
+  const probe = (async () => {
+    try {
+      const database = await prepareDatabase()
+      await database.pool.query('select 1')
+      return undefined
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      if (code === 'ECONNREFUSED' || code === 'ENOENT') return 'сервер базы данных не принимает соединения'
+      if (code === '57P01' || code === '57P02' || code === '57P03') return 'сервер базы данных перезапускается'
+      return 'запрос к базе данных не выполнен'
+    }
+  })()
+  try {
+    return await Promise.race([probe, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
 }

@@ -5,6 +5,7 @@ import * as norms from './2026_11_23_0003_norms.ts'
 import * as rollups from './2026_11_23_0004_rollups.ts'
 import * as reports from './2026_11_23_0005_reports.ts'
 import * as surveys from './2026_11_23_0006_surveys.ts'
+import * as engine from './2026_12_01_0007_engine.ts'
 import * as filing from './2026_12_01_0010_filing.ts'
 
 /** The migrations in order. A static list (not a folder scan) works under vitest, tsx and the bundle alike. */
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_0004_rollups': rollups,
   '2026_11_23_0005_reports': reports,
   '2026_11_23_0006_surveys': surveys,
+  '2026_12_01_0007_engine': engine,
   '2026_12_01_0010_filing': filing,
 }

@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, inject } from 'vitest'
@@ -6,6 +5,7 @@ import { type Database, openDatabase } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import type { ImportTarget } from '#app/imports/pipeline.server.ts'
+import { TEMPLATE_DB, withDatabase } from './global-db.ts'
 
 export interface TestWorld {
   database: Database
@@ -13,55 +13,48 @@ export interface TestWorld {
   target: ImportTarget
 }
 
-const TEMPLATE_DB = 'sq_template'
 
 /**
- * A fresh, migrated database for one test file: PGlite loaded from the run's dump, or a PostgreSQL
- * database cloned from the run's template. `reset()` empties the organisation's data between tests.
+ * A fresh, migrated database for one test file, cloned from the run's template on the project's server
+ * (the embedded PostgreSQL, or `TEST_DATABASE_URL`). `reset()` empties the organisation's data between tests.
  */
-export async function openTestDatabase(): Promise<{ database: Database; dispose(): Promise<void>; url?: string }> {
-  if (process.env.TEST_DB === 'postgres') {
-    const url = process.env.TEST_DATABASE_URL!
-    const name = `sq_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
-    const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) })
-    await sql`create database ${sql.id(name)} template ${sql.id(TEMPLATE_DB)}`.execute(admin)
-    const dbUrl = new URL(url)
-    dbUrl.pathname = `/${name}`
-    const database = await openDatabase({ DATABASE_URL: dbUrl.toString() })
-    return {
-      database,
-      url: dbUrl.toString(),
-      async dispose() {
-        await database.close()
-        // the server may still be closing our sessions: a forced drop would kill them mid-goodbye and pg
-        // would report that as an unhandled error, so wait for them first and force only as a last resort
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await sql`drop database if exists ${sql.id(name)}`.execute(admin)
+export async function openTestDatabase(): Promise<{ database: Database; dispose(): Promise<void>; url: string }> {
+  const url = inject('testDatabaseUrl')
+  if (!url) throw new Error('no test database server: run through the embedded or postgres project')
+  const name = `sq_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) })
+  await sql`create database ${sql.id(name)} template ${sql.id(TEMPLATE_DB)}`.execute(admin)
+  const dbUrl = withDatabase(url, name)
+  const database = await openDatabase({ DATABASE_URL: dbUrl })
+  return {
+    database,
+    url: dbUrl,
+    async dispose() {
+      await database.close()
+      // the server may still be closing our sessions: a forced drop would kill them mid-goodbye and pg
+      // would report that as an unhandled error, so wait for them first and force only as a last resort
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await sql`drop database if exists ${sql.id(name)}`.execute(admin)
+          break
+        } catch (error) {
+          if (attempt >= 20) {
+            await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
             break
-          } catch (error) {
-            if (attempt >= 20) {
-              await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
-              break
-            }
-            await new Promise((resolve) => setTimeout(resolve, 100))
           }
+          await new Promise((resolve) => setTimeout(resolve, 100))
         }
-        await admin.destroy()
-      },
-    }
+      }
+      await admin.destroy()
+    },
   }
-  const dump = inject('pgliteTemplate')
-  if (!dump || !fs.existsSync(dump)) throw new Error('no PGlite template: run through the pglite project')
-  const database = await openDatabase({ PGLITE_DIR: 'memory://', PGLITE_LOAD_DUMP: dump })
-  return { database, dispose: () => database.close() }
 }
 
 /**
  * A fresh database for the calling test file, opened before its tests and closed after them. Read
  * `.database` inside hooks and tests (it is not open at import time).
  */
-export function useTestDatabase(): { readonly database: Database } {
+export function useTestDatabase(): { readonly database: Database; readonly url: string } {
   let opened: Awaited<ReturnType<typeof openTestDatabase>> | undefined
   beforeAll(async () => {
     opened = await openTestDatabase()
@@ -73,6 +66,10 @@ export function useTestDatabase(): { readonly database: Database } {
     get database() {
       if (!opened) throw new Error('the test database is not open yet: use it inside hooks and tests')
       return opened.database
+    },
+    get url() {
+      if (!opened) throw new Error('the test database is not open yet: use it inside hooks and tests')
+      return opened.url
     },
   }
 }

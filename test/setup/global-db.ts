@@ -1,11 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import { createPgConfig } from '@electric-sql/pglite/node-postgres'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
+import { ensureEmbeddedServer, stopEmbeddedServer } from '#db/embedded.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { seedFederalCalendar } from '#db/seed/calendar.ts'
 
@@ -13,35 +12,50 @@ export const TEMPLATE_DB = 'sq_template'
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    pgliteTemplate: string
+    /** The PostgreSQL server of this project's run (an admin URL to its `postgres` database). */
+    testDatabaseUrl: string
   }
 }
 
-/** Migrates once per run: a PGlite data-dir dump, or a PostgreSQL template database. */
+/** Server settings of the throwaway embedded server: nothing here must survive a crash. */
+export const TEST_SERVER_SETTINGS = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: 200 }
+
+/**
+ * One PostgreSQL server per project run, migrated once into a template database that each test file
+ * clones (`create database … template`, ≈ 50 ms). The `embedded` project starts the product's own embedded
+ * server (PostgreSQL 17 from npm) in a temporary folder; the `postgres` project uses `TEST_DATABASE_URL`
+ * (CI: Debian's PostgreSQL 15, the oldest version supported).
+ */
 export default async function setup(project: TestProject) {
-  if (process.env.TEST_DB !== 'postgres' && project.name === 'pglite') {
-    const pglite = await PGlite.create('memory://')
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool(createPgConfig(pglite) as pg.PoolConfig) }) })
-    await migrateToLatest(db)
-    await seedFederalCalendar(db)
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sq-pglite-')), 'template.tar')
-    fs.writeFileSync(file, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()))
-    await db.destroy()
-    await pglite.close()
-    project.provide('pgliteTemplate', file)
-    return () => fs.rmSync(path.dirname(file), { recursive: true, force: true })
+  let url: string
+  let teardown = async () => {}
+  if (process.env.TEST_DB === 'postgres') {
+    if (!process.env.TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL не задан')
+    url = process.env.TEST_DATABASE_URL
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-test-pg-'))
+    const server = await ensureEmbeddedServer({ dir, database: 'postgres', settings: TEST_SERVER_SETTINGS })
+    url = server.url
+    teardown = async () => {
+      await stopEmbeddedServer(dir)
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   }
-  project.provide('pgliteTemplate', '')
-  const url = process.env.TEST_DATABASE_URL
-  if (!url) throw new Error('TEST_DATABASE_URL не задан')
   const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) })
   await sql`drop database if exists ${sql.id(TEMPLATE_DB)} with (force)`.execute(admin)
   await sql`create database ${sql.id(TEMPLATE_DB)}`.execute(admin)
-  const templateUrl = new URL(url)
-  templateUrl.pathname = `/${TEMPLATE_DB}`
-  const template = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: templateUrl.toString(), max: 1 }) }) })
+  const template = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(url, TEMPLATE_DB), max: 1 }) }) })
   await migrateToLatest(template)
   await seedFederalCalendar(template)
   await template.destroy() // a template must have no open connections
   await admin.destroy()
+  project.provide('testDatabaseUrl', url)
+  return teardown
+}
+
+/** The same server, another database (keeps `?host=` of a Unix-socket URL). */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url)
+  u.pathname = `/${database}`
+  return u.toString()
 }
