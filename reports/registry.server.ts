@@ -69,7 +69,7 @@ export async function runReport(database: Database, scope: Scope, id: ReportId, 
       failedChecks: report.checks.filter((c) => !c.passed).length,
     }
   }
-  const report = await supplierStandardOfYear(database.db, scope, request.year, request.asOf)
+  const report = await supplierStandardOfYear(database, scope, request.year, request.asOf)
   const org = report.org
   const generated = generatedLine(org.zone, request.by)
   const about: [string, string][] = [
@@ -79,6 +79,7 @@ export async function runReport(database: Database, scope: Scope, id: ReportId, 
     ['По состоянию на', request.asOf.toLocaleString('ru-RU', { timeZone: org.zone })],
     ['Нормативы', 'действующие правила набора «гарантирующий поставщик» (раздел «Правила сроков»), как их настроила организация'],
     ['Нарушения', 'по каждому нарушенному нормативу — все записи, нарушившие его, на отдельном листе'],
+    ['Полнота данных', report.dataWarnings.length ? report.dataWarnings.map((w) => w.text).join('\n') : 'записи каждого журнала есть за каждый месяц года'],
     [...generated],
   ]
   return {

@@ -26,6 +26,7 @@ export function writeSupplierStandardPdf(report: SupplierReport, signer: Signer,
     yield { kind: 'text', text: title, size: 13, bold: true, align: 'center' }
     yield { kind: 'text', text: report.org.name, size: 10, align: 'center' }
     yield { kind: 'text', text: `Период: ${year} год. По состоянию на ${asOf}. Нормативы — действующие правила набора «гарантирующий поставщик», как их настроила организация.`, size: 8, gapBefore: 6 }
+    if (report.dataWarnings.length) yield { kind: 'text', text: `Полнота данных: ${report.dataWarnings.map((w) => w.text).join(' ')}`, size: 8, bold: true, gapBefore: 4 }
     const rows: Cell[][] = report.lines.map((l, i) => [
       { v: i + 1, s: 'center' },
       { v: DOMAIN_TEXT[l.domain], s: 'text' },

@@ -5,7 +5,8 @@
  * of calls and visits from norms.server.ts — the same figures as the «Сроки» pages.
  */
 import type { Readable } from 'node:stream'
-import type { Db } from '#db/client.server.ts'
+import type { Database, Db } from '#db/client.server.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { appealViolations, computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
 import { type NormFigures, computeNormFigures, loadNormRules, normViolations, violationsOf } from '#reports/deadlines/norms.server.ts'
@@ -15,6 +16,7 @@ import { safeText } from '#reports/export/workbook.server.ts'
 import { type Period, yearPeriod } from '#reports/metrics/period.ts'
 import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
 
+import { type DataWarning, coverageOf, dataWarnings } from '#reports/appendix-7/coverage.server.ts'
 import { VERDICT_LABEL, type Verdict } from './verdicts.ts'
 
 export { VERDICT_LABEL, type Verdict }
@@ -46,6 +48,8 @@ export interface SupplierReport {
   period: Period
   asOf: Date
   lines: NormLine[]
+  /** the logs without records (or with months missing) in the year: said on the page, in the file and the PDF */
+  dataWarnings: DataWarning[]
 }
 
 const UNIT_TEXT: Record<string, string> = { seconds: 'с', minutes: 'мин', hours: 'ч', calendar_days: 'календарных дн.', working_days: 'рабочих дн.' }
@@ -55,11 +59,22 @@ export function normText(amount: number | string, unit: string, isAverage: boole
   return `${Number(amount).toLocaleString('ru-RU')} ${UNIT_TEXT[unit] ?? unit}${isAverage ? ' (в среднем)' : ''}`
 }
 
-/** The report of an organisation's calendar year (read from the records themselves: no rollups involved). */
-export async function supplierStandardOfYear(db: Db, scope: Scope, year: number, asOf: Date): Promise<SupplierReport> {
+/** The report of an organisation's calendar year (its figures read from the records themselves; only the completeness of the logs from the rollups). */
+export async function supplierStandardOfYear(database: Database, scope: Scope, year: number, asOf: Date): Promise<SupplierReport> {
+  const db = database.db
+  // the completeness of the logs is read from the daily rollups: brought up to date first
+  await refreshRollups(database, scope.orgId)
   const org = await db.selectFrom('organisation').select(['id', 'name', 'time_zone']).where('id', '=', scope.orgId).executeTakeFirstOrThrow()
   const zone = org.time_zone
-  return prepareSupplierStandard(db, scope, { id: org.id, name: org.name, zone }, yearPeriod(year, zone), asOf)
+  const report = await prepareSupplierStandard(db, scope, { id: org.id, name: org.name, zone }, yearPeriod(year, zone), asOf)
+  const coverage = await coverageOf(db, scope, [year], asOf, zone)
+  const used = new Set(report.lines.map((l) => l.domain))
+  report.dataWarnings = dataWarnings(coverage, {
+    ...(used.has('appeals') ? { appeals: 'нормативы обращений' } : {}),
+    ...(used.has('calls') ? { calls: 'нормативы звонков' } : {}),
+    ...(used.has('visits') ? { visits: 'нормативы офисов' } : {}),
+  }).map((w) => ({ ...w, text: w.text.replace(/показывают «нет данных», а не 0\./, 'оцениваются как «нет данных за период».') }))
+  return report
 }
 
 export async function prepareSupplierStandard(db: Db, scope: Scope, org: SupplierReport['org'], period: Period, asOf: Date): Promise<SupplierReport> {
@@ -93,7 +108,7 @@ export async function prepareSupplierStandard(db: Db, scope: Scope, org: Supplie
     const verdict: Verdict = rule.is_average ? (f.meanMet === null ? 'no_data' : f.meanMet ? 'met' : 'broken') : judged === 0 ? 'no_data' : violations ? 'broken' : 'met'
     lines.push({ ...base, judged, within: f.within, violations, withinShare: f.withinShare, meanSeconds: f.meanSeconds, verdict, normFigures: f })
   }
-  return { db, scope, org, period, asOf, lines }
+  return { db, scope, org, period, asOf, lines, dataWarnings: [] }
 }
 
 const minutes = (seconds: number | null) => (seconds === null ? null : Math.round((seconds / 60) * 10) / 10)

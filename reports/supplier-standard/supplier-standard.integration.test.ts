@@ -13,7 +13,7 @@ import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/databas
 import { updateOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 import { yearPeriod } from '#reports/metrics/period.ts'
-import { prepareSupplierStandard, writeSupplierStandard } from './report.server.ts'
+import { prepareSupplierStandard, supplierStandardOfYear, writeSupplierStandard } from './report.server.ts'
 
 const t = useTestDatabase()
 let world: TestWorld
@@ -73,6 +73,19 @@ describe('the supplier-standard report', () => {
     const norms = book.getWorksheet('Нормативы')!
     const row = norms.getSheetValues().slice(2).find((r) => (r as unknown[])[11] === 'supplier_call_pickup') as unknown[]
     expect(row.slice(4, 11)).toEqual(['15 с', 2, 1, 1, 50, 0.3, 'нарушен']) // mean 15 s = 0.25 min, printed with one decimal
+  })
+})
+
+describe('no data is not zero', () => {
+  it('a year with months missing in its logs says so; a year without records says «нет данных»', async () => {
+    const scope = { orgId: world.org.id, branches: 'all' as const }
+    const report = await supplierStandardOfYear(t.database, scope, 2025, at('2026-01-15T00:00:00+03:00'))
+    const byLog = Object.fromEntries(report.dataWarnings.map((w) => [w.log, w]))
+    expect(byLog.appeals?.kind).toBe('partial')
+    expect(byLog.calls?.text).toContain('январь, март')
+    const empty = await supplierStandardOfYear(t.database, scope, 2023, at('2026-01-15T00:00:00+03:00'))
+    expect(empty.dataWarnings.map((w) => w.kind)).toEqual(['none', 'none', 'none'])
+    expect(empty.lines.every((l) => l.verdict === 'no_data')).toBe(true)
   })
 })
 
