@@ -62,6 +62,7 @@ describe('Appendix 7', () => {
     expect(problems).toEqual([])
 
     // issue 14: a one-branch user neither opens nor downloads the organisation's frozen report
+    await browser.context.clearCookies()
     const branch = await signIn(browser.context, baseUrl, 'branchboss', E2E_PASSWORD)
     expect((await branch.request.get(`${baseUrl}${snapshotPath}/file`)).status()).toBe(404)
     expect((await branch.request.get(`${baseUrl}${snapshotPath}`)).status()).toBe(404)
