@@ -4,7 +4,7 @@
  *   org [--name …] [--timezone …] [--regime network|supplier|both]
  *   demo [--force]
  *   migrate
- *   report <appendix-7|supplier-standard> --year <YYYY> [--as-of <YYYY-MM-DD>] --out <file.xlsx|file.ods>
+ *   report <appendix-7|supplier-standard> --year <YYYY> [--as-of <YYYY-MM-DD>] --out <file.xlsx|file.ods|file.pdf>
  * Exit codes: 0 done; 1 the file or the arguments were refused; 2 an internal error.
  */
 import { createWriteStream } from 'node:fs'
@@ -36,7 +36,7 @@ const USAGE = `Использование: npm run cli -- <команда>
   user add --login … --name … --roles admin[,operator…] [--branches all|"Филиал 1,Филиал 2"]
                                           создать пользователя; пароль читается из переменной SQ_PASSWORD
   migrate                                 обновить структуру базы данных
-  report <отчёт> --year <ГГГГ> [--as-of <ГГГГ-ММ-ДД>] --out <файл.xlsx|файл.ods>
+  report <отчёт> --year <ГГГГ> [--as-of <ГГГГ-ММ-ДД>] --out <файл.xlsx|файл.ods|файл.pdf>
                                           сформировать отчёт: ${REPORT_IDS.join(', ')}; печатает проверки`
 
 class UsageError extends Error {}
@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
     if (!REPORT_IDS.includes(positionals[0] as ReportId)) throw new UsageError(`Укажите отчёт: ${REPORT_IDS.join(', ')}.`)
     if (!values.year || !/^\d{4}$/.test(values.year)) throw new UsageError('Укажите год: --year ГГГГ.')
     if (values['as-of'] !== undefined && !isDateText(values['as-of'])) throw new UsageError('Дата --as-of — в виде ГГГГ-ММ-ДД.')
-    if (!values.out || !/\.(xlsx|ods)$/i.test(values.out)) throw new UsageError('Укажите файл --out с расширением .xlsx или .ods.')
+    if (!values.out || !/\.(xlsx|ods|pdf)$/i.test(values.out)) throw new UsageError('Укажите файл --out с расширением .xlsx, .ods или .pdf.')
   }
 
   const database = await openDatabase()
@@ -137,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
         const out = path.resolve(values.out!)
         const asOf = values['as-of'] ? endOfLocalDay(values['as-of'], org.time_zone) : new Date()
         const run = await runReport(database, { orgId: org.id, branches: 'all' }, id, {
-          year: Number(values.year), asOf, format: out.toLowerCase().endsWith('.ods') ? 'ods' : 'xlsx', by: `${cliUser.login} (командная строка)`,
+          year: Number(values.year), asOf, format: (path.extname(out).slice(1).toLowerCase() as 'xlsx' | 'ods' | 'pdf'), by: `${cliUser.login} (командная строка)`,
         })
         const partial = `${out}.part`
         await pipeline(run.stream, createWriteStream(partial))
@@ -145,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
         await recordAudit(database.db, { orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'report.download', object: id, details: { year: Number(values.year), file: path.basename(out) } })
         console.log(`${REPORT_TITLES[id]} за ${values.year} год → ${out}`)
         for (const line of run.summary) console.log(line)
-        if (run.failedChecks) console.log(`Не пройдено проверок: ${run.failedChecks}. Файл сформирован и говорит об этом на листе «Проверки».`)
+        if (run.failedChecks) console.log(`Не пройдено проверок: ${run.failedChecks}. Файл сформирован и говорит об этом ${out.toLowerCase().endsWith('.pdf') ? 'на первой странице' : 'на листе «Проверки»'}.`)
         return 0
       }
       case 'import': {

@@ -2,9 +2,11 @@
  * `npm run bench:appendix7 [-- --appeals 1000000 --runs 5]`
  * Appendix 7 for a year of N appeals (plus a tenth as many the year before, 250 k visits, 500 k calls) on
  * PostgreSQL: the tables and checks (everything but writing table 4.9), then the whole file as XLSX and as
- * ODS with table 4.9 streamed, its rows per second and the process's peak memory while writing.
+ * ODS with table 4.9 streamed, and as PDF (4.9 laid out twice: counting pages, then drawing), its rows
+ * per second, the process's peak memory while writing and the file's size (`--formats pdf` for one).
  * PostgreSQL: BENCH_DATABASE_URL (or DATABASE_URL); without one, a throwaway cluster via .ci/start-postgres.
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,8 +18,10 @@ import { openDatabase } from '#db/client.server.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import { aboutAppendix7, prepareAppendix7, writeAppendix7 } from '#reports/appendix-7/build.server.ts'
 import { appendix7Context } from '#reports/appendix-7/context.server.ts'
+import { writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'
 
-const { values } = parseArgs({ options: { appeals: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, 'measure-only': { type: 'boolean', default: false } } })
+const { values } = parseArgs({ options: { appeals: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, 'measure-only': { type: 'boolean', default: false }, formats: { type: 'string', default: 'xlsx,ods,pdf' } } })
+const FORMATS = values.formats.split(',').filter((f): f is 'xlsx' | 'ods' | 'pdf' => ['xlsx', 'ods', 'pdf'].includes(f))
 const APPEALS = Number(values.appeals)
 const RUNS = Number(values.runs)
 
@@ -98,20 +102,31 @@ async function main() {
   const failed = report!.checks.filter((c) => !c.passed).map((c) => c.id)
   if (failed.length) console.log(`проверки не пройдены: ${failed.join(', ')}`)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-bench-a7-'))
-  for (const format of ['xlsx', 'ods'] as const) {
+  for (const format of FORMATS) {
     global.gc?.()
     let peak = process.memoryUsage().rss
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
     t = performance.now()
     const file = path.join(dir, `a7.${format}`)
-    await pipeline(writeAppendix7(format, report!, aboutAppendix7(report!, [])), fs.createWriteStream(file))
+    const stream = format === 'pdf' ? writeAppendix7Pdf(report!, { position: 'Генеральный директор', name: 'Иванов И. И.', phone: '' }, 'бенчмарк') : writeAppendix7(format, report!, aboutAppendix7(report!, []))
+    await pipeline(stream, fs.createWriteStream(file))
     const seconds = (performance.now() - t) / 1000
     clearInterval(sampler)
     const size = fs.statSync(file).size
+    // pages of the PDF by poppler's pdfinfo, where installed
+    let pages: number | undefined
+    if (format === 'pdf') {
+      try {
+        pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1])
+      } catch {
+        pages = undefined
+      }
+    }
+    if (process.env.SQ_BENCH_KEEP) fs.copyFileSync(file, path.join(process.env.SQ_BENCH_KEEP, `a7-${APPEALS}.${format}`))
     fs.rmSync(file)
     const rate = Math.round(rows / seconds)
-    results[format] = { rows, seconds: Number(seconds.toFixed(1)), rowsPerSecond: rate, peakRssMb: Math.round(peak / 2 ** 20), fileMb: Math.round(size / 2 ** 20) }
-    console.log(`${format.toUpperCase()} целиком (4.9: ${rows.toLocaleString('ru-RU')} строк): ${seconds.toFixed(1)} с, ${rate.toLocaleString('ru-RU')} строк/с, пик памяти процесса ${Math.round(peak / 2 ** 20)} МБ, файл ${Math.round(size / 2 ** 20)} МБ`)
+    results[format] = { rows, seconds: Number(seconds.toFixed(1)), rowsPerSecond: rate, peakRssMb: Math.round(peak / 2 ** 20), fileMb: Math.round(size / 2 ** 20), ...(pages ? { pages } : {}) }
+    console.log(`${format.toUpperCase()} целиком (4.9: ${rows.toLocaleString('ru-RU')} строк): ${seconds.toFixed(1)} с, ${rate.toLocaleString('ru-RU')} строк/с, пик памяти процесса ${Math.round(peak / 2 ** 20)} МБ, файл ${Math.round(size / 2 ** 20)} МБ${pages ? `, страниц ${pages.toLocaleString('ru-RU')}` : ''}`)
   }
   fs.rmSync(dir, { recursive: true, force: true })
   await database.close()

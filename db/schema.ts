@@ -19,6 +19,10 @@ export interface OrganisationTable {
   short_abandon_seconds: Generated<number>
   service_level_seconds: number | null
   report_policies: ColumnType<unknown, string | null, string | null> | null
+  /** who signs the regulator's reports (ADR 015) */
+  signer_position: string | null
+  signer_name: string | null
+  signer_phone: string | null
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }
@@ -415,6 +419,27 @@ export interface ReportSnapshotTable {
   frozen_by: string | null
   frozen_by_name: string
   frozen_at: DefaultTimestamp
+  /** null: organisation-wide; else the branches (ids) the snapshot covers */
+  scope_branches: string[] | null
+  /** the rendered tables except the register (PublishedForm), for the publication */
+  tables: ColumnType<unknown, string | null, string | null> | null
+  scope_label: Generated<string>
+  freeze_key: string | null
+  pdf: Uint8Array | null
+  filed_on: ColumnType<string | null, string | null, string | null>
+  filed_number: string | null
+  filed_by: string | null
+  filed_by_name: string | null
+  filed_at: Date | null
+  replaces: string | null
+  replaced_by: string | null
+  change_note: string | null
+  published_html: string | null
+  published_file: Uint8Array | null
+  published_at: Date | null
+  published_by_name: string | null
+  public_token: string | null
+  public_enabled: Generated<boolean>
 }
 
 export interface SurveyTable {

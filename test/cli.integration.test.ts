@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -89,7 +89,14 @@ describe('npm run cli', { timeout: 240_000 }, () => {
     const bad = await cli(['report', 'appendix-7', '--year', '25', '--out', path.join(dir, 'x.xlsx')], env)
     expect(bad.code).toBe(1)
     expect(bad.err).toMatch(/Укажите год: --year ГГГГ/)
-    expect((await cli(['report', 'appendix-7', '--year', '2025', '--out', path.join(dir, 'x.pdf')], env)).err).toMatch(/\.xlsx или \.ods/)
+    expect((await cli(['report', 'appendix-7', '--year', '2025', '--out', path.join(dir, 'x.csv')], env)).err).toMatch(/\.xlsx, \.ods или \.pdf/)
+    // the PDF that is signed and sent: the form's heading and «N из M» as text
+    const pdf = path.join(dir, 'f.pdf')
+    expect((await cli(['report', 'appendix-7', '--year', '2025', '--out', pdf], env)).code).toBe(0)
+    expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
+    expect(text).toContain('Информация о качестве обслуживания потребителей услуг')
+    expect(text).toMatch(/Страница 1 из \d+/)
   })
 })
 

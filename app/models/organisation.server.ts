@@ -24,6 +24,8 @@ export interface OrganisationSettings {
   shortAbandonSeconds?: number
   /** the service-level threshold; null: from the pickup rule (or 20 s) */
   serviceLevelSeconds?: number | null
+  /** who signs the regulator's reports: the signature block of the PDFs */
+  signer?: { position: string; name: string; phone: string }
 }
 
 /** Validates and saves organisation settings; throws an Error with a Russian message on bad input. */
@@ -41,9 +43,13 @@ export async function updateOrganisation(db: Db, orgId: string, settings: Organi
   if (settings.serviceLevelSeconds !== undefined && settings.serviceLevelSeconds !== null && !(Number.isInteger(settings.serviceLevelSeconds) && settings.serviceLevelSeconds >= 1 && settings.serviceLevelSeconds <= 3600)) {
     throw new InputError('Порог уровня обслуживания — целое число секунд от 1 до 3600 (или пусто: из правила ответа на звонок).')
   }
+  if (settings.signer && Object.values(settings.signer).some((v) => v.length > 200)) throw new InputError('Должность, Ф. И. О. и телефон подписывающего — не длиннее 200 знаков.')
   const org = await db
     .updateTable('organisation')
     .set({
+      ...(settings.signer
+        ? { signer_position: settings.signer.position.trim() || null, signer_name: settings.signer.name.trim() || null, signer_phone: settings.signer.phone.trim() || null }
+        : {}),
       ...(settings.name !== undefined ? { name: settings.name.trim() } : {}),
       ...(settings.timeZone !== undefined ? { time_zone: settings.timeZone } : {}),
       ...(settings.regime !== undefined ? { regime: settings.regime } : {}),

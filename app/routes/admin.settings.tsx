@@ -16,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'admin.settings.tsx')
   const { database, org } = await getAppContext()
   const lines = await listPhoneLines(database.db, org.id)
-  return { name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandon: org.short_abandon_seconds, serviceLevel: org.service_level_seconds, phoneLines: phoneLinesText(lines) }
+  return { name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandon: org.short_abandon_seconds, serviceLevel: org.service_level_seconds, phoneLines: phoneLinesText(lines), signer: { position: org.signer_position ?? '', name: org.signer_name ?? '', phone: org.signer_phone ?? '' } }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -33,6 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     regime: String(form.get('regime') ?? '') as 'network' | 'supplier' | 'both',
     shortAbandonSeconds: seconds('shortAbandon') ?? 5,
     serviceLevelSeconds: seconds('serviceLevel'),
+    signer: { position: String(form.get('signerPosition') ?? ''), name: String(form.get('signerName') ?? ''), phone: String(form.get('signerPhone') ?? '') },
   }
   const phoneLines = String(form.get('phoneLines') ?? '')
   try {
@@ -45,7 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   await recordAudit(database.db, {
     orgId: org.id, userId: admin.id, actor: admin.login, action: 'settings.update', object: 'организация',
-    details: { before: { name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandonSeconds: org.short_abandon_seconds, serviceLevelSeconds: org.service_level_seconds }, after: { ...settings, phoneLines } }, ip: context?.ip,
+    details: { before: { name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandonSeconds: org.short_abandon_seconds, serviceLevelSeconds: org.service_level_seconds, signer: { position: org.signer_position, name: org.signer_name, phone: org.signer_phone } }, after: { ...settings, phoneLines } }, ip: context?.ip,
   })
   return { error: null, saved: true }
 }
@@ -83,6 +84,21 @@ export default function Settings() {
           Телефонные линии по филиалам: строка «линия; филиал» (звонки линии видит филиал; линии без строки — только вся организация)
           <textarea name="phoneLines" rows={5} defaultValue={settings.phoneLines} />
         </label>
+        <fieldset>
+          <legend>Подпись отчётов для регулятора (блок подписи в PDF Приложения 7 и отчёта о стандарте)</legend>
+          <label>
+            Должность подписывающего
+            <input type="text" name="signerPosition" maxLength={200} defaultValue={settings.signer.position} placeholder="Генеральный директор" />
+          </label>
+          <label>
+            Ф. И. О.
+            <input type="text" name="signerName" maxLength={200} defaultValue={settings.signer.name} placeholder="Иванов И. И." />
+          </label>
+          <label>
+            Телефон для связи (исполнитель)
+            <input type="text" name="signerPhone" maxLength={200} defaultValue={settings.signer.phone} />
+          </label>
+        </fieldset>
         <FormError message={actionData?.error} />
         {actionData?.saved ? <p className="notice ok">Сохранено.</p> : null}
         <button type="submit">Сохранить</button>

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import { cachedView } from '#app/utils/view-cache.server.ts'
 import { buffer } from 'node:stream/consumers'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, redirect, useLoaderData } from '@remix-run/react'
+import { Form, Link, redirect, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { InputError } from '#app/models/errors.ts'
 import { SheetTable } from '#app/components/sheet-table.tsx'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { actionAccess, hasAnyRole } from '#app/utils/access.ts'
@@ -13,8 +15,9 @@ import { appendix7Context } from '#reports/appendix-7/context.server.ts'
 import { definitionsOf } from '#reports/appendix-7/figures.server.ts'
 import { describePolicies } from '#reports/appendix-7/policies.ts'
 import { registerCells, registerRows } from '#reports/appendix-7/register.server.ts'
-import { diffFigures, freezeSnapshot, listSnapshots } from '#reports/appendix-7/snapshots.server.ts'
-import type { FigureValue } from '#reports/appendix-7/figures.server.ts'
+import { diffFigures, freezeSnapshot, latestOfScope, listPublications, listSnapshots } from '#reports/appendix-7/snapshots.server.ts'
+import { generatedLine } from '#reports/registry.server.ts'
+import { signerOf, writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'
 import { withYears } from '#reports/appendix-7/template.ts'
 import type { Cell } from '#reports/export/sheet-model.ts'
 
@@ -40,27 +43,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (register.numbered) header.push(register.widths.map((_, i) => ({ v: i + 1, s: 'center' as const })))
     preview = { header, body, code: register.code, title: withYears(register.title, rr.year) }
   }
-  const snapshots = await listSnapshots(rr.database.db, rr.org.id, rr.year)
-  let changes = null
-  if (snapshots[0]) {
-    const latest = await rr.database.db.selectFrom('report_snapshot').select('figures').where('id', '=', snapshots[0].id).executeTakeFirstOrThrow()
-    changes = diffFigures(latest.figures as FigureValue[], report.figures).length
-  }
+  const snapshots = await listSnapshots(rr.database.db, rr.scope, rr.year)
+  // compared with the latest snapshot of the same scope only: a one-branch snapshot is not the organisation's
+  const latest = await latestOfScope(rr.database.db, rr.scope, rr.year)
+  const changes = latest ? { id: latest.id, count: diffFigures(latest.figures, report.figures).length } : null
   return {
     year: rr.year,
     asOf: rr.asOfText,
     asOfShown: formatDateTime(rr.asOf, rr.org.time_zone),
     query: rr.query,
     org: rr.org.name,
-    template: { version: ctx.template.version, name: ctx.template.name, note: ctx.template.note ?? '', sections: ctx.template.sections },
+    template: { version: ctx.template.version, name: ctx.template.name, basis: ctx.template.basis, sections: ctx.template.sections },
+    dataWarnings: report.dataWarnings,
+    orgWide: rr.scope.branches === 'all',
+    freezeKey: randomUUID(),
     tables: report.built.tables.map((t) => ({ code: t.code, section: t.section, kind: t.kind, title: t.title, header: t.header, body: t.body })),
     registerRowCount: report.registerRows,
     preview,
     checks: report.checks,
     policies: describePolicies(ctx.policies),
     definitions: definitionsOf(report.built.tables),
-    snapshots: snapshots.map((s) => ({ ...s, frozenAt: formatDateTime(s.frozenAt, rr.org.time_zone), asOf: formatDateTime(s.asOf, rr.org.time_zone) })),
+    snapshots: snapshots.map((s) => ({
+      ...s,
+      frozenAt: formatDateTime(s.frozenAt, rr.org.time_zone),
+      asOf: formatDateTime(s.asOf, rr.org.time_zone),
+      filed: s.filed ? { ...s.filed, on: s.filed.on.split('-').reverse().join('.'), at: formatDateTime(s.filed.at, rr.org.time_zone) } : null,
+    })),
     changesSinceLatest: changes,
+    publications: (await listPublications(rr.database.db, rr.scope)).map((p) => ({ id: p.id, year: p.year, filed: p.filed ? `${p.filed.on.split('-').reverse().join('.')}, вх. № ${p.filed.number}` : '', publicEnabled: p.publicEnabled, replacedBy: p.replacedBy })),
     canFreeze: hasAnyRole(rr.user.roles, actionAccess.reportInput),
   }
 }
@@ -70,25 +80,58 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const rr = await reportRequest(request, 'reports.appendix-7._index.tsx')
   const form = await request.formData()
   if (form.get('intent') !== 'freeze') throw new Response('Неизвестное действие.', { status: 400 })
+  const key = String(form.get('key') ?? '')
+  const replaces = String(form.get('replaces') ?? '')
+  const note = String(form.get('changeNote') ?? '')
   const report = await prepareAppendix7(await appendix7Context(rr.database, rr.scope, rr.year, rr.asOf))
   const who = `${rr.user.fullName} (${rr.user.login})`
   const fileName = appendix7FileName(report, 'xlsx')
-  const file = await buffer(writeAppendix7('xlsx', report, aboutAppendix7(report, [['Сформирован', `${new Date().toLocaleString('ru-RU', { timeZone: rr.org.time_zone })} — ${who}`], ['Зафиксирован', who]])))
-  const id = await freezeSnapshot(rr.database.db, report, file, fileName, { id: rr.user.id, name: who })
-  await recordAudit(rr.database.db, { orgId: rr.org.id, userId: rr.user.id, actor: rr.user.login, action: 'report.freeze', object: 'appendix-7', details: { year: rr.year, snapshot: id, bytes: file.length }, ip: context?.ip })
-  return redirect(`/reports/appendix-7/snapshots/${id}`)
+  const generated = generatedLine(rr.org.time_zone, who)
+  const file = await buffer(writeAppendix7('xlsx', report, aboutAppendix7(report, [generated, ['Зафиксирован', who]])))
+  // the PDF of the same figures, kept as it is signed and filed
+  const pdf = await buffer(writeAppendix7Pdf(report, await signerOf(rr.database.db, rr.org.id), generated[1]))
+  try {
+    const { id, created } = await freezeSnapshot(rr.database.db, report, file, fileName, { id: rr.user.id, name: who }, { key, pdf, replaces: replaces ? { id: replaces, note } : undefined })
+    // a second click with the same form finds the first snapshot: no second snapshot, no second audit record
+    if (created) {
+      await recordAudit(rr.database.db, {
+        orgId: rr.org.id, userId: rr.user.id, actor: rr.user.login, action: 'report.freeze', object: 'appendix-7',
+        details: { year: rr.year, snapshot: id, bytes: file.length, scope: rr.scope.branches === 'all' ? 'all' : rr.scope.branches, replaces: replaces || undefined }, ip: context?.ip,
+      })
+    }
+    return redirect(`/reports/appendix-7/snapshots/${id}`)
+  } catch (error) {
+    if (error instanceof InputError) return { error: error.message }
+    throw error
+  }
 }
 
 export default function Appendix7() {
   const data = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const freezing = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'freeze'
   const failed = data.checks.filter((c) => !c.passed)
+  const filedToReplace = data.snapshots.filter((s) => s.filed && !s.replacedBy && s.orgWide)
   let section = ''
   return (
     <>
       <h1>Приложение 7 за {data.year} год</h1>
       <p className="muted">
-        {data.template.name}. Шаблон {data.template.version}. {data.template.note}
+        {data.template.name}. {data.template.basis} Шаблон {data.template.version}.
       </p>
+      {data.dataWarnings.length ? (
+        <div className="notice warning" data-testid="data-warnings" role="alert">
+          <strong>Данные неполные — проверьте журналы до выгрузки и подачи.</strong>
+          <ul>
+            {data.dataWarnings.map((w) => (
+              <li key={`${w.log}-${w.year}`} data-kind={w.kind}>
+                {w.text}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <Form method="get" className="card" style={{ display: 'flex', gap: '1rem', flexWrap: 'wrap', alignItems: 'end' }}>
         <label>
           Год <input type="number" name="year" min={2000} max={2100} defaultValue={data.year} style={{ width: '6rem' }} />
@@ -101,7 +144,17 @@ export default function Appendix7() {
 
       <section className="card" data-testid="checks">
         <h2>Проверки согласованности</h2>
-        <p>{failed.length ? <span className="check-failed">Не пройдено: {failed.length} из {data.checks.length}. Файл можно скачать — он скажет об этом на листе «Проверки».</span> : <span className="check-passed">Все {data.checks.length} проверок пройдены.</span>}</p>
+        <p>
+          {failed.length ? (
+            <span className="check-failed">Не пройдено: {failed.length} из {data.checks.length}. Файл можно скачать — он скажет об этом на листе «Проверки».</span>
+          ) : data.dataWarnings.length ? (
+            <span className="check-warning">
+              Проверки согласованности ({data.checks.length}) пройдены, но данные журналов неполные: {data.dataWarnings.some((w) => w.kind === 'none') ? 'за год без записей графы показывают «нет данных»' : 'есть месяцы без записей'} (см. ниже).
+            </span>
+          ) : (
+            <span className="check-passed">Все {data.checks.length} проверок пройдены.</span>
+          )}
+        </p>
         <table>
           <thead>
             <tr>
@@ -120,6 +173,23 @@ export default function Appendix7() {
                 <td className="num">{c.records ? <Link to={`/reports/appendix-7/checks/${c.id}?${data.query}`}>{formatCount(c.records)}</Link> : null}</td>
               </tr>
             ))}
+            {data.dataWarnings.length === 0 ? (
+              <tr data-check="data-coverage" data-passed="yes">
+                <td>Полнота данных журналов за отчётный и предыдущий год</td>
+                <td className="check-passed">пройдена</td>
+                <td>записи есть за каждый месяц</td>
+                <td />
+              </tr>
+            ) : (
+              data.dataWarnings.map((w) => (
+                <tr key={`${w.log}-${w.year}`} data-check="data-coverage" data-passed="no">
+                  <td>Полнота данных журналов за отчётный и предыдущий год</td>
+                  <td className="check-warning">{w.kind === 'none' ? 'нет данных' : 'неполные данные'}</td>
+                  <td>{w.text}</td>
+                  <td />
+                </tr>
+              ))
+            )}
           </tbody>
         </table>
       </section>
@@ -135,6 +205,10 @@ export default function Appendix7() {
             ODS (открытый формат)
           </a>
           {' · '}
+          <a href={`/reports/appendix-7/download/pdf?${data.query}`} data-testid="download-pdf" download>
+            PDF для подписи и подачи
+          </a>
+          {' · '}
           <Link to={`/reports/appendix-7/inputs?year=${data.year}`}>Сведения разделов 1–3 и 4.3–4.8 за {data.year} год</Link>
           {' · '}
           <Link to="/reports/policies">Правила классификации</Link>
@@ -142,10 +216,33 @@ export default function Appendix7() {
         {data.canFreeze ? (
           <Form method="post" action={`?index&${data.query}`}>
             <input type="hidden" name="intent" value="freeze" />
-            <button type="submit" data-testid="freeze">
-              Зафиксировать поданный отчёт
+            <input type="hidden" name="key" value={data.freezeKey} />
+            {filedToReplace.length ? (
+              <p>
+                <label>
+                  Исправленный отчёт взамен поданного{' '}
+                  <select name="replaces" defaultValue="">
+                    <option value="">— нет, новый отчёт</option>
+                    {filedToReplace.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        № {s.id}, подан {s.filed!.on}, вх. № {s.filed!.number}
+                      </option>
+                    ))}
+                  </select>
+                </label>{' '}
+                <label>
+                  Что исправлено <input type="text" name="changeNote" maxLength={500} style={{ width: '24rem' }} />
+                </label>
+              </p>
+            ) : null}
+            <button type="submit" data-testid="freeze" disabled={freezing}>
+              {freezing ? 'Фиксируется…' : 'Зафиксировать отчёт'}
             </button>{' '}
-            <span className="muted">Сохраняет файл XLSX в точности, все его показатели и того, кто зафиксировал.</span>
+            <span className="muted">
+              Сохраняет файлы XLSX и PDF в точности, все показатели, того, кто зафиксировал, и охват ({data.orgWide ? 'вся организация' : 'только ваши филиалы — такой отчёт нельзя подать как отчёт организации'}). Повторное нажатие не создаёт второй
+              отчёт. Отметку о подаче (дата, вх. №) вносят на странице зафиксированного отчёта.
+            </span>
+            {result?.error ? <p className="notice error">{result.error}</p> : null}
           </Form>
         ) : null}
         {data.snapshots.length ? (
@@ -153,31 +250,70 @@ export default function Appendix7() {
             <h3>Зафиксированные отчёты за {data.year} год</h3>
             {data.changesSinceLatest !== null ? (
               <p data-testid="changes">
-                С последней фиксации изменилось показателей: <strong>{formatCount(data.changesSinceLatest)}</strong>
-                {data.changesSinceLatest ? (
+                С последней фиксации с тем же охватом изменилось показателей: <strong>{formatCount(data.changesSinceLatest.count)}</strong>
+                {data.changesSinceLatest.count ? (
                   <>
                     {' '}
-                    — <Link to={`/reports/appendix-7/snapshots/${data.snapshots[0]!.id}?${data.query}`}>что именно</Link>
+                    — <Link to={`/reports/appendix-7/snapshots/${data.changesSinceLatest.id}?${data.query}`}>что именно</Link>
                   </>
                 ) : null}
                 .
               </p>
             ) : null}
-            <ul>
-              {data.snapshots.map((s) => (
-                <li key={s.id}>
-                  <Link to={`/reports/appendix-7/snapshots/${s.id}?${data.query}`}>
-                    {s.frozenAt} — {s.frozenBy}
-                  </Link>{' '}
-                  <span className="muted">
-                    (исходы на {s.asOf}; шаблон {s.templateVersion}; проверок не пройдено: {s.failedChecks})
-                  </span>
-                </li>
-              ))}
-            </ul>
+            <table data-testid="snapshots">
+              <thead>
+                <tr>
+                  <th>№</th>
+                  <th>Зафиксирован</th>
+                  <th>Охват</th>
+                  <th>Подача</th>
+                  <th>Состояние</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.snapshots.map((s) => (
+                  <tr key={s.id} data-snapshot={s.id}>
+                    <td>
+                      <Link to={`/reports/appendix-7/snapshots/${s.id}?${data.query}`}>№ {s.id}</Link>
+                    </td>
+                    <td>
+                      {s.frozenAt} — {s.frozenBy}
+                      <br />
+                      <span className="muted">
+                        исходы на {s.asOf}; шаблон {s.templateVersion}; проверок не пройдено: {s.failedChecks}
+                      </span>
+                    </td>
+                    <td data-testid="snapshot-scope">{s.scopeLabel}</td>
+                    <td>{s.filed ? `подан ${s.filed.on}, вх. № ${s.filed.number} (${s.filed.by})` : 'не подан'}</td>
+                    <td>
+                      {s.replacedBy ? `заменён отчётом № ${s.replacedBy}` : s.replaces ? `исправленный, взамен № ${s.replaces}: ${s.changeNote ?? ''}` : ''}
+                      {s.published ? ' опубликован' : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </>
         ) : null}
       </section>
+
+      {data.publications.length ? (
+        <section className="card" data-testid="publications">
+          <h2>Архив публикаций</h2>
+          <ul>
+            {data.publications.map((p) => (
+              <li key={p.id}>
+                {p.year} год — отчёт <Link to={`/reports/appendix-7/snapshots/${p.id}`}>№ {p.id}</Link> (подан {p.filed}
+                {p.replacedBy ? `; заменён отчётом № ${p.replacedBy}` : ''}):{' '}
+                <a href={`/reports/appendix-7/snapshots/${p.id}/file?kind=html`}>страница HTML</a>
+                {' · '}
+                <a href={`/reports/appendix-7/snapshots/${p.id}/file?kind=published`}>файл XLSX</a>
+                {p.publicEnabled ? ' · публичный адрес включён' : ''}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       {data.tables.map((t) => {
         const heading = t.section !== section ? (section = t.section) : null

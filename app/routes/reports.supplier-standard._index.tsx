@@ -9,12 +9,13 @@ export const meta: MetaFunction = () => [{ title: 'Стандарт качест
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const rr = await reportRequest(request, 'reports.supplier-standard._index.tsx')
-  const report = await supplierStandardOfYear(rr.database.db, rr.scope, rr.year, rr.asOf)
+  const report = await supplierStandardOfYear(rr.database, rr.scope, rr.year, rr.asOf)
   const period = report.period
   const deadlines = new URLSearchParams({ from: period.from, to: period.to, ...(rr.asOfText ? { asOf: rr.asOfText } : {}) }).toString()
   return {
     year: rr.year, asOf: rr.asOfText, asOfShown: formatDateTime(rr.asOf, rr.org.time_zone), query: rr.query, deadlines,
     lines: report.lines.map(({ normFigures: _, ...l }) => l),
+    dataWarnings: report.dataWarnings,
   }
 }
 
@@ -36,6 +37,16 @@ export default function SupplierStandard() {
         Нормативы — действующие правила набора «гарантирующий поставщик» (<Link to="/rules">Правила сроков</Link>), по состоянию на {d.asOfShown}. Нормативы «в среднем» оцениваются по
         среднему значению за период, остальные — по каждой записи.
       </p>
+      {d.dataWarnings.length ? (
+        <div className="notice warning" data-testid="data-warnings" role="alert">
+          <strong>Данные неполные — проверьте журналы до выгрузки.</strong>
+          <ul>
+            {d.dataWarnings.map((w) => (
+              <li key={`${w.log}-${w.year}`}>{w.text}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <p>
         <a href={`/reports/supplier-standard/download/xlsx?${d.query}`} data-testid="download-supplier" download>
           Скачать XLSX
@@ -43,6 +54,10 @@ export default function SupplierStandard() {
         {' · '}
         <a href={`/reports/supplier-standard/download/ods?${d.query}`} download>
           ODS
+        </a>
+        {' · '}
+        <a href={`/reports/supplier-standard/download/pdf?${d.query}`} data-testid="download-supplier-pdf" download>
+          PDF для подписи
         </a>
       </p>
       {d.lines.length === 0 ? (

@@ -70,6 +70,8 @@ export const routeAccess = {
   'surveys.$surveyId.batches.$batchId[.xlsx].ts': quality,
   'surveys.$surveyId.phone.tsx': ['operator', 'quality', 'admin'],
   's.$token.tsx': 'public',
+  // a published Appendix 7 (no personal data, no table 4.9), only while an administrator keeps it switched on
+  'publications.$token.ts': 'public',
 } as const satisfies Record<string, Access>
 export type RouteId = keyof typeof routeAccess
 

@@ -21,6 +21,8 @@ import { DEFAULT_POLICIES } from './policies.ts'
 import { registerRows } from './register.server.ts'
 import { diffFigures, freezeSnapshot, getSnapshot } from './snapshots.server.ts'
 import { BUILT_IN_TEMPLATE } from './template.ts'
+import { writeAppendix7Pdf } from './pdf.server.ts'
+import { cellText } from '#reports/export/sheet-model.ts'
 
 const t = useTestDatabase()
 let world: TestWorld
@@ -221,7 +223,9 @@ describe('the checks', () => {
     const verdicts = checks.getColumn(3).values.slice(2)
     expect(verdicts.filter((v) => v === 'НЕ ПРОЙДЕНА')).toHaveLength(3)
     expect(verdicts.filter((v) => v === 'предупреждение')).toHaveLength(3)
-    expect(String(book.getWorksheet('О файле')!.getRow(8).getCell(2).value)).toContain('не пройдено: 6 из 9')
+    const about = book.getWorksheet('О файле')!
+    const line = (key: string) => about.getColumn(1).values.findIndex((v) => v === key)
+    expect(String(about.getRow(line('Проверки согласованности')).getCell(2).value)).toContain('не пройдено: 6 из 9')
   })
 })
 
@@ -292,15 +296,114 @@ describe('the file', () => {
   })
 })
 
+describe('printed', () => {
+  const soffice = process.env.SQ_SOFFICE
+  it.skipIf(!soffice)('LibreOffice prints 4.1–4.3 one page wide each, 4.9 over pages with its header and column numbers repeated, A4, «Страница N из M»', async () => {
+    // 4.9 long enough for a second page
+    await t.database.db.insertInto('appeal').values(Array.from({ length: 150 }, (_, i) => ({
+      org_id: world.org.id, reg_number: `m${i}`, received_at: at(`2025-${String(1 + (i % 12)).padStart(2, '0')}-10T10:00:00+03:00`), form: 'post', topic: 'other',
+      measures_done: i % 2 ? 'Проведена проверка, потребителю направлен ответ с разъяснением порядка' : null,
+    }))).execute()
+    const report = await prepareAppendix7(await context())
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-print-'))
+    try {
+      for (const format of ['xlsx', 'ods'] as const) {
+        const file = path.join(dir, `a7-${format}.${format}`)
+        fs.writeFileSync(file, await buffer(writeAppendix7(format, report, aboutAppendix7(report, []))))
+        execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], { stdio: 'pipe', timeout: 120_000 })
+        const pdf = path.join(dir, `a7-${format}.pdf`)
+        const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1])
+        const pages = Array.from({ length: count }, (_, i) => execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }))
+        const size = (page: number) => /size:\s+([\d.]+) x ([\d.]+)/.exec(execFileSync('pdfinfo', ['-f', String(page + 1), '-l', String(page + 1), pdf], { encoding: 'utf8' }))!.slice(1).map(Number)
+        const first = (code: string) => pages.findIndex((p) => p.includes(`Таблица ${code}. `))
+        const numbers = (n: number) => new RegExp(`^\\s*${Array.from({ length: n }, (_, i) => i + 1).join('\\s+')}\\s*$`, 'm')
+        for (const [code, next, columns] of [['4.1', '4.2', 17], ['4.2', '4.3', 10], ['4.3', '4.4', 5]] as const) {
+          const page = first(code)
+          expect(page, `${format}: ${code}`).toBeGreaterThan(-1)
+          // the whole width on one page: every column number on the page, and the next page is the next table
+          expect(pages[page]).toMatch(numbers(columns))
+          expect(pages[page + 1]).toContain(`Таблица ${next}. `)
+          const [w, h] = size(page)
+          expect(Math.round(Math.min(w!, h!))).toBe(595) // A4
+        }
+        expect(pages[first('4.1')]).toMatch(/1\s+Всего обращений потребителей, в том числе:\s+0\s+1\s+–\s+1\s+2\s+100([.,]0)?\s+0\s+1\s+–\s+1\s+151\s+15000([.,]0)?\s+0\s+0\s+–\n/)
+        const start = first('4.9')
+        const end = pages.findIndex((p, i) => i > start && /Проверк/.test(p.split('\n').slice(0, 4).join(' ')))
+        expect(end - start, `${format}: pages of 4.9`).toBeGreaterThanOrEqual(2)
+        for (let p = start; p < end; p++) {
+          expect(pages[p], `${format}: 4.9, page ${p + 1}`).toMatch(numbers(31))
+          expect(pages[p]).toContain('Форма обращения')
+          expect(pages[p]).toContain(`Страница ${p + 1} из ${count}`)
+          const [w, h] = size(p)
+          expect(w!).toBeGreaterThan(h!) // landscape
+        }
+        // «Идентификационный» is not broken mid-word
+        expect(pages[start]).toContain('Идентификационный')
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('the PDF', () => {
+  it('holds the headings and the figures of the screen as text, 4.9 over pages with its header, «N из M», the signature block', async () => {
+    await t.database.db.insertInto('appeal').values(Array.from({ length: 120 }, (_, i) => ({
+      org_id: world.org.id, reg_number: `m${i}`, received_at: at(`2025-${String(1 + (i % 12)).padStart(2, '0')}-10T10:00:00+03:00`), form: 'post', topic: 'other',
+    }))).execute()
+    const report = await prepareAppendix7(await context())
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-pdf-'))
+    try {
+      const pdf = path.join(dir, 'a7.pdf')
+      fs.writeFileSync(pdf, await buffer(writeAppendix7Pdf(report, { position: 'Генеральный директор', name: 'Петров Пётр Петрович', phone: '' }, '15.01.2026 12:00:00')))
+      const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })
+      const count = Number(/Pages:\s+(\d+)/.exec(info)![1])
+      expect(info).toMatch(/Page size:\s+841\.89 x 595\.2\d pts \(A4\)/)
+      // fonts embedded (a subset), with a Unicode map: the Cyrillic text is selectable
+      expect(execFileSync('pdffonts', [pdf], { encoding: 'utf8' })).toMatch(/DejaVuSansCondensed\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/)
+      const pages = Array.from({ length: count }, (_, i) => execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }))
+      const all = pages.join('\n').replace(/[\u00a0\u202f]/g, ' ')
+      expect(all).toContain('Информация о качестве обслуживания потребителей услуг Тестовая сетевая компания за 2025 год')
+      expect(all).toContain('По состоянию на 15.01.2026, 12:00')
+      for (const table of report.built.tables) expect(all).toContain(`Таблица ${table.code}. ${table.title.slice(0, 40)}`)
+      pages.forEach((p, i) => {
+        expect(p).toContain(`Страница ${i + 1} из ${count}`)
+        expect(p).toContain('Тестовая сетевая компания')
+        expect(p).toContain('по состоянию на 15.01.2026, 12:00')
+      })
+      // the figures of the screen, row by row (4.1's first row, 4.3, 4.2's total)
+      const line = (cells: readonly { v: unknown }[]) => new RegExp(cells.map((c) => cellText(c as never).replace(/[\u00a0\u202f]/g, ' ').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).filter(Boolean).join('\\s+'))
+      const screen = (code: string) => report.built.tables.find((x) => x.code === code)!.body
+      expect(all).toMatch(line(screen('4.1')[0]!))
+      for (const row of screen('4.3').slice(1)) expect(all).toMatch(line(row.slice(2)))
+      expect(all).toMatch(line(screen('4.2').at(-1)!))
+      // 4.9: 125 rows over several pages, each with the header and the column numbers
+      const register = pages.map((p, i) => [p, i] as const).filter(([p]) => p.includes('Таблица 4.9.'))
+      expect(register.length).toBeGreaterThanOrEqual(2)
+      for (const [p] of register.slice(1)) expect(p).toContain('(продолжение)')
+      for (const [p] of register) {
+        expect(p).toMatch(/\b29\s+30\s+31\b/)
+        expect(p).toContain('Форма обращения')
+      }
+      expect(all).toMatch(/\n\s*125\s+b4\s/)
+      expect(pages.at(-1)).toMatch(/Генеральный директор\s+Петров Пётр Петрович/)
+      expect(pages.at(-1)).toContain('(подпись)')
+      expect(pages.at(-1)).toContain('(дата)')
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('freezing', () => {
   it('keeps the exact file and its figures; a later change shows figure by figure', async () => {
     const ctx = await context()
     const report = await prepareAppendix7(ctx)
     const file = await buffer(writeAppendix7('xlsx', report, aboutAppendix7(report, [])))
-    const id = await freezeSnapshot(t.database.db, report, file, 'prilozhenie-7-2025.xlsx', { id: userId, name: 'Админ' })
-    const stored = await getSnapshot(t.database.db, world.org.id, id)
+    const { id } = await freezeSnapshot(t.database.db, report, file, 'prilozhenie-7-2025.xlsx', { id: userId, name: 'Админ' })
+    const stored = await getSnapshot(t.database.db, { orgId: world.org.id, branches: 'all' }, id)
     expect(Buffer.from(stored!.file).equals(file)).toBe(true)
-    expect(await getSnapshot(t.database.db, '999999', id)).toBeUndefined()
+    expect(await getSnapshot(t.database.db, { orgId: '999999', branches: 'all' }, id)).toBeUndefined()
     expect(diffFigures(stored!.figures as never, (await prepareAppendix7(ctx)).figures)).toEqual([])
     await t.database.db.insertInto('appeal').values({ org_id: world.org.id, reg_number: 'late1', received_at: at('2025-09-01T10:00:00+03:00'), form: 'post', topic: 'transmission' }).execute()
     const again = await prepareAppendix7(await context())

@@ -5,9 +5,10 @@
  */
 import type { Readable } from 'node:stream'
 import type { Cell } from '#reports/export/sheet-model.ts'
-import { type BookOut, MAX_ROWS_PER_SHEET, type SheetFormat, type SheetOut, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
+import { type BookOut, MAX_ROWS_PER_SHEET, type PrintSpec, type SheetFormat, type SheetOut, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
 import { type CheckResult, runChecks } from './checks.server.ts'
+import { type DataWarning, dataWarnings } from './coverage.server.ts'
 import { type Appendix7Context, type Appendix7Tables, type FigureValue, type RenderedTable, buildTables, definitionsOf } from './figures.server.ts'
 import { describePolicies } from './policies.ts'
 import { type RegisterGroup, flagSum, registerCells, registerGroups, registerRows } from './register.server.ts'
@@ -21,6 +22,8 @@ export interface Appendix7Report {
   /** rows of table 4.9 */
   registerRows: number
   checks: CheckResult[]
+  /** years (N‑1, N) of a log without records or with months missing: said on the page, in «Проверки» and in the file */
+  dataWarnings: DataWarning[]
   /** every figure of the report, table 4.9 as its row count and column sums */
   figures: FigureValue[]
 }
@@ -38,7 +41,26 @@ export async function prepareAppendix7(ctx: Appendix7Context): Promise<Appendix7
       if (col.value === 'flag') figures.push({ key: `${t.code}|sum|${i + 1}`, label: `Таблица ${t.code}, сумма графы ${i + 1}`, value: flagSum(groups, col.where) })
     })
   }
-  return { ctx, built, registerGroups: groups, registerRows: rows, checks, figures }
+  const warnings = dataWarnings(
+    built.coverage.filter((c) => c.log !== 'visits' || c.year === ctx.year),
+    { appeals: 'таблицы 4.1 и 4.9', calls: 'графы таблицы 4.3', visits: 'графы таблицы 4.2' },
+  )
+  return { ctx, built, registerGroups: groups, registerRows: rows, checks, dataWarnings: warnings, figures }
+}
+
+/** Wide tables print across an A4 landscape page, narrow ones down a portrait page. */
+function printOf(report: Appendix7Report, widths: readonly number[], headerRows: number, title: string): PrintSpec {
+  const total = widths.reduce((a, b) => a + b, 0)
+  return {
+    orientation: total > 95 ? 'landscape' : 'portrait',
+    repeatRows: headerRows ? [HEADING_ROWS + 1, HEADING_ROWS + headerRows] : undefined,
+    title,
+    org: report.ctx.org.name,
+  }
+}
+
+function formTitle(report: Appendix7Report): string {
+  return `${report.ctx.template.heading.title} за ${report.ctx.year} год`
 }
 
 /** Rows above a table's header: the form's heading and the table's title. */
@@ -47,6 +69,31 @@ const HEADING_ROWS = 5
 function estimateHeight(text: string, widthChars: number, lineHeight = 15): number | undefined {
   const lines = text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil((line.length * 1.1) / Math.max(widthChars, 4))), 0)
   return lines > 1 ? lines * lineHeight : undefined
+}
+
+/**
+ * Column widths for the file: the template's, widened where a one-column header cell has a word longer
+ * than its column (printed, «Идентификационный» would otherwise break mid-word); fit-to-width scales
+ * the page back.
+ */
+export function sheetWidths(widths: readonly number[], header: readonly (readonly { v?: unknown; text?: string; colspan?: number; rowspan?: number }[])[]): number[] {
+  const out = [...widths]
+  const carried = new Map<string, number>()
+  header.forEach((row, r) => {
+    let col = 0
+    for (const cell of row) {
+      while (carried.has(`${r}:${col}`)) col += carried.get(`${r}:${col}`)!
+      const span = cell.colspan ?? 1
+      for (let k = 1; k < (cell.rowspan ?? 1); k++) carried.set(`${r + k}:${col}`, span)
+      const text = typeof cell.v === 'string' ? cell.v : (cell.text ?? '')
+      if (span === 1 && text) {
+        const longest = Math.max(...text.split(/[\s/-]+/).map((w) => w.length))
+        out[col] = Math.max(out[col] ?? 0, Math.ceil(longest * 1.2 + 1.5))
+      }
+      col += span
+    }
+  })
+  return out
 }
 
 function headerHeight(row: readonly Cell[], widths: readonly number[]): number | undefined {
@@ -75,8 +122,9 @@ async function writeHeading(sheet: SheetOut, report: Appendix7Report, title: str
 }
 
 async function writeTable(sheet: SheetOut, report: Appendix7Report, t: RenderedTable): Promise<void> {
-  await writeHeading(sheet, report, `Таблица ${t.code}. ${t.title}`, t.widths)
-  for (const row of t.header) await sheet.row(row, headerHeight(row, t.widths))
+  const widths = sheetWidths(t.widths, t.header)
+  await writeHeading(sheet, report, `Таблица ${t.code}. ${t.title}`, widths)
+  for (const row of t.header) await sheet.row(row, headerHeight(row, widths))
   for (const row of t.body) await sheet.row(row.map((c) => (typeof c.v === 'string' ? { ...c, v: safeText(c.v) } : c)))
   await sheet.end()
 }
@@ -84,7 +132,9 @@ async function writeTable(sheet: SheetOut, report: Appendix7Report, t: RenderedT
 function registerSheets(t: RegisterTable, report: Appendix7Report, headerRows: number): SheetSpec[] {
   const perSheet = MAX_ROWS_PER_SHEET - HEADING_ROWS - headerRows
   const sheets = Math.max(1, Math.ceil(report.registerRows / perSheet))
-  return Array.from({ length: sheets }, (_, i) => ({ name: i === 0 ? t.code : `${t.code} (${i + 1})`, widths: t.widths, freezeRows: HEADING_ROWS + headerRows }))
+  const widths = sheetWidths(t.widths, t.header)
+  const print = printOf(report, widths, headerRows, `${formTitle(report)}. Таблица ${t.code}`)
+  return Array.from({ length: sheets }, (_, i) => ({ name: i === 0 ? t.code : `${t.code} (${i + 1})`, widths, freezeRows: HEADING_ROWS + headerRows, print }))
 }
 
 async function writeRegister(book: BookOut, report: Appendix7Report, t: RegisterTable, sheets: number): Promise<void> {
@@ -92,10 +142,11 @@ async function writeRegister(book: BookOut, report: Appendix7Report, t: Register
   const header: Cell[][] = t.header.map((row) => row.map((c) => ({ v: withYears(c.text, ctx.year), s: 'head' as const, colspan: c.colspan, rowspan: c.rowspan })))
   if (t.numbered) header.push(t.widths.map((_, i) => ({ v: i + 1, s: 'center' as const })))
   const perSheet = MAX_ROWS_PER_SHEET - HEADING_ROWS - header.length
+  const widths = sheetWidths(t.widths, t.header)
   const open = async (part: number) => {
     const sheet = await book.next()
-    await writeHeading(sheet, report, `Таблица ${t.code}. ${withYears(t.title, ctx.year)}${part > 1 ? ` (продолжение, часть ${part})` : ''}`, t.widths)
-    for (const row of header) await sheet.row(row, headerHeight(row, t.widths))
+    await writeHeading(sheet, report, `Таблица ${t.code}. ${withYears(t.title, ctx.year)}${part > 1 ? ` (продолжение, часть ${part})` : ''}`, widths)
+    for (const row of header) await sheet.row(row, headerHeight(row, widths))
     return sheet
   }
   let part = 1
@@ -140,8 +191,10 @@ export function aboutAppendix7(report: Appendix7Report, extra: readonly (readonl
     ['Охват', ctx.scope.branches === 'all' ? 'вся организация' : `только филиалы, доступные пользователю (${ctx.scope.branches.length}); строки без филиала не включены`],
     ['Исходы ответов (4.9, графы 27–29) и проверки — по состоянию на', ctx.asOf.toLocaleString('ru-RU', { timeZone: ctx.org.zone })],
     ['Версия шаблона', ctx.template.version],
-    ['О шаблоне', ctx.template.note ?? ''],
+    ['Макет формы', ctx.template.basis],
+    ...(ctx.template.note ? [['О шаблоне', ctx.template.note] as const] : []),
     ['Проверки согласованности', failed.length ? `не пройдено: ${failed.length} из ${report.checks.length} (см. лист «Проверки»)` : `все ${report.checks.length} пройдены`],
+    ['Полнота данных', report.dataWarnings.length ? report.dataWarnings.map((w) => w.text).join('\n') : 'за оба года есть записи каждого журнала за каждый месяц'],
     ...describePolicies(ctx.policies),
     ['Источник таблиц 4.1–4.3', 'журналы обращений, звонков и очереди; показатели каталога (лист «Определения») по суточным сводам'],
     ['Источник таблицы 4.9', 'журнал обращений, по одной строке на обращение, поступившее в отчётном году'],
@@ -160,10 +213,14 @@ export function writeAppendix7(format: SheetFormat, report: Appendix7Report, abo
   const specs: SheetSpec[] = []
   for (const code of order) {
     const table = built.tables.find((t) => t.code === code)
-    if (table) specs.push({ name: table.code, widths: table.widths, freezeRows: HEADING_ROWS + table.header.length })
+    if (table) {
+      const widths = sheetWidths(table.widths, table.header)
+      specs.push({ name: table.code, widths, freezeRows: HEADING_ROWS + table.header.length, print: printOf(report, widths, table.header.length, `${formTitle(report)}. Таблица ${table.code}`) })
+    }
     else if (register && register.code === code) specs.push(...registerSheets(register, report, registerHeaderRows))
   }
-  specs.push({ name: 'Проверки', widths: [6, 70, 14, 90, 14], freezeRows: 1 }, { name: 'Определения', widths: [30, 36, 120], freezeRows: 1 })
+  const print = (what: string): PrintSpec => ({ orientation: 'landscape', repeatRows: [1, 1], title: `${formTitle(report)}. ${what}`, org: report.ctx.org.name })
+  specs.push({ name: 'Проверки', widths: [6, 70, 14, 90, 14], freezeRows: 1, print: print('Проверки') }, { name: 'Определения', widths: [30, 36, 120], freezeRows: 1, print: print('Определения') })
   return writeReportBook(format, specs, about, async (book) => {
     for (const code of order) {
       const table = built.tables.find((t) => t.code === code)
@@ -176,6 +233,14 @@ export function writeAppendix7(format: SheetFormat, report: Appendix7Report, abo
       const verdict = c.passed ? 'пройдена' : c.severity === 'error' ? 'НЕ ПРОЙДЕНА' : 'предупреждение'
       await checks.row([{ v: i + 1, s: 'center' }, { v: c.title, s: 'text' }, { v: verdict, s: c.passed ? 'center' : 'textBold' }, { v: c.detail, s: 'text' }, { v: c.records || null, s: 'count' }])
     }
+    // the completeness of the logs: a warning per year without records or with months missing
+    const n = report.checks.length
+    if (report.dataWarnings.length === 0) {
+      await checks.row([{ v: n + 1, s: 'center' }, { v: 'Полнота данных журналов за отчётный и предыдущий год', s: 'text' }, { v: 'пройдена', s: 'center' }, { v: 'записи есть за каждый месяц', s: 'text' }, { v: null, s: 'count' }])
+    }
+    for (const [k, w] of report.dataWarnings.entries()) {
+      await checks.row([{ v: n + 1 + k, s: 'center' }, { v: 'Полнота данных журналов за отчётный и предыдущий год', s: 'text' }, { v: w.kind === 'none' ? 'НЕТ ДАННЫХ' : 'НЕПОЛНЫЕ ДАННЫЕ', s: 'textBold' }, { v: w.text, s: 'text' }, { v: null, s: 'count' }])
+    }
     await checks.end()
     const definitions = await book.next()
     await definitions.row(['Показатель', 'Название', 'Определение'].map((v) => ({ v, s: 'head' as const })))
@@ -184,6 +249,6 @@ export function writeAppendix7(format: SheetFormat, report: Appendix7Report, abo
   })
 }
 
-export function appendix7FileName(report: Appendix7Report, format: SheetFormat): string {
+export function appendix7FileName(report: Appendix7Report, format: SheetFormat | 'pdf'): string {
   return `prilozhenie-7-${report.ctx.year}.${format}`
 }

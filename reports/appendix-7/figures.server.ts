@@ -29,6 +29,7 @@ import {
 } from '#reports/metrics/dashboard.server.ts'
 import { type Period, yearPeriod } from '#reports/metrics/period.ts'
 import { type ReportPolicies, channelKey, dynamicsOf } from './policies.ts'
+import { NO_DATA, type YearCoverage, coverageOf, hasData } from './coverage.server.ts'
 import type { FiguresTable, InputCompareTable, InputListTable, OfficesTable, RegisterTable, Template, TemplateTable, Where } from './template.ts'
 import { withYears } from './template.ts'
 
@@ -187,7 +188,10 @@ export function officeVisitsFigure(policies: ReportPolicies): 'visits.total' | '
   return policies.officeVisits === 'served' ? 'visits.served' : 'visits.total'
 }
 
-function figuresTable(ctx: Appendix7Context, t: FiguresTable, figureFor: Record<'N-1' | 'N', YearFigure>, inputs: InputData): RenderedTable {
+/** A log-based cell of a year without a single record: «нет данных», never 0. */
+const noDataCell = (): Cell => ({ v: NO_DATA, s: 'center' })
+
+function figuresTable(ctx: Appendix7Context, t: FiguresTable, figureFor: Record<'N-1' | 'N', YearFigure>, inputs: InputData, present: Record<'N-1' | 'N', boolean>): RenderedTable {
   const body: Cell[][] = []
   const figures: FigureValue[] = []
   const metrics = new Set<DashboardMetricId>()
@@ -210,14 +214,15 @@ function figuresTable(ctx: Appendix7Context, t: FiguresTable, figureFor: Record<
         const where = [row.where, col.where].filter((w): w is Where => Boolean(w))
         const group = JSON.stringify(col.where ?? {})
         let value: number | null
+        const missing = col.year !== 'dynamics' && !present[col.year]
         if (col.year === 'dynamics') value = dynamicsOf(printedBy.get(`N-1${group}`) ?? null, printedBy.get(`N${group}`) ?? null, ctx.policies)
         else {
-          value = printed(figureFor[col.year](id, where), row.unit)
+          value = missing ? null : printed(figureFor[col.year](id, where), row.unit)
           printedBy.set(`${col.year}${group}`, value)
         }
-        cells.push(col.year === 'dynamics' ? dynamicsCell(value, row.bold) : valueCell(value, row.unit, row.bold))
+        cells.push(missing ? noDataCell() : col.year === 'dynamics' ? dynamicsCell(value, row.bold) : valueCell(value, row.unit, row.bold))
         const yearText = col.year === 'dynamics' ? 'динамика, %' : `${years[col.year]} год`
-        figures.push({ key: `${t.code}|${row.code}|${i + 1}`, label: `Таблица ${t.code}, строка ${row.code}, графа ${i + 1}${col.label ? ` (${col.label}, ${yearText})` : ` (${yearText})`}`, value })
+        figures.push({ key: `${t.code}|${row.code}|${i + 1}`, label: `Таблица ${t.code}, строка ${row.code}, графа ${i + 1}${col.label ? ` (${col.label}, ${yearText})` : ` (${yearText})`}`, value: missing ? NO_DATA : value })
       }
     })
     body.push(cells)
@@ -227,7 +232,7 @@ function figuresTable(ctx: Appendix7Context, t: FiguresTable, figureFor: Record<
 
 // ---------------------------------------------------------------------------------------------- 4.2
 
-function officesTable(ctx: Appendix7Context, t: OfficesTable, offices: OfficeRow[], groups: Grouped<VisitSums>[]): RenderedTable {
+function officesTable(ctx: Appendix7Context, t: OfficesTable, offices: OfficeRow[], groups: Grouped<VisitSums>[], present: boolean): RenderedTable {
   const byOffice = groupBy('visits', groups, (g) => g.key.office ?? '')
   const total = totalOf('visits', groups)
   const figureId = (id: string): DashboardMetricId => (id === 'visits.total' ? officeVisitsFigure(ctx.policies) : (id as DashboardMetricId))
@@ -241,8 +246,8 @@ function officesTable(ctx: Appendix7Context, t: OfficesTable, offices: OfficeRow
       metrics.add(id)
       const sums = byOffice.get(office.office_code)
       const value = printed(sums ? figure(id as 'visits.total', sums) : id === 'visits.total' || id === 'visits.served' ? 0 : null, col.unit)
-      figures.push({ key: `${t.code}|${office.office_code}|${i + 1}`, label: `Таблица ${t.code}, офис «${office.name}», графа ${i + 1}${col.label ? ` (${col.label})` : ''}`, value })
-      return valueCell(value, col.unit)
+      figures.push({ key: `${t.code}|${office.office_code}|${i + 1}`, label: `Таблица ${t.code}, офис «${office.name}», графа ${i + 1}${col.label ? ` (${col.label})` : ''}`, value: present ? value : NO_DATA })
+      return present ? valueCell(value, col.unit) : noDataCell()
     }),
   )
   if (t.total) {
@@ -253,8 +258,8 @@ function officesTable(ctx: Appendix7Context, t: OfficesTable, offices: OfficeRow
       if (col.value !== 'figure') return
       const id = figureId(col.figure)
       const value = printed(figure(id as 'visits.total', total), col.unit)
-      figures.push({ key: `${t.code}|total|${i + 1}`, label: `Таблица ${t.code}, ${label}, графа ${i + 1}${col.label ? ` (${col.label})` : ''}`, value })
-      row.push(valueCell(value, col.unit, true))
+      figures.push({ key: `${t.code}|total|${i + 1}`, label: `Таблица ${t.code}, ${label}, графа ${i + 1}${col.label ? ` (${col.label})` : ''}`, value: present ? value : NO_DATA })
+      row.push(present ? valueCell(value, col.unit, true) : noDataCell())
     })
     body.push(row)
   }
@@ -376,6 +381,8 @@ export interface Appendix7Tables {
   /** the year's calls as 4.3 counts them, and its visits, for the checks */
   calls: CallSums
   visits: VisitSums
+  /** months with records of each log in N‑1 and N */
+  coverage: YearCoverage[]
 }
 
 type OfficeRow = { office_code: string; name: string; office_type: string | null; address: string | null; phone_email: string | null; schedule: string | null; services: string | null }
@@ -386,7 +393,13 @@ export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Table
   const current = yearPeriod(ctx.year, zone)
   const previous = yearPeriod(ctx.year - 1, zone)
   const forms = await channelForms(ctx.db, ctx.org.id, ctx.policies)
-  const [appealsBefore, appealsNow, inputs] = await Promise.all([appealGroups(ctx, forms, previous), appealGroups(ctx, forms, current), loadInputs(ctx.db, ctx.org.id, ctx.year)])
+  const [appealsBefore, appealsNow, inputs, coverage] = await Promise.all([
+    appealGroups(ctx, forms, previous),
+    appealGroups(ctx, forms, current),
+    loadInputs(ctx.db, ctx.org.id, ctx.year),
+    coverageOf(ctx.db, ctx.scope, [ctx.year - 1, ctx.year], ctx.asOf, zone),
+  ])
+  const present = (log: 'appeals' | 'calls') => ({ 'N-1': hasData(coverage, log, ctx.year - 1), N: hasData(coverage, log, ctx.year) })
   const appealsFor = { 'N-1': (id: DashboardMetricId, w: Where[]) => appealFigure(appealsBefore, id, w), N: (id: DashboardMetricId, w: Where[]) => appealFigure(appealsNow, id, w) }
   const [callsBefore, callsNow, visitGroups, offices] = await Promise.all([
     callTotal(ctx, previous),
@@ -410,10 +423,10 @@ export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Table
     const data = inputs.get(t.code) ?? { current: {}, previous: {} }
     switch (t.kind) {
       case 'figures':
-        tables.push(figuresTable(ctx, t, t.source === 'calls' ? callsFor : appealsFor, data))
+        tables.push(figuresTable(ctx, t, t.source === 'calls' ? callsFor : appealsFor, data, present(t.source === 'calls' ? 'calls' : 'appeals')))
         break
       case 'offices':
-        tables.push(officesTable(ctx, t, offices, visitGroups))
+        tables.push(officesTable(ctx, t, offices, visitGroups, hasData(coverage, 'visits', ctx.year)))
         break
       case 'input':
         tables.push(t.mode === 'compare' ? inputCompareTable(ctx, t, data, surveys) : inputListTable(ctx, t, data))
@@ -423,7 +436,7 @@ export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Table
         break
     }
   }
-  return { tables, register, forms, appealGroups: { previous: appealsBefore, current: appealsNow }, calls: callsNow, visits: totalOf('visits', visitGroups) }
+  return { tables, register, forms, appealGroups: { previous: appealsBefore, current: appealsNow }, calls: callsNow, visits: totalOf('visits', visitGroups), coverage }
 }
 
 /** The catalog's words for the figures of a report (for «Определения» and the page). */

@@ -115,6 +115,8 @@ export const templateSchema = z
     report: z.literal('appendix-7'),
     version: text,
     name: text,
+    /** the form's legal basis, for users (printed in «О файле» and on the page) */
+    basis: text,
     note: z.string().optional(),
     heading: z.object({ appendix: text, title: text, caption: z.string(), period: text }).strict(),
     sections: z.partialRecord(z.enum(['1', '2', '3', '4']), text),

@@ -15,12 +15,28 @@ export type { Cell, CellStyle }
 
 export type SheetFormat = 'xlsx' | 'ods'
 
+/**
+ * How a sheet prints (issue 15): A4 in the orientation chosen for the sheet, scaled to the page's width,
+ * the header rows (with the column-number row) repeated on every page, the form's title and the
+ * organisation in the page header, «Страница N из M» in the footer; the print area is the written range.
+ */
+export interface PrintSpec {
+  orientation: 'portrait' | 'landscape'
+  /** 1-based first and last row repeated at the top of every printed page */
+  repeatRows?: readonly [number, number]
+  /** the page header: left the form's title, right the organisation */
+  title?: string
+  org?: string
+}
+
 export interface SheetSpec {
   name: string
   /** column widths in characters */
   widths: readonly number[]
   /** rows kept in view when scrolling */
   freezeRows?: number
+  /** print set-up; without it: portrait, fit to width, page numbers */
+  print?: PrintSpec
 }
 
 export interface SheetOut {
@@ -79,6 +95,43 @@ function columnLetters(index: number): string {
     n = Math.floor((n - 1) / 26)
   }
   return out
+}
+
+/** Styles whose text wraps inside its cell, so a long text needs a taller row (LibreOffice and Excel do not grow a row of a written height). */
+const WRAPPED: ReadonlySet<CellStyle> = new Set(['head', 'text', 'textBold', 'title', 'plain'])
+const LINE_HEIGHT = 15
+
+/**
+ * The height a row needs for its wrapped text, in points (undefined: one line). Characters per line are
+ * estimated from the column widths (a width is in characters of the default font; bold and headings
+ * take more room); cells spanning rows are left to the rows they span.
+ */
+export function rowHeightFor(placed: readonly { col: number; cell?: Cell }[], widths: readonly number[]): number | undefined {
+  let lines = 1
+  for (const p of placed) {
+    const cell = p.cell
+    if (!cell || typeof cell.v !== 'string' || (cell.rowspan ?? 1) > 1) continue
+    const style = cell.s ?? 'plain'
+    if (!WRAPPED.has(style)) continue
+    let width = 0
+    for (let c = p.col; c < p.col + (cell.colspan ?? 1); c++) width += widths[c] ?? 10
+    const factor = style === 'head' || style === 'textBold' ? 1.2 : style === 'title' ? 1.3 : 1.08
+    const perLine = Math.max(4, width - 1.5)
+    let n = 0
+    for (const line of cell.v.split('\n')) n += Math.max(1, Math.ceil((line.length * factor) / perLine))
+    if (n > lines) lines = n
+  }
+  return lines > 1 ? lines * LINE_HEIGHT + 2 : undefined
+}
+
+/** A header/footer text of SpreadsheetML: `&` doubled, XML-escaped. */
+function headerText(text: string): string {
+  return xmlText(text.replace(/&/g, '&&'))
+}
+
+/** A sheet name quoted for a defined name (`'4.1'!$A$1:…`). */
+function quotedSheet(name: string): string {
+  return `'${name.replace(/'/g, "''")}'`
 }
 
 /** A row's cells at their columns, with the covered positions of merges (carried between rows). */
@@ -192,8 +245,8 @@ const XLSX_STYLES = (() => {
     `<xf numFmtId="${numFmt}" fontId="${font}" fillId="0" borderId="${border}" xfId="0" applyFont="1" applyBorder="1"${numFmt ? ' applyNumberFormat="1"' : ''} applyAlignment="1"><alignment ${align}/></xf>`
   const top = 'vertical="top" wrapText="1"'
   const byStyle: Record<CellStyle, string> = {
-    plain: xf(0, 0, 0, 'vertical="top"'),
-    title: xf(2, 0, 0, 'vertical="top"'),
+    plain: xf(0, 0, 0, 'vertical="top" wrapText="1"'),
+    title: xf(2, 0, 0, 'vertical="top" wrapText="1"'),
     caption: xf(3, 0, 0, 'horizontal="center" vertical="top"'),
     head: xf(1, 1, 0, 'horizontal="center" vertical="center" wrapText="1"'),
     text: xf(0, 1, 0, top),
@@ -251,12 +304,22 @@ function xlsxBook(specs: readonly SheetSpec[]): BookOut {
   archive.append(`${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`, {
     name: '_rels/.rels',
   })
-  archive.append(
-    `${XML_HEAD}<workbook xmlns="${SML}" xmlns:r="${REL}"><bookViews><workbookView/></bookViews><sheets>` +
+  // the workbook part is written last: the print areas need each sheet's row count
+  const usedRows: number[] = names.map(() => 0)
+  const workbookXml = () => {
+    const defined: string[] = []
+    specs.forEach((spec, i) => {
+      const sheet = quotedSheet(names[i]!)
+      const rows = spec.print?.repeatRows
+      if (rows) defined.push(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${xmlText(`${sheet}!$${rows[0]}:$${rows[1]}`)}</definedName>`)
+      if (usedRows[i]! > 0 && spec.widths.length) defined.push(`<definedName name="_xlnm.Print_Area" localSheetId="${i}">${xmlText(`${sheet}!$A$1:$${columnName(spec.widths.length - 1)}$${usedRows[i]}`)}</definedName>`)
+    })
+    return (
+      `${XML_HEAD}<workbook xmlns="${SML}" xmlns:r="${REL}"><bookViews><workbookView/></bookViews><sheets>` +
       names.map((n, i) => `<sheet name="${xmlText(n)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
-      '</sheets></workbook>',
-    { name: 'xl/workbook.xml' },
-  )
+      `</sheets>${defined.length ? `<definedNames>${defined.join('')}</definedNames>` : ''}</workbook>`
+    )
+  }
   archive.append(
     `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
       sheetFiles.map((f, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="${f.slice(3)}"/>`).join('') +
@@ -276,7 +339,7 @@ function xlsxBook(specs: readonly SheetSpec[]): BookOut {
       const layout = new MergeLayout()
       const freeze = spec.freezeRows ?? 0
       await out.write(
-        `${XML_HEAD}<worksheet xmlns="${SML}" xmlns:r="${REL}"><sheetViews><sheetView workbookViewId="0">` +
+        `${XML_HEAD}<worksheet xmlns="${SML}" xmlns:r="${REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView workbookViewId="0">` +
           (freeze ? `<pane ySplit="${freeze}" topLeftCell="A${freeze + 1}" activePane="bottomLeft" state="frozen"/>` : '') +
           '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +
           (spec.widths.length ? `<cols>${spec.widths.map((w, c) => `<col min="${c + 1}" max="${c + 1}" width="${w}" customWidth="1"/>`).join('')}</cols>` : '') +
@@ -286,21 +349,37 @@ function xlsxBook(specs: readonly SheetSpec[]): BookOut {
         row(cells, height) {
           const r = layout.rowIndex + 1
           const placed = layout.place(cells)
-          let xml = `<row r="${r}"${height ? ` ht="${height}" customHeight="1"` : ''}>`
+          const ht = height ?? rowHeightFor(placed, spec.widths)
+          let xml = `<row r="${r}"${ht ? ` ht="${ht}" customHeight="1"` : ''}>`
           for (const p of placed) xml += xlsxCell(`${columnName(p.col)}${r}`, p)
           return out.write(`${xml}</row>`) ?? Promise.resolve()
         },
         async end() {
           const merges = layout.merges.map((m) => `<mergeCell ref="${columnName(m.col)}${m.row + 1}:${columnName(m.col + m.cols - 1)}${m.row + m.rows}"/>`)
-          await out.write(`</sheetData>${merges.length ? `<mergeCells count="${merges.length}">${merges.join('')}</mergeCells>` : ''}</worksheet>`)
+          usedRows[i] = layout.rowIndex
+          await out.write(`</sheetData>${merges.length ? `<mergeCells count="${merges.length}">${merges.join('')}</mergeCells>` : ''}${xlsxPrint(spec.print)}</worksheet>`)
           await out.end()
         },
       }
     },
     async finish() {
+      archive.append(workbookXml(), { name: 'xl/workbook.xml' })
       await archive.finalize()
     },
   }
+}
+
+/** Margins (inches: 1 cm ≈ 0.39), A4, fit to one page wide and as many pages down as it takes, header and footer. */
+function xlsxPrint(print: PrintSpec | undefined): string {
+  const orientation = print?.orientation ?? 'portrait'
+  const left = print?.title ? `&amp;L&amp;8${headerText(print.title)}` : ''
+  const right = print?.org ? `&amp;R&amp;8${headerText(print.org)}` : ''
+  return (
+    '<printOptions horizontalCentered="1"/>' +
+    '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.25" footer="0.25"/>' +
+    `<pageSetup paperSize="9" orientation="${orientation}" fitToWidth="1" fitToHeight="0"/>` +
+    `<headerFooter>${left || right ? `<oddHeader>${left}${right}</oddHeader>` : ''}<oddFooter>&amp;C&amp;8Страница &amp;P из &amp;N</oddFooter></headerFooter>`
+  )
 }
 
 // ---------------------------------------------------------------------------------------------- ODS
@@ -309,7 +388,7 @@ const ODS_NS =
   'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" ' +
   'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" ' +
   'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" ' +
-  'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" office:version="1.2"'
+  'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0" office:version="1.2"'
 
 function odsCellStyles(): string {
   const border = 'fo:border="0.5pt solid #000000"'
@@ -320,8 +399,8 @@ function odsCellStyles(): string {
     `<style:text-properties${opts.bold ? ' fo:font-weight="bold"' : ''}${opts.italic ? ' fo:font-style="italic"' : ''}${opts.size ? ` fo:font-size="${opts.size}pt"` : ''}/>` +
     '</style:style>'
   const byStyle: Record<CellStyle, string> = {
-    plain: style('ce-plain', {}),
-    title: style('ce-title', { bold: true, size: 12 }),
+    plain: style('ce-plain', { wrap: true }),
+    title: style('ce-title', { bold: true, size: 12, wrap: true }),
     caption: style('ce-caption', { italic: true, size: 9, align: 'center' }),
     head: style('ce-head', { border: true, bold: true, align: 'center', valign: 'middle', wrap: true }),
     text: style('ce-text', { border: true, wrap: true }),
@@ -337,6 +416,32 @@ function odsCellStyles(): string {
     '<number:number-style style:name="N1"><number:number number:decimal-places="1" number:min-integer-digits="1"/></number:number-style>' +
     STYLES.map((s) => byStyle[s]).join('')
   )
+}
+
+/** A page layout and a master page per sheet: A4 in the sheet's orientation, fit to one page wide, title and organisation above, «Страница N из M» below. */
+function odsPageStyles(specs: readonly SheetSpec[]): string {
+  const layouts = specs
+    .map((spec, i) => {
+      const landscape = spec.print?.orientation === 'landscape'
+      const [w, h] = landscape ? ['29.7cm', '21cm'] : ['21cm', '29.7cm']
+      return (
+        `<style:page-layout style:name="pl-${i}"><style:page-layout-properties fo:page-width="${w}" fo:page-height="${h}" style:print-orientation="${landscape ? 'landscape' : 'portrait'}" ` +
+        'fo:margin-left="1cm" fo:margin-right="1cm" fo:margin-top="1cm" fo:margin-bottom="1cm" style:table-centering="horizontal" style:num-format="1" style:first-page-number="continue" style:scale-to-X="1" style:scale-to-Y="0"/>' +
+        '<style:header-style><style:header-footer-properties fo:min-height="0.5cm" fo:margin-bottom="0.2cm"/></style:header-style>' +
+        '<style:footer-style><style:header-footer-properties fo:min-height="0.5cm" fo:margin-top="0.2cm"/></style:footer-style></style:page-layout>'
+      )
+    })
+    .join('')
+  const small = (text: string) => `<text:p><text:span text:style-name="T8">${text}</text:span></text:p>`
+  const masters = specs
+    .map((spec, i) => {
+      const header = spec.print?.title || spec.print?.org
+        ? `<style:header><style:region-left>${small(xmlText(spec.print?.title ?? ''))}</style:region-left><style:region-right>${small(xmlText(spec.print?.org ?? ''))}</style:region-right></style:header>`
+        : '<style:header style:display="false"/>'
+      return `<style:master-page style:name="mp-${i}" style:page-layout-name="pl-${i}">${header}<style:footer>${small('Страница <text:page-number>1</text:page-number> из <text:page-count>1</text:page-count>')}</style:footer></style:master-page>`
+    })
+    .join('')
+  return `<office:automatic-styles>${layouts}<style:style style:name="T8" style:family="text"><style:text-properties fo:font-size="8pt"/></style:style></office:automatic-styles><office:master-styles>${masters}</office:master-styles>`
 }
 
 const odsWidth = (chars: number) => `${(chars * 0.19 + 0.1).toFixed(2)}cm`
@@ -368,7 +473,7 @@ function odsBook(specs: readonly SheetSpec[]): BookOut {
       '</manifest:manifest>',
     { name: 'META-INF/manifest.xml' },
   )
-  archive.append(`<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles ${ODS_NS}><office:styles/></office:document-styles>`, { name: 'styles.xml' })
+  archive.append(`<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles ${ODS_NS}><office:styles/>${odsPageStyles(specs)}</office:document-styles>`, { name: 'styles.xml' })
   archive.append(`<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta ${ODS_NS}><office:meta><meta:generator>Качество обслуживания</meta:generator></office:meta></office:document-meta>`, {
     name: 'meta.xml',
   })
@@ -378,6 +483,7 @@ function odsBook(specs: readonly SheetSpec[]): BookOut {
   const opened = content.write(
     `<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content ${ODS_NS}><office:automatic-styles>${odsCellStyles()}${columnStyles.join('')}` +
       '<style:style style:name="ro-auto" style:family="table-row"><style:table-row-properties style:use-optimal-row-height="true"/></style:style>' +
+      specs.map((_, i) => `<style:style style:name="ta-${i}" style:family="table" style:master-page-name="mp-${i}"><style:table-properties table:display="true"/></style:style>`).join('') +
       '</office:automatic-styles><office:body><office:spreadsheet>',
   )
   let index = 0
@@ -389,21 +495,34 @@ function odsBook(specs: readonly SheetSpec[]): BookOut {
       const spec = specs[i]
       if (!spec) throw new Error('no more sheets declared')
       const layout = new MergeLayout()
-      await content.write(`<table:table table:name="${xmlText(names[i]!)}">${spec.widths.map((_, c) => `<table:table-column table:style-name="co-${i}-${c}"/>`).join('')}`)
+      const repeat = spec.print?.repeatRows
+      await content.write(`<table:table table:name="${xmlText(names[i]!)}" table:style-name="ta-${i}">${spec.widths.map((_, c) => `<table:table-column table:style-name="co-${i}-${c}"/>`).join('')}`)
+      let inHeader = false
       return {
         row(cells) {
+          const r = layout.rowIndex + 1
           const placed = layout.place(cells)
-          let xml = '<table:table-row table:style-name="ro-auto">'
+          let xml = ''
+          if (repeat && r === repeat[0]) {
+            xml += '<table:table-header-rows>'
+            inHeader = true
+          }
+          xml += '<table:table-row table:style-name="ro-auto">'
           let col = 0
           for (const p of placed) {
             if (p.col > col) xml += `<table:table-cell table:number-columns-repeated="${p.col - col}"/>`
             xml += odsCell(p)
             col = p.col + 1
           }
-          return content.write(`${xml}</table:table-row>`) ?? Promise.resolve()
+          xml += '</table:table-row>'
+          if (inHeader && r === repeat![1]) {
+            xml += '</table:table-header-rows>'
+            inHeader = false
+          }
+          return content.write(xml) ?? Promise.resolve()
         },
         async end() {
-          await content.write('</table:table>')
+          await content.write(`${inHeader ? '</table:table-header-rows>' : ''}</table:table>`)
         },
       }
     },
@@ -420,7 +539,8 @@ function odsBook(specs: readonly SheetSpec[]): BookOut {
  * stream (the download breaks rather than delivering half a file as if whole).
  */
 export function writeReportBook(format: SheetFormat, specs: readonly SheetSpec[], about: readonly (readonly [string, string])[], write: (book: BookOut) => Promise<void>): Readable {
-  const book = startBook(format, [...specs, { name: 'О файле', widths: [48, 110] }])
+  const print = specs[0]?.print
+  const book = startBook(format, [...specs, { name: 'О файле', widths: [48, 110], print: { orientation: 'portrait', title: print?.title, org: print?.org } }])
   void (async () => {
     await write(book)
     const info = await book.next()

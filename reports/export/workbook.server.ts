@@ -36,11 +36,38 @@ export function streamWorkbook(build: (book: Book) => Promise<void>): Readable {
 
 const BOLD = { bold: true }
 
-/** A header row in bold with a frozen pane under it. */
+/** A header/footer text of SpreadsheetML (`&` doubled). */
+const headerText = (text: string) => text.replace(/&/g, '&&')
+
+/**
+ * A header row in bold, wrapped, tall enough for its labels, with a frozen pane under it; printed on A4
+ * (landscape when wider than ≈ 100 characters), fit to one page wide so a label and its values are on
+ * the same page, the header row repeated on every page, the sheet's name in the page header and
+ * «Страница N из M» in the footer (issue 15).
+ */
 export function addSheet(book: Book, name: string, header: readonly string[], widths: readonly number[]): Sheet {
-  const sheet = book.addWorksheet(name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] })
+  const total = header.reduce((sum, _, i) => sum + (widths[i] ?? 16), 0)
+  const sheet = book.addWorksheet(name.slice(0, 31), {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: total > 100 ? 'landscape' : 'portrait',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '1:1',
+      horizontalCentered: true,
+      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.25, footer: 0.25 },
+    },
+    headerFooter: { oddHeader: `&L&8${headerText(name)}`, oddFooter: '&C&8Страница &P из &N' },
+  })
   sheet.columns = header.map((h, i) => ({ header: h, width: widths[i] ?? 16 }))
-  sheet.getRow(1).font = BOLD
+  const row = sheet.getRow(1)
+  row.font = BOLD
+  row.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' }
+  // a header label longer than its column wraps: the row grows to hold it (bold takes ≈ 1.2 characters)
+  const lines = Math.max(1, ...header.map((h, i) => Math.ceil((h.length * 1.2) / Math.max(4, (widths[i] ?? 16) - 1))))
+  if (lines > 1) row.height = lines * 15 + 2
   return sheet
 }
 

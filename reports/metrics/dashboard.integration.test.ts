@@ -14,6 +14,10 @@ import { dashboardWorkbook, registerWorkbook } from './exports.server.ts'
 import { buildDashboard } from './dashboard-view.server.ts'
 import ExcelJS from 'exceljs'
 import { buffer } from 'node:stream/consumers'
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { readView } from './view.ts'
 
 const t = useTestDatabase()
@@ -313,5 +317,42 @@ describe('consumers\' scores on the dashboard', () => {
     expect(tiles).toContainEqual(['Опросы', 'Получено анкет', 3])
     const definitions = book.getWorksheet('Определения')!.getSheetValues().slice(2).map((r) => (r as unknown[])[1])
     expect(definitions).toContain('surveys.csat')
+  })
+})
+
+describe('printed', () => {
+  const soffice = process.env.SQ_SOFFICE
+  it.skipIf(!soffice)('LibreOffice prints the dashboard file and a register sheet by sheet, each one page wide (labels and values together), with page numbers', async () => {
+    const db = t.database.db
+    const { params } = await refreshRollups(t.database, world.org.id)
+    const data = await buildDashboard(db, all(), march(), ASOF, params, new Map([['O1', 'Офис 1'], ['O2', 'Офис 2']]))
+    const view = march()
+    const records: RecordContext = { scope: all(), period: view.period, filter: view.filter, narrowing: {}, asOf: ASOF, zone: world.org.time_zone, params }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-print-dash-'))
+    try {
+      for (const [name, stream] of [['dashboard', dashboardWorkbook(data, [['Отчёт', 'тест']])], ['register', registerWorkbook(db, { register: REGISTERS.appeals, records, personalData: false, about: [['Отчёт', 'тест']] })]] as const) {
+        const bytes = await buffer(stream)
+        const book = new ExcelJS.Workbook()
+        await book.xlsx.load(bytes as unknown as ArrayBuffer)
+        const file = path.join(dir, `${name}.xlsx`)
+        fs.writeFileSync(file, bytes)
+        execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], { stdio: 'pipe', timeout: 120_000 })
+        const pdf = path.join(dir, `${name}.pdf`)
+        const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1])
+        // every sheet is short: one page each, so no column went to a page of its own
+        expect(count, name).toBe(book.worksheets.length)
+        for (let i = 0; i < count; i++) {
+          const text = execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' })
+          expect(text).toContain(`Страница ${i + 1} из ${count}`)
+          expect(text).toContain(book.worksheets[i]!.name)
+        }
+        const first = execFileSync('pdftotext', ['-layout', '-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' })
+        // the first sheet's header labels are whole (wrapped, not cut)
+        if (name === 'dashboard') expect(first.replace(/\s+/g, ' ')).toContain('Код показателя')
+        else expect(first).toMatch(/a2\s/)
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -5,16 +5,18 @@
  * of calls and visits from norms.server.ts — the same figures as the «Сроки» pages.
  */
 import type { Readable } from 'node:stream'
-import type { Db } from '#db/client.server.ts'
+import type { Database, Db } from '#db/client.server.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { appealViolations, computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
 import { type NormFigures, computeNormFigures, loadNormRules, normViolations, violationsOf } from '#reports/deadlines/norms.server.ts'
 import type { Cell } from '#reports/export/sheet-model.ts'
-import { MAX_ROWS_PER_SHEET, type SheetFormat, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
+import { MAX_ROWS_PER_SHEET, type PrintSpec, type SheetFormat, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
 import { type Period, yearPeriod } from '#reports/metrics/period.ts'
 import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
 
+import { type DataWarning, coverageOf, dataWarnings } from '#reports/appendix-7/coverage.server.ts'
 import { VERDICT_LABEL, type Verdict } from './verdicts.ts'
 
 export { VERDICT_LABEL, type Verdict }
@@ -46,6 +48,8 @@ export interface SupplierReport {
   period: Period
   asOf: Date
   lines: NormLine[]
+  /** the logs without records (or with months missing) in the year: said on the page, in the file and the PDF */
+  dataWarnings: DataWarning[]
 }
 
 const UNIT_TEXT: Record<string, string> = { seconds: 'с', minutes: 'мин', hours: 'ч', calendar_days: 'календарных дн.', working_days: 'рабочих дн.' }
@@ -55,11 +59,22 @@ export function normText(amount: number | string, unit: string, isAverage: boole
   return `${Number(amount).toLocaleString('ru-RU')} ${UNIT_TEXT[unit] ?? unit}${isAverage ? ' (в среднем)' : ''}`
 }
 
-/** The report of an organisation's calendar year (read from the records themselves: no rollups involved). */
-export async function supplierStandardOfYear(db: Db, scope: Scope, year: number, asOf: Date): Promise<SupplierReport> {
+/** The report of an organisation's calendar year (its figures read from the records themselves; only the completeness of the logs from the rollups). */
+export async function supplierStandardOfYear(database: Database, scope: Scope, year: number, asOf: Date): Promise<SupplierReport> {
+  const db = database.db
+  // the completeness of the logs is read from the daily rollups: brought up to date first
+  await refreshRollups(database, scope.orgId)
   const org = await db.selectFrom('organisation').select(['id', 'name', 'time_zone']).where('id', '=', scope.orgId).executeTakeFirstOrThrow()
   const zone = org.time_zone
-  return prepareSupplierStandard(db, scope, { id: org.id, name: org.name, zone }, yearPeriod(year, zone), asOf)
+  const report = await prepareSupplierStandard(db, scope, { id: org.id, name: org.name, zone }, yearPeriod(year, zone), asOf)
+  const coverage = await coverageOf(db, scope, [year], asOf, zone)
+  const used = new Set(report.lines.map((l) => l.domain))
+  report.dataWarnings = dataWarnings(coverage, {
+    ...(used.has('appeals') ? { appeals: 'нормативы обращений' } : {}),
+    ...(used.has('calls') ? { calls: 'нормативы звонков' } : {}),
+    ...(used.has('visits') ? { visits: 'нормативы офисов' } : {}),
+  }).map((w) => ({ ...w, text: w.text.replace(/показывают «нет данных», а не 0\./, 'оцениваются как «нет данных за период».') }))
+  return report
 }
 
 export async function prepareSupplierStandard(db: Db, scope: Scope, org: SupplierReport['org'], period: Period, asOf: Date): Promise<SupplierReport> {
@@ -93,7 +108,7 @@ export async function prepareSupplierStandard(db: Db, scope: Scope, org: Supplie
     const verdict: Verdict = rule.is_average ? (f.meanMet === null ? 'no_data' : f.meanMet ? 'met' : 'broken') : judged === 0 ? 'no_data' : violations ? 'broken' : 'met'
     lines.push({ ...base, judged, within: f.within, violations, withinShare: f.withinShare, meanSeconds: f.meanSeconds, verdict, normFigures: f })
   }
-  return { db, scope, org, period, asOf, lines }
+  return { db, scope, org, period, asOf, lines, dataWarnings: [] }
 }
 
 const minutes = (seconds: number | null) => (seconds === null ? null : Math.round((seconds / 60) * 10) / 10)
@@ -110,10 +125,13 @@ const NORM_HEAD = { calls: ['N', 'Звонок', 'Начало', 'Окончан
 export function writeSupplierStandard(format: SheetFormat, report: SupplierReport, about: readonly (readonly [string, string])[]): Readable {
   const broken = report.lines.filter((l) => l.verdict === 'broken' && l.violations > 0)
   const perSheet = MAX_ROWS_PER_SHEET - 2
-  const specs: SheetSpec[] = [{ name: 'Нормативы', widths: [6, 12, 50, 22, 16, 12, 12, 12, 12, 14, 18, 40], freezeRows: 1 }]
+  const title = `Соблюдение стандарта качества обслуживания за ${report.period.from.slice(0, 4)} год`
+  const print = (what: string, rows: 1 | 2, orientation: 'portrait' | 'landscape' = 'landscape'): PrintSpec => ({ orientation, repeatRows: [1, rows], title: `${title}. ${what}`, org: report.org.name })
+  const specs: SheetSpec[] = [{ name: 'Нормативы', widths: [6, 12, 50, 22, 16, 12, 12, 12, 12, 14, 18, 40], freezeRows: 1, print: print('Нормативы', 1) }]
   const parts = broken.map((l) => Math.max(1, Math.ceil(l.violations / perSheet)))
   broken.forEach((l, i) => {
-    for (let p = 0; p < parts[i]!; p++) specs.push({ name: `Нарушения ${l.code}${p ? ` (${p + 1})` : ''}`, widths: l.domain === 'appeals' ? [8, 18, 17, 17, 17, 18, 12, 30] : [8, 20, 17, 17, 14, 24], freezeRows: 2 })
+    for (let p = 0; p < parts[i]!; p++)
+      specs.push({ name: `Нарушения ${l.code}${p ? ` (${p + 1})` : ''}`, widths: l.domain === 'appeals' ? [8, 18, 17, 17, 17, 18, 12, 30] : [8, 20, 17, 17, 14, 24], freezeRows: 2, print: print(`Нарушения норматива ${l.code}`, 2, 'portrait') })
   })
   const zone = report.org.zone
   return writeReportBook(format, specs, about, async (book) => {

@@ -59,6 +59,8 @@ const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 
   'surveys.$surveyId.batches.$batchId[.xlsx].ts': { url: '/surveys/999999/batches/1.xlsx', allowed: 404 },
   // the consumer's page: public; an unknown link is «not found» for everyone
   's.$token.tsx': { url: '/s/AAAAAAAAAAAAAAAAAAAAAA', allowed: 404 },
+  // a published Appendix 7: public; an unknown or revoked address is «not found» for everyone
+  'publications.$token.ts': { url: '/publications/AAAAAAAAAAAAAAAAAAAAAA', allowed: 404 },
 }
 
 const loginOf: Record<Role, string> = { management: 'manager', quality: 'quality', reporting: 'reporting', operator: 'operator', admin: 'admin' }

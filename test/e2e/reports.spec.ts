@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import ExcelJS from 'exceljs'
 import { inject } from 'vitest'
 import { gotoHydrated, launchBrowser, signIn, watchConsole } from './browser.ts'
@@ -16,7 +17,10 @@ describe('Appendix 7', () => {
     const problems = watchConsole(page)
     await gotoHydrated(page, `${baseUrl}/reports/appendix-7?year=2025`)
     expect(await page.locator('h1').textContent()).toBe('Приложение 7 за 2025 год')
-    expect(await page.locator('[data-testid=checks] tr[data-check]').count()).toBe(9)
+    expect(await page.locator('[data-testid=checks] tr[data-check]:not([data-check=data-coverage])').count()).toBe(9)
+    // the sample logs hold March 2025 only: the other months are named, before any download
+    expect(await page.locator('[data-testid=checks] tr[data-check=data-coverage][data-passed=no]').count()).toBeGreaterThan(0)
+    expect(await page.locator('[data-testid=data-warnings]').textContent()).toContain('нет записей за месяцы январь, февраль, апрель')
     // the sample register: three appeals received in March 2025
     expect(await page.locator('[data-testid=register-rows]').textContent()).toBe('3')
     const total = page.locator('[data-testid="table-4.1"] tbody tr').first().locator('td')
@@ -41,11 +45,29 @@ describe('Appendix 7', () => {
     await gotoHydrated(page, `${baseUrl}/reports/appendix-7?year=2025`)
     expect(await page.locator('[data-testid="table-4.4"] tbody tr').first().textContent()).toContain('https://lk.example.ru')
 
-    await page.click('[data-testid=freeze]')
+    // the PDF that is signed: a real PDF with the form's title
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-pdf]')])
+    expect(pdf.suggestedFilename()).toBe('prilozhenie-7-2025.pdf')
+    expect(fs.readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-')
+
+    // a double click freezes once
+    await page.dblclick('[data-testid=freeze]')
     await page.locator('[data-testid=no-changes]').waitFor()
+    const snapshotPath = new URL(page.url()).pathname
     const [frozen] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=snapshot-file]')])
     expect(frozen.suggestedFilename()).toBe('prilozhenie-7-2025.xlsx')
+    expect(await page.locator('[data-testid=snapshot-scope]').textContent()).toBe('вся организация')
+    await gotoHydrated(page, `${baseUrl}/reports/appendix-7?year=2025`)
+    expect(await page.locator('[data-testid=snapshots] tbody tr').count()).toBe(1)
     expect(problems).toEqual([])
+
+    // issue 14: a one-branch user neither opens nor downloads the organisation's frozen report
+    await browser.context.clearCookies()
+    const branch = await signIn(browser.context, baseUrl, 'branchboss', E2E_PASSWORD)
+    expect((await branch.request.get(`${baseUrl}${snapshotPath}/file`)).status()).toBe(404)
+    expect((await branch.request.get(`${baseUrl}${snapshotPath}`)).status()).toBe(404)
+    await gotoHydrated(branch, `${baseUrl}/reports/appendix-7?year=2025`)
+    expect(await branch.locator('[data-testid=snapshots]').count()).toBe(0)
   })
 
   it('management reads the form but neither fills it in nor freezes it', async () => {

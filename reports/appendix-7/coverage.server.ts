@@ -1,0 +1,76 @@
+/**
+ * Whether the logs hold the years a report counts: for each log (appeals, calls, office visits) and each
+ * of the years N‑1 and N, the months that have records in the user's scope (from the daily rollups).
+ * A year without any record is «нет данных» on the form (not 0); a year with months missing is
+ * flagged as partial. The page, «Проверки» and the file say so before anyone relies on the figures.
+ */
+import { sql } from 'kysely'
+import type { Scope } from '#db/scope.server.ts'
+import type { Db } from '#db/client.server.ts'
+import { viewConditions } from '#reports/metrics/dashboard.server.ts'
+import { localParts } from '#reports/time/local-time.ts'
+
+export type LogKind = 'appeals' | 'calls' | 'visits'
+
+export const LOG_NAME: Record<LogKind, string> = { appeals: 'Журнал обращений', calls: 'Журнал звонков', visits: 'Журнал посещений офисов' }
+export const NO_DATA = 'нет данных'
+
+const MONTHS = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь']
+
+export interface YearCoverage {
+  log: LogKind
+  year: number
+  /** months (1–12) with at least one record */
+  months: number[]
+  /** months that should have records by the «as of» moment but have none */
+  missing: number[]
+}
+
+export interface DataWarning {
+  log: LogKind
+  year: number
+  kind: 'none' | 'partial'
+  text: string
+}
+
+const TABLE: Record<LogKind, string> = { appeals: 'appeal_day', calls: 'call_day', visits: 'visit_day' }
+
+/** Months with records of each log in the years given (the user's scope; calls without a branch only for organisation-wide users). */
+export async function coverageOf(db: Db, scope: Scope, years: readonly number[], asOf: Date, zone: string): Promise<YearCoverage[]> {
+  const now = localParts(asOf, zone)
+  const out: YearCoverage[] = []
+  for (const log of ['appeals', 'calls', 'visits'] as const) {
+    const rows = await sql<{ month: string }>`
+      select distinct to_char(r.day, 'YYYY-MM') as month from ${sql.table(TABLE[log])} r
+      where r.day between ${`${Math.min(...years)}-01-01`}::date and ${`${Math.max(...years)}-12-31`}::date and ${sql.join(viewConditions(log, scope, {}), sql` and `)}`.execute(db)
+    const seen = new Set(rows.rows.map((r) => r.month))
+    for (const year of years) {
+      const months = Array.from({ length: 12 }, (_, i) => i + 1).filter((m) => seen.has(`${year}-${String(m).padStart(2, '0')}`))
+      // months that are over (or begun) by «as of»: a year still running is not short of its future months
+      const due = year < now.year ? 12 : year === now.year ? now.month : 0
+      const missing = Array.from({ length: due }, (_, i) => i + 1).filter((m) => !months.includes(m))
+      out.push({ log, year, months, missing })
+    }
+  }
+  return out
+}
+
+export function hasData(coverage: readonly YearCoverage[], log: LogKind, year: number): boolean {
+  return (coverage.find((c) => c.log === log && c.year === year)?.months.length ?? 0) > 0
+}
+
+/** The warnings of a report's coverage, in words; `uses` says which tables count each log. */
+export function dataWarnings(coverage: readonly YearCoverage[], uses: Partial<Record<LogKind, string>>): DataWarning[] {
+  const out: DataWarning[] = []
+  for (const c of coverage) {
+    const where = uses[c.log]
+    if (!where) continue
+    if (c.months.length === 0) {
+      out.push({ log: c.log, year: c.year, kind: 'none', text: `${LOG_NAME[c.log]}: за ${c.year} год нет ни одной записи — ${where} за ${c.year} год показывают «${NO_DATA}», а не 0.` })
+    } else if (c.missing.length) {
+      const names = c.missing.map((m) => MONTHS[m - 1]).join(', ')
+      out.push({ log: c.log, year: c.year, kind: 'partial', text: `${LOG_NAME[c.log]}: за ${c.year} год нет записей за ${c.missing.length === 1 ? 'месяц' : 'месяцы'} ${names} — ${where} за ${c.year} год неполные.` })
+    }
+  }
+  return out
+}
