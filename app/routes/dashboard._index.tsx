@@ -1,4 +1,5 @@
 import { cachedView } from '#app/utils/view-cache.server.ts'
+import { type LogKind, periodCoverage, periodWarnings } from '#reports/appendix-7/coverage.server.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { StackedBars, TrendLine } from '#app/components/charts.tsx'
@@ -20,11 +21,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await viewContext(request, 'dashboard._index.tsx')
   const { view } = ctx
   // as of now: kept until the data changes or the next deadline passes (view-cache.server.ts)
-  const data = await cachedView(ctx.database, { view: 'dashboard', scope: ctx.scope, params: view, asOfNow: true }, () =>
-    buildDashboard(ctx.database.db, ctx.scope, view, ctx.asOf, ctx.params, ctx.offices),
-  )
+  const { data, coverage } = await cachedView(ctx.database, { view: 'dashboard', scope: ctx.scope, params: view, asOfNow: true }, async () => {
+    const [data, current, previous] = await Promise.all([
+      buildDashboard(ctx.database.db, ctx.scope, view, ctx.asOf, ctx.params, ctx.offices),
+      periodCoverage(ctx.database.db, ctx.scope, view.period, ctx.asOf, ctx.org.time_zone),
+      periodCoverage(ctx.database.db, ctx.scope, view.previous, ctx.asOf, ctx.org.time_zone),
+    ])
+    // a log without records in the period (or the year before) is «нет данных», never 0
+    const noData = Object.fromEntries(current.map((c) => [c.log, !c.any])) as Record<LogKind, boolean>
+    const noDataBefore = Object.fromEntries(previous.map((c) => [c.log, !c.any])) as Record<LogKind, boolean>
+    return { data, coverage: { noData, noDataBefore, warnings: periodWarnings(current, previous) } }
+  })
   return {
     data,
+    coverage,
     query: viewQuery(view),
     periodText: periodLabel(view),
     previousText: `${view.previous.from.split('-').reverse().join('.')} — ${view.previous.to.split('-').reverse().join('.')}`,
@@ -34,10 +44,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { data, query, periodText, previousText, view, options } = useLoaderData<typeof loader>()
+  const { data, coverage, query, periodText, previousText, view, options } = useLoaderData<typeof loader>()
   const link = figureLink(query)
+  const logOf = (id: MetricId) => id.split('.')[0] as LogKind
   const tile = (id: MetricId, block: { current: Partial<Record<MetricId, number | null>>; previous: Partial<Record<MetricId, number | null>> }) => (
-    <MetricTile key={id} id={id} value={block.current[id]} before={block.previous[id]} to={link(id, {}) ?? undefined} />
+    <MetricTile
+      key={id}
+      id={id}
+      value={block.current[id]}
+      before={block.previous[id]}
+      to={link(id, {}) ?? undefined}
+      noData={coverage.noData[logOf(id)] ?? false}
+      noDataBefore={coverage.noDataBefore[logOf(id)] ?? false}
+    />
   )
   const p = data.params
   return (
@@ -50,6 +69,14 @@ export default function Dashboard() {
           Скачать XLSX
         </a>
       </p>
+
+      {coverage.warnings.length > 0 && (
+        <div className="notice warn" data-testid="coverage-warnings">
+          {coverage.warnings.map((w) => (
+            <p key={w}>{w}</p>
+          ))}
+        </div>
+      )}
 
       <h2>Обращения</h2>
       <div className="tiles" data-testid="appeal-tiles">

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { aboutFacts, viewContext, xlsxResponse } from '#app/utils/view.server.ts'
+import { periodCoverage, periodWarnings } from '#reports/appendix-7/coverage.server.ts'
 import { buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
 import { dashboardWorkbook } from '#reports/metrics/exports.server.ts'
 import { viewQuery } from '#reports/metrics/view.ts'
@@ -8,10 +9,16 @@ import { viewQuery } from '#reports/metrics/view.ts'
 /** The dashboard view as XLSX: the same figures as the screen for the same URL parameters. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = await viewContext(request, 'dashboard[.xlsx].ts')
-  const data = await buildDashboard(ctx.database.db, ctx.scope, ctx.view, ctx.asOf, ctx.params, ctx.offices)
+  const [data, current, previous] = await Promise.all([
+    buildDashboard(ctx.database.db, ctx.scope, ctx.view, ctx.asOf, ctx.params, ctx.offices),
+    periodCoverage(ctx.database.db, ctx.scope, ctx.view.period, ctx.asOf, ctx.org.time_zone),
+    periodCoverage(ctx.database.db, ctx.scope, ctx.view.previous, ctx.asOf, ctx.org.time_zone),
+  ])
+  // the same warnings as the screen: a log without records in the period is «нет данных» there
+  const warnings = periodWarnings(current, previous).map((w) => ['Предупреждение', w] as const)
   await recordAudit(ctx.database.db, {
     orgId: ctx.org.id, userId: ctx.user.id, actor: ctx.user.login, action: 'export', object: 'показатели',
     details: { report: 'dashboard', query: viewQuery(ctx.view) }, ip: context?.ip,
   })
-  return xlsxResponse(dashboardWorkbook(data, aboutFacts(ctx, 'Показатели качества обслуживания (dashboard)')), `показатели-${ctx.view.period.from}-${ctx.view.period.to}.xlsx`)
+  return xlsxResponse(dashboardWorkbook(data, [...aboutFacts(ctx, 'Показатели качества обслуживания (dashboard)'), ...warnings]), `показатели-${ctx.view.period.from}-${ctx.view.period.to}.xlsx`)
 }

@@ -74,3 +74,45 @@ export function dataWarnings(coverage: readonly YearCoverage[], uses: Partial<Re
   }
   return out
 }
+
+const DASHBOARD_USES: Record<LogKind, string> = { appeals: 'показатели обращений', calls: 'показатели звонков', visits: 'показатели офисов' }
+
+/** Whether each log has records in a period of the dashboard, and the months of it (begun by `asOf`) without any. */
+export interface PeriodCoverage {
+  log: LogKind
+  any: boolean
+  missing: string[]
+}
+
+/** The coverage of a dashboard period per log (from the daily rollups, in the user's scope). */
+export async function periodCoverage(db: Db, scope: Scope, period: { from: string; to: string }, asOf: Date, zone: string): Promise<PeriodCoverage[]> {
+  const today = localParts(asOf, zone)
+  const last = `${today.year}-${String(today.month).padStart(2, '0')}`
+  const out: PeriodCoverage[] = []
+  for (const log of ['appeals', 'calls', 'visits'] as const) {
+    const rows = await sql<{ month: string }>`
+      select distinct to_char(r.day, 'YYYY-MM') as month from ${sql.table(TABLE[log])} r
+      where r.day between ${period.from}::date and ${period.to}::date and ${sql.join(viewConditions(log, scope, {}), sql` and `)}`.execute(db)
+    const seen = new Set(rows.rows.map((r) => r.month))
+    const missing: string[] = []
+    for (let [y, m] = period.from.split('-').map(Number) as [number, number]; `${y}-${String(m).padStart(2, '0')}` <= period.to.slice(0, 7); m === 12 ? ((m = 1), y++) : m++) {
+      const key = `${y}-${String(m).padStart(2, '0')}`
+      if (key > last) break
+      if (!seen.has(key)) missing.push(`${MONTHS[m - 1]} ${y}`)
+    }
+    out.push({ log, any: seen.size > 0, missing })
+  }
+  return out
+}
+
+/** The dashboard's warnings: a log without any record in the period (its figures «нет данных», not 0), or with months missing. */
+export function periodWarnings(current: readonly PeriodCoverage[], previous: readonly PeriodCoverage[]): string[] {
+  const out: string[] = []
+  for (const c of current) {
+    if (!c.any) out.push(`${LOG_NAME[c.log]}: за выбранный период нет ни одной записи — ${DASHBOARD_USES[c.log]} показывают «${NO_DATA}», а не 0.`)
+    else if (c.missing.length) out.push(`${LOG_NAME[c.log]}: нет записей за ${c.missing.length === 1 ? 'месяц' : 'месяцы'} ${c.missing.join(', ')} — ${DASHBOARD_USES[c.log]} неполные.`)
+    const before = previous.find((p) => p.log === c.log)
+    if (c.any && before && !before.any) out.push(`${LOG_NAME[c.log]}: за тот же период год назад записей нет — сравнение с ним не проводится («${NO_DATA}»).`)
+  }
+  return out
+}
