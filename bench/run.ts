@@ -18,8 +18,8 @@ import { stopEmbeddedServer } from '#db/embedded.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
-import { prng } from '#app/demo/generate.ts'
 import { benchServer, fmt, freshDatabase, machine, onInterrupt, outputDir, postgresPids, sampleMemory } from './common.ts'
+import { CALLS_HEADER as HEADER, writeCalls } from './calls-csv.ts'
 import { benchDueDates } from './deadlines.ts'
 import { BENCHMARKS, benchArgs, volume } from './options.ts'
 
@@ -30,31 +30,6 @@ const EMBEDDED_ROWS = Math.max(1, volume(values, 'embedded-rows', 1000))
 const DUE_DATES = SMOKE ? 10_000 : 1_000_000
 const output = outputDir(SMOKE)
 const out = output.dir
-
-const HEADER = 'call_id,direction,line,started_at,answered_at,ended_at,agent,category,callback_required,callback_at,caller_phone'
-
-/** N calls as CSV with ISO timestamps (which a raw COPY can read too), deterministic. */
-function writeCalls(file: string, rows: number): void {
-  const rand = prng(7)
-  const fd = fs.openSync(file, 'w')
-  let chunk = `${HEADER}\n`
-  const t0 = Date.UTC(2025, 0, 1, 5)
-  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00')
-  for (let i = 0; i < rows; i++) {
-    const start = t0 + Math.floor(i * (365 * 86_400_000) / rows)
-    const answered = rand() < 0.9
-    const answerAt = start + Math.floor(rand() * 60_000)
-    const end = (answered ? answerAt : start) + 20_000 + Math.floor(rand() * 300_000)
-    const callback = answered && rand() < 0.05
-    chunk += `${1735700000 + i}.${i % 1000},in,Горячая линия 8-800,${iso(start)},${answered ? iso(answerAt) : ''},${iso(end)},${answered ? `оператор ${i % 17}` : ''},${answered ? '1.1' : ''},${callback ? '1' : '0'},${callback ? iso(end + 3_600_000) : ''},+7 916 ${String(i % 10_000_000).padStart(7, '0')}\n`
-    if (chunk.length > 1 << 20) {
-      fs.writeSync(fd, chunk)
-      chunk = ''
-    }
-  }
-  fs.writeSync(fd, chunk)
-  fs.closeSync(fd)
-}
 
 /**
  * Peak resident memory of this process while `work` runs, sampled every 50 ms; with `dataDir`, also the
