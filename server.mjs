@@ -74,4 +74,31 @@ app.all(
   }),
 )
 const port = Number(process.env.PORT ?? 3000)
-app.listen(port, () => console.log(`[server] http://localhost:${port}`))
+const server = app.listen(port, () => console.log(`[server] http://localhost:${port}`))
+
+// a fault outside a request (a connection the database ended, a timer) is reported, never the end of
+// the server: only the requests in flight may fail (ADR 013)
+process.on('unhandledRejection', (reason) => console.error(`[server] необработанная ошибка: ${reason instanceof Error ? reason.message : reason}`))
+
+// SIGINT/SIGTERM: stop taking requests, let those in flight finish (10 s at most), close the database
+// (the embedded server stops once no process of the product uses it), then exit
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    console.log('[server] остановка…')
+    const force = setTimeout(() => process.exit(1), 10_000)
+    force.unref()
+    server.close(async () => {
+      try {
+        const database = await globalThis.__sqDatabase
+        await database?.close()
+      } catch {
+        // not open, or already gone
+      }
+      process.exit(0)
+    })
+    server.closeIdleConnections?.()
+  })
+}

@@ -231,7 +231,8 @@ function startKeeper(
   password: string,
   settings: Record<string, string | number>,
 ): Promise<void> {
-  const keeper = path.join(path.dirname(new URL(import.meta.url).pathname), 'embedded-keeper.mjs')
+  // through the package's own import map: this module may run from the Remix build (build/index.js)
+  const keeper = createRequire(import.meta.url).resolve('#db/embedded-keeper.mjs')
   const config = { postgres: bins.postgres, dataDir: clusterDir, socketDir, logFile, user: USER, password, ...(account ?? {}), settings }
   const child = spawn(process.execPath, [keeper, JSON.stringify(config)], { detached: true, stdio: ['pipe', 'pipe', 'ignore'] })
   return new Promise((resolve, reject) => {

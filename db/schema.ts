@@ -62,7 +62,7 @@ export interface ImportBatchTable {
   encoding: string | null
   delimiter: string | null
   skip_invalid: Generated<boolean>
-  status: Generated<'running' | 'done' | 'rejected' | 'failed'>
+  status: Generated<'queued' | 'running' | 'done' | 'rejected' | 'failed' | 'interrupted'>
   rows_read: Generated<number>
   rows_inserted: Generated<number>
   rows_updated: Generated<number>
@@ -75,6 +75,12 @@ export interface ImportBatchTable {
   user_id: string | null
   started_at: DefaultTimestamp
   finished_at: Timestamp | null
+  /** a queued web upload: where its file waits (removed on every ending) */
+  file_path: string | null
+  /** a queued web upload: who asked, from where, how (ImportJob) */
+  job: unknown | null
+  /** the running import's progress (ImportProgress), written as it goes */
+  progress: unknown | null
 }
 
 export interface ImportRejectionTable {
@@ -461,6 +467,7 @@ export interface DB {
   office: OfficeTable
   deadline_rule: DeadlineRuleTable
   calendar_day: CalendarDayTable
+  data_change: DataChangeTable
   calendar_year: CalendarYearTable
   appeal: AppealTable
   call: CallTable
@@ -486,3 +493,10 @@ export interface DB {
 }
 
 export type Organisation = Selectable<OrganisationTable>
+
+/** One row per statement on a watched table: the view cache's data generation (ADR 013). */
+export interface DataChangeTable {
+  id: Generated<string>
+  source: string
+  at: DefaultTimestamp
+}

@@ -13,7 +13,7 @@ import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
 import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { ImportFileError } from './errors.ts'
 import { type ImportKind, type KindSpec, canonicalColumn, columnTitle, kindSpecs, normaliseHeader } from './kinds.ts'
-import { type ImportProgress, clearProgress, setProgress } from './progress.server.ts'
+import { type ImportProgress, progressReporter } from './progress.server.ts'
 import { type OpenCall, type QueueLogStats, assembleQueueLog } from './queue-log.ts'
 import { type TableReader, decodedChunks, openCsv } from './read-csv.server.ts'
 import { openXlsx } from './read-xlsx.server.ts'
@@ -98,6 +98,53 @@ export async function createImportBatch(database: Database, orgId: string, batch
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
+}
+
+/** The advisory lock of a batch: held by the session of the process that runs the import (ADR 013). */
+export const batchLockSql = 'hashtextextended($1::text, 7301)'
+
+export interface BatchLiveness {
+  batchId: string
+  release(): Promise<void>
+}
+
+/** Registers a running batch and takes its lock in one transaction: no one sees it running without an owner. */
+export async function holdNewBatch(database: Database, orgId: string, batch: NewBatch): Promise<BatchLiveness> {
+  const client = await database.pool.connect()
+  try {
+    await client.query('begin')
+    const row = await client.query<{ id: string }>(
+      `insert into import_batch (org_id, kind, file_name, file_size, source, skip_invalid, user_id)
+       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+      [orgId, batch.kind, batch.fileName, batch.fileSize ?? null, batch.source, batch.skipInvalid, batch.userId ?? null],
+    )
+    const batchId = String(row.rows[0]!.id)
+    await client.query(`select pg_advisory_lock(${batchLockSql})`, [`sq-batch:${batchId}`])
+    await client.query('commit')
+    return livenessOf(client, batchId)
+  } catch (error) {
+    await client.query('rollback').catch(() => {})
+    client.release()
+    throw error
+  }
+}
+
+/** The session `client` holds the lock of `batchId`; release() lets it go and returns the connection. */
+export function livenessOf(client: pg.PoolClient, batchId: string): BatchLiveness {
+  let released = false
+  return {
+    batchId,
+    async release() {
+      if (released) return
+      released = true
+      try {
+        await client.query(`select pg_advisory_unlock(${batchLockSql})`, [`sq-batch:${batchId}`])
+        client.release()
+      } catch (error) {
+        client.release(error as Error) // a broken connection is not returned to the pool
+      }
+    },
+  }
 }
 
 const quote = (name: string) => `"${name}"`
@@ -400,8 +447,8 @@ export interface FileImportRequest {
   skipInvalid: boolean
   source: 'web' | 'cli' | 'demo'
   userId?: string | null
-  /** an already registered batch (the web page registers it before the upload finishes processing) */
-  batchId?: string
+  /** an already registered batch, claimed by the job runner, whose lock this session holds */
+  liveness?: BatchLiveness
   /** rows merged per round trip (a tuning knob; tests use tiny batches to cross batch boundaries) */
   batchRows?: number
   /** who, for the audit log (the user's login, or `cli`), and from where */
@@ -411,12 +458,11 @@ export interface FileImportRequest {
 
 /** Imports one file; never throws for bad input — the report says what was wrong. */
 export async function runFileImport(target: ImportTarget, request: FileImportRequest): Promise<ImportReport> {
-  const started = Date.now()
-  const { database, orgId } = target
   const size = fs.existsSync(request.path) ? fs.statSync(request.path).size : 0
-  const batchId =
-    request.batchId ??
-    (await createImportBatch(database, orgId, {
+  // while the import runs, a session of its own holds the batch's advisory lock: «its process is alive»
+  const liveness =
+    request.liveness ??
+    (await holdNewBatch(target.database, target.orgId, {
       kind: request.kind,
       fileName: request.fileName,
       fileSize: size,
@@ -424,6 +470,16 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
       skipInvalid: request.skipInvalid,
       userId: request.userId,
     }))
+  try {
+    return await importFile(target, request, liveness.batchId, size)
+  } finally {
+    await liveness.release()
+  }
+}
+
+async function importFile(target: ImportTarget, request: FileImportRequest, batchId: string, size: number): Promise<ImportReport> {
+  const started = Date.now()
+  const { database, orgId } = target
   const spec = kindSpecs[request.kind]
   const report = newReport(batchId, request.kind, request.fileName, request.skipInvalid)
   const progress: ImportProgress = {
@@ -437,7 +493,8 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
     rowsRejected: 0,
     startedAt: started,
   }
-  setProgress(progress)
+  const reporter = progressReporter(database, progress)
+  await reporter.flush()
   let client: pg.PoolClient | undefined
   try {
     const sniffed = await sniffFile(request.path)
@@ -490,11 +547,13 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
           progress.rowsRead = read
           progress.rowsRejected = rejected
           progress.bytesRead = bytesRead()
+          reporter.tick()
         },
       },
     )
     progress.phase = 'saving'
     progress.bytesRead = size
+    await reporter.flush()
     Object.assign(report, {
       read: result.read,
       invalid: result.rejectedRows,
@@ -564,8 +623,6 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
     details: { kind: request.kind, file: request.fileName, status: report.status, read: report.read, stored: report.stored, rejected: report.rejected, invalid: report.invalid, skipInvalid: request.skipInvalid },
     ip: request.ip ?? null,
   })
-  progress.phase = 'finished'
-  clearProgress(batchId)
   return report
 }
 
@@ -577,7 +634,22 @@ export async function runRowImport(
   rows: AsyncIterable<ParsedRow> | Iterable<ParsedRow>,
 ): Promise<ImportReport> {
   const started = Date.now()
-  const batchId = await createImportBatch(target.database, target.orgId, { kind, fileName, source: 'demo', skipInvalid: false })
+  const liveness = await holdNewBatch(target.database, target.orgId, { kind, fileName, source: 'demo', skipInvalid: false })
+  try {
+    return await importRows(target, kind, fileName, rows, liveness.batchId, started)
+  } finally {
+    await liveness.release()
+  }
+}
+
+async function importRows(
+  target: ImportTarget,
+  kind: ImportKind,
+  fileName: string,
+  rows: AsyncIterable<ParsedRow> | Iterable<ParsedRow>,
+  batchId: string,
+  started: number,
+): Promise<ImportReport> {
   const client = await target.database.pool.connect()
   let result: LoadResult
   let released = false
@@ -602,7 +674,6 @@ export async function runRowImport(
       .execute()
     throw error
   } finally {
-    // released before the batch is finished: PGlite has a single connection
     if (!released) client.release()
   }
   await refreshFigures(target)

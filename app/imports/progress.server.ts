@@ -1,12 +1,15 @@
+import type { Database } from '#db/client.server.ts'
+
 /**
- * Progress of running imports, in process memory: the import's transaction holds PGlite's only
- * connection and its writes are invisible until commit, so the page polls this instead.
+ * Progress of a running import, written to its `import_batch` row as it goes (at most twice a second,
+ * outside the import's transaction), so that any process — the server that runs it, another server, the
+ * page of a CLI import — shows it with one cheap read that never waits for the import (ADR 013).
  */
 export interface ImportProgress {
   batchId: string
   kind: string
   fileName: string
-  phase: 'reading' | 'saving' | 'finished'
+  phase: 'queued' | 'reading' | 'saving' | 'finished'
   bytesRead: number
   totalBytes: number
   rowsRead: number
@@ -14,16 +17,39 @@ export interface ImportProgress {
   startedAt: number
 }
 
-const running = new Map<string, ImportProgress>()
-
-export function setProgress(progress: ImportProgress): void {
-  running.set(progress.batchId, progress)
+export interface ProgressReporter {
+  readonly progress: ImportProgress
+  /** After a change: written when the last write is older than the interval. */
+  tick(): void
+  /** Written now (phase changes). */
+  flush(): Promise<void>
 }
 
-export function getProgress(batchId: string): ImportProgress | undefined {
-  return running.get(batchId)
+export function progressReporter(database: Database, progress: ImportProgress, intervalMs = 500): ProgressReporter {
+  let last = 0
+  let writing: Promise<void> = Promise.resolve()
+  const write = () => {
+    last = Date.now()
+    const snapshot = JSON.stringify(progress)
+    writing = writing
+      .then(() => database.db.updateTable('import_batch').set({ progress: snapshot }).where('id', '=', progress.batchId).execute())
+      .then(
+        () => {},
+        () => {}, // progress is a courtesy: a failed write loses nothing
+      )
+    return writing
+  }
+  return {
+    progress,
+    tick() {
+      if (Date.now() - last >= intervalMs) void write()
+    },
+    flush: write,
+  }
 }
 
-export function clearProgress(batchId: string): void {
-  running.delete(batchId)
+/** The progress stored on a batch row (jsonb), or undefined. */
+export function readProgress(value: unknown): ImportProgress | undefined {
+  if (!value || typeof value !== 'object') return undefined
+  return value as ImportProgress
 }

@@ -12,7 +12,9 @@ export const FORMAT_LABELS: Record<string, string> = {
 }
 
 export const STATUS_LABELS: Record<string, string> = {
+  queued: 'в очереди',
   running: 'выполняется',
+  interrupted: 'прервана',
   done: 'загружен',
   rejected: 'отклонён',
   failed: 'ошибка',

@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import {
   type NodeOnDiskFile,
@@ -9,8 +8,9 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from '@remix-run/node'
+import { enqueueImport, uploadRoot } from './jobs.server.ts'
 import { IMPORT_KINDS, type ImportKind } from './kinds.ts'
-import { type ImportTarget, createImportBatch, runFileImport } from './pipeline.server.ts'
+import type { ImportTarget } from './pipeline.server.ts'
 
 /** The largest upload accepted through the browser; larger logs go through the CLI. */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024
@@ -18,12 +18,19 @@ export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024
 export type UploadResult = { ok: true; batchId: string } | { ok: false; status: number; error: string }
 
 /**
- * Receives an upload to disk (never to memory), registers the import and starts it in the
- * background; the import page follows its progress. The temporary file is removed afterwards.
+ * Receives an upload to disk (never to memory) in a folder of its own inside the uploads folder and queues
+ * its import (jobs.server.ts): the answer comes at once, the import page follows the progress. A refused or
+ * broken upload leaves no file behind; the queued one's file is removed when its import ends, however it ends.
  */
-export async function acceptUpload(request: Request, target: ImportTarget, who: { userId: string; actor: string; ip: string | null }): Promise<UploadResult> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sq-upload-'))
-  let started = false
+export async function acceptUpload(
+  request: Request,
+  target: ImportTarget,
+  who: { userId: string; actor: string; ip: string | null },
+  root = uploadRoot(),
+): Promise<UploadResult> {
+  await fs.mkdir(root, { recursive: true })
+  const dir = await fs.mkdtemp(path.join(root, 'upload-'))
+  let queued = false
   try {
     let formData: FormData
     try {
@@ -45,22 +52,17 @@ export async function acceptUpload(request: Request, target: ImportTarget, who: 
     const file = formData.get('file') as NodeOnDiskFile | null
     if (!file || typeof file === 'string' || !file.name) return { ok: false, status: 400, error: 'Выберите файл для загрузки.' }
     const skipInvalid = formData.get('skipInvalid') === 'on'
-    const filePath = file.getFilePath()
     const fileName = path.basename(file.name).slice(0, 255) || 'файл'
-    const batchId = await createImportBatch(target.database, target.orgId, {
-      kind: kind as ImportKind,
-      fileName,
-      fileSize: file.size,
-      source: 'web',
-      skipInvalid,
-      userId: who.userId,
-    })
-    started = true
-    void runFileImport(target, { kind: kind as ImportKind, path: filePath, fileName, skipInvalid, source: 'web', userId: who.userId, actor: who.actor, ip: who.ip, batchId })
-      .catch((error) => console.error(`Загрузка №${batchId} завершилась внутренней ошибкой: ${(error as Error).message}`))
-      .finally(() => fs.rm(dir, { recursive: true, force: true }))
+    const batchId = await enqueueImport(
+      target.database,
+      target.orgId,
+      { kind: kind as ImportKind, fileName, skipInvalid, userId: who.userId, actor: who.actor, ip: who.ip },
+      file.getFilePath(),
+      file.size,
+    )
+    queued = true
     return { ok: true, batchId }
   } finally {
-    if (!started) await fs.rm(dir, { recursive: true, force: true })
+    if (!queued) await fs.rm(dir, { recursive: true, force: true })
   }
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
 import { useEffect, useState } from 'react'
-import { getProgress } from '#app/imports/progress.server.ts'
+import { readProgress } from '#app/imports/progress.server.ts'
 import { FORMAT_LABELS, STATUS_LABELS } from '#app/imports/report-text.ts'
 import { countImportRejections, findImportBatch, listImportRejections } from '#app/models/import-batch.server.ts'
 import { canSeePersonalData } from '#app/utils/access.ts'
@@ -18,13 +18,13 @@ const SHOWN_REJECTIONS = 1000
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRouteAccess(request, 'imports.$batchId.tsx')
   const batchId = params.batchId ?? ''
-  // a running import holds the embedded database's only connection: answer from memory
-  const progress = getProgress(batchId)
-  if (progress) return { running: true as const, progress }
   const { database, org } = await getAppContext()
   const batch = await findImportBatch(database.db, org.id, batchId)
   if (!batch) throw new Response('Такой загрузки нет.', { status: 404 })
-  if (batch.status === 'running') return { running: true as const, progress: null, batch: { id: batch.id, fileName: batch.file_name } }
+  if (batch.status === 'running' || batch.status === 'queued') {
+    const progress = readProgress(batch.progress)
+    return { running: true as const, batch: { id: batch.id, fileName: batch.file_name, queued: batch.status === 'queued' }, progress: progress ?? null }
+  }
   const [rejections, itemised] = await Promise.all([
     listImportRejections(database.db, batch.id, SHOWN_REJECTIONS, canSeePersonalData(user.roles)),
     countImportRejections(database.db, batch.id),
@@ -32,18 +32,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { running: false as const, batch, rejections, itemised, zone: org.time_zone }
 }
 
-function Running({ batchId, fileName }: { batchId: string; fileName: string }) {
+type ProgressState = { bytesRead: number; totalBytes: number; rowsRead: number; rowsRejected: number; phase: string }
+
+function Running({ batchId, fileName, initial }: { batchId: string; fileName: string; initial: ProgressState | null }) {
   const revalidator = useRevalidator()
-  const [state, setState] = useState<{ bytesRead: number; totalBytes: number; rowsRead: number; rowsRejected: number; phase: string } | null>(null)
+  const [state, setState] = useState<ProgressState | null>(initial)
   useEffect(() => {
     const timer = setInterval(async () => {
       const response = await fetch(`/imports/${batchId}/progress`)
-      const body = (await response.json()) as { running: boolean; bytesRead: number; totalBytes: number; rowsRead: number; rowsRejected: number; phase: string }
+      const body = (await response.json()) as ProgressState & { running: boolean }
       if (!body.running) {
         clearInterval(timer)
         revalidator.revalidate()
       } else setState(body)
-    }, 1000)
+    }, 700)
     return () => clearInterval(timer)
   }, [batchId, revalidator])
   const share = state && state.totalBytes ? state.bytesRead / state.totalBytes : 0
@@ -56,9 +58,11 @@ function Running({ batchId, fileName }: { batchId: string; fileName: string }) {
       <p>Файл «{fileName}» обрабатывается…</p>
       <progress value={share} max={1} aria-label="Обработка файла" />
       <p className="muted" data-testid="progress">
-        {state
-          ? `${state.phase === 'saving' ? 'Сохранение' : 'Чтение'}: ${Math.round(share * 100)} % · строк прочитано ${formatCount(state.rowsRead)}, с ошибками ${formatCount(state.rowsRejected)}`
-          : 'Начинаю…'}
+        {state?.phase === 'queued'
+          ? 'В очереди: начнётся, когда закончится предыдущая загрузка.'
+          : state
+            ? `${state.phase === 'saving' ? 'Сохранение' : 'Чтение'}: ${Math.round(share * 100)} % · строк прочитано ${formatCount(state.rowsRead)}, с ошибками ${formatCount(state.rowsRejected)}`
+            : 'Начинаю…'}
       </p>
     </>
   )
@@ -67,7 +71,7 @@ function Running({ batchId, fileName }: { batchId: string; fileName: string }) {
 export default function ImportReportPage() {
   const data = useLoaderData<typeof loader>()
   if (data.running) {
-    return <Running batchId={data.progress?.batchId ?? data.batch?.id ?? ''} fileName={data.progress?.fileName ?? data.batch?.fileName ?? ''} />
+    return <Running batchId={data.batch.id} fileName={data.batch.fileName} initial={data.batch.queued ? { phase: 'queued', bytesRead: 0, totalBytes: 0, rowsRead: 0, rowsRejected: 0 } : data.progress} />
   }
   const { batch, rejections, itemised, zone } = data
   const stored = batch.rows_inserted + batch.rows_updated + batch.rows_unchanged + batch.rows_pending

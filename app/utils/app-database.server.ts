@@ -3,6 +3,7 @@ import { migrateToLatest } from '#db/migrate.ts'
 import type { Organisation } from '#db/schema.ts'
 import { seedFederalCalendar } from '#db/seed/calendar.ts'
 import { hasData, loadDemo } from '#app/demo/load.server.ts'
+import { startImportRunner } from '#app/imports/jobs.server.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 
@@ -30,6 +31,9 @@ export function prepareDatabase(env: Record<string, string | undefined> = proces
         console.log('Первый запуск: создаю демонстрационную организацию…')
         await loadDemo(database, org, { log: (line) => console.log(`  ${line}`) })
       }
+      // imports queued by web uploads run here, outside the requests; imports left running by a dead
+      // process are marked «прервана» first (IMPORT_RUNNER=0: this process runs none)
+      if (env.IMPORT_RUNNER !== '0') startImportRunner(database)
       return database
     })().catch((error) => {
       state.__sqReady = undefined
@@ -44,4 +48,32 @@ export async function getAppContext(): Promise<AppContext> {
   const database = await prepareDatabase()
   const org = await getOrganisation(database.db)
   return { database, org }
+}
+
+/**
+ * `undefined` when the database answers within 2 s, otherwise a short Russian reason (no address, no
+ * password): for `/healthcheck`.
+ */
+export async function checkDatabase(): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('база не ответила за 2 с'), 2000)
+  })
+  const probe = (async () => {
+    try {
+      const database = await prepareDatabase()
+      await database.pool.query('select 1')
+      return undefined
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      if (code === 'ECONNREFUSED' || code === 'ENOENT') return 'сервер базы данных не принимает соединения'
+      if (code === '57P01' || code === '57P02' || code === '57P03') return 'сервер базы данных перезапускается'
+      return 'запрос к базе данных не выполнен'
+    }
+  })()
+  try {
+    return await Promise.race([probe, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
 }

@@ -5,6 +5,7 @@ import * as norms from './2026_11_23_0003_norms.ts'
 import * as rollups from './2026_11_23_0004_rollups.ts'
 import * as reports from './2026_11_23_0005_reports.ts'
 import * as surveys from './2026_11_23_0006_surveys.ts'
+import * as engine from './2026_12_01_0007_engine.ts'
 
 /** The migrations in order. A static list (not a folder scan) works under vitest, tsx and the bundle alike. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_0004_rollups': rollups,
   '2026_11_23_0005_reports': reports,
   '2026_11_23_0006_surveys': surveys,
+  '2026_12_01_0007_engine': engine,
 }

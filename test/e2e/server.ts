@@ -4,7 +4,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { stopEmbeddedServer } from '#db/embedded.server.ts'
+import { ensureEmbeddedServer, stopEmbeddedServer } from '#db/embedded.server.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -46,6 +46,9 @@ export default async function setup(project: TestProject) {
   if (build.status !== 0) throw new Error(`remix build failed:\n${build.stderr}`)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-e2e-'))
   const env = { ...process.env, DATA_DIR: dataDir, DEMO_DATA: '0', DATABASE_URL: '' }
+  // the embedded server of the run, started here: the CLI commands below and the product use it (each
+  // would otherwise start and stop its own), and the teardown stops it
+  await ensureEmbeddedServer({ dir: dataDir, settings: { fsync: 'off', synchronous_commit: 'off' } })
   const cli = (...args: string[]) => {
     const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...env, SQ_PASSWORD: E2E_PASSWORD } })
     if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`)

@@ -54,7 +54,7 @@ export async function openTestDatabase(): Promise<{ database: Database; dispose(
  * A fresh database for the calling test file, opened before its tests and closed after them. Read
  * `.database` inside hooks and tests (it is not open at import time).
  */
-export function useTestDatabase(): { readonly database: Database } {
+export function useTestDatabase(): { readonly database: Database; readonly url: string } {
   let opened: Awaited<ReturnType<typeof openTestDatabase>> | undefined
   beforeAll(async () => {
     opened = await openTestDatabase()
@@ -66,6 +66,10 @@ export function useTestDatabase(): { readonly database: Database } {
     get database() {
       if (!opened) throw new Error('the test database is not open yet: use it inside hooks and tests')
       return opened.database
+    },
+    get url() {
+      if (!opened) throw new Error('the test database is not open yet: use it inside hooks and tests')
+      return opened.url
     },
   }
 }

@@ -1,0 +1,189 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { Database } from '#db/client.server.ts'
+import { getOrganisation } from '#app/models/organisation.server.ts'
+import type { ImportKind } from './kinds.ts'
+import { batchLockSql, livenessOf, runFileImport } from './pipeline.server.ts'
+
+/**
+ * Imports as jobs (ADR 013). A web upload is stored in the uploads folder and queued as an `import_batch`
+ * row (`queued`); a runner in the server process takes queued rows one at a time with
+ * `FOR UPDATE SKIP LOCKED` (several server processes share the queue), marks them running and holds the
+ * batch's advisory lock in its session while the import runs. A batch that is `running` while nobody holds
+ * its lock belongs to a process that died: the sweep marks it «прервана» (its transaction was rolled back
+ * with the session, so nothing was stored) and removes its file. Files are removed on every ending.
+ */
+export interface ImportJob {
+  kind: ImportKind
+  fileName: string
+  skipInvalid: boolean
+  userId: string | null
+  actor: string
+  ip: string | null
+}
+
+/** Where uploads wait for their import: `UPLOAD_DIR`, else `<DATA_DIR>/uploads`. */
+export function uploadRoot(env: Record<string, string | undefined> = process.env): string {
+  return path.resolve(env.UPLOAD_DIR || path.join(env.DATA_DIR || 'data', 'uploads'))
+}
+
+export async function enqueueImport(database: Database, orgId: string, job: ImportJob, filePath: string, fileSize: number): Promise<string> {
+  const row = await database.db
+    .insertInto('import_batch')
+    .values({
+      org_id: orgId,
+      kind: job.kind,
+      file_name: job.fileName,
+      file_size: fileSize,
+      source: 'web',
+      skip_invalid: job.skipInvalid,
+      user_id: job.userId,
+      status: 'queued',
+      file_path: filePath,
+      job: JSON.stringify(job),
+      progress: JSON.stringify({ phase: 'queued', bytesRead: 0, totalBytes: fileSize, rowsRead: 0, rowsRejected: 0 }),
+      format: null,
+      encoding: null,
+      delimiter: null,
+      message: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  kickRunner()
+  return row.id
+}
+
+/** The folder of an upload (one per upload, inside the uploads folder), removed with everything in it. */
+async function removeUpload(filePath: string | null, root: string): Promise<void> {
+  if (!filePath) return
+  const dir = path.dirname(path.resolve(filePath))
+  if (path.dirname(dir) !== root) return // never outside the uploads folder
+  await fs.rm(dir, { recursive: true, force: true })
+}
+
+/** Takes the oldest queued import, if any, and runs it to its end. Returns whether there was one. */
+export async function runNextImport(database: Database, root = uploadRoot()): Promise<boolean> {
+  const client = await database.pool.connect()
+  let claimed: { id: string; file_path: string | null; job: ImportJob } | undefined
+  try {
+    await client.query('begin')
+    const found = await client.query<{ id: string; file_path: string | null; job: ImportJob }>(
+      `select id, file_path, job from import_batch where status = 'queued' order by id limit 1 for update skip locked`,
+    )
+    claimed = found.rows[0]
+    if (!claimed) {
+      await client.query('rollback')
+      client.release()
+      return false
+    }
+    await client.query(`update import_batch set status = 'running', started_at = now() where id = $1`, [claimed.id])
+    await client.query(`select pg_advisory_lock(${batchLockSql})`, [`sq-batch:${claimed.id}`])
+    await client.query('commit')
+  } catch (error) {
+    await client.query('rollback').catch(() => {})
+    client.release(error as Error)
+    throw error
+  }
+  const batchId = String(claimed.id)
+  try {
+    const org = await getOrganisation(database.db)
+    await runFileImport(
+      { database, orgId: org.id, zone: org.time_zone },
+      { ...claimed.job, path: claimed.file_path ?? '', source: 'web', liveness: livenessOf(client, batchId) },
+    )
+  } finally {
+    await removeUpload(claimed.file_path, root)
+  }
+  return true
+}
+
+/**
+ * Marks the imports whose process died «прервана» and removes their files, and removes upload folders
+ * that no queued or running import owns (older than 10 minutes: an upload being received has none yet).
+ */
+export async function sweepImports(database: Database, root = uploadRoot()): Promise<{ interrupted: string[]; removed: number }> {
+  const running = await database.db.selectFrom('import_batch').select(['id', 'file_path']).where('status', '=', 'running').execute()
+  const interrupted: string[] = []
+  for (const batch of running) {
+    const client = await database.pool.connect()
+    try {
+      const free = await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(${batchLockSql}) as ok`, [`sq-batch:${batch.id}`])
+      if (!free.rows[0]!.ok) continue // its process is alive
+      const marked = await client.query(
+        `update import_batch set status = 'interrupted', finished_at = now(), progress = null, file_path = null,
+           rows_inserted = 0, rows_updated = 0, rows_unchanged = 0, rows_pending = 0,
+           message = 'Загрузка прервана: процесс, который её выполнял, остановился. Ничего не сохранено — загрузите файл снова.'
+         where id = $1 and status = 'running'`,
+        [batch.id],
+      )
+      await client.query(`select pg_advisory_unlock(${batchLockSql})`, [`sq-batch:${batch.id}`])
+      if (marked.rowCount) {
+        interrupted.push(String(batch.id))
+        await removeUpload(batch.file_path, root)
+      }
+    } finally {
+      client.release()
+    }
+  }
+  let removed = 0
+  const owned = new Set(
+    (await database.db.selectFrom('import_batch').select('file_path').where('status', 'in', ['queued', 'running']).where('file_path', 'is not', null).execute()).map((b) =>
+      path.dirname(path.resolve(b.file_path!)),
+    ),
+  )
+  const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => [])
+  for (const entry of entries) {
+    const dir = path.join(root, entry.name)
+    if (!entry.isDirectory() || owned.has(dir)) continue
+    const stat = await fs.stat(dir).catch(() => undefined)
+    if (!stat || Date.now() - stat.mtimeMs < 10 * 60_000) continue
+    await fs.rm(dir, { recursive: true, force: true })
+    removed++
+  }
+  return { interrupted, removed }
+}
+
+const runner = globalThis as unknown as { __sqImportRunner?: { kick(): void; stop(): void } }
+
+function kickRunner() {
+  runner.__sqImportRunner?.kick()
+}
+
+/**
+ * The server's import runner: sweeps once, then runs queued imports one after another — at once after an
+ * upload, and every 2 s (imports queued by another server process) — sweeping again every minute.
+ */
+export function startImportRunner(database: Database, root = uploadRoot()): void {
+  if (runner.__sqImportRunner) return
+  let busy = false
+  let again = false
+  let lastSweep = 0
+  const work = async () => {
+    if (busy) {
+      again = true
+      return
+    }
+    busy = true
+    try {
+      do {
+        again = false
+        if (Date.now() - lastSweep > 60_000) {
+          lastSweep = Date.now()
+          const swept = await sweepImports(database, root)
+          if (swept.interrupted.length) console.log(`Загрузки прерваны (процесс остановился): № ${swept.interrupted.join(', ')}`)
+        }
+        while (await runNextImport(database, root)) {
+          // next
+        }
+      } while (again)
+    } catch (error) {
+      console.error(`Очередь загрузок: ${(error as Error).message}`)
+    } finally {
+      busy = false
+    }
+  }
+  const timer = setInterval(() => void work(), 2000)
+  timer.unref()
+  runner.__sqImportRunner = { kick: () => void work(), stop: () => clearInterval(timer) }
+  void work()
+}
