@@ -348,6 +348,57 @@ function cpuShare(from: ReturnType<typeof cpuNow>, to: ReturnType<typeof cpuNow>
   return { serverPct: pct(from.server, to.server), postgresPct: pct(from.postgres, to.postgres), loadGeneratorPct: pct(from.bench, to.bench) }
 }
 
+/**
+ * A poor man's profile of PostgreSQL during the load: every 250 ms, the statements the product's connections
+ * are running (pg_stat_activity), counted by their first words; the share of samples says where the database's time goes.
+ */
+function activitySampler(connection: pg.ClientConfig | undefined) {
+  const counts = new Map<string, number>()
+  const waits = new Map<string, number>()
+  let samples = 0
+  let stopped = false
+  const client = connection ? new pg.Client(connection) : undefined
+  client?.on('error', () => {})
+  const loop = (async () => {
+    if (!client) return
+    try {
+      await client.connect()
+      for (let i = 0; i < 10_000 && !stopped; i++) {
+        const rows = (
+          await client.query<{ query: string; wait: string }>(
+            `select regexp_replace(left(query, 400), '\\s+', ' ', 'g') as query, coalesce(wait_event_type || ':' || wait_event, 'ЦП') as wait
+             from pg_stat_activity where state = 'active' and application_name like 'service-quality%' and pid <> pg_backend_pid()`,
+          )
+        ).rows
+        samples++
+        for (const r of rows) {
+          const key = r.query.replace(/\$\d+/g, '?').trim().slice(0, 160)
+          counts.set(key, (counts.get(key) ?? 0) + 1)
+          waits.set(r.wait, (waits.get(r.wait) ?? 0) + 1)
+        }
+        await new Promise((r) => setTimeout(r, 250))
+      }
+    } catch {
+      // the profile is a hint, never a failure
+    }
+  })()
+  return {
+    async stop() {
+      stopped = true
+      await loop
+      await client?.end().catch(() => {})
+      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10)
+      return {
+        samples,
+        /** average number of statements running at once */
+        activeAverage: samples ? Number(([...counts.values()].reduce((x, y) => x + y, 0) / samples).toFixed(2)) : 0,
+        top: top.map(([query, n]) => ({ query, perSample: Number((n / Math.max(1, samples)).toFixed(2)) })),
+        waits: Object.fromEntries([...waits.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, Number((n / Math.max(1, samples)).toFixed(2))])),
+      }
+    },
+  }
+}
+
 // ---------------------------------------------------------------- scenarios
 
 interface MixResult {
@@ -359,11 +410,16 @@ interface MixResult {
   errors: Record<string, number>
   memory: { peakRssMb: number; peakPssMb: number; serverPeakRssMb: number; postgresPeakRssMb: number; postgresProcesses: number }
   cpu: ReturnType<typeof cpuShare>
+  /** the machine's load average (1 min) before and after: other processes share the cores */
+  loadAverage: [number, number]
+  postgresActivity: Awaited<ReturnType<ReturnType<typeof activitySampler>['stop']>>
 }
 
 /** Scenario A (and C): every user loops over the whole mix for SECONDS. */
-async function mixedLoad(product: Product, sessions: Session[], data: OrgData): Promise<MixResult> {
+async function mixedLoad(product: Product, sessions: Session[], data: OrgData, db: pg.ClientConfig | undefined): Promise<MixResult> {
   const recorder = new Recorder()
+  const load0 = os.loadavg()[0]!
+  const activity = activitySampler(db)
   const sampler = memorySampler(() => productPids(product))
   const cpu0 = cpuNow(product)
   const started = performance.now()
@@ -372,6 +428,7 @@ async function mixedLoad(product: Product, sessions: Session[], data: OrgData): 
   const seconds = (performance.now() - started) / 1000
   const cpu1 = cpuNow(product)
   const memory = sampler.stop()
+  const postgresActivity = await activity.stop()
   const { all, kinds } = stats(recorder.samples, seconds)
   return {
     users: sessions.length,
@@ -388,6 +445,8 @@ async function mixedLoad(product: Product, sessions: Session[], data: OrgData): 
       postgresProcesses: memory.groups.postgres?.processes ?? 0,
     },
     cpu: cpuShare(cpu0, cpu1),
+    loadAverage: [Number(load0.toFixed(1)), Number(os.loadavg()[0]!.toFixed(1))],
+    postgresActivity,
   }
 }
 
@@ -535,6 +594,13 @@ function printMix(title: string, r: MixResult) {
       `PSS (общие страницы поделены): ${fmt(r.memory.peakPssMb)} МБ`,
   )
   console.log(`ЦП за время нагрузки (100 % = одно ядро): сервер Node ${r.cpu.serverPct} %, PostgreSQL ${Number.isNaN(r.cpu.postgresPct) ? '—' : `${r.cpu.postgresPct} %`}, генератор нагрузки ${r.cpu.loadGeneratorPct} %`)
+  console.log(`Средняя загрузка машины (load average, 1 мин): ${fmt(r.loadAverage[0], 1)} до, ${fmt(r.loadAverage[1], 1)} после (ядер: ${os.cpus().length})`)
+  const act = r.postgresActivity
+  if (act.samples) {
+    console.log(`PostgreSQL: в среднем ${fmt(act.activeAverage, 1)} запросов выполняются одновременно; ожидания: ${Object.entries(act.waits).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}`)
+    console.log('Чаще всего выполняются (в среднем одновременно):')
+    for (const t of act.top.slice(0, 8)) console.log(`  ${fmt(t.perSample, 2).padStart(5)}  ${t.query}`)
+  }
   for (const [what, n] of Object.entries(r.errors)) console.log(`  ошибка ${what}: ${n}`)
 }
 
@@ -569,7 +635,7 @@ async function bigScenario(tmp: string, results: Record<string, unknown>): Promi
     try {
       const data = await readOrgData({ connectionString: url })
       const sessions = await sessionsFor(product.base, data, USERS)
-      const r = await mixedLoad(product, sessions, data)
+      const r = await mixedLoad(product, sessions, data, { connectionString: url })
       printMix('C: большая база', r)
       results.big = { volumes, ...r }
       return { errors: r.all.errors, p95: r.all.p95Ms }
@@ -632,7 +698,7 @@ async function main() {
     console.log(`\nОдин пользователь, «Показатели» за год: медиана ${ms(single.medianMs)} из ${single.runs} (первый запрос ${ms(single.firstMs)}, от ${ms(single.minMs)} до ${ms(single.maxMs)})`)
     results.single = single
 
-    const a = await mixedLoad(product, sessions, data)
+    const a = await mixedLoad(product, sessions, data, db)
     printMix('A: смешанная нагрузка', a)
     results.mixed = a
 
