@@ -29,7 +29,8 @@ beforeAll(async () => {
   await test.database.close()
 })
 
-describe('npm run cli', () => {
+// each command starts tsx (≈ 2 s of CPU): on a busy 2-core machine a test of several commands needs minutes
+describe('npm run cli', { timeout: 240_000 }, () => {
   it('imports a file, prints the report and exits 0; the same file again changes nothing', async () => {
     const first = await cli(['import', 'calls', sample('calls.csv')], env)
     expect(first.err).toBe('')
@@ -111,7 +112,7 @@ const waitGone = async (file: string) => {
   for (let i = 0; i < 150 && fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
 }
 
-describe.runIf(process.env.TEST_DB === 'embedded')('the embedded server: one per folder, stopped when its users have gone', () => {
+describe.runIf(process.env.TEST_DB === 'embedded')('the embedded server: one per folder, stopped when its users have gone', { timeout: 240_000 }, () => {
   it('a CLI command uses the server another process runs; the server stops after that process is killed, and starts again with the data kept', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-cli-embedded-'))
     const embeddedEnv = { DATA_DIR: dataDir }

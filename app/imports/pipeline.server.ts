@@ -78,28 +78,6 @@ export interface NewBatch {
   userId?: string | null
 }
 
-/** Registers an import at once (the history shows it as running) and returns its id. */
-export async function createImportBatch(database: Database, orgId: string, batch: NewBatch): Promise<string> {
-  const row = await database.db
-    .insertInto('import_batch')
-    .values({
-      org_id: orgId,
-      kind: batch.kind,
-      file_name: batch.fileName,
-      file_size: batch.fileSize ?? null,
-      source: batch.source,
-      skip_invalid: batch.skipInvalid,
-      user_id: batch.userId ?? null,
-      format: null,
-      encoding: null,
-      delimiter: null,
-      message: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
-}
-
 /** The advisory lock of a batch: held by the session of the process that runs the import (ADR 013). */
 export const batchLockSql = 'hashtextextended($1::text, 7301)'
 
@@ -608,7 +586,10 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
   } finally {
     client?.release()
   }
-  if (report.status === 'done') await refreshFigures(target)
+  if (report.status === 'done') {
+    await refreshStatistics(target, spec.table, report.inserted + report.updated)
+    await refreshFigures(target)
+  }
   report.stored = report.inserted + report.updated + report.unchanged + report.pending
   // refused as a whole: no row read was stored; otherwise only the invalid rows were left out
   report.rejected = report.status === 'done' ? report.invalid : report.read
@@ -676,6 +657,7 @@ async function importRows(
   } finally {
     if (!released) client.release()
   }
+  await refreshStatistics(target, kindSpecs[kind].table, result.inserted + result.updated)
   await refreshFigures(target)
   const report: ImportReport = {
     ...newReport(batchId, kind, fileName, false),
@@ -691,6 +673,19 @@ async function importRows(
   }
   await finishBatch(target.database, report)
   return report
+}
+
+/**
+ * The planner's statistics of a table after a large import: autovacuum analyses it only later, and until
+ * then a register page on 200 000 fresh calls was planned for 4 rows (1.4 s instead of milliseconds).
+ */
+async function refreshStatistics(target: ImportTarget, table: string, changed: number): Promise<void> {
+  if (changed < 5000) return
+  try {
+    await target.database.pool.query(`analyze ${quote(table)}`)
+  } catch (error) {
+    console.error(`Статистика таблицы ${table} не обновлена после загрузки: ${(error as Error).message}`)
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { cachedView } from '#app/utils/view-cache.server.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { missingCalendarYears } from '#app/models/calendar.server.ts'
@@ -12,8 +13,12 @@ export const meta: MetaFunction = () => [{ title: 'Обзор данных — �
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRouteAccess(request, '_index.tsx')
   const { database, org } = await getAppContext()
-  const overview = await getDataOverview(database.db, getScope(user), org.time_zone)
-  const missingYears = await missingCalendarYears(database.db, org.id, org.time_zone)
+  const scope = getScope(user)
+  // one scan of the logs per data generation (view-cache.server.ts); the calendar is data too
+  const { overview, missingYears } = await cachedView(database, { view: 'overview', scope, params: { zone: org.time_zone, year: new Date().getUTCFullYear() } }, async () => ({
+    overview: await getDataOverview(database.db, scope, org.time_zone),
+    missingYears: await missingCalendarYears(database.db, org.id, org.time_zone),
+  }))
   return { org: { name: org.name, zone: org.time_zone, regime: org.regime, isDemo: org.is_demo }, overview, missingYears }
 }
 

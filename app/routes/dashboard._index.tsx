@@ -1,3 +1,4 @@
+import { cachedView } from '#app/utils/view-cache.server.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { StackedBars, TrendLine } from '#app/components/charts.tsx'
@@ -18,7 +19,10 @@ export const meta: MetaFunction = () => [{ title: 'Показатели — Ка
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await viewContext(request, 'dashboard._index.tsx')
   const { view } = ctx
-  const data = await buildDashboard(ctx.database.db, ctx.scope, view, ctx.asOf, ctx.params, ctx.offices)
+  // as of now: kept until the data changes or the next deadline passes (view-cache.server.ts)
+  const data = await cachedView(ctx.database, { view: 'dashboard', scope: ctx.scope, params: view, asOfNow: true }, () =>
+    buildDashboard(ctx.database.db, ctx.scope, view, ctx.asOf, ctx.params, ctx.offices),
+  )
   return {
     data,
     query: viewQuery(view),

@@ -1,3 +1,4 @@
+import { cachedView } from '#app/utils/view-cache.server.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { getAppContext } from '#app/utils/app-database.server.ts'
@@ -20,17 +21,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const scope = getScope(user)
   const { database, org } = await getAppContext()
   const params = await deadlineParamsFor(request, database.db, scope, org.time_zone)
-  const calendar = await loadWorkCalendar(database.pool, org.id)
-  const atRiskUntil = dueAt({ amount: params.days, unit: 'working_days' }, params.asOf, calendar, org.time_zone).due
-  const [rules, atRisk] = await Promise.all([
-    computeAppealCompliance(database.db, scope, params.period, params.asOf),
-    listAppealsForDeadlines(database.db, scope, { asOf: params.asOf, atRiskUntil }, 1),
-  ])
-  const norms = []
-  for (const rule of await loadNormRules(database.db, org.id)) {
-    const f = await computeNormFigures(database.db, scope, params.period, params.asOf, rule)
-    norms.push({ id: rule.id, code: rule.code, name: rule.name, appliesTo: rule.appliesTo, amount: rule.amount, unit: rule.unit, isAverage: rule.isAverage, missingStop: rule.missingStop, records: f.records, within: f.within, beyond: f.beyond, missing: f.missing, withinShare: f.withinShare, meanSeconds: f.meanSeconds, meanMet: f.meanMet })
-  }
+  // kept per data generation; «as of now» until the next deadline passes (view-cache.server.ts)
+  const { rules, norms, atRisk } = await cachedView(
+    database,
+    { view: 'deadlines', scope, params: { period: params.period, asOf: params.asOfText, days: params.days }, asOfNow: params.asOfText === null },
+    async () => {
+      const calendar = await loadWorkCalendar(database.pool, org.id)
+      const atRiskUntil = dueAt({ amount: params.days, unit: 'working_days' }, params.asOf, calendar, org.time_zone).due
+      const [rules, atRisk] = await Promise.all([
+        computeAppealCompliance(database.db, scope, params.period, params.asOf),
+        listAppealsForDeadlines(database.db, scope, { asOf: params.asOf, atRiskUntil }, 1),
+      ])
+      const norms = []
+      for (const rule of await loadNormRules(database.db, org.id)) {
+        const f = await computeNormFigures(database.db, scope, params.period, params.asOf, rule)
+        norms.push({ id: rule.id, code: rule.code, name: rule.name, appliesTo: rule.appliesTo, amount: rule.amount, unit: rule.unit, isAverage: rule.isAverage, missingStop: rule.missingStop, records: f.records, within: f.within, beyond: f.beyond, missing: f.missing, withinShare: f.withinShare, meanSeconds: f.meanSeconds, meanMet: f.meanMet })
+      }
+      return { rules, norms, atRisk }
+    },
+  )
   return { rules, norms, atRisk: atRisk.total, query: deadlineQuery(params), params: { from: params.period.from, to: params.period.to, asOf: params.asOfText, asOfShown: formatDateTime(params.asOf, org.time_zone), days: params.days } }
 }
 

@@ -1,3 +1,4 @@
+import { cachedView } from '#app/utils/view-cache.server.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { DataTable } from '#app/components/data-table.tsx'
@@ -16,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { ctx, register, metric, records, personalData } = await registerContext(request, params.domain, 'registers.$domain._index.tsx')
   const sortable = register.columns.filter((c) => c.sort).map((c) => c.id)
   const table = readTableParams(new URL(request.url).searchParams, sortable, { sort: register.defaultSort, dir: 'desc' })
-  const [rows, total] = await Promise.all([listRecords(ctx.database.db, register, records, table), registerTotal(ctx.database.db, register, records)])
+  const [rows, total] = await Promise.all([listRecords(ctx.database.db, register, records, table), cachedView(ctx.database, { view: 'register-total', scope: ctx.scope, params: { domain: register.domain, period: records.period, filter: records.filter, narrowing: records.narrowing, metric: records.metric ?? null }, asOfNow: true }, () => registerTotal(ctx.database.db, register, records))])
   const zone = ctx.org.time_zone
   const n = ctx.view.narrowing
   const narrowed = [

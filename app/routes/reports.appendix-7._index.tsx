@@ -1,3 +1,4 @@
+import { cachedView } from '#app/utils/view-cache.server.ts'
 import { buffer } from 'node:stream/consumers'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, redirect, useLoaderData } from '@remix-run/react'
@@ -25,7 +26,8 @@ const SECTION_TITLE = (code: string, name: string) => `Раздел ${code}. ${n
 export async function loader({ request }: LoaderFunctionArgs) {
   const rr = await reportRequest(request, 'reports.appendix-7._index.tsx')
   const ctx = await appendix7Context(rr.database, rr.scope, rr.year, rr.asOf)
-  const report = await prepareAppendix7(ctx)
+  // tables and checks kept per data generation; «as of now» until the next deadline passes (view-cache.server.ts)
+  const report = await cachedView(rr.database, { view: 'appendix-7', scope: rr.scope, params: { year: rr.year, asOf: rr.asOfText }, asOfNow: rr.asOfText === null }, () => prepareAppendix7(ctx))
   const register = report.built.register
   let preview: { header: Cell[][]; body: Cell[][]; code: string; title: string } | null = null
   if (register) {

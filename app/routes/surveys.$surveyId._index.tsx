@@ -1,3 +1,4 @@
+import { cachedView } from '#app/utils/view-cache.server.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { Breakdown, withParams } from '#app/components/breakdown.tsx'
@@ -26,11 +27,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { ctx, survey } = await surveyViewContext(request, 'surveys.$surveyId._index.tsx', params.surveyId)
   const db = ctx.database.db
   const page = pageParam(request)
-  const [results, questions, texts] = await Promise.all([
-    buildSurveyResults(db, ctx.scope, ctx.view, { offices: ctx.offices }, survey.id),
-    questionSummaries(db, ctx.scope, ctx.view, survey),
-    textAnswers(db, ctx.scope, ctx.view, survey.id, page, TEXT_PAGE),
-  ])
+  // kept per data generation (view-cache.server.ts); the survey's own questions are part of the data
+  const [results, questions, texts] = await cachedView(ctx.database, { view: 'survey', scope: ctx.scope, params: { survey: survey.id, view: ctx.view, page } }, () =>
+    Promise.all([
+      buildSurveyResults(db, ctx.scope, ctx.view, { offices: ctx.offices }, survey.id),
+      questionSummaries(db, ctx.scope, ctx.view, survey),
+      textAnswers(db, ctx.scope, ctx.view, survey.id, page, TEXT_PAGE),
+    ]),
+  )
   const shown = freeTextFor(ctx.user.roles)
   const questionText = new Map(survey.questions.map((q, i) => [q.id, `${i + 1}. ${q.text}`]))
   const may = (route: keyof typeof routeAccess) => hasAnyRole(ctx.user.roles, routeAccess[route])

@@ -12,7 +12,7 @@ export interface AppContext {
   org: Organisation
 }
 
-const state = globalThis as unknown as { __sqReady?: Promise<Database> }
+const state = globalThis as unknown as { __sqReady?: Promise<Database>; __sqPreparing?: boolean }
 
 /**
  * Opens the database once per process, migrates it, loads the federal calendar and, on an empty
@@ -21,6 +21,7 @@ const state = globalThis as unknown as { __sqReady?: Promise<Database> }
  */
 export function prepareDatabase(env: Record<string, string | undefined> = process.env): Promise<Database> {
   if (!state.__sqReady) {
+    state.__sqPreparing = true
     state.__sqReady = (async () => {
       const database = await getDatabase()
       await migrateToLatest(database.db)
@@ -34,8 +35,10 @@ export function prepareDatabase(env: Record<string, string | undefined> = proces
       // imports queued by web uploads run here, outside the requests; imports left running by a dead
       // process are marked «прервана» first (IMPORT_RUNNER=0: this process runs none)
       if (env.IMPORT_RUNNER !== '0') startImportRunner(database)
+      state.__sqPreparing = false
       return database
     })().catch((error) => {
+      state.__sqPreparing = false
       state.__sqReady = undefined
       throw error
     })
@@ -57,7 +60,7 @@ export async function getAppContext(): Promise<AppContext> {
 export async function checkDatabase(): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve('база не ответила за 2 с'), 2000)
+    timer = setTimeout(() => resolve(state.__sqPreparing ? 'база готовится (миграции или первый запуск с демо-данными), подождите' : 'база не ответила за 2 с'), 2000)
   })
   const probe = (async () => {
     try {

@@ -8,6 +8,7 @@ import { appealForm, consumerType, labelOf } from '#reports/vocabulary.ts'
 import { formatDateTime } from './format.ts'
 import { localParts } from '#reports/time/local-time.ts'
 import { type AppContext, getAppContext } from './app-database.server.ts'
+import { cachedView } from './view-cache.server.ts'
 import { getScope, requireRouteAccess } from './auth.server.ts'
 import { type RouteId, canSeePersonalData } from './access.ts'
 import { type DashboardMetricId, figureOf } from '#reports/metrics/dashboard.server.ts'
@@ -33,26 +34,30 @@ export async function viewContext(request: Request, route: RouteId, defaults?: (
   const scope = getScope(user)
   const context = await getAppContext()
   const { database, org } = context
-  const { params } = await refreshRollups(database, org.id)
-  const year = (await latestAppealYear(database.db, scope, org.time_zone)) ?? localParts(new Date(), org.time_zone).year
+  // the rollups are refreshed and the scope's lists read once per data generation (view-cache.server.ts)
+  const { params, year, offices, branches } = await cachedView(database, { view: 'view-context', scope, params: null }, async () => {
+    const { params } = await refreshRollups(database, org.id)
+    const year = (await latestAppealYear(database.db, scope, org.time_zone)) ?? localParts(new Date(), org.time_zone).year
+    const [offices, branches] = await Promise.all([
+      database.db
+        .selectFrom('office')
+        .select(['office_code', 'name'])
+        .where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), scope))
+        .orderBy('name')
+        .execute(),
+      database.db
+        .selectFrom('branch')
+        .select(['id', 'name'])
+        .where(({ ref }) => inScope(ref('branch.org_id'), ref('branch.id'), scope))
+        .orderBy('name')
+        .execute(),
+    ])
+    return { params, year, offices, branches }
+  })
   const search = new URL(request.url).searchParams
   // a page may choose the period shown when the URL does not (a survey: its own days)
   if (defaults && !search.has('period') && !search.has('year')) for (const [k, v] of Object.entries(await defaults({ ...context, scope }))) search.set(k, v)
   const view = readView(search, org.time_zone, year)
-  const [offices, branches] = await Promise.all([
-    database.db
-      .selectFrom('office')
-      .select(['office_code', 'name'])
-      .where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), scope))
-      .orderBy('name')
-      .execute(),
-    database.db
-      .selectFrom('branch')
-      .select(['id', 'name'])
-      .where(({ ref }) => inScope(ref('branch.org_id'), ref('branch.id'), scope))
-      .orderBy('name')
-      .execute(),
-  ])
   return { ...context, user, scope, view, asOf: new Date(), params, offices: new Map(offices.map((o) => [o.office_code, o.name])), branches }
 }
 

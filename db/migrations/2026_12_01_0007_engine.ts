@@ -23,6 +23,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table import_batch add column file_path text, add column job jsonb, add column progress jsonb`.execute(db)
   await sql`create index import_batch_queued on import_batch (id) where status in ('queued', 'running')`.execute(db)
 
+  // the next callback deadline after now ends a cached «as of now» view (db/generation.server.ts)
+  await sql`create index call_org_callback_due on call (org_id, callback_due_at) where callback_due_at is not null`.execute(db)
   await sql`create table data_change (id bigserial primary key, source text not null, at timestamptz not null default clock_timestamp())`.execute(db)
   await sql`
     create function note_data_change() returns trigger language plpgsql as $fn$
@@ -40,6 +42,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const table of WATCHED_TABLES) await sql.raw(`drop trigger ${table}_data_change on ${table}`).execute(db)
   await sql`drop function note_data_change()`.execute(db)
   await sql`drop table data_change`.execute(db)
+  await sql`drop index call_org_callback_due`.execute(db)
   await sql`drop index import_batch_queued`.execute(db)
   await sql`update import_batch set status = 'failed' where status in ('queued', 'interrupted')`.execute(db)
   await sql`alter table import_batch drop column file_path, drop column job, drop column progress`.execute(db)

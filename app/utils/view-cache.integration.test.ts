@@ -1,0 +1,115 @@
+import { sql } from 'kysely'
+import pg from 'pg'
+import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
+import { tmpFile } from '#test/setup/files.ts'
+import { readGeneration } from '#db/generation.server.ts'
+import { runFileImport } from '#app/imports/pipeline.server.ts'
+import { addOwnDay } from '#app/models/calendar.server.ts'
+import { updateOrganisation } from '#app/models/organisation.server.ts'
+import { computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
+import { periodOf } from '#reports/metrics/period.ts'
+import { cachedView, clearViewCache, viewCacheStats } from './view-cache.server.ts'
+
+/** The view cache cannot serve a stale figure (ADR 013): every change that moves a figure moves the generation. */
+const t = useTestDatabase()
+let world: TestWorld
+const all = () => ({ orgId: world.org.id, branches: 'all' as const })
+
+beforeEach(async () => {
+  world = await resetWorld(t.database)
+  clearViewCache()
+})
+
+const appealCount = () => sql<{ n: number }>`select count(*)::int as n from appeal`.execute(t.database.db).then((r) => r.rows[0]!.n)
+
+/** A cached view over the appeals (counts its computations). */
+function counter() {
+  let computed = 0
+  const read = () =>
+    cachedView(t.database, { view: 'test', scope: all(), params: { p: 1 } }, async () => {
+      computed++
+      return appealCount()
+    })
+  return { read, computed: () => computed }
+}
+
+const importAppeals = (lines: string[]) =>
+  runFileImport(world.target, { kind: 'appeals', path: tmpFile('a.csv', ['reg_number;received_at;form;topic;branch', ...lines].join('\n')), fileName: 'a.csv', skipInvalid: false, source: 'cli' })
+
+describe('the view cache', () => {
+  it('serves the same view from memory until the data changes; an import commit is visible on the next request', async () => {
+    const view = counter()
+    expect(await view.read()).toBe(0)
+    expect(await view.read()).toBe(0)
+    expect(view.computed()).toBe(1)
+    await importAppeals(['A1;01.03.2025 09:00;почта;прочее;Городские ЭС'])
+    expect(await view.read()).toBe(1)
+    expect(view.computed()).toBe(2)
+  })
+
+  it('concurrent requests for one view compute it once', async () => {
+    const view = counter()
+    const results = await Promise.all(Array.from({ length: 20 }, () => view.read()))
+    expect(new Set(results)).toEqual(new Set([0]))
+    expect(view.computed()).toBe(1)
+  })
+
+  it.each([
+    ['a deadline rule', async () => sql`update deadline_rule set amount = amount + 1 where org_id = ${world.org.id} and applies_to = 'appeals'`.execute(t.database.db)],
+    ['the calendar', async () => addOwnDay(t.database.db, world.org.id, { day: '2025-03-04', kind: 'holiday', note: 'региональный праздник' })],
+    ['the organisation settings', async () => updateOrganisation(t.database.db, world.org.id, { name: 'Другое имя' })],
+    ['a branch mapping', async () => sql`update office set branch_id = null where org_id = ${world.org.id}`.execute(t.database.db)],
+    ['a survey answer', async () => sql`update survey_response set submitted_at = submitted_at where false`.execute(t.database.db)],
+  ])('a change of %s moves the generation', async (_, change) => {
+    const before = await readGeneration(t.database.db)
+    await change()
+    expect(await readGeneration(t.database.db)).not.toBe(before)
+  })
+
+  it('a transaction that began before another committed still moves the generation when it commits', async () => {
+    const slow = new pg.Client({ connectionString: t.url })
+    await slow.connect()
+    try {
+      await slow.query('begin')
+      await slow.query(`insert into branch (org_id, name) values ($1, 'Медленный филиал')`, [world.org.id])
+      await sql`insert into branch (org_id, name) values (${world.org.id}, 'Быстрый филиал')`.execute(t.database.db)
+      const between = await readGeneration(t.database.db)
+      await slow.query('commit')
+      expect(await readGeneration(t.database.db)).not.toBe(between)
+    } finally {
+      await slow.end()
+    }
+  })
+
+  it('an uncommitted change does not move it (nothing to see yet), a rolled-back one never does', async () => {
+    const before = await readGeneration(t.database.db)
+    await t.database.db
+      .transaction()
+      .execute(async (tx) => {
+        await sql`insert into branch (org_id, name) values (${world.org.id}, 'Откат')`.execute(tx)
+        expect(await readGeneration(t.database.db)).toBe(before)
+        throw new Error('rollback')
+      })
+      .catch(() => {})
+    expect(await readGeneration(t.database.db)).toBe(before)
+  })
+
+  it('a view «as of now» is recomputed when a deadline passes, without any data change', async () => {
+    // an appeal due a second from now: open now, overdue a second later
+    await importAppeals(['A1;01.03.2025 09:00;почта;прочее;Городские ЭС'])
+    const due = new Date(Date.now() + 1500)
+    await sql`update appeal set due_at = ${due}`.execute(t.database.db)
+    const period = periodOf('2025-01-01', '2030-12-31', 'Europe/Moscow')
+    const read = () =>
+      cachedView(t.database, { view: 'deadlines-test', scope: all(), params: null, asOfNow: true }, async () => {
+        const rules = await computeAppealCompliance(t.database.db, all(), period, new Date())
+        return rules.reduce((n, r) => n + r.overdue, 0)
+      })
+    expect(await read()).toBe(0)
+    expect(await read()).toBe(0) // from memory
+    const hits = viewCacheStats().hits
+    await new Promise((resolve) => setTimeout(resolve, due.getTime() - Date.now() + 100))
+    expect(await read()).toBe(1)
+    expect(viewCacheStats().hits).toBe(hits) // recomputed, not served
+  })
+})

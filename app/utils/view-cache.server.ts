@@ -1,0 +1,82 @@
+import type { Database } from '#db/client.server.ts'
+import { nextDeadlineAfter, readGeneration } from '#db/generation.server.ts'
+import type { Scope } from '#db/scope.server.ts'
+
+/**
+ * The computed content of views, kept per (view, organisation, scope, parameters) for one data generation
+ * (ADR 013). Every request reads the generation (one cheap query, so another process's change is seen at
+ * once); a new generation empties the cache. A view computed «as of now» is also kept only until the next
+ * deadline of the organisation's appeals or callbacks passes (the instant its verdicts change by time
+ * alone), and at most a minute (the other effects of time: an unanswered call's pickup norm of the last
+ * seconds, the local day changing). Concurrent requests for the same entry share one computation.
+ */
+interface Entry {
+  value: Promise<unknown>
+  validUntil: number
+}
+
+const MAX_ENTRIES = 500
+const NOW_LIMIT_MS = 60_000
+
+const state = globalThis as unknown as { __sqViewCache?: { generation: string; entries: Map<string, Entry>; hits: number; misses: number } }
+const cache = (state.__sqViewCache ??= { generation: '', entries: new Map(), hits: 0, misses: 0 })
+
+export interface CacheKey {
+  /** Which view (dashboard, deadlines, appendix-7…). */
+  view: string
+  scope: Scope
+  /** Everything else the content depends on, JSON-serialisable (the view, the role's personal-data right…). */
+  params: unknown
+  /** Computed «as of now» (time-dependent), rather than as of a date in the parameters. */
+  asOfNow?: boolean
+}
+
+function keyText(key: CacheKey): string {
+  const branches = key.scope.branches === 'all' ? 'all' : [...key.scope.branches].sort().join(',')
+  return JSON.stringify([key.view, key.scope.orgId, branches, key.params, Boolean(key.asOfNow)])
+}
+
+export async function cachedView<T>(database: Database, key: CacheKey, compute: () => Promise<T>): Promise<T> {
+  const generation = await readGeneration(database.db)
+  if (generation !== cache.generation) {
+    cache.generation = generation
+    cache.entries.clear()
+  }
+  const text = keyText(key)
+  const now = Date.now()
+  const found = cache.entries.get(text)
+  if (found && found.validUntil > now) {
+    cache.hits++
+    // most recently used last
+    cache.entries.delete(text)
+    cache.entries.set(text, found)
+    return found.value as Promise<T>
+  }
+  cache.misses++
+  const entry: Entry = { value: Promise.resolve(), validUntil: Number.POSITIVE_INFINITY }
+  entry.value = (async () => {
+    if (key.asOfNow) {
+      const next = await nextDeadlineAfter(database.db, key.scope.orgId, new Date(now))
+      entry.validUntil = Math.min(now + NOW_LIMIT_MS, next ? next.getTime() : Number.POSITIVE_INFINITY)
+    }
+    return compute()
+  })()
+  cache.entries.set(text, entry)
+  // a failed computation is not kept
+  entry.value.catch(() => {
+    if (cache.entries.get(text) === entry) cache.entries.delete(text)
+  })
+  while (cache.entries.size > MAX_ENTRIES) cache.entries.delete(cache.entries.keys().next().value!)
+  return entry.value as Promise<T>
+}
+
+/** For tests and the load benchmark: hits and misses since the start. */
+export function viewCacheStats() {
+  return { hits: cache.hits, misses: cache.misses, entries: cache.entries.size, generation: cache.generation }
+}
+
+/** For tests: forget everything. */
+export function clearViewCache() {
+  cache.entries.clear()
+  cache.generation = ''
+}
