@@ -172,13 +172,14 @@ interface Sample {
   ms: number
   status: number // 0: network error or timeout
   at: number
+  bytes: number
 }
 
 class Recorder {
   samples: Sample[] = []
   errors = new Map<string, number>()
-  record(kind: string, ms: number, status: number, at: number, error?: string) {
-    this.samples.push({ kind, ms, status, at })
+  record(kind: string, ms: number, status: number, at: number, error?: string, bytes = 0) {
+    this.samples.push({ kind, ms, status, at, bytes })
     if (status < 200 || status > 299) {
       const key = `${kind}: ${status === 0 ? (error ?? 'сетевая ошибка') : `код ${status}`}`
       this.errors.set(key, (this.errors.get(key) ?? 0) + 1)
@@ -290,7 +291,7 @@ async function runUsers(base: string, sessions: Session[], data: OrgData, record
         const page = mix[(u + n) % mix.length]!
         const at = performance.now()
         const res = await timedFetch(`${base}${page.path(Math.floor((u + n) / mix.length))}`, { headers: { Cookie: session.cookie } })
-        recorder.record(page.kind, res.ms, res.status, at, res.error)
+        recorder.record(page.kind, res.ms, res.status, at, res.error, Buffer.byteLength(res.body))
       }
     }),
   )
@@ -304,6 +305,8 @@ interface KindStats {
   p95Ms: number
   maxMs: number
   errors: number
+  /** average size of the answer (HTML), kB */
+  kb: number
 }
 
 function stats(samples: Sample[], seconds: number): { all: KindStats; kinds: KindStats[] } {
@@ -317,6 +320,7 @@ function stats(samples: Sample[], seconds: number): { all: KindStats; kinds: Kin
       p95Ms: Math.round(percentile(ms, 0.95)),
       maxMs: Math.round(xs.length ? Math.max(...ms) : Number.NaN),
       errors: xs.filter((s) => s.status < 200 || s.status > 299).length,
+      kb: xs.length ? Math.round(xs.reduce((t, s) => t + s.bytes, 0) / xs.length / 1024) : 0,
     }
   }
   const order = [...pageMix({ login: '', cookie: '', offices: [] }, { branches: [], offices: [], surveys: [] }).map((p) => p.kind), 'Ход загрузки']
@@ -557,6 +561,8 @@ async function importUnderLoad(product: Product, sessions: Session[], operatorCo
     uploadMs: Math.round(upload.ms),
     firstProgressMs: firstProgressMs === undefined ? null : Math.round(firstProgressMs),
     progressVisibleMs: visibleMs === undefined ? null : Math.round(visibleMs),
+    /** the same, counted from the upload's answer (the file has arrived) */
+    progressVisibleAfterAnswerMs: visibleMs === undefined ? null : Math.max(0, Math.round(visibleMs - upload.ms)),
     importSeconds: finishedMs === undefined ? null : Number((finishedMs / 1000).toFixed(1)),
     importStatus: finalStatus?.status ?? null,
     rowsInserted: finalStatus?.rows_inserted ?? null,
@@ -585,8 +591,8 @@ function printMix(title: string, r: MixResult) {
   console.log(`\n${title}: ${r.users} пользователей, ${fmt(r.seconds, 1)} с, ${fmt(r.requestsPerSecond, 1)} запросов/с`)
   console.log(
     table(
-      ['Страница', 'Запросов', 'В секунду', 'p50', 'p95', 'Макс.', 'Ошибок'],
-      [...r.kinds, r.all].map((k) => [k.kind, fmt(k.requests), fmt(k.perSecond, 1), ms(k.p50Ms), ms(k.p95Ms), ms(k.maxMs), fmt(k.errors)]),
+      ['Страница', 'Запросов', 'В секунду', 'p50', 'p95', 'Макс.', 'Ошибок', 'Ответ, КБ'],
+      [...r.kinds, r.all].map((k) => [k.kind, fmt(k.requests), fmt(k.perSecond, 1), ms(k.p50Ms), ms(k.p95Ms), ms(k.maxMs), fmt(k.errors), fmt(k.kb)]),
     ),
   )
   console.log(
@@ -594,6 +600,8 @@ function printMix(title: string, r: MixResult) {
       `PSS (общие страницы поделены): ${fmt(r.memory.peakPssMb)} МБ`,
   )
   console.log(`ЦП за время нагрузки (100 % = одно ядро): сервер Node ${r.cpu.serverPct} %, PostgreSQL ${Number.isNaN(r.cpu.postgresPct) ? '—' : `${r.cpu.postgresPct} %`}, генератор нагрузки ${r.cpu.loadGeneratorPct} %`)
+  const perRequest = (pct: number) => (r.all.requests ? fmt((pct / 100) * r.seconds * 1000 / r.all.requests, 1) : '—')
+  console.log(`ЦП на запрос: сервер Node ${perRequest(r.cpu.serverPct)} мс, PostgreSQL ${Number.isNaN(r.cpu.postgresPct) ? '—' : perRequest(r.cpu.postgresPct)} мс`)
   console.log(`Средняя загрузка машины (load average, 1 мин): ${fmt(r.loadAverage[0], 1)} до, ${fmt(r.loadAverage[1], 1)} после (ядер: ${os.cpus().length})`)
   const act = r.postgresActivity
   if (act.samples) {
@@ -714,7 +722,7 @@ async function main() {
         [
           ['Файл', `${fmt(b.rows)} строк, ${fmt(b.fileMb, 1)} МБ`],
           ['Ответ на загрузку файла', ms(b.uploadMs)],
-          ['Ход загрузки виден через', ms(b.progressVisibleMs)],
+          ['Ход загрузки (прочитано строк > 0) виден через', `${ms(b.progressVisibleMs)} от начала отправки, ${ms(b.progressVisibleAfterAnswerMs)} после ответа`],
           ['Импорт до конца', b.importSeconds === null ? '—' : `${fmt(b.importSeconds, 1)} с (${b.importStatus}, записано ${fmt(b.rowsInserted ?? 0)})`],
           ['Запрос хода загрузки: p50 / макс.', `${ms(b.progress.p50Ms)} / ${ms(b.progress.maxMs)}`],
           ['Показатели до загрузки: p50 / p95', `${ms(b.dashboardBefore.p50Ms)} / ${ms(b.dashboardBefore.p95Ms)}`],
