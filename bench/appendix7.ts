@@ -7,7 +7,6 @@
  * `--smoke`: 1 000 appeals (visits and calls in proportion), 1 run; nothing written to bench/out.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { sql } from 'kysely'
@@ -101,23 +100,28 @@ async function main(server: BenchServer) {
   const rows = report!.registerRows
   const failed = report!.checks.filter((c) => !c.passed).map((c) => c.id)
   if (failed.length) console.log(`проверки не пройдены: ${failed.join(', ')}`)
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-bench-a7-'))
-  for (const format of ['xlsx', 'ods'] as const) {
-    global.gc?.()
-    let peak = process.memoryUsage().rss
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
-    t = performance.now()
-    const file = path.join(dir, `a7.${format}`)
-    await pipeline(writeAppendix7(format, report!, aboutAppendix7(report!, [])), fs.createWriteStream(file))
-    const seconds = (performance.now() - t) / 1000
-    clearInterval(sampler)
-    const size = fs.statSync(file).size
-    fs.rmSync(file)
-    const rate = Math.round(rows / seconds)
-    results[format] = { rows, seconds: Number(seconds.toFixed(1)), rowsPerSecond: rate, peakRssMb: Math.round(peak / 2 ** 20), fileMb: Math.round(size / 2 ** 20) }
-    console.log(`${format.toUpperCase()} целиком (4.9: ${rows.toLocaleString('ru-RU')} строк): ${seconds.toFixed(1)} с, ${rate.toLocaleString('ru-RU')} строк/с, пик памяти процесса ${Math.round(peak / 2 ** 20)} МБ, файл ${Math.round(size / 2 ** 20)} МБ`)
+  // the files in a temporary folder, removed however this ends (outputDir registers it for Ctrl+C too)
+  const scratch = outputDir(true)
+  const dir = scratch.dir
+  try {
+    for (const format of ['xlsx', 'ods'] as const) {
+      global.gc?.()
+      let peak = process.memoryUsage().rss
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
+      t = performance.now()
+      const file = path.join(dir, `a7.${format}`)
+      await pipeline(writeAppendix7(format, report!, aboutAppendix7(report!, [])), fs.createWriteStream(file))
+      const seconds = (performance.now() - t) / 1000
+      clearInterval(sampler)
+      const size = fs.statSync(file).size
+      fs.rmSync(file)
+      const rate = Math.round(rows / seconds)
+      results[format] = { rows, seconds: Number(seconds.toFixed(1)), rowsPerSecond: rate, peakRssMb: Math.round(peak / 2 ** 20), fileMb: Math.round(size / 2 ** 20) }
+      console.log(`${format.toUpperCase()} целиком (4.9: ${rows.toLocaleString('ru-RU')} строк): ${seconds.toFixed(1)} с, ${rate.toLocaleString('ru-RU')} строк/с, пик памяти процесса ${Math.round(peak / 2 ** 20)} МБ, файл ${Math.round(size / 2 ** 20)} МБ`)
+    }
+  } finally {
+    scratch.remove()
   }
-  fs.rmSync(dir, { recursive: true, force: true })
   await database.close()
   // a benchmark that measured nothing must not pass: table 4.9 lists the year's appeals
   if (!(rows > 0)) throw new Error(`в таблице 4.9 нет строк (обращений за год: ${APPEALS})`)
