@@ -113,8 +113,7 @@ export async function openDatabase(env: Record<string, string | undefined> = pro
     restarting ??= start().finally(() => (restarting = undefined))
     server = await restarting
   }
-  ;(pool as unknown as { connect: typeof pool.connect }).connect = (async (callback?: unknown) => {
-    if (callback) return originalConnect(callback as never)
+  const connect = async (): Promise<pg.PoolClient> => {
     try {
       return await originalConnect()
     } catch (error) {
@@ -123,7 +122,16 @@ export async function openDatabase(env: Record<string, string | undefined> = pro
       await reviving()
       return originalConnect()
     }
-  }) as typeof pool.connect
+  }
+  // both forms: Kysely awaits connect(), pool.query() passes a callback
+  ;(pool as unknown as { connect: unknown }).connect = (callback?: (error: Error | undefined, client?: pg.PoolClient, done?: (release?: unknown) => void) => void) => {
+    if (!callback) return connect()
+    connect().then(
+      (client) => callback(undefined, client, (release?: unknown) => client.release(release as Error | boolean | undefined)),
+      (error: Error) => callback(error),
+    )
+    return undefined
+  }
   const presence = keepPresence(async () => {
     try {
       await reviving()

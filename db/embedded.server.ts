@@ -94,17 +94,55 @@ function reachableByOthers(target: string): boolean {
   }
 }
 
-/** As root, the server's programs are copied into the data folder once if `postgres` cannot reach them where npm put them. */
-function serverBinaries(dataRoot: string, account: { uid: number; gid: number } | undefined) {
-  const bins = binaries()
-  if (!account || reachableByOthers(bins.postgres)) return bins
-  const copy = path.join(dataRoot, 'postgres.bin')
+/**
+ * The platform package ships its libraries' symbolic links as a list (`native/pg-symlinks.json`) and makes
+ * them in a postinstall script, which npm 11 does not run unless allowed (and `--ignore-scripts` never):
+ * without them `initdb` cannot load `libicuuc.so.60`. They are made here when missing. False when the
+ * folder cannot be written (a read-only node_modules).
+ */
+function hydrateSymlinks(native: string): boolean {
+  let links: { source: string; target: string }[] = []
+  try {
+    links = JSON.parse(fs.readFileSync(path.join(native, 'pg-symlinks.json'), 'utf8'))
+  } catch {
+    return true // nothing to make
+  }
+  const pkg = path.dirname(native)
+  for (const { source, target } of links) {
+    const to = path.join(pkg, target)
+    if (fs.existsSync(to)) continue
+    try {
+      fs.symlinkSync(path.relative(path.dirname(to), path.join(pkg, source)), to)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue
+      return false
+    }
+  }
+  return true
+}
+
+function copyBinaries(native: string, copy: string) {
   if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
     fs.rmSync(copy, { recursive: true, force: true })
-    fs.cpSync(bins.native, `${copy}.tmp`, { recursive: true, verbatimSymlinks: true })
+    fs.rmSync(`${copy}.tmp`, { recursive: true, force: true })
+    fs.mkdirSync(`${copy}.tmp`, { recursive: true })
+    fs.cpSync(native, path.join(`${copy}.tmp`, 'native'), { recursive: true, verbatimSymlinks: true })
+    hydrateSymlinks(path.join(`${copy}.tmp`, 'native'))
     fs.renameSync(`${copy}.tmp`, copy)
   }
-  return { native: copy, postgres: path.join(copy, 'bin', 'postgres'), initdb: path.join(copy, 'bin', 'initdb') }
+  const dir = path.join(copy, 'native')
+  return { native: dir, postgres: path.join(dir, 'bin', 'postgres'), initdb: path.join(dir, 'bin', 'initdb') }
+}
+
+/**
+ * The server's programs: where npm put them, or — when their library links cannot be made there, or (as
+ * root) the user `postgres` cannot reach them — a copy in the data folder, made once.
+ */
+function serverBinaries(dataRoot: string, account: { uid: number; gid: number } | undefined) {
+  const bins = binaries()
+  const hydrated = hydrateSymlinks(bins.native)
+  if (hydrated && (!account || reachableByOthers(bins.postgres))) return bins
+  return copyBinaries(bins.native, path.join(dataRoot, 'postgres.bin'))
 }
 
 function chownTree(target: string, account: { uid: number; gid: number }) {
