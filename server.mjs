@@ -7,13 +7,15 @@ import crypto from 'node:crypto'
 import path from 'node:path'
 import { createRequestHandler } from '@remix-run/express'
 import express from 'express'
+import { guardBody, noStore, parseTrustProxy } from './server/hardening.mjs'
 
 const root = path.dirname(new URL(import.meta.url).pathname)
 const build = await import(path.join(root, 'build/index.js'))
 const app = express()
 app.disable('x-powered-by')
-// behind a reverse proxy set TRUST_PROXY=1 so that X-Forwarded-For/-Proto are believed
-if (process.env.TRUST_PROXY === '1') app.set('trust proxy', true)
+// behind reverse proxies: TRUST_PROXY=<how many> or <their addresses>; only they are believed (server/hardening.mjs)
+const trustProxy = parseTrustProxy(process.env.TRUST_PROXY)
+if (trustProxy !== false) app.set('trust proxy', trustProxy)
 
 app.use((req, res, next) => {
   const nonce = crypto.randomBytes(16).toString('base64')
@@ -65,13 +67,17 @@ app.use((req, res, next) => {
 })
 app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }))
 app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }))
+// pages and files are not cached; form bodies are small, read with a limit, and free of NUL characters
+app.use(noStore)
 app.all(
   '*',
-  createRequestHandler({
-    build,
-    mode: process.env.NODE_ENV ?? 'production',
-    getLoadContext: (req, res) => ({ ip: req.ip ?? 'unknown', nonce: res.locals.nonce }),
-  }),
+  guardBody(
+    createRequestHandler({
+      build,
+      mode: process.env.NODE_ENV ?? 'production',
+      getLoadContext: (req, res) => ({ ip: req.ip ?? 'unknown', nonce: res.locals.nonce }),
+    }),
+  ),
 )
 const port = Number(process.env.PORT ?? 3000)
 const server = app.listen(port, () => console.log(`[server] http://localhost:${port}`))

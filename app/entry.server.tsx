@@ -1,11 +1,8 @@
-import { PassThrough } from 'node:stream'
-import { type AppLoadContext, type EntryContext, createReadableStreamFromReadable } from '@remix-run/node'
+import type { AppLoadContext, EntryContext } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
-import { renderToPipeableStream } from 'react-dom/server'
+import { renderToReadableStream } from 'react-dom/server.browser'
 import { NonceProvider } from '#app/components/nonce.tsx'
 import { prepareDatabase } from '#app/utils/app-database.server.ts'
-
-const ABORT_DELAY = 10_000
 
 // Migrate, load the calendar and (on an empty embedded database) the demo as soon as the server starts,
 // not on the first request.
@@ -14,7 +11,18 @@ prepareDatabase().catch((error) => {
   process.exitCode = 1
 })
 
-export default function handleRequest(
+const ABORT_DELAY = 10_000
+
+/**
+ * Pages are rendered by React's web-streams renderer (`react-dom/server.browser`), not by the Node one:
+ * react-dom 18.3.1's `renderToPipeableStream` flushes its whole 2 KB buffer when a multi-byte character does
+ * not fit at its end, so the HTML carried NUL bytes (react/react#31134; fixed only in React 19, which Remix 2
+ * does not support) — 52 of 60 pages had them, some inside attribute values, so that a filter option was
+ * submitted as «\uFFFDПОП-05». The web-streams renderer encodes each chunk whole and copies exactly its bytes.
+ * (`renderToString` has no such bug but cannot carry Remix's single-fetch data stream: pages never hydrate.)
+ * We still wait for everything: pages are read by people and by tests, not streamed piecemeal.
+ */
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -22,31 +30,27 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext?.nonce ?? ''
-  return new Promise((resolve, reject) => {
-    let shellRendered = false
-    const { pipe, abort } = renderToPipeableStream(
+  let status = responseStatusCode
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), ABORT_DELAY)
+  try {
+    const body = await renderToReadableStream(
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
-        // wait for everything: pages are read by people and by tests, not streamed piecemeal
-        onAllReady() {
-          shellRendered = true
-          const body = new PassThrough()
-          responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }))
-          pipe(body)
-        },
-        onShellError(error: unknown) {
-          reject(error)
-        },
+        signal: controller.signal,
         onError(error: unknown) {
-          responseStatusCode = 500
-          if (shellRendered) console.error(error)
+          status = 500
+          console.error(error)
         },
       },
     )
-    setTimeout(abort, ABORT_DELAY)
-  })
+    await body.allReady
+    responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+    return new Response(body, { headers: responseHeaders, status })
+  } finally {
+    clearTimeout(timer)
+  }
 }

@@ -51,6 +51,27 @@ export interface AppSettingTable {
   value: string
 }
 
+export interface SignInAttemptTable {
+  id: Id
+  login_key: string
+  address: string
+  at: DefaultTimestamp
+  outcome: ColumnType<'pending' | 'failed' | 'succeeded', 'pending' | 'failed' | 'succeeded' | undefined, 'pending' | 'failed' | 'succeeded'>
+}
+
+export interface RateHitTable {
+  bucket: string
+  key: string
+  at: DefaultTimestamp
+}
+
+export interface UserSessionTable {
+  id_hash: string
+  user_id: string
+  created_at: DefaultTimestamp
+  expires_at: Timestamp
+}
+
 export interface ImportBatchTable {
   id: Id
   org_id: string
@@ -475,6 +496,9 @@ export interface DB {
   queue_log_pending: QueueLogPendingTable
   audit_event: AuditEventTable
   app_setting: AppSettingTable
+  sign_in_attempt: SignInAttemptTable
+  rate_hit: RateHitTable
+  user_session: UserSessionTable
   phone_line: PhoneLineTable
   rollup_state: RollupStateTable
   rollup_dirty: RollupDirtyTable

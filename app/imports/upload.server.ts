@@ -10,6 +10,7 @@ import {
 } from '@remix-run/node'
 import { enqueueImport, uploadRoot } from './jobs.server.ts'
 import { IMPORT_KINDS, type ImportKind } from './kinds.ts'
+import { displayFileName, uploadedFileName, withEscapedFileNames } from './multipart-names.server.ts'
 import type { ImportTarget } from './pipeline.server.ts'
 
 /** The largest upload accepted through the browser; larger logs go through the CLI. */
@@ -33,11 +34,17 @@ export async function acceptUpload(
   let queued = false
   try {
     let formData: FormData
+    let originalName = ''
     try {
+      // the user's file name is kept for display (history, report, audit); on disk the file is «upload.bin»
+      const toDisk = unstable_createFileUploadHandler({ directory: dir, maxPartSize: MAX_UPLOAD_BYTES, file: () => 'upload.bin' })
       formData = await unstable_parseMultipartFormData(
-        request,
+        withEscapedFileNames(request),
         unstable_composeUploadHandlers(
-          unstable_createFileUploadHandler({ directory: dir, maxPartSize: MAX_UPLOAD_BYTES, file: () => 'upload.bin' }),
+          (part) => {
+            if (part.name === 'file' && part.filename) originalName = uploadedFileName(part.filename)
+            return toDisk(part)
+          },
           unstable_createMemoryUploadHandler({ maxPartSize: 10_000 }),
         ),
       )
@@ -52,7 +59,7 @@ export async function acceptUpload(
     const file = formData.get('file') as NodeOnDiskFile | null
     if (!file || typeof file === 'string' || !file.name) return { ok: false, status: 400, error: 'Выберите файл для загрузки.' }
     const skipInvalid = formData.get('skipInvalid') === 'on'
-    const fileName = path.basename(file.name).slice(0, 255) || 'файл'
+    const fileName = displayFileName(originalName || file.name)
     const batchId = await enqueueImport(
       target.database,
       target.orgId,

@@ -4,6 +4,19 @@ import { maskPersonal } from '#app/utils/access.ts'
 
 export const IMPORT_PAGE_SIZE = 25
 
+/**
+ * Who may read an import's itemised rejections (the page's table and the CSV): users of the whole
+ * organisation only. A rejected row's branch is not known — its office code may be the very error, a call has
+ * no branch at all, and one file holds rows of every branch — so, as for other rows without a branch
+ * (ADR 008), deny by default. Branch-limited users see the import's totals and its message.
+ */
+export function mayReadRejections(user: { allBranches: boolean }): boolean {
+  return user.allBranches
+}
+
+export const REJECTIONS_FOR_ORGANISATION =
+  'Построчные ошибки загрузки видят пользователи всей организации: в файле строки всех филиалов, а у отклонённой строки филиал неизвестен.'
+
 /** The history of imports, newest first. */
 export async function listImportBatches(db: Db, orgId: string, page: number) {
   const base = db.selectFrom('import_batch').where('org_id', '=', orgId)

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { RoleAndBranchFields } from '#app/components/user-fields.tsx'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#app/models/errors.ts'
+import { clearSignInLimits, recentSignInFailures } from '#app/models/sign-in.server.ts'
 import { getUserForEdit, listBranches, updateUser } from '#app/models/user.server.ts'
 import { MIN_PASSWORD_LENGTH } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
@@ -17,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { database, org } = await getAppContext()
   const user = await getUserForEdit(database.db, org.id, params.userId ?? '')
   if (!user) throw new Response('Такого пользователя нет.', { status: 404 })
-  return { user, branches: await listBranches(database.db, org.id) }
+  return { user, branches: await listBranches(database.db, org.id), signInFailures: await recentSignInFailures(database.db, user.login) }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -25,7 +26,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { database, org } = await getAppContext()
   const target = await getUserForEdit(database.db, org.id, params.userId ?? '')
   if (!target) throw new Response('Такого пользователя нет.', { status: 404 })
-  const input = readUserForm(await request.formData())
+  const form = await request.formData()
+  if (form.get('intent') === 'unlock') {
+    const cleared = await clearSignInLimits(database.db, target.login)
+    await recordAudit(database.db, { orgId: org.id, userId: admin.id, actor: admin.login, action: 'user.unlock', object: target.login, details: { failures: cleared }, ip: context?.ip })
+    return data({ unlocked: true as const })
+  }
+  const input = readUserForm(form)
   if (target.id === admin.id && (input.disabled || !input.roles.includes('admin'))) {
     return data({ error: 'Нельзя отключить себя или снять с себя роль администратора.' }, { status: 400 })
   }
@@ -44,8 +51,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EditUser() {
-  const { user, branches } = useLoaderData<typeof loader>()
+  const { user, branches, signInFailures } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
+  const error = actionData && 'error' in actionData ? actionData.error : undefined
   return (
     <>
       <p>
@@ -65,8 +73,21 @@ export default function EditUser() {
         <label style={{ display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
           <input type="checkbox" name="disabled" defaultChecked={user.disabled} /> Отключить (пользователь не сможет войти)
         </label>
-        <FormError message={actionData?.error} />
+        <FormError message={error} />
         <button type="submit">Сохранить</button>
+      </Form>
+      <Form method="post" className="stack card" data-testid="sign-in-limits">
+        <h2>Ограничения входа</h2>
+        <p>
+          {signInFailures
+            ? `Неудачных попыток входа за последние 15 минут: ${signInFailures}. Попытки с адресов, откуда их было слишком много, временно отклоняются.`
+            : 'Неудачных попыток входа за последние 15 минут нет.'}
+        </p>
+        {actionData && 'unlocked' in actionData ? <p className="notice">Ограничения входа сняты.</p> : null}
+        <input type="hidden" name="intent" value="unlock" />
+        <button type="submit" disabled={!signInFailures}>
+          Снять ограничения входа
+        </button>
       </Form>
     </>
   )

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { findImportBatch, listImportRejections } from '#app/models/import-batch.server.ts'
+import { REJECTIONS_FOR_ORGANISATION, findImportBatch, listImportRejections, mayReadRejections } from '#app/models/import-batch.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { canSeePersonalData } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
@@ -12,6 +12,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { database, org } = await getAppContext()
   const batch = await findImportBatch(database.db, org.id, params.batchId ?? '')
   if (!batch) throw new Response('Такой загрузки нет.', { status: 404 })
+  if (!mayReadRejections(user)) throw new Response(REJECTIONS_FOR_ORGANISATION, { status: 403 })
   const personalData = canSeePersonalData(user.roles)
   const rows = await listImportRejections(database.db, batch.id, Number.MAX_SAFE_INTEGER, personalData)
   await recordAudit(database.db, {

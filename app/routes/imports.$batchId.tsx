@@ -3,7 +3,7 @@ import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import { readProgress } from '#app/imports/progress.server.ts'
 import { FORMAT_LABELS, STATUS_LABELS } from '#app/imports/report-text.ts'
-import { countImportRejections, findImportBatch, listImportRejections } from '#app/models/import-batch.server.ts'
+import { REJECTIONS_FOR_ORGANISATION, countImportRejections, findImportBatch, listImportRejections, mayReadRejections } from '#app/models/import-batch.server.ts'
 import { canSeePersonalData } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
@@ -25,11 +25,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const progress = readProgress(batch.progress)
     return { running: true as const, batch: { id: batch.id, fileName: batch.file_name, queued: batch.status === 'queued' }, progress: progress ?? null }
   }
+  // branch-limited users: totals only (mayReadRejections)
+  const readable = mayReadRejections(user)
   const [rejections, itemised] = await Promise.all([
-    listImportRejections(database.db, batch.id, SHOWN_REJECTIONS, canSeePersonalData(user.roles)),
+    readable ? listImportRejections(database.db, batch.id, SHOWN_REJECTIONS, canSeePersonalData(user.roles)) : [],
     countImportRejections(database.db, batch.id),
   ])
-  return { running: false as const, batch, rejections, itemised, zone: org.time_zone }
+  return { running: false as const, batch, rejections, itemised, zone: org.time_zone, rejectionsHidden: !readable && itemised > 0 ? REJECTIONS_FOR_ORGANISATION : null }
 }
 
 type ProgressState = { bytesRead: number; totalBytes: number; rowsRead: number; rowsRejected: number; phase: string }
@@ -73,7 +75,7 @@ export default function ImportReportPage() {
   if (data.running) {
     return <Running batchId={data.batch.id} fileName={data.batch.fileName} initial={data.batch.queued ? { phase: 'queued', bytesRead: 0, totalBytes: 0, rowsRead: 0, rowsRejected: 0 } : data.progress} />
   }
-  const { batch, rejections, itemised, zone } = data
+  const { batch, rejections, itemised, zone, rejectionsHidden } = data
   const stored = batch.rows_inserted + batch.rows_updated + batch.rows_unchanged + batch.rows_pending
   const [message, ...warnings] = (batch.message ?? '').split('\n')
   return (
@@ -149,6 +151,11 @@ export default function ImportReportPage() {
       ))}
       {batch.unknown_columns.length ? (
         <p className="notice warn">Неизвестные столбцы пропущены: {batch.unknown_columns.join(', ')}</p>
+      ) : null}
+      {rejectionsHidden ? (
+        <p className="notice" data-testid="rejections-hidden">
+          {rejectionsHidden}
+        </p>
       ) : null}
       {rejections.length ? (
         <>

@@ -5,15 +5,8 @@ import { DEMO_USERS } from '#app/demo/users.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { hasNoUsers, verifyLogin } from '#app/models/user.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import {
-  clearSignInFailures,
-  getUser,
-  recordSignInFailure,
-  requireSameOrigin,
-  safeRedirect,
-  signInBlockedFor,
-  startSession,
-} from '#app/utils/auth.server.ts'
+import { blockedMessage, reserveSignIn, signInFailed, signInSucceeded } from '#app/models/sign-in.server.ts'
+import { getUser, requireSameOrigin, safeRedirect, startSession } from '#app/utils/auth.server.ts'
 import { labelOf, role } from '#reports/vocabulary.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Вход — Качество обслуживания' }]
@@ -34,18 +27,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const redirectTo = safeRedirect(String(form.get('redirectTo') ?? '/'))
   const ip = context?.ip ?? 'unknown'
   const { database, org } = await getAppContext()
-  const wait = signInBlockedFor(login, ip)
-  if (wait > 0) {
+  // the attempt is reserved (and counted) before the password is checked, so parallel attempts cannot all pass
+  const reservation = await reserveSignIn(database.db, login, ip)
+  if (!reservation.ok) {
     await recordAudit(database.db, { orgId: org.id, actor: login || '—', action: 'login.blocked', ip })
-    return data({ error: `Слишком много неудачных попыток входа. Повторите через ${wait} мин.` }, { status: 429 })
+    return data({ error: blockedMessage(reservation) }, { status: 429, headers: { 'Retry-After': String(Math.ceil(reservation.waitMs / 1000)) } })
   }
   const user = login && password ? await verifyLogin(database.db, org.id, login, password) : undefined
   if (!user) {
-    recordSignInFailure(login, ip)
+    await signInFailed(database.db, reservation.id)
     await recordAudit(database.db, { orgId: org.id, actor: login || '—', action: 'login.failed', ip })
     return data({ error: WRONG }, { status: 400 })
   }
-  clearSignInFailures(login)
+  await signInSucceeded(database.db, reservation.id, login, ip)
   await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'login', ip })
   return startSession(request, user, redirectTo)
 }

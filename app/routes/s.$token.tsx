@@ -30,20 +30,20 @@ function publicView(link: LinkState) {
 }
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  if (!SURVEY_LIMITS.viewsPerAddress.allow(String(context?.ip ?? 'unknown'))) throw tooManyRequests()
   const { database } = await getAppContext()
+  if (!(await SURVEY_LIMITS.viewsPerAddress.allow(database.db, String(context?.ip ?? 'unknown')))) throw tooManyRequests()
   const link = await resolveLink(database.db, params.token ?? '')
   return data(publicView(link), { status: link.state === 'unknown' ? 404 : 200, headers: { 'Cache-Control': 'no-store' } })
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const token = params.token ?? ''
-  if (!SURVEY_LIMITS.answersPerAddress.allow(String(context?.ip ?? 'unknown')) || !SURVEY_LIMITS.answersPerLink.allow(token)) throw tooManyRequests()
+  const { database } = await getAppContext()
+  if (!(await SURVEY_LIMITS.answersPerAddress.allow(database.db, String(context?.ip ?? 'unknown')))) throw tooManyRequests()
   // a form of 30 questions with the longest free answers is well under this; nothing bigger is read
   const length = request.headers.get('content-length')
   if (length === null) throw new Response('Анкета отправлена без указания длины.', { status: 411 })
   if (!(Number(length) <= MAX_FORM_BYTES)) throw new Response('Слишком большая анкета.', { status: 413 })
-  const { database } = await getAppContext()
   const link = await resolveLink(database.db, token)
   if (link.state !== 'ok') return data({ ...publicView(link), errors: {}, values: {} as FormValues }, { status: link.state === 'unknown' ? 404 : 409 })
   const form = await request.formData()

@@ -9,7 +9,6 @@ import type { Scope } from '#db/scope.server.ts'
 import { type SessionUser, findSessionUser, scopeOf } from '#app/models/user.server.ts'
 import { getAppContext } from './app-database.server.ts'
 import { type Access, type RouteId, hasAnyRole, routeAccess } from './access.ts'
-import { RateLimit } from './rate-limit.server.ts'
 
 const SESSION_DAYS = 7
 
@@ -38,7 +37,8 @@ async function readStoredSecret(db: Db): Promise<string> {
   return row.value
 }
 
-type SessionData = { userId: string; version: number }
+/** The cookie (signed) names the user and a server-side session (`user_session`, by its SHA-256). */
+type SessionData = { userId: string; version: number; sid: string }
 const storages = new Map<string, ReturnType<typeof createCookieSessionStorage<SessionData>>>()
 
 /** The cookie is httpOnly, SameSite=Lax, and Secure when the page is served over HTTPS. */
@@ -60,12 +60,25 @@ async function getSession(request: Request, db: Db): Promise<Session<SessionData
   return (await storageFor(request, db)).getSession(request.headers.get('Cookie'))
 }
 
-/** The signed-in user, or undefined. A session ends when the user is disabled or their password reset. */
+const hashOf = (sid: string) => crypto.createHash('sha256').update(sid).digest('base64url')
+
+/**
+ * The signed-in user, or undefined. A session ends when the user signs out (its row is deleted, so a copied
+ * cookie stops working too), after 7 days, or when the user is disabled or their password reset.
+ */
 export async function getUser(request: Request): Promise<SessionUser | undefined> {
   const { database } = await getAppContext()
   const session = await getSession(request, database.db)
   const userId = session.get('userId')
-  if (typeof userId !== 'string') return undefined
+  const sid = session.get('sid')
+  if (typeof userId !== 'string' || typeof sid !== 'string') return undefined
+  const live = await database.db
+    .selectFrom('user_session')
+    .select('user_id')
+    .where('id_hash', '=', hashOf(sid))
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst()
+  if (!live || String(live.user_id) !== userId) return undefined
   const user = await findSessionUser(database.db, userId)
   if (!user || user.sessionVersion !== session.get('version')) return undefined
   return user
@@ -119,46 +132,49 @@ export function getScope(user: SessionUser): Scope {
 export async function startSession(request: Request, user: SessionUser, redirectTo: string): Promise<Response> {
   const { database } = await getAppContext()
   const storage = await storageFor(request, database.db)
+  const sid = crypto.randomBytes(32).toString('base64url')
+  await database.db
+    .insertInto('user_session')
+    .values({ id_hash: hashOf(sid), user_id: user.id, expires_at: new Date(Date.now() + SESSION_DAYS * 86_400_000) })
+    .execute()
+  // now and then forget sessions that have run out
+  if (Math.random() < 0.01) await database.db.deleteFrom('user_session').where('expires_at', '<', new Date()).execute()
   const session = await storage.getSession()
   session.set('userId', user.id)
   session.set('version', user.sessionVersion)
+  session.set('sid', sid)
   return redirect(safeRedirect(redirectTo), { headers: { 'Set-Cookie': await storage.commitSession(session) } })
 }
 
+/** Signing out deletes the session on the server: the cookie, wherever copied, no longer signs anyone in. */
 export async function endSession(request: Request): Promise<Response> {
   const { database } = await getAppContext()
   const storage = await storageFor(request, database.db)
   const session = await storage.getSession(request.headers.get('Cookie'))
+  const sid = session.get('sid')
+  if (typeof sid === 'string') await database.db.deleteFrom('user_session').where('id_hash', '=', hashOf(sid)).execute()
   return redirect('/login', { headers: { 'Set-Cookie': await storage.destroySession(session) } })
 }
 
-/** Only paths of this site: `//evil.example` and `https://…` fall back to the home page. */
+const OWN_ORIGIN = 'http://service-quality.invalid'
+
+/**
+ * Only paths of this site: the value, resolved against the site's own origin, must stay on it, and may hold
+ * no control characters (a tab or a line break is dropped by browsers — `/\t/evil.example` is `//evil.example`
+ * to them — and CR/LF would break the header). Anything else falls back to the home page. The result is the
+ * URL parser's own serialisation (percent-encoded), so the `Location` header is always well formed.
+ */
 export function safeRedirect(to: string | null | undefined): string {
-  if (!to || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return '/'
-  return to
-}
-
-// ---- sign-in throttling: per login and per address, in this process's memory ----
-
-const WINDOW_MS = 15 * 60_000
-export const MAX_FAILURES_PER_LOGIN = 5
-export const MAX_FAILURES_PER_ADDRESS = 20
-const failuresByLogin = new RateLimit(MAX_FAILURES_PER_LOGIN, WINDOW_MS)
-const failuresByAddress = new RateLimit(MAX_FAILURES_PER_ADDRESS, WINDOW_MS)
-const loginKey = (login: string) => login.trim().toLowerCase()
-
-/** Minutes to wait before another attempt, or 0. */
-export function signInBlockedFor(login: string, address: string, now = Date.now()): number {
-  const waits = [failuresByLogin.waitMs(loginKey(login), now), failuresByAddress.waitMs(address, now)].filter((ms) => ms > 0)
-  if (!waits.length) return 0
-  return Math.max(1, Math.ceil(Math.min(...waits) / 60_000))
-}
-
-export function recordSignInFailure(login: string, address: string, now = Date.now()): void {
-  failuresByLogin.record(loginKey(login), now)
-  failuresByAddress.record(address, now)
-}
-
-export function clearSignInFailures(login: string): void {
-  failuresByLogin.clear(loginKey(login))
+  if (!to || !to.startsWith('/') || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(to)) return '/'
+  let url: URL
+  try {
+    url = new URL(to, OWN_ORIGIN)
+  } catch {
+    return '/'
+  }
+  // `//evil.example`, `/\evil.example` and the like resolve to another origin
+  if (url.origin !== OWN_ORIGIN) return '/'
+  const path = `${url.pathname}${url.search}${url.hash}`
+  // and so must the result when read again: `/a/..//evil.example` serialises as `//evil.example`
+  return path.startsWith('//') || path.startsWith('/\\') ? '/' : path
 }

@@ -1,54 +1,49 @@
-/**
- * A sliding-window limit kept in this process's memory (one server process; ADR 012): at most `limit` hits
- * per key within `windowMs`. The public survey pages count requests per address and per link with it; the
- * sign-in page counts failures per login and per address.
- */
-export class RateLimit {
-  private readonly hits = new Map<string, number[]>()
+import { sql } from 'kysely'
+import type { Db } from '#db/client.server.ts'
+import { addressKey } from './address.server.ts'
 
+/**
+ * A sliding-window limit kept in PostgreSQL (`rate_hit`, ADR 014), so that every server process counts the
+ * same hits. The count and the new hit are one short transaction under a lock on the key, so parallel
+ * requests cannot all slip under the limit.
+ */
+export class SharedRateLimit {
   constructor(
+    readonly bucket: string,
     readonly limit: number,
     readonly windowMs: number,
   ) {}
 
-  /** The key's hits within the window; older ones are forgotten. */
-  private recent(key: string, now: number): number[] {
-    const list = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs)
-    if (list.length) this.hits.set(key, list)
-    else this.hits.delete(key)
-    return list
-  }
-
-  /** Milliseconds until the key is under its limit again (0: it is now). */
-  waitMs(key: string, now = Date.now()): number {
-    const recent = this.recent(key, now)
-    return recent.length >= this.limit ? recent[0]! + this.windowMs - now : 0
-  }
-
-  record(key: string, now = Date.now()): void {
-    this.hits.set(key, [...this.recent(key, now), now])
-    // forget quiet keys now and then, so the map does not grow with every address ever seen
-    if (this.hits.size > 10_000) for (const [k, list] of this.hits) if (list.every((t) => now - t >= this.windowMs)) this.hits.delete(k)
-  }
-
-  /** Counts a hit; false when the key is over its limit (the hit is then not counted). */
-  allow(key: string, now = Date.now()): boolean {
-    if (this.waitMs(key, now) > 0) return false
-    this.record(key, now)
-    return true
-  }
-
-  clear(key: string): void {
-    this.hits.delete(key)
+  /** Counts a hit for an address (an IPv6 one by its /64); false when it is over its limit (the hit is then not counted). */
+  allow(db: Db, address: string, now = new Date()): Promise<boolean> {
+    const key = addressKey(address)
+    return db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`${this.bucket}:${key}`}))`.execute(trx)
+      const since = new Date(now.getTime() - this.windowMs)
+      const row = await trx
+        .selectFrom('rate_hit')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('bucket', '=', this.bucket)
+        .where('key', '=', key)
+        .where('at', '>', since)
+        .executeTakeFirstOrThrow()
+      if (Number(row.n) >= this.limit) return false
+      await trx.insertInto('rate_hit').values({ bucket: this.bucket, key, at: now }).execute()
+      // forget old hits now and then
+      if (Math.random() < 0.01) await trx.deleteFrom('rate_hit').where('bucket', '=', this.bucket).where('at', '<', since).execute()
+      return true
+    })
   }
 }
 
-/** The public survey page: opening a link, and sending answers (per address and per link). */
+/**
+ * The public survey page, per address (as server/hardening.mjs determines it: X-Forwarded-For only from the
+ * configured proxies). There is no limit per link: one for a QR code let anybody with the code lock genuine
+ * consumers out for ten minutes with 60 answers; the limit per address costs that attacker instead.
+ */
 export const SURVEY_LIMITS = {
-  viewsPerAddress: new RateLimit(300, 10 * 60_000),
-  answersPerAddress: new RateLimit(30, 10 * 60_000),
-  // a QR code in a busy hall takes many answers; a single-use link takes one anyway
-  answersPerLink: new RateLimit(60, 10 * 60_000),
+  viewsPerAddress: new SharedRateLimit('survey.view', 300, 10 * 60_000),
+  answersPerAddress: new SharedRateLimit('survey.answer', 30, 10 * 60_000),
 }
 
 export function tooManyRequests(): Response {

@@ -33,7 +33,10 @@ export function surveysViewContext(request: Request, route: RouteId): Promise<Vi
   })
 }
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu
+// «@» also as people disguise it from robots: «(at)», «[собака]», « at », «＠»; and «.» as «(dot)», «[точка]»
+const AT = String.raw`(?:\s*[@＠]\s*|\s*[(\[{<]\s*(?:at|собака|собачка|эт)\s*[)\]}>]\s*|\s+(?:at|собака|собачка)\s+)`
+const DOT = String.raw`(?:\s*\.\s*|\s*[(\[{<]\s*(?:dot|точка)\s*[)\]}>]\s*|\s+(?:dot|точка)\s+)`
+const EMAIL = new RegExp(String.raw`[\p{L}\p{N}._%+-]+${AT}[\p{L}\p{N}-]+(?:${DOT}[\p{L}\p{N}-]+)*${DOT}\p{L}{2,}`, 'giu')
 // a phone or an account number: seven or more digits, possibly split by spaces, dashes, brackets or dots
 const DIGITS = /\+?\d[\d\s().-]{5,}\d/g
 

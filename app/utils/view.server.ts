@@ -3,7 +3,7 @@ import type { SessionUser } from '#app/models/user.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { latestAppealYear } from '#reports/deadlines/compliance.server.ts'
 import { type RollupParams, refreshRollups } from '#reports/metrics/rollups.server.ts'
-import { type View, periodLabel, readView } from '#reports/metrics/view.ts'
+import { FILTER_LABELS, type View, periodLabel, readView, rejectedFilters } from '#reports/metrics/view.ts'
 import { appealForm, consumerType, labelOf } from '#reports/vocabulary.ts'
 import { formatDateTime } from './format.ts'
 import { localParts } from '#reports/time/local-time.ts'
@@ -58,6 +58,15 @@ export async function viewContext(request: Request, route: RouteId, defaults?: (
   // a page may choose the period shown when the URL does not (a survey: its own days)
   if (defaults && !search.has('period') && !search.has('year')) for (const [k, v] of Object.entries(await defaults({ ...context, scope }))) search.set(k, v)
   const view = readView(search, org.time_zone, year)
+  // a filter value that cannot be read, or an office or branch the user does not have, is an error: quietly
+  // dropping it would show more than was asked for (the whole organisation instead of one office)
+  const rejected: string[] = rejectedFilters(search)
+  if (view.filter.office && !offices.some((o) => o.office_code === view.filter.office)) rejected.push('office')
+  if (view.filter.branch && !branches.some((b) => b.id === view.filter.branch)) rejected.push('branch')
+  if (rejected.length) {
+    const names = [...new Set(rejected)].map((k) => `«${FILTER_LABELS[k as keyof typeof FILTER_LABELS]}»`).join(', ')
+    throw new Response(`Неизвестное значение фильтра: ${names}. Выберите значение из списка на странице.`, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+  }
   return { ...context, user, scope, view, asOf: new Date(), params, offices: new Map(offices.map((o) => [o.office_code, o.name])), branches }
 }
 

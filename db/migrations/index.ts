@@ -6,6 +6,7 @@ import * as rollups from './2026_11_23_0004_rollups.ts'
 import * as reports from './2026_11_23_0005_reports.ts'
 import * as surveys from './2026_11_23_0006_surveys.ts'
 import * as engine from './2026_12_01_0007_engine.ts'
+import * as security from './2026_12_01_0008_security.ts'
 
 /** The migrations in order. A static list (not a folder scan) works under vitest, tsx and the bundle alike. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_0005_reports': reports,
   '2026_11_23_0006_surveys': surveys,
   '2026_12_01_0007_engine': engine,
+  '2026_12_01_0008_security': security,
 }

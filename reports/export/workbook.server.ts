@@ -6,6 +6,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
+import { sheetText } from './formula.ts'
 import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
 import { zoneOffsetMs } from '#reports/time/local-time.ts'
 
@@ -15,10 +16,11 @@ export type Sheet = ExcelJS.Worksheet
 /** Excel's last row; the header takes the first. */
 export const MAX_SHEET_ROWS = 1_048_576
 
-/** A value starting with `=`, `+`, `-`, `@` (or tab, CR) is prefixed with `'`, so that no spreadsheet runs it as a formula. */
-export function safeText(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-}
+/**
+ * A text cell's value (reports/export/formula.ts): exceljs and our own writer store strings as text cells,
+ * which no spreadsheet runs as a formula, so the value is kept as it is (no apostrophe in a phone «+7 …»).
+ */
+export const safeText = sheetText
 
 /** Starts a workbook streamed into the returned stream; `build` writes it, errors end the stream. */
 export function streamWorkbook(build: (book: Book) => Promise<void>): Readable {

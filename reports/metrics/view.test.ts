@@ -1,4 +1,4 @@
-import { readView, viewQuery, yearBefore } from './view.ts'
+import { readView, rejectedFilters, viewQuery, yearBefore } from './view.ts'
 
 describe('a view from the URL', () => {
   it('reads periods in the organisation zone and falls back on anything unreadable', () => {
@@ -14,5 +14,12 @@ describe('a view from the URL', () => {
     expect([v.previous.from, v.previous.to]).toEqual(['2023-02-10', '2023-02-28'])
     expect(yearBefore('2024-02-29')).toBe('2023-02-28')
     expect(viewQuery(v, { metric: 'appeals.received' })).toBe('period=custom&from=2024-02-10&to=2024-02-29&form=post&metric=appeals.received')
+  })
+
+  it('names every filter value it could not read, so that the request is refused rather than shown unfiltered', () => {
+    // what Chromium submitted from an office option spoilt by a NUL: U+FFFD before the code
+    expect(rejectedFilters(new URLSearchParams({ office: '\uFFFDПОП-05' }))).toEqual(['office'])
+    expect(rejectedFilters(new URLSearchParams('period=drop&branch=1;drop&form=evil&category=99&office=%3Cscript%3E&direction=up'))).toEqual(['branch', 'office', 'form', 'category', 'direction'])
+    expect(rejectedFilters(new URLSearchParams('office=ПОП-05&branch=3&form=post&category=none&office2=x&line='))).toEqual([])
   })
 })

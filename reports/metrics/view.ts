@@ -117,6 +117,32 @@ export function readView(params: URLSearchParams, zone: string, defaultYear: num
   }
 }
 
+/** The filter and narrowing keys of the URL, with the words a message names them by. */
+export const FILTER_LABELS = {
+  branch: 'Филиал',
+  office: 'Офис',
+  form: 'Форма обслуживания',
+  consumerType: 'Тип потребителя',
+  topic: 'Тема',
+  category: 'Категория звонка',
+  line: 'Линия',
+  serviceKind: 'Вид услуги',
+  direction: 'Направление',
+} as const satisfies Record<keyof ViewFilter | keyof Narrowing, string>
+
+/**
+ * The filter keys the URL gives a value that readView cannot read (a mistyped code, a stray NUL or U+FFFD):
+ * such a request is an error, never a view without that filter.
+ */
+export function rejectedFilters(params: URLSearchParams): (keyof typeof FILTER_LABELS)[] {
+  const view = readView(params, 'UTC', 2000)
+  const read: Record<string, string | undefined> = { ...view.filter, ...view.narrowing }
+  return (Object.keys(FILTER_LABELS) as (keyof typeof FILTER_LABELS)[]).filter((key) => {
+    const raw = params.get(key)
+    return raw !== null && raw.trim() !== '' && read[key] === undefined
+  })
+}
+
 /** The query string of a view (and extra keys), for links, drill-downs and downloads. */
 export function viewQuery(view: View, extra: Record<string, string | undefined> = {}): string {
   const q = new URLSearchParams()

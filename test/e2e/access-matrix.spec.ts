@@ -92,6 +92,11 @@ describe('route × role matrix', () => {
       redirect: 'manual',
       headers: r ? { Cookie: cookies.get(r)! } : {},
     })
+    // nothing a user is sent may be cached (pages and files carry personal data), and no page may hold a NUL
+    // (react-dom 18.3.1's streaming renderer left them in attribute values: react/react#31134)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    const body = Buffer.from(await response.arrayBuffer())
+    if (/text\/html/.test(response.headers.get('content-type') ?? '')) expect(body.indexOf(0), `NUL in ${sample.url} as ${r}`).toBe(-1)
     if (access === 'public') {
       // the sign-in page sends a signed-in user home
       expect(response.status).toBe(route === 'login.tsx' && r ? 302 : sample.allowed)
@@ -139,5 +144,89 @@ describe('headers and forged requests', () => {
     const blocked = await attempt('throttled', E2E_PASSWORD)
     expect(blocked.status).toBe(429)
     expect(await blocked.text()).toMatch(/Слишком много неудачных попыток входа\. Повторите через 15 мин\./)
+  })
+})
+
+describe('what the penetration test tried (issue 14)', () => {
+  const form = (fields: Record<string, string>, init: RequestInit = {}) =>
+    ({ method: 'POST', body: new URLSearchParams(fields), redirect: 'manual', ...init, headers: { Origin: baseUrl, ...(init.headers ?? {}) } }) as RequestInit
+
+  it('30 parallel wrong passwords for one login: only 5 are checked, the rest are refused before the check', async () => {
+    const responses = await Promise.all(Array.from({ length: 30 }, () => fetch(`${baseUrl}/login`, form({ login: 'parallel', password: 'wrong-password' }))))
+    const statuses = responses.map((r) => r.status)
+    expect(statuses.filter((s) => s === 400)).toHaveLength(5)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25)
+  })
+
+  it('signing out ends the session on the server: a copied cookie no longer works', async () => {
+    const cookie = await signIn('manager')
+    const copy = cookie
+    expect((await fetch(`${baseUrl}/`, { headers: { Cookie: copy }, redirect: 'manual' })).status).toBe(200)
+    const out = await fetch(`${baseUrl}/logout`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, Origin: baseUrl } })
+    expect(out.status).toBe(302)
+    const again = await fetch(`${baseUrl}/`, { headers: { Cookie: copy }, redirect: 'manual' })
+    expect(again.status).toBe(302)
+    expect(again.headers.get('location')).toMatch(/^\/login/)
+  })
+
+  it('redirectTo after sign-in stays on the site; control characters neither escape nor break the header', async () => {
+    for (const redirectTo of ['/\t/evil.example', '/%09/evil.example', '//evil.example', '/\\evil.example', '/a/..//evil.example', '/\r\nSet-Cookie: x=1', 'https://evil.example/']) {
+      const response = await fetch(`${baseUrl}/login`, form({ login: 'reporting', password: E2E_PASSWORD, redirectTo }))
+      expect(response.status, JSON.stringify(redirectTo)).toBe(302)
+      const location = response.headers.get('location') ?? ''
+      expect(new URL(location, baseUrl).origin, JSON.stringify(redirectTo)).toBe(baseUrl)
+      expect(location).not.toMatch(/[\u0000-\u001f]/)
+    }
+    const kept = await fetch(`${baseUrl}/login`, form({ login: 'reporting', password: E2E_PASSWORD, redirectTo: '/reports?year=2025' }))
+    expect(kept.headers.get('location')).toBe('/reports?year=2025')
+  })
+
+  it('a NUL in a form field is refused in Russian (sign-in, the survey page, the phone survey), not a 500', async () => {
+    for (const [url, cookie] of [['/login', undefined], ['/s/AAAAAAAAAAAAAAAAAAAAAA', undefined], ['/surveys/999999/phone', cookies.get('operator')]] as const) {
+      const response = await fetch(`${baseUrl}${url}`, form({ login: 'adm\u0000in', password: 'x\u0000', q1: '\u0000' }, { headers: cookie ? { Cookie: cookie } : {} }))
+      expect(response.status, url).toBe(400)
+      expect(await response.text()).toMatch(/недопустимый символ \(NUL/)
+    }
+  })
+
+  it('a large body before sign-in is refused while it is read', async () => {
+    const response = await fetch(`${baseUrl}/login`, form({ login: 'x', password: 'y'.repeat(2 * 1024 * 1024) }))
+    expect(response.status).toBe(413)
+    expect(await response.text()).toMatch(/данные формы больше 1 МБ/)
+  })
+
+  it('an unknown filter value is an error, never «no filter»', async () => {
+    const manager = { headers: { Cookie: cookies.get('management')! }, redirect: 'manual' as const }
+    for (const query of ['office=%EF%BF%BD%D0%9F%D0%9E%D0%9F-05', 'office=%D0%9D%D0%95%D0%A2-99', 'form=evil', 'branch=999999']) {
+      const response = await fetch(`${baseUrl}/dashboard?period=year&year=2025&${query}`, manager)
+      expect(response.status, query).toBe(400)
+      expect(await response.text()).toMatch(/Неизвестное значение фильтра/)
+    }
+    expect((await fetch(`${baseUrl}/registers/visits?${'office=%EF%BF%BD%D0%9F%D0%9E%D0%9F-05'}`, manager)).status).toBe(400)
+  })
+
+  it('import rejections are for organisation-wide users; a one-branch user gets the totals and a reason', async () => {
+    const branchboss = await signIn('branchboss')
+    const csv = await fetch(`${baseUrl}/imports/1/rejections.csv`, { headers: { Cookie: branchboss }, redirect: 'manual' })
+    expect(csv.status).toBe(403)
+    expect(await csv.text()).toMatch(/Построчные ошибки загрузки видят пользователи всей организации/)
+    expect((await fetch(`${baseUrl}/imports/1/rejections.csv`, { headers: { Cookie: cookies.get('management')! }, redirect: 'manual' })).status).toBe(200)
+  })
+
+  it('an administrator lifts a locked user\'s sign-in limits', async () => {
+    const attempt = () => fetch(`${baseUrl}/login`, form({ login: 'throttled', password: E2E_PASSWORD }))
+    // locked by «then throttling» above, or lock it now
+    for (let i = 0; i < 5; i++) await fetch(`${baseUrl}/login`, form({ login: 'throttled', password: 'wrong-password' }))
+    expect((await attempt()).status).toBe(429)
+    const admin = cookies.get('admin')!
+    const list = await (await fetch(`${baseUrl}/admin/users`, { headers: { Cookie: admin } })).text()
+    const id = /\/admin\/users\/(\d+)"[^>]*>throttled</.exec(list)?.[1]
+    expect(id).toBeTruthy()
+    const page = await (await fetch(`${baseUrl}/admin/users/${id}`, { headers: { Cookie: admin } })).text()
+    expect(page).toMatch(/Неудачных попыток входа за последние 15 минут: \d+/)
+    const unlock = await fetch(`${baseUrl}/admin/users/${id}`, form({ intent: 'unlock' }, { headers: { Cookie: admin } }))
+    expect(unlock.status).toBe(200)
+    expect(await unlock.text()).toContain('Ограничения входа сняты.')
+    expect((await attempt()).status).toBe(302)
   })
 })

@@ -62,3 +62,14 @@ describe('importing in the browser', () => {
     expect(statuses.slice(0, 2)).toEqual(['отклонён', 'загружен'])
   })
 })
+
+describe('the user’s file name (issue 14)', () => {
+  it('a name with `;` and `=` is accepted and kept, as Chromium sends it', async () => {
+    const file = tmpFile('звонки; март=2025.csv', 'id_звонка;начало;линия;направление;итог\n')
+    const { page } = await upload('calls', file)
+    const shown = path.basename(file)
+    expect(await page.textContent('main')).toContain(shown)
+    await page.goto(`${baseUrl}/imports`)
+    expect(await page.textContent('table tbody tr:first-child')).toContain(shown)
+  })
+})

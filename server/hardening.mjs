@@ -1,0 +1,161 @@
+// What server.mjs does to every request before Remix sees it (ADR 014): which proxies to believe, a small
+// body limit on every form endpoint enforced while the body is read, a Russian refusal of NUL characters,
+// and `Cache-Control: no-store` on every page and file (they hold personal data). Plain JavaScript, so that
+// server.mjs can import it without a build step.
+import net from 'node:net'
+import { PassThrough } from 'node:stream'
+
+/**
+ * A form is small — the largest, a survey of 30 questions with 2 000-character answers, stays under this even
+ * percent-encoded; only the upload routes take a file (their own limit: MAX_UPLOAD_BYTES, per part).
+ */
+export const FORM_BODY_LIMIT = 1024 * 1024
+/** `/imports` (the form without JavaScript) and `/imports/upload` (the page's XHR) receive files. */
+export const UPLOAD_PATHS = new Set(['/imports', '/imports/upload'])
+
+const NAMED = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/**
+ * TRUST_PROXY → Express's `trust proxy`. Unset, empty or `0`: no proxy, X-Forwarded-For is ignored. A number
+ * n: n proxies in front of the server (the address n hops from the server is the client's). Otherwise a
+ * comma-separated list of proxy addresses or subnets (`10.0.0.2`, `10.0.0.0/8`, `loopback`). In both cases the
+ * client's address is the right-most one not added by a trusted proxy. `true`/`all` (believe anybody) is refused.
+ * @param {string | undefined} value
+ * @returns {number | string[] | false}
+ */
+export function parseTrustProxy(value) {
+  const text = (value ?? '').trim()
+  if (text === '' || text === '0') return false
+  if (/^\d+$/.test(text)) return Number(text)
+  if (/^(true|all|\*)$/i.test(text)) {
+    throw new Error(
+      `TRUST_PROXY=${text} поверил бы X-Forwarded-For от кого угодно. Укажите число прокси перед сервером (например, 1) или их адреса через запятую (например, 10.0.0.2,10.0.0.0/8).`,
+    )
+  }
+  const list = text.split(',').map((s) => s.trim()).filter(Boolean)
+  for (const item of list) {
+    const [address, bits, extra] = item.split('/')
+    const family = net.isIP(address ?? '')
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
+    if (!(NAMED.has(item) || (family && okBits && extra === undefined))) {
+      throw new Error(`TRUST_PROXY: «${item}» — не адрес, не подсеть и не число прокси. Пример: TRUST_PROXY=1 или TRUST_PROXY=10.0.0.2,10.0.0.0/8.`)
+    }
+  }
+  return list
+}
+
+/** @param {import('express').Response} res @param {number} status @param {string} text */
+function refuse(res, status, text) {
+  res.status(status).set('Connection', 'close').type('text/plain; charset=utf-8').send(text)
+}
+
+const NUL_MESSAGE = 'Запрос отклонён: в адресе или в полях формы есть недопустимый символ (NUL, код 0). Уберите его и отправьте снова.'
+const METHOD_MESSAGE = 'Запрос отклонён: сайт принимает только GET и POST.'
+const TYPE_MESSAGE = 'Запрос отклонён: данные формы должны быть в формате веб-формы (application/x-www-form-urlencoded или multipart/form-data).'
+const BROKEN_MESSAGE = 'Запрос отклонён: данные формы повреждены.'
+const TOO_BIG = `Запрос отклонён: данные формы больше ${FORM_BODY_LIMIT / 1024 / 1024} МБ.`
+
+/** A NUL in an address or a form: raw or percent-encoded (%00). */
+function hasNul(text) {
+  return text.includes('\u0000') || /%00/i.test(text)
+}
+
+/**
+ * Wraps Remix's request handler: reads a form's body into memory up to FORM_BODY_LIMIT, counting the bytes as
+ * they arrive (a declared Content-Length over the limit is refused before reading, a chunked body is cut off
+ * at the limit), refuses NUL characters in the address and the body, then hands Remix the same bytes. Upload
+ * routes with a multipart body pass untouched (they have their own limit per part).
+ * @param {import('express').RequestHandler} handler
+ * @param {{ limit?: number }} [options]
+ * @returns {import('express').RequestHandler}
+ */
+export function guardBody(handler, options = {}) {
+  const limit = options.limit ?? FORM_BODY_LIMIT
+  return (req, res, next) => {
+    if (hasNul(req.originalUrl)) return refuse(res, 400, NUL_MESSAGE)
+    if (req.method === 'GET' || req.method === 'HEAD') return handler(req, res, next)
+    // the site's forms only post; TRACE, OPTIONS and the like reached Remix and answered 500
+    if (req.method !== 'POST') return refuse(res, 405, METHOD_MESSAGE)
+    const type = req.get('content-type') ?? ''
+    const multipart = /^multipart\/form-data/i.test(type)
+    if (multipart && UPLOAD_PATHS.has(req.path)) return handler(req, res, next)
+    // a JSON or garbled body made `request.formData()` throw inside an action: a 500 instead of a refusal
+    const declaredLength = Number(req.get('content-length') ?? 0)
+    if (!multipart && !/^application\/x-www-form-urlencoded/i.test(type) && (declaredLength > 0 || req.get('transfer-encoding'))) return refuse(res, 415, TYPE_MESSAGE)
+    const declared = Number(req.get('content-length') ?? NaN)
+    if (declared > limit) {
+      refuse(res, 413, TOO_BIG)
+      res.on('finish', () => req.destroy())
+      return
+    }
+    /** @type {Buffer[]} */
+    const chunks = []
+    let size = 0
+    let done = false
+    const stop = () => {
+      done = true
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+    }
+    const onData = (/** @type {Buffer} */ chunk) => {
+      size += chunk.length
+      if (size <= limit) return void chunks.push(chunk)
+      stop()
+      req.pause()
+      refuse(res, 413, TOO_BIG)
+      res.on('finish', () => req.destroy())
+    }
+    const onEnd = () => {
+      if (done) return
+      stop()
+      const body = Buffer.concat(chunks)
+      // a NUL byte in any form (urlencoded, multipart or JSON) would reach the database and fail there
+      if (hasNul(body.toString('latin1'))) return refuse(res, 400, NUL_MESSAGE)
+      if (!multipart) return handler(withBody(req, body), res, next)
+      // a multipart form is small here: parse it once, so that a broken one is refused rather than a 500
+      new Response(body, { headers: { 'Content-Type': type } })
+        .formData()
+        .then(
+          () => handler(withBody(req, body), res, next),
+          () => refuse(res, 400, BROKEN_MESSAGE),
+        )
+    }
+    const onError = () => stop()
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+  }
+}
+
+/** The request, whose body stream has been read, as Remix's adapter reads it: the same bytes again. */
+const STREAM_PROPS = new Set(['on', 'once', 'off', 'addListener', 'removeListener', 'removeAllListeners', 'pause', 'resume', 'isPaused', 'destroy', 'read', 'pipe', 'unpipe', 'setEncoding', 'readable', 'readableEnded', 'readableHighWaterMark', 'readableFlowing', Symbol.asyncIterator])
+
+/** @param {import('express').Request} req @param {Buffer} body @returns {import('express').Request} */
+function withBody(req, body) {
+  const stream = new PassThrough()
+  stream.end(body)
+  return new Proxy(req, {
+    get(target, prop) {
+      const from = STREAM_PROPS.has(prop) ? stream : target
+      const value = Reflect.get(from, prop, from)
+      return typeof value === 'function' ? value.bind(from) : value
+    },
+  })
+}
+
+/**
+ * Every page and file is built for the user who asked and may hold personal data: never cached, unless a
+ * route says otherwise (its own Cache-Control is kept, not doubled).
+ * @type {import('express').RequestHandler}
+ */
+export function noStore(_req, res, next) {
+  const writeHead = res.writeHead
+  // @ts-ignore -- the overloads of writeHead are passed on as they come
+  res.writeHead = function (...args) {
+    if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store')
+    // @ts-ignore
+    return writeHead.apply(this, args)
+  }
+  next()
+}

@@ -1,0 +1,193 @@
+/**
+ * server/hardening.mjs against real HTTP on an in-process Express app: which proxies are believed, the
+ * form body limit (enforced while reading), NUL characters, and the same bytes handed on to Remix's reader.
+ */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createReadableStreamFromReadable } from '@remix-run/node'
+import express from 'express'
+import { FORM_BODY_LIMIT, guardBody, noStore, parseTrustProxy } from '#server/hardening.mjs'
+
+async function serve(trust: string | undefined, seen: { bytes?: number } = {}) {
+  const app = express()
+  const trustProxy = parseTrustProxy(trust)
+  if (trustProxy !== false) app.set('trust proxy', trustProxy)
+  app.use(noStore)
+  app.all(
+    '*',
+    guardBody(async (req, res) => {
+      // read the body as @remix-run/express does
+      let body = ''
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        const reader = createReadableStreamFromReadable(req).getReader()
+        const decoder = new TextDecoder()
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) break
+          seen.bytes = (seen.bytes ?? 0) + value.byteLength
+          body += decoder.decode(value, { stream: true })
+        }
+      }
+      res.json({ ip: req.ip, body: body.length > 200 ? `${body.length} байт` : body })
+    }),
+  )
+  const server = await new Promise<http.Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return { url, close: () => new Promise((r) => server.close(r)) }
+}
+
+let servers: { close(): Promise<unknown> }[] = []
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()))
+  servers = []
+})
+async function start(trust: string | undefined, seen?: { bytes?: number }) {
+  const s = await serve(trust, seen)
+  servers.push(s)
+  return s.url
+}
+
+describe('TRUST_PROXY: only the configured proxies are believed', () => {
+  const ipSeen = async (url: string, xff: string) => ((await (await fetch(url, { headers: { 'X-Forwarded-For': xff } })).json()) as { ip: string }).ip
+
+  it('without it, and with proxies other than the caller, X-Forwarded-For is ignored: rotating it changes nothing', async () => {
+    for (const trust of [undefined, '0', '10.9.9.9', '10.0.0.0/8,fd00::/8']) {
+      const url = await start(trust)
+      const seen = new Set(await Promise.all(['1.1.1.1', '2.2.2.2', '3.3.3.3, 4.4.4.4'].map((xff) => ipSeen(url, xff))))
+      expect([...seen], String(trust)).toEqual(['127.0.0.1'])
+    }
+  })
+
+  it('behind a trusted proxy the client is the right-most address the proxy did not add; a forged left part is not believed', async () => {
+    for (const trust of ['1', 'loopback', '127.0.0.1']) {
+      const url = await start(trust)
+      // the client forged «6.6.6.6»; the proxy appended the address it saw, 203.0.113.5
+      expect(await ipSeen(url, '6.6.6.6, 203.0.113.5'), trust).toBe('203.0.113.5')
+    }
+    // two proxies: 10.0.0.2 (trusted) in front of loopback (trusted)
+    const url = await start('loopback,10.0.0.2')
+    expect(await ipSeen(url, '6.6.6.6, 203.0.113.5, 10.0.0.2')).toBe('203.0.113.5')
+  })
+
+  it('believing everybody, or a value that is not an address, is refused at start in Russian', () => {
+    expect(() => parseTrustProxy('true')).toThrow(/поверил бы X-Forwarded-For от кого угодно/)
+    expect(() => parseTrustProxy('all')).toThrow(/от кого угодно/)
+    expect(() => parseTrustProxy('10.0.0.1,nginx')).toThrow(/«nginx» — не адрес/)
+    expect(() => parseTrustProxy('10.0.0.0/33')).toThrow(/не адрес, не подсеть/)
+    expect(parseTrustProxy('2')).toBe(2)
+  })
+})
+
+describe('form bodies are small and read with a limit', () => {
+  it('a declared 300 MB body is refused before it is read', async () => {
+    const seen: { bytes?: number } = {}
+    const url = new URL(await start(undefined, seen))
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, path: '/login', method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(300 * 1024 * 1024) } })
+      req.on('response', (res) => resolve(res.statusCode ?? 0))
+      req.on('error', reject)
+      req.write('login=a&password=')
+    })
+    expect(status).toBe(413)
+    expect(seen.bytes).toBeUndefined()
+  })
+
+  it('a chunked body is cut off at the limit while it arrives: the client has sent little of it when refused', async () => {
+    const url = new URL(await start(undefined))
+    const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve) => {
+      let sent = 0
+      let answered = false
+      const req = http.request({ host: url.hostname, port: url.port, path: '/login', method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' } })
+      req.on('response', (res) => {
+        answered = true
+        resolve({ status: res.statusCode ?? 0, sent })
+        res.resume()
+      })
+      req.on('error', () => undefined) // the server closes the connection after refusing
+      const chunk = Buffer.alloc(64 * 1024, 'a')
+      const pump = () => {
+        if (answered || sent > 300 * 1024 * 1024) return
+        sent += chunk.length
+        if (req.write(chunk)) setImmediate(pump)
+        else req.once('drain', pump)
+      }
+      pump()
+    })
+    expect(status).toBe(413)
+    expect(sent).toBeLessThan(16 * 1024 * 1024)
+  })
+
+  it('a form within the limit reaches the handler byte for byte', async () => {
+    const url = await start(undefined)
+    const form = new URLSearchParams({ login: 'Иванов', text: 'я'.repeat(50_000) })
+    const body = form.toString()
+    expect(Buffer.byteLength(body)).toBeLessThan(FORM_BODY_LIMIT)
+    const response = await fetch(`${url}/surveys/1/edit`, { method: 'POST', body: form })
+    expect(response.status).toBe(200)
+    expect(((await response.json()) as { body: string }).body).toBe(`${body.length} байт`)
+    const small = await fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams({ login: 'a' }) })
+    expect(((await small.json()) as { body: string }).body).toBe('login=a')
+  })
+
+  it('the upload routes take their multipart bodies past the form limit; other routes do not', async () => {
+    const url = await start(undefined)
+    const file = new FormData()
+    file.set('file', new Blob([Buffer.alloc(FORM_BODY_LIMIT * 2, 'x')]), 'big.csv')
+    expect((await fetch(`${url}/imports/upload`, { method: 'POST', body: file })).status).toBe(200)
+    expect((await fetch(`${url}/imports`, { method: 'POST', body: file })).status).toBe(200)
+    expect((await fetch(`${url}/admin/settings`, { method: 'POST', body: file })).status).toBe(413)
+  })
+})
+
+describe('NUL characters are refused in Russian, not passed on to the database', () => {
+  it('in a form field (encoded or raw), in JSON and in the address', async () => {
+    const url = await start(undefined)
+    for (const [path, init] of [
+      ['/login', { method: 'POST', body: new URLSearchParams({ login: 'adm\u0000in', password: 'x' }) }],
+      ['/s/AAAA', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'q1=%00' }],
+      ['/surveys/1/phone', { method: 'POST', body: (() => { const f = new FormData(); f.set('q1', 'a\u0000b'); return f })() }],
+      ['/imports/upload', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=%5Cu0000&b=\u0000' }],
+      ['/dashboard?office=%00%D0%9F%D0%9E%D0%9F-05', { method: 'GET' }],
+      ['/registers/appeals%00', { method: 'GET' }],
+    ] as const) {
+      const response = await fetch(`${url}${path}`, init as RequestInit)
+      expect(response.status, path).toBe(400)
+      expect(await response.text()).toMatch(/недопустимый символ \(NUL/)
+    }
+  })
+})
+
+describe('what an action cannot read is refused in Russian, not a 500 (beyond the list)', () => {
+  it('other methods, JSON and garbled multipart bodies', async () => {
+    const url = await start(undefined)
+    for (const method of ['OPTIONS', 'PUT', 'DELETE', 'PATCH']) {
+      const response = await fetch(`${url}/login`, { method })
+      expect(response.status, method).toBe(405)
+      expect(await response.text()).toMatch(/только GET и POST/)
+    }
+    // fetch refuses to send TRACE itself
+    const u = new URL(url)
+    const trace = await new Promise<number>((resolve, reject) => http.request({ host: u.hostname, port: u.port, path: '/', method: 'TRACE' }, (r) => (r.resume(), resolve(r.statusCode ?? 0))).on('error', reject).end())
+    expect(trace).toBe(405)
+    const json = await fetch(`${url}/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"login":"a"}' })
+    expect(json.status).toBe(415)
+    const garbled = await fetch(`${url}/login`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=x' }, body: 'garbage' })
+    expect([garbled.status, await garbled.text()]).toEqual([400, 'Запрос отклонён: данные формы повреждены.'])
+    const form = new FormData()
+    form.set('login', 'Иванов')
+    const ok = await fetch(`${url}/admin/settings`, { method: 'POST', body: form })
+    expect(ok.status).toBe(200)
+    expect(((await ok.json()) as { body: string }).body).toContain('Иванов')
+    // an empty POST (a button without fields) still reaches the page
+    expect((await fetch(`${url}/logout`, { method: 'POST' })).status).toBe(200)
+  })
+})
+
+describe('Cache-Control', () => {
+  it('every dynamic response says no-store', async () => {
+    const url = await start(undefined)
+    expect((await fetch(`${url}/registers/appeals`)).headers.get('cache-control')).toBe('no-store')
+  })
+})
