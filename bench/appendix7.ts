@@ -1,33 +1,37 @@
 /**
- * `npm run bench:appendix7 [-- --appeals 1000000 --runs 5]`
+ * `npm run bench:appendix7 [-- --appeals 1000000 --runs 5] [--smoke]`
  * Appendix 7 for a year of N appeals (plus a tenth as many the year before, 250 k visits, 500 k calls) on
  * PostgreSQL: the tables and checks (everything but writing table 4.9), then the whole file as XLSX and as
  * ODS with table 4.9 streamed, and as PDF (4.9 laid out twice: counting pages, then drawing), its rows
  * per second, the process's peak memory while writing and the file's size (`--formats pdf` for one).
- * PostgreSQL: BENCH_DATABASE_URL (or DATABASE_URL); without one, a throwaway cluster via .ci/start-postgres.
+ * PostgreSQL: BENCH_DATABASE_URL; without it, a throwaway embedded server (common.ts).
+ * `--smoke`: 1 000 appeals (visits and calls in proportion), 1 run; nothing written to bench/out.
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
-import { freshDatabase, median, root, serverUrl } from './common.ts'
+import { type BenchServer, benchServer, freshDatabase, machine, median, outputDir, withDatabase } from './common.ts'
+import { BENCHMARKS, benchArgs, volume } from './options.ts'
 import { openDatabase } from '#db/client.server.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import { aboutAppendix7, prepareAppendix7, writeAppendix7 } from '#reports/appendix-7/build.server.ts'
 import { appendix7Context } from '#reports/appendix-7/context.server.ts'
 import { writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'
 
-const { values } = parseArgs({ options: { appeals: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, 'measure-only': { type: 'boolean', default: false }, formats: { type: 'string', default: 'xlsx,ods,pdf' } } })
-const FORMATS = values.formats.split(',').filter((f): f is 'xlsx' | 'ods' | 'pdf' => ['xlsx', 'ods', 'pdf'].includes(f))
-const APPEALS = Number(values.appeals)
-const RUNS = Number(values.runs)
+const values = benchArgs(BENCHMARKS.appendix7.options)
+const SMOKE = values.smoke
+const APPEALS = volume(values, 'appeals', 1000)
+const RUNS = Math.max(1, volume(values, 'runs', 1))
+// a year of 1 M appeals comes with 250 k visits and 500 k calls
+const VISITS = Math.max(1, Math.round(APPEALS / 4))
+const CALLS = Math.max(1, Math.round(APPEALS / 2))
+const FORMATS = String(values.formats).split(',').filter((f): f is 'xlsx' | 'ods' | 'pdf' => ['xlsx', 'ods', 'pdf'].includes(f))
 
 
-async function generate(url: URL) {
-  const database = await freshDatabase(url.toString(), 'sq_bench_appendix7')
+async function generate(serverUrl: string) {
+  const database = await freshDatabase(serverUrl, 'sq_bench_appendix7')
   const org = await updateOrganisation(database.db, (await getOrganisation(database.db)).id, { regime: 'network', timeZone: 'Europe/Moscow' })
   const db = database.db
   await sql`insert into branch (org_id, name) select ${org.id}, 'Филиал ' || g from generate_series(1, 3) g`.execute(db)
@@ -54,37 +58,36 @@ async function generate(url: URL) {
   let t = performance.now()
   await appeals(2025, APPEALS, 'B-')
   await appeals(2024, Math.round(APPEALS / 10), 'A-')
-  const visitsAt = sql.raw(`(interval '365 days' * (((g::bigint * 7919) % 250000)::float8 / 250000))`)
+  const visitsAt = sql.raw(`(interval '365 days' * (((g::bigint * 7919) % ${VISITS})::float8 / ${VISITS}))`)
   await sql`insert into visit (org_id, ticket_id, office_code, branch_id, service_kind, issued_at, called_at, service_ended_at)
     select ${org.id}, 'T-' || g, 'O' || (1 + g % 30), null, 'consultation', timestamptz '2025-01-01 00:00+03' + ${visitsAt},
       timestamptz '2025-01-01 00:00+03' + ${visitsAt} + interval '1 second' * (g % 2700), timestamptz '2025-01-01 00:00+03' + ${visitsAt} + interval '1 second' * (g % 2700 + 600)
-    from generate_series(1, 250000) g`.execute(db)
-  const callsAt = sql.raw(`(interval '365 days' * (((g::bigint * 7919) % 500000)::float8 / 500000))`)
+    from generate_series(1, ${VISITS}) g`.execute(db)
+  const callsAt = sql.raw(`(interval '365 days' * (((g::bigint * 7919) % ${CALLS})::float8 / ${CALLS}))`)
   await sql`insert into call (org_id, call_id, direction, line, started_at, answered_at, ended_at, category)
     select ${org.id}, 'C-' || g, 'in', 'Линия 1', timestamptz '2025-01-01 00:00+03' + ${callsAt},
       case when g % 7 <> 0 then timestamptz '2025-01-01 00:00+03' + ${callsAt} + interval '1 second' * (g % 60) end,
       timestamptz '2025-01-01 00:00+03' + ${callsAt} + interval '1 second' * (g % 60 + 200), (array['2','3','9'])[1 + g % 3]
-    from generate_series(1, 500000) g`.execute(db)
+    from generate_series(1, ${CALLS}) g`.execute(db)
   await sql`analyze`.execute(db)
   console.log(`генерация: ${Math.round(performance.now() - t).toLocaleString('ru-RU')} мс`)
   t = performance.now()
   return { database, orgId: org.id, generatedMs: Math.round(performance.now() - t) }
 }
 
-async function main() {
-  const url = new URL(serverUrl())
+async function main(server: BenchServer) {
   let database
   let orgId: string
   if (values['measure-only']) {
-    url.pathname = '/sq_bench_appendix7'
-    database = await openDatabase({ DATABASE_URL: url.toString() })
+    if (!process.env.BENCH_DATABASE_URL) throw new Error('--measure-only меряет базу прошлого прогона: задайте BENCH_DATABASE_URL (временный встроенный сервер удаляется после прогона).')
+    database = await openDatabase({ DATABASE_URL: withDatabase(server.url, 'sq_bench_appendix7') })
     orgId = (await getOrganisation(database.db)).id
   } else {
-    const made = await generate(url)
+    const made = await generate(server.url)
     database = made.database
     orgId = made.orgId
   }
-  const results: Record<string, unknown> = { machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GB`, appeals: APPEALS }
+  const results: Record<string, unknown> = { machine: machine(), smoke: SMOKE, appeals: APPEALS }
   const scope = { orgId, branches: 'all' as const }
   let t = performance.now()
   await appendix7Context(database, scope, 2025, new Date())
@@ -101,37 +104,50 @@ async function main() {
   const rows = report!.registerRows
   const failed = report!.checks.filter((c) => !c.passed).map((c) => c.id)
   if (failed.length) console.log(`проверки не пройдены: ${failed.join(', ')}`)
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-bench-a7-'))
-  for (const format of FORMATS) {
-    global.gc?.()
-    let peak = process.memoryUsage().rss
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
-    t = performance.now()
-    const file = path.join(dir, `a7.${format}`)
-    const stream = format === 'pdf' ? writeAppendix7Pdf(report!, { position: 'Генеральный директор', name: 'Иванов И. И.', phone: '' }, 'бенчмарк') : writeAppendix7(format, report!, aboutAppendix7(report!, []))
-    await pipeline(stream, fs.createWriteStream(file))
-    const seconds = (performance.now() - t) / 1000
-    clearInterval(sampler)
-    const size = fs.statSync(file).size
-    // pages of the PDF by poppler's pdfinfo, where installed
-    let pages: number | undefined
-    if (format === 'pdf') {
-      try {
-        pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1])
-      } catch {
-        pages = undefined
+  // the files in a temporary folder, removed however this ends (outputDir registers it for Ctrl+C too)
+  const scratch = outputDir(true)
+  const dir = scratch.dir
+  try {
+    for (const format of FORMATS) {
+      global.gc?.()
+      let peak = process.memoryUsage().rss
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
+      t = performance.now()
+      const file = path.join(dir, `a7.${format}`)
+      const stream = format === 'pdf' ? writeAppendix7Pdf(report!, { position: 'Генеральный директор', name: 'Иванов И. И.', phone: '' }, 'бенчмарк') : writeAppendix7(format, report!, aboutAppendix7(report!, []))
+      await pipeline(stream, fs.createWriteStream(file))
+      const seconds = (performance.now() - t) / 1000
+      clearInterval(sampler)
+      const size = fs.statSync(file).size
+      // pages of the PDF by poppler's pdfinfo, where installed
+      let pages: number | undefined
+      if (format === 'pdf') {
+        try {
+          pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1])
+        } catch {
+          pages = undefined
+        }
       }
+      if (process.env.SQ_BENCH_KEEP) fs.copyFileSync(file, path.join(process.env.SQ_BENCH_KEEP, `a7-${APPEALS}.${format}`))
+      fs.rmSync(file)
+      const rate = Math.round(rows / seconds)
+      results[format] = { rows, seconds: Number(seconds.toFixed(1)), rowsPerSecond: rate, peakRssMb: Math.round(peak / 2 ** 20), fileMb: Math.round(size / 2 ** 20), ...(pages ? { pages } : {}) }
+      console.log(`${format.toUpperCase()} целиком (4.9: ${rows.toLocaleString('ru-RU')} строк): ${seconds.toFixed(1)} с, ${rate.toLocaleString('ru-RU')} строк/с, пик памяти процесса ${Math.round(peak / 2 ** 20)} МБ, файл ${Math.round(size / 2 ** 20)} МБ${pages ? `, страниц ${pages.toLocaleString('ru-RU')}` : ''}`)
     }
-    if (process.env.SQ_BENCH_KEEP) fs.copyFileSync(file, path.join(process.env.SQ_BENCH_KEEP, `a7-${APPEALS}.${format}`))
-    fs.rmSync(file)
-    const rate = Math.round(rows / seconds)
-    results[format] = { rows, seconds: Number(seconds.toFixed(1)), rowsPerSecond: rate, peakRssMb: Math.round(peak / 2 ** 20), fileMb: Math.round(size / 2 ** 20), ...(pages ? { pages } : {}) }
-    console.log(`${format.toUpperCase()} целиком (4.9: ${rows.toLocaleString('ru-RU')} строк): ${seconds.toFixed(1)} с, ${rate.toLocaleString('ru-RU')} строк/с, пик памяти процесса ${Math.round(peak / 2 ** 20)} МБ, файл ${Math.round(size / 2 ** 20)} МБ${pages ? `, страниц ${pages.toLocaleString('ru-RU')}` : ''}`)
+  } finally {
+    scratch.remove()
   }
-  fs.rmSync(dir, { recursive: true, force: true })
   await database.close()
-  fs.mkdirSync(path.join(root, 'bench/out'), { recursive: true })
-  fs.writeFileSync(path.join(root, 'bench/out/appendix7.json'), JSON.stringify(results, null, 2))
+  // a benchmark that measured nothing must not pass: table 4.9 lists the year's appeals
+  if (!(rows > 0)) throw new Error(`в таблице 4.9 нет строк (обращений за год: ${APPEALS})`)
+  const out = outputDir(SMOKE)
+  fs.writeFileSync(path.join(out.dir, 'appendix7.json'), JSON.stringify(results, null, 2))
+  out.remove()
 }
 
-await main()
+const server = await benchServer()
+try {
+  await main(server)
+} finally {
+  await server.stop()
+}

@@ -1,16 +1,17 @@
 /**
- * `npm run bench:dashboard [-- --calls 10000000 --appeals 1000000 --visits 1000000]`
+ * `npm run bench:dashboard [-- --calls 10000000 --appeals 1000000 --visits 1000000 --runs 15] [--smoke]`
  * The dashboard's server time (rollup check + every figure, table and series of a year view, with the
  * year-before comparison) and a register page (page 1 of a year of calls, with its total), on PostgreSQL:
- * first with 100 k calls, then with the full number, to see how it grows. Rows are generated in SQL.
- * PostgreSQL: BENCH_DATABASE_URL (or DATABASE_URL); without one, a throwaway cluster via .ci/start-postgres.
+ * first with 100 k calls, then with the full number, to see how it grows. Rows are generated in SQL
+ * (bench/generate.ts). PostgreSQL: BENCH_DATABASE_URL; without it, a throwaway embedded server (common.ts).
+ * `--smoke`: 3 000 calls, 1 000 appeals and visits, 2 runs; nothing written to bench/out.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
-import { freshDatabase, median, root, serverUrl } from './common.ts'
+import { type BenchServer, benchServer, freshDatabase, machine, median, outputDir, withDatabase } from './common.ts'
+import { yearGenerator } from './generate.ts'
+import { BENCHMARKS, benchArgs, volume } from './options.ts'
 import { type Database, openDatabase } from '#db/client.server.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import { buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
@@ -18,13 +19,13 @@ import { REGISTERS, type RecordContext, listRecords, registerTotal } from '#repo
 import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { readView } from '#reports/metrics/view.ts'
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '10000000' }, appeals: { type: 'string', default: '1000000' }, visits: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '15' }, 'measure-only': { type: 'boolean', default: false } } })
-const CALLS = Number(values.calls)
-const APPEALS = Number(values.appeals)
-const VISITS = Number(values.visits)
-const RUNS = Number(values.runs)
-const FIRST_CALLS = Math.min(100_000, CALLS)
-
+const values = benchArgs(BENCHMARKS.dashboard.options)
+const SMOKE = values.smoke
+const CALLS = volume(values, 'calls', 3000)
+const APPEALS = volume(values, 'appeals', 1000)
+const VISITS = volume(values, 'visits', 1000)
+const RUNS = Math.max(1, volume(values, 'runs', 2))
+const FIRST_CALLS = Math.min(SMOKE ? 1000 : 100_000, CALLS)
 
 /** Median server time of the year view and of page 1 of the calls register, over RUNS runs. */
 async function timeViews(database: Database, orgId: string, zone: string): Promise<{ dashboard: number; register: number }> {
@@ -48,9 +49,9 @@ async function timeViews(database: Database, orgId: string, zone: string): Promi
 
 /** `--measure-only`: time the existing bench database again (e.g. on a quiet machine), generating nothing. */
 async function measureOnly() {
-  const url = new URL(serverUrl())
-  url.pathname = '/sq_bench_dashboard'
-  const database = await openDatabase({ DATABASE_URL: url.toString() })
+  const given = process.env.BENCH_DATABASE_URL
+  if (!given) throw new Error('--measure-only меряет базу прошлого прогона: задайте BENCH_DATABASE_URL (временный встроенный сервер удаляется после прогона).')
+  const database = await openDatabase({ DATABASE_URL: withDatabase(given, 'sq_bench_dashboard') })
   const org = await getOrganisation(database.db)
   const { dashboard, register } = await timeViews(database, org.id, org.time_zone)
   const calls = await database.db.selectFrom('call').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
@@ -58,12 +59,12 @@ async function measureOnly() {
   await database.close()
 }
 
-async function main() {
+async function main(server: BenchServer) {
   if (values['measure-only']) return measureOnly()
-  const database = await freshDatabase(serverUrl(), 'sq_bench_dashboard')
+  const database = await freshDatabase(server.url, 'sq_bench_dashboard')
   const org = await updateOrganisation(database.db, (await getOrganisation(database.db)).id, { regime: 'both', timeZone: 'Europe/Moscow' })
   const db = database.db
-  const results: Record<string, unknown> = { machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GB`, calls: CALLS, appeals: APPEALS, visits: VISITS }
+  const results: Record<string, unknown> = { machine: machine(), smoke: SMOKE, calls: CALLS, appeals: APPEALS, visits: VISITS }
   const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
     const t = performance.now()
     const value = await work()
@@ -73,40 +74,11 @@ async function main() {
     return value
   }
 
-  await sql`insert into branch (org_id, name) select ${org.id}, 'Филиал ' || g from generate_series(1, 3) g`.execute(db)
-  await sql`insert into office (org_id, office_code, name, branch_id)
-    select ${org.id}, 'O' || g, 'Офис ' || g, (select id from branch where org_id = ${org.id} order by id offset (g % 3) limit 1) from generate_series(1, 30) g`.execute(db)
-  const year = sql`timestamptz '2025-01-01 00:00+03'`
-  const spread = (n: number) => sql.raw(`(interval '365 days' * (((g::bigint * 7919) % ${n})::float8 / ${n}))`)
-  await timed('генерация обращений', () =>
-    sql`insert into appeal (org_id, reg_number, received_at, form, topic, complaint_topic, request_type, consumer_type, office_code, branch_id, due_at, answered_at)
-      select ${org.id}, 'B-' || g, ${year} + ${spread(APPEALS)},
-        (array['in_person','phone','internet','post','other'])[1 + g % 5], (array['transmission','connection','metering','service','maintenance','other'])[1 + g % 6],
-        case when g % 13 = 0 then 'service' end, case when g % 5 = 0 then 'connection' end, (array['individual','legal','entrepreneur'])[1 + g % 3],
-        'O' || (1 + g % 30), (select id from branch where org_id = ${org.id} order by id offset (g % 3) limit 1),
-        ${year} + ${spread(APPEALS)} + interval '30 days', case when g % 17 <> 0 then ${year} + ${spread(APPEALS)} + interval '1 day' * (g % 35) end
-      from generate_series(1, ${APPEALS}) g`.execute(db),
-  )
-  await timed('генерация посещений', () =>
-    sql`insert into visit (org_id, ticket_id, office_code, branch_id, service_kind, issued_at, called_at, service_ended_at, consumer_type)
-      select ${org.id}, 'T-' || g, 'O' || (1 + g % 30), (select id from branch where org_id = ${org.id} order by id offset ((1 + g % 30) % 3) limit 1),
-        (array['consultation','cashier','contract','connection','metering','other'])[1 + g % 6], ${year} + ${spread(VISITS)},
-        case when g % 20 <> 0 then ${year} + ${spread(VISITS)} + interval '1 second' * (g % 2700) end,
-        case when g % 20 <> 0 then ${year} + ${spread(VISITS)} + interval '1 second' * (g % 2700 + 300 + g % 900) end,
-        (array['individual','legal','entrepreneur'])[1 + g % 3]
-      from generate_series(1, ${VISITS}) g`.execute(db),
-  )
-  const addCalls = (from: number, to: number) =>
-    sql`insert into call (org_id, call_id, direction, line, branch_id, started_at, answered_at, ended_at, category, callback_required, callback_at)
-      select ${org.id}, 'C-' || g, case when g % 10 = 0 then 'out' else 'in' end, 'Линия ' || (g % 10),
-        -- a call's branch is its line's (phone lines by branch), as the importer assigns it
-        (select id from branch where org_id = ${org.id} order by id offset ((g % 10) % 3) limit 1),
-        ${year} + ${spread(CALLS)},
-        case when g % 7 <> 0 then ${year} + ${spread(CALLS)} + interval '1 second' * (g % 60) end,
-        ${year} + ${spread(CALLS)} + interval '1 second' * (g % 60 + 30 + g % 400),
-        (array['1.1','1.2','1.3','1.4','1.5','2','3','4','4.1','4.2','5','6','7','8','9','10','11'])[1 + g % 17],
-        g % 25 = 0, case when g % 25 = 0 then ${year} + ${spread(CALLS)} + interval '1 minute' * (g % 300) end
-      from generate_series(${from}::int, ${to}::int) g`.execute(db)
+  const generate = yearGenerator(db, org.id, { calls: CALLS, appeals: APPEALS, visits: VISITS })
+  await generate.branchesAndOffices()
+  await timed('генерация обращений', generate.appeals)
+  await timed('генерация посещений', generate.visits)
+  const addCalls = generate.calls
   await timed(`генерация звонков: ${FIRST_CALLS.toLocaleString('ru-RU')}`, () => addCalls(1, FIRST_CALLS))
   await sql`analyze`.execute(db)
   await timed('построение сводных таблиц (всё)', () => refreshRollups(database, org.id))
@@ -133,11 +105,22 @@ async function main() {
     console.log(`рост от ${FIRST_CALLS.toLocaleString('ru-RU')} до ${CALLS.toLocaleString('ru-RU')} звонков: ×${(large / small).toFixed(2)}`)
   }
   const rows = await sql<{ table: string; n: string }>`select 'call_day' as table, count(*) as n from call_day union all select 'visit_day', count(*) from visit_day union all select 'appeal_day', count(*) from appeal_day union all select 'appeal_due_day', count(*) from appeal_due_day`.execute(db)
-  results.rollupRows = Object.fromEntries(rows.rows.map((r) => [r.table, Number(r.n)]))
-  console.log('строк в сводных таблицах:', results.rollupRows)
+  const rollupRows = Object.fromEntries(rows.rows.map((r) => [r.table, Number(r.n)]))
+  results.rollupRows = rollupRows
+  console.log('строк в сводных таблицах:', rollupRows)
+  // a benchmark that measured nothing must not pass: the generated rows are there and reached the rollups
+  const calls = Number((await sql<{ n: string }>`select count(*) as n from call`.execute(db)).rows[0]!.n)
   await database.close()
-  fs.mkdirSync(path.join(root, 'bench/out'), { recursive: true })
-  fs.writeFileSync(path.join(root, 'bench/out/dashboard.json'), JSON.stringify(results, null, 2))
+  if (calls !== CALLS) throw new Error(`в таблице call ${calls} строк вместо ${CALLS}`)
+  if (CALLS > 0 && !(rollupRows.call_day! > 0)) throw new Error('сводная таблица call_day пуста после построения')
+  const out = outputDir(SMOKE)
+  fs.writeFileSync(path.join(out.dir, 'dashboard.json'), JSON.stringify(results, null, 2))
+  out.remove()
 }
 
-await main()
+const server = await benchServer()
+try {
+  await main(server)
+} finally {
+  await server.stop()
+}
