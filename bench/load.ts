@@ -19,7 +19,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
@@ -49,6 +48,7 @@ import { getOrganisation, updateOrganisation } from '#app/models/organisation.se
 import { createUser } from '#app/models/user.server.ts'
 import { ensureEmbeddedServer, stopEmbeddedServer } from '#db/embedded.server.ts'
 import { refreshRollups } from '#reports/metrics/rollups.server.ts'
+import { freePort } from '#test/setup/net.ts'
 
 const values = benchArgs(BENCHMARKS.load.options)
 const SMOKE = values.smoke
@@ -98,16 +98,6 @@ function ensureBuilt(): void {
   if (result.status !== 0) throw new Error(`сборка приложения не удалась (код ${result.status ?? result.signal})`)
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
 
 interface Product {
   base: string

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { ensureEmbeddedServer, stopEmbeddedServer } from '#db/embedded.server.ts'
+import { freePort } from '#test/setup/net.ts'
 
 /**
  * The product on an external PostgreSQL that fails under it (ADR 013): a database that ends every
@@ -13,16 +13,6 @@ import { ensureEmbeddedServer, stopEmbeddedServer } from '#db/embedded.server.ts
  */
 const root = path.resolve(import.meta.dirname, '../..')
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
 
 async function until(what: string, check: () => Promise<boolean>, ms = 20_000) {
   const deadline = Date.now() + ms
