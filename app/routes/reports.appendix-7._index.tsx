@@ -28,21 +28,29 @@ const SECTION_TITLE = (code: string, name: string) => `Раздел ${code}. ${n
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const rr = await reportRequest(request, 'reports.appendix-7._index.tsx')
-  const ctx = await appendix7Context(rr.database, rr.scope, rr.year, rr.asOf)
-  // tables and checks kept per data generation; «as of now» until the next deadline passes (view-cache.server.ts)
-  const report = await cachedView(rr.database, { view: 'appendix-7', scope: rr.scope, params: { year: rr.year, asOf: rr.asOfText }, asOfNow: rr.asOfText === null }, () => prepareAppendix7(ctx))
-  const register = report.built.register
-  let preview: { header: Cell[][]; body: Cell[][]; code: string; title: string } | null = null
-  if (register) {
-    const body: Cell[][] = []
-    for await (const page of registerRows(ctx, report.built.forms, PREVIEW_ROWS)) {
-      page.forEach((row, i) => body.push(registerCells(register, row, i + 1)))
-      break
-    }
-    const header: Cell[][] = register.header.map((row) => row.map((c) => ({ v: c.text, s: 'head' as const, colspan: c.colspan, rowspan: c.rowspan })))
-    if (register.numbered) header.push(register.widths.map((_, i) => ({ v: i + 1, s: 'center' as const })))
-    preview = { header, body, code: register.code, title: withYears(register.title, rr.year) }
-  }
+  // the context (its rollup refresh takes an advisory lock), tables, checks and the 4.9 preview are kept per
+  // data generation; «as of now» until the next deadline passes (view-cache.server.ts)
+  const { ctx, report, preview } = await cachedView(
+    rr.database,
+    { view: 'appendix-7', scope: rr.scope, params: { year: rr.year, asOf: rr.asOfText }, asOfNow: rr.asOfText === null },
+    async () => {
+      const ctx = await appendix7Context(rr.database, rr.scope, rr.year, rr.asOf)
+      const report = await prepareAppendix7(ctx)
+      const register = report.built.register
+      let preview: { header: Cell[][]; body: Cell[][]; code: string; title: string } | null = null
+      if (register) {
+        const body: Cell[][] = []
+        for await (const page of registerRows(ctx, report.built.forms, PREVIEW_ROWS)) {
+          page.forEach((row, i) => body.push(registerCells(register, row, i + 1)))
+          break
+        }
+        const header: Cell[][] = register.header.map((row) => row.map((c) => ({ v: c.text, s: 'head' as const, colspan: c.colspan, rowspan: c.rowspan })))
+        if (register.numbered) header.push(register.widths.map((_, i) => ({ v: i + 1, s: 'center' as const })))
+        preview = { header, body, code: register.code, title: withYears(register.title, rr.year) }
+      }
+      return { ctx, report, preview }
+    },
+  )
   const snapshots = await listSnapshots(rr.database.db, rr.scope, rr.year)
   // compared with the latest snapshot of the same scope only: a one-branch snapshot is not the organisation's
   const latest = await latestOfScope(rr.database.db, rr.scope, rr.year)
