@@ -350,7 +350,8 @@ export async function ensureEmbeddedServer(options: EmbeddedOptions): Promise<Em
     return { connection, started: true }
   })
   await ensureDatabase(server.connection)
-  const url = `postgres://${USER}:${encodeURIComponent(server.connection.password)}@localhost/${database}?host=${encodeURIComponent(socketDir)}`
+  // the port names the socket file (.s.PGSQL.5432): explicit, or libpq's PGPORT (CI exports one) would win
+  const url = `postgres://${USER}:${encodeURIComponent(server.connection.password)}@localhost:5432/${database}?host=${encodeURIComponent(socketDir)}`
   return {
     ...server,
     url,
