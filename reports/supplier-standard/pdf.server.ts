@@ -9,19 +9,16 @@ import { appealViolations } from '#reports/deadlines/compliance.server.ts'
 import { normViolations } from '#reports/deadlines/norms.server.ts'
 import { type PdfBlock, writePdf } from '#reports/export/pdf-writer.server.ts'
 import type { Cell } from '#reports/export/sheet-model.ts'
-import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
-import { type SupplierReport, VERDICT_LABEL } from './report.server.ts'
+import { APPEAL_HEAD, NORM_HEAD, type SupplierReport, VERDICT_LABEL, localText, minutes, violationCells } from './report.server.ts'
 
 const DOMAIN_TEXT = { appeals: 'Обращения', calls: 'Звонки', visits: 'Офисы' } as const
-const minutes = (seconds: number | null) => (seconds === null ? null : Math.round((seconds / 60) * 10) / 10)
-const local = (instant: Date | null, zone: string) => (instant ? instant.toLocaleString('ru-RU', { timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }) : '')
 const head = (texts: readonly string[]): Cell[][] => [texts.map((v) => ({ v, s: 'head' as const }))]
 
 export function writeSupplierStandardPdf(report: SupplierReport, signer: Signer, generated: string): Readable {
   const year = report.period.from.slice(0, 4)
   const title = `Соблюдение стандарта качества обслуживания гарантирующего поставщика за ${year} год`
   const zone = report.org.zone
-  const asOf = local(report.asOf, zone)
+  const asOf = localText(report.asOf, zone)
   async function* blocks(): AsyncIterable<PdfBlock> {
     yield { kind: 'text', text: title, size: 13, bold: true, align: 'center' }
     yield { kind: 'text', text: report.org.name, size: 10, align: 'center' }
@@ -55,33 +52,13 @@ export function writeSupplierStandardPdf(report: SupplierReport, signer: Signer,
         kind: 'table',
         title: `Нарушения: ${l.name} — норматив ${l.norm}`,
         widths: appeals ? [8, 18, 17, 17, 17, 18, 16, 30] : [8, 20, 17, 17, 14, 24],
-        header: head(appeals ? ['N', 'Рег. номер', 'Поступило', 'Срок ответа', 'Ответ дан', 'Исход', 'Форма', 'Тема'] : ['N', l.domain === 'calls' ? 'Звонок' : 'Талон', 'Начало', 'Окончание', 'Длительность, мин', l.domain === 'calls' ? 'Линия' : 'Офис']),
+        header: head(l.domain === 'appeals' ? APPEAL_HEAD : NORM_HEAD[l.domain]),
         size: 7,
         rows: async function* () {
           let n = 0
           const source = appeals ? appealViolations(report.db, report.scope, report.period, report.asOf, l.ruleId) : normViolations(report.db, report.scope, report.period, report.asOf, l.normFigures!.rule)
           for await (const page of source as AsyncGenerator<Record<string, unknown>[]>) {
-            yield page.map((r): Cell[] =>
-              appeals
-                ? [
-                    { v: ++n, s: 'center' },
-                    { v: String(r.reg_number), s: 'text' },
-                    { v: local(r.received_at as Date, zone), s: 'center' },
-                    { v: local(r.due_at as Date, zone), s: 'center' },
-                    { v: local(r.answered_at as Date | null, zone), s: 'center' },
-                    { v: r.outcome === 'late' ? 'с нарушением срока' : 'без ответа, срок истёк', s: 'text' },
-                    { v: labelOf(appealForm, r.form as string), s: 'text' },
-                    { v: labelOf(appealTopic, r.topic as string), s: 'text' },
-                  ]
-                : [
-                    { v: ++n, s: 'center' },
-                    { v: String(r.key), s: 'text' },
-                    { v: local(r.start as Date, zone), s: 'center' },
-                    { v: local(r.stop as Date | null, zone) || 'нет', s: 'center' },
-                    r.seconds === null ? { v: '–', s: 'center' } : { v: minutes(r.seconds as number)!, s: 'decimal' },
-                    { v: String(r.place ?? ''), s: 'text' },
-                  ],
-            )
+            yield page.map((r) => violationCells(l.domain, r, ++n, zone))
           }
         },
       }

@@ -111,15 +111,39 @@ export async function prepareSupplierStandard(db: Db, scope: Scope, org: Supplie
   return { db, scope, org, period, asOf, lines, dataWarnings: [] }
 }
 
-const minutes = (seconds: number | null) => (seconds === null ? null : Math.round((seconds / 60) * 10) / 10)
+export const minutes = (seconds: number | null) => (seconds === null ? null : Math.round((seconds / 60) * 10) / 10)
 
-function localText(instant: Date | null, zone: string): string {
+export function localText(instant: Date | null, zone: string): string {
   if (!instant) return ''
   return instant.toLocaleString('ru-RU', { timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })
 }
 
-const APPEAL_HEAD = ['N', 'Рег. номер', 'Поступило', 'Срок ответа', 'Ответ дан', 'Исход', 'Форма', 'Тема']
-const NORM_HEAD = { calls: ['N', 'Звонок', 'Начало', 'Окончание', 'Длительность, мин', 'Линия'], visits: ['N', 'Талон', 'Начало', 'Окончание', 'Длительность, мин', 'Офис'] }
+/** One violating record as a row of the file and of the PDF: an appeal, or a call or visit beyond its norm. */
+export function violationCells(domain: 'appeals' | 'calls' | 'visits', r: Record<string, unknown>, n: number, zone: string): Cell[] {
+  if (domain === 'appeals') {
+    return [
+      { v: n, s: 'center' },
+      { v: safeText(String(r.reg_number)), s: 'text' },
+      { v: localText(r.received_at as Date, zone), s: 'center' },
+      { v: localText(r.due_at as Date, zone), s: 'center' },
+      { v: localText(r.answered_at as Date | null, zone), s: 'center' },
+      { v: r.outcome === 'late' ? 'с нарушением срока' : 'без ответа, срок истёк', s: 'text' },
+      { v: labelOf(appealForm, r.form as string), s: 'text' },
+      { v: labelOf(appealTopic, r.topic as string), s: 'text' },
+    ]
+  }
+  return [
+    { v: n, s: 'center' },
+    { v: safeText(String(r.key)), s: 'text' },
+    { v: localText(r.start as Date, zone), s: 'center' },
+    { v: localText(r.stop as Date | null, zone) || 'нет', s: 'center' },
+    { v: minutes(r.seconds as number | null) ?? '–', s: r.seconds === null ? 'center' : 'decimal' },
+    { v: safeText(String(r.place ?? '')), s: 'text' },
+  ]
+}
+
+export const APPEAL_HEAD = ['N', 'Рег. номер', 'Поступило', 'Срок ответа', 'Ответ дан', 'Исход', 'Форма', 'Тема']
+export const NORM_HEAD = { calls: ['N', 'Звонок', 'Начало', 'Окончание', 'Длительность, мин', 'Линия'], visits: ['N', 'Талон', 'Начало', 'Окончание', 'Длительность, мин', 'Офис'] }
 
 /** The report as a file: «Нормативы», a sheet of violations per broken norm, «О файле». */
 export function writeSupplierStandard(format: SheetFormat, report: SupplierReport, about: readonly (readonly [string, string])[]): Readable {
@@ -181,25 +205,9 @@ export function writeSupplierStandard(format: SheetFormat, report: SupplierRepor
           n++
           inSheet++
           if (l.domain === 'appeals') {
-            await out.row([
-              { v: n, s: 'center' },
-              { v: safeText(String(r.reg_number)), s: 'text' },
-              { v: localText(r.received_at as Date, zone), s: 'center' },
-              { v: localText(r.due_at as Date, zone), s: 'center' },
-              { v: localText(r.answered_at as Date | null, zone), s: 'center' },
-              { v: r.outcome === 'late' ? 'с нарушением срока' : 'без ответа, срок истёк', s: 'text' },
-              { v: labelOf(appealForm, r.form as string), s: 'text' },
-              { v: labelOf(appealTopic, r.topic as string), s: 'text' },
-            ])
+            await out.row(violationCells('appeals', r, n, zone))
           } else {
-            await out.row([
-              { v: n, s: 'center' },
-              { v: safeText(String(r.key)), s: 'text' },
-              { v: localText(r.start as Date, zone), s: 'center' },
-              { v: localText(r.stop as Date | null, zone) || 'нет', s: 'center' },
-              { v: minutes(r.seconds as number | null) ?? '–', s: r.seconds === null ? 'center' : 'decimal' },
-              { v: safeText(String(r.place ?? '')), s: 'text' },
-            ])
+            await out.row(violationCells(l.domain, r, n, zone))
           }
         }
       }
