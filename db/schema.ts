@@ -23,6 +23,9 @@ export interface OrganisationTable {
   signer_position: string | null
   signer_name: string | null
   signer_phone: string | null
+  /** the callback norm of lost calls (migration 0013); null: the callback rule of the presets */
+  lost_callback_amount: ColumnType<string | null, number | string | null | undefined, number | string | null>
+  lost_callback_unit: 'minutes' | 'hours' | 'calendar_days' | 'working_days' | null
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }
@@ -47,6 +50,8 @@ export interface AppUserTable {
   disabled: Generated<boolean>
   session_version: Generated<number>
   last_login_at: Timestamp | null
+  /** where the user's alerts and deliveries go (migration 0013) */
+  email: string | null
   created_at: DefaultTimestamp
 }
 
@@ -225,6 +230,8 @@ export interface CallTable {
   legs: ColumnType<CallLeg[] | null, string | null | undefined, string | null>
   /** closed as «нет окончания в журнале»: counted apart, outside the call figures */
   no_ending: Generated<boolean>
+  /** `phone_norm(caller_phone)`, a stored generated column (migration 0013): never written */
+  phone_norm: ColumnType<string | null, never, never>
   import_batch_id: string | null
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
@@ -581,6 +588,50 @@ export interface DB {
   survey_response: SurveyResponseTable
   survey_answer: SurveyAnswerTable
   survey_day: SurveyDayTable
+  mail_subscription: MailSubscriptionTable
+  mail_unsubscribed: MailUnsubscribedTable
+  mail_send: MailSendTable
+}
+
+export interface MailSubscriptionTable {
+  id: Id
+  org_id: string
+  user_id: string
+  kind: 'alert' | 'delivery'
+  /** alerts: 'worklist'; deliveries: a MailView (reports/mail/views.server.ts) */
+  view: string
+  format: Generated<'xlsx' | 'pdf'>
+  frequency: Generated<'daily' | 'weekly' | 'monthly'>
+  /** `HH:MM` on the organisation's clock */
+  local_time: Generated<string>
+  due_days: Generated<number>
+  /** external addresses (set by an administrator); the owner's own address is his login's e-mail */
+  addresses: Generated<string[]>
+  active: Generated<boolean>
+  created_at: DefaultTimestamp
+}
+
+export interface MailUnsubscribedTable {
+  subscription_id: string
+  address: string
+  at: DefaultTimestamp
+}
+
+export interface MailSendTable {
+  id: Id
+  org_id: string
+  subscription_id: string | null
+  slot_key: string
+  address: string
+  subject: string
+  what: string
+  status: Generated<'pending' | 'sending' | 'sent' | 'retry' | 'failed' | 'empty'>
+  attempts: Generated<number>
+  next_attempt_at: DefaultTimestamp
+  smtp_response: string | null
+  message_id: string | null
+  created_at: DefaultTimestamp
+  sent_at: Timestamp | null
 }
 
 export type Organisation = Selectable<OrganisationTable>

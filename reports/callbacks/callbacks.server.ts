@@ -1,0 +1,264 @@
+/**
+ * Lost calls called back (issue 18, ADR 019): for every unanswered inbound call beyond the short-abandon
+ * threshold, whether the caller was reached afterwards — by the organisation's answered outbound call to the
+ * same number (a callback) or by the caller's own later answered inbound call — and whether within the
+ * organisation's callback norm, counted from the end of the lost call.
+ *
+ * Computed in SQL over `call.phone_norm` (a stored generated column, the canonical number): one index look-up
+ * (`call_org_phone_answered`) per lost call finds the first later answered call of that number in the whole
+ * organisation (a callback from another branch's line still reached the caller). The norm's due instant is
+ * `end + amount` for minutes and hours (wall clock, deadlines.md) and, for day units, the engine's `dueAt`
+ * of each local day of the period, passed in as a small table (the production calendar stays in one place).
+ * Nothing is stored, so a new import, a changed norm or calendar shows at once (the view cache's generation
+ * watches `call`, `organisation`, `deadline_rule` and `calendar_day`).
+ */
+import { CompiledQuery, type RawBuilder, sql } from 'kysely'
+import type { Db } from '#db/client.server.ts'
+import { type Scope, inScope } from '#db/scope.server.ts'
+import { dayNumber, dayText } from '#reports/deadlines/calendar.ts'
+import { dueAt, startOfLocalDay } from '#reports/deadlines/engine.ts'
+import { RULE_PRESETS } from '#reports/deadlines/presets.ts'
+import { type Queryable, loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
+import type { Period } from '#reports/metrics/period.ts'
+
+export type LostOutcome = 'callback' | 'own_call' | 'not_reached' | 'no_number'
+
+export const LOST_OUTCOME_LABEL: Record<LostOutcome, string> = {
+  callback: 'перезвонили',
+  own_call: 'дозвонился сам',
+  not_reached: 'не связались',
+  no_number: 'номер не определён',
+}
+
+export type CallbackUnit = 'minutes' | 'hours' | 'calendar_days' | 'working_days'
+export const CALLBACK_UNITS: Record<CallbackUnit, string> = { minutes: 'минут', hours: 'часов', calendar_days: 'календарных дней', working_days: 'рабочих дней' }
+
+export interface CallbackNorm {
+  amount: number
+  unit: CallbackUnit
+  /** where it comes from, in words */
+  source: string
+}
+
+/** The callback rule of the presets (network organisation: 4 hours), the default norm. */
+const PRESET = RULE_PRESETS.find((r) => r.code === 'network_call_callback')!
+
+/**
+ * The organisation's callback norm for lost calls: its own setting; else its callback rule
+ * (`network_call_callback`, as the organisation edited it, if active); else the preset's 4 hours.
+ */
+export async function callbackNorm(db: Db, orgId: string): Promise<CallbackNorm> {
+  const org = await db.selectFrom('organisation').select(['lost_callback_amount', 'lost_callback_unit']).where('id', '=', orgId).executeTakeFirstOrThrow()
+  if (org.lost_callback_amount !== null && org.lost_callback_unit) {
+    return { amount: Number(org.lost_callback_amount), unit: org.lost_callback_unit, source: 'настройка организации' }
+  }
+  const rule = await db
+    .selectFrom('deadline_rule')
+    .select(['amount', 'unit', 'name'])
+    .where('org_id', '=', orgId)
+    .where('code', '=', PRESET.code)
+    .where('active', '=', true)
+    .executeTakeFirst()
+  if (rule && (rule.unit === 'minutes' || rule.unit === 'hours' || rule.unit === 'calendar_days' || rule.unit === 'working_days')) {
+    return { amount: Number(rule.amount), unit: rule.unit, source: `правило сроков «${rule.name}»` }
+  }
+  return { amount: PRESET.amount, unit: PRESET.unit as CallbackUnit, source: `норматив набора правил: «${PRESET.name}»` }
+}
+
+export function normText(norm: Pick<CallbackNorm, 'amount' | 'unit'>): string {
+  return `${norm.amount.toLocaleString('ru-RU')} ${CALLBACK_UNITS[norm.unit]}`
+}
+
+export interface LostCallsQuery {
+  scope: Scope
+  period: Period
+  asOf: Date
+  zone: string
+  shortAbandonSeconds: number
+  norm: CallbackNorm
+  /** only lost calls not reached yet (the work list) */
+  outcome?: LostOutcome
+}
+
+export interface LostCallFigures {
+  lost: number
+  callback: number
+  ownCall: number
+  notReached: number
+  noNumber: number
+  /** reached, or not reached with the norm elapsed: the share's denominator */
+  judged: number
+  inTime: number
+  inTimeShare: number | null
+  meanSecondsToReach: number | null
+}
+
+/** pg's `query` over kysely, for the loaders that take a Queryable. */
+export function queryableOf(db: Db): Queryable {
+  return {
+    async query<R>(text: string, values?: unknown[]) {
+      const result = await db.executeQuery<R>(CompiledQuery.raw(text, values ?? []))
+      return { rows: result.rows, rowCount: result.rows.length }
+    },
+  } as Queryable
+}
+
+const WALL: Partial<Record<CallbackUnit, string>> = { minutes: 'minutes', hours: 'hours' }
+
+/** The due instant of each lost call: wall clock in SQL, or a day → due table built with the engine. */
+async function dueExpression(db: Db, orgId: string, q: LostCallsQuery): Promise<{ cte: RawBuilder<unknown>; due: RawBuilder<Date> }> {
+  const wall = WALL[q.norm.unit]
+  if (wall) return { cte: sql``, due: sql<Date>`l.ended_at + ${`${q.norm.amount} ${wall}`}::interval` }
+  const calendar = await loadWorkCalendar(queryableOf(db), orgId)
+  const days: string[] = []
+  const dues: Date[] = []
+  // a lost call ends on its start day or, past midnight, the next one
+  for (let d = dayNumber(q.period.from) - 1; d <= dayNumber(q.period.to) + 1; d++) {
+    days.push(dayText(d))
+    dues.push(dueAt({ amount: q.norm.amount, unit: q.norm.unit }, new Date(startOfLocalDay(d, q.zone).getTime() + 3_600_000), calendar, q.zone).due)
+  }
+  return {
+    cte: sql`, due_map as (select * from unnest(${days}::date[], ${dues.map((d) => d.toISOString())}::timestamptz[]) as m(day, due))`,
+    due: sql<Date>`(select m.due from due_map m where m.day = (l.ended_at at time zone ${q.zone})::date)`,
+  }
+}
+
+/** The judged lost calls of the query, as a select list over `judged` (see lostCallFigures/listLostCalls). */
+async function judgedSql(db: Db, q: LostCallsQuery, select: RawBuilder<unknown>, tail: RawBuilder<unknown> = sql``): Promise<RawBuilder<unknown>> {
+  const orgId = q.scope.orgId
+  const { cte, due } = await dueExpression(db, orgId, q)
+  return sql`
+    with lost as (
+      select c.id, c.call_id, c.started_at, c.ended_at, c.line, c.branch_id, c.caller_phone, c.phone_norm
+      from call c
+      where ${inScope(sql.ref('c.org_id'), sql.ref('c.branch_id'), q.scope)}
+        and c.direction = 'in' and c.answered_at is null and not c.no_ending
+        and c.started_at >= ${q.period.start} and c.started_at < ${q.period.end} and c.started_at <= ${q.asOf}
+        and extract(epoch from c.ended_at - c.started_at) >= ${q.shortAbandonSeconds}
+    ) ${cte},
+    reached as (
+      select l.*, r.id as reached_id, r.call_id as reached_call_id, r.direction as reached_direction, r.answered_at as reached_at, ${due} as due_at
+      from lost l
+      left join lateral (
+        select x.id, x.call_id, x.direction, x.answered_at from call x
+        where l.phone_norm is not null and x.org_id = ${orgId} and x.phone_norm = l.phone_norm and x.answered_at is not null
+          and x.started_at > l.started_at and x.answered_at <= ${q.asOf}
+        order by x.started_at, x.id limit 1
+      ) r on true
+    ),
+    judged as (
+      select *,
+        case when phone_norm is null then 'no_number' when reached_id is null then 'not_reached' when reached_direction = 'out' then 'callback' else 'own_call' end as outcome,
+        case when reached_at is not null then reached_at <= due_at when phone_norm is not null and ${q.asOf} > due_at then false end as in_time,
+        extract(epoch from reached_at - ended_at)::float8 as seconds_to_reach
+      from reached
+    )
+    select ${select} from judged ${q.outcome ? sql`where outcome = ${q.outcome}` : sql``} ${tail}`
+}
+
+export async function lostCallFigures(db: Db, q: LostCallsQuery): Promise<LostCallFigures> {
+  const query = await judgedSql(
+    db,
+    q,
+    sql`count(*)::int as lost,
+      count(*) filter (where outcome = 'callback')::int as callback,
+      count(*) filter (where outcome = 'own_call')::int as own_call,
+      count(*) filter (where outcome = 'not_reached')::int as not_reached,
+      count(*) filter (where outcome = 'no_number')::int as no_number,
+      count(*) filter (where in_time is not null)::int as judged,
+      count(*) filter (where in_time)::int as in_time,
+      avg(seconds_to_reach)::float8 as mean_seconds`,
+  )
+  const r = (await query.execute(db)).rows[0] as Record<string, number | null>
+  const judged = Number(r.judged)
+  return {
+    lost: Number(r.lost),
+    callback: Number(r.callback),
+    ownCall: Number(r.own_call),
+    notReached: Number(r.not_reached),
+    noNumber: Number(r.no_number),
+    judged,
+    inTime: Number(r.in_time),
+    inTimeShare: judged ? Number(r.in_time) / judged : null,
+    meanSecondsToReach: r.mean_seconds === null ? null : Number(r.mean_seconds),
+  }
+}
+
+export interface LostCallRow {
+  id: string
+  callId: string
+  startedAt: Date
+  endedAt: Date
+  line: string | null
+  branchId: string | null
+  /** the canonical number; the caller decides whether it is shown, masked or not at all */
+  phone: string | null
+  outcome: LostOutcome
+  reachedAt: Date | null
+  reachedId: string | null
+  reachedCallId: string | null
+  dueAt: Date
+  /** true/false once judged; null while the norm runs and nobody reached the caller */
+  inTime: boolean | null
+  secondsToReach: number | null
+}
+
+export const LOST_PAGE = 50
+
+/** Lost calls with their outcome, oldest first (or newest first), a page at a time. */
+export async function listLostCalls(db: Db, q: LostCallsQuery, page: { offset: number; limit: number; newestFirst?: boolean }): Promise<LostCallRow[]> {
+  const order = page.newestFirst ? sql`order by started_at desc, id desc` : sql`order by started_at, id`
+  const query = await judgedSql(
+    db,
+    q,
+    sql`id, call_id, started_at, ended_at, line, branch_id, phone_norm, outcome, reached_at, reached_id, reached_call_id, due_at, in_time, seconds_to_reach`,
+    sql`${order} limit ${page.limit} offset ${page.offset}`,
+  )
+  const rows = (await query.execute(db)).rows as Record<string, unknown>[]
+  return rows.map((r) => ({
+    id: String(r.id),
+    callId: String(r.call_id),
+    startedAt: new Date(r.started_at as Date),
+    endedAt: new Date(r.ended_at as Date),
+    line: (r.line as string | null) ?? null,
+    branchId: r.branch_id === null ? null : String(r.branch_id),
+    phone: (r.phone_norm as string | null) ?? null,
+    outcome: r.outcome as LostOutcome,
+    reachedAt: r.reached_at ? new Date(r.reached_at as Date) : null,
+    reachedId: r.reached_id === null ? null : String(r.reached_id),
+    reachedCallId: (r.reached_call_id as string | null) ?? null,
+    dueAt: new Date(r.due_at as Date),
+    inTime: (r.in_time as boolean | null) ?? null,
+    secondsToReach: r.seconds_to_reach === null ? null : Number(r.seconds_to_reach),
+  }))
+}
+
+/** Every lost call of the query in pages (files). */
+export async function* allLostCalls(db: Db, q: LostCallsQuery, pageSize = 5000): AsyncGenerator<LostCallRow[]> {
+  for (let offset = 0; ; offset += pageSize) {
+    const rows = await listLostCalls(db, q, { offset, limit: pageSize })
+    if (rows.length) yield rows
+    if (rows.length < pageSize) return
+  }
+}
+
+/** The organisation's inputs of a lost-calls query: zone, short-abandon threshold and norm. */
+export async function lostCallsSetup(db: Db, orgId: string): Promise<{ zone: string; shortAbandonSeconds: number; norm: CallbackNorm }> {
+  const org = await db.selectFrom('organisation').select(['time_zone', 'short_abandon_seconds']).where('id', '=', orgId).executeTakeFirstOrThrow()
+  return { zone: org.time_zone, shortAbandonSeconds: org.short_abandon_seconds, norm: await callbackNorm(db, orgId) }
+}
+
+/** The catalog figures of lost calls, in order (screens, files, «Определения»). */
+export const LOST_METRICS = ['lost.calls', 'lost.reached_callback', 'lost.reached_own', 'lost.not_reached', 'lost.no_number', 'lost.in_time_share', 'lost.mean_time_to_reach'] as const
+
+export function lostFigureValues(f: LostCallFigures): Record<(typeof LOST_METRICS)[number], number | null> {
+  return {
+    'lost.calls': f.lost,
+    'lost.reached_callback': f.callback,
+    'lost.reached_own': f.ownCall,
+    'lost.not_reached': f.notReached,
+    'lost.no_number': f.noNumber,
+    'lost.in_time_share': f.inTimeShare,
+    'lost.mean_time_to_reach': f.meanSecondsToReach,
+  }
+}
