@@ -611,6 +611,12 @@ export interface MailSubscriptionTable {
   created_at: DefaultTimestamp
 }
 
+export interface MailSendParams {
+  asOf: string
+  from?: string
+  to?: string
+}
+
 export interface MailUnsubscribedTable {
   subscription_id: string
   address: string
@@ -625,6 +631,8 @@ export interface MailSendTable {
   address: string
   subject: string
   what: string
+  /** what to build: `{ asOf, from?, to? }` (ISO instant, local dates) — a retry builds the same message */
+  params: ColumnType<MailSendParams, string, string>
   status: Generated<'pending' | 'sending' | 'sent' | 'retry' | 'failed' | 'empty'>
   attempts: Generated<number>
   next_attempt_at: DefaultTimestamp

@@ -58,6 +58,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     address text not null,
     subject text not null,
     what text not null,
+    params jsonb not null default '{}',
     status text not null default 'pending' check (status in ('pending', 'sending', 'sent', 'retry', 'failed', 'empty')),
     attempts integer not null default 0,
     next_attempt_at timestamptz not null default now(),

@@ -1,0 +1,3 @@
+/** Words of the work list, client-safe. */
+const KINDS: Record<string, string> = { offices: 'офисы', appeals: 'обращения', calls: 'звонки', visits: 'посещения' }
+export const kindLabel = (kind: string) => KINDS[kind] ?? kind
