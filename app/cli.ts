@@ -5,6 +5,7 @@
  *   demo [--force]
  *   migrate
  *   report <appendix-7|supplier-standard> --year <YYYY> [--as-of <YYYY-MM-DD>] --out <file.xlsx|file.ods|file.pdf>
+ *   mail run [--as-of "YYYY-MM-DD HH:MM"]
  * Exit codes: 0 done; 1 the file or the arguments were refused; 2 an internal error.
  */
 import { createWriteStream } from 'node:fs'
@@ -28,6 +29,9 @@ import { createUser, getCliUser, listBranches } from '#app/models/user.server.ts
 import { labelOf, regime as regimes } from '#reports/vocabulary.ts'
 import { endOfLocalDay, isDateText } from '#reports/metrics/period.ts'
 import { REPORT_IDS, REPORT_TITLES, type ReportId, runReport } from '#reports/registry.server.ts'
+import { mailConfig, mailOffReason } from '#reports/mail/config.server.ts'
+import { runMail } from '#reports/mail/run.server.ts'
+import { formatLocalDateTime, localToInstant } from '#reports/time/local-time.ts'
 
 const USAGE = `Использование: npm run cli -- <команда>
   import <вид> <файл> [--skip-invalid]   загрузить файл; вид: ${IMPORT_KINDS.join(', ')}
@@ -37,7 +41,8 @@ const USAGE = `Использование: npm run cli -- <команда>
                                           создать пользователя; пароль читается из переменной SQ_PASSWORD
   migrate                                 обновить структуру базы данных
   report <отчёт> --year <ГГГГ> [--as-of <ГГГГ-ММ-ДД>] --out <файл.xlsx|файл.ods|файл.pdf>
-                                          сформировать отчёт: ${REPORT_IDS.join(', ')}; печатает проверки`
+                                          сформировать отчёт: ${REPORT_IDS.join(', ')}; печатает проверки
+  mail run [--as-of "ГГГГ-ММ-ДД ЧЧ:ММ"]   отправить оповещения и рассылки, которым пора (время — местное время организации)`
 
 class UsageError extends Error {}
 
@@ -64,7 +69,11 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
     },
   })
-  if (!['import', 'org', 'demo', 'migrate', 'user', 'report'].includes(command)) throw new UsageError(`Неизвестная команда «${command}».`)
+  if (command === 'mail') {
+    if (positionals[0] !== 'run') throw new UsageError('Поддерживается: mail run.')
+    if (values['as-of'] !== undefined && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(values['as-of'])) throw new UsageError('Момент --as-of — в виде "ГГГГ-ММ-ДД ЧЧ:ММ".')
+  }
+  if (!['import', 'org', 'demo', 'migrate', 'user', 'report', 'mail'].includes(command)) throw new UsageError(`Неизвестная команда «${command}».`)
   if (command === 'import') {
     const [kind, file] = positionals
     if (!kind || !IMPORT_KINDS.includes(kind as ImportKind)) throw new UsageError(`Укажите вид файла: ${IMPORT_KINDS.join(', ')}.`)
@@ -147,6 +156,28 @@ async function main(argv: string[]): Promise<number> {
         for (const line of run.summary) console.log(line)
         if (run.failedChecks) console.log(`Не пройдено проверок: ${run.failedChecks}. Файл сформирован и говорит об этом ${out.toLowerCase().endsWith('.pdf') ? 'на первой странице' : 'на листе «Проверки»'}.`)
         return 0
+      }
+      case 'mail': {
+        const config = mailConfig()
+        if (!config) {
+          console.error(mailOffReason())
+          return 1
+        }
+        let asOf = new Date()
+        if (values['as-of']) {
+          const [d, hm] = values['as-of'].split(' ') as [string, string]
+          if (!isDateText(d)) throw new UsageError('Момент --as-of — в виде "ГГГГ-ММ-ДД ЧЧ:ММ".')
+          const [hh, mm] = hm.split(':').map(Number) as [number, number]
+          if (hh > 23 || mm > 59) throw new UsageError('Момент --as-of — в виде "ГГГГ-ММ-ДД ЧЧ:ММ".')
+          asOf = localToInstant(org.time_zone, Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10)), hh, mm)
+        }
+        const r = await runMail(database, { asOf, config })
+        if (r.busy) {
+          console.log('Рассылку сейчас выполняет другой процесс; ничего не сделано.')
+          return 0
+        }
+        console.log(`Почта на ${formatLocalDateTime(asOf, org.time_zone)} (${org.time_zone}): запланировано ${r.planned}, отправлено ${r.sent}, пустых списков ${r.empty}, повтор позже ${r.retried}, не отправлено ${r.failed}.`)
+        return r.failed ? 2 : 0
       }
       case 'import': {
         const [kind, file] = positionals as [ImportKind, string]

@@ -54,6 +54,8 @@ export function Layout({ children }: { children: ReactNode }) {
                   {may('registers.$domain._index.tsx') ? <NavLink to="/registers/appeals">Журналы</NavLink> : null}
                   {may('imports._index.tsx') ? <NavLink to="/imports">Загрузка данных</NavLink> : null}
                   {may('deadlines._index.tsx') ? <NavLink to="/deadlines">Сроки</NavLink> : null}
+                  {may('worklist._index.tsx') ? <NavLink to="/worklist">Список дел</NavLink> : null}
+                  {may('calls.lost.tsx') ? <NavLink to="/calls/lost">Перезвоны</NavLink> : null}
                   {may('reports._index.tsx') ? <NavLink to="/reports">Отчёты</NavLink> : null}
                   {may('surveys._index.tsx') ? <NavLink to="/surveys">Опросы</NavLink> : null}
                   {may('rules._index.tsx') ? <NavLink to="/rules">Правила сроков</NavLink> : null}
@@ -61,6 +63,7 @@ export function Layout({ children }: { children: ReactNode }) {
                   {may('admin.users._index.tsx') ? <NavLink to="/admin/users">Пользователи</NavLink> : null}
                   {may('admin.settings.tsx') ? <NavLink to="/admin/settings">Организация</NavLink> : null}
                   {may('admin.audit.tsx') ? <NavLink to="/admin/audit">Журнал аудита</NavLink> : null}
+                  {may('mail._index.tsx') ? <NavLink to="/mail">Почта</NavLink> : null}
                 </nav>
                 <div className="who">
                   <span data-testid="user">{user.fullName}</span>

@@ -47,6 +47,14 @@ export const routeAccess = {
   'registers.$domain._index.tsx': everyone,
   'registers.$domain.export[.xlsx].ts': everyone,
   'registers.$domain.$id.tsx': everyone,
+  // the work list (issue 18): quality officers and managers, each within his branches
+  'worklist._index.tsx': reporting,
+  'worklist[.xlsx].ts': reporting,
+  // lost calls and whether the caller was reached: like the registers (numbers masked by role)
+  'calls.lost.tsx': everyone,
+  // mail: everyone manages his own subscriptions (external addresses and the send log: administrators)
+  'mail._index.tsx': everyone,
+  'mail.unsubscribe.$token.tsx': 'public',
   // the regulator's files: read by management, quality and reporting; filled in and frozen by reporting
   'reports._index.tsx': reporting,
   'reports.appendix-7._index.tsx': reporting,

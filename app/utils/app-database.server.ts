@@ -4,6 +4,8 @@ import type { Organisation } from '#db/schema.ts'
 import { seedFederalCalendar } from '#db/seed/calendar.ts'
 import { hasData, loadDemo } from '#app/demo/load.server.ts'
 import { startImportRunner } from '#app/imports/jobs.server.ts'
+import { mailConfig } from '#reports/mail/config.server.ts'
+import { startMailRunner } from '#reports/mail/run.server.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 
@@ -35,6 +37,9 @@ export function prepareDatabase(env: Record<string, string | undefined> = proces
       // imports queued by web uploads run here, outside the requests; imports left running by a dead
       // process are marked «прервана» first (IMPORT_RUNNER=0: this process runs none)
       if (env.IMPORT_RUNNER !== '0') startImportRunner(database)
+      // mail due at each minute (issue 18): only when SMTP is configured; safe with several processes (ADR 019)
+      const mail = mailConfig(env)
+      if (mail && env.MAIL_RUNNER !== '0') startMailRunner(database, mail)
       state.__sqPreparing = false
       return database
     })().catch((error) => {

@@ -61,6 +61,12 @@ const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 
   's.$token.tsx': { url: '/s/AAAAAAAAAAAAAAAAAAAAAA', allowed: 404 },
   // a published Appendix 7: public; an unknown or revoked address is «not found» for everyone
   'publications.$token.ts': { url: '/publications/AAAAAAAAAAAAAAAAAAAAAA', allowed: 404 },
+  'worklist._index.tsx': { url: '/worklist', allowed: 200 },
+  'worklist[.xlsx].ts': { url: '/worklist.xlsx?days=5', allowed: 200 },
+  'calls.lost.tsx': { url: '/calls/lost?from=2025-03-01&to=2025-03-31', allowed: 200 },
+  'mail._index.tsx': { url: '/mail', allowed: 200 },
+  // an unsubscribe link: public; a forged token is «not found» for everyone
+  'mail.unsubscribe.$token.tsx': { url: '/mail/unsubscribe/AAAA.BBBB', allowed: 404 },
 }
 
 const loginOf: Record<Role, string> = { management: 'manager', quality: 'quality', reporting: 'reporting', operator: 'operator', admin: 'admin' }

@@ -1,0 +1,7 @@
+import type { MetricUnit } from '#reports/metrics/catalog.ts'
+import { formatMetric } from '#app/utils/format.ts'
+
+/** A catalog figure's value as the tiles print it. */
+export function MetricValue({ unit, value }: { unit: MetricUnit; value: number | null }) {
+  return <>{formatMetric(unit, value)}</>
+}

@@ -1,0 +1,137 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { FormError } from '#app/components/form-error.tsx'
+import { recordAudit } from '#app/models/audit.server.ts'
+import { InputError } from '#app/models/errors.ts'
+import { getAppContext } from '#app/utils/app-database.server.ts'
+import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { mailConfig, mailOffReason } from '#reports/mail/config.server.ts'
+import { addSubscription, listSubscriptions, removeSubscription, sendLog, setOwnEmail } from '#reports/mail/subscriptions.server.ts'
+import { MAIL_VIEWS, isMailView, mayReceive } from '#reports/mail/views.server.ts'
+import { formatLocalDateTime } from '#reports/time/local-time.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Почта — Качество обслуживания' }]
+
+const FREQUENCY = { daily: 'ежедневно (за вчера)', weekly: 'еженедельно, по понедельникам (за прошлую неделю)', monthly: 'ежемесячно, 1-го числа (за прошлый месяц)' } as const
+const STATUS: Record<string, string> = { pending: 'ждёт отправки', sending: 'отправляется', sent: 'отправлено', retry: 'повтор позже', failed: 'не отправлено', empty: 'список пуст, не отправлялось' }
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRouteAccess(request, 'mail._index.tsx')
+  const { database, org } = await getAppContext()
+  const admin = user.roles.includes('admin')
+  const config = mailConfig()
+  const me = await database.db.selectFrom('app_user').select('email').where('id', '=', user.id).executeTakeFirst()
+  const describe = (s: Awaited<ReturnType<typeof listSubscriptions>>[number]) => ({
+    id: s.id, owner: `${s.full_name} (${s.login})`, email: s.email ?? '',
+    what: s.kind === 'alert' ? `Оповещение: список дел, срок на подходе ${s.due_days} раб. дн.` : `Рассылка: ${isMailView(s.view) ? MAIL_VIEWS[s.view].label : s.view}, ${s.format.toUpperCase()}, ${FREQUENCY[s.frequency]}`,
+    when: `${s.kind === 'alert' ? 'по рабочим дням' : ''} в ${s.local_time}`, addresses: s.addresses.join(', '),
+  })
+  const when = (d: Date | null) => (d ? formatLocalDateTime(new Date(d), org.time_zone) : '')
+  return {
+    admin,
+    zone: org.time_zone,
+    off: mailOffReason(),
+    server: config ? `${config.server}${config.secure ? ' (TLS)' : ' (STARTTLS, если сервер его предлагает)'}, отправитель ${config.from}` : null,
+    email: me?.email ?? '',
+    views: Object.entries(MAIL_VIEWS).filter(([id]) => mayReceive(user.roles, id as keyof typeof MAIL_VIEWS)).map(([id, v]) => ({ id, label: v.label, formats: [...v.formats] })),
+    mine: (await listSubscriptions(database.db, org.id, user.id)).map(describe),
+    all: admin ? (await listSubscriptions(database.db, org.id, 'all')).map(describe) : [],
+    log: admin ? (await sendLog(database.db, org.id)).map((l) => ({ ...l, created_at: when(l.created_at), sent_at: when(l.sent_at), next_attempt_at: when(l.next_attempt_at), status: STATUS[l.status] ?? l.status })) : [],
+  }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireRouteAccess(request, 'mail._index.tsx')
+  const { database, org } = await getAppContext()
+  const form = await request.formData()
+  const text = (k: string) => String(form.get(k) ?? '').trim()
+  const intent = text('intent')
+  try {
+    if (intent === 'email') await setOwnEmail(database.db, user.id, text('email'))
+    else if (intent === 'remove') await removeSubscription(database.db, user, text('id'))
+    else if (intent === 'alert' || intent === 'delivery') {
+      await addSubscription(database.db, user, { kind: intent, view: text('view'), format: text('format') || 'xlsx', frequency: text('frequency') || 'daily', localTime: text('localTime'), dueDays: Number(text('dueDays') || 3), addresses: text('addresses') })
+    } else return data({ error: 'Неизвестное действие.', saved: false }, { status: 400 })
+  } catch (error) {
+    if (error instanceof InputError) return data({ error: error.message, saved: false }, { status: 400 })
+    throw error
+  }
+  await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: `mail.${intent}`, object: 'почта', details: { view: text('view'), id: text('id') }, ip: context?.ip })
+  return { error: null, saved: true }
+}
+
+export default function Mail() {
+  const d = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  return (
+    <>
+      <h1>Почта: оповещения и рассылки</h1>
+      {d.off ? <p className="notice error" data-testid="mail-off">{d.off}</p> : <p className="notice ok" data-testid="mail-on">Почта настроена: {d.server}.</p>}
+      <FormError message={result?.error} />
+      {result?.saved ? <p className="notice ok">Сохранено.</p> : null}
+      <Form method="post" className="card stack">
+        <input type="hidden" name="intent" value="email" />
+        <label>Мой адрес электронной почты (сюда приходят мои оповещения и рассылки)<input type="email" name="email" defaultValue={d.email} /></label>
+        <button type="submit">Сохранить адрес</button>
+      </Form>
+      <h2>Мои подписки</h2>
+      <SubscriptionTable rows={d.mine} />
+      <Form method="post" className="card stack">
+        <input type="hidden" name="intent" value="alert" />
+        <strong>Оповещение: мой список дел каждый рабочий день</strong>
+        <label>Время ({d.zone})<input type="time" name="localTime" defaultValue="08:00" required /></label>
+        <label>Срок на подходе, рабочих дней<input type="number" name="dueDays" min={0} max={30} defaultValue={3} /></label>
+        <p className="muted">Просроченные обращения, обращения со сроком в ближайшие дни, потерянные звонки без перезвона и загрузки с ошибкой — только в ваших филиалах. Если список пуст, письмо не приходит.</p>
+        <button type="submit">Подписаться</button>
+      </Form>
+      <Form method="post" className="card stack">
+        <input type="hidden" name="intent" value="delivery" />
+        <strong>Рассылка отчёта файлом</strong>
+        <label>
+          Что
+          <select name="view">{d.views.map((v) => <option key={v.id} value={v.id}>{v.label} ({v.formats.join(', ').toUpperCase()})</option>)}</select>
+        </label>
+        <label>Формат<select name="format"><option value="xlsx">XLSX</option><option value="pdf">PDF (только Приложение 7 и отчёт о стандарте)</option></select></label>
+        <label>Периодичность<select name="frequency">{Object.entries(FREQUENCY).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>
+        <label>Время ({d.zone})<input type="time" name="localTime" defaultValue="08:00" required /></label>
+        {d.admin ? <label>Внешние адреса (через запятую; им персональные данные не отправляются)<input type="text" name="addresses" /></label> : null}
+        <p className="muted">Файл — «по состоянию на» конец периода; Приложение 7 и отчёт о стандарте — за год, в котором кончается период.</p>
+        <button type="submit">Подписаться</button>
+      </Form>
+      {d.admin ? (
+        <>
+          <h2>Все подписки организации</h2>
+          <SubscriptionTable rows={d.all} withOwner />
+          <h2>Журнал отправки (последние 200)</h2>
+          <table data-testid="mail-log">
+            <thead><tr><th>Запланировано</th><th>Кому</th><th>Что</th><th>Тема</th><th>Состояние</th><th>Попыток</th><th>Отправлено</th><th>Следующая попытка</th><th>Ответ SMTP-сервера</th></tr></thead>
+            <tbody>
+              {d.log.length === 0 ? <tr><td colSpan={9} className="muted">Писем ещё не было.</td></tr> : null}
+              {d.log.map((l) => (
+                <tr key={l.id}><td>{l.created_at}</td><td>{l.address}</td><td>{l.what}</td><td>{l.subject}</td><td>{l.status}</td><td className="num">{l.attempts}</td><td>{l.sent_at}</td><td>{l.next_attempt_at}</td><td>{l.smtp_response}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </>
+  )
+}
+
+function SubscriptionTable({ rows, withOwner }: { rows: { id: string; owner: string; email: string; what: string; when: string; addresses: string }[]; withOwner?: boolean }) {
+  return (
+    <table>
+      <thead><tr>{withOwner ? <th>Владелец</th> : null}<th>Что</th><th>Когда</th><th>Адреса</th><th /></tr></thead>
+      <tbody>
+        {rows.length === 0 ? <tr><td colSpan={5} className="muted">Подписок нет.</td></tr> : null}
+        {rows.map((s) => (
+          <tr key={s.id}>
+            {withOwner ? <td>{s.owner}</td> : null}
+            <td>{s.what}</td><td>{s.when}</td><td>{[s.email || '(адрес не указан)', s.addresses].filter(Boolean).join(', ')}</td>
+            <td><Form method="post"><input type="hidden" name="intent" value="remove" /><input type="hidden" name="id" value={s.id} /><button type="submit">Отменить</button></Form></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
