@@ -26,6 +26,8 @@ export interface OrganisationSettings {
   serviceLevelSeconds?: number | null
   /** who signs the regulator's reports: the signature block of the PDFs */
   signer?: { position: string; name: string; phone: string }
+  /** the callback norm of lost calls (issue 18); null: the callback rule of the presets */
+  lostCallback?: { amount: number; unit: 'minutes' | 'hours' | 'calendar_days' | 'working_days' } | null
 }
 
 /** Validates and saves organisation settings; throws an Error with a Russian message on bad input. */
@@ -43,6 +45,9 @@ export async function updateOrganisation(db: Db, orgId: string, settings: Organi
   if (settings.serviceLevelSeconds !== undefined && settings.serviceLevelSeconds !== null && !(Number.isInteger(settings.serviceLevelSeconds) && settings.serviceLevelSeconds >= 1 && settings.serviceLevelSeconds <= 3600)) {
     throw new InputError('Порог уровня обслуживания — целое число секунд от 1 до 3600 (или пусто: из правила ответа на звонок).')
   }
+  if (settings.lostCallback && !(Number.isFinite(settings.lostCallback.amount) && settings.lostCallback.amount > 0 && settings.lostCallback.amount <= 10_000 && ['minutes', 'hours', 'calendar_days', 'working_days'].includes(settings.lostCallback.unit))) {
+    throw new InputError('Норматив перезвона потерянным звонкам — положительное число (до 10 000) минут, часов, календарных или рабочих дней, или пусто: из правила перезвона.')
+  }
   if (settings.signer && Object.values(settings.signer).some((v) => v.length > 200)) throw new InputError('Должность, Ф. И. О. и телефон подписывающего — не длиннее 200 знаков.')
   const org = await db
     .updateTable('organisation')
@@ -55,6 +60,7 @@ export async function updateOrganisation(db: Db, orgId: string, settings: Organi
       ...(settings.regime !== undefined ? { regime: settings.regime } : {}),
       ...(settings.shortAbandonSeconds !== undefined ? { short_abandon_seconds: settings.shortAbandonSeconds } : {}),
       ...(settings.serviceLevelSeconds !== undefined ? { service_level_seconds: settings.serviceLevelSeconds } : {}),
+      ...(settings.lostCallback !== undefined ? { lost_callback_amount: settings.lostCallback?.amount ?? null, lost_callback_unit: settings.lostCallback?.unit ?? null } : {}),
       updated_at: new Date(),
     })
     .where('id', '=', orgId)

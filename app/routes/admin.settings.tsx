@@ -9,6 +9,8 @@ import { listPhoneLines, parsePhoneLines, phoneLinesText, savePhoneLines } from 
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { regime } from '#reports/vocabulary.ts'
+import { callbackNorm } from '#reports/callbacks/callbacks.server.ts'
+import { mailOffReason } from '#reports/mail/config.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Организация — Качество обслуживания' }]
 
@@ -16,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'admin.settings.tsx')
   const { database, org } = await getAppContext()
   const lines = await listPhoneLines(database.db, org.id)
-  return { name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandon: org.short_abandon_seconds, serviceLevel: org.service_level_seconds, phoneLines: phoneLinesText(lines), signer: { position: org.signer_position ?? '', name: org.signer_name ?? '', phone: org.signer_phone ?? '' } }
+  return { mailOff: mailOffReason(), lostCallbackAmount: org.lost_callback_amount === null ? '' : String(Number(org.lost_callback_amount)), lostCallbackUnit: org.lost_callback_unit ?? 'hours', callbackNorm: await callbackNorm(database.db, org.id), name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandon: org.short_abandon_seconds, serviceLevel: org.service_level_seconds, phoneLines: phoneLinesText(lines), signer: { position: org.signer_position ?? '', name: org.signer_name ?? '', phone: org.signer_phone ?? '' } }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -33,6 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     regime: String(form.get('regime') ?? '') as 'network' | 'supplier' | 'both',
     shortAbandonSeconds: seconds('shortAbandon') ?? 5,
     serviceLevelSeconds: seconds('serviceLevel'),
+    lostCallback: String(form.get('lostCallbackAmount') ?? '').trim() === '' ? null : { amount: Number(String(form.get('lostCallbackAmount')).replace(',', '.')), unit: String(form.get('lostCallbackUnit') ?? '') as 'hours' },
     signer: { position: String(form.get('signerPosition') ?? ''), name: String(form.get('signerName') ?? ''), phone: String(form.get('signerPhone') ?? '') },
   }
   const phoneLines = String(form.get('phoneLines') ?? '')
@@ -51,12 +54,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return { error: null, saved: true }
 }
 
+const UNIT_WORDS: Record<string, string> = { minutes: 'минут', hours: 'часов', calendar_days: 'календарных дней', working_days: 'рабочих дней' }
+
 export default function Settings() {
   const settings = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   return (
     <>
       <h1>Организация</h1>
+      <p className={settings.mailOff ? 'notice error' : 'notice ok'} data-testid="mail-status">
+        {settings.mailOff ?? 'Почта настроена (SMTP_URL, MAIL_FROM): оповещения и рассылки отправляются.'} Подписки и журнал отправки — в разделе <a href="/mail">«Почта»</a>.
+      </p>
       <Form method="post" className="stack card">
         <label>
           Название
@@ -80,6 +88,21 @@ export default function Settings() {
           Порог уровня обслуживания, с (пусто — из правила ответа на звонок, иначе 20 с)
           <input type="number" name="serviceLevel" min={1} max={3600} defaultValue={settings.serviceLevel ?? ''} />
         </label>
+        <fieldset>
+          <legend>Норматив перезвона потерянным звонкам (раздел «Перезвоны»; сейчас: {settings.callbackNorm.amount.toLocaleString('ru-RU')} {UNIT_WORDS[settings.callbackNorm.unit]}, {settings.callbackNorm.source})</legend>
+          <label>
+            Значение (пусто — из правила перезвона «network_call_callback», иначе 4 часа)
+            <input type="text" inputMode="decimal" name="lostCallbackAmount" defaultValue={settings.lostCallbackAmount} />
+          </label>
+          <label>
+            Единица
+            <select name="lostCallbackUnit" defaultValue={settings.lostCallbackUnit}>
+              {Object.entries(UNIT_WORDS).map(([k, v]) => (
+                <option key={k} value={k}>{v}</option>
+              ))}
+            </select>
+          </label>
+        </fieldset>
         <label>
           Телефонные линии по филиалам: строка «линия; филиал» (звонки линии видит филиал; линии без строки — только вся организация)
           <textarea name="phoneLines" rows={5} defaultValue={settings.phoneLines} />

@@ -14,6 +14,7 @@ import { BREAKDOWN_COLUMNS, DASHBOARD_METRICS, DASHBOARD_TILES } from '#reports/
 import { buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
 import { periodLabel, viewQuery } from '#reports/metrics/view.ts'
 import { appealForm } from '#reports/vocabulary.ts'
+import { LOST_METRICS, lostCallFigures, lostCallsSetup, lostFigureValues, normText } from '#reports/callbacks/callbacks.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Показатели — Качество обслуживания' }]
 
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await viewContext(request, 'dashboard._index.tsx')
   const { view } = ctx
   // as of now: kept until the data changes or the next deadline passes (view-cache.server.ts)
-  const { data, coverage } = await cachedView(ctx.database, { view: 'dashboard', scope: ctx.scope, params: view, asOfNow: true }, async () => {
+  const { data, lost, coverage } = await cachedView(ctx.database, { view: 'dashboard', scope: ctx.scope, params: view, asOfNow: true }, async () => {
     const [data, current, previous] = await Promise.all([
       buildDashboard(ctx.database.db, ctx.scope, view, ctx.asOf, ctx.params, ctx.offices),
       periodCoverage(ctx.database.db, ctx.scope, view.period, ctx.asOf, ctx.org.time_zone),
@@ -30,10 +31,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // a log without records in the period (or the year before) is «нет данных», never 0
     const noData = Object.fromEntries(current.map((c) => [c.log, !c.any])) as Record<LogKind, boolean>
     const noDataBefore = Object.fromEntries(previous.map((c) => [c.log, !c.any])) as Record<LogKind, boolean>
-    return { data, coverage: { noData, noDataBefore, warnings: periodWarnings(current, previous) } }
+    // lost calls called back (issue 18): the period and the year before, in the branch chosen (if any)
+    const lostScope = view.filter.branch ? { orgId: ctx.scope.orgId, branches: ctx.scope.branches === 'all' || ctx.scope.branches.includes(view.filter.branch) ? [view.filter.branch] : [] } : ctx.scope
+    const setup = await lostCallsSetup(ctx.database.db, ctx.org.id)
+    const [lostNow, lostBefore] = await Promise.all([
+      lostCallFigures(ctx.database.db, { scope: lostScope, period: view.period, asOf: ctx.asOf, ...setup }),
+      lostCallFigures(ctx.database.db, { scope: lostScope, period: view.previous, asOf: ctx.asOf, ...setup }),
+    ])
+    const lost = { current: lostFigureValues(lostNow), previous: lostFigureValues(lostBefore), norm: normText(setup.norm), source: setup.norm.source }
+    return { data, lost, coverage: { noData, noDataBefore, warnings: periodWarnings(current, previous) } }
   })
   return {
     data,
+    lost,
+    lostMetrics: LOST_METRICS,
     coverage,
     query: viewQuery(view),
     periodText: periodLabel(view),
@@ -44,7 +55,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { data, coverage, query, periodText, previousText, view, options } = useLoaderData<typeof loader>()
+  const { data, lost, lostMetrics, coverage, query, periodText, previousText, view, options } = useLoaderData<typeof loader>()
   const link = figureLink(query)
   const logOf = (id: MetricId) => id.split('.')[0] as LogKind
   const tile = (id: MetricId, block: { current: Partial<Record<MetricId, number | null>>; previous: Partial<Record<MetricId, number | null>> }) => (
@@ -116,6 +127,15 @@ export default function Dashboard() {
           </div>
           <Breakdown caption="По категориям приложения 4" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byCategory} linkFor={link} testId="calls-by-category" />
           <Breakdown caption="По линиям" metrics={BREAKDOWN_COLUMNS.callLines} rows={data.calls.byLine} linkFor={link} testId="calls-by-line" />
+          <h3>Потерянные звонки: перезвонили ли абоненту</h3>
+          <p className="muted">
+            Норматив перезвона: {lost.norm} от окончания потерянного звонка ({lost.source}). <Link to={`/calls/lost?from=${view.from}&to=${view.to}`}>Журнал потерянных звонков с исходами</Link>
+          </p>
+          <div className="tiles" data-testid="lost-tiles">
+            {lostMetrics.map((id) => (
+              <MetricTile key={id} id={id} value={lost.current[id]} before={lost.previous[id]} to={`/calls/lost?from=${view.from}&to=${view.to}`} noData={coverage.noData.calls ?? false} noDataBefore={coverage.noDataBefore.calls ?? false} />
+            ))}
+          </div>
         </>
       )}
 

@@ -4,6 +4,9 @@ import { formatCount, formatDateTime } from '#app/utils/format.ts'
 import { reportRequest } from '#app/utils/report-view.server.ts'
 import { supplierStandardOfYear } from '#reports/supplier-standard/report.server.ts'
 import { VERDICT_LABEL } from '#reports/supplier-standard/verdicts.ts'
+import { LOST_METRICS } from '#reports/callbacks/callbacks.server.ts'
+import { metricCatalog } from '#reports/metrics/catalog.ts'
+import { MetricValue } from '#app/components/lost-calls.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Стандарт качества — Качество обслуживания' }]
 
@@ -16,6 +19,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     year: rr.year, asOf: rr.asOfText, asOfShown: formatDateTime(rr.asOf, rr.org.time_zone), query: rr.query, deadlines,
     lines: report.lines.map(({ normFigures: _, ...l }) => l),
     dataWarnings: report.dataWarnings,
+    lost: { ...report.lostCalls, rows: LOST_METRICS.map((id) => ({ id, label: metricCatalog[id].label, definition: metricCatalog[id].definition, unit: metricCatalog[id].unit, value: report.lostCalls.figures[id] })) },
+    period: { from: period.from, to: period.to },
   }
 }
 
@@ -101,6 +106,21 @@ export default function SupplierStandard() {
           </tbody>
         </table>
       )}
+      <h2>Потерянные звонки: перезвоны</h2>
+      <p className="muted">
+        Норматив перезвона: {d.lost.norm} ({d.lost.source}). <Link to={`/calls/lost?from=${d.period.from}&to=${d.period.to}`}>Журнал потерянных звонков</Link>
+      </p>
+      <table data-testid="supplier-lost">
+        <tbody>
+          {d.lost.rows.map((r) => (
+            <tr key={r.id} title={r.definition}>
+              <td>{r.label}</td>
+              <td className="num"><MetricValue unit={r.unit} value={r.value} /></td>
+              <td className="muted">{r.definition}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </>
   )
 }

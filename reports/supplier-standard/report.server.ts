@@ -4,6 +4,9 @@
  * record that broke it. Appeal terms come from the deadline engine (computeAppealCompliance), minute norms
  * of calls and visits from norms.server.ts — the same figures as the «Сроки» pages.
  */
+import { LOST_METRICS, lostCallFigures, lostCallsSetup, lostFigureValues, normText as lostNormText } from '#reports/callbacks/callbacks.server.ts'
+import { metricCatalog } from '#reports/metrics/catalog.ts'
+type LostMetricId = (typeof LOST_METRICS)[number]
 import type { Readable } from 'node:stream'
 import type { Database, Db } from '#db/client.server.ts'
 import { refreshRollups } from '#reports/metrics/rollups.server.ts'
@@ -50,6 +53,8 @@ export interface SupplierReport {
   lines: NormLine[]
   /** the logs without records (or with months missing) in the year: said on the page, in the file and the PDF */
   dataWarnings: DataWarning[]
+  /** lost calls called back (issue 18, reports/callbacks): the catalog's lost.* figures and the norm */
+  lostCalls: { figures: Record<LostMetricId, number | null>; norm: string; source: string }
 }
 
 const UNIT_TEXT: Record<string, string> = { seconds: 'с', minutes: 'мин', hours: 'ч', calendar_days: 'календарных дн.', working_days: 'рабочих дн.' }
@@ -108,7 +113,9 @@ export async function prepareSupplierStandard(db: Db, scope: Scope, org: Supplie
     const verdict: Verdict = rule.is_average ? (f.meanMet === null ? 'no_data' : f.meanMet ? 'met' : 'broken') : judged === 0 ? 'no_data' : violations ? 'broken' : 'met'
     lines.push({ ...base, judged, within: f.within, violations, withinShare: f.withinShare, meanSeconds: f.meanSeconds, verdict, normFigures: f })
   }
-  return { db, scope, org, period, asOf, lines, dataWarnings: [] }
+  const setup = await lostCallsSetup(db, org.id)
+  const lost = await lostCallFigures(db, { scope, period, asOf, ...setup })
+  return { db, scope, org, period, asOf, lines, dataWarnings: [], lostCalls: { figures: lostFigureValues(lost), norm: lostNormText(setup.norm), source: setup.norm.source } }
 }
 
 export const minutes = (seconds: number | null) => (seconds === null ? null : Math.round((seconds / 60) * 10) / 10)
@@ -157,6 +164,7 @@ export function writeSupplierStandard(format: SheetFormat, report: SupplierRepor
     for (let p = 0; p < parts[i]!; p++)
       specs.push({ name: `Нарушения ${l.code}${p ? ` (${p + 1})` : ''}`, widths: l.domain === 'appeals' ? [8, 18, 17, 17, 17, 18, 12, 30] : [8, 20, 17, 17, 14, 24], freezeRows: 2, print: print(`Нарушения норматива ${l.code}`, 2, 'portrait') })
   })
+  specs.push({ name: 'Перезвоны', widths: [40, 16, 110], freezeRows: 1, print: print('Потерянные звонки и перезвоны', 1, 'portrait') })
   const zone = report.org.zone
   return writeReportBook(format, specs, about, async (book) => {
     const sheet = await book.next()
@@ -218,5 +226,15 @@ export function writeSupplierStandard(format: SheetFormat, report: SupplierRepor
         await out.end()
       }
     }
+    const lost = await book.next()
+    await lost.row(['Показатель', 'Значение', 'Определение'].map((v) => ({ v, s: 'head' as const })))
+    for (const id of LOST_METRICS) {
+      const value = report.lostCalls.figures[id]
+      const unit = metricCatalog[id].unit
+      const cell: Cell = value === null ? { v: '–', s: 'center' } : unit === 'share' ? { v: Math.round(value * 1000) / 10, s: 'decimal' } : unit === 'seconds' ? { v: Math.round((value / 60) * 10) / 10, s: 'decimal' } : { v: value, s: 'count' }
+      await lost.row([{ v: `${metricCatalog[id].label}${unit === 'share' ? ', %' : unit === 'seconds' ? ', мин' : ''}`, s: 'text' }, cell, { v: metricCatalog[id].definition, s: 'text' }])
+    }
+    await lost.row([{ v: 'Норматив перезвона', s: 'textBold' }, { v: report.lostCalls.norm, s: 'text' }, { v: safeText(report.lostCalls.source), s: 'text' }])
+    await lost.end()
   })
 }
