@@ -3,7 +3,11 @@ import { RemixServer } from '@remix-run/react'
 import { renderToReadableStream } from 'react-dom/server.browser'
 import { NonceProvider } from '#app/components/nonce.tsx'
 import { prepareDatabase } from '#app/utils/app-database.server.ts'
+import { keepPage } from '#app/utils/page-cache.server.ts'
 import { NONCE_PLACEHOLDER, cachedRender, keepRender, renderKey, withNonce } from '#app/utils/render-cache.server.ts'
+
+// server.mjs answers kept pages before Remix runs (app/utils/page-cache.server.ts, ADR 023)
+export { runPage, servePage } from '#app/utils/page-cache.server.ts'
 
 // Migrate, load the calendar and (on an empty embedded database) the demo as soon as the server starts,
 // not on the first request.
@@ -37,7 +41,10 @@ export default async function handleRequest(
   responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
   const key = renderKey(request, responseStatusCode, remixContext)
   const kept = key ? cachedRender(key) : undefined
-  if (kept !== undefined) return new Response(withNonce(kept, nonce), { headers: responseHeaders, status: responseStatusCode })
+  if (kept !== undefined) {
+    keepWholePage(remixContext, responseStatusCode, responseHeaders, kept)
+    return new Response(withNonce(kept, nonce), { headers: responseHeaders, status: responseStatusCode })
+  }
 
   let status = responseStatusCode
   const controller = new AbortController()
@@ -61,9 +68,19 @@ export default async function handleRequest(
     await body.allReady
     if (!key) return new Response(body, { headers: responseHeaders, status })
     const html = await new Response(body).text()
-    if (status === 200) keepRender(key, html)
+    if (status === 200) {
+      keepRender(key, html)
+      keepWholePage(remixContext, status, responseHeaders, html)
+    }
     return new Response(withNonce(html, nonce), { headers: responseHeaders, status })
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** Offers the page to the page cache without delaying the answer (it reads the generation once more). */
+function keepWholePage(context: EntryContext, status: number, headers: Headers, html: string) {
+  keepPage(context, status, headers, html, NONCE_PLACEHOLDER).catch((error: unknown) => {
+    console.error(`Страница не сохранена в кэше: ${(error as Error).message}`)
+  })
 }

@@ -59,3 +59,82 @@ describe('the render cache', () => {
     }
   })
 })
+
+describe('the page cache', () => {
+  const databaseUrl = inject('databaseUrl')
+  const sqlOnce = async (text: string, values: unknown[] = []) => {
+    const pg = (await import('pg')).default
+    const client = new pg.Client({ connectionString: databaseUrl })
+    await client.connect()
+    try {
+      return await client.query(text, values)
+    } finally {
+      await client.end()
+    }
+  }
+  const page = (url: string, cookie: string) => fetch(`${baseUrl}${url}`, { headers: { Cookie: cookie }, redirect: 'manual' })
+
+  it('answers a repeated page from the cache, with the same HTML and the request’s own nonce', async () => {
+    const cookie = await signIn('manager')
+    const url = '/registers/appeals?period=year&year=2025'
+    const first = await page(url, cookie)
+    const firstHtml = await first.text()
+    expect(first.headers.get('x-page-cache')).toBeNull()
+    // the page is kept just after it is answered
+    await new Promise((r) => setTimeout(r, 300))
+    const second = await page(url, cookie)
+    expect(second.headers.get('x-page-cache')).toBe('hit')
+    expect(second.headers.get('cache-control')).toContain('no-store')
+    const nonce = nonceOf(second.headers.get('content-security-policy'))!
+    const html = await second.text()
+    expect(html).toContain(`nonce="${nonce}"`)
+    expect(html.replaceAll(nonce, 'N')).toBe(firstHtml.replaceAll(nonceOf(first.headers.get('content-security-policy'))!, 'N'))
+  })
+
+  it('is not answered after any change of the data, a change of the user, or signing out', async () => {
+    await sqlOnce(
+      `insert into app_user (org_id, login, full_name, password_hash, roles, all_branches)
+       select org_id, 'pagecache', 'Проверка кэша', password_hash, roles, all_branches from app_user where login = 'manager'
+       on conflict do nothing`,
+    )
+    const cookie = await signIn('pagecache')
+    const url = '/dashboard?period=year&year=2025'
+    const warm = async () => {
+      await (await page(url, cookie)).text()
+      await new Promise((r) => setTimeout(r, 300))
+      const again = await page(url, cookie)
+      await again.text()
+      return again.headers.get('x-page-cache')
+    }
+    expect(await warm()).toBe('hit')
+
+    // a change of a watched table (here one that changes nothing visible) moves the data generation
+    await sqlOnce(`update organisation set name = name`)
+    const afterChange = await page(url, cookie)
+    await afterChange.text()
+    expect(afterChange.headers.get('x-page-cache')).toBeNull()
+
+    // the user's roles change (another menu, another right to personal data): a fresh page
+    expect(await warm()).toBe('hit')
+    await sqlOnce(`update app_user set roles = '{operator}' where login = 'pagecache'`)
+    const afterRole = await page(url, cookie)
+    await afterRole.text()
+    expect(afterRole.headers.get('x-page-cache')).toBeNull()
+    await sqlOnce(`update app_user set roles = '{management}' where login = 'pagecache'`)
+
+    // the user is disabled: the guard answers (to the sign-in page), not the kept page
+    expect(await warm()).toBe('hit')
+    await sqlOnce(`update app_user set disabled = true where login = 'pagecache'`)
+    const afterDisable = await page(url, cookie)
+    expect(afterDisable.headers.get('x-page-cache')).toBeNull()
+    expect(afterDisable.status).toBe(302)
+    await sqlOnce(`update app_user set disabled = false where login = 'pagecache'`)
+
+    // signed out: the copied cookie opens nothing
+    expect(await warm()).toBe('hit')
+    expect((await fetch(`${baseUrl}/logout`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, Origin: baseUrl } })).status).toBe(302)
+    const afterLogout = await page(url, cookie)
+    expect(afterLogout.headers.get('x-page-cache')).toBeNull()
+    expect(afterLogout.status).toBe(302)
+  })
+})
