@@ -18,6 +18,9 @@ import { LOST_METRICS, lostCallFigures, lostCallsSetup, lostFigureValues, normTe
 
 export const meta: MetaFunction = () => [{ title: 'Показатели — Качество обслуживания' }]
 
+// everything this page shows comes from watched data: whole pages may be answered from the page cache (ADR 023)
+export const handle = { pageCache: true }
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await viewContext(request, 'dashboard._index.tsx')
   const { view } = ctx
