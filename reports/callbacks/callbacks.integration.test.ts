@@ -3,7 +3,7 @@ import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/databas
 import { tmpFile } from '#test/setup/files.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { periodOf } from '#reports/metrics/period.ts'
-import { callbackNorm, listLostCalls, lostCallFigures, lostCallsSetup } from './callbacks.server.ts'
+import { callbackNorm, listLostCalls, lostCallFigures, lostCallsSetup, lostFigureValues } from './callbacks.server.ts'
 import { normalisePhone } from './phone.ts'
 
 const t = useTestDatabase()
@@ -72,8 +72,13 @@ describe('lost calls called back', () => {
   it('sums the figures', async () => {
     const f = await lostCallFigures(t.database.db, await query(at('2025-03-10T23:00:00')))
     expect(f).toEqual({
-      lost: 6, callback: 2, ownCall: 1, notReached: 2, noNumber: 1, judged: 4, inTime: 2, inTimeShare: 0.5,
+      lost: 6, callback: 2, ownCall: 1, notReached: 2, noNumber: 1, judged: 4, inTime: 2,
       meanSecondsToReach: (3 * 3600 + 59 * 60 + 4 * 3600 + 60 + 59 * 60) / 3,
+    })
+    // the catalog's formulas over these sums
+    expect(lostFigureValues(f)).toEqual({
+      'lost.calls': 6, 'lost.reached_callback': 2, 'lost.reached_own': 1, 'lost.not_reached': 2, 'lost.no_number': 1, 'lost.in_time_share': 0.5,
+      'lost.mean_time_to_reach': (3 * 3600 + 59 * 60 + 4 * 3600 + 60 + 59 * 60) / 3,
     })
   })
 

@@ -20,6 +20,8 @@ import { dueAt, startOfLocalDay } from '#reports/deadlines/engine.ts'
 import { RULE_PRESETS } from '#reports/deadlines/presets.ts'
 import { type Queryable, loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
 import type { Period } from '#reports/metrics/period.ts'
+import { figureIn } from '#reports/metrics/catalog.ts'
+import type { LostSums } from '#reports/metrics/sums.ts'
 
 export type LostOutcome = 'callback' | 'own_call' | 'not_reached' | 'no_number'
 
@@ -89,7 +91,6 @@ export interface LostCallFigures {
   /** reached, or not reached with the norm elapsed: the share's denominator */
   judged: number
   inTime: number
-  inTimeShare: number | null
   meanSecondsToReach: number | null
 }
 
@@ -179,7 +180,6 @@ export async function lostCallFigures(db: Db, q: LostCallsQuery): Promise<LostCa
     noNumber: Number(r.no_number),
     judged,
     inTime: Number(r.in_time),
-    inTimeShare: judged ? Number(r.in_time) / judged : null,
     meanSecondsToReach: r.mean_seconds === null ? null : Number(r.mean_seconds),
   }
 }
@@ -251,14 +251,8 @@ export async function lostCallsSetup(db: Db, orgId: string): Promise<{ zone: str
 /** The catalog figures of lost calls, in order (screens, files, «Определения»). */
 export const LOST_METRICS = ['lost.calls', 'lost.reached_callback', 'lost.reached_own', 'lost.not_reached', 'lost.no_number', 'lost.in_time_share', 'lost.mean_time_to_reach'] as const
 
+/** The catalog's formulas over the sums of lost calls (metrics/catalog.ts, input `lost`). */
 export function lostFigureValues(f: LostCallFigures): Record<(typeof LOST_METRICS)[number], number | null> {
-  return {
-    'lost.calls': f.lost,
-    'lost.reached_callback': f.callback,
-    'lost.reached_own': f.ownCall,
-    'lost.not_reached': f.notReached,
-    'lost.no_number': f.noNumber,
-    'lost.in_time_share': f.inTimeShare,
-    'lost.mean_time_to_reach': f.meanSecondsToReach,
-  }
+  const sums: LostSums = { lost: f.lost, callback: f.callback, ownCall: f.ownCall, notReached: f.notReached, noNumber: f.noNumber, judged: f.judged, inTime: f.inTime, meanSecondsToReach: f.meanSecondsToReach }
+  return Object.fromEntries(LOST_METRICS.map((id) => [id, figureIn('lost', id, sums)])) as Record<(typeof LOST_METRICS)[number], number | null>
 }

@@ -523,52 +523,73 @@ export const metricCatalog = {
 
   // lost calls called back (issue 18, reports/callbacks): one block, kept together
   'lost.calls': {
+    input: 'lost',
     label: 'Потерянные звонки',
     definition:
       'Входящие звонки периода без ответа оператора, кроме коротких сбросов (абонент ждал меньше порога) и звонков без окончания в журнале: ' +
       'те же, что «Потеряно», — каждый проверяется, связались ли потом с абонентом.',
     unit: 'count',
     better: 'lower',
+    formula: (s) => s.lost,
+    records: { register: null, opens: 'страница «Перезвоны» (журнал потерянных звонков с исходами)' },
   },
   'lost.reached_callback': {
+    input: 'lost',
     label: 'Перезвонили',
     definition:
       'Из потерянных — абоненту позже перезвонили: первый следующий отвеченный звонок с этим номером (номера сравниваются после приведения ' +
       '+7/8, пробелов, скобок и дефисов к одному виду) — исходящий звонок организации, на который абонент ответил, не позднее даты «по состоянию на».',
     unit: 'count',
     better: 'higher',
+    formula: (s) => s.callback,
+    records: { register: null, opens: 'страница «Перезвоны» (журнал потерянных звонков с исходами)' },
   },
   'lost.reached_own': {
+    input: 'lost',
     label: 'Дозвонился сам',
     definition: 'Из потерянных — первый следующий отвеченный звонок с этим номером — входящий: абонент дозвонился сам, и ему ответили.',
     unit: 'count',
     better: 'neither',
+    formula: (s) => s.ownCall,
+    records: { register: null, opens: 'страница «Перезвоны» (журнал потерянных звонков с исходами)' },
   },
   'lost.not_reached': {
+    input: 'lost',
     label: 'Не связались',
     definition: 'Из потерянных с определённым номером — отвеченного звонка с этим номером после потерянного нет (на дату «по состоянию на»).',
     unit: 'count',
     better: 'lower',
+    formula: (s) => s.notReached,
+    records: { register: null, opens: 'страница «Перезвоны» (журнал потерянных звонков с исходами)' },
   },
   'lost.no_number': {
+    input: 'lost',
     label: 'Номер не определён',
     definition: 'Из потерянных — звонки без номера абонента: связаться с абонентом было не по чему; в долю «вовремя» не входят.',
     unit: 'count',
     better: 'neither',
+    formula: (s) => s.noNumber,
+    records: { register: null, opens: 'страница «Перезвоны» (журнал потерянных звонков с исходами)' },
   },
   'lost.in_time_share': {
+    input: 'lost',
     label: 'Доля связавшихся вовремя',
     definition:
       'Связались (перезвонили или дозвонился сам) не позднее норматива перезвона от окончания потерянного звонка ÷ (связались + не связались, ' +
       'когда норматив уже истёк). Норматив — настройка организации, по умолчанию правило перезвона (4 часа); норматив в рабочих днях считается по производственному календарю.',
     unit: 'share',
     better: 'higher',
+    formula: (s) => ratio(s.inTime, s.judged),
+    records: { register: null, opens: 'страница «Перезвоны» (журнал потерянных звонков с исходами)' },
   },
   'lost.mean_time_to_reach': {
+    input: 'lost',
     label: 'Среднее время до связи',
     definition: 'Среднее время от окончания потерянного звонка до ответа в следующем звонке с этим номером, по потерянным звонкам, с абонентами которых связались.',
     unit: 'seconds',
     better: 'lower',
+    formula: (s) => s.meanSecondsToReach,
+    records: { register: null, opens: 'страница «Перезвоны» (журнал потерянных звонков с исходами)' },
   },
 
   // consumer surveys (answers by the day they were submitted, in the organisation's zone)

@@ -89,6 +89,20 @@ export interface AtRiskCount {
   atRisk: number
 }
 
+/** Lost calls and whether the caller was reached (callbacks/callbacks.server.ts): counted per call, not summed. */
+export interface LostSums {
+  lost: number
+  callback: number
+  ownCall: number
+  notReached: number
+  noNumber: number
+  /** reached, or not reached with the norm elapsed */
+  judged: number
+  inTime: number
+  /** the mean time from the end of the lost call to the reaching answer (SQL `avg`), null without any */
+  meanSecondsToReach: number | null
+}
+
 /** The inputs of figures, by kind: the summable ones (added up over groups) and the others. */
 export interface Sums {
   appeals: AppealSums
@@ -104,6 +118,7 @@ export interface FigureInputs extends Sums {
   surveyGroups: readonly Grouped<SurveySums>[]
   norms: NormSums
   atRisk: AtRiskCount
+  lost: LostSums
 }
 export type InputKind = keyof FigureInputs
 
