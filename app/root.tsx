@@ -58,7 +58,6 @@ export function Layout({ children }: { children: ReactNode }) {
                   {may('imports._index.tsx') ? <NavLink to="/imports">Загрузка данных</NavLink> : null}
                   {may('deadlines._index.tsx') ? <NavLink to="/deadlines">Сроки</NavLink> : null}
                   {may('worklist._index.tsx') ? <NavLink to="/worklist">Список дел</NavLink> : null}
-                  {may('calls.lost.tsx') ? <NavLink to="/calls/lost">Перезвоны</NavLink> : null}
                   {may('reports._index.tsx') ? <NavLink to="/reports">Отчёты</NavLink> : null}
                   {may('surveys._index.tsx') ? <NavLink to="/surveys">Опросы</NavLink> : null}
                   {may('rules._index.tsx') ? <NavLink to="/rules">Правила сроков</NavLink> : null}

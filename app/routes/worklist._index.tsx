@@ -70,6 +70,7 @@ export default function WorkList() {
         </tbody>
       </table>
       <h2>Потерянные звонки: абоненту не перезвонили (за 30 дней, от старых)</h2>
+      <p className="muted"><Link to="/calls/lost">Все потерянные звонки с исходами и показатели перезвонов</Link></p>
       <table data-testid="worklist-lost">
         <thead><tr><th>Звонок</th><th>Начало</th><th>Связаться до</th><th>Норматив</th><th>Линия</th><th>Филиал</th><th>Номер</th></tr></thead>
         <tbody>

@@ -67,8 +67,19 @@ export async function callbackNorm(db: Db, orgId: string): Promise<CallbackNorm>
   return { amount: PRESET.amount, unit: PRESET.unit as CallbackUnit, source: `норматив набора правил: «${PRESET.name}»` }
 }
 
+const FORMS: Record<CallbackUnit, [string, string, string]> = {
+  minutes: ['минута', 'минуты', 'минут'],
+  hours: ['час', 'часа', 'часов'],
+  calendar_days: ['календарный день', 'календарных дня', 'календарных дней'],
+  working_days: ['рабочий день', 'рабочих дня', 'рабочих дней'],
+}
+
+/** «4 часа», «1 рабочий день», «30 минут», «1,5 часа». */
 export function normText(norm: Pick<CallbackNorm, 'amount' | 'unit'>): string {
-  return `${norm.amount.toLocaleString('ru-RU')} ${CALLBACK_UNITS[norm.unit]}`
+  const [one, few, many] = FORMS[norm.unit]
+  const n = norm.amount
+  const word = !Number.isInteger(n) ? few : n % 10 === 1 && n % 100 !== 11 ? one : [2, 3, 4].includes(n % 10) && ![12, 13, 14].includes(n % 100) ? few : many
+  return `${n.toLocaleString('ru-RU')} ${word}`
 }
 
 export interface LostCallsQuery {

@@ -26,3 +26,14 @@ describe('formatPhone and maskPhone', () => {
     expect(maskPhone(null)).toBe('')
   })
 })
+
+describe('normText', () => {
+  it('says the norm in Russian with the right word form', async () => {
+    const { normText } = await import('./callbacks.server.ts')
+    expect(normText({ amount: 4, unit: 'hours' })).toBe('4 часа')
+    expect(normText({ amount: 1, unit: 'working_days' })).toBe('1 рабочий день')
+    expect(normText({ amount: 30, unit: 'minutes' })).toBe('30 минут')
+    expect(normText({ amount: 11, unit: 'hours' })).toBe('11 часов')
+    expect(normText({ amount: 1.5, unit: 'hours' })).toBe('1,5 часа')
+  })
+})
