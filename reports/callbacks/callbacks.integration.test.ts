@@ -107,6 +107,13 @@ describe('lost calls called back', () => {
     expect(rows[0]!.dueAt).toEqual(at('2025-03-11T00:00:00'))
   })
 
+  it('a call more than 7 days later does not count as reaching the caller', async () => {
+    const extra = ['call_id;direction;started_at;answered_at;ended_at;caller_phone;line', 'Late;out;17.03.2025 10:30:00;17.03.2025 10:30:10;17.03.2025 10:35:00;89123450004;'].join('\n')
+    await runFileImport(world.target, { kind: 'calls', path: tmpFile('late.csv', extra), fileName: 'late.csv', skipInvalid: false, source: 'cli' })
+    const rows = await listLostCalls(t.database.db, await query(at('2025-03-20T00:00:00')), { offset: 0, limit: 50 })
+    expect(rows.find((r) => r.callId === 'L4')).toMatchObject({ outcome: 'not_reached', reachedCallId: null })
+  })
+
   it('a changed callback rule changes the verdicts (no stored copy to go stale)', async () => {
     await sql`update deadline_rule set amount = 5 where org_id = ${world.org.id} and code = 'network_call_callback'`.execute(t.database.db)
     const f = await lostCallFigures(t.database.db, await query(at('2025-03-10T23:00:00')))

@@ -23,6 +23,9 @@ import type { Period } from '#reports/metrics/period.ts'
 import { figureIn } from '#reports/metrics/catalog.ts'
 import type { LostSums } from '#reports/metrics/sums.ts'
 
+/** A later call counts as reaching the caller only within this many days of the lost call (a call months later is another matter). */
+export const REACH_WINDOW_DAYS = 7
+
 export type LostOutcome = 'callback' | 'own_call' | 'not_reached' | 'no_number'
 
 export const LOST_OUTCOME_LABEL: Record<LostOutcome, string> = {
@@ -154,7 +157,7 @@ async function judgedSql(db: Db, q: LostCallsQuery, select: RawBuilder<unknown>,
       left join lateral (
         select x.id, x.call_id, x.direction, x.answered_at from call x
         where l.phone_norm is not null and x.org_id = ${orgId} and x.phone_norm = l.phone_norm and x.answered_at is not null
-          and x.started_at > l.started_at and x.answered_at <= ${q.asOf}
+          and x.started_at > l.started_at and x.started_at < l.started_at + ${`${REACH_WINDOW_DAYS} days`}::interval and x.answered_at <= ${q.asOf}
         order by x.started_at, x.id limit 1
       ) r on true
     ),
