@@ -9,7 +9,7 @@ import { listPhoneLines, parsePhoneLines, phoneLinesText, savePhoneLines } from 
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { regime } from '#reports/vocabulary.ts'
-import { callbackNorm } from '#reports/callbacks/callbacks.server.ts'
+import { callbackNorm, normText } from '#reports/callbacks/callbacks.server.ts'
 import { mailOffReason } from '#reports/mail/config.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Организация — Качество обслуживания' }]
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'admin.settings.tsx')
   const { database, org } = await getAppContext()
   const lines = await listPhoneLines(database.db, org.id)
-  return { mailOff: mailOffReason(), lostCallbackAmount: org.lost_callback_amount === null ? '' : String(Number(org.lost_callback_amount)), lostCallbackUnit: org.lost_callback_unit ?? 'hours', currentNorm: await callbackNorm(database.db, org.id), name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandon: org.short_abandon_seconds, serviceLevel: org.service_level_seconds, phoneLines: phoneLinesText(lines), signer: { position: org.signer_position ?? '', name: org.signer_name ?? '', phone: org.signer_phone ?? '' } }
+  return { mailOff: mailOffReason(), lostCallbackAmount: org.lost_callback_amount === null ? '' : String(Number(org.lost_callback_amount)), lostCallbackUnit: org.lost_callback_unit ?? 'hours', currentNorm: await callbackNorm(database.db, org.id).then((n) => ({ text: normText(n), source: n.source })), name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandon: org.short_abandon_seconds, serviceLevel: org.service_level_seconds, phoneLines: phoneLinesText(lines), signer: { position: org.signer_position ?? '', name: org.signer_name ?? '', phone: org.signer_phone ?? '' } }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -89,7 +89,7 @@ export default function Settings() {
           <input type="number" name="serviceLevel" min={1} max={3600} defaultValue={settings.serviceLevel ?? ''} />
         </label>
         <fieldset>
-          <legend>Норматив перезвона потерянным звонкам (раздел «Перезвоны»; сейчас: {settings.currentNorm.amount.toLocaleString('ru-RU')} {UNIT_WORDS[settings.currentNorm.unit]}, {settings.currentNorm.source})</legend>
+          <legend>Норматив перезвона потерянным звонкам (раздел «Перезвоны»; сейчас: {settings.currentNorm.text}, {settings.currentNorm.source})</legend>
           <label>
             Значение (пусто — из правила перезвона «network_call_callback», иначе 4 часа)
             <input type="text" inputMode="decimal" name="lostCallbackAmount" defaultValue={settings.lostCallbackAmount} />
