@@ -24,12 +24,17 @@ export interface RuleDefinition {
   source: string
   /** minute norms: a record without its stop is a violation once the norm elapsed, or is not judged */
   missing_stop?: 'violation' | 'exclude'
+  /** false: shipped switched off (a term whose binding force is not established; an administrator may switch it on) */
+  active?: boolean
 }
 
 const written = ['post', 'internet', 'in_person', 'other']
 
 export const RULE_PRESETS: readonly RuleDefinition[] = [
   // network organisation (Order 186)
+  // appeals from outside platforms (issue #17): a channel of the register with its own term, before the general rules
+  { code: 'network_appeal_svetlaya_strana', name: 'Ответ на сообщение портала «Светлая страна»', preset: 'network', applies_to: 'appeals', filter: { channel: 'Светлая страна' }, start_field: 'received_at', stop_field: 'answered_at', amount: 8, unit: 'working_days', is_average: false, priority: 5, source: 'Регламент портала «Светлая страна» (ПАО «Россети»): 8 рабочих дней с публикации — по вторичному источнику, проверить' },
+  { code: 'network_appeal_pos', name: 'Ответ на сообщение Платформы обратной связи (Госуслуги)', preset: 'network', applies_to: 'appeals', filter: { channel: 'Платформа обратной связи' }, start_field: 'received_at', stop_field: 'answered_at', amount: 10, unit: 'calendar_days', is_average: false, priority: 5, source: 'ПОС: ≈ 10 дней по срочным темам в одном регионе (вторичный источник); обязательность для организации не установлена — правило выключено, включите, если срок для вас действует', active: false },
   { code: 'network_appeal_written', name: 'Ответ на письменное обращение (почта, лично, интернет)', preset: 'network', applies_to: 'appeals', filter: { form: written }, start_field: 'received_at', stop_field: 'answered_at', amount: 30, unit: 'calendar_days', is_average: false, priority: 10, source: 'Приказ Минэнерго № 186, п. о сроках ответа, пп. «а», «б»' },
   { code: 'network_appeal_phone', name: 'Ответ на обращение по телефону (перезвон с ответом)', preset: 'network', applies_to: 'appeals', filter: { form: 'phone' }, start_field: 'received_at', stop_field: 'answered_at', amount: 4, unit: 'hours', is_average: false, priority: 10, source: 'Приказ Минэнерго № 186, пп. «в»; 4 часа — по вторичному источнику (rg.ru), проверить' },
   { code: 'network_call_callback', name: 'Перезвон с ответом, если ответ не дан во время звонка', preset: 'network', applies_to: 'calls', filter: { callback_required: 'true' }, start_field: 'ended_at', stop_field: 'callback_at', amount: 4, unit: 'hours', is_average: false, priority: 10, source: 'Приказ Минэнерго № 186, прил. 4 п. 8; 4 часа — по вторичному источнику, проверить' },
@@ -73,8 +78,11 @@ export function chooseRule(rules: readonly ActiveRule[], record: Record<string, 
     if (r.filter.explicit === 'true') return false
     return Object.entries(r.filter).every(([field, want]) => {
       const value = record[field]
-      const text = value === null || value === undefined ? '' : String(value)
-      return Array.isArray(want) ? want.includes(text) : want === text
+      // compared as channels are (case, ё, spaces): a register writes «светлая страна» or «Светлая  страна»
+      const text = matchKey(value === null || value === undefined ? '' : String(value))
+      return Array.isArray(want) ? want.some((w) => matchKey(w) === text) : matchKey(want) === text
     })
   })
 }
+
+const matchKey = (text: string) => text.trim().toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ')
