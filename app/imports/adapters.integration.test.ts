@@ -233,3 +233,13 @@ describe('column mappings', () => {
     expect(report.message).toBe('В файле нет столбцов, которые читает сопоставление «CRM»: «Канал».')
   })
 })
+
+describe('the templates of the format guide', () => {
+  it('each kind’s CSV template imports as it is: one row stored', async () => {
+    const { templateCsv } = await import('./format-guide.ts')
+    for (const kind of ['offices', 'appeals', 'calls', 'visits'] as const) {
+      const report = await load(kind, tmpFile(`${kind}.csv`, templateCsv(kind)))
+      expect(report).toMatchObject({ status: 'done', read: 1, inserted: 1, rejected: 0, unknownColumns: [] })
+    }
+  })
+})

@@ -4,6 +4,7 @@
  * the templates' rows, and format-guide.test.ts validates them with the import's own validation.
  * Client-safe.
  */
+import { csvLine } from '#reports/export/csv.ts'
 import { IMPORT_KINDS, type ImportKind, type ColumnSpec, kindSpecs } from './kinds.ts'
 
 /** One example value per column (empty = the column is usually left empty). */
@@ -109,3 +110,9 @@ export function templateRows(kind: ImportKind): [string[], string[]] {
 }
 
 export const TEMPLATE_KINDS = IMPORT_KINDS
+
+/** The CSV template of a kind: UTF-8 with BOM, «;» (what Russian Excel opens without questions). */
+export function templateCsv(kind: ImportKind): string {
+  const [header, example] = templateRows(kind)
+  return `\uFEFF${csvLine(header)}\r\n${csvLine(example)}\r\n`
+}

@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { templateRows } from '#app/imports/format-guide.ts'
+import { templateCsv, templateRows } from '#app/imports/format-guide.ts'
 import { IMPORT_KINDS, type ImportKind } from '#app/imports/kinds.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { fileResponse, xlsxResponse } from '#app/utils/view.server.ts'
-import { csvLine } from '#reports/export/csv.ts'
 import { addSheet, streamWorkbook } from '#reports/export/workbook.server.ts'
 
 /** A kind's template: the canonical header and one example row, as CSV (UTF-8 with BOM, «;») or XLSX. */
@@ -14,7 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const kind = match[1] as ImportKind
   const [header, example] = templateRows(kind)
   if (match[2] === 'csv') {
-    return fileResponse(Buffer.from(`\uFEFF${csvLine(header)}\r\n${csvLine(example)}\r\n`, 'utf8'), `шаблон-${kind}.csv`, 'text/csv; charset=utf-8')
+    return fileResponse(Buffer.from(templateCsv(kind), 'utf8'), `шаблон-${kind}.csv`, 'text/csv; charset=utf-8')
   }
   return xlsxResponse(
     streamWorkbook(async (book) => {
