@@ -20,12 +20,16 @@ export interface MappingChoice {
 async function csvHeader(file: File): Promise<string[] | undefined> {
   if (!/\.(csv|txt)$/i.test(file.name)) return undefined
   const bytes = new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer())
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, Math.max(0, bytes.length - 3)))
-  } catch {
-    text = new TextDecoder('windows-1251').decode(bytes)
+  // strict UTF-8, allowing a character cut by the end of the slice; else Windows-1251 (the import's rule)
+  let text: string | undefined
+  for (let cut = 0; cut <= (file.size > bytes.length ? 3 : 0) && text === undefined; cut++) {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, bytes.length - cut))
+    } catch {
+      // a shorter sample
+    }
   }
+  text ??= new TextDecoder('windows-1251').decode(bytes)
   const line = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? ''
   const delimiter = (line.match(/;/g)?.length ?? 0) > (line.match(/,/g)?.length ?? 0) ? ';' : ','
   return line.split(delimiter).map((h) => h.trim().replace(/^"|"$/g, ''))

@@ -192,10 +192,10 @@ export default function MappingEditor() {
                           </option>
                         ))}
                       </select>
-                      <label>
+                      <label style={{ display: 'block' }}>
                         <input type="checkbox" checked={rule!.utc ?? false} onChange={(e) => set(c.name, { ...rule, utc: e.currentTarget.checked || undefined })} /> время в UTC
                       </label>
-                      <label>
+                      <label style={{ display: 'block' }}>
                         прибавить секунды из столбцов (через запятую):{' '}
                         <input
                           value={(rule!.plusSeconds ?? []).join(', ')}
