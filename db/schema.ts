@@ -23,6 +23,8 @@ export interface OrganisationTable {
   signer_position: string | null
   signer_name: string | null
   signer_phone: string | null
+  /** the watched folder (ADR 017) when IMPORT_INBOX is not set */
+  import_inbox: string | null
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }
@@ -80,8 +82,10 @@ export interface ImportBatchTable {
   id: Id
   org_id: string
   kind: 'offices' | 'appeals' | 'calls' | 'visits'
-  format: 'csv' | 'xlsx' | 'queue_log' | 'queue_log_table' | 'generated' | null
-  source: Generated<'web' | 'cli' | 'demo'>
+  format: 'csv' | 'xlsx' | 'queue_log' | 'queue_log_table' | 'generated' | 'json' | null
+  source: Generated<'web' | 'cli' | 'demo' | 'api' | 'folder'>
+  /** the integration token an API import came with (ADR 017) */
+  token_id: string | null
   file_name: string
   file_size: string | number | null
   encoding: string | null
@@ -581,6 +585,27 @@ export interface DB {
   survey_response: SurveyResponseTable
   survey_answer: SurveyAnswerTable
   survey_day: SurveyDayTable
+  integration_token: IntegrationTokenTable
+}
+
+/** A key for the import API (ADR 017): only the SHA-256 of its secret is kept. */
+export interface IntegrationTokenTable {
+  id: Id
+  org_id: string
+  name: string
+  kinds: string[]
+  /** null: the whole organisation */
+  branch_ids: string[] | null
+  secret_hash: string
+  /** the secret's first characters, to tell tokens apart */
+  prefix: string
+  expires_at: Timestamp | null
+  created_at: DefaultTimestamp
+  created_by: string | null
+  created_by_name: string
+  revoked_at: Timestamp | null
+  revoked_by_name: string | null
+  last_used_at: Timestamp | null
 }
 
 export type Organisation = Selectable<OrganisationTable>

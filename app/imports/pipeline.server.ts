@@ -18,9 +18,20 @@ import { parseQueueLogLine, realtimeEvent, realtimeHeader } from './queue-log.ts
 import { type QueueLogImport, stageQueueLog } from './queue-log-import.server.ts'
 import { type TableReader, decodedChunks, openCsv } from './read-csv.server.ts'
 import { openXlsx } from './read-xlsx.server.ts'
-import { type FileFormat, sniffFile } from './sniff.server.ts'
+import { openJson } from './read-json.server.ts'
+import { type BranchScope, scopedRows } from './branch-scope.server.ts'
+import { type FileFormat, type Sniffed, sniffFile } from './sniff.server.ts'
 import { type StageValue, copyStageBatch } from './stage.server.ts'
 import { type Cell, type CellProblem, type ParsedRow, validateRow } from './values.ts'
+
+/** What an import can be read as: what the sniffer tells, and JSON (the API's body, ADR 017). */
+export type ImportFormat = FileFormat | 'json'
+
+/** Formats a caller may force (`?format=` of the API): every one the pipeline reads. */
+export const FORCEABLE_FORMATS: readonly ImportFormat[] = ['csv', 'xlsx', 'queue_log', 'queue_log_table', 'json']
+
+/** Where an import came from: the upload page, the command line, the demo, the API (a token), a watched folder. */
+export type ImportSource = 'web' | 'cli' | 'demo' | 'api' | 'folder'
 
 export interface ImportTarget {
   database: Database
@@ -39,7 +50,7 @@ export interface ImportReport {
   batchId: string
   kind: ImportKind
   fileName: string
-  format: FileFormat | 'generated' | null
+  format: ImportFormat | 'generated' | null
   encoding: string | null
   delimiter: string | null
   status: 'done' | 'rejected' | 'failed'
@@ -84,9 +95,10 @@ export interface NewBatch {
   kind: ImportKind
   fileName: string
   fileSize?: number | null
-  source: 'web' | 'cli' | 'demo'
+  source: ImportSource
   skipInvalid: boolean
   userId?: string | null
+  tokenId?: string | null
 }
 
 /** The advisory lock of a batch: held by the session of the process that runs the import (ADR 013). */
@@ -103,9 +115,9 @@ export async function holdNewBatch(database: Database, orgId: string, batch: New
   try {
     await client.query('begin')
     const row = await client.query<{ id: string }>(
-      `insert into import_batch (org_id, kind, file_name, file_size, source, skip_invalid, user_id)
-       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
-      [orgId, batch.kind, batch.fileName, batch.fileSize ?? null, batch.source, batch.skipInvalid, batch.userId ?? null],
+      `insert into import_batch (org_id, kind, file_name, file_size, source, skip_invalid, user_id, token_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+      [orgId, batch.kind, batch.fileName, batch.fileSize ?? null, batch.source, batch.skipInvalid, batch.userId ?? null, batch.tokenId ?? null],
     )
     const batchId = String(row.rows[0]!.id)
     await client.query(`select pg_advisory_lock(${batchLockSql})`, [`sq-batch:${batchId}`])
@@ -430,6 +442,18 @@ async function* decodedLines(path: string, encoding: string, counted: { bytes: n
   if (rest) yield { line: ++n, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest }
 }
 
+/** The sniffed file read as `forced` (the API's `?format=`): a binary and a text format do not mix. */
+function forceFormat(sniffed: Sniffed, forced: ImportFormat | undefined): Omit<Sniffed, 'format'> & { format: ImportFormat } {
+  if (!forced || forced === sniffed.format) return sniffed
+  const name = FORMAT_NAMES[forced]
+  if (forced === 'xlsx') throw new ImportFileError(`Указан формат ${name}, но файл не XLSX (не архив Office Open XML).`)
+  if (sniffed.format === 'xlsx') throw new ImportFileError(`Указан формат ${name}, но файл — XLSX (архив), а не текст.`)
+  if (forced === 'json' && (sniffed.encoding !== 'utf-8' || sniffed.gzip)) throw new ImportFileError('Указан формат JSON, но текст не в UTF-8 (или сжат): JSON принимается только в UTF-8 без сжатия.')
+  return { ...sniffed, format: forced }
+}
+
+const FORMAT_NAMES: Record<ImportFormat, string> = { csv: 'CSV', xlsx: 'XLSX', queue_log: 'Asterisk queue_log', queue_log_table: 'Asterisk queue_log (таблица)', json: 'JSON' }
+
 /** A report with nothing read yet: `failed` until the import says otherwise. */
 function newReport(batchId: string, kind: ImportKind, fileName: string, skipInvalid: boolean): ImportReport {
   return {
@@ -444,8 +468,14 @@ export interface FileImportRequest {
   path: string
   fileName: string
   skipInvalid: boolean
-  source: 'web' | 'cli' | 'demo'
+  source: ImportSource
   userId?: string | null
+  /** the integration token of an API import (ADR 017) */
+  tokenId?: string | null
+  /** read the file as this format instead of what the sniffer tells (the API's `?format=`) */
+  format?: ImportFormat
+  /** only rows of these branches (a branch-scoped token, ADR 017); others are rejected line by line */
+  branchScope?: BranchScope
   /** an already registered batch, claimed by the job runner, whose lock this session holds */
   liveness?: BatchLiveness
   /** rows merged per round trip (a tuning knob; tests use tiny batches to cross batch boundaries) */
@@ -468,6 +498,7 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
       source: request.source,
       skipInvalid: request.skipInvalid,
       userId: request.userId,
+      tokenId: request.tokenId,
     }))
   try {
     return await importFile(target, request, liveness.batchId, size)
@@ -496,13 +527,19 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
   await reporter.flush()
   let client: pg.PoolClient | undefined
   try {
-    const sniffed = await sniffFile(request.path)
+    const sniffed = forceFormat(await sniffFile(request.path), request.format)
     report.format = sniffed.format
     report.encoding = sniffed.encoding ?? null
     const isQueueLog = sniffed.format === 'queue_log' || sniffed.format === 'queue_log_table'
     if (isQueueLog && request.kind !== 'calls') {
       throw new ImportFileError(
         `Это журнал Asterisk queue_log: он загружается как «${labelOf(importKind, 'calls')}» (calls), а не как «${labelOf(importKind, request.kind)}».`,
+      )
+    }
+    if (isQueueLog && request.branchScope) {
+      throw new ImportFileError(
+        `Токен «${request.branchScope.tokenName}» загружает строки только своих филиалов, а журнал Asterisk queue_log не разделён по филиалам ` +
+          '(события звонков сохраняются до того, как звонок собран). Загрузите журнал токеном всей организации или звонки файлом CSV/XLSX.',
       )
     }
     let items: AsyncIterable<RowItem>
@@ -534,12 +571,18 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       queueLog = await stageQueueLog(client, orgId, batchId, lines, readingLog(bytesRead))
       items = queueLog.items
     } else {
-      const reader = sniffed.format === 'xlsx' ? await openXlsx(request.path) : await openCsv(request.path, sniffed.encoding ?? 'utf-8', sniffed.gzip)
+      const reader =
+        sniffed.format === 'json'
+          ? await openJson(request.path)
+          : sniffed.format === 'xlsx'
+            ? await openXlsx(request.path)
+            : await openCsv(request.path, sniffed.encoding ?? 'utf-8', sniffed.gzip)
       report.delimiter = reader.delimiter ?? null
       bytesRead = reader.bytesRead
       const { positions, unknown } = mapHeader(request.kind, reader.header)
       report.unknownColumns = unknown
       items = validatedRows(reader, spec, positions, target.zone)
+      if (request.branchScope) items = scopedRows(database.db, orgId, spec, items, request.branchScope)
     }
 
     const result = await loadRows(

@@ -9,6 +9,7 @@ export const FORMAT_LABELS: Record<string, string> = {
   xlsx: 'XLSX',
   queue_log: 'Asterisk queue_log',
   queue_log_table: 'Asterisk queue_log (таблица realtime, CSV)',
+  json: 'JSON (записи в теле запроса API)',
   generated: 'сгенерировано (демо-данные)',
 }
 
