@@ -4,6 +4,7 @@ import type { Organisation } from '#db/schema.ts'
 import { seedFederalCalendar } from '#db/seed/calendar.ts'
 import { hasData, loadDemo } from '#app/demo/load.server.ts'
 import { startImportRunner } from '#app/imports/jobs.server.ts'
+import { startInboxWatcher } from '#app/integration/inbox.server.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 
@@ -35,6 +36,8 @@ export function prepareDatabase(env: Record<string, string | undefined> = proces
       // imports queued by web uploads run here, outside the requests; imports left running by a dead
       // process are marked «прервана» first (IMPORT_RUNNER=0: this process runs none)
       if (env.IMPORT_RUNNER !== '0') startImportRunner(database)
+      // files dropped into the watched folder (IMPORT_INBOX or the organisation's setting; ADR 017)
+      if (env.IMPORT_RUNNER !== '0') startInboxWatcher(database)
       state.__sqPreparing = false
       return database
     })().catch((error) => {
