@@ -13,6 +13,14 @@ export const FORMAT_LABELS: Record<string, string> = {
   generated: 'сгенерировано (демо-данные)',
 }
 
+/** Where an import came from, as the history names it (ADR 017: «API: <token name>», «папка»). */
+export function sourceLabel(source: string, tokenName?: string | null): string {
+  if (source === 'api') return `API: ${tokenName ?? 'токен удалён'}`
+  if (source === 'folder') return 'папка'
+  if (source === 'web') return 'страница загрузки'
+  return source === 'cli' ? 'командная строка' : 'демо'
+}
+
 export const STATUS_LABELS: Record<string, string> = {
   queued: 'в очереди',
   running: 'выполняется',

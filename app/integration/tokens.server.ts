@@ -8,6 +8,7 @@ import type { Db } from '#db/client.server.ts'
 import { IMPORT_KINDS, type ImportKind } from '#app/imports/kinds.ts'
 import { InputError } from '#app/models/errors.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
+import { sourceLabel } from '#app/imports/report-text.ts'
 
 export const TOKEN_PREFIX = 'sq_'
 
@@ -141,4 +142,4 @@ export async function authenticateToken(db: Db, authorization: string | null, no
 }
 
 /** How the import history names an API import: «API: <token name>». */
-export const apiSourceLabel = (tokenName: string | null | undefined) => `API: ${tokenName ?? 'токен удалён'}`
+export const apiSourceLabel = (tokenName: string | null | undefined) => sourceLabel('api', tokenName)

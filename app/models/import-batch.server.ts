@@ -43,9 +43,11 @@ export async function findImportBatch(db: Db, orgId: string, batchId: string) {
   if (!/^\d{1,18}$/.test(batchId)) return undefined
   const row = await db
     .selectFrom('import_batch')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('id', '=', batchId)
+    .selectAll('import_batch')
+    .leftJoin('integration_token as t', 't.id', 'import_batch.token_id')
+    .select('t.name as token_name')
+    .where('import_batch.org_id', '=', orgId)
+    .where('import_batch.id', '=', batchId)
     .executeTakeFirst()
   return row ? { ...row, file_size: row.file_size === null ? null : Number(row.file_size) } : undefined
 }
