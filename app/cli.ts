@@ -181,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
           for (const t of tokens) {
             const state = t.revokedAt ? 'отозван' : t.expiresAt && t.expiresAt <= new Date() ? 'истёк' : 'действует'
             const scope = t.branchIds ? t.branchIds.map((id) => branches.get(id) ?? id).join(', ') : 'вся организация'
-            const until = t.expiresAt ? formatLocalDateTime(t.expiresAt, org.time_zone) : 'бессрочно'
+            const until = t.expiresAt ? formatLocalDateTime(new Date(t.expiresAt.getTime() - 1000), org.time_zone) : 'бессрочно'
             console.log(`№${t.id}\t${t.name}\t${t.prefix}…\t${t.kinds.join(',')}\t${scope}\tдо: ${until}\t${state}`)
           }
           return 0

@@ -16,11 +16,12 @@ export const UPLOAD_PATHS = new Set(['/imports', '/imports/upload'])
 /**
  * The import API (ADR 017): no forms and no cookies — an integration token, and the file itself as the
  * body. `POST /api/imports/<kind>` passes untouched (the route streams the body to disk under its own limit);
- * every other method, or a POST anywhere else under /api/, is a 405; a body that is a web form, or of a type
- * no file of ours is sent as, a 415. Answers are JSON, like the API's own.
+ * every other method, or a POST anywhere else under /api/, is a 405; a multipart form, or a type no file of
+ * ours is sent as, a 415. `application/x-www-form-urlencoded` passes: it is what `curl --data-binary` sends
+ * when told no type, and the body is read as the file it is. Answers are JSON, like the API's own.
  */
 export const API_IMPORT_PATH = /^\/api\/imports\/[^/]+$/
-const API_TYPES = /^(text\/(csv|plain|tab-separated-values)|application\/(json|octet-stream|gzip|x-gzip|csv|vnd\.ms-excel|vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet))\s*(;|$)/i
+const API_TYPES = /^(text\/(csv|plain|tab-separated-values)|application\/(json|octet-stream|gzip|x-gzip|csv|x-www-form-urlencoded|vnd\.ms-excel|vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet))\s*(;|$)/i
 
 const NAMED = new Set(['loopback', 'linklocal', 'uniquelocal'])
 
@@ -65,7 +66,7 @@ function refuseJson(res, status, text, headers = {}) {
 
 const API_METHOD_MESSAGE = 'Метод не поддерживается: POST /api/imports/<вид> (тело — файл или JSON-массив записей), GET /api/imports/<номер>.'
 const API_TYPE_MESSAGE =
-  'Тело запроса — сам файл (text/csv, application/octet-stream, XLSX, application/gzip) или JSON-массив записей (application/json), а не веб-форма.'
+  'Тело запроса — сам файл (text/csv, application/octet-stream, XLSX, application/gzip) или JSON-массив записей (application/json), а не форма multipart/form-data.'
 
 const NUL_MESSAGE = 'Запрос отклонён: в адресе или в полях формы есть недопустимый символ (NUL, код 0). Уберите его и отправьте снова.'
 const METHOD_MESSAGE = 'Запрос отклонён: сайт принимает только GET и POST.'

@@ -56,7 +56,8 @@ describe('import API', () => {
     const stored = await t.database.db.selectFrom('integration_token').select(['secret_hash', 'prefix']).executeTakeFirstOrThrow()
     expect(stored.secret_hash).not.toContain(secret.slice(3, 20)) // only the hash is kept
     expect(stored.secret_hash).toMatch(/^[0-9a-f]{64}$/)
-    const response = await postAndRun(post('calls', secret, file('calls.csv'), '?name=calls.csv'), 'calls')
+    // as curl --data-binary sends it by default: a form's content type, the file as the body
+    const response = await postAndRun(post('calls', secret, file('calls.csv'), '?name=calls.csv', { 'Content-Type': 'application/x-www-form-urlencoded' }), 'calls')
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
     const body = await response.json()
@@ -104,7 +105,7 @@ describe('import API', () => {
     expect(await answer(post('visits', secret, file('visits.csv')))).toEqual({ status: 403, error: expect.stringMatching(/не разрешено загружать «.*» \(visits\)/) })
     expect(await answer(post('nonsense', secret, 'x'), 'nonsense')).toMatchObject({ status: 404 })
     expect(await answer(post('calls', secret, 'x', '?format=cdr'), 'calls')).toEqual({ status: 400, error: expect.stringMatching(/^Неизвестный формат «cdr»/) })
-    expect(await answer(post('calls', secret, 'a=1', '', { 'Content-Type': 'application/x-www-form-urlencoded' }), 'calls')).toMatchObject({ status: 415 })
+    expect(await answer(post('calls', secret, 'a=1', '', { 'Content-Type': 'multipart/form-data; boundary=x' }), 'calls')).toMatchObject({ status: 415 })
     await revokeToken(t.database.db, world.org.id, token.id, 'admin')
     expect(await answer(post('calls', secret, file('calls.csv')), 'calls')).toEqual({ status: 401, error: 'Токен «АТС» отозван администратором.' })
     const old = await createToken(t.database.db, world.org.id, { name: 'Старый', kinds: ['calls'], expiresAt: new Date(Date.now() + 60_000), createdBy: admin })

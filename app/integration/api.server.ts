@@ -117,8 +117,11 @@ async function authenticate(request: Request, ctx: ApiContext): Promise<{ token:
 
 const TRUE = new Set(['1', 'true', 'yes', 'да', 'on'])
 
-/** Content types that are never a file: a browser form. */
-const FORM_TYPES = /^(multipart\/form-data|application\/x-www-form-urlencoded)/i
+/**
+ * A multipart form is never the file itself. (`application/x-www-form-urlencoded` is what `curl --data-binary`
+ * sends when no type is given: such a body is read as the file it is.)
+ */
+const FORM_TYPES = /^multipart\/form-data/i
 
 class TooLarge extends Error {}
 
@@ -144,7 +147,7 @@ export async function postImport(request: Request, kindParam: string, ctx: ApiCo
   }
   const type = request.headers.get('Content-Type') ?? ''
   if (FORM_TYPES.test(type)) {
-    return error(415, 'Тело запроса — сам файл (CSV, XLSX, queue_log…) или JSON-массив записей, а не веб-форма (multipart/form-data, x-www-form-urlencoded).')
+    return error(415, 'Тело запроса — сам файл (CSV, XLSX, queue_log…) или JSON-массив записей, а не веб-форма multipart/form-data.')
   }
   const isJson = /^application\/json/i.test(type)
   const formatParam = url.searchParams.get('format')

@@ -111,7 +111,7 @@ export function openApiDocument() {
             404: errorResponse('неизвестный вид данных'),
             405: errorResponse('метод не поддерживается'),
             413: errorResponse('тело больше предела'),
-            415: errorResponse('тело — веб-форма, а не файл'),
+            415: errorResponse('тело — форма multipart/form-data или неизвестного типа, а не файл'),
             422: importResponse('файл отклонён (status rejected): ничего не сохранено, причины в rejections и message'),
             500: importResponse('внутренняя ошибка (status failed или interrupted): ничего не сохранено'),
           },

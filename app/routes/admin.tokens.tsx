@@ -115,7 +115,7 @@ export default function Tokens() {
               </td>
               <td>{t.kinds.map((k) => labelOf(importKind, k)).join(', ')}</td>
               <td>{t.branchIds ? t.branchIds.map((id) => branchName.get(id) ?? id).join(', ') : 'вся организация'}</td>
-              <td>{t.expiresAt ? formatDateTime(t.expiresAt, zone) : 'бессрочно'}</td>
+              <td>{t.expiresAt ? formatDateTime(new Date(new Date(t.expiresAt).getTime() - 1000), zone) : 'бессрочно'}</td>
               <td>
                 {formatDateTime(t.createdAt, zone)} · {t.createdByName}
               </td>
@@ -144,20 +144,24 @@ export default function Tokens() {
         </label>
         <fieldset>
           <legend>Что может загружать</legend>
-          {IMPORT_KINDS.map((k) => (
-            <label key={k} className="inline">
-              <input type="checkbox" name="kinds" value={k} /> {labelOf(importKind, k)} ({k})
-            </label>
-          ))}
+          <div className="checks">
+            {IMPORT_KINDS.map((k) => (
+              <label key={k}>
+                <input type="checkbox" name="kinds" value={k} /> {labelOf(importKind, k)} ({k})
+              </label>
+            ))}
+          </div>
         </fieldset>
         <fieldset>
           <legend>Только филиалы (ничего не отмечено — вся организация)</legend>
           {branches.length === 0 ? <span className="muted">Филиалов пока нет.</span> : null}
-          {branches.map((b) => (
-            <label key={b.id} className="inline">
-              <input type="checkbox" name="branches" value={b.id} /> {b.name}
-            </label>
-          ))}
+          <div className="checks">
+            {branches.map((b) => (
+              <label key={b.id}>
+                <input type="checkbox" name="branches" value={b.id} /> {b.name}
+              </label>
+            ))}
+          </div>
         </fieldset>
         <label>
           Действует до (включительно; пусто — бессрочно)

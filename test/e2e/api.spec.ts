@@ -34,7 +34,9 @@ describe('import API over HTTP', () => {
     expect(other.status).toBe(403)
     expect((await other.json()).error).toMatch(/не разрешено загружать/)
     expect((await fetch(`${baseUrl}/api/imports/calls`, { method: 'PUT', body: calls, headers: auth })).status).toBe(405)
-    expect((await fetch(`${baseUrl}/api/imports/calls`, { method: 'POST', body: new URLSearchParams({ a: '1' }), headers: auth })).status).toBe(415)
+    const form = new FormData()
+    form.set('file', new Blob([calls]), 'calls.csv')
+    expect((await fetch(`${baseUrl}/api/imports/calls`, { method: 'POST', body: form, headers: auth })).status).toBe(415)
     expect((await fetch(`${baseUrl}/api/imports/calls`, { method: 'POST', body: calls, headers: { ...auth, Origin: 'http://evil.example' } })).status).toBe(403)
   })
 
