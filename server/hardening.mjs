@@ -59,9 +59,14 @@ function refuse(res, status, text) {
   res.status(status).set('Connection', 'close').type('text/plain; charset=utf-8').send(text)
 }
 
-/** @param {import('express').Response} res @param {number} status @param {string} text @param {Record<string, string>} [headers] */
-function refuseJson(res, status, text, headers = {}) {
-  res.status(status).set({ Connection: 'close', ...headers }).type('application/json; charset=utf-8').send(JSON.stringify({ error: text }))
+/**
+ * An API refusal in JSON. The body is read and dropped rather than the connection closed under the client
+ * (a client still sending its file would see EPIPE instead of the answer).
+ * @param {import('express').Request} req @param {import('express').Response} res @param {number} status @param {string} text @param {Record<string, string>} [headers]
+ */
+function refuseJson(req, res, status, text, headers = {}) {
+  req.resume()
+  res.status(status).set(headers).type('application/json; charset=utf-8').send(JSON.stringify({ error: text }))
 }
 
 const API_METHOD_MESSAGE = 'Метод не поддерживается: POST /api/imports/<вид> (тело — файл или JSON-массив записей), GET /api/imports/<номер>.'
@@ -94,9 +99,9 @@ export function guardBody(handler, options = {}) {
     if (hasNul(req.originalUrl)) return refuse(res, 400, NUL_MESSAGE)
     if (req.path.startsWith('/api/')) {
       if (req.method === 'GET' || req.method === 'HEAD') return handler(req, res, next)
-      if (req.method !== 'POST' || !API_IMPORT_PATH.test(req.path)) return refuseJson(res, 405, API_METHOD_MESSAGE, { Allow: 'GET, POST' })
+      if (req.method !== 'POST' || !API_IMPORT_PATH.test(req.path)) return refuseJson(req, res, 405, API_METHOD_MESSAGE, { Allow: 'GET, POST' })
       const type = req.get('content-type') ?? ''
-      if (type !== '' && !API_TYPES.test(type)) return refuseJson(res, 415, API_TYPE_MESSAGE)
+      if (type !== '' && !API_TYPES.test(type)) return refuseJson(req, res, 415, API_TYPE_MESSAGE)
       // binary files (XLSX, gzip) are the body here: no NUL check; the route streams it under its own limit
       return handler(req, res, next)
     }
