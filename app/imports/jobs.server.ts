@@ -4,7 +4,7 @@ import type { Database } from '#db/client.server.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import type { ImportKind } from './kinds.ts'
 import type { BranchScope } from './branch-scope.server.ts'
-import { type ImportFormat, batchLockSql, livenessOf, runFileImport } from './pipeline.server.ts'
+import { batchLockSql, livenessOf, runFileImport } from './pipeline.server.ts'
 
 /**
  * Imports as jobs (ADR 013). A web upload is stored in the uploads folder and queued as an `import_batch`
@@ -18,13 +18,15 @@ export interface ImportJob {
   kind: ImportKind
   fileName: string
   skipInvalid: boolean
+  /** an adapter or `queue_log`/`canonical` (FileImportRequest.format), and a saved mapping's name */
+  format?: string
+  mapping?: string
   userId: string | null
   actor: string
   ip: string | null
   /** `web` unless told: the import API queues its bodies as `api` (ADR 017) */
   source?: 'web' | 'api'
   tokenId?: string | null
-  format?: ImportFormat
   branchScope?: BranchScope
 }
 

@@ -1,4 +1,5 @@
 import { importKind, labelOf } from '#reports/vocabulary.ts'
+import { ADAPTERS } from './adapters.ts'
 import { PERSONAL_COLUMNS } from './kinds.ts'
 import type { ImportReport } from './pipeline.server.ts'
 
@@ -21,6 +22,13 @@ export function sourceLabel(source: string, tokenName?: string | null): string {
   return source === 'cli' ? 'командная строка' : 'демо'
 }
 
+/** «, прочитан форматом 3CX …» / «, сопоставление «CRM»» (ADR 018). */
+export function readWith(batch: { adapter: string | null; mapping: string | null }): string {
+  if (batch.mapping) return `, сопоставление столбцов «${batch.mapping}»`
+  if (batch.adapter) return `, прочитан как «${ADAPTERS.find((a) => a.name === batch.adapter)?.title ?? batch.adapter}»`
+  return ''
+}
+
 export const STATUS_LABELS: Record<string, string> = {
   queued: 'в очереди',
   running: 'выполняется',
@@ -38,6 +46,7 @@ export function formatReportText(report: ImportReport, options: { withValues?: b
   const lines = [
     `Загрузка №${report.batchId}: ${labelOf(importKind, report.kind)} (${report.kind}), файл «${report.fileName}»` +
       (report.format ? `, формат ${FORMAT_LABELS[report.format]}` : '') +
+      readWith(report) +
       (report.encoding ? `, кодировка ${report.encoding}` : '') +
       (report.delimiter ? `, разделитель «${report.delimiter}»` : ''),
     `Статус: ${STATUS_LABELS[report.status]}`,

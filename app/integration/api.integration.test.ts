@@ -188,12 +188,15 @@ describe('import API', () => {
     expect((await log.json()).message).toMatch(/^Токен «СЭО Городские» загружает строки только своих филиалов/)
   })
 
-  it('?format= forces a format the pipeline reads; a text format on an XLSX is refused in Russian', async () => {
+  it('?format= forces a format the pipeline reads (ADR 018 names); a queue_log forced on a CSV is refused in Russian', async () => {
     const { secret } = await createToken(t.database.db, world.org.id, { name: 'АТС', kinds: ['calls'], createdBy: admin })
-    const forced = await postAndRun(post('calls', secret, file('calls.csv'), '?format=xlsx'), 'calls')
+    const unknown = await postImport(post('calls', secret, file('calls.csv'), '?format=xlsx'), 'calls', ctx, { waitMs: 0 })
+    expect(unknown.status).toBe(400)
+    expect((await unknown.json()).error).toMatch(/^Неизвестный формат «xlsx»\. Допустимы: .*queue_log.*asterisk_cdr.*json/)
+    const forced = await postAndRun(post('calls', secret, file('calls.csv'), '?format=queue_log'), 'calls')
     expect(forced.status).toBe(422)
-    expect((await forced.json()).message).toBe('Указан формат XLSX, но файл не XLSX (не архив Office Open XML).')
-    const csv = await (await postAndRun(post('calls', secret, file('calls.csv'), '?format=csv'), 'calls')).json()
+    expect((await forced.json()).message).toMatch(/^Выбран формат «Asterisk queue_log», но файл не похож на журнал queue_log/)
+    const csv = await (await postAndRun(post('calls', secret, file('calls.csv'), '?format=canonical'), 'calls')).json()
     expect(csv).toMatchObject({ status: 'done', format: 'csv', read: 4 })
   })
 })

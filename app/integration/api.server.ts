@@ -14,7 +14,7 @@ import type { Database } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import { enqueueImport, uploadRoot } from '#app/imports/jobs.server.ts'
 import { IMPORT_KINDS, type ImportKind, PERSONAL_COLUMNS } from '#app/imports/kinds.ts'
-import { FORCEABLE_FORMATS, type ImportFormat } from '#app/imports/pipeline.server.ts'
+import { forceableFormats } from '#app/imports/pipeline.server.ts'
 import { MAX_JSON_BYTES } from '#app/imports/read-json.server.ts'
 import { MAX_UPLOAD_BYTES } from '#app/imports/upload.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
@@ -151,14 +151,17 @@ export async function postImport(request: Request, kindParam: string, ctx: ApiCo
   }
   const isJson = /^application\/json/i.test(type)
   const formatParam = url.searchParams.get('format')
-  let format: ImportFormat | undefined = isJson ? 'json' : undefined
+  let format: string | undefined = isJson ? 'json' : undefined
   if (formatParam !== null && formatParam !== '') {
-    if (!FORCEABLE_FORMATS.includes(formatParam as ImportFormat)) {
-      return error(400, `Неизвестный формат «${formatParam}». Допустимы: ${FORCEABLE_FORMATS.join(', ')}.`)
+    if (!forceableFormats().includes(formatParam)) {
+      return error(400, `Неизвестный формат «${formatParam}». Допустимы: ${forceableFormats().join(', ')}.`)
     }
     if (isJson && formatParam !== 'json') return error(400, `Тело в формате JSON (Content-Type: application/json), а указан формат «${formatParam}».`)
-    format = formatParam as ImportFormat
+    format = formatParam
   }
+  // a saved column mapping of the organisation (ADR 018); an unknown name is refused by the import, in Russian
+  const mapping = (url.searchParams.get('mapping') ?? '').trim() || undefined
+  if (mapping && format) return error(400, 'Укажите что-то одно: format или mapping.')
   const waitParam = url.searchParams.get('wait')
   const waitSeconds = waitParam === null || waitParam === '' ? DEFAULT_WAIT_SECONDS : Number(waitParam)
   if (!Number.isInteger(waitSeconds) || waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
@@ -198,7 +201,7 @@ export async function postImport(request: Request, kindParam: string, ctx: ApiCo
       ctx.database,
       String(ctx.org.id),
       {
-        kind, fileName, skipInvalid, userId: null, actor: apiSourceLabel(token.name), ip: ctx.ip, source: 'api', tokenId: token.id, format,
+        kind, fileName, skipInvalid, userId: null, actor: apiSourceLabel(token.name), ip: ctx.ip, source: 'api', tokenId: token.id, format, mapping,
         branchScope: token.branchIds ? { branchIds: token.branchIds, tokenName: token.name } : undefined,
       },
       file,
@@ -210,7 +213,7 @@ export async function postImport(request: Request, kindParam: string, ctx: ApiCo
   }
   await recordAudit(ctx.database.db, {
     orgId: token.orgId, actor: apiSourceLabel(token.name), action: 'token.use', object: `токен №${token.id}`,
-    details: { method: 'POST', kind, batch: batchId, format: format ?? null, skipInvalid }, ip: ctx.ip,
+    details: { method: 'POST', kind, batch: batchId, format: format ?? null, mapping: mapping ?? null, skipInvalid }, ip: ctx.ip,
   })
   const waitMs = options.waitMs ?? waitSeconds * 1000
   const deadline = Date.now() + waitMs

@@ -5,6 +5,9 @@ import { openDatabase } from '#db/client.server.ts'
 import { listImportBatches } from '#app/models/import-batch.server.ts'
 import { sample } from '#test/setup/files.ts'
 import { resetWorld, useTestDatabase } from '#test/setup/database.ts'
+import { ADAPTERS } from '#app/imports/adapters.ts'
+import type { ColumnMapping } from '#app/imports/mapping.ts'
+import { saveMapping } from '#app/imports/mappings.server.ts'
 import { inboxSetting, newInboxState, scanInbox, setImportInbox } from './inbox.server.ts'
 
 /** Watched folders (ADR 017): complete files only, in arrival order, moved with their reports. */
@@ -69,7 +72,7 @@ describe('watched folder', () => {
     expect(JSON.parse(read('visits', 'done', 'visits.csv.report.json'))).toMatchObject({ read: 4, inserted: 0, unchanged: 4 })
   })
 
-  it('a refused file goes to failed/ with its reasons; files are taken in arrival order; a mapping subfolder is kept for part 3', async () => {
+  it('a refused file goes to failed/ with its reasons; files are taken in arrival order; a subfolder names the saved mapping', async () => {
     const state = newInboxState()
     await scanInbox(t.database, dir, state)
     const older = path.join(dir, 'calls', 'b-bad.csv')
@@ -85,7 +88,24 @@ describe('watched folder', () => {
     expect(read('calls', 'failed', 'b-bad.csv.report.txt')).toMatch(/Статус: отклонён[\s\S]*строка 2, столбец direction: /)
     expect(JSON.parse(read('calls', 'failed', 'b-bad.csv.report.json'))).toMatchObject({ status: 'rejected', read: 1, stored: 0, rejected: 1, rejections: [{ line: 2, column: 'direction', value: 'наружу' }] })
     expect(ls('calls', 'naumen', 'failed')).toEqual(['export.csv', 'export.csv.report.json', 'export.csv.report.txt'])
-    expect(read('calls', 'naumen', 'failed', 'export.csv.report.txt')).toMatch(/сопоставления столбцов в этой версии ещё не поддерживаются/)
+    // no mapping «naumen» saved: refused in Russian, the file kept in failed/
+    expect(read('calls', 'naumen', 'failed', 'export.csv.report.txt')).toMatch(/Сопоставление «naumen» для вида «журнал звонков» \(calls\) не найдено/)
+  })
+
+  it('a file in <kind>/<mapping>/ is read through the saved mapping of that name (ADR 018)', async () => {
+    const org = await resetOrg()
+    const builtin = ADAPTERS.find((x) => x.name === 'qsystem')!.mapping!
+    const mine: ColumnMapping = { ...builtin, fields: { ...builtin.fields, office_code: { constant: 'ЦОП-01' }, service_kind: { column: 'service', values: { Консультация: 'consultation', касса: 'cashier' }, otherwise: 'other' } } }
+    await saveMapping(t.database, org.id, { name: 'qsystem-cop', mapping: mine }, { userId: null, actor: 'test', ip: null })
+    const state = newInboxState()
+    await scanInbox(t.database, dir, state)
+    fs.mkdirSync(path.join(dir, 'visits', 'qsystem-cop'))
+    fs.copyFileSync(sample('qsystem-clients.csv'), path.join(dir, 'visits', 'qsystem-cop', 'clients.csv'))
+    await scanInbox(t.database, dir, state)
+    const [result] = await scanInbox(t.database, dir, state)
+    expect(result).toMatchObject({ file: 'clients.csv', status: 'done' })
+    expect(JSON.parse(read('visits', 'qsystem-cop', 'done', 'clients.csv.report.json'))).toMatchObject({ status: 'done', read: 3, inserted: 3, rejected: 0 })
+    expect(read('visits', 'qsystem-cop', 'done', 'clients.csv.report.txt')).toContain('сопоставление')
   })
 
   it('a file left in .processing by a stopped process is imported again; two processes never take one file twice', async () => {

@@ -7,7 +7,7 @@
  * moved to `.processing/` first (no second taker, and a crash leaves it there to be imported again — the
  * import's transaction died with its process), then to `done/` or `failed/` beside `<name>.report.txt`
  * (the Russian report, as the CLI prints it) and `<name>.report.json` (the API's JSON).
- * `<dir>/<kind>/<mapping>/` is the place of files to be read through a saved column mapping (issue 17, part 3).
+ * `<dir>/<kind>/<mapping>/` holds files read through the saved column mapping of that name (ADR 018).
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -167,23 +167,15 @@ async function importOne(
 ): Promise<InboxResult> {
   let status: InboxResult['status']
   let batchId: string | null = null
-  let text: string
-  let json: unknown
-  if (mapping !== null) {
-    // column mappings (issue 17, part 3) are not in this version: the file is kept, not guessed at
-    status = 'rejected'
-    text = `Файл «${name}» не загружен: он лежит в папке сопоставления столбцов «${mapping}», а сопоставления столбцов в этой версии ещё не поддерживаются. Положите файл в канонической раскладке в папку «${kind}».`
-    json = { id: null, status, error: text }
-  } else {
-    const report = await runFileImport(
-      { database, orgId: org.id, zone: org.time_zone },
-      { kind, path: file, fileName: name, skipInvalid: options.skipInvalid ?? false, source: 'folder', userId: null, actor: FOLDER_ACTOR, ip: null },
-    )
-    status = report.status
-    batchId = report.batchId
-    text = formatReportText(report, { withValues: true })
-    json = await apiImportOf(database, org.id, report.batchId)
-  }
+  // a subfolder's name is the saved column mapping (ADR 018) its files are read through
+  const report = await runFileImport(
+    { database, orgId: org.id, zone: org.time_zone },
+    { kind, path: file, fileName: name, skipInvalid: options.skipInvalid ?? false, source: 'folder', userId: null, actor: FOLDER_ACTOR, ip: null, mapping: mapping ?? undefined },
+  )
+  status = report.status
+  batchId = report.batchId
+  const text = formatReportText(report, { withValues: true })
+  const json = await apiImportOf(database, org.id, report.batchId)
   const target = path.join(folder, status === 'done' ? 'done' : 'failed')
   await fs.mkdir(target, { recursive: true })
   const finalName = await freeName(target, name, batchId)

@@ -3,9 +3,7 @@
  * of JSON bodies come from the import contract itself (kinds.ts), so they cannot drift from it.
  */
 import { IMPORT_KINDS, kindSpecs } from '#app/imports/kinds.ts'
-import { FORCEABLE_FORMATS } from '#app/imports/pipeline.server.ts'
-
-const FORMATS = FORCEABLE_FORMATS
+import { forceableFormats } from '#app/imports/pipeline.server.ts'
 
 function recordSchema(kind: (typeof IMPORT_KINDS)[number]) {
   const spec = kindSpecs[kind]
@@ -88,7 +86,8 @@ export function openApiDocument() {
             'Ответ ждёт окончания загрузки до wait секунд; не дождавшись — 202 с номером загрузки и заголовком Location.',
           parameters: [
             { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: IMPORT_KINDS } },
-            { name: 'format', in: 'query', schema: { type: 'string', enum: FORMATS }, description: 'читать как этот формат, а не как определит сервер' },
+            { name: 'format', in: 'query', schema: { type: 'string', enum: forceableFormats() }, description: 'читать как этот формат, а не как определит сервер' },
+            { name: 'mapping', in: 'query', schema: { type: 'string' }, description: 'читать по сохранённому сопоставлению столбцов с этим названием' },
             { name: 'skip_invalid', in: 'query', schema: { type: 'string', enum: ['1', '0'] }, description: '1 — сохранить верные строки, пропустив ошибочные; иначе ошибка в любой строке отклоняет весь файл' },
             { name: 'wait', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 60, default: 20 }, description: 'сколько секунд ждать окончания' },
             { name: 'name', in: 'query', schema: { type: 'string', maxLength: 255 }, description: 'имя файла для истории загрузок' },
