@@ -6,6 +6,8 @@
  *   migrate
  *   report <appendix-7|supplier-standard> --year <YYYY> [--as-of <YYYY-MM-DD>] --out <file.xlsx|file.ods|file.pdf>
  *   mail run [--as-of "YYYY-MM-DD HH:MM"]
+ *   token add --name … --kinds calls,visits [--branches "…"] [--expires YYYY-MM-DD] | token list | token revoke <id>
+ *   inbox run [--dir <folder>] [--settle <seconds>]
  * Exit codes: 0 done; 1 the file or the arguments were refused; 2 an internal error.
  */
 import { createWriteStream } from 'node:fs'
@@ -33,6 +35,8 @@ import { REPORT_IDS, REPORT_TITLES, type ReportId, runReport } from '#reports/re
 import { mailConfig, mailOffReason } from '#reports/mail/config.server.ts'
 import { runMail } from '#reports/mail/run.server.ts'
 import { formatLocalDateTime, localToInstant } from '#reports/time/local-time.ts'
+import { createToken, listTokens, revokeToken } from '#app/integration/tokens.server.ts'
+import { inboxSetting, newInboxState, scanInbox } from '#app/integration/inbox.server.ts'
 
 const USAGE = `Использование: npm run cli -- <команда>
   import <вид> <файл> [--skip-invalid] [--format <формат>] [--mapping <сопоставление>]
@@ -44,7 +48,12 @@ const USAGE = `Использование: npm run cli -- <команда>
   migrate                                 обновить структуру базы данных
   report <отчёт> --year <ГГГГ> [--as-of <ГГГГ-ММ-ДД>] --out <файл.xlsx|файл.ods|файл.pdf>
                                           сформировать отчёт: ${REPORT_IDS.join(', ')}; печатает проверки
-  mail run [--as-of "ГГГГ-ММ-ДД ЧЧ:ММ"]   отправить оповещения и рассылки, которым пора (время — местное время организации)`
+  mail run [--as-of "ГГГГ-ММ-ДД ЧЧ:ММ"]   отправить оповещения и рассылки, которым пора (время — местное время организации)
+  token add --name … --kinds calls,visits [--branches "Филиал 1,…"] [--expires ГГГГ-ММ-ДД]
+                                          выпустить токен API загрузки; последняя строка — сам токен (показывается один раз)
+  token list | token revoke <номер>       токены интеграции; отозвать токен
+  inbox run [--dir <папка>] [--settle <с>]
+                                          загрузить готовые файлы папки загрузки (IMPORT_INBOX или настройка) — для cron`
 
 class UsageError extends Error {}
 
@@ -71,13 +80,17 @@ async function main(argv: string[]): Promise<number> {
       year: { type: 'string' },
       'as-of': { type: 'string' },
       out: { type: 'string' },
+      kinds: { type: 'string' },
+      expires: { type: 'string' },
+      dir: { type: 'string' },
+      settle: { type: 'string', default: '2' },
     },
   })
   if (command === 'mail') {
     if (positionals[0] !== 'run') throw new UsageError('Поддерживается: mail run.')
     if (values['as-of'] !== undefined && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(values['as-of'])) throw new UsageError('Момент --as-of — в виде "ГГГГ-ММ-ДД ЧЧ:ММ".')
   }
-  if (!['import', 'org', 'demo', 'migrate', 'user', 'report', 'mail'].includes(command)) throw new UsageError(`Неизвестная команда «${command}».`)
+  if (!['import', 'org', 'demo', 'migrate', 'user', 'report', 'mail', 'token', 'inbox'].includes(command)) throw new UsageError(`Неизвестная команда «${command}».`)
   if (command === 'import') {
     const [kind, file] = positionals
     if (!kind || !IMPORT_KINDS.includes(kind as ImportKind)) throw new UsageError(`Укажите вид файла: ${IMPORT_KINDS.join(', ')}.`)
@@ -88,6 +101,17 @@ async function main(argv: string[]): Promise<number> {
     if (!values.year || !/^\d{4}$/.test(values.year)) throw new UsageError('Укажите год: --year ГГГГ.')
     if (values['as-of'] !== undefined && !isDateText(values['as-of'])) throw new UsageError('Дата --as-of — в виде ГГГГ-ММ-ДД.')
     if (!values.out || !/\.(xlsx|ods|pdf)$/i.test(values.out)) throw new UsageError('Укажите файл --out с расширением .xlsx, .ods или .pdf.')
+  }
+
+  if (command === 'token') {
+    if (!['add', 'list', 'revoke'].includes(positionals[0] ?? '')) throw new UsageError('Поддерживается: token add, token list, token revoke <номер>.')
+    if (positionals[0] === 'add' && (!values.name || !values.kinds)) throw new UsageError('Укажите --name и --kinds (например, --kinds calls,visits).')
+    if (positionals[0] === 'add' && values.expires !== undefined && !isDateText(values.expires)) throw new UsageError('Дата --expires — в виде ГГГГ-ММ-ДД.')
+    if (positionals[0] === 'revoke' && !positionals[1]) throw new UsageError('Укажите номер токена: token revoke <номер>.')
+  }
+  if (command === 'inbox') {
+    if (positionals[0] !== 'run') throw new UsageError('Поддерживается: inbox run.')
+    if (!/^\d+(\.\d+)?$/.test(values.settle ?? '')) throw new UsageError('--settle — число секунд.')
   }
 
   const database = await openDatabase()
@@ -182,6 +206,55 @@ async function main(argv: string[]): Promise<number> {
         }
         console.log(`Почта на ${formatLocalDateTime(asOf, org.time_zone)} (${org.time_zone}): запланировано ${r.planned}, отправлено ${r.sent}, пустых списков ${r.empty}, повтор позже ${r.retried}, не отправлено ${r.failed}.`)
         return r.failed ? 2 : 0
+      }
+      case 'token': {
+        if (positionals[0] === 'list') {
+          const tokens = await listTokens(database.db, org.id)
+          if (!tokens.length) console.log('Токенов нет.')
+          const branches = new Map((await listBranches(database.db, org.id)).map((b) => [String(b.id), b.name]))
+          for (const t of tokens) {
+            const state = t.revokedAt ? 'отозван' : t.expiresAt && t.expiresAt <= new Date() ? 'истёк' : 'действует'
+            const scope = t.branchIds ? t.branchIds.map((id) => branches.get(id) ?? id).join(', ') : 'вся организация'
+            const until = t.expiresAt ? formatLocalDateTime(new Date(t.expiresAt.getTime() - 1000), org.time_zone) : 'бессрочно'
+            console.log(`№${t.id}\t${t.name}\t${t.prefix}…\t${t.kinds.join(',')}\t${scope}\tдо: ${until}\t${state}`)
+          }
+          return 0
+        }
+        if (positionals[0] === 'revoke') {
+          const token = await revokeToken(database.db, org.id, positionals[1]!, cliUser.login)
+          await recordAudit(database.db, { orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'token.revoke', object: `токен №${token.id}`, details: { name: token.name } })
+          console.log(`Токен №${token.id} «${token.name}» отозван.`)
+          return 0
+        }
+        const branchNames = values.branches === 'all' ? [] : (values.branches ?? '').split(',').map((b) => b.trim()).filter(Boolean)
+        const { token, secret } = await createToken(database.db, org.id, {
+          name: values.name!,
+          kinds: values.kinds!.split(','),
+          branches: branchNames,
+          expiresAt: values.expires ? endOfLocalDay(values.expires, org.time_zone) : null,
+          createdBy: { id: cliUser.id, login: cliUser.login },
+        })
+        await recordAudit(database.db, {
+          orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'token.create', object: `токен №${token.id}`,
+          details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt },
+        })
+        console.log(`Токен №${token.id} «${token.name}» создан: ${token.kinds.join(', ')}; ${token.branchIds ? `филиалы: ${branchNames.join(', ')}` : 'вся организация'}.`)
+        console.log('Сохраните его сейчас: он показывается один раз (хранится только его отпечаток SHA-256).')
+        console.log(secret)
+        return 0
+      }
+      case 'inbox': {
+        const dir = values.dir ? path.resolve(values.dir) : inboxSetting(org).dir
+        if (!dir) throw new InputError('Папка загрузки не задана: укажите --dir, переменную IMPORT_INBOX или папку в настройках организации.')
+        const state = newInboxState()
+        const log = (line: string) => console.log(line)
+        const skipInvalid = process.env.IMPORT_INBOX_SKIP_INVALID === '1'
+        // a file is complete when two scans see the same size and time: look, wait, look again
+        const first = await scanInbox(database, dir, state, { log, skipInvalid })
+        await new Promise((resolve) => setTimeout(resolve, Number(values.settle) * 1000))
+        const results = [...first, ...(await scanInbox(database, dir, state, { log, skipInvalid }))]
+        if (!results.length) console.log(`В папке ${dir} нет готовых файлов.`)
+        return results.some((r) => r.status === 'failed') ? 2 : results.some((r) => r.status === 'rejected') ? 1 : 0
       }
       case 'import': {
         const [kind, file] = positionals as [ImportKind, string]

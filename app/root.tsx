@@ -64,6 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
                   {may('calendar._index.tsx') ? <NavLink to="/calendar">Календарь</NavLink> : null}
                   {may('admin.users._index.tsx') ? <NavLink to="/admin/users">Пользователи</NavLink> : null}
                   {may('admin.settings.tsx') ? <NavLink to="/admin/settings">Организация</NavLink> : null}
+                  {may('admin.tokens.tsx') ? <NavLink to="/admin/tokens">Токены</NavLink> : null}
                   {may('admin.audit.tsx') ? <NavLink to="/admin/audit">Журнал аудита</NavLink> : null}
                   {may('mail._index.tsx') ? <NavLink to="/mail">Почта</NavLink> : null}
                 </nav>

@@ -26,6 +26,8 @@ export interface OrganisationTable {
   /** the callback norm of lost calls (migration 0013); null: the callback rule of the presets */
   lost_callback_amount: ColumnType<string | null, number | string | null | undefined, number | string | null>
   lost_callback_unit: 'minutes' | 'hours' | 'calendar_days' | 'working_days' | null
+  /** the watched folder (ADR 017) when IMPORT_INBOX is not set */
+  import_inbox: string | null
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }
@@ -85,8 +87,10 @@ export interface ImportBatchTable {
   id: Id
   org_id: string
   kind: 'offices' | 'appeals' | 'calls' | 'visits'
-  format: 'csv' | 'xlsx' | 'queue_log' | 'queue_log_table' | 'generated' | null
-  source: Generated<'web' | 'cli' | 'demo'>
+  format: 'csv' | 'xlsx' | 'queue_log' | 'queue_log_table' | 'generated' | 'json' | null
+  source: Generated<'web' | 'cli' | 'demo' | 'api' | 'folder'>
+  /** the integration token an API import came with (ADR 017) */
+  token_id: string | null
   file_name: string
   file_size: string | number | null
   encoding: string | null
@@ -608,6 +612,7 @@ export interface DB {
   mail_subscription: MailSubscriptionTable
   mail_unsubscribed: MailUnsubscribedTable
   mail_send: MailSendTable
+  integration_token: IntegrationTokenTable
 }
 
 export interface MailSubscriptionTable {
@@ -657,6 +662,26 @@ export interface MailSendTable {
   message_id: string | null
   created_at: DefaultTimestamp
   sent_at: Timestamp | null
+}
+
+/** A key for the import API (ADR 017): only the SHA-256 of its secret is kept. */
+export interface IntegrationTokenTable {
+  id: Id
+  org_id: string
+  name: string
+  kinds: string[]
+  /** null: the whole organisation */
+  branch_ids: string[] | null
+  secret_hash: string
+  /** the secret's first characters, to tell tokens apart */
+  prefix: string
+  expires_at: Timestamp | null
+  created_at: DefaultTimestamp
+  created_by: string | null
+  created_by_name: string
+  revoked_at: Timestamp | null
+  revoked_by_name: string | null
+  last_used_at: Timestamp | null
 }
 
 export type Organisation = Selectable<OrganisationTable>

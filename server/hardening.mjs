@@ -13,6 +13,16 @@ export const FORM_BODY_LIMIT = 1024 * 1024
 /** `/imports` (the form without JavaScript) and `/imports/upload` (the page's XHR) receive files. */
 export const UPLOAD_PATHS = new Set(['/imports', '/imports/upload'])
 
+/**
+ * The import API (ADR 017): no forms and no cookies — an integration token, and the file itself as the
+ * body. `POST /api/imports/<kind>` passes untouched (the route streams the body to disk under its own limit);
+ * every other method, or a POST anywhere else under /api/, is a 405; a multipart form, or a type no file of
+ * ours is sent as, a 415. `application/x-www-form-urlencoded` passes: it is what `curl --data-binary` sends
+ * when told no type, and the body is read as the file it is. Answers are JSON, like the API's own.
+ */
+export const API_IMPORT_PATH = /^\/api\/imports\/[^/]+$/
+const API_TYPES = /^(text\/(csv|plain|tab-separated-values)|application\/(json|octet-stream|gzip|x-gzip|csv|x-www-form-urlencoded|vnd\.ms-excel|vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet))\s*(;|$)/i
+
 const NAMED = new Set(['loopback', 'linklocal', 'uniquelocal'])
 
 /**
@@ -49,6 +59,20 @@ function refuse(res, status, text) {
   res.status(status).set('Connection', 'close').type('text/plain; charset=utf-8').send(text)
 }
 
+/**
+ * An API refusal in JSON. The body is read and dropped rather than the connection closed under the client
+ * (a client still sending its file would see EPIPE instead of the answer).
+ * @param {import('express').Request} req @param {import('express').Response} res @param {number} status @param {string} text @param {Record<string, string>} [headers]
+ */
+function refuseJson(req, res, status, text, headers = {}) {
+  req.resume()
+  res.status(status).set(headers).type('application/json; charset=utf-8').send(JSON.stringify({ error: text }))
+}
+
+const API_METHOD_MESSAGE = 'Метод не поддерживается: POST /api/imports/<вид> (тело — файл или JSON-массив записей), GET /api/imports/<номер>.'
+const API_TYPE_MESSAGE =
+  'Тело запроса — сам файл (text/csv, application/octet-stream, XLSX, application/gzip) или JSON-массив записей (application/json), а не форма multipart/form-data.'
+
 const NUL_MESSAGE = 'Запрос отклонён: в адресе или в полях формы есть недопустимый символ (NUL, код 0). Уберите его и отправьте снова.'
 const METHOD_MESSAGE = 'Запрос отклонён: сайт принимает только GET и POST.'
 const TYPE_MESSAGE = 'Запрос отклонён: данные формы должны быть в формате веб-формы (application/x-www-form-urlencoded или multipart/form-data).'
@@ -73,6 +97,14 @@ export function guardBody(handler, options = {}) {
   const limit = options.limit ?? FORM_BODY_LIMIT
   return (req, res, next) => {
     if (hasNul(req.originalUrl)) return refuse(res, 400, NUL_MESSAGE)
+    if (req.path.startsWith('/api/')) {
+      if (req.method === 'GET' || req.method === 'HEAD') return handler(req, res, next)
+      if (req.method !== 'POST' || !API_IMPORT_PATH.test(req.path)) return refuseJson(req, res, 405, API_METHOD_MESSAGE, { Allow: 'GET, POST' })
+      const type = req.get('content-type') ?? ''
+      if (type !== '' && !API_TYPES.test(type)) return refuseJson(req, res, 415, API_TYPE_MESSAGE)
+      // binary files (XLSX, gzip) are the body here: no NUL check; the route streams it under its own limit
+      return handler(req, res, next)
+    }
     if (req.method === 'GET' || req.method === 'HEAD') return handler(req, res, next)
     // the site's forms only post; TRACE, OPTIONS and the like reached Remix and answered 500
     if (req.method !== 'POST') return refuse(res, 405, METHOD_MESSAGE)

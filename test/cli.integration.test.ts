@@ -41,6 +41,37 @@ describe('npm run cli', { timeout: 240_000 }, () => {
     expect(again.out).toMatch(/новых 0, обновлено 0, без изменений 4/)
   })
 
+  it('token add prints the secret as its last line; token list shows it without the secret; token revoke ends it (ADR 017)', async () => {
+    const added = await cli(['token', 'add', '--name', 'АТС', '--kinds', 'calls,visits'], env)
+    expect(added.err).toBe('')
+    expect(added.code).toBe(0)
+    const secret = added.out.trim().split('\n').pop()!
+    expect(secret).toMatch(/^sq_[A-Za-z0-9_-]{43}$/)
+    const id = /Токен №(\d+) «АТС» создан: calls, visits; вся организация\./.exec(added.out)?.[1]
+    expect(id).toBeTruthy()
+    const listed = await cli(['token', 'list'], env)
+    expect(listed.out).toContain(`№${id}\tАТС\t${secret.slice(0, 8)}…\tcalls,visits\tвся организация\tдо: бессрочно\tдействует`)
+    expect(listed.out).not.toContain(secret)
+    expect((await cli(['token', 'add', '--name', 'x', '--kinds', 'звонки2'], env)).err).toMatch(/Неизвестный вид данных «звонки2»/)
+    const revoked = await cli(['token', 'revoke', id!], env)
+    expect(revoked.out).toContain(`Токен №${id} «АТС» отозван.`)
+    expect((await cli(['token', 'list'], env)).out).toMatch(/\tотозван/)
+  })
+
+  it('inbox run imports the complete files of the folder once and moves them with their reports', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-cli-inbox-'))
+    fs.mkdirSync(path.join(dir, 'visits'))
+    fs.copyFileSync(sample('visits.csv'), path.join(dir, 'visits', 'visits.csv'))
+    fs.writeFileSync(path.join(dir, 'visits', 'half.csv.part'), 'ticket_id')
+    const run = await cli(['inbox', 'run', '--dir', dir, '--settle', '1'], env)
+    expect(run.err).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.out).toContain('Папка загрузки: visits/visits.csv → visits/done/visits.csv (done)')
+    expect(fs.readdirSync(path.join(dir, 'visits', 'done')).sort()).toEqual(['visits.csv', 'visits.csv.report.json', 'visits.csv.report.txt'])
+    expect(fs.existsSync(path.join(dir, 'visits', 'half.csv.part'))).toBe(true)
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
   it('exits 1 on a refused file and prints each bad line', async () => {
     const bad = tmpFile('bad.csv', 'call_id;direction;started_at;ended_at\n1;наружу;14.03.2025 10:00;14.03.2025 10:01\n')
     const result = await cli(['import', 'calls', bad], env)

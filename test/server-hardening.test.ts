@@ -191,3 +191,42 @@ describe('Cache-Control', () => {
     expect((await fetch(`${url}/registers/appeals`)).headers.get('cache-control')).toBe('no-store')
   })
 })
+
+describe('the import API (ADR 017) passes the hardening as it should', () => {
+  it('POST /api/imports/<kind>: a file body larger than the form limit, binary and with NUL bytes, reaches the route whole', async () => {
+    const seen: { bytes?: number } = {}
+    const url = await start(undefined, seen)
+    const body = Buffer.alloc(FORM_BODY_LIMIT * 3, 0) // NUL bytes: an XLSX or gzip file has them
+    for (const type of ['application/octet-stream', 'text/csv; charset=utf-8', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/gzip']) {
+      seen.bytes = 0
+      const response = await fetch(`${url}/api/imports/calls`, { method: 'POST', body, headers: { 'Content-Type': type } })
+      expect(response.status, type).toBe(200)
+      expect(seen.bytes, type).toBe(body.length)
+    }
+    // curl --data-binary without -H 'Content-Type' sends a form's type: the body is the file all the same
+    const curl = await fetch(`${url}/api/imports/calls`, { method: 'POST', body: 'a;b\n1;2\u0000', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+    expect(await curl.json()).toMatchObject({ body: 'a;b\n1;2\u0000' })
+    const json = await fetch(`${url}/api/imports/calls`, { method: 'POST', body: '[{"call_id":"1"}]', headers: { 'Content-Type': 'application/json' } })
+    expect(await json.json()).toMatchObject({ body: '[{"call_id":"1"}]' })
+    expect(json.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('refuses what it should, in JSON: other methods and paths 405, a web form or an unknown type 415, NUL in the address 400', async () => {
+    const url = await start(undefined)
+    for (const [method, path] of [['PUT', '/api/imports/calls'], ['DELETE', '/api/imports/1'], ['PATCH', '/api/imports/calls'], ['OPTIONS', '/api/imports/calls'], ['POST', '/api/openapi.json'], ['POST', '/api/imports/calls/extra']] as const) {
+      const response = await fetch(`${url}${path}`, { method, body: method === 'OPTIONS' ? undefined : 'x' })
+      expect(response.status, `${method} ${path}`).toBe(405)
+      expect(response.headers.get('allow')).toBe('GET, POST')
+      expect(((await response.json()) as { error: string }).error).toMatch(/^Метод не поддерживается/)
+    }
+    for (const type of ['multipart/form-data; boundary=x', 'text/html', 'application/xml']) {
+      const response = await fetch(`${url}/api/imports/calls`, { method: 'POST', body: 'a=1', headers: { 'Content-Type': type } })
+      expect(response.status, type).toBe(415)
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+    }
+    expect((await fetch(`${url}/api/imports/calls%00`, { method: 'POST', body: 'x', headers: { 'Content-Type': 'text/csv' } })).status).toBe(400)
+    // GET passes (the route answers), as do the site's forms elsewhere, still limited
+    expect((await fetch(`${url}/api/imports/1`)).status).toBe(200)
+    expect((await fetch(`${url}/login`, { method: 'POST', body: 'x'.repeat(FORM_BODY_LIMIT + 10), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).status).toBe(413)
+  })
+})

@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Database } from '#db/client.server.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import type { ImportKind } from './kinds.ts'
+import type { BranchScope } from './branch-scope.server.ts'
 import { batchLockSql, livenessOf, runFileImport } from './pipeline.server.ts'
 
 /**
@@ -23,6 +24,10 @@ export interface ImportJob {
   userId: string | null
   actor: string
   ip: string | null
+  /** `web` unless told: the import API queues its bodies as `api` (ADR 017) */
+  source?: 'web' | 'api'
+  tokenId?: string | null
+  branchScope?: BranchScope
 }
 
 /** Where uploads wait for their import: `UPLOAD_DIR`, else `<DATA_DIR>/uploads`. */
@@ -38,7 +43,8 @@ export async function enqueueImport(database: Database, orgId: string, job: Impo
       kind: job.kind,
       file_name: job.fileName,
       file_size: fileSize,
-      source: 'web',
+      source: job.source ?? 'web',
+      token_id: job.tokenId ?? null,
       skip_invalid: job.skipInvalid,
       user_id: job.userId,
       status: 'queued',
@@ -92,7 +98,7 @@ export async function runNextImport(database: Database, root = uploadRoot()): Pr
     const org = await getOrganisation(database.db)
     await runFileImport(
       { database, orgId: org.id, zone: org.time_zone },
-      { ...claimed.job, path: claimed.file_path ?? '', source: 'web', liveness: livenessOf(client, batchId) },
+      { ...claimed.job, path: claimed.file_path ?? '', source: claimed.job.source ?? 'web', liveness: livenessOf(client, batchId) },
     )
   } finally {
     await removeUpload(claimed.file_path, root)

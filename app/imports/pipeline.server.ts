@@ -18,13 +18,24 @@ import { parseQueueLogLine, realtimeEvent, realtimeHeader } from './queue-log.ts
 import { type QueueLogImport, stageQueueLog } from './queue-log-import.server.ts'
 import { type TableReader, decodedChunks, openCsv } from './read-csv.server.ts'
 import { openXlsx } from './read-xlsx.server.ts'
-import { type FileFormat, sniffFile, sniffTable } from './sniff.server.ts'
+import { openJson } from './read-json.server.ts'
+import { type BranchScope, scopedRows } from './branch-scope.server.ts'
+import { type FileFormat, type Sniffed, sniffFile, sniffTable } from './sniff.server.ts'
 import { type AdapterInfo, adapterByName, formatNames } from './adapters.ts'
 import { CdrAssembler, cdrTableHeader, looksLikeMasterCsv, masterCsvPositions } from './cdr.ts'
 import { type CompiledMapping, compileMapping, mapRow } from './mapping.ts'
 import { findMapping, listMappings, mappingsForHeader } from './mappings.server.ts'
 import { type StageValue, copyStageBatch } from './stage.server.ts'
 import { type Cell, type CellProblem, type ParsedRow, validateRow } from './values.ts'
+
+/** What an import can be read as: what the sniffer tells, and JSON (the API's body, ADR 017). */
+export type ImportFormat = FileFormat | 'json'
+
+/** Formats a caller may force (`?format=` of the API): the pipeline's (adapters.ts) and the JSON body. */
+export const forceableFormats = (): string[] => [...formatNames(), 'json']
+
+/** Where an import came from: the upload page, the command line, the demo, the API (a token), a watched folder. */
+export type ImportSource = 'web' | 'cli' | 'demo' | 'api' | 'folder'
 
 export interface ImportTarget {
   database: Database
@@ -43,7 +54,7 @@ export interface ImportReport {
   batchId: string
   kind: ImportKind
   fileName: string
-  format: FileFormat | 'generated' | null
+  format: ImportFormat | 'generated' | null
   /** the adapter (asterisk_cdr, 3cx…) that read the file, or null (canonical layout, queue_log) */
   adapter: string | null
   /** the saved column mapping that read the file, or null */
@@ -92,9 +103,10 @@ export interface NewBatch {
   kind: ImportKind
   fileName: string
   fileSize?: number | null
-  source: 'web' | 'cli' | 'demo'
+  source: ImportSource
   skipInvalid: boolean
   userId?: string | null
+  tokenId?: string | null
 }
 
 /** The advisory lock of a batch: held by the session of the process that runs the import (ADR 013). */
@@ -111,9 +123,9 @@ export async function holdNewBatch(database: Database, orgId: string, batch: New
   try {
     await client.query('begin')
     const row = await client.query<{ id: string }>(
-      `insert into import_batch (org_id, kind, file_name, file_size, source, skip_invalid, user_id)
-       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
-      [orgId, batch.kind, batch.fileName, batch.fileSize ?? null, batch.source, batch.skipInvalid, batch.userId ?? null],
+      `insert into import_batch (org_id, kind, file_name, file_size, source, skip_invalid, user_id, token_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+      [orgId, batch.kind, batch.fileName, batch.fileSize ?? null, batch.source, batch.skipInvalid, batch.userId ?? null, batch.tokenId ?? null],
     )
     const batchId = String(row.rows[0]!.id)
     await client.query(`select pg_advisory_lock(${batchLockSql})`, [`sq-batch:${batchId}`])
@@ -542,6 +554,13 @@ async function* decodedLines(path: string, encoding: string, counted: { bytes: n
   if (rest) yield { line: ++n, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest }
 }
 
+/** The API's JSON body (ADR 017): read as JSON whatever the sniffer says, if it is UTF-8 text. */
+function asJson(sniffed: Sniffed): Omit<Sniffed, 'format'> & { format: ImportFormat } {
+  if (sniffed.format === 'xlsx') throw new ImportFileError('Указан формат JSON, но тело — XLSX (архив), а не текст.')
+  if (sniffed.encoding !== 'utf-8' || sniffed.gzip) throw new ImportFileError('Указан формат JSON, но текст не в UTF-8 (или сжат): JSON принимается только в UTF-8 без сжатия.')
+  return { ...sniffed, format: 'json' }
+}
+
 /** A report with nothing read yet: `failed` until the import says otherwise. */
 function newReport(batchId: string, kind: ImportKind, fileName: string, skipInvalid: boolean): ImportReport {
   return {
@@ -556,11 +575,16 @@ export interface FileImportRequest {
   path: string
   fileName: string
   skipInvalid: boolean
-  source: 'web' | 'cli' | 'demo'
+  source: ImportSource
   userId?: string | null
+  /** the integration token of an API import (ADR 017) */
+  tokenId?: string | null
+  /** only rows of these branches (a branch-scoped token, ADR 017); others are rejected line by line */
+  branchScope?: BranchScope
   /**
    * how to read the file (ADR 018): an adapter name (`asterisk_cdr`, `3cx`, `naumen`, `oktell`, `qsystem`,
-   * `qmatic`), `queue_log` or `canonical`; undefined = told from the content. The API's `?format=` as is.
+   * `qmatic`), `queue_log` or `canonical`; undefined = told from the content. The API's `?format=` as is;
+   * `json` — the API's JSON body (ADR 017)
    */
   format?: string
   /** the name of a saved column mapping of the organisation (the API's `?mapping=`, the inbox subfolder) */
@@ -587,6 +611,7 @@ export async function runFileImport(target: ImportTarget, request: FileImportReq
       source: request.source,
       skipInvalid: request.skipInvalid,
       userId: request.userId,
+      tokenId: request.tokenId,
     }))
   try {
     return await importFile(target, request, liveness.batchId, size)
@@ -615,10 +640,11 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
   await reporter.flush()
   let client: pg.PoolClient | undefined
   try {
-    const sniffed = await sniffFile(request.path)
+    const jsonBody = request.format === 'json'
+    const sniffed = jsonBody ? asJson(await sniffFile(request.path)) : await sniffFile(request.path)
     report.format = sniffed.format
     report.encoding = sniffed.encoding ?? null
-    const forced = request.format?.trim().toLowerCase() || undefined
+    const forced = jsonBody ? undefined : request.format?.trim().toLowerCase() || undefined
     if (forced && !formatNames().includes(forced)) {
       throw new ImportFileError(`Неизвестный формат «${request.format}». Допустимо: ${formatNames().join(', ')} (или не указывать — формат определится по содержимому).`)
     }
@@ -631,6 +657,12 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     if (isQueueLog && request.kind !== 'calls') {
       throw new ImportFileError(
         `Это журнал Asterisk queue_log: он загружается как «${labelOf(importKind, 'calls')}» (calls), а не как «${labelOf(importKind, request.kind)}».`,
+      )
+    }
+    if (isQueueLog && request.branchScope) {
+      throw new ImportFileError(
+        `Токен «${request.branchScope.tokenName}» загружает строки только своих филиалов, а журнал Asterisk queue_log не разделён по филиалам ` +
+          '(события звонков сохраняются до того, как звонок собран). Загрузите журнал токеном всей организации или звонки файлом CSV/XLSX.',
       )
     }
     let items: AsyncIterable<RowItem>
@@ -663,7 +695,12 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       queueLog = await stageQueueLog(client, orgId, batchId, lines, readingLog(bytesRead))
       items = queueLog.items
     } else {
-      const reader = sniffed.format === 'xlsx' ? await openXlsx(request.path) : await openCsv(request.path, sniffed.encoding ?? 'utf-8', sniffed.gzip)
+      const reader =
+        sniffed.format === 'json'
+          ? await openJson(request.path)
+          : sniffed.format === 'xlsx'
+            ? await openXlsx(request.path)
+            : await openCsv(request.path, sniffed.encoding ?? 'utf-8', sniffed.gzip)
       report.delimiter = reader.delimiter ?? null
       bytesRead = reader.bytesRead
       const plan = await planTable(target, request, forced, reader.header, report)
@@ -678,6 +715,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       } else {
         items = cdrCalls(reader, plan.headerless, target.zone, (n) => (cdrRows = n))
       }
+      if (request.branchScope) items = scopedRows(database.db, orgId, spec, items, request.branchScope)
     }
 
     const result = await loadRows(

@@ -10,7 +10,16 @@ export const FORMAT_LABELS: Record<string, string> = {
   xlsx: 'XLSX',
   queue_log: 'Asterisk queue_log',
   queue_log_table: 'Asterisk queue_log (таблица realtime, CSV)',
+  json: 'JSON (записи в теле запроса API)',
   generated: 'сгенерировано (демо-данные)',
+}
+
+/** Where an import came from, as the history names it (ADR 017: «API: <token name>», «папка»). */
+export function sourceLabel(source: string, tokenName?: string | null): string {
+  if (source === 'api') return `API: ${tokenName ?? 'токен удалён'}`
+  if (source === 'folder') return 'папка'
+  if (source === 'web') return 'страница загрузки'
+  return source === 'cli' ? 'командная строка' : 'демо'
 }
 
 /** «, прочитан форматом 3CX …» / «, сопоставление «CRM»» (ADR 018). */

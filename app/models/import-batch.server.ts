@@ -19,16 +19,18 @@ export const REJECTIONS_FOR_ORGANISATION =
 
 /** The history of imports, newest first. */
 export async function listImportBatches(db: Db, orgId: string, page: number) {
-  const base = db.selectFrom('import_batch').where('org_id', '=', orgId)
+  const base = db.selectFrom('import_batch').where('import_batch.org_id', '=', orgId)
   const [rows, count] = await Promise.all([
     base
+      .leftJoin('integration_token as t', 't.id', 'import_batch.token_id')
+      .select('t.name as tokenName')
       .select([
-        'id', 'kind', 'format', 'source', 'file_name as fileName', 'file_size as fileSize', 'status', 'rows_read as read',
+        'import_batch.id', 'kind', 'format', 'source', 'file_name as fileName', 'file_size as fileSize', 'status', 'rows_read as read',
         'rows_inserted as inserted', 'rows_updated as updated', 'rows_unchanged as unchanged', 'rows_pending as pending',
         'rows_rejected as rejected', 'rows_invalid as invalid', 'started_at as startedAt', 'finished_at as finishedAt',
       ])
       .orderBy('started_at', 'desc')
-      .orderBy('id', 'desc')
+      .orderBy('import_batch.id', 'desc')
       .limit(IMPORT_PAGE_SIZE)
       .offset((page - 1) * IMPORT_PAGE_SIZE)
       .execute(),
@@ -41,9 +43,11 @@ export async function findImportBatch(db: Db, orgId: string, batchId: string) {
   if (!/^\d{1,18}$/.test(batchId)) return undefined
   const row = await db
     .selectFrom('import_batch')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('id', '=', batchId)
+    .selectAll('import_batch')
+    .leftJoin('integration_token as t', 't.id', 'import_batch.token_id')
+    .select('t.name as token_name')
+    .where('import_batch.org_id', '=', orgId)
+    .where('import_batch.id', '=', batchId)
     .executeTakeFirst()
   return row ? { ...row, file_size: row.file_size === null ? null : Number(row.file_size) } : undefined
 }

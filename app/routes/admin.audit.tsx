@@ -20,6 +20,10 @@ const ACTIONS: Record<string, string> = {
   'user.update': 'изменён пользователь',
   'settings.update': 'изменены настройки',
   demo: 'пересозданы демо-данные',
+  'token.create': 'выпущен токен интеграции',
+  'token.revoke': 'отозван токен интеграции',
+  'token.use': 'использован токен интеграции (API)',
+  'token.refused': 'отказано токену интеграции',
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

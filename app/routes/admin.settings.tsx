@@ -7,6 +7,7 @@ import { InputError } from '#app/models/errors.ts'
 import { updateOrganisation } from '#app/models/organisation.server.ts'
 import { listPhoneLines, parsePhoneLines, phoneLinesText, savePhoneLines } from '#app/models/phone-line.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
+import { inboxSetting, setImportInbox } from '#app/integration/inbox.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { regime } from '#reports/vocabulary.ts'
 import { callbackNorm, normText } from '#reports/callbacks/callbacks.server.ts'
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'admin.settings.tsx')
   const { database, org } = await getAppContext()
   const lines = await listPhoneLines(database.db, org.id)
-  return { mailOff: mailOffReason(), lostCallbackAmount: org.lost_callback_amount === null ? '' : String(Number(org.lost_callback_amount)), lostCallbackUnit: org.lost_callback_unit ?? 'hours', currentNorm: await callbackNorm(database.db, org.id).then((n) => ({ text: normText(n), source: n.source })), name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandon: org.short_abandon_seconds, serviceLevel: org.service_level_seconds, phoneLines: phoneLinesText(lines), signer: { position: org.signer_position ?? '', name: org.signer_name ?? '', phone: org.signer_phone ?? '' } }
+  return { mailOff: mailOffReason(), lostCallbackAmount: org.lost_callback_amount === null ? '' : String(Number(org.lost_callback_amount)), lostCallbackUnit: org.lost_callback_unit ?? 'hours', currentNorm: await callbackNorm(database.db, org.id).then((n) => ({ text: normText(n), source: n.source })), name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandon: org.short_abandon_seconds, serviceLevel: org.service_level_seconds, phoneLines: phoneLinesText(lines), signer: { position: org.signer_position ?? '', name: org.signer_name ?? '', phone: org.signer_phone ?? '' }, inbox: inboxSetting(org) }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -41,6 +42,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const phoneLines = String(form.get('phoneLines') ?? '')
   try {
     await parsePhoneLines(database.db, org.id, phoneLines) // refused before anything is saved
+    // the watched folder (ADR 017), unless IMPORT_INBOX sets it: checked (and saved) before the rest
+    if (!inboxSetting(org).fromEnv && form.has('importInbox')) await setImportInbox(database, org.id, String(form.get('importInbox') ?? ''))
     await updateOrganisation(database.db, org.id, settings)
     await savePhoneLines(database.db, org.id, phoneLines)
   } catch (error) {
@@ -49,7 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   await recordAudit(database.db, {
     orgId: org.id, userId: admin.id, actor: admin.login, action: 'settings.update', object: 'организация',
-    details: { before: { name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandonSeconds: org.short_abandon_seconds, serviceLevelSeconds: org.service_level_seconds, signer: { position: org.signer_position, name: org.signer_name, phone: org.signer_phone } }, after: { ...settings, phoneLines } }, ip: context?.ip,
+    details: { before: { name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandonSeconds: org.short_abandon_seconds, serviceLevelSeconds: org.service_level_seconds, signer: { position: org.signer_position, name: org.signer_name, phone: org.signer_phone } }, after: { ...settings, phoneLines, importInbox: inboxSetting(org).fromEnv ? undefined : String(form.get('importInbox') ?? '').trim() || null } }, ip: context?.ip,
   })
   return { error: null, saved: true }
 }
@@ -121,6 +124,19 @@ export default function Settings() {
             Телефон для связи (исполнитель)
             <input type="text" name="signerPhone" maxLength={200} defaultValue={settings.signer.phone} />
           </label>
+        </fieldset>
+        <fieldset>
+          <legend>Папка загрузки (файлы из папки загружаются сами, см. README «Загрузка без участия человека»)</legend>
+          {settings.inbox.fromEnv ? (
+            <p data-testid="inbox">
+              Используется папка <code>{settings.inbox.dir}</code> — она задана переменной окружения IMPORT_INBOX и здесь не меняется.
+            </p>
+          ) : (
+            <label>
+              Папка на сервере (полный путь; пусто — не следить). Файлы кладутся в подпапки offices, appeals, calls, visits; загруженные переносятся в done/, отклонённые — в failed/ вместе с отчётом.
+              <input type="text" name="importInbox" defaultValue={settings.inbox.dir ?? ''} placeholder="/srv/service-quality/inbox" data-testid="inbox" />
+            </label>
+          )}
         </fieldset>
         <FormError message={actionData?.error} />
         {actionData?.saved ? <p className="notice ok">Сохранено.</p> : null}

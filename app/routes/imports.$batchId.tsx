@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import { readProgress } from '#app/imports/progress.server.ts'
-import { FORMAT_LABELS, readWith, STATUS_LABELS } from '#app/imports/report-text.ts'
+import { FORMAT_LABELS, readWith, STATUS_LABELS, sourceLabel } from '#app/imports/report-text.ts'
 import { REJECTIONS_FOR_ORGANISATION, countImportRejections, findImportBatch, listImportRejections, mayReadRejections } from '#app/models/import-batch.server.ts'
 import { canSeePersonalData } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
@@ -91,6 +91,8 @@ export default function ImportReportPage() {
             {batch.file_name}
             {batch.file_size !== null ? ` · ${formatBytes(batch.file_size)}` : ''}
           </dd>
+          <dt>Откуда</dt>
+          <dd>{sourceLabel(batch.source, batch.token_name)}</dd>
           <dt>Вид данных</dt>
           <dd>
             {labelOf(importKind, batch.kind)} ({batch.kind})

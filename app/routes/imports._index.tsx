@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { Pager } from '#app/components/pager.tsx'
 import { UploadForm } from '#app/components/upload-form.tsx'
 import { pageParam } from '#app/utils/page-param.ts'
-import { STATUS_LABELS } from '#app/imports/report-text.ts'
+import { STATUS_LABELS, sourceLabel } from '#app/imports/report-text.ts'
 import { acceptUpload } from '#app/imports/upload.server.ts'
 import { listMappings } from '#app/imports/mappings.server.ts'
 import { mappingColumns } from '#app/imports/mapping.ts'
@@ -76,7 +76,7 @@ export default function Imports() {
                 <td>
                   {b.fileName}
                   {b.fileSize !== null ? <span className="muted"> · {formatBytes(b.fileSize)}</span> : null}
-                  {b.source !== 'web' ? <span className="muted"> · {b.source === 'cli' ? 'командная строка' : 'демо'}</span> : null}
+                  {b.source !== 'web' ? <span className="muted"> · {sourceLabel(b.source, b.tokenName)}</span> : null}
                 </td>
                 <td className={`status-${b.status}`}>{STATUS_LABELS[b.status]}</td>
                 <td className="num">{formatCount(b.read)}</td>

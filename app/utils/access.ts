@@ -5,8 +5,12 @@
 export const ROLES = ['management', 'quality', 'reporting', 'operator', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
-/** `public`: no sign-in; `signed-in`: any role; otherwise the roles that may (any one suffices). */
-export type Access = 'public' | 'signed-in' | readonly Role[]
+/**
+ * `public`: no sign-in; `signed-in`: any role; `token`: the import API — an integration token in the
+ * `Authorization` header, never a session (a signed-in user gets 401 like anyone without a token; ADR 017);
+ * otherwise the roles that may (any one suffices).
+ */
+export type Access = 'public' | 'signed-in' | 'token' | readonly Role[]
 
 const everyone: readonly Role[] = ROLES
 const operators: readonly Role[] = ['operator', 'admin']
@@ -39,6 +43,11 @@ export const routeAccess = {
   'admin.users.$userId.tsx': admins,
   'admin.audit.tsx': admins,
   'admin.settings.tsx': admins,
+  // integration tokens of the import API are issued and revoked by administrators; the API itself takes
+  // only a token; its description (no data in it) is public, for whoever sets up the sending system
+  'admin.tokens.tsx': admins,
+  'api.imports.$param.ts': 'token',
+  'api.openapi[.json].ts': 'public',
   // deadline rules are the quality officer's; the production calendar is the administrator's
   'rules._index.tsx': quality,
   'rules.$ruleId.tsx': quality,
@@ -98,6 +107,7 @@ export const actionAccess = {
 } as const satisfies Record<string, readonly Role[]>
 
 export function hasAnyRole(roles: readonly string[], allowed: Access): boolean {
+  if (allowed === 'token') return false
   if (allowed === 'public' || allowed === 'signed-in') return true
   return roles.some((r) => (allowed as readonly string[]).includes(r))
 }

@@ -6,6 +6,7 @@ import { hasData, loadDemo } from '#app/demo/load.server.ts'
 import { startImportRunner } from '#app/imports/jobs.server.ts'
 import { mailConfig } from '#reports/mail/config.server.ts'
 import { startMailRunner } from '#reports/mail/run.server.ts'
+import { startInboxWatcher } from '#app/integration/inbox.server.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 
@@ -40,6 +41,8 @@ export function prepareDatabase(env: Record<string, string | undefined> = proces
       // mail due at each minute (issue 18): only when SMTP is configured; safe with several processes (ADR 019)
       const mail = mailConfig(env)
       if (mail && env.MAIL_RUNNER !== '0') startMailRunner(database, mail)
+      // files dropped into the watched folder (IMPORT_INBOX or the organisation's setting; ADR 017)
+      if (env.IMPORT_RUNNER !== '0') startInboxWatcher(database)
       state.__sqPreparing = false
       return database
     })().catch((error) => {

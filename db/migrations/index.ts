@@ -9,6 +9,7 @@ import * as engine from './2026_12_01_0007_engine.ts'
 import * as security from './2026_12_01_0008_security.ts'
 import * as callLegs from './2026_12_01_0009_call_legs.ts'
 import * as filing from './2026_12_01_0010_filing.ts'
+import * as integration from './2026_12_01_0011_integration.ts'
 import * as mappings from './2026_12_01_0012_mappings.ts'
 import * as mail from './2026_12_01_0013_mail.ts'
 
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0008_security': security,
   '2026_12_01_0009_call_legs': callLegs,
   '2026_12_01_0010_filing': filing,
+  '2026_12_01_0011_integration': integration,
   '2026_12_01_0012_mappings': mappings,
   '2026_12_01_0013_mail': mail,
 }

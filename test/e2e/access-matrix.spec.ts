@@ -29,6 +29,10 @@ const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 
   'admin.users.$userId.tsx': { url: '/admin/users/2', allowed: 200 },
   'admin.audit.tsx': { url: '/admin/audit', allowed: 200 },
   'admin.settings.tsx': { url: '/admin/settings', allowed: 200 },
+  'admin.tokens.tsx': { url: '/admin/tokens', allowed: 200 },
+  // the import API takes a token, never a session: with or without a cookie, no token is a 401
+  'api.imports.$param.ts': { url: '/api/imports/1', allowed: 401 },
+  'api.openapi[.json].ts': { url: '/api/openapi.json', allowed: 200 },
   'rules._index.tsx': { url: '/rules', allowed: 200 },
   'rules.$ruleId.tsx': { url: '/rules/1', allowed: 200 },
   'calendar._index.tsx': { url: '/calendar?year=2025', allowed: 200 },
@@ -109,7 +113,10 @@ describe('route × role matrix', () => {
     expect(response.headers.get('cache-control')).toBe('no-store')
     const body = Buffer.from(await response.arrayBuffer())
     if (/text\/html/.test(response.headers.get('content-type') ?? '')) expect(body.indexOf(0), `NUL in ${sample.url} as ${r}`).toBe(-1)
-    if (access === 'public') {
+    if (access === 'token') {
+      expect(response.status).toBe(sample.allowed)
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+    } else if (access === 'public') {
       // the sign-in page sends a signed-in user home
       expect(response.status).toBe(route === 'login.tsx' && r ? 302 : sample.allowed)
     } else if (r === null) {

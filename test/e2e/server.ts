@@ -9,6 +9,8 @@ import { freePort } from '#test/setup/net.ts'
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string
+    /** an integration token of the import API (calls and visits), issued by the CLI */
+    apiToken: string
     /** The run's embedded PostgreSQL, for tests that change data behind the product's back */
     databaseUrl: string
   }
@@ -44,10 +46,12 @@ export default async function setup(project: TestProject) {
   const cli = (...args: string[]) => {
     const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...env, SQ_PASSWORD: E2E_PASSWORD } })
     if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`)
+    return result.stdout
   }
   cli('import', 'offices', path.join(root, 'test/files/offices.csv'))
   cli('import', 'appeals', path.join(root, 'test/files/appeals.csv'))
   for (const u of E2E_USERS) cli('user', 'add', '--login', u.login, '--name', `Пользователь ${u.login}`, '--roles', u.roles, '--branches', u.branches)
+  const apiToken = cli('token', 'add', '--name', 'АТС e2e', '--kinds', 'calls,visits').trim().split('\n').pop()!
   const port = await freePort()
   let log = ''
   const server: ChildProcess = spawn(process.execPath, ['server.mjs'], {
@@ -68,6 +72,7 @@ export default async function setup(project: TestProject) {
     await new Promise((r) => setTimeout(r, 250))
   }
   project.provide('baseUrl', baseUrl)
+  project.provide('apiToken', apiToken)
   project.provide('databaseUrl', embedded.url)
   return async () => {
     server.kill('SIGTERM')

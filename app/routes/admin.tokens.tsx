@@ -1,0 +1,175 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { FormError } from '#app/components/form-error.tsx'
+import { IMPORT_KINDS } from '#app/imports/kinds.ts'
+import { createToken, listTokens, revokeToken } from '#app/integration/tokens.server.ts'
+import { recordAudit } from '#app/models/audit.server.ts'
+import { InputError } from '#app/models/errors.ts'
+import { listBranches } from '#app/models/user.server.ts'
+import { getAppContext } from '#app/utils/app-database.server.ts'
+import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { formatDateTime } from '#app/utils/format.ts'
+import { endOfLocalDay, isDateText } from '#reports/metrics/period.ts'
+import { importKind, labelOf } from '#reports/vocabulary.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Токены интеграции — Качество обслуживания' }]
+
+/** Integration tokens of the import API (ADR 017): issued with their secret shown once, revoked, never shown again. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRouteAccess(request, 'admin.tokens.tsx')
+  const { database, org } = await getAppContext()
+  const [tokens, branches] = await Promise.all([listTokens(database.db, org.id), listBranches(database.db, org.id)])
+  return {
+    zone: org.time_zone,
+    branches: branches.map((b) => ({ id: String(b.id), name: b.name })),
+    tokens: tokens.map((t) => ({ ...t, state: t.revokedAt ? 'отозван' : t.expiresAt && t.expiresAt.getTime() <= Date.now() ? 'истёк' : 'действует' })),
+  }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requireRouteAccess(request, 'admin.tokens.tsx')
+  const { database, org } = await getAppContext()
+  const form = await request.formData()
+  try {
+    if (form.get('intent') === 'revoke') {
+      const token = await revokeToken(database.db, org.id, String(form.get('id') ?? ''), admin.login)
+      await recordAudit(database.db, { orgId: org.id, userId: admin.id, actor: admin.login, action: 'token.revoke', object: `токен №${token.id}`, details: { name: token.name }, ip: context?.ip })
+      return { error: null, secret: null, revoked: token.name }
+    }
+    const expires = String(form.get('expires') ?? '').trim()
+    if (expires && !isDateText(expires)) throw new InputError('Срок действия — дата в виде ГГГГ-ММ-ДД.')
+    const { token, secret } = await createToken(database.db, org.id, {
+      name: String(form.get('name') ?? ''),
+      kinds: form.getAll('kinds').map(String),
+      branchIds: form.getAll('branches').map(String),
+      expiresAt: expires ? endOfLocalDay(expires, org.time_zone) : null,
+      createdBy: { id: admin.id, login: admin.login },
+    })
+    await recordAudit(database.db, {
+      orgId: org.id, userId: admin.id, actor: admin.login, action: 'token.create', object: `токен №${token.id}`,
+      details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt }, ip: context?.ip,
+    })
+    return { error: null, secret, name: token.name, revoked: null }
+  } catch (error) {
+    if (error instanceof InputError) return data({ error: error.message, secret: null, revoked: null }, { status: 400 })
+    throw error
+  }
+}
+
+export default function Tokens() {
+  const { tokens, branches, zone } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const branchName = new Map(branches.map((b) => [b.id, b.name]))
+  return (
+    <>
+      <h1>Токены интеграции</h1>
+      <p>
+        Токен открывает системе (АТС, СЭД, электронной очереди) загрузку данных без участия человека:{' '}
+        <code>POST /api/imports/&lt;вид&gt;</code> с заголовком <code>Authorization: Bearer &lt;токен&gt;</code> и файлом в теле. Описание —{' '}
+        <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3), подробности — в README, раздел «Загрузка без участия человека». Хранится только
+        отпечаток (SHA-256) токена: показать его ещё раз нельзя, потерянный токен отзовите и выпустите новый.
+      </p>
+      {result?.secret ? (
+        <div className="notice ok" data-testid="secret">
+          <p>
+            Токен «{'name' in result ? result.name : ''}» создан. Скопируйте его сейчас — больше он показан не будет:
+          </p>
+          <p>
+            <code className="secret">{result.secret}</code>
+          </p>
+          <p className="muted">
+            Пример: <code>curl -H &quot;Authorization: Bearer {result.secret}&quot; --data-binary @calls.csv &quot;https://…/api/imports/calls&quot;</code>
+          </p>
+        </div>
+      ) : null}
+      {result?.revoked ? <p className="notice ok">Токен «{result.revoked}» отозван: им больше нельзя загружать.</p> : null}
+      <table data-testid="tokens">
+        <thead>
+          <tr>
+            <th>№</th>
+            <th>Название</th>
+            <th>Начало токена</th>
+            <th>Виды данных</th>
+            <th>Филиалы</th>
+            <th>Действует до</th>
+            <th>Создан</th>
+            <th>Последнее использование</th>
+            <th>Состояние</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.length === 0 ? (
+            <tr>
+              <td colSpan={10} className="muted">
+                Токенов нет.
+              </td>
+            </tr>
+          ) : null}
+          {tokens.map((t) => (
+            <tr key={t.id}>
+              <td>{t.id}</td>
+              <td>{t.name}</td>
+              <td>
+                <code>{t.prefix}…</code>
+              </td>
+              <td>{t.kinds.map((k) => labelOf(importKind, k)).join(', ')}</td>
+              <td>{t.branchIds ? t.branchIds.map((id) => branchName.get(id) ?? id).join(', ') : 'вся организация'}</td>
+              <td>{t.expiresAt ? formatDateTime(new Date(new Date(t.expiresAt).getTime() - 1000), zone) : 'бессрочно'}</td>
+              <td>
+                {formatDateTime(t.createdAt, zone)} · {t.createdByName}
+              </td>
+              <td>{formatDateTime(t.lastUsedAt, zone)}</td>
+              <td>{t.revokedAt ? `отозван ${formatDateTime(t.revokedAt, zone)} · ${t.revokedByName ?? ''}` : t.state}</td>
+              <td>
+                {t.revokedAt ? null : (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="revoke" />
+                    <input type="hidden" name="id" value={t.id} />
+                    <button type="submit" className="link">
+                      Отозвать
+                    </button>
+                  </Form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Новый токен</h2>
+      <Form method="post" className="stack card">
+        <label>
+          Название (какой системе выдан)
+          <input type="text" name="name" required maxLength={100} placeholder="АТС" />
+        </label>
+        <fieldset>
+          <legend>Что может загружать</legend>
+          <div className="checks">
+            {IMPORT_KINDS.map((k) => (
+              <label key={k}>
+                <input type="checkbox" name="kinds" value={k} /> {labelOf(importKind, k)} ({k})
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Только филиалы (ничего не отмечено — вся организация)</legend>
+          {branches.length === 0 ? <span className="muted">Филиалов пока нет.</span> : null}
+          <div className="checks">
+            {branches.map((b) => (
+              <label key={b.id}>
+                <input type="checkbox" name="branches" value={b.id} /> {b.name}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <label>
+          Действует до (включительно; пусто — бессрочно)
+          <input type="date" name="expires" />
+        </label>
+        <FormError message={result?.error ?? undefined} />
+        <button type="submit">Создать токен</button>
+      </Form>
+    </>
+  )
+}
