@@ -8,6 +8,7 @@ import { createUser } from '#app/models/user.server.ts'
 import { startSession } from '#app/utils/auth.server.ts'
 import * as appendix7 from '#app/routes/reports.appendix-7._index.tsx'
 import * as registers from '#app/routes/registers.$domain._index.tsx'
+import * as policies from '#app/routes/reports.policies.tsx'
 
 const t = useTestDatabase()
 let world: TestWorld
@@ -48,6 +49,7 @@ beforeAll(async () => {
   cookies.operator = await signIn('operator', ['operator'])
   cookies.quality = await signIn('quality', ['quality'])
   cookies.management = await signIn('management', ['management'])
+  cookies.admin = await signIn('admin', ['admin'])
 })
 
 afterAll(() => {
@@ -93,5 +95,18 @@ describe('registers.$domain._index', () => {
     const open = await registers.loader(args(get('/registers/appeals?year=2025', 'quality'), { domain: 'appeals' }) as never)
     expect(JSON.stringify(open)).toContain('Иванов Иван')
     expect((await thrown(registers.loader(args(get('/registers/nothing', 'quality'), { domain: 'nothing' }) as never))).status).toBe(404)
+  })
+})
+
+describe('reports.policies', () => {
+  it('action: a refused form is a 400 with the fields named, and nothing is saved; a good one is saved', async () => {
+    const form = { rows: '0', officeVisits: 'all', dynamics: 'ratio', decimals: '1' }
+    const refused = (await policies.action(args(post('/reports/policies', 'admin', { ...form, decimals: '-3' })) as never)) as unknown as { type: string; data: { errors: string[]; saved: boolean }; init: { status: number } }
+    expect(refused.init.status).toBe(400)
+    expect(refused.data.saved).toBe(false)
+    expect(refused.data.errors.join(' ')).toMatch(/decimals/)
+    const stored = async () => (await t.database.db.selectFrom('organisation').select('report_policies').where('id', '=', world.org.id).executeTakeFirstOrThrow()).report_policies
+    expect(await stored()).toBeNull()
+    expect((await thrown(policies.action(args(post('/reports/policies', 'reporting', form)) as never))).status).toBe(403)
   })
 })
