@@ -9,7 +9,8 @@ async function errors(filePath: string, code: string): Promise<string[]> {
   return result!.messages.filter((m) => m.severity === 2).map((m) => `${m.ruleId}: ${m.message}`)
 }
 
-describe('lint: the layers', () => {
+// the first lint loads the config and the TypeScript parser: seconds on a busy machine
+describe('lint: the layers', { timeout: 60_000 }, () => {
   it('reports/ never imports app/, by alias or by path', async () => {
     expect(await errors('reports/metrics/x.ts', "import { a } from '#app/utils/access.ts'\nexport const b = a\n")).toEqual([expect.stringMatching(/^no-restricted-imports: .*never import app/)])
     expect(await errors('reports/metrics/x.ts', "import { a } from '../../app/utils/access.ts'\nexport const b = a\n")).toHaveLength(1)
