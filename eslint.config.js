@@ -1,5 +1,6 @@
 // The house rules that lint enforces (issue 19 §2): the layers, type-only imports, line length.
 // Formatting is Prettier's (`npm run format`); lint checks no formatting beyond the line length.
+import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 // by regular expression: in the gitignore-style `group` a leading `#` (our import alias) starts a comment
@@ -13,7 +14,7 @@ export default tseslint.config(
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 'latest', sourceType: 'module' },
-    plugins: { '@typescript-eslint': tseslint.plugin },
+    plugins: { '@typescript-eslint': tseslint.plugin, 'react-hooks': reactHooks },
     linterOptions: { reportUnusedDisableDirectives: 'off' },
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
@@ -21,6 +22,8 @@ export default tseslint.config(
       'max-len': ['warn', { code: 160, ignoreUrls: true, ignoreStrings: false, ignoreTemplateLiterals: false, ignoreRegExpLiterals: true }],
     },
   },
+  // React's rules where React is (a test's useTestDatabase is not a hook)
+  { files: ['app/**/*.tsx'], rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' } },
   // tests cross the layers on purpose (an integration test imports through app/ and reads the report)
   { files: ['reports/**'], ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [APP] }] } },
   { files: ['db/**'], ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [APP, REPORTS] }] } },
