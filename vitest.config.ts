@@ -29,6 +29,8 @@ const officeEnv = hasSoffice ? { SQ_SOFFICE: soffice } : {}
 export default defineConfig({
   test: {
     globals: true,
+    // an unexpected console.error fails the test (test/setup/console-trap.ts)
+    setupFiles: ['test/setup/console-trap.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['{app,db,reports,test}/**/*.test.ts'], exclude: [...integration, 'node_modules/**'] } },
       { extends: true, test: { name: 'embedded', include: integration, env: { TEST_DB: 'embedded', ...officeEnv }, ...withDb } },

@@ -5,6 +5,7 @@ import pg from 'pg'
 import { openDatabase } from './client.server.ts'
 import { stopEmbeddedServer } from './embedded.server.ts'
 import { useTestDatabase } from '#test/setup/database.ts'
+import { consoleError } from '#test/setup/console-trap.ts'
 
 /** Database faults cost at most the queries in flight (ADR 013). */
 describe('a connection the database ends', () => {
@@ -12,6 +13,8 @@ describe('a connection the database ends', () => {
 
   it('an idle pooled connection terminated by the server is dropped, not thrown at the process; the next query works', async () => {
     const { pool } = t.database
+    // the pool reports each dropped connection on the console, once per 10 s at most
+    consoleError.mockImplementation(() => {})
     const errors: unknown[] = []
     const onUncaught = (error: unknown) => errors.push(error)
     process.on('uncaughtException', onUncaught)
@@ -28,6 +31,7 @@ describe('a connection the database ends', () => {
       const again = await pool.query('select 42 as n')
       expect(again.rows[0].n).toBe(42)
       expect(errors).toEqual([])
+      expect(consoleError.mock.calls.flat().join('\n')).toMatch(/База данных закрыла соединение \(57P01\)/)
     } finally {
       process.off('uncaughtException', onUncaught)
     }
@@ -50,6 +54,8 @@ describe('a connection the database ends', () => {
 
 describe.runIf(process.env.TEST_DB === 'embedded')('the embedded server stopped under load', () => {
   it('queries fail only while it is down; the next connection starts it again, with the data kept', async () => {
+    // connections ended by the stop are reported on the console (db/client.server.ts): expected here
+    consoleError.mockImplementation(() => {})
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-fault-'))
     const database = await openDatabase({ DATA_DIR: dir }, { settings: { fsync: 'off' } })
     try {

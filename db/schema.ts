@@ -620,7 +620,7 @@ export interface MailSubscriptionTable {
   org_id: string
   user_id: string
   kind: 'alert' | 'delivery'
-  /** alerts: 'worklist'; deliveries: a MailView (reports/mail/views.server.ts) */
+  /** alerts: 'worklist'; deliveries: a MailView (app/mail/views.server.ts) */
   view: string
   format: Generated<'xlsx' | 'pdf'>
   frequency: Generated<'daily' | 'weekly' | 'monthly'>

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, then every vitest project (unit; PGlite; PostgreSQL when TEST_DATABASE_URL is
+// `npm test`: typecheck, lint (the layers and import rules, counted as one check), then every vitest project (unit; PGlite; PostgreSQL when TEST_DATABASE_URL is
 // set; the browser when Chromium is found), then the unit tests again in another process zone, since
 // nothing may depend on the zone the server runs in, then every benchmark in smoke mode.
 // Ends with one plain line: `tests: N passed, N failed, N skipped`.
@@ -16,7 +16,11 @@ const totals = { passed: 0, failed: 0, skipped: 0 }
 function run(title, command, args, env = {}, results) {
   console.log(`\n▶ ${title}`)
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
-  if (results && fs.existsSync(results)) {
+  // a step without a results file of its own (lint) counts as one check
+  if (results === 'check') {
+    if (result.status === 0) totals.passed += 1
+    else totals.failed += 1
+  } else if (results && fs.existsSync(results)) {
     const json = JSON.parse(fs.readFileSync(results, 'utf8'))
     totals.passed += json.numPassedTests
     totals.failed += json.numFailedTests
@@ -35,6 +39,7 @@ const vitest = (name) => {
 }
 
 run('Проверка типов (tsc)', bin('tsc'), ['-p', '.'])
+run('Линтер: слои и импорты (npm run lint; длина строк — предупреждения, здесь не выводятся)', 'npm', ['run', '--silent', 'lint', '--', '--quiet'], {}, 'check')
 const [all, allArgs] = vitest('all')
 run('Тесты (vitest)', bin('vitest'), ['run', ...allArgs, ...process.argv.slice(2)], {}, all)
 const [tz, tzArgs] = vitest('tz')

@@ -1,7 +1,2 @@
-/** Input a person can fix (a bad setting, a refused operation): its Russian message is shown as is. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'InputError'
-  }
-}
+// moved to reports/errors.ts (issue 19: reports/ never imports app/); app/ keeps this path until the lead's mechanical import rewrite
+export { InputError } from '#reports/errors.ts'

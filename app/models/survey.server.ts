@@ -8,10 +8,9 @@ import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { type KeysetPosition, afterPosition, keysetPages } from '#db/keyset.server.ts'
-import { dayText } from '#reports/deadlines/calendar.ts'
-import { localDayOf } from '#reports/deadlines/engine.ts'
+import { dayText, localDayOf } from '#reports/time/days.ts'
 import { periodOf } from '#reports/metrics/period.ts'
-import { type Answer, MAX_BATCH, type RecordKind, type SubjectKind, type SurveyDefinition, questionSchema } from '#reports/surveys/questions.ts'
+import { type Answer, type BatchLink, MAX_BATCH, type RecordKind, type SubjectKind, type Survey, type SurveyDefinition, questionSchema } from '#reports/surveys/questions.ts'
 import { InputError } from './errors.ts'
 
 /** A stored survey: its definition (the builder's fields), its number and organisation. */
@@ -21,10 +20,7 @@ export interface Actor {
   scope: Scope
 }
 
-export interface Survey extends SurveyDefinition {
-  id: string
-  orgId: string
-}
+export type { BatchLink, Survey } from '#reports/surveys/questions.ts'
 
 /** What a response evaluates: copied from the record a link is tied to, else from the survey's subject. */
 export interface Dimensions {
@@ -442,21 +438,6 @@ export async function phoneLinkOf(db: Db, survey: Survey, appealId: string): Pro
   return row ? { id: row.id, singleUse: true } : null
 }
 
-export interface BatchLink {
-  id: string
-  token: string
-  createdAt: Date
-  expiresAt: Date | null
-  answered: boolean
-  regNumber: string | null
-  answeredAt: Date | null
-  form: string | null
-  officeCode: string | null
-  topic: string | null
-  name: string | null
-  phone: string | null
-  email: string | null
-}
 
 /** The links of a batch with the appeal each was made for — of the branches the user may see — in keyset pages (a file of any size). */
 export function batchLinks(db: Db, surveyId: string, batchId: string, scope: Scope, pageSize = 5000): AsyncGenerator<BatchLink[]> {

@@ -11,7 +11,7 @@ import { inboxSetting, setImportInbox } from '#app/integration/inbox.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { regime } from '#reports/vocabulary.ts'
 import { callbackNorm, normText } from '#reports/callbacks/callbacks.server.ts'
-import { mailOffReason } from '#reports/mail/config.server.ts'
+import { mailOffReason } from '#app/mail/config.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Организация — Качество обслуживания' }]
 

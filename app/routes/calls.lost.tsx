@@ -7,12 +7,11 @@ import { cachedView } from '#app/utils/view-cache.server.ts'
 import { formatDuration } from '#app/utils/format.ts'
 import { LOST_METRICS, LOST_OUTCOME_LABEL, LOST_PAGE, type LostOutcome, listLostCalls, lostCallFigures, lostCallsSetup, lostFigureValues, normText } from '#reports/callbacks/callbacks.server.ts'
 import { formatPhone, maskPhone } from '#reports/callbacks/phone.ts'
-import { dayText } from '#reports/deadlines/calendar.ts'
-import { localDayOf } from '#reports/deadlines/engine.ts'
 import { metricCatalog } from '#reports/metrics/catalog.ts'
 import { isDateText, periodOf } from '#reports/metrics/period.ts'
 import { formatLocalDateTime } from '#reports/time/local-time.ts'
 import { MetricValue } from '#app/components/lost-calls.tsx'
+import { dayText, localDayOf } from '#reports/time/days.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Потерянные звонки и перезвоны — Качество обслуживания' }]
 

@@ -5,9 +5,9 @@ import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#app/models/errors.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
-import { mailConfig, mailOffReason } from '#reports/mail/config.server.ts'
-import { addSubscription, listSubscriptions, removeSubscription, sendLog, setOwnEmail } from '#reports/mail/subscriptions.server.ts'
-import { MAIL_VIEWS, isMailView, mayReceive } from '#reports/mail/views.server.ts'
+import { mailConfig, mailOffReason } from '#app/mail/config.server.ts'
+import { addSubscription, listSubscriptions, removeSubscription, sendLog, setOwnEmail } from '#app/mail/subscriptions.server.ts'
+import { MAIL_VIEWS, isMailView, mayReceive } from '#app/mail/views.server.ts'
 import { formatLocalDateTime } from '#reports/time/local-time.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Почта — Качество обслуживания' }]

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { readUnsubscribeToken } from '#reports/mail/token.server.ts'
-import { unsubscribeByToken } from '#reports/mail/subscriptions.server.ts'
+import { readUnsubscribeToken } from '#app/mail/token.server.ts'
+import { unsubscribeByToken } from '#app/mail/subscriptions.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Отписка от писем — Качество обслуживания' }, { name: 'robots', content: 'noindex' }]
 
-/** The link of every message: works without signing in; the token is signed (reports/mail/token.server.ts). */
+/** The link of every message: works without signing in; the token is signed (app/mail/token.server.ts). */
 export async function loader({ params }: LoaderFunctionArgs) {
   const { database } = await getAppContext()
   const found = await readUnsubscribeToken(database.db, params.token ?? '')

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { VocabularyOptions } from '#app/components/metric-text.tsx'
 import { recordAudit } from '#app/models/audit.server.ts'
@@ -44,7 +44,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     decimals: Number(form.get('decimals')),
   }
   const parsed = policiesSchema.safeParse(candidate)
-  if (!parsed.success) return { errors: parsed.error.issues.map((i) => `${i.path.join('.')}: значение не подходит (${i.message}).`), saved: false }
+  // a refusal is a 400 (the page shows the errors; nothing is saved)
+  if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => `${i.path.join('.')}: значение не подходит (${i.message}).`), saved: false }, { status: 400 })
   await database.db.updateTable('organisation').set({ report_policies: JSON.stringify(parsed.data) }).where('id', '=', org.id).execute()
   await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'settings.update', object: 'правила классификации', details: { after: parsed.data }, ip: context?.ip })
   return { errors: [], saved: true }

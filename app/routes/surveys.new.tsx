@@ -5,8 +5,7 @@ import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { saveSurveyForm } from '#app/utils/survey-form.server.ts'
 import { getSurvey } from '#app/models/survey.server.ts'
-import { dayText } from '#reports/deadlines/calendar.ts'
-import { localDayOf } from '#reports/deadlines/engine.ts'
+import { dayText, localDayOf } from '#reports/time/days.ts'
 import { KIND_DEFAULT_TEXT } from '#reports/surveys/questions.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Новый опрос — Качество обслуживания' }]

@@ -5,8 +5,7 @@ import { workListContext } from '#app/utils/worklist-view.server.ts'
 import { normText } from '#reports/callbacks/callbacks.server.ts'
 import { WORKLIST_TITLE, workListFile } from '#reports/worklist/file.server.ts'
 import { formatLocalDateTime } from '#reports/time/local-time.ts'
-import { dayText } from '#reports/deadlines/calendar.ts'
-import { localDayOf } from '#reports/deadlines/engine.ts'
+import { dayText, localDayOf } from '#reports/time/days.ts'
 
 /** The work list as XLSX: the same list as the page for the same «days». */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -121,10 +121,5 @@ export function canSeePersonalData(roles: readonly string[]): boolean {
   return roles.some((r) => (personalDataRoles as readonly string[]).includes(r))
 }
 
-/** «Иванов Иван» → «И••••••••ан»: enough to tell records apart, not to identify a person. */
-export function maskPersonal(value: string | null | undefined): string {
-  if (!value) return ''
-  const chars = [...value]
-  if (chars.length <= 3) return '•••'
-  return `${chars[0]}${'•'.repeat(Math.min(chars.length - 3, 8))}${chars.slice(-2).join('')}`
-}
+// the mask itself is in reports/ (the registers' files use it): reports/personal-data.ts
+export { maskPersonal } from '#reports/personal-data.ts'

@@ -4,8 +4,7 @@
  */
 import { sql } from 'kysely'
 import { type Survey, requireSurvey } from '#app/models/survey.server.ts'
-import { dayText } from '#reports/deadlines/calendar.ts'
-import { localDayOf } from '#reports/deadlines/engine.ts'
+import { dayText, localDayOf } from '#reports/time/days.ts'
 import { surveyConditions } from '#reports/metrics/dashboard.server.ts'
 import { canSeePersonalData, type RouteId } from './access.ts'
 import { type ViewContext, viewContext } from './view.server.ts'

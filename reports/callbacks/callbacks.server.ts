@@ -15,13 +15,13 @@
 import { CompiledQuery, type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
-import { dayNumber, dayText } from '#reports/deadlines/calendar.ts'
-import { dueAt, startOfLocalDay } from '#reports/deadlines/engine.ts'
+import { dueAt } from '#reports/deadlines/engine.ts'
 import { RULE_PRESETS } from '#reports/deadlines/presets.ts'
 import { type Queryable, loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
 import type { Period } from '#reports/metrics/period.ts'
 import { figureIn } from '#reports/metrics/catalog.ts'
 import type { LostSums } from '#reports/metrics/sums.ts'
+import { dayNumber, dayText, startOfLocalDay } from '#reports/time/days.ts'
 
 /** A later call counts as reaching the caller only within this many days of the lost call (a call months later is another matter). */
 export const REACH_WINDOW_DAYS = 7

@@ -3,6 +3,8 @@
  * production calendar plus an organisation's own days). Pure and preloaded: counting a million terms
  * costs array look-ups. Days are numbered from 1970-01-01 (day 0) as local dates.
  */
+import { dayNumber } from '#reports/time/days.ts'
+
 export type CalendarKind = 'holiday' | 'working_weekend' | 'short_day' | 'nonworking_decree'
 
 export interface CalendarDayRow {
@@ -24,19 +26,6 @@ const WORKING = 1
 const COVERED = 2
 const base = Date.UTC(FIRST_YEAR, 0, 1) / DAY_MS
 const span = Date.UTC(LAST_YEAR + 1, 0, 1) / DAY_MS - base
-
-/** Day number of a `YYYY-MM-DD` date (or y, m, d). */
-export function dayNumber(text: string): number
-export function dayNumber(year: number, month: number, day: number): number
-export function dayNumber(a: string | number, month?: number, day?: number): number {
-  if (typeof a === 'string') return Date.UTC(Number(a.slice(0, 4)), Number(a.slice(5, 7)) - 1, Number(a.slice(8, 10))) / DAY_MS
-  return Date.UTC(a, month! - 1, day!) / DAY_MS
-}
-
-/** `YYYY-MM-DD` of a day number. */
-export function dayText(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10)
-}
 
 /**
  * Monday–Friday are working days, minus holidays and days off moved by decree (and the 2020–2021

@@ -1,6 +1,7 @@
 import calendarFile from '#db/seed/ru-production-calendar.json'
-import { type CalendarDayRow, dayNumber, dayText, makeWorkCalendar } from './calendar.ts'
-import { type DeadlineTerm, deadlineOutcome, dueAt, localDayOf, startOfLocalDay } from './engine.ts'
+import { type CalendarDayRow, makeWorkCalendar } from './calendar.ts'
+import { dayNumber, dayText, localDayOf, startOfLocalDay } from '#reports/time/days.ts'
+import { type DeadlineTerm, deadlineOutcome, dueAt } from './engine.ts'
 import { localToInstant } from '#reports/time/local-time.ts'
 
 type YearData = { holidays: string[]; working_weekends: string[]; short_days: string[]; transfers_by_decree?: { from: string; to: string }[]; presidential_nonworking_days?: { weekdays: string[] } }

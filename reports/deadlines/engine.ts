@@ -2,8 +2,8 @@
  * Counting terms (Civil Code arts. 191 and 193; shared/domain/deadlines.md) and judging a record
  * against its term. Pure: no database, no clock.
  */
-import { zoneOffsetMs } from '#reports/time/local-time.ts'
 import type { WorkCalendar } from './calendar.ts'
+import { localDayOf, startOfLocalDay } from '#reports/time/days.ts'
 
 export type TermUnit = 'seconds' | 'minutes' | 'hours' | 'calendar_days' | 'working_days'
 
@@ -19,22 +19,7 @@ export interface Due {
   calendarGap: boolean
 }
 
-const DAY_MS = 86_400_000
 const UNIT_MS: Partial<Record<TermUnit, number>> = { seconds: 1_000, minutes: 60_000, hours: 3_600_000 }
-
-/** The local date (as a day number from 1970-01-01) of an instant in `zone`. */
-export function localDayOf(instant: Date, zone: string): number {
-  const t = instant.getTime()
-  return Math.floor((t + zoneOffsetMs(zone, t)) / DAY_MS)
-}
-
-/** The instant 00:00 of a local day in `zone` (the zone's offset just before that midnight). */
-export function startOfLocalDay(day: number, zone: string): Date {
-  const wall = day * DAY_MS
-  let utc = wall - zoneOffsetMs(zone, wall)
-  utc = wall - zoneOffsetMs(zone, utc)
-  return new Date(utc)
-}
 
 /**
  * Minutes and hours: `start + amount`, wall-clock. Day terms count from the day after the start date;

@@ -1,6 +1,5 @@
 /** Half-open periods `[start, end)` from local dates in the organisation's zone. */
-import { dayNumber, dayText } from '#reports/deadlines/calendar.ts'
-import { startOfLocalDay } from '#reports/deadlines/engine.ts'
+import { dayNumber, dayText, startOfLocalDay } from '#reports/time/days.ts'
 
 export interface Period {
   start: Date

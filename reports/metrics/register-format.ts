@@ -3,8 +3,8 @@
  * durations, flags; personal data masked for roles that may not see it. Screens and files share it.
  * Client-safe.
  */
-import { maskPersonal } from '#app/utils/access.ts'
-import { formatDateTime, formatDuration } from '#app/utils/format.ts'
+import { formatDateTime, formatDuration } from '#reports/format.ts'
+import { maskPersonal } from '#reports/personal-data.ts'
 import { type Vocabulary, labelOf } from '#reports/vocabulary.ts'
 
 export interface CellColumn {

@@ -4,7 +4,7 @@
  * from the URL with defaults for anything unreadable, written back to the URL for links and exports.
  * Client-safe.
  */
-import { dayNumber, dayText } from '#reports/deadlines/calendar.ts'
+import { dayNumber, dayText } from '#reports/time/days.ts'
 import { appealForm, appealTopic, callCategory, consumerType, serviceKind } from '#reports/vocabulary.ts'
 import { type Period, isDateText, periodOf } from './period.ts'
 

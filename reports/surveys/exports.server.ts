@@ -4,14 +4,13 @@
  * sending — each with «Определения» and «О файле», streamed row by row.
  */
 import type { Readable } from 'node:stream'
-import type { BatchLink, Survey } from '#app/models/survey.server.ts'
 import { DATE_TIME_FORMAT, addAbout, addDefinitions, addSheet, localWallClock, safeText, streamWorkbook } from '#reports/export/workbook.server.ts'
 import { metricCatalog } from '#reports/metrics/catalog.ts'
 import { SURVEY_COLUMNS, SURVEY_METRICS, SURVEY_TILES } from '#reports/metrics/dashboard-layout.ts'
 import type { BreakdownRow } from '#reports/metrics/dashboard-view.server.ts'
 import { setFigure } from '#reports/metrics/exports.server.ts'
 import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
-import { COLLECTED_BY, DELIVERIES, KIND_LABELS } from './questions.ts'
+import { type BatchLink, COLLECTED_BY, DELIVERIES, KIND_LABELS, type Survey } from './questions.ts'
 import { type QuestionSummary, type ResponseRow, type SurveyResults, answerText } from './results.server.ts'
 
 type About = readonly (readonly [string, string])[]

@@ -200,3 +200,26 @@ export function readAnswers(questions: readonly Question[], values: (name: strin
   }
   return { answers, errors }
 }
+
+/** A survey as stored (app/models/survey.server.ts reads and writes it). */
+export interface Survey extends SurveyDefinition {
+  id: string
+  orgId: string
+}
+
+/** A personal link of a batch, with the appeal it was made for (the batch file). */
+export interface BatchLink {
+  id: string
+  token: string
+  createdAt: Date
+  expiresAt: Date | null
+  answered: boolean
+  regNumber: string | null
+  answeredAt: Date | null
+  form: string | null
+  officeCode: string | null
+  topic: string | null
+  name: string | null
+  phone: string | null
+  email: string | null
+}

@@ -6,14 +6,14 @@
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
-import { maskPersonal } from '#app/utils/access.ts'
+import { maskPersonal } from '#reports/personal-data.ts'
 import { type WorkCalendar } from '#reports/deadlines/calendar.ts'
-import { dueAt, localDayOf } from '#reports/deadlines/engine.ts'
+import { dueAt } from '#reports/deadlines/engine.ts'
 import { loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
 import { type CallbackNorm, listLostCalls, lostCallsSetup, queryableOf } from '#reports/callbacks/callbacks.server.ts'
 import { formatPhone, maskPhone } from '#reports/callbacks/phone.ts'
 import { periodOf } from '#reports/metrics/period.ts'
-import { dayText } from '#reports/deadlines/calendar.ts'
+import { dayText, localDayOf } from '#reports/time/days.ts'
 
 /** How far back lost calls are looked for, in days, and how many items of each kind a list holds at most. */
 export const LOST_LOOKBACK_DAYS = 30

@@ -17,8 +17,6 @@ import type { Database } from '#db/client.server.ts'
 import type { MailSendParams } from '#db/schema.ts'
 import { canSeePersonalData } from '#app/utils/access.ts'
 import { scopeOf, findSessionUser } from '#app/models/user.server.ts'
-import { dayText } from '#reports/deadlines/calendar.ts'
-import { localDayOf } from '#reports/deadlines/engine.ts'
 import { loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
 import { endOfLocalDay } from '#reports/metrics/period.ts'
 import { formatLocalDate, formatLocalDateTime, localParts, localToInstant } from '#reports/time/local-time.ts'
@@ -26,6 +24,7 @@ import { type MailConfig, createMailTransport } from './config.server.ts'
 import { digestMessage } from './digest.server.ts'
 import { unsubscribeToken } from './token.server.ts'
 import { MAIL_VIEWS, deliveryAttachment, isMailView, mayReceive } from './views.server.ts'
+import { dayText, localDayOf } from '#reports/time/days.ts'
 
 export const BACKOFF_MINUTES = [1, 5, 15, 60, 240]
 const STALE_SENDING_MINUTES = 10
