@@ -581,6 +581,7 @@ export interface DB {
   survey_response: SurveyResponseTable
   survey_answer: SurveyAnswerTable
   survey_day: SurveyDayTable
+  saved_view: SavedViewTable
 }
 
 export type Organisation = Selectable<OrganisationTable>
@@ -590,4 +591,14 @@ export interface DataChangeTable {
   id: Generated<string>
   source: string
   at: DefaultTimestamp
+}
+
+/** A user's named filter set of a page (migration 0014, ADR 020): the page's query string. */
+export interface SavedViewTable {
+  id: Id
+  user_id: string
+  page: string
+  name: string
+  query: string
+  created_at: DefaultTimestamp
 }
