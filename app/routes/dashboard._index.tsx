@@ -25,6 +25,10 @@ export const meta: MetaFunction = () => [{ title: 'Показатели — Ка
 
 const WEEKDAYS = ['пн', 'вт', 'ср', 'чт', 'пт', 'сб', 'вс']
 
+// everything this page shows comes from watched data (saved views too: migration 0014 watches them), so whole
+// pages may be answered from the page cache (ADR 023)
+export const handle = { pageCache: true }
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await viewContext(request, 'dashboard._index.tsx')
   const search = new URL(request.url).searchParams

@@ -2,11 +2,11 @@
  * When are calls lost? Phone service level and abandoned share by local hour of day and by weekday. Read
  * from the call records (the daily rollups have no hour); each count is the register's own predicate of
  * its figure (records.server.ts: `metricConditions`, the records its drill-down lists) and each share the
- * dashboard's formula (`figureOf`) over those counts — no second definition of either figure.
+ * catalog's formula (`figure`) over those counts — no second definition of either figure.
  */
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
-import { type CallSums, figureOf } from '#reports/metrics/dashboard.server.ts'
+import { type CallSums, figure } from '#reports/metrics/dashboard.server.ts'
 import { REGISTERS, type RecordContext, metricConditions, recordWhere } from '#reports/metrics/records.server.ts'
 
 export interface HourCell {
@@ -31,7 +31,7 @@ function cellOf(r: Record<string, unknown>): HourCell {
   const abandoned = Number(r.abandoned ?? 0)
   // only the fields the two formulas read; the rest of the call sums are not needed here
   const sums = { offered, shortAbandoned: short, unansweredIn: abandoned + short, answeredInSl: Number(r.answered_in_sl ?? 0) } as CallSums
-  return { offered, abandoned, serviceLevel: figureOf['calls.service_level'](sums), abandonedShare: figureOf['calls.abandoned_share'](sums) }
+  return { offered, abandoned, serviceLevel: figure('calls.service_level', sums), abandonedShare: figure('calls.abandoned_share', sums) }
 }
 
 export async function callsByTime(db: Db, ctx: Omit<RecordContext, 'metric'>): Promise<CallsByTime> {

@@ -8,7 +8,7 @@ import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { listAppealsForDeadlines } from '#reports/deadlines/compliance.server.ts'
 import { dayNumber, dayText } from '#reports/deadlines/calendar.ts'
-import { callSums, figureOf, totalOf } from '#reports/metrics/dashboard.server.ts'
+import { callSums, figure, totalOf } from '#reports/metrics/dashboard.server.ts'
 import { periodOf } from '#reports/metrics/period.ts'
 import { localParts } from '#reports/time/local-time.ts'
 
@@ -66,8 +66,8 @@ export async function todayItems(db: Db, scope: Scope, zone: string, now: Date, 
     today: todayText,
     overdue: overdue.total,
     atRisk: atRisk.total,
-    lostYesterday: figureOf['calls.abandoned'](total),
-    offeredYesterday: figureOf['calls.offered'](total),
+    lostYesterday: figure('calls.abandoned', total) ?? 0,
+    offeredYesterday: figure('calls.offered', total) ?? 0,
     failedImports: failed.map((f) => ({ id: f.id, kind: f.kind, fileName: f.file_name, status: f.status as FailedImport['status'], at: f.started_at as Date, message: f.message })),
   }
 }
