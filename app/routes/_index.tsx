@@ -14,6 +14,11 @@ import { labelOf, regime } from '#reports/vocabulary.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Обзор данных — Качество обслуживания' }]
 
+// Everything here comes from watched data, except the week's failed imports (import_batch is not watched: its
+// progress is written twice a second). Those are part of an «as of now» view, kept at most a minute (ADR 013),
+// and the page cache holds a page no longer than its views (ADR 023): a failed import shows within a minute.
+export const handle = { pageCache: true }
+
 /** «на подходе»: due within this many working days (the default of «Сроки») */
 const AT_RISK_DAYS = 3
 
