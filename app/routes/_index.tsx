@@ -79,7 +79,7 @@ function Item({ level, label, value, hint, to, testId }: { level: 'attention' | 
   return (
     <div className={`item ${level}`} data-testid={testId} data-level={level}>
       <div className="label">{label}</div>
-      <div className="value">{to ? <Link to={to}>{value}</Link> : value}</div>
+      <div className={/^\d/.test(value) ? 'value' : 'value text'}>{to ? <Link to={to}>{value}</Link> : value}</div>
       <div className="hint">{hint}</div>
     </div>
   )
