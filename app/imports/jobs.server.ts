@@ -17,6 +17,9 @@ export interface ImportJob {
   kind: ImportKind
   fileName: string
   skipInvalid: boolean
+  /** an adapter or `queue_log`/`canonical` (FileImportRequest.format), and a saved mapping's name */
+  format?: string
+  mapping?: string
   userId: string | null
   actor: string
   ip: string | null

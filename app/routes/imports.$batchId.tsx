@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import { readProgress } from '#app/imports/progress.server.ts'
-import { FORMAT_LABELS, STATUS_LABELS } from '#app/imports/report-text.ts'
+import { FORMAT_LABELS, readWith, STATUS_LABELS } from '#app/imports/report-text.ts'
 import { REJECTIONS_FOR_ORGANISATION, countImportRejections, findImportBatch, listImportRejections, mayReadRejections } from '#app/models/import-batch.server.ts'
 import { canSeePersonalData } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
@@ -98,6 +98,7 @@ export default function ImportReportPage() {
           <dt>Формат</dt>
           <dd>
             {batch.format ? FORMAT_LABELS[batch.format] : '—'}
+            {readWith({ adapter: batch.adapter, mapping: batch.mapping_name })}
             {batch.encoding ? ` · кодировка ${batch.encoding}` : ''}
             {batch.delimiter ? ` · разделитель «${batch.delimiter}»` : ''}
           </dd>

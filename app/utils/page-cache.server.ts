@@ -16,7 +16,8 @@ import { getUser } from './auth.server.ts'
  *     organisation passes, at most a minute.
  * The check costs the two or three small queries every page makes anyway (the session, the user, the
  * generation); the loaders, the router, the data encoding and the render are skipped. Each answer carries
- * its own CSP nonce. Keyed by the session cookie and the address, so nobody is ever answered another's page.
+ * its own CSP nonce. Keyed by the user as the guards see him now and the address, so nobody is ever answered
+ * another's page, nor a page of what he was before a change of his roles or branches.
  */
 const MAX_BYTES = Number(process.env.PAGE_CACHE_MB ?? 64) * 1024 * 1024
 const LIMIT_MS = 60_000
@@ -28,16 +29,12 @@ interface Page {
   status: number
   contentType: string
   generation: string
-  user: string
   validUntil: number
 }
 
 interface RequestState {
   key: string
-  url: string
-  cookie: string
   generation: string
-  user: string
   orgId: string | null
   validUntil: number
 }
@@ -70,7 +67,8 @@ function eligible(req: IncomingPage): string | undefined {
   return sessionCookie(req.headers.cookie)
 }
 
-const keyOf = (session: string, url: string) => crypto.createHash('sha256').update(session).update('\0').update(url).digest('base64')
+// keyed by the user as the guards see him (not by the session): his second tab or device gets the same page
+const keyOf = (user: string, url: string) => crypto.createHash('sha256').update(user).update('\0').update(url).digest('base64')
 
 /** The user as every guard sees him, as one text: any change of session, roles, branches or rights differs. */
 async function userStamp(cookie: string, url: string): Promise<{ text: string; orgId: string | null }> {
@@ -80,17 +78,12 @@ async function userStamp(cookie: string, url: string): Promise<{ text: string; o
 
 /** A kept page for this request, if it is still exactly what Remix would answer; otherwise null. */
 export async function servePage(req: IncomingPage, nonce: string): Promise<{ status: number; contentType: string; body: Buffer } | null> {
-  const session = eligible(req)
-  if (!session) return null
-  const key = keyOf(session, req.originalUrl)
-  const page = cache.pages.get(key)
-  if (!page || page.validUntil <= Date.now()) {
-    cache.misses++
-    return null
-  }
+  if (!eligible(req)) return null
   const database = await prepareDatabase()
   const [generation, user] = await Promise.all([readGeneration(database.db), userStamp(req.headers.cookie!, req.originalUrl)])
-  if (generation !== page.generation || user.text !== page.user || page.validUntil <= Date.now()) {
+  const key = keyOf(user.text, req.originalUrl)
+  const page = cache.pages.get(key)
+  if (!page || generation !== page.generation || page.validUntil <= Date.now()) {
     cache.misses++
     return null
   }
@@ -111,18 +104,14 @@ export async function servePage(req: IncomingPage, nonce: string): Promise<{ sta
  * whatever the loaders read is at least as new as what the kept page will be checked against).
  */
 export async function runPage(req: IncomingPage, handle: () => unknown): Promise<unknown> {
-  const session = eligible(req)
-  if (!session) return handle()
+  if (!eligible(req)) return handle()
   let request: RequestState
   try {
     const database = await prepareDatabase()
     const [generation, user] = await Promise.all([readGeneration(database.db), userStamp(req.headers.cookie!, req.originalUrl)])
     request = {
-      key: keyOf(session, req.originalUrl),
-      url: req.originalUrl,
-      cookie: req.headers.cookie!,
+      key: keyOf(user.text, req.originalUrl),
       generation,
-      user: user.text,
       orgId: user.orgId,
       validUntil: Date.now() + LIMIT_MS,
     }
@@ -167,7 +156,6 @@ export async function keepPage(context: EntryContext, status: number, headers: H
     status,
     contentType: headers.get('Content-Type') ?? 'text/html; charset=utf-8',
     generation,
-    user: request.user,
     validUntil,
   })
   cache.bytes += bytes

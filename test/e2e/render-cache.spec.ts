@@ -89,6 +89,14 @@ describe('the page cache', () => {
     const html = await second.text()
     expect(html).toContain(`nonce="${nonce}"`)
     expect(html.replaceAll(nonce, 'N')).toBe(firstHtml.replaceAll(nonceOf(first.headers.get('content-security-policy'))!, 'N'))
+
+    // the same user in another session (a second device) gets it too; another user never does
+    const again = await page(url, await signIn('manager'))
+    expect(again.headers.get('x-page-cache')).toBe('hit')
+    await again.text()
+    const other = await page(url, await signIn('reporting'))
+    expect(other.headers.get('x-page-cache')).toBeNull()
+    expect(await other.text()).toContain('Пользователь reporting')
   })
 
   it('is not answered after any change of the data, a change of the user, or signing out', async () => {
