@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { type ReactNode, useEffect } from 'react'
 import { useNonce } from '#app/components/nonce.tsx'
 import { hasAnyRole, routeAccess } from '#app/utils/access.ts'
@@ -33,6 +33,10 @@ export function Layout({ children }: { children: ReactNode }) {
     document.documentElement.dataset.hydrated = 'true'
   }, [])
   const may = (route: keyof typeof routeAccess) => user !== null && hasAnyRole(user.roles, routeAccess[route])
+  // the global pending state: while the next page (a filter's «Показать», a link, a form) is on its way the
+  // figures on screen belong to the previous request — dimmed and marked, never read as the new ones
+  const navigation = useNavigation()
+  const pending = navigation.state !== 'idle'
   return (
     <html lang="ru">
       <head>
@@ -69,8 +73,10 @@ export function Layout({ children }: { children: ReactNode }) {
                   {may('mail._index.tsx') ? <NavLink to="/mail">Почта</NavLink> : null}
                 </nav>
                 <div className="who">
-                  <span data-testid="user">{user.fullName}</span>
-                  <span className="muted"> · {user.roles.map((r) => labelOf(role, r)).join(', ')}</span>
+                  <span data-testid="user" title={user.roles.map((r) => labelOf(role, r)).join(', ')}>
+                    {user.fullName}
+                  </span>
+                  <span className="muted roles"> · {user.roles.map((r) => labelOf(role, r)).join(', ')}</span>
                   <Form method="post" action="/logout">
                     <button type="submit" className="link">
                       Выйти
@@ -81,7 +87,14 @@ export function Layout({ children }: { children: ReactNode }) {
             ) : null}
           </header>
         )}
-        <main>{children}</main>
+        {pending ? (
+          <div className="pending-badge" role="status" data-testid="pending">
+            {navigation.state === 'submitting' ? 'выполняется…' : 'обновляется…'}
+          </div>
+        ) : null}
+        <main className={pending ? 'pending' : undefined} aria-busy={pending || undefined}>
+          {children}
+        </main>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

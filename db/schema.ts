@@ -613,6 +613,7 @@ export interface DB {
   mail_unsubscribed: MailUnsubscribedTable
   mail_send: MailSendTable
   integration_token: IntegrationTokenTable
+  saved_view: SavedViewTable
 }
 
 export interface MailSubscriptionTable {
@@ -691,4 +692,14 @@ export interface DataChangeTable {
   id: Generated<string>
   source: string
   at: DefaultTimestamp
+}
+
+/** A user's named filter set of a page (migration 0014, ADR 020): the page's query string. */
+export interface SavedViewTable {
+  id: Id
+  user_id: string
+  page: string
+  name: string
+  query: string
+  created_at: DefaultTimestamp
 }

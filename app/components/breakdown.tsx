@@ -5,6 +5,18 @@ import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
 
 export type BreakdownTableRow = { link: Record<string, string>; label: string; figures: Partial<Record<MetricId, number | null>> }
 
+/**
+ * A row's React key: its codes (office, form, line…), never its label — two offices may share a name
+ * («Заречный»), and a key shared by two rows left one of them on screen after filtering.
+ */
+export function rowKey(row: Pick<BreakdownTableRow, 'link' | 'label'>): string {
+  const codes = Object.entries(row.link)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&')
+  return codes || `label:${row.label}`
+}
+
 /** Where a figure leads, narrowed to a row (`{}` for a tile): a register's records, or the survey results. */
 export type FigureLink = (id: MetricId, narrowing: Record<string, string>) => string | null
 
@@ -33,7 +45,7 @@ export function Breakdown({ caption, metrics, rows, linkFor, testId }: { caption
           </tr>
         ) : null}
         {rows.map((row) => (
-          <tr key={row.label}>
+          <tr key={rowKey(row)} data-key={rowKey(row)}>
             <td>{row.label}</td>
             {metrics.map((id) => {
               const shown = formatMetric(metricCatalog[id].unit, row.figures[id])

@@ -5,7 +5,7 @@
  * numbers differ from the server's (a hydration error). Axes show every tick (`interval={0}`): hiding
  * overlapping ticks depends on text measured in the browser, which the server cannot do.
  */
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
+import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
 
 const WIDTH = 560
 const HEIGHT = 260
@@ -32,34 +32,54 @@ function AxisTick({ x, y, payload, textAnchor, axis, format }: { x?: number; y?:
   )
 }
 
-export function StackedBars({ id, title, data, series }: { id: string; title: string; data: Record<string, number | string>[]; series: { key: string; label: string }[] }) {
+/**
+ * The legend as HTML under the chart: recharts' own legend is measured in the browser and positioned in
+ * pixels, which neither wraps on a phone nor scales with a full-width chart.
+ */
+function ChartLegend({ items }: { items: { label: string; color: string }[] }) {
   return (
-    <figure className="chart">
+    <ul className="chart-legend">
+      {items.map((i) => (
+        <li key={i.label}>
+          <span className="swatch" style={{ background: i.color }} />
+          {i.label}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+/** A full-width chart of the cockpit: drawn at this width, scaled down by the page (viewBox). */
+export const WIDE = 1150
+
+export function StackedBars({ id, title, data, series, width = WIDTH }: { id: string; title: string; data: Record<string, number | string>[]; series: { key: string; label: string }[]; width?: number }) {
+  return (
+    <figure className={width > WIDTH ? 'chart wide' : 'chart'} data-testid={id}>
       <figcaption>{title}</figcaption>
-      <BarChart id={id} width={WIDTH} height={HEIGHT} data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+      <BarChart id={id} width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="bucket" interval={0} tick={<AxisTick axis="x" format={bucketLabel} />} />
         <YAxis interval={0} tick={<AxisTick axis="y" format={(v: number) => number.format(v)} />} />
         <Tooltip formatter={(v: number) => number.format(v)} labelFormatter={bucketLabel} />
-        <Legend />
         {series.map((s, i) => (
           <Bar key={s.key} dataKey={s.key} name={s.label} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
         ))}
       </BarChart>
+      <ChartLegend items={series.map((s, i) => ({ label: s.label, color: COLORS[i % COLORS.length]! }))} />
     </figure>
   )
 }
 
 /** One line over the buckets; `norm` draws the norm as a dashed line. `unit` formats the axis. */
 export function TrendLine({
-  id, title, data, unit, norm, normLabel,
-}: { id: string; title: string; data: { bucket: string; value: number | null }[]; unit: 'share' | 'minutes'; norm?: number | null; normLabel?: string }) {
+  id, title, data, unit, norm, normLabel, width = WIDTH,
+}: { id: string; title: string; data: { bucket: string; value: number | null }[]; unit: 'share' | 'minutes'; norm?: number | null; normLabel?: string; width?: number }) {
   const scaled = data.map((d) => ({ bucket: d.bucket, value: d.value === null ? null : unit === 'share' ? d.value * 100 : d.value / 60 }))
   const suffix = unit === 'share' ? ' %' : ' мин'
   return (
-    <figure className="chart">
+    <figure className={width > WIDTH ? 'chart wide' : 'chart'} data-testid={id}>
       <figcaption>{title}</figcaption>
-      <LineChart id={id} width={WIDTH} height={HEIGHT} data={scaled} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+      <LineChart id={id} width={width} height={HEIGHT} data={scaled} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="bucket" interval={0} tick={<AxisTick axis="x" format={bucketLabel} />} />
         <YAxis interval={0} tick={<AxisTick axis="y" format={(v: number) => `${number.format(v)}${suffix}`} />} domain={unit === 'share' ? [0, 100] : [0, 'auto']} />
@@ -69,6 +89,31 @@ export function TrendLine({
           <ReferenceLine y={norm} stroke="#dc2626" strokeDasharray="6 4" label={{ value: normLabel ?? `норматив ${number.format(norm)}${suffix}`, position: 'insideTopRight', fill: '#dc2626' }} />
         ) : null}
       </LineChart>
+    </figure>
+  )
+}
+
+/**
+ * Shares side by side per category (hours of the day, weekdays): each series a bar, in percent.
+ * `labels` names the categories on the axis.
+ */
+export function ShareBars({
+  id, title, data, series, width = WIDTH,
+}: { id: string; title: string; data: ({ label: string } & Record<string, number | null | string>)[]; series: { key: string; label: string; color: string }[]; width?: number }) {
+  const scaled = data.map((d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'number' ? v * 100 : v])))
+  return (
+    <figure className={width > WIDTH ? 'chart wide' : 'chart'} data-testid={id}>
+      <figcaption>{title}</figcaption>
+      <BarChart id={id} width={width} height={HEIGHT} data={scaled} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="label" interval={0} tick={<AxisTick axis="x" format={(v: string) => v} />} />
+        <YAxis interval={0} domain={[0, 100]} tick={<AxisTick axis="y" format={(v: number) => `${number.format(v)} %`} />} />
+        <Tooltip formatter={(v: number) => `${number.format(v)} %`} />
+        {series.map((s) => (
+          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} isAnimationActive={false} />
+        ))}
+      </BarChart>
+      <ChartLegend items={series.map((s) => ({ label: s.label, color: s.color }))} />
     </figure>
   )
 }

@@ -5,10 +5,13 @@ import { periodCoverage, periodWarnings } from '#reports/appendix-7/coverage.ser
 import { buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
 import { dashboardWorkbook } from '#reports/metrics/exports.server.ts'
 import { viewQuery } from '#reports/metrics/view.ts'
+import { readCompare, withComparison } from '#reports/cockpit/compare.ts'
 
 /** The dashboard view as XLSX: the same figures as the screen for the same URL parameters. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const ctx = await viewContext(request, 'dashboard[.xlsx].ts')
+  const asked = await viewContext(request, 'dashboard[.xlsx].ts')
+  // compared with the same period as the screen (?compare=, reports/cockpit/compare.ts)
+  const ctx = { ...asked, view: withComparison(asked.view, readCompare(new URL(request.url).searchParams), asked.org.time_zone) }
   const [data, current, previous] = await Promise.all([
     buildDashboard(ctx.database.db, ctx.scope, ctx.view, ctx.asOf, ctx.params, ctx.offices),
     periodCoverage(ctx.database.db, ctx.scope, ctx.view.period, ctx.asOf, ctx.org.time_zone),

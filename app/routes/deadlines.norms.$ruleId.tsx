@@ -1,3 +1,4 @@
+import { narrowScope } from '#reports/cockpit/cockpit.server.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { Pager } from '#app/components/pager.tsx'
@@ -15,7 +16,8 @@ const OUTCOMES: Record<NormOutcome, string> = { within: 'в пределах н�
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRouteAccess(request, 'deadlines.norms.$ruleId.tsx')
-  const scope = getScope(user)
+  // a drill-down from the cockpit of one branch lists that branch's records (reports/cockpit)
+  const scope = narrowScope(getScope(user), new URL(request.url).searchParams.get('branch'))
   const { database, org } = await getAppContext()
   const rule = (await loadNormRules(database.db, org.id)).find((r) => r.id === params.ruleId)
   if (!rule) throw new Response('Такого норматива нет.', { status: 404 })

@@ -1,3 +1,4 @@
+import { narrowScope } from '#reports/cockpit/cockpit.server.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { Pager } from '#app/components/pager.tsx'
@@ -24,7 +25,8 @@ const OUTCOMES: Record<Outcome | 'at_risk', string> = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRouteAccess(request, 'deadlines.records.tsx')
-  const scope = getScope(user)
+  // a drill-down from the cockpit of one branch lists that branch's records (reports/cockpit)
+  const scope = narrowScope(getScope(user), new URL(request.url).searchParams.get('branch'))
   const { database, org } = await getAppContext()
   const url = new URL(request.url)
   const params = await deadlineParamsFor(request, database.db, scope, org.time_zone)

@@ -22,6 +22,8 @@ export interface ViewContext extends AppContext {
   params: RollupParams
   /** office code → name, of the offices the user may see */
   offices: Map<string, string>
+  /** office code → its branch (the filter bar's office list follows the chosen branch) */
+  officeBranch: Map<string, string | null>
   branches: { id: string; name: string }[]
 }
 
@@ -41,7 +43,7 @@ export async function viewContext(request: Request, route: RouteId, defaults?: (
     const [offices, branches] = await Promise.all([
       database.db
         .selectFrom('office')
-        .select(['office_code', 'name'])
+        .select(['office_code', 'name', 'branch_id'])
         .where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), scope))
         .orderBy('name')
         .execute(),
@@ -67,14 +69,16 @@ export async function viewContext(request: Request, route: RouteId, defaults?: (
     const names = [...new Set(rejected)].map((k) => `«${FILTER_LABELS[k as keyof typeof FILTER_LABELS]}»`).join(', ')
     throw new Response(`Неизвестное значение фильтра: ${names}. Выберите значение из списка на странице.`, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
   }
-  return { ...context, user, scope, view, asOf: new Date(), params, offices: new Map(offices.map((o) => [o.office_code, o.name])), branches }
+  return { ...context, user, scope, view, asOf: new Date(), params, offices: new Map(offices.map((o) => [o.office_code, o.name])), officeBranch: new Map(offices.map((o) => [o.office_code, o.branch_id])), branches }
 }
 
 /** The options of the filter bar, for the screen. */
 export function filterOptions(ctx: ViewContext) {
   return {
     branches: ctx.branches,
-    offices: [...ctx.offices.entries()].map(([code, name]) => ({ code, name })),
+    offices: [...ctx.offices.entries()].map(([code, name]) => ({ code, name, branch: ctx.officeBranch.get(code) ?? null })),
+    /** a user of some branches: «все» means all of theirs */
+    scoped: ctx.scope.branches !== 'all',
   }
 }
 

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs'
 import { inject } from 'vitest'
-import { gotoHydrated, launchBrowser, signIn, watchConsole } from './browser.ts'
+import { gotoHydrated, launchBrowser, sidewaysScroll, signIn, watchConsole } from './browser.ts'
 import { E2E_PASSWORD } from './server.ts'
 
 const baseUrl = inject('baseUrl')
@@ -41,6 +41,8 @@ describe('a survey from building to results', () => {
     const consumer = await consumerContext.newPage()
     const consumerProblems = watchConsole(consumer)
     await gotoHydrated(consumer, link)
+    // it fits a 390-px phone: nothing scrolls sideways
+    expect(await sidewaysScroll(consumer)).toBe(0)
     expect(await consumer.locator('header.top').count()).toBe(0)
     expect(await consumer.locator('h1').textContent()).toBe('Опрос после обращения')
     // sent without the required score: the server says what is missing, in Russian

@@ -1,0 +1,148 @@
+/**
+ * The cockpit's own queries on hand-made data (the repository's sample files plus rows written here):
+ * exact figures for the norms of every active rule, calls by hour and weekday, «что посмотреть сегодня»
+ * and saved views.
+ */
+import { sql } from 'kysely'
+import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
+import { sample } from '#test/setup/files.ts'
+import { runFileImport } from '#app/imports/pipeline.server.ts'
+import { updateOrganisation } from '#app/models/organisation.server.ts'
+import { deleteView, listSavedViews, saveView } from '#app/models/saved-view.server.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
+import { periodOf } from '#reports/metrics/period.ts'
+import { callsByTime } from './hours.server.ts'
+import { narrowScope } from './cockpit.server.ts'
+import { cockpitNorms } from './norms.server.ts'
+import { todayItems } from './today.server.ts'
+
+const t = useTestDatabase()
+let world: TestWorld
+
+const MSK = 'Europe/Moscow'
+const march = periodOf('2025-03-01', '2025-03-31', MSK)
+const february = periodOf('2025-02-01', '2025-02-28', MSK)
+const all = () => ({ orgId: world.org.id, branches: 'all' as const })
+
+beforeEach(async () => {
+  world = await resetWorld(t.database)
+  await updateOrganisation(t.database.db, world.org.id, { regime: 'both' })
+  for (const [kind, file] of [['offices', 'offices.csv'], ['appeals', 'appeals.csv'], ['calls', 'calls.csv'], ['visits', 'visits.csv']] as const) {
+    await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, source: 'cli' })
+  }
+})
+
+describe('the norms of every active rule', () => {
+  it('each with its figure, violations and verdict for the period and the one before, broken first', async () => {
+    const norms = await cockpitNorms(t.database.db, all(), march, february, march.end)
+    const byCode = Object.fromEntries(norms.map((n) => [n.code, n]))
+    // sample calls of March: answered after 12 s and 5 s, one abandoned after 70 s (a violation of the pickup norm)
+    expect(byCode.supplier_call_pickup!.current).toEqual({ judged: 3, violations: 1, share: 2 / 3, meanSeconds: 8.5, verdict: 'broken' })
+    // nothing in February: no data, never 0
+    expect(byCode.supplier_call_pickup!.previous).toMatchObject({ judged: 0, violations: 0, share: null, verdict: 'no_data' })
+    // the office wait: 2 within 30 minutes, 1 beyond; a no-show is not judged
+    expect(byCode.network_visit_wait!.current).toMatchObject({ judged: 3, violations: 1, share: 2 / 3, verdict: 'broken' })
+    // an average norm is judged by its mean (420 s against the consultation norm)
+    expect(byCode.supplier_visit_wait_consultation!.current).toMatchObject({ meanSeconds: 420, verdict: 'met' })
+    expect(byCode.supplier_visit_wait_cashier!.current).toMatchObject({ meanSeconds: 2280, verdict: 'broken' })
+    // every active rule is there, appeal terms included; the order is broken, met, no data
+    const active = await t.database.db.selectFrom('deadline_rule').select('code').where('org_id', '=', world.org.id).where('active', '=', true).execute()
+    const dayTermsOnCallsOrVisits = await t.database.db
+      .selectFrom('deadline_rule').select('code').where('org_id', '=', world.org.id).where('active', '=', true)
+      .where('applies_to', '<>', 'appeals').where('unit', 'in', ['calendar_days', 'working_days']).execute()
+    expect(norms.length).toBe(active.length - dayTermsOnCallsOrVisits.length)
+    expect(norms.some((n) => n.domain === 'appeals')).toBe(true)
+    const order = { broken: 0, met: 1, no_data: 2 }
+    const ranks = norms.map((n) => order[n.current.verdict])
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b))
+    // among the broken per-record norms, the lowest share first
+    const brokenShares = norms.filter((n) => n.current.verdict === 'broken' && !n.isAverage).map((n) => n.current.share!)
+    expect(brokenShares).toEqual([...brokenShares].sort((a, b) => a - b))
+  })
+
+  it('for one branch: only its records; a branch the user does not have is refused', async () => {
+    const branch = (await t.database.db.selectFrom('branch').select('id').where('name', '=', 'Северные ЭС').executeTakeFirstOrThrow()).id
+    const norms = await cockpitNorms(t.database.db, { orgId: world.org.id, branches: [branch] }, march, february, march.end)
+    const byCode = Object.fromEntries(norms.map((n) => [n.code, n]))
+    // calls have no branch: not in a branch's norms; one visit of the branch's office is judged
+    expect(byCode.supplier_call_pickup!.current.verdict).toBe('no_data')
+    expect(byCode.network_visit_wait!.current.judged).toBe(1)
+    expect(narrowScope({ orgId: world.org.id, branches: [branch] }, branch)).toEqual({ orgId: world.org.id, branches: [branch] })
+    expect(() => narrowScope({ orgId: world.org.id, branches: [branch] }, '999')).toThrow()
+    expect(narrowScope(all(), null)).toEqual(all())
+  })
+})
+
+describe('calls by hour and weekday', () => {
+  it('service level and abandoned share per local hour and weekday, by the dashboard formulas', async () => {
+    // a short abandon (3 s) on Saturday 15.03 at 10:00 Moscow: offered, but outside both shares' bases
+    await sql`insert into call (org_id, call_id, direction, line, started_at, ended_at) values
+      (${world.org.id}, 'hand-1', 'in', 'Горячая линия', '2025-03-15T07:00:00Z', '2025-03-15T07:00:03Z')`.execute(t.database.db)
+    const { params } = await refreshRollups(t.database, world.org.id)
+    const r = await callsByTime(t.database.db, { scope: all(), period: march, filter: {}, narrowing: {}, asOf: march.end, zone: MSK, params })
+    // Friday 14.03 09:00 answered after 12 s (within 20 s), 09:01 abandoned after 70 s; 23:40 answered after 5 s
+    expect(r.byHour[9]).toEqual({ hour: 9, offered: 2, abandoned: 1, serviceLevel: 0.5, abandonedShare: 0.5 })
+    expect(r.byHour[23]).toEqual({ hour: 23, offered: 1, abandoned: 0, serviceLevel: 1, abandonedShare: 0 })
+    expect(r.byHour[10]).toEqual({ hour: 10, offered: 1, abandoned: 0, serviceLevel: null, abandonedShare: null })
+    expect(r.byHour[3]).toEqual({ hour: 3, offered: 0, abandoned: 0, serviceLevel: null, abandonedShare: null })
+    expect(r.byWeekday[4]).toEqual({ weekday: 5, offered: 3, abandoned: 1, serviceLevel: 2 / 3, abandonedShare: 1 / 3 })
+    expect(r.byWeekday[5]).toMatchObject({ weekday: 6, offered: 1, serviceLevel: null })
+    // the outbound call of 15.03 is not an offered call
+    expect(r.byWeekday.reduce((s, d) => s + d.offered, 0)).toBe(4)
+    // a branch user sees no calls (calls carry no branch)
+    const branch = (await t.database.db.selectFrom('branch').select('id').executeTakeFirstOrThrow()).id
+    const scoped = await callsByTime(t.database.db, { scope: { orgId: world.org.id, branches: [branch] }, period: march, filter: {}, narrowing: {}, asOf: march.end, zone: MSK, params })
+    expect(scoped.byWeekday.reduce((s, d) => s + d.offered, 0)).toBe(0)
+  })
+})
+
+describe('what to look at today', () => {
+  it('yesterday’s lost calls, overdue and at-risk appeals, the week’s failed imports', async () => {
+    await refreshRollups(t.database, world.org.id)
+    const now = new Date('2025-03-15T09:00:00Z') // 12:00 Moscow, Saturday
+    await t.database.db
+      .insertInto('import_batch')
+      .values([
+        { org_id: world.org.id, kind: 'calls', file_name: 'сломанный.csv', status: 'failed', message: 'Строка 2: нет даты', started_at: new Date('2025-03-14T10:00:00Z') },
+        { org_id: world.org.id, kind: 'calls', file_name: 'старый.csv', status: 'failed', started_at: new Date('2025-03-01T10:00:00Z') },
+      ])
+      .execute()
+    const day = await todayItems(t.database.db, all(), MSK, now, new Date('2025-03-20T21:00:00Z'))
+    expect(day.yesterday).toBe('2025-03-14')
+    expect(day.today).toBe('2025-03-15')
+    // 14.03: three offered calls, one abandoned after 70 s
+    expect({ offered: day.offeredYesterday, lost: day.lostYesterday }).toEqual({ offered: 3, lost: 1 })
+    expect(day.failedImports.map((f) => [f.fileName, f.status])).toEqual([['сломанный.csv', 'failed']])
+    expect(day.overdue).toBe(0)
+    // in December the unanswered appeal О-2025-0002 is long past its term
+    const later = await todayItems(t.database.db, all(), MSK, new Date('2025-12-01T09:00:00Z'), new Date('2025-12-04T21:00:00Z'))
+    expect(later.overdue).toBe(1)
+    expect(later.offeredYesterday).toBe(0)
+  })
+})
+
+describe('saved views', () => {
+  it('are a user’s own, named, and keep only the filter keys', async () => {
+    const users = await t.database.db
+      .insertInto('app_user')
+      .values([
+        { org_id: world.org.id, login: 'one', full_name: 'Первый' },
+        { org_id: world.org.id, login: 'two', full_name: 'Второй' },
+      ])
+      .returning('id')
+      .execute()
+    const [one, two] = users.map((u) => u.id) as [string, string]
+    const v = await saveView(t.database.db, one, 'dashboard', '  Север,  квартал ', 'period=quarter&year=2025&quarter=2&branch=7&evil=<x>&metric=calls.offered')
+    expect(v).toMatchObject({ name: 'Север, квартал', query: 'period=quarter&year=2025&quarter=2&branch=7' })
+    // the same name again replaces the filters
+    await saveView(t.database.db, one, 'dashboard', 'Север, квартал', 'period=year&year=2025')
+    expect((await listSavedViews(t.database.db, one)).map((x) => [x.name, x.query])).toEqual([['Север, квартал', 'period=year&year=2025']])
+    expect(await listSavedViews(t.database.db, two)).toEqual([])
+    await expect(saveView(t.database.db, one, 'dashboard', '   ', 'period=year')).rejects.toThrow('Укажите название вида')
+    // another user cannot delete it
+    await deleteView(t.database.db, two, v.id)
+    expect(await listSavedViews(t.database.db, one)).toHaveLength(1)
+    await deleteView(t.database.db, one, v.id)
+    expect(await listSavedViews(t.database.db, one)).toEqual([])
+  })
+})

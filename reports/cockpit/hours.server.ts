@@ -1,0 +1,65 @@
+/**
+ * When are calls lost? Phone service level and abandoned share by local hour of day and by weekday. Read
+ * from the call records (the daily rollups have no hour); each count is the register's own predicate of
+ * its figure (records.server.ts: `metricConditions`, the records its drill-down lists) and each share the
+ * catalog's formula (`figure`) over those counts — no second definition of either figure.
+ */
+import { sql } from 'kysely'
+import type { Db } from '#db/client.server.ts'
+import { type CallSums, figure } from '#reports/metrics/dashboard.server.ts'
+import { REGISTERS, type RecordContext, metricConditions, recordWhere } from '#reports/metrics/records.server.ts'
+
+export interface HourCell {
+  offered: number
+  abandoned: number
+  serviceLevel: number | null
+  abandonedShare: number | null
+}
+
+export interface CallsByTime {
+  /** 24 local hours, 0–23 */
+  byHour: (HourCell & { hour: number })[]
+  /** ISO weekdays 1 (пн) – 7 (вс) */
+  byWeekday: (HourCell & { weekday: number })[]
+}
+
+const COUNTED = ['calls.offered', 'calls.short_abandoned', 'calls.abandoned', 'calls.answered_in_sl'] as const
+
+function cellOf(r: Record<string, unknown>): HourCell {
+  const offered = Number(r.offered ?? 0)
+  const short = Number(r.short_abandoned ?? 0)
+  const abandoned = Number(r.abandoned ?? 0)
+  // only the fields the two formulas read; the rest of the call sums are not needed here
+  const sums = { offered, shortAbandoned: short, unansweredIn: abandoned + short, answeredInSl: Number(r.answered_in_sl ?? 0) } as CallSums
+  return { offered, abandoned, serviceLevel: figure('calls.service_level', sums), abandonedShare: figure('calls.abandoned_share', sums) }
+}
+
+export async function callsByTime(db: Db, ctx: Omit<RecordContext, 'metric'>): Promise<CallsByTime> {
+  const where = recordWhere(REGISTERS.calls, { ...ctx, metric: undefined })
+  const counts = sql.join(
+    COUNTED.map((metric) => sql`count(*) filter (where ${sql.join(metricConditions({ ...ctx, metric }), sql` and `)}) as ${sql.ref(metric.split('.')[1]!)}`),
+    sql`, `,
+  )
+  const local = sql`(r.started_at at time zone ${ctx.zone})`
+  const rows = (
+    await sql<Record<string, string>>`
+      select extract(isodow from ${local})::int as weekday, extract(hour from ${local})::int as hour, ${counts}
+      from call r where ${where} group by 1, 2`.execute(db)
+  ).rows
+  const add = (into: Record<string, number>, r: Record<string, string>) => {
+    for (const m of COUNTED) {
+      const k = m.split('.')[1]!
+      into[k] = (into[k] ?? 0) + Number(r[k] ?? 0)
+    }
+  }
+  const hours = Array.from({ length: 24 }, () => ({}) as Record<string, number>)
+  const days = Array.from({ length: 7 }, () => ({}) as Record<string, number>)
+  for (const r of rows) {
+    add(hours[Number(r.hour)]!, r)
+    add(days[Number(r.weekday) - 1]!, r)
+  }
+  return {
+    byHour: hours.map((h, hour) => ({ hour, ...cellOf(h) })),
+    byWeekday: days.map((d, i) => ({ weekday: i + 1, ...cellOf(d) })),
+  }
+}
