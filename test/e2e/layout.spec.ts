@@ -113,7 +113,8 @@ describe('the cockpit', () => {
     // the new figures take a second to come
     let release: () => void = () => {}
     const held = new Promise<void>((resolve) => (release = resolve))
-    await page.route(/\/dashboard\?.*_data=/, async (route) => {
+    // single fetch asks for `/dashboard.data?…` (the figures themselves come from the caches in milliseconds)
+    await page.route(/\/dashboard\.data\?|\/dashboard\?.*_data=/, async (route) => {
       await held
       await route.continue()
     })
