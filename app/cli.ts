@@ -1,6 +1,6 @@
 /**
  * `npm run cli -- <command>`: scripted loads and set-up from a shell.
- *   import <offices|appeals|calls|visits> <file> [--skip-invalid]
+ *   import <offices|appeals|calls|visits> <file> [--skip-invalid] [--create-branches]
  *   org [--name …] [--timezone …] [--regime network|supplier|both]
  *   demo [--force]
  *   migrate
@@ -30,7 +30,9 @@ import { endOfLocalDay, isDateText } from '#reports/metrics/period.ts'
 import { REPORT_IDS, REPORT_TITLES, type ReportId, runReport } from '#reports/registry.server.ts'
 
 const USAGE = `Использование: npm run cli -- <команда>
-  import <вид> <файл> [--skip-invalid]   загрузить файл; вид: ${IMPORT_KINDS.join(', ')}
+  import <вид> <файл> [--skip-invalid] [--create-branches]
+                                          загрузить файл; вид: ${IMPORT_KINDS.join(', ')}; филиал, которого нет
+                                          в справочнике, — ошибка строки, если не указан --create-branches
   org [--name …] [--timezone …] [--regime network|supplier|both]   показать или изменить настройки организации
   demo [--force]                          пересоздать демонстрационные данные
   user add --login … --name … --roles admin[,operator…] [--branches all|"Филиал 1,Филиал 2"]
@@ -52,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       'skip-invalid': { type: 'boolean', default: false },
+      'create-branches': { type: 'boolean', default: false },
       name: { type: 'string' },
       timezone: { type: 'string' },
       regime: { type: 'string' },
@@ -152,9 +155,9 @@ async function main(argv: string[]): Promise<number> {
         const [kind, file] = positionals as [ImportKind, string]
         const report = await runFileImport(
           { database, orgId: org.id, zone: org.time_zone },
-          { kind, path: path.resolve(file), fileName: path.basename(file), skipInvalid: values['skip-invalid'] ?? false, source: 'cli', userId: cliUser.id, actor: cliUser.login },
+          { kind, path: path.resolve(file), fileName: path.basename(file), skipInvalid: values['skip-invalid'] ?? false, createBranches: values['create-branches'] ?? false, source: 'cli', userId: cliUser.id, actor: cliUser.login },
         )
-        console.log(formatReportText(report, { withValues: true }))
+        console.log(formatReportText(report, { withValues: true, cli: true }))
         return report.status === 'done' ? 0 : report.status === 'rejected' ? 1 : 2
       }
     }

@@ -72,7 +72,14 @@ describe('npm run cli', { timeout: 240_000 }, () => {
   })
 
   it('report: writes Appendix 7 and the supplier report, prints the checks; refuses bad arguments', async () => {
-    expect((await cli(['import', 'offices', sample('offices.csv')], env)).code).toBe(0)
+    // issue 16: branches the organisation lacks are refused unless --create-branches
+    const refused = await cli(['import', 'offices', sample('offices.csv')], env)
+    expect(refused.code).not.toBe(0)
+    expect(refused.out).toMatch(/строка 2, столбец филиал: филиала «Городские ЭС» нет в справочнике организации/)
+    expect(refused.out).toContain('--create-branches')
+    const created = await cli(['import', 'offices', sample('offices.csv'), '--create-branches'], env)
+    expect(created.code).toBe(0)
+    expect(created.out).toMatch(/Создан филиал «Городские ЭС» \(код ГЭС\)/)
     expect((await cli(['import', 'appeals', sample('appeals.csv')], env)).code).toBe(0)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-cli-report-'))
     const out = path.join(dir, 'a7.ods')

@@ -48,7 +48,7 @@ export function UploadForm({ error }: { error?: string }) {
         <select name="kind" defaultValue="appeals" required>
           {Object.entries(importKind).map(([code, term]) => (
             <option key={code} value={code}>
-              {term.label} ({code})
+              {term.label[0]!.toUpperCase() + term.label.slice(1)}
             </option>
           ))}
         </select>

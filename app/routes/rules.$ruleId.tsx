@@ -59,7 +59,7 @@ export default function EditRule() {
       </p>
       <h1>{rule.name}</h1>
       <p className="muted">
-        <code>{rule.code}</code> · {APPLIES_LABELS[rule.appliesTo]} · {describeFilter(rule.filter)}
+        {APPLIES_LABELS[rule.appliesTo]} · {describeFilter(rule.filter)}
       </p>
       <Form method="post" className="stack card">
         <label>

@@ -9,6 +9,7 @@ import * as engine from './2026_12_01_0007_engine.ts'
 import * as security from './2026_12_01_0008_security.ts'
 import * as callLegs from './2026_12_01_0009_call_legs.ts'
 import * as filing from './2026_12_01_0010_filing.ts'
+import * as codes from './2026_12_01_0016_codes.ts'
 
 /** The migrations in order. A static list (not a folder scan) works under vitest, tsx and the bundle alike. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0008_security': security,
   '2026_12_01_0009_call_legs': callLegs,
   '2026_12_01_0010_filing': filing,
+  '2026_12_01_0016_codes': codes,
 }

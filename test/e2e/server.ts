@@ -43,7 +43,7 @@ export default async function setup(project: TestProject) {
     const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...env, SQ_PASSWORD: E2E_PASSWORD } })
     if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`)
   }
-  cli('import', 'offices', path.join(root, 'test/files/offices.csv'))
+  cli('import', 'offices', path.join(root, 'test/files/offices.csv'), '--create-branches')
   cli('import', 'appeals', path.join(root, 'test/files/appeals.csv'))
   for (const u of E2E_USERS) cli('user', 'add', '--login', u.login, '--name', `Пользователь ${u.login}`, '--roles', u.roles, '--branches', u.branches)
   const port = await freePort()
