@@ -105,6 +105,8 @@ export interface RegisterExport {
   records: RecordContext
   personalData: boolean
   about: readonly (readonly [string, string])[]
+  /** the screen's order (issue 16: the file equals the screen); the register's default, newest first, otherwise */
+  order?: { sort?: string; dir?: 'asc' | 'desc' }
   /** rows per sheet before continuing on the next (Excel's limit unless a test asks for less) */
   sheetRows?: number
   onRows?: (written: number) => void
@@ -120,7 +122,7 @@ export function registerWorkbook(db: Db, options: RegisterExport): Readable {
     let sheet = addSheet(book, 'Записи', header, widths)
     let inSheet = 0
     let written = 0
-    for await (const page of allRecords(db, register, records)) {
+    for await (const page of allRecords(db, register, records, undefined, options.order)) {
       for (const record of page) {
         if (inSheet >= limit) {
           sheet.commit()
