@@ -7,6 +7,7 @@ import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { formatCount, formatDateTime, formatMonth } from '#app/utils/format.ts'
 import { labelOf, regime } from '#reports/vocabulary.ts'
+import { zoneLabel } from '#app/utils/zones.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Обзор данных — Качество обслуживания' }]
 
@@ -35,7 +36,7 @@ export default function Overview() {
     <>
       <h1>{org.name}</h1>
       <p className="muted">
-        {labelOf(regime, org.regime)} · часовой пояс {org.zone}
+        {labelOf(regime, org.regime)} · часовой пояс {zoneLabel(org.zone)}
         {org.isDemo ? ' · демонстрационные данные' : ''}
       </p>
       {missingYears.length ? (
@@ -78,7 +79,7 @@ export default function Overview() {
       ) : (
         <>
           <h2>По месяцам</h2>
-          <p className="muted">Месяц определяется по местному времени организации ({org.zone}).</p>
+          <p className="muted">Месяц определяется по местному времени организации ({zoneLabel(org.zone)}).</p>
           <table>
             <thead>
               <tr>

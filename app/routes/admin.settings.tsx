@@ -9,6 +9,8 @@ import { listPhoneLines, parsePhoneLines, phoneLinesText, savePhoneLines } from 
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { regime } from '#reports/vocabulary.ts'
+import { countOf, WORDS } from '#app/utils/plural.ts'
+import { RUSSIAN_ZONES, zoneLabel } from '#app/utils/zones.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Организация — Качество обслуживания' }]
 
@@ -51,6 +53,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return { error: null, saved: true }
 }
 
+const SHORT_ABANDON_CHOICES = [0, 3, 5, 10, 15, 20, 30, 60]
+const SERVICE_LEVEL_CHOICES = [10, 15, 20, 30, 45, 60, 90, 120, 180]
+/** The choices and, if it is not among them, the value saved before (set through the CLI), in order. */
+const withCurrent = (choices: number[], current: number | null) => (current === null || choices.includes(current) ? choices : [...choices, current].sort((a, b) => a - b))
+
 export default function Settings() {
   const settings = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
@@ -63,8 +70,15 @@ export default function Settings() {
           <input type="text" name="name" defaultValue={settings.name} required />
         </label>
         <label>
-          Часовой пояс (IANA, например Europe/Moscow, Asia/Yekaterinburg)
-          <input type="text" name="timeZone" defaultValue={settings.timeZone} required />
+          Часовой пояс организации (по нему считаются сутки, месяцы и сроки)
+          <select name="timeZone" defaultValue={settings.timeZone} required>
+            {RUSSIAN_ZONES.some((z) => z.zone === settings.timeZone) ? null : <option value={settings.timeZone}>{zoneLabel(settings.timeZone)}</option>}
+            {RUSSIAN_ZONES.map((z) => (
+              <option key={z.zone} value={z.zone}>
+                {z.label}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           Режим
@@ -73,12 +87,25 @@ export default function Settings() {
           </select>
         </label>
         <label>
-          Порог короткого сброса, с (неотвеченные звонки короче не считаются потерянными)
-          <input type="number" name="shortAbandon" min={0} max={600} defaultValue={settings.shortAbandon} />
+          Короткий сброс (неотвеченные звонки короче не считаются потерянными)
+          <select name="shortAbandon" defaultValue={String(settings.shortAbandon)}>
+            {withCurrent(SHORT_ABANDON_CHOICES, settings.shortAbandon).map((n) => (
+              <option key={n} value={n}>
+                {n === 0 ? 'не учитывать (все неотвеченные — потерянные)' : `короче ${countOf(n, WORDS.second)}`}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
-          Порог уровня обслуживания, с (пусто — из правила ответа на звонок, иначе 20 с)
-          <input type="number" name="serviceLevel" min={1} max={3600} defaultValue={settings.serviceLevel ?? ''} />
+          Порог уровня обслуживания (доля звонков, принятых за это время)
+          <select name="serviceLevel" defaultValue={settings.serviceLevel === null ? '' : String(settings.serviceLevel)}>
+            <option value="">из правила ответа на звонок (иначе 20 секунд)</option>
+            {withCurrent(SERVICE_LEVEL_CHOICES, settings.serviceLevel).map((n) => (
+              <option key={n} value={n}>
+                {countOf(n, WORDS.second)}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           Телефонные линии по филиалам: строка «линия; филиал» (звонки линии видит филиал; линии без строки — только вся организация)

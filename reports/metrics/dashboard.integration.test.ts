@@ -20,6 +20,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { readView } from './view.ts'
+import { metricCatalog } from './catalog.ts'
 
 const t = useTestDatabase()
 let world: TestWorld
@@ -349,7 +350,8 @@ describe('consumers\' scores on the dashboard', () => {
     const tiles = book.getWorksheet('Показатели')!.getSheetValues().slice(2).map((r) => (r as unknown[]).slice(1, 4))
     expect(tiles).toContainEqual(['Опросы', 'Получено анкет', 3])
     const definitions = book.getWorksheet('Определения')!.getSheetValues().slice(2).map((r) => (r as unknown[])[1])
-    expect(definitions).toContain('surveys.csat')
+    expect(definitions).toContain(metricCatalog['surveys.csat'].label)
+    expect(definitions).not.toContain('surveys.csat')
   })
 })
 
@@ -381,7 +383,10 @@ describe('printed', () => {
         }
         const first = execFileSync('pdftotext', ['-layout', '-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' })
         // the first sheet's header labels are whole (wrapped, not cut)
-        if (name === 'dashboard') expect(first.replace(/\s+/g, ' ')).toContain('Код показателя')
+        if (name === 'dashboard') {
+          expect(first.replace(/\s+/g, ' ')).toContain('Год назад')
+          expect(first).not.toContain('Код показателя') // issue 16: no internal codes in files
+        }
         else expect(first).toMatch(/a2\s/)
       }
     } finally {
