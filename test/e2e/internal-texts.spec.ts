@@ -1,0 +1,148 @@
+/**
+ * Issue 16: no page of any role shows text meant for developers. A server of its own with the demo data
+ * (every kind of record, rules, surveys, the calendar) is crawled over HTTP as each demo user: every link of
+ * the product reachable from the landing page (a few of each kind of page), each page's visible text checked
+ * against a list of internal texts. A page that cannot be loaded (5xx) fails too.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { DEMO_USERS } from '#app/demo/users.ts'
+import { freePort } from '#test/setup/net.ts'
+
+const root = path.resolve(import.meta.dirname, '../..')
+
+/** Texts a user must never see (issue 16), each with why. */
+export const INTERNAL_TEXTS: readonly [RegExp, string][] = [
+  [/\b(form|topic|direction|service_kind|category|consumer_type): /, 'условие правила кодом поля'],
+  [/callback_required|received_at|answered_at|started_at|ended_at|issued_at|called_at|service_ended_at|office_code|reg_number/, 'имя поля или столбца'],
+  [/\b(network|supplier)_[a-z_]+/, 'код правила'],
+  [/\((appeals|offices|calls|visits|dashboard)\)/, 'код вида данных'],
+  [/\b(survey|report|user|rule|calendar|settings|login)\.[a-z]+\b/, 'код действия аудита'],
+  [/\{"[a-zA-Z]+":/, 'JSON'],
+  [/Europe\/|Asia\//, 'имя зоны IANA'],
+  [/Код показателя/, 'код показателя'],
+  [/rg\.ru|, проверить|спецификаци/, 'заметка разработчика'],
+  [/знак\(а\)|обращ\. /, 'неправильное число'],
+  [/(^|[^\d,\s])\s?1 (часов|минут|дней|обращений|строк|записей)/, 'неправильное число'],
+  [/(^|[^\d,])\s([2-4]) (обращений|строк|записей|офисов|звонков|анкет)\b/, 'неправильное число'],
+  [/\b(appeals|calls|visits|surveys)\.[a-z_]+\b/, 'код показателя'],
+  [/undefined|NaN|\[object Object\]/, 'ошибка вывода'],
+]
+
+/** The visible text of an HTML page: no scripts (the loader data), styles or tags. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<style[\s\S]*?<\/style>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;|&#160;/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+}
+
+export function internalTextsOf(html: string): string[] {
+  const text = visibleText(html)
+  const found: string[] = []
+  for (const [pattern, why] of INTERNAL_TEXTS) {
+    const m = text.match(pattern)
+    if (m) found.push(`${why}: «…${text.slice(Math.max(0, m.index! - 40), m.index! + m[0].length + 40)}…»`)
+  }
+  return found
+}
+
+/** Links not to follow: files, signing out, actions. */
+const SKIP = /\/logout|\.xlsx|\.csv|\/download\/|\/file$|\/progress$|\.pdf|\.ods|\/publications\//
+
+/** A page's kind: its path with numbers as «N» (a few of each kind are enough). */
+const kindOf = (url: URL) => url.pathname.replace(/\/\d+/g, '/N')
+
+let server: ChildProcess | undefined
+let baseUrl = ''
+let dataDir = ''
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-crawl-'))
+  const port = await freePort()
+  let log = ''
+  server = spawn(process.execPath, ['server.mjs'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', QUIET_REQUESTS: '1' },
+  })
+  server.stdout?.on('data', (d) => (log += d))
+  server.stderr?.on('data', (d) => (log += d))
+  baseUrl = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 170_000
+  for (;;) {
+    try {
+      if ((await fetch(`${baseUrl}/login`)).ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the demo server did not start:\n${log}`)
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}, 180_000)
+
+afterAll(async () => {
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM')
+    await new Promise((r) => server!.once('exit', r))
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+async function signIn(login: string, password: string): Promise<string> {
+  const body = new URLSearchParams({ login, password, redirectTo: '/' })
+  const response = await fetch(`${baseUrl}/login`, { method: 'POST', body, redirect: 'manual', headers: { Origin: baseUrl } })
+  const cookie = response.headers.get('set-cookie')
+  if (response.status !== 302 || !cookie) throw new Error(`sign-in as ${login} failed: ${response.status}`)
+  return cookie.split(';')[0]!
+}
+
+describe('no page of any role shows internal texts (demo data)', () => {
+  it('the checker itself finds each kind of internal text', () => {
+    for (const sample of ['form: phone', 'callback_required: true', 'network_appeal_phone', 'журнал обращений (appeals)', 'Ошибка в столбце received_at', 'survey.link', '{"report":"x"}', 'Europe/Moscow', 'Код показателя', '(rg.ru), проверить', 'вопросы спецификации', '1 знак(а)', '1 обращ. отмечены', 'за 1 часов', 'найдено 3 записей', 'appeals.received']) {
+      expect(internalTextsOf(`<p>${sample}</p>`), sample).not.toEqual([])
+    }
+    for (const fine of ['не более 4 часов', '4 часа', '1 час', '25 строк', '3 строки', 'Москва (UTC+3)', '1,5 часа', 'за 11 дней', '<a href="?sort=received_at">Поступило</a>']) {
+      expect(internalTextsOf(`<p>${fine}</p>`), fine).toEqual([])
+    }
+  })
+
+  it.each(DEMO_USERS.map((u) => [u.login, u.password] as const))('%s', async (login, password) => {
+    const cookie = await signIn(login, password)
+    const queue = ['/', '/help', '/dashboard?period=year&year=2025', '/deadlines?period=year&year=2025', '/registers/appeals?period=year&year=2025', '/registers/calls?period=year&year=2025', '/registers/visits?period=year&year=2025']
+    const seen = new Set<string>()
+    const perKind = new Map<string, number>()
+    const problems: string[] = []
+    let visited = 0
+    while (queue.length && visited < 90) {
+      const next = new URL(queue.shift()!, baseUrl)
+      if (seen.has(next.pathname + next.search)) continue
+      seen.add(next.pathname + next.search)
+      const kind = kindOf(next)
+      if ((perKind.get(kind) ?? 0) >= 3) continue
+      perKind.set(kind, (perKind.get(kind) ?? 0) + 1)
+      const response = await fetch(next, { headers: { Cookie: cookie }, redirect: 'manual' })
+      visited++
+      if (response.status >= 500) problems.push(`${next.pathname}${next.search}: ответ ${response.status}`)
+      if (!(response.headers.get('content-type') ?? '').includes('text/html') || response.status !== 200) continue
+      const html = await response.text()
+      for (const p of internalTextsOf(html)) problems.push(`${next.pathname}${next.search} — ${p}`)
+      for (const m of html.matchAll(/<a [^>]*href="([^"#]+)"/g)) {
+        const href = m[1]!.replace(/&amp;/g, '&')
+        const url = new URL(href, next)
+        if (url.origin !== baseUrl || SKIP.test(url.pathname) || /download/.test(m[0])) continue
+        queue.push(url.pathname + url.search)
+      }
+    }
+    expect(visited).toBeGreaterThan(15)
+    expect(problems).toEqual([])
+  })
+})
