@@ -3,6 +3,11 @@ import { RemixServer } from '@remix-run/react'
 import { renderToReadableStream } from 'react-dom/server.browser'
 import { NonceProvider } from '#app/components/nonce.tsx'
 import { prepareDatabase } from '#app/utils/app-database.server.ts'
+import { keepPage } from '#app/utils/page-cache.server.ts'
+import { NONCE_PLACEHOLDER, cachedRender, keepRender, renderKey, withNonce } from '#app/utils/render-cache.server.ts'
+
+// server.mjs answers kept pages before Remix runs (app/utils/page-cache.server.ts, ADR 023)
+export { runPage, servePage } from '#app/utils/page-cache.server.ts'
 
 // Migrate, load the calendar and (on an empty embedded database) the demo as soon as the server starts,
 // not on the first request.
@@ -21,6 +26,9 @@ const ABORT_DELAY = 10_000
  * submitted as «\uFFFDПОП-05». The web-streams renderer encodes each chunk whole and copies exactly its bytes.
  * (`renderToString` has no such bug but cannot carry Remix's single-fetch data stream: pages never hydrate.)
  * We still wait for everything: pages are read by people and by tests, not streamed piecemeal.
+ *
+ * A page whose address and loader data were rendered before is answered from the render cache
+ * (app/utils/render-cache.server.ts, ADR 023): the HTML is a function of those, so only the nonce changes.
  */
 export default async function handleRequest(
   request: Request,
@@ -30,16 +38,26 @@ export default async function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext?.nonce ?? ''
+  responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+  const key = renderKey(request, responseStatusCode, remixContext)
+  const kept = key ? cachedRender(key) : undefined
+  if (kept !== undefined) {
+    keepWholePage(remixContext, responseStatusCode, responseHeaders, kept)
+    return new Response(withNonce(kept, nonce), { headers: responseHeaders, status: responseStatusCode })
+  }
+
   let status = responseStatusCode
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), ABORT_DELAY)
   try {
+    // rendered with the placeholder when it may be kept, so the kept text serves every later request
+    const renderNonce = key ? NONCE_PLACEHOLDER : nonce
     const body = await renderToReadableStream(
-      <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      <NonceProvider value={renderNonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={renderNonce} />
       </NonceProvider>,
       {
-        nonce,
+        nonce: renderNonce,
         signal: controller.signal,
         onError(error: unknown) {
           status = 500
@@ -48,9 +66,21 @@ export default async function handleRequest(
       },
     )
     await body.allReady
-    responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
-    return new Response(body, { headers: responseHeaders, status })
+    if (!key) return new Response(body, { headers: responseHeaders, status })
+    const html = await new Response(body).text()
+    if (status === 200) {
+      keepRender(key, html)
+      keepWholePage(remixContext, status, responseHeaders, html)
+    }
+    return new Response(withNonce(html, nonce), { headers: responseHeaders, status })
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** Offers the page to the page cache without delaying the answer (it reads the generation once more). */
+function keepWholePage(context: EntryContext, status: number, headers: Headers, html: string) {
+  keepPage(context, status, headers, html, NONCE_PLACEHOLDER).catch((error: unknown) => {
+    console.error(`Страница не сохранена в кэше: ${(error as Error).message}`)
+  })
 }

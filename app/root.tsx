@@ -7,6 +7,9 @@ import { getUser } from '#app/utils/auth.server.ts'
 import { labelOf, role } from '#reports/vocabulary.ts'
 import styles from './styles.css'
 
+// the root shows only the signed-in user, whom the page cache checks on every answer (ADR 023)
+export const handle = { pageCache: true }
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request)
   return { user: user ? { fullName: user.fullName, login: user.login, roles: user.roles } : null }

@@ -17,6 +17,9 @@ import { appealForm } from '#reports/vocabulary.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Показатели — Качество обслуживания' }]
 
+// everything this page shows comes from watched data: whole pages may be answered from the page cache (ADR 023)
+export const handle = { pageCache: true }
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await viewContext(request, 'dashboard._index.tsx')
   const { view } = ctx

@@ -16,6 +16,9 @@ import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Сроки — Качество обслуживания' }]
 
+// everything this page shows comes from watched data: whole pages may be answered from the page cache (ADR 023)
+export const handle = { pageCache: true }
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRouteAccess(request, 'deadlines._index.tsx')
   const scope = getScope(user)

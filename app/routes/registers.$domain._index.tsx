@@ -13,6 +13,9 @@ import { appealTopic, callCategory, labelOf, serviceKind } from '#reports/vocabu
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? 'Журнал'} — Качество обслуживания` }]
 
+// everything this page shows comes from watched data: whole pages may be answered from the page cache (ADR 023)
+export const handle = { pageCache: true }
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { ctx, register, metric, records, personalData } = await registerContext(request, params.domain, 'registers.$domain._index.tsx')
   const sortable = register.columns.filter((c) => c.sort).map((c) => c.id)

@@ -26,6 +26,9 @@ export const meta: MetaFunction = () => [{ title: 'Приложение 7 — К
 const PREVIEW_ROWS = 20
 const SECTION_TITLE = (code: string, name: string) => `Раздел ${code}. ${name}`
 
+// everything this page shows comes from watched data: whole pages may be answered from the page cache (ADR 023)
+export const handle = { pageCache: true }
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const rr = await reportRequest(request, 'reports.appendix-7._index.tsx')
   // the context (its rollup refresh takes an advisory lock), tables, checks and the 4.9 preview are kept per

@@ -24,6 +24,9 @@ export const meta: MetaFunction = () => [{ title: 'Итоги опроса — �
 
 const TEXT_PAGE = 50
 
+// everything this page shows comes from watched data: whole pages may be answered from the page cache (ADR 023)
+export const handle = { pageCache: true }
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { ctx, survey } = await surveyViewContext(request, 'surveys.$surveyId._index.tsx', params.surveyId)
   const db = ctx.database.db

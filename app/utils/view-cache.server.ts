@@ -1,6 +1,7 @@
 import type { Database } from '#db/client.server.ts'
 import { nextDeadlineAfter, readGeneration } from '#db/generation.server.ts'
 import type { Scope } from '#db/scope.server.ts'
+import { notePageValidUntil } from './page-cache.server.ts'
 
 /**
  * The computed content of views, kept per (view, organisation, scope, parameters) for one data generation
@@ -50,7 +51,9 @@ export async function cachedView<T>(database: Database, key: CacheKey, compute: 
     // most recently used last
     cache.entries.delete(text)
     cache.entries.set(text, found)
-    return found.value as Promise<T>
+    const value = (await found.value) as T
+    notePageValidUntil(found.validUntil) // a page showing this view lives no longer than it
+    return value
   }
   cache.misses++
   const entry: Entry = { value: Promise.resolve(), validUntil: Number.POSITIVE_INFINITY }
@@ -67,7 +70,9 @@ export async function cachedView<T>(database: Database, key: CacheKey, compute: 
     if (cache.entries.get(text) === entry) cache.entries.delete(text)
   })
   while (cache.entries.size > MAX_ENTRIES) cache.entries.delete(cache.entries.keys().next().value!)
-  return entry.value as Promise<T>
+  const value = (await entry.value) as T
+  notePageValidUntil(entry.validUntil)
+  return value
 }
 
 /** For tests and the load benchmark: hits and misses since the start. */

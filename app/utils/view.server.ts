@@ -11,8 +11,8 @@ import { type AppContext, getAppContext } from './app-database.server.ts'
 import { cachedView } from './view-cache.server.ts'
 import { getScope, requireRouteAccess } from './auth.server.ts'
 import { type RouteId, canSeePersonalData } from './access.ts'
-import { type DashboardMetricId, figureOf } from '#reports/metrics/dashboard.server.ts'
-import { REGISTERS, type RecordContext, domainOf } from '#reports/metrics/records.server.ts'
+import { opensRegister } from '#reports/metrics/catalog.ts'
+import { REGISTERS, type RecordContext } from '#reports/metrics/records.server.ts'
 import { zoneLabel } from '#app/utils/zones.ts'
 
 /** «2025-03-01» → «01.03.2025» (files for people). */
@@ -90,7 +90,7 @@ export async function registerContext(request: Request, domainParam: string | un
   const ctx = await viewContext(request, route)
   const register = REGISTERS[domainParam as (typeof DOMAINS)[number]]
   const asked = new URL(request.url).searchParams.get('metric') ?? ''
-  const metric = Object.hasOwn(figureOf, asked) && domainOf(asked as DashboardMetricId) === register.domain ? (asked as DashboardMetricId) : undefined
+  const metric = opensRegister(asked, register.domain) ? asked : undefined
   const records: RecordContext = {
     scope: ctx.scope,
     period: ctx.view.period,

@@ -306,6 +306,7 @@ describe('printed', () => {
     }))).execute()
     const report = await prepareAppendix7(await context())
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-print-'))
+    const pageCounts: Record<string, number> = {}
     try {
       for (const format of ['xlsx', 'ods'] as const) {
         const file = path.join(dir, `a7-${format}.${format}`)
@@ -313,6 +314,7 @@ describe('printed', () => {
         execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], { stdio: 'pipe', timeout: 120_000 })
         const pdf = path.join(dir, `a7-${format}.pdf`)
         const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1])
+        pageCounts[format] = count
         const pages = Array.from({ length: count }, (_, i) => execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }))
         const size = (page: number) => /size:\s+([\d.]+) x ([\d.]+)/.exec(execFileSync('pdfinfo', ['-f', String(page + 1), '-l', String(page + 1), pdf], { encoding: 'utf8' }))!.slice(1).map(Number)
         const first = (code: string) => pages.findIndex((p) => p.includes(`Таблица ${code}. `))
@@ -340,6 +342,8 @@ describe('printed', () => {
         // «Идентификационный» is not broken mid-word
         expect(pages[start]).toContain('Идентификационный')
       }
+      // the ODS's print areas (every row of the sheet's columns) print no page more than the XLSX's exact ones
+      expect(pageCounts.ods).toBe(pageCounts.xlsx)
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -1,13 +1,13 @@
 /**
  * Appendix 7 as tables of cells: every cell filled by the template's rule from the same sums and catalog
- * formulas as the dashboards (`figureOf` over the rollups), the policies applied, N‑1 beside N. The pages
+ * formulas as the dashboards (the catalog's `formula` over the rollups), the policies applied, N‑1 beside N. The pages
  * render these tables and the files write them, so the screen and the file are one computation.
  */
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import type { Cell, CellStyle } from '#reports/export/sheet-model.ts'
-import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
+import { type MetricId, figureIn, metricCatalog } from '#reports/metrics/catalog.ts'
 import {
   APPEAL_SUMS_SQL,
   type AppealSums,
@@ -18,7 +18,6 @@ import {
   addSums,
   appealSumsOf,
   callSums,
-  figure,
   figuresOf,
   groupBy,
   surveySums,
@@ -172,7 +171,7 @@ export async function appealGroups(ctx: Appendix7Context, forms: Map<string, str
 function appealFigure(groups: readonly AppealGroup[], id: DashboardMetricId, where: Where[]): number | null {
   const total = totalOf('appeals', [])
   for (const g of groups) if (where.every((w) => matches(g.key, w))) addSums(total, g.sums)
-  return figure(id as 'appeals.received', total)
+  return figureIn('appeals', id, total)
 }
 
 type YearFigure = (id: DashboardMetricId, where: Where[]) => number | null
@@ -245,7 +244,7 @@ function officesTable(ctx: Appendix7Context, t: OfficesTable, offices: OfficeRow
       const id = figureId(col.figure)
       metrics.add(id)
       const sums = byOffice.get(office.office_code)
-      const value = printed(sums ? figure(id as 'visits.total', sums) : id === 'visits.total' || id === 'visits.served' ? 0 : null, col.unit)
+      const value = printed(sums ? figureIn('visits', id, sums) : id === 'visits.total' || id === 'visits.served' ? 0 : null, col.unit)
       figures.push({ key: `${t.code}|${office.office_code}|${i + 1}`, label: `Таблица ${t.code}, офис «${office.name}», графа ${i + 1}${col.label ? ` (${col.label})` : ''}`, value: present ? value : NO_DATA })
       return present ? valueCell(value, col.unit) : noDataCell()
     }),
@@ -257,7 +256,7 @@ function officesTable(ctx: Appendix7Context, t: OfficesTable, offices: OfficeRow
     t.columns.forEach((col, i) => {
       if (col.value !== 'figure') return
       const id = figureId(col.figure)
-      const value = printed(figure(id as 'visits.total', total), col.unit)
+      const value = printed(figureIn('visits', id, total), col.unit)
       figures.push({ key: `${t.code}|total|${i + 1}`, label: `Таблица ${t.code}, ${label}, графа ${i + 1}${col.label ? ` (${col.label})` : ''}`, value: present ? value : NO_DATA })
       row.push(present ? valueCell(value, col.unit, true) : noDataCell())
     })
@@ -413,7 +412,7 @@ export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Table
       .orderBy('office_code')
       .execute(),
   ])
-  const callsFor = { 'N-1': (id: DashboardMetricId) => figure(id as 'calls.offered', callsBefore), N: (id: DashboardMetricId) => figure(id as 'calls.offered', callsNow) }
+  const callsFor = { 'N-1': (id: DashboardMetricId) => figureIn('calls', id, callsBefore), N: (id: DashboardMetricId) => figureIn('calls', id, callsNow) }
   const surveys = ctx.template.tables.some((t) => t.kind === 'input' && t.mode === 'compare' && t.rows.some((r) => r.figure))
     ? { before: await surveyYear(ctx, previous), now: await surveyYear(ctx, current) }
     : { before: {}, now: {} }

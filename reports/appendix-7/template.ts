@@ -5,7 +5,7 @@
  * a code change. `parseTemplate` checks one against this schema and the metric catalog. Client-safe.
  */
 import { z } from 'zod'
-import { metricCatalog } from '#reports/metrics/catalog.ts'
+import { isMetric } from '#reports/metrics/catalog.ts'
 import builtIn from './templates/appendix-7.186-2021.r2.json'
 
 /** Dimensions a 4.1 cell or a 4.9 flag is counted by; `*` means «any value present». */
@@ -14,7 +14,7 @@ export const REGISTER_DIMENSIONS = ['form', 'topic', 'complaint_topic', 'request
 
 const text = z.string().min(1)
 const headerCell = z.object({ text: z.string(), colspan: z.number().int().min(1).optional(), rowspan: z.number().int().min(1).optional() }).strict()
-const metricId = z.string().refine((id) => id in metricCatalog, { message: 'нет такого показателя в каталоге' })
+const metricId = z.string().refine(isMetric, { message: 'нет такого показателя в каталоге' })
 const where = z.partialRecord(z.enum(APPEAL_DIMENSIONS), z.union([z.string(), z.array(z.string())]))
 const unit = z.enum(['count', 'minutes'])
 

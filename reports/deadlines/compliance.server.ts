@@ -8,6 +8,7 @@ import { afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
+import { figure } from '#reports/metrics/catalog.ts'
 import type { Period } from '#reports/metrics/period.ts'
 import type { Outcome } from './engine.ts'
 import { outcomeSql } from './outcome-sql.server.ts'
@@ -53,10 +54,8 @@ export async function computeAppealCompliance(db: Db, scope: Scope, period: Peri
     else entry.open += n
     byRule.set(row.ruleId, entry)
   }
-  for (const entry of byRule.values()) {
-    const judged = entry.onTime + entry.late + entry.overdue
-    entry.onTimeShare = judged ? entry.onTime / judged : null
-  }
+  // the catalog's formula, as on the dashboard
+  for (const entry of byRule.values()) entry.onTimeShare = figure('appeals.on_time_share', { ...entry, due: entry.dueInPeriod })
   return [...byRule.values()]
 }
 

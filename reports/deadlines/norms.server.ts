@@ -8,7 +8,9 @@ import { afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
+import { figure } from '#reports/metrics/catalog.ts'
 import type { Period } from '#reports/metrics/period.ts'
+import type { NormSums } from '#reports/metrics/sums.ts'
 
 const TABLES = {
   calls: { table: 'call', key: 'call_id', fields: ['started_at', 'answered_at', 'ended_at', 'callback_at'], filters: ['direction', 'line', 'category', 'callback_required', 'agent'] },
@@ -99,11 +101,16 @@ export async function computeNormFigures(db: Db, scope: Scope, period: Period, a
   const within = Number(row.within)
   const beyond = Number(row.beyond)
   const missingLate = Number(row.missing_late)
-  const judged = within + beyond + (rule.missingStop === 'violation' ? missingLate : 0)
-  const meanSeconds = row.mean === null ? null : Number(row.mean)
+  const sums: NormSums = {
+    records: Number(row.records), within, beyond, missing: Number(row.missing),
+    missingViolations: rule.missingStop === 'violation' ? missingLate : 0,
+    mean: row.mean === null ? null : Number(row.mean),
+  }
+  // the catalog's formulas (norms.*)
+  const meanSeconds = figure('norms.mean', sums)
   return {
-    rule, normSeconds, records: Number(row.records), within, beyond, missing: Number(row.missing), missingLate,
-    withinShare: judged ? within / judged : null,
+    rule, normSeconds, records: sums.records, within, beyond, missing: sums.missing, missingLate,
+    withinShare: figure('norms.within_share', sums),
     meanSeconds,
     meanMet: meanSeconds === null ? null : meanSeconds <= normSeconds,
   }

@@ -496,7 +496,12 @@ function odsBook(specs: readonly SheetSpec[]): BookOut {
       if (!spec) throw new Error('no more sheets declared')
       const layout = new MergeLayout()
       const repeat = spec.print?.repeatRows
-      await content.write(`<table:table table:name="${xmlText(names[i]!)}" table:style-name="ta-${i}">${spec.widths.map((_, c) => `<table:table-column table:style-name="co-${i}-${c}"/>`).join('')}`)
+      // the print area: the sheet's columns, every row. content.xml is streamed, so the last row is not known when
+      // the table opens; LibreOffice prints no empty pages past the last written row (checked), so this prints
+      // exactly the written range, as the XLSX's Print_Area does
+      const quoted = `$'${names[i]!.replaceAll("'", "''")}'`
+      const area = spec.widths.length ? ` table:print-ranges="${xmlText(`${quoted}.$A$1:${quoted}.$${columnName(spec.widths.length - 1)}$1048576`)}"` : ''
+      await content.write(`<table:table table:name="${xmlText(names[i]!)}" table:style-name="ta-${i}"${area}>${spec.widths.map((_, c) => `<table:table-column table:style-name="co-${i}-${c}"/>`).join('')}`)
       let inHeader = false
       return {
         row(cells) {

@@ -1,20 +1,20 @@
 /**
  * The dashboard's figures, from the daily rollups only (rollups.server.ts). Each domain has one sums query
  * (grouped by what the screen breaks it down by) and each figure of the catalog one formula over those sums
- * (`figureOf`); the registers count the same records by `recordConditions` (records.server.ts), and a test
- * holds the two equal.
+ * (`metricCatalog[id].formula`); the registers list the same records by the entry's `records`
+ * (records.server.ts), and a test holds the two equal.
  */
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { dayNumber, dayText } from '#reports/deadlines/calendar.ts'
 import { localDayOf } from '#reports/deadlines/engine.ts'
-import type { MetricId } from './catalog.ts'
+import { type MetricOf, type RegisterDomain, figure, figureIn } from './catalog.ts'
 import type { Period } from './period.ts'
-import { HIST_BOUNDS } from './rollups.server.ts'
+import { type AppealSums, type CallSums, type DueSums, type FigureInputs, type Grouped, HIST_BOUNDS, type Sums, type SumsKind, type SurveySums, type VisitSums } from './sums.ts'
 import type { Narrowing, ViewFilter } from './view.ts'
 
-export type Domain = 'appeals' | 'calls' | 'visits'
+export type Domain = RegisterDomain
 
 /** The form of service of a domain's records, where it has one form. */
 const DOMAIN_FORM: Partial<Record<Domain, string>> = { calls: 'phone', visits: 'in_person' }
@@ -79,70 +79,9 @@ const bucketSql = (period: Period) => (bucketKind(period) === 'day' ? sql<string
 
 // ---------------------------------------------------------------------------------------------- sums
 
-export interface AppealSums {
-  received: number
-  complaints: number
-  requests: number
-  contracts: number
-  settled: number
-}
-export interface DueSums {
-  due: number
-  onTime: number
-  late: number
-  overdue: number
-  open: number
-}
-export interface CallSums {
-  offered: number
-  answeredIn: number
-  unansweredIn: number
-  shortAbandoned: number
-  answeredInSl: number
-  waitSum: number
-  handleSum: number
-  outbound: number
-  callbacksPromised: number
-  callbacksInTime: number
-  /** calls closed as «нет окончания в журнале»: outside every other call figure */
-  noEnding: number
-  /** queue legs by line (overflow: one call, a leg per queue); a call without legs of its own is one leg */
-  legs: number
-  legsAnswered: number
-  legsOverflowed: number
-  legsLost: number
-  legWaitSum: number
-}
-export interface VisitSums {
-  visits: number
-  served: number
-  noShows: number
-  completed: number
-  waitSum: number
-  serviceSum: number
-  waitJudged: number
-  waitWithin: number
-  waitHist: number[]
-  serviceHist: number[]
-}
-
-/** Survey answers (by submission) and personal links (by creation) of a period. */
-export interface SurveySums {
-  responses: number
-  csatAnswers: number
-  csatSatisfied: number
-  csatSum: number
-  npsAnswers: number
-  promoters: number
-  detractors: number
-  cesAnswers: number
-  cesSum: number
-  invitations: number
-  invitationsAnswered: number
-}
-
-type Sums = { appeals: AppealSums; due: DueSums; calls: CallSums; visits: VisitSums; surveys: SurveySums }
-type SumsKind = keyof Sums
+export type { AppealSums, CallSums, DueSums, Grouped, SurveySums, VisitSums } from './sums.ts'
+export { figure } from './catalog.ts'
+export type { DashboardMetricId } from './catalog.ts'
 
 const ZERO: { [K in SumsKind]: () => Sums[K] } = {
   appeals: () => ({ received: 0, complaints: 0, requests: 0, contracts: 0, settled: 0 }),
@@ -167,84 +106,7 @@ export function addSums<T extends object>(a: T, b: T): T {
   return a
 }
 
-function percentile(hist: readonly number[], share: number): number | null {
-  const total = hist.reduce((s, n) => s + n, 0)
-  if (!total) return null
-  const rank = share * total
-  let below = 0
-  for (let i = 0; i < hist.length; i++) {
-    const n = hist[i]!
-    if (below + n >= rank && n > 0) {
-      const lower = HIST_BOUNDS[i]!
-      const upper = HIST_BOUNDS[i + 1]
-      if (upper === undefined) return lower // the open bucket: «more than» its lower bound
-      return lower + ((rank - below) / n) * (upper - lower)
-    }
-    below += n
-  }
-  return HIST_BOUNDS.at(-1)!
-}
-
-const ratio = (a: number, b: number) => (b > 0 ? a / b : null)
-
-/** Every dashboard figure as a formula over its domain's sums: the one place a figure is computed. */
-export const figureOf = {
-  'appeals.received': (s: AppealSums) => s.received,
-  'appeals.complaints': (s: AppealSums) => s.complaints,
-  'appeals.requests': (s: AppealSums) => s.requests,
-  'appeals.contracts_concluded': (s: AppealSums) => s.contracts,
-  'appeals.complaints_settled': (s: AppealSums) => s.settled,
-  'appeals.due_in_period': (s: DueSums) => s.due,
-  'appeals.on_time': (s: DueSums) => s.onTime,
-  'appeals.late': (s: DueSums) => s.late,
-  'appeals.overdue': (s: DueSums) => s.overdue,
-  'appeals.open': (s: DueSums) => s.open,
-  'appeals.on_time_share': (s: DueSums) => ratio(s.onTime, s.onTime + s.late + s.overdue),
-  'calls.offered': (s: CallSums) => s.offered,
-  'calls.answered': (s: CallSums) => s.answeredIn,
-  'calls.abandoned': (s: CallSums) => s.unansweredIn - s.shortAbandoned,
-  'calls.short_abandoned': (s: CallSums) => s.shortAbandoned,
-  'calls.abandoned_share': (s: CallSums) => ratio(s.unansweredIn - s.shortAbandoned, s.offered - s.shortAbandoned),
-  'calls.answered_in_sl': (s: CallSums) => s.answeredInSl,
-  'calls.service_level': (s: CallSums) => ratio(s.answeredInSl, s.offered - s.shortAbandoned),
-  'calls.mean_wait': (s: CallSums) => ratio(s.waitSum, s.answeredIn),
-  'calls.mean_handling': (s: CallSums) => ratio(s.handleSum, s.answeredIn),
-  'calls.outbound': (s: CallSums) => s.outbound,
-  'calls.callbacks_promised': (s: CallSums) => s.callbacksPromised,
-  'calls.callbacks_in_time': (s: CallSums) => s.callbacksInTime,
-  'calls.callbacks_in_time_share': (s: CallSums) => ratio(s.callbacksInTime, s.callbacksPromised),
-  'calls.no_ending': (s: CallSums) => s.noEnding,
-  'calls.line_offered': (s: CallSums) => s.legs,
-  'calls.line_answered': (s: CallSums) => s.legsAnswered,
-  'calls.line_overflowed': (s: CallSums) => s.legsOverflowed,
-  'calls.line_lost': (s: CallSums) => s.legsLost,
-  'calls.line_mean_wait': (s: CallSums) => ratio(s.legWaitSum, s.legsAnswered),
-  'visits.total': (s: VisitSums) => s.visits,
-  'visits.served': (s: VisitSums) => s.served,
-  'visits.no_shows': (s: VisitSums) => s.noShows,
-  'visits.mean_wait': (s: VisitSums) => ratio(s.waitSum, s.served),
-  'visits.p90_wait': (s: VisitSums) => percentile(s.waitHist, 0.9),
-  'visits.mean_service': (s: VisitSums) => ratio(s.serviceSum, s.completed),
-  'visits.p90_service': (s: VisitSums) => percentile(s.serviceHist, 0.9),
-  'visits.within_wait_norm': (s: VisitSums) => s.waitWithin,
-  'visits.within_wait_norm_share': (s: VisitSums) => ratio(s.waitWithin, s.waitJudged),
-  'surveys.responses': (s: SurveySums) => s.responses,
-  'surveys.invitations': (s: SurveySums) => s.invitations,
-  'surveys.invitations_answered': (s: SurveySums) => s.invitationsAnswered,
-  'surveys.response_rate': (s: SurveySums) => ratio(s.invitationsAnswered, s.invitations),
-  'surveys.csat': (s: SurveySums) => ratio(s.csatSatisfied, s.csatAnswers),
-  'surveys.csat_mean': (s: SurveySums) => ratio(s.csatSum, s.csatAnswers),
-  'surveys.nps': (s: SurveySums) => (s.npsAnswers > 0 ? ((s.promoters - s.detractors) / s.npsAnswers) * 100 : null),
-  'surveys.ces': (s: SurveySums) => ratio(s.cesSum, s.cesAnswers),
-} as const satisfies Partial<Record<MetricId, (s: never) => number | null>>
-
-export type DashboardMetricId = keyof typeof figureOf
-type SumsOf<M extends DashboardMetricId> = Parameters<(typeof figureOf)[M]>[0]
-
-export function figure<M extends DashboardMetricId>(id: M, sums: SumsOf<M>): number | null {
-  return (figureOf[id] as (s: SumsOf<M>) => number | null)(sums)
-}
-
+/** The figures of each kind of sums, in the order screens and files list them (every figure of the kind, checked below). */
 export const DOMAIN_METRICS = {
   appeals: ['appeals.received', 'appeals.complaints', 'appeals.requests', 'appeals.contracts_concluded', 'appeals.complaints_settled'],
   due: ['appeals.due_in_period', 'appeals.on_time', 'appeals.late', 'appeals.overdue', 'appeals.open', 'appeals.on_time_share'],
@@ -257,20 +119,20 @@ export const DOMAIN_METRICS = {
   surveys: [
     'surveys.responses', 'surveys.invitations', 'surveys.invitations_answered', 'surveys.response_rate', 'surveys.csat', 'surveys.csat_mean', 'surveys.nps', 'surveys.ces',
   ],
-} as const satisfies { [K in SumsKind]: readonly DashboardMetricId[] }
+} as const satisfies { [K in SumsKind]: readonly MetricOf<K>[] }
+
+// a figure of the catalog computed from a kind of sums but missing from its list is a type error here
+type Unlisted = { [K in SumsKind]: Exclude<MetricOf<K>, (typeof DOMAIN_METRICS)[K][number]> }[SumsKind]
+const everyFigureListed: [Unlisted] extends [never] ? true : { unlisted: Unlisted } = true
+void everyFigureListed
 
 export function figuresOf<K extends SumsKind>(kind: K, sums: Sums[K]): Record<(typeof DOMAIN_METRICS)[K][number], number | null> {
   const out: Record<string, number | null> = {}
-  for (const id of DOMAIN_METRICS[kind]) out[id] = (figureOf[id] as (s: Sums[K]) => number | null)(sums)
+  for (const id of DOMAIN_METRICS[kind]) out[id] = figureIn(kind, id, sums as FigureInputs[K])
   return out as Record<(typeof DOMAIN_METRICS)[K][number], number | null>
 }
 
 // ---------------------------------------------------------------------------------------------- queries
-
-export interface Grouped<T> {
-  key: Record<string, string | null>
-  sums: T
-}
 
 const dayRange = (period: Period) => sql<boolean>`r.day between ${period.from}::date and ${period.to}::date`
 const n = (v: unknown) => Number(v ?? 0)
@@ -421,7 +283,7 @@ export async function surveySums(db: Db, scope: Scope, period: Period, filter: V
 
 /** «Проведено опросов»: the distinct surveys with a response among the groups (counted, not summed). */
 export function surveysConducted(groups: readonly Grouped<SurveySums>[]): number {
-  return new Set(groups.filter((g) => g.sums.responses > 0).map((g) => g.key.survey)).size
+  return figure('surveys.conducted', groups) ?? 0
 }
 
 /** The sums of all groups together. */

@@ -1,14 +1,15 @@
 /**
  * The registers of appeals, calls and visits, and the records behind every dashboard figure. A register is
  * data — its columns (label, SQL, kind, personal or not), its sort keys — read by the screen and the
- * exported file alike. A figure's records are the view's conditions plus the figure's own
- * (`metricConditions`); their count is the figure itself, taken from the rollups (a test holds the two equal).
+ * exported file alike. A figure's records are the view's conditions plus the figure's own (its catalog
+ * entry's `records.where`); their count is a figure, taken from the rollups (a test holds the two equal).
  */
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { appealForm, appealTopic, callCategory, callDirection, closure, complaintTopic, consumerType, requestType, serviceKind, type Vocabulary } from '#reports/vocabulary.ts'
-import { type DashboardMetricId, type Domain, callSums, dueSums, figure, appealSums, totalOf, viewConditions, visitSums } from './dashboard.server.ts'
+import { type MetricRecords, type RecordKit, type RegisterMetricId, countOf, figure, figureIn, isMetricOf, metricCatalog } from './catalog.ts'
+import { type Domain, appealSums, callSums, dueSums, totalOf, viewConditions, visitSums } from './dashboard.server.ts'
 import type { Period } from './period.ts'
 import { type RollupParams, visitNormSql } from './rollups.server.ts'
 import type { Narrowing, ViewFilter } from './view.ts'
@@ -125,9 +126,9 @@ export const REGISTERS: Record<Domain, Register> = {
   },
 }
 
-/** Which domain a figure's records live in. */
-export function domainOf(metric: DashboardMetricId): Domain {
-  return metric.split('.')[0] as Domain
+/** Which register a figure's records are listed in. */
+export function domainOf(metric: RegisterMetricId): Domain {
+  return metricCatalog[metric].records.register
 }
 
 export interface RecordContext {
@@ -135,98 +136,18 @@ export interface RecordContext {
   period: Period
   filter: ViewFilter
   narrowing: Narrowing
-  metric?: DashboardMetricId
+  metric?: RegisterMetricId
   asOf: Date
   zone: string
   params: RollupParams
 }
 
-const DUE_METRICS = new Set(['appeals.due_in_period', 'appeals.on_time', 'appeals.late', 'appeals.overdue', 'appeals.open', 'appeals.on_time_share'])
-
-/** The records a figure counts (for shares and means: the records its numerator or mean is taken over). */
-export function metricConditions(ctx: RecordContext): RawBuilder<boolean>[] {
-  const { metric, asOf, params } = ctx
-  const c = (text: string) => sql<boolean>`${sql.raw(text)}`
-  const wait = secondsBetween('started_at', 'answered_at')
-  switch (metric) {
-    case 'appeals.complaints':
-      return [c('r.complaint_topic is not null')]
-    case 'appeals.requests':
-      return [c('r.request_type is not null')]
-    case 'appeals.contracts_concluded':
-      return [c(`r.contract_concluded is not null and r.contract_concluded <> 'none'`)]
-    case 'appeals.complaints_settled':
-      return [c('r.complaint_settled')]
-    case 'appeals.on_time':
-    case 'appeals.on_time_share':
-      return [c('r.answered_at <= r.due_at')]
-    case 'appeals.late':
-      return [c('r.answered_at > r.due_at')]
-    case 'appeals.overdue':
-      return [sql<boolean>`r.answered_at is null and ${asOf}::timestamptz > r.due_at`]
-    case 'appeals.open':
-      return [sql<boolean>`r.answered_at is null and ${asOf}::timestamptz <= r.due_at`]
-    case 'calls.offered':
-      return [c(`r.direction = 'in' and not r.no_ending`)]
-    case 'calls.answered':
-    case 'calls.mean_wait':
-    case 'calls.mean_handling':
-      return [c(`r.direction = 'in' and not r.no_ending and r.answered_at is not null`)]
-    case 'calls.abandoned':
-    case 'calls.abandoned_share':
-      return [c(`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${secondsBetween('started_at', 'ended_at')} >= ${Number(params.shortAbandonSeconds)}`)]
-    case 'calls.short_abandoned':
-      return [c(`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${secondsBetween('started_at', 'ended_at')} < ${Number(params.shortAbandonSeconds)}`)]
-    case 'calls.answered_in_sl':
-    case 'calls.service_level':
-      return [c(`r.direction = 'in' and not r.no_ending and r.answered_at is not null and ${wait} <= ${Number(params.serviceLevelSeconds)}`)]
-    case 'calls.no_ending':
-      return [c(`r.direction = 'in' and r.no_ending`)]
-    case 'calls.line_offered':
-    case 'calls.line_answered':
-    case 'calls.line_overflowed':
-    case 'calls.line_lost':
-    case 'calls.line_mean_wait':
-      return [legCondition(LEG_OUTCOME[metric], ctx.narrowing.line)]
-    case 'calls.outbound':
-      return [c(`r.direction = 'out'`)]
-    case 'calls.callbacks_promised':
-      return [c('r.callback_required')]
-    case 'calls.callbacks_in_time':
-    case 'calls.callbacks_in_time_share':
-      return params.callbackSeconds === null
-        ? [c('false')]
-        : [c(`r.callback_required and r.callback_at is not null and ${secondsBetween('ended_at', 'callback_at')} <= ${Number(params.callbackSeconds)}`)]
-    case 'visits.served':
-    case 'visits.mean_wait':
-    case 'visits.p90_wait':
-      return [c('r.called_at is not null')]
-    case 'visits.no_shows':
-      return [c('r.called_at is null')]
-    case 'visits.mean_service':
-    case 'visits.p90_service':
-      return [c('r.called_at is not null and r.service_ended_at is not null')]
-    case 'visits.within_wait_norm':
-    case 'visits.within_wait_norm_share':
-      return [c(`r.called_at is not null and ${secondsBetween('issued_at', 'called_at')} <= (${visitNormSql(params.visitWaitNorms, 'r')})`)]
-    default:
-      return []
-  }
-}
+type RegisterRecords = Extract<MetricRecords, { register: Domain }>
+const recordsOf = (metric: RegisterMetricId) => metricCatalog[metric].records as RegisterRecords
 
 /** The queue legs of call `r`: its own (queue_log overflow) or the call itself as its one leg (ADR 016). */
 export const CALL_LEGS_SQL = `jsonb_array_elements(coalesce(r.legs, jsonb_build_array(jsonb_build_object('line', r.line, 'outcome',
   case when r.no_ending then 'no_ending' when r.answered_at is not null then 'answered' else 'lost' end))))`
-
-/** Which legs a line figure counts: by outcome (null: every leg with an ending). */
-const LEG_OUTCOME: Record<string, string | null> = {
-  'calls.line_offered': null,
-  'calls.line_answered': 'answered',
-  'calls.line_overflowed': 'overflowed',
-  'calls.line_lost': 'lost',
-  'calls.line_mean_wait': 'answered',
-}
-const LEG_METRICS = new Set(Object.keys(LEG_OUTCOME))
 
 /** Calls with a leg of that outcome, on that line when the view is narrowed to one (figures by line count legs). */
 function legCondition(outcome: string | null | undefined, line: string | undefined): RawBuilder<boolean> {
@@ -235,54 +156,63 @@ function legCondition(outcome: string | null | undefined, line: string | undefin
   return sql<boolean>`r.direction = 'in' and exists (select 1 from ${sql.raw(CALL_LEGS_SQL)} l where ${what} ${onLine})`
 }
 
-/** The count figure a register's total is (the records a figure opens are exactly what this counts). */
-const COUNT_OF: Record<string, DashboardMetricId> = {
-  'appeals.on_time_share': 'appeals.on_time',
-  'calls.abandoned_share': 'calls.abandoned',
-  'calls.service_level': 'calls.answered_in_sl',
-  'calls.mean_wait': 'calls.answered',
-  'calls.mean_handling': 'calls.answered',
-  'calls.line_mean_wait': 'calls.line_answered',
-  'calls.callbacks_in_time_share': 'calls.callbacks_in_time',
-  'visits.mean_wait': 'visits.served',
-  'visits.p90_wait': 'visits.served',
-  'visits.within_wait_norm_share': 'visits.within_wait_norm',
+/** What the catalog's record conditions are written with, for one view (metricCatalog[id].records.where). */
+function recordKit(ctx: RecordContext): RecordKit {
+  const { params } = ctx
+  const number = (n: number) => sql.raw(String(Number(n)))
+  return {
+    sql: (strings, ...values) => sql<boolean>(strings, ...values),
+    asOf: ctx.asOf,
+    seconds: (from, to) => sql.raw(secondsBetween(from, to)),
+    shortAbandonSeconds: number(params.shortAbandonSeconds),
+    serviceLevelSeconds: number(params.serviceLevelSeconds),
+    callbackSeconds: params.callbackSeconds === null ? null : number(params.callbackSeconds),
+    visitWaitNorm: sql.raw(visitNormSql(params.visitWaitNorms, 'r')),
+    legs: (outcome) => legCondition(outcome, ctx.narrowing.line),
+  }
+}
+
+/** The records a figure counts (for shares and means: the records its numerator or mean is taken over). */
+export function metricConditions(ctx: RecordContext): RawBuilder<boolean>[] {
+  const where = ctx.metric ? recordsOf(ctx.metric).where : null
+  return where ? [where(recordKit(ctx))] : []
 }
 
 function periodCondition(ctx: RecordContext, register: Register): RawBuilder<boolean> {
-  if (ctx.metric && DUE_METRICS.has(ctx.metric)) return sql<boolean>`r.due_at > ${ctx.period.start} and r.due_at <= ${ctx.period.end}`
+  // a deadline figure counts the appeals whose term ended in the period
+  if (ctx.metric && metricCatalog[ctx.metric].input === 'due') return sql<boolean>`r.due_at > ${ctx.period.start} and r.due_at <= ${ctx.period.end}`
   const time = sql.ref(`r.${register.time}`)
   return sql<boolean>`${time} >= ${ctx.period.start} and ${time} < ${ctx.period.end}`
 }
 
 export function recordWhere(register: Register, ctx: RecordContext): RawBuilder<boolean> {
-  // a line figure counts the legs on that line (in metricConditions), not the calls that ended on it
-  const narrowing = ctx.metric && LEG_METRICS.has(ctx.metric) ? { ...ctx.narrowing, line: undefined } : ctx.narrowing
+  // a line figure counts the legs on that line (in its condition), not the calls that ended on it
+  const narrowing = ctx.metric && recordsOf(ctx.metric).lineByLeg ? { ...ctx.narrowing, line: undefined } : ctx.narrowing
   return sql<boolean>`${sql.join([periodCondition(ctx, register), ...viewConditions(register.domain, ctx.scope, ctx.filter, narrowing), ...metricConditions(ctx)], sql` and `)}`
 }
 
 /**
- * How many records a register shows: the count figure from the rollups (no count over millions of rows).
- * Visit service means are taken over completed visits, which no count figure names: those are counted.
+ * How many records a register shows: the count figure from the rollups (no count over millions of rows) —
+ * the figure itself, or for a share or a mean the count figure its entry names (`records.total`). Visit
+ * service means are taken over completed visits, which no count figure names: those are counted.
  */
 export async function registerTotal(db: Db, register: Register, ctx: RecordContext): Promise<number> {
   const { scope, period, filter, narrowing } = ctx
-  const metric = ctx.metric ? (COUNT_OF[ctx.metric] ?? ctx.metric) : undefined
-  if (metric === 'visits.mean_service' || metric === 'visits.p90_service') {
-    const row = await sql<{ n: string }>`select count(*) as n from visit r where ${recordWhere(register, ctx)}`.execute(db)
+  const metric = ctx.metric ? countOf(ctx.metric) : undefined
+  if (metric === 'counted') {
+    const row = await sql<{ n: string }>`select count(*) as n from ${sql.table(register.table)} r where ${recordWhere(register, ctx)}`.execute(db)
     return Number(row.rows[0]!.n)
   }
+  if (metric && isMetricOf(metric, 'due')) return figure(metric, totalOf('due', await dueSums(db, scope, period, filter, ctx.asOf, ctx.zone, narrowing))) ?? 0
   switch (register.domain) {
-    case 'appeals': {
-      if (metric && DUE_METRICS.has(metric)) return figure(metric as 'appeals.on_time', totalOf('due', await dueSums(db, scope, period, filter, ctx.asOf, ctx.zone, narrowing))) ?? 0
-      return figure((metric ?? 'appeals.received') as 'appeals.received', totalOf('appeals', await appealSums(db, scope, period, filter, narrowing))) ?? 0
-    }
+    case 'appeals':
+      return figureIn('appeals', metric ?? 'appeals.received', totalOf('appeals', await appealSums(db, scope, period, filter, narrowing))) ?? 0
     case 'calls': {
       const total = totalOf('calls', await callSums(db, scope, period, filter, narrowing))
-      return metric ? (figure(metric as 'calls.offered', total) ?? 0) : total.offered + total.noEnding + total.outbound
+      return metric ? (figureIn('calls', metric, total) ?? 0) : total.offered + total.noEnding + total.outbound
     }
     case 'visits':
-      return figure((metric ?? 'visits.total') as 'visits.total', totalOf('visits', await visitSums(db, scope, period, filter, 'bucket', narrowing))) ?? 0
+      return figureIn('visits', metric ?? 'visits.total', totalOf('visits', await visitSums(db, scope, period, filter, 'bucket', narrowing))) ?? 0
   }
 }
 

@@ -7,16 +7,11 @@
 import type { Database } from '#db/client.server.ts'
 import type { RollupKind } from '#db/schema.ts'
 import type { Queryable } from '#reports/deadlines/rules.server.ts'
+import { HIST_BOUNDS } from './sums.ts'
 
 const KINDS: readonly RollupKind[] = ['appeals', 'appeal_due', 'calls', 'visits', 'surveys']
 
-/** Lower bounds (seconds) of the histogram buckets of visit wait and service: 1 min to 30 min, 5 min to 1 h, 15 min to 2 h, then one open bucket. */
-export const HIST_BOUNDS: readonly number[] = [
-  ...Array.from({ length: 30 }, (_, i) => i * 60),
-  ...Array.from({ length: 6 }, (_, i) => 1800 + i * 300),
-  ...Array.from({ length: 4 }, (_, i) => 3600 + i * 900),
-  7200,
-]
+export { HIST_BOUNDS } from './sums.ts'
 
 /** Default service-level threshold when neither the organisation nor a pickup rule sets one. */
 export const DEFAULT_SERVICE_LEVEL_SECONDS = 20

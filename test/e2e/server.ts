@@ -9,6 +9,8 @@ import { freePort } from '#test/setup/net.ts'
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string
+    /** The run's embedded PostgreSQL, for tests that change data behind the product's back */
+    databaseUrl: string
   }
 }
 
@@ -38,7 +40,7 @@ export default async function setup(project: TestProject) {
   const env = { ...process.env, DATA_DIR: dataDir, DEMO_DATA: '0', DATABASE_URL: '' }
   // the embedded server of the run, started here: the CLI commands below and the product use it (each
   // would otherwise start and stop its own), and the teardown stops it
-  await ensureEmbeddedServer({ dir: dataDir, settings: { fsync: 'off', synchronous_commit: 'off' } })
+  const embedded = await ensureEmbeddedServer({ dir: dataDir, settings: { fsync: 'off', synchronous_commit: 'off' } })
   const cli = (...args: string[]) => {
     const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...env, SQ_PASSWORD: E2E_PASSWORD } })
     if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`)
@@ -66,6 +68,7 @@ export default async function setup(project: TestProject) {
     await new Promise((r) => setTimeout(r, 250))
   }
   project.provide('baseUrl', baseUrl)
+  project.provide('databaseUrl', embedded.url)
   return async () => {
     server.kill('SIGTERM')
     await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)))

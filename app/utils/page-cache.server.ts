@@ -1,0 +1,177 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import crypto from 'node:crypto'
+import type { EntryContext } from '@remix-run/node'
+import { nextDeadlineAfter, readGeneration } from '#db/generation.server.ts'
+import { prepareDatabase } from './app-database.server.ts'
+import { getUser } from './auth.server.ts'
+
+/**
+ * Whole pages of a signed-in user, answered before Remix runs (ADR 023). A page is kept when every route of
+ * it says its content comes only from watched data (`handle: { pageCache: true }`: tables whose every change
+ * moves the data generation, ADR 013) and the request changed nothing. A kept page is answered only while
+ *   - the data generation is the one read before the page's loaders ran (and unchanged when it was kept),
+ *   - the user, as the guards see him now (session alive, roles, branches, personal-data right, not
+ *     disabled), is the user he was then,
+ *   - and the time rules of the view cache hold: until the next appeal or callback deadline of the
+ *     organisation passes, at most a minute.
+ * The check costs the two or three small queries every page makes anyway (the session, the user, the
+ * generation); the loaders, the router, the data encoding and the render are skipped. Each answer carries
+ * its own CSP nonce. Keyed by the user as the guards see him now and the address, so nobody is ever answered
+ * another's page, nor a page of what he was before a change of his roles or branches.
+ */
+const MAX_BYTES = Number(process.env.PAGE_CACHE_MB ?? 64) * 1024 * 1024
+const LIMIT_MS = 60_000
+const SESSION_COOKIE = 'sq_session'
+
+interface Page {
+  parts: Buffer[]
+  bytes: number
+  status: number
+  contentType: string
+  generation: string
+  validUntil: number
+}
+
+interface RequestState {
+  key: string
+  generation: string
+  orgId: string | null
+  validUntil: number
+}
+
+const storage = new AsyncLocalStorage<RequestState>()
+const state = globalThis as unknown as { __sqPageCache?: { pages: Map<string, Page>; bytes: number; hits: number; misses: number } }
+const cache = (state.__sqPageCache ??= { pages: new Map(), bytes: 0, hits: 0, misses: 0 })
+
+/** What server.mjs gives: the parts of an Express request that the cache reads. */
+export interface IncomingPage {
+  method: string
+  originalUrl: string
+  headers: { cookie?: string; host?: string }
+}
+
+function sessionCookie(cookie: string | undefined): string | undefined {
+  if (!cookie) return undefined
+  for (const part of cookie.split(';')) {
+    const [name, ...rest] = part.trim().split('=')
+    if (name === SESSION_COOKIE) return rest.join('=')
+  }
+  return undefined
+}
+
+function eligible(req: IncomingPage): string | undefined {
+  if (MAX_BYTES <= 0 || req.method !== 'GET') return undefined
+  const path = req.originalUrl.split('?')[0]!
+  // single-fetch data, files and the like are not pages
+  if (path.endsWith('.data') || /\.[a-z0-9]+$/i.test(path) || req.originalUrl.includes('_data=')) return undefined
+  return sessionCookie(req.headers.cookie)
+}
+
+// keyed by the user as the guards see him (not by the session): his second tab or device gets the same page
+const keyOf = (user: string, url: string) => crypto.createHash('sha256').update(user).update('\0').update(url).digest('base64')
+
+/** The user as every guard sees him, as one text: any change of session, roles, branches or rights differs. */
+async function userStamp(cookie: string, url: string): Promise<{ text: string; orgId: string | null }> {
+  const user = await getUser(new Request(`http://localhost${url}`, { headers: { Cookie: cookie } }))
+  return { text: JSON.stringify(user ?? null), orgId: user?.orgId ?? null }
+}
+
+/** A kept page for this request, if it is still exactly what Remix would answer; otherwise null. */
+export async function servePage(req: IncomingPage, nonce: string): Promise<{ status: number; contentType: string; body: Buffer } | null> {
+  if (!eligible(req)) return null
+  const database = await prepareDatabase()
+  const [generation, user] = await Promise.all([readGeneration(database.db), userStamp(req.headers.cookie!, req.originalUrl)])
+  const key = keyOf(user.text, req.originalUrl)
+  const page = cache.pages.get(key)
+  if (!page || generation !== page.generation || page.validUntil <= Date.now()) {
+    cache.misses++
+    return null
+  }
+  cache.hits++
+  cache.pages.delete(key)
+  cache.pages.set(key, page)
+  const nonceBytes = Buffer.from(nonce)
+  const pieces: Buffer[] = []
+  page.parts.forEach((part: Buffer, i: number) => {
+    if (i > 0) pieces.push(nonceBytes)
+    pieces.push(part)
+  })
+  return { status: page.status, contentType: page.contentType, body: Buffer.concat(pieces) }
+}
+
+/**
+ * Runs Remix's handler for a page that may be kept, having read the generation and the user first (so that
+ * whatever the loaders read is at least as new as what the kept page will be checked against).
+ */
+export async function runPage(req: IncomingPage, handle: () => unknown): Promise<unknown> {
+  if (!eligible(req)) return handle()
+  let request: RequestState
+  try {
+    const database = await prepareDatabase()
+    const [generation, user] = await Promise.all([readGeneration(database.db), userStamp(req.headers.cookie!, req.originalUrl)])
+    request = {
+      key: keyOf(user.text, req.originalUrl),
+      generation,
+      orgId: user.orgId,
+      validUntil: Date.now() + LIMIT_MS,
+    }
+  } catch {
+    return handle() // the database is down: the page answers for itself
+  }
+  return storage.run(request, handle)
+}
+
+/** Views computed «as of now» (the view cache) shorten the life of the page that shows them. */
+export function notePageValidUntil(instant: number) {
+  const request = storage.getStore()
+  if (request) request.validUntil = Math.min(request.validUntil, instant)
+}
+
+/**
+ * Called by the document render with its HTML (the nonce still a placeholder): keeps it when every route of
+ * the page allows it, the answer is a plain 200 without cookies, and the data did not change meanwhile.
+ */
+export async function keepPage(context: EntryContext, status: number, headers: Headers, html: string, placeholder: string): Promise<void> {
+  const request = storage.getStore()
+  if (!request || status !== 200 || headers.has('Set-Cookie') || !request.orgId) return
+  const routes = context.staticHandlerContext.matches.map((m) => context.routeModules[m.route.id] as { handle?: { pageCache?: boolean } } | undefined)
+  if (!routes.length || !routes.every((route) => route?.handle?.pageCache === true)) return
+  const database = await prepareDatabase()
+  const now = Date.now()
+  const [generation, next] = await Promise.all([readGeneration(database.db), nextDeadlineAfter(database.db, request.orgId, new Date(now))])
+  if (generation !== request.generation) return
+  const validUntil = Math.min(request.validUntil, next ? next.getTime() : Number.POSITIVE_INFINITY)
+  if (validUntil <= now) return
+  const parts = html.split(placeholder).map((text) => Buffer.from(text))
+  const bytes = parts.reduce((sum, part) => sum + part.length, 0)
+  if (bytes > MAX_BYTES / 8) return
+  const old = cache.pages.get(request.key)
+  if (old) {
+    cache.bytes -= old.bytes
+    cache.pages.delete(request.key)
+  }
+  cache.pages.set(request.key, {
+    parts,
+    bytes,
+    status,
+    contentType: headers.get('Content-Type') ?? 'text/html; charset=utf-8',
+    generation,
+    validUntil,
+  })
+  cache.bytes += bytes
+  while (cache.bytes > MAX_BYTES && cache.pages.size > 0) {
+    const [oldest, page] = cache.pages.entries().next().value as [string, Page]
+    cache.pages.delete(oldest)
+    cache.bytes -= page.bytes
+  }
+}
+
+/** For tests and the load benchmark. */
+export function pageCacheStats() {
+  return { hits: cache.hits, misses: cache.misses, pages: cache.pages.size, bytes: cache.bytes }
+}
+
+export function clearPageCache() {
+  cache.pages.clear()
+  cache.bytes = 0
+}
