@@ -46,7 +46,7 @@ describe('npm run cli', { timeout: 240_000 }, () => {
     const result = await cli(['import', 'calls', bad], env)
     expect(result.code).toBe(1)
     expect(result.out).toMatch(/Статус: отклонён/)
-    expect(result.out).toMatch(/строка 2, столбец direction: неизвестное значение направления звонка «наружу»/)
+    expect(result.out).toMatch(/строка 2, столбец направление: неизвестное значение направления звонка «наружу»/)
   })
 
   it('stores the valid rows with --skip-invalid', async () => {
