@@ -1,6 +1,6 @@
 /**
  * `npm run cli -- <command>`: scripted loads and set-up from a shell.
- *   import <offices|appeals|calls|visits> <file> [--skip-invalid] [--create-branches]
+ *   import <offices|appeals|calls|visits> <file> [--skip-invalid] [--create-branches] [--format <адаптер>] [--mapping <название>]
  *   org [--name …] [--timezone …] [--regime network|supplier|both]
  *   demo [--force]
  *   migrate
@@ -19,6 +19,7 @@ import { seedFederalCalendar } from '#db/seed/calendar.ts'
 import { loadDemo } from '#app/demo/load.server.ts'
 import { IMPORT_KINDS, type ImportKind } from '#app/imports/kinds.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
+import { formatNames } from '#app/imports/adapters.ts'
 import { formatReportText } from '#app/imports/report-text.ts'
 import { InputError } from '#app/models/errors.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
@@ -30,9 +31,9 @@ import { endOfLocalDay, isDateText } from '#reports/metrics/period.ts'
 import { REPORT_IDS, REPORT_TITLES, type ReportId, runReport } from '#reports/registry.server.ts'
 
 const USAGE = `Использование: npm run cli -- <команда>
-  import <вид> <файл> [--skip-invalid] [--create-branches]
-                                          загрузить файл; вид: ${IMPORT_KINDS.join(', ')}; филиал, которого нет
-                                          в справочнике, — ошибка строки, если не указан --create-branches
+  import <вид> <файл> [--skip-invalid] [--create-branches] [--format <формат>] [--mapping <сопоставление>]
+                                         загрузить файл; вид: ${IMPORT_KINDS.join(', ')}; формат: ${formatNames().join(', ')};
+                                         филиал, которого нет в справочнике, — ошибка строки, если не указан --create-branches
   org [--name …] [--timezone …] [--regime network|supplier|both]   показать или изменить настройки организации
   demo [--force]                          пересоздать демонстрационные данные
   user add --login … --name … --roles admin[,operator…] [--branches all|"Филиал 1,Филиал 2"]
@@ -55,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
     options: {
       'skip-invalid': { type: 'boolean', default: false },
       'create-branches': { type: 'boolean', default: false },
+      format: { type: 'string' },
+      mapping: { type: 'string' },
       name: { type: 'string' },
       timezone: { type: 'string' },
       regime: { type: 'string' },
@@ -155,7 +158,7 @@ async function main(argv: string[]): Promise<number> {
         const [kind, file] = positionals as [ImportKind, string]
         const report = await runFileImport(
           { database, orgId: org.id, zone: org.time_zone },
-          { kind, path: path.resolve(file), fileName: path.basename(file), skipInvalid: values['skip-invalid'] ?? false, createBranches: values['create-branches'] ?? false, source: 'cli', userId: cliUser.id, actor: cliUser.login },
+          { kind, path: path.resolve(file), fileName: path.basename(file), skipInvalid: values['skip-invalid'] ?? false, createBranches: values['create-branches'] ?? false, ...(values.format ? { format: values.format } : {}), ...(values.mapping ? { mapping: values.mapping } : {}), source: 'cli', userId: cliUser.id, actor: cliUser.login },
         )
         console.log(formatReportText(report, { withValues: true, cli: true }))
         return report.status === 'done' ? 0 : report.status === 'rejected' ? 1 : 2

@@ -112,6 +112,22 @@ export interface ImportBatchTable {
   job: unknown | null
   /** the running import's progress (ImportProgress), written as it goes */
   progress: unknown | null
+  /** the adapter (asterisk_cdr, 3cx…) or saved column mapping that read the file (migration 0012) */
+  adapter: string | null
+  mapping_name: string | null
+}
+
+export interface ColumnMappingTable {
+  id: Id
+  org_id: string
+  kind: 'offices' | 'appeals' | 'calls' | 'visits'
+  name: string
+  headers: string[]
+  /** canonical column → FieldRule (app/imports/mapping.ts) */
+  fields: unknown
+  created_by: string | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
 }
 
 export interface ImportRejectionTable {
@@ -555,6 +571,7 @@ export interface DB {
   app_user: AppUserTable
   import_batch: ImportBatchTable
   import_rejection: ImportRejectionTable
+  column_mapping: ColumnMappingTable
   office: OfficeTable
   deadline_rule: DeadlineRuleTable
   calendar_day: CalendarDayTable

@@ -19,6 +19,9 @@ export interface ImportJob {
   skipInvalid: boolean
   /** «создать филиалы»: the branches the file names and the organisation lacks are created (issue 16) */
   createBranches?: boolean
+  /** an adapter or `queue_log`/`canonical` (FileImportRequest.format), and a saved mapping's name */
+  format?: string
+  mapping?: string
   userId: string | null
   actor: string
   ip: string | null

@@ -18,7 +18,11 @@ import { parseQueueLogLine, realtimeEvent, realtimeHeader } from './queue-log.ts
 import { type QueueLogImport, stageQueueLog } from './queue-log-import.server.ts'
 import { type TableReader, decodedChunks, openCsv } from './read-csv.server.ts'
 import { openXlsx } from './read-xlsx.server.ts'
-import { type FileFormat, sniffFile } from './sniff.server.ts'
+import { type FileFormat, sniffFile, sniffTable } from './sniff.server.ts'
+import { type AdapterInfo, adapterByName, formatNames } from './adapters.ts'
+import { CdrAssembler, cdrTableHeader, looksLikeMasterCsv, masterCsvPositions } from './cdr.ts'
+import { type CompiledMapping, compileMapping, mapRow } from './mapping.ts'
+import { findMapping, listMappings, mappingsForHeader } from './mappings.server.ts'
 import { type StageValue, copyStageBatch } from './stage.server.ts'
 import { type BranchMove, type BranchReport, branchResolver, emptyBranchReport, unknownBranchReason } from './branches.server.ts'
 import { type Cell, type CellProblem, type ParsedRow, validateRow } from './values.ts'
@@ -41,6 +45,10 @@ export interface ImportReport {
   kind: ImportKind
   fileName: string
   format: FileFormat | 'generated' | null
+  /** the adapter (asterisk_cdr, 3cx…) that read the file, or null (canonical layout, queue_log) */
+  adapter: string | null
+  /** the saved column mapping that read the file, or null */
+  mapping: string | null
   encoding: string | null
   delimiter: string | null
   status: 'done' | 'rejected' | 'failed'
@@ -441,6 +449,110 @@ export function guessKind(header: string[]): ImportKind | undefined {
   return undefined
 }
 
+type TablePlan =
+  | { how: 'canonical'; positions: Map<string, number>; unknown: string[]; adapter?: undefined; mapping?: undefined }
+  | { how: 'mapping'; compiled: CompiledMapping; adapter?: AdapterInfo; mapping?: string }
+  | { how: 'cdr'; headerless: boolean; adapter: AdapterInfo; mapping?: undefined }
+
+/** The header has every required canonical column of the kind (by name or alias). */
+function canonicalFits(kind: ImportKind, header: readonly string[]): boolean {
+  const have = new Set(header.map((h) => canonicalColumn(kind, h)).filter(Boolean))
+  return kindSpecs[kind].columns.every((c) => !c.required || have.has(c.name))
+}
+
+/**
+ * How a table is read (ADR 018): a saved mapping named by the job, a forced format, or — when nothing is
+ * named — the canonical layout if the header has it, else the adapter the content tells. A file no adapter
+ * knows is refused as before, naming the saved mappings its header fits.
+ */
+async function planTable(target: ImportTarget, request: FileImportRequest, forced: string | undefined, header: string[], report: ImportReport): Promise<TablePlan> {
+  const kindLabel = `«${labelOf(importKind, request.kind)}» (${request.kind})`
+  if (request.mapping) {
+    const saved = await findMapping(target.database, target.orgId, request.kind, request.mapping)
+    if (!saved) {
+      const names = (await listMappings(target.database, target.orgId, request.kind)).map((m) => `«${m.name}»`)
+      throw new ImportFileError(
+        `Сопоставление «${request.mapping}» для вида ${kindLabel} не найдено. ` +
+          (names.length ? `Сохранённые: ${names.join(', ')}.` : 'Для этого вида сопоставлений ещё не сохранено (страница «Сопоставления столбцов»).'),
+      )
+    }
+    report.mapping = saved.name
+    const compiled = compileMapping(saved.mapping, header, `сопоставление «${saved.name}»`)
+    if ('error' in compiled) throw new ImportFileError(compiled.error, 1)
+    return { how: 'mapping', compiled, mapping: saved.name }
+  }
+  if (forced === 'canonical' || (forced === undefined && canonicalFits(request.kind, header))) {
+    try {
+      return { how: 'canonical', ...mapHeader(request.kind, header) }
+    } catch (error) {
+      throw await withSuggestion(error, target, request.kind, header)
+    }
+  }
+  const adapter = forced ? adapterByName(forced) : sniffTable(header)
+  if (!adapter) {
+    try {
+      return { how: 'canonical', ...mapHeader(request.kind, header) }
+    } catch (error) {
+      throw await withSuggestion(error, target, request.kind, header)
+    }
+  }
+  report.adapter = adapter.name
+  if (adapter.kind !== request.kind) {
+    throw new ImportFileError(
+      `Это ${forced ? 'формат' : 'выгрузка'} «${adapter.title}»: она загружается как «${labelOf(importKind, adapter.kind)}» (${adapter.kind}), а не как ${kindLabel}.`,
+      1,
+    )
+  }
+  if (adapter.name === 'asterisk_cdr') {
+    if (looksLikeMasterCsv(header)) return { how: 'cdr', headerless: true, adapter }
+    if (cdrTableHeader(header)) return { how: 'cdr', headerless: false, adapter }
+    throw new ImportFileError(
+      'Выбран формат «Asterisk CDR», но файл на него не похож: ожидается Master.csv без заголовка (16–18 полей, итог ANSWERED/NO ANSWER/BUSY/FAILED/CONGESTION в 15-м поле) ' +
+        'или таблица cdr с заголовком (calldate, src, dst, dcontext, channel, dstchannel, lastapp, lastdata, duration, billsec, disposition, uniqueid).',
+      1,
+    )
+  }
+  const compiled = compileMapping(adapter.mapping!, header, `формат «${adapter.title}»`)
+  if ('error' in compiled) throw new ImportFileError(`${compiled.error}${adapter.note ? ` ${adapter.note}` : ''}`, 1)
+  return { how: 'mapping', compiled, adapter }
+}
+
+/** A refusal of the header, with the saved mappings whose headers the file has (the file is offered them). */
+async function withSuggestion(error: unknown, target: ImportTarget, kind: ImportKind, header: readonly string[]): Promise<unknown> {
+  if (!(error instanceof ImportFileError)) return error
+  const fits = await mappingsForHeader(target.database, target.orgId, kind, header)
+  if (!fits.length) return error
+  return new ImportFileError(
+    `${error.message} Заголовки файла подходят к сохранённому сопоставлению ${fits.map((m) => `«${m.name}»`).join(', ')}: выберите его в поле «Сопоставление столбцов».`,
+    error.line,
+  )
+}
+
+async function* mappedRows(reader: TableReader, compiled: CompiledMapping, zone: string): AsyncGenerator<RowItem> {
+  for await (const { line, cells } of reader.rows) {
+    const { row, problems } = mapRow(compiled, cells, zone)
+    yield problems.length ? { line, problems } : { line, row }
+  }
+}
+
+/** CDR rows collected into calls (cdr.ts); a headerless Master.csv's first record is a row too. */
+async function* cdrCalls(reader: TableReader, headerless: boolean, zone: string, counted: (rows: number) => void): AsyncGenerator<RowItem> {
+  const positions = headerless ? masterCsvPositions : cdrTableHeader(reader.header)!
+  const assembler = new CdrAssembler(positions, !headerless, zone)
+  let rows = 0
+  if (headerless) {
+    assembler.add(reader.headerLine, reader.header)
+    rows++
+  }
+  for await (const { line, cells } of reader.rows) {
+    if (cells.length === 1 && cells[0] === '') continue
+    assembler.add(line, cells)
+    rows++
+  }
+  counted(rows)
+  yield* assembler.items()
+}
+
 async function* validatedRows(reader: TableReader, spec: KindSpec, positions: Map<string, number>, zone: string): AsyncGenerator<RowItem> {
   for await (const { line, cells } of reader.rows) {
     const cellOf = (column: string): Cell | undefined => {
@@ -478,7 +590,7 @@ export function unknownBranchesText(branches: BranchReport): string {
 /** A report with nothing read yet: `failed` until the import says otherwise. */
 function newReport(batchId: string, kind: ImportKind, fileName: string, skipInvalid: boolean): ImportReport {
   return {
-    batchId, kind, fileName, format: null, encoding: null, delimiter: null, status: 'failed', skipInvalid,
+    batchId, kind, fileName, format: null, adapter: null, mapping: null, encoding: null, delimiter: null, status: 'failed', skipInvalid,
     read: 0, inserted: 0, updated: 0, unchanged: 0, pending: 0, noEnding: 0, earlier: 0, logLines: 0, ignoredLines: 0, logEvents: 0, knownEvents: 0, rejected: 0, invalid: 0, stored: 0,
     rejections: [], rejectionsTotal: 0, unknownColumns: [], warnings: [], message: null, durationMs: 0, branches: emptyBranchReport(),
   }
@@ -493,6 +605,13 @@ export interface FileImportRequest {
   createBranches?: boolean
   source: 'web' | 'cli' | 'demo'
   userId?: string | null
+  /**
+   * how to read the file (ADR 018): an adapter name (`asterisk_cdr`, `3cx`, `naumen`, `oktell`, `qsystem`,
+   * `qmatic`), `queue_log` or `canonical`; undefined = told from the content. The API's `?format=` as is.
+   */
+  format?: string
+  /** the name of a saved column mapping of the organisation (the API's `?mapping=`, the inbox subfolder) */
+  mapping?: string
   /** an already registered batch, claimed by the job runner, whose lock this session holds */
   liveness?: BatchLiveness
   /** rows merged per round trip (a tuning knob; tests use tiny batches to cross batch boundaries) */
@@ -546,7 +665,16 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     const sniffed = await sniffFile(request.path)
     report.format = sniffed.format
     report.encoding = sniffed.encoding ?? null
-    const isQueueLog = sniffed.format === 'queue_log' || sniffed.format === 'queue_log_table'
+    const forced = request.format?.trim().toLowerCase() || undefined
+    if (forced && !formatNames().includes(forced)) {
+      throw new ImportFileError(`Неизвестный формат «${request.format}». Допустимо: ${formatNames().join(', ')} (или не указывать — формат определится по содержимому).`)
+    }
+    if (forced && request.mapping) throw new ImportFileError('Укажите что-то одно: формат или сопоставление столбцов.')
+    const sniffedQueueLog = sniffed.format === 'queue_log' || sniffed.format === 'queue_log_table'
+    if (forced === 'queue_log' && !sniffedQueueLog) {
+      throw new ImportFileError('Выбран формат «Asterisk queue_log», но файл не похож на журнал queue_log (строки «время|uniqueid|очередь|агент|СОБЫТИЕ|…» или таблица с time, callid, queuename, agent, event).')
+    }
+    const isQueueLog = sniffedQueueLog && (forced === undefined || forced === 'queue_log') && !request.mapping
     if (isQueueLog && request.kind !== 'calls') {
       throw new ImportFileError(
         `Это журнал Asterisk queue_log: он загружается как «${labelOf(importKind, 'calls')}» (calls), а не как «${labelOf(importKind, request.kind)}».`,
@@ -555,6 +683,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     let items: AsyncIterable<RowItem>
     let bytesRead: () => number
     let queueLog: QueueLogImport | undefined
+    let cdrRows: number | undefined
     // the log is read (and its events stored) before its calls are assembled: the bar follows the bytes read
     const readingLog = (getBytes: () => number) => () => {
       progress.bytesRead = getBytes()
@@ -584,9 +713,18 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       const reader = sniffed.format === 'xlsx' ? await openXlsx(request.path) : await openCsv(request.path, sniffed.encoding ?? 'utf-8', sniffed.gzip)
       report.delimiter = reader.delimiter ?? null
       bytesRead = reader.bytesRead
-      const { positions, unknown } = mapHeader(request.kind, reader.header)
-      report.unknownColumns = unknown
-      items = validatedRows(reader, spec, positions, target.zone)
+      const plan = await planTable(target, request, forced, reader.header, report)
+      report.adapter = plan.adapter?.name ?? null
+      report.mapping = plan.mapping ?? null
+      if (plan.how === 'canonical') {
+        report.unknownColumns = plan.unknown
+        items = validatedRows(reader, spec, plan.positions, target.zone)
+      } else if (plan.how === 'mapping') {
+        report.unknownColumns = plan.compiled.unused
+        items = mappedRows(reader, plan.compiled, target.zone)
+      } else {
+        items = cdrCalls(reader, plan.headerless, target.zone, (n) => (cdrRows = n))
+      }
     }
 
     const result = await loadRows(
@@ -618,6 +756,12 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       warnings: result.warnings,
       branches: result.branches,
     })
+    if (cdrRows !== undefined) {
+      report.warnings.push(
+        `Asterisk CDR: строк CDR прочитано ${cdrRows.toLocaleString('ru-RU')}, собрано звонков ${result.read.toLocaleString('ru-RU')} (строки одного linkedid/uniqueid — один звонок). ` +
+          'Время ожидания в очереди CDR не содержит: для показателей ожидания загрузите queue_log.',
+      )
+    }
     if (queueLog) {
       // calls of this file still open wait for a later file
       const c = queueLog.counts
@@ -680,7 +824,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     actor: request.actor ?? request.source,
     action: 'import',
     object: `загрузка №${batchId}`,
-    details: { kind: request.kind, file: request.fileName, status: report.status, read: report.read, stored: report.stored, rejected: report.rejected, invalid: report.invalid, skipInvalid: request.skipInvalid },
+    details: { kind: request.kind, file: request.fileName, adapter: report.adapter, mapping: report.mapping, status: report.status, read: report.read, stored: report.stored, rejected: report.rejected, invalid: report.invalid, skipInvalid: request.skipInvalid },
     ip: request.ip ?? null,
   })
   return report
@@ -787,6 +931,8 @@ async function finishBatch(database: Database, report: ImportReport): Promise<vo
       .set({
         status: report.status,
         format: report.format,
+        adapter: report.adapter,
+        mapping_name: report.mapping,
         encoding: report.encoding,
         delimiter: report.delimiter,
         rows_read: report.read,

@@ -2,7 +2,7 @@ import type { ImportReport } from './pipeline.server.ts'
 import { formatReportText } from './report-text.ts'
 
 const report: ImportReport = {
-  batchId: '7', kind: 'appeals', fileName: 'a.csv', format: 'csv', encoding: 'utf-8', delimiter: ';', status: 'rejected',
+  batchId: '7', kind: 'appeals', fileName: 'a.csv', format: 'csv', adapter: null, mapping: null, encoding: 'utf-8', delimiter: ';', status: 'rejected',
   skipInvalid: false, read: 3, inserted: 0, updated: 0, unchanged: 0, pending: 0, noEnding: 0, earlier: 0, logLines: 0, ignoredLines: 0, logEvents: 0, knownEvents: 0, rejected: 3, invalid: 2, stored: 0,
   rejections: [
     { line: 2, column: 'form', value: 'голубиная', reason: 'неизвестное значение формы обслуживания «голубиная»' },

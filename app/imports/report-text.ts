@@ -1,4 +1,5 @@
 import { importKind, labelOf } from '#reports/vocabulary.ts'
+import { ADAPTERS } from './adapters.ts'
 import { PERSONAL_COLUMNS, columnLabel } from './kinds.ts'
 import type { ImportReport } from './pipeline.server.ts'
 
@@ -10,6 +11,13 @@ export const FORMAT_LABELS: Record<string, string> = {
   queue_log: 'Asterisk queue_log',
   queue_log_table: 'Asterisk queue_log (таблица realtime, CSV)',
   generated: 'сгенерировано (демо-данные)',
+}
+
+/** «, прочитан форматом 3CX …» / «, сопоставление «CRM»» (ADR 018). */
+export function readWith(batch: { adapter: string | null; mapping: string | null }): string {
+  if (batch.mapping) return `, сопоставление столбцов «${batch.mapping}»`
+  if (batch.adapter) return `, прочитан как «${ADAPTERS.find((a) => a.name === batch.adapter)?.title ?? batch.adapter}»`
+  return ''
 }
 
 export const STATUS_LABELS: Record<string, string> = {
@@ -29,6 +37,7 @@ export function formatReportText(report: ImportReport, options: { withValues?: b
   const lines = [
     `Загрузка №${report.batchId}: ${labelOf(importKind, report.kind)} (${report.kind}), файл «${report.fileName}»` +
       (report.format ? `, формат ${FORMAT_LABELS[report.format]}` : '') +
+      readWith(report) +
       (report.encoding ? `, кодировка ${report.encoding}` : '') +
       (report.delimiter ? `, разделитель «${report.delimiter}»` : ''),
     `Статус: ${STATUS_LABELS[report.status]}`,

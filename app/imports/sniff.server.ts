@@ -2,6 +2,9 @@ import fs from 'node:fs/promises'
 import { createReadStream } from 'node:fs'
 import zlib from 'node:zlib'
 import { ImportFileError } from './errors.ts'
+import { ADAPTERS, type AdapterInfo, adapterByName } from './adapters.ts'
+import { cdrTableHeader, looksLikeMasterCsv } from './cdr.ts'
+import { headerFits, mappingColumns } from './mapping.ts'
 import { realtimeHeader } from './queue-log.ts'
 
 /** `queue_log_table`: the realtime queue_log table exported as CSV (time, callid, queuename, agent, event, data1…) */
@@ -96,4 +99,16 @@ function isUtf8(bytes: Buffer, truncated: boolean): boolean {
     }
   }
   return false
+}
+
+/**
+ * The adapter a table's first record tells (ADR 018): an Asterisk CDR — a headerless Master.csv row or the
+ * `cdr` table's header — or the header of a built-in mapping (3CX, Naumen, Oktell, QSystem, Qmatic); the one
+ * reading the most columns wins. Undefined: the canonical layout (or a file no adapter knows).
+ */
+export function sniffTable(header: readonly string[]): AdapterInfo | undefined {
+  if (looksLikeMasterCsv(header) || cdrTableHeader(header)) return adapterByName('asterisk_cdr')
+  return ADAPTERS.filter((a) => a.mapping && headerFits(a.mapping, header)).sort(
+    (a, b) => mappingColumns(b.mapping!).length - mappingColumns(a.mapping!).length,
+  )[0]
 }

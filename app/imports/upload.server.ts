@@ -59,11 +59,15 @@ export async function acceptUpload(
     const file = formData.get('file') as NodeOnDiskFile | null
     if (!file || typeof file === 'string' || !file.name) return { ok: false, status: 400, error: 'Выберите файл для загрузки.' }
     const skipInvalid = formData.get('skipInvalid') === 'on'
+    // «Формат» and «Сопоставление столбцов» of the form: one value, told apart by a prefix (ADR 018)
+    const how = String(formData.get('how') ?? '').trim()
+    const format = how.startsWith('format:') ? how.slice(7) : undefined
+    const mapping = how.startsWith('mapping:') ? how.slice(8) : undefined
     const fileName = displayFileName(originalName || file.name)
     const batchId = await enqueueImport(
       target.database,
       target.orgId,
-      { kind: kind as ImportKind, fileName, skipInvalid, userId: who.userId, actor: who.actor, ip: who.ip },
+      { kind: kind as ImportKind, fileName, skipInvalid, ...(format ? { format } : {}), ...(mapping ? { mapping } : {}), userId: who.userId, actor: who.actor, ip: who.ip },
       file.getFilePath(),
       file.size,
     )

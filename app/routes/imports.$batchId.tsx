@@ -5,7 +5,7 @@ import { mayCreateBranches, requeueCreatingBranches } from '#app/imports/jobs.se
 import { columnLabel } from '#app/imports/kinds.ts'
 import { useEffect, useState } from 'react'
 import { readProgress } from '#app/imports/progress.server.ts'
-import { FORMAT_LABELS, STATUS_LABELS } from '#app/imports/report-text.ts'
+import { FORMAT_LABELS, readWith, STATUS_LABELS } from '#app/imports/report-text.ts'
 import { REJECTIONS_FOR_ORGANISATION, countImportRejections, findImportBatch, listImportRejections, mayReadRejections } from '#app/models/import-batch.server.ts'
 import { actionAccess, canSeePersonalData, hasAnyRole } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
@@ -169,6 +169,7 @@ export default function ImportReportPage() {
           <dt>Формат</dt>
           <dd>
             {batch.format ? FORMAT_LABELS[batch.format] : '—'}
+            {readWith({ adapter: batch.adapter, mapping: batch.mapping_name })}
             {batch.encoding ? ` · кодировка ${batch.encoding}` : ''}
             {batch.delimiter ? ` · разделитель «${batch.delimiter}»` : ''}
           </dd>

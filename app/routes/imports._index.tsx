@@ -5,6 +5,8 @@ import { UploadForm } from '#app/components/upload-form.tsx'
 import { pageParam } from '#app/utils/page-param.ts'
 import { STATUS_LABELS } from '#app/imports/report-text.ts'
 import { acceptUpload } from '#app/imports/upload.server.ts'
+import { listMappings } from '#app/imports/mappings.server.ts'
+import { mappingColumns } from '#app/imports/mapping.ts'
 import { IMPORT_PAGE_SIZE, listImportBatches } from '#app/models/import-batch.server.ts'
 import { actionAccess, hasAnyRole } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
@@ -19,7 +21,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = pageParam(request)
   const { database, org } = await getAppContext()
   const { rows, total } = await listImportBatches(database.db, org.id, page)
-  return { rows, total, page, pageSize: IMPORT_PAGE_SIZE, zone: org.time_zone, canUpload: hasAnyRole(user.roles, actionAccess.upload) }
+  const canUpload = hasAnyRole(user.roles, actionAccess.upload)
+  const mappings = canUpload ? (await listMappings(database, org.id)).map((m) => ({ name: m.name, kind: m.kind, columns: mappingColumns(m.mapping) })) : []
+  return { rows, total, page, pageSize: IMPORT_PAGE_SIZE, zone: org.time_zone, canUpload, mappings }
 }
 
 /** The form posted without JavaScript. */
@@ -33,16 +37,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Imports() {
   // the page size comes from the loader: a value imported from a .server module is undefined in the browser
-  const { rows, total, page, pageSize, zone, canUpload } = useLoaderData<typeof loader>()
+  const { rows, total, page, pageSize, zone, canUpload, mappings } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   return (
     <>
       <h1>Загрузка данных</h1>
       <p className="muted">
-        Форматы файлов описаны в README (раздел «Форматы»). Повторная загрузка того же файла ничего не меняет: записи
+        Столбцы, типы, примеры и шаблоны — в <Link to="/imports/formats">описании форматов</Link>; файлы других систем —{' '}
+        <Link to="/imports/mappings">сопоставления столбцов</Link>. Повторная загрузка того же файла ничего не меняет: записи
         обновляются по ключу (рег. номер, id звонка, номер талона, код офиса).
       </p>
-      {canUpload ? <UploadForm error={actionData?.error} /> : <p className="notice warn">Загружать файлы могут операторы и администраторы; вам доступна история загрузок.</p>}
+      {canUpload ? <UploadForm error={actionData?.error} mappings={mappings} /> : <p className="notice warn">Загружать файлы могут операторы и администраторы; вам доступна история загрузок.</p>}
       <h2>История загрузок</h2>
       {rows.length === 0 ? (
         <p className="muted">Загрузок ещё не было.</p>

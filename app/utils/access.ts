@@ -32,6 +32,11 @@ export const routeAccess = {
   'imports.$batchId.tsx': everyone,
   'imports.$batchId.progress.ts': everyone,
   'imports.$batchId.rejections[.csv].ts': everyone,
+  // the format guide and its templates are everyone's; column mappings are made by those who load data
+  'imports.formats.tsx': everyone,
+  'imports.templates.$file.ts': everyone,
+  'imports.mappings._index.tsx': operators,
+  'imports.mappings.edit.tsx': operators,
   'admin.users._index.tsx': admins,
   'admin.users.$userId.tsx': admins,
   'admin.audit.tsx': admins,

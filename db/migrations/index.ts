@@ -9,6 +9,7 @@ import * as engine from './2026_12_01_0007_engine.ts'
 import * as security from './2026_12_01_0008_security.ts'
 import * as callLegs from './2026_12_01_0009_call_legs.ts'
 import * as filing from './2026_12_01_0010_filing.ts'
+import * as mappings from './2026_12_01_0012_mappings.ts'
 import * as codes from './2026_12_01_0016_codes.ts'
 
 /** The migrations in order. A static list (not a folder scan) works under vitest, tsx and the bundle alike. */
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0008_security': security,
   '2026_12_01_0009_call_legs': callLegs,
   '2026_12_01_0010_filing': filing,
+  '2026_12_01_0012_mappings': mappings,
   '2026_12_01_0016_codes': codes,
 }

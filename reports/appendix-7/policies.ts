@@ -33,6 +33,11 @@ export const DEFAULT_POLICIES: ReportPolicies = {
     { channel: 'Электронная почта', form: 'internet' },
     { channel: 'Госуслуги', form: 'internet' },
     { channel: 'Светлая страна', form: 'internet' },
+    // appeals from outside platforms (issue #17, source-systems.md): a policy, not a fact — editable
+    { channel: 'Платформа обратной связи', form: 'internet' },
+    { channel: 'Портал ТП', form: 'internet' },
+    { channel: 'ЦУР', form: 'other' },
+    { channel: 'Инцидент Менеджмент', form: 'other' },
     { channel: 'Мессенджер', form: 'internet' },
     { channel: 'Социальные сети', form: 'other' },
     { channel: 'Факс', form: 'other' },

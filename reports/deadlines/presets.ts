@@ -24,6 +24,8 @@ export interface RuleDefinition {
   source: string
   /** minute norms: a record without its stop is a violation once the norm elapsed, or is not judged */
   missing_stop?: 'violation' | 'exclude'
+  /** false: shipped switched off (a term whose binding force is not established; an administrator may switch it on) */
+  active?: boolean
 }
 
 const written = ['post', 'internet', 'in_person', 'other']
@@ -49,6 +51,9 @@ export const RULE_PRESETS: readonly RuleDefinition[] = [
   { code: 'supplier_contract_change', name: 'Изменение договора по инициативе клиента', preset: 'supplier', applies_to: 'appeals', filter: { explicit: 'true' }, start_field: 'received_at', stop_field: 'answered_at', amount: 30, unit: 'calendar_days', is_average: false, priority: 20, source: 'Стандарт, п. 10.2 п. 1.1' },
   { code: 'supplier_power_quality_measurement', name: 'Измерение качества электроэнергии', preset: 'supplier', applies_to: 'appeals', filter: { explicit: 'true' }, start_field: 'received_at', stop_field: 'answered_at', amount: 10, unit: 'calendar_days', is_average: false, priority: 20, source: 'Стандарт, п. 10.2 п. 2' },
   { code: 'supplier_grid_interruption_request', name: 'Запрос в сетевую организацию о причинах перерыва', preset: 'supplier', applies_to: 'appeals', filter: { explicit: 'true' }, start_field: 'received_at', stop_field: 'answered_at', amount: 3, unit: 'calendar_days', is_average: false, priority: 20, source: 'Стандарт, п. 10.2 п. 3' },
+  // appeals from outside platforms (issue #17): a channel of the register with its own term, before the general rules (priority 5); last in the list, so the ids of the older rules stay
+  { code: 'network_appeal_svetlaya_strana', name: 'Ответ на сообщение портала «Светлая страна»', preset: 'network', applies_to: 'appeals', filter: { channel: 'Светлая страна' }, start_field: 'received_at', stop_field: 'answered_at', amount: 8, unit: 'working_days', is_average: false, priority: 5, source: 'Регламент портала «Светлая страна» (ПАО «Россети»): 8 рабочих дней с публикации — по вторичному источнику, проверить' },
+  { code: 'network_appeal_pos', name: 'Ответ на сообщение Платформы обратной связи (Госуслуги)', preset: 'network', applies_to: 'appeals', filter: { channel: 'Платформа обратной связи' }, start_field: 'received_at', stop_field: 'answered_at', amount: 10, unit: 'calendar_days', is_average: false, priority: 5, source: 'ПОС: ≈ 10 дней по срочным темам в одном регионе (вторичный источник); обязательность для организации не установлена — правило выключено, включите, если срок для вас действует', active: false },
 ]
 
 export interface ActiveRule {
@@ -73,8 +78,11 @@ export function chooseRule(rules: readonly ActiveRule[], record: Record<string, 
     if (r.filter.explicit === 'true') return false
     return Object.entries(r.filter).every(([field, want]) => {
       const value = record[field]
-      const text = value === null || value === undefined ? '' : String(value)
-      return Array.isArray(want) ? want.includes(text) : want === text
+      // compared as channels are (case, ё, spaces): a register writes «светлая страна» or «Светлая  страна»
+      const text = matchKey(value === null || value === undefined ? '' : String(value))
+      return Array.isArray(want) ? want.some((w) => matchKey(w) === text) : matchKey(want) === text
     })
   })
 }
+
+const matchKey = (text: string) => text.trim().toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ')

@@ -58,8 +58,8 @@ export async function recomputeAppealDueDates(q: Queryable, orgId: string, zone:
   let after = '0'
   let changed = 0
   for (;;) {
-    const { rows } = await q.query<{ id: string; received_at: Date; form: string; topic: string; request_type: string | null; complaint_topic: string | null; consumer_type: string | null; deadline_rule: string | null; due_at: Date | null; deadline_rule_id: string | null; due_calendar_gap: boolean }>(
-      `select id, received_at, form, topic, request_type, complaint_topic, consumer_type, deadline_rule, due_at, deadline_rule_id, due_calendar_gap
+    const { rows } = await q.query<{ id: string; received_at: Date; form: string; topic: string; request_type: string | null; complaint_topic: string | null; consumer_type: string | null; channel: string | null; deadline_rule: string | null; due_at: Date | null; deadline_rule_id: string | null; due_calendar_gap: boolean }>(
+      `select id, received_at, form, topic, request_type, complaint_topic, consumer_type, channel, deadline_rule, due_at, deadline_rule_id, due_calendar_gap
        from appeal where org_id = $1 and id > $2 ${where.batchId ? 'and import_batch_id = $4' : ''} order by id limit $3`,
       where.batchId ? [orgId, after, PAGE, where.batchId] : [orgId, after, PAGE],
     )

@@ -76,7 +76,7 @@ export function useTestDatabase(): { readonly database: Database; readonly url: 
 
 const DATA_TABLES = [
   'survey_answer', 'survey_response', 'survey_invitation', 'survey_batch', 'survey',
-  'report_snapshot', 'report_input', 'import_rejection', 'queue_log_event', 'queue_log_pending', 'appeal', 'call', 'visit', 'office', 'import_batch', 'phone_line', 'branch', 'audit_event', 'app_user', 'deadline_rule',
+  'report_snapshot', 'report_input', 'import_rejection', 'column_mapping', 'queue_log_event', 'queue_log_pending', 'appeal', 'call', 'visit', 'office', 'import_batch', 'phone_line', 'branch', 'audit_event', 'app_user', 'deadline_rule',
   'rollup_dirty', 'rollup_state', 'appeal_day', 'appeal_due_day', 'call_day', 'visit_day', 'survey_day',
 ]
 
