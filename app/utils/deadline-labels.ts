@@ -68,6 +68,7 @@ const FILTER_FIELDS: Record<string, { label: string; vocabulary?: Vocabulary; ye
   category: { label: 'категория звонка', vocabulary: callCategory },
   service_kind: { label: 'услуга', vocabulary: serviceKind },
   callback_required: { label: 'перезвон', yes: 'нужен перезвон (ответ не дан во время звонка)', no: 'перезвон не нужен' },
+  channel: { label: 'канал' },
   line: { label: 'линия' },
   agent: { label: 'оператор' },
   office_code: { label: 'офис' },

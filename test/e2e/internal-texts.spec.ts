@@ -52,7 +52,8 @@ afterAll(async () => {
     server.kill('SIGTERM')
     await new Promise((r) => server!.once('exit', r))
   }
-  fs.rmSync(dataDir, { recursive: true, force: true })
+  // the embedded keeper may still be stopping its PostgreSQL
+  fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 500 })
 })
 
 async function signIn(login: string, password: string): Promise<string> {
@@ -93,7 +94,12 @@ describe('no page of any role shows internal texts (demo data)', () => {
       if (response.status >= 500) problems.push(`${next.pathname}${next.search}: ответ ${response.status}`)
       if (!(response.headers.get('content-type') ?? '').includes('text/html') || response.status !== 200) continue
       const html = await response.text()
-      for (const p of internalTextsOf(html)) problems.push(`${next.pathname}${next.search} — ${p}`)
+      // the format guide and the mapping editor document the files' own headers and rule codes (formats.md): there they are the content
+      const documentsFiles = /^\/imports\/(formats|mappings)/.test(next.pathname)
+      for (const p of internalTextsOf(html)) {
+        if (documentsFiles && /^(имя поля или столбца|код правила):/.test(p)) continue
+        problems.push(`${next.pathname}${next.search} — ${p}`)
+      }
       for (const m of html.matchAll(/<a [^>]*href="([^"#]+)"/g)) {
         const href = m[1]!.replace(/&amp;/g, '&')
         const url = new URL(href, next)
