@@ -1,6 +1,6 @@
 /**
  * `npm run cli -- <command>`: scripted loads and set-up from a shell.
- *   import <offices|appeals|calls|visits> <file> [--skip-invalid] [--format <адаптер>] [--mapping <название>]
+ *   import <offices|appeals|calls|visits> <file> [--skip-invalid] [--create-branches] [--format <адаптер>] [--mapping <название>]
  *   org [--name …] [--timezone …] [--regime network|supplier|both]
  *   demo [--force]
  *   migrate
@@ -39,8 +39,9 @@ import { createToken, listTokens, revokeToken } from '#app/integration/tokens.se
 import { inboxSetting, newInboxState, scanInbox } from '#app/integration/inbox.server.ts'
 
 const USAGE = `Использование: npm run cli -- <команда>
-  import <вид> <файл> [--skip-invalid] [--format <формат>] [--mapping <сопоставление>]
-                                         загрузить файл; вид: ${IMPORT_KINDS.join(', ')}; формат: ${formatNames().join(', ')}
+  import <вид> <файл> [--skip-invalid] [--create-branches] [--format <формат>] [--mapping <сопоставление>]
+                                         загрузить файл; вид: ${IMPORT_KINDS.join(', ')}; формат: ${formatNames().join(', ')};
+                                         филиал, которого нет в справочнике, — ошибка строки, если не указан --create-branches
   org [--name …] [--timezone …] [--regime network|supplier|both]   показать или изменить настройки организации
   demo [--force]                          пересоздать демонстрационные данные
   user add --login … --name … --roles admin[,operator…] [--branches all|"Филиал 1,Филиал 2"]
@@ -68,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       'skip-invalid': { type: 'boolean', default: false },
+      'create-branches': { type: 'boolean', default: false },
       format: { type: 'string' },
       mapping: { type: 'string' },
       name: { type: 'string' },
@@ -260,9 +262,9 @@ async function main(argv: string[]): Promise<number> {
         const [kind, file] = positionals as [ImportKind, string]
         const report = await runFileImport(
           { database, orgId: org.id, zone: org.time_zone },
-          { kind, path: path.resolve(file), fileName: path.basename(file), skipInvalid: values['skip-invalid'] ?? false, ...(values.format ? { format: values.format } : {}), ...(values.mapping ? { mapping: values.mapping } : {}), source: 'cli', userId: cliUser.id, actor: cliUser.login },
+          { kind, path: path.resolve(file), fileName: path.basename(file), skipInvalid: values['skip-invalid'] ?? false, createBranches: values['create-branches'] ?? false, ...(values.format ? { format: values.format } : {}), ...(values.mapping ? { mapping: values.mapping } : {}), source: 'cli', userId: cliUser.id, actor: cliUser.login },
         )
-        console.log(formatReportText(report, { withValues: true }))
+        console.log(formatReportText(report, { withValues: true, cli: true }))
         return report.status === 'done' ? 0 : report.status === 'rejected' ? 1 : 2
       }
     }

@@ -36,6 +36,8 @@ export interface BranchTable {
   id: Id
   org_id: string
   name: string
+  /** short code, unique in the organisation (case-insensitive); «Ф-<id>» by a trigger when inserted without one */
+  code: Generated<string>
   created_at: DefaultTimestamp
 }
 
@@ -107,6 +109,8 @@ export interface ImportBatchTable {
   /** queue_log calls closed as «нет окончания в журнале» (among the stored ones) */
   rows_no_ending: Generated<number>
   unknown_columns: Generated<string[]>
+  /** issue 16: unknown branches named by the rows, branches created, offices moved (app/imports/branches.server.ts) */
+  branch_report: ColumnType<unknown, string | null, string | null> | null
   message: string | null
   user_id: string | null
   started_at: DefaultTimestamp

@@ -77,7 +77,7 @@ describe('npm run cli', { timeout: 240_000 }, () => {
     const result = await cli(['import', 'calls', bad], env)
     expect(result.code).toBe(1)
     expect(result.out).toMatch(/Статус: отклонён/)
-    expect(result.out).toMatch(/строка 2, столбец direction: неизвестное значение направления звонка «наружу»/)
+    expect(result.out).toMatch(/строка 2, столбец направление: неизвестное значение направления звонка «наружу»/)
   })
 
   it('stores the valid rows with --skip-invalid', async () => {
@@ -103,7 +103,14 @@ describe('npm run cli', { timeout: 240_000 }, () => {
   })
 
   it('report: writes Appendix 7 and the supplier report, prints the checks; refuses bad arguments', async () => {
-    expect((await cli(['import', 'offices', sample('offices.csv')], env)).code).toBe(0)
+    // issue 16: branches the organisation lacks are refused unless --create-branches
+    const refused = await cli(['import', 'offices', sample('offices.csv')], env)
+    expect(refused.code).not.toBe(0)
+    expect(refused.out).toMatch(/строка 2, столбец филиал: филиала «Городские ЭС» нет в справочнике организации/)
+    expect(refused.out).toContain('--create-branches')
+    const created = await cli(['import', 'offices', sample('offices.csv'), '--create-branches'], env)
+    expect(created.code).toBe(0)
+    expect(created.out).toMatch(/Создан филиал «Городские ЭС» \(код ГЭС\)/)
     expect((await cli(['import', 'appeals', sample('appeals.csv')], env)).code).toBe(0)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-cli-report-'))
     const out = path.join(dir, 'a7.ods')

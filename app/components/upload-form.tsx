@@ -105,7 +105,7 @@ export function UploadForm({ error, mappings = [] }: { error?: string; mappings?
         >
           {Object.entries(importKind).map(([code, term]) => (
             <option key={code} value={code}>
-              {term.label} ({code})
+              {term.label[0]!.toUpperCase() + term.label.slice(1)}
             </option>
           ))}
         </select>

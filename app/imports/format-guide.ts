@@ -18,6 +18,8 @@ export const EXAMPLES: Record<ImportKind, Record<string, string>> = {
     schedule: 'пн–чт 8:00–17:00, пт 8:00–16:00',
     services: 'консультации, приём заявок на технологическое присоединение',
     branch: 'Городские ЭС',
+    // issue 16: the branch's code may stand beside or instead of its name; left empty, the name decides
+    branch_code: '',
   },
   appeals: {
     reg_number: 'О-2025-0001',

@@ -6,7 +6,7 @@ import pg from 'pg'
 import { openDatabase } from '#db/client.server.ts'
 import { sample } from '#test/setup/files.ts'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
-import { enqueueImport, runNextImport, sweepImports } from './jobs.server.ts'
+import { enqueueImport, requeueCreatingBranches, runNextImport, sweepImports } from './jobs.server.ts'
 import { batchLockSql, holdNewBatch } from './pipeline.server.ts'
 
 /** Imports as jobs (ADR 013): queued, taken once, their files removed on every ending, the dead swept. */
@@ -28,7 +28,7 @@ function upload(file: string): string {
   return target
 }
 
-const job = (kind: 'calls' | 'appeals', fileName: string) => ({ kind, fileName, skipInvalid: false, userId: null, actor: 'test', ip: null })
+const job = (kind: 'calls' | 'appeals' | 'offices', fileName: string) => ({ kind, fileName, skipInvalid: false, userId: null, actor: 'test', ip: null })
 const batch = (id: string) => t.database.db.selectFrom('import_batch').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 
 describe('import jobs', () => {
@@ -52,11 +52,28 @@ describe('import jobs', () => {
     expect(fs.existsSync(path.dirname(file))).toBe(false)
   })
 
+  it('refused for branches the organisation lacks: the file is kept, and «создать филиалы» imports it again', async () => {
+    const file = upload(sample('offices.csv'))
+    const id = await enqueueImport(t.database, world.org.id, job('offices', 'offices.csv'), file, fs.statSync(file).size)
+    await runNextImport(t.database, root)
+    const refused = await batch(id)
+    expect(refused).toMatchObject({ status: 'rejected', rows_read: 2, rows_rejected: 2 })
+    expect(refused.branch_report).toMatchObject({ unknown: [{ value: 'Городские ЭС', lines: [2] }, { value: 'Северные ЭС', lines: [3] }] })
+    expect(fs.existsSync(file)).toBe(true)
+    const next = await requeueCreatingBranches(t.database, world.org.id, id, { userId: null, actor: 'admin', ip: null })
+    expect(next).toBeDefined()
+    expect(await requeueCreatingBranches(t.database, world.org.id, id, { userId: null, actor: 'admin', ip: null })).toBeUndefined() // once
+    await runNextImport(t.database, root)
+    expect(await batch(next!)).toMatchObject({ status: 'done', rows_inserted: 2 })
+    expect((await batch(next!)).branch_report).toMatchObject({ created: [{ name: 'Городские ЭС', code: 'ГЭС' }, { name: 'Северные ЭС', code: 'СЭС' }] })
+    expect(fs.existsSync(path.dirname(file))).toBe(false)
+  })
+
   it('two runners (two processes) racing for two jobs take each exactly once', async () => {
     const first = upload(sample('calls.csv'))
     const second = upload(sample('appeals.csv'))
     const a = await enqueueImport(t.database, world.org.id, job('calls', 'calls.csv'), first, 1)
-    const b = await enqueueImport(t.database, world.org.id, job('appeals', 'appeals.csv'), second, 1)
+    const b = await enqueueImport(t.database, world.org.id, { ...job('appeals', 'appeals.csv'), createBranches: true }, second, 1)
     const other = await openDatabase({ DATABASE_URL: t.url })
     try {
       const ran = await Promise.all([runNextImport(t.database, root), runNextImport(other, root)])

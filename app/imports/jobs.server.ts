@@ -18,6 +18,8 @@ export interface ImportJob {
   kind: ImportKind
   fileName: string
   skipInvalid: boolean
+  /** «создать филиалы»: the branches the file names and the organisation lacks are created (issue 16) */
+  createBranches?: boolean
   /** an adapter or `queue_log`/`canonical` (FileImportRequest.format), and a saved mapping's name */
   format?: string
   mapping?: string
@@ -94,16 +96,48 @@ export async function runNextImport(database: Database, root = uploadRoot()): Pr
     throw error
   }
   const batchId = String(claimed.id)
+  let keep = false
   try {
     const org = await getOrganisation(database.db)
-    await runFileImport(
+    const report = await runFileImport(
       { database, orgId: org.id, zone: org.time_zone },
       { ...claimed.job, path: claimed.file_path ?? '', source: claimed.job.source ?? 'web', liveness: livenessOf(client, batchId) },
     )
+    // refused for branches it names and the organisation lacks: the file waits (a day) for «создать филиалы»
+    keep = report.status === 'rejected' && report.branches.unknown.length > 0 && !claimed.job.createBranches
   } finally {
-    await removeUpload(claimed.file_path, root)
+    if (!keep) await removeUpload(claimed.file_path, root)
   }
   return true
+}
+
+/** How long the file of an import refused for unknown branches waits for «создать филиалы». */
+export const KEPT_FOR_BRANCHES_HOURS = 24
+
+/** Whether the refused import `batch` can be run again with «создать филиалы» (its file is still kept). */
+export async function mayCreateBranches(batch: { status: string; file_path: string | null; finished_at: Date | null; branch_report: unknown }): Promise<boolean> {
+  const report = batch.branch_report as { unknown?: unknown[] } | null
+  if (batch.status !== 'rejected' || !batch.file_path || !report?.unknown?.length) return false
+  if (!batch.finished_at || Date.now() - batch.finished_at.getTime() > KEPT_FOR_BRANCHES_HOURS * 3600_000) return false
+  return fs.stat(batch.file_path).then(() => true, () => false)
+}
+
+/**
+ * «Создать филиалы и загрузить снова»: the kept file of a refused import is queued as a new import that creates
+ * the branches it names. The refused batch gives its file up (one owner at a time). Returns the new batch id.
+ */
+export async function requeueCreatingBranches(
+  database: Database,
+  orgId: string,
+  batchId: string,
+  who: { userId: string | null; actor: string; ip: string | null },
+): Promise<string | undefined> {
+  const batch = await database.db.selectFrom('import_batch').selectAll().where('org_id', '=', orgId).where('id', '=', batchId).executeTakeFirst()
+  if (!batch || !(await mayCreateBranches(batch))) return undefined
+  const taken = await database.db.updateTable('import_batch').set({ file_path: null }).where('id', '=', batch.id).where('file_path', '=', batch.file_path).executeTakeFirst()
+  if (!taken.numUpdatedRows) return undefined // another click took it
+  const job = { ...(batch.job as ImportJob), createBranches: true, ...who }
+  return enqueueImport(database, orgId, job, batch.file_path!, Number(batch.file_size ?? 0))
 }
 
 /**
@@ -135,10 +169,16 @@ export async function sweepImports(database: Database, root = uploadRoot()): Pro
     }
   }
   let removed = 0
+  const waiting = new Date(Date.now() - KEPT_FOR_BRANCHES_HOURS * 3600_000)
   const owned = new Set(
-    (await database.db.selectFrom('import_batch').select('file_path').where('status', 'in', ['queued', 'running']).where('file_path', 'is not', null).execute()).map((b) =>
-      path.dirname(path.resolve(b.file_path!)),
-    ),
+    (
+      await database.db
+        .selectFrom('import_batch')
+        .select('file_path')
+        .where('file_path', 'is not', null)
+        .where((eb) => eb.or([eb('status', 'in', ['queued', 'running']), eb.and([eb('status', '=', 'rejected'), eb('branch_report', 'is not', null), eb('finished_at', '>', waiting)])]))
+        .execute()
+    ).map((b) => path.dirname(path.resolve(b.file_path!))),
   )
   const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => [])
   for (const entry of entries) {

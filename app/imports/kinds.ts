@@ -56,6 +56,8 @@ export interface KindSpec {
   readonly requires?: readonly { column: string; needs: string; message: string }[]
   /** true when the rows carry a branch name (resolved to `branch_id` by the merge) */
   readonly branchColumn?: string
+  /** the column with the branch's code (offices, issue 16): matched before the name */
+  readonly branchCodeColumn?: string
   /** true when `branch_id` falls back to the office's branch */
   readonly officeBranch?: boolean
   /**
@@ -91,9 +93,11 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
       { name: 'schedule', alias: 'режим_работы', required: false, field: text },
       { name: 'services', alias: 'услуги', required: false, field: text },
       { name: 'branch', alias: 'филиал', required: false, field: text },
+      { name: 'branch_code', alias: 'код_филиала', required: false, field: text },
     ],
     order: [],
     branchColumn: 'branch',
+    branchCodeColumn: 'branch_code',
   },
   appeals: {
     kind: 'appeals',
@@ -221,6 +225,14 @@ export function canonicalColumn(kind: ImportKind, header: string): string | unde
     headerMaps.set(kind, map)
   }
   return map.get(normaliseHeader(header))
+}
+
+/**
+ * The Russian title of a column for a report's error column: `received_at` → «дата_поступления» (the header a
+ * Russian file carries, formats.md); a name that is no column of the kind stays as it is.
+ */
+export function columnLabel(kind: ImportKind, column: string): string {
+  return kindSpecs[kind].columns.find((c) => c.name === column)?.alias ?? column
 }
 
 export function columnTitle(spec: ColumnSpec): string {

@@ -26,6 +26,7 @@ import { CdrAssembler, cdrTableHeader, looksLikeMasterCsv, masterCsvPositions } 
 import { type CompiledMapping, compileMapping, mapRow } from './mapping.ts'
 import { findMapping, listMappings, mappingsForHeader } from './mappings.server.ts'
 import { type StageValue, copyStageBatch } from './stage.server.ts'
+import { type BranchMove, type BranchReport, branchResolver, emptyBranchReport, unknownBranchReason } from './branches.server.ts'
 import { type Cell, type CellProblem, type ParsedRow, validateRow } from './values.ts'
 
 /** What an import can be read as: what the sniffer tells, and JSON (the API's body, ADR 017). */
@@ -92,6 +93,8 @@ export interface ImportReport {
   warnings: string[]
   message: string | null
   durationMs: number
+  /** branches the rows named and the organisation lacks, those created, offices moved between branches */
+  branches: BranchReport
 }
 
 export type RowItem = { line: number; row: ParsedRow; problems?: undefined } | { line: number; row?: undefined; problems: CellProblem[] }
@@ -157,10 +160,16 @@ export function livenessOf(client: pg.PoolClient, batchId: string): BatchLivenes
 }
 
 const quote = (name: string) => `"${name}"`
+const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null)
+/** Office moves between branches itemised in a report; more are rare (a reorganisation) and counted only as updates. */
+const MAX_MOVES_LISTED = 200
 const STAGE = 'import_stage'
 
+/** The branch a row names, resolved while reading (app/imports/branches.server.ts): staged as an id. */
+const BRANCH_ID = 'branch_id'
+
 function stageColumns(spec: KindSpec): string[] {
-  return ['src_line', 'batch_no', ...spec.columns.map((c) => c.name), ...(spec.derived ?? []).map((c) => c.name)]
+  return ['src_line', 'batch_no', ...spec.columns.map((c) => c.name), ...(spec.derived ?? []).map((c) => c.name), ...(spec.branchColumn ? [BRANCH_ID] : [])]
 }
 
 function stageTableSql(spec: KindSpec): string {
@@ -169,6 +178,7 @@ function stageTableSql(spec: KindSpec): string {
   const columns = [
     ...spec.columns.map((c) => `${quote(c.name)} ${type(c.field.type)}`),
     ...(spec.derived ?? []).map((c) => `${quote(c.name)} ${c.type === 'jsonb' ? 'text' : 'boolean'}`),
+    ...(spec.branchColumn ? [`${quote(BRANCH_ID)} bigint`] : []),
   ]
   return `create temp table ${STAGE} (src_line integer not null, batch_no integer not null, ${columns.join(', ')}) on commit drop`
 }
@@ -179,7 +189,7 @@ function stageTableSql(spec: KindSpec): string {
  * reported as a duplicate, and the earlier line is the one kept.
  */
 export function mergeSql(spec: KindSpec): string {
-  const kept = spec.columns.filter((c) => c.name !== spec.branchColumn)
+  const kept = spec.columns.filter((c) => c.name !== spec.branchColumn && c.name !== spec.branchCodeColumn)
   const columns = kept.map((c) => c.dbColumn ?? c.name)
   const sourceOf = (c: (typeof kept)[number]) =>
     c.field.type === 'timestamp' ? `to_timestamp(s.${quote(c.name)}) as ${quote(c.dbColumn ?? c.name)}` : `s.${quote(c.name)}`
@@ -188,10 +198,9 @@ export function mergeSql(spec: KindSpec): string {
   const target = [...columns, ...derived.map((c) => c.name), ...(withBranch ? ['branch_id'] : [])]
   const derivedSources = derived.map((c) => (c.type === 'jsonb' ? `s.${quote(c.name)}::jsonb as ${quote(c.name)}` : `s.${quote(c.name)}`))
   const joins: string[] = []
-  if (spec.branchColumn) joins.push(`left join branch b on b.org_id = $1 and b.name = s.${quote(spec.branchColumn)}`)
   if (spec.officeBranch) joins.push('left join office o on o.org_id = $1 and o.office_code = s.office_code')
-  const branchExpr =
-    spec.branchColumn && spec.officeBranch ? 'coalesce(b.id, o.branch_id)' : spec.branchColumn ? 'b.id' : 'o.branch_id'
+  const staged = `s.${quote(BRANCH_ID)}`
+  const branchExpr = spec.branchColumn && spec.officeBranch ? `coalesce(${staged}, o.branch_id)` : spec.branchColumn ? staged : 'o.branch_id'
   const t = spec.table
   const key = quote(spec.key)
   return `
@@ -218,6 +227,7 @@ interface LoadResult {
   updated: number
   unchanged: number
   warnings: string[]
+  branches: BranchReport
 }
 
 interface LoadOptions {
@@ -228,6 +238,8 @@ interface LoadOptions {
   items: AsyncIterable<RowItem>
   /** false: merge nothing once a row is invalid (the caller will roll back) */
   skipInvalid: boolean
+  /** create the branches the rows name and the organisation does not have (else such rows are refused) */
+  createBranches?: boolean
   batchRows?: number
   onRow?: (read: number, rejected: number) => void
 }
@@ -241,7 +253,7 @@ export const STAGE_BATCH_ROWS = 50_000
  * duplicate keys and returns the counts; the caller commits or rolls back.
  */
 async function loadRows(options: LoadOptions): Promise<LoadResult> {
-  const { target, client, spec, batchId, items, onRow, skipInvalid, batchRows = STAGE_BATCH_ROWS } = options
+  const { target, client, spec, batchId, items, onRow, skipInvalid, createBranches = false, batchRows = STAGE_BATCH_ROWS } = options
   const { orgId } = target
   const table = spec.table
   // one import of a kind per organisation at a time: the counts below stay exact
@@ -257,7 +269,10 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   const merge = mergeSql(spec)
   const derived = spec.derived ?? []
 
-  const result: LoadResult = { read: 0, rejectedRows: 0, rejections: [], rejectionsTotal: 0, inserted: 0, updated: 0, unchanged: 0, warnings: [] }
+  const branches = spec.branchColumn ? await branchResolver(client, orgId, createBranches) : undefined
+  const result: LoadResult = {
+    read: 0, rejectedRows: 0, rejections: [], rejectionsTotal: 0, inserted: 0, updated: 0, unchanged: 0, warnings: [], branches: branches?.report ?? emptyBranchReport(),
+  }
   const reject = (r: Rejection) => {
     result.rejectionsTotal++
     if (result.rejections.length < MAX_REJECTIONS_ITEMISED) result.rejections.push(r)
@@ -271,13 +286,19 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
     await copyStageBatch(client, STAGE, columns, rows)
     if (!merging) return
     const batchNo = rows[0]![1]
-    if (spec.branchColumn) {
-      await client.query(
-        `insert into branch (org_id, name) select distinct $1::bigint, ${quote(spec.branchColumn)} from ${STAGE}
-         where batch_no = $2 and ${quote(spec.branchColumn)} is not null and ${quote(spec.branchColumn)} <> ''
-         on conflict (org_id, name) do nothing`,
-        [orgId, batchNo],
+    if (spec.kind === 'offices' && result.branches.moves.length < MAX_MOVES_LISTED) {
+      // an office that changes its branch (or loses it) is reported: branch visibility follows it
+      const moved = await client.query<BranchMove>(
+        `select s.office_code as office, ob.name as "from", nb.name as "to" from ${STAGE} s
+           join office o on o.org_id = $1 and o.office_code = s.office_code
+           left join branch ob on ob.id = o.branch_id
+           left join branch nb on nb.id = s.${quote(BRANCH_ID)}
+          where s.batch_no = $2 and o.branch_id is distinct from s.${quote(BRANCH_ID)}
+            and not exists (select 1 from ${STAGE} e where e.office_code = s.office_code and e.src_line < s.src_line)
+          order by s.src_line limit $3`,
+        [orgId, batchNo, MAX_MOVES_LISTED - result.branches.moves.length],
       )
+      result.branches.moves.push(...moved.rows)
     }
     affected += (await client.query(merge, [orgId, batchId, batchNo])).rowCount ?? 0
   }
@@ -292,6 +313,21 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
         result.rejectedRows++
         for (const p of item.problems) reject({ line: item.line, column: p.column, value: p.value, reason: p.reason })
       } else {
+        let branchId: string | null = null
+        if (branches) {
+          const name = textOf(item.row[spec.branchColumn!])
+          const code = textOf(spec.branchCodeColumn ? item.row[spec.branchCodeColumn] : null)
+          const found = await branches.resolve(name, code, item.line)
+          if (found === undefined) {
+            // a branch the organisation does not have: the row is refused, with the reason and the line
+            result.rejectedRows++
+            const byName = Boolean(name && name.trim())
+            reject({ line: item.line, column: byName ? spec.branchColumn! : spec.branchCodeColumn!, value: byName ? name : code, reason: unknownBranchReason(name, code) })
+            if (onRow && result.read % 2000 === 0) onRow(result.read, result.rejectedRows)
+            continue
+          }
+          branchId = found
+        }
         const values: StageValue[] = new Array(columns.length)
         values[0] = item.line
         values[1] = batches
@@ -303,6 +339,7 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
           const value = item.row[c.name]
           values[spec.columns.length + 2 + i] = value === undefined || value instanceof Date ? c.empty : value
         })
+        if (branches) values[columns.length - 1] = branchId
         batch.push(values)
         staged++
         if (batch.length >= batchRows) {
@@ -561,12 +598,20 @@ function asJson(sniffed: Sniffed): Omit<Sniffed, 'format'> & { format: ImportFor
   return { ...sniffed, format: 'json' }
 }
 
+/** «Филиалов нет в справочнике: «Северные ЭС» (строки 3, 7) …» — for the report's message. */
+export function unknownBranchesText(branches: BranchReport): string {
+  const list = branches.unknown
+    .slice(0, 10)
+    .map((u) => `${u.value ? `«${u.value}»` : `код «${u.code}»`} (${u.rows === 1 ? 'строка' : 'строки'} ${u.lines.join(', ')}${u.rows > u.lines.length ? ' и другие' : ''})`)
+  return `Филиалов нет в справочнике организации: ${list.join('; ')}${branches.unknown.length > 10 ? ' и другие' : ''}.`
+}
+
 /** A report with nothing read yet: `failed` until the import says otherwise. */
 function newReport(batchId: string, kind: ImportKind, fileName: string, skipInvalid: boolean): ImportReport {
   return {
     batchId, kind, fileName, format: null, adapter: null, mapping: null, encoding: null, delimiter: null, status: 'failed', skipInvalid,
     read: 0, inserted: 0, updated: 0, unchanged: 0, pending: 0, noEnding: 0, earlier: 0, logLines: 0, ignoredLines: 0, logEvents: 0, knownEvents: 0, rejected: 0, invalid: 0, stored: 0,
-    rejections: [], rejectionsTotal: 0, unknownColumns: [], warnings: [], message: null, durationMs: 0,
+    rejections: [], rejectionsTotal: 0, unknownColumns: [], warnings: [], message: null, durationMs: 0, branches: emptyBranchReport(),
   }
 }
 
@@ -575,6 +620,8 @@ export interface FileImportRequest {
   path: string
   fileName: string
   skipInvalid: boolean
+  /** create the branches the file names and the organisation lacks («создать филиалы», `--create-branches`) */
+  createBranches?: boolean
   source: ImportSource
   userId?: string | null
   /** the integration token of an API import (ADR 017) */
@@ -726,6 +773,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
         batchId,
         items,
         skipInvalid: request.skipInvalid,
+        createBranches: request.createBranches ?? false,
         batchRows: request.batchRows,
         onRow: (read, rejected) => {
           progress.rowsRead = read
@@ -744,6 +792,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       rejections: result.rejections,
       rejectionsTotal: result.rejectionsTotal,
       warnings: result.warnings,
+      branches: result.branches,
     })
     if (cdrRows !== undefined) {
       report.warnings.push(
@@ -771,7 +820,8 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       report.status = 'rejected'
       report.message =
         `Файл отклонён: ошибок в строках — ${result.rejectedRows.toLocaleString('ru-RU')}. Ничего не сохранено. ` +
-        'Исправьте строки и загрузите файл снова или включите «пропускать ошибочные строки».'
+        'Исправьте строки и загрузите файл снова или включите «пропускать ошибочные строки».' +
+        (result.branches.unknown.length ? ` ${unknownBranchesText(result.branches)}` : '')
     } else {
       await queueLog?.finish()
       // due dates of the appeals this import wrote, by the organisation's rules and calendar (same transaction)
@@ -779,7 +829,9 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       await client.query('commit')
       Object.assign(report, { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged })
       report.status = 'done'
-      report.message = result.rejectedRows ? `Ошибочные строки пропущены: ${result.rejectedRows.toLocaleString('ru-RU')}.` : null
+      report.message = result.rejectedRows
+        ? `Ошибочные строки пропущены: ${result.rejectedRows.toLocaleString('ru-RU')}.${result.branches.unknown.length ? ` ${unknownBranchesText(result.branches)}` : ''}`
+        : null
     }
   } catch (error) {
     if (client) await client.query('rollback').catch(() => {})
@@ -798,6 +850,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     await refreshStatistics(target, spec.table, report.inserted + report.updated)
     await refreshFigures(target)
   }
+  if (report.status !== 'done') report.branches = { ...report.branches, created: [], moves: [] } // rolled back
   report.stored = report.inserted + report.updated + report.unchanged + report.pending
   // refused as a whole: no row read was stored; otherwise only the invalid rows were left out
   report.rejected = report.status === 'done' ? report.invalid : report.read
@@ -848,7 +901,8 @@ async function importRows(
       let line = 0
       for await (const row of rows) yield { line: ++line, row }
     })()
-    result = await loadRows({ target, client, spec: kindSpecs[kind], batchId, items, skipInvalid: false })
+    // generated rows (the demo) name the branches they make
+    result = await loadRows({ target, client, spec: kindSpecs[kind], batchId, items, skipInvalid: false, createBranches: true })
     if (result.rejectedRows) throw new Error(`generated rows were rejected: ${result.rejections[0]?.reason}`)
     if (kind === 'appeals') await recomputeAppealDueDates(client, target.orgId, target.zone, { batchId })
     await client.query('commit')
@@ -928,6 +982,7 @@ async function finishBatch(database: Database, report: ImportReport): Promise<vo
         rows_rejected: report.rejected,
         rows_invalid: report.invalid,
         unknown_columns: report.unknownColumns,
+        branch_report: JSON.stringify(report.branches),
         message: [report.message, ...report.warnings].filter(Boolean).join('\n') || null,
         finished_at: new Date(),
       })

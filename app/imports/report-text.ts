@@ -1,6 +1,6 @@
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { ADAPTERS } from './adapters.ts'
-import { PERSONAL_COLUMNS } from './kinds.ts'
+import { PERSONAL_COLUMNS, columnLabel } from './kinds.ts'
 import type { ImportReport } from './pipeline.server.ts'
 
 const n = (value: number) => value.toLocaleString('ru-RU')
@@ -42,7 +42,7 @@ export const STATUS_LABELS: Record<string, string> = {
  * The import report as plain Russian text, for the CLI (nightly scripts keep it in their logs). With
  * `withValues` the rejected cell values are printed, except those of personal-data columns.
  */
-export function formatReportText(report: ImportReport, options: { withValues?: boolean } = {}): string {
+export function formatReportText(report: ImportReport, options: { withValues?: boolean; cli?: boolean } = {}): string {
   const lines = [
     `Загрузка №${report.batchId}: ${labelOf(importKind, report.kind)} (${report.kind}), файл «${report.fileName}»` +
       (report.format ? `, формат ${FORMAT_LABELS[report.format]}` : '') +
@@ -66,9 +66,14 @@ export function formatReportText(report: ImportReport, options: { withValues?: b
   if (report.invalid) lines.push(`Строк с ошибками: ${n(report.invalid)}`)
   if (report.message) lines.push(report.message)
   for (const warning of report.warnings) lines.push(`Предупреждение: ${warning}`)
+  for (const b of report.branches.created) lines.push(`Создан филиал «${b.name}» (код ${b.code})`)
+  for (const m of report.branches.moves) lines.push(`Офис ${m.office} перенесён: ${m.from ? `«${m.from}»` : 'без филиала'} → ${m.to ? `«${m.to}»` : 'без филиала'}`)
+  if (report.branches.unknown.length && options.cli) {
+    lines.push('Чтобы создать эти филиалы, запустите загрузку снова с ключом --create-branches; или исправьте название (код) филиала в файле.')
+  }
   if (report.unknownColumns.length) lines.push(`Неизвестные столбцы (пропущены): ${report.unknownColumns.join(', ')}`)
   for (const r of report.rejections) {
-    const where = [r.line !== null ? `строка ${r.line}` : null, r.column ? `столбец ${r.column}` : null].filter(Boolean).join(', ')
+    const where = [r.line !== null ? `строка ${r.line}` : null, r.column ? `столбец ${columnLabel(report.kind, r.column)}` : null].filter(Boolean).join(', ')
     const hidden = r.column !== null && PERSONAL_COLUMNS.has(r.column)
     const value = !options.withValues || !r.value ? '' : hidden ? ' (значение скрыто: персональные данные)' : ` (значение «${r.value}»)`
     lines.push(`  ${where}: ${r.reason}${value}`)

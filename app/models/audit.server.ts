@@ -30,8 +30,20 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
 
 export const AUDIT_PAGE_SIZE = 50
 
-export async function listAudit(db: Db, orgId: string, page: number) {
-  const base = db.selectFrom('audit_event').where('org_id', '=', orgId)
+/** Filters of the audit log (issue 16): who (the actor), what (the action), when (instants, end exclusive). */
+export interface AuditFilter {
+  actor?: string
+  action?: string
+  from?: Date
+  to?: Date
+}
+
+export async function listAudit(db: Db, orgId: string, page: number, filter: AuditFilter = {}) {
+  let base = db.selectFrom('audit_event').where('org_id', '=', orgId)
+  if (filter.actor) base = base.where('actor', '=', filter.actor)
+  if (filter.action) base = base.where('action', '=', filter.action)
+  if (filter.from) base = base.where('at', '>=', filter.from)
+  if (filter.to) base = base.where('at', '<', filter.to)
   const [rows, count] = await Promise.all([
     base
       .select(['id', 'at', 'actor', 'action', 'object', 'details', 'ip'])
@@ -43,4 +55,13 @@ export async function listAudit(db: Db, orgId: string, page: number) {
     base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ])
   return { rows, total: Number(count.n) }
+}
+
+/** Who and what appear in the organisation's log, for the filter's choices. */
+export async function auditChoices(db: Db, orgId: string): Promise<{ actors: string[]; actions: string[] }> {
+  const [actors, actions] = await Promise.all([
+    db.selectFrom('audit_event').select('actor').distinct().where('org_id', '=', orgId).orderBy('actor').limit(500).execute(),
+    db.selectFrom('audit_event').select('action').distinct().where('org_id', '=', orgId).orderBy('action').execute(),
+  ])
+  return { actors: actors.map((a) => a.actor), actions: actions.map((a) => a.action) }
 }

@@ -34,7 +34,7 @@ export interface OrganisationSettings {
 export async function updateOrganisation(db: Db, orgId: string, settings: OrganisationSettings): Promise<Organisation> {
   if (settings.name !== undefined && settings.name.trim() === '') throw new InputError('Название организации не может быть пустым.')
   if (settings.timeZone !== undefined && !isValidTimeZone(settings.timeZone)) {
-    throw new InputError(`Неизвестный часовой пояс «${settings.timeZone}»: укажите зону IANA, например Europe/Moscow или Asia/Yekaterinburg.`)
+    throw new InputError(`Неизвестный часовой пояс «${settings.timeZone}»: выберите пояс из списка (в командной строке — имя зоны IANA, например Europe/Moscow).`)
   }
   if (settings.regime !== undefined && !['network', 'supplier', 'both'].includes(settings.regime)) {
     throw new InputError(`Неизвестный режим «${settings.regime}»: допустимо network (сетевая организация), supplier (гарантирующий поставщик) или both.`)

@@ -13,7 +13,7 @@ let world: TestWorld
 beforeEach(async () => {
   world = await resetWorld(t.database)
   for (const [kind, file] of [['offices', 'offices.csv'], ['calls', 'calls.csv']] as const) {
-    await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, source: 'cli' })
+    await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, createBranches: true, source: 'cli' })
   }
 })
 

@@ -53,7 +53,7 @@ describe('users', () => {
 describe('branch scope inside the queries', () => {
   beforeEach(async () => {
     for (const [kind, file] of [['offices', 'offices.csv'], ['appeals', 'appeals.csv'], ['calls', 'calls.csv'], ['visits', 'visits.csv']] as const) {
-      await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, source: 'cli' })
+      await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, createBranches: true, source: 'cli' })
     }
   })
 

@@ -12,6 +12,8 @@ import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { regime } from '#reports/vocabulary.ts'
 import { callbackNorm, normText } from '#reports/callbacks/callbacks.server.ts'
 import { mailOffReason } from '#app/mail/config.server.ts'
+import { countOf, WORDS } from '#app/utils/plural.ts'
+import { RUSSIAN_ZONES, zoneLabel } from '#app/utils/zones.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Организация — Качество обслуживания' }]
 
@@ -58,6 +60,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 const UNIT_WORDS: Record<string, string> = { minutes: 'минут', hours: 'часов', calendar_days: 'календарных дней', working_days: 'рабочих дней' }
+const SHORT_ABANDON_CHOICES = [0, 3, 5, 10, 15, 20, 30, 60]
+const SERVICE_LEVEL_CHOICES = [10, 15, 20, 30, 45, 60, 90, 120, 180]
+/** The choices and, if it is not among them, the value saved before (set through the CLI), in order. */
+const withCurrent = (choices: number[], current: number | null) => (current === null || choices.includes(current) ? choices : [...choices, current].sort((a, b) => a - b))
 
 export default function Settings() {
   const settings = useLoaderData<typeof loader>()
@@ -74,8 +80,15 @@ export default function Settings() {
           <input type="text" name="name" defaultValue={settings.name} required />
         </label>
         <label>
-          Часовой пояс (IANA, например Europe/Moscow, Asia/Yekaterinburg)
-          <input type="text" name="timeZone" defaultValue={settings.timeZone} required />
+          Часовой пояс организации (по нему считаются сутки, месяцы и сроки)
+          <select name="timeZone" defaultValue={settings.timeZone} required>
+            {RUSSIAN_ZONES.some((z) => z.zone === settings.timeZone) ? null : <option value={settings.timeZone}>{zoneLabel(settings.timeZone)}</option>}
+            {RUSSIAN_ZONES.map((z) => (
+              <option key={z.zone} value={z.zone}>
+                {z.label}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           Режим
@@ -84,12 +97,25 @@ export default function Settings() {
           </select>
         </label>
         <label>
-          Порог короткого сброса, с (неотвеченные звонки короче не считаются потерянными)
-          <input type="number" name="shortAbandon" min={0} max={600} defaultValue={settings.shortAbandon} />
+          Короткий сброс (неотвеченные звонки короче не считаются потерянными)
+          <select name="shortAbandon" defaultValue={String(settings.shortAbandon)}>
+            {withCurrent(SHORT_ABANDON_CHOICES, settings.shortAbandon).map((n) => (
+              <option key={n} value={n}>
+                {n === 0 ? 'не учитывать (все неотвеченные — потерянные)' : `короче ${countOf(n, WORDS.second)}`}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
-          Порог уровня обслуживания, с (пусто — из правила ответа на звонок, иначе 20 с)
-          <input type="number" name="serviceLevel" min={1} max={3600} defaultValue={settings.serviceLevel ?? ''} />
+          Порог уровня обслуживания (доля звонков, принятых за это время)
+          <select name="serviceLevel" defaultValue={settings.serviceLevel === null ? '' : String(settings.serviceLevel)}>
+            <option value="">из правила ответа на звонок (иначе 20 секунд)</option>
+            {withCurrent(SERVICE_LEVEL_CHOICES, settings.serviceLevel).map((n) => (
+              <option key={n} value={n}>
+                {countOf(n, WORDS.second)}
+              </option>
+            ))}
+          </select>
         </label>
         <fieldset>
           <legend>Норматив перезвона потерянным звонкам (раздел «Перезвоны»; сейчас: {settings.currentNorm.text}, {settings.currentNorm.source})</legend>

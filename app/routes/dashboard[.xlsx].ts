@@ -23,5 +23,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     orgId: ctx.org.id, userId: ctx.user.id, actor: ctx.user.login, action: 'export', object: 'показатели',
     details: { report: 'dashboard', query: viewQuery(ctx.view) }, ip: context?.ip,
   })
-  return xlsxResponse(dashboardWorkbook(data, [...aboutFacts(ctx, 'Показатели качества обслуживания (dashboard)'), ...warnings]), `показатели-${ctx.view.period.from}-${ctx.view.period.to}.xlsx`)
+  return xlsxResponse(dashboardWorkbook(data, [...aboutFacts(ctx, 'Показатели качества обслуживания'), ...warnings]), `показатели-${ctx.view.period.from}-${ctx.view.period.to}.xlsx`)
 }

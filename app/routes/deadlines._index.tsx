@@ -6,7 +6,7 @@ import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { deadlineQuery } from '#app/utils/deadline-params.ts'
 import { deadlineParamsFor } from '#app/utils/deadline-view.server.ts'
 import { formatCount, formatDateTime, formatDuration } from '#app/utils/format.ts'
-import { UNIT_LABELS } from '#app/utils/deadline-labels.ts'
+import { termText } from '#app/utils/deadline-labels.ts'
 import { Definitions, MetricTh } from '#app/components/metric-text.tsx'
 import { computeAppealCompliance, listAppealsForDeadlines } from '#reports/deadlines/compliance.server.ts'
 import { computeNormFigures, loadNormRules } from '#reports/deadlines/norms.server.ts'
@@ -136,7 +136,7 @@ export default function Deadlines() {
               <td>
                 {n.name}
                 <div className="muted">
-                  {n.isAverage ? 'в среднем ' : ''}не более {n.amount.toLocaleString('ru-RU')} {UNIT_LABELS[n.unit]}
+                  {n.isAverage ? 'в среднем ' : ''}не более {termText(n.amount, n.unit, true)}
                 </div>
               </td>
               <td className="num">

@@ -5,6 +5,7 @@ import { canSeePersonalData } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { csvLine } from '#reports/export/csv.ts'
+import { columnLabel } from '#app/imports/kinds.ts'
 
 /** Every itemised rejection of an import as CSV (UTF-8 with BOM, «;»: opens as is in Russian Excel). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -25,7 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ip: context?.ip,
   })
   const lines = [csvLine(['Строка', 'Столбец', 'Значение', 'Причина'])]
-  for (const r of rows) lines.push(csvLine([r.line === null ? '' : String(r.line), r.column ?? '', r.value ?? '', r.reason]))
+  for (const r of rows) lines.push(csvLine([r.line === null ? '' : String(r.line), r.column ? columnLabel(batch.kind, r.column) : '', r.value ?? '', r.reason]))
   return new Response(`\uFEFF${lines.join('\r\n')}\r\n`, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',

@@ -1,12 +1,16 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Form, Link, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
+import type { BranchReport } from '#app/imports/branches.server.ts'
+import { mayCreateBranches, requeueCreatingBranches } from '#app/imports/jobs.server.ts'
+import { columnLabel } from '#app/imports/kinds.ts'
 import { useEffect, useState } from 'react'
 import { readProgress } from '#app/imports/progress.server.ts'
 import { FORMAT_LABELS, readWith, STATUS_LABELS, sourceLabel } from '#app/imports/report-text.ts'
 import { REJECTIONS_FOR_ORGANISATION, countImportRejections, findImportBatch, listImportRejections, mayReadRejections } from '#app/models/import-batch.server.ts'
-import { canSeePersonalData } from '#app/utils/access.ts'
+import { actionAccess, canSeePersonalData, hasAnyRole } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { requireRole, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { countOf, WORDS } from '#app/utils/plural.ts'
 import { formatBytes, formatCount, formatDateTime } from '#app/utils/format.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 
@@ -31,7 +35,76 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     readable ? listImportRejections(database.db, batch.id, SHOWN_REJECTIONS, canSeePersonalData(user.roles)) : [],
     countImportRejections(database.db, batch.id),
   ])
-  return { running: false as const, batch, rejections, itemised, zone: org.time_zone, rejectionsHidden: !readable && itemised > 0 ? REJECTIONS_FOR_ORGANISATION : null }
+  const { file_path: _file, job: _job, branch_report, ...shown } = batch
+  // an organisation-wide uploader may create the branches a refused file names (its file is kept a day)
+  const canCreate = hasAnyRole(user.roles, actionAccess.upload) && user.allBranches && (await mayCreateBranches(batch))
+  return {
+    running: false as const, batch: shown, rejections, itemised, zone: org.time_zone, rejectionsHidden: !readable && itemised > 0 ? REJECTIONS_FOR_ORGANISATION : null,
+    branches: (branch_report as BranchReport | null) ?? { unknown: [], created: [], moves: [] }, canCreate,
+  }
+}
+
+/** «Создать филиалы и загрузить снова»: the kept file is imported again, creating the branches it names. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireRole(request, actionAccess.upload)
+  if (!user.allBranches) throw new Response('Создавать филиалы могут только пользователи с доступом ко всей организации.', { status: 403 })
+  const form = await request.formData()
+  if (form.get('intent') !== 'create-branches') throw new Response('Неизвестное действие.', { status: 400 })
+  const { database, org } = await getAppContext()
+  const next = await requeueCreatingBranches(database, org.id, params.batchId ?? '', { userId: user.id, actor: user.login, ip: context?.ip ?? null })
+  if (!next) throw new Response('Файл этой загрузки больше не хранится: загрузите его снова.', { status: 409 })
+  return redirect(`/imports/${next}`)
+}
+
+function BranchNotes({ branches, canCreate, readable }: { branches: BranchReport; canCreate: boolean; readable: boolean }) {
+  const navigation = useNavigation()
+  return (
+    <>
+      {branches.unknown.length ? (
+        <div className="notice bad" data-testid="unknown-branches">
+          <p>
+            В файле названы филиалы, которых нет в справочнике организации. Строки с ними не сохранены: так загрузка не создаст
+            филиал-двойник из опечатки или сокращения.
+          </p>
+          <ul>
+            {branches.unknown.map((u) => (
+              <li key={`${u.value}|${u.code ?? ''}`}>
+                {u.value ? `«${u.value}»` : `код «${u.code}»`}
+                {u.value && u.code ? ` (код «${u.code}»)` : ''} — {countOf(u.rows, WORDS.row)}
+                {readable ? `: ${u.lines.join(', ')}${u.rows > u.lines.length ? '…' : ''}` : ''}
+              </li>
+            ))}
+          </ul>
+          <p>Если это опечатка, исправьте название или код филиала в файле и загрузите его снова.</p>
+          {canCreate ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="create-branches" />
+              <button type="submit" disabled={navigation.state !== 'idle'}>
+                Создать {branches.unknown.length === 1 ? 'этот филиал' : 'эти филиалы'} и загрузить файл снова
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+      {branches.created.length ? (
+        <div className="notice ok" data-testid="created-branches">
+          Созданы филиалы: {branches.created.map((b) => `«${b.name}» (код ${b.code})`).join(', ')}.
+        </div>
+      ) : null}
+      {branches.moves.length ? (
+        <div className="notice warn" data-testid="branch-moves">
+          <p>Офисы сменили филиал (их посещения и обращения видят теперь пользователи нового филиала):</p>
+          <ul>
+            {branches.moves.map((m) => (
+              <li key={m.office}>
+                {m.office}: {m.from ? `«${m.from}»` : 'без филиала'} → {m.to ? `«${m.to}»` : 'без филиала'}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </>
+  )
 }
 
 type ProgressState = { bytesRead: number; totalBytes: number; rowsRead: number; rowsRejected: number; phase: string }
@@ -75,7 +148,7 @@ export default function ImportReportPage() {
   if (data.running) {
     return <Running batchId={data.batch.id} fileName={data.batch.fileName} initial={data.batch.queued ? { phase: 'queued', bytesRead: 0, totalBytes: 0, rowsRead: 0, rowsRejected: 0 } : data.progress} />
   }
-  const { batch, rejections, itemised, zone, rejectionsHidden } = data
+  const { batch, rejections, itemised, zone, rejectionsHidden, branches, canCreate } = data
   const stored = batch.rows_inserted + batch.rows_updated + batch.rows_unchanged + batch.rows_pending
   const [message, ...warnings] = (batch.message ?? '').split('\n')
   return (
@@ -94,9 +167,7 @@ export default function ImportReportPage() {
           <dt>Откуда</dt>
           <dd>{sourceLabel(batch.source, batch.token_name)}</dd>
           <dt>Вид данных</dt>
-          <dd>
-            {labelOf(importKind, batch.kind)} ({batch.kind})
-          </dd>
+          <dd>{labelOf(importKind, batch.kind)}</dd>
           <dt>Формат</dt>
           <dd>
             {batch.format ? FORMAT_LABELS[batch.format] : '—'}
@@ -158,6 +229,7 @@ export default function ImportReportPage() {
           {w}
         </p>
       ))}
+      <BranchNotes branches={branches} canCreate={canCreate} readable={!rejectionsHidden} />
       {batch.unknown_columns.length ? (
         <p className="notice warn">Неизвестные столбцы пропущены: {batch.unknown_columns.join(', ')}</p>
       ) : null}
@@ -188,7 +260,7 @@ export default function ImportReportPage() {
               {rejections.map((r) => (
                 <tr key={r.seq}>
                   <td className="num">{r.line ?? '—'}</td>
-                  <td>{r.column ?? '—'}</td>
+                  <td>{r.column ? columnLabel(batch.kind, r.column) : '—'}</td>
                   <td>{r.value ?? ''}</td>
                   <td>{r.reason}</td>
                 </tr>

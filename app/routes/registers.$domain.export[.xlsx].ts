@@ -5,6 +5,7 @@ import { metricCatalog } from '#reports/metrics/catalog.ts'
 import { registerTotal } from '#reports/metrics/records.server.ts'
 import { registerWorkbook } from '#reports/metrics/exports.server.ts'
 import { viewQuery } from '#reports/metrics/view.ts'
+import { readTableParams } from '#app/utils/table-params.ts'
 
 /** A register (or a figure's records) as XLSX, streamed: every record of the view, no cap. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -15,8 +16,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     details: { report: `register-${register.domain}`, query: viewQuery(ctx.view, { metric }), rows: total, personalData }, ip: context?.ip,
   })
   const about = aboutFacts(ctx, register.title, [
-    ['Показатель', metric ? `${metricCatalog[metric].label} (${metric})` : 'все записи периода'],
+    ['Показатель', metric ? metricCatalog[metric].label : 'все записи периода'],
     ['Персональные данные', personalData ? 'показаны' : 'скрыты (маска)'],
   ])
-  return xlsxResponse(registerWorkbook(ctx.database.db, { register, records, personalData, about }), `${register.domain}-${ctx.view.period.from}-${ctx.view.period.to}.xlsx`)
+  // the screen's sort and direction (registers.$domain._index.tsx reads the same parameters the same way)
+  const sortable = register.columns.filter((c) => c.sort).map((c) => c.id)
+  const order = readTableParams(new URL(request.url).searchParams, sortable, { sort: register.defaultSort, dir: 'desc' })
+  return xlsxResponse(registerWorkbook(ctx.database.db, { register, records, personalData, about, order }), `${register.domain}-${ctx.view.period.from}-${ctx.view.period.to}.xlsx`)
 }

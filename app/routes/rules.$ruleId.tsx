@@ -42,7 +42,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const recomputed = before.appliesTo === 'appeals' ? await recomputeAppealDueDates(database.pool, org.id, org.time_zone) : 0
   await recordAudit(database.db, {
-    orgId: org.id, userId: user.id, actor: user.login, action: 'rule.update', object: before.code,
+    orgId: org.id, userId: user.id, actor: user.login, action: 'rule.update', object: before.name,
     details: { before: { name: before.name, amount: Number(before.amount), unit: before.unit, active: before.active, isAverage: before.isAverage, priority: before.priority }, after: change, recomputed },
     ip: context?.ip,
   })
@@ -59,7 +59,7 @@ export default function EditRule() {
       </p>
       <h1>{rule.name}</h1>
       <p className="muted">
-        <code>{rule.code}</code> · {APPLIES_LABELS[rule.appliesTo]} · {describeFilter(rule.filter)}
+        {APPLIES_LABELS[rule.appliesTo]} · {describeFilter(rule.filter)}
       </p>
       <Form method="post" className="stack card">
         <label>

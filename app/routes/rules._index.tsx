@@ -3,7 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { listRules } from '#app/models/deadline-rule.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
-import { APPLIES_LABELS, FIELD_LABELS, UNIT_LABELS, describeFilter } from '#app/utils/deadline-labels.ts'
+import { APPLIES_LABELS, FIELD_LABELS, describeFilter, termText } from '#app/utils/deadline-labels.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Правила сроков — Качество обслуживания' }]
 
@@ -40,9 +40,6 @@ export default function Rules() {
             <tr key={r.id}>
               <td>
                 <Link to={`/rules/${r.id}`}>{r.name}</Link>
-                <div className="muted">
-                  <code>{r.code}</code>
-                </div>
               </td>
               <td>{APPLIES_LABELS[r.appliesTo]}</td>
               <td>{describeFilter(r.filter)}</td>
@@ -50,7 +47,7 @@ export default function Rules() {
                 {FIELD_LABELS[r.startField] ?? r.startField} — {FIELD_LABELS[r.stopField] ?? r.stopField}
               </td>
               <td className="num">
-                {Number(r.amount).toLocaleString('ru-RU')} {UNIT_LABELS[r.unit]}
+                {termText(Number(r.amount), r.unit)}
                 {r.isAverage ? ' (в среднем)' : ''}
               </td>
               <td>{r.source}</td>

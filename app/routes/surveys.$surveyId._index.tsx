@@ -13,11 +13,12 @@ import { pageParam } from '#app/utils/page-param.ts'
 import { freeTextFor, surveyViewContext } from '#app/utils/survey-view.server.ts'
 import { filterOptions } from '#app/utils/view.server.ts'
 import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
-import { SURVEY_COLUMNS, SURVEY_METRICS, SURVEY_TILES } from '#reports/metrics/dashboard-layout.ts'
+import { SURVEY_COLUMNS, SURVEY_METRICS } from '#reports/metrics/dashboard-layout.ts'
 import { periodLabel, viewQuery } from '#reports/metrics/view.ts'
 import { KIND_LABELS } from '#reports/surveys/questions.ts'
 import { buildSurveyResults, questionSummaries, textAnswers } from '#reports/surveys/results.server.ts'
 import { appealForm, labelOf } from '#reports/vocabulary.ts'
+import { barShare, surveyTilesFor } from '#app/utils/survey-tiles.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Итоги опроса — Качество обслуживания' }]
 
@@ -108,7 +109,7 @@ export default function SurveyResults() {
       <ViewFilter view={view} options={options} />
       <p className="muted">{periodText}; сравнение — с тем же периодом год назад.</p>
       <div className="tiles" data-testid="survey-tiles">
-        {SURVEY_TILES.map((id) => (
+        {surveyTilesFor(questions.map((q) => q.kind)).map((id) => (
           <MetricTile key={id} id={id} value={results.current[id]} before={results.previous[id]} />
         ))}
       </div>
@@ -139,7 +140,9 @@ export default function SurveyResults() {
                     <span>
                       <span className="bar" style={{ display: 'block', width: `${(b.count / max) * 100}%`, minWidth: b.count ? '2px' : 0 }} />
                     </span>
-                    <span className="num">{formatCount(b.count)}</span>
+                    <span className="num">
+                      {formatCount(b.count)} <span className="muted">· {barShare(b.count, q.answered)}</span>
+                    </span>
                   </div>
                 ))}
               </div>

@@ -13,6 +13,8 @@ import { isDateText } from '#reports/metrics/period.ts'
 import { clampInt } from '#reports/metrics/view.ts'
 import { DELIVERIES, MAX_BATCH, readRecord } from '#reports/surveys/questions.ts'
 import { qrPath, surveyUrl } from '#reports/surveys/qr.server.ts'
+import { CopyButton } from '#app/components/copy-button.tsx'
+import { countOf, WORDS } from '#app/utils/plural.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Ссылки на опрос — Качество обслуживания' }]
 
@@ -210,7 +212,7 @@ export default function SurveyLinks() {
         {link ? (
           <div className="notice ok" data-testid="link-created">
             <p>
-              Ссылка (одна анкета, действует {link.validDays} дн.): <a href={link.url}>{link.url}</a>
+              Ссылка (одна анкета, действует {countOf(link.validDays, WORDS.day)}): <a href={link.url}>{link.url}</a> <CopyButton text={link.url} />
             </p>
             <div className="qr-card" style={{ maxWidth: 260 }}>
               <QrImage path={link.path} label="QR-код ссылки" />

@@ -26,6 +26,8 @@ export const routeAccess = {
   'healthcheck.ts': 'public',
   'login.tsx': 'public',
   'logout.ts': 'signed-in',
+  // «с чего начать» for each role (issue 16)
+  'help.tsx': 'signed-in',
   '_index.tsx': everyone,
   // the import history and reports are readable by every role (data quality concerns everyone);
   // loading data is the operators' job

@@ -1,4 +1,9 @@
 /** Russian names of term units and rule targets, for screens. Client-safe. */
+import { countOf, WORDS, type PluralForms } from '#app/utils/plural.ts'
+import {
+  appealForm, appealTopic, callCategory, callDirection, closure, complaintTopic, consumerType, requestType, serviceKind, type Vocabulary,
+} from '#reports/vocabulary.ts'
+
 export const UNIT_LABELS: Record<string, string> = {
   seconds: 'секунд',
   minutes: 'минут',
@@ -30,9 +35,60 @@ export const CALENDAR_KIND_LABELS: Record<string, string> = {
   nonworking_decree: 'нерабочий день по указу',
 }
 
-/** `{ form: ['post','internet'] }` → «form: post, internet»; explicit-only rules say so. */
+const UNIT_WORDS: Record<string, PluralForms> = {
+  seconds: WORDS.second, minutes: WORDS.minute, hours: WORDS.hour, calendar_days: WORDS.calendarDay, working_days: WORDS.workingDay,
+}
+
+/** After «не более», «в течение»: the genitive (1 часа, 4 часов, 21 часа). */
+const UNIT_GENITIVE: Record<string, PluralForms> = {
+  seconds: ['секунды', 'секунд', 'секунд'], minutes: ['минуты', 'минут', 'минут'], hours: ['часа', 'часов', 'часов'],
+  calendar_days: ['календарного дня', 'календарных дней', 'календарных дней'], working_days: ['рабочего дня', 'рабочих дней', 'рабочих дней'],
+}
+
+/**
+ * A term with its unit in the right form: (4, 'hours') → «4 часа», (1, 'working_days') → «1 рабочий день»;
+ * `genitive` for «не более …»: (4, 'hours') → «4 часов», (1, 'hours') → «1 часа».
+ */
+export function termText(amount: number, unit: string, genitive = false): string {
+  const words = (genitive ? UNIT_GENITIVE : UNIT_WORDS)[unit]
+  if (!words) return `${amount.toLocaleString('ru-RU')} ${UNIT_LABELS[unit] ?? ''}`.trim()
+  // a fraction reads «1,5 часа» in both cases («не более 1,5 часа»)
+  return Number.isInteger(amount) ? countOf(amount, words) : `${amount.toLocaleString('ru-RU')} ${(genitive ? UNIT_GENITIVE : UNIT_WORDS)[unit]![0]}`
+}
+
+/** The fields a rule may filter on, in Russian, with the vocabulary of their values (codes never reach a screen). */
+const FILTER_FIELDS: Record<string, { label: string; vocabulary?: Vocabulary; yes?: string; no?: string }> = {
+  form: { label: 'форма обращения', vocabulary: appealForm },
+  topic: { label: 'тема', vocabulary: appealTopic },
+  complaint_topic: { label: 'тема жалобы', vocabulary: complaintTopic },
+  request_type: { label: 'тип заявки', vocabulary: requestType },
+  consumer_type: { label: 'тип потребителя', vocabulary: consumerType },
+  closure: { label: 'результат', vocabulary: closure },
+  direction: { label: 'направление звонка', vocabulary: callDirection },
+  category: { label: 'категория звонка', vocabulary: callCategory },
+  service_kind: { label: 'услуга', vocabulary: serviceKind },
+  callback_required: { label: 'перезвон', yes: 'нужен перезвон (ответ не дан во время звонка)', no: 'перезвон не нужен' },
+  channel: { label: 'канал' },
+  line: { label: 'линия' },
+  agent: { label: 'оператор' },
+  office_code: { label: 'офис' },
+  window: { label: 'окно' },
+  branch: { label: 'филиал' },
+}
+
+/**
+ * A rule's condition in plain Russian: `{ form: ['post','internet'] }` → «форма обращения: почта или интернет»,
+ * `{ callback_required: 'true' }` → «нужен перезвон (ответ не дан во время звонка)»; explicit-only rules say so.
+ */
 export function describeFilter(filter: Record<string, string | string[]>): string {
-  if (filter.explicit === 'true') return 'только если правило указано в записи (столбец правило_срока)'
-  const parts = Object.entries(filter).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)
+  if (filter.explicit === 'true') return 'только если правило указано в записи обращения (столбец «правило_срока» файла)'
+  const parts = Object.entries(filter).map(([key, value]) => {
+    const field = FILTER_FIELDS[key]
+    const values = Array.isArray(value) ? value : [value]
+    if (field?.yes && values.length === 1) return values[0] === 'true' ? field.yes : field.no!
+    const shown = values.map((v) => (field?.vocabulary ? (field.vocabulary[v]?.label ?? v) : `«${v}»`))
+    return `${field?.label ?? 'поле'}: ${shown.length > 1 ? `${shown.slice(0, -1).join(', ')} или ${shown.at(-1)}` : shown[0]}`
+  })
   return parts.length ? parts.join('; ') : 'все записи'
 }
+

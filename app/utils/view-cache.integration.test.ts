@@ -34,7 +34,7 @@ function counter() {
 }
 
 const importAppeals = (lines: string[]) =>
-  runFileImport(world.target, { kind: 'appeals', path: tmpFile('a.csv', ['reg_number;received_at;form;topic;branch', ...lines].join('\n')), fileName: 'a.csv', skipInvalid: false, source: 'cli' })
+  runFileImport(world.target, { kind: 'appeals', path: tmpFile('a.csv', ['reg_number;received_at;form;topic;branch', ...lines].join('\n')), fileName: 'a.csv', skipInvalid: false, createBranches: true, source: 'cli' })
 
 describe('the view cache', () => {
   it('serves the same view from memory until the data changes; an import commit is visible on the next request', async () => {

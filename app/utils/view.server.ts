@@ -13,6 +13,10 @@ import { getScope, requireRouteAccess } from './auth.server.ts'
 import { type RouteId, canSeePersonalData } from './access.ts'
 import { opensRegister } from '#reports/metrics/catalog.ts'
 import { REGISTERS, type RecordContext } from '#reports/metrics/records.server.ts'
+import { zoneLabel } from '#app/utils/zones.ts'
+
+/** «2025-03-01» → «01.03.2025» (files for people). */
+const formatDay = (day: string) => day.split('-').reverse().join('.')
 
 export interface ViewContext extends AppContext {
   user: SessionUser
@@ -110,12 +114,12 @@ export function aboutFacts(ctx: ViewContext, what: string, extra: readonly (read
   const n = ctx.view.narrowing
   const branch = f.branch ? (ctx.branches.find((b) => b.id === f.branch)?.name ?? f.branch) : 'все'
   const office = f.office ? (ctx.offices.get(f.office) ?? f.office) : 'все'
-  const narrowed = Object.entries(n).filter(([, v]) => v).map(([k, v]) => `${k} = ${v}`).join(', ')
+  const narrowed = Object.entries(n).filter(([, v]) => v).map(([k, v]) => `${FILTER_LABELS[k as keyof typeof FILTER_LABELS] ?? 'уточнение'}: ${v}`).join(', ')
   return [
     ['Отчёт', what],
     ['Организация', ctx.org.name],
-    ['Период', `${periodLabel(ctx.view)} (${ctx.view.period.from} — ${ctx.view.period.to}, ${ctx.org.time_zone})`],
-    ['Сравнение', `${ctx.view.previous.from} — ${ctx.view.previous.to}`],
+    ['Период', `${periodLabel(ctx.view)} (${formatDay(ctx.view.period.from)} — ${formatDay(ctx.view.period.to)}, время: ${zoneLabel(ctx.org.time_zone)})`],
+    ['Сравнение', `${formatDay(ctx.view.previous.from)} — ${formatDay(ctx.view.previous.to)}`],
     ['Филиал', branch],
     ['Офис', office],
     ['Форма обслуживания', f.form ? labelOf(appealForm, f.form) : 'все'],

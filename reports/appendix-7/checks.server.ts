@@ -9,6 +9,7 @@ import { appealForm, appealTopic, complaintTopic, requestType } from '#reports/v
 import { addSums, figure, totalOf } from '#reports/metrics/dashboard.server.ts'
 import { type Appendix7Context, type Appendix7Tables, matches, officeVisitsFigure, policyFormSql } from './figures.server.ts'
 import { type RegisterGroup, registerWhere } from './register.server.ts'
+import { agree, plural, WORDS } from '#app/utils/plural.ts'
 
 export type CheckId = 'form-totals' | 'topics' | 'complaints' | 'requests' | 'form-and-outcome' | 'settled-complaints' | 'contracts-requests' | 'visits-vs-in-person' | 'calls-vs-phone'
 
@@ -85,7 +86,7 @@ export async function runChecks(ctx: Appendix7Context, built: Appendix7Tables, g
   // 2–4. rows 1.x, 2.x, 3.x add up to rows 1, 2, 3: every appeal's topic, complaint topic, request type is one of the form's
   const unknown = (name: string, rows: number, total: number, part: string) => ({
     passed: rows === 0,
-    detail: rows ? `${fmt(rows)} обращ. с ${name} вне перечня таблицы: строк ${part} в сумме ${fmt(total - rows)} из ${fmt(total)}` : `строки ${part} в сумме равны итоговой строке (${fmt(total)})`,
+    detail: rows ? `${fmt(rows)} ${plural(rows, WORDS.appeal)} с ${name} вне перечня таблицы: строк ${part} в сумме ${fmt(total - rows)} из ${fmt(total)}` : `строки ${part} в сумме равны итоговой строке (${fmt(total)})`,
     records: rows,
   })
   results.push({
@@ -138,7 +139,7 @@ export async function runChecks(ctx: Appendix7Context, built: Appendix7Tables, g
     title: 'Строка 5 таблицы 4.1 (урегулированы жалобы) содержит только обращения с жалобой',
     severity: 'error',
     passed: settled === 0,
-    detail: settled ? `${fmt(settled)} обращ. отмечены как урегулированные, но не содержат жалобы` : 'все урегулированные — обращения с жалобой',
+    detail: settled ? `${fmt(settled)} ${plural(settled, WORDS.appeal)} ${agree(settled, 'отмечено', 'отмечены')} как урегулированные, но не ${agree(settled, 'содержит', 'содержат')} жалобы` : 'все урегулированные — обращения с жалобой',
     records: settled,
   })
   results.push({
@@ -146,7 +147,7 @@ export async function runChecks(ctx: Appendix7Context, built: Appendix7Tables, g
     title: 'Строка 4 таблицы 4.1 (заключены договоры) — по обращениям с заявкой на услуги',
     severity: 'warning',
     passed: contracts === 0,
-    detail: contracts ? `${fmt(contracts)} обращ. с заключённым договором без заявки на услуги` : 'у всех обращений с договором есть заявка',
+    detail: contracts ? `${fmt(contracts)} ${plural(contracts, WORDS.appeal)} с заключённым договором без заявки на услуги` : 'у всех обращений с договором есть заявка',
     records: contracts,
   })
 

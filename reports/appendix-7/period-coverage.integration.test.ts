@@ -15,7 +15,7 @@ beforeEach(async () => {
 describe('coverage of a dashboard period', () => {
   it('names the logs without records and the months without any, and a year before without records', async () => {
     const file = tmpFile('a.csv', ['reg_number;received_at;form;topic;branch', 'A1;14.03.2025 09:00;почта;прочее;Городские ЭС', 'A2;02.05.2025 09:00;почта;прочее;Городские ЭС'].join('\n'))
-    await runFileImport(world.target, { kind: 'appeals', path: file, fileName: 'a.csv', skipInvalid: false, source: 'cli' })
+    await runFileImport(world.target, { kind: 'appeals', path: file, fileName: 'a.csv', skipInvalid: false, createBranches: true, source: 'cli' })
     await refreshRollups(t.database, world.org.id)
     const scope = { orgId: world.org.id, branches: 'all' as const }
     const asOf = new Date('2025-06-15T12:00:00Z') // June begun: January–June are due

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { appealForm, callCategory, labelOf } from '#reports/vocabulary.ts'
+import { countOf, WORDS } from '#app/utils/plural.ts'
 
 const formCode = z.enum(Object.keys(appealForm) as [keyof typeof appealForm, ...(keyof typeof appealForm)[]])
 
@@ -88,6 +89,6 @@ export function describePolicies(p: ReportPolicies): [string, string][] {
       p.callsExcludeCategories.length ? `все входящие, кроме категорий ${p.callsExcludeCategories.map((c) => `${c} «${labelOf(callCategory, c)}»`).join(', ')}` : 'все входящие звонки',
     ],
     ['Графа 8 таблицы 4.2 (I.4.4)', p.officeVisits === 'all' ? 'все выданные талоны' : 'только посетители, вызванные к окну'],
-    ['Динамика изменения показателя', `${DYNAMICS_LABEL[p.dynamics]}, ${p.decimals} знак(а) после запятой; при N‑1 = 0 — «–»`],
+    ['Динамика изменения показателя', `${DYNAMICS_LABEL[p.dynamics]}, ${countOf(p.decimals, WORDS.sign)} после запятой; при N‑1 = 0 — «–»`],
   ]
 }

@@ -17,7 +17,7 @@ beforeEach(async () => {
   world = await resetWorld(t.database)
   await updateOrganisation(t.database.db, world.org.id, { regime: 'both' })
   for (const [kind, file] of [['offices', 'offices.csv'], ['calls', 'calls.csv'], ['visits', 'visits.csv']] as const) {
-    await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, source: 'cli' })
+    await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, createBranches: true, source: 'cli' })
   }
 })
 

@@ -10,7 +10,7 @@ beforeEach(async () => {
   world = await resetWorld(t.database)
 })
 
-const load = (file: string) => runFileImport(world.target, { kind: 'appeals', path: file, fileName: 'a.csv', skipInvalid: false, source: 'cli' })
+const load = (file: string) => runFileImport(world.target, { kind: 'appeals', path: file, fileName: 'a.csv', skipInvalid: false, createBranches: true, source: 'cli' })
 const dueOf = async () =>
   Object.fromEntries(
     (

@@ -72,12 +72,13 @@ export function addSheet(book: Book, name: string, header: readonly string[], wi
 }
 
 export function addDefinitions(book: Book, metrics: readonly MetricId[]): void {
-  const sheet = addSheet(book, 'Определения', ['Показатель', 'Название', 'Единица', 'Определение'], [30, 36, 12, 120])
+  // by name, never by code (issue 16): the name is what the other sheets show
+  const sheet = addSheet(book, 'Определения', ['Показатель', 'Единица', 'Определение'], [40, 12, 120])
   const units = { count: 'штук', share: 'доля', seconds: 'время', score: 'балл', points: 'пункты' }
   for (const id of new Set(metrics)) {
     const m = metricCatalog[id]
-    const row = sheet.addRow([id, m.label, units[m.unit], m.definition])
-    row.getCell(4).alignment = { wrapText: true, vertical: 'top' }
+    const row = sheet.addRow([m.label, units[m.unit], m.definition])
+    row.getCell(3).alignment = { wrapText: true, vertical: 'top' }
     row.commit()
   }
   sheet.commit()

@@ -52,7 +52,8 @@ function breakdownSheet(book: Book, name: string, metrics: readonly MetricId[], 
 
 export function dashboardWorkbook(data: DashboardData, about: readonly (readonly [string, string])[]): Readable {
   return streamWorkbook(async (book) => {
-    const tiles = addSheet(book, 'Показатели', ['Раздел', 'Показатель', 'Значение', 'Год назад', 'Код показателя'], [18, 40, 16, 16, 32])
+    // no code column (issue 16): each figure's definition is on the sheet «Определения», by its name
+    const tiles = addSheet(book, 'Показатели', ['Раздел', 'Показатель', 'Значение', 'Год назад'], [18, 48, 16, 16])
     const sections = [
       ['Обращения', DASHBOARD_TILES.appeals, data.appeals],
       ['Звонки', DASHBOARD_TILES.calls, data.calls],
@@ -65,7 +66,7 @@ export function dashboardWorkbook(data: DashboardData, about: readonly (readonly
         continue
       }
       for (const id of ids) {
-        const r = tiles.addRow([title, metricCatalog[id].label, null, null, id])
+        const r = tiles.addRow([title, metricCatalog[id].label, null, null])
         setFigure(tiles, r.number, 3, id, (block.current as Figures)[id])
         setFigure(tiles, r.number, 4, id, (block.previous as Figures)[id])
         r.commit()
@@ -105,6 +106,8 @@ export interface RegisterExport {
   records: RecordContext
   personalData: boolean
   about: readonly (readonly [string, string])[]
+  /** the screen's order (issue 16: the file equals the screen); the register's default, newest first, otherwise */
+  order?: { sort?: string; dir?: 'asc' | 'desc' }
   /** rows per sheet before continuing on the next (Excel's limit unless a test asks for less) */
   sheetRows?: number
   onRows?: (written: number) => void
@@ -120,7 +123,7 @@ export function registerWorkbook(db: Db, options: RegisterExport): Readable {
     let sheet = addSheet(book, 'Записи', header, widths)
     let inSheet = 0
     let written = 0
-    for await (const page of allRecords(db, register, records)) {
+    for await (const page of allRecords(db, register, records, undefined, options.order)) {
       for (const record of page) {
         if (inSheet >= limit) {
           sheet.commit()

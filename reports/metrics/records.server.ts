@@ -4,7 +4,6 @@
  * exported file alike. A figure's records are the view's conditions plus the figure's own (its catalog
  * entry's `records.where`); their count is a figure, taken from the rollups (a test holds the two equal).
  */
-import { afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
@@ -235,32 +234,66 @@ export interface PageRequest {
   size: number
 }
 
+/** The whitelisted sort column of a page request (the register's default otherwise). */
+function sortColumn(register: Register, sort: string | undefined): RegisterColumn {
+  return register.columns.find((c) => c.id === sort && c.sort) ?? register.columns.find((c) => c.id === register.defaultSort)!
+}
+
+/**
+ * The order of a register's screen and of its file (issue 16: the file equals the screen): the sort column
+ * with empty values last in both directions, then the record id in the same direction (stable pages).
+ */
+function orderBy(column: RegisterColumn, dir: 'asc' | 'desc'): RawBuilder<unknown> {
+  const d = dir === 'asc' ? 'asc' : 'desc'
+  return sql.raw(`${column.expr} ${d} nulls last, r.id ${d}`)
+}
+
 /** One page of a register in a whitelisted order (the record id breaks ties, so pages are stable). */
 export async function listRecords(db: Db, register: Register, ctx: RecordContext, page: PageRequest): Promise<RecordRow[]> {
-  const column = register.columns.find((c) => c.id === page.sort && c.sort) ?? register.columns.find((c) => c.id === register.defaultSort)!
-  const dir = sql.raw(page.dir === 'asc' ? 'asc' : 'desc')
+  const column = sortColumn(register, page.sort)
   const rows = await sql<RecordRow>`
     select ${selectList(register)} from ${fromClause(register)}
     where ${recordWhere(register, ctx)}
-    order by ${sql.raw(column.expr)} ${dir}${sql.raw(column.id === register.time || column.kind !== 'instant' ? '' : ' nulls last')}, r.id ${dir}
+    order by ${orderBy(column, page.dir)}
     limit ${page.size} offset ${(page.page - 1) * page.size}`.execute(db)
   return rows.rows
 }
 
-/** Every record of a view in keyset pages, for streamed files: memory stays flat whatever the count. */
-export async function* allRecords(db: Db, register: Register, ctx: RecordContext, pageSize = 5000): AsyncGenerator<RecordRow[]> {
-  const time = sql.raw(register.columns.find((c) => c.id === register.time)!.expr)
-  yield* keysetPages(
-    async (after) =>
-      (
-        await sql<RecordRow & { __at: Date }>`
-          select ${selectList(register)}, ${time} as __at from ${fromClause(register)}
-          where ${recordWhere(register, ctx)} ${afterPosition(time, after)}
-          order by ${time}, r.id limit ${pageSize}`.execute(db)
-      ).rows,
-    (row) => ({ at: row.__at, id: row.id }),
-    pageSize,
-  )
+/**
+ * Every record of a view in keyset pages, for streamed files: memory stays flat whatever the count. In the
+ * screen's order (`order`, default: the register's default sort, newest first), so the file equals the screen.
+ */
+export async function* allRecords(
+  db: Db,
+  register: Register,
+  ctx: RecordContext,
+  pageSize = 5000,
+  order: { sort?: string; dir?: 'asc' | 'desc' } = {},
+): AsyncGenerator<RecordRow[]> {
+  const column = sortColumn(register, order.sort)
+  const dir = order.dir ?? 'desc'
+  const key = sql.raw(column.expr)
+  const cmp = sql.raw(dir === 'asc' ? '>' : '<')
+  let after: { value: unknown; id: string } | undefined
+  for (;;) {
+    // after (v, id) in «v dir nulls last, id dir»: a later value, or the same value and a later id, or (v set) any empty value
+    const position = !after
+      ? sql``
+      : after.value === null
+        ? sql`and ${key} is null and r.id ${cmp} ${after.id}::bigint`
+        : sql`and (${key} ${cmp} ${after.value} or (${key} = ${after.value} and r.id ${cmp} ${after.id}::bigint) or ${key} is null)`
+    const rows = (
+      await sql<RecordRow & { __key: unknown }>`
+        select ${selectList(register)}, ${key} as __key from ${fromClause(register)}
+        where ${recordWhere(register, ctx)} ${position}
+        order by ${orderBy(column, dir)} limit ${pageSize}`.execute(db)
+    ).rows
+    if (rows.length === 0) return
+    yield rows
+    if (rows.length < pageSize) return
+    const last = rows.at(-1)!
+    after = { value: last.__key ?? null, id: last.id }
+  }
 }
 
 /** One record of a register, in scope (null when it does not exist or the user may not see it). */

@@ -17,9 +17,9 @@ type About = readonly (readonly [string, string])[]
 
 export function surveySummaryWorkbook(survey: Survey, results: SurveyResults, questions: readonly QuestionSummary[], about: About): Readable {
   return streamWorkbook(async (book) => {
-    const tiles = addSheet(book, 'Показатели', ['Показатель', 'Значение', 'Год назад', 'Код показателя'], [44, 16, 16, 32])
+    const tiles = addSheet(book, 'Показатели', ['Показатель', 'Значение', 'Год назад'], [52, 16, 16])
     for (const id of SURVEY_TILES) {
-      const r = tiles.addRow([metricCatalog[id].label, null, null, id])
+      const r = tiles.addRow([metricCatalog[id].label, null, null])
       setFigure(tiles, r.number, 2, id, results.current[id])
       setFigure(tiles, r.number, 3, id, results.previous[id])
       r.commit()

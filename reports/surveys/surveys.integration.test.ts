@@ -1,3 +1,6 @@
+import ExcelJS from 'exceljs'
+import { buffer } from 'node:stream/consumers'
+import { batchWorkbook } from './exports.server.ts'
 /**
  * Surveys end to end below the pages: exact scores on hand-made answers, single-use links reused and raced,
  * link states, batches of links for closed appeals, the dashboards' filters and scopes on responses, and
@@ -268,6 +271,16 @@ describe('a batch of links for the appeals closed in a period', () => {
     expect(await listed(batch.id, officerA.scope)).toEqual(['A1', 'A3'])
     expect(await listed(all3.id, officerA.scope)).toEqual([])
     expect(await listed(all3.id, all())).toEqual(['A2'])
+    // issue 16: the SMS batch file's phone cells are exactly the numbers (text cells, no «'» in front)
+    await db.updateTable('appeal').set({ phone: '+7 936 123-45-67' }).where('reg_number', '=', 'A1').execute()
+    const file = batchWorkbook(another, batchLinks(db, another.id, batch.id, officerA.scope), (token) => `https://x/s/${token}`, 'Europe/Moscow', (v) => v, [['Отчёт', 'тест']])
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.load((await buffer(file)) as unknown as ArrayBuffer)
+    const sheet = book.getWorksheet('Ссылки')!
+    const phoneColumn = (sheet.getRow(1).values as unknown[]).indexOf('Телефон')
+    const phones = (sheet.getSheetValues().slice(2) as unknown[][]).map((r) => [r[5], r[phoneColumn]]).sort()
+    expect(phones).toEqual([['A1', '+7 936 123-45-67'], ['A3', '+79990000003']])
+    expect(sheet.getColumn(phoneColumn).values.slice(2).every((c) => typeof c === 'string' && !c.startsWith("'"))).toBe(true)
   })
 })
 

@@ -15,6 +15,7 @@ const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 
   'healthcheck.ts': { url: '/healthcheck', allowed: 200 },
   'login.tsx': { url: '/login', allowed: 200 },
   'logout.ts': { url: '/logout', allowed: 302 },
+  'help.tsx': { url: '/help', allowed: 200 },
   '_index.tsx': { url: '/', allowed: 200 },
   'imports._index.tsx': { url: '/imports', allowed: 200 },
   'imports.upload.ts': { url: '/imports/upload', allowed: 405 },

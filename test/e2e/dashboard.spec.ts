@@ -1,3 +1,4 @@
+import { metricCatalog } from '#reports/metrics/catalog.ts'
 import ExcelJS from 'exceljs'
 import { inject } from 'vitest'
 import { gotoHydrated, launchBrowser, signIn, watchConsole } from './browser.ts'
@@ -52,9 +53,9 @@ describe('the dashboard', () => {
     const book = new ExcelJS.Workbook()
     await book.xlsx.readFile((await download.path())!)
     const figures = book.getWorksheet('Показатели')!
-    const row = figures.getRows(1, figures.rowCount)!.find((r) => r.getCell(5).value === 'appeals.received')!
+    const row = figures.getRows(1, figures.rowCount)!.find((r) => r.getCell(2).value === metricCatalog['appeals.received'].label)!
     expect(row.getCell(3).value).toBe(all)
-    expect(book.getWorksheet('Определения')!.getColumn(1).values).toContain('appeals.received')
+    expect(book.getWorksheet('Определения')!.getColumn(1).values).toContain(metricCatalog['appeals.received'].label)
     const about = Object.fromEntries(book.getWorksheet('О файле')!.getSheetValues().slice(2).map((r) => [(r as string[])[1], (r as string[])[2]]))
     expect(about['Период']).toContain('март 2025')
     expect(about['Сформировал']).toContain('(manager)')

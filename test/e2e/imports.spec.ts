@@ -47,8 +47,9 @@ describe('importing in the browser', () => {
     expect((await page.textContent('[data-testid=balance]'))?.replace(/\s+/g, ' ')).toBe('Прочитано строк: 2 = сохранено 0 + отклонено 2')
     const rows = await page.$$eval('[data-testid=rejections] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)))
     expect(rows).toEqual([
-      ['2', 'called_at', '14.03.2025 09:00', 'вызов к окну раньше выдачи талона'],
-      ['3', 'service_kind', 'гадание', expect.stringMatching(/^неизвестное значение вида услуги «гадание»/)],
+      // issue 16: the column as the Russian file names it, not its code
+      ['2', 'вызван', '14.03.2025 09:00', 'вызов к окну раньше выдачи талона'],
+      ['3', 'вид_услуги', 'гадание', expect.stringMatching(/^неизвестное значение вида услуги «гадание»/)],
     ])
     expect(await page.textContent('[data-testid=message]')).toMatch(/Файл отклонён: ошибок в строках — 2\. Ничего не сохранено/)
     expect(problems).toEqual([])

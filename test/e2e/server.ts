@@ -48,7 +48,7 @@ export default async function setup(project: TestProject) {
     if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`)
     return result.stdout
   }
-  cli('import', 'offices', path.join(root, 'test/files/offices.csv'))
+  cli('import', 'offices', path.join(root, 'test/files/offices.csv'), '--create-branches')
   cli('import', 'appeals', path.join(root, 'test/files/appeals.csv'))
   for (const u of E2E_USERS) cli('user', 'add', '--login', u.login, '--name', `Пользователь ${u.login}`, '--roles', u.roles, '--branches', u.branches)
   const apiToken = cli('token', 'add', '--name', 'АТС e2e', '--kinds', 'calls,visits').trim().split('\n').pop()!
