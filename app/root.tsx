@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { type ReactNode, useEffect } from 'react'
 import { useNonce } from '#app/components/nonce.tsx'
 import { hasAnyRole, routeAccess } from '#app/utils/access.ts'
@@ -77,6 +77,9 @@ export function Layout({ children }: { children: ReactNode }) {
                     {user.fullName}
                   </span>
                   <span className="muted roles"> · {user.roles.map((r) => labelOf(role, r)).join(', ')}</span>
+                  <Link to="/help" title="С чего начать: что делать в продукте вашей роли">
+                    Справка
+                  </Link>
                   <Form method="post" action="/logout">
                     <button type="submit" className="link">
                       Выйти

@@ -7,7 +7,7 @@ import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { auditActionLabel, auditDetailsText, auditObjectText } from '#app/utils/audit-text.ts'
 import { formatCount, formatDateTime } from '#app/utils/format.ts'
 import { pageParam } from '#app/utils/page-param.ts'
-import { countOf } from '#app/utils/plural.ts'
+import { countOf } from '#reports/plural.ts'
 import { endOfLocalDay, isDateText, periodOf } from '#reports/metrics/period.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Журнал аудита — Качество обслуживания' }]

@@ -12,7 +12,7 @@ import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { regime } from '#reports/vocabulary.ts'
 import { callbackNorm, normText } from '#reports/callbacks/callbacks.server.ts'
 import { mailOffReason } from '#app/mail/config.server.ts'
-import { countOf, WORDS } from '#app/utils/plural.ts'
+import { countOf, WORDS } from '#reports/plural.ts'
 import { RUSSIAN_ZONES, zoneLabel } from '#app/utils/zones.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Организация — Качество обслуживания' }]

@@ -10,7 +10,7 @@ import { REJECTIONS_FOR_ORGANISATION, countImportRejections, findImportBatch, li
 import { actionAccess, canSeePersonalData, hasAnyRole } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRole, requireRouteAccess } from '#app/utils/auth.server.ts'
-import { countOf, WORDS } from '#app/utils/plural.ts'
+import { countOf, WORDS } from '#reports/plural.ts'
 import { formatBytes, formatCount, formatDateTime } from '#app/utils/format.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 

@@ -14,7 +14,7 @@ import { clampInt } from '#reports/metrics/view.ts'
 import { DELIVERIES, MAX_BATCH, readRecord } from '#reports/surveys/questions.ts'
 import { qrPath, surveyUrl } from '#reports/surveys/qr.server.ts'
 import { CopyButton } from '#app/components/copy-button.tsx'
-import { countOf, WORDS } from '#app/utils/plural.ts'
+import { countOf, WORDS } from '#reports/plural.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Ссылки на опрос — Качество обслуживания' }]
 

@@ -1,5 +1,5 @@
 /** Russian names of term units and rule targets, for screens. Client-safe. */
-import { countOf, WORDS, type PluralForms } from '#app/utils/plural.ts'
+import { countOf, WORDS, type PluralForms } from '#reports/plural.ts'
 import {
   appealForm, appealTopic, callCategory, callDirection, closure, complaintTopic, consumerType, requestType, serviceKind, type Vocabulary,
 } from '#reports/vocabulary.ts'

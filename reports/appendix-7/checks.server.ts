@@ -9,7 +9,7 @@ import { appealForm, appealTopic, complaintTopic, requestType } from '#reports/v
 import { addSums, figure, totalOf } from '#reports/metrics/dashboard.server.ts'
 import { type Appendix7Context, type Appendix7Tables, matches, officeVisitsFigure, policyFormSql } from './figures.server.ts'
 import { type RegisterGroup, registerWhere } from './register.server.ts'
-import { agree, plural, WORDS } from '#app/utils/plural.ts'
+import { agree, plural, WORDS } from '#reports/plural.ts'
 
 export type CheckId = 'form-totals' | 'topics' | 'complaints' | 'requests' | 'form-and-outcome' | 'settled-complaints' | 'contracts-requests' | 'visits-vs-in-person' | 'calls-vs-phone'
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import { appealForm, callCategory, labelOf } from '#reports/vocabulary.ts'
-import { countOf, WORDS } from '#app/utils/plural.ts'
+import { countOf, WORDS } from '#reports/plural.ts'
 
 const formCode = z.enum(Object.keys(appealForm) as [keyof typeof appealForm, ...(keyof typeof appealForm)[]])
 
