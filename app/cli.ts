@@ -90,9 +90,11 @@ async function main(argv: string[]): Promise<number> {
   })
   if (command === 'mail') {
     if (positionals[0] !== 'run') throw new UsageError('Поддерживается: mail run.')
-    if (values['as-of'] !== undefined && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(values['as-of'])) throw new UsageError('Момент --as-of — в виде "ГГГГ-ММ-ДД ЧЧ:ММ".')
+    if (values['as-of'] !== undefined && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(values['as-of']))
+      throw new UsageError('Момент --as-of — в виде "ГГГГ-ММ-ДД ЧЧ:ММ".')
   }
-  if (!['import', 'org', 'demo', 'migrate', 'user', 'report', 'mail', 'token', 'inbox'].includes(command)) throw new UsageError(`Неизвестная команда «${command}».`)
+  if (!['import', 'org', 'demo', 'migrate', 'user', 'report', 'mail', 'token', 'inbox'].includes(command))
+    throw new UsageError(`Неизвестная команда «${command}».`)
   if (command === 'import') {
     const [kind, file] = positionals
     if (!kind || !IMPORT_KINDS.includes(kind as ImportKind)) throw new UsageError(`Укажите вид файла: ${IMPORT_KINDS.join(', ')}.`)
@@ -138,8 +140,15 @@ async function main(argv: string[]): Promise<number> {
           : org
         if (changed) {
           await recordAudit(database.db, {
-            orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'settings.update', object: 'организация',
-            details: { before: { name: org.name, timeZone: org.time_zone, regime: org.regime }, after: { name: current.name, timeZone: current.time_zone, regime: current.regime } },
+            orgId: org.id,
+            userId: cliUser.id,
+            actor: cliUser.login,
+            action: 'settings.update',
+            object: 'организация',
+            details: {
+              before: { name: org.name, timeZone: org.time_zone, regime: org.regime },
+              after: { name: current.name, timeZone: current.time_zone, regime: current.regime },
+            },
           })
         }
         console.log(`Организация: ${current.name}\nЧасовой пояс: ${current.time_zone}\nРежим: ${current.regime} (${labelOf(regimes, current.regime)})`)
@@ -149,7 +158,13 @@ async function main(argv: string[]): Promise<number> {
         if (positionals[0] !== 'add') throw new UsageError('Поддерживается: user add.')
         const password = process.env.SQ_PASSWORD ?? ''
         if (!values.login || !values.name || !values.roles) throw new UsageError('Укажите --login, --name и --roles.')
-        const branchNames = values.branches === 'all' ? [] : (values.branches ?? '').split(',').map((b) => b.trim()).filter(Boolean)
+        const branchNames =
+          values.branches === 'all'
+            ? []
+            : (values.branches ?? '')
+                .split(',')
+                .map((b) => b.trim())
+                .filter(Boolean)
         const branches = await listBranches(database.db, org.id)
         const unknown = branchNames.filter((name) => !branches.some((b) => b.name === name))
         if (unknown.length) throw new InputError(`Нет таких филиалов: ${unknown.join(', ')}. Есть: ${branches.map((b) => b.name).join(', ') || 'ни одного'}.`)
@@ -161,7 +176,14 @@ async function main(argv: string[]): Promise<number> {
           allBranches: values.branches === 'all',
           branchIds: branches.filter((b) => branchNames.includes(b.name)).map((b) => b.id),
         })
-        await recordAudit(database.db, { orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'user.create', object: user.login, details: { roles: user.roles, allBranches: user.allBranches } })
+        await recordAudit(database.db, {
+          orgId: org.id,
+          userId: cliUser.id,
+          actor: cliUser.login,
+          action: 'user.create',
+          object: user.login,
+          details: { roles: user.roles, allBranches: user.allBranches },
+        })
         console.log(`Пользователь ${user.login} создан: роли ${user.roles.join(', ')}.`)
         return 0
       }
@@ -176,15 +198,28 @@ async function main(argv: string[]): Promise<number> {
         const out = path.resolve(values.out!)
         const asOf = values['as-of'] ? endOfLocalDay(values['as-of'], org.time_zone) : new Date()
         const run = await runReport(database, { orgId: org.id, branches: 'all' }, id, {
-          year: Number(values.year), asOf, format: (path.extname(out).slice(1).toLowerCase() as 'xlsx' | 'ods' | 'pdf'), by: `${cliUser.login} (командная строка)`,
+          year: Number(values.year),
+          asOf,
+          format: path.extname(out).slice(1).toLowerCase() as 'xlsx' | 'ods' | 'pdf',
+          by: `${cliUser.login} (командная строка)`,
         })
         const partial = `${out}.part`
         await pipeline(run.stream, createWriteStream(partial))
         await rename(partial, out)
-        await recordAudit(database.db, { orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'report.download', object: id, details: { year: Number(values.year), file: path.basename(out) } })
+        await recordAudit(database.db, {
+          orgId: org.id,
+          userId: cliUser.id,
+          actor: cliUser.login,
+          action: 'report.download',
+          object: id,
+          details: { year: Number(values.year), file: path.basename(out) },
+        })
         console.log(`${REPORT_TITLES[id]} за ${values.year} год → ${out}`)
         for (const line of run.summary) console.log(line)
-        if (run.failedChecks) console.log(`Не пройдено проверок: ${run.failedChecks}. Файл сформирован и говорит об этом ${out.toLowerCase().endsWith('.pdf') ? 'на первой странице' : 'на листе «Проверки»'}.`)
+        if (run.failedChecks)
+          console.log(
+            `Не пройдено проверок: ${run.failedChecks}. Файл сформирован и говорит об этом ${out.toLowerCase().endsWith('.pdf') ? 'на первой странице' : 'на листе «Проверки»'}.`,
+          )
         return 0
       }
       case 'mail': {
@@ -206,7 +241,9 @@ async function main(argv: string[]): Promise<number> {
           console.log('Рассылку сейчас выполняет другой процесс; ничего не сделано.')
           return 0
         }
-        console.log(`Почта на ${formatLocalDateTime(asOf, org.time_zone)} (${org.time_zone}): запланировано ${r.planned}, отправлено ${r.sent}, пустых списков ${r.empty}, повтор позже ${r.retried}, не отправлено ${r.failed}.`)
+        console.log(
+          `Почта на ${formatLocalDateTime(asOf, org.time_zone)} (${org.time_zone}): запланировано ${r.planned}, отправлено ${r.sent}, пустых списков ${r.empty}, повтор позже ${r.retried}, не отправлено ${r.failed}.`,
+        )
         return r.failed ? 2 : 0
       }
       case 'token': {
@@ -224,11 +261,24 @@ async function main(argv: string[]): Promise<number> {
         }
         if (positionals[0] === 'revoke') {
           const token = await revokeToken(database.db, org.id, positionals[1]!, cliUser.login)
-          await recordAudit(database.db, { orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'token.revoke', object: `токен №${token.id}`, details: { name: token.name } })
+          await recordAudit(database.db, {
+            orgId: org.id,
+            userId: cliUser.id,
+            actor: cliUser.login,
+            action: 'token.revoke',
+            object: `токен №${token.id}`,
+            details: { name: token.name },
+          })
           console.log(`Токен №${token.id} «${token.name}» отозван.`)
           return 0
         }
-        const branchNames = values.branches === 'all' ? [] : (values.branches ?? '').split(',').map((b) => b.trim()).filter(Boolean)
+        const branchNames =
+          values.branches === 'all'
+            ? []
+            : (values.branches ?? '')
+                .split(',')
+                .map((b) => b.trim())
+                .filter(Boolean)
         const { token, secret } = await createToken(database.db, org.id, {
           name: values.name!,
           kinds: values.kinds!.split(','),
@@ -237,10 +287,16 @@ async function main(argv: string[]): Promise<number> {
           createdBy: { id: cliUser.id, login: cliUser.login },
         })
         await recordAudit(database.db, {
-          orgId: org.id, userId: cliUser.id, actor: cliUser.login, action: 'token.create', object: `токен №${token.id}`,
+          orgId: org.id,
+          userId: cliUser.id,
+          actor: cliUser.login,
+          action: 'token.create',
+          object: `токен №${token.id}`,
           details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt },
         })
-        console.log(`Токен №${token.id} «${token.name}» создан: ${token.kinds.join(', ')}; ${token.branchIds ? `филиалы: ${branchNames.join(', ')}` : 'вся организация'}.`)
+        console.log(
+          `Токен №${token.id} «${token.name}» создан: ${token.kinds.join(', ')}; ${token.branchIds ? `филиалы: ${branchNames.join(', ')}` : 'вся организация'}.`,
+        )
         console.log('Сохраните его сейчас: он показывается один раз (хранится только его отпечаток SHA-256).')
         console.log(secret)
         return 0
@@ -262,7 +318,18 @@ async function main(argv: string[]): Promise<number> {
         const [kind, file] = positionals as [ImportKind, string]
         const report = await runFileImport(
           { database, orgId: org.id, zone: org.time_zone },
-          { kind, path: path.resolve(file), fileName: path.basename(file), skipInvalid: values['skip-invalid'] ?? false, createBranches: values['create-branches'] ?? false, ...(values.format ? { format: values.format } : {}), ...(values.mapping ? { mapping: values.mapping } : {}), source: 'cli', userId: cliUser.id, actor: cliUser.login },
+          {
+            kind,
+            path: path.resolve(file),
+            fileName: path.basename(file),
+            skipInvalid: values['skip-invalid'] ?? false,
+            createBranches: values['create-branches'] ?? false,
+            ...(values.format ? { format: values.format } : {}),
+            ...(values.mapping ? { mapping: values.mapping } : {}),
+            source: 'cli',
+            userId: cliUser.id,
+            actor: cliUser.login,
+          },
         )
         console.log(formatReportText(report, { withValues: true, cli: true }))
         return report.status === 'done' ? 0 : report.status === 'rejected' ? 1 : 2

@@ -23,11 +23,19 @@ try {
   given = parseArgs({ options: known, strict: true, allowPositionals: false }).values as typeof given
 } catch (error) {
   console.error(`npm run bench: ${(error as Error).message}`)
-  console.error(`Параметры: ${Object.keys(known).map((k) => `--${k}`).join(' ')}`)
+  console.error(
+    `Параметры: ${Object.keys(known)
+      .map((k) => `--${k}`)
+      .join(' ')}`,
+  )
   process.exit(2)
 }
 const names = Object.keys(BENCHMARKS) as BenchName[]
-const only = given.only ? String(given.only).split(',').map((s) => s.trim()) : names
+const only = given.only
+  ? String(given.only)
+      .split(',')
+      .map((s) => s.trim())
+  : names
 for (const name of only) {
   if (!names.includes(name as BenchName)) {
     console.error(`npm run bench: нет замера «${name}»; есть: ${names.join(', ')}`)
@@ -81,5 +89,8 @@ try {
   await shared?.stop()
 }
 console.log('\nЗамеры:')
-for (const r of results) console.log(`  ${r.code === 0 ? '✓' : '✖'} ${BENCHMARKS[r.name].title} (${r.name}): ${r.code === 0 ? 'выполнен' : `ошибка, код ${r.code}`}, ${r.seconds.toFixed(1)} с`)
+for (const r of results)
+  console.log(
+    `  ${r.code === 0 ? '✓' : '✖'} ${BENCHMARKS[r.name].title} (${r.name}): ${r.code === 0 ? 'выполнен' : `ошибка, код ${r.code}`}, ${r.seconds.toFixed(1)} с`,
+  )
 process.exit(results.every((r) => r.code === 0) ? 0 : 1)

@@ -27,8 +27,9 @@ const RUNS = Math.max(1, volume(values, 'runs', 1))
 // a year of 1 M appeals comes with 250 k visits and 500 k calls
 const VISITS = Math.max(1, Math.round(APPEALS / 4))
 const CALLS = Math.max(1, Math.round(APPEALS / 2))
-const FORMATS = String(values.formats).split(',').filter((f): f is 'xlsx' | 'ods' | 'pdf' => ['xlsx', 'ods', 'pdf'].includes(f))
-
+const FORMATS = String(values.formats)
+  .split(',')
+  .filter((f): f is 'xlsx' | 'ods' | 'pdf' => ['xlsx', 'ods', 'pdf'].includes(f))
 
 async function generate(serverUrl: string) {
   const database = await freshDatabase(serverUrl, 'sq_bench_appendix7')
@@ -79,7 +80,8 @@ async function main(server: BenchServer) {
   let database
   let orgId: string
   if (values['measure-only']) {
-    if (!process.env.BENCH_DATABASE_URL) throw new Error('--measure-only меряет базу прошлого прогона: задайте BENCH_DATABASE_URL (временный встроенный сервер удаляется после прогона).')
+    if (!process.env.BENCH_DATABASE_URL)
+      throw new Error('--measure-only меряет базу прошлого прогона: задайте BENCH_DATABASE_URL (временный встроенный сервер удаляется после прогона).')
     database = await openDatabase({ DATABASE_URL: withDatabase(server.url, 'sq_bench_appendix7') })
     orgId = (await getOrganisation(database.db)).id
   } else {
@@ -114,7 +116,10 @@ async function main(server: BenchServer) {
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
       t = performance.now()
       const file = path.join(dir, `a7.${format}`)
-      const stream = format === 'pdf' ? writeAppendix7Pdf(report!, { position: 'Генеральный директор', name: 'Иванов И. И.', phone: '' }, 'бенчмарк') : writeAppendix7(format, report!, aboutAppendix7(report!, []))
+      const stream =
+        format === 'pdf'
+          ? writeAppendix7Pdf(report!, { position: 'Генеральный директор', name: 'Иванов И. И.', phone: '' }, 'бенчмарк')
+          : writeAppendix7(format, report!, aboutAppendix7(report!, []))
       await pipeline(stream, fs.createWriteStream(file))
       const seconds = (performance.now() - t) / 1000
       clearInterval(sampler)
@@ -131,8 +136,17 @@ async function main(server: BenchServer) {
       if (process.env.SQ_BENCH_KEEP) fs.copyFileSync(file, path.join(process.env.SQ_BENCH_KEEP, `a7-${APPEALS}.${format}`))
       fs.rmSync(file)
       const rate = Math.round(rows / seconds)
-      results[format] = { rows, seconds: Number(seconds.toFixed(1)), rowsPerSecond: rate, peakRssMb: Math.round(peak / 2 ** 20), fileMb: Math.round(size / 2 ** 20), ...(pages ? { pages } : {}) }
-      console.log(`${format.toUpperCase()} целиком (4.9: ${rows.toLocaleString('ru-RU')} строк): ${seconds.toFixed(1)} с, ${rate.toLocaleString('ru-RU')} строк/с, пик памяти процесса ${Math.round(peak / 2 ** 20)} МБ, файл ${Math.round(size / 2 ** 20)} МБ${pages ? `, страниц ${pages.toLocaleString('ru-RU')}` : ''}`)
+      results[format] = {
+        rows,
+        seconds: Number(seconds.toFixed(1)),
+        rowsPerSecond: rate,
+        peakRssMb: Math.round(peak / 2 ** 20),
+        fileMb: Math.round(size / 2 ** 20),
+        ...(pages ? { pages } : {}),
+      }
+      console.log(
+        `${format.toUpperCase()} целиком (4.9: ${rows.toLocaleString('ru-RU')} строк): ${seconds.toFixed(1)} с, ${rate.toLocaleString('ru-RU')} строк/с, пик памяти процесса ${Math.round(peak / 2 ** 20)} МБ, файл ${Math.round(size / 2 ** 20)} МБ${pages ? `, страниц ${pages.toLocaleString('ru-RU')}` : ''}`,
+      )
     }
   } finally {
     scratch.remove()

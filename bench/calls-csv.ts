@@ -12,7 +12,7 @@ export function writeCalls(file: string, rows: number): void {
   const t0 = Date.UTC(2025, 0, 1, 5)
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00')
   for (let i = 0; i < rows; i++) {
-    const start = t0 + Math.floor(i * (365 * 86_400_000) / rows)
+    const start = t0 + Math.floor((i * (365 * 86_400_000)) / rows)
     const answered = rand() < 0.9
     const answerAt = start + Math.floor(rand() * 60_000)
     const end = (answered ? answerAt : start) + 20_000 + Math.floor(rand() * 300_000)
@@ -26,4 +26,3 @@ export function writeCalls(file: string, rows: number): void {
   fs.writeSync(fd, chunk)
   fs.closeSync(fd)
 }
-

@@ -41,7 +41,10 @@ async function timeViews(database: Database, orgId: string, zone: string): Promi
     dash.push(performance.now() - t)
     t = performance.now()
     const ctx: RecordContext = { scope, period: view.period, filter: {}, narrowing: {}, asOf: new Date(), zone, params }
-    await Promise.all([listRecords(database.db, REGISTERS.calls, ctx, { sort: 'started_at', dir: 'desc', page: 1, size: 25 }), registerTotal(database.db, REGISTERS.calls, ctx)])
+    await Promise.all([
+      listRecords(database.db, REGISTERS.calls, ctx, { sort: 'started_at', dir: 'desc', page: 1, size: 25 }),
+      registerTotal(database.db, REGISTERS.calls, ctx),
+    ])
     reg.push(performance.now() - t)
   }
   return { dashboard: median(dash), register: median(reg) }
@@ -54,8 +57,13 @@ async function measureOnly() {
   const database = await openDatabase({ DATABASE_URL: withDatabase(given, 'sq_bench_dashboard') })
   const org = await getOrganisation(database.db)
   const { dashboard, register } = await timeViews(database, org.id, org.time_zone)
-  const calls = await database.db.selectFrom('call').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
-  console.log(`показатели (${Number(calls.n).toLocaleString('ru-RU')} звонков): медиана ${dashboard.toFixed(0)} мс; журнал звонков, стр. 1: ${register.toFixed(0)} мс`)
+  const calls = await database.db
+    .selectFrom('call')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
+  console.log(
+    `показатели (${Number(calls.n).toLocaleString('ru-RU')} звонков): медиана ${dashboard.toFixed(0)} мс; журнал звонков, стр. 1: ${register.toFixed(0)} мс`,
+  )
   await database.close()
 }
 
@@ -104,7 +112,12 @@ async function main(server: BenchServer) {
     results['рост'] = Number((large / small).toFixed(2))
     console.log(`рост от ${FIRST_CALLS.toLocaleString('ru-RU')} до ${CALLS.toLocaleString('ru-RU')} звонков: ×${(large / small).toFixed(2)}`)
   }
-  const rows = await sql<{ table: string; n: string }>`select 'call_day' as table, count(*) as n from call_day union all select 'visit_day', count(*) from visit_day union all select 'appeal_day', count(*) from appeal_day union all select 'appeal_due_day', count(*) from appeal_due_day`.execute(db)
+  const rows = await sql<{
+    table: string
+    n: string
+  }>`select 'call_day' as table, count(*) as n from call_day union all select 'visit_day', count(*) from visit_day union all select 'appeal_day', count(*) from appeal_day union all select 'appeal_due_day', count(*) from appeal_due_day`.execute(
+    db,
+  )
   const rollupRows = Object.fromEntries(rows.rows.map((r) => [r.table, Number(r.n)]))
   results.rollupRows = rollupRows
   console.log('строк в сводных таблицах:', rollupRows)

@@ -14,7 +14,9 @@ export function yearGenerator(db: Db, orgId: string, volumes: { calls: number; a
     async branchesAndOffices() {
       await sql`insert into branch (org_id, name) select ${orgId}, 'Филиал ' || g from generate_series(1, 3) g`.execute(db)
       await sql`insert into office (org_id, office_code, name, branch_id)
-        select ${orgId}, 'O' || g, 'Офис ' || g, (select id from branch where org_id = ${orgId} order by id offset (g % 3) limit 1) from generate_series(1, 30) g`.execute(db)
+        select ${orgId}, 'O' || g, 'Офис ' || g, (select id from branch where org_id = ${orgId} order by id offset (g % 3) limit 1) from generate_series(1, 30) g`.execute(
+        db,
+      )
     },
     appeals: () =>
       sql`insert into appeal (org_id, reg_number, received_at, form, topic, complaint_topic, request_type, consumer_type, office_code, branch_id, due_at, answered_at)

@@ -98,7 +98,6 @@ function ensureBuilt(): void {
   if (result.status !== 0) throw new Error(`сборка приложения не удалась (код ${result.status ?? result.signal})`)
 }
 
-
 interface Product {
   base: string
   process: ChildProcess
@@ -127,13 +126,17 @@ async function startProduct(tmp: string, env: Record<string, string>, pgDataDir:
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM')
-      const exited = await Promise.race([new Promise((resolve) => child.once('exit', () => resolve(true))), new Promise((resolve) => setTimeout(() => resolve(false), 10_000))])
+      const exited = await Promise.race([
+        new Promise((resolve) => child.once('exit', () => resolve(true))),
+        new Promise((resolve) => setTimeout(() => resolve(false), 10_000)),
+      ])
       if (!exited) child.kill('SIGKILL')
     }
   }
   const deadline = Date.now() + 300_000 // the first start creates the demo data
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`сервер завершился при запуске (код ${child.exitCode ?? child.signalCode}):\n${readLog().slice(-3000)}`)
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`сервер завершился при запуске (код ${child.exitCode ?? child.signalCode}):\n${readLog().slice(-3000)}`)
     // 503 while the database is being prepared (migrations, the demo data); a failed preparation is in the log
     if (readLog().includes('Не удалось подготовить базу данных')) {
       await stop()
@@ -185,7 +188,13 @@ async function timedFetch(url: string, init: RequestInit): Promise<{ status: num
     return { status: res.status, ms: performance.now() - started, body, headers: res.headers }
   } catch (error) {
     const name = (error as Error).name
-    return { status: 0, ms: performance.now() - started, body: '', headers: new Headers(), error: name === 'TimeoutError' ? `нет ответа за ${REQUEST_TIMEOUT_MS / 1000} с` : (error as Error).message }
+    return {
+      status: 0,
+      ms: performance.now() - started,
+      body: '',
+      headers: new Headers(),
+      error: name === 'TimeoutError' ? `нет ответа за ${REQUEST_TIMEOUT_MS / 1000} с` : (error as Error).message,
+    }
   }
 }
 
@@ -232,7 +241,11 @@ async function readOrgData(connection: pg.ClientConfig): Promise<OrgData> {
   await client.connect()
   try {
     const branches = (await client.query<{ id: string; name: string }>('select id::text, name from branch order by id')).rows
-    const offices = (await client.query<{ code: string; branchId: string | null }>('select office_code as code, branch_id::text as "branchId" from office order by office_code')).rows
+    const offices = (
+      await client.query<{ code: string; branchId: string | null }>(
+        'select office_code as code, branch_id::text as "branchId" from office order by office_code',
+      )
+    ).rows
     const surveys = (await client.query<{ id: string }>('select id::text from survey order by id')).rows.map((r) => r.id)
     return { branches, offices, surveys }
   } finally {
@@ -315,7 +328,15 @@ function stats(samples: Sample[], seconds: number): { all: KindStats; kinds: Kin
   }
   const order = [...pageMix({ login: '', cookie: '', offices: [] }, { branches: [], offices: [], surveys: [] }).map((p) => p.kind), 'Ход загрузки']
   const kinds = [...new Set(samples.map((s) => s.kind))].sort((a, b) => order.indexOf(a) - order.indexOf(b))
-  return { all: of('Все страницы', samples), kinds: kinds.map((k) => of(k, samples.filter((s) => s.kind === k))) }
+  return {
+    all: of('Все страницы', samples),
+    kinds: kinds.map((k) =>
+      of(
+        k,
+        samples.filter((s) => s.kind === k),
+      ),
+    ),
+  }
 }
 
 // ---------------------------------------------------------------- the product's processes
@@ -473,7 +494,13 @@ async function singleUser(product: Product, session: Session) {
     if (res.status !== 200) throw new Error(`показатели для одного пользователя: код ${res.status || res.error}`)
     ms.push(res.ms)
   }
-  return { runs: SINGLE_RUNS, firstMs: Math.round(first.ms), medianMs: Math.round(median(ms)), minMs: Math.round(Math.min(...ms)), maxMs: Math.round(Math.max(...ms)) }
+  return {
+    runs: SINGLE_RUNS,
+    firstMs: Math.round(first.ms),
+    medianMs: Math.round(median(ms)),
+    minMs: Math.round(Math.min(...ms)),
+    maxMs: Math.round(Math.max(...ms)),
+  }
 }
 
 /** Whether a progress answer shows the processing under way: rows read (a queued import shows nothing yet). */
@@ -494,7 +521,11 @@ async function importUnderLoad(product: Product, sessions: Session[], operatorCo
   const form = new FormData()
   form.set('kind', 'calls')
   form.set('file', new Blob([fs.readFileSync(csv)], { type: 'text/csv' }), path.basename(csv))
-  const upload = await timedFetch(`${product.base}/imports/upload`, { method: 'POST', body: form, headers: { Cookie: operatorCookie, Origin: product.base, Accept: 'application/json' } })
+  const upload = await timedFetch(`${product.base}/imports/upload`, {
+    method: 'POST',
+    body: form,
+    headers: { Cookie: operatorCookie, Origin: product.base, Accept: 'application/json' },
+  })
   const progressRequests = new Recorder()
   let batchId: string | undefined
   let visibleMs: number | undefined
@@ -522,7 +553,11 @@ async function importUnderLoad(product: Product, sessions: Session[], operatorCo
         }
         if (visibleMs === undefined && progressVisible(json)) visibleMs = performance.now() - uploadStart
       }
-      const row = await queryOne<{ status: string; rows_inserted: number; message: string | null }>(db, 'select status, rows_inserted, message from import_batch where id = $1', [batchId])
+      const row = await queryOne<{ status: string; rows_inserted: number; message: string | null }>(
+        db,
+        'select status, rows_inserted, message from import_batch where id = $1',
+        [batchId],
+      )
       if (row && row.status !== 'running' && row.status !== 'queued') {
         finishedMs = performance.now() - uploadStart
         // finished between two polls: what it read is visible now (the import page shows the result)
@@ -589,13 +624,21 @@ function printMix(title: string, r: MixResult) {
     `Память продукта (пик суммы RSS): ${fmt(r.memory.peakRssMb)} МБ — сервер ${fmt(r.memory.serverPeakRssMb)} МБ, PostgreSQL ${fmt(r.memory.postgresPeakRssMb)} МБ (${r.memory.postgresProcesses} процессов); ` +
       `PSS (общие страницы поделены): ${fmt(r.memory.peakPssMb)} МБ`,
   )
-  console.log(`ЦП за время нагрузки (100 % = одно ядро): сервер Node ${r.cpu.serverPct} %, PostgreSQL ${Number.isNaN(r.cpu.postgresPct) ? '—' : `${r.cpu.postgresPct} %`}, генератор нагрузки ${r.cpu.loadGeneratorPct} %`)
-  const perRequest = (pct: number) => (r.all.requests ? fmt((pct / 100) * r.seconds * 1000 / r.all.requests, 1) : '—')
-  console.log(`ЦП на запрос: сервер Node ${perRequest(r.cpu.serverPct)} мс, PostgreSQL ${Number.isNaN(r.cpu.postgresPct) ? '—' : perRequest(r.cpu.postgresPct)} мс`)
+  console.log(
+    `ЦП за время нагрузки (100 % = одно ядро): сервер Node ${r.cpu.serverPct} %, PostgreSQL ${Number.isNaN(r.cpu.postgresPct) ? '—' : `${r.cpu.postgresPct} %`}, генератор нагрузки ${r.cpu.loadGeneratorPct} %`,
+  )
+  const perRequest = (pct: number) => (r.all.requests ? fmt(((pct / 100) * r.seconds * 1000) / r.all.requests, 1) : '—')
+  console.log(
+    `ЦП на запрос: сервер Node ${perRequest(r.cpu.serverPct)} мс, PostgreSQL ${Number.isNaN(r.cpu.postgresPct) ? '—' : perRequest(r.cpu.postgresPct)} мс`,
+  )
   console.log(`Средняя загрузка машины (load average, 1 мин): ${fmt(r.loadAverage[0], 1)} до, ${fmt(r.loadAverage[1], 1)} после (ядер: ${os.cpus().length})`)
   const act = r.postgresActivity
   if (act.samples) {
-    console.log(`PostgreSQL: в среднем ${fmt(act.activeAverage, 1)} запросов выполняются одновременно; ожидания: ${Object.entries(act.waits).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}`)
+    console.log(
+      `PostgreSQL: в среднем ${fmt(act.activeAverage, 1)} запросов выполняются одновременно; ожидания: ${Object.entries(act.waits)
+        .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+        .join(', ')}`,
+    )
     console.log('Чаще всего выполняются (в среднем одновременно):')
     for (const t of act.top.slice(0, 8)) console.log(`  ${fmt(t.perSample, 2).padStart(5)}  ${t.query}`)
   }
@@ -617,10 +660,26 @@ async function bigScenario(tmp: string, results: Record<string, unknown>): Promi
     await generate.appeals()
     await generate.visits()
     for (let from = 1; from <= volumes.calls; from += 2_000_000) await generate.calls(from, Math.min(volumes.calls, from + 1_999_999))
-    await database.db.insertInto('survey').values({ org_id: org.id, title: 'Опрос', subject_kind: 'organisation', opens_on: `${YEAR}-01-01`, questions: JSON.stringify([{ id: 'q1', kind: 'csat', text: 'Оценка', required: true }]) }).execute()
+    await database.db
+      .insertInto('survey')
+      .values({
+        org_id: org.id,
+        title: 'Опрос',
+        subject_kind: 'organisation',
+        opens_on: `${YEAR}-01-01`,
+        questions: JSON.stringify([{ id: 'q1', kind: 'csat', text: 'Оценка', required: true }]),
+      })
+      .execute()
     const [first] = await database.db.selectFrom('branch').select('id').orderBy('id').limit(1).execute()
     for (const u of DEMO_USERS.filter((u) => LOAD_LOGINS.includes(u.login))) {
-      await createUser(database.db, org.id, { login: u.login, fullName: u.fullName, password: u.password, roles: [...u.roles], allBranches: !u.branch, branchIds: u.branch ? [first!.id] : [] })
+      await createUser(database.db, org.id, {
+        login: u.login,
+        fullName: u.fullName,
+        password: u.password,
+        roles: [...u.roles],
+        allBranches: !u.branch,
+        branchIds: u.branch ? [first!.id] : [],
+      })
     }
     await sql`analyze`.execute(database.db)
     await refreshRollups(database, org.id)
@@ -673,7 +732,15 @@ async function main() {
     fs.rmSync(tmp, { recursive: true, force: true })
   }
   const forget = onInterrupt(cleanup)
-  const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString(), smoke: SMOKE, commit: gitCommit(), users: USERS, seconds: SECONDS, targets }
+  const results: Record<string, unknown> = {
+    machine: machine(),
+    date: new Date().toISOString(),
+    smoke: SMOKE,
+    commit: gitCommit(),
+    users: USERS,
+    seconds: SECONDS,
+    targets,
+  }
   let failed = false
   try {
     console.log(`Запускаю продукт (node server.mjs) на новой папке данных ${dataDir}…`)
@@ -683,17 +750,25 @@ async function main() {
     const server = await ensureEmbeddedServer({ dir: dataDir })
     const db = server.connection
     const data = await readOrgData(db)
-    if (!data.branches.length || !data.offices.length || !data.surveys.length) throw new Error(`в демо-данных нет филиалов, офисов или опросов (${data.branches.length}/${data.offices.length}/${data.surveys.length})`)
+    if (!data.branches.length || !data.offices.length || !data.surveys.length)
+      throw new Error(`в демо-данных нет филиалов, офисов или опросов (${data.branches.length}/${data.offices.length}/${data.surveys.length})`)
     const sessions = await sessionsFor(product.base, data, USERS)
 
     const walk = await tour(product, sessions, data)
     console.log(`\nОбход: каждая страница смеси по разу от каждой роли (${walk.roles.join(', ')}), первое открытие после запуска`)
-    console.log(table(['Страница', 'Запросов', 'p50', 'Макс.', 'Ошибок'], walk.kinds.map((k) => [k.kind, fmt(k.requests), ms(k.p50Ms), ms(k.maxMs), fmt(k.errors)])))
+    console.log(
+      table(
+        ['Страница', 'Запросов', 'p50', 'Макс.', 'Ошибок'],
+        walk.kinds.map((k) => [k.kind, fmt(k.requests), ms(k.p50Ms), ms(k.maxMs), fmt(k.errors)]),
+      ),
+    )
     for (const [what, n] of Object.entries(walk.errors)) console.log(`  ошибка ${what}: ${n}`)
     results.tour = { roles: walk.roles, kinds: walk.kinds, errors: walk.errors }
 
     const single = await singleUser(product, sessions[0]!)
-    console.log(`\nОдин пользователь, «Показатели» за год: медиана ${ms(single.medianMs)} из ${single.runs} (первый запрос ${ms(single.firstMs)}, от ${ms(single.minMs)} до ${ms(single.maxMs)})`)
+    console.log(
+      `\nОдин пользователь, «Показатели» за год: медиана ${ms(single.medianMs)} из ${single.runs} (первый запрос ${ms(single.firstMs)}, от ${ms(single.minMs)} до ${ms(single.maxMs)})`,
+    )
     results.single = single
 
     const a = await mixedLoad(product, sessions, data, db)
@@ -712,11 +787,17 @@ async function main() {
         [
           ['Файл', `${fmt(b.rows)} строк, ${fmt(b.fileMb, 1)} МБ`],
           ['Ответ на загрузку файла', ms(b.uploadMs)],
-          ['Ход загрузки (прочитано строк > 0) виден через', `${ms(b.progressVisibleMs)} от начала отправки, ${ms(b.progressVisibleAfterAnswerMs)} после ответа`],
+          [
+            'Ход загрузки (прочитано строк > 0) виден через',
+            `${ms(b.progressVisibleMs)} от начала отправки, ${ms(b.progressVisibleAfterAnswerMs)} после ответа`,
+          ],
           ['Импорт до конца', b.importSeconds === null ? '—' : `${fmt(b.importSeconds, 1)} с (${b.importStatus}, записано ${fmt(b.rowsInserted ?? 0)})`],
           ['Запрос хода загрузки: p50 / макс.', `${ms(b.progress.p50Ms)} / ${ms(b.progress.maxMs)}`],
           ['Показатели до загрузки: p50 / p95', `${ms(b.dashboardBefore.p50Ms)} / ${ms(b.dashboardBefore.p95Ms)}`],
-          ['Показатели во время импорта: p50 / p95 / макс.', `${ms(b.dashboardDuring.p50Ms)} / ${ms(b.dashboardDuring.p95Ms)} / ${ms(b.dashboardDuring.maxMs)} (${fmt(b.dashboardDuring.requests)} запросов)`],
+          [
+            'Показатели во время импорта: p50 / p95 / макс.',
+            `${ms(b.dashboardDuring.p50Ms)} / ${ms(b.dashboardDuring.p95Ms)} / ${ms(b.dashboardDuring.maxMs)} (${fmt(b.dashboardDuring.requests)} запросов)`,
+          ],
         ],
         2,
       ),
@@ -724,7 +805,8 @@ async function main() {
     for (const [what, n] of Object.entries(b.errors)) console.log(`  ошибка ${what}: ${n}`)
     if (b.failure) console.log(`  загрузка: ${b.failure}`)
     const importOk = !b.failure && b.importStatus === 'done' && b.rowsInserted === IMPORT_ROWS
-    if (!importOk && !b.failure) console.log(`  загрузка закончилась «${b.importStatus}»: записано ${b.rowsInserted} из ${IMPORT_ROWS} (${b.importMessage ?? ''})`)
+    if (!importOk && !b.failure)
+      console.log(`  загрузка закончилась «${b.importStatus}»: записано ${b.rowsInserted} из ${IMPORT_ROWS} (${b.importMessage ?? ''})`)
 
     await product.stop()
     await server.stop()
@@ -739,10 +821,30 @@ async function main() {
       [`${USERS} пользователей: p95`, `< ${targets.p95Ms} мс`, ms(a.all.p95Ms), check(a.all.p95Ms < targets.p95Ms)],
       [`${USERS} пользователей: p50`, `< ${targets.p50Ms} мс`, ms(a.all.p50Ms), check(a.all.p50Ms < targets.p50Ms)],
       ['Один пользователь, «Показатели» за год', `< ${targets.singleMs} мс`, ms(single.medianMs), check(single.medianMs < targets.singleMs)],
-      [`Во время импорта: «Показатели» p95 (${IMPORT_USERS} польз.)`, `< ${fmt(targets.importP95Ms)} мс`, ms(b.dashboardDuring.p95Ms), check(b.dashboardDuring.p95Ms < targets.importP95Ms)],
-      ['Ход загрузки виден через', `< ${fmt(targets.progressMs)} мс`, ms(b.progressVisibleMs), check(b.progressVisibleMs !== null && b.progressVisibleMs < targets.progressMs)],
-      [`Память продукта под нагрузкой ${USERS} польз. (сумма RSS)`, `< ${fmt(targets.memoryMb)} МБ`, `${fmt(a.memory.peakRssMb)} МБ`, check(a.memory.peakRssMb < targets.memoryMb)],
-      [`  то же по PSS (общая память PostgreSQL — один раз)`, `< ${fmt(targets.memoryMb)} МБ`, `${fmt(a.memory.peakPssMb)} МБ`, check(a.memory.peakPssMb < targets.memoryMb)],
+      [
+        `Во время импорта: «Показатели» p95 (${IMPORT_USERS} польз.)`,
+        `< ${fmt(targets.importP95Ms)} мс`,
+        ms(b.dashboardDuring.p95Ms),
+        check(b.dashboardDuring.p95Ms < targets.importP95Ms),
+      ],
+      [
+        'Ход загрузки виден через',
+        `< ${fmt(targets.progressMs)} мс`,
+        ms(b.progressVisibleMs),
+        check(b.progressVisibleMs !== null && b.progressVisibleMs < targets.progressMs),
+      ],
+      [
+        `Память продукта под нагрузкой ${USERS} польз. (сумма RSS)`,
+        `< ${fmt(targets.memoryMb)} МБ`,
+        `${fmt(a.memory.peakRssMb)} МБ`,
+        check(a.memory.peakRssMb < targets.memoryMb),
+      ],
+      [
+        `  то же по PSS (общая память PostgreSQL — один раз)`,
+        `< ${fmt(targets.memoryMb)} МБ`,
+        `${fmt(a.memory.peakPssMb)} МБ`,
+        check(a.memory.peakPssMb < targets.memoryMb),
+      ],
     ]
     if (big) rows.push([`Большая база, ${USERS} пользователей: p95`, `< ${fmt(targets.bigP95Ms)} мс`, ms(big.p95), check(big.p95 < targets.bigP95Ms)])
     console.log(`\nЦели (issue #13)${SMOKE ? ' — проверочный прогон, объёмы малы, цели не показательны' : ''}:`)

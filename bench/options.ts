@@ -31,12 +31,23 @@ export const BENCHMARKS = {
   appendix7: {
     file: 'bench/appendix7.ts',
     title: 'Приложение 7',
-    options: { ...smoke, appeals: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, 'measure-only': { type: 'boolean', default: false }, formats: { type: 'string', default: 'xlsx,ods,pdf' } },
+    options: {
+      ...smoke,
+      appeals: { type: 'string', default: '1000000' },
+      runs: { type: 'string', default: '5' },
+      'measure-only': { type: 'boolean', default: false },
+      formats: { type: 'string', default: 'xlsx,ods,pdf' },
+    },
   },
   surveys: {
     file: 'bench/surveys.ts',
     title: 'Опросы',
-    options: { ...smoke, responses: { type: 'string', default: '500000' }, runs: { type: 'string', default: '5' }, submissions: { type: 'string', default: '2000' } },
+    options: {
+      ...smoke,
+      responses: { type: 'string', default: '500000' },
+      runs: { type: 'string', default: '5' },
+      submissions: { type: 'string', default: '2000' },
+    },
   },
   load: {
     file: 'bench/load.ts',

@@ -32,5 +32,7 @@ for (const path of paths) {
   const serial = []
   for (let i = 0; i < N; i++) serial.push(await once(path))
   const parallel = await Promise.all(Array.from({ length: N }, () => once(path)))
-  console.log(`${path}\n  первый запрос: ${ms(cold)}\n  ${N} подряд: p50 ${ms(pct(serial, 50))}, p95 ${ms(pct(serial, 95))}\n  ${N} одновременно: p50 ${ms(pct(parallel, 50))}, p95 ${ms(pct(parallel, 95))}`)
+  console.log(
+    `${path}\n  первый запрос: ${ms(cold)}\n  ${N} подряд: p50 ${ms(pct(serial, 50))}, p95 ${ms(pct(serial, 95))}\n  ${N} одновременно: p50 ${ms(pct(parallel, 50))}, p95 ${ms(pct(parallel, 95))}`,
+  )
 }

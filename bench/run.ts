@@ -35,7 +35,10 @@ const out = output.dir
  * Peak resident memory of this process while `work` runs, sampled every 50 ms; with `dataDir`, also the
  * peak of the summed RSS of that embedded server's processes (postmaster and children).
  */
-async function withPeakMemory<T>(work: () => Promise<T>, dataDir?: string): Promise<{ result: T; seconds: number; peakRssMb: number; baseRssMb: number; postgresPeakRssMb: number }> {
+async function withPeakMemory<T>(
+  work: () => Promise<T>,
+  dataDir?: string,
+): Promise<{ result: T; seconds: number; peakRssMb: number; baseRssMb: number; postgresPeakRssMb: number }> {
   global.gc?.()
   const base = process.memoryUsage().rss
   let peak = base
@@ -57,7 +60,10 @@ async function withPeakMemory<T>(work: () => Promise<T>, dataDir?: string): Prom
 
 async function importCalls(database: Database, file: string) {
   const org = await getOrganisation(database.db)
-  return runFileImport({ database, orgId: org.id, zone: org.time_zone }, { kind: 'calls', path: file, fileName: path.basename(file), skipInvalid: false, source: 'cli' })
+  return runFileImport(
+    { database, orgId: org.id, zone: org.time_zone },
+    { kind: 'calls', path: file, fileName: path.basename(file), skipInvalid: false, source: 'cli' },
+  )
 }
 
 const results: Record<string, unknown> = {
@@ -99,7 +105,9 @@ try {
   // 2. the import pipeline: detect, parse, validate, stage by COPY, merge by key
   const run = await withPeakMemory(() => importCalls(database, csv))
   if (run.result.status !== 'done' || run.result.inserted !== ROWS) throw new Error(`import failed: ${run.result.message}`)
-  console.log(`Импорт: ${run.seconds.toFixed(2)} с, ${fmt(ROWS / run.seconds)} строк/с, пик памяти процесса ${fmt(run.peakRssMb)} МБ (до начала ${fmt(run.baseRssMb)} МБ)`)
+  console.log(
+    `Импорт: ${run.seconds.toFixed(2)} с, ${fmt(ROWS / run.seconds)} строк/с, пик памяти процесса ${fmt(run.peakRssMb)} МБ (до начала ${fmt(run.baseRssMb)} МБ)`,
+  )
   const ratio = copy.seconds / run.seconds
   console.log(`Отношение скорости импорта к сырому COPY: ${ratio.toFixed(2)} (цель ≥ 0,6)`)
 
@@ -116,7 +124,8 @@ try {
     importPeakRssMb: Math.round(run.peakRssMb),
     reimportSeconds: again.seconds,
   }
-  if (again.result.status !== 'done' || again.result.unchanged !== ROWS) throw new Error(`повторный импорт: ожидалось ${ROWS} строк без изменений, получено ${again.result.unchanged} (${again.result.message})`)
+  if (again.result.status !== 'done' || again.result.unchanged !== ROWS)
+    throw new Error(`повторный импорт: ожидалось ${ROWS} строк без изменений, получено ${again.result.unchanged} (${again.result.message})`)
   await database.close()
 } finally {
   await server.stop()

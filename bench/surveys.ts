@@ -1,7 +1,8 @@
 /**
  * `npm run bench:surveys [-- --responses 500000 --runs 5 --submissions 2000] [--smoke]`
  * Survey results on PostgreSQL for a year of N responses (about 3 answers each, 1.5 N personal links, 30
- * offices): the daily rollup built from scratch, the results page's figures and breakdowns (from the rollup), each question's distribution and the first page of
+ * offices): the daily rollup built from scratch, the results page's figures and breakdowns (from the rollup), each question's distribution and the
+ * first page of
  * free answers (medians), the answers file (rows per second, peak memory), and answering through links —
  * one after another and 16 at a time — as the public page does (resolve the link, store the response).
  * PostgreSQL: BENCH_DATABASE_URL; without it, a throwaway embedded server (common.ts).
@@ -44,7 +45,9 @@ try {
   let t = performance.now()
   await sql`insert into branch (org_id, name) select ${org.id}, 'Филиал ' || g from generate_series(1, 3) g`.execute(db)
   await sql`insert into office (org_id, office_code, name, branch_id)
-    select ${org.id}, 'O' || g, 'Офис ' || g, (select id from branch where org_id = ${org.id} order by id offset (g % 3) limit 1) from generate_series(1, 30) g`.execute(db)
+    select ${org.id}, 'O' || g, 'Офис ' || g, (select id from branch where org_id = ${org.id} order by id offset (g % 3) limit 1) from generate_series(1, 30) g`.execute(
+    db,
+  )
   const survey = await db
     .insertInto('survey')
     .values({ org_id: org.id, title: 'Опрос', subject_kind: 'organisation', opens_on: '2025-01-01', questions: JSON.stringify(QUESTIONS) })
@@ -69,7 +72,9 @@ try {
     union all select id, 'q5', 'text', null, null, 'Пожелание номер ' || id from survey_response where id % 20 = 0`.execute(db)
   await sql`analyze`.execute(db)
   const answers = Number((await sql<{ n: string }>`select count(*) as n from survey_answer`.execute(db)).rows[0]!.n)
-  console.log(`данные: ${N.toLocaleString('ru-RU')} анкет, ${answers.toLocaleString('ru-RU')} ответов, ${links.toLocaleString('ru-RU')} ссылок — ${((performance.now() - t) / 1000).toFixed(1)} с`)
+  console.log(
+    `данные: ${N.toLocaleString('ru-RU')} анкет, ${answers.toLocaleString('ru-RU')} ответов, ${links.toLocaleString('ru-RU')} ссылок — ${((performance.now() - t) / 1000).toFixed(1)} с`,
+  )
 
   t = performance.now()
   await refreshRollups(database, org.id)
@@ -92,18 +97,31 @@ try {
   const results = await timed(() => buildSurveyResults(db, scope, view, { offices }, survey.id))
   const distributions = await timed(() => questionSummaries(db, scope, view, full!))
   const texts = await timed(() => textAnswers(db, scope, view, survey.id, 1, 50))
-  const page = await timed(() => Promise.all([buildSurveyResults(db, scope, view, { offices }, survey.id), questionSummaries(db, scope, view, full!), textAnswers(db, scope, view, survey.id, 1, 50)]))
-  console.log(`итоги опроса за год (плитки, разрезы, динамика): ${results.toFixed(0)} мс; распределения: ${distributions.toFixed(0)} мс; свободные ответы, стр. 1: ${texts.toFixed(0)} мс; страница целиком: ${page.toFixed(0)} мс`)
+  const page = await timed(() =>
+    Promise.all([
+      buildSurveyResults(db, scope, view, { offices }, survey.id),
+      questionSummaries(db, scope, view, full!),
+      textAnswers(db, scope, view, survey.id, 1, 50),
+    ]),
+  )
+  console.log(
+    `итоги опроса за год (плитки, разрезы, динамика): ${results.toFixed(0)} мс; распределения: ${distributions.toFixed(0)} мс; свободные ответы, стр. 1: ${texts.toFixed(0)} мс; страница целиком: ${page.toFixed(0)} мс`,
+  )
 
   let peak = 0
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100)
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sq-bench-')), 'answers.xlsx')
   onInterrupt(() => fs.rmSync(path.dirname(file), { recursive: true, force: true }))
   t = performance.now()
-  await pipeline(surveyAnswersWorkbook(full!, responsePages(db, scope, view, survey.id), org.time_zone, offices, (x) => x, [['Отчёт', 'bench']]), fs.createWriteStream(file))
+  await pipeline(
+    surveyAnswersWorkbook(full!, responsePages(db, scope, view, survey.id), org.time_zone, offices, (x) => x, [['Отчёт', 'bench']]),
+    fs.createWriteStream(file),
+  )
   const fileSeconds = (performance.now() - t) / 1000
   clearInterval(sampler)
-  console.log(`XLSX всех анкет: ${fileSeconds.toFixed(1)} с — ${Math.round(N / fileSeconds).toLocaleString('ru-RU')} строк/с, пик памяти ${Math.round(peak / 1e6)} МБ, файл ${Math.round(fs.statSync(file).size / 1e6)} МБ`)
+  console.log(
+    `XLSX всех анкет: ${fileSeconds.toFixed(1)} с — ${Math.round(N / fileSeconds).toLocaleString('ru-RU')} строк/с, пик памяти ${Math.round(peak / 1e6)} МБ, файл ${Math.round(fs.statSync(file).size / 1e6)} МБ`,
+  )
   fs.rmSync(path.dirname(file), { recursive: true, force: true })
 
   // answering: new single-use links, each answered once
@@ -121,9 +139,11 @@ try {
   const sequential = SUBMISSIONS / ((performance.now() - t) / 1000)
   t = performance.now()
   let next = SUBMISSIONS + 1
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next <= SUBMISSIONS * 2) await answer(next++)()
-  }))
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next <= SUBMISSIONS * 2) await answer(next++)()
+    }),
+  )
   const parallel = SUBMISSIONS / ((performance.now() - t) / 1000)
   t = performance.now()
   await refreshRollups(database, org.id)
@@ -137,7 +157,26 @@ try {
   const out = outputDir(SMOKE)
   fs.writeFileSync(
     path.join(out.dir, 'surveys.json'),
-    JSON.stringify({ responses: N, answers, links, rollupSeconds, resultsMs: results, distributionsMs: distributions, textsMs: texts, pageMs: page, fileSeconds, fileRowsPerSecond: N / fileSeconds, filePeakRssMb: peak / 1e6, submitSequentialPerSecond: sequential, submitParallelPerSecond: parallel, refreshAfterAnswersMs: refreshAfterAnswers }, null, 2),
+    JSON.stringify(
+      {
+        responses: N,
+        answers,
+        links,
+        rollupSeconds,
+        resultsMs: results,
+        distributionsMs: distributions,
+        textsMs: texts,
+        pageMs: page,
+        fileSeconds,
+        fileRowsPerSecond: N / fileSeconds,
+        filePeakRssMb: peak / 1e6,
+        submitSequentialPerSecond: sequential,
+        submitParallelPerSecond: parallel,
+        refreshAfterAnswersMs: refreshAfterAnswers,
+      },
+      null,
+      2,
+    ),
   )
   out.remove()
   await database.close()

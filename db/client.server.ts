@@ -124,7 +124,9 @@ export async function openDatabase(env: Record<string, string | undefined> = pro
     }
   }
   // both forms: Kysely awaits connect(), pool.query() passes a callback
-  ;(pool as unknown as { connect: unknown }).connect = (callback?: (error: Error | undefined, client?: pg.PoolClient, done?: (release?: unknown) => void) => void) => {
+  ;(pool as unknown as { connect: unknown }).connect = (
+    callback?: (error: Error | undefined, client?: pg.PoolClient, done?: (release?: unknown) => void) => void,
+  ) => {
     if (!callback) return connect()
     connect().then(
       (client) => callback(undefined, client, (release?: unknown) => client.release(release as Error | boolean | undefined)),

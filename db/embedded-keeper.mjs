@@ -63,7 +63,7 @@ async function query(text) {
 }
 
 // ready once a query goes through
-for (const started = Date.now(); !ready && !stopping; ) {
+for (const started = Date.now(); !ready && !stopping;) {
   try {
     await query('select 1')
     ready = true

@@ -82,7 +82,8 @@ function serverAccount(): { uid: number; gid: number } | undefined {
     // created by a parallel process, or useradd is missing: read again
   }
   const created = read()
-  if (!created) throw new EmbeddedDatabaseError('Встроенная база: процесс запущен от root, а системного пользователя postgres нет и создать его не удалось (useradd).')
+  if (!created)
+    throw new EmbeddedDatabaseError('Встроенная база: процесс запущен от root, а системного пользователя postgres нет и создать его не удалось (useradd).')
   return created
 }
 
@@ -227,7 +228,13 @@ async function ensureDatabase(connection: EmbeddedServer['connection']): Promise
   }
 }
 
-function initialise(clusterDir: string, bins: ReturnType<typeof binaries>, account: { uid: number; gid: number } | undefined, password: string, log: (line: string) => void) {
+function initialise(
+  clusterDir: string,
+  bins: ReturnType<typeof binaries>,
+  account: { uid: number; gid: number } | undefined,
+  password: string,
+  log: (line: string) => void,
+) {
   log('Встроенная база: создаю кластер PostgreSQL…')
   fs.mkdirSync(clusterDir, { recursive: true, mode: 0o700 })
   const pwFile = path.join(path.dirname(clusterDir), `postgres.pw-${process.pid}`)
@@ -292,7 +299,8 @@ function startKeeper(
     child.stdout?.on('data', onData)
     child.on('error', (error) => reject(new EmbeddedDatabaseError(`Встроенная база: не удалось запустить сервер: ${error.message}`)))
     child.on('exit', (code) => {
-      if (!output.includes('READY')) reject(new EmbeddedDatabaseError(`Встроенная база: сервер PostgreSQL завершился при запуске (код ${code}). Журнал: ${logFile}`))
+      if (!output.includes('READY'))
+        reject(new EmbeddedDatabaseError(`Встроенная база: сервер PostgreSQL завершился при запуске (код ${code}). Журнал: ${logFile}`))
     })
   })
 }
@@ -310,7 +318,8 @@ export async function ensureEmbeddedServer(options: EmbeddedOptions): Promise<Em
   const secretFile = path.join(dataRoot, 'postgres.secret')
   const logFile = path.join(dataRoot, 'postgres.log')
   const database = options.database ?? APP_DATABASE
-  if (socketDir.length > 100) throw new EmbeddedDatabaseError(`Встроенная база: путь к папке данных слишком длинный для сокета PostgreSQL (${socketDir}); задайте DATA_DIR короче.`)
+  if (socketDir.length > 100)
+    throw new EmbeddedDatabaseError(`Встроенная база: путь к папке данных слишком длинный для сокета PostgreSQL (${socketDir}); задайте DATA_DIR короче.`)
 
   const account = serverAccount()
   // the data folder itself (its secret stays 0600, the cluster 0700 and owned by postgres)

@@ -24,7 +24,9 @@ describe('a connection the database ends', () => {
       expect(pool.idleCount).toBeGreaterThan(0)
       const killer = new pg.Client({ connectionString: (pool.options as { connectionString?: string }).connectionString })
       await killer.connect()
-      const killed = await killer.query(`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name = 'service-quality'`)
+      const killed = await killer.query(
+        `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name = 'service-quality'`,
+      )
       await killer.end()
       expect(killed.rows[0].n).toBeGreaterThan(0)
       await new Promise((resolve) => setTimeout(resolve, 200))
@@ -45,7 +47,9 @@ describe('a connection the database ends', () => {
       (error: { code?: string }) => error,
     )
     await new Promise((resolve) => setTimeout(resolve, 200))
-    await pool.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = 'select pg_sleep(5)' and pid <> pg_backend_pid()`)
+    await pool.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = 'select pg_sleep(5)' and pid <> pg_backend_pid()`,
+    )
     expect((await victim)?.code).toBe('57P01')
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => pool.query('select $1::int as n', [i])))
     expect(results.map((r) => r.rows[0].n)).toEqual(Array.from({ length: 20 }, (_, i) => i))

@@ -15,7 +15,11 @@ export function afterPosition(instant: RawBuilder<unknown>, after: KeysetPositio
 }
 
 /** Fetches pages until one comes back shorter than `pageSize`. */
-export async function* keysetPages<R>(fetchPage: (after: KeysetPosition | undefined) => Promise<R[]>, position: (row: R) => KeysetPosition, pageSize: number): AsyncGenerator<R[]> {
+export async function* keysetPages<R>(
+  fetchPage: (after: KeysetPosition | undefined) => Promise<R[]>,
+  position: (row: R) => KeysetPosition,
+  pageSize: number,
+): AsyncGenerator<R[]> {
   let after: KeysetPosition | undefined
   for (;;) {
     const rows = await fetchPage(after)

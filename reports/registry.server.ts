@@ -52,7 +52,10 @@ export function checkLines(report: Appendix7Report): string[] {
 
 /** «Сформирован»: now, on the organisation's clock (not the server's), and by whom. */
 export function generatedLine(zone: string, by: string, now = new Date()): readonly [string, string] {
-  return ['Сформирован', `${now.toLocaleString('ru-RU', { timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' })} по времени организации (${zone}) — ${by}`]
+  return [
+    'Сформирован',
+    `${now.toLocaleString('ru-RU', { timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' })} по времени организации (${zone}) — ${by}`,
+  ]
 }
 
 export async function runReport(database: Database, scope: Scope, id: ReportId, request: ReportRequest): Promise<ReportRun> {
@@ -84,9 +87,15 @@ export async function runReport(database: Database, scope: Scope, id: ReportId, 
   ]
   return {
     fileName: `standart-kachestva-${request.year}.${request.format}`,
-    stream: request.format === 'pdf' ? writeSupplierStandardPdf(report, await signerOf(database.db, scope.orgId), generated[1]) : writeSupplierStandard(request.format, report, about),
+    stream:
+      request.format === 'pdf'
+        ? writeSupplierStandardPdf(report, await signerOf(database.db, scope.orgId), generated[1])
+        : writeSupplierStandard(request.format, report, about),
     summary: report.lines.length
-      ? report.lines.map((l) => `${VERDICT_LABEL[l.verdict].padEnd(21)} ${l.name} (${l.norm}): нарушений ${l.violations.toLocaleString('ru-RU')} из ${l.judged.toLocaleString('ru-RU')}`)
+      ? report.lines.map(
+          (l) =>
+            `${VERDICT_LABEL[l.verdict].padEnd(21)} ${l.name} (${l.norm}): нарушений ${l.violations.toLocaleString('ru-RU')} из ${l.judged.toLocaleString('ru-RU')}`,
+        )
       : ['Нет действующих нормативов набора «гарантирующий поставщик»: включите их в «Правилах сроков» или смените режим организации.'],
     failedChecks: 0,
   }

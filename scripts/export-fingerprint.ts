@@ -37,7 +37,7 @@ async function cells(stream: Readable): Promise<unknown> {
     name: w.name,
     rows: (w.getSheetValues() as unknown[][])
       .filter((r) => r && !(Array.isArray(r) && r[1] === 'Сформирован'))
-      .map((r) => (Array.isArray(r) ? r.map((v) => (v instanceof Date ? v.toISOString() : v ?? null)) : r)),
+      .map((r) => (Array.isArray(r) ? r.map((v) => (v instanceof Date ? v.toISOString() : (v ?? null))) : r)),
   }))
 }
 
@@ -62,9 +62,16 @@ for (const id of ['appendix-7', 'supplier-standard'] as const) {
   out[`${id}.ods.bytes`] = (await buffer(ods.stream)).length
 }
 
-const offices = new Map((await database.db.selectFrom('office').select(['office_code', 'name']).where('org_id', '=', org.id).execute()).map((o) => [o.office_code, o.name]))
+const offices = new Map(
+  (await database.db.selectFrom('office').select(['office_code', 'name']).where('org_id', '=', org.id).execute()).map((o) => [o.office_code, o.name]),
+)
 const branch = (await database.db.selectFrom('branch').select('id').where('org_id', '=', org.id).orderBy('name').executeTakeFirstOrThrow()).id
-for (const query of [`year=${DEMO_YEAR}`, `period=quarter&year=${DEMO_YEAR}&quarter=2`, `year=${DEMO_YEAR}&branch=${branch}&form=phone`, `period=month&year=${DEMO_YEAR}&month=3&topic=connection`]) {
+for (const query of [
+  `year=${DEMO_YEAR}`,
+  `period=quarter&year=${DEMO_YEAR}&quarter=2`,
+  `year=${DEMO_YEAR}&branch=${branch}&form=phone`,
+  `period=month&year=${DEMO_YEAR}&month=3&topic=connection`,
+]) {
   const view = readView(new URLSearchParams(query), org.time_zone, DEMO_YEAR)
   const data = await buildDashboard(database.db, scope, view, ASOF, params, offices)
   out[`dashboard ${query}`] = JSON.parse(JSON.stringify(data))
@@ -92,7 +99,11 @@ for (const metric of Object.keys(metricCatalog)) {
     const ctx = { scope, period: view.period, filter: view.filter, narrowing, metric, asOf: ASOF, zone: org.time_zone, params } as RecordContext
     const counted = await sql<{ n: string }>`select count(*) as n from ${sql.table(register.table)} r where ${recordWhere(register, ctx)}`.execute(database.db)
     const page = await listRecords(database.db, register, ctx, { sort: register.defaultSort, dir: 'asc', page: 1, size: 20 })
-    out[`drill ${metric} ${JSON.stringify(narrowing)}`] = { total: await registerTotal(database.db, register, ctx), counted: Number(counted.rows[0]!.n), page: page.map((r) => r.id) }
+    out[`drill ${metric} ${JSON.stringify(narrowing)}`] = {
+      total: await registerTotal(database.db, register, ctx),
+      counted: Number(counted.rows[0]!.n),
+      page: page.map((r) => r.id),
+    }
   }
 }
 process.stdout.write(JSON.stringify(out, null, 1) + '\n')

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint (the layers and import rules, counted as one check), then every vitest project (unit; PGlite; PostgreSQL when TEST_DATABASE_URL is
+// `npm test`: typecheck, lint (the layers and import rules, counted as one check), then every vitest project (unit; embedded PostgreSQL; PostgreSQL when
+// TEST_DATABASE_URL is
 // set; the browser when Chromium is found), then the unit tests again in another process zone, since
 // nothing may depend on the zone the server runs in, then every benchmark in smoke mode.
 // Ends with one plain line: `tests: N passed, N failed, N skipped`.
@@ -43,7 +44,13 @@ run('Линтер: слои и импорты (npm run lint; длина стро
 const [all, allArgs] = vitest('all')
 run('Тесты (vitest)', bin('vitest'), ['run', ...allArgs, ...process.argv.slice(2)], {}, all)
 const [tz, tzArgs] = vitest('tz')
-run('Модульные тесты в другом часовом поясе процесса (TZ=Asia/Yekaterinburg)', bin('vitest'), ['run', '--project', 'unit', ...tzArgs], { TZ: 'Asia/Yekaterinburg' }, tz)
+run(
+  'Модульные тесты в другом часовом поясе процесса (TZ=Asia/Yekaterinburg)',
+  bin('vitest'),
+  ['run', '--project', 'unit', ...tzArgs],
+  { TZ: 'Asia/Yekaterinburg' },
+  tz,
+)
 // every benchmark in smoke mode (tiny volumes, only Node needed): a change that breaks a benchmark fails
 // here; it checks that each runs and measures something, never its speed. Left out when vitest got a filter.
 if (process.argv.length > 2) console.log('\n▶ Замеры в проверочном режиме: пропущены (заданы аргументы для vitest)')

@@ -21,7 +21,8 @@ export const UPLOAD_PATHS = new Set(['/imports', '/imports/upload'])
  * when told no type, and the body is read as the file it is. Answers are JSON, like the API's own.
  */
 export const API_IMPORT_PATH = /^\/api\/imports\/[^/]+$/
-const API_TYPES = /^(text\/(csv|plain|tab-separated-values)|application\/(json|octet-stream|gzip|x-gzip|csv|x-www-form-urlencoded|vnd\.ms-excel|vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet))\s*(;|$)/i
+const API_TYPES =
+  /^(text\/(csv|plain|tab-separated-values)|application\/(json|octet-stream|gzip|x-gzip|csv|x-www-form-urlencoded|vnd\.ms-excel|vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet))\s*(;|$)/i
 
 const NAMED = new Set(['loopback', 'linklocal', 'uniquelocal'])
 
@@ -42,7 +43,10 @@ export function parseTrustProxy(value) {
       `TRUST_PROXY=${text} поверил бы X-Forwarded-For от кого угодно. Укажите число прокси перед сервером (например, 1) или их адреса через запятую (например, 10.0.0.2,10.0.0.0/8).`,
     )
   }
-  const list = text.split(',').map((s) => s.trim()).filter(Boolean)
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   for (const item of list) {
     const [address, bits, extra] = item.split('/')
     const family = net.isIP(address ?? '')
@@ -62,11 +66,16 @@ function refuse(res, status, text) {
 /**
  * An API refusal in JSON. The body is read and dropped rather than the connection closed under the client
  * (a client still sending its file would see EPIPE instead of the answer).
- * @param {import('express').Request} req @param {import('express').Response} res @param {number} status @param {string} text @param {Record<string, string>} [headers]
+ * @param {import('express').Request} req @param {import('express').Response} res
+ * @param {number} status @param {string} text @param {Record<string, string>} [headers]
  */
 function refuseJson(req, res, status, text, headers = {}) {
   req.resume()
-  res.status(status).set(headers).type('application/json; charset=utf-8').send(JSON.stringify({ error: text }))
+  res
+    .status(status)
+    .set(headers)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify({ error: text }))
 }
 
 const API_METHOD_MESSAGE = 'Метод не поддерживается: POST /api/imports/<вид> (тело — файл или JSON-массив записей), GET /api/imports/<номер>.'
@@ -113,7 +122,8 @@ export function guardBody(handler, options = {}) {
     if (multipart && UPLOAD_PATHS.has(req.path)) return handler(req, res, next)
     // a JSON or garbled body made `request.formData()` throw inside an action: a 500 instead of a refusal
     const declaredLength = Number(req.get('content-length') ?? 0)
-    if (!multipart && !/^application\/x-www-form-urlencoded/i.test(type) && (declaredLength > 0 || req.get('transfer-encoding'))) return refuse(res, 415, TYPE_MESSAGE)
+    if (!multipart && !/^application\/x-www-form-urlencoded/i.test(type) && (declaredLength > 0 || req.get('transfer-encoding')))
+      return refuse(res, 415, TYPE_MESSAGE)
     const declared = Number(req.get('content-length') ?? NaN)
     if (declared > limit) {
       refuse(res, 413, TOO_BIG)
@@ -146,12 +156,10 @@ export function guardBody(handler, options = {}) {
       if (hasNul(body.toString('latin1'))) return refuse(res, 400, NUL_MESSAGE)
       if (!multipart) return handler(withBody(req, body), res, next)
       // a multipart form is small here: parse it once, so that a broken one is refused rather than a 500
-      new Response(body, { headers: { 'Content-Type': type } })
-        .formData()
-        .then(
-          () => handler(withBody(req, body), res, next),
-          () => refuse(res, 400, BROKEN_MESSAGE),
-        )
+      new Response(body, { headers: { 'Content-Type': type } }).formData().then(
+        () => handler(withBody(req, body), res, next),
+        () => refuse(res, 400, BROKEN_MESSAGE),
+      )
     }
     const onError = () => stop()
     req.on('data', onData)
@@ -161,7 +169,27 @@ export function guardBody(handler, options = {}) {
 }
 
 /** The request, whose body stream has been read, as Remix's adapter reads it: the same bytes again. */
-const STREAM_PROPS = new Set(['on', 'once', 'off', 'addListener', 'removeListener', 'removeAllListeners', 'pause', 'resume', 'isPaused', 'destroy', 'read', 'pipe', 'unpipe', 'setEncoding', 'readable', 'readableEnded', 'readableHighWaterMark', 'readableFlowing', Symbol.asyncIterator])
+const STREAM_PROPS = new Set([
+  'on',
+  'once',
+  'off',
+  'addListener',
+  'removeListener',
+  'removeAllListeners',
+  'pause',
+  'resume',
+  'isPaused',
+  'destroy',
+  'read',
+  'pipe',
+  'unpipe',
+  'setEncoding',
+  'readable',
+  'readableEnded',
+  'readableHighWaterMark',
+  'readableFlowing',
+  Symbol.asyncIterator,
+])
 
 /** @param {import('express').Request} req @param {Buffer} body @returns {import('express').Request} */
 function withBody(req, body) {

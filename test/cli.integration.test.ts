@@ -81,7 +81,10 @@ describe('npm run cli', { timeout: 240_000 }, () => {
   })
 
   it('stores the valid rows with --skip-invalid', async () => {
-    const mixed = tmpFile('mixed.csv', 'call_id;direction;started_at;ended_at\nS-1;in;14.03.2025 10:00;14.03.2025 10:01\nS-2;in;14.03.2025 10:00;14.03.2025 09:01\n')
+    const mixed = tmpFile(
+      'mixed.csv',
+      'call_id;direction;started_at;ended_at\nS-1;in;14.03.2025 10:00;14.03.2025 10:01\nS-2;in;14.03.2025 10:00;14.03.2025 09:01\n',
+    )
     const result = await cli(['import', 'calls', mixed, '--skip-invalid'], env)
     expect(result.code).toBe(0)
     expect(result.out).toMatch(/Прочитано строк: 2 = сохранено 1 \+ отклонено 1/)
@@ -140,7 +143,11 @@ describe('npm run cli', { timeout: 240_000 }, () => {
 
 /** Starts a process that holds the embedded database of `dataDir` open (test/setup/hold-database.ts). */
 async function holder(dataDir: string) {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['test/setup/hold-database.ts'], { cwd: root, detached: true, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } })
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['test/setup/hold-database.ts'], {
+    cwd: root,
+    detached: true,
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
+  })
   let out = ''
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d) => {

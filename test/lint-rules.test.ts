@@ -12,7 +12,9 @@ async function errors(filePath: string, code: string): Promise<string[]> {
 // the first lint loads the config and the TypeScript parser: seconds on a busy machine
 describe('lint: the layers', { timeout: 60_000 }, () => {
   it('reports/ never imports app/, by alias or by path', async () => {
-    expect(await errors('reports/metrics/x.ts', "import { a } from '#app/utils/access.ts'\nexport const b = a\n")).toEqual([expect.stringMatching(/^no-restricted-imports: .*never import app/)])
+    expect(await errors('reports/metrics/x.ts', "import { a } from '#app/utils/access.ts'\nexport const b = a\n")).toEqual([
+      expect.stringMatching(/^no-restricted-imports: .*never import app/),
+    ])
     expect(await errors('reports/metrics/x.ts', "import { a } from '../../app/utils/access.ts'\nexport const b = a\n")).toHaveLength(1)
     expect(await errors('reports/metrics/x.ts', "import { a } from '#reports/format.ts'\nexport const b = a\n")).toEqual([])
   })
@@ -23,7 +25,9 @@ describe('lint: the layers', { timeout: 60_000 }, () => {
   })
 
   it('a component never imports a .server module', async () => {
-    expect(await errors('app/components/x.tsx', "import { a } from '#app/utils/view.server.ts'\nexport const b = a\n")).toEqual([expect.stringMatching(/never imports a \.server module/)])
+    expect(await errors('app/components/x.tsx', "import { a } from '#app/utils/view.server.ts'\nexport const b = a\n")).toEqual([
+      expect.stringMatching(/never imports a \.server module/),
+    ])
     expect(await errors('app/components/x.tsx', "import { a } from '#app/utils/format.ts'\nexport const b = a\n")).toEqual([])
   })
 
@@ -32,6 +36,8 @@ describe('lint: the layers', { timeout: 60_000 }, () => {
   })
 
   it('a type used only as a type is imported as one', async () => {
-    expect(await errors('app/x.ts', "import { Db } from '#db/client.server.ts'\nexport let d: Db | undefined\n")).toEqual([expect.stringMatching(/^@typescript-eslint\/consistent-type-imports/)])
+    expect(await errors('app/x.ts', "import { Db } from '#db/client.server.ts'\nexport let d: Db | undefined\n")).toEqual([
+      expect.stringMatching(/^@typescript-eslint\/consistent-type-imports/),
+    ])
   })
 })

@@ -16,14 +16,25 @@ const cookies: Record<string, string> = {}
 const BASE = 'http://localhost'
 
 async function signIn(login: string, roles: string[]): Promise<string> {
-  const user = await createUser(t.database.db, world.org.id, { login, fullName: `Тест ${login}`, password: 'пароль-для-теста-1', roles, allBranches: true, branchIds: [] })
+  const user = await createUser(t.database.db, world.org.id, {
+    login,
+    fullName: `Тест ${login}`,
+    password: 'пароль-для-теста-1',
+    roles,
+    allBranches: true,
+    branchIds: [],
+  })
   const response = await startSession(new Request(`${BASE}/login`), user, '/')
   return response.headers.get('Set-Cookie')!.split(';')[0]!
 }
 
 const get = (path: string, who: string) => new Request(`${BASE}${path}`, { headers: { Cookie: cookies[who]! } })
 const post = (path: string, who: string, form: Record<string, string>) =>
-  new Request(`${BASE}${path}`, { method: 'POST', body: new URLSearchParams(form), headers: { Cookie: cookies[who]!, Origin: BASE, 'Content-Type': 'application/x-www-form-urlencoded' } })
+  new Request(`${BASE}${path}`, {
+    method: 'POST',
+    body: new URLSearchParams(form),
+    headers: { Cookie: cookies[who]!, Origin: BASE, 'Content-Type': 'application/x-www-form-urlencoded' },
+  })
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: { ip: '127.0.0.1' } })
 
 async function thrown(promise: Promise<unknown>): Promise<Response> {
@@ -40,11 +51,28 @@ beforeAll(async () => {
   ;(globalThis as { __sqReady?: Promise<unknown> }).__sqReady = Promise.resolve(t.database)
   world = await resetWorld(t.database)
   const db = t.database.db
-  await db.insertInto('appeal').values([
-    { org_id: world.org.id, reg_number: 'a1', received_at: new Date('2025-03-03T10:00:00+03:00'), form: 'post', topic: 'other', complaint_topic: 'power_quality' },
-    { org_id: world.org.id, reg_number: 'a2', received_at: new Date('2025-03-04T10:00:00+03:00'), form: 'phone', topic: 'metering' },
-    { org_id: world.org.id, reg_number: 'a3', received_at: new Date('2025-05-04T10:00:00+03:00'), form: 'phone', topic: 'metering', applicant_name: 'Иванов Иван' },
-  ]).execute()
+  await db
+    .insertInto('appeal')
+    .values([
+      {
+        org_id: world.org.id,
+        reg_number: 'a1',
+        received_at: new Date('2025-03-03T10:00:00+03:00'),
+        form: 'post',
+        topic: 'other',
+        complaint_topic: 'power_quality',
+      },
+      { org_id: world.org.id, reg_number: 'a2', received_at: new Date('2025-03-04T10:00:00+03:00'), form: 'phone', topic: 'metering' },
+      {
+        org_id: world.org.id,
+        reg_number: 'a3',
+        received_at: new Date('2025-05-04T10:00:00+03:00'),
+        form: 'phone',
+        topic: 'metering',
+        applicant_name: 'Иванов Иван',
+      },
+    ])
+    .execute()
   cookies.reporting = await signIn('reporter', ['reporting'])
   cookies.operator = await signIn('operator', ['operator'])
   cookies.quality = await signIn('quality', ['quality'])
@@ -85,7 +113,9 @@ describe('reports.appendix-7._index', () => {
 
 describe('registers.$domain._index', () => {
   it('loader: a figure opens its records with the count from the rollups; personal data masked for a role that may not see it', async () => {
-    const data = await registers.loader(args(get('/registers/appeals?period=month&year=2025&month=3&metric=appeals.complaints', 'quality'), { domain: 'appeals' }) as never)
+    const data = await registers.loader(
+      args(get('/registers/appeals?period=month&year=2025&month=3&metric=appeals.complaints', 'quality'), { domain: 'appeals' }) as never,
+    )
     expect(JSON.parse(JSON.stringify(data))).toMatchObject({ total: 1 })
     const all = await registers.loader(args(get('/registers/appeals?year=2025', 'management'), { domain: 'appeals' }) as never)
     expect(JSON.parse(JSON.stringify(all)).total).toBe(3)
@@ -101,11 +131,16 @@ describe('registers.$domain._index', () => {
 describe('reports.policies', () => {
   it('action: a refused form is a 400 with the fields named, and nothing is saved; a good one is saved', async () => {
     const form = { rows: '0', officeVisits: 'all', dynamics: 'ratio', decimals: '1' }
-    const refused = (await policies.action(args(post('/reports/policies', 'admin', { ...form, decimals: '-3' })) as never)) as unknown as { type: string; data: { errors: string[]; saved: boolean }; init: { status: number } }
+    const refused = (await policies.action(args(post('/reports/policies', 'admin', { ...form, decimals: '-3' })) as never)) as unknown as {
+      type: string
+      data: { errors: string[]; saved: boolean }
+      init: { status: number }
+    }
     expect(refused.init.status).toBe(400)
     expect(refused.data.saved).toBe(false)
     expect(refused.data.errors.join(' ')).toMatch(/decimals/)
-    const stored = async () => (await t.database.db.selectFrom('organisation').select('report_policies').where('id', '=', world.org.id).executeTakeFirstOrThrow()).report_policies
+    const stored = async () =>
+      (await t.database.db.selectFrom('organisation').select('report_policies').where('id', '=', world.org.id).executeTakeFirstOrThrow()).report_policies
     expect(await stored()).toBeNull()
     expect((await thrown(policies.action(args(post('/reports/policies', 'reporting', form)) as never))).status).toBe(403)
   })

@@ -85,7 +85,13 @@ describe('form bodies are small and read with a limit', () => {
     const seen: { bytes?: number } = {}
     const url = new URL(await start(undefined, seen))
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: url.hostname, port: url.port, path: '/login', method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(300 * 1024 * 1024) } })
+      const req = http.request({
+        host: url.hostname,
+        port: url.port,
+        path: '/login',
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(300 * 1024 * 1024) },
+      })
       req.on('response', (res) => resolve(res.statusCode ?? 0))
       req.on('error', reject)
       req.write('login=a&password=')
@@ -99,7 +105,13 @@ describe('form bodies are small and read with a limit', () => {
     const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve) => {
       let sent = 0
       let answered = false
-      const req = http.request({ host: url.hostname, port: url.port, path: '/login', method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' } })
+      const req = http.request({
+        host: url.hostname,
+        port: url.port,
+        path: '/login',
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' },
+      })
       req.on('response', (res) => {
         answered = true
         resolve({ status: res.statusCode ?? 0, sent })
@@ -147,7 +159,17 @@ describe('NUL characters are refused in Russian, not passed on to the database',
     for (const [path, init] of [
       ['/login', { method: 'POST', body: new URLSearchParams({ login: 'adm\u0000in', password: 'x' }) }],
       ['/s/AAAA', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'q1=%00' }],
-      ['/surveys/1/phone', { method: 'POST', body: (() => { const f = new FormData(); f.set('q1', 'a\u0000b'); return f })() }],
+      [
+        '/surveys/1/phone',
+        {
+          method: 'POST',
+          body: (() => {
+            const f = new FormData()
+            f.set('q1', 'a\u0000b')
+            return f
+          })(),
+        },
+      ],
       ['/imports/upload', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=%5Cu0000&b=\u0000' }],
       ['/dashboard?office=%00%D0%9F%D0%9E%D0%9F-05', { method: 'GET' }],
       ['/registers/appeals%00', { method: 'GET' }],
@@ -169,7 +191,12 @@ describe('what an action cannot read is refused in Russian, not a 500 (beyond th
     }
     // fetch refuses to send TRACE itself
     const u = new URL(url)
-    const trace = await new Promise<number>((resolve, reject) => http.request({ host: u.hostname, port: u.port, path: '/', method: 'TRACE' }, (r) => (r.resume(), resolve(r.statusCode ?? 0))).on('error', reject).end())
+    const trace = await new Promise<number>((resolve, reject) =>
+      http
+        .request({ host: u.hostname, port: u.port, path: '/', method: 'TRACE' }, (r) => (r.resume(), resolve(r.statusCode ?? 0)))
+        .on('error', reject)
+        .end(),
+    )
     expect(trace).toBe(405)
     const json = await fetch(`${url}/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"login":"a"}' })
     expect(json.status).toBe(415)
@@ -197,14 +224,23 @@ describe('the import API (ADR 017) passes the hardening as it should', () => {
     const seen: { bytes?: number } = {}
     const url = await start(undefined, seen)
     const body = Buffer.alloc(FORM_BODY_LIMIT * 3, 0) // NUL bytes: an XLSX or gzip file has them
-    for (const type of ['application/octet-stream', 'text/csv; charset=utf-8', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/gzip']) {
+    for (const type of [
+      'application/octet-stream',
+      'text/csv; charset=utf-8',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'application/gzip',
+    ]) {
       seen.bytes = 0
       const response = await fetch(`${url}/api/imports/calls`, { method: 'POST', body, headers: { 'Content-Type': type } })
       expect(response.status, type).toBe(200)
       expect(seen.bytes, type).toBe(body.length)
     }
     // curl --data-binary without -H 'Content-Type' sends a form's type: the body is the file all the same
-    const curl = await fetch(`${url}/api/imports/calls`, { method: 'POST', body: 'a;b\n1;2\u0000', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+    const curl = await fetch(`${url}/api/imports/calls`, {
+      method: 'POST',
+      body: 'a;b\n1;2\u0000',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    })
     expect(await curl.json()).toMatchObject({ body: 'a;b\n1;2\u0000' })
     const json = await fetch(`${url}/api/imports/calls`, { method: 'POST', body: '[{"call_id":"1"}]', headers: { 'Content-Type': 'application/json' } })
     expect(await json.json()).toMatchObject({ body: '[{"call_id":"1"}]' })
@@ -213,7 +249,14 @@ describe('the import API (ADR 017) passes the hardening as it should', () => {
 
   it('refuses what it should, in JSON: other methods and paths 405, a web form or an unknown type 415, NUL in the address 400', async () => {
     const url = await start(undefined)
-    for (const [method, path] of [['PUT', '/api/imports/calls'], ['DELETE', '/api/imports/1'], ['PATCH', '/api/imports/calls'], ['OPTIONS', '/api/imports/calls'], ['POST', '/api/openapi.json'], ['POST', '/api/imports/calls/extra']] as const) {
+    for (const [method, path] of [
+      ['PUT', '/api/imports/calls'],
+      ['DELETE', '/api/imports/1'],
+      ['PATCH', '/api/imports/calls'],
+      ['OPTIONS', '/api/imports/calls'],
+      ['POST', '/api/openapi.json'],
+      ['POST', '/api/imports/calls/extra'],
+    ] as const) {
       const response = await fetch(`${url}${path}`, { method, body: method === 'OPTIONS' ? undefined : 'x' })
       expect(response.status, `${method} ${path}`).toBe(405)
       expect(response.headers.get('allow')).toBe('GET, POST')
@@ -227,6 +270,14 @@ describe('the import API (ADR 017) passes the hardening as it should', () => {
     expect((await fetch(`${url}/api/imports/calls%00`, { method: 'POST', body: 'x', headers: { 'Content-Type': 'text/csv' } })).status).toBe(400)
     // GET passes (the route answers), as do the site's forms elsewhere, still limited
     expect((await fetch(`${url}/api/imports/1`)).status).toBe(200)
-    expect((await fetch(`${url}/login`, { method: 'POST', body: 'x'.repeat(FORM_BODY_LIMIT + 10), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).status).toBe(413)
+    expect(
+      (
+        await fetch(`${url}/login`, {
+          method: 'POST',
+          body: 'x'.repeat(FORM_BODY_LIMIT + 10),
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+    ).toBe(413)
   })
 })

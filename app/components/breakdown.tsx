@@ -24,7 +24,19 @@ export type FigureLink = (id: MetricId, narrowing: Record<string, string>) => st
  * A breakdown table: a row per group, a column per catalog figure (header hint = its definition), each value
  * opening what it counts. The dashboard and the survey pages use it.
  */
-export function Breakdown({ caption, metrics, rows, linkFor, testId }: { caption: string; metrics: readonly MetricId[]; rows: readonly BreakdownTableRow[]; linkFor: FigureLink; testId: string }) {
+export function Breakdown({
+  caption,
+  metrics,
+  rows,
+  linkFor,
+  testId,
+}: {
+  caption: string
+  metrics: readonly MetricId[]
+  rows: readonly BreakdownTableRow[]
+  linkFor: FigureLink
+  testId: string
+}) {
   return (
     <table data-testid={testId}>
       <caption>{caption}</caption>

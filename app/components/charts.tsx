@@ -24,7 +24,21 @@ export function bucketLabel(bucket: string): string {
  * which the server cannot measure: «0,7 мин» was one line on the server and two in the browser (a
  * hydration mismatch). Plain text is the same on both.
  */
-function AxisTick({ x, y, payload, textAnchor, axis, format }: { x?: number; y?: number; payload?: { value: string | number }; textAnchor?: 'start' | 'middle' | 'end' | 'inherit'; axis: 'x' | 'y'; format: (v: never) => string }) {
+function AxisTick({
+  x,
+  y,
+  payload,
+  textAnchor,
+  axis,
+  format,
+}: {
+  x?: number
+  y?: number
+  payload?: { value: string | number }
+  textAnchor?: 'start' | 'middle' | 'end' | 'inherit'
+  axis: 'x' | 'y'
+  format: (v: never) => string
+}) {
   return (
     <text x={x} y={y} dy={axis === 'x' ? '0.71em' : '0.355em'} textAnchor={textAnchor} fill="#666" fontSize={12}>
       {format((payload?.value ?? '') as never)}
@@ -52,7 +66,19 @@ function ChartLegend({ items }: { items: { label: string; color: string }[] }) {
 /** A full-width chart of the cockpit: drawn at this width, scaled down by the page (viewBox). */
 export const WIDE = 1150
 
-export function StackedBars({ id, title, data, series, width = WIDTH }: { id: string; title: string; data: Record<string, number | string>[]; series: { key: string; label: string }[]; width?: number }) {
+export function StackedBars({
+  id,
+  title,
+  data,
+  series,
+  width = WIDTH,
+}: {
+  id: string
+  title: string
+  data: Record<string, number | string>[]
+  series: { key: string; label: string }[]
+  width?: number
+}) {
   return (
     <figure className={width > WIDTH ? 'chart wide' : 'chart'} data-testid={id}>
       <figcaption>{title}</figcaption>
@@ -72,8 +98,22 @@ export function StackedBars({ id, title, data, series, width = WIDTH }: { id: st
 
 /** One line over the buckets; `norm` draws the norm as a dashed line. `unit` formats the axis. */
 export function TrendLine({
-  id, title, data, unit, norm, normLabel, width = WIDTH,
-}: { id: string; title: string; data: { bucket: string; value: number | null }[]; unit: 'share' | 'minutes'; norm?: number | null; normLabel?: string; width?: number }) {
+  id,
+  title,
+  data,
+  unit,
+  norm,
+  normLabel,
+  width = WIDTH,
+}: {
+  id: string
+  title: string
+  data: { bucket: string; value: number | null }[]
+  unit: 'share' | 'minutes'
+  norm?: number | null
+  normLabel?: string
+  width?: number
+}) {
   const scaled = data.map((d) => ({ bucket: d.bucket, value: d.value === null ? null : unit === 'share' ? d.value * 100 : d.value / 60 }))
   const suffix = unit === 'share' ? ' %' : ' мин'
   return (
@@ -82,11 +122,20 @@ export function TrendLine({
       <LineChart id={id} width={width} height={HEIGHT} data={scaled} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="bucket" interval={0} tick={<AxisTick axis="x" format={bucketLabel} />} />
-        <YAxis interval={0} tick={<AxisTick axis="y" format={(v: number) => `${number.format(v)}${suffix}`} />} domain={unit === 'share' ? [0, 100] : [0, 'auto']} />
+        <YAxis
+          interval={0}
+          tick={<AxisTick axis="y" format={(v: number) => `${number.format(v)}${suffix}`} />}
+          domain={unit === 'share' ? [0, 100] : [0, 'auto']}
+        />
         <Tooltip formatter={(v: number) => `${number.format(v)}${suffix}`} labelFormatter={bucketLabel} />
         <Line type="monotone" dataKey="value" name={title} stroke={COLORS[0]} dot isAnimationActive={false} connectNulls={false} />
         {norm !== null && norm !== undefined ? (
-          <ReferenceLine y={norm} stroke="#dc2626" strokeDasharray="6 4" label={{ value: normLabel ?? `норматив ${number.format(norm)}${suffix}`, position: 'insideTopRight', fill: '#dc2626' }} />
+          <ReferenceLine
+            y={norm}
+            stroke="#dc2626"
+            strokeDasharray="6 4"
+            label={{ value: normLabel ?? `норматив ${number.format(norm)}${suffix}`, position: 'insideTopRight', fill: '#dc2626' }}
+          />
         ) : null}
       </LineChart>
     </figure>
@@ -98,8 +147,18 @@ export function TrendLine({
  * `labels` names the categories on the axis.
  */
 export function ShareBars({
-  id, title, data, series, width = WIDTH,
-}: { id: string; title: string; data: ({ label: string } & Record<string, number | null | string>)[]; series: { key: string; label: string; color: string }[]; width?: number }) {
+  id,
+  title,
+  data,
+  series,
+  width = WIDTH,
+}: {
+  id: string
+  title: string
+  data: ({ label: string } & Record<string, number | null | string>)[]
+  series: { key: string; label: string; color: string }[]
+  width?: number
+}) {
   const scaled = data.map((d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'number' ? v * 100 : v])))
   return (
     <figure className={width > WIDTH ? 'chart wide' : 'chart'} data-testid={id}>

@@ -33,7 +33,19 @@ function shown(norm: Norm, side: NormSide): { text: string; value: number | null
   return { text: formatMetric('share', side.share), value: side.share, better: 'higher' }
 }
 
-export function NormTiles({ norms, from, to, branchQuery, compareLabel }: { norms: readonly Norm[]; from: string; to: string; branchQuery: string; compareLabel: string }) {
+export function NormTiles({
+  norms,
+  from,
+  to,
+  branchQuery,
+  compareLabel,
+}: {
+  norms: readonly Norm[]
+  from: string
+  to: string
+  branchQuery: string
+  compareLabel: string
+}) {
   if (norms.length === 0) {
     return (
       <p className="muted" data-testid="no-norms">
@@ -50,7 +62,8 @@ export function NormTiles({ norms, from, to, branchQuery, compareLabel }: { norm
         const measuredBefore = n.previous.verdict !== 'no_data' && before.value !== null
         const trend: Trend = n.current.verdict === 'no_data' || !measuredBefore ? 'none' : trendOf(now.better, now.value, before.value)
         const records = n.domain === 'appeals' ? `/deadlines/records?${period}&rule=${n.ruleId}` : `/deadlines/norms/${n.ruleId}?${period}`
-        const outcome = (o: string) => (n.domain === 'appeals' ? `/deadlines/records?${period}&rule=${n.ruleId}&outcome=${o}` : `/deadlines/norms/${n.ruleId}?${period}&outcome=${o}`)
+        const outcome = (o: string) =>
+          n.domain === 'appeals' ? `/deadlines/records?${period}&rule=${n.ruleId}&outcome=${o}` : `/deadlines/norms/${n.ruleId}?${period}&outcome=${o}`
         const count = (value: number, o: string) => (value > 0 ? <Link to={outcome(o)}>{formatCount(value)}</Link> : '0')
         return (
           <div key={n.ruleId} className={`norm verdict-${n.current.verdict}`} data-rule={n.code} data-verdict={n.current.verdict}>
@@ -71,11 +84,13 @@ export function NormTiles({ norms, from, to, branchQuery, compareLabel }: { norm
               <div className="hint">
                 {n.domain === 'appeals' ? (
                   <>
-                    с нарушением: {count(n.current.late ?? 0, 'late')}, без ответа: {count(n.current.overdue ?? 0, 'overdue')} из {formatCount(n.current.judged)}
+                    с нарушением: {count(n.current.late ?? 0, 'late')}, без ответа: {count(n.current.overdue ?? 0, 'overdue')} из{' '}
+                    {formatCount(n.current.judged)}
                   </>
                 ) : (
                   <>
-                    нарушений: {n.current.violations > 0 ? <Link to={`/deadlines/norms/${n.ruleId}?${period}`}>{formatCount(n.current.violations)}</Link> : '0'} из {formatCount(n.current.judged)}
+                    нарушений: {n.current.violations > 0 ? <Link to={`/deadlines/norms/${n.ruleId}?${period}`}>{formatCount(n.current.violations)}</Link> : '0'}{' '}
+                    из {formatCount(n.current.judged)}
                   </>
                 )}
               </div>
@@ -99,7 +114,21 @@ export interface RankedRow {
 }
 
 /** The worst rows of a figure, five at most, each opening its records. */
-export function WorstList({ title, rows, metric, linkFor, testId, empty }: { title: string; rows: readonly RankedRow[]; metric: MetricId; linkFor: (row: RankedRow) => string | null; testId: string; empty: string }) {
+export function WorstList({
+  title,
+  rows,
+  metric,
+  linkFor,
+  testId,
+  empty,
+}: {
+  title: string
+  rows: readonly RankedRow[]
+  metric: MetricId
+  linkFor: (row: RankedRow) => string | null
+  testId: string
+  empty: string
+}) {
   const m = metricCatalog[metric]
   return (
     <div className="worst-list" data-testid={testId}>
@@ -110,7 +139,9 @@ export function WorstList({ title, rows, metric, linkFor, testId, empty }: { tit
         <ol>
           {rows.slice(0, 5).map((r) => {
             const to = linkFor(r)
-            const key = Object.entries(r.link).map(([k, v]) => `${k}=${v}`).join('&')
+            const key = Object.entries(r.link)
+              .map(([k, v]) => `${k}=${v}`)
+              .join('&')
             return (
               <li key={key} data-key={key}>
                 <span className="name">{r.label}</span>{' '}
@@ -147,9 +178,7 @@ export function HeatMap({ heat, linkFor }: { heat: Heat; linkFor: (office: strin
   const share = metricCatalog['visits.within_wait_norm_share']
   return (
     <figure className="heat" data-testid="heat-map">
-      <figcaption>
-        Офисы × услуги: цвет — {share.label.toLowerCase()} (красный — 0 %, зелёный — 100 %), число — среднее ожидание
-      </figcaption>
+      <figcaption>Офисы × услуги: цвет — {share.label.toLowerCase()} (красный — 0 %, зелёный — 100 %), число — среднее ожидание</figcaption>
       <table className="heat-table">
         <thead>
           <tr>
@@ -169,7 +198,11 @@ export function HeatMap({ heat, linkFor }: { heat: Heat; linkFor: (office: strin
                 const to = linkFor(row.office, kind)
                 const text = formatMetric('seconds', c.meanWait)
                 return (
-                  <td key={kind} style={{ background: heatColour(c.withinShare) }} title={`${formatMetric('share', c.withinShare)} в пределах норматива, обслужено ${formatCount(c.served)}`}>
+                  <td
+                    key={kind}
+                    style={{ background: heatColour(c.withinShare) }}
+                    title={`${formatMetric('share', c.withinShare)} в пределах норматива, обслужено ${formatCount(c.served)}`}
+                  >
                     {to ? <Link to={to}>{text}</Link> : text}
                     <span className="share">{formatMetric('share', c.withinShare)}</span>
                   </td>

@@ -17,7 +17,21 @@ export interface TableColumn {
 
 export type TableRow = Record<string, string> & { id: string }
 
-export function DataTable({ columns, rows, total, params, rowLink, testId }: { columns: TableColumn[]; rows: TableRow[]; total: number; params: TableParams; rowLink?: (row: TableRow) => string; testId?: string }) {
+export function DataTable({
+  columns,
+  rows,
+  total,
+  params,
+  rowLink,
+  testId,
+}: {
+  columns: TableColumn[]
+  rows: TableRow[]
+  total: number
+  params: TableParams
+  rowLink?: (row: TableRow) => string
+  testId?: string
+}) {
   const [search] = useSearchParams()
   const hrefWith = (changes: Record<string, string>) => {
     const next = new URLSearchParams(search)
@@ -52,7 +66,11 @@ export function DataTable({ columns, rows, total, params, rowLink, testId }: { c
                   const sorted = header.column.getIsSorted()
                   const label = flexRender(header.column.columnDef.header, header.getContext())
                   return (
-                    <th key={header.id} className={c.numeric ? 'num' : undefined} aria-sort={sorted ? (sorted === 'desc' ? 'descending' : 'ascending') : undefined}>
+                    <th
+                      key={header.id}
+                      className={c.numeric ? 'num' : undefined}
+                      aria-sort={sorted ? (sorted === 'desc' ? 'descending' : 'ascending') : undefined}
+                    >
                       {header.column.getCanSort() ? (
                         <Link to={hrefWith({ sort: c.id, dir: sorted === 'asc' ? 'desc' : 'asc', page: '1' })} preventScrollReset>
                           {label}

@@ -36,7 +36,14 @@ export function DownloadLink({ href, children, testId }: { href: string; childre
   }
   return (
     <>
-      <a href={href} download data-testid={testId} onClick={onClick} aria-busy={state === 'preparing' || undefined} className={state === 'preparing' ? 'preparing' : undefined}>
+      <a
+        href={href}
+        download
+        data-testid={testId}
+        onClick={onClick}
+        aria-busy={state === 'preparing' || undefined}
+        className={state === 'preparing' ? 'preparing' : undefined}
+      >
         {children}
       </a>
       {state === 'preparing' ? (
@@ -48,7 +55,10 @@ export function DownloadLink({ href, children, testId }: { href: string; childre
       {state === 'failed' ? (
         <span className="field-error" role="alert">
           {' '}
-          Файл не удалось подготовить. <a href={href} download>Скачать ещё раз</a>
+          Файл не удалось подготовить.{' '}
+          <a href={href} download>
+            Скачать ещё раз
+          </a>
         </span>
       ) : null}
     </>

@@ -5,7 +5,8 @@ const count = new Intl.NumberFormat('ru-RU')
 
 function text(cell: Cell): string {
   if (cell.v === null) return ''
-  if (typeof cell.v === 'number') return cell.s?.startsWith('decimal') ? decimal.format(cell.v) : cell.s?.startsWith('count') ? count.format(cell.v) : String(cell.v)
+  if (typeof cell.v === 'number')
+    return cell.s?.startsWith('decimal') ? decimal.format(cell.v) : cell.s?.startsWith('count') ? count.format(cell.v) : String(cell.v)
   return cell.v
 }
 
@@ -29,7 +30,13 @@ export function SheetTable({ header, body, testId }: { header: Cell[][]; body: C
           {body.map((row, r) => (
             <tr key={r}>
               {row.map((cell, c) => (
-                <td key={c} colSpan={cell.colspan} rowSpan={cell.rowspan} className={typeof cell.v === 'number' || cell.s === 'center' ? 'num' : undefined} style={cell.s?.endsWith('Bold') ? { fontWeight: 600 } : undefined}>
+                <td
+                  key={c}
+                  colSpan={cell.colspan}
+                  rowSpan={cell.rowspan}
+                  className={typeof cell.v === 'number' || cell.s === 'center' ? 'num' : undefined}
+                  style={cell.s?.endsWith('Bold') ? { fontWeight: 600 } : undefined}
+                >
                   {text(cell)}
                 </td>
               ))}

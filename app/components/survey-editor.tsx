@@ -6,14 +6,36 @@
 import { Form, Link } from '@remix-run/react'
 import { useState } from 'react'
 import { VocabularyOptions } from '#app/components/metric-text.tsx'
-import { KIND_DEFAULT_TEXT, KIND_LABELS, QUESTION_KINDS, type Question, type QuestionKind, SUBJECT_KINDS, type SubjectKind, type SurveyDefinition, nextQuestionId } from '#reports/surveys/questions.ts'
+import {
+  KIND_DEFAULT_TEXT,
+  KIND_LABELS,
+  QUESTION_KINDS,
+  type Question,
+  type QuestionKind,
+  SUBJECT_KINDS,
+  type SubjectKind,
+  type SurveyDefinition,
+  nextQuestionId,
+} from '#reports/surveys/questions.ts'
 import { appealForm, appealTopic } from '#reports/vocabulary.ts'
 
 const choice = (kind: QuestionKind) => kind === 'single' || kind === 'multi'
 
 export function SurveyEditor({
-  survey, offices, locked, errors, submitLabel, copyFrom,
-}: { survey: SurveyDefinition; offices: { code: string; name: string }[]; locked: number; errors: string[]; submitLabel: string; copyFrom?: string }) {
+  survey,
+  offices,
+  locked,
+  errors,
+  submitLabel,
+  copyFrom,
+}: {
+  survey: SurveyDefinition
+  offices: { code: string; name: string }[]
+  locked: number
+  errors: string[]
+  submitLabel: string
+  copyFrom?: string
+}) {
   const [questions, setQuestions] = useState<Question[]>(survey.questions)
   const [subjectKind, setSubjectKind] = useState<SubjectKind>(survey.subjectKind)
   const [newKind, setNewKind] = useState<QuestionKind>('csat')
@@ -26,7 +48,16 @@ export function SurveyEditor({
       return next
     })
   const add = () =>
-    setQuestions((qs) => [...qs, { id: nextQuestionId(qs), kind: newKind, text: KIND_DEFAULT_TEXT[newKind], required: newKind === 'csat', ...(choice(newKind) ? { options: ['Вариант 1', 'Вариант 2'] } : {}) }])
+    setQuestions((qs) => [
+      ...qs,
+      {
+        id: nextQuestionId(qs),
+        kind: newKind,
+        text: KIND_DEFAULT_TEXT[newKind],
+        required: newKind === 'csat',
+        ...(choice(newKind) ? { options: ['Вариант 1', 'Вариант 2'] } : {}),
+      },
+    ])
   return (
     <Form method="post" className="stack" data-testid="survey-editor">
       <section className="card stack">
@@ -109,7 +140,13 @@ export function SurveyEditor({
           </legend>
           <label>
             Текст вопроса
-            <input type="text" value={q.text} onChange={(e) => change(i, { text: e.target.value })} disabled={locked > 0} aria-label={`Текст вопроса ${i + 1}`} />
+            <input
+              type="text"
+              value={q.text}
+              onChange={(e) => change(i, { text: e.target.value })}
+              disabled={locked > 0}
+              aria-label={`Текст вопроса ${i + 1}`}
+            />
           </label>
           {choice(q.kind) ? (
             <label>

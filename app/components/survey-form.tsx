@@ -15,7 +15,14 @@ function Scale({ q, values }: { q: Question & { kind: 'csat' | 'nps' | 'ces' }; 
       <div className={`scale scale-${points.length}`} role="radiogroup" aria-labelledby={`${q.id}-label`}>
         {points.map((v) => (
           <label key={v} className="point" title={labels[v]}>
-            <input type="radio" name={q.id} value={v} defaultChecked={values.includes(String(v))} required={q.required} aria-label={labels[v] ? `${v} — ${labels[v]}` : String(v)} />
+            <input
+              type="radio"
+              name={q.id}
+              value={v}
+              defaultChecked={values.includes(String(v))}
+              required={q.required}
+              aria-label={labels[v] ? `${v} — ${labels[v]}` : String(v)}
+            />
             <span>{v}</span>
           </label>
         ))}
@@ -32,7 +39,15 @@ function Scale({ q, values }: { q: Question & { kind: 'csat' | 'nps' | 'ces' }; 
   )
 }
 
-export function SurveyQuestions({ questions, values = {}, errors = {} }: { questions: readonly Question[]; values?: FormValues; errors?: Record<string, string> }) {
+export function SurveyQuestions({
+  questions,
+  values = {},
+  errors = {},
+}: {
+  questions: readonly Question[]
+  values?: FormValues
+  errors?: Record<string, string>
+}) {
   return (
     <>
       {questions.map((q, n) => {
@@ -41,18 +56,33 @@ export function SurveyQuestions({ questions, values = {}, errors = {} }: { quest
           <fieldset key={q.id} className={`question${errors[q.id] ? ' invalid' : ''}`} data-question={q.id}>
             <legend id={`${q.id}-label`}>
               {n + 1}. {q.text}
-              {q.required ? <span className="required" title="обязательный вопрос"> *</span> : <span className="muted"> (необязательно)</span>}
+              {q.required ? (
+                <span className="required" title="обязательный вопрос">
+                  {' '}
+                  *
+                </span>
+              ) : (
+                <span className="muted"> (необязательно)</span>
+              )}
             </legend>
             {q.kind === 'csat' || q.kind === 'nps' || q.kind === 'ces' ? <Scale q={q as Question & { kind: 'csat' | 'nps' | 'ces' }} values={v} /> : null}
             {q.kind === 'single' || q.kind === 'multi'
               ? (q.options ?? []).map((label, i) => (
                   <label key={i} className="choice">
-                    <input type={q.kind === 'single' ? 'radio' : 'checkbox'} name={q.id} value={i} defaultChecked={v.includes(String(i))} required={q.kind === 'single' && q.required} />{' '}
+                    <input
+                      type={q.kind === 'single' ? 'radio' : 'checkbox'}
+                      name={q.id}
+                      value={i}
+                      defaultChecked={v.includes(String(i))}
+                      required={q.kind === 'single' && q.required}
+                    />{' '}
                     {label}
                   </label>
                 ))
               : null}
-            {q.kind === 'text' ? <textarea name={q.id} rows={4} maxLength={MAX_TEXT_ANSWER} defaultValue={v[0] ?? ''} required={q.required} aria-labelledby={`${q.id}-label`} /> : null}
+            {q.kind === 'text' ? (
+              <textarea name={q.id} rows={4} maxLength={MAX_TEXT_ANSWER} defaultValue={v[0] ?? ''} required={q.required} aria-labelledby={`${q.id}-label`} />
+            ) : null}
             {errors[q.id] ? (
               <p className="field-error" role="alert">
                 {errors[q.id]}

@@ -4,7 +4,15 @@ import { appealForm, consumerType } from '#reports/vocabulary.ts'
 import { VocabularyOptions } from './metric-text.tsx'
 
 export interface ViewFilterProps {
-  view: { kind: string; year: number; quarter: number; month: number; from: string; to: string; filter: { branch?: string; office?: string; form?: string; consumerType?: string } }
+  view: {
+    kind: string
+    year: number
+    quarter: number
+    month: number
+    from: string
+    to: string
+    filter: { branch?: string; office?: string; form?: string; consumerType?: string }
+  }
   options: { branches: { id: string; name: string }[]; offices: { code: string; name: string; branch?: string | null }[]; scoped?: boolean }
   /** hidden keys to keep (a register's figure and narrowing) */
   keep?: Record<string, string | undefined>

@@ -47,13 +47,62 @@ const expo = (rand: Rand, mean: number) => -Math.log(1 - rand()) * mean
 export const DEMO_BRANCHES = ['Северные электрические сети', 'Южные электрические сети', 'Городские электрические сети'] as const
 
 export const DEMO_OFFICES = [
-  { office_code: 'ЦОП-01', name: 'Центр обслуживания потребителей «Центральный»', office_type: 'Центр обслуживания потребителей', address: 'г. Энергоград, ул. Ленина, 12', branch: DEMO_BRANCHES[2], schedule: 'пн–чт 8:00–17:00, пт 8:00–16:00' },
-  { office_code: 'ЦОП-02', name: 'Центр обслуживания потребителей «Северный»', office_type: 'Центр обслуживания потребителей', address: 'г. Северск, пр. Мира, 5', branch: DEMO_BRANCHES[0], schedule: 'пн–чт 8:00–17:00, пт 8:00–16:00' },
-  { office_code: 'ПОП-03', name: 'Пункт обслуживания потребителей «Заречный»', office_type: 'Пункт обслуживания потребителей', address: 'пгт Заречный, ул. Садовая, 3', branch: DEMO_BRANCHES[0], schedule: 'пн, ср, пт 9:00–16:00' },
-  { office_code: 'ЦОП-04', name: 'Центр обслуживания потребителей «Южный»', office_type: 'Центр обслуживания потребителей', address: 'г. Южноречье, ул. Гагарина, 39', branch: DEMO_BRANCHES[1], schedule: 'пн–чт 8:00–17:00, пт 8:00–16:00' },
-  { office_code: 'ПОП-05', name: 'Пункт обслуживания потребителей «Степной»', office_type: 'Пункт обслуживания потребителей', address: 'с. Степное, ул. Школьная, 1', branch: DEMO_BRANCHES[1], schedule: 'вт, чт 9:00–15:00' },
-  { office_code: 'ПОП-06', name: 'Пункт обслуживания потребителей «Приморский»', office_type: 'Пункт обслуживания потребителей', address: 'г. Приморск, ул. Портовая, 8', branch: DEMO_BRANCHES[1], schedule: 'пн–пт 9:00–16:00' },
-  { office_code: 'МО-07', name: 'Мобильный офис', office_type: 'Мобильный офис', address: 'по графику выездов', branch: DEMO_BRANCHES[0], schedule: 'по графику' },
+  {
+    office_code: 'ЦОП-01',
+    name: 'Центр обслуживания потребителей «Центральный»',
+    office_type: 'Центр обслуживания потребителей',
+    address: 'г. Энергоград, ул. Ленина, 12',
+    branch: DEMO_BRANCHES[2],
+    schedule: 'пн–чт 8:00–17:00, пт 8:00–16:00',
+  },
+  {
+    office_code: 'ЦОП-02',
+    name: 'Центр обслуживания потребителей «Северный»',
+    office_type: 'Центр обслуживания потребителей',
+    address: 'г. Северск, пр. Мира, 5',
+    branch: DEMO_BRANCHES[0],
+    schedule: 'пн–чт 8:00–17:00, пт 8:00–16:00',
+  },
+  {
+    office_code: 'ПОП-03',
+    name: 'Пункт обслуживания потребителей «Заречный»',
+    office_type: 'Пункт обслуживания потребителей',
+    address: 'пгт Заречный, ул. Садовая, 3',
+    branch: DEMO_BRANCHES[0],
+    schedule: 'пн, ср, пт 9:00–16:00',
+  },
+  {
+    office_code: 'ЦОП-04',
+    name: 'Центр обслуживания потребителей «Южный»',
+    office_type: 'Центр обслуживания потребителей',
+    address: 'г. Южноречье, ул. Гагарина, 39',
+    branch: DEMO_BRANCHES[1],
+    schedule: 'пн–чт 8:00–17:00, пт 8:00–16:00',
+  },
+  {
+    office_code: 'ПОП-05',
+    name: 'Пункт обслуживания потребителей «Степной»',
+    office_type: 'Пункт обслуживания потребителей',
+    address: 'с. Степное, ул. Школьная, 1',
+    branch: DEMO_BRANCHES[1],
+    schedule: 'вт, чт 9:00–15:00',
+  },
+  {
+    office_code: 'ПОП-06',
+    name: 'Пункт обслуживания потребителей «Приморский»',
+    office_type: 'Пункт обслуживания потребителей',
+    address: 'г. Приморск, ул. Портовая, 8',
+    branch: DEMO_BRANCHES[1],
+    schedule: 'пн–пт 9:00–16:00',
+  },
+  {
+    office_code: 'МО-07',
+    name: 'Мобильный офис',
+    office_type: 'Мобильный офис',
+    address: 'по графику выездов',
+    branch: DEMO_BRANCHES[0],
+    schedule: 'по графику',
+  },
 ] as const
 
 export function demoOfficeRows(): ParsedRow[] {
@@ -108,7 +157,28 @@ const at = (day: Day, minutesOfDay: number) =>
   localToInstant(DEMO_ZONE, day.year, day.month, day.day, Math.floor(minutesOfDay / 60), Math.floor(minutesOfDay % 60), Math.floor((minutesOfDay * 60) % 60))
 const plusMinutes = (date: Date, minutes: number) => new Date(date.getTime() + Math.round(minutes * 60_000))
 
-const SURNAMES = ['Иванов', 'Петров', 'Смирнов', 'Кузнецов', 'Попов', 'Васильев', 'Соколов', 'Михайлов', 'Новиков', 'Фёдоров', 'Морозов', 'Волков', 'Алексеев', 'Лебедев', 'Семёнов', 'Егоров', 'Павлов', 'Козлов', 'Степанов', 'Николаев']
+const SURNAMES = [
+  'Иванов',
+  'Петров',
+  'Смирнов',
+  'Кузнецов',
+  'Попов',
+  'Васильев',
+  'Соколов',
+  'Михайлов',
+  'Новиков',
+  'Фёдоров',
+  'Морозов',
+  'Волков',
+  'Алексеев',
+  'Лебедев',
+  'Семёнов',
+  'Егоров',
+  'Павлов',
+  'Козлов',
+  'Степанов',
+  'Николаев',
+]
 const MALE = ['Александр', 'Сергей', 'Дмитрий', 'Андрей', 'Алексей', 'Иван', 'Михаил', 'Николай', 'Владимир', 'Павел']
 const FEMALE = ['Елена', 'Ольга', 'Наталья', 'Татьяна', 'Ирина', 'Анна', 'Мария', 'Светлана', 'Юлия', 'Екатерина']
 const PATRONYMIC_M = ['Александрович', 'Сергеевич', 'Дмитриевич', 'Андреевич', 'Иванович', 'Петрович', 'Николаевич']
@@ -122,7 +192,8 @@ function person(rand: Rand) {
   const surname = pick(rand, SURNAMES) + (female ? 'а' : '')
   return `${surname} ${pick(rand, female ? FEMALE : MALE)} ${pick(rand, female ? PATRONYMIC_F : PATRONYMIC_M)}`
 }
-const phoneNumber = (rand: Rand) => `+7 9${Math.floor(10 + rand() * 90)} ${Math.floor(100 + rand() * 900)}-${Math.floor(10 + rand() * 90)}-${Math.floor(10 + rand() * 90)}`
+const phoneNumber = (rand: Rand) =>
+  `+7 9${Math.floor(10 + rand() * 90)} ${Math.floor(100 + rand() * 900)}-${Math.floor(10 + rand() * 90)}-${Math.floor(10 + rand() * 90)}`
 
 const APPEAL_FORM = { internet: 40, phone: 45, in_person: 9, post: 1, other: 5 } as const
 const TOPIC = { connection: 34, transmission: 26, metering: 15, service: 8, maintenance: 7, other: 10 } as const
@@ -152,7 +223,13 @@ export function* demoAppeals(calendar: DemoCalendar, volumes = DEMO_VOLUMES, yea
       const office = form === 'in_person' ? pick(rand, DEMO_OFFICES) : rand() < 0.6 ? pick(rand, DEMO_OFFICES) : undefined
       const branch = office?.branch ?? pick(rand, DEMO_BRANCHES)
       const minutes =
-        form === 'internet' ? rand() < 0.08 ? rand() * 360 : 360 + rand() * 1075 : form === 'phone' && rand() < 0.05 ? 1080 + rand() * 359 : 480 + rand() * 540
+        form === 'internet'
+          ? rand() < 0.08
+            ? rand() * 360
+            : 360 + rand() * 1075
+          : form === 'phone' && rand() < 0.05
+            ? 1080 + rand() * 359
+            : 480 + rand() * 540
       const received = at(day, minutes)
       const topic = weighted(rand, TOPIC)
       const complaint = rand() < 0.08 ? weighted(rand, COMPLAINT) : null
@@ -185,9 +262,13 @@ export function* demoAppeals(calendar: DemoCalendar, volumes = DEMO_VOLUMES, yea
         branch,
         answered_at: answered,
         closure,
-        contract_concluded: request === 'connection' && answered && rand() < 0.4 ? 'connection' : request === 'transmission_contract' && answered ? 'transmission' : null,
+        contract_concluded:
+          request === 'connection' && answered && rand() < 0.4 ? 'connection' : request === 'transmission_contract' && answered ? 'transmission' : null,
         complaint_settled: complaint !== null && answered !== null && rand() < 0.7,
-        measures_done: complaint && answered ? pick(rand, ['Проведена проверка, нарушение устранено', 'Выполнен замер напряжения', 'Заменён прибор учёта', 'Дан разъяснительный ответ']) : null,
+        measures_done:
+          complaint && answered
+            ? pick(rand, ['Проведена проверка, нарушение устранено', 'Выполнен замер напряжения', 'Заменён прибор учёта', 'Дан разъяснительный ответ'])
+            : null,
         measures_planned: complaint && rand() < 0.3 ? 'Реконструкция ВЛ-0,4 кВ в следующем году' : null,
         repeat_of: seq > 100 && rand() < 0.03 ? `О-${year}-${String(Math.floor(seq - 1 - rand() * 90)).padStart(6, '0')}` : null,
         deadline_rule: null,
@@ -225,7 +306,19 @@ export function* demoCalls(calendar: DemoCalendar, volumes = DEMO_VOLUMES, year 
       if (outbound) {
         const answered = rand() < 0.85 ? plusMinutes(started, 0.2 + rand() * 0.4) : null
         const ended = answered ? plusMinutes(answered, 1 + rand() * 4) : plusMinutes(started, 0.5 + rand() * 0.3)
-        yield callRow(callId, 'out', 'Исходящая', started, answered, ended, answered ? `оператор ${1 + Math.floor(rand() * 14)}` : null, rand() < 0.7 ? '8' : '6', false, null, rand)
+        yield callRow(
+          callId,
+          'out',
+          'Исходящая',
+          started,
+          answered,
+          ended,
+          answered ? `оператор ${1 + Math.floor(rand() * 14)}` : null,
+          rand() < 0.7 ? '8' : '6',
+          false,
+          null,
+          rand,
+        )
         continue
       }
       const night = hour < 7 || hour >= 20
@@ -245,14 +338,35 @@ export function* demoCalls(calendar: DemoCalendar, volumes = DEMO_VOLUMES, year 
       // callback within 4 hours as a rule; some later, some never
       const fate = rand()
       const callbackAt = callbackRequired && fate > 0.06 ? plusMinutes(ended, fate < 0.18 ? 250 + rand() * 900 : 15 + rand() * 200) : null
-      yield callRow(callId, 'in', line, started, answered, ended, `оператор ${1 + Math.floor(rand() * 14)}`, weighted(rand, CALL_CATEGORY), callbackRequired, callbackAt, rand)
+      yield callRow(
+        callId,
+        'in',
+        line,
+        started,
+        answered,
+        ended,
+        `оператор ${1 + Math.floor(rand() * 14)}`,
+        weighted(rand, CALL_CATEGORY),
+        callbackRequired,
+        callbackAt,
+        rand,
+      )
     }
   }
 }
 
 function callRow(
-  call_id: string, direction: 'in' | 'out', line: string, started: Date, answered: Date | null, ended: Date,
-  agent: string | null, category: string | null, callbackRequired: boolean, callbackAt: Date | null, rand: Rand,
+  call_id: string,
+  direction: 'in' | 'out',
+  line: string,
+  started: Date,
+  answered: Date | null,
+  ended: Date,
+  agent: string | null,
+  category: string | null,
+  callbackRequired: boolean,
+  callbackAt: Date | null,
+  rand: Rand,
 ): ParsedRow {
   return {
     call_id,

@@ -28,7 +28,11 @@ export async function hasData(database: Database, orgId: string): Promise<boolea
  * offices, appeals, calls and visits through the import pipeline's stage-and-merge. Refuses to wipe
  * an organisation that is not a demo and holds data, unless `force`.
  */
-export async function loadDemo(database: Database, org: Organisation, options: { force?: boolean; log?: (line: string) => void } = {}): Promise<ImportReport[]> {
+export async function loadDemo(
+  database: Database,
+  org: Organisation,
+  options: { force?: boolean; log?: (line: string) => void } = {},
+): Promise<ImportReport[]> {
   const log = options.log ?? (() => {})
   if (!org.is_demo && !options.force && (await hasData(database, org.id))) {
     throw new InputError(
@@ -41,7 +45,15 @@ export async function loadDemo(database: Database, org: Organisation, options: {
     await tx.deleteFrom('survey').where('org_id', '=', org.id).execute()
     for (const table of DATA_TABLES) await tx.deleteFrom(table).where('org_id', '=', org.id).execute()
     for (const table of ['report_snapshot', 'report_input'] as const) await tx.deleteFrom(table).where('org_id', '=', org.id).execute()
-    await tx.deleteFrom('app_user').where('org_id', '=', org.id).where('login', 'in', DEMO_USERS.map((u) => u.login)).execute()
+    await tx
+      .deleteFrom('app_user')
+      .where('org_id', '=', org.id)
+      .where(
+        'login',
+        'in',
+        DEMO_USERS.map((u) => u.login),
+      )
+      .execute()
     await tx
       .updateTable('organisation')
       .set({ name: DEMO_ORGANISATION_NAME, time_zone: DEMO_ZONE, regime: 'network', is_demo: true, updated_at: new Date() })
@@ -73,14 +85,23 @@ export async function loadDemo(database: Database, org: Organisation, options: {
   await savePhoneLines(database.db, org.id, 'Северные ЭС; Северные электрические сети\nЮжные ЭС; Южные электрические сети')
   await database.db
     .insertInto('report_input')
-    .values(demoReportInputs(DEMO_YEAR).map((i) => ({ org_id: org.id, report_id: 'appendix-7', year: i.year, table_code: i.table, data: JSON.stringify(i.data) })))
+    .values(
+      demoReportInputs(DEMO_YEAR).map((i) => ({ org_id: org.id, report_id: 'appendix-7', year: i.year, table_code: i.table, data: JSON.stringify(i.data) })),
+    )
     .execute()
   const surveys = await loadDemoSurveys(database.db, org.id, DEMO_ZONE, DEMO_YEAR)
   log(`демо: опросы — ${surveys.surveys}, анкет ${surveys.responses.toLocaleString('ru-RU')}`)
   const branches = await database.db.selectFrom('branch').select(['id', 'name']).where('org_id', '=', org.id).execute()
   for (const u of DEMO_USERS) {
     const branch = branches.find((b) => b.name === u.branch)
-    await createUser(database.db, org.id, { login: u.login, fullName: u.fullName, password: u.password, roles: u.roles, allBranches: !u.branch, branchIds: branch ? [branch.id] : [] })
+    await createUser(database.db, org.id, {
+      login: u.login,
+      fullName: u.fullName,
+      password: u.password,
+      roles: u.roles,
+      allBranches: !u.branch,
+      branchIds: branch ? [branch.id] : [],
+    })
   }
   log(`демо: пользователи ${DEMO_USERS.map((u) => u.login).join(', ')} (пароли — в README и на странице входа)`)
   return reports

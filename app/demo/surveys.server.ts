@@ -68,12 +68,23 @@ export async function loadDemoSurveys(db: Db, orgId: string, zone: string, year:
     .insertInto('survey')
     .values([
       {
-        org_id: orgId, title: 'Оценка рассмотрения обращения', intro: 'Вы недавно обращались к нам. Оцените, пожалуйста, как был рассмотрен ваш вопрос — это займёт минуту.',
-        subject_kind: 'organisation', opens_on: `${year}-01-01`, closes_on: `${year + 1}-03-31`, questions: JSON.stringify(AFTER_APPEAL),
+        org_id: orgId,
+        title: 'Оценка рассмотрения обращения',
+        intro: 'Вы недавно обращались к нам. Оцените, пожалуйста, как был рассмотрен ваш вопрос — это займёт минуту.',
+        subject_kind: 'organisation',
+        opens_on: `${year}-01-01`,
+        closes_on: `${year + 1}-03-31`,
+        questions: JSON.stringify(AFTER_APPEAL),
       },
       {
-        org_id: orgId, title: 'Обслуживание в офисе', intro: 'Оцените, пожалуйста, ваш визит в наш офис.', subject_kind: 'form', subject_code: 'in_person',
-        opens_on: `${year}-01-01`, closes_on: null, questions: JSON.stringify(IN_OFFICE),
+        org_id: orgId,
+        title: 'Обслуживание в офисе',
+        intro: 'Оцените, пожалуйста, ваш визит в наш офис.',
+        subject_kind: 'form',
+        subject_code: 'in_person',
+        opens_on: `${year}-01-01`,
+        closes_on: null,
+        questions: JSON.stringify(IN_OFFICE),
       },
     ])
     .returning('id')
@@ -81,7 +92,16 @@ export async function loadDemoSurveys(db: Db, orgId: string, zone: string, year:
   const responses: Resp[] = []
 
   // 1. after closed appeals: each month a batch of SMS links to 150 appeals closed in it, about a third answer
-  const appeals = await sql<{ id: string; answered_at: Date; late: boolean; form: string; topic: string; office_code: string | null; branch_id: string | null; consumer_type: string | null }>`
+  const appeals = await sql<{
+    id: string
+    answered_at: Date
+    late: boolean
+    form: string
+    topic: string
+    office_code: string | null
+    branch_id: string | null
+    consumer_type: string | null
+  }>`
     select id, answered_at, (due_at is not null and answered_at > due_at) as late, form, topic, office_code, branch_id, consumer_type
     from appeal where org_id = ${orgId} and answered_at is not null and coalesce(phone, '') <> '' order by answered_at, id`.execute(db)
   for (let month = 1; month <= 12; month++) {
@@ -95,8 +115,17 @@ export async function loadDemoSurveys(db: Db, orgId: string, zone: string, year:
     const batch = await db
       .insertInto('survey_batch')
       .values({
-        org_id: orgId, survey_id: afterAppeal!.id, delivery: 'sms', closed_from: from, closed_to: to, requested: 150, eligible: closed.length, created: sample.length,
-        expires_at: new Date(sentAt.getTime() + 30 * 86_400_000), created_by_name: 'Отдел качества (демо)', created_at: sentAt,
+        org_id: orgId,
+        survey_id: afterAppeal!.id,
+        delivery: 'sms',
+        closed_from: from,
+        closed_to: to,
+        requested: 150,
+        eligible: closed.length,
+        created: sample.length,
+        expires_at: new Date(sentAt.getTime() + 30 * 86_400_000),
+        created_by_name: 'Отдел качества (демо)',
+        created_at: sentAt,
       })
       .returning('id')
       .executeTakeFirstOrThrow()
@@ -104,9 +133,20 @@ export async function loadDemoSurveys(db: Db, orgId: string, zone: string, year:
       .insertInto('survey_invitation')
       .values(
         sample.map((a) => ({
-          org_id: orgId, survey_id: afterAppeal!.id, token: newToken(), single_use: true, delivery: 'sms' as const, batch_id: batch.id, appeal_id: a.id,
-          branch_id: a.branch_id, office_code: a.office_code, form: a.form, topic: a.topic, consumer_type: a.consumer_type,
-          expires_at: new Date(sentAt.getTime() + 30 * 86_400_000), created_at: sentAt,
+          org_id: orgId,
+          survey_id: afterAppeal!.id,
+          token: newToken(),
+          single_use: true,
+          delivery: 'sms' as const,
+          batch_id: batch.id,
+          appeal_id: a.id,
+          branch_id: a.branch_id,
+          office_code: a.office_code,
+          form: a.form,
+          topic: a.topic,
+          consumer_type: a.consumer_type,
+          expires_at: new Date(sentAt.getTime() + 30 * 86_400_000),
+          created_at: sentAt,
         })),
       )
       .returning('id')
@@ -117,12 +157,33 @@ export async function loadDemoSurveys(db: Db, orgId: string, zone: string, year:
       const submittedAt = new Date(sentAt.getTime() + Math.floor(rand() * 5 * 86_400_000))
       const answers: Resp['answers'] = [{ question_id: 'q1', kind: 'csat', score: score(rand, mean, 'csat'), choices: null, text: null }]
       if (rand() < 0.8) answers.push({ question_id: 'q2', kind: 'ces', score: score(rand, (mean * 1.35) / 1.5, 'ces'), choices: null, text: null })
-      if (rand() < 0.7) answers.push({ question_id: 'q3', kind: 'nps', score: score(rand, mean * 1.85 / 2.2, 'nps'), choices: null, text: null })
-      if (rand() < 0.5) answers.push({ question_id: 'q4', kind: 'multi', score: null, choices: [0, 1, 2, 3].filter(() => rand() < (a.late ? 0.25 : 0.55)).concat(a.late ? [] : [3]).filter((v, i, all) => all.indexOf(v) === i).sort(), text: null })
+      if (rand() < 0.7) answers.push({ question_id: 'q3', kind: 'nps', score: score(rand, (mean * 1.85) / 2.2, 'nps'), choices: null, text: null })
+      if (rand() < 0.5)
+        answers.push({
+          question_id: 'q4',
+          kind: 'multi',
+          score: null,
+          choices: [0, 1, 2, 3]
+            .filter(() => rand() < (a.late ? 0.25 : 0.55))
+            .concat(a.late ? [] : [3])
+            .filter((v, i, all) => all.indexOf(v) === i)
+            .sort(),
+          text: null,
+        })
       if (rand() < 0.15) answers.push({ question_id: 'q5', kind: 'text', score: null, choices: null, text: REMARKS[Math.floor(rand() * REMARKS.length)]! })
       responses.push({
-        survey_id: afterAppeal!.id, invitation_id: links[k]!.id, single_use: true, collected_by: 'link', branch_id: a.branch_id, office_code: a.office_code,
-        form: a.form, topic: a.topic, consumer_type: a.consumer_type, appeal_id: a.id, submitted_at: submittedAt, answers: answers.filter((x) => x.kind !== 'multi' || x.choices!.length > 0),
+        survey_id: afterAppeal!.id,
+        invitation_id: links[k]!.id,
+        single_use: true,
+        collected_by: 'link',
+        branch_id: a.branch_id,
+        office_code: a.office_code,
+        form: a.form,
+        topic: a.topic,
+        consumer_type: a.consumer_type,
+        appeal_id: a.id,
+        submitted_at: submittedAt,
+        answers: answers.filter((x) => x.kind !== 'multi' || x.choices!.length > 0),
       })
     })
   }
@@ -131,7 +192,19 @@ export async function loadDemoSurveys(db: Db, orgId: string, zone: string, year:
   const offices = await db.selectFrom('office').select(['office_code', 'branch_id']).where('org_id', '=', orgId).orderBy('office_code').execute()
   const qr = await db
     .insertInto('survey_invitation')
-    .values(offices.map((o) => ({ org_id: orgId, survey_id: inOffice!.id, token: newToken(), single_use: false, delivery: 'qr' as const, branch_id: o.branch_id, office_code: o.office_code, form: 'in_person', created_at: new Date(`${year}-01-01T06:00:00Z`) })))
+    .values(
+      offices.map((o) => ({
+        org_id: orgId,
+        survey_id: inOffice!.id,
+        token: newToken(),
+        single_use: false,
+        delivery: 'qr' as const,
+        branch_id: o.branch_id,
+        office_code: o.office_code,
+        form: 'in_person',
+        created_at: new Date(`${year}-01-01T06:00:00Z`),
+      })),
+    )
     .returning(['id', 'office_code'])
     .execute()
   for (const link of qr) {
@@ -147,8 +220,18 @@ export async function loadDemoSurveys(db: Db, orgId: string, zone: string, year:
         if (rand() < 0.7) answers.push({ question_id: 'q2', kind: 'single', score: null, choices: [clamp(4 - csat + normalish(rand) * 0.7, 0, 3)], text: null })
         if (rand() < 0.1) answers.push({ question_id: 'q3', kind: 'text', score: null, choices: null, text: REMARKS[Math.floor(rand() * REMARKS.length)]! })
         responses.push({
-          survey_id: inOffice!.id, invitation_id: link.id, single_use: false, collected_by: 'qr', branch_id: office.branch_id, office_code: office.office_code,
-          form: 'in_person', topic: null, consumer_type: null, appeal_id: null, submitted_at: submittedAt, answers,
+          survey_id: inOffice!.id,
+          invitation_id: link.id,
+          single_use: false,
+          collected_by: 'qr',
+          branch_id: office.branch_id,
+          office_code: office.office_code,
+          form: 'in_person',
+          topic: null,
+          consumer_type: null,
+          appeal_id: null,
+          submitted_at: submittedAt,
+          answers,
         })
       }
     }
@@ -160,11 +243,20 @@ export async function loadDemoSurveys(db: Db, orgId: string, zone: string, year:
       const submittedAt = new Date(Date.UTC(year, 0, 1 + week * 7 + Math.floor(rand() * 5), 7 + Math.floor(rand() * 8)))
       const mean = 4.0
       responses.push({
-        survey_id: afterAppeal!.id, invitation_id: null, single_use: false, collected_by: 'phone', branch_id: null, office_code: null, form: 'phone', topic: null,
-        consumer_type: null, appeal_id: null, submitted_at: submittedAt,
+        survey_id: afterAppeal!.id,
+        invitation_id: null,
+        single_use: false,
+        collected_by: 'phone',
+        branch_id: null,
+        office_code: null,
+        form: 'phone',
+        topic: null,
+        consumer_type: null,
+        appeal_id: null,
+        submitted_at: submittedAt,
         answers: [
           { question_id: 'q1', kind: 'csat', score: score(rand, mean, 'csat'), choices: null, text: null },
-          { question_id: 'q3', kind: 'nps', score: score(rand, mean * 1.85 / 2.2, 'nps'), choices: null, text: null },
+          { question_id: 'q3', kind: 'nps', score: score(rand, (mean * 1.85) / 2.2, 'nps'), choices: null, text: null },
         ],
       })
     }

@@ -23,7 +23,16 @@ async function load(kind: FileImportRequest['kind'], path: string, options: Part
 
 /** The calls as stored, with waiting and talk seconds computed by the database (hand-computed below). */
 async function calls() {
-  const rows = await sql<{ call_id: string; direction: string; line: string | null; agent: string | null; answered: boolean; wait: number | null; talk: number; caller_phone: string | null }>`
+  const rows = await sql<{
+    call_id: string
+    direction: string
+    line: string | null
+    agent: string | null
+    answered: boolean
+    wait: number | null
+    talk: number
+    caller_phone: string | null
+  }>`
     select call_id, direction, line, agent, answered_at is not null as answered, caller_phone,
       extract(epoch from answered_at - started_at)::int as wait, extract(epoch from ended_at - coalesce(answered_at, ended_at))::int as talk
     from call order by started_at`.execute(t.database.db)
@@ -54,7 +63,11 @@ describe('Asterisk CDR', () => {
     expect(await calls()).toEqual(master.map((c) => expect.objectContaining(c)))
     const first = await t.database.db.selectFrom('call').selectAll().where('call_id', '=', '1741932000.1').executeTakeFirstOrThrow()
     // 09:00 Moscow = 06:00 UTC; the transfer row's end (09:07) ends the call
-    expect(first).toMatchObject({ started_at: new Date('2025-03-14T06:00:00Z'), answered_at: new Date('2025-03-14T06:00:20Z'), ended_at: new Date('2025-03-14T06:07:00Z') })
+    expect(first).toMatchObject({
+      started_at: new Date('2025-03-14T06:00:00Z'),
+      answered_at: new Date('2025-03-14T06:00:20Z'),
+      ended_at: new Date('2025-03-14T06:07:00Z'),
+    })
     // again: nothing changes
     expect(await load('calls', sample('Master.csv'))).toMatchObject({ status: 'done', read: 4, inserted: 0, updated: 0, unchanged: 4 })
     const batch = await t.database.db.selectFrom('import_batch').select(['adapter', 'format']).orderBy('id').executeTakeFirstOrThrow()
@@ -200,19 +213,51 @@ describe('column mappings', () => {
     expect(refused).toMatchObject({ status: 'rejected', mapping: 'CRM', read: 3, rejected: 3, invalid: 1 })
     expect(refused.rejections).toEqual([
       { line: 4, column: 'received_at', value: '31/02/2025 11:00:00', reason: 'такой даты нет: «31/02/2025 11:00:00» (столбец «Дата регистрации»)' },
-      { line: 4, column: 'topic', value: 'Тема без соответствия', reason: expect.stringMatching(/^неизвестное значение темы обращения «Тема без соответствия»; допустимо: transmission/) },
+      {
+        line: 4,
+        column: 'topic',
+        value: 'Тема без соответствия',
+        reason: expect.stringMatching(/^неизвестное значение темы обращения «Тема без соответствия»; допустимо: transmission/),
+      },
     ])
 
     const report = await load('appeals', file, { mapping: 'CRM', skipInvalid: true })
     expect(report).toMatchObject({ status: 'done', read: 3, inserted: 2, rejected: 1 })
-    const rows = await t.database.db.selectFrom('appeal').leftJoin('deadline_rule', 'deadline_rule.id', 'appeal.deadline_rule_id')
-      .select(['reg_number', 'form', 'consumer_type', 'topic', 'received_at', 'answered_at', 'due_at', 'deadline_rule.code as rule']).orderBy('reg_number').execute()
+    const rows = await t.database.db
+      .selectFrom('appeal')
+      .leftJoin('deadline_rule', 'deadline_rule.id', 'appeal.deadline_rule_id')
+      .select(['reg_number', 'form', 'consumer_type', 'topic', 'received_at', 'answered_at', 'due_at', 'deadline_rule.code as rule'])
+      .orderBy('reg_number')
+      .execute()
     expect(rows).toEqual([
       // 26.12.2025 (Fri) + 8 working days: 29, 30 December, then 12–16 and 19 January (31.12–11.01 are days off) → 19.01.2026 24:00 Moscow
-      { reg_number: 'CRM-1', form: 'internet', consumer_type: 'individual', topic: 'transmission', received_at: new Date('2025-12-26T07:00:00Z'), answered_at: null, due_at: new Date('2026-01-19T21:00:00Z'), rule: 'network_appeal_svetlaya_strana' },
-      { reg_number: 'CRM-2', form: 'internet', consumer_type: 'legal', topic: 'connection', received_at: new Date('2025-12-26T08:00:00Z'), answered_at: new Date('2026-01-09T09:00:00Z'), due_at: expect.any(Date), rule: 'network_appeal_written' },
+      {
+        reg_number: 'CRM-1',
+        form: 'internet',
+        consumer_type: 'individual',
+        topic: 'transmission',
+        received_at: new Date('2025-12-26T07:00:00Z'),
+        answered_at: null,
+        due_at: new Date('2026-01-19T21:00:00Z'),
+        rule: 'network_appeal_svetlaya_strana',
+      },
+      {
+        reg_number: 'CRM-2',
+        form: 'internet',
+        consumer_type: 'legal',
+        topic: 'connection',
+        received_at: new Date('2025-12-26T08:00:00Z'),
+        answered_at: new Date('2026-01-09T09:00:00Z'),
+        due_at: expect.any(Date),
+        rule: 'network_appeal_written',
+      },
     ])
-    const audit = await t.database.db.selectFrom('audit_event').select(['action', 'details']).where('action', 'in', ['import', 'mapping.save']).orderBy('id').execute()
+    const audit = await t.database.db
+      .selectFrom('audit_event')
+      .select(['action', 'details'])
+      .where('action', 'in', ['import', 'mapping.save'])
+      .orderBy('id')
+      .execute()
     expect(audit.map((a) => a.action)).toEqual(['mapping.save', 'import', 'import'])
     expect(audit[2]!.details).toMatchObject({ mapping: 'CRM', read: 3, stored: 2, rejected: 1 })
   })
@@ -223,7 +268,9 @@ describe('column mappings', () => {
     const plain = await load('appeals', file)
     expect(plain.status).toBe('rejected')
     expect(plain.message).toMatch(/В файле нет обязательных столбцов.*подходят к сохранённому сопоставлению «CRM»: выберите его/)
-    expect((await load('appeals', file, { mapping: 'ЦРМ' })).message).toBe('Сопоставление «ЦРМ» для вида «журнал обращений» (appeals) не найдено. Сохранённые: «CRM».')
+    expect((await load('appeals', file, { mapping: 'ЦРМ' })).message).toBe(
+      'Сопоставление «ЦРМ» для вида «журнал обращений» (appeals) не найдено. Сохранённые: «CRM».',
+    )
   })
 
   it('a mapping that reads a column the file lacks refuses the file before any row', async () => {

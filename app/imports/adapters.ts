@@ -54,7 +54,31 @@ export const ADAPTERS: readonly AdapterInfo[] = [
     lacks: 'время ожидания именно в очереди: time-start — начало звонка, время в IVR входит в ожидание; категории звонков (приложение 4) в выгрузке нет.',
     mapping: {
       kind: 'calls',
-      headers: ['historyId', 'callId', 'duration', 'time-start', 'time-answered', 'time-end', 'reason-terminated', 'from-no', 'to-no', 'from-dn', 'to-dn', 'dial-no', 'reason-changed', 'final-number', 'final-dn', 'bill-code', 'chain', 'final-type', 'from-type', 'to-type', 'from-dispname', 'to-dispname', 'final-dispname'],
+      headers: [
+        'historyId',
+        'callId',
+        'duration',
+        'time-start',
+        'time-answered',
+        'time-end',
+        'reason-terminated',
+        'from-no',
+        'to-no',
+        'from-dn',
+        'to-dn',
+        'dial-no',
+        'reason-changed',
+        'final-number',
+        'final-dn',
+        'bill-code',
+        'chain',
+        'final-type',
+        'from-type',
+        'to-type',
+        'from-dispname',
+        'to-dispname',
+        'final-dispname',
+      ],
       fields: {
         call_id: { column: 'historyId' },
         direction: { column: 'from-type', values: { Line: 'in', Extension: 'out' }, otherwise: 'in' },
@@ -123,8 +147,7 @@ export const ADAPTERS: readonly AdapterInfo[] = [
     layout:
       'Выгрузка таблицы clients: number, service, stand_time (талон выдан), start_time (начало обслуживания), finish_time, state. Номер талона — «услуга-номер-время выдачи» (номера повторяются каждый день).',
     gives: 'ожидание (stand_time → start_time), время обслуживания и общее время по талонам.',
-    lacks:
-      'неявок нет: QSystem пишет строку по окончании обслуживания; кода офиса в выгрузке нет, вид услуги — по названию услуги (по умолчанию «прочее»).',
+    lacks: 'неявок нет: QSystem пишет строку по окончании обслуживания; кода офиса в выгрузке нет, вид услуги — по названию услуги (по умолчанию «прочее»).',
     note: 'Сохраните своё сопоставление на основе этого с кодом офиса (постоянное значение) и видами услуг — QSystem их не выгружает.',
     mapping: {
       kind: 'visits',
@@ -147,10 +170,22 @@ export const ADAPTERS: readonly AdapterInfo[] = [
     layout:
       'Выгрузка fact_visit_transaction базы stat: visit_key, branch_key, service_key, staff_key, queue_key, create_timestamp, call_timestamp, waiting_time, transaction_time (секунды), outcome_key. Код офиса — branch_key, окончание = call_timestamp + transaction_time.',
     gives: 'ожидание (create → call), обслуживание (transaction_time), неявки (нет call_timestamp), специалист.',
-    lacks: 'вид услуги — по service_key (по умолчанию «прочее», задайте соответствие в копии сопоставления); оценки с киоска (feedback_result) этим форматом не загружаются.',
+    lacks:
+      'вид услуги — по service_key (по умолчанию «прочее», задайте соответствие в копии сопоставления); оценки с киоска (feedback_result) этим форматом не загружаются.',
     mapping: {
       kind: 'visits',
-      headers: ['visit_key', 'branch_key', 'service_key', 'staff_key', 'queue_key', 'create_timestamp', 'call_timestamp', 'waiting_time', 'transaction_time', 'outcome_key'],
+      headers: [
+        'visit_key',
+        'branch_key',
+        'service_key',
+        'staff_key',
+        'queue_key',
+        'create_timestamp',
+        'call_timestamp',
+        'waiting_time',
+        'transaction_time',
+        'outcome_key',
+      ],
       fields: {
         ticket_id: { column: 'visit_key' },
         office_code: { column: 'branch_key' },

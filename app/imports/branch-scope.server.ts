@@ -54,12 +54,22 @@ export async function* scopedRows(db: Db, orgId: string, spec: KindSpec, items: 
       column = 'line'
       const line = text('line')
       branchId = lines.get(line)
-      what = !line ? 'у звонка не указана линия, и его филиал не определить' : branchId ? `линия «${line}» относится к филиалу «${nameById.get(branchId)}»` : `линия «${line}» не закреплена за филиалом (настройки организации)`
+      what = !line
+        ? 'у звонка не указана линия, и его филиал не определить'
+        : branchId
+          ? `линия «${line}» относится к филиалу «${nameById.get(branchId)}»`
+          : `линия «${line}» не закреплена за филиалом (настройки организации)`
     } else {
       column = 'office_code'
       const code = text('office_code')
       branchId = offices.get(code)
-      what = !code ? 'у строки не указаны ни филиал, ни офис' : !offices.has(code) ? `офиса «${code}» нет в справочнике офисов, и филиал строки не определить` : branchId ? `офис «${code}» относится к филиалу «${nameById.get(branchId)}»` : `офис «${code}» не закреплён за филиалом`
+      what = !code
+        ? 'у строки не указаны ни филиал, ни офис'
+        : !offices.has(code)
+          ? `офиса «${code}» нет в справочнике офисов, и филиал строки не определить`
+          : branchId
+            ? `офис «${code}» относится к филиалу «${nameById.get(branchId)}»`
+            : `офис «${code}» не закреплён за филиалом`
     }
     if (branchId && allowed.has(branchId)) return undefined
     return { column, value: column === spec.branchColumn ? branchName : text(column), reason: outside(what) }
@@ -87,7 +97,16 @@ export async function* scopedRows(db: Db, orgId: string, spec: KindSpec, items: 
       const owner = stored.get(key) ?? null
       if (owner && allowed.has(owner)) return item
       const whose = owner ? `филиалу «${nameById.get(owner) ?? owner}»` : 'организации в целом (без филиала)'
-      return { line: item.line, problems: [{ column: spec.key, value: key, reason: `${spec.keyLabel} «${key}» уже сохранён и относится к ${whose}: токен «${scope.tokenName}» не может изменить эту запись` }] }
+      return {
+        line: item.line,
+        problems: [
+          {
+            column: spec.key,
+            value: key,
+            reason: `${spec.keyLabel} «${key}» уже сохранён и относится к ${whose}: токен «${scope.tokenName}» не может изменить эту запись`,
+          },
+        ],
+      }
     })
     pending = []
     return out

@@ -20,10 +20,17 @@ async function load(kind: FileImportRequest['kind'], path: string, options: Part
 
 const branches = async () => (await t.database.db.selectFrom('branch').select(['name', 'code']).orderBy('id').execute()).map((b) => `${b.code} ${b.name}`)
 const officeBranches = async () =>
-  (await sql<{ office_code: string; name: string | null }>`select o.office_code, b.name from office o left join branch b on b.id = o.branch_id order by o.office_code`.execute(t.database.db)).rows.map(
-    (r) => `${r.office_code}: ${r.name ?? '—'}`,
-  )
-const addBranch = (name: string, code?: string) => t.database.db.insertInto('branch').values({ org_id: world.org.id, name, ...(code ? { code } : {}) }).execute()
+  (
+    await sql<{
+      office_code: string
+      name: string | null
+    }>`select o.office_code, b.name from office o left join branch b on b.id = o.branch_id order by o.office_code`.execute(t.database.db)
+  ).rows.map((r) => `${r.office_code}: ${r.name ?? '—'}`)
+const addBranch = (name: string, code?: string) =>
+  t.database.db
+    .insertInto('branch')
+    .values({ org_id: world.org.id, name, ...(code ? { code } : {}) })
+    .execute()
 const OFFICE_HEADER = 'код_офиса;наименование;филиал'
 
 describe('branches named by an import (issue 16)', () => {
@@ -50,18 +57,30 @@ describe('branches named by an import (issue 16)', () => {
     expect(report).toMatchObject({ status: 'done', inserted: 2 })
     const made = await t.database.db.selectFrom('branch').select(['id', 'name', 'code']).where('name', '=', 'Северные ЭС').executeTakeFirstOrThrow()
     expect(made.code).toBe(`Ф-${made.id}`) // «СЭС» is the other branch's
-    expect(report.branches.created).toEqual([{ name: 'Городские ЭС', code: 'ГЭС' }, { name: 'Северные ЭС', code: `Ф-${made.id}` }])
+    expect(report.branches.created).toEqual([
+      { name: 'Городские ЭС', code: 'ГЭС' },
+      { name: 'Северные ЭС', code: `Ф-${made.id}` },
+    ])
     expect(await officeBranches()).toEqual(['ПОП-02: Северные ЭС', 'ЦОП-01: Городские ЭС'])
   })
 
   it('a branch is found by its exact name (spaces, case, ё) or by its code, in the old column or the new код_филиала', async () => {
     await addBranch('Северные электрические сети', 'СЭС')
     await addBranch('Городские электрические сети', 'ГЭС')
-    const file = tmpFile('o.csv', `код_офиса;наименование;филиал;код_филиала\nО-1;Один;  северные   электрические сети ;\nО-2;Два;ГЭС;\nО-3;Три;;сэс\nО-4;Четыре;что угодно;ГЭС\nО-5;Пять;;\n`)
+    const file = tmpFile(
+      'o.csv',
+      `код_офиса;наименование;филиал;код_филиала\nО-1;Один;  северные   электрические сети ;\nО-2;Два;ГЭС;\nО-3;Три;;сэс\nО-4;Четыре;что угодно;ГЭС\nО-5;Пять;;\n`,
+    )
     const report = await load('offices', file)
     expect(report).toMatchObject({ status: 'done', inserted: 5 })
     expect(report.branches).toEqual({ unknown: [], created: [], moves: [] })
-    expect(await officeBranches()).toEqual(['О-1: Северные электрические сети', 'О-2: Городские электрические сети', 'О-3: Северные электрические сети', 'О-4: Городские электрические сети', 'О-5: —'])
+    expect(await officeBranches()).toEqual([
+      'О-1: Северные электрические сети',
+      'О-2: Городские электрические сети',
+      'О-3: Северные электрические сети',
+      'О-4: Городские электрические сети',
+      'О-5: —',
+    ])
     // an unknown code alone is refused and named by its code
     const bad = await load('offices', tmpFile('o2.csv', `код_офиса;наименование;код_филиала\nО-9;Девять;ХЭС\n`))
     expect(bad.rejections).toEqual([{ line: 2, column: 'branch_code', value: 'ХЭС', reason: expect.stringMatching(/^филиала с кодом «ХЭС» нет/) }])
@@ -71,7 +90,10 @@ describe('branches named by an import (issue 16)', () => {
     await addBranch('Северные электрические сети', 'СЭС')
     await addBranch('Городские электрические сети', 'ГЭС')
     await load('offices', tmpFile('a.csv', `${OFFICE_HEADER}\nЦОП-01;Центральный;ГЭС\nПОП-02;Заречный;СЭС\nПОП-03;Степной;СЭС\n`))
-    const again = await load('offices', tmpFile('b.csv', `${OFFICE_HEADER}\nЦОП-01;Центральный;СЭС\nПОП-02;Заречный;\nПОП-03;Степной;Северные электрические сети\n`))
+    const again = await load(
+      'offices',
+      tmpFile('b.csv', `${OFFICE_HEADER}\nЦОП-01;Центральный;СЭС\nПОП-02;Заречный;\nПОП-03;Степной;Северные электрические сети\n`),
+    )
     expect(again).toMatchObject({ status: 'done', updated: 2, unchanged: 1 })
     expect(again.branches.moves).toEqual([
       { office: 'ЦОП-01', from: 'Городские электрические сети', to: 'Северные электрические сети' },
@@ -99,7 +121,9 @@ describe('branches named by an import (issue 16)', () => {
     expect(branchInitials('Северные ЭС')).toBe('СЭС')
     expect(branchInitials('филиал «Ёлкинский»')).toBe('ФЕ')
     await codes.down(t.database.db)
-    await sql`insert into branch (org_id, name) values (${world.org.id}, 'Северные электрические сети'), (${world.org.id}, 'Северные ЭС'), (${world.org.id}, 'Южные электрические сети')`.execute(t.database.db)
+    await sql`insert into branch (org_id, name) values (${world.org.id}, 'Северные электрические сети'), (${world.org.id}, 'Северные ЭС'), (${world.org.id}, 'Южные электрические сети')`.execute(
+      t.database.db,
+    )
     await codes.up(t.database.db)
     const rows = await t.database.db.selectFrom('branch').select(['id', 'name', 'code']).orderBy('id').execute()
     expect(rows.map((r) => r.code)).toEqual(['СЭС', `Ф-${rows[1]!.id}`, 'ЮЭС'])

@@ -68,7 +68,13 @@ export async function branchResolver(client: pg.PoolClient, orgId: string, creat
   const createBranch = async (name: string, code: string | null) => {
     const initials = code ? normaliseCode(code) : branchInitials(name)
     const wanted = initials && !byCode.has(initials) ? initials : null // null: «Ф-<номер>» from the trigger
-    const made = (await client.query<{ id: string; code: string }>('insert into branch (org_id, name, code) values ($1, $2, $3) returning id::text, code', [orgId, name, wanted])).rows[0]!
+    const made = (
+      await client.query<{ id: string; code: string }>('insert into branch (org_id, name, code) values ($1, $2, $3) returning id::text, code', [
+        orgId,
+        name,
+        wanted,
+      ])
+    ).rows[0]!
     const branch = { id: made.id, name }
     byName.set(normaliseName(name), branch)
     byCode.set(normaliseCode(made.code), branch)
@@ -82,7 +88,9 @@ export async function branchResolver(client: pg.PoolClient, orgId: string, creat
       const hasName = name !== null && name.trim() !== ''
       const hasCode = code !== null && code.trim() !== ''
       if (!hasName && !hasCode) return null
-      const found = (hasCode ? byCode.get(normaliseCode(code!)) : undefined) ?? (hasName ? (byName.get(normaliseName(name!)) ?? byCode.get(normaliseCode(name!))) : undefined)
+      const found =
+        (hasCode ? byCode.get(normaliseCode(code!)) : undefined) ??
+        (hasName ? (byName.get(normaliseName(name!)) ?? byCode.get(normaliseCode(name!))) : undefined)
       if (found) return found.id
       if (create) return createBranch(hasName ? name!.trim().replace(/\s+/g, ' ') : normaliseCode(code!), hasCode ? code! : null)
       const key = `${hasName ? normaliseName(name!) : ''}\u0000${hasCode ? normaliseCode(code!) : ''}`

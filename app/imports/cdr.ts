@@ -9,8 +9,24 @@ import { type Cell, type CellProblem, type ParsedRow, parseTimestamp, validateRo
 
 /** The fields of `Master.csv` in the order cdr_csv writes them (uniqueid, userfield with loguniqueid/loguserfield). */
 export const MASTER_CSV_FIELDS = [
-  'accountcode', 'src', 'dst', 'dcontext', 'clid', 'channel', 'dstchannel', 'lastapp', 'lastdata',
-  'start', 'answer', 'end', 'duration', 'billsec', 'disposition', 'amaflags', 'uniqueid', 'userfield',
+  'accountcode',
+  'src',
+  'dst',
+  'dcontext',
+  'clid',
+  'channel',
+  'dstchannel',
+  'lastapp',
+  'lastdata',
+  'start',
+  'answer',
+  'end',
+  'duration',
+  'billsec',
+  'disposition',
+  'amaflags',
+  'uniqueid',
+  'userfield',
 ] as const
 
 export const DISPOSITIONS = ['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'] as const
@@ -18,11 +34,7 @@ const DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/
 
 /** A first record that is a Master.csv row, not a header: 16–18 fields, a disposition at 15, a start at 10. */
 export function looksLikeMasterCsv(fields: readonly string[]): boolean {
-  return (
-    fields.length >= 16 && fields.length <= 18 &&
-    (DISPOSITIONS as readonly string[]).includes(fields[14]!.trim()) &&
-    DATE.test(fields[9]!.trim())
-  )
+  return fields.length >= 16 && fields.length <= 18 && (DISPOSITIONS as readonly string[]).includes(fields[14]!.trim()) && DATE.test(fields[9]!.trim())
 }
 
 /** Positions of the `cdr` table's columns when the header is one (calldate, disposition, uniqueid …). */
@@ -127,8 +139,19 @@ export class CdrAssembler {
     // without loguniqueid a Master.csv row has no id: its start and channel are stable across re-imports
     const key = get('linkedid') || uniqueid || `${get('start')} ${get('channel')}`
     const row: CdrRow = {
-      line, src: get('src'), dst: get('dst'), dcontext: get('dcontext'), channel: get('channel'), dstchannel: get('dstchannel'), lastapp: get('lastapp'),
-      lastdata: get('lastdata'), start, answer, end, billsec, disposition,
+      line,
+      src: get('src'),
+      dst: get('dst'),
+      dcontext: get('dcontext'),
+      channel: get('channel'),
+      dstchannel: get('dstchannel'),
+      lastapp: get('lastapp'),
+      lastdata: get('lastdata'),
+      start,
+      answer,
+      end,
+      billsec,
+      disposition,
     }
     const group = this.groups.get(key)
     if (group) group.rows.push(row)

@@ -26,13 +26,7 @@ const CR = 13
  * Parses one record starting at `start`. Returns undefined when the buffer ends inside the record
  * and more text may come (`eof` false).
  */
-function parseRecord(
-  buf: string,
-  start: number,
-  delimiter: number,
-  eof: boolean,
-  line: number,
-): { cells: string[]; end: number; breaks: number } | undefined {
+function parseRecord(buf: string, start: number, delimiter: number, eof: boolean, line: number): { cells: string[]; end: number; breaks: number } | undefined {
   const cells: string[] = []
   let pos = start
   let breaks = 0

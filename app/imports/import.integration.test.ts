@@ -23,7 +23,13 @@ const count = async (table: 'appeal' | 'call' | 'visit' | 'office') =>
 
 describe('imports of the four kinds', () => {
   it('loads offices, appeals, calls and visits; branches come from the row or from the office', async () => {
-    expect(await load('offices', sample('offices.csv'), { createBranches: true })).toMatchObject({ status: 'done', read: 2, inserted: 2, delimiter: ';', encoding: 'utf-8' })
+    expect(await load('offices', sample('offices.csv'), { createBranches: true })).toMatchObject({
+      status: 'done',
+      read: 2,
+      inserted: 2,
+      delimiter: ';',
+      encoding: 'utf-8',
+    })
     expect(await load('appeals', sample('appeals.csv'))).toMatchObject({ status: 'done', read: 3, inserted: 3, delimiter: ',' })
     expect(await load('calls', sample('calls.csv'))).toMatchObject({ status: 'done', read: 4, inserted: 4 })
     expect(await load('visits', sample('visits.csv'))).toMatchObject({ status: 'done', read: 4, inserted: 4 })
@@ -31,15 +37,56 @@ describe('imports of the four kinds', () => {
     const appeals = await t.database.db
       .selectFrom('appeal')
       .leftJoin('branch', 'branch.id', 'appeal.branch_id')
-      .select(['reg_number', 'form', 'topic', 'complaint_topic', 'consumer_type', 'received_at', 'answered_at', 'closure', 'complaint_settled', 'measures_done', 'branch.name as branch'])
+      .select([
+        'reg_number',
+        'form',
+        'topic',
+        'complaint_topic',
+        'consumer_type',
+        'received_at',
+        'answered_at',
+        'closure',
+        'complaint_settled',
+        'measures_done',
+        'branch.name as branch',
+      ])
       .orderBy('reg_number')
       .execute()
     expect(appeals).toEqual([
-      expect.objectContaining({ reg_number: 'О-2025-0001', form: 'in_person', topic: 'connection', branch: 'Городские ЭС', received_at: new Date('2025-03-14T06:05:00Z'), answered_at: new Date('2025-03-20T07:00:00Z'), closure: 'answered' }),
-      expect.objectContaining({ reg_number: 'О-2025-0002', form: 'internet', topic: 'transmission', complaint_topic: 'power_quality', consumer_type: 'legal', branch: 'Северные ЭС', answered_at: null }),
-      expect.objectContaining({ reg_number: 'О-2025-0003', form: 'post', topic: 'metering', branch: 'Северные ЭС', received_at: new Date('2025-03-14T21:00:00Z'), complaint_settled: true, measures_done: 'Заменён прибор учёта;\nпроведена проверка' }),
+      expect.objectContaining({
+        reg_number: 'О-2025-0001',
+        form: 'in_person',
+        topic: 'connection',
+        branch: 'Городские ЭС',
+        received_at: new Date('2025-03-14T06:05:00Z'),
+        answered_at: new Date('2025-03-20T07:00:00Z'),
+        closure: 'answered',
+      }),
+      expect.objectContaining({
+        reg_number: 'О-2025-0002',
+        form: 'internet',
+        topic: 'transmission',
+        complaint_topic: 'power_quality',
+        consumer_type: 'legal',
+        branch: 'Северные ЭС',
+        answered_at: null,
+      }),
+      expect.objectContaining({
+        reg_number: 'О-2025-0003',
+        form: 'post',
+        topic: 'metering',
+        branch: 'Северные ЭС',
+        received_at: new Date('2025-03-14T21:00:00Z'),
+        complaint_settled: true,
+        measures_done: 'Заменён прибор учёта;\nпроведена проверка',
+      }),
     ])
-    const visits = await t.database.db.selectFrom('visit').leftJoin('branch', 'branch.id', 'visit.branch_id').select(['ticket_id', 'service_kind', 'called_at', 'branch.name as branch']).orderBy('ticket_id').execute()
+    const visits = await t.database.db
+      .selectFrom('visit')
+      .leftJoin('branch', 'branch.id', 'visit.branch_id')
+      .select(['ticket_id', 'service_kind', 'called_at', 'branch.name as branch'])
+      .orderBy('ticket_id')
+      .execute()
     expect(visits.map((v) => [v.ticket_id, v.service_kind, v.branch, v.called_at === null])).toEqual([
       ['ПОП-02-20250314-001', 'metering', 'Северные ЭС', false],
       ['ЦОП-01-20250314-001', 'consultation', 'Городские ЭС', false],
@@ -54,14 +101,22 @@ describe('imports of the four kinds', () => {
     const report = await load('appeals', sample('appeals-cp1251.csv'), { createBranches: true })
     expect(report).toMatchObject({ status: 'done', encoding: 'windows-1251', delimiter: ';', inserted: 2 })
     const row = await t.database.db.selectFrom('appeal').selectAll().where('reg_number', '=', 'О-2025-0101').executeTakeFirstOrThrow()
-    expect(row).toMatchObject({ applicant_name: 'Сидоров Пётр Ильич', form: 'in_person', topic: 'service', complaint_topic: 'service', account_number: '1234567890' })
+    expect(row).toMatchObject({
+      applicant_name: 'Сидоров Пётр Ильич',
+      form: 'in_person',
+      topic: 'service',
+      complaint_topic: 'service',
+      account_number: '1234567890',
+    })
   })
 
   it('visits loaded before their offices take the office branch once the offices arrive', async () => {
     const visits = await load('visits', sample('visits.csv'))
     expect(visits.warnings[0]).toMatch(/Коды офисов, которых нет в справочнике офисов: ПОП-02, ЦОП-01/)
     await load('offices', sample('offices.csv'), { createBranches: true })
-    const branches = await sql<{ name: string | null }>`select b.name from visit v left join branch b on b.id = v.branch_id order by v.ticket_id`.execute(t.database.db)
+    const branches = await sql<{ name: string | null }>`select b.name from visit v left join branch b on b.id = v.branch_id order by v.ticket_id`.execute(
+      t.database.db,
+    )
     expect(branches.rows.map((r) => r.name)).toEqual(['Северные ЭС', 'Городские ЭС', 'Городские ЭС', 'Городские ЭС'])
   })
 
@@ -80,7 +135,10 @@ describe('re-import by natural key', () => {
     expect(await load('calls', sample('calls.csv'))).toMatchObject({ status: 'done', read: 4, inserted: 0, updated: 0, unchanged: 4 })
     expect(await t.database.db.selectFrom('call').select(['call_id', 'updated_at']).orderBy('call_id').execute()).toEqual(before)
 
-    const changed = tmpFile('calls.csv', 'call_id;direction;started_at;ended_at;agent\n1741932002.11;in;14.03.2025 09:01:00;14.03.2025 09:02:10;оператор 9\n1741932099.99;out;16.03.2025 09:00;16.03.2025 09:01\n')
+    const changed = tmpFile(
+      'calls.csv',
+      'call_id;direction;started_at;ended_at;agent\n1741932002.11;in;14.03.2025 09:01:00;14.03.2025 09:02:10;оператор 9\n1741932099.99;out;16.03.2025 09:00;16.03.2025 09:01\n',
+    )
     expect(await load('calls', changed)).toMatchObject({ status: 'done', read: 2, inserted: 1, updated: 1, unchanged: 0 })
     expect(await count('call')).toBe(5)
   })
@@ -119,19 +177,33 @@ describe('bad rows', () => {
   })
 
   it('counts lines as the file has them, also after a quoted line break with CRLF', async () => {
-    const file = tmpFile('crlf.csv', 'reg_number;received_at;form;topic;measures_done\r\nО-1;14.03.2025;почта;прочее;"строка 1\r\nстрока 2"\r\n\r\nО-2;99.03.2025;почта;прочее;\r\n')
+    const file = tmpFile(
+      'crlf.csv',
+      'reg_number;received_at;form;topic;measures_done\r\nО-1;14.03.2025;почта;прочее;"строка 1\r\nстрока 2"\r\n\r\nО-2;99.03.2025;почта;прочее;\r\n',
+    )
     const report = await load('appeals', file)
     expect(report.rejections.map((r) => r.line)).toEqual([5])
   })
 
   it('lists unknown columns and ignores them', async () => {
-    const report = await load('calls', tmpFile('extra.csv', 'call_id,direction,started_at,ended_at,Комментарий,цвет\n1,in,2025-03-14 10:00,2025-03-14 10:01,привет,синий\n'))
+    const report = await load(
+      'calls',
+      tmpFile('extra.csv', 'call_id,direction,started_at,ended_at,Комментарий,цвет\n1,in,2025-03-14 10:00,2025-03-14 10:01,привет,синий\n'),
+    )
     expect(report).toMatchObject({ status: 'done', inserted: 1, unknownColumns: ['Комментарий', 'цвет'] })
   })
 })
 
 describe('merging batch by batch', () => {
-  const rows = ['call_id;direction;started_at;ended_at;agent', 'A;in;14.03.2025 10:00;14.03.2025 10:01;первый', 'B;in;14.03.2025 10:00;14.03.2025 10:01;', 'C;in;14.03.2025 10:00;14.03.2025 10:01;', 'D;in;14.03.2025 10:00;14.03.2025 10:01;', 'A;in;14.03.2025 11:00;14.03.2025 11:01;повтор', 'E;in;14.03.2025 10:00;14.03.2025 10:01;']
+  const rows = [
+    'call_id;direction;started_at;ended_at;agent',
+    'A;in;14.03.2025 10:00;14.03.2025 10:01;первый',
+    'B;in;14.03.2025 10:00;14.03.2025 10:01;',
+    'C;in;14.03.2025 10:00;14.03.2025 10:01;',
+    'D;in;14.03.2025 10:00;14.03.2025 10:01;',
+    'A;in;14.03.2025 11:00;14.03.2025 11:01;повтор',
+    'E;in;14.03.2025 10:00;14.03.2025 10:01;',
+  ]
 
   it('keeps the first line of a key that repeats in a later batch, and counts exactly', async () => {
     const report = await load('calls', tmpFile('dup.csv', rows.join('\n')), { skipInvalid: true, batchRows: 2 })
@@ -168,7 +240,11 @@ describe('bad files end in a clear Russian message and store nothing', () => {
   })
 
   it('the wrong kind of file names the missing columns and the kind it looks like', async () => {
-    await refused('appeals', sample('calls.csv'), /нет обязательных столбцов для вида «журнал обращений»: reg_number \(рег_номер\), received_at \(дата_поступления\), form \(форма\), topic \(тема\)\. Похоже, это файл вида «журнал звонков» \(calls\)/)
+    await refused(
+      'appeals',
+      sample('calls.csv'),
+      /нет обязательных столбцов для вида «журнал обращений»: reg_number \(рег_номер\), received_at \(дата_поступления\), form \(форма\), topic \(тема\)\. Похоже, это файл вида «журнал звонков» \(calls\)/,
+    )
     await refused('visits', sample('queue_log.1'), /Это журнал Asterisk queue_log: он загружается как «журнал звонков»/)
   })
 
@@ -179,7 +255,7 @@ describe('bad files end in a clear Russian message and store nothing', () => {
   })
 
   it('a 100 MB cell is refused at the first megabyte, without reading it into memory', async () => {
-    const big = `reg_number;received_at;form;topic;measures_done\nО-1;14.03.2025;почта;прочее;"${'я'.repeat(100 * 1024 * 1024 / 2)}"\n`
+    const big = `reg_number;received_at;form;topic;measures_done\nО-1;14.03.2025;почта;прочее;"${'я'.repeat((100 * 1024 * 1024) / 2)}"\n`
     await refused('appeals', tmpFile('big.csv', big), /^Строка 2: запись длиннее 1 МБ/)
   })
 
@@ -207,10 +283,21 @@ describe('XLSX', () => {
     const file = tmpFile('visits.xlsx', Buffer.from(await book.xlsx.writeBuffer()))
     const report = await load('visits', file)
     expect(report).toMatchObject({ status: 'done', format: 'xlsx', read: 2, inserted: 2 })
-    const rows = await t.database.db.selectFrom('visit').select(['ticket_id', 'service_kind', 'issued_at', 'called_at', 'service_ended_at', 'window']).orderBy('ticket_id').execute()
+    const rows = await t.database.db
+      .selectFrom('visit')
+      .select(['ticket_id', 'service_kind', 'issued_at', 'called_at', 'service_ended_at', 'window'])
+      .orderBy('ticket_id')
+      .execute()
     expect(rows).toEqual([
       { ticket_id: '1001', service_kind: 'consultation', issued_at: new Date('2025-03-14T07:00:00Z'), called_at: null, service_ended_at: null, window: null },
-      { ticket_id: 'Т-1', service_kind: 'cashier', issued_at: new Date('2025-03-14T06:00:00Z'), called_at: new Date('2025-03-14T06:04:00Z'), service_ended_at: new Date('2025-03-14T06:09:00Z'), window: '3' },
+      {
+        ticket_id: 'Т-1',
+        service_kind: 'cashier',
+        issued_at: new Date('2025-03-14T06:00:00Z'),
+        called_at: new Date('2025-03-14T06:04:00Z'),
+        service_ended_at: new Date('2025-03-14T06:09:00Z'),
+        window: '3',
+      },
     ])
   })
 
@@ -233,11 +320,29 @@ describe('Asterisk queue_log', () => {
     expect(await count('call')).toBe(2)
     const second = await load('calls', sample('queue_log.2'))
     expect(second).toMatchObject({ status: 'done', read: 2, inserted: 2, pending: 0 })
-    const calls = await t.database.db.selectFrom('call').select(['call_id', 'line', 'agent', 'answered_at', 'started_at', 'ended_at']).orderBy('call_id').execute()
+    const calls = await t.database.db
+      .selectFrom('call')
+      .select(['call_id', 'line', 'agent', 'answered_at', 'started_at', 'ended_at'])
+      .orderBy('call_id')
+      .execute()
     expect(calls).toEqual([
-      { call_id: '1741932001.10', line: 'hotline', agent: 'SIP/101', answered_at: new Date(1741932016_000), started_at: new Date(1741932001_000), ended_at: new Date(1741932200_000) },
+      {
+        call_id: '1741932001.10',
+        line: 'hotline',
+        agent: 'SIP/101',
+        answered_at: new Date(1741932016_000),
+        started_at: new Date(1741932001_000),
+        ended_at: new Date(1741932200_000),
+      },
       { call_id: '1741932002.11', line: 'hotline', agent: null, answered_at: null, started_at: new Date(1741932002_000), ended_at: new Date(1741932040_000) },
-      { call_id: '1741932300.20', line: 'hotline', agent: 'SIP/102', answered_at: new Date(1741932310_000), started_at: new Date(1741932300_000), ended_at: new Date(1741932500_000) },
+      {
+        call_id: '1741932300.20',
+        line: 'hotline',
+        agent: 'SIP/102',
+        answered_at: new Date(1741932310_000),
+        started_at: new Date(1741932300_000),
+        ended_at: new Date(1741932500_000),
+      },
       { call_id: '1741932600.30', line: 'hotline', agent: null, answered_at: null, started_at: new Date(1741932600_000), ended_at: new Date(1741932660_000) },
     ])
     expect(await t.database.db.selectFrom('queue_log_pending').selectAll().execute()).toEqual([])
@@ -251,7 +356,14 @@ describe('Asterisk queue_log', () => {
     const report = await load('calls', broken)
     expect(report).toMatchObject({ status: 'rejected', stored: 0 })
     expect(report.rejections.map((r) => r.line)).toEqual([2])
-    expect(await t.database.db.selectFrom('queue_log_event').select('uniqueid').where('uniqueid', '=', '1741932300.20').where('event', '=', 'COMPLETEAGENT').execute()).toEqual([])
+    expect(
+      await t.database.db
+        .selectFrom('queue_log_event')
+        .select('uniqueid')
+        .where('uniqueid', '=', '1741932300.20')
+        .where('event', '=', 'COMPLETEAGENT')
+        .execute(),
+    ).toEqual([])
     expect((await t.database.db.selectFrom('queue_log_pending').select('call_id').execute()).map((r) => r.call_id)).toEqual(['1741932300.20'])
   })
 })

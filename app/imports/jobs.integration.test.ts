@@ -58,14 +58,24 @@ describe('import jobs', () => {
     await runNextImport(t.database, root)
     const refused = await batch(id)
     expect(refused).toMatchObject({ status: 'rejected', rows_read: 2, rows_rejected: 2 })
-    expect(refused.branch_report).toMatchObject({ unknown: [{ value: 'Городские ЭС', lines: [2] }, { value: 'Северные ЭС', lines: [3] }] })
+    expect(refused.branch_report).toMatchObject({
+      unknown: [
+        { value: 'Городские ЭС', lines: [2] },
+        { value: 'Северные ЭС', lines: [3] },
+      ],
+    })
     expect(fs.existsSync(file)).toBe(true)
     const next = await requeueCreatingBranches(t.database, world.org.id, id, { userId: null, actor: 'admin', ip: null })
     expect(next).toBeDefined()
     expect(await requeueCreatingBranches(t.database, world.org.id, id, { userId: null, actor: 'admin', ip: null })).toBeUndefined() // once
     await runNextImport(t.database, root)
     expect(await batch(next!)).toMatchObject({ status: 'done', rows_inserted: 2 })
-    expect((await batch(next!)).branch_report).toMatchObject({ created: [{ name: 'Городские ЭС', code: 'ГЭС' }, { name: 'Северные ЭС', code: 'СЭС' }] })
+    expect((await batch(next!)).branch_report).toMatchObject({
+      created: [
+        { name: 'Городские ЭС', code: 'ГЭС' },
+        { name: 'Северные ЭС', code: 'СЭС' },
+      ],
+    })
     expect(fs.existsSync(path.dirname(file))).toBe(false)
   })
 
@@ -92,7 +102,10 @@ describe('import jobs', () => {
     const other = new pg.Client({ connectionString: t.url })
     await other.connect()
     const file = upload(sample('calls.csv'))
-    const inserted = await other.query(`insert into import_batch (org_id, kind, file_name, source, file_path) values ($1, 'calls', 'calls.csv', 'web', $2) returning id`, [world.org.id, file])
+    const inserted = await other.query(
+      `insert into import_batch (org_id, kind, file_name, source, file_path) values ($1, 'calls', 'calls.csv', 'web', $2) returning id`,
+      [world.org.id, file],
+    )
     const deadId = String(inserted.rows[0].id)
     await other.query(`select pg_advisory_lock(${batchLockSql})`, [`sq-batch:${deadId}`])
     const alive = await holdNewBatch(t.database, world.org.id, { kind: 'visits', fileName: 'visits.csv', source: 'cli', skipInvalid: false })
@@ -120,4 +133,3 @@ describe('import jobs', () => {
     expect(fs.existsSync(fresh)).toBe(true)
   })
 })
-

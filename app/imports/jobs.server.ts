@@ -115,11 +115,19 @@ export async function runNextImport(database: Database, root = uploadRoot()): Pr
 export const KEPT_FOR_BRANCHES_HOURS = 24
 
 /** Whether the refused import `batch` can be run again with «создать филиалы» (its file is still kept). */
-export async function mayCreateBranches(batch: { status: string; file_path: string | null; finished_at: Date | null; branch_report: unknown }): Promise<boolean> {
+export async function mayCreateBranches(batch: {
+  status: string
+  file_path: string | null
+  finished_at: Date | null
+  branch_report: unknown
+}): Promise<boolean> {
   const report = batch.branch_report as { unknown?: unknown[] } | null
   if (batch.status !== 'rejected' || !batch.file_path || !report?.unknown?.length) return false
   if (!batch.finished_at || Date.now() - batch.finished_at.getTime() > KEPT_FOR_BRANCHES_HOURS * 3600_000) return false
-  return fs.stat(batch.file_path).then(() => true, () => false)
+  return fs.stat(batch.file_path).then(
+    () => true,
+    () => false,
+  )
 }
 
 /**
@@ -134,7 +142,12 @@ export async function requeueCreatingBranches(
 ): Promise<string | undefined> {
   const batch = await database.db.selectFrom('import_batch').selectAll().where('org_id', '=', orgId).where('id', '=', batchId).executeTakeFirst()
   if (!batch || !(await mayCreateBranches(batch))) return undefined
-  const taken = await database.db.updateTable('import_batch').set({ file_path: null }).where('id', '=', batch.id).where('file_path', '=', batch.file_path).executeTakeFirst()
+  const taken = await database.db
+    .updateTable('import_batch')
+    .set({ file_path: null })
+    .where('id', '=', batch.id)
+    .where('file_path', '=', batch.file_path)
+    .executeTakeFirst()
   if (!taken.numUpdatedRows) return undefined // another click took it
   const job = { ...(batch.job as ImportJob), createBranches: true, ...who }
   return enqueueImport(database, orgId, job, batch.file_path!, Number(batch.file_size ?? 0))
@@ -176,7 +189,12 @@ export async function sweepImports(database: Database, root = uploadRoot()): Pro
         .selectFrom('import_batch')
         .select('file_path')
         .where('file_path', 'is not', null)
-        .where((eb) => eb.or([eb('status', 'in', ['queued', 'running']), eb.and([eb('status', '=', 'rejected'), eb('branch_report', 'is not', null), eb('finished_at', '>', waiting)])]))
+        .where((eb) =>
+          eb.or([
+            eb('status', 'in', ['queued', 'running']),
+            eb.and([eb('status', '=', 'rejected'), eb('branch_report', 'is not', null), eb('finished_at', '>', waiting)]),
+          ]),
+        )
         .execute()
     ).map((b) => path.dirname(path.resolve(b.file_path!))),
   )

@@ -20,11 +20,7 @@ import {
 export type ImportKind = 'offices' | 'appeals' | 'calls' | 'visits'
 export const IMPORT_KINDS: readonly ImportKind[] = ['offices', 'appeals', 'calls', 'visits']
 
-export type FieldType =
-  | { type: 'text' }
-  | { type: 'timestamp' }
-  | { type: 'bool' }
-  | { type: 'enum'; vocabulary: Vocabulary; what: string }
+export type FieldType = { type: 'text' } | { type: 'timestamp' } | { type: 'bool' } | { type: 'enum'; vocabulary: Vocabulary; what: string }
 
 export interface ColumnSpec {
   /** canonical snake_case header and, unless `dbColumn` says otherwise, the database column */
@@ -185,9 +181,7 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
       { later: 'called_at', earlier: 'issued_at', message: 'вызов к окну раньше выдачи талона' },
       { later: 'service_ended_at', earlier: 'called_at', message: 'окончание обслуживания раньше вызова к окну' },
     ],
-    requires: [
-      { column: 'service_ended_at', needs: 'called_at', message: 'окончание обслуживания указано, а вызов к окну — нет' },
-    ],
+    requires: [{ column: 'service_ended_at', needs: 'called_at', message: 'окончание обслуживания указано, а вызов к окну — нет' }],
     officeBranch: true,
   },
 }

@@ -15,7 +15,8 @@ export interface MappingSample {
 /** The header and first rows of a file, read by the import's own readers (so the preview is what the import reads). */
 export async function readMappingSample(path: string): Promise<MappingSample> {
   const sniffed = await sniffFile(path)
-  if (sniffed.format === 'queue_log') throw new ImportFileError('Это журнал Asterisk queue_log: он загружается без сопоставления (формат «Asterisk queue_log»).')
+  if (sniffed.format === 'queue_log')
+    throw new ImportFileError('Это журнал Asterisk queue_log: он загружается без сопоставления (формат «Asterisk queue_log»).')
   const reader = sniffed.format === 'xlsx' ? await openXlsx(path) : await openCsv(path, sniffed.encoding ?? 'utf-8', sniffed.gzip)
   const rows: MappingSample['rows'] = []
   const text = (c: unknown) => (c instanceof WallClock ? c.date.toISOString().slice(0, 19).replace('T', ' ') : String(c ?? ''))

@@ -10,7 +10,15 @@ import { type ImportKind, IMPORT_KINDS, kindSpecs, normaliseHeader } from './kin
 import { type Cell, type CellProblem, type ParsedRow, WallClock, clip, parseTimestamp, validateRow } from './values.ts'
 
 /** How a timestamp cell is written: the product's own formats, a pattern, or Unix seconds. */
-export const DATE_FORMATS = ['auto', 'YYYY.MM.DD HH:mm:ss', 'DD.MM.YYYY HH:mm:ss', 'DD/MM/YYYY HH:mm:ss', 'MM/DD/YYYY HH:mm:ss', 'YYYYMMDDHHmmss', 'epoch'] as const
+export const DATE_FORMATS = [
+  'auto',
+  'YYYY.MM.DD HH:mm:ss',
+  'DD.MM.YYYY HH:mm:ss',
+  'DD/MM/YYYY HH:mm:ss',
+  'MM/DD/YYYY HH:mm:ss',
+  'YYYYMMDDHHmmss',
+  'epoch',
+] as const
 export const DATE_FORMAT_LABELS: Record<(typeof DATE_FORMATS)[number], string> = {
   auto: 'как в основном формате (ISO или ДД.ММ.ГГГГ ЧЧ:ММ)',
   'YYYY.MM.DD HH:mm:ss': 'ГГГГ.ММ.ДД ЧЧ:ММ:СС (3CX)',
@@ -44,7 +52,10 @@ export const fieldRuleSchema = z
     /** timestamps: durations (seconds, or ЧЧ:ММ:СС) of these columns are added (Qmatic: call + transaction_time) */
     plusSeconds: z.array(header).max(5).optional(),
     /** the field is empty when this column holds one of these values (3CX: final-type = queue → not answered) */
-    emptyWhen: z.object({ column: header, values: z.array(z.string().max(100)).min(1).max(50) }).strict().optional(),
+    emptyWhen: z
+      .object({ column: header, values: z.array(z.string().max(100)).min(1).max(50) })
+      .strict()
+      .optional(),
   })
   .strict()
 
@@ -125,7 +136,7 @@ export function normaliseDate(text: string, format: FieldRule['date'], utc: bool
   const tokens = ['YYYY', 'MM', 'DD', 'HH', 'mm', 'ss']
   const order: string[] = []
   let source = '^'
-  for (let i = 0; i < format.length; ) {
+  for (let i = 0; i < format.length;) {
     const token = tokens.find((k) => format.startsWith(k, i))
     if (token) {
       order.push(token)
@@ -172,7 +183,9 @@ export function compileMapping(mapping: ColumnMapping, fileHeader: readonly stri
     return c.required && (!rule || !(rule.column || rule.template || (rule.constant ?? '') !== ''))
   })
   if (uncovered.length) {
-    return { error: `${label[0]!.toUpperCase()}${label.slice(1)} не задаёт обязательные столбцы: ${uncovered.map((c) => `${c.name} (${c.alias})`).join(', ')} — укажите для них столбец файла или постоянное значение.` }
+    return {
+      error: `${label[0]!.toUpperCase()}${label.slice(1)} не задаёт обязательные столбцы: ${uncovered.map((c) => `${c.name} (${c.alias})`).join(', ')} — укажите для них столбец файла или постоянное значение.`,
+    }
   }
   const at = (column: string) => positions.get(headerKey(column))!
   const text = (cells: readonly Cell[], column: string): string => {
@@ -198,8 +211,7 @@ export function compileMapping(mapping: ColumnMapping, fileHeader: readonly stri
         if (rule.column) {
           cell = cells[at(rule.column)]
           if (rule.orColumn && (cell === undefined || (typeof cell === 'string' && cell.trim() === ''))) cell = cells[at(rule.orColumn)]
-        }
-        else if (rule.template) cell = rule.template.replace(/\{([^{}]+)\}/g, (_, c: string) => text(cells, c).trim())
+        } else if (rule.template) cell = rule.template.replace(/\{([^{}]+)\}/g, (_, c: string) => text(cells, c).trim())
         else if (rule.constant !== undefined) cell = rule.constant
         if (cell === undefined || (typeof cell === 'string' && cell.trim() === '')) continue
         const source = rule.column ?? rule.template ?? 'постоянное значение'
@@ -221,7 +233,11 @@ export function compileMapping(mapping: ColumnMapping, fileHeader: readonly stri
             const parsed = parseTimestamp(normal.value, zone)
             if (!parsed.ok) {
               // the reason names the value as the file has it, not as it was rewritten
-              problems.push({ column: column.name, value: clip(cell, 200), reason: `${parsed.reason.replace(normal.value, cell.trim())} (столбец «${source}»)` })
+              problems.push({
+                column: column.name,
+                value: clip(cell, 200),
+                reason: `${parsed.reason.replace(normal.value, cell.trim())} (столбец «${source}»)`,
+              })
               continue
             }
             instant = parsed.value
@@ -231,7 +247,11 @@ export function compileMapping(mapping: ColumnMapping, fileHeader: readonly stri
           for (const c of rule.plusSeconds ?? []) {
             const d = parseDuration(text(cells, c))
             if (d === undefined) {
-              problems.push({ column: column.name, value: clip(text(cells, c), 200), reason: `длительность в столбце «${c}» не прочитана: ожидаются секунды или ЧЧ:ММ:СС` })
+              problems.push({
+                column: column.name,
+                value: clip(text(cells, c), 200),
+                reason: `длительность в столбце «${c}» не прочитана: ожидаются секунды или ЧЧ:ММ:СС`,
+              })
               bad = true
               break
             }

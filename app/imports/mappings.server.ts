@@ -63,7 +63,9 @@ export async function saveMapping(
   const row = await database.db
     .insertInto('column_mapping')
     .values({ org_id: orgId, kind: mapping.kind, name, headers: mapping.headers, fields: JSON.stringify(mapping.fields), created_by: who.userId })
-    .onConflict((oc) => oc.columns(['org_id', 'kind', 'name']).doUpdateSet({ headers: mapping.headers, fields: JSON.stringify(mapping.fields), updated_at: new Date() }))
+    .onConflict((oc) =>
+      oc.columns(['org_id', 'kind', 'name']).doUpdateSet({ headers: mapping.headers, fields: JSON.stringify(mapping.fields), updated_at: new Date() }),
+    )
     .returning(['id', 'name', 'kind', 'headers', 'fields', 'updated_at'])
     .executeTakeFirstOrThrow()
   await recordAudit(database.db, {
@@ -78,10 +80,23 @@ export async function saveMapping(
   return fromRow(row as Row)!
 }
 
-export async function deleteMapping(database: Database, orgId: string, id: string, who: { userId: string | null; actor: string; ip: string | null }): Promise<boolean> {
+export async function deleteMapping(
+  database: Database,
+  orgId: string,
+  id: string,
+  who: { userId: string | null; actor: string; ip: string | null },
+): Promise<boolean> {
   const row = await database.db.deleteFrom('column_mapping').where('org_id', '=', orgId).where('id', '=', id).returning(['name', 'kind']).executeTakeFirst()
   if (row) {
-    await recordAudit(database.db, { orgId, userId: who.userId, actor: who.actor, action: 'mapping.delete', object: `сопоставление «${row.name}» (${row.kind})`, details: {}, ip: who.ip })
+    await recordAudit(database.db, {
+      orgId,
+      userId: who.userId,
+      actor: who.actor,
+      action: 'mapping.delete',
+      object: `сопоставление «${row.name}» (${row.kind})`,
+      details: {},
+      ip: who.ip,
+    })
   }
   return Boolean(row)
 }

@@ -31,7 +31,12 @@ export function uploadedFileName(parsed: string | undefined): string {
  */
 export function displayFileName(name: string): string {
   const last = name.split(/[/\\]/).pop() ?? ''
-  return last.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 255) || 'файл'
+  return (
+    last
+      .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+      .trim()
+      .slice(0, 255) || 'файл'
+  )
 }
 
 /** The request with the file names in its part headers escaped for Remix's parser. */

@@ -262,8 +262,7 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   // each batch's merge reads its own rows (not the whole stage) and probes earlier lines of a key
   await client.query(`create index on ${STAGE} (batch_no)`)
   await client.query(`create index on ${STAGE} (${quote(spec.key)}, src_line)`)
-  const countRows = async () =>
-    Number((await client.query<{ n: string }>(`select count(*) as n from ${table} where org_id = $1`, [orgId])).rows[0]!.n)
+  const countRows = async () => Number((await client.query<{ n: string }>(`select count(*) as n from ${table} where org_id = $1`, [orgId])).rows[0]!.n)
   const before = await countRows()
   const columns = stageColumns(spec)
   const merge = mergeSql(spec)
@@ -271,7 +270,15 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
 
   const branches = spec.branchColumn ? await branchResolver(client, orgId, createBranches) : undefined
   const result: LoadResult = {
-    read: 0, rejectedRows: 0, rejections: [], rejectionsTotal: 0, inserted: 0, updated: 0, unchanged: 0, warnings: [], branches: branches?.report ?? emptyBranchReport(),
+    read: 0,
+    rejectedRows: 0,
+    rejections: [],
+    rejectionsTotal: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    warnings: [],
+    branches: branches?.report ?? emptyBranchReport(),
   }
   const reject = (r: Rejection) => {
     result.rejectionsTotal++
@@ -322,7 +329,12 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
             // a branch the organisation does not have: the row is refused, with the reason and the line
             result.rejectedRows++
             const byName = Boolean(name && name.trim())
-            reject({ line: item.line, column: byName ? spec.branchColumn! : spec.branchCodeColumn!, value: byName ? name : code, reason: unknownBranchReason(name, code) })
+            reject({
+              line: item.line,
+              column: byName ? spec.branchColumn! : spec.branchCodeColumn!,
+              value: byName ? name : code,
+              reason: unknownBranchReason(name, code),
+            })
             if (onRow && result.read % 2000 === 0) onRow(result.read, result.rejectedRows)
             continue
           }
@@ -477,7 +489,13 @@ function canonicalFits(kind: ImportKind, header: readonly string[]): boolean {
  * named — the canonical layout if the header has it, else the adapter the content tells. A file no adapter
  * knows is refused as before, naming the saved mappings its header fits.
  */
-async function planTable(target: ImportTarget, request: FileImportRequest, forced: string | undefined, header: string[], report: ImportReport): Promise<TablePlan> {
+async function planTable(
+  target: ImportTarget,
+  request: FileImportRequest,
+  forced: string | undefined,
+  header: string[],
+  report: ImportReport,
+): Promise<TablePlan> {
   const kindLabel = `«${labelOf(importKind, request.kind)}» (${request.kind})`
   if (request.mapping) {
     const saved = await findMapping(target.database, target.orgId, request.kind, request.mapping)
@@ -594,7 +612,8 @@ async function* decodedLines(path: string, encoding: string, counted: { bytes: n
 /** The API's JSON body (ADR 017): read as JSON whatever the sniffer says, if it is UTF-8 text. */
 function asJson(sniffed: Sniffed): Omit<Sniffed, 'format'> & { format: ImportFormat } {
   if (sniffed.format === 'xlsx') throw new ImportFileError('Указан формат JSON, но тело — XLSX (архив), а не текст.')
-  if (sniffed.encoding !== 'utf-8' || sniffed.gzip) throw new ImportFileError('Указан формат JSON, но текст не в UTF-8 (или сжат): JSON принимается только в UTF-8 без сжатия.')
+  if (sniffed.encoding !== 'utf-8' || sniffed.gzip)
+    throw new ImportFileError('Указан формат JSON, но текст не в UTF-8 (или сжат): JSON принимается только в UTF-8 без сжатия.')
   return { ...sniffed, format: 'json' }
 }
 
@@ -602,16 +621,47 @@ function asJson(sniffed: Sniffed): Omit<Sniffed, 'format'> & { format: ImportFor
 export function unknownBranchesText(branches: BranchReport): string {
   const list = branches.unknown
     .slice(0, 10)
-    .map((u) => `${u.value ? `«${u.value}»` : `код «${u.code}»`} (${u.rows === 1 ? 'строка' : 'строки'} ${u.lines.join(', ')}${u.rows > u.lines.length ? ' и другие' : ''})`)
+    .map(
+      (u) =>
+        `${u.value ? `«${u.value}»` : `код «${u.code}»`} (${u.rows === 1 ? 'строка' : 'строки'} ${u.lines.join(', ')}${u.rows > u.lines.length ? ' и другие' : ''})`,
+    )
   return `Филиалов нет в справочнике организации: ${list.join('; ')}${branches.unknown.length > 10 ? ' и другие' : ''}.`
 }
 
 /** A report with nothing read yet: `failed` until the import says otherwise. */
 function newReport(batchId: string, kind: ImportKind, fileName: string, skipInvalid: boolean): ImportReport {
   return {
-    batchId, kind, fileName, format: null, adapter: null, mapping: null, encoding: null, delimiter: null, status: 'failed', skipInvalid,
-    read: 0, inserted: 0, updated: 0, unchanged: 0, pending: 0, noEnding: 0, earlier: 0, logLines: 0, ignoredLines: 0, logEvents: 0, knownEvents: 0, rejected: 0, invalid: 0, stored: 0,
-    rejections: [], rejectionsTotal: 0, unknownColumns: [], warnings: [], message: null, durationMs: 0, branches: emptyBranchReport(),
+    batchId,
+    kind,
+    fileName,
+    format: null,
+    adapter: null,
+    mapping: null,
+    encoding: null,
+    delimiter: null,
+    status: 'failed',
+    skipInvalid,
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    pending: 0,
+    noEnding: 0,
+    earlier: 0,
+    logLines: 0,
+    ignoredLines: 0,
+    logEvents: 0,
+    knownEvents: 0,
+    rejected: 0,
+    invalid: 0,
+    stored: 0,
+    rejections: [],
+    rejectionsTotal: 0,
+    unknownColumns: [],
+    warnings: [],
+    message: null,
+    durationMs: 0,
+    branches: emptyBranchReport(),
   }
 }
 
@@ -693,12 +743,16 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     report.encoding = sniffed.encoding ?? null
     const forced = jsonBody ? undefined : request.format?.trim().toLowerCase() || undefined
     if (forced && !formatNames().includes(forced)) {
-      throw new ImportFileError(`Неизвестный формат «${request.format}». Допустимо: ${formatNames().join(', ')} (или не указывать — формат определится по содержимому).`)
+      throw new ImportFileError(
+        `Неизвестный формат «${request.format}». Допустимо: ${formatNames().join(', ')} (или не указывать — формат определится по содержимому).`,
+      )
     }
     if (forced && request.mapping) throw new ImportFileError('Укажите что-то одно: формат или сопоставление столбцов.')
     const sniffedQueueLog = sniffed.format === 'queue_log' || sniffed.format === 'queue_log_table'
     if (forced === 'queue_log' && !sniffedQueueLog) {
-      throw new ImportFileError('Выбран формат «Asterisk queue_log», но файл не похож на журнал queue_log (строки «время|uniqueid|очередь|агент|СОБЫТИЕ|…» или таблица с time, callid, queuename, agent, event).')
+      throw new ImportFileError(
+        'Выбран формат «Asterisk queue_log», но файл не похож на журнал queue_log (строки «время|uniqueid|очередь|агент|СОБЫТИЕ|…» или таблица с time, callid, queuename, agent, event).',
+      )
     }
     const isQueueLog = sniffedQueueLog && (forced === undefined || forced === 'queue_log') && !request.mapping
     if (isQueueLog && request.kind !== 'calls') {
@@ -765,24 +819,22 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       if (request.branchScope) items = scopedRows(database.db, orgId, spec, items, request.branchScope)
     }
 
-    const result = await loadRows(
-      {
-        target,
-        client,
-        spec,
-        batchId,
-        items,
-        skipInvalid: request.skipInvalid,
-        createBranches: request.createBranches ?? false,
-        batchRows: request.batchRows,
-        onRow: (read, rejected) => {
-          progress.rowsRead = read
-          progress.rowsRejected = rejected
-          progress.bytesRead = bytesRead()
-          reporter.tick()
-        },
+    const result = await loadRows({
+      target,
+      client,
+      spec,
+      batchId,
+      items,
+      skipInvalid: request.skipInvalid,
+      createBranches: request.createBranches ?? false,
+      batchRows: request.batchRows,
+      onRow: (read, rejected) => {
+        progress.rowsRead = read
+        progress.rowsRejected = rejected
+        progress.bytesRead = bytesRead()
+        reporter.tick()
       },
-    )
+    })
     progress.phase = 'saving'
     progress.bytesRead = size
     await reporter.flush()
@@ -804,7 +856,15 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       // calls of this file still open wait for a later file
       const c = queueLog.counts
       report.read += c.pending
-      Object.assign(report, { pending: c.pending, noEnding: c.noEnding, earlier: c.earlier, logLines: c.lines, ignoredLines: c.ignored, logEvents: c.events, knownEvents: c.known })
+      Object.assign(report, {
+        pending: c.pending,
+        noEnding: c.noEnding,
+        earlier: c.earlier,
+        logLines: c.lines,
+        ignoredLines: c.ignored,
+        logEvents: c.events,
+        knownEvents: c.known,
+      })
       if (c.lines > 0 && c.events === 0 && result.rejectedRows === 0) {
         throw new ImportFileError(
           `В журнале нет ни одного события звонков (ENTERQUEUE, CONNECT, окончаний): прочитано строк ${c.lines.toLocaleString('ru-RU')}, все — служебные события очередей и операторов.`,
@@ -862,7 +922,18 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     actor: request.actor ?? request.source,
     action: 'import',
     object: `загрузка №${batchId}`,
-    details: { kind: request.kind, file: request.fileName, adapter: report.adapter, mapping: report.mapping, status: report.status, read: report.read, stored: report.stored, rejected: report.rejected, invalid: report.invalid, skipInvalid: request.skipInvalid },
+    details: {
+      kind: request.kind,
+      file: request.fileName,
+      adapter: report.adapter,
+      mapping: report.mapping,
+      status: report.status,
+      read: report.read,
+      stored: report.stored,
+      rejected: report.rejected,
+      invalid: report.invalid,
+      skipInvalid: request.skipInvalid,
+    },
     ip: request.ip ?? null,
   })
   return report

@@ -117,10 +117,9 @@ export async function stageQueueLog(
     ).rows.map((r) => [r.queue, Number(r.newest)]),
   )
   const firstLine = new Map<string, number>(
-    (await client.query<{ uniqueid: string; line: number }>(`select uniqueid, min(src_line) as line from ${STAGE} group by uniqueid order by uniqueid`)).rows.map((r) => [
-      r.uniqueid,
-      r.line,
-    ]),
+    (
+      await client.query<{ uniqueid: string; line: number }>(`select uniqueid, min(src_line) as line from ${STAGE} group by uniqueid order by uniqueid`)
+    ).rows.map((r) => [r.uniqueid, r.line]),
   )
   const earlierPending = (await client.query<{ call_id: string }>('select call_id from queue_log_pending where org_id = $1 order by call_id', [orgId])).rows
     .map((r) => r.call_id)
@@ -185,11 +184,19 @@ export async function stageQueueLog(
     async finish() {
       if (rejectedIds.length) {
         // nothing half-written: a rejected call keeps none of this file's events
-        await client.query('delete from queue_log_event where org_id = $1 and import_batch_id = $2 and uniqueid = any($3::text[])', [orgId, batchId, rejectedIds])
+        await client.query('delete from queue_log_event where org_id = $1 and import_batch_id = $2 and uniqueid = any($3::text[])', [
+          orgId,
+          batchId,
+          rejectedIds,
+        ])
       }
       const pendingIds = pendingNow.map((c) => c.call_id)
       // a rejected call stays as it was before this file (pending or not)
-      await client.query('delete from queue_log_pending where org_id = $1 and call_id = any($2::text[]) and not (call_id = any($3::text[]))', [orgId, ids, [...pendingIds, ...rejectedIds]])
+      await client.query('delete from queue_log_pending where org_id = $1 and call_id = any($2::text[]) and not (call_id = any($3::text[]))', [
+        orgId,
+        ids,
+        [...pendingIds, ...rejectedIds],
+      ])
       // a call stored as ended (its file stopped between two queues) that a later file continues waits again
       await client.query(
         `delete from call c where c.org_id = $1 and c.call_id = any($2::text[]) and c.direction = 'in'

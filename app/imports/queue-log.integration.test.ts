@@ -132,7 +132,11 @@ async function load(path: string, options: Partial<FileImportRequest> = {}): Pro
 async function state() {
   const db = t.database.db
   return {
-    calls: await db.selectFrom('call').select(['call_id', 'line', 'started_at', 'answered_at', 'ended_at', 'agent', 'caller_phone', 'legs', 'no_ending', 'updated_at']).orderBy('call_id').execute(),
+    calls: await db
+      .selectFrom('call')
+      .select(['call_id', 'line', 'started_at', 'answered_at', 'ended_at', 'agent', 'caller_phone', 'legs', 'no_ending', 'updated_at'])
+      .orderBy('call_id')
+      .execute(),
     pending: await db.selectFrom('queue_log_pending').select(['call_id', 'line', 'started_at', 'answered_at', 'import_batch_id']).orderBy('call_id').execute(),
     events: Number((await sql<{ n: string }>`select count(*) as n from queue_log_event`.execute(db)).rows[0]!.n),
   }
@@ -181,23 +185,50 @@ async function expectTheLogsFigures() {
 async function expectTheLogsCalls() {
   const db = t.database.db
   const c4 = await db.selectFrom('call').selectAll().where('call_id', '=', 'C4').executeTakeFirstOrThrow()
-  expect(c4).toMatchObject({ line: 'overflow', agent: 'Agent/7', caller_phone: '79160000004', no_ending: false, started_at: new Date(T0 * 1000 + 200_000), answered_at: new Date(T0 * 1000 + 260_000), ended_at: new Date(T0 * 1000 + 400_000) })
-  expect(c4.legs!.map((l) => [l.line, l.outcome, l.end])).toEqual([['sales', 'overflowed', 'EXITWITHTIMEOUT'], ['overflow', 'answered', 'COMPLETEAGENT']])
+  expect(c4).toMatchObject({
+    line: 'overflow',
+    agent: 'Agent/7',
+    caller_phone: '79160000004',
+    no_ending: false,
+    started_at: new Date(T0 * 1000 + 200_000),
+    answered_at: new Date(T0 * 1000 + 260_000),
+    ended_at: new Date(T0 * 1000 + 400_000),
+  })
+  expect(c4.legs!.map((l) => [l.line, l.outcome, l.end])).toEqual([
+    ['sales', 'overflowed', 'EXITWITHTIMEOUT'],
+    ['overflow', 'answered', 'COMPLETEAGENT'],
+  ])
   const c2 = await db.selectFrom('call').select(['legs', 'ended_at']).where('call_id', '=', 'C2').executeTakeFirstOrThrow()
   expect(c2).toMatchObject({ ended_at: new Date((T0 + 200) * 1000), legs: [{ end: 'BLINDTRANSFER', missed: { 'SIP/1': 1, 'SIP/2': 1 } }] })
   expect((await db.selectFrom('call').select('caller_phone').where('call_id', '=', 'C3').executeTakeFirstOrThrow()).caller_phone).toBe('79160000003')
   expect(await db.selectFrom('call').select(['no_ending', 'answered_at', 'ended_at']).where('call_id', '=', 'C9').executeTakeFirstOrThrow()).toEqual({
-    no_ending: true, answered_at: new Date((T0 + 810) * 1000), ended_at: new Date((T0 + 810) * 1000),
+    no_ending: true,
+    answered_at: new Date((T0 + 810) * 1000),
+    ended_at: new Date((T0 + 810) * 1000),
   })
   expect((await db.selectFrom('queue_log_pending').select('call_id').execute()).map((r) => r.call_id)).toEqual(['C13'])
   // the calls closed without an ending are listed for review, and the list is as long as the figure
   const params = await loadRollupParams(t.database.pool, world.org.id)
-  const ctx: RecordContext = { scope: { orgId: world.org.id, branches: 'all' }, period: march().period, filter: {}, narrowing: {}, metric: 'calls.no_ending', asOf: new Date(), zone: 'Europe/Moscow', params }
+  const ctx: RecordContext = {
+    scope: { orgId: world.org.id, branches: 'all' },
+    period: march().period,
+    filter: {},
+    narrowing: {},
+    metric: 'calls.no_ending',
+    asOf: new Date(),
+    zone: 'Europe/Moscow',
+    params,
+  }
   const listed = await listRecords(db, REGISTERS.calls, ctx, { sort: 'started_at', dir: 'asc', page: 1, size: 50 })
   expect(listed.map((r) => r.call_id)).toEqual(['C9'])
   expect(await registerTotal(db, REGISTERS.calls, ctx)).toBe(1)
   // a line figure opens the calls that went through that queue
-  const overflowed = await listRecords(db, REGISTERS.calls, { ...ctx, metric: 'calls.line_overflowed', narrowing: { line: 'sales' } }, { sort: 'started_at', dir: 'asc', page: 1, size: 50 })
+  const overflowed = await listRecords(
+    db,
+    REGISTERS.calls,
+    { ...ctx, metric: 'calls.line_overflowed', narrowing: { line: 'sales' } },
+    { sort: 'started_at', dir: 'asc', page: 1, size: 50 },
+  )
   expect(overflowed.map((r) => [r.call_id, r.legs])).toEqual([
     ['C4', 'sales — ушёл в другую очередь; overflow — принят'],
     ['C5', 'sales — ушёл в другую очередь; overflow — не принят'],
@@ -214,11 +245,25 @@ describe('queue_log as Asterisk really writes it (issue 20)', () => {
     const second = await load(current)
     // C10, C12 and C9 (closed: support now has events a day later) are new, C11 continues into overflow; C13 waits
     // the four overlapping lines were stored already
-    expect(second).toMatchObject({ status: 'done', read: 5, inserted: 3, updated: 1, unchanged: 0, pending: 1, noEnding: 1, earlier: 1, ignoredLines: 1, logEvents: 12, knownEvents: 4 })
+    expect(second).toMatchObject({
+      status: 'done',
+      read: 5,
+      inserted: 3,
+      updated: 1,
+      unchanged: 0,
+      pending: 1,
+      noEnding: 1,
+      earlier: 1,
+      ignoredLines: 1,
+      logEvents: 12,
+      knownEvents: 4,
+    })
     await expectTheLogsCalls()
     await expectTheLogsFigures()
     // Appendix 7, table 4.3 (year N): the consumer calls once each, the answered ones, the mean wait
-    const appendix = await prepareAppendix7(await appendix7Context(t.database, { orgId: world.org.id, branches: 'all' }, 2025, new Date('2026-01-31T00:00:00Z')))
+    const appendix = await prepareAppendix7(
+      await appendix7Context(t.database, { orgId: world.org.id, branches: 'all' }, 2025, new Date('2026-01-31T00:00:00Z')),
+    )
     const t43 = appendix.built.tables.find((x) => x.code === '4.3')!.body.map((row) => row.map((c) => c.v)[3])
     // 25 s = 0,4 min; talk (90 + 120 + 175 + 140 + 85 + 190 + 150 + 70) / 8 = 127,5 s = 2,1 min
     expect(t43.slice(1)).toEqual([11, 8, 0.4, 2.1])
@@ -259,16 +304,24 @@ describe('queue_log as Asterisk really writes it (issue 20)', () => {
   })
 
   it('a contradiction names its line; nothing of the file is kept, or only the other calls with «skip invalid rows»', async () => {
-    const bad = tmpFile('queue_log.bad', pipeText([
-      [0, 'X1', 'sales', 'NONE', 'ENTERQUEUE', '|1|1'],
-      [5, 'X1', 'sales', 'SIP/1', 'COMPLETECALLER', '5|5|1'],
-      [6, 'X2', 'sales', 'NONE', 'ENTERQUEUE', '|2|1'],
-      [9, 'X2', 'sales', 'NONE', 'ABANDON', '1|1|3'],
-    ]))
+    const bad = tmpFile(
+      'queue_log.bad',
+      pipeText([
+        [0, 'X1', 'sales', 'NONE', 'ENTERQUEUE', '|1|1'],
+        [5, 'X1', 'sales', 'SIP/1', 'COMPLETECALLER', '5|5|1'],
+        [6, 'X2', 'sales', 'NONE', 'ENTERQUEUE', '|2|1'],
+        [9, 'X2', 'sales', 'NONE', 'ABANDON', '1|1|3'],
+      ]),
+    )
     const refused = await load(bad)
     expect(refused).toMatchObject({ status: 'rejected', stored: 0, rejected: 2 })
     expect(refused.rejections).toEqual([
-      { line: 2, column: 'queue_log', value: `${T0 + 5}|X1|sales|SIP/1|COMPLETECALLER`, reason: 'событие COMPLETECALLER для звонка X1 без события CONNECT (ответа) в очереди sales' },
+      {
+        line: 2,
+        column: 'queue_log',
+        value: `${T0 + 5}|X1|sales|SIP/1|COMPLETECALLER`,
+        reason: 'событие COMPLETECALLER для звонка X1 без события CONNECT (ответа) в очереди sales',
+      },
     ])
     expect((await state()).events).toBe(0)
     const skipped = await load(bad, { skipInvalid: true })

@@ -30,9 +30,7 @@ export interface QueueEvent {
 }
 
 export type QueueLogItem =
-  | { kind: 'event'; line: number; event: QueueEvent }
-  | { kind: 'ignored'; line: number }
-  | { kind: 'rejected'; line: number; problems: CellProblem[] }
+  { kind: 'event'; line: number; event: QueueEvent } | { kind: 'ignored'; line: number } | { kind: 'rejected'; line: number; problems: CellProblem[] }
 
 export const ENTER = 'ENTERQUEUE'
 export const CONNECT = 'CONNECT'
@@ -93,7 +91,12 @@ const DATA_COLUMNS = ['data1', 'data2', 'data3', 'data4', 'data5'] as const
 
 /** Positions of the realtime table's columns in a CSV header, or null when the header is not that table's. */
 export function realtimeHeader(header: readonly string[]): Map<string, number> | null {
-  const names = header.map((h) => h.replace(/^\uFEFF/, '').trim().toLowerCase())
+  const names = header.map((h) =>
+    h
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase(),
+  )
   const positions = new Map<string, number>()
   for (const column of [...REALTIME_COLUMNS, ...DATA_COLUMNS, 'data']) {
     const i = names.indexOf(column)
@@ -118,7 +121,11 @@ export function realtimeEvent(line: number, cells: readonly string[], positions:
   if (at === null) {
     const parsed = timeText === '' ? null : parseTimestamp(timeText, zone)
     if (!parsed || !parsed.ok) {
-      return rejected(line, text, `неверное время события «${timeText.slice(0, 30)}» в столбце time: ожидается дата и время (ГГГГ-ММ-ДД ЧЧ:ММ:СС) или число секунд с 01.01.1970`)
+      return rejected(
+        line,
+        text,
+        `неверное время события «${timeText.slice(0, 30)}» в столбце time: ожидается дата и время (ГГГГ-ММ-ДД ЧЧ:ММ:СС) или число секунд с 01.01.1970`,
+      )
     }
     at = parsed.value.getTime()
   }
@@ -167,7 +174,23 @@ interface LegBuild extends CallLeg {
 const RANK: Record<string, number> = { [ENTER]: 1, RINGNOANSWER: 2, RINGCANCELED: 2, [CONNECT]: 3 }
 const rankOf = (event: string) => RANK[event] ?? 4
 const textOrder = (a: QueueEvent, b: QueueEvent) =>
-  a.event < b.event ? -1 : a.event > b.event ? 1 : a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : a.data < b.data ? -1 : a.data > b.data ? 1 : 0
+  a.event < b.event
+    ? -1
+    : a.event > b.event
+      ? 1
+      : a.queue < b.queue
+        ? -1
+        : a.queue > b.queue
+          ? 1
+          : a.agent < b.agent
+            ? -1
+            : a.agent > b.agent
+              ? 1
+              : a.data < b.data
+                ? -1
+                : a.data > b.data
+                  ? 1
+                  : 0
 
 /**
  * The events of a call in the order they happened. By time; events of one second (Asterisk writes whole
@@ -179,7 +202,7 @@ export function orderEvents(events: readonly QueueEvent[]): QueueEvent[] {
   const sorted = [...events].sort((a, b) => a.at - b.at || rankOf(a.event) - rankOf(b.event) || textOrder(a, b))
   const out: QueueEvent[] = []
   let open: { queue: string; answered: boolean } | null = null
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i
     while (j < sorted.length && sorted[j]!.at === sorted[i]!.at) j++
     const group = sorted.slice(i, j)
@@ -222,7 +245,17 @@ export function assembleCall(uniqueid: string, events: readonly QueueEvent[], ne
         open.ended = seconds(e.at)
         open.outcome = open.answered === null ? 'overflowed' : 'answered'
       }
-      open = { line: e.queue || null, entered: seconds(e.at), answered: null, ended: null, agent: null, outcome: 'no_ending', end: null, missed: {}, caller: callerOf(e.data) }
+      open = {
+        line: e.queue || null,
+        entered: seconds(e.at),
+        answered: null,
+        ended: null,
+        agent: null,
+        outcome: 'no_ending',
+        end: null,
+        missed: {},
+        caller: callerOf(e.data),
+      }
       legs.push(open)
       continue
     }
@@ -274,8 +307,16 @@ export function assembleCall(uniqueid: string, events: readonly QueueEvent[], ne
   if (!first || orphan) {
     // no ENTERQUEUE yet (or events before it): its start is in a file still to come
     return {
-      ...base, state: 'pending', row: null,
-      pending: { line: open?.line ?? legs.at(-1)?.line ?? (events[0]?.queue || null), started_at: new Date(first ? first.entered * 1000 : firstAt), answered_at: null, agent: null, caller_phone: caller },
+      ...base,
+      state: 'pending',
+      row: null,
+      pending: {
+        line: open?.line ?? legs.at(-1)?.line ?? (events[0]?.queue || null),
+        started_at: new Date(first ? first.entered * 1000 : firstAt),
+        answered_at: null,
+        agent: null,
+        caller_phone: caller,
+      },
     }
   }
   const last = legs.at(-1)!
@@ -284,8 +325,16 @@ export function assembleCall(uniqueid: string, events: readonly QueueEvent[], ne
     const newest = newestByQueue.get(open.line ?? '') ?? lastAt
     if (newest - lastAt < NO_ENDING_AFTER_MS) {
       return {
-        ...base, state: 'pending', row: null,
-        pending: { line: open.line, started_at: new Date(first.entered * 1000), answered_at: answeredLeg ? new Date(answeredLeg.answered! * 1000) : null, agent: answeredLeg?.agent ?? null, caller_phone: caller },
+        ...base,
+        state: 'pending',
+        row: null,
+        pending: {
+          line: open.line,
+          started_at: new Date(first.entered * 1000),
+          answered_at: answeredLeg ? new Date(answeredLeg.answered! * 1000) : null,
+          agent: answeredLeg?.agent ?? null,
+          caller_phone: caller,
+        },
       }
     }
     state = 'no_ending'

@@ -55,7 +55,12 @@ async function readHeaderLine(path: string, encoding: string, gzip = false): Pro
     text += chunk
     if (text.length >= 64 * 1024) break
   }
-  return text.replace(/^\uFEFF/, '').split(/\r?\n/).find((line) => line.trim() !== '') ?? ''
+  return (
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .find((line) => line.trim() !== '') ?? ''
+  )
 }
 
 /**
@@ -106,8 +111,7 @@ export async function openCsv(path: string, encoding: 'utf-8' | 'windows-1251', 
       const line = error.line
       if (error.reason === 'record_too_long') {
         throw new ImportFileError(
-          `Строка ${line}: запись длиннее ${MAX_RECORD_BYTES / 1024 / 1024} МБ — вероятно, файл повреждён ` +
-            'или в нём незакрытая кавычка. Файл не загружен.',
+          `Строка ${line}: запись длиннее ${MAX_RECORD_BYTES / 1024 / 1024} МБ — вероятно, файл повреждён ` + 'или в нём незакрытая кавычка. Файл не загружен.',
           line,
         )
       }

@@ -94,7 +94,8 @@ export async function measureXlsxArchive(path: string, limits: XlsxLimits = XLSX
         size += chunk.length
         total += chunk.length
         if (total > limits.maxUncompressedBytes) throw BOMB(`после распаковки он занял бы более ${Math.round(limits.maxUncompressedBytes / 1024 ** 2)} МБ`)
-        if (shared && size > limits.maxSharedStringsBytes) throw BOMB(`общие строки книги заняли бы более ${Math.round(limits.maxSharedStringsBytes / 1024 ** 2)} МБ`)
+        if (shared && size > limits.maxSharedStringsBytes)
+          throw BOMB(`общие строки книги заняли бы более ${Math.round(limits.maxSharedStringsBytes / 1024 ** 2)} МБ`)
         if (xml) {
           run = runAfter(chunk, run, limits.maxRunBytes)
           if (run < 0) throw BOMB(`одна ячейка или строка длиннее ${Math.round(limits.maxRunBytes / 1024)} КБ (в Excel в ячейке не более 32 767 знаков)`)

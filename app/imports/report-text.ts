@@ -60,14 +60,16 @@ export function formatReportText(report: ImportReport, options: { withValues?: b
         'прочитанное считается в звонках (один звонок — один uniqueid, со всеми его очередями)',
     )
     lines.push(`  событий звонков ${n(report.logEvents)}, из них уже загруженных прежде (перекрытие файлов) ${n(report.knownEvents)}`)
-    if (report.noEnding) lines.push(`  закрыто как «нет окончания в журнале»: ${n(report.noEnding)} (сохранены, в показатели ожидания и уровня обслуживания не входят)`)
+    if (report.noEnding)
+      lines.push(`  закрыто как «нет окончания в журнале»: ${n(report.noEnding)} (сохранены, в показатели ожидания и уровня обслуживания не входят)`)
     if (report.earlier) lines.push(`  в том числе звонков из прежних загрузок, завершённых или закрытых этой: ${n(report.earlier)}`)
   }
   if (report.invalid) lines.push(`Строк с ошибками: ${n(report.invalid)}`)
   if (report.message) lines.push(report.message)
   for (const warning of report.warnings) lines.push(`Предупреждение: ${warning}`)
   for (const b of report.branches.created) lines.push(`Создан филиал «${b.name}» (код ${b.code})`)
-  for (const m of report.branches.moves) lines.push(`Офис ${m.office} перенесён: ${m.from ? `«${m.from}»` : 'без филиала'} → ${m.to ? `«${m.to}»` : 'без филиала'}`)
+  for (const m of report.branches.moves)
+    lines.push(`Офис ${m.office} перенесён: ${m.from ? `«${m.from}»` : 'без филиала'} → ${m.to ? `«${m.to}»` : 'без филиала'}`)
   if (report.branches.unknown.length && options.cli) {
     lines.push('Чтобы создать эти филиалы, запустите загрузку снова с ключом --create-branches; или исправьте название (код) филиала в файле.')
   }

@@ -40,17 +40,13 @@ export async function sniffFile(path: string): Promise<Sniffed> {
     }
     if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return { format: 'xlsx', size }
     if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
-      throw new ImportFileError(
-        'Это файл старого формата Excel 97–2003 (XLS), он не поддерживается: сохраните его как XLSX или CSV.',
-      )
+      throw new ImportFileError('Это файл старого формата Excel 97–2003 (XLS), он не поддерживается: сохраните его как XLSX или CSV.')
     }
     if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
       throw new ImportFileError('Файл в кодировке UTF-16: сохраните его в UTF-8 или Windows-1251 (CSV).')
     }
     if (head.includes(0)) {
-      throw new ImportFileError(
-        'Файл не похож на текстовую таблицу: в нём двоичные данные. Загрузите CSV (UTF-8 или Windows-1251) или XLSX.',
-      )
+      throw new ImportFileError('Файл не похож на текстовую таблицу: в нём двоичные данные. Загрузите CSV (UTF-8 или Windows-1251) или XLSX.')
     }
     const encoding = isUtf8(head, gzip ? head.length >= HEAD : head.length < size) ? 'utf-8' : 'windows-1251'
     const text = new TextDecoder(encoding).decode(head)

@@ -67,7 +67,16 @@ export async function acceptUpload(
     const batchId = await enqueueImport(
       target.database,
       target.orgId,
-      { kind: kind as ImportKind, fileName, skipInvalid, ...(format ? { format } : {}), ...(mapping ? { mapping } : {}), userId: who.userId, actor: who.actor, ip: who.ip },
+      {
+        kind: kind as ImportKind,
+        fileName,
+        skipInvalid,
+        ...(format ? { format } : {}),
+        ...(mapping ? { mapping } : {}),
+        userId: who.userId,
+        actor: who.actor,
+        ip: who.ip,
+      },
       file.getFilePath(),
       file.size,
     )

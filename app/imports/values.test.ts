@@ -52,10 +52,16 @@ describe('parseTimestamp', () => {
 })
 
 describe('parseBool', () => {
-  it.each([['1', true], ['да', true], ['Yes', true], ['true', true], ['0', false], ['нет', false], ['', false], ['no', false]])(
-    '%s → %s',
-    (text, expected) => expect(parseBool(text)).toEqual({ ok: true, value: expected }),
-  )
+  it.each([
+    ['1', true],
+    ['да', true],
+    ['Yes', true],
+    ['true', true],
+    ['0', false],
+    ['нет', false],
+    ['', false],
+    ['no', false],
+  ])('%s → %s', (text, expected) => expect(parseBool(text)).toEqual({ ok: true, value: expected }))
   it('refuses anything else', () => expect(parseBool('может быть').ok).toBe(false))
 })
 
@@ -73,9 +79,7 @@ describe('validateRow', () => {
     const { row, problems } = validateRow(kindSpecs.appeals, cells(appeal), MSK)
     expect(row.form).toBe('post')
     expect(row.topic).toBe('connection')
-    expect(problems).toEqual([
-      { column: 'answered_at', value: '13.03.2025 10:00', reason: 'дата ответа раньше даты поступления' },
-    ])
+    expect(problems).toEqual([{ column: 'answered_at', value: '13.03.2025 10:00', reason: 'дата ответа раньше даты поступления' }])
   })
 
   it('names the enumeration and the allowed values for an unknown code', () => {
@@ -85,7 +89,11 @@ describe('validateRow', () => {
   })
 
   it('reports missing required values and over-long cells', () => {
-    const { problems } = validateRow(kindSpecs.appeals, cells({ reg_number: '', received_at: '14.03.2025', form: 'phone', topic: 'other', channel: 'x'.repeat(10_001) }), MSK)
+    const { problems } = validateRow(
+      kindSpecs.appeals,
+      cells({ reg_number: '', received_at: '14.03.2025', form: 'phone', topic: 'other', channel: 'x'.repeat(10_001) }),
+      MSK,
+    )
     expect(problems.map((p) => [p.column, p.reason])).toEqual([
       ['reg_number', 'обязательное значение не заполнено'],
       ['channel', 'значение длиннее 10\u00a0000 символов'],
@@ -94,9 +102,7 @@ describe('validateRow', () => {
 
   it('checks the order of visit timestamps and that a service end needs a call to the window', () => {
     const visit = { ticket_id: 'Т-1', office_code: 'ЦОП-01', service_kind: 'касса', issued_at: '14.03.2025 10:00' }
-    expect(validateRow(kindSpecs.visits, cells({ ...visit, called_at: '14.03.2025 09:59' }), MSK).problems[0]!.reason).toBe(
-      'вызов к окну раньше выдачи талона',
-    )
+    expect(validateRow(kindSpecs.visits, cells({ ...visit, called_at: '14.03.2025 09:59' }), MSK).problems[0]!.reason).toBe('вызов к окну раньше выдачи талона')
     expect(validateRow(kindSpecs.visits, cells({ ...visit, service_ended_at: '14.03.2025 10:30' }), MSK).problems[0]!.reason).toBe(
       'окончание обслуживания указано, а вызов к окну — нет',
     )

@@ -20,13 +20,11 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string }
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
 const bad = (reason: string): Parsed<never> => ({ ok: false, reason })
 
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
 const RU = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-const daysInMonth = (year: number, month: number) =>
-  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : MONTH_DAYS[month - 1]!
+const daysInMonth = (year: number, month: number) => (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : MONTH_DAYS[month - 1]!)
 
 function checkFields(y: number, mo: number, d: number, h: number, mi: number, s: number, text: string): string | null {
   if (y < 1990 || y > 2100) return `год ${y} вне допустимого диапазона 1990–2100`
@@ -57,8 +55,14 @@ function fastTimestamp(t: string, zone: string): Date | undefined {
   if (n >= 19 && t.charCodeAt(4) === 45 && t.charCodeAt(7) === 45 && t.charCodeAt(13) === 58 && t.charCodeAt(16) === 58) {
     const sep = t.charCodeAt(10)
     if (sep !== 84 && sep !== 32) return undefined
-    const y = num(t, 0, 4), mo = num(t, 5, 2), d = num(t, 8, 2), h = num(t, 11, 2), mi = num(t, 14, 2), sec = num(t, 17, 2)
-    if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined
+    const y = num(t, 0, 4),
+      mo = num(t, 5, 2),
+      d = num(t, 8, 2),
+      h = num(t, 11, 2),
+      mi = num(t, 14, 2),
+      sec = num(t, 17, 2)
+    if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+      return undefined
     let i = 19
     let ms = 0
     if (i < n && t.charCodeAt(i) === 46) {
@@ -77,16 +81,22 @@ function fastTimestamp(t: string, zone: string): Date | undefined {
     const z = t.charCodeAt(i)
     if ((z === 90 || z === 122) && i + 1 === n) offset = 0
     else if ((z === 43 || z === 45) && i + 6 === n && t.charCodeAt(i + 3) === 58) {
-      const oh = num(t, i + 1, 2), om = num(t, i + 4, 2)
+      const oh = num(t, i + 1, 2),
+        om = num(t, i + 4, 2)
       if (oh < 0 || oh > 14 || om < 0 || om > 59) return undefined
       offset = (z === 45 ? -1 : 1) * (oh * 60 + om)
     } else return undefined
     return new Date(Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset * 60_000)
   }
   if ((n === 16 || n === 19) && t.charCodeAt(2) === 46 && t.charCodeAt(5) === 46 && t.charCodeAt(10) === 32 && t.charCodeAt(13) === 58) {
-    const d = num(t, 0, 2), mo = num(t, 3, 2), y = num(t, 6, 4), h = num(t, 11, 2), mi = num(t, 14, 2)
+    const d = num(t, 0, 2),
+      mo = num(t, 3, 2),
+      y = num(t, 6, 4),
+      h = num(t, 11, 2),
+      mi = num(t, 14, 2)
     const sec = n === 19 ? (t.charCodeAt(16) === 58 ? num(t, 17, 2) : -1) : 0
-    if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined
+    if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+      return undefined
     return localToInstant(zone, y, mo, d, h, mi, sec)
   }
   return undefined
@@ -101,10 +111,7 @@ export function parseTimestamp(cell: Cell, zone: string): Parsed<Date> {
   if (cell instanceof WallClock) {
     const d = cell.date
     if (Number.isNaN(d.getTime())) return bad('ячейка даты не содержит даты')
-    return ok(
-      localToInstant(zone, d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(),
-        d.getUTCMinutes(), d.getUTCSeconds()),
-    )
+    return ok(localToInstant(zone, d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()))
   }
   const fast = fastTimestamp(cell, zone)
   if (fast) return ok(fast)
@@ -185,11 +192,7 @@ function parseCell(spec: ColumnSpec, cell: Cell, zone: string): Parsed<RowValue>
  * Validates one data row (cells by canonical column). Returns the typed row, or every problem
  * found in it — one per column — so a user can fix a line in one pass.
  */
-export function validateRow(
-  spec: KindSpec,
-  cellOf: (column: string) => Cell | undefined,
-  zone: string,
-): { row: ParsedRow; problems: CellProblem[] } {
+export function validateRow(spec: KindSpec, cellOf: (column: string) => Cell | undefined, zone: string): { row: ParsedRow; problems: CellProblem[] } {
   const row: ParsedRow = {}
   const problems: CellProblem[] = []
   for (const column of spec.columns) {

@@ -54,12 +54,25 @@ function zip(parts: Part[]): Buffer {
 }
 
 const BOOK: Part[] = [
-  { name: '[Content_Types].xml', xml: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>' },
-  { name: '_rels/.rels', xml: '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>' },
-  { name: 'xl/workbook.xml', xml: '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Лист1" sheetId="1" r:id="rId1"/></sheets></workbook>' },
-  { name: 'xl/_rels/workbook.xml.rels', xml: '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>' },
+  {
+    name: '[Content_Types].xml',
+    xml: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+  },
+  {
+    name: '_rels/.rels',
+    xml: '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+  },
+  {
+    name: 'xl/workbook.xml',
+    xml: '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Лист1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+  },
+  {
+    name: 'xl/_rels/workbook.xml.rels',
+    xml: '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+  },
 ]
-const sheet = (rows: string) => `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`
+const sheet = (rows: string) =>
+  `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`
 const cell = (r: number, text: string) => `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>${text}</t></is></c></row>`
 
 let dir: string
@@ -76,7 +89,11 @@ const write = (name: string, data: Buffer) => {
 describe('a hostile XLSX is stopped by what it inflates to, not by what it declares', () => {
   it('one 40 MB cell declared as 900 KB: the directory looks harmless, reading stops at the cell limit', async () => {
     const huge = Buffer.alloc(40 * 1024 * 1024, 'A')
-    const xml = Buffer.concat([Buffer.from(sheet(cell(1, 'Номер')).replace('</sheetData>', '<row r="2"><c r="A2" t="inlineStr"><is><t>')), huge, Buffer.from('</t></is></c></row></sheetData></worksheet>')])
+    const xml = Buffer.concat([
+      Buffer.from(sheet(cell(1, 'Номер')).replace('</sheetData>', '<row r="2"><c r="A2" t="inlineStr"><is><t>')),
+      huge,
+      Buffer.from('</t></is></c></row></sheetData></worksheet>'),
+    ])
     const file = write('one-cell.xlsx', zip([...BOOK, { name: 'xl/worksheets/sheet1.xml', xml, declared: 900_000 }]))
     expect(fs.statSync(file).size).toBeLessThan(200_000)
     // the declarations pass: 900 KB, not a thousandfold

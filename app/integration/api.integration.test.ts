@@ -26,7 +26,9 @@ afterEach(() => fs.rmSync(root, { recursive: true, force: true }))
 const admin = { id: null, login: 'admin' }
 const post = (kind: string, secret: string | null, body: BodyInit, query = '', headers: Record<string, string> = {}) =>
   new Request(`http://localhost/api/imports/${kind}${query}`, {
-    method: 'POST', body, headers: { ...(secret ? { Authorization: `Bearer ${secret}` } : {}), 'Content-Type': 'text/csv', ...headers },
+    method: 'POST',
+    body,
+    headers: { ...(secret ? { Authorization: `Bearer ${secret}` } : {}), 'Content-Type': 'text/csv', ...headers },
   })
 const get = (id: string, secret: string) => new Request(`http://localhost/api/imports/${id}`, { headers: { Authorization: `Bearer ${secret}` } })
 
@@ -47,7 +49,11 @@ async function postAndRun(request: Request, kind: string): Promise<Response> {
 const file = (name: string) => fs.readFileSync(sample(name))
 const uploadsLeft = () => fs.readdirSync(root)
 const audits = async (action: string) =>
-  (await sql<{ actor: string; details: Record<string, unknown> }>`select actor, details from audit_event where action = ${action} order by id`.execute(t.database.db)).rows
+  (
+    await sql<{ actor: string; details: Record<string, unknown> }>`select actor, details from audit_event where action = ${action} order by id`.execute(
+      t.database.db,
+    )
+  ).rows
 
 describe('import API', () => {
   it('a token posts a file: the exact JSON report, the history names the token, every use is audited; a re-post changes nothing', async () => {
@@ -57,11 +63,27 @@ describe('import API', () => {
     expect(stored.secret_hash).not.toContain(secret.slice(3, 20)) // only the hash is kept
     expect(stored.secret_hash).toMatch(/^[0-9a-f]{64}$/)
     // as curl --data-binary sends it by default: a form's content type, the file as the body
-    const response = await postAndRun(post('calls', secret, file('calls.csv'), '?name=calls.csv', { 'Content-Type': 'application/x-www-form-urlencoded' }), 'calls')
+    const response = await postAndRun(
+      post('calls', secret, file('calls.csv'), '?name=calls.csv', { 'Content-Type': 'application/x-www-form-urlencoded' }),
+      'calls',
+    )
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
     const body = await response.json()
-    expect(body).toMatchObject({ status: 'done', kind: 'calls', fileName: 'calls.csv', format: 'csv', read: 4, stored: 4, inserted: 4, updated: 0, unchanged: 0, rejected: 0, rejections: [], rejectionsTotal: 0 })
+    expect(body).toMatchObject({
+      status: 'done',
+      kind: 'calls',
+      fileName: 'calls.csv',
+      format: 'csv',
+      read: 4,
+      stored: 4,
+      inserted: 4,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+      rejections: [],
+      rejectionsTotal: 0,
+    })
     expect(uploadsLeft()).toEqual([]) // the body's folder is gone
     const again = await (await postAndRun(post('calls', secret, file('calls.csv')), 'calls')).json()
     expect(again).toMatchObject({ status: 'done', read: 4, stored: 4, inserted: 0, updated: 0, unchanged: 4, rejected: 0 })
@@ -71,7 +93,10 @@ describe('import API', () => {
     expect(read.status).toBe(200)
     expect(await read.json()).toEqual(body)
     const history = await listImportBatches(t.database.db, world.org.id, 1)
-    expect(history.rows.map((r) => [r.source, r.tokenName])).toEqual([['api', 'АТС'], ['api', 'АТС']])
+    expect(history.rows.map((r) => [r.source, r.tokenName])).toEqual([
+      ['api', 'АТС'],
+      ['api', 'АТС'],
+    ])
     expect((await audits('token.use')).map((a) => a.details.method)).toEqual(['POST', 'POST', 'GET'])
     expect((await audits('import')).map((a) => a.actor)).toEqual(['API: АТС', 'API: АТС'])
     expect((await listTokens(t.database.db, world.org.id))[0]!.lastUsedAt).not.toBeNull()
@@ -80,7 +105,8 @@ describe('import API', () => {
 
   it('a refused file is 422 with its rejections (line, column, value, reason); skip_invalid stores the rest', async () => {
     const { secret } = await createToken(t.database.db, world.org.id, { name: 'СЭД', kinds: ['calls'], createdBy: admin })
-    const csv = 'call_id;direction;started_at;ended_at\nA1;in;14.03.2025 10:00;14.03.2025 10:01\nA2;наружу;14.03.2025 10:00;14.03.2025 10:01\nA3;in;14.03.2025 10:05;14.03.2025 10:01\n'
+    const csv =
+      'call_id;direction;started_at;ended_at\nA1;in;14.03.2025 10:00;14.03.2025 10:01\nA2;наружу;14.03.2025 10:00;14.03.2025 10:01\nA3;in;14.03.2025 10:05;14.03.2025 10:01\n'
     const refused = await postAndRun(post('calls', secret, csv), 'calls')
     expect(refused.status).toBe(422)
     const body = await refused.json()
@@ -102,7 +128,10 @@ describe('import API', () => {
     expect(await answer(post('calls', null, 'x'), 'calls')).toEqual({ status: 401, error: expect.stringMatching(/Authorization: Bearer/) })
     expect(await answer(post('calls', 'sq_wrong', 'x'), 'calls')).toEqual({ status: 401, error: expect.stringMatching(/Токен не найден/) })
     expect(await answer(post('calls', secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A'), 'x'), 'calls')).toMatchObject({ status: 401 })
-    expect(await answer(post('visits', secret, file('visits.csv')))).toEqual({ status: 403, error: expect.stringMatching(/не разрешено загружать «.*» \(visits\)/) })
+    expect(await answer(post('visits', secret, file('visits.csv')))).toEqual({
+      status: 403,
+      error: expect.stringMatching(/не разрешено загружать «.*» \(visits\)/),
+    })
     expect(await answer(post('nonsense', secret, 'x'), 'nonsense')).toMatchObject({ status: 404 })
     expect(await answer(post('calls', secret, 'x', '?format=cdr'), 'calls')).toEqual({ status: 400, error: expect.stringMatching(/^Неизвестный формат «cdr»/) })
     expect(await answer(post('calls', secret, 'a=1', '', { 'Content-Type': 'multipart/form-data; boundary=x' }), 'calls')).toMatchObject({ status: 415 })
@@ -120,10 +149,18 @@ describe('import API', () => {
     expect((await audits('token.refused')).map((a) => a.details.reason)).toEqual(['kind', 'revoked', 'expired'])
   })
 
-  it('a JSON body: an array of records with canonical names; a record\'s line is its number in the array', async () => {
+  it("a JSON body: an array of records with canonical names; a record's line is its number in the array", async () => {
     const { secret } = await createToken(t.database.db, world.org.id, { name: 'CTI', kinds: ['calls'], createdBy: admin })
     const records = [
-      { call_id: 'J1', direction: 'in', line: 'Горячая линия', started_at: '2025-03-14T09:00:00+03:00', answered_at: '2025-03-14T09:00:10+03:00', ended_at: '2025-03-14T09:03:00+03:00', callback_required: false },
+      {
+        call_id: 'J1',
+        direction: 'in',
+        line: 'Горячая линия',
+        started_at: '2025-03-14T09:00:00+03:00',
+        answered_at: '2025-03-14T09:00:10+03:00',
+        ended_at: '2025-03-14T09:03:00+03:00',
+        callback_required: false,
+      },
       { call_id: 'J2', direction: 'in', started_at: '2025-03-14T09:05:00+03:00', answered_at: null, ended_at: '2025-03-14T09:05:40+03:00' },
       { call_id: 'J3', direction: 'sideways', started_at: '2025-03-14T09:06:00+03:00', ended_at: '2025-03-14T09:07:00+03:00' },
     ]
@@ -132,7 +169,10 @@ describe('import API', () => {
     expect(body).toMatchObject({ status: 'done', format: 'json', read: 3, stored: 2, inserted: 2, rejected: 1 })
     expect(body.rejections).toEqual([{ line: 3, column: 'direction', value: 'sideways', reason: expect.any(String) }])
     const calls = await t.database.db.selectFrom('call').select(['call_id', 'answered_at', 'callback_required']).orderBy('call_id').execute()
-    expect(calls.map((c) => [c.call_id, c.answered_at?.toISOString() ?? null])).toEqual([['J1', '2025-03-14T06:00:10.000Z'], ['J2', null]])
+    expect(calls.map((c) => [c.call_id, c.answered_at?.toISOString() ?? null])).toEqual([
+      ['J1', '2025-03-14T06:00:10.000Z'],
+      ['J2', null],
+    ])
     const bad = await postAndRun(post('calls', secret, '{"call_id": "x"}', '', { 'Content-Type': 'application/json' }), 'calls')
     expect(bad.status).toBe(422)
     expect((await bad.json()).message).toMatch(/массивом записей/)
@@ -154,14 +194,25 @@ describe('import API', () => {
     expect((await getImport(get('999999', secret), '999999', ctx)).status).toBe(404)
   })
 
-  it('a branch-scoped token: rows of other branches (or of no known branch) rejected line by line, others\' records not overwritten', async () => {
+  it("a branch-scoped token: rows of other branches (or of no known branch) rejected line by line, others' records not overwritten", async () => {
     await runFileImport(world.target, { kind: 'offices', path: sample('offices.csv'), fileName: 'offices.csv', skipInvalid: false, source: 'cli' })
     // ПОП-02-20250314-001 already stored (Северные ЭС); the token may write «Городские ЭС» only
     await runFileImport(world.target, {
-      kind: 'visits', path: tmpFile('v.csv', 'ticket_id,office_code,service_kind,issued_at\nПОП-02-20250314-009,ПОП-02,учет,14.03.2025 10:00\nЦОП-01-20250314-001,ПОП-02,учет,14.03.2025 10:00\n'),
-      fileName: 'v.csv', skipInvalid: false, source: 'cli',
+      kind: 'visits',
+      path: tmpFile(
+        'v.csv',
+        'ticket_id,office_code,service_kind,issued_at\nПОП-02-20250314-009,ПОП-02,учет,14.03.2025 10:00\nЦОП-01-20250314-001,ПОП-02,учет,14.03.2025 10:00\n',
+      ),
+      fileName: 'v.csv',
+      skipInvalid: false,
+      source: 'cli',
     })
-    const { secret } = await createToken(t.database.db, world.org.id, { name: 'СЭО Городские', kinds: ['visits', 'calls'], branches: ['Городские ЭС'], createdBy: admin })
+    const { secret } = await createToken(t.database.db, world.org.id, {
+      name: 'СЭО Городские',
+      kinds: ['visits', 'calls'],
+      branches: ['Городские ЭС'],
+      createdBy: admin,
+    })
     const csv = [
       'ticket_id,office_code,service_kind,issued_at',
       'ЦОП-01-20250314-100,ЦОП-01,учет,14.03.2025 09:00',
@@ -174,9 +225,24 @@ describe('import API', () => {
     const body = await refused.json()
     expect(body).toMatchObject({ status: 'rejected', read: 4, stored: 0, rejected: 4, invalid: 3 })
     expect(body.rejections).toEqual([
-      { line: 3, column: 'office_code', value: 'ПОП-02', reason: 'офис «ПОП-02» относится к филиалу «Северные ЭС», а токену «СЭО Городские» разрешены только филиалы: «Городские ЭС»' },
-      { line: 4, column: 'office_code', value: 'НЕТ-99', reason: 'офиса «НЕТ-99» нет в справочнике офисов, и филиал строки не определить, а токену «СЭО Городские» разрешены только филиалы: «Городские ЭС»' },
-      { line: 5, column: 'ticket_id', value: 'ЦОП-01-20250314-001', reason: 'номер талона «ЦОП-01-20250314-001» уже сохранён и относится к филиалу «Северные ЭС»: токен «СЭО Городские» не может изменить эту запись' },
+      {
+        line: 3,
+        column: 'office_code',
+        value: 'ПОП-02',
+        reason: 'офис «ПОП-02» относится к филиалу «Северные ЭС», а токену «СЭО Городские» разрешены только филиалы: «Городские ЭС»',
+      },
+      {
+        line: 4,
+        column: 'office_code',
+        value: 'НЕТ-99',
+        reason: 'офиса «НЕТ-99» нет в справочнике офисов, и филиал строки не определить, а токену «СЭО Городские» разрешены только филиалы: «Городские ЭС»',
+      },
+      {
+        line: 5,
+        column: 'ticket_id',
+        value: 'ЦОП-01-20250314-001',
+        reason: 'номер талона «ЦОП-01-20250314-001» уже сохранён и относится к филиалу «Северные ЭС»: токен «СЭО Городские» не может изменить эту запись',
+      },
     ])
     const skipped = await (await postAndRun(post('visits', secret, csv, '?skip_invalid=1'), 'visits')).json()
     expect(skipped).toMatchObject({ status: 'done', read: 4, stored: 1, inserted: 1, rejected: 3 })

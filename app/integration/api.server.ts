@@ -76,8 +76,18 @@ export async function apiImportOf(database: Database, orgId: string, batchId: st
   const b = await database.db.selectFrom('import_batch').selectAll().where('org_id', '=', orgId).where('id', '=', batchId).executeTakeFirst()
   if (!b) return undefined
   const [rejections, total] = await Promise.all([
-    database.db.selectFrom('import_rejection').select(['line', 'column_name as column', 'value', 'reason']).where('batch_id', '=', batchId).orderBy('seq').limit(API_REJECTIONS).execute(),
-    database.db.selectFrom('import_rejection').select((eb) => eb.fn.countAll<string>().as('n')).where('batch_id', '=', batchId).executeTakeFirstOrThrow(),
+    database.db
+      .selectFrom('import_rejection')
+      .select(['line', 'column_name as column', 'value', 'reason'])
+      .where('batch_id', '=', batchId)
+      .orderBy('seq')
+      .limit(API_REJECTIONS)
+      .execute(),
+    database.db
+      .selectFrom('import_rejection')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('batch_id', '=', batchId)
+      .executeTakeFirstOrThrow(),
   ])
   return {
     id: String(b.id),
@@ -108,8 +118,12 @@ async function authenticate(request: Request, ctx: ApiContext): Promise<{ token:
   // unknown secret cannot be attributed to anyone (and cannot be guessed: 256 bits), so it is not recorded
   if (check.token) {
     await recordAudit(ctx.database.db, {
-      orgId: check.token.orgId, actor: apiSourceLabel(check.token.name), action: 'token.refused', object: `токен №${check.token.id}`,
-      details: { reason: check.reason, method: request.method, path: new URL(request.url).pathname }, ip: ctx.ip,
+      orgId: check.token.orgId,
+      actor: apiSourceLabel(check.token.name),
+      action: 'token.refused',
+      object: `токен №${check.token.id}`,
+      details: { reason: check.reason, method: request.method, path: new URL(request.url).pathname },
+      ip: ctx.ip,
     })
   }
   return { response: error(401, check.message, { 'WWW-Authenticate': 'Bearer realm="service-quality"' }) }
@@ -137,8 +151,12 @@ export async function postImport(request: Request, kindParam: string, ctx: ApiCo
   const url = new URL(request.url)
   const refuse = async (status: number, message: string, reason: string) => {
     await recordAudit(ctx.database.db, {
-      orgId: token.orgId, actor: apiSourceLabel(token.name), action: 'token.refused', object: `токен №${token.id}`,
-      details: { reason, method: 'POST', kind }, ip: ctx.ip,
+      orgId: token.orgId,
+      actor: apiSourceLabel(token.name),
+      action: 'token.refused',
+      object: `токен №${token.id}`,
+      details: { reason, method: 'POST', kind },
+      ip: ctx.ip,
     })
     return error(status, message)
   }
@@ -172,7 +190,10 @@ export async function postImport(request: Request, kindParam: string, ctx: ApiCo
   const limitText = format === 'json' ? `${MAX_JSON_BYTES / 1024 / 1024} МБ (JSON; большие объёмы — файлом CSV)` : `${MAX_UPLOAD_BYTES / 1024 ** 3} ГБ`
   const declared = Number(request.headers.get('Content-Length') ?? NaN)
   if (declared > limit) return error(413, `Тело запроса больше ${limitText}.`)
-  const named = (url.searchParams.get('name') ?? '').replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069/\\]/g, '').trim().slice(0, 255)
+  const named = (url.searchParams.get('name') ?? '')
+    .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069/\\]/g, '')
+    .trim()
+    .slice(0, 255)
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
   const fileName = named || `api-${kind}-${stamp}.${format === 'json' ? 'json' : 'dat'}`
 
@@ -201,7 +222,16 @@ export async function postImport(request: Request, kindParam: string, ctx: ApiCo
       ctx.database,
       String(ctx.org.id),
       {
-        kind, fileName, skipInvalid, userId: null, actor: apiSourceLabel(token.name), ip: ctx.ip, source: 'api', tokenId: token.id, format, mapping,
+        kind,
+        fileName,
+        skipInvalid,
+        userId: null,
+        actor: apiSourceLabel(token.name),
+        ip: ctx.ip,
+        source: 'api',
+        tokenId: token.id,
+        format,
+        mapping,
         branchScope: token.branchIds ? { branchIds: token.branchIds, tokenName: token.name } : undefined,
       },
       file,
@@ -212,8 +242,12 @@ export async function postImport(request: Request, kindParam: string, ctx: ApiCo
     if (!queued) await fsp.rm(dir, { recursive: true, force: true })
   }
   await recordAudit(ctx.database.db, {
-    orgId: token.orgId, actor: apiSourceLabel(token.name), action: 'token.use', object: `токен №${token.id}`,
-    details: { method: 'POST', kind, batch: batchId, format: format ?? null, mapping: mapping ?? null, skipInvalid }, ip: ctx.ip,
+    orgId: token.orgId,
+    actor: apiSourceLabel(token.name),
+    action: 'token.use',
+    object: `токен №${token.id}`,
+    details: { method: 'POST', kind, batch: batchId, format: format ?? null, mapping: mapping ?? null, skipInvalid },
+    ip: ctx.ip,
   })
   const waitMs = options.waitMs ?? waitSeconds * 1000
   const deadline = Date.now() + waitMs
@@ -244,8 +278,12 @@ export async function getImport(request: Request, idParam: string, ctx: ApiConte
   const answer = await apiImportOf(ctx.database, token.orgId, idParam)
   if (!answer) return notFound()
   await recordAudit(ctx.database.db, {
-    orgId: token.orgId, actor: apiSourceLabel(token.name), action: 'token.use', object: `токен №${token.id}`,
-    details: { method: 'GET', batch: idParam }, ip: ctx.ip,
+    orgId: token.orgId,
+    actor: apiSourceLabel(token.name),
+    action: 'token.use',
+    object: `токен №${token.id}`,
+    details: { method: 'GET', batch: idParam },
+    ip: ctx.ip,
   })
   return answerOf(answer)
 }

@@ -39,7 +39,15 @@ describe('watched folder', () => {
     const text = read('calls', 'done', 'calls.csv.report.txt')
     expect(text).toContain(`Загрузка №${result!.batchId}: журнал звонков (calls), файл «calls.csv», формат CSV, кодировка utf-8, разделитель «;»`)
     expect(text).toContain('Прочитано строк: 4 = сохранено 4 + отклонено 0')
-    expect(JSON.parse(read('calls', 'done', 'calls.csv.report.json'))).toMatchObject({ id: result!.batchId, status: 'done', read: 4, stored: 4, inserted: 4, rejected: 0, rejections: [] })
+    expect(JSON.parse(read('calls', 'done', 'calls.csv.report.json'))).toMatchObject({
+      id: result!.batchId,
+      status: 'done',
+      read: 4,
+      stored: 4,
+      inserted: 4,
+      rejected: 0,
+      rejections: [],
+    })
     const history = await listImportBatches(t.database.db, (await resetOrg()).id, 1)
     expect(history.rows.map((r) => r.source)).toEqual(['folder'])
     // the same file again: nothing changes, and the name in done/ is taken — the import's number goes first
@@ -83,10 +91,20 @@ describe('watched folder', () => {
     fs.copyFileSync(sample('calls.csv'), path.join(dir, 'calls', 'naumen', 'export.csv'))
     await scanInbox(t.database, dir, state)
     const results = await scanInbox(t.database, dir, state)
-    expect(results.map((r) => [r.file, r.status])).toEqual([['b-bad.csv', 'rejected'], ['a-good.csv', 'done'], ['export.csv', 'rejected']])
+    expect(results.map((r) => [r.file, r.status])).toEqual([
+      ['b-bad.csv', 'rejected'],
+      ['a-good.csv', 'done'],
+      ['export.csv', 'rejected'],
+    ])
     expect(ls('calls', 'failed')).toEqual(['b-bad.csv', 'b-bad.csv.report.json', 'b-bad.csv.report.txt'])
     expect(read('calls', 'failed', 'b-bad.csv.report.txt')).toMatch(/Статус: отклонён[\s\S]*строка 2, столбец direction: /)
-    expect(JSON.parse(read('calls', 'failed', 'b-bad.csv.report.json'))).toMatchObject({ status: 'rejected', read: 1, stored: 0, rejected: 1, rejections: [{ line: 2, column: 'direction', value: 'наружу' }] })
+    expect(JSON.parse(read('calls', 'failed', 'b-bad.csv.report.json'))).toMatchObject({
+      status: 'rejected',
+      read: 1,
+      stored: 0,
+      rejected: 1,
+      rejections: [{ line: 2, column: 'direction', value: 'наружу' }],
+    })
     expect(ls('calls', 'naumen', 'failed')).toEqual(['export.csv', 'export.csv.report.json', 'export.csv.report.txt'])
     // no mapping «naumen» saved: refused in Russian, the file kept in failed/
     expect(read('calls', 'naumen', 'failed', 'export.csv.report.txt')).toMatch(/Сопоставление «naumen» для вида «журнал звонков» \(calls\) не найдено/)
@@ -95,7 +113,14 @@ describe('watched folder', () => {
   it('a file in <kind>/<mapping>/ is read through the saved mapping of that name (ADR 018)', async () => {
     const org = await resetOrg()
     const builtin = ADAPTERS.find((x) => x.name === 'qsystem')!.mapping!
-    const mine: ColumnMapping = { ...builtin, fields: { ...builtin.fields, office_code: { constant: 'ЦОП-01' }, service_kind: { column: 'service', values: { Консультация: 'consultation', касса: 'cashier' }, otherwise: 'other' } } }
+    const mine: ColumnMapping = {
+      ...builtin,
+      fields: {
+        ...builtin.fields,
+        office_code: { constant: 'ЦОП-01' },
+        service_kind: { column: 'service', values: { Консультация: 'consultation', касса: 'cashier' }, otherwise: 'other' },
+      },
+    }
     await saveMapping(t.database, org.id, { name: 'qsystem-cop', mapping: mine }, { userId: null, actor: 'test', ip: null })
     const state = newInboxState()
     await scanInbox(t.database, dir, state)

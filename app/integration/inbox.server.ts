@@ -45,7 +45,11 @@ export async function setImportInbox(database: Database, orgId: string, value: s
   if (!path.isAbsolute(dir)) throw new InputError(`Папка загрузки — полный путь на сервере (например, /srv/sq/inbox), а не «${dir}».`)
   const stat = await fs.stat(dir).catch(() => undefined)
   if (!stat?.isDirectory()) throw new InputError(`Папки «${dir}» на сервере нет: создайте её (с правом записи для сервера) и сохраните снова.`)
-  await database.db.updateTable('organisation').set({ import_inbox: path.resolve(dir) }).where('id', '=', orgId).execute()
+  await database.db
+    .updateTable('organisation')
+    .set({ import_inbox: path.resolve(dir) })
+    .where('id', '=', orgId)
+    .execute()
   return path.resolve(dir)
 }
 
@@ -100,7 +104,8 @@ async function scanKind(
   await fs.mkdir(kindDir, { recursive: true })
   const folders: { folder: string; mapping: string | null }[] = [{ folder: kindDir, mapping: null }]
   for (const entry of await fs.readdir(kindDir, { withFileTypes: true })) {
-    if (entry.isDirectory() && !SPECIAL.has(entry.name) && !entry.name.startsWith('.')) folders.push({ folder: path.join(kindDir, entry.name), mapping: entry.name })
+    if (entry.isDirectory() && !SPECIAL.has(entry.name) && !entry.name.startsWith('.'))
+      folders.push({ folder: path.join(kindDir, entry.name), mapping: entry.name })
   }
   // complete files: the same size and time as on the previous scan
   const ready: { folder: string; mapping: string | null; name: string; mtimeMs: number }[] = []
@@ -125,7 +130,8 @@ async function scanKind(
     if (!locked.rows[0]!.ok) return [] // another process is importing this kind's files
     try {
       // left in .processing by a process that stopped mid-import: nothing of it was stored, import it again
-      for (const o of orphans) results.push(await importOne(database, org, kind, o.folder, o.mapping, path.join(o.folder, '.processing', o.name), o.name, options))
+      for (const o of orphans)
+        results.push(await importOne(database, org, kind, o.folder, o.mapping, path.join(o.folder, '.processing', o.name), o.name, options))
       for (const r of ready) {
         const from = path.join(r.folder, r.name)
         const processing = path.join(r.folder, '.processing', r.name)
@@ -170,7 +176,17 @@ async function importOne(
   // a subfolder's name is the saved column mapping (ADR 018) its files are read through
   const report = await runFileImport(
     { database, orgId: org.id, zone: org.time_zone },
-    { kind, path: file, fileName: name, skipInvalid: options.skipInvalid ?? false, source: 'folder', userId: null, actor: FOLDER_ACTOR, ip: null, mapping: mapping ?? undefined },
+    {
+      kind,
+      path: file,
+      fileName: name,
+      skipInvalid: options.skipInvalid ?? false,
+      source: 'folder',
+      userId: null,
+      actor: FOLDER_ACTOR,
+      ip: null,
+      mapping: mapping ?? undefined,
+    },
   )
   status = report.status
   batchId = report.batchId

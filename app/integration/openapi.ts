@@ -13,7 +13,10 @@ function recordSchema(kind: (typeof IMPORT_KINDS)[number]) {
     const description = `${c.alias}${c.personal ? ' (персональные данные)' : ''}`
     properties[c.name] =
       type === 'timestamp'
-        ? { type: ['string', 'null'], description: `${description}. ISO 8601 (2025-03-14T09:05:00+03:00) или ДД.ММ.ГГГГ ЧЧ:ММ; без смещения — время часового пояса организации` }
+        ? {
+            type: ['string', 'null'],
+            description: `${description}. ISO 8601 (2025-03-14T09:05:00+03:00) или ДД.ММ.ГГГГ ЧЧ:ММ; без смещения — время часового пояса организации`,
+          }
         : type === 'bool'
           ? { type: ['boolean', 'string', 'null'], description }
           : type === 'enum'
@@ -29,7 +32,12 @@ const importSchema = {
   properties: {
     id: { type: 'string', description: 'номер загрузки (GET /api/imports/{id})' },
     kind: { type: 'string', enum: IMPORT_KINDS },
-    status: { type: 'string', enum: ['done', 'rejected', 'failed', 'queued', 'running', 'interrupted'], description: 'done — сохранено; rejected — файл отклонён, ничего не сохранено; failed/interrupted — внутренняя ошибка или остановка, ничего не сохранено; queued/running — ещё не закончено' },
+    status: {
+      type: 'string',
+      enum: ['done', 'rejected', 'failed', 'queued', 'running', 'interrupted'],
+      description:
+        'done — сохранено; rejected — файл отклонён, ничего не сохранено; failed/interrupted — внутренняя ошибка или остановка, ничего не сохранено; queued/running — ещё не закончено',
+    },
     fileName: { type: 'string' },
     format: { type: ['string', 'null'] },
     read: { type: 'integer', description: 'прочитано строк (записей); read = stored + rejected' },
@@ -86,9 +94,19 @@ export function openApiDocument() {
             'Ответ ждёт окончания загрузки до wait секунд; не дождавшись — 202 с номером загрузки и заголовком Location.',
           parameters: [
             { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: IMPORT_KINDS } },
-            { name: 'format', in: 'query', schema: { type: 'string', enum: forceableFormats() }, description: 'читать как этот формат, а не как определит сервер' },
+            {
+              name: 'format',
+              in: 'query',
+              schema: { type: 'string', enum: forceableFormats() },
+              description: 'читать как этот формат, а не как определит сервер',
+            },
             { name: 'mapping', in: 'query', schema: { type: 'string' }, description: 'читать по сохранённому сопоставлению столбцов с этим названием' },
-            { name: 'skip_invalid', in: 'query', schema: { type: 'string', enum: ['1', '0'] }, description: '1 — сохранить верные строки, пропустив ошибочные; иначе ошибка в любой строке отклоняет весь файл' },
+            {
+              name: 'skip_invalid',
+              in: 'query',
+              schema: { type: 'string', enum: ['1', '0'] },
+              description: '1 — сохранить верные строки, пропустив ошибочные; иначе ошибка в любой строке отклоняет весь файл',
+            },
             { name: 'wait', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 60, default: 20 }, description: 'сколько секунд ждать окончания' },
             { name: 'name', in: 'query', schema: { type: 'string', maxLength: 255 }, description: 'имя файла для истории загрузок' },
           ],

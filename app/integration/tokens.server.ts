@@ -42,15 +42,47 @@ export interface IntegrationToken {
 export const hashSecret = (secret: string) => crypto.createHash('sha256').update(secret, 'utf8').digest('hex')
 
 type Row = {
-  id: string; org_id: string; name: string; kinds: string[]; branch_ids: string[] | null; prefix: string; expires_at: Date | null
-  created_at: Date; created_by_name: string; revoked_at: Date | null; revoked_by_name: string | null; last_used_at: Date | null
+  id: string
+  org_id: string
+  name: string
+  kinds: string[]
+  branch_ids: string[] | null
+  prefix: string
+  expires_at: Date | null
+  created_at: Date
+  created_by_name: string
+  revoked_at: Date | null
+  revoked_by_name: string | null
+  last_used_at: Date | null
 }
 const toToken = (r: Row): IntegrationToken => ({
-  id: String(r.id), orgId: String(r.org_id), name: r.name, kinds: r.kinds as ImportKind[],
-  branchIds: r.branch_ids === null ? null : r.branch_ids.map(String), prefix: r.prefix, expiresAt: r.expires_at, createdAt: r.created_at,
-  createdByName: r.created_by_name, revokedAt: r.revoked_at, revokedByName: r.revoked_by_name, lastUsedAt: r.last_used_at,
+  id: String(r.id),
+  orgId: String(r.org_id),
+  name: r.name,
+  kinds: r.kinds as ImportKind[],
+  branchIds: r.branch_ids === null ? null : r.branch_ids.map(String),
+  prefix: r.prefix,
+  expiresAt: r.expires_at,
+  createdAt: r.created_at,
+  createdByName: r.created_by_name,
+  revokedAt: r.revoked_at,
+  revokedByName: r.revoked_by_name,
+  lastUsedAt: r.last_used_at,
 })
-const COLUMNS = ['id', 'org_id', 'name', 'kinds', 'branch_ids', 'prefix', 'expires_at', 'created_at', 'created_by_name', 'revoked_at', 'revoked_by_name', 'last_used_at'] as const
+const COLUMNS = [
+  'id',
+  'org_id',
+  'name',
+  'kinds',
+  'branch_ids',
+  'prefix',
+  'expires_at',
+  'created_at',
+  'created_by_name',
+  'revoked_at',
+  'revoked_by_name',
+  'last_used_at',
+] as const
 
 /** Parses `calls,visits` (canonical names or Russian labels of the kinds). */
 export function parseKinds(list: string[]): ImportKind[] {
@@ -86,8 +118,15 @@ export async function createToken(db: Db, orgId: string, input: TokenInput): Pro
   const row = await db
     .insertInto('integration_token')
     .values({
-      org_id: orgId, name, kinds, branch_ids: branchIds, secret_hash: hashSecret(secret), prefix: secret.slice(0, 8),
-      expires_at: input.expiresAt ?? null, created_by: input.createdBy.id, created_by_name: input.createdBy.login,
+      org_id: orgId,
+      name,
+      kinds,
+      branch_ids: branchIds,
+      secret_hash: hashSecret(secret),
+      prefix: secret.slice(0, 8),
+      expires_at: input.expiresAt ?? null,
+      created_by: input.createdBy.id,
+      created_by_name: input.createdBy.login,
     })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow()
@@ -95,7 +134,13 @@ export async function createToken(db: Db, orgId: string, input: TokenInput): Pro
 }
 
 export async function listTokens(db: Db, orgId: string): Promise<IntegrationToken[]> {
-  const rows = await db.selectFrom('integration_token').select(COLUMNS).where('org_id', '=', orgId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute()
+  const rows = await db
+    .selectFrom('integration_token')
+    .select(COLUMNS)
+    .where('org_id', '=', orgId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute()
   return rows.map((r) => toToken(r as Row))
 }
 
@@ -125,12 +170,18 @@ export type TokenCheck =
 export async function authenticateToken(db: Db, authorization: string | null, now = new Date()): Promise<TokenCheck> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
   if (!match) {
-    return { ok: false, status: 401, reason: 'missing', message: 'Нужен токен интеграции: заголовок «Authorization: Bearer <токен>». Токен выдаёт администратор на странице «Токены интеграции».' }
+    return {
+      ok: false,
+      status: 401,
+      reason: 'missing',
+      message: 'Нужен токен интеграции: заголовок «Authorization: Bearer <токен>». Токен выдаёт администратор на странице «Токены интеграции».',
+    }
   }
   const secret = match[1]!
-  const row = secret.startsWith(TOKEN_PREFIX) && secret.length < 200
-    ? await db.selectFrom('integration_token').select(COLUMNS).where('secret_hash', '=', hashSecret(secret)).executeTakeFirst()
-    : undefined
+  const row =
+    secret.startsWith(TOKEN_PREFIX) && secret.length < 200
+      ? await db.selectFrom('integration_token').select(COLUMNS).where('secret_hash', '=', hashSecret(secret)).executeTakeFirst()
+      : undefined
   if (!row) return { ok: false, status: 401, reason: 'unknown', message: 'Токен не найден: проверьте, что он скопирован целиком.' }
   const token = toToken(row as Row)
   if (token.revokedAt) return { ok: false, status: 401, reason: 'revoked', message: `Токен «${token.name}» отозван администратором.`, token }

@@ -17,7 +17,10 @@ const root = path.resolve(import.meta.dirname, '../..')
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], { cwd: root, env: { NODE_ENV: 'test', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } })
+    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], {
+      cwd: root,
+      env: { NODE_ENV: 'test', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    })
     let out = ''
     let err = ''
     child.stdout.on('data', (d) => (out += d))
@@ -33,7 +36,11 @@ let env: Record<string, string>
 
 beforeAll(async () => {
   port = await freePort()
-  server = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], onData: (stream, _s, cb) => void simpleParser(stream).then((m) => (received.push(m), cb()), cb) })
+  server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData: (stream, _s, cb) => void simpleParser(stream).then((m) => (received.push(m), cb()), cb),
+  })
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   const test = await openTestDatabase()
   env = { DATABASE_URL: test.url }
@@ -43,8 +50,24 @@ beforeAll(async () => {
     await migrateToLatest(database.db)
     const org = await getOrganisation(database.db)
     await seedRulePresets(database.db, org.id, org.regime)
-    await runFileImport({ database, orgId: org.id, zone: org.time_zone }, { kind: 'appeals', path: tmpFile('a.csv', 'reg_number;received_at;form;topic\nC1;01.03.2025 09:00;почта;прочее'), fileName: 'a.csv', skipInvalid: false, source: 'cli' })
-    const user = await createUser(database.db, org.id, { login: 'officer', fullName: 'Специалист', password: 'пароль-для-теста', roles: ['quality'], allBranches: true, branchIds: [] })
+    await runFileImport(
+      { database, orgId: org.id, zone: org.time_zone },
+      {
+        kind: 'appeals',
+        path: tmpFile('a.csv', 'reg_number;received_at;form;topic\nC1;01.03.2025 09:00;почта;прочее'),
+        fileName: 'a.csv',
+        skipInvalid: false,
+        source: 'cli',
+      },
+    )
+    const user = await createUser(database.db, org.id, {
+      login: 'officer',
+      fullName: 'Специалист',
+      password: 'пароль-для-теста',
+      roles: ['quality'],
+      allBranches: true,
+      branchIds: [],
+    })
     await setOwnEmail(database.db, user.id, 'officer@example.ru')
     await addSubscription(database.db, user, { kind: 'alert', view: '', format: '', frequency: '', localTime: '08:00', dueDays: 3, addresses: '' })
   } finally {

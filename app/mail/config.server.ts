@@ -35,7 +35,8 @@ export function mailConfig(env: Record<string, string | undefined> = process.env
 
 /** Why mail is off, in Russian, for the settings page (null: it is on). */
 export function mailOffReason(env: Record<string, string | undefined> = process.env): string | null {
-  if (!env.SMTP_URL?.trim() && !env.MAIL_FROM?.trim()) return 'Почта не настроена: не заданы SMTP_URL и MAIL_FROM. Письма (оповещения и рассылки) не отправляются.'
+  if (!env.SMTP_URL?.trim() && !env.MAIL_FROM?.trim())
+    return 'Почта не настроена: не заданы SMTP_URL и MAIL_FROM. Письма (оповещения и рассылки) не отправляются.'
   if (!env.SMTP_URL?.trim()) return 'Почта не настроена: не задан SMTP_URL. Письма не отправляются.'
   if (!env.MAIL_FROM?.trim()) return 'Почта не настроена: не задан MAIL_FROM (адрес отправителя). Письма не отправляются.'
   if (!mailConfig(env)) return 'SMTP_URL не читается: нужен адрес вида smtp://пользователь:пароль@сервер:587 или smtps://…:465. Письма не отправляются.'

@@ -78,34 +78,116 @@ const ids: Record<string, string> = {}
 beforeAll(async () => {
   inbox = new Inbox(await freePort())
   await inbox.start()
-  config = mailConfig({ SMTP_URL: `smtp://127.0.0.1:${inbox.port}`, MAIL_FROM: 'Качество обслуживания <noreply@example.ru>', APP_URL: 'https://sq.example.ru' })!
+  config = mailConfig({
+    SMTP_URL: `smtp://127.0.0.1:${inbox.port}`,
+    MAIL_FROM: 'Качество обслуживания <noreply@example.ru>',
+    APP_URL: 'https://sq.example.ru',
+  })!
   world = await resetWorld(t.database)
   const db = t.database.db
-  for (const [kind, file] of [['appeals', APPEALS], ['calls', CALLS]] as const) {
+  for (const [kind, file] of [
+    ['appeals', APPEALS],
+    ['calls', CALLS],
+  ] as const) {
     const report = await runFileImport(world.target, { kind, path: tmpFile(`${kind}.csv`, file), fileName: `${kind}.csv`, skipInvalid: false, source: 'cli' })
     expect(report.status).toBe('done')
   }
   const city = (await listBranches(db, world.org.id)).find((b) => b.name === 'Городские ЭС')!
   const users = {
-    quality: await createUser(db, world.org.id, { login: 'quality', fullName: 'Качество Всей Организации', password: 'пароль-для-теста', roles: ['quality'], allBranches: true, branchIds: [] }),
-    branch: await createUser(db, world.org.id, { login: 'branch', fullName: 'Руководитель Городских', password: 'пароль-для-теста', roles: ['management'], allBranches: false, branchIds: [city.id] }),
-    admin: await createUser(db, world.org.id, { login: 'admin2', fullName: 'Администратор', password: 'пароль-для-теста', roles: ['admin'], allBranches: true, branchIds: [] }),
+    quality: await createUser(db, world.org.id, {
+      login: 'quality',
+      fullName: 'Качество Всей Организации',
+      password: 'пароль-для-теста',
+      roles: ['quality'],
+      allBranches: true,
+      branchIds: [],
+    }),
+    branch: await createUser(db, world.org.id, {
+      login: 'branch',
+      fullName: 'Руководитель Городских',
+      password: 'пароль-для-теста',
+      roles: ['management'],
+      allBranches: false,
+      branchIds: [city.id],
+    }),
+    admin: await createUser(db, world.org.id, {
+      login: 'admin2',
+      fullName: 'Администратор',
+      password: 'пароль-для-теста',
+      roles: ['admin'],
+      allBranches: true,
+      branchIds: [],
+    }),
   }
   await setOwnEmail(db, users.quality.id, 'quality@example.ru')
   await setOwnEmail(db, users.branch.id, 'Branch@Example.ru')
   await setOwnEmail(db, users.admin.id, 'admin@example.ru')
-  ids.alertQuality = await addSubscription(db, users.quality, { kind: 'alert', view: '', format: '', frequency: '', localTime: '09:00', dueDays: 3, addresses: '' })
-  ids.alertBranch = await addSubscription(db, users.branch, { kind: 'alert', view: '', format: '', frequency: '', localTime: '09:00', dueDays: 3, addresses: '' })
-  ids.delivery = await addSubscription(db, users.admin, { kind: 'delivery', view: 'dashboard', format: 'xlsx', frequency: 'daily', localTime: '08:30', dueDays: 0, addresses: 'boss@example.ru' })
-  await expect(addSubscription(db, users.branch, { kind: 'delivery', view: 'dashboard', format: 'xlsx', frequency: 'daily', localTime: '08:30', dueDays: 0, addresses: 'x@example.ru' })).rejects.toThrow('Внешние адреса добавляет только администратор')
-  await expect(addSubscription(db, users.branch, { kind: 'delivery', view: 'register:calls', format: 'pdf', frequency: 'daily', localTime: '08:30', dueDays: 0, addresses: '' })).rejects.toThrow('только в формате XLSX')
+  ids.alertQuality = await addSubscription(db, users.quality, {
+    kind: 'alert',
+    view: '',
+    format: '',
+    frequency: '',
+    localTime: '09:00',
+    dueDays: 3,
+    addresses: '',
+  })
+  ids.alertBranch = await addSubscription(db, users.branch, {
+    kind: 'alert',
+    view: '',
+    format: '',
+    frequency: '',
+    localTime: '09:00',
+    dueDays: 3,
+    addresses: '',
+  })
+  ids.delivery = await addSubscription(db, users.admin, {
+    kind: 'delivery',
+    view: 'dashboard',
+    format: 'xlsx',
+    frequency: 'daily',
+    localTime: '08:30',
+    dueDays: 0,
+    addresses: 'boss@example.ru',
+  })
+  await expect(
+    addSubscription(db, users.branch, {
+      kind: 'delivery',
+      view: 'dashboard',
+      format: 'xlsx',
+      frequency: 'daily',
+      localTime: '08:30',
+      dueDays: 0,
+      addresses: 'x@example.ru',
+    }),
+  ).rejects.toThrow('Внешние адреса добавляет только администратор')
+  await expect(
+    addSubscription(db, users.branch, {
+      kind: 'delivery',
+      view: 'register:calls',
+      format: 'pdf',
+      frequency: 'daily',
+      localTime: '08:30',
+      dueDays: 0,
+      addresses: '',
+    }),
+  ).rejects.toThrow('только в формате XLSX')
 })
 
 afterAll(async () => {
   await inbox?.stop()
 })
 
-const log = () => sql<{ slot_key: string; address: string; status: string; attempts: number; smtp_response: string | null; subject: string }>`select slot_key, address, status, attempts, smtp_response, subject from mail_send order by id`.execute(t.database.db).then((r) => r.rows)
+const log = () =>
+  sql<{
+    slot_key: string
+    address: string
+    status: string
+    attempts: number
+    smtp_response: string | null
+    subject: string
+  }>`select slot_key, address, status, attempts, smtp_response, subject from mail_send order by id`
+    .execute(t.database.db)
+    .then((r) => r.rows)
 
 describe('e-mail: alerts and deliveries', () => {
   it('says why it is off without SMTP_URL and MAIL_FROM', () => {
@@ -190,14 +272,20 @@ describe('e-mail: alerts and deliveries', () => {
     const down = await runMail(t.database, { asOf: at('2025-04-02T09:00:00'), config })
     expect(down).toMatchObject({ planned: 2, sent: 0, retried: 2 })
     let rows = (await log()).filter((l) => l.slot_key.startsWith('alert:') && l.slot_key.endsWith('2025-04-02'))
-    expect(rows.map((r) => [r.status, r.attempts])).toEqual([['retry', 1], ['retry', 1]])
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ['retry', 1],
+      ['retry', 1],
+    ])
     expect(rows[0]!.smtp_response).toMatch(/ECONNREFUSED/)
     // not before the backoff (1 minute)
     await inbox.start()
     expect(await runMail(t.database, { asOf: at('2025-04-02T09:00:30'), config })).toMatchObject({ sent: 0 })
     expect(await runMail(t.database, { asOf: at('2025-04-02T09:01:00'), config })).toMatchObject({ sent: 2 })
     rows = (await log()).filter((l) => l.slot_key.startsWith('alert:') && l.slot_key.endsWith('2025-04-02'))
-    expect(rows.map((r) => [r.status, r.attempts])).toEqual([['sent', 2], ['sent', 2]])
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ['sent', 2],
+      ['sent', 2],
+    ])
     expect(rows[0]!.smtp_response).toMatch(/^250/)
   })
 

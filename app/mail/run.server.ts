@@ -53,7 +53,7 @@ export function dueSlot(
   asOf: Date,
   zone: string,
   isWorkingDay: (day: number) => boolean,
-): Omit<Slot, 'key'> & { day: number; keyPart: string } | null {
+): (Omit<Slot, 'key'> & { day: number; keyPart: string }) | null {
   const today = localDayOf(asOf, zone)
   const [hh, mm] = sub.local_time.split(':').map(Number) as [number, number]
   const p = localParts(asOf, zone)
@@ -74,7 +74,12 @@ export function dueSlot(
     from = `${to.slice(0, 7)}-01`
   }
   const label = isMailView(sub.view) ? MAIL_VIEWS[sub.view].label : sub.view
-  return { day: today, keyPart: from, params: { asOf: endOfLocalDay(to, zone).toISOString(), from, to }, what: `${label} за ${from === to ? from : `${from} — ${to}`} (${FREQUENCY_TEXT[sub.frequency]})` }
+  return {
+    day: today,
+    keyPart: from,
+    params: { asOf: endOfLocalDay(to, zone).toISOString(), from, to },
+    what: `${label} за ${from === to ? from : `${from} — ${to}`} (${FREQUENCY_TEXT[sub.frequency]})`,
+  }
 }
 
 /** Plans the messages due at `asOf`: returns how many rows were added to the log. */
@@ -93,7 +98,12 @@ async function plan(database: Database, orgId: string, zone: string, asOf: Date)
     if (sub.disabled) continue
     const slot = dueSlot(sub, asOf, zone, (d) => calendar.isWorkingDay(d))
     if (!slot) continue
-    const recipients = [...new Set([...(sub.email ? [sub.email.trim().toLowerCase()] : []), ...(sub.kind === 'delivery' ? sub.addresses.map((a) => a.trim().toLowerCase()) : [])])].filter(Boolean)
+    const recipients = [
+      ...new Set([
+        ...(sub.email ? [sub.email.trim().toLowerCase()] : []),
+        ...(sub.kind === 'delivery' ? sub.addresses.map((a) => a.trim().toLowerCase()) : []),
+      ]),
+    ].filter(Boolean)
     if (!recipients.length) continue
     const gone = new Set((await db.selectFrom('mail_unsubscribed').select('address').where('subscription_id', '=', sub.id).execute()).map((r) => r.address))
     for (const address of recipients) {
@@ -101,8 +111,14 @@ async function plan(database: Database, orgId: string, zone: string, asOf: Date)
       const result = await db
         .insertInto('mail_send')
         .values({
-          org_id: orgId, subscription_id: sub.id, slot_key: `${sub.kind}:${sub.id}:${address}:${slot.keyPart}`, address,
-          subject: slot.what, what: slot.what, params: JSON.stringify(slot.params), next_attempt_at: asOf,
+          org_id: orgId,
+          subscription_id: sub.id,
+          slot_key: `${sub.kind}:${sub.id}:${address}:${slot.keyPart}`,
+          address,
+          subject: slot.what,
+          what: slot.what,
+          params: JSON.stringify(slot.params),
+          next_attempt_at: asOf,
         })
         .onConflict((oc) => oc.column('slot_key').doNothing())
         .executeTakeFirst()
@@ -124,7 +140,11 @@ interface Built {
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
-async function build(database: Database, config: MailConfig, row: { id: string; subscription_id: string | null; address: string; params: MailSendParams }): Promise<Built | string> {
+async function build(
+  database: Database,
+  config: MailConfig,
+  row: { id: string; subscription_id: string | null; address: string; params: MailSendParams },
+): Promise<Built | string> {
   const db = database.db
   if (!row.subscription_id) return 'подписка удалена'
   const sub = await db.selectFrom('mail_subscription').selectAll().where('id', '=', row.subscription_id).executeTakeFirst()
@@ -133,7 +153,7 @@ async function build(database: Database, config: MailConfig, row: { id: string; 
   if (!user) return 'владелец подписки отключён'
   const org = await db.selectFrom('organisation').select(['name', 'time_zone']).where('id', '=', sub.org_id).executeTakeFirstOrThrow()
   const zone = org.time_zone
-  const own = ((await db.selectFrom('app_user').select('email').where('id', '=', user.id).executeTakeFirst())?.email?.trim().toLowerCase()) === row.address
+  const own = (await db.selectFrom('app_user').select('email').where('id', '=', user.id).executeTakeFirst())?.email?.trim().toLowerCase() === row.address
   const personalData = own && canSeePersonalData(user.roles)
   const unsubscribe = `${config.appUrl}/mail/unsubscribe/${await unsubscribeToken(db, sub.id, row.address)}`
   const footer = `Письмо отправлено системой «Качество обслуживания» (${org.name}). Отписаться от этой рассылки: ${unsubscribe}`
@@ -141,16 +161,35 @@ async function build(database: Database, config: MailConfig, row: { id: string; 
   const asOf = new Date(row.params.asOf)
   if (sub.kind === 'alert') {
     const digest = await digestMessage(database, { scope: scopeOf(user), asOf, dueDays: sub.due_days, personalData, zone, appUrl: config.appUrl })
-    return { subject: digest.subject, text: `${digest.text}\n\n${footer}`, html: `${digest.html}${footerHtml}`, attachments: [], empty: digest.empty, unsubscribe }
+    return {
+      subject: digest.subject,
+      text: `${digest.text}\n\n${footer}`,
+      html: `${digest.html}${footerHtml}`,
+      attachments: [],
+      empty: digest.empty,
+      unsubscribe,
+    }
   }
   if (!isMailView(sub.view)) return `неизвестный вид рассылки «${sub.view}»`
   if (!mayReceive(user.roles, sub.view)) return 'у владельца подписки больше нет доступа к этому разделу'
   const from = row.params.from!
   const to = row.params.to!
   const attachment = await deliveryAttachment(database, {
-    view: sub.view, format: sub.format, scope: scopeOf(user), personalData, from, to, asOf, zone, orgName: org.name, by: `${user.fullName} (${user.login})`,
+    view: sub.view,
+    format: sub.format,
+    scope: scopeOf(user),
+    personalData,
+    from,
+    to,
+    asOf,
+    zone,
+    orgName: org.name,
+    by: `${user.fullName} (${user.login})`,
   })
-  const period = from === to ? formatLocalDate(new Date(`${from}T12:00:00Z`), 'UTC') : `${formatLocalDate(new Date(`${from}T12:00:00Z`), 'UTC')} — ${formatLocalDate(new Date(`${to}T12:00:00Z`), 'UTC')}`
+  const period =
+    from === to
+      ? formatLocalDate(new Date(`${from}T12:00:00Z`), 'UTC')
+      : `${formatLocalDate(new Date(`${from}T12:00:00Z`), 'UTC')} — ${formatLocalDate(new Date(`${to}T12:00:00Z`), 'UTC')}`
   const label = MAIL_VIEWS[sub.view].label
   const subject = `${label} за ${period}`
   const text = `${label} за ${period}, по состоянию на ${formatLocalDateTime(asOf, zone)} (${zone}): во вложении файл ${attachment.filename}.`
@@ -195,7 +234,11 @@ export async function runMail(database: Database, options: { asOf: Date; config:
             if (!next) return undefined
             return tx
               .updateTable('mail_send')
-              .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), next_attempt_at: new Date(options.asOf.getTime() + STALE_SENDING_MINUTES * 60_000) }))
+              .set((eb) => ({
+                status: 'sending',
+                attempts: eb('attempts', '+', 1),
+                next_attempt_at: new Date(options.asOf.getTime() + STALE_SENDING_MINUTES * 60_000),
+              }))
               .where('id', '=', next.id)
               .returning(['id', 'subscription_id', 'address', 'params', 'attempts'])
               .executeTakeFirstOrThrow()
@@ -213,7 +256,11 @@ export async function runMail(database: Database, options: { asOf: Date; config:
             continue
           }
           if (built.empty) {
-            await db.updateTable('mail_send').set({ status: 'empty', subject: built.subject, smtp_response: 'список пуст — письмо не отправлялось' }).where('id', '=', row.id).execute()
+            await db
+              .updateTable('mail_send')
+              .set({ status: 'empty', subject: built.subject, smtp_response: 'список пуст — письмо не отправлялось' })
+              .where('id', '=', row.id)
+              .execute()
             result.empty++
             continue
           }
@@ -227,15 +274,38 @@ export async function runMail(database: Database, options: { asOf: Date; config:
               attachments: built.attachments,
               headers: { 'List-Unsubscribe': `<${built.unsubscribe}>` },
             })
-            await db.updateTable('mail_send').set({ status: 'sent', subject: built.subject, smtp_response: String(info.response ?? '').slice(0, 1000), message_id: info.messageId ?? null, sent_at: new Date() }).where('id', '=', row.id).execute()
+            await db
+              .updateTable('mail_send')
+              .set({
+                status: 'sent',
+                subject: built.subject,
+                smtp_response: String(info.response ?? '').slice(0, 1000),
+                message_id: info.messageId ?? null,
+                sent_at: new Date(),
+              })
+              .where('id', '=', row.id)
+              .execute()
             result.sent++
           } catch (error) {
             const wait = BACKOFF_MINUTES[row.attempts - 1]
             if (isTemporary(error) && wait !== undefined) {
-              await db.updateTable('mail_send').set({ status: 'retry', subject: built.subject, smtp_response: describe(error), next_attempt_at: new Date(options.asOf.getTime() + wait * 60_000) }).where('id', '=', row.id).execute()
+              await db
+                .updateTable('mail_send')
+                .set({
+                  status: 'retry',
+                  subject: built.subject,
+                  smtp_response: describe(error),
+                  next_attempt_at: new Date(options.asOf.getTime() + wait * 60_000),
+                })
+                .where('id', '=', row.id)
+                .execute()
               result.retried++
             } else {
-              await db.updateTable('mail_send').set({ status: 'failed', subject: built.subject, smtp_response: describe(error) }).where('id', '=', row.id).execute()
+              await db
+                .updateTable('mail_send')
+                .set({ status: 'failed', subject: built.subject, smtp_response: describe(error) })
+                .where('id', '=', row.id)
+                .execute()
               result.failed++
             }
           }
@@ -272,4 +342,3 @@ export function startMailRunner(database: Database, config: MailConfig): () => v
   void tick()
   return () => clearInterval(timer)
 }
-

@@ -12,7 +12,10 @@ import { readUnsubscribeToken } from './token.server.ts'
 const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
 
 export function parseAddresses(text: string): string[] {
-  const list = text.split(/[\s,;]+/).map((a) => a.trim().toLowerCase()).filter(Boolean)
+  const list = text
+    .split(/[\s,;]+/)
+    .map((a) => a.trim().toLowerCase())
+    .filter(Boolean)
   const bad = list.filter((a) => !ADDRESS.test(a))
   if (bad.length) throw new InputError(`Не похоже на адрес электронной почты: ${bad.join(', ')}.`)
   return [...new Set(list)]
@@ -21,7 +24,11 @@ export function parseAddresses(text: string): string[] {
 export async function setOwnEmail(db: Db, userId: string, email: string): Promise<void> {
   const value = email.trim().toLowerCase()
   if (value && !ADDRESS.test(value)) throw new InputError(`Не похоже на адрес электронной почты: «${email}».`)
-  await db.updateTable('app_user').set({ email: value || null }).where('id', '=', userId).execute()
+  await db
+    .updateTable('app_user')
+    .set({ email: value || null })
+    .where('id', '=', userId)
+    .execute()
 }
 
 export interface SubscriptionInput {
@@ -37,11 +44,13 @@ export interface SubscriptionInput {
 export async function addSubscription(db: Db, user: SessionUser, input: SubscriptionInput): Promise<string> {
   if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(input.localTime)) throw new InputError('Время отправки — в виде ЧЧ:ММ, например 08:30.')
   if (input.kind === 'alert') {
-    if (!Number.isInteger(input.dueDays) || input.dueDays < 0 || input.dueDays > 30) throw new InputError('«За сколько рабочих дней предупреждать» — целое число от 0 до 30.')
+    if (!Number.isInteger(input.dueDays) || input.dueDays < 0 || input.dueDays > 30)
+      throw new InputError('«За сколько рабочих дней предупреждать» — целое число от 0 до 30.')
   } else {
     if (!isMailView(input.view)) throw new InputError('Выберите, что рассылать.')
     if (!mayReceive(user.roles, input.view)) throw new InputError(`Раздел «${MAIL_VIEWS[input.view].label}» вашей роли недоступен.`)
-    if (!(MAIL_VIEWS[input.view].formats as readonly string[]).includes(input.format)) throw new InputError(`«${MAIL_VIEWS[input.view].label}» рассылается только в формате ${MAIL_VIEWS[input.view].formats.join(', ').toUpperCase()}.`)
+    if (!(MAIL_VIEWS[input.view].formats as readonly string[]).includes(input.format))
+      throw new InputError(`«${MAIL_VIEWS[input.view].label}» рассылается только в формате ${MAIL_VIEWS[input.view].formats.join(', ').toUpperCase()}.`)
     if (!['daily', 'weekly', 'monthly'].includes(input.frequency)) throw new InputError('Выберите периодичность: ежедневно, еженедельно или ежемесячно.')
   }
   const addresses = input.kind === 'delivery' ? parseAddresses(input.addresses) : []
@@ -49,9 +58,15 @@ export async function addSubscription(db: Db, user: SessionUser, input: Subscrip
   const row = await db
     .insertInto('mail_subscription')
     .values({
-      org_id: user.orgId, user_id: user.id, kind: input.kind, view: input.kind === 'alert' ? 'worklist' : input.view,
-      format: input.kind === 'alert' ? 'xlsx' : (input.format as 'xlsx' | 'pdf'), frequency: input.kind === 'alert' ? 'daily' : (input.frequency as 'daily'),
-      local_time: input.localTime, due_days: input.dueDays, addresses,
+      org_id: user.orgId,
+      user_id: user.id,
+      kind: input.kind,
+      view: input.kind === 'alert' ? 'worklist' : input.view,
+      format: input.kind === 'alert' ? 'xlsx' : (input.format as 'xlsx' | 'pdf'),
+      frequency: input.kind === 'alert' ? 'daily' : (input.frequency as 'daily'),
+      local_time: input.localTime,
+      due_days: input.dueDays,
+      addresses,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -60,7 +75,11 @@ export async function addSubscription(db: Db, user: SessionUser, input: Subscrip
 
 export async function removeSubscription(db: Db, user: SessionUser, id: string): Promise<void> {
   if (!/^\d{1,18}$/.test(id)) return
-  await db.updateTable('mail_subscription').set({ active: false }).where('id', '=', id).where('org_id', '=', user.orgId)
+  await db
+    .updateTable('mail_subscription')
+    .set({ active: false })
+    .where('id', '=', id)
+    .where('org_id', '=', user.orgId)
     .where((eb) => (user.roles.includes('admin') ? eb.val(true) : eb('user_id', '=', user.id)))
     .execute()
 }
@@ -82,8 +101,15 @@ export async function unsubscribeByToken(db: Db, token: string): Promise<{ addre
   if (!found) return null
   const sub = await db.selectFrom('mail_subscription').select(['id', 'kind', 'view']).where('id', '=', found.subscriptionId).executeTakeFirst()
   if (!sub) return null
-  await db.insertInto('mail_unsubscribed').values({ subscription_id: sub.id, address: found.address }).onConflict((oc) => oc.columns(['subscription_id', 'address']).doNothing()).execute()
-  return { address: found.address, what: sub.kind === 'alert' ? 'оповещения о списке дел' : `рассылка «${isMailView(sub.view) ? MAIL_VIEWS[sub.view].label : sub.view}»` }
+  await db
+    .insertInto('mail_unsubscribed')
+    .values({ subscription_id: sub.id, address: found.address })
+    .onConflict((oc) => oc.columns(['subscription_id', 'address']).doNothing())
+    .execute()
+  return {
+    address: found.address,
+    what: sub.kind === 'alert' ? 'оповещения о списке дел' : `рассылка «${isMailView(sub.view) ? MAIL_VIEWS[sub.view].label : sub.view}»`,
+  }
 }
 
 export async function sendLog(db: Db, orgId: string, limit = 200) {

@@ -9,7 +9,11 @@ import type { Db } from '#db/client.server.ts'
 async function mailKey(db: Db): Promise<string> {
   const found = await db.selectFrom('app_setting').select('value').where('key', '=', 'mail_secret').executeTakeFirst()
   if (found) return found.value
-  await db.insertInto('app_setting').values({ key: 'mail_secret', value: crypto.randomBytes(32).toString('base64url') }).onConflict((oc) => oc.column('key').doNothing()).execute()
+  await db
+    .insertInto('app_setting')
+    .values({ key: 'mail_secret', value: crypto.randomBytes(32).toString('base64url') })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute()
   return (await db.selectFrom('app_setting').select('value').where('key', '=', 'mail_secret').executeTakeFirstOrThrow()).value
 }
 
@@ -32,4 +36,3 @@ export async function readUnsubscribeToken(db: Db, token: string): Promise<{ sub
     return null
   }
 }
-

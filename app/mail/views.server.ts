@@ -79,7 +79,11 @@ export async function deliveryAttachment(database: Database, r: DeliveryRequest)
     ['Сформирован', `рассылка — ${r.by}`],
   ]
   if (r.view === 'dashboard') {
-    const offices = await db.selectFrom('office').select(['office_code', 'name']).where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), r.scope)).execute()
+    const offices = await db
+      .selectFrom('office')
+      .select(['office_code', 'name'])
+      .where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), r.scope))
+      .execute()
     const data = await buildDashboard(db, r.scope, view, r.asOf, params, new Map(offices.map((o) => [o.office_code, o.name])))
     return { filename: `показатели-${r.from}-${r.to}.xlsx`, content: await collect(dashboardWorkbook(data, about)), contentType: XLSX }
   }

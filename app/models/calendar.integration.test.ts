@@ -25,8 +25,12 @@ describe('the production calendar in the product', () => {
       ['2028-01-03', 'holiday'],
       ['2028-01-04', 'holiday'],
     ])
-    await expect(addOwnYear(t.database.db, world.org.id, { year: 2025, holidays: '', workingWeekends: '', source: '' })).rejects.toThrow('2025 год уже загружен.')
-    await expect(addOwnYear(t.database.db, world.org.id, { year: 2029, holidays: '01.01.2030', workingWeekends: '', source: '' })).rejects.toThrow('Дата 2030-01-01 не относится к 2029 году.')
+    await expect(addOwnYear(t.database.db, world.org.id, { year: 2025, holidays: '', workingWeekends: '', source: '' })).rejects.toThrow(
+      '2025 год уже загружен.',
+    )
+    await expect(addOwnYear(t.database.db, world.org.id, { year: 2029, holidays: '01.01.2030', workingWeekends: '', source: '' })).rejects.toThrow(
+      'Дата 2030-01-01 не относится к 2029 году.',
+    )
   })
 
   it('adds an organisation’s own day next to the federal ones, dates read as written', async () => {

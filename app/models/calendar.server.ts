@@ -4,7 +4,6 @@ import { localParts } from '#reports/time/local-time.ts'
 import { CALENDAR_KINDS } from '#app/utils/deadline-labels.ts'
 import { InputError } from './errors.ts'
 
-
 /** Loaded years, federal and the organisation's own, with whether each is confirmed. */
 export async function listCalendarYears(db: Db, orgId: string) {
   return db
@@ -17,14 +16,16 @@ export async function listCalendarYears(db: Db, orgId: string) {
 
 /** The special days of a year: federal and the organisation's own (its own win). */
 export async function listCalendarDays(db: Db, orgId: string, year: number) {
-  return db
-    .selectFrom('calendar_day')
-    // dates as text: pg would turn a `date` into midnight of the process zone
-    .select(['id', sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'kind', 'note', 'org_id as orgId'])
-    .where((eb) => eb.or([eb('org_id', 'is', null), eb('org_id', '=', orgId)]))
-    .where(sql`extract(year from day)`, '=', year)
-    .orderBy('day')
-    .execute()
+  return (
+    db
+      .selectFrom('calendar_day')
+      // dates as text: pg would turn a `date` into midnight of the process zone
+      .select(['id', sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'kind', 'note', 'org_id as orgId'])
+      .where((eb) => eb.or([eb('org_id', 'is', null), eb('org_id', '=', orgId)]))
+      .where(sql`extract(year from day)`, '=', year)
+      .orderBy('day')
+      .execute()
+  )
 }
 
 /** The current and next year in the organisation's zone that no loaded calendar covers. */
@@ -50,8 +51,15 @@ function parseDay(text: string): string {
 export async function addOwnDay(db: Db, orgId: string, input: { day: string; kind: string; note: string }): Promise<string> {
   const day = parseDay(input.day)
   if (!(CALENDAR_KINDS as readonly string[]).includes(input.kind)) throw new InputError('Неизвестный вид дня.')
-  await db.deleteFrom('calendar_day').where('org_id', '=', orgId).where(sql`day`, '=', sql`${day}::date`).execute()
-  await db.insertInto('calendar_day').values({ org_id: orgId, day, kind: input.kind as (typeof CALENDAR_KINDS)[number], note: input.note.trim() || null }).execute()
+  await db
+    .deleteFrom('calendar_day')
+    .where('org_id', '=', orgId)
+    .where(sql`day`, '=', sql`${day}::date`)
+    .execute()
+  await db
+    .insertInto('calendar_day')
+    .values({ org_id: orgId, day, kind: input.kind as (typeof CALENDAR_KINDS)[number], note: input.note.trim() || null })
+    .execute()
   return day
 }
 
@@ -67,7 +75,11 @@ export async function removeOwnDay(db: Db, orgId: string, dayId: string): Promis
 export async function addOwnYear(db: Db, orgId: string, input: { year: number; holidays: string; workingWeekends: string; source: string }): Promise<void> {
   if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2099) throw new InputError('Год — от 2000 до 2099.')
   if ((await listCalendarYears(db, orgId)).some((y) => y.year === input.year)) throw new InputError(`${input.year} год уже загружен.`)
-  const lines = (text: string) => text.split(/[\n,;]+/).map((l) => l.trim()).filter(Boolean)
+  const lines = (text: string) =>
+    text
+      .split(/[\n,;]+/)
+      .map((l) => l.trim())
+      .filter(Boolean)
   const rows = [
     ...lines(input.holidays).map((d) => ({ day: parseDay(d), kind: 'holiday' as const })),
     ...lines(input.workingWeekends).map((d) => ({ day: parseDay(d), kind: 'working_weekend' as const })),
@@ -75,7 +87,14 @@ export async function addOwnYear(db: Db, orgId: string, input: { year: number; h
   const outside = rows.find((r) => !r.day.startsWith(`${input.year}-`))
   if (outside) throw new InputError(`Дата ${outside.day} не относится к ${input.year} году.`)
   await db.transaction().execute(async (tx) => {
-    if (rows.length) await tx.insertInto('calendar_day').values(rows.map((r) => ({ org_id: orgId, day: r.day, kind: r.kind, note: null }))).execute()
-    await tx.insertInto('calendar_year').values({ org_id: orgId, year: input.year, source: input.source.trim() || null, verified: true }).execute()
+    if (rows.length)
+      await tx
+        .insertInto('calendar_day')
+        .values(rows.map((r) => ({ org_id: orgId, day: r.day, kind: r.kind, note: null })))
+        .execute()
+    await tx
+      .insertInto('calendar_year')
+      .values({ org_id: orgId, year: input.year, source: input.source.trim() || null, verified: true })
+      .execute()
   })
 }

@@ -7,7 +7,22 @@ export const TERM_UNITS = ['seconds', 'minutes', 'hours', 'calendar_days', 'work
 export async function listRules(db: Db, orgId: string) {
   return db
     .selectFrom('deadline_rule')
-    .select(['id', 'code', 'name', 'preset', 'applies_to as appliesTo', 'filter', 'start_field as startField', 'stop_field as stopField', 'amount', 'unit', 'is_average as isAverage', 'priority', 'source', 'active'])
+    .select([
+      'id',
+      'code',
+      'name',
+      'preset',
+      'applies_to as appliesTo',
+      'filter',
+      'start_field as startField',
+      'stop_field as stopField',
+      'amount',
+      'unit',
+      'is_average as isAverage',
+      'priority',
+      'source',
+      'active',
+    ])
     .where('org_id', '=', orgId)
     .orderBy('applies_to')
     .orderBy('priority')

@@ -25,9 +25,22 @@ export async function listImportBatches(db: Db, orgId: string, page: number) {
       .leftJoin('integration_token as t', 't.id', 'import_batch.token_id')
       .select('t.name as tokenName')
       .select([
-        'import_batch.id', 'kind', 'format', 'source', 'file_name as fileName', 'file_size as fileSize', 'status', 'rows_read as read',
-        'rows_inserted as inserted', 'rows_updated as updated', 'rows_unchanged as unchanged', 'rows_pending as pending',
-        'rows_rejected as rejected', 'rows_invalid as invalid', 'started_at as startedAt', 'finished_at as finishedAt',
+        'import_batch.id',
+        'kind',
+        'format',
+        'source',
+        'file_name as fileName',
+        'file_size as fileSize',
+        'status',
+        'rows_read as read',
+        'rows_inserted as inserted',
+        'rows_updated as updated',
+        'rows_unchanged as unchanged',
+        'rows_pending as pending',
+        'rows_rejected as rejected',
+        'rows_invalid as invalid',
+        'started_at as startedAt',
+        'finished_at as finishedAt',
       ])
       .orderBy('started_at', 'desc')
       .orderBy('import_batch.id', 'desc')

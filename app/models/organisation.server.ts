@@ -34,33 +34,59 @@ export interface OrganisationSettings {
 export async function updateOrganisation(db: Db, orgId: string, settings: OrganisationSettings): Promise<Organisation> {
   if (settings.name !== undefined && settings.name.trim() === '') throw new InputError('Название организации не может быть пустым.')
   if (settings.timeZone !== undefined && !isValidTimeZone(settings.timeZone)) {
-    throw new InputError(`Неизвестный часовой пояс «${settings.timeZone}»: выберите пояс из списка (в командной строке — имя зоны IANA, например Europe/Moscow).`)
+    throw new InputError(
+      `Неизвестный часовой пояс «${settings.timeZone}»: выберите пояс из списка (в командной строке — имя зоны IANA, например Europe/Moscow).`,
+    )
   }
   if (settings.regime !== undefined && !['network', 'supplier', 'both'].includes(settings.regime)) {
     throw new InputError(`Неизвестный режим «${settings.regime}»: допустимо network (сетевая организация), supplier (гарантирующий поставщик) или both.`)
   }
-  if (settings.shortAbandonSeconds !== undefined && !(Number.isInteger(settings.shortAbandonSeconds) && settings.shortAbandonSeconds >= 0 && settings.shortAbandonSeconds <= 600)) {
+  if (
+    settings.shortAbandonSeconds !== undefined &&
+    !(Number.isInteger(settings.shortAbandonSeconds) && settings.shortAbandonSeconds >= 0 && settings.shortAbandonSeconds <= 600)
+  ) {
     throw new InputError('Порог короткого сброса — целое число секунд от 0 до 600.')
   }
-  if (settings.serviceLevelSeconds !== undefined && settings.serviceLevelSeconds !== null && !(Number.isInteger(settings.serviceLevelSeconds) && settings.serviceLevelSeconds >= 1 && settings.serviceLevelSeconds <= 3600)) {
+  if (
+    settings.serviceLevelSeconds !== undefined &&
+    settings.serviceLevelSeconds !== null &&
+    !(Number.isInteger(settings.serviceLevelSeconds) && settings.serviceLevelSeconds >= 1 && settings.serviceLevelSeconds <= 3600)
+  ) {
     throw new InputError('Порог уровня обслуживания — целое число секунд от 1 до 3600 (или пусто: из правила ответа на звонок).')
   }
-  if (settings.lostCallback && !(Number.isFinite(settings.lostCallback.amount) && settings.lostCallback.amount > 0 && settings.lostCallback.amount <= 10_000 && ['minutes', 'hours', 'calendar_days', 'working_days'].includes(settings.lostCallback.unit))) {
-    throw new InputError('Норматив перезвона потерянным звонкам — положительное число (до 10 000) минут, часов, календарных или рабочих дней, или пусто: из правила перезвона.')
+  if (
+    settings.lostCallback &&
+    !(
+      Number.isFinite(settings.lostCallback.amount) &&
+      settings.lostCallback.amount > 0 &&
+      settings.lostCallback.amount <= 10_000 &&
+      ['minutes', 'hours', 'calendar_days', 'working_days'].includes(settings.lostCallback.unit)
+    )
+  ) {
+    throw new InputError(
+      'Норматив перезвона потерянным звонкам — положительное число (до 10 000) минут, часов, календарных или рабочих дней, или пусто: из правила перезвона.',
+    )
   }
-  if (settings.signer && Object.values(settings.signer).some((v) => v.length > 200)) throw new InputError('Должность, Ф. И. О. и телефон подписывающего — не длиннее 200 знаков.')
+  if (settings.signer && Object.values(settings.signer).some((v) => v.length > 200))
+    throw new InputError('Должность, Ф. И. О. и телефон подписывающего — не длиннее 200 знаков.')
   const org = await db
     .updateTable('organisation')
     .set({
       ...(settings.signer
-        ? { signer_position: settings.signer.position.trim() || null, signer_name: settings.signer.name.trim() || null, signer_phone: settings.signer.phone.trim() || null }
+        ? {
+            signer_position: settings.signer.position.trim() || null,
+            signer_name: settings.signer.name.trim() || null,
+            signer_phone: settings.signer.phone.trim() || null,
+          }
         : {}),
       ...(settings.name !== undefined ? { name: settings.name.trim() } : {}),
       ...(settings.timeZone !== undefined ? { time_zone: settings.timeZone } : {}),
       ...(settings.regime !== undefined ? { regime: settings.regime } : {}),
       ...(settings.shortAbandonSeconds !== undefined ? { short_abandon_seconds: settings.shortAbandonSeconds } : {}),
       ...(settings.serviceLevelSeconds !== undefined ? { service_level_seconds: settings.serviceLevelSeconds } : {}),
-      ...(settings.lostCallback !== undefined ? { lost_callback_amount: settings.lostCallback?.amount ?? null, lost_callback_unit: settings.lostCallback?.unit ?? null } : {}),
+      ...(settings.lostCallback !== undefined
+        ? { lost_callback_amount: settings.lostCallback?.amount ?? null, lost_callback_unit: settings.lostCallback?.unit ?? null }
+        : {}),
       updated_at: new Date(),
     })
     .where('id', '=', orgId)

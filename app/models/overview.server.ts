@@ -57,9 +57,22 @@ export async function getDataOverview(db: Db, scope: Scope, zone: string): Promi
     }
   }
   const [offices, branches, pending] = await Promise.all([
-    db.selectFrom('office').select((eb) => eb.fn.countAll<string>().as('n')).where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), scope)).executeTakeFirstOrThrow(),
-    db.selectFrom('branch').select(['name']).where(({ ref }) => inScope(ref('branch.org_id'), ref('branch.id'), scope)).orderBy('name').execute(),
-    db.selectFrom('queue_log_pending').select((eb) => eb.fn.countAll<string>().as('n')).where(({ ref }) => inScope(ref('queue_log_pending.org_id'), sql<string | null>`null`, scope)).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('office')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), scope))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('branch')
+      .select(['name'])
+      .where(({ ref }) => inScope(ref('branch.org_id'), ref('branch.id'), scope))
+      .orderBy('name')
+      .execute(),
+    db
+      .selectFrom('queue_log_pending')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where(({ ref }) => inScope(ref('queue_log_pending.org_id'), sql<string | null>`null`, scope))
+      .executeTakeFirstOrThrow(),
   ])
   return {
     offices: Number(offices.n),

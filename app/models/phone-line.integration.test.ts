@@ -12,7 +12,10 @@ let world: TestWorld
 
 beforeEach(async () => {
   world = await resetWorld(t.database)
-  for (const [kind, file] of [['offices', 'offices.csv'], ['calls', 'calls.csv']] as const) {
+  for (const [kind, file] of [
+    ['offices', 'offices.csv'],
+    ['calls', 'calls.csv'],
+  ] as const) {
     await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, createBranches: true, source: 'cli' })
   }
 })
@@ -30,7 +33,12 @@ describe('phone lines by branch', () => {
     expect(await offeredFor([branch])).toBe(0)
     await savePhoneLines(t.database.db, world.org.id, `${lines[0]!.line}; северные эс\n`)
     expect(await listPhoneLines(t.database.db, world.org.id)).toEqual([{ line: lines[0]!.line, branch: 'Северные ЭС' }])
-    const mine = await t.database.db.selectFrom('call').select((eb) => eb.fn.countAll<string>().as('n')).where('line', '=', lines[0]!.line).where('direction', '=', 'in').executeTakeFirstOrThrow()
+    const mine = await t.database.db
+      .selectFrom('call')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('line', '=', lines[0]!.line)
+      .where('direction', '=', 'in')
+      .executeTakeFirstOrThrow()
     expect(await offeredFor([branch])).toBe(Number(mine.n))
     const other = (await t.database.db.selectFrom('branch').select('id').where('name', '!=', 'Северные ЭС').executeTakeFirstOrThrow()).id
     expect(await offeredFor([other])).toBe(0)
@@ -42,7 +50,9 @@ describe('phone lines by branch', () => {
   })
 
   it('refuses a line without a branch, an unknown branch, a repeated line — saying which line', async () => {
-    await expect(savePhoneLines(t.database.db, world.org.id, 'Линия 1')).rejects.toThrow(new InputError('Строка 1: нужно «линия; филиал», через точку с запятой.'))
+    await expect(savePhoneLines(t.database.db, world.org.id, 'Линия 1')).rejects.toThrow(
+      new InputError('Строка 1: нужно «линия; филиал», через точку с запятой.'),
+    )
     await expect(savePhoneLines(t.database.db, world.org.id, '\nЛиния 1; Нет такого')).rejects.toThrow(/^Строка 2: филиала «Нет такого» нет/)
     await expect(savePhoneLines(t.database.db, world.org.id, 'Л; Северные ЭС\nЛ; Северные ЭС')).rejects.toThrow('Строка 2: линия «Л» уже указана выше.')
     expect(await listPhoneLines(t.database.db, world.org.id)).toEqual([])

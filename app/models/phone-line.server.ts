@@ -22,7 +22,9 @@ export function phoneLinesText(lines: readonly { line: string; branch: string }[
 
 /** Reads «линия; филиал» lines; a line naming an unknown branch or repeating a line is refused with its number. */
 export async function parsePhoneLines(db: Db, orgId: string, text: string): Promise<Map<string, string>> {
-  const branches = new Map((await db.selectFrom('branch').select(['id', 'name']).where('org_id', '=', orgId).execute()).map((b) => [b.name.toLowerCase(), b.id]))
+  const branches = new Map(
+    (await db.selectFrom('branch').select(['id', 'name']).where('org_id', '=', orgId).execute()).map((b) => [b.name.toLowerCase(), b.id]),
+  )
   const mapping = new Map<string, string>()
   text.split(/\r?\n/).forEach((raw, i) => {
     if (raw.trim() === '') return
@@ -44,7 +46,11 @@ export async function savePhoneLines(db: Db, orgId: string, text: string): Promi
   const mapping = await parsePhoneLines(db, orgId, text)
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('phone_line').where('org_id', '=', orgId).execute()
-    if (mapping.size) await tx.insertInto('phone_line').values([...mapping].map(([line, branch_id]) => ({ org_id: orgId, line, branch_id }))).execute()
+    if (mapping.size)
+      await tx
+        .insertInto('phone_line')
+        .values([...mapping].map(([line, branch_id]) => ({ org_id: orgId, line, branch_id })))
+        .execute()
     await assignCallBranches(tx, orgId)
   })
   return mapping.size

@@ -66,7 +66,8 @@ describe('a lock-out costs the attacker, not the user', () => {
     // the user signed in from the office yesterday
     const yesterday = await reserveSignIn(opened.database.db, 'ivanov', '10.2.2.2', new Date(t0.getTime() - 86_400_000))
     await signInSucceeded(opened.database.db, yesterday.ok ? yesterday.id : '', 'ivanov', '10.2.2.2')
-    for (let i = 0; i < SIGN_IN_LIMITS.pauseAfter; i++) expect((await wrongPassword(undefined, 'ivanov', `192.0.2.${i}`, new Date(t0.getTime() + i))).ok).toBe(true)
+    for (let i = 0; i < SIGN_IN_LIMITS.pauseAfter; i++)
+      expect((await wrongPassword(undefined, 'ivanov', `192.0.2.${i}`, new Date(t0.getTime() + i))).ok).toBe(true)
     const sixth = await reserveSignIn(opened.database.db, 'ivanov', '192.0.2.100', new Date(t0.getTime() + 10))
     expect(sixth).toMatchObject({ ok: false, reason: 'login-pause' })
     expect(!sixth.ok && sixth.waitMs).toBeLessThanOrEqual(1000)

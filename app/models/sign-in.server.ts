@@ -29,9 +29,7 @@ export const SIGN_IN_LIMITS = {
 
 export const loginKey = (login: string): string => login.trim().toLowerCase()
 
-export type Reservation =
-  | { ok: true; id: string }
-  | { ok: false; waitMs: number; reason: 'login-and-address' | 'address' | 'login-pause' }
+export type Reservation = { ok: true; id: string } | { ok: false; waitMs: number; reason: 'login-and-address' | 'address' | 'login-pause' }
 
 type Counts = {
   pair: number
@@ -90,7 +88,12 @@ export async function signInSucceeded(db: Db, reservationId: string, login: stri
   const address = addressKey(ip)
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('sign_in_attempt').set({ outcome: 'succeeded' }).where('id', '=', reservationId).execute()
-    await trx.deleteFrom('sign_in_attempt').where('login_key', '=', loginKey(login)).where('address', '=', address).where('outcome', '<>', 'succeeded').execute()
+    await trx
+      .deleteFrom('sign_in_attempt')
+      .where('login_key', '=', loginKey(login))
+      .where('address', '=', address)
+      .where('outcome', '<>', 'succeeded')
+      .execute()
   })
 }
 

@@ -10,7 +10,16 @@ import { type Scope, inScope } from '#db/scope.server.ts'
 import { type KeysetPosition, afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { dayText, localDayOf } from '#reports/time/days.ts'
 import { periodOf } from '#reports/metrics/period.ts'
-import { type Answer, type BatchLink, MAX_BATCH, type RecordKind, type SubjectKind, type Survey, type SurveyDefinition, questionSchema } from '#reports/surveys/questions.ts'
+import {
+  type Answer,
+  type BatchLink,
+  MAX_BATCH,
+  type RecordKind,
+  type SubjectKind,
+  type Survey,
+  type SurveyDefinition,
+  questionSchema,
+} from '#reports/surveys/questions.ts'
 import { InputError } from './errors.ts'
 
 /** A stored survey: its definition (the builder's fields), its number and organisation. */
@@ -34,7 +43,17 @@ export interface Dimensions {
   visitId: string | null
 }
 
-function toSurvey(r: { id: string; org_id: string; title: string; intro: string | null; subject_kind: SubjectKind; subject_code: string | null; opens_on: string; closes_on: string | null; questions: unknown }): Survey {
+function toSurvey(r: {
+  id: string
+  org_id: string
+  title: string
+  intro: string | null
+  subject_kind: SubjectKind
+  subject_code: string | null
+  opens_on: string
+  closes_on: string | null
+  questions: unknown
+}): Survey {
   return {
     id: r.id,
     orgId: r.org_id,
@@ -50,7 +69,13 @@ function toSurvey(r: { id: string; org_id: string; title: string; intro: string 
 
 /** A survey's columns from `survey as s`; dates as text (pg would turn a `date` into midnight of the process zone). */
 const SURVEY_COLUMNS = [
-  's.id', 's.org_id', 's.title', 's.intro', 's.subject_kind', 's.subject_code', 's.questions',
+  's.id',
+  's.org_id',
+  's.title',
+  's.intro',
+  's.subject_kind',
+  's.subject_code',
+  's.questions',
   sql<string>`to_char(s.opens_on, 'YYYY-MM-DD')`.as('opens_on'),
   sql<string | null>`to_char(s.closes_on, 'YYYY-MM-DD')`.as('closes_on'),
 ] as const
@@ -108,7 +133,11 @@ export async function listSurveys(db: Db, scope: Scope) {
 }
 
 export async function responseCount(db: Db, surveyId: string): Promise<number> {
-  const row = await db.selectFrom('survey_response').select((eb) => eb.fn.countAll<string>().as('n')).where('survey_id', '=', surveyId).executeTakeFirst()
+  const row = await db
+    .selectFrom('survey_response')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('survey_id', '=', surveyId)
+    .executeTakeFirst()
   return Number(row?.n ?? 0)
 }
 
@@ -134,7 +163,11 @@ export async function saveSurvey(db: Db, orgId: string, userId: string | null, s
     questions: JSON.stringify(d.questions),
   }
   if (surveyId === null) {
-    const row = await db.insertInto('survey').values({ ...values, org_id: orgId, created_by: userId }).returning('id').executeTakeFirstOrThrow()
+    const row = await db
+      .insertInto('survey')
+      .values({ ...values, org_id: orgId, created_by: userId })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     return row.id
   }
   const existing = await getSurvey(db, orgId, surveyId)
@@ -142,11 +175,19 @@ export async function saveSurvey(db: Db, orgId: string, userId: string | null, s
   const answered = await responseCount(db, surveyId)
   if (answered > 0) {
     const same = JSON.stringify(existing.questions) === JSON.stringify(d.questions)
-    if (!same) throw new InputError(`Вопросы изменить нельзя: по опросу получено анкет — ${answered}, ответы относятся к этим вопросам. Создайте копию опроса («Копировать опрос») и измените вопросы в ней.`)
+    if (!same)
+      throw new InputError(
+        `Вопросы изменить нельзя: по опросу получено анкет — ${answered}, ответы относятся к этим вопросам. Создайте копию опроса («Копировать опрос») и измените вопросы в ней.`,
+      )
     if (existing.subjectKind !== d.subjectKind || existing.subjectCode !== d.subjectCode)
       throw new InputError(`Предмет опроса изменить нельзя: по опросу получено анкет — ${answered}.`)
   }
-  await db.updateTable('survey').set({ ...values, updated_at: new Date() }).where('org_id', '=', orgId).where('id', '=', surveyId).execute()
+  await db
+    .updateTable('survey')
+    .set({ ...values, updated_at: new Date() })
+    .where('org_id', '=', orgId)
+    .where('id', '=', surveyId)
+    .execute()
   return surveyId
 }
 
@@ -164,7 +205,12 @@ async function subjectDimensions(db: Db, survey: Survey): Promise<Dimensions> {
   const none: Dimensions = { branchId: null, officeCode: null, form: null, topic: null, consumerType: null, appealId: null, callId: null, visitId: null }
   switch (survey.subjectKind) {
     case 'office': {
-      const office = await db.selectFrom('office').select(['branch_id']).where('org_id', '=', survey.orgId).where('office_code', '=', survey.subjectCode!).executeTakeFirst()
+      const office = await db
+        .selectFrom('office')
+        .select(['branch_id'])
+        .where('org_id', '=', survey.orgId)
+        .where('office_code', '=', survey.subjectCode!)
+        .executeTakeFirst()
       return { ...none, officeCode: survey.subjectCode, form: 'in_person', branchId: office?.branch_id ?? null }
     }
     case 'form':
@@ -176,7 +222,6 @@ async function subjectDimensions(db: Db, survey: Survey): Promise<Dimensions> {
   }
 }
 
-
 /**
  * The dimensions of an appeal, a call or a visit found by its number in the logs — among the records of the
  * branches the user may see; an error names what was not found (a record of another branch is «not found»).
@@ -185,16 +230,42 @@ export async function recordDimensions(db: Db, survey: Survey, kind: RecordKind,
   const base = await subjectDimensions(db, survey)
   const key = number.trim()
   if (kind === 'appeal') {
-    const a = await db.selectFrom('appeal').select(['id', 'branch_id', 'office_code', 'form', 'topic', 'consumer_type']).where('reg_number', '=', key).where(({ ref }) => inScope(ref('org_id'), ref('branch_id'), scope)).where('org_id', '=', survey.orgId).executeTakeFirst()
+    const a = await db
+      .selectFrom('appeal')
+      .select(['id', 'branch_id', 'office_code', 'form', 'topic', 'consumer_type'])
+      .where('reg_number', '=', key)
+      .where(({ ref }) => inScope(ref('org_id'), ref('branch_id'), scope))
+      .where('org_id', '=', survey.orgId)
+      .executeTakeFirst()
     if (!a) throw new InputError(`Обращения с номером «${key}» нет в журнале.`)
-    return { ...base, branchId: a.branch_id, officeCode: a.office_code ?? base.officeCode, form: a.form, topic: a.topic, consumerType: a.consumer_type, appealId: a.id }
+    return {
+      ...base,
+      branchId: a.branch_id,
+      officeCode: a.office_code ?? base.officeCode,
+      form: a.form,
+      topic: a.topic,
+      consumerType: a.consumer_type,
+      appealId: a.id,
+    }
   }
   if (kind === 'call') {
-    const c = await db.selectFrom('call').select(['id', 'branch_id']).where('call_id', '=', key).where(({ ref }) => inScope(ref('org_id'), ref('branch_id'), scope)).where('org_id', '=', survey.orgId).executeTakeFirst()
+    const c = await db
+      .selectFrom('call')
+      .select(['id', 'branch_id'])
+      .where('call_id', '=', key)
+      .where(({ ref }) => inScope(ref('org_id'), ref('branch_id'), scope))
+      .where('org_id', '=', survey.orgId)
+      .executeTakeFirst()
     if (!c) throw new InputError(`Звонка с ID «${key}» нет в журнале.`)
     return { ...base, branchId: c.branch_id ?? base.branchId, form: 'phone', callId: c.id }
   }
-  const v = await db.selectFrom('visit').select(['id', 'branch_id', 'office_code', 'consumer_type']).where('ticket_id', '=', key).where(({ ref }) => inScope(ref('org_id'), ref('branch_id'), scope)).where('org_id', '=', survey.orgId).executeTakeFirst()
+  const v = await db
+    .selectFrom('visit')
+    .select(['id', 'branch_id', 'office_code', 'consumer_type'])
+    .where('ticket_id', '=', key)
+    .where(({ ref }) => inScope(ref('org_id'), ref('branch_id'), scope))
+    .where('org_id', '=', survey.orgId)
+    .executeTakeFirst()
   if (!v) throw new InputError(`Посещения с талоном «${key}» нет в журнале.`)
   return { ...base, branchId: v.branch_id, officeCode: v.office_code, form: 'in_person', consumerType: v.consumer_type, visitId: v.id }
 }
@@ -224,17 +295,33 @@ export async function createLink(db: Db, survey: Survey, input: LinkInput, actor
   await db
     .insertInto('survey_invitation')
     .values({
-      org_id: survey.orgId, survey_id: survey.id, token, single_use: true, delivery: input.delivery,
-      branch_id: dims.branchId, office_code: dims.officeCode, form: dims.form, topic: dims.topic, consumer_type: dims.consumerType,
-      appeal_id: dims.appealId, call_id: dims.callId, visit_id: dims.visitId,
-      expires_at: new Date(now.getTime() + input.validDays * 86_400_000), created_by: actor.id, created_at: now,
+      org_id: survey.orgId,
+      survey_id: survey.id,
+      token,
+      single_use: true,
+      delivery: input.delivery,
+      branch_id: dims.branchId,
+      office_code: dims.officeCode,
+      form: dims.form,
+      topic: dims.topic,
+      consumer_type: dims.consumerType,
+      appeal_id: dims.appealId,
+      call_id: dims.callId,
+      visit_id: dims.visitId,
+      expires_at: new Date(now.getTime() + input.validDays * 86_400_000),
+      created_by: actor.id,
+      created_at: now,
     })
     .execute()
   return token
 }
 
 /** The QR link of every office the user may see (created on first request): many consumers answer through one code in the hall. */
-export async function officeLinks(db: Db, survey: Survey, actor: Actor): Promise<{ officeCode: string; name: string; address: string | null; token: string }[]> {
+export async function officeLinks(
+  db: Db,
+  survey: Survey,
+  actor: Actor,
+): Promise<{ officeCode: string; name: string; address: string | null; token: string }[]> {
   const offices = await db
     .selectFrom('office')
     .select(['office_code', 'name', 'address', 'branch_id'])
@@ -248,13 +335,26 @@ export async function officeLinks(db: Db, survey: Survey, actor: Actor): Promise
     .insertInto('survey_invitation')
     .values(
       offices.map((o) => ({
-        org_id: survey.orgId, survey_id: survey.id, token: newToken(), single_use: false, delivery: 'qr' as const,
-        branch_id: o.branch_id, office_code: o.office_code, form: 'in_person', topic: survey.subjectKind === 'topic' ? survey.subjectCode : null, created_by: actor.id,
+        org_id: survey.orgId,
+        survey_id: survey.id,
+        token: newToken(),
+        single_use: false,
+        delivery: 'qr' as const,
+        branch_id: o.branch_id,
+        office_code: o.office_code,
+        form: 'in_person',
+        topic: survey.subjectKind === 'topic' ? survey.subjectCode : null,
+        created_by: actor.id,
       })),
     )
     .onConflict((oc) => oc.columns(['survey_id', 'office_code']).where('delivery', '=', 'qr').doNothing())
     .execute()
-  const tokens = await db.selectFrom('survey_invitation').select(['office_code', 'token']).where('survey_id', '=', survey.id).where('delivery', '=', 'qr').execute()
+  const tokens = await db
+    .selectFrom('survey_invitation')
+    .select(['office_code', 'token'])
+    .where('survey_id', '=', survey.id)
+    .where('delivery', '=', 'qr')
+    .execute()
   const byOffice = new Map(tokens.map((t) => [t.office_code, t.token]))
   return offices.map((o) => ({ officeCode: o.office_code, name: o.name, address: o.address, token: byOffice.get(o.office_code)! }))
 }
@@ -269,7 +369,6 @@ export interface BatchInput {
   validDays: number
 }
 
-
 /**
  * A batch of single-use links for a random sample of the appeals answered (closed) in the local days
  * `closedFrom`–`closedTo`: of the survey's subject, with the contact the delivery needs (a phone for SMS and
@@ -278,13 +377,17 @@ export interface BatchInput {
  */
 export async function createBatch(db: Db, survey: Survey, zone: string, input: BatchInput, user: Actor & { name: string }, now = new Date()) {
   if (input.closedTo < input.closedFrom) throw new InputError('Период закрытия: конец раньше начала.')
-  if (!Number.isInteger(input.size) || input.size < 1 || input.size > MAX_BATCH) throw new InputError(`Размер выборки — целое число от 1 до ${MAX_BATCH.toLocaleString('ru-RU')}.`)
+  if (!Number.isInteger(input.size) || input.size < 1 || input.size > MAX_BATCH)
+    throw new InputError(`Размер выборки — целое число от 1 до ${MAX_BATCH.toLocaleString('ru-RU')}.`)
   const period = periodOf(input.closedFrom, input.closedTo, zone)
   const subject =
-    survey.subjectKind === 'office' ? sql`and a.office_code = ${survey.subjectCode}`
-    : survey.subjectKind === 'form' ? sql`and a.form = ${survey.subjectCode}`
-    : survey.subjectKind === 'topic' ? sql`and a.topic = ${survey.subjectCode}`
-    : sql``
+    survey.subjectKind === 'office'
+      ? sql`and a.office_code = ${survey.subjectCode}`
+      : survey.subjectKind === 'form'
+        ? sql`and a.form = ${survey.subjectCode}`
+        : survey.subjectKind === 'topic'
+          ? sql`and a.topic = ${survey.subjectCode}`
+          : sql``
   const contact = input.delivery === 'email' ? sql`and coalesce(a.email, '') <> ''` : input.delivery === 'other' ? sql`` : sql`and coalesce(a.phone, '') <> ''`
   const eligibleWhere = sql`a.org_id = ${survey.orgId} and ${inScope(sql.ref('a.org_id'), sql.ref('a.branch_id'), user.scope)} and a.answered_at >= ${period.start} and a.answered_at < ${period.end} ${subject} ${contact}
     and not exists (select 1 from survey_invitation i where i.survey_id = ${survey.id} and i.appeal_id = a.id)`
@@ -294,8 +397,18 @@ export async function createBatch(db: Db, survey: Survey, zone: string, input: B
     const batch = await trx
       .insertInto('survey_batch')
       .values({
-        org_id: survey.orgId, survey_id: survey.id, delivery: input.delivery, closed_from: input.closedFrom, closed_to: input.closedTo,
-        requested: input.size, eligible, created: Math.min(eligible, input.size), expires_at: expiresAt, created_by: user.id, created_by_name: user.name, created_at: now,
+        org_id: survey.orgId,
+        survey_id: survey.id,
+        delivery: input.delivery,
+        closed_from: input.closedFrom,
+        closed_to: input.closedTo,
+        requested: input.size,
+        eligible,
+        created: Math.min(eligible, input.size),
+        expires_at: expiresAt,
+        created_by: user.id,
+        created_by_name: user.name,
+        created_at: now,
       })
       .returning('id')
       .executeTakeFirstOrThrow()
@@ -307,9 +420,21 @@ export async function createBatch(db: Db, survey: Survey, zone: string, input: B
         .insertInto('survey_invitation')
         .values(
           picked.rows.slice(i, i + 1000).map((a) => ({
-            org_id: survey.orgId, survey_id: survey.id, token: newToken(), single_use: true, delivery: input.delivery, batch_id: batch.id,
-            appeal_id: a.id, branch_id: a.branch_id, office_code: a.office_code, form: a.form, topic: a.topic, consumer_type: a.consumer_type,
-            expires_at: expiresAt, created_by: user.id, created_at: now,
+            org_id: survey.orgId,
+            survey_id: survey.id,
+            token: newToken(),
+            single_use: true,
+            delivery: input.delivery,
+            batch_id: batch.id,
+            appeal_id: a.id,
+            branch_id: a.branch_id,
+            office_code: a.office_code,
+            form: a.form,
+            topic: a.topic,
+            consumer_type: a.consumer_type,
+            expires_at: expiresAt,
+            created_by: user.id,
+            created_at: now,
           })),
         )
         .execute()
@@ -351,8 +476,20 @@ export async function resolveLink(db: Db, token: string, now = new Date()): Prom
     .innerJoin('organisation as o', 'o.id', 'i.org_id')
     .select(SURVEY_COLUMNS)
     .select([
-      'i.id as invitation_id', 'i.single_use', 'i.delivery', 'i.expires_at', 'i.branch_id', 'i.office_code', 'i.form', 'i.topic', 'i.consumer_type',
-      'i.appeal_id', 'i.call_id', 'i.visit_id', 'o.name as org_name', 'o.time_zone',
+      'i.id as invitation_id',
+      'i.single_use',
+      'i.delivery',
+      'i.expires_at',
+      'i.branch_id',
+      'i.office_code',
+      'i.form',
+      'i.topic',
+      'i.consumer_type',
+      'i.appeal_id',
+      'i.call_id',
+      'i.visit_id',
+      'o.name as org_name',
+      'o.time_zone',
     ])
     .select((eb) => eb.exists(eb.selectFrom('survey_response as r').select('r.id').whereRef('r.invitation_id', '=', 'i.id')).as('answered'))
     .where('i.token', '=', token)
@@ -373,8 +510,14 @@ export async function resolveLink(db: Db, token: string, now = new Date()): Prom
       singleUse: row.single_use,
       delivery: row.delivery,
       dims: {
-        branchId: row.branch_id, officeCode: row.office_code, form: row.form, topic: row.topic, consumerType: row.consumer_type,
-        appealId: row.appeal_id, callId: row.call_id, visitId: row.visit_id,
+        branchId: row.branch_id,
+        officeCode: row.office_code,
+        form: row.form,
+        topic: row.topic,
+        consumerType: row.consumer_type,
+        appealId: row.appeal_id,
+        callId: row.call_id,
+        visitId: row.visit_id,
       },
     },
   }
@@ -404,8 +547,13 @@ export async function storeResponse(db: Db, input: ResponseInput): Promise<{ sto
       const row = await trx
         .insertInto('survey_response')
         .values({
-          org_id: input.survey.orgId, survey_id: input.survey.id, invitation_id: input.invitation?.id ?? null, single_use: input.invitation?.singleUse ?? false,
-          collected_by: input.collectedBy, ...dimensionColumns(input.dims), entered_by: input.enteredBy ?? null,
+          org_id: input.survey.orgId,
+          survey_id: input.survey.id,
+          invitation_id: input.invitation?.id ?? null,
+          single_use: input.invitation?.singleUse ?? false,
+          collected_by: input.collectedBy,
+          ...dimensionColumns(input.dims),
+          entered_by: input.enteredBy ?? null,
           ...(input.submittedAt ? { submitted_at: input.submittedAt } : {}),
         })
         .returning('id')
@@ -418,7 +566,10 @@ export async function storeResponse(db: Db, input: ResponseInput): Promise<{ sto
     })
     return { stored: true, id }
   } catch (error) {
-    if ((error as { code?: string }).code === UNIQUE_VIOLATION && String((error as { constraint?: string }).constraint ?? (error as Error).message).includes('survey_response_once'))
+    if (
+      (error as { code?: string }).code === UNIQUE_VIOLATION &&
+      String((error as { constraint?: string }).constraint ?? (error as Error).message).includes('survey_response_once')
+    )
       return { stored: false, reason: 'used' }
     throw error
   }
@@ -438,19 +589,43 @@ export async function phoneLinkOf(db: Db, survey: Survey, appealId: string): Pro
   return row ? { id: row.id, singleUse: true } : null
 }
 
-
 /** The links of a batch with the appeal each was made for — of the branches the user may see — in keyset pages (a file of any size). */
 export function batchLinks(db: Db, surveyId: string, batchId: string, scope: Scope, pageSize = 5000): AsyncGenerator<BatchLink[]> {
   const fetch = async (after: KeysetPosition | undefined) => {
-    const rows = await sql<{ id: string; token: string; created_at: Date; expires_at: Date | null; answered: boolean; reg_number: string | null; answered_at: Date | null; form: string | null; office_code: string | null; topic: string | null; applicant_name: string | null; phone: string | null; email: string | null }>`
+    const rows = await sql<{
+      id: string
+      token: string
+      created_at: Date
+      expires_at: Date | null
+      answered: boolean
+      reg_number: string | null
+      answered_at: Date | null
+      form: string | null
+      office_code: string | null
+      topic: string | null
+      applicant_name: string | null
+      phone: string | null
+      email: string | null
+    }>`
       select r.id, r.token, r.created_at, r.expires_at, exists (select 1 from survey_response x where x.invitation_id = r.id) as answered,
         a.reg_number, a.answered_at, r.form, r.office_code, r.topic, a.applicant_name, a.phone, a.email
       from survey_invitation r left join appeal a on a.id = r.appeal_id
       where r.survey_id = ${surveyId} and r.batch_id = ${batchId} and ${inScope(sql.ref('r.org_id'), sql.ref('r.branch_id'), scope)} ${afterPosition(sql.ref('r.created_at'), after)}
       order by r.created_at, r.id limit ${pageSize}`.execute(db)
     return rows.rows.map((r) => ({
-      id: r.id, token: r.token, createdAt: r.created_at, expiresAt: r.expires_at, answered: r.answered, regNumber: r.reg_number, answeredAt: r.answered_at,
-      form: r.form, officeCode: r.office_code, topic: r.topic, name: r.applicant_name, phone: r.phone, email: r.email,
+      id: r.id,
+      token: r.token,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      answered: r.answered,
+      regNumber: r.reg_number,
+      answeredAt: r.answered_at,
+      form: r.form,
+      officeCode: r.office_code,
+      topic: r.topic,
+      name: r.applicant_name,
+      phone: r.phone,
+      email: r.email,
     }))
   }
   return keysetPages(fetch, (r) => ({ at: r.createdAt, id: r.id }), pageSize)
@@ -460,7 +635,15 @@ export async function getBatch(db: Db, surveyId: string, batchId: string | undef
   if (!/^\d{1,18}$/.test(batchId ?? '')) return undefined
   return db
     .selectFrom('survey_batch')
-    .select(['id', 'delivery', 'created', 'created_by_name', 'created_at', sql<string>`to_char(closed_from, 'DD.MM.YYYY')`.as('closed_from'), sql<string>`to_char(closed_to, 'DD.MM.YYYY')`.as('closed_to')])
+    .select([
+      'id',
+      'delivery',
+      'created',
+      'created_by_name',
+      'created_at',
+      sql<string>`to_char(closed_from, 'DD.MM.YYYY')`.as('closed_from'),
+      sql<string>`to_char(closed_to, 'DD.MM.YYYY')`.as('closed_to'),
+    ])
     .where('survey_id', '=', surveyId)
     .where('id', '=', batchId!)
     .executeTakeFirst()

@@ -52,7 +52,12 @@ describe('users', () => {
 
 describe('branch scope inside the queries', () => {
   beforeEach(async () => {
-    for (const [kind, file] of [['offices', 'offices.csv'], ['appeals', 'appeals.csv'], ['calls', 'calls.csv'], ['visits', 'visits.csv']] as const) {
+    for (const [kind, file] of [
+      ['offices', 'offices.csv'],
+      ['appeals', 'appeals.csv'],
+      ['calls', 'calls.csv'],
+      ['visits', 'visits.csv'],
+    ] as const) {
       await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, createBranches: true, source: 'cli' })
     }
   })
@@ -61,8 +66,7 @@ describe('branch scope inside the queries', () => {
     const overview = await getDataOverview(t.database.db, { orgId: world.org.id, branches }, 'Europe/Moscow')
     return { ...Object.fromEntries(overview.logs.map((l) => [l.log, l.total])), offices: overview.offices, branches: overview.branches }
   }
-  const branchId = async (name: string) =>
-    (await sql<{ id: string }>`select id from branch where name = ${name}`.execute(t.database.db)).rows[0]!.id
+  const branchId = async (name: string) => (await sql<{ id: string }>`select id from branch where name = ${name}`.execute(t.database.db)).rows[0]!.id
 
   it('an organisation-wide user sees everything', async () => {
     expect(await totals('all')).toEqual({ appeals: 3, calls: 4, visits: 4, offices: 2, branches: 2 })

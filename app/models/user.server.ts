@@ -26,7 +26,16 @@ export const hashPassword = (password: string) => hash(password)
 let dummyHash: Promise<string> | undefined
 const getDummyHash = () => (dummyHash ??= hash('не пароль ни одного пользователя'))
 
-function toSessionUser(row: { id: string; org_id: string; login: string; full_name: string; roles: string[]; all_branches: boolean; branch_ids: string[]; session_version: number }): SessionUser {
+function toSessionUser(row: {
+  id: string
+  org_id: string
+  login: string
+  full_name: string
+  roles: string[]
+  all_branches: boolean
+  branch_ids: string[]
+  session_version: number
+}): SessionUser {
   return {
     id: row.id,
     orgId: row.org_id,
@@ -43,7 +52,13 @@ const userColumns = ['id', 'org_id', 'login', 'full_name', 'roles', 'all_branche
 
 export async function findSessionUser(db: Db, userId: string): Promise<SessionUser | undefined> {
   if (!/^\d{1,18}$/.test(userId)) return undefined
-  const row = await db.selectFrom('app_user').select(userColumns).where('id', '=', userId).where('disabled', '=', false).where('is_system', '=', false).executeTakeFirst()
+  const row = await db
+    .selectFrom('app_user')
+    .select(userColumns)
+    .where('id', '=', userId)
+    .where('disabled', '=', false)
+    .where('is_system', '=', false)
+    .executeTakeFirst()
   return row ? toSessionUser(row) : undefined
 }
 
@@ -91,7 +106,12 @@ function checkInput(input: UserInput, passwordRequired: boolean): void {
 
 export async function createUser(db: Db, orgId: string, input: UserInput): Promise<SessionUser> {
   checkInput(input, true)
-  const exists = await db.selectFrom('app_user').select('id').where('org_id', '=', orgId).where(sql`lower(login)`, '=', input.login.toLowerCase()).executeTakeFirst()
+  const exists = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where(sql`lower(login)`, '=', input.login.toLowerCase())
+    .executeTakeFirst()
   if (exists) throw new InputError(`Пользователь с логином «${input.login}» уже есть.`)
   const row = await db
     .insertInto('app_user')
@@ -110,12 +130,7 @@ export async function createUser(db: Db, orgId: string, input: UserInput): Promi
 }
 
 /** Changes roles, branches, name or status; a password reset or a disable ends the user's sessions. */
-export async function updateUser(
-  db: Db,
-  orgId: string,
-  userId: string,
-  input: Omit<UserInput, 'login'> & { disabled: boolean },
-): Promise<void> {
+export async function updateUser(db: Db, orgId: string, userId: string, input: Omit<UserInput, 'login'> & { disabled: boolean }): Promise<void> {
   checkInput({ ...input, login: 'placeholder' }, false)
   const endSessions = Boolean(input.password) || input.disabled
   const result = await db
@@ -139,7 +154,16 @@ export async function updateUser(
 export async function listUsers(db: Db, orgId: string) {
   return db
     .selectFrom('app_user')
-    .select(['id', 'login', 'full_name as fullName', 'roles', 'all_branches as allBranches', 'branch_ids as branchIds', 'disabled', 'last_login_at as lastLoginAt'])
+    .select([
+      'id',
+      'login',
+      'full_name as fullName',
+      'roles',
+      'all_branches as allBranches',
+      'branch_ids as branchIds',
+      'disabled',
+      'last_login_at as lastLoginAt',
+    ])
     .where('org_id', '=', orgId)
     .where('is_system', '=', false)
     .orderBy('login')
@@ -163,7 +187,15 @@ export async function getCliUser(db: Db, orgId: string): Promise<{ id: string; l
   if (existing) return existing
   return db
     .insertInto('app_user')
-    .values({ org_id: orgId, login: CLI_LOGIN, full_name: 'Командная строка (системный пользователь)', password_hash: null, roles: ['operator'], all_branches: true, is_system: true })
+    .values({
+      org_id: orgId,
+      login: CLI_LOGIN,
+      full_name: 'Командная строка (системный пользователь)',
+      password_hash: null,
+      roles: ['operator'],
+      all_branches: true,
+      is_system: true,
+    })
     .returning(['id', 'login'])
     .executeTakeFirstOrThrow()
 }

@@ -39,16 +39,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await viewContext(request, '_index.tsx')
   const { database, org, scope, user } = ctx
   // one computation per data generation, «as of now» until the next deadline passes (view-cache.server.ts)
-  const { overview, missingYears, today } = await cachedView(database, { view: 'overview', scope, params: { zone: org.time_zone, days: AT_RISK_DAYS }, asOfNow: true }, async () => {
-    const now = new Date()
-    const atRiskUntil = dueAt({ amount: AT_RISK_DAYS, unit: 'working_days' }, now, await loadWorkCalendar(database.pool, org.id), org.time_zone).due
-    const [overview, missingYears, today] = await Promise.all([
-      getDataOverview(database.db, scope, org.time_zone),
-      missingCalendarYears(database.db, org.id, org.time_zone),
-      todayItems(database.db, scope, org.time_zone, now, atRiskUntil),
-    ])
-    return { overview, missingYears, today }
-  })
+  const { overview, missingYears, today } = await cachedView(
+    database,
+    { view: 'overview', scope, params: { zone: org.time_zone, days: AT_RISK_DAYS }, asOfNow: true },
+    async () => {
+      const now = new Date()
+      const atRiskUntil = dueAt({ amount: AT_RISK_DAYS, unit: 'working_days' }, now, await loadWorkCalendar(database.pool, org.id), org.time_zone).due
+      const [overview, missingYears, today] = await Promise.all([
+        getDataOverview(database.db, scope, org.time_zone),
+        missingCalendarYears(database.db, org.id, org.time_zone),
+        todayItems(database.db, scope, org.time_zone, now, atRiskUntil),
+      ])
+      return { overview, missingYears, today }
+    },
+  )
   // only the links this user may follow (never a link that answers «Недостаточно прав»)
   const may = (route: keyof typeof routeAccess) => hasAnyRole(user.roles, routeAccess[route])
   return {
@@ -75,7 +79,21 @@ const LOG_TITLES = {
   visits: { title: 'Посещения офисов', hint: 'по выдаче талона' },
 } as const
 
-function Item({ level, label, value, hint, to, testId }: { level: 'attention' | 'watch' | 'ok'; label: string; value: string; hint: string; to?: string | null; testId: string }) {
+function Item({
+  level,
+  label,
+  value,
+  hint,
+  to,
+  testId,
+}: {
+  level: 'attention' | 'watch' | 'ok'
+  label: string
+  value: string
+  hint: string
+  to?: string | null
+  testId: string
+}) {
   return (
     <div className={`item ${level}`} data-testid={testId} data-level={level}>
       <div className="label">{label}</div>
@@ -99,8 +117,8 @@ export default function Overview() {
       </p>
       {overview.scoped ? (
         <p className="notice warn" data-testid="scope-note">
-          Показаны данные ваших филиалов: {overview.scopeBranches.join(', ') || 'ни одного филиала не назначено'}. Звонки
-          без филиала видны только пользователям со всей организацией.
+          Показаны данные ваших филиалов: {overview.scopeBranches.join(', ') || 'ни одного филиала не назначено'}. Звонки без филиала видны только пользователям
+          со всей организацией.
         </p>
       ) : null}
 
@@ -134,7 +152,9 @@ export default function Overview() {
                 : 'журнал звонков пуст'
               : `из ${formatCount(today.offeredYesterday)} поступивших; без коротких сбросов`
           }
-          to={today.lostYesterday > 0 && may.calls ? `/registers/calls?period=custom&from=${today.yesterday}&to=${today.yesterday}&metric=calls.abandoned` : null}
+          to={
+            today.lostYesterday > 0 && may.calls ? `/registers/calls?period=custom&from=${today.yesterday}&to=${today.yesterday}&metric=calls.abandoned` : null
+          }
         />
         <Item
           testId="today-imports"
@@ -150,7 +170,11 @@ export default function Overview() {
             level="watch"
             label="Производственный календарь"
             value={`нет ${missingYears.join(' и ')}`}
-            hint={may.calendar ? 'сроки в рабочих днях считаются по пн–пт без праздников — добавьте год' : 'сроки в рабочих днях считаются по пн–пт без праздников; год добавляет администратор'}
+            hint={
+              may.calendar
+                ? 'сроки в рабочих днях считаются по пн–пт без праздников — добавьте год'
+                : 'сроки в рабочих днях считаются по пн–пт без праздников; год добавляет администратор'
+            }
             to={may.calendar ? `/calendar?year=${missingYears[0]}` : null}
           />
         ) : null}
@@ -180,9 +204,7 @@ export default function Overview() {
           <div className="tile" key={log.log} data-log={log.log}>
             <div className="label">{LOG_TITLES[log.log].title}</div>
             <div className="value">{formatCount(log.total)}</div>
-            <div className="hint">
-              {log.total ? `с ${formatDateTime(log.first, org.zone)} по ${formatDateTime(log.last, org.zone)}` : 'нет данных'}
-            </div>
+            <div className="hint">{log.total ? `с ${formatDateTime(log.first, org.zone)} по ${formatDateTime(log.last, org.zone)}` : 'нет данных'}</div>
           </div>
         ))}
         <div className="tile">

@@ -32,7 +32,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
     to: to ? endOfLocalDay(to, org.time_zone) : undefined,
   })
   const query = new URLSearchParams(Object.entries({ who: actor, what: action, from, to }).filter(([, v]) => v)).toString()
-  return { rows, total, page, pageSize: AUDIT_PAGE_SIZE, zone: org.time_zone, choices, filter: { actor, action, from, to }, query, contradictory: Boolean(from && to && from > to) }
+  return {
+    rows,
+    total,
+    page,
+    pageSize: AUDIT_PAGE_SIZE,
+    zone: org.time_zone,
+    choices,
+    filter: { actor, action, from, to },
+    query,
+    contradictory: Boolean(from && to && from > to),
+  }
 }
 
 export default function Audit() {

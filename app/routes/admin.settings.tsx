@@ -21,7 +21,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'admin.settings.tsx')
   const { database, org } = await getAppContext()
   const lines = await listPhoneLines(database.db, org.id)
-  return { mailOff: mailOffReason(), lostCallbackAmount: org.lost_callback_amount === null ? '' : String(Number(org.lost_callback_amount)), lostCallbackUnit: org.lost_callback_unit ?? 'hours', currentNorm: await callbackNorm(database.db, org.id).then((n) => ({ text: normText(n), source: n.source })), name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandon: org.short_abandon_seconds, serviceLevel: org.service_level_seconds, phoneLines: phoneLinesText(lines), signer: { position: org.signer_position ?? '', name: org.signer_name ?? '', phone: org.signer_phone ?? '' }, inbox: inboxSetting(org) }
+  return {
+    mailOff: mailOffReason(),
+    lostCallbackAmount: org.lost_callback_amount === null ? '' : String(Number(org.lost_callback_amount)),
+    lostCallbackUnit: org.lost_callback_unit ?? 'hours',
+    currentNorm: await callbackNorm(database.db, org.id).then((n) => ({ text: normText(n), source: n.source })),
+    name: org.name,
+    timeZone: org.time_zone,
+    regime: org.regime,
+    shortAbandon: org.short_abandon_seconds,
+    serviceLevel: org.service_level_seconds,
+    phoneLines: phoneLinesText(lines),
+    signer: { position: org.signer_position ?? '', name: org.signer_name ?? '', phone: org.signer_phone ?? '' },
+    inbox: inboxSetting(org),
+  }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -38,7 +51,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     regime: String(form.get('regime') ?? '') as 'network' | 'supplier' | 'both',
     shortAbandonSeconds: seconds('shortAbandon') ?? 5,
     serviceLevelSeconds: seconds('serviceLevel'),
-    lostCallback: String(form.get('lostCallbackAmount') ?? '').trim() === '' ? null : { amount: Number(String(form.get('lostCallbackAmount')).replace(',', '.')), unit: String(form.get('lostCallbackUnit') ?? '') as 'hours' },
+    lostCallback:
+      String(form.get('lostCallbackAmount') ?? '').trim() === ''
+        ? null
+        : { amount: Number(String(form.get('lostCallbackAmount')).replace(',', '.')), unit: String(form.get('lostCallbackUnit') ?? '') as 'hours' },
     signer: { position: String(form.get('signerPosition') ?? ''), name: String(form.get('signerName') ?? ''), phone: String(form.get('signerPhone') ?? '') },
   }
   const phoneLines = String(form.get('phoneLines') ?? '')
@@ -53,8 +69,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw error
   }
   await recordAudit(database.db, {
-    orgId: org.id, userId: admin.id, actor: admin.login, action: 'settings.update', object: 'организация',
-    details: { before: { name: org.name, timeZone: org.time_zone, regime: org.regime, shortAbandonSeconds: org.short_abandon_seconds, serviceLevelSeconds: org.service_level_seconds, signer: { position: org.signer_position, name: org.signer_name, phone: org.signer_phone } }, after: { ...settings, phoneLines, importInbox: inboxSetting(org).fromEnv ? undefined : String(form.get('importInbox') ?? '').trim() || null } }, ip: context?.ip,
+    orgId: org.id,
+    userId: admin.id,
+    actor: admin.login,
+    action: 'settings.update',
+    object: 'организация',
+    details: {
+      before: {
+        name: org.name,
+        timeZone: org.time_zone,
+        regime: org.regime,
+        shortAbandonSeconds: org.short_abandon_seconds,
+        serviceLevelSeconds: org.service_level_seconds,
+        signer: { position: org.signer_position, name: org.signer_name, phone: org.signer_phone },
+      },
+      after: { ...settings, phoneLines, importInbox: inboxSetting(org).fromEnv ? undefined : String(form.get('importInbox') ?? '').trim() || null },
+    },
+    ip: context?.ip,
   })
   return { error: null, saved: true }
 }
@@ -63,7 +94,8 @@ const UNIT_WORDS: Record<string, string> = { minutes: 'минут', hours: 'ча
 const SHORT_ABANDON_CHOICES = [0, 3, 5, 10, 15, 20, 30, 60]
 const SERVICE_LEVEL_CHOICES = [10, 15, 20, 30, 45, 60, 90, 120, 180]
 /** The choices and, if it is not among them, the value saved before (set through the CLI), in order. */
-const withCurrent = (choices: number[], current: number | null) => (current === null || choices.includes(current) ? choices : [...choices, current].sort((a, b) => a - b))
+const withCurrent = (choices: number[], current: number | null) =>
+  current === null || choices.includes(current) ? choices : [...choices, current].sort((a, b) => a - b)
 
 export default function Settings() {
   const settings = useLoaderData<typeof loader>()
@@ -72,7 +104,8 @@ export default function Settings() {
     <>
       <h1>Организация</h1>
       <p className={settings.mailOff ? 'notice error' : 'notice ok'} data-testid="mail-status">
-        {settings.mailOff ?? 'Почта настроена (SMTP_URL, MAIL_FROM): оповещения и рассылки отправляются.'} Подписки и журнал отправки — в разделе <a href="/mail">«Почта»</a>.
+        {settings.mailOff ?? 'Почта настроена (SMTP_URL, MAIL_FROM): оповещения и рассылки отправляются.'} Подписки и журнал отправки — в разделе{' '}
+        <a href="/mail">«Почта»</a>.
       </p>
       <Form method="post" className="stack card">
         <label>
@@ -118,7 +151,9 @@ export default function Settings() {
           </select>
         </label>
         <fieldset>
-          <legend>Норматив перезвона потерянным звонкам (раздел «Перезвоны»; сейчас: {settings.currentNorm.text}, {settings.currentNorm.source})</legend>
+          <legend>
+            Норматив перезвона потерянным звонкам (раздел «Перезвоны»; сейчас: {settings.currentNorm.text}, {settings.currentNorm.source})
+          </legend>
           <label>
             Значение (пусто — из правила перезвона «network_call_callback», иначе 4 часа)
             <input type="text" inputMode="decimal" name="lostCallbackAmount" defaultValue={settings.lostCallbackAmount} />
@@ -127,7 +162,9 @@ export default function Settings() {
             Единица
             <select name="lostCallbackUnit" defaultValue={settings.lostCallbackUnit}>
               {Object.entries(UNIT_WORDS).map(([k, v]) => (
-                <option key={k} value={k}>{v}</option>
+                <option key={k} value={k}>
+                  {v}
+                </option>
               ))}
             </select>
           </label>
@@ -159,7 +196,8 @@ export default function Settings() {
             </p>
           ) : (
             <label>
-              Папка на сервере (полный путь; пусто — не следить). Файлы кладутся в подпапки offices, appeals, calls, visits; загруженные переносятся в done/, отклонённые — в failed/ вместе с отчётом.
+              Папка на сервере (полный путь; пусто — не следить). Файлы кладутся в подпапки offices, appeals, calls, visits; загруженные переносятся в done/,
+              отклонённые — в failed/ вместе с отчётом.
               <input type="text" name="importInbox" defaultValue={settings.inbox.dir ?? ''} placeholder="/srv/service-quality/inbox" data-testid="inbox" />
             </label>
           )}

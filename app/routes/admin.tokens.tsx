@@ -33,7 +33,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     if (form.get('intent') === 'revoke') {
       const token = await revokeToken(database.db, org.id, String(form.get('id') ?? ''), admin.login)
-      await recordAudit(database.db, { orgId: org.id, userId: admin.id, actor: admin.login, action: 'token.revoke', object: `токен №${token.id}`, details: { name: token.name }, ip: context?.ip })
+      await recordAudit(database.db, {
+        orgId: org.id,
+        userId: admin.id,
+        actor: admin.login,
+        action: 'token.revoke',
+        object: `токен №${token.id}`,
+        details: { name: token.name },
+        ip: context?.ip,
+      })
       return { error: null, secret: null, revoked: token.name }
     }
     const expires = String(form.get('expires') ?? '').trim()
@@ -46,8 +54,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       createdBy: { id: admin.id, login: admin.login },
     })
     await recordAudit(database.db, {
-      orgId: org.id, userId: admin.id, actor: admin.login, action: 'token.create', object: `токен №${token.id}`,
-      details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt }, ip: context?.ip,
+      orgId: org.id,
+      userId: admin.id,
+      actor: admin.login,
+      action: 'token.create',
+      object: `токен №${token.id}`,
+      details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt },
+      ip: context?.ip,
     })
     return { error: null, secret, name: token.name, revoked: null }
   } catch (error) {
@@ -64,16 +77,14 @@ export default function Tokens() {
     <>
       <h1>Токены интеграции</h1>
       <p>
-        Токен открывает системе (АТС, СЭД, электронной очереди) загрузку данных без участия человека:{' '}
-        <code>POST /api/imports/&lt;вид&gt;</code> с заголовком <code>Authorization: Bearer &lt;токен&gt;</code> и файлом в теле. Описание —{' '}
-        <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3), подробности — в README, раздел «Загрузка без участия человека». Хранится только
-        отпечаток (SHA-256) токена: показать его ещё раз нельзя, потерянный токен отзовите и выпустите новый.
+        Токен открывает системе (АТС, СЭД, электронной очереди) загрузку данных без участия человека: <code>POST /api/imports/&lt;вид&gt;</code> с заголовком{' '}
+        <code>Authorization: Bearer &lt;токен&gt;</code> и файлом в теле. Описание — <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3), подробности
+        — в README, раздел «Загрузка без участия человека». Хранится только отпечаток (SHA-256) токена: показать его ещё раз нельзя, потерянный токен отзовите и
+        выпустите новый.
       </p>
       {result?.secret ? (
         <div className="notice ok" data-testid="secret">
-          <p>
-            Токен «{'name' in result ? result.name : ''}» создан. Скопируйте его сейчас — больше он показан не будет:
-          </p>
+          <p>Токен «{'name' in result ? result.name : ''}» создан. Скопируйте его сейчас — больше он показан не будет:</p>
           <p>
             <code className="secret">{result.secret}</code>
           </p>

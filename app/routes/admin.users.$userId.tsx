@@ -29,7 +29,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData()
   if (form.get('intent') === 'unlock') {
     const cleared = await clearSignInLimits(database.db, target.login)
-    await recordAudit(database.db, { orgId: org.id, userId: admin.id, actor: admin.login, action: 'user.unlock', object: target.login, details: { failures: cleared }, ip: context?.ip })
+    await recordAudit(database.db, {
+      orgId: org.id,
+      userId: admin.id,
+      actor: admin.login,
+      action: 'user.unlock',
+      object: target.login,
+      details: { failures: cleared },
+      ip: context?.ip,
+    })
     return data({ unlocked: true as const })
   }
   const input = readUserForm(form)
@@ -39,8 +47,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     await updateUser(database.db, org.id, target.id, input)
     await recordAudit(database.db, {
-      orgId: org.id, userId: admin.id, actor: admin.login, action: 'user.update', object: target.login,
-      details: { roles: input.roles, allBranches: input.allBranches, branchIds: input.branchIds, disabled: input.disabled, passwordReset: Boolean(input.password) },
+      orgId: org.id,
+      userId: admin.id,
+      actor: admin.login,
+      action: 'user.update',
+      object: target.login,
+      details: {
+        roles: input.roles,
+        allBranches: input.allBranches,
+        branchIds: input.branchIds,
+        disabled: input.disabled,
+        passwordReset: Boolean(input.password),
+      },
       ip: context?.ip,
     })
     return redirect('/admin/users')

@@ -28,8 +28,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const user = await createUser(database.db, org.id, input)
     await recordAudit(database.db, {
-      orgId: org.id, userId: admin.id, actor: admin.login, action: 'user.create', object: user.login,
-      details: { roles: user.roles, allBranches: user.allBranches, branchIds: user.branchIds }, ip: context?.ip,
+      orgId: org.id,
+      userId: admin.id,
+      actor: admin.login,
+      action: 'user.create',
+      object: user.login,
+      details: { roles: user.roles, allBranches: user.allBranches, branchIds: user.branchIds },
+      ip: context?.ip,
     })
     return redirect('/admin/users')
   } catch (error) {

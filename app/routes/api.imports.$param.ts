@@ -10,7 +10,11 @@ import { getAppContext } from '#app/utils/app-database.server.ts'
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { database, org } = await getAppContext()
-  if (request.method !== 'POST') return Response.json({ error: 'Метод не поддерживается: POST /api/imports/<вид>, GET /api/imports/<номер>.' }, { status: 405, headers: { Allow: 'GET, POST' } })
+  if (request.method !== 'POST')
+    return Response.json(
+      { error: 'Метод не поддерживается: POST /api/imports/<вид>, GET /api/imports/<номер>.' },
+      { status: 405, headers: { Allow: 'GET, POST' } },
+    )
   return postImport(request, params.param ?? '', { database, org, ip: context?.ip ?? null })
 }
 

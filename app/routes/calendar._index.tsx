@@ -30,14 +30,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
   let details: Record<string, unknown>
   try {
     if (intent === 'add-day') {
-      const day = await addOwnDay(database.db, org.id, { day: String(form.get('day') ?? ''), kind: String(form.get('kind') ?? ''), note: String(form.get('note') ?? '') })
+      const day = await addOwnDay(database.db, org.id, {
+        day: String(form.get('day') ?? ''),
+        kind: String(form.get('kind') ?? ''),
+        note: String(form.get('note') ?? ''),
+      })
       details = { added: day, kind: form.get('kind') }
     } else if (intent === 'remove-day') {
       await removeOwnDay(database.db, org.id, String(form.get('dayId') ?? ''))
       details = { removed: form.get('dayId') }
     } else if (intent === 'add-year') {
       const year = Number(form.get('year'))
-      await addOwnYear(database.db, org.id, { year, holidays: String(form.get('holidays') ?? ''), workingWeekends: String(form.get('workingWeekends') ?? ''), source: String(form.get('source') ?? '') })
+      await addOwnYear(database.db, org.id, {
+        year,
+        holidays: String(form.get('holidays') ?? ''),
+        workingWeekends: String(form.get('workingWeekends') ?? ''),
+        source: String(form.get('source') ?? ''),
+      })
       details = { year }
     } else {
       return data({ error: 'Неизвестное действие.', recomputed: null }, { status: 400 })
@@ -48,7 +57,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   // the calendar changed: every appeal's due date is counted again
   const recomputed = await recomputeAppealDueDates(database.pool, org.id, org.time_zone)
-  await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'calendar.update', object: 'производственный календарь', details: { intent, ...details, recomputed }, ip: context?.ip })
+  await recordAudit(database.db, {
+    orgId: org.id,
+    userId: user.id,
+    actor: user.login,
+    action: 'calendar.update',
+    object: 'производственный календарь',
+    details: { intent, ...details, recomputed },
+    ip: context?.ip,
+  })
   return { error: null, recomputed }
 }
 
@@ -59,9 +76,8 @@ export default function Calendar() {
     <>
       <h1>Производственный календарь</h1>
       <p className="muted">
-        Рабочие дни — пн–пт, кроме праздников и перенесённых выходных, плюс рабочие субботы и воскресенья. Для дат вне
-        загруженных лет сроки считаются по пн–пт, и отчёты об этом предупреждают. После изменения сроки всех обращений
-        пересчитываются.
+        Рабочие дни — пн–пт, кроме праздников и перенесённых выходных, плюс рабочие субботы и воскресенья. Для дат вне загруженных лет сроки считаются по пн–пт,
+        и отчёты об этом предупреждают. После изменения сроки всех обращений пересчитываются.
       </p>
       {actionData?.recomputed !== null && actionData?.recomputed !== undefined ? (
         <p className="notice ok">Сохранено. Пересчитано сроков обращений: {actionData.recomputed.toLocaleString('ru-RU')}.</p>

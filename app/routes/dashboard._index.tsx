@@ -49,32 +49,36 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const conflicts = contradictions(view.filter, ctx.officeBranch, ctx.offices, ctx.branches)
   if (conflicts.length) return { ...base, conflicts, cockpit: null, coverage: null, lost: null, lostMetrics: LOST_METRICS }
   // as of now: kept until the data changes or the next deadline passes (view-cache.server.ts)
-  const { cockpit, coverage, lost } = await cachedView(ctx.database, { view: 'cockpit', scope: ctx.scope, params: { view, compare }, asOfNow: true }, async () => {
-    const [cockpit, current, previous] = await Promise.all([
-      buildCockpit(ctx.database.db, ctx.scope, view, ctx.asOf, ctx.params, ctx.offices),
-      periodCoverage(ctx.database.db, ctx.scope, view.period, ctx.asOf, ctx.org.time_zone),
-      periodCoverage(ctx.database.db, ctx.scope, view.previous, ctx.asOf, ctx.org.time_zone),
-    ])
-    // a log without records in the period (or the comparison period) is «нет данных», never 0; so are
-    // surveys without a single answer or invitation
-    const noData = Object.fromEntries(current.map((c) => [c.log, !c.any])) as Record<LogKind | 'surveys', boolean>
-    const noDataBefore = Object.fromEntries(previous.map((c) => [c.log, !c.any])) as Record<LogKind | 'surveys', boolean>
-    const s = cockpit.dashboard.surveys
-    noData.surveys = !s.current['surveys.responses'] && !s.current['surveys.invitations']
-    noDataBefore.surveys = !s.previous['surveys.responses'] && !s.previous['surveys.invitations']
-    const warnings = periodWarnings(current, previous).map((w) => (compare === 'prior' ? w.replace('за тот же период год назад', 'за предыдущий период') : w))
-    // lost calls called back (issue 18): the period and the comparison period, in the branch chosen (if any)
-    const lostScope = view.filter.branch
-      ? { orgId: ctx.scope.orgId, branches: ctx.scope.branches === 'all' || ctx.scope.branches.includes(view.filter.branch) ? [view.filter.branch] : [] }
-      : ctx.scope
-    const setup = await lostCallsSetup(ctx.database.db, ctx.org.id)
-    const [lostNow, lostBefore] = await Promise.all([
-      lostCallFigures(ctx.database.db, { scope: lostScope, period: view.period, asOf: ctx.asOf, ...setup }),
-      lostCallFigures(ctx.database.db, { scope: lostScope, period: view.previous, asOf: ctx.asOf, ...setup }),
-    ])
-    const lost = { current: lostFigureValues(lostNow), previous: lostFigureValues(lostBefore), norm: normText(setup.norm), source: setup.norm.source }
-    return { cockpit, lost, coverage: { noData, noDataBefore, warnings } }
-  })
+  const { cockpit, coverage, lost } = await cachedView(
+    ctx.database,
+    { view: 'cockpit', scope: ctx.scope, params: { view, compare }, asOfNow: true },
+    async () => {
+      const [cockpit, current, previous] = await Promise.all([
+        buildCockpit(ctx.database.db, ctx.scope, view, ctx.asOf, ctx.params, ctx.offices),
+        periodCoverage(ctx.database.db, ctx.scope, view.period, ctx.asOf, ctx.org.time_zone),
+        periodCoverage(ctx.database.db, ctx.scope, view.previous, ctx.asOf, ctx.org.time_zone),
+      ])
+      // a log without records in the period (or the comparison period) is «нет данных», never 0; so are
+      // surveys without a single answer or invitation
+      const noData = Object.fromEntries(current.map((c) => [c.log, !c.any])) as Record<LogKind | 'surveys', boolean>
+      const noDataBefore = Object.fromEntries(previous.map((c) => [c.log, !c.any])) as Record<LogKind | 'surveys', boolean>
+      const s = cockpit.dashboard.surveys
+      noData.surveys = !s.current['surveys.responses'] && !s.current['surveys.invitations']
+      noDataBefore.surveys = !s.previous['surveys.responses'] && !s.previous['surveys.invitations']
+      const warnings = periodWarnings(current, previous).map((w) => (compare === 'prior' ? w.replace('за тот же период год назад', 'за предыдущий период') : w))
+      // lost calls called back (issue 18): the period and the comparison period, in the branch chosen (if any)
+      const lostScope = view.filter.branch
+        ? { orgId: ctx.scope.orgId, branches: ctx.scope.branches === 'all' || ctx.scope.branches.includes(view.filter.branch) ? [view.filter.branch] : [] }
+        : ctx.scope
+      const setup = await lostCallsSetup(ctx.database.db, ctx.org.id)
+      const [lostNow, lostBefore] = await Promise.all([
+        lostCallFigures(ctx.database.db, { scope: lostScope, period: view.period, asOf: ctx.asOf, ...setup }),
+        lostCallFigures(ctx.database.db, { scope: lostScope, period: view.previous, asOf: ctx.asOf, ...setup }),
+      ])
+      const lost = { current: lostFigureValues(lostNow), previous: lostFigureValues(lostBefore), norm: normText(setup.norm), source: setup.norm.source }
+      return { cockpit, lost, coverage: { noData, noDataBefore, warnings } }
+    },
+  )
   return { ...base, conflicts, cockpit, coverage, lost, lostMetrics: LOST_METRICS }
 }
 
@@ -178,7 +182,15 @@ export default function Dashboard() {
         {DASHBOARD_TILES.appeals.map((id) => tile(id, data.appeals))}
       </div>
       <div className="charts">
-        <TrendLine id="chart-on-time" title="Доля ответов в срок (норматив — все в срок)" data={data.series.onTimeShare} unit="share" norm={100} normLabel="норматив 100 %" width={WIDE} />
+        <TrendLine
+          id="chart-on-time"
+          title="Доля ответов в срок (норматив — все в срок)"
+          data={data.series.onTimeShare}
+          unit="share"
+          norm={100}
+          normLabel="норматив 100 %"
+          width={WIDE}
+        />
         <StackedBars
           id="chart-appeals-by-form"
           title="Поступило обращений по формам обслуживания"
@@ -222,7 +234,13 @@ export default function Dashboard() {
             ))}
           </div>
           <div className="charts">
-            <TrendLine id="chart-service-level" title={`Уровень обслуживания (ответ за ${formatDuration(p.serviceLevelSeconds)})`} data={data.series.serviceLevel} unit="share" width={WIDE} />
+            <TrendLine
+              id="chart-service-level"
+              title={`Уровень обслуживания (ответ за ${formatDuration(p.serviceLevelSeconds)})`}
+              data={data.series.serviceLevel}
+              unit="share"
+              width={WIDE}
+            />
             {cockpit.hours ? (
               <>
                 <ShareBars
@@ -248,13 +266,24 @@ export default function Dashboard() {
             ) : null}
           </div>
           <p className="muted">
-            Порог короткого сброса: {formatDuration(p.shortAbandonSeconds)}; порог уровня обслуживания: {formatDuration(p.serviceLevelSeconds)}{' '}
-            ({p.serviceLevelSource === 'organisation' ? 'настройка организации' : p.serviceLevelSource === 'rule' ? 'из правила ответа на звонок' : 'по умолчанию'}); норматив
-            перезвона: {p.callbackSeconds === null ? 'не задан' : formatDuration(p.callbackSeconds)}. Часы и дни недели — по местному времени начала звонка.
+            Порог короткого сброса: {formatDuration(p.shortAbandonSeconds)}; порог уровня обслуживания: {formatDuration(p.serviceLevelSeconds)} (
+            {p.serviceLevelSource === 'organisation'
+              ? 'настройка организации'
+              : p.serviceLevelSource === 'rule'
+                ? 'из правила ответа на звонок'
+                : 'по умолчанию'}
+            ); норматив перезвона: {p.callbackSeconds === null ? 'не задан' : formatDuration(p.callbackSeconds)}. Часы и дни недели — по местному времени начала
+            звонка.
           </p>
           <details className="tables">
             <summary>Таблицы: звонки по категориям и линиям</summary>
-            <Breakdown caption="По категориям приложения 4" metrics={BREAKDOWN_COLUMNS.calls} rows={data.calls.byCategory} linkFor={link} testId="calls-by-category" />
+            <Breakdown
+              caption="По категориям приложения 4"
+              metrics={BREAKDOWN_COLUMNS.calls}
+              rows={data.calls.byCategory}
+              linkFor={link}
+              testId="calls-by-category"
+            />
             <Breakdown caption="По линиям" metrics={BREAKDOWN_COLUMNS.callLines} rows={data.calls.byLine} linkFor={link} testId="calls-by-line" />
           </details>
         </>
@@ -271,7 +300,14 @@ export default function Dashboard() {
             {DASHBOARD_TILES.visits.map((id) => tile(id, data.visits))}
           </div>
           <div className="charts">
-            <TrendLine id="chart-visit-wait" title="Среднее ожидание в очереди" data={data.series.visitWait} unit="minutes" norm={data.waitNormMinutes} width={WIDE} />
+            <TrendLine
+              id="chart-visit-wait"
+              title="Среднее ожидание в очереди"
+              data={data.series.visitWait}
+              unit="minutes"
+              norm={data.waitNormMinutes}
+              width={WIDE}
+            />
           </div>
           <HeatMap heat={cockpit.heat} linkFor={(office, kind) => link('visits.within_wait_norm_share', { office, serviceKind: kind })} />
           <details className="tables">
@@ -283,15 +319,28 @@ export default function Dashboard() {
 
       <h2>Оценки потребителей</h2>
       <p className="muted">
-        Анкеты <Link to={`/surveys?${query}`}>опросов</Link> за тот же период и с теми же фильтрами — рядом с показателями обслуживания той же формы и того же офиса.
+        Анкеты <Link to={`/surveys?${query}`}>опросов</Link> за тот же период и с теми же фильтрами — рядом с показателями обслуживания той же формы и того же
+        офиса.
       </p>
       <div className="tiles" data-testid="survey-tiles">
         {DASHBOARD_TILES.surveys.map((id) => tile(id, data.surveys))}
       </div>
       <details className="tables">
         <summary>Таблицы: оценки по формам и офисам</summary>
-        <Breakdown caption="Оценки и обслуживание по формам" metrics={BREAKDOWN_COLUMNS.surveyForms} rows={data.surveys.byForm} linkFor={link} testId="surveys-by-form" />
-        <Breakdown caption="Оценки и обслуживание по офисам" metrics={BREAKDOWN_COLUMNS.surveyOffices} rows={data.surveys.byOffice} linkFor={link} testId="surveys-by-office" />
+        <Breakdown
+          caption="Оценки и обслуживание по формам"
+          metrics={BREAKDOWN_COLUMNS.surveyForms}
+          rows={data.surveys.byForm}
+          linkFor={link}
+          testId="surveys-by-form"
+        />
+        <Breakdown
+          caption="Оценки и обслуживание по офисам"
+          metrics={BREAKDOWN_COLUMNS.surveyOffices}
+          rows={data.surveys.byOffice}
+          linkFor={link}
+          testId="surveys-by-office"
+        />
       </details>
 
       <details>

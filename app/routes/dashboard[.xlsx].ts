@@ -20,8 +20,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // the same warnings as the screen: a log without records in the period is «нет данных» there
   const warnings = periodWarnings(current, previous).map((w) => ['Предупреждение', w] as const)
   await recordAudit(ctx.database.db, {
-    orgId: ctx.org.id, userId: ctx.user.id, actor: ctx.user.login, action: 'export', object: 'показатели',
-    details: { report: 'dashboard', query: viewQuery(ctx.view) }, ip: context?.ip,
+    orgId: ctx.org.id,
+    userId: ctx.user.id,
+    actor: ctx.user.login,
+    action: 'export',
+    object: 'показатели',
+    details: { report: 'dashboard', query: viewQuery(ctx.view) },
+    ip: context?.ip,
   })
-  return xlsxResponse(dashboardWorkbook(data, [...aboutFacts(ctx, 'Показатели качества обслуживания'), ...warnings]), `показатели-${ctx.view.period.from}-${ctx.view.period.to}.xlsx`)
+  return xlsxResponse(
+    dashboardWorkbook(data, [...aboutFacts(ctx, 'Показатели качества обслуживания'), ...warnings]),
+    `показатели-${ctx.view.period.from}-${ctx.view.period.to}.xlsx`,
+  )
 }

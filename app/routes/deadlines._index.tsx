@@ -38,12 +38,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
       const norms = []
       for (const rule of await loadNormRules(database.db, org.id)) {
         const f = await computeNormFigures(database.db, scope, params.period, params.asOf, rule)
-        norms.push({ id: rule.id, code: rule.code, name: rule.name, appliesTo: rule.appliesTo, amount: rule.amount, unit: rule.unit, isAverage: rule.isAverage, missingStop: rule.missingStop, records: f.records, within: f.within, beyond: f.beyond, missing: f.missing, withinShare: f.withinShare, meanSeconds: f.meanSeconds, meanMet: f.meanMet })
+        norms.push({
+          id: rule.id,
+          code: rule.code,
+          name: rule.name,
+          appliesTo: rule.appliesTo,
+          amount: rule.amount,
+          unit: rule.unit,
+          isAverage: rule.isAverage,
+          missingStop: rule.missingStop,
+          records: f.records,
+          within: f.within,
+          beyond: f.beyond,
+          missing: f.missing,
+          withinShare: f.withinShare,
+          meanSeconds: f.meanSeconds,
+          meanMet: f.meanMet,
+        })
       }
       return { rules, norms, atRisk }
     },
   )
-  return { rules, norms, atRisk: atRisk.total, query: deadlineQuery(params), params: { from: params.period.from, to: params.period.to, asOf: params.asOfText, asOfShown: formatDateTime(params.asOf, org.time_zone), days: params.days } }
+  return {
+    rules,
+    norms,
+    atRisk: atRisk.total,
+    query: deadlineQuery(params),
+    params: { from: params.period.from, to: params.period.to, asOf: params.asOfText, asOfShown: formatDateTime(params.asOf, org.time_zone), days: params.days },
+  }
 }
 
 const COLUMNS: { id: MetricId; key: 'dueInPeriod' | 'onTime' | 'late' | 'overdue' | 'open'; outcome?: string }[] = [
@@ -54,7 +76,14 @@ const COLUMNS: { id: MetricId; key: 'dueInPeriod' | 'onTime' | 'late' | 'overdue
   { id: 'appeals.open', key: 'open', outcome: 'open' },
 ]
 
-const NORM_COLUMNS = ['norms.records', 'norms.within', 'norms.beyond', 'norms.missing', 'norms.within_share', 'norms.mean'] as const satisfies readonly MetricId[]
+const NORM_COLUMNS = [
+  'norms.records',
+  'norms.within',
+  'norms.beyond',
+  'norms.missing',
+  'norms.within_share',
+  'norms.mean',
+] as const satisfies readonly MetricId[]
 
 export default function Deadlines() {
   const { rules, norms, atRisk, query, params } = useLoaderData<typeof loader>()
@@ -81,7 +110,9 @@ export default function Deadlines() {
       <p className="muted">По состоянию на {params.asOfShown}.</p>
       <div className="tiles">
         <Link className="tile" to={`/deadlines/records?${query}&outcome=at_risk`} title={risk.definition} data-testid="at-risk">
-          <div className="label">{risk.label} ({params.days} раб. дн.)</div>
+          <div className="label">
+            {risk.label} ({params.days} раб. дн.)
+          </div>
           <div className="value">{formatCount(atRisk)}</div>
           <div className="hint">{risk.definition}</div>
         </Link>
@@ -151,7 +182,9 @@ export default function Deadlines() {
               <td className="num">{n.withinShare === null ? '—' : `${(n.withinShare * 100).toLocaleString('ru-RU', { maximumFractionDigits: 1 })} %`}</td>
               <td className="num">
                 {formatDuration(n.meanSeconds)}
-                {n.isAverage && n.meanMet !== null ? <div className={n.meanMet ? 'status-done' : 'status-rejected'}>{n.meanMet ? 'соблюдён' : 'не соблюдён'}</div> : null}
+                {n.isAverage && n.meanMet !== null ? (
+                  <div className={n.meanMet ? 'status-done' : 'status-rejected'}>{n.meanMet ? 'соблюдён' : 'не соблюдён'}</div>
+                ) : null}
               </td>
             </tr>
           ))}

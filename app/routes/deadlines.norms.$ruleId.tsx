@@ -27,7 +27,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const outcome = asked in OUTCOMES ? (asked as NormOutcome) : undefined
   const page = pageParam(request)
   const { rows, total } = await listNormRecords(database.db, scope, deadline.period, deadline.asOf, rule, outcome, page)
-  return { rule: { name: rule.name, appliesTo: rule.appliesTo }, rows, total, page, pageSize: NORM_RECORDS_PAGE, zone: org.time_zone, outcome: outcome ? OUTCOMES[outcome] : 'все', back: deadlineQuery(deadline) }
+  return {
+    rule: { name: rule.name, appliesTo: rule.appliesTo },
+    rows,
+    total,
+    page,
+    pageSize: NORM_RECORDS_PAGE,
+    zone: org.time_zone,
+    outcome: outcome ? OUTCOMES[outcome] : 'все',
+    back: deadlineQuery(deadline),
+  }
 }
 
 export default function NormRecords() {

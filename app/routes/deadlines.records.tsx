@@ -44,7 +44,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     { asOf: params.asOf, ruleId, period: params.period, outcome: outcome === 'at_risk' ? undefined : outcome, atRiskUntil },
     page,
   )
-  return { rows, total, page, pageSize: RECORDS_PAGE_SIZE, zone: org.time_zone, outcome: outcome ? OUTCOMES[outcome] : 'все со сроком в периоде', back: deadlineQuery(params), params: { from: params.period.from, to: params.period.to, asOfShown: formatDateTime(params.asOf, org.time_zone) } }
+  return {
+    rows,
+    total,
+    page,
+    pageSize: RECORDS_PAGE_SIZE,
+    zone: org.time_zone,
+    outcome: outcome ? OUTCOMES[outcome] : 'все со сроком в периоде',
+    back: deadlineQuery(params),
+    params: { from: params.period.from, to: params.period.to, asOfShown: formatDateTime(params.asOf, org.time_zone) },
+  }
 }
 
 export default function DeadlineRecords() {

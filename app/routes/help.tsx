@@ -9,9 +9,19 @@ export const meta: MetaFunction = () => [{ title: 'С чего начать — 
 
 /** The route file of a step's page, to tell whether the user may open it. */
 const ROUTE_OF: Record<string, RouteId> = {
-  '/': '_index.tsx', '/dashboard': 'dashboard._index.tsx', '/deadlines': 'deadlines._index.tsx', '/surveys': 'surveys._index.tsx', '/rules': 'rules._index.tsx',
-  '/registers/appeals': 'registers.$domain._index.tsx', '/reports': 'reports._index.tsx', '/reports/appendix-7/inputs': 'reports.appendix-7.inputs.tsx',
-  '/imports': 'imports._index.tsx', '/admin/settings': 'admin.settings.tsx', '/admin/users': 'admin.users._index.tsx', '/calendar': 'calendar._index.tsx', '/admin/audit': 'admin.audit.tsx',
+  '/': '_index.tsx',
+  '/dashboard': 'dashboard._index.tsx',
+  '/deadlines': 'deadlines._index.tsx',
+  '/surveys': 'surveys._index.tsx',
+  '/rules': 'rules._index.tsx',
+  '/registers/appeals': 'registers.$domain._index.tsx',
+  '/reports': 'reports._index.tsx',
+  '/reports/appendix-7/inputs': 'reports.appendix-7.inputs.tsx',
+  '/imports': 'imports._index.tsx',
+  '/admin/settings': 'admin.settings.tsx',
+  '/admin/users': 'admin.users._index.tsx',
+  '/calendar': 'calendar._index.tsx',
+  '/admin/audit': 'admin.audit.tsx',
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -45,7 +55,8 @@ export default function Help() {
                 const allowed = !route || hasAnyRole(roles, routeAccess[route])
                 return (
                   <li key={s.page + s.to}>
-                    {allowed ? (s.to === '/imports/formats' ? <a href={s.to}>{s.page}</a> : <Link to={s.to}>{s.page}</Link>) : <strong>{s.page}</strong>}: {s.text}
+                    {allowed ? s.to === '/imports/formats' ? <a href={s.to}>{s.page}</a> : <Link to={s.to}>{s.page}</Link> : <strong>{s.page}</strong>}:{' '}
+                    {s.text}
                   </li>
                 )
               })}

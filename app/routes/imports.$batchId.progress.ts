@@ -20,7 +20,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!batch || (batch.status !== 'queued' && batch.status !== 'running')) return Response.json({ running: false }, { headers })
   const progress = readProgress(batch.progress)
   return Response.json(
-    { running: true, batchId: batch.id, fileName: batch.file_name, kind: batch.kind, status: batch.status, phase: batch.status === 'queued' ? 'queued' : (progress?.phase ?? 'reading'), bytesRead: progress?.bytesRead ?? 0, totalBytes: progress?.totalBytes ?? 0, rowsRead: progress?.rowsRead ?? 0, rowsRejected: progress?.rowsRejected ?? 0 },
+    {
+      running: true,
+      batchId: batch.id,
+      fileName: batch.file_name,
+      kind: batch.kind,
+      status: batch.status,
+      phase: batch.status === 'queued' ? 'queued' : (progress?.phase ?? 'reading'),
+      bytesRead: progress?.bytesRead ?? 0,
+      totalBytes: progress?.totalBytes ?? 0,
+      rowsRead: progress?.rowsRead ?? 0,
+      rowsRejected: progress?.rowsRejected ?? 0,
+    },
     { headers },
   )
 }

@@ -6,7 +6,13 @@ import { columnLabel } from '#app/imports/kinds.ts'
 import { useEffect, useState } from 'react'
 import { readProgress } from '#app/imports/progress.server.ts'
 import { FORMAT_LABELS, readWith, STATUS_LABELS, sourceLabel } from '#app/imports/report-text.ts'
-import { REJECTIONS_FOR_ORGANISATION, countImportRejections, findImportBatch, listImportRejections, mayReadRejections } from '#app/models/import-batch.server.ts'
+import {
+  REJECTIONS_FOR_ORGANISATION,
+  countImportRejections,
+  findImportBatch,
+  listImportRejections,
+  mayReadRejections,
+} from '#app/models/import-batch.server.ts'
 import { actionAccess, canSeePersonalData, hasAnyRole } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRole, requireRouteAccess } from '#app/utils/auth.server.ts'
@@ -39,8 +45,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // an organisation-wide uploader may create the branches a refused file names (its file is kept a day)
   const canCreate = hasAnyRole(user.roles, actionAccess.upload) && user.allBranches && (await mayCreateBranches(batch))
   return {
-    running: false as const, batch: shown, rejections, itemised, zone: org.time_zone, rejectionsHidden: !readable && itemised > 0 ? REJECTIONS_FOR_ORGANISATION : null,
-    branches: (branch_report as BranchReport | null) ?? { unknown: [], created: [], moves: [] }, canCreate,
+    running: false as const,
+    batch: shown,
+    rejections,
+    itemised,
+    zone: org.time_zone,
+    rejectionsHidden: !readable && itemised > 0 ? REJECTIONS_FOR_ORGANISATION : null,
+    branches: (branch_report as BranchReport | null) ?? { unknown: [], created: [], moves: [] },
+    canCreate,
   }
 }
 
@@ -63,8 +75,8 @@ function BranchNotes({ branches, canCreate, readable }: { branches: BranchReport
       {branches.unknown.length ? (
         <div className="notice bad" data-testid="unknown-branches">
           <p>
-            В файле названы филиалы, которых нет в справочнике организации. Строки с ними не сохранены: так загрузка не создаст
-            филиал-двойник из опечатки или сокращения.
+            В файле названы филиалы, которых нет в справочнике организации. Строки с ними не сохранены: так загрузка не создаст филиал-двойник из опечатки или
+            сокращения.
           </p>
           <ul>
             {branches.unknown.map((u) => (
@@ -146,7 +158,13 @@ function Running({ batchId, fileName, initial }: { batchId: string; fileName: st
 export default function ImportReportPage() {
   const data = useLoaderData<typeof loader>()
   if (data.running) {
-    return <Running batchId={data.batch.id} fileName={data.batch.fileName} initial={data.batch.queued ? { phase: 'queued', bytesRead: 0, totalBytes: 0, rowsRead: 0, rowsRejected: 0 } : data.progress} />
+    return (
+      <Running
+        batchId={data.batch.id}
+        fileName={data.batch.fileName}
+        initial={data.batch.queued ? { phase: 'queued', bytesRead: 0, totalBytes: 0, rowsRead: 0, rowsRejected: 0 } : data.progress}
+      />
+    )
   }
   const { batch, rejections, itemised, zone, rejectionsHidden, branches, canCreate } = data
   const stored = batch.rows_inserted + batch.rows_updated + batch.rows_unchanged + batch.rows_pending
@@ -188,22 +206,28 @@ export default function ImportReportPage() {
         </dl>
       </div>
       <p className="balance" data-testid="balance">
-        Прочитано строк: <strong>{formatCount(batch.rows_read)}</strong> = сохранено <strong>{formatCount(stored)}</strong> +
-        отклонено <strong>{formatCount(batch.rows_rejected)}</strong>
+        Прочитано строк: <strong>{formatCount(batch.rows_read)}</strong> = сохранено <strong>{formatCount(stored)}</strong> + отклонено{' '}
+        <strong>{formatCount(batch.rows_rejected)}</strong>
       </p>
       <table style={{ maxWidth: 560 }}>
         <tbody>
           <tr>
             <td>новых записей</td>
-            <td className="num" data-testid="inserted">{formatCount(batch.rows_inserted)}</td>
+            <td className="num" data-testid="inserted">
+              {formatCount(batch.rows_inserted)}
+            </td>
           </tr>
           <tr>
             <td>обновлено</td>
-            <td className="num" data-testid="updated">{formatCount(batch.rows_updated)}</td>
+            <td className="num" data-testid="updated">
+              {formatCount(batch.rows_updated)}
+            </td>
           </tr>
           <tr>
             <td>без изменений</td>
-            <td className="num" data-testid="unchanged">{formatCount(batch.rows_unchanged)}</td>
+            <td className="num" data-testid="unchanged">
+              {formatCount(batch.rows_unchanged)}
+            </td>
           </tr>
           {batch.kind === 'calls' ? (
             <tr>
@@ -213,26 +237,35 @@ export default function ImportReportPage() {
           ) : null}
           {batch.rows_no_ending ? (
             <tr>
-              <td>из сохранённых — закрыты как «нет окончания в журнале» (в показатели ожидания не входят; список — плитка «Нет окончания в журнале» на «Показателях»)</td>
-              <td className="num" data-testid="no-ending">{formatCount(batch.rows_no_ending)}</td>
+              <td>
+                из сохранённых — закрыты как «нет окончания в журнале» (в показатели ожидания не входят; список — плитка «Нет окончания в журнале» на
+                «Показателях»)
+              </td>
+              <td className="num" data-testid="no-ending">
+                {formatCount(batch.rows_no_ending)}
+              </td>
             </tr>
           ) : null}
           <tr>
             <td>строк с ошибками</td>
-            <td className="num" data-testid="invalid">{formatCount(batch.rows_invalid)}</td>
+            <td className="num" data-testid="invalid">
+              {formatCount(batch.rows_invalid)}
+            </td>
           </tr>
         </tbody>
       </table>
-      {message ? <p className={`notice ${batch.status === 'done' ? 'ok' : 'bad'}`} data-testid="message">{message}</p> : null}
+      {message ? (
+        <p className={`notice ${batch.status === 'done' ? 'ok' : 'bad'}`} data-testid="message">
+          {message}
+        </p>
+      ) : null}
       {warnings.map((w) => (
         <p className="notice warn" key={w}>
           {w}
         </p>
       ))}
       <BranchNotes branches={branches} canCreate={canCreate} readable={!rejectionsHidden} />
-      {batch.unknown_columns.length ? (
-        <p className="notice warn">Неизвестные столбцы пропущены: {batch.unknown_columns.join(', ')}</p>
-      ) : null}
+      {batch.unknown_columns.length ? <p className="notice warn">Неизвестные столбцы пропущены: {batch.unknown_columns.join(', ')}</p> : null}
       {rejectionsHidden ? (
         <p className="notice" data-testid="rejections-hidden">
           {rejectionsHidden}

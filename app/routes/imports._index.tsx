@@ -44,10 +44,14 @@ export default function Imports() {
       <h1>Загрузка данных</h1>
       <p className="muted">
         Столбцы, типы, примеры и шаблоны — в <Link to="/imports/formats">описании форматов</Link>; файлы других систем —{' '}
-        <Link to="/imports/mappings">сопоставления столбцов</Link>. Повторная загрузка того же файла ничего не меняет: записи
-        обновляются по ключу (рег. номер, id звонка, номер талона, код офиса).
+        <Link to="/imports/mappings">сопоставления столбцов</Link>. Повторная загрузка того же файла ничего не меняет: записи обновляются по ключу (рег. номер,
+        id звонка, номер талона, код офиса).
       </p>
-      {canUpload ? <UploadForm error={actionData?.error} mappings={mappings} /> : <p className="notice warn">Загружать файлы могут операторы и администраторы; вам доступна история загрузок.</p>}
+      {canUpload ? (
+        <UploadForm error={actionData?.error} mappings={mappings} />
+      ) : (
+        <p className="notice warn">Загружать файлы могут операторы и администраторы; вам доступна история загрузок.</p>
+      )}
       <h2>История загрузок</h2>
       {rows.length === 0 ? (
         <p className="muted">Загрузок ещё не было.</p>

@@ -14,7 +14,13 @@ export const meta: MetaFunction = () => [{ title: 'Сопоставления с
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'imports.mappings._index.tsx')
   const { database, org } = await getAppContext()
-  const mappings = (await listMappings(database, org.id)).map((m) => ({ id: m.id, name: m.name, kind: m.kind, columns: mappingColumns(m.mapping), updatedAt: m.updatedAt }))
+  const mappings = (await listMappings(database, org.id)).map((m) => ({
+    id: m.id,
+    name: m.name,
+    kind: m.kind,
+    columns: mappingColumns(m.mapping),
+    updatedAt: m.updatedAt,
+  }))
   return { mappings, zone: org.time_zone, saved: new URL(request.url).searchParams.get('saved') }
 }
 
@@ -35,9 +41,9 @@ export default function Mappings() {
         <Link to="/imports">← Загрузка данных</Link> · <Link to="/imports/formats">Форматы файлов</Link>
       </p>
       <p className="muted">
-        Сопоставление говорит, из какого столбца чужого файла (CSV или XLSX) брать каждый столбец продукта, как читать даты и как переводить значения
-        («Физ. лицо» → individual). Сохранённое сопоставление выбирается при загрузке в поле «Формат», в API — <code>?mapping=название</code>, в папке
-        загрузки — подпапкой <code>&lt;папка&gt;/&lt;вид&gt;/&lt;название&gt;/</code>. Файл с такими же заголовками получает его как предложение.
+        Сопоставление говорит, из какого столбца чужого файла (CSV или XLSX) брать каждый столбец продукта, как читать даты и как переводить значения («Физ.
+        лицо» → individual). Сохранённое сопоставление выбирается при загрузке в поле «Формат», в API — <code>?mapping=название</code>, в папке загрузки —
+        подпапкой <code>&lt;папка&gt;/&lt;вид&gt;/&lt;название&gt;/</code>. Файл с такими же заголовками получает его как предложение.
       </p>
       {saved ? <p className="notice">Сопоставление «{saved}» сохранено.</p> : null}
       <p>

@@ -54,10 +54,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     try {
       const form = await unstable_parseMultipartFormData(
         request,
-        unstable_composeUploadHandlers(unstable_createFileUploadHandler({ directory: dir, maxPartSize: SAMPLE_BYTES, file: () => 'sample.bin' }), unstable_createMemoryUploadHandler({ maxPartSize: 10_000 })),
+        unstable_composeUploadHandlers(
+          unstable_createFileUploadHandler({ directory: dir, maxPartSize: SAMPLE_BYTES, file: () => 'sample.bin' }),
+          unstable_createMemoryUploadHandler({ maxPartSize: 10_000 }),
+        ),
       ).catch(() => undefined)
       const file = form?.get('file') as NodeOnDiskFile | null | undefined
-      if (!file || typeof file === 'string') return data<ActionData>({ error: `Выберите файл-образец (CSV или XLSX, не больше ${SAMPLE_BYTES / 1024 / 1024} МБ).` }, { status: 400 })
+      if (!file || typeof file === 'string')
+        return data<ActionData>({ error: `Выберите файл-образец (CSV или XLSX, не больше ${SAMPLE_BYTES / 1024 / 1024} МБ).` }, { status: 400 })
       try {
         return data<ActionData>({ sample: await readMappingSample(file.getFilePath()) })
       } catch (error) {
@@ -85,7 +89,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 type Source = 'none' | 'column' | 'constant' | 'template'
-const sourceOf = (rule: FieldRule | undefined): Source => (!rule ? 'none' : rule.template !== undefined ? 'template' : rule.column ? 'column' : rule.constant !== undefined ? 'constant' : 'none')
+const sourceOf = (rule: FieldRule | undefined): Source =>
+  !rule ? 'none' : rule.template !== undefined ? 'template' : rule.column ? 'column' : rule.constant !== undefined ? 'constant' : 'none'
 
 export default function MappingEditor() {
   const loaded = useLoaderData<typeof loader>()
@@ -118,7 +123,16 @@ export default function MappingEditor() {
     const i = sample.header.findIndex((h) => h.trim().toLowerCase() === column.trim().toLowerCase())
     return i < 0 ? [] : [...new Set(sample.rows.map((r) => (r.cells[i] ?? '').trim()).filter(Boolean))].slice(0, 30)
   }
-  const show = (v: unknown) => (v instanceof Date ? v.toLocaleString('ru-RU', { timeZone: loaded.zone }) : v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'да' : 'нет') : String(v))
+  const show = (v: unknown) =>
+    v instanceof Date
+      ? v.toLocaleString('ru-RU', { timeZone: loaded.zone })
+      : v === null || v === undefined
+        ? ''
+        : typeof v === 'boolean'
+          ? v
+            ? 'да'
+            : 'нет'
+          : String(v)
 
   return (
     <>
@@ -179,13 +193,22 @@ export default function MappingEditor() {
                     <input aria-label={`Значение ${c.name}`} value={rule!.constant ?? ''} onChange={(e) => set(c.name, { constant: e.currentTarget.value })} />
                   ) : null}
                   {source === 'template' ? (
-                    <input aria-label={`Шаблон ${c.name}`} placeholder="{Столбец1}-{Столбец2}" value={rule!.template ?? ''} onChange={(e) => set(c.name, { template: e.currentTarget.value })} />
+                    <input
+                      aria-label={`Шаблон ${c.name}`}
+                      placeholder="{Столбец1}-{Столбец2}"
+                      value={rule!.template ?? ''}
+                      onChange={(e) => set(c.name, { template: e.currentTarget.value })}
+                    />
                   ) : null}
                 </td>
                 <td>
                   {c.field.type === 'timestamp' && source === 'column' ? (
                     <>
-                      <select aria-label={`Формат даты ${c.name}`} value={rule!.date ?? 'auto'} onChange={(e) => set(c.name, { ...rule, date: e.currentTarget.value as FieldRule['date'] })}>
+                      <select
+                        aria-label={`Формат даты ${c.name}`}
+                        value={rule!.date ?? 'auto'}
+                        onChange={(e) => set(c.name, { ...rule, date: e.currentTarget.value as FieldRule['date'] })}
+                      >
                         {DATE_FORMATS.map((f) => (
                           <option key={f} value={f}>
                             {DATE_FORMAT_LABELS[f]}
@@ -193,14 +216,22 @@ export default function MappingEditor() {
                         ))}
                       </select>
                       <label style={{ display: 'block' }}>
-                        <input type="checkbox" checked={rule!.utc ?? false} onChange={(e) => set(c.name, { ...rule, utc: e.currentTarget.checked || undefined })} /> время в UTC
+                        <input
+                          type="checkbox"
+                          checked={rule!.utc ?? false}
+                          onChange={(e) => set(c.name, { ...rule, utc: e.currentTarget.checked || undefined })}
+                        />{' '}
+                        время в UTC
                       </label>
                       <label style={{ display: 'block' }}>
                         прибавить секунды из столбцов (через запятую):{' '}
                         <input
                           value={(rule!.plusSeconds ?? []).join(', ')}
                           onChange={(e) => {
-                            const list = e.currentTarget.value.split(',').map((s) => s.trim()).filter(Boolean)
+                            const list = e.currentTarget.value
+                              .split(',')
+                              .map((s) => s.trim())
+                              .filter(Boolean)
                             set(c.name, { ...rule, plusSeconds: list.length ? list : undefined })
                           }}
                         />
@@ -230,8 +261,12 @@ export default function MappingEditor() {
                                   </option>
                                 ))
                               : [
-                                  <option key="1" value="да">да</option>,
-                                  <option key="0" value="нет">нет</option>,
+                                  <option key="1" value="да">
+                                    да
+                                  </option>,
+                                  <option key="0" value="нет">
+                                    нет
+                                  </option>,
                                 ]}
                           </select>
                         </label>
@@ -261,9 +296,11 @@ export default function MappingEditor() {
               <thead>
                 <tr>
                   <th>Строка</th>
-                  {spec.columns.filter((c) => fields[c.name]).map((c) => (
-                    <th key={c.name}>{c.name}</th>
-                  ))}
+                  {spec.columns
+                    .filter((c) => fields[c.name])
+                    .map((c) => (
+                      <th key={c.name}>{c.name}</th>
+                    ))}
                   <th>Ошибки</th>
                 </tr>
               </thead>
@@ -271,9 +308,11 @@ export default function MappingEditor() {
                 {preview.rows.map((r) => (
                   <tr key={r.line} className={r.problems.length ? 'bad' : undefined}>
                     <td>{r.line}</td>
-                    {spec.columns.filter((c) => fields[c.name]).map((c) => (
-                      <td key={c.name}>{show(r.row[c.name])}</td>
-                    ))}
+                    {spec.columns
+                      .filter((c) => fields[c.name])
+                      .map((c) => (
+                        <td key={c.name}>{show(r.row[c.name])}</td>
+                      ))}
                     <td>{r.problems.map((p) => `${p.column}: ${p.reason}`).join('; ')}</td>
                   </tr>
                 ))}

@@ -17,7 +17,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   return xlsxResponse(
     streamWorkbook(async (book) => {
-      const sheet = addSheet(book, kind, header, header.map((h) => Math.max(14, h.length + 4)))
+      const sheet = addSheet(
+        book,
+        kind,
+        header,
+        header.map((h) => Math.max(14, h.length + 4)),
+      )
       sheet.addRow(example).commit()
       sheet.commit()
     }),

@@ -14,7 +14,11 @@ export const meta: MetaFunction = () => [{ title: 'Вход — Качество
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo')))
   const { database, org } = await getAppContext()
-  return { orgName: org.name, noUsers: await hasNoUsers(database.db, org.id), demoUsers: org.is_demo ? DEMO_USERS.map(({ login, password, fullName, roles }) => ({ login, password, fullName, roles })) : [] }
+  return {
+    orgName: org.name,
+    noUsers: await hasNoUsers(database.db, org.id),
+    demoUsers: org.is_demo ? DEMO_USERS.map(({ login, password, fullName, roles }) => ({ login, password, fullName, roles })) : [],
+  }
 }
 
 const WRONG = 'Неверный логин или пароль.'

@@ -12,8 +12,19 @@ import { formatLocalDateTime } from '#reports/time/local-time.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Почта — Качество обслуживания' }]
 
-const FREQUENCY = { daily: 'ежедневно (за вчера)', weekly: 'еженедельно, по понедельникам (за прошлую неделю)', monthly: 'ежемесячно, 1-го числа (за прошлый месяц)' } as const
-const STATUS: Record<string, string> = { pending: 'ждёт отправки', sending: 'отправляется', sent: 'отправлено', retry: 'повтор позже', failed: 'не отправлено', empty: 'список пуст, не отправлялось' }
+const FREQUENCY = {
+  daily: 'ежедневно (за вчера)',
+  weekly: 'еженедельно, по понедельникам (за прошлую неделю)',
+  monthly: 'ежемесячно, 1-го числа (за прошлый месяц)',
+} as const
+const STATUS: Record<string, string> = {
+  pending: 'ждёт отправки',
+  sending: 'отправляется',
+  sent: 'отправлено',
+  retry: 'повтор позже',
+  failed: 'не отправлено',
+  empty: 'список пуст, не отправлялось',
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRouteAccess(request, 'mail._index.tsx')
@@ -22,9 +33,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const config = mailConfig()
   const me = await database.db.selectFrom('app_user').select('email').where('id', '=', user.id).executeTakeFirst()
   const describe = (s: Awaited<ReturnType<typeof listSubscriptions>>[number]) => ({
-    id: s.id, owner: `${s.full_name} (${s.login})`, email: s.email ?? '',
-    what: s.kind === 'alert' ? `Оповещение: список дел, срок на подходе ${s.due_days} раб. дн.` : `Рассылка: ${isMailView(s.view) ? MAIL_VIEWS[s.view].label : s.view}, ${s.format.toUpperCase()}, ${FREQUENCY[s.frequency]}`,
-    when: `${s.kind === 'alert' ? 'по рабочим дням' : ''} в ${s.local_time}`, addresses: s.addresses.join(', '),
+    id: s.id,
+    owner: `${s.full_name} (${s.login})`,
+    email: s.email ?? '',
+    what:
+      s.kind === 'alert'
+        ? `Оповещение: список дел, срок на подходе ${s.due_days} раб. дн.`
+        : `Рассылка: ${isMailView(s.view) ? MAIL_VIEWS[s.view].label : s.view}, ${s.format.toUpperCase()}, ${FREQUENCY[s.frequency]}`,
+    when: `${s.kind === 'alert' ? 'по рабочим дням' : ''} в ${s.local_time}`,
+    addresses: s.addresses.join(', '),
   })
   const when = (d: Date | null) => (d ? formatLocalDateTime(new Date(d), org.time_zone) : '')
   return {
@@ -33,10 +50,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
     off: mailOffReason(),
     server: config ? `${config.server}${config.secure ? ' (TLS)' : ' (STARTTLS, если сервер его предлагает)'}, отправитель ${config.from}` : null,
     email: me?.email ?? '',
-    views: Object.entries(MAIL_VIEWS).filter(([id]) => mayReceive(user.roles, id as keyof typeof MAIL_VIEWS)).map(([id, v]) => ({ id, label: v.label, formats: [...v.formats] })),
+    views: Object.entries(MAIL_VIEWS)
+      .filter(([id]) => mayReceive(user.roles, id as keyof typeof MAIL_VIEWS))
+      .map(([id, v]) => ({ id, label: v.label, formats: [...v.formats] })),
     mine: (await listSubscriptions(database.db, org.id, user.id)).map(describe),
     all: admin ? (await listSubscriptions(database.db, org.id, 'all')).map(describe) : [],
-    log: admin ? (await sendLog(database.db, org.id)).map((l) => ({ ...l, created_at: when(l.created_at), sent_at: when(l.sent_at), next_attempt_at: when(l.next_attempt_at), status: STATUS[l.status] ?? l.status })) : [],
+    log: admin
+      ? (await sendLog(database.db, org.id)).map((l) => ({
+          ...l,
+          created_at: when(l.created_at),
+          sent_at: when(l.sent_at),
+          next_attempt_at: when(l.next_attempt_at),
+          status: STATUS[l.status] ?? l.status,
+        }))
+      : [],
   }
 }
 
@@ -50,13 +77,29 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (intent === 'email') await setOwnEmail(database.db, user.id, text('email'))
     else if (intent === 'remove') await removeSubscription(database.db, user, text('id'))
     else if (intent === 'alert' || intent === 'delivery') {
-      await addSubscription(database.db, user, { kind: intent, view: text('view'), format: text('format') || 'xlsx', frequency: text('frequency') || 'daily', localTime: text('localTime'), dueDays: Number(text('dueDays') || 3), addresses: text('addresses') })
+      await addSubscription(database.db, user, {
+        kind: intent,
+        view: text('view'),
+        format: text('format') || 'xlsx',
+        frequency: text('frequency') || 'daily',
+        localTime: text('localTime'),
+        dueDays: Number(text('dueDays') || 3),
+        addresses: text('addresses'),
+      })
     } else return data({ error: 'Неизвестное действие.', saved: false }, { status: 400 })
   } catch (error) {
     if (error instanceof InputError) return data({ error: error.message, saved: false }, { status: 400 })
     throw error
   }
-  await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: `mail.${intent}`, object: 'почта', details: { view: text('view'), id: text('id') }, ip: context?.ip })
+  await recordAudit(database.db, {
+    orgId: org.id,
+    userId: user.id,
+    actor: user.login,
+    action: `mail.${intent}`,
+    object: 'почта',
+    details: { view: text('view'), id: text('id') },
+    ip: context?.ip,
+  })
   return { error: null, saved: true }
 }
 
@@ -66,12 +109,23 @@ export default function Mail() {
   return (
     <>
       <h1>Почта: оповещения и рассылки</h1>
-      {d.off ? <p className="notice error" data-testid="mail-off">{d.off}</p> : <p className="notice ok" data-testid="mail-on">Почта настроена: {d.server}.</p>}
+      {d.off ? (
+        <p className="notice error" data-testid="mail-off">
+          {d.off}
+        </p>
+      ) : (
+        <p className="notice ok" data-testid="mail-on">
+          Почта настроена: {d.server}.
+        </p>
+      )}
       <FormError message={result?.error} />
       {result?.saved ? <p className="notice ok">Сохранено.</p> : null}
       <Form method="post" className="card stack">
         <input type="hidden" name="intent" value="email" />
-        <label>Мой адрес электронной почты (сюда приходят мои оповещения и рассылки)<input type="email" name="email" defaultValue={d.email} /></label>
+        <label>
+          Мой адрес электронной почты (сюда приходят мои оповещения и рассылки)
+          <input type="email" name="email" defaultValue={d.email} />
+        </label>
         <button type="submit">Сохранить адрес</button>
       </Form>
       <h2>Мои подписки</h2>
@@ -79,9 +133,17 @@ export default function Mail() {
       <Form method="post" className="card stack">
         <input type="hidden" name="intent" value="alert" />
         <strong>Оповещение: мой список дел каждый рабочий день</strong>
-        <label>Время ({d.zone})<input type="time" name="localTime" defaultValue="08:00" required /></label>
-        <label>Срок на подходе, рабочих дней<input type="number" name="dueDays" min={0} max={30} defaultValue={3} /></label>
-        <p className="muted">Просроченные обращения, обращения со сроком в ближайшие дни, потерянные звонки без перезвона и загрузки с ошибкой — только в ваших филиалах. Если список пуст, письмо не приходит.</p>
+        <label>
+          Время ({d.zone})<input type="time" name="localTime" defaultValue="08:00" required />
+        </label>
+        <label>
+          Срок на подходе, рабочих дней
+          <input type="number" name="dueDays" min={0} max={30} defaultValue={3} />
+        </label>
+        <p className="muted">
+          Просроченные обращения, обращения со сроком в ближайшие дни, потерянные звонки без перезвона и загрузки с ошибкой — только в ваших филиалах. Если
+          список пуст, письмо не приходит.
+        </p>
         <button type="submit">Подписаться</button>
       </Form>
       <Form method="post" className="card stack">
@@ -89,12 +151,40 @@ export default function Mail() {
         <strong>Рассылка отчёта файлом</strong>
         <label>
           Что
-          <select name="view">{d.views.map((v) => <option key={v.id} value={v.id}>{v.label} ({v.formats.join(', ').toUpperCase()})</option>)}</select>
+          <select name="view">
+            {d.views.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.label} ({v.formats.join(', ').toUpperCase()})
+              </option>
+            ))}
+          </select>
         </label>
-        <label>Формат<select name="format"><option value="xlsx">XLSX</option><option value="pdf">PDF (только Приложение 7 и отчёт о стандарте)</option></select></label>
-        <label>Периодичность<select name="frequency">{Object.entries(FREQUENCY).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>
-        <label>Время ({d.zone})<input type="time" name="localTime" defaultValue="08:00" required /></label>
-        {d.admin ? <label>Внешние адреса (через запятую; им персональные данные не отправляются)<input type="text" name="addresses" /></label> : null}
+        <label>
+          Формат
+          <select name="format">
+            <option value="xlsx">XLSX</option>
+            <option value="pdf">PDF (только Приложение 7 и отчёт о стандарте)</option>
+          </select>
+        </label>
+        <label>
+          Периодичность
+          <select name="frequency">
+            {Object.entries(FREQUENCY).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Время ({d.zone})<input type="time" name="localTime" defaultValue="08:00" required />
+        </label>
+        {d.admin ? (
+          <label>
+            Внешние адреса (через запятую; им персональные данные не отправляются)
+            <input type="text" name="addresses" />
+          </label>
+        ) : null}
         <p className="muted">Файл — «по состоянию на» конец периода; Приложение 7 и отчёт о стандарте — за год, в котором кончается период.</p>
         <button type="submit">Подписаться</button>
       </Form>
@@ -104,11 +194,39 @@ export default function Mail() {
           <SubscriptionTable rows={d.all} withOwner />
           <h2>Журнал отправки (последние 200)</h2>
           <table data-testid="mail-log">
-            <thead><tr><th>Запланировано</th><th>Кому</th><th>Что</th><th>Тема</th><th>Состояние</th><th>Попыток</th><th>Отправлено</th><th>Следующая попытка</th><th>Ответ SMTP-сервера</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Запланировано</th>
+                <th>Кому</th>
+                <th>Что</th>
+                <th>Тема</th>
+                <th>Состояние</th>
+                <th>Попыток</th>
+                <th>Отправлено</th>
+                <th>Следующая попытка</th>
+                <th>Ответ SMTP-сервера</th>
+              </tr>
+            </thead>
             <tbody>
-              {d.log.length === 0 ? <tr><td colSpan={9} className="muted">Писем ещё не было.</td></tr> : null}
+              {d.log.length === 0 ? (
+                <tr>
+                  <td colSpan={9} className="muted">
+                    Писем ещё не было.
+                  </td>
+                </tr>
+              ) : null}
               {d.log.map((l) => (
-                <tr key={l.id}><td>{l.created_at}</td><td>{l.address}</td><td>{l.what}</td><td>{l.subject}</td><td>{l.status}</td><td className="num">{l.attempts}</td><td>{l.sent_at}</td><td>{l.next_attempt_at}</td><td>{l.smtp_response}</td></tr>
+                <tr key={l.id}>
+                  <td>{l.created_at}</td>
+                  <td>{l.address}</td>
+                  <td>{l.what}</td>
+                  <td>{l.subject}</td>
+                  <td>{l.status}</td>
+                  <td className="num">{l.attempts}</td>
+                  <td>{l.sent_at}</td>
+                  <td>{l.next_attempt_at}</td>
+                  <td>{l.smtp_response}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -118,17 +236,45 @@ export default function Mail() {
   )
 }
 
-function SubscriptionTable({ rows, withOwner }: { rows: { id: string; owner: string; email: string; what: string; when: string; addresses: string }[]; withOwner?: boolean }) {
+function SubscriptionTable({
+  rows,
+  withOwner,
+}: {
+  rows: { id: string; owner: string; email: string; what: string; when: string; addresses: string }[]
+  withOwner?: boolean
+}) {
   return (
     <table>
-      <thead><tr>{withOwner ? <th>Владелец</th> : null}<th>Что</th><th>Когда</th><th>Адреса</th><th /></tr></thead>
+      <thead>
+        <tr>
+          {withOwner ? <th>Владелец</th> : null}
+          <th>Что</th>
+          <th>Когда</th>
+          <th>Адреса</th>
+          <th />
+        </tr>
+      </thead>
       <tbody>
-        {rows.length === 0 ? <tr><td colSpan={5} className="muted">Подписок нет.</td></tr> : null}
+        {rows.length === 0 ? (
+          <tr>
+            <td colSpan={5} className="muted">
+              Подписок нет.
+            </td>
+          </tr>
+        ) : null}
         {rows.map((s) => (
           <tr key={s.id}>
             {withOwner ? <td>{s.owner}</td> : null}
-            <td>{s.what}</td><td>{s.when}</td><td>{[s.email || '(адрес не указан)', s.addresses].filter(Boolean).join(', ')}</td>
-            <td><Form method="post"><input type="hidden" name="intent" value="remove" /><input type="hidden" name="id" value={s.id} /><button type="submit">Отменить</button></Form></td>
+            <td>{s.what}</td>
+            <td>{s.when}</td>
+            <td>{[s.email || '(адрес не указан)', s.addresses].filter(Boolean).join(', ')}</td>
+            <td>
+              <Form method="post">
+                <input type="hidden" name="intent" value="remove" />
+                <input type="hidden" name="id" value={s.id} />
+                <button type="submit">Отменить</button>
+              </Form>
+            </td>
           </tr>
         ))}
       </tbody>

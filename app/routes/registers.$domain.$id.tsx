@@ -7,7 +7,12 @@ import { REGISTERS, getRecord } from '#reports/metrics/records.server.ts'
 import { cellText } from '#reports/metrics/register-format.ts'
 import { formatDateTime, formatDuration } from '#app/utils/format.ts'
 
-const LEG_OUTCOMES: Record<string, string> = { answered: 'принят', overflowed: 'ушёл в другую очередь', lost: 'не принят', no_ending: 'нет окончания в журнале' }
+const LEG_OUTCOMES: Record<string, string> = {
+  answered: 'принят',
+  overflowed: 'ушёл в другую очередь',
+  lost: 'не принят',
+  no_ending: 'нет окончания в журнале',
+}
 
 export const meta: MetaFunction = () => [{ title: 'Запись — Качество обслуживания' }]
 
@@ -30,7 +35,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           agent: l.agent ?? '',
           outcome: LEG_OUTCOMES[l.outcome] ?? l.outcome,
           end: l.end ?? '',
-          missed: Object.entries(l.missed ?? {}).map(([agent, n]) => `${agent}: ${n}`).join(', '),
+          missed: Object.entries(l.missed ?? {})
+            .map(([agent, n]) => `${agent}: ${n}`)
+            .join(', '),
         }))
       : []
   return {

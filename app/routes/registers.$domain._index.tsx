@@ -20,7 +20,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { ctx, register, metric, records, personalData } = await registerContext(request, params.domain, 'registers.$domain._index.tsx')
   const sortable = register.columns.filter((c) => c.sort).map((c) => c.id)
   const table = readTableParams(new URL(request.url).searchParams, sortable, { sort: register.defaultSort, dir: 'desc' })
-  const [rows, total] = await Promise.all([listRecords(ctx.database.db, register, records, table), cachedView(ctx.database, { view: 'register-total', scope: ctx.scope, params: { domain: register.domain, period: records.period, filter: records.filter, narrowing: records.narrowing, metric: records.metric ?? null }, asOfNow: true }, () => registerTotal(ctx.database.db, register, records))])
+  const [rows, total] = await Promise.all([
+    listRecords(ctx.database.db, register, records, table),
+    cachedView(
+      ctx.database,
+      {
+        view: 'register-total',
+        scope: ctx.scope,
+        params: { domain: register.domain, period: records.period, filter: records.filter, narrowing: records.narrowing, metric: records.metric ?? null },
+        asOfNow: true,
+      },
+      () => registerTotal(ctx.database.db, register, records),
+    ),
+  ])
   const zone = ctx.org.time_zone
   const n = ctx.view.narrowing
   const narrowed = [
@@ -46,7 +58,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     personalData,
     periodText: periodLabel(ctx.view),
     query: viewQuery(ctx.view, { metric }),
-    view: { kind: ctx.view.kind, year: ctx.view.year, quarter: ctx.view.quarter, month: ctx.view.month, from: ctx.view.period.from, to: ctx.view.period.to, filter: ctx.view.filter },
+    view: {
+      kind: ctx.view.kind,
+      year: ctx.view.year,
+      quarter: ctx.view.quarter,
+      month: ctx.view.month,
+      from: ctx.view.period.from,
+      to: ctx.view.period.to,
+      filter: ctx.view.filter,
+    },
     keep: { metric, ...ctx.view.narrowing },
     options: filterOptions(ctx),
   }

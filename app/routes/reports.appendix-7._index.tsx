@@ -81,7 +81,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
       filed: s.filed ? { ...s.filed, on: s.filed.on.split('-').reverse().join('.'), at: formatDateTime(s.filed.at, rr.org.time_zone) } : null,
     })),
     changesSinceLatest: changes,
-    publications: (await listPublications(rr.database.db, rr.scope)).map((p) => ({ id: p.id, year: p.year, filed: p.filed ? `${p.filed.on.split('-').reverse().join('.')}, вх. № ${p.filed.number}` : '', publicEnabled: p.publicEnabled, replacedBy: p.replacedBy })),
+    publications: (await listPublications(rr.database.db, rr.scope)).map((p) => ({
+      id: p.id,
+      year: p.year,
+      filed: p.filed ? `${p.filed.on.split('-').reverse().join('.')}, вх. № ${p.filed.number}` : '',
+      publicEnabled: p.publicEnabled,
+      replacedBy: p.replacedBy,
+    })),
     canFreeze: hasAnyRole(rr.user.roles, actionAccess.reportInput),
   }
 }
@@ -102,12 +108,30 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // the PDF of the same figures, kept as it is signed and filed
   const pdf = await buffer(writeAppendix7Pdf(report, await signerOf(rr.database.db, rr.org.id), generated[1]))
   try {
-    const { id, created } = await freezeSnapshot(rr.database.db, report, file, fileName, { id: rr.user.id, name: who }, { key, pdf, replaces: replaces ? { id: replaces, note } : undefined })
+    const { id, created } = await freezeSnapshot(
+      rr.database.db,
+      report,
+      file,
+      fileName,
+      { id: rr.user.id, name: who },
+      { key, pdf, replaces: replaces ? { id: replaces, note } : undefined },
+    )
     // a second click with the same form finds the first snapshot: no second snapshot, no second audit record
     if (created) {
       await recordAudit(rr.database.db, {
-        orgId: rr.org.id, userId: rr.user.id, actor: rr.user.login, action: 'report.freeze', object: 'appendix-7',
-        details: { year: rr.year, snapshot: id, bytes: file.length, scope: rr.scope.branches === 'all' ? 'all' : rr.scope.branches, replaces: replaces || undefined }, ip: context?.ip,
+        orgId: rr.org.id,
+        userId: rr.user.id,
+        actor: rr.user.login,
+        action: 'report.freeze',
+        object: 'appendix-7',
+        details: {
+          year: rr.year,
+          snapshot: id,
+          bytes: file.length,
+          scope: rr.scope.branches === 'all' ? 'all' : rr.scope.branches,
+          replaces: replaces || undefined,
+        },
+        ip: context?.ip,
       })
     }
     return redirect(`/reports/appendix-7/snapshots/${id}`)
@@ -157,10 +181,13 @@ export default function Appendix7() {
         <h2>Проверки согласованности</h2>
         <p>
           {failed.length ? (
-            <span className="check-failed">Не пройдено: {failed.length} из {data.checks.length}. Файл можно скачать — он скажет об этом на листе «Проверки».</span>
+            <span className="check-failed">
+              Не пройдено: {failed.length} из {data.checks.length}. Файл можно скачать — он скажет об этом на листе «Проверки».
+            </span>
           ) : data.dataWarnings.length ? (
             <span className="check-warning">
-              Проверки согласованности ({data.checks.length}) пройдены, но данные журналов неполные: {data.dataWarnings.some((w) => w.kind === 'none') ? 'за год без записей графы показывают «нет данных»' : 'есть месяцы без записей'} (см. ниже).
+              Проверки согласованности ({data.checks.length}) пройдены, но данные журналов неполные:{' '}
+              {data.dataWarnings.some((w) => w.kind === 'none') ? 'за год без записей графы показывают «нет данных»' : 'есть месяцы без записей'} (см. ниже).
             </span>
           ) : (
             <span className="check-passed">Все {data.checks.length} проверок пройдены.</span>
@@ -179,7 +206,9 @@ export default function Appendix7() {
             {data.checks.map((c) => (
               <tr key={c.id} data-check={c.id} data-passed={c.passed ? 'yes' : 'no'}>
                 <td>{c.title}</td>
-                <td className={c.passed ? 'check-passed' : c.severity === 'error' ? 'check-failed' : 'check-warning'}>{c.passed ? 'пройдена' : c.severity === 'error' ? 'не пройдена' : 'предупреждение'}</td>
+                <td className={c.passed ? 'check-passed' : c.severity === 'error' ? 'check-failed' : 'check-warning'}>
+                  {c.passed ? 'пройдена' : c.severity === 'error' ? 'не пройдена' : 'предупреждение'}
+                </td>
                 <td>{c.detail}</td>
                 <td className="num">{c.records ? <Link to={`/reports/appendix-7/checks/${c.id}?${data.query}`}>{formatCount(c.records)}</Link> : null}</td>
               </tr>
@@ -250,7 +279,8 @@ export default function Appendix7() {
               {freezing ? 'Фиксируется…' : 'Зафиксировать отчёт'}
             </button>{' '}
             <span className="muted">
-              Сохраняет файлы XLSX и PDF в точности, все показатели, того, кто зафиксировал, и охват ({data.orgWide ? 'вся организация' : 'только ваши филиалы — такой отчёт нельзя подать как отчёт организации'}). Повторное нажатие не создаёт второй
+              Сохраняет файлы XLSX и PDF в точности, все показатели, того, кто зафиксировал, и охват (
+              {data.orgWide ? 'вся организация' : 'только ваши филиалы — такой отчёт нельзя подать как отчёт организации'}). Повторное нажатие не создаёт второй
               отчёт. Отметку о подаче (дата, вх. №) вносят на странице зафиксированного отчёта.
             </span>
             {result?.error ? <p className="notice error">{result.error}</p> : null}
@@ -315,8 +345,7 @@ export default function Appendix7() {
             {data.publications.map((p) => (
               <li key={p.id}>
                 {p.year} год — отчёт <Link to={`/reports/appendix-7/snapshots/${p.id}`}>№ {p.id}</Link> (подан {p.filed}
-                {p.replacedBy ? `; заменён отчётом № ${p.replacedBy}` : ''}):{' '}
-                <a href={`/reports/appendix-7/snapshots/${p.id}/file?kind=html`}>страница HTML</a>
+                {p.replacedBy ? `; заменён отчётом № ${p.replacedBy}` : ''}): <a href={`/reports/appendix-7/snapshots/${p.id}/file?kind=html`}>страница HTML</a>
                 {' · '}
                 <a href={`/reports/appendix-7/snapshots/${p.id}/file?kind=published`}>файл XLSX</a>
                 {p.publicEnabled ? ' · публичный адрес включён' : ''}
@@ -350,7 +379,8 @@ export default function Appendix7() {
             Таблица {data.preview.code}. {data.preview.title}
           </h3>
           <p>
-            Строк в таблице: <strong data-testid="register-rows">{formatCount(data.registerRowCount)}</strong>. Ниже — первые {Math.min(PREVIEW_ROWS, data.registerRowCount)}; все строки — в файле и в{' '}
+            Строк в таблице: <strong data-testid="register-rows">{formatCount(data.registerRowCount)}</strong>. Ниже — первые{' '}
+            {Math.min(PREVIEW_ROWS, data.registerRowCount)}; все строки — в файле и в{' '}
             <Link to={`/registers/appeals?period=custom&from=${data.year}-01-01&to=${data.year}-12-31`}>журнале обращений</Link>.
           </p>
           <SheetTable header={data.preview.header} body={data.preview.body} testId={`table-${data.preview.code}`} />

@@ -20,11 +20,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { rows, total } = await listCheckRecords(ctx, report.built.forms, check, page)
   const zone = rr.org.time_zone
   return {
-    check, year: rr.year, query: rr.query, page, total, pages: Math.max(1, Math.ceil(total / CHECK_RECORDS_PAGE)),
+    check,
+    year: rr.year,
+    query: rr.query,
+    page,
+    total,
+    pages: Math.max(1, Math.ceil(total / CHECK_RECORDS_PAGE)),
     rows: rows.map((r) => ({
-      id: r.id, reg: r.reg_number, received: formatDateTime(r.received_at, zone), form: labelOf(appealForm, r.form), topic: labelOf(appealTopic, r.topic),
-      complaint: labelOf(complaintTopic, r.complaint_topic), request: labelOf(requestType, r.request_type), closure: labelOf(closure, r.closure),
-      due: formatDateTime(r.due_at, zone), answered: formatDateTime(r.answered_at, zone),
+      id: r.id,
+      reg: r.reg_number,
+      received: formatDateTime(r.received_at, zone),
+      form: labelOf(appealForm, r.form),
+      topic: labelOf(appealTopic, r.topic),
+      complaint: labelOf(complaintTopic, r.complaint_topic),
+      request: labelOf(requestType, r.request_type),
+      closure: labelOf(closure, r.closure),
+      due: formatDateTime(r.due_at, zone),
+      answered: formatDateTime(r.answered_at, zone),
     })),
   }
 }
@@ -73,7 +85,8 @@ export default function CheckRecords() {
         </tbody>
       </table>
       <p>
-        {d.page > 1 ? <Link to={`?${d.query}&page=${d.page - 1}`}>← Назад</Link> : null} {d.page < d.pages ? <Link to={`?${d.query}&page=${d.page + 1}`}>Дальше →</Link> : null}
+        {d.page > 1 ? <Link to={`?${d.query}&page=${d.page - 1}`}>← Назад</Link> : null}{' '}
+        {d.page < d.pages ? <Link to={`?${d.query}&page=${d.page + 1}`}>Дальше →</Link> : null}
       </p>
       <p>
         <Link to={`/reports/appendix-7?${d.query}`}>← К Приложению 7</Link>

@@ -11,8 +11,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const rr = await reportRequest(request, 'reports.appendix-7.download.$format.ts')
   const run = await runReport(rr.database, rr.scope, 'appendix-7', { year: rr.year, asOf: rr.asOf, format, by: `${rr.user.fullName} (${rr.user.login})` })
   await recordAudit(rr.database.db, {
-    orgId: rr.org.id, userId: rr.user.id, actor: rr.user.login, action: 'report.download', object: 'appendix-7',
-    details: { year: rr.year, format, failedChecks: run.failedChecks }, ip: context?.ip,
+    orgId: rr.org.id,
+    userId: rr.user.id,
+    actor: rr.user.login,
+    action: 'report.download',
+    object: 'appendix-7',
+    details: { year: rr.year, format, failedChecks: run.failedChecks },
+    ip: context?.ip,
   })
   return fileResponse(run.stream, run.fileName, REPORT_CONTENT_TYPE[format])
 }

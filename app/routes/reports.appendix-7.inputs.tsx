@@ -16,9 +16,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const before = inputs.get(rr.year - 1)!
   const tables = inputTables(BUILT_IN_TEMPLATE).map((t) => {
     const data = now.get(t.code) ?? {}
-    if (t.kind === 'figures') return { kind: 'text' as const, code: t.code, title: t.title, inputs: (t.inputs ?? []).map((i) => ({ ...i, value: typeof data[i.key] === 'string' ? (data[i.key] as string) : '' })) }
+    if (t.kind === 'figures')
+      return {
+        kind: 'text' as const,
+        code: t.code,
+        title: t.title,
+        inputs: (t.inputs ?? []).map((i) => ({ ...i, value: typeof data[i.key] === 'string' ? (data[i.key] as string) : '' })),
+      }
     if (t.mode === 'compare')
-      return { kind: 'compare' as const, code: t.code, title: t.title, rows: t.rows, values: t.values, now: compareValues(data), before: compareValues(before.get(t.code) ?? {}) }
+      return {
+        kind: 'compare' as const,
+        code: t.code,
+        title: t.title,
+        rows: t.rows,
+        values: t.values,
+        now: compareValues(data),
+        before: compareValues(before.get(t.code) ?? {}),
+      }
     return { kind: 'list' as const, code: t.code, title: t.title, fields: t.fields, items: listItems(data) }
   })
   return { year: rr.year, tables, blankRows: LIST_BLANK_ROWS, canEdit: hasAnyRole(rr.user.roles, actionAccess.reportInput) }
@@ -33,7 +47,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseTableForm(table, form)
   if (parsed.errors.length) return { table: table.code, errors: parsed.errors, saved: false }
   await saveTableInput(rr.database.db, rr.org.id, rr.year, table, parsed, user.id)
-  await recordAudit(rr.database.db, { orgId: rr.org.id, userId: user.id, actor: user.login, action: 'report.input', object: `appendix-7 ${table.code}`, details: { year: rr.year }, ip: context?.ip })
+  await recordAudit(rr.database.db, {
+    orgId: rr.org.id,
+    userId: user.id,
+    actor: user.login,
+    action: 'report.input',
+    object: `appendix-7 ${table.code}`,
+    details: { year: rr.year },
+    ip: context?.ip,
+  })
   return { table: table.code, errors: [], saved: true }
 }
 
@@ -46,8 +68,8 @@ export default function Inputs() {
     <>
       <h1>Сведения для Приложения 7 за {year} год</h1>
       <p className="muted">
-        Разделы формы, которых нет в журналах. Значения хранятся по годам: отчётный год станет графой «N‑1» в следующем году. Если за предыдущий год сведений в системе нет, их можно
-        внести здесь же. <Link to={`/reports/appendix-7?year=${year}`}>← К Приложению 7</Link>
+        Разделы формы, которых нет в журналах. Значения хранятся по годам: отчётный год станет графой «N‑1» в следующем году. Если за предыдущий год сведений в
+        системе нет, их можно внести здесь же. <Link to={`/reports/appendix-7?year=${year}`}>← К Приложению 7</Link>
       </p>
       <Form method="get" className="card">
         <label>
@@ -107,8 +129,20 @@ export default function Inputs() {
                         </td>
                         {t.values.map((v) => (
                           <td key={v.key} colSpan={2} style={{ whiteSpace: 'nowrap' }}>
-                            <input name={`p|${r.code}|${v.key}`} defaultValue={shown(t.before[r.code]?.[v.key])} inputMode="decimal" aria-label={`${r.label}, ${year - 1}`} style={{ width: '6rem' }} />{' '}
-                            <input name={`n|${r.code}|${v.key}`} defaultValue={shown(t.now[r.code]?.[v.key])} inputMode="decimal" aria-label={`${r.label}, ${year}`} style={{ width: '6rem' }} />
+                            <input
+                              name={`p|${r.code}|${v.key}`}
+                              defaultValue={shown(t.before[r.code]?.[v.key])}
+                              inputMode="decimal"
+                              aria-label={`${r.label}, ${year - 1}`}
+                              style={{ width: '6rem' }}
+                            />{' '}
+                            <input
+                              name={`n|${r.code}|${v.key}`}
+                              defaultValue={shown(t.now[r.code]?.[v.key])}
+                              inputMode="decimal"
+                              aria-label={`${r.label}, ${year}`}
+                              style={{ width: '6rem' }}
+                            />
                           </td>
                         ))}
                       </tr>
@@ -134,7 +168,13 @@ export default function Inputs() {
                           <td>{i + 1}</td>
                           {t.fields.map((f) => (
                             <td key={f.key}>
-                              <textarea name={`i|${i}|${f.key}`} defaultValue={item[f.key] ?? ''} rows={1} aria-label={`${f.label}, строка ${i + 1}`} style={{ width: '100%' }} />
+                              <textarea
+                                name={`i|${i}|${f.key}`}
+                                defaultValue={item[f.key] ?? ''}
+                                rows={1}
+                                aria-label={`${f.label}, строка ${i + 1}`}
+                                style={{ width: '100%' }}
+                              />
                             </td>
                           ))}
                         </tr>
@@ -144,7 +184,11 @@ export default function Inputs() {
                   <p className="muted">Пустые строки не сохраняются; чтобы добавить больше строк, сохраните — появятся новые пустые.</p>
                 </>
               ) : null}
-              {canEdit ? <button type="submit">Сохранить таблицу {t.code}</button> : <p className="muted">Вносить сведения могут сотрудники отчётности и администраторы.</p>}
+              {canEdit ? (
+                <button type="submit">Сохранить таблицу {t.code}</button>
+              ) : (
+                <p className="muted">Вносить сведения могут сотрудники отчётности и администраторы.</p>
+              )}
             </fieldset>
           </Form>
         </section>

@@ -19,9 +19,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   let response: Response
   if (kind === 'xlsx') response = fileResponse(Buffer.from(snapshot.file), snapshot.file_name, CONTENT_TYPE.xlsx)
   else if (kind === 'pdf' && snapshot.pdf) response = fileResponse(Buffer.from(snapshot.pdf), `${base}.pdf`, 'application/pdf')
-  else if (kind === 'html' && snapshot.published_html) response = fileResponse(Buffer.from(snapshot.published_html, 'utf8'), `${base}-publikaciya.html`, 'text/html; charset=utf-8')
-  else if (kind === 'published' && snapshot.published_file) response = fileResponse(Buffer.from(snapshot.published_file), `${base}-publikaciya.xlsx`, CONTENT_TYPE.xlsx)
+  else if (kind === 'html' && snapshot.published_html)
+    response = fileResponse(Buffer.from(snapshot.published_html, 'utf8'), `${base}-publikaciya.html`, 'text/html; charset=utf-8')
+  else if (kind === 'published' && snapshot.published_file)
+    response = fileResponse(Buffer.from(snapshot.published_file), `${base}-publikaciya.xlsx`, CONTENT_TYPE.xlsx)
   else throw new Response('Такого файла у этого отчёта нет.', { status: 404 })
-  await recordAudit(rr.database.db, { orgId: rr.org.id, userId: rr.user.id, actor: rr.user.login, action: 'report.download', object: 'appendix-7', details: { snapshot: snapshot.id, kind }, ip: context?.ip })
+  await recordAudit(rr.database.db, {
+    orgId: rr.org.id,
+    userId: rr.user.id,
+    actor: rr.user.login,
+    action: 'report.download',
+    object: 'appendix-7',
+    details: { snapshot: snapshot.id, kind },
+    ip: context?.ip,
+  })
   return response
 }

@@ -31,7 +31,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     orgWide: snapshot.scope_branches === null,
     userOrgWide: rr.scope.branches === 'all',
     hasPdf: snapshot.pdf !== null,
-    filed: snapshot.filed_at ? { on: (snapshot.filed_on_text ?? '').split('-').reverse().join('.'), number: snapshot.filed_number ?? '', by: snapshot.filed_by_name ?? '', at: formatDateTime(snapshot.filed_at, rr.org.time_zone) } : null,
+    filed: snapshot.filed_at
+      ? {
+          on: (snapshot.filed_on_text ?? '').split('-').reverse().join('.'),
+          number: snapshot.filed_number ?? '',
+          by: snapshot.filed_by_name ?? '',
+          at: formatDateTime(snapshot.filed_at, rr.org.time_zone),
+        }
+      : null,
     replaces: snapshot.replaces,
     replacedBy: snapshot.replaced_by,
     changeNote: snapshot.change_note,
@@ -63,7 +70,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = params.snapshotId ?? ''
   const who = `${rr.user.fullName} (${rr.user.login})`
   const audit = (action: string, details: Record<string, unknown>) =>
-    recordAudit(rr.database.db, { orgId: rr.org.id, userId: rr.user.id, actor: rr.user.login, action, object: 'appendix-7', details: { snapshot: id, ...details }, ip: context?.ip })
+    recordAudit(rr.database.db, {
+      orgId: rr.org.id,
+      userId: rr.user.id,
+      actor: rr.user.login,
+      action,
+      object: 'appendix-7',
+      details: { snapshot: id, ...details },
+      ip: context?.ip,
+    })
   try {
     if (intent === 'file') {
       await requireRole(request, actionAccess.reportInput)
@@ -137,7 +152,13 @@ export default function Snapshot() {
           {s.correctedFigures ? (
             <p>
               Показателей изменилось по сравнению с заменённым: <strong>{s.correctedFigures.length.toLocaleString('ru-RU')}</strong>
-              {s.correctedFigures.length ? `: ${s.correctedFigures.slice(0, 20).map((c) => `${c.label}: ${show(c.before)} → ${show(c.after)}`).join('; ')}${s.correctedFigures.length > 20 ? '; …' : ''}` : ''}.
+              {s.correctedFigures.length
+                ? `: ${s.correctedFigures
+                    .slice(0, 20)
+                    .map((c) => `${c.label}: ${show(c.before)} → ${show(c.after)}`)
+                    .join('; ')}${s.correctedFigures.length > 20 ? '; …' : ''}`
+                : ''}
+              .
             </p>
           ) : null}
         </section>
@@ -146,7 +167,8 @@ export default function Snapshot() {
         <h2>Подача</h2>
         {s.filed ? (
           <p data-testid="filed">
-            Подан {s.filed.on}, вх. № {s.filed.number}; отметил {s.filed.by} ({s.filed.at}). Повторная подача не записывается; для исправлений зафиксируйте исправленный отчёт взамен этого.
+            Подан {s.filed.on}, вх. № {s.filed.number}; отметил {s.filed.by} ({s.filed.at}). Повторная подача не записывается; для исправлений зафиксируйте
+            исправленный отчёт взамен этого.
           </p>
         ) : !s.orgWide ? (
           <p>Этот отчёт охватывает не всю организацию ({s.scopeLabel}) и не подаётся как отчёт организации.</p>
@@ -203,7 +225,9 @@ export default function Snapshot() {
             <button type="submit" data-testid="publish">
               Подготовить публикацию
             </button>{' '}
-            <span className="muted">Страница и файл для сайта организации — таблицы формы без таблицы 4.9 (сведения по отдельным обращениям) и без персональных данных.</span>
+            <span className="muted">
+              Страница и файл для сайта организации — таблицы формы без таблицы 4.9 (сведения по отдельным обращениям) и без персональных данных.
+            </span>
           </Form>
         ) : (
           <p className="muted">Публикуется поданный отчёт всей организации.</p>

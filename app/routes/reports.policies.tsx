@@ -17,7 +17,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { database, org } = await getAppContext()
   const row = await database.db.selectFrom('organisation').select('report_policies').where('id', '=', org.id).executeTakeFirstOrThrow()
   const policies = policiesFrom(row.report_policies)
-  return { policies, described: describePolicies(policies), isDefault: row.report_policies === null, canEdit: hasAnyRole(user.roles, actionAccess.reportPolicies) }
+  return {
+    policies,
+    described: describePolicies(policies),
+    isDefault: row.report_policies === null,
+    canEdit: hasAnyRole(user.roles, actionAccess.reportPolicies),
+  }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -26,7 +31,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData()
   if (form.get('intent') === 'defaults') {
     await database.db.updateTable('organisation').set({ report_policies: null }).where('id', '=', org.id).execute()
-    await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'settings.update', object: 'правила классификации', details: { reset: true }, ip: context?.ip })
+    await recordAudit(database.db, {
+      orgId: org.id,
+      userId: user.id,
+      actor: user.login,
+      action: 'settings.update',
+      object: 'правила классификации',
+      details: { reset: true },
+      ip: context?.ip,
+    })
     return { errors: [], saved: true }
   }
   const rows = Number(form.get('rows') ?? 0)
@@ -45,9 +58,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const parsed = policiesSchema.safeParse(candidate)
   // a refusal is a 400 (the page shows the errors; nothing is saved)
-  if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => `${i.path.join('.')}: значение не подходит (${i.message}).`), saved: false }, { status: 400 })
-  await database.db.updateTable('organisation').set({ report_policies: JSON.stringify(parsed.data) }).where('id', '=', org.id).execute()
-  await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'settings.update', object: 'правила классификации', details: { after: parsed.data }, ip: context?.ip })
+  if (!parsed.success)
+    return data({ errors: parsed.error.issues.map((i) => `${i.path.join('.')}: значение не подходит (${i.message}).`), saved: false }, { status: 400 })
+  await database.db
+    .updateTable('organisation')
+    .set({ report_policies: JSON.stringify(parsed.data) })
+    .where('id', '=', org.id)
+    .execute()
+  await recordAudit(database.db, {
+    orgId: org.id,
+    userId: user.id,
+    actor: user.login,
+    action: 'settings.update',
+    object: 'правила классификации',
+    details: { after: parsed.data },
+    ip: context?.ip,
+  })
   return { errors: [], saved: true }
 }
 
@@ -59,8 +85,8 @@ export default function Policies() {
     <>
       <h1>Правила классификации для отчётов</h1>
       <p className="muted">
-        Вопросы отнесения обращений к строкам отчёта, на которые каждая организация отвечает сама (порядок заполнения формы их не решает). Ответы печатаются на листе «О файле» каждого отчёта.{' '}
-        {isDefault ? 'Сейчас действуют значения по умолчанию.' : ''} <Link to="/reports/appendix-7">← К Приложению 7</Link>
+        Вопросы отнесения обращений к строкам отчёта, на которые каждая организация отвечает сама (порядок заполнения формы их не решает). Ответы печатаются на
+        листе «О файле» каждого отчёта. {isDefault ? 'Сейчас действуют значения по умолчанию.' : ''} <Link to="/reports/appendix-7">← К Приложению 7</Link>
       </p>
       <dl className="card" data-testid="policies">
         {described.map(([k, v]) => (
@@ -83,7 +109,10 @@ export default function Policies() {
           <h2>Изменить</h2>
           <input type="hidden" name="rows" value={rows.length} />
           <h3>Форма обслуживания по каналу</h3>
-          <p className="muted">Обращение, у которого поле «канал» совпадает (без учёта регистра и «ё»), в Приложении 7 считается в указанной форме, какая бы форма ни стояла в журнале.</p>
+          <p className="muted">
+            Обращение, у которого поле «канал» совпадает (без учёта регистра и «ё»), в Приложении 7 считается в указанной форме, какая бы форма ни стояла в
+            журнале.
+          </p>
           <table>
             <thead>
               <tr>
@@ -147,7 +176,9 @@ export default function Policies() {
           <button type="submit" name="intent" value="defaults" className="link">
             Вернуть значения по умолчанию
           </button>
-          <p className="muted">По умолчанию: {DEFAULT_POLICIES.channelForms.length} каналов, повторные учитываются, все звонки, все талоны, динамика в процентах с одним знаком.</p>
+          <p className="muted">
+            По умолчанию: {DEFAULT_POLICIES.channelForms.length} каналов, повторные учитываются, все звонки, все талоны, динамика в процентах с одним знаком.
+          </p>
         </Form>
       ) : (
         <p className="muted">Менять правила может администратор.</p>

@@ -16,10 +16,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const period = report.period
   const deadlines = new URLSearchParams({ from: period.from, to: period.to, ...(rr.asOfText ? { asOf: rr.asOfText } : {}) }).toString()
   return {
-    year: rr.year, asOf: rr.asOfText, asOfShown: formatDateTime(rr.asOf, rr.org.time_zone), query: rr.query, deadlines,
+    year: rr.year,
+    asOf: rr.asOfText,
+    asOfShown: formatDateTime(rr.asOf, rr.org.time_zone),
+    query: rr.query,
+    deadlines,
     lines: report.lines.map(({ normFigures: _, ...l }) => l),
     dataWarnings: report.dataWarnings,
-    lost: { ...report.lostCalls, rows: LOST_METRICS.map((id) => ({ id, label: metricCatalog[id].label, definition: metricCatalog[id].definition, unit: metricCatalog[id].unit, value: report.lostCalls.figures[id] })) },
+    lost: {
+      ...report.lostCalls,
+      rows: LOST_METRICS.map((id) => ({
+        id,
+        label: metricCatalog[id].label,
+        definition: metricCatalog[id].definition,
+        unit: metricCatalog[id].unit,
+        value: report.lostCalls.figures[id],
+      })),
+    },
     period: { from: period.from, to: period.to },
   }
 }
@@ -39,8 +52,8 @@ export default function SupplierStandard() {
         <button type="submit">Показать</button>
       </Form>
       <p className="muted">
-        Нормативы — действующие правила набора «гарантирующий поставщик» (<Link to="/rules">Правила сроков</Link>), по состоянию на {d.asOfShown}. Нормативы «в среднем» оцениваются по
-        среднему значению за период, остальные — по каждой записи.
+        Нормативы — действующие правила набора «гарантирующий поставщик» (<Link to="/rules">Правила сроков</Link>), по состоянию на {d.asOfShown}. Нормативы «в
+        среднем» оцениваются по среднему значению за период, остальные — по каждой записи.
       </p>
       {d.dataWarnings.length ? (
         <div className="notice warning" data-testid="data-warnings" role="alert">
@@ -93,7 +106,15 @@ export default function SupplierStandard() {
                 <td className="num">{formatCount(l.within)}</td>
                 <td className="num">
                   {l.violations ? (
-                    <Link to={l.domain === 'appeals' ? `/deadlines/records?${d.deadlines}&rule=${l.ruleId}&outcome=late` : `/deadlines/norms/${l.ruleId}?${d.deadlines}&outcome=beyond`}>{formatCount(l.violations)}</Link>
+                    <Link
+                      to={
+                        l.domain === 'appeals'
+                          ? `/deadlines/records?${d.deadlines}&rule=${l.ruleId}&outcome=late`
+                          : `/deadlines/norms/${l.ruleId}?${d.deadlines}&outcome=beyond`
+                      }
+                    >
+                      {formatCount(l.violations)}
+                    </Link>
                   ) : (
                     formatCount(l.violations)
                   )}
@@ -115,7 +136,9 @@ export default function SupplierStandard() {
           {d.lost.rows.map((r) => (
             <tr key={r.id} title={r.definition}>
               <td>{r.label}</td>
-              <td className="num"><MetricValue unit={r.unit} value={r.value} /></td>
+              <td className="num">
+                <MetricValue unit={r.unit} value={r.value} />
+              </td>
               <td className="muted">{r.definition}</td>
             </tr>
           ))}

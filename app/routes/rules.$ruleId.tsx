@@ -42,8 +42,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const recomputed = before.appliesTo === 'appeals' ? await recomputeAppealDueDates(database.pool, org.id, org.time_zone) : 0
   await recordAudit(database.db, {
-    orgId: org.id, userId: user.id, actor: user.login, action: 'rule.update', object: before.name,
-    details: { before: { name: before.name, amount: Number(before.amount), unit: before.unit, active: before.active, isAverage: before.isAverage, priority: before.priority }, after: change, recomputed },
+    orgId: org.id,
+    userId: user.id,
+    actor: user.login,
+    action: 'rule.update',
+    object: before.name,
+    details: {
+      before: {
+        name: before.name,
+        amount: Number(before.amount),
+        unit: before.unit,
+        active: before.active,
+        isAverage: before.isAverage,
+        priority: before.priority,
+      },
+      after: change,
+      recomputed,
+    },
     ip: context?.ip,
   })
   return redirect('/rules')

@@ -9,7 +9,11 @@ import { readAnswers } from '#reports/surveys/questions.ts'
 /** The consumer's page: no menu, no sign-in. */
 export const handle = { bare: true }
 
-export const meta: MetaFunction = () => [{ title: 'Опрос о качестве обслуживания' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }]
+export const meta: MetaFunction = () => [
+  { title: 'Опрос о качестве обслуживания' },
+  { name: 'robots', content: 'noindex' },
+  { name: 'referrer', content: 'no-referrer' },
+]
 
 const MAX_FORM_BYTES = 1_000_000
 

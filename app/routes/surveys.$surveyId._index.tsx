@@ -32,18 +32,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = ctx.database.db
   const page = pageParam(request)
   // kept per data generation (view-cache.server.ts); the survey's own questions are part of the data
-  const [results, questions, texts] = await cachedView(ctx.database, { view: 'survey', scope: ctx.scope, params: { survey: survey.id, view: ctx.view, page } }, () =>
-    Promise.all([
-      buildSurveyResults(db, ctx.scope, ctx.view, { offices: ctx.offices }, survey.id),
-      questionSummaries(db, ctx.scope, ctx.view, survey),
-      textAnswers(db, ctx.scope, ctx.view, survey.id, page, TEXT_PAGE),
-    ]),
+  const [results, questions, texts] = await cachedView(
+    ctx.database,
+    { view: 'survey', scope: ctx.scope, params: { survey: survey.id, view: ctx.view, page } },
+    () =>
+      Promise.all([
+        buildSurveyResults(db, ctx.scope, ctx.view, { offices: ctx.offices }, survey.id),
+        questionSummaries(db, ctx.scope, ctx.view, survey),
+        textAnswers(db, ctx.scope, ctx.view, survey.id, page, TEXT_PAGE),
+      ]),
   )
   const shown = freeTextFor(ctx.user.roles)
   const questionText = new Map(survey.questions.map((q, i) => [q.id, `${i + 1}. ${q.text}`]))
   const may = (route: keyof typeof routeAccess) => hasAnyRole(ctx.user.roles, routeAccess[route])
   return {
-    survey: { id: survey.id, title: survey.title, state: STATE_LABELS[surveyState(survey, new Date(), ctx.org.time_zone)], opensOn: survey.opensOn, closesOn: survey.closesOn },
+    survey: {
+      id: survey.id,
+      title: survey.title,
+      state: STATE_LABELS[surveyState(survey, new Date(), ctx.org.time_zone)],
+      opensOn: survey.opensOn,
+      closesOn: survey.closesOn,
+    },
     results,
     questions,
     texts: {
@@ -58,7 +67,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     query: viewQuery(ctx.view),
     periodText: periodLabel(ctx.view),
-    view: { kind: ctx.view.kind, year: ctx.view.year, quarter: ctx.view.quarter, month: ctx.view.month, from: ctx.view.period.from, to: ctx.view.period.to, filter: ctx.view.filter },
+    view: {
+      kind: ctx.view.kind,
+      year: ctx.view.year,
+      quarter: ctx.view.quarter,
+      month: ctx.view.month,
+      from: ctx.view.period.from,
+      to: ctx.view.period.to,
+      filter: ctx.view.filter,
+    },
     options: filterOptions(ctx),
     may: { edit: may('surveys.$surveyId.edit.tsx'), links: may('surveys.$surveyId.links.tsx'), phone: may('surveys.$surveyId.phone.tsx') },
   }
@@ -195,11 +212,24 @@ export default function SurveyResults() {
       <div className="charts">
         <TrendLine id="chart-survey-csat" title="Удовлетворённость (CSAT)" data={results.series} unit="share" />
       </div>
-      <Breakdown caption="По офисам" metrics={SURVEY_COLUMNS} rows={results.byOffice} linkFor={(_, narrowing) => (narrowing.office ? `/surveys/${survey.id}?${withParams(query, narrowing)}` : null)} testId="by-office" />
-      <Breakdown caption="По формам обслуживания" metrics={SURVEY_COLUMNS} rows={results.byForm} linkFor={(_, narrowing) => (narrowing.form ? `/surveys/${survey.id}?${withParams(query, narrowing)}` : null)} testId="by-form" />
+      <Breakdown
+        caption="По офисам"
+        metrics={SURVEY_COLUMNS}
+        rows={results.byOffice}
+        linkFor={(_, narrowing) => (narrowing.office ? `/surveys/${survey.id}?${withParams(query, narrowing)}` : null)}
+        testId="by-office"
+      />
+      <Breakdown
+        caption="По формам обслуживания"
+        metrics={SURVEY_COLUMNS}
+        rows={results.byForm}
+        linkFor={(_, narrowing) => (narrowing.form ? `/surveys/${survey.id}?${withParams(query, narrowing)}` : null)}
+        testId="by-form"
+      />
       <Breakdown caption="По способу опроса" metrics={SURVEY_COLUMNS} rows={results.byDelivery} linkFor={() => null} testId="by-delivery" />
       <p className="muted">
-        Все опросы и сравнение с показателями обслуживания: <Link to={`/surveys?${query}`}>итоги опросов</Link>, <Link to={`/dashboard?${query}`}>показатели</Link>.
+        Все опросы и сравнение с показателями обслуживания: <Link to={`/surveys?${query}`}>итоги опросов</Link>,{' '}
+        <Link to={`/dashboard?${query}`}>показатели</Link>.
       </p>
       <h2>Определения</h2>
       <Definitions ids={SURVEY_METRICS} />

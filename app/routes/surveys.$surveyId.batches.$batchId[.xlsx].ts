@@ -19,8 +19,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!batch) throw new Response('Такого выпуска ссылок нет.', { status: 404 })
   const personal = canSeePersonalData(user.roles)
   await recordAudit(database.db, {
-    orgId: org.id, userId: user.id, actor: user.login, action: 'export', object: `ссылки опроса: ${survey.title}`,
-    details: { report: 'survey-batch', survey: survey.id, batch: batch.id, links: batch.created, personalData: personal }, ip: context?.ip,
+    orgId: org.id,
+    userId: user.id,
+    actor: user.login,
+    action: 'export',
+    object: `ссылки опроса: ${survey.title}`,
+    details: { report: 'survey-batch', survey: survey.id, batch: batch.id, links: batch.created, personalData: personal },
+    ip: context?.ip,
   })
   const about = [
     ['Отчёт', 'Выпуск ссылок на опрос'],
@@ -32,6 +37,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ['Сформирован', formatDateTime(new Date(), org.time_zone)],
     ['Сформировал', `${user.fullName} (${user.login})`],
   ] as const
-  const stream = batchWorkbook(survey, batchLinks(database.db, survey.id, batch.id, getScope(user)), (token) => surveyUrl(request, token), org.time_zone, (v) => (personal ? v : v ? maskPersonal(v) : v), about)
+  const stream = batchWorkbook(
+    survey,
+    batchLinks(database.db, survey.id, batch.id, getScope(user)),
+    (token) => surveyUrl(request, token),
+    org.time_zone,
+    (v) => (personal ? v : v ? maskPersonal(v) : v),
+    about,
+  )
   return xlsxResponse(stream, `ссылки-опрос-${survey.id}-выпуск-${batch.id}.xlsx`)
 }

@@ -13,8 +13,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { ctx, survey } = await surveyViewContext(request, 'surveys.$surveyId.download.$file.ts', params.surveyId)
   const db = ctx.database.db
   await recordAudit(db, {
-    orgId: ctx.org.id, userId: ctx.user.id, actor: ctx.user.login, action: 'export', object: `опрос: ${survey.title}`,
-    details: { report: `survey-${file}`, survey: survey.id, query: viewQuery(ctx.view) }, ip: context?.ip,
+    orgId: ctx.org.id,
+    userId: ctx.user.id,
+    actor: ctx.user.login,
+    action: 'export',
+    object: `опрос: ${survey.title}`,
+    details: { report: `survey-${file}`, survey: survey.id, query: viewQuery(ctx.view) },
+    ip: context?.ip,
   })
   const name = `опрос-${survey.id}-${file === 'summary' ? 'сводка' : 'анкеты'}-${ctx.view.period.from}-${ctx.view.period.to}.xlsx`
   if (file === 'summary') {
@@ -25,5 +30,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     return xlsxResponse(surveySummaryWorkbook(survey, results, questions, aboutFacts(ctx, 'Итоги опроса потребителей')), name)
   }
   const pages = responsePages(db, ctx.scope, ctx.view, survey.id)
-  return xlsxResponse(surveyAnswersWorkbook(survey, pages, ctx.org.time_zone, ctx.offices, freeTextFor(ctx.user.roles), aboutFacts(ctx, 'Анкеты опроса потребителей')), name)
+  return xlsxResponse(
+    surveyAnswersWorkbook(survey, pages, ctx.org.time_zone, ctx.offices, freeTextFor(ctx.user.roles), aboutFacts(ctx, 'Анкеты опроса потребителей')),
+    name,
+  )
 }

@@ -59,14 +59,36 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (text('intent') === 'link') {
       const record = readRecord(form)
       const token = await createLink(database.db, survey, { delivery, record, validDays }, { id: user.id, scope: getScope(user) })
-      await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'survey.link', object: survey.title, details: { survey: survey.id, record: record?.kind ?? null }, ip: context?.ip })
+      await recordAudit(database.db, {
+        orgId: org.id,
+        userId: user.id,
+        actor: user.login,
+        action: 'survey.link',
+        object: survey.title,
+        details: { survey: survey.id, record: record?.kind ?? null },
+        ip: context?.ip,
+      })
       const url = surveyUrl(request, token)
       return { link: { url, path: qrPath(url), validDays } }
     }
     if (!isDateText(text('closedFrom')) || !isDateText(text('closedTo'))) throw new InputError('Период закрытия обращений: укажите обе даты.')
     const size = Number(text('size'))
-    const batch = await createBatch(database.db, survey, org.time_zone, { closedFrom: text('closedFrom'), closedTo: text('closedTo'), size, delivery, validDays }, { id: user.id, name: user.fullName, scope: getScope(user) })
-    await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'survey.batch', object: survey.title, details: { survey: survey.id, ...batch }, ip: context?.ip })
+    const batch = await createBatch(
+      database.db,
+      survey,
+      org.time_zone,
+      { closedFrom: text('closedFrom'), closedTo: text('closedTo'), size, delivery, validDays },
+      { id: user.id, name: user.fullName, scope: getScope(user) },
+    )
+    await recordAudit(database.db, {
+      orgId: org.id,
+      userId: user.id,
+      actor: user.login,
+      action: 'survey.batch',
+      object: survey.title,
+      details: { survey: survey.id, ...batch },
+      ip: context?.ip,
+    })
     return { batch }
   } catch (error) {
     if (error instanceof InputError) return data({ error: error.message }, { status: 400 })
@@ -113,8 +135,8 @@ export default function SurveyLinks() {
       <section className="card no-print">
         <h2>Выпуск ссылок по закрытым обращениям</h2>
         <p className="muted">
-          Случайная выборка обращений, ответ на которые дан в выбранные дни, — с телефоном (для SMS и телефонного опроса) или e-mail; обращения, уже приглашённые в этот
-          опрос, не повторяются. Каждая ссылка принимает одну анкету. Файл со ссылками и контактами — для рассылки.
+          Случайная выборка обращений, ответ на которые дан в выбранные дни, — с телефоном (для SMS и телефонного опроса) или e-mail; обращения, уже
+          приглашённые в этот опрос, не повторяются. Каждая ссылка принимает одну анкету. Файл со ссылками и контактами — для рассылки.
         </p>
         <Form method="post" className="filters">
           <input type="hidden" name="intent" value="batch" />
@@ -224,8 +246,8 @@ export default function SurveyLinks() {
 
       <h2>QR-коды для офисов</h2>
       <p className="muted no-print">
-        Для зала ожидания: один код на офис, по нему отвечают многие посетители; ответы попадают в разрезы офиса и очной формы. Распечатайте страницу (Ctrl+P) — меню и
-        формы на печать не выводятся.
+        Для зала ожидания: один код на офис, по нему отвечают многие посетители; ответы попадают в разрезы офиса и очной формы. Распечатайте страницу (Ctrl+P) —
+        меню и формы на печать не выводятся.
       </p>
       {qr.length === 0 ? <p className="muted">В справочнике нет офисов: загрузите справочник офисов.</p> : null}
       <div className="qr-sheet" data-testid="qr-sheet">

@@ -26,12 +26,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData()
   const values = formValues(form, survey.questions)
   const fail = (message: string, errors: Record<string, string> = {}) => data({ message, errors, values }, { status: 400 })
-  if (surveyState(survey, new Date(), org.time_zone) !== 'open') return fail(`Опрос ${STATE_LABELS[surveyState(survey, new Date(), org.time_zone)]}: анкеты не принимаются.`)
+  if (surveyState(survey, new Date(), org.time_zone) !== 'open')
+    return fail(`Опрос ${STATE_LABELS[surveyState(survey, new Date(), org.time_zone)]}: анкеты не принимаются.`)
   const { answers, errors } = readAnswers(survey.questions, (name) => form.getAll(name).map(String))
   if (Object.keys(errors).length) return fail('Проверьте отмеченные вопросы.', errors)
   if (answers.length === 0) return fail('Анкета пуста: внесите хотя бы один ответ.')
   const record = readRecord(form)
-  let dims: Dimensions = { branchId: null, officeCode: null, form: 'phone', topic: survey.subjectKind === 'topic' ? survey.subjectCode : null, consumerType: null, appealId: null, callId: null, visitId: null }
+  let dims: Dimensions = {
+    branchId: null,
+    officeCode: null,
+    form: 'phone',
+    topic: survey.subjectKind === 'topic' ? survey.subjectCode : null,
+    consumerType: null,
+    appealId: null,
+    callId: null,
+    visitId: null,
+  }
   let invitation: { id: string; singleUse: boolean } | null = null
   try {
     if (record) {
@@ -45,7 +55,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const stored = await storeResponse(database.db, { survey, invitation, collectedBy: 'phone', dims, answers, enteredBy: user.id })
   if (!stored.stored) return fail('По ссылке этого обращения анкета уже получена.')
-  await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'survey.phone', object: survey.title, details: { survey: survey.id, response: stored.id, record: record?.kind ?? null }, ip: context?.ip })
+  await recordAudit(database.db, {
+    orgId: org.id,
+    userId: user.id,
+    actor: user.login,
+    action: 'survey.phone',
+    object: survey.title,
+    details: { survey: survey.id, response: stored.id, record: record?.kind ?? null },
+    ip: context?.ip,
+  })
   return redirect(`/surveys/${survey.id}/phone?saved=${stored.id}`)
 }
 
@@ -60,7 +78,10 @@ export default function PhoneSurvey() {
         <Link to={`/surveys/${survey.id}`}>← Итоги опроса</Link>
       </p>
       <h1>Телефонный опрос: {survey.title}</h1>
-      <p className="muted">Прочитайте потребителю вопросы и отметьте ответы. Имя и телефон потребителя не вносятся; номер обращения или звонка привязывает анкету к его офису и форме.</p>
+      <p className="muted">
+        Прочитайте потребителю вопросы и отметьте ответы. Имя и телефон потребителя не вносятся; номер обращения или звонка привязывает анкету к его офису и
+        форме.
+      </p>
       {saved && !posted ? (
         <p className="notice ok" data-testid="phone-saved">
           Анкета № {saved} сохранена. Можно вносить следующую.

@@ -43,7 +43,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     results,
     query: viewQuery(ctx.view),
     periodText: periodLabel(ctx.view),
-    view: { kind: ctx.view.kind, year: ctx.view.year, quarter: ctx.view.quarter, month: ctx.view.month, from: ctx.view.period.from, to: ctx.view.period.to, filter: ctx.view.filter },
+    view: {
+      kind: ctx.view.kind,
+      year: ctx.view.year,
+      quarter: ctx.view.quarter,
+      month: ctx.view.month,
+      from: ctx.view.period.from,
+      to: ctx.view.period.to,
+      filter: ctx.view.filter,
+    },
     options: filterOptions(ctx),
     mayBuild: hasAnyRole(ctx.user.roles, routeAccess['surveys.new.tsx']),
   }
@@ -108,7 +116,8 @@ export default function Surveys() {
       <h2>Итоги всех опросов</h2>
       <ViewFilter view={view} options={options} />
       <p className="muted">
-        {periodText}; сравнение — с тем же периодом год назад. Проведено опросов: {formatCount(results.conducted)} ({metricCatalog['surveys.conducted'].definition.toLowerCase()})
+        {periodText}; сравнение — с тем же периодом год назад. Проведено опросов: {formatCount(results.conducted)} (
+        {metricCatalog['surveys.conducted'].definition.toLowerCase()})
       </p>
       <div className="tiles" data-testid="surveys-tiles">
         {SURVEY_TILES.map((id) => (
@@ -118,7 +127,13 @@ export default function Surveys() {
       <div className="charts">
         <TrendLine id="chart-csat" title="Удовлетворённость (CSAT)" data={results.series} unit="share" />
       </div>
-      <Breakdown caption="По опросам" metrics={SURVEY_COLUMNS} rows={results.bySurvey} linkFor={(_, narrowing) => (narrowing.survey ? `/surveys/${narrowing.survey}?${query}` : null)} testId="by-survey" />
+      <Breakdown
+        caption="По опросам"
+        metrics={SURVEY_COLUMNS}
+        rows={results.bySurvey}
+        linkFor={(_, narrowing) => (narrowing.survey ? `/surveys/${narrowing.survey}?${query}` : null)}
+        testId="by-survey"
+      />
       <Breakdown caption="По формам обслуживания" metrics={SURVEY_COLUMNS} rows={results.byForm} linkFor={link} testId="by-form" />
       <Breakdown caption="По офисам" metrics={SURVEY_COLUMNS} rows={results.byOffice} linkFor={link} testId="by-office" />
       <Breakdown caption="По способу опроса" metrics={SURVEY_COLUMNS} rows={results.byDelivery} linkFor={() => null} testId="by-delivery" />

@@ -47,50 +47,132 @@ export default function WorkList() {
         {d.truncated ? ' Список сокращён до 1000 строк в каждой части.' : ''}
       </p>
       <div className="tiles">
-        <div className="tile" data-testid="overdue"><div className="label">Просрочено</div><div className="value">{overdue.length}</div></div>
-        <div className="tile" data-testid="due-soon"><div className="label">Срок в ближайшие {d.days} раб. дн.</div><div className="value">{soon.length}</div></div>
-        <div className="tile" data-testid="lost"><div className="label">Не перезвонили</div><div className="value">{d.lostCalls.length}</div></div>
-        <div className="tile" data-testid="imports"><div className="label">Загрузки с ошибкой</div><div className="value">{d.imports.length}</div></div>
+        <div className="tile" data-testid="overdue">
+          <div className="label">Просрочено</div>
+          <div className="value">{overdue.length}</div>
+        </div>
+        <div className="tile" data-testid="due-soon">
+          <div className="label">Срок в ближайшие {d.days} раб. дн.</div>
+          <div className="value">{soon.length}</div>
+        </div>
+        <div className="tile" data-testid="lost">
+          <div className="label">Не перезвонили</div>
+          <div className="value">{d.lostCalls.length}</div>
+        </div>
+        <div className="tile" data-testid="imports">
+          <div className="label">Загрузки с ошибкой</div>
+          <div className="value">{d.imports.length}</div>
+        </div>
       </div>
       <h2>Обращения: просрочено и срок на подходе</h2>
       <table data-testid="worklist-appeals">
         <thead>
-          <tr><th>Рег. номер</th><th>Поступило</th><th>Срок ответа</th><th className="num">Просрочено на, дн.</th><th className="num">Осталось раб. дн.</th><th>Правило</th><th>Офис</th><th>Филиал</th><th>Заявитель</th></tr>
+          <tr>
+            <th>Рег. номер</th>
+            <th>Поступило</th>
+            <th>Срок ответа</th>
+            <th className="num">Просрочено на, дн.</th>
+            <th className="num">Осталось раб. дн.</th>
+            <th>Правило</th>
+            <th>Офис</th>
+            <th>Филиал</th>
+            <th>Заявитель</th>
+          </tr>
         </thead>
         <tbody>
-          {d.appeals.length === 0 ? <tr><td colSpan={9} className="muted">Нет обращений без ответа со сроком в ближайшие {d.days} раб. дн. и просроченных.</td></tr> : null}
+          {d.appeals.length === 0 ? (
+            <tr>
+              <td colSpan={9} className="muted">
+                Нет обращений без ответа со сроком в ближайшие {d.days} раб. дн. и просроченных.
+              </td>
+            </tr>
+          ) : null}
           {d.appeals.map((a) => (
             <tr key={a.id} className={a.overdueDays !== null ? 'bad' : undefined}>
-              <td><Link to={`/registers/appeals/${a.id}`}>{a.regNumber}</Link></td>
-              <td>{a.receivedAt}</td><td>{a.dueAt}</td>
-              <td className="num">{a.overdueDays ?? ''}</td><td className="num">{a.workingDaysLeft ?? ''}</td>
-              <td>{a.rule}</td><td>{a.office}</td><td>{a.branch}</td><td>{a.applicant}</td>
+              <td>
+                <Link to={`/registers/appeals/${a.id}`}>{a.regNumber}</Link>
+              </td>
+              <td>{a.receivedAt}</td>
+              <td>{a.dueAt}</td>
+              <td className="num">{a.overdueDays ?? ''}</td>
+              <td className="num">{a.workingDaysLeft ?? ''}</td>
+              <td>{a.rule}</td>
+              <td>{a.office}</td>
+              <td>{a.branch}</td>
+              <td>{a.applicant}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <h2>Потерянные звонки: абоненту не перезвонили (за 30 дней, от старых)</h2>
-      <p className="muted"><Link to="/calls/lost">Все потерянные звонки с исходами и показатели перезвонов</Link></p>
+      <p className="muted">
+        <Link to="/calls/lost">Все потерянные звонки с исходами и показатели перезвонов</Link>
+      </p>
       <table data-testid="worklist-lost">
-        <thead><tr><th>Звонок</th><th>Начало</th><th>Связаться до</th><th>Норматив</th><th>Линия</th><th>Филиал</th><th>Номер</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Звонок</th>
+            <th>Начало</th>
+            <th>Связаться до</th>
+            <th>Норматив</th>
+            <th>Линия</th>
+            <th>Филиал</th>
+            <th>Номер</th>
+          </tr>
+        </thead>
         <tbody>
-          {d.lostCalls.length === 0 ? <tr><td colSpan={7} className="muted">Всем абонентам потерянных звонков перезвонили или они дозвонились сами.</td></tr> : null}
+          {d.lostCalls.length === 0 ? (
+            <tr>
+              <td colSpan={7} className="muted">
+                Всем абонентам потерянных звонков перезвонили или они дозвонились сами.
+              </td>
+            </tr>
+          ) : null}
           {d.lostCalls.map((c) => (
             <tr key={c.id} className={c.late ? 'bad' : undefined}>
-              <td><Link to={`/registers/calls/${c.id}`}>{c.callId}</Link></td>
-              <td>{c.startedAt}</td><td>{c.dueAt}</td><td>{c.late ? 'истёк' : 'идёт'}</td><td>{c.line}</td><td>{c.branch}</td><td>{c.phone}</td>
+              <td>
+                <Link to={`/registers/calls/${c.id}`}>{c.callId}</Link>
+              </td>
+              <td>{c.startedAt}</td>
+              <td>{c.dueAt}</td>
+              <td>{c.late ? 'истёк' : 'идёт'}</td>
+              <td>{c.line}</td>
+              <td>{c.branch}</td>
+              <td>{c.phone}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <h2>Загрузки с ошибкой (за 30 дней)</h2>
       <table data-testid="worklist-imports">
-        <thead><tr><th>Загрузка</th><th>Вид</th><th>Файл</th><th>Состояние</th><th>Начата</th><th>Сообщение</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Загрузка</th>
+            <th>Вид</th>
+            <th>Файл</th>
+            <th>Состояние</th>
+            <th>Начата</th>
+            <th>Сообщение</th>
+          </tr>
+        </thead>
         <tbody>
-          {d.imports.length === 0 ? <tr><td colSpan={6} className="muted">Нет.</td></tr> : null}
+          {d.imports.length === 0 ? (
+            <tr>
+              <td colSpan={6} className="muted">
+                Нет.
+              </td>
+            </tr>
+          ) : null}
           {d.imports.map((i) => (
             <tr key={i.id}>
-              <td><Link to={`/imports/${i.id}`}>№ {i.id}</Link></td><td>{i.kind}</td><td>{i.fileName}</td><td>{i.status}</td><td>{i.startedAt}</td><td>{i.message}</td>
+              <td>
+                <Link to={`/imports/${i.id}`}>№ {i.id}</Link>
+              </td>
+              <td>{i.kind}</td>
+              <td>{i.fileName}</td>
+              <td>{i.status}</td>
+              <td>{i.startedAt}</td>
+              <td>{i.message}</td>
             </tr>
           ))}
         </tbody>
@@ -99,7 +181,10 @@ export default function WorkList() {
         <summary>Определения</summary>
         <dl>
           {d.definitions.map((x) => (
-            <div key={x.k}><dt>{x.k}</dt><dd>{x.v}</dd></div>
+            <div key={x.k}>
+              <dt>{x.k}</dt>
+              <dd>{x.v}</dd>
+            </div>
           ))}
         </dl>
       </details>

@@ -21,6 +21,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ['Строк', `обращений ${list.appeals.length}, потерянных звонков ${list.lostCalls.length}, загрузок ${list.imports.length}`],
     ['Сформировал', `${user.fullName} (${user.login})`],
   ]
-  await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'export', object: 'список дел', details: { days }, ip: context?.ip })
+  await recordAudit(database.db, {
+    orgId: org.id,
+    userId: user.id,
+    actor: user.login,
+    action: 'export',
+    object: 'список дел',
+    details: { days },
+    ip: context?.ip,
+  })
   return xlsxResponse(workListFile('xlsx', list, about, org.name), `spisok-del-${dayText(localDayOf(list.asOf, org.time_zone))}.xlsx`)
 }

@@ -31,7 +31,18 @@ describe('sign-in', () => {
     expect(safeRedirect('/\\evil.example')).toBe('/')
     expect(safeRedirect(null)).toBe('/')
     // control characters that browsers drop (`/\t/evil.example` is `//evil.example` to them) or that would split the header
-    for (const sneaky of ['/\t/evil.example', '/%09/evil.example'.replace('%09', '\t'), '/\n/evil.example', '/\r\nSet-Cookie: x=1', '/\u0000/evil', '/ \t/evil.example', '\t//evil.example', 'javascript:alert(1)', '/\\/evil.example', '/\u2028/x']) {
+    for (const sneaky of [
+      '/\t/evil.example',
+      '/%09/evil.example'.replace('%09', '\t'),
+      '/\n/evil.example',
+      '/\r\nSet-Cookie: x=1',
+      '/\u0000/evil',
+      '/ \t/evil.example',
+      '\t//evil.example',
+      'javascript:alert(1)',
+      '/\\/evil.example',
+      '/\u2028/x',
+    ]) {
       const to = safeRedirect(sneaky)
       expect(to, JSON.stringify(sneaky)).toBe('/')
     }

@@ -68,7 +68,10 @@ export async function getAppContext(): Promise<AppContext> {
 export async function checkDatabase(): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(state.__sqPreparing ? 'база готовится (миграции или первый запуск с демо-данными), подождите' : 'база не ответила за 2 с'), 2000)
+    timer = setTimeout(
+      () => resolve(state.__sqPreparing ? 'база готовится (миграции или первый запуск с демо-данными), подождите' : 'база не ответила за 2 с'),
+      2000,
+    )
   })
   const probe = (async () => {
     try {

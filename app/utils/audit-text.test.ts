@@ -10,10 +10,14 @@ describe('the audit log in Russian', () => {
   })
 
   it('details read as «поле: значение», not JSON', () => {
-    expect(auditDetailsText({ kind: 'offices', file: 'offices.csv', status: 'rejected', read: 2, stored: 0, rejected: 2, invalid: 2, skipInvalid: false })).toBe(
+    expect(
+      auditDetailsText({ kind: 'offices', file: 'offices.csv', status: 'rejected', read: 2, stored: 0, rejected: 2, invalid: 2, skipInvalid: false }),
+    ).toBe(
       'вид: офисы обслуживания · файл: offices.csv · итог: отклонён · прочитано строк: 2 · сохранено: 0 · отклонено: 2 · строк с ошибками: 2 · ошибочные строки: не пропускались',
     )
-    expect(auditDetailsText({ report: 'register-appeals', rows: 12345, personalData: true })).toBe('отчёт: журнал обращений · строк: 12\u00a0345 · персональные данные: показаны')
+    expect(auditDetailsText({ report: 'register-appeals', rows: 12345, personalData: true })).toBe(
+      'отчёт: журнал обращений · строк: 12\u00a0345 · персональные данные: показаны',
+    )
     expect(auditDetailsText({ survey: '3', record: null })).toBe('опрос №: 3 · запись: без записи')
     expect(auditDetailsText({})).toBe('')
     expect(auditDetailsText({ query: 'period=year&year=2025' })).toBe('')

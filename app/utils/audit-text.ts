@@ -44,8 +44,13 @@ export function auditObjectText(object: string | null): string {
 }
 
 const REPORTS: Record<string, string> = {
-  dashboard: 'показатели', 'import-rejections': 'ошибки загрузки', 'survey-batch': 'ссылки опроса', 'survey-answers': 'анкеты опроса',
-  'register-appeals': 'журнал обращений', 'register-calls': 'журнал звонков', 'register-visits': 'журнал посещений',
+  dashboard: 'показатели',
+  'import-rejections': 'ошибки загрузки',
+  'survey-batch': 'ссылки опроса',
+  'survey-answers': 'анкеты опроса',
+  'register-appeals': 'журнал обращений',
+  'register-calls': 'журнал звонков',
+  'register-visits': 'журнал посещений',
 }
 const STATUS: Record<string, string> = { done: 'загружен', rejected: 'отклонён', failed: 'ошибка', interrupted: 'прервана' }
 
@@ -98,7 +103,10 @@ function plainValue(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'да' : 'нет'
   if (typeof v === 'number') return formatCount(v)
   if (Array.isArray(v)) return v.map(plainValue).join(', ')
-  if (typeof v === 'object') return Object.values(v as Record<string, unknown>).map(plainValue).join(', ')
+  if (typeof v === 'object')
+    return Object.values(v as Record<string, unknown>)
+      .map(plainValue)
+      .join(', ')
   return String(v)
 }
 

@@ -1,7 +1,16 @@
 /** Russian names of term units and rule targets, for screens. Client-safe. */
 import { countOf, WORDS, type PluralForms } from '#reports/plural.ts'
 import {
-  appealForm, appealTopic, callCategory, callDirection, closure, complaintTopic, consumerType, requestType, serviceKind, type Vocabulary,
+  appealForm,
+  appealTopic,
+  callCategory,
+  callDirection,
+  closure,
+  complaintTopic,
+  consumerType,
+  requestType,
+  serviceKind,
+  type Vocabulary,
 } from '#reports/vocabulary.ts'
 
 export const UNIT_LABELS: Record<string, string> = {
@@ -36,13 +45,20 @@ export const CALENDAR_KIND_LABELS: Record<string, string> = {
 }
 
 const UNIT_WORDS: Record<string, PluralForms> = {
-  seconds: WORDS.second, minutes: WORDS.minute, hours: WORDS.hour, calendar_days: WORDS.calendarDay, working_days: WORDS.workingDay,
+  seconds: WORDS.second,
+  minutes: WORDS.minute,
+  hours: WORDS.hour,
+  calendar_days: WORDS.calendarDay,
+  working_days: WORDS.workingDay,
 }
 
 /** After «не более», «в течение»: the genitive (1 часа, 4 часов, 21 часа). */
 const UNIT_GENITIVE: Record<string, PluralForms> = {
-  seconds: ['секунды', 'секунд', 'секунд'], minutes: ['минуты', 'минут', 'минут'], hours: ['часа', 'часов', 'часов'],
-  calendar_days: ['календарного дня', 'календарных дней', 'календарных дней'], working_days: ['рабочего дня', 'рабочих дней', 'рабочих дней'],
+  seconds: ['секунды', 'секунд', 'секунд'],
+  minutes: ['минуты', 'минут', 'минут'],
+  hours: ['часа', 'часов', 'часов'],
+  calendar_days: ['календарного дня', 'календарных дней', 'календарных дней'],
+  working_days: ['рабочего дня', 'рабочих дней', 'рабочих дней'],
 }
 
 /**
@@ -91,4 +107,3 @@ export function describeFilter(filter: Record<string, string | string[]>): strin
   })
   return parts.length ? parts.join('; ') : 'все записи'
 }
-

@@ -6,7 +6,10 @@ export function readUserForm(form: FormData) {
     password: String(form.get('password') ?? '') || undefined,
     roles: form.getAll('roles').map(String),
     allBranches: form.get('allBranches') === 'on',
-    branchIds: form.getAll('branchIds').map(String).filter((id) => /^\d{1,18}$/.test(id)),
+    branchIds: form
+      .getAll('branchIds')
+      .map(String)
+      .filter((id) => /^\d{1,18}$/.test(id)),
     disabled: form.get('disabled') === 'on',
   }
 }

@@ -33,7 +33,9 @@ describe('a sliding-window limit shared by every server process', () => {
   it('two processes count together', async () => {
     const other = await openDatabase({ DATABASE_URL: opened.url })
     try {
-      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => SURVEY_LIMITS.answersPerAddress.allow(i % 2 ? other.db : opened.database.db, '203.0.113.8')))
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => SURVEY_LIMITS.answersPerAddress.allow(i % 2 ? other.db : opened.database.db, '203.0.113.8')),
+      )
       expect(results.filter(Boolean)).toHaveLength(30)
     } finally {
       await other.close()

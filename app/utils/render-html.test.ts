@@ -6,7 +6,23 @@ import { renderToReadableStream } from 'react-dom/server.browser'
 
 /** A page like ours: Cyrillic options in a select, inside a Suspense boundary (Remix's data stream has one). */
 const page = () =>
-  h('html', { lang: 'ru' }, h('body', null, h(Suspense, { fallback: null }, h('select', { name: 'office' }, ...Array.from({ length: 400 }, (_, i) => h('option', { key: i, value: `ПОП-${String(i).padStart(2, '0')}` }, `Офис «Центральный» — окно ${i}`))))))
+  h(
+    'html',
+    { lang: 'ru' },
+    h(
+      'body',
+      null,
+      h(
+        Suspense,
+        { fallback: null },
+        h(
+          'select',
+          { name: 'office' },
+          ...Array.from({ length: 400 }, (_, i) => h('option', { key: i, value: `ПОП-${String(i).padStart(2, '0')}` }, `Офис «Центральный» — окно ${i}`)),
+        ),
+      ),
+    ),
+  )
 
 describe('the HTML renderer of entry.server.tsx', () => {
   it('control: react-dom 18.3.1’s Node streaming renderer leaves NUL bytes (react/react#31134)', async () => {

@@ -21,4 +21,3 @@ export async function reportRequest(request: Request, route: RouteId) {
   const query = new URLSearchParams({ year: String(year), ...(isDateText(asOfText) ? { asOf: asOfText } : {}) }).toString()
   return { ...app, user, scope, year, asOf, asOfText: isDateText(asOfText) ? asOfText : null, query }
 }
-

@@ -20,7 +20,11 @@ export async function saveSurveyForm(request: Request, route: RouteId, surveyId:
   }
   // blank lines between options are not options
   if (Array.isArray(questions))
-    questions = questions.map((q: unknown) => (q && typeof q === 'object' && Array.isArray((q as { options?: unknown }).options) ? { ...q, options: ((q as { options: unknown[] }).options).filter((o) => typeof o !== 'string' || o.trim() !== '') } : q))
+    questions = questions.map((q: unknown) =>
+      q && typeof q === 'object' && Array.isArray((q as { options?: unknown }).options)
+        ? { ...q, options: (q as { options: unknown[] }).options.filter((o) => typeof o !== 'string' || o.trim() !== '') }
+        : q,
+    )
   const text = (name: string) => String(form.get(name) ?? '')
   const parsed = surveyDefinitionSchema.safeParse({
     title: text('title'),
@@ -40,8 +44,13 @@ export async function saveSurveyForm(request: Request, route: RouteId, surveyId:
     throw error
   }
   await recordAudit(database.db, {
-    orgId: org.id, userId: user.id, actor: user.login, action: surveyId ? 'survey.update' : 'survey.create', object: parsed.data.title,
-    details: { survey: id, questions: parsed.data.questions.length, opensOn: parsed.data.opensOn, closesOn: parsed.data.closesOn }, ip,
+    orgId: org.id,
+    userId: user.id,
+    actor: user.login,
+    action: surveyId ? 'survey.update' : 'survey.create',
+    object: parsed.data.title,
+    details: { survey: id, questions: parsed.data.questions.length, opensOn: parsed.data.opensOn, closesOn: parsed.data.closesOn },
+    ip,
   })
   return redirect(`/surveys/${id}`)
 }

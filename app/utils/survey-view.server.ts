@@ -26,7 +26,9 @@ export async function surveyViewContext(request: Request, route: RouteId, survey
 export function surveysViewContext(request: Request, route: RouteId): Promise<ViewContext> {
   return viewContext(request, route, async ({ database, org, scope }): Promise<Record<string, string>> => {
     const row = await sql<{ year: number | null }>`
-      select extract(year from max(r.submitted_at) at time zone ${org.time_zone})::int as year from survey_response r where ${sql.join(surveyConditions(scope, {}), sql` and `)}`.execute(database.db)
+      select extract(year from max(r.submitted_at) at time zone ${org.time_zone})::int as year from survey_response r where ${sql.join(surveyConditions(scope, {}), sql` and `)}`.execute(
+      database.db,
+    )
     const year = row.rows[0]?.year
     return year ? { year: String(year) } : {}
   })

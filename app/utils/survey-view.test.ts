@@ -8,7 +8,16 @@ describe('free answers shown to roles without personal data', () => {
   })
 
   it('hide e-mails disguised from robots', () => {
-    for (const disguised of ['ivan(at)mail.ru', 'ivan [собака] mail.ru', 'ivan at mail dot ru', 'ivan собака mail точка ru', 'Ivan.Petrov (AT) Mail (dot) Ru', 'ivan＠mail.ru', 'ivan @ mail . ru', 'ivan{at}mail[.]ru'.replace('[.]', '[dot]')]) {
+    for (const disguised of [
+      'ivan(at)mail.ru',
+      'ivan [собака] mail.ru',
+      'ivan at mail dot ru',
+      'ivan собака mail точка ru',
+      'Ivan.Petrov (AT) Mail (dot) Ru',
+      'ivan＠mail.ru',
+      'ivan @ mail . ru',
+      'ivan{at}mail[.]ru'.replace('[.]', '[dot]'),
+    ]) {
       expect(redactContacts(`пишите на ${disguised}, спасибо`)).toBe('пишите на •••@•••, спасибо')
     }
     // words that merely contain «at» or «собака» stay

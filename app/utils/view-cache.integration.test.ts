@@ -34,7 +34,14 @@ function counter() {
 }
 
 const importAppeals = (lines: string[]) =>
-  runFileImport(world.target, { kind: 'appeals', path: tmpFile('a.csv', ['reg_number;received_at;form;topic;branch', ...lines].join('\n')), fileName: 'a.csv', skipInvalid: false, createBranches: true, source: 'cli' })
+  runFileImport(world.target, {
+    kind: 'appeals',
+    path: tmpFile('a.csv', ['reg_number;received_at;form;topic;branch', ...lines].join('\n')),
+    fileName: 'a.csv',
+    skipInvalid: false,
+    createBranches: true,
+    source: 'cli',
+  })
 
 describe('the view cache', () => {
   it('serves the same view from memory until the data changes; an import commit is visible on the next request', async () => {
@@ -55,7 +62,10 @@ describe('the view cache', () => {
   })
 
   it.each([
-    ['a deadline rule', async () => sql`update deadline_rule set amount = amount + 1 where org_id = ${world.org.id} and applies_to = 'appeals'`.execute(t.database.db)],
+    [
+      'a deadline rule',
+      async () => sql`update deadline_rule set amount = amount + 1 where org_id = ${world.org.id} and applies_to = 'appeals'`.execute(t.database.db),
+    ],
     ['the calendar', async () => addOwnDay(t.database.db, world.org.id, { day: '2025-03-04', kind: 'holiday', note: 'региональный праздник' })],
     ['the organisation settings', async () => updateOrganisation(t.database.db, world.org.id, { name: 'Другое имя' })],
     ['a branch mapping', async () => sql`update office set branch_id = null where org_id = ${world.org.id}`.execute(t.database.db)],

@@ -35,7 +35,11 @@ export interface ViewContext extends AppContext {
  * The common start of a dashboard or register request: access, scope, the view from the URL (default: the
  * year of the latest appeal the user may see), and up-to-date rollups.
  */
-export async function viewContext(request: Request, route: RouteId, defaults?: (ctx: AppContext & { scope: Scope }) => Promise<Record<string, string>>): Promise<ViewContext> {
+export async function viewContext(
+  request: Request,
+  route: RouteId,
+  defaults?: (ctx: AppContext & { scope: Scope }) => Promise<Record<string, string>>,
+): Promise<ViewContext> {
   const user = await requireRouteAccess(request, route)
   const scope = getScope(user)
   const context = await getAppContext()
@@ -71,9 +75,22 @@ export async function viewContext(request: Request, route: RouteId, defaults?: (
   if (view.filter.branch && !branches.some((b) => b.id === view.filter.branch)) rejected.push('branch')
   if (rejected.length) {
     const names = [...new Set(rejected)].map((k) => `«${FILTER_LABELS[k as keyof typeof FILTER_LABELS]}»`).join(', ')
-    throw new Response(`Неизвестное значение фильтра: ${names}. Выберите значение из списка на странице.`, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+    throw new Response(`Неизвестное значение фильтра: ${names}. Выберите значение из списка на странице.`, {
+      status: 400,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    })
   }
-  return { ...context, user, scope, view, asOf: new Date(), params, offices: new Map(offices.map((o) => [o.office_code, o.name])), officeBranch: new Map(offices.map((o) => [o.office_code, o.branch_id])), branches }
+  return {
+    ...context,
+    user,
+    scope,
+    view,
+    asOf: new Date(),
+    params,
+    offices: new Map(offices.map((o) => [o.office_code, o.name])),
+    officeBranch: new Map(offices.map((o) => [o.office_code, o.branch_id])),
+    branches,
+  }
 }
 
 /** The options of the filter bar, for the screen. */
@@ -114,7 +131,10 @@ export function aboutFacts(ctx: ViewContext, what: string, extra: readonly (read
   const n = ctx.view.narrowing
   const branch = f.branch ? (ctx.branches.find((b) => b.id === f.branch)?.name ?? f.branch) : 'все'
   const office = f.office ? (ctx.offices.get(f.office) ?? f.office) : 'все'
-  const narrowed = Object.entries(n).filter(([, v]) => v).map(([k, v]) => `${FILTER_LABELS[k as keyof typeof FILTER_LABELS] ?? 'уточнение'}: ${v}`).join(', ')
+  const narrowed = Object.entries(n)
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${FILTER_LABELS[k as keyof typeof FILTER_LABELS] ?? 'уточнение'}: ${v}`)
+    .join(', ')
   return [
     ['Отчёт', what],
     ['Организация', ctx.org.name],

@@ -13,6 +13,8 @@ export async function workListContext(request: Request, route: RouteId) {
   const days = Number.isInteger(asked) && asked >= 0 && asked <= 30 ? asked : 3
   const personalData = canSeePersonalData(user.roles)
   const asOf = new Date()
-  const list = await cachedView(database, { view: 'worklist', scope, params: { days, personalData }, asOfNow: true }, () => buildWorkList(database.db, { scope, asOf, dueDays: days, personalData }))
+  const list = await cachedView(database, { view: 'worklist', scope, params: { days, personalData }, asOfNow: true }, () =>
+    buildWorkList(database.db, { scope, asOf, dueDays: days, personalData }),
+  )
   return { user, scope, database, org, days, personalData, list }
 }

@@ -2,7 +2,7 @@ import { isValidTimeZone, zoneOffsetMs } from '#reports/time/local-time.ts'
 import { RUSSIAN_ZONES, zoneLabel } from './zones.ts'
 
 describe('Russian time zones by name', () => {
-  it('each label states the zone\'s real offset, and the zone exists', () => {
+  it("each label states the zone's real offset, and the zone exists", () => {
     const now = Date.UTC(2026, 0, 15)
     for (const { zone, label } of RUSSIAN_ZONES) {
       expect(isValidTimeZone(zone), zone).toBe(true)

@@ -1,8 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 
 /** Enumerations are text with check constraints; their Russian labels live in reports/vocabulary.ts. */
-const inList = (column: string, values: readonly string[]) =>
-  sql.raw(`check (${column} in (${values.map((v) => `'${v}'`).join(', ')}))`)
+const inList = (column: string, values: readonly string[]) => sql.raw(`check (${column} in (${values.map((v) => `'${v}'`).join(', ')}))`)
 
 const APPEAL_FORMS = ['in_person', 'phone', 'internet', 'post', 'other']
 const CONSUMER_TYPES = ['individual', 'legal', 'entrepreneur']
@@ -271,8 +270,20 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
-    'audit_event', 'queue_log_pending', 'visit', 'call', 'appeal', 'calendar_year', 'calendar_day',
-    'deadline_rule', 'office', 'import_rejection', 'import_batch', 'app_user', 'branch', 'organisation',
+    'audit_event',
+    'queue_log_pending',
+    'visit',
+    'call',
+    'appeal',
+    'calendar_year',
+    'calendar_day',
+    'deadline_rule',
+    'office',
+    'import_rejection',
+    'import_batch',
+    'app_user',
+    'branch',
+    'organisation',
   ]) {
     await sql`drop table if exists ${sql.table(table)} cascade`.execute(db)
   }

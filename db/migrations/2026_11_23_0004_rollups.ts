@@ -115,7 +115,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index visit_day_org_day on visit_day (org_id, day)`.execute(db)
 
   // One function marks the changed instants of a table: TG_ARGV = kind and timestamp column(s).
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create function mark_rollup_dirty() returns trigger language plpgsql as $fn$
     declare
       i int := 1;
@@ -133,15 +135,29 @@ export async function up(db: Kysely<any>): Promise<void> {
       end loop;
       return null;
     end
-    $fn$`).execute(db)
+    $fn$`,
+    )
+    .execute(db)
   for (const [table, args] of [
     ['appeal', `'appeals', 'received_at', 'appeal_due', 'due_at'`],
     ['call', `'calls', 'started_at'`],
     ['visit', `'visits', 'issued_at'`],
   ] as const) {
-    await sql.raw(`create trigger ${table}_dirty_insert after insert on ${table} referencing new table as new_rows for each statement execute function mark_rollup_dirty(${args})`).execute(db)
-    await sql.raw(`create trigger ${table}_dirty_update after update on ${table} referencing old table as old_rows new table as new_rows for each statement execute function mark_rollup_dirty(${args})`).execute(db)
-    await sql.raw(`create trigger ${table}_dirty_delete after delete on ${table} referencing old table as old_rows for each statement execute function mark_rollup_dirty(${args})`).execute(db)
+    await sql
+      .raw(
+        `create trigger ${table}_dirty_insert after insert on ${table} referencing new table as new_rows for each statement execute function mark_rollup_dirty(${args})`,
+      )
+      .execute(db)
+    await sql
+      .raw(
+        `create trigger ${table}_dirty_update after update on ${table} referencing old table as old_rows new table as new_rows for each statement execute function mark_rollup_dirty(${args})`,
+      )
+      .execute(db)
+    await sql
+      .raw(
+        `create trigger ${table}_dirty_delete after delete on ${table} referencing old table as old_rows for each statement execute function mark_rollup_dirty(${args})`,
+      )
+      .execute(db)
   }
   // what was already there before this migration: everything is dirty once
   for (const [kind, table, column] of [
@@ -150,7 +166,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     ['calls', 'call', 'started_at'],
     ['visits', 'visit', 'issued_at'],
   ] as const) {
-    await sql.raw(`insert into rollup_dirty (org_id, kind, from_at, to_at) select org_id, '${kind}', min(${column}), max(${column}) from ${table} where ${column} is not null group by org_id`).execute(db)
+    await sql
+      .raw(
+        `insert into rollup_dirty (org_id, kind, from_at, to_at) select org_id, '${kind}', min(${column}), max(${column}) from ${table} where ${column} is not null group by org_id`,
+      )
+      .execute(db)
   }
 }
 
@@ -159,7 +179,8 @@ export async function down(db: Kysely<any>): Promise<void> {
     for (const op of ['insert', 'update', 'delete']) await sql.raw(`drop trigger ${table}_dirty_${op} on ${table}`).execute(db)
   }
   await sql`drop function mark_rollup_dirty()`.execute(db)
-  for (const table of ['visit_day', 'call_day', 'appeal_due_day', 'appeal_day', 'rollup_dirty', 'rollup_state', 'phone_line']) await sql.raw(`drop table ${table}`).execute(db)
+  for (const table of ['visit_day', 'call_day', 'appeal_due_day', 'appeal_day', 'rollup_dirty', 'rollup_state', 'phone_line'])
+    await sql.raw(`drop table ${table}`).execute(db)
   await sql`alter table organisation drop column service_level_seconds`.execute(db)
   await sql`alter table organisation drop column short_abandon_seconds`.execute(db)
 }

@@ -140,7 +140,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index survey_day_org_day on survey_day (org_id, day)`.execute(db)
   // links mark the days they were made; responses the days they were submitted and the days their links
   // were made (the link is now answered); answers the days of their responses
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create function mark_survey_dirty() returns trigger language plpgsql as $fn$
     begin
       if tg_table_name = 'survey_invitation' then
@@ -173,16 +175,31 @@ export async function up(db: Kysely<any>): Promise<void> {
       end if;
       return null;
     end
-    $fn$`).execute(db)
+    $fn$`,
+    )
+    .execute(db)
   for (const table of ['survey_invitation', 'survey_response', 'survey_answer']) {
-    await sql.raw(`create trigger ${table}_dirty_insert after insert on ${table} referencing new table as new_rows for each statement execute function mark_survey_dirty()`).execute(db)
-    await sql.raw(`create trigger ${table}_dirty_update after update on ${table} referencing old table as old_rows new table as new_rows for each statement execute function mark_survey_dirty()`).execute(db)
-    await sql.raw(`create trigger ${table}_dirty_delete after delete on ${table} referencing old table as old_rows for each statement execute function mark_survey_dirty()`).execute(db)
+    await sql
+      .raw(
+        `create trigger ${table}_dirty_insert after insert on ${table} referencing new table as new_rows for each statement execute function mark_survey_dirty()`,
+      )
+      .execute(db)
+    await sql
+      .raw(
+        `create trigger ${table}_dirty_update after update on ${table} referencing old table as old_rows new table as new_rows for each statement execute function mark_survey_dirty()`,
+      )
+      .execute(db)
+    await sql
+      .raw(
+        `create trigger ${table}_dirty_delete after delete on ${table} referencing old table as old_rows for each statement execute function mark_survey_dirty()`,
+      )
+      .execute(db)
   }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['survey_day', 'survey_answer', 'survey_response', 'survey_invitation', 'survey_batch', 'survey']) await sql`drop table ${sql.table(t)}`.execute(db)
+  for (const t of ['survey_day', 'survey_answer', 'survey_response', 'survey_invitation', 'survey_batch', 'survey'])
+    await sql`drop table ${sql.table(t)}`.execute(db)
   await sql`drop function mark_survey_dirty()`.execute(db)
   await sql`delete from rollup_state where kind = 'surveys'`.execute(db)
   await sql`delete from rollup_dirty where kind = 'surveys'`.execute(db)

@@ -2,10 +2,24 @@ import { type Kysely, sql } from 'kysely'
 
 /** Tables whose changes can change a figure, a list or a verdict on some page (ADR 013). */
 export const WATCHED_TABLES = [
-  'organisation', 'branch', 'office', 'phone_line', 'deadline_rule', 'calendar_day', 'calendar_year',
-  'appeal', 'call', 'visit', 'queue_log_pending',
-  'survey', 'survey_batch', 'survey_invitation', 'survey_response', 'survey_answer',
-  'report_input', 'report_snapshot',
+  'organisation',
+  'branch',
+  'office',
+  'phone_line',
+  'deadline_rule',
+  'calendar_day',
+  'calendar_year',
+  'appeal',
+  'call',
+  'visit',
+  'queue_log_pending',
+  'survey',
+  'survey_batch',
+  'survey_invitation',
+  'survey_response',
+  'survey_answer',
+  'report_input',
+  'report_snapshot',
 ] as const
 
 /**
@@ -19,7 +33,9 @@ export const WATCHED_TABLES = [
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table import_batch drop constraint import_batch_status_check`.execute(db)
-  await sql`alter table import_batch add constraint import_batch_status_check check (status in ('queued', 'running', 'done', 'rejected', 'failed', 'interrupted'))`.execute(db)
+  await sql`alter table import_batch add constraint import_batch_status_check check (status in ('queued', 'running', 'done', 'rejected', 'failed', 'interrupted'))`.execute(
+    db,
+  )
   await sql`alter table import_batch add column file_path text, add column job jsonb, add column progress jsonb`.execute(db)
   await sql`create index import_batch_queued on import_batch (id) where status in ('queued', 'running')`.execute(db)
 
@@ -34,7 +50,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       end
     $fn$`.execute(db)
   for (const table of WATCHED_TABLES) {
-    await sql.raw(`create trigger ${table}_data_change after insert or update or delete or truncate on ${table} for each statement execute function note_data_change()`).execute(db)
+    await sql
+      .raw(
+        `create trigger ${table}_data_change after insert or update or delete or truncate on ${table} for each statement execute function note_data_change()`,
+      )
+      .execute(db)
   }
 }
 

@@ -16,7 +16,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table call add column legs jsonb`.execute(db)
   await sql`alter table import_batch add column rows_no_ending integer not null default 0`.execute(db)
   await sql`alter table import_batch drop constraint import_batch_format_check`.execute(db)
-  await sql`alter table import_batch add constraint import_batch_format_check check (format in ('csv', 'xlsx', 'queue_log', 'queue_log_table', 'generated'))`.execute(db)
+  await sql`alter table import_batch add constraint import_batch_format_check check (format in ('csv', 'xlsx', 'queue_log', 'queue_log_table', 'generated'))`.execute(
+    db,
+  )
   await sql`alter table call add column no_ending boolean not null default false`.execute(db)
 
   await sql`

@@ -5,7 +5,8 @@ import { type Kysely, sql } from 'kysely'
  * for (organisation-wide or a list of branches) and the key of the click that made it (a second click
  * with the same key finds the first snapshot instead of making another); it records that it was filed
  * (date, the regulator's incoming number, who, the PDF as filed), that a corrected snapshot replaced it
- * (and what changed), the rendered tables except the per-appeal 4.9 (for the publication), and its publication (a static page without personal data, an optional public
+ * (and what changed), the rendered tables except the per-appeal 4.9 (for the publication), and its publication (a static page without personal data,
+ * an optional public
  * address an administrator switches on and off). The organisation keeps who signs its reports.
  */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -48,5 +49,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     alter table report_snapshot
       drop column scope_branches, drop column tables, drop column scope_label, drop column freeze_key, drop column pdf, drop column filed_on, drop column filed_number,
       drop column filed_by, drop column filed_by_name, drop column filed_at, drop column replaces, drop column replaced_by, drop column change_note,
-      drop column published_html, drop column published_file, drop column published_at, drop column published_by_name, drop column public_token, drop column public_enabled`.execute(db)
+      drop column published_html, drop column published_file, drop column published_at, drop column published_by_name, drop column public_token, drop column public_enabled`.execute(
+    db,
+  )
 }

@@ -29,7 +29,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table import_batch drop constraint import_batch_source_check`.execute(db)
   await sql`alter table import_batch add constraint import_batch_source_check check (source in ('web', 'cli', 'demo', 'api', 'folder'))`.execute(db)
   await sql`alter table import_batch drop constraint import_batch_format_check`.execute(db)
-  await sql`alter table import_batch add constraint import_batch_format_check check (format in ('csv', 'xlsx', 'queue_log', 'queue_log_table', 'generated', 'json'))`.execute(db)
+  await sql`alter table import_batch add constraint import_batch_format_check check (format in ('csv', 'xlsx', 'queue_log', 'queue_log_table', 'generated', 'json'))`.execute(
+    db,
+  )
   await sql`alter table organisation add column import_inbox text`.execute(db)
 }
 
@@ -37,7 +39,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table organisation drop column import_inbox`.execute(db)
   await sql`update import_batch set format = null where format = 'json'`.execute(db)
   await sql`alter table import_batch drop constraint import_batch_format_check`.execute(db)
-  await sql`alter table import_batch add constraint import_batch_format_check check (format in ('csv', 'xlsx', 'queue_log', 'queue_log_table', 'generated'))`.execute(db)
+  await sql`alter table import_batch add constraint import_batch_format_check check (format in ('csv', 'xlsx', 'queue_log', 'queue_log_table', 'generated'))`.execute(
+    db,
+  )
   await sql`update import_batch set source = 'cli' where source in ('api', 'folder')`.execute(db)
   await sql`alter table import_batch drop constraint import_batch_source_check`.execute(db)
   await sql`alter table import_batch add constraint import_batch_source_check check (source in ('web', 'cli', 'demo'))`.execute(db)

@@ -18,7 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db)
   // the cockpit lists them and may be answered from the page cache (ADR 023): a saved or deleted view moves the
   // data generation like every other watched table (ADR 013)
-  await sql`create trigger saved_view_data_change after insert or update or delete or truncate on saved_view for each statement execute function note_data_change()`.execute(db)
+  await sql`create trigger saved_view_data_change after insert or update or delete or truncate on saved_view for each statement execute function note_data_change()`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

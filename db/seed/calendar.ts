@@ -44,7 +44,10 @@ export async function seedFederalCalendar(db: Kysely<DB>, data: CalendarFile = f
           .onConflict((oc) => oc.expression(sql`coalesce(org_id, 0), day`).doNothing())
           .execute()
       }
-      await tx.insertInto('calendar_year').values({ org_id: null, year: y, source: year.decree ?? null, verified: year.verified !== false }).execute()
+      await tx
+        .insertInto('calendar_year')
+        .values({ org_id: null, year: y, source: year.decree ?? null, verified: year.verified !== false })
+        .execute()
     })
     added.push(y)
   }

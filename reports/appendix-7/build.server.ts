@@ -5,7 +5,15 @@
  */
 import type { Readable } from 'node:stream'
 import type { Cell } from '#reports/export/sheet-model.ts'
-import { type BookOut, MAX_ROWS_PER_SHEET, type PrintSpec, type SheetFormat, type SheetOut, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
+import {
+  type BookOut,
+  MAX_ROWS_PER_SHEET,
+  type PrintSpec,
+  type SheetFormat,
+  type SheetOut,
+  type SheetSpec,
+  writeReportBook,
+} from '#reports/export/sheet-writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
 import { type CheckResult, runChecks } from './checks.server.ts'
 import { type DataWarning, dataWarnings } from './coverage.server.ts'
@@ -38,7 +46,8 @@ export async function prepareAppendix7(ctx: Appendix7Context): Promise<Appendix7
     const t = built.register
     figures.push({ key: `${t.code}|rows`, label: `Таблица ${t.code}, число строк`, value: rows })
     t.columns.forEach((col, i) => {
-      if (col.value === 'flag') figures.push({ key: `${t.code}|sum|${i + 1}`, label: `Таблица ${t.code}, сумма графы ${i + 1}`, value: flagSum(groups, col.where) })
+      if (col.value === 'flag')
+        figures.push({ key: `${t.code}|sum|${i + 1}`, label: `Таблица ${t.code}, сумма графы ${i + 1}`, value: flagSum(groups, col.where) })
     })
   }
   const warnings = dataWarnings(
@@ -76,7 +85,10 @@ function estimateHeight(text: string, widthChars: number, lineHeight = 15): numb
  * than its column (printed, «Идентификационный» would otherwise break mid-word); fit-to-width scales
  * the page back.
  */
-export function sheetWidths(widths: readonly number[], header: readonly (readonly { v?: unknown; text?: string; colspan?: number; rowspan?: number }[])[]): number[] {
+export function sheetWidths(
+  widths: readonly number[],
+  header: readonly (readonly { v?: unknown; text?: string; colspan?: number; rowspan?: number }[])[],
+): number[] {
   const out = [...widths]
   const carried = new Map<string, number>()
   header.forEach((row, r) => {
@@ -139,7 +151,9 @@ function registerSheets(t: RegisterTable, report: Appendix7Report, headerRows: n
 
 async function writeRegister(book: BookOut, report: Appendix7Report, t: RegisterTable, sheets: number): Promise<void> {
   const { ctx } = report
-  const header: Cell[][] = t.header.map((row) => row.map((c) => ({ v: withYears(c.text, ctx.year), s: 'head' as const, colspan: c.colspan, rowspan: c.rowspan })))
+  const header: Cell[][] = t.header.map((row) =>
+    row.map((c) => ({ v: withYears(c.text, ctx.year), s: 'head' as const, colspan: c.colspan, rowspan: c.rowspan })),
+  )
   if (t.numbered) header.push(t.widths.map((_, i) => ({ v: i + 1, s: 'center' as const })))
   const perSheet = MAX_ROWS_PER_SHEET - HEADING_ROWS - header.length
   const widths = sheetWidths(t.widths, t.header)
@@ -188,13 +202,24 @@ export function aboutAppendix7(report: Appendix7Report, extra: readonly (readonl
     ['Отчёт', ctx.template.name],
     ['Организация', ctx.org.name],
     ['Отчётный год', `${ctx.year} (сравнение с ${ctx.year - 1})`],
-    ['Охват', ctx.scope.branches === 'all' ? 'вся организация' : `только филиалы, доступные пользователю (${ctx.scope.branches.length}); строки без филиала не включены`],
+    [
+      'Охват',
+      ctx.scope.branches === 'all'
+        ? 'вся организация'
+        : `только филиалы, доступные пользователю (${ctx.scope.branches.length}); строки без филиала не включены`,
+    ],
     ['Исходы ответов (4.9, графы 27–29) и проверки — по состоянию на', ctx.asOf.toLocaleString('ru-RU', { timeZone: ctx.org.zone })],
     ['Версия шаблона', ctx.template.version],
     ['Макет формы', ctx.template.basis],
     ...(ctx.template.note ? [['О шаблоне', ctx.template.note] as const] : []),
-    ['Проверки согласованности', failed.length ? `не пройдено: ${failed.length} из ${report.checks.length} (см. лист «Проверки»)` : `все ${report.checks.length} пройдены`],
-    ['Полнота данных', report.dataWarnings.length ? report.dataWarnings.map((w) => w.text).join('\n') : 'за оба года есть записи каждого журнала за каждый месяц'],
+    [
+      'Проверки согласованности',
+      failed.length ? `не пройдено: ${failed.length} из ${report.checks.length} (см. лист «Проверки»)` : `все ${report.checks.length} пройдены`,
+    ],
+    [
+      'Полнота данных',
+      report.dataWarnings.length ? report.dataWarnings.map((w) => w.text).join('\n') : 'за оба года есть записи каждого журнала за каждый месяц',
+    ],
     ...describePolicies(ctx.policies),
     ['Источник таблиц 4.1–4.3', 'журналы обращений, звонков и очереди; показатели каталога (лист «Определения») по суточным сводам'],
     ['Источник таблицы 4.9', 'журнал обращений, по одной строке на обращение, поступившее в отчётном году'],
@@ -215,36 +240,72 @@ export function writeAppendix7(format: SheetFormat, report: Appendix7Report, abo
     const table = built.tables.find((t) => t.code === code)
     if (table) {
       const widths = sheetWidths(table.widths, table.header)
-      specs.push({ name: table.code, widths, freezeRows: HEADING_ROWS + table.header.length, print: printOf(report, widths, table.header.length, `${formTitle(report)}. Таблица ${table.code}`) })
-    }
-    else if (register && register.code === code) specs.push(...registerSheets(register, report, registerHeaderRows))
+      specs.push({
+        name: table.code,
+        widths,
+        freezeRows: HEADING_ROWS + table.header.length,
+        print: printOf(report, widths, table.header.length, `${formTitle(report)}. Таблица ${table.code}`),
+      })
+    } else if (register && register.code === code) specs.push(...registerSheets(register, report, registerHeaderRows))
   }
-  const print = (what: string): PrintSpec => ({ orientation: 'landscape', repeatRows: [1, 1], title: `${formTitle(report)}. ${what}`, org: report.ctx.org.name })
-  specs.push({ name: 'Проверки', widths: [6, 70, 14, 90, 14], freezeRows: 1, print: print('Проверки') }, { name: 'Определения', widths: [30, 36, 120], freezeRows: 1, print: print('Определения') })
+  const print = (what: string): PrintSpec => ({
+    orientation: 'landscape',
+    repeatRows: [1, 1],
+    title: `${formTitle(report)}. ${what}`,
+    org: report.ctx.org.name,
+  })
+  specs.push(
+    { name: 'Проверки', widths: [6, 70, 14, 90, 14], freezeRows: 1, print: print('Проверки') },
+    { name: 'Определения', widths: [30, 36, 120], freezeRows: 1, print: print('Определения') },
+  )
   return writeReportBook(format, specs, about, async (book) => {
     for (const code of order) {
       const table = built.tables.find((t) => t.code === code)
       if (table) await writeTable(await book.next(), report, table)
-      else if (register && register.code === code) await writeRegister(book, report, register, specs.filter((s) => s.name === register.code || s.name.startsWith(`${register.code} (`)).length)
+      else if (register && register.code === code)
+        await writeRegister(book, report, register, specs.filter((s) => s.name === register.code || s.name.startsWith(`${register.code} (`)).length)
     }
     const checks = await book.next()
     await checks.row(['N', 'Проверка', 'Результат', 'Подробности', 'Обращений'].map((v) => ({ v, s: 'head' as const })))
     for (const [i, c] of report.checks.entries()) {
       const verdict = c.passed ? 'пройдена' : c.severity === 'error' ? 'НЕ ПРОЙДЕНА' : 'предупреждение'
-      await checks.row([{ v: i + 1, s: 'center' }, { v: c.title, s: 'text' }, { v: verdict, s: c.passed ? 'center' : 'textBold' }, { v: c.detail, s: 'text' }, { v: c.records || null, s: 'count' }])
+      await checks.row([
+        { v: i + 1, s: 'center' },
+        { v: c.title, s: 'text' },
+        { v: verdict, s: c.passed ? 'center' : 'textBold' },
+        { v: c.detail, s: 'text' },
+        { v: c.records || null, s: 'count' },
+      ])
     }
     // the completeness of the logs: a warning per year without records or with months missing
     const n = report.checks.length
     if (report.dataWarnings.length === 0) {
-      await checks.row([{ v: n + 1, s: 'center' }, { v: 'Полнота данных журналов за отчётный и предыдущий год', s: 'text' }, { v: 'пройдена', s: 'center' }, { v: 'записи есть за каждый месяц', s: 'text' }, { v: null, s: 'count' }])
+      await checks.row([
+        { v: n + 1, s: 'center' },
+        { v: 'Полнота данных журналов за отчётный и предыдущий год', s: 'text' },
+        { v: 'пройдена', s: 'center' },
+        { v: 'записи есть за каждый месяц', s: 'text' },
+        { v: null, s: 'count' },
+      ])
     }
     for (const [k, w] of report.dataWarnings.entries()) {
-      await checks.row([{ v: n + 1 + k, s: 'center' }, { v: 'Полнота данных журналов за отчётный и предыдущий год', s: 'text' }, { v: w.kind === 'none' ? 'НЕТ ДАННЫХ' : 'НЕПОЛНЫЕ ДАННЫЕ', s: 'textBold' }, { v: w.text, s: 'text' }, { v: null, s: 'count' }])
+      await checks.row([
+        { v: n + 1 + k, s: 'center' },
+        { v: 'Полнота данных журналов за отчётный и предыдущий год', s: 'text' },
+        { v: w.kind === 'none' ? 'НЕТ ДАННЫХ' : 'НЕПОЛНЫЕ ДАННЫЕ', s: 'textBold' },
+        { v: w.text, s: 'text' },
+        { v: null, s: 'count' },
+      ])
     }
     await checks.end()
     const definitions = await book.next()
     await definitions.row(['Показатель', 'Название', 'Определение'].map((v) => ({ v, s: 'head' as const })))
-    for (const d of definitionsOf(built.tables)) await definitions.row([{ v: d.id, s: 'text' }, { v: d.label, s: 'text' }, { v: d.definition, s: 'text' }])
+    for (const d of definitionsOf(built.tables))
+      await definitions.row([
+        { v: d.id, s: 'text' },
+        { v: d.label, s: 'text' },
+        { v: d.definition, s: 'text' },
+      ])
     await definitions.end()
   })
 }

@@ -11,7 +11,16 @@ import { type Appendix7Context, type Appendix7Tables, matches, officeVisitsFigur
 import { type RegisterGroup, registerWhere } from './register.server.ts'
 import { agree, plural, WORDS } from '#reports/plural.ts'
 
-export type CheckId = 'form-totals' | 'topics' | 'complaints' | 'requests' | 'form-and-outcome' | 'settled-complaints' | 'contracts-requests' | 'visits-vs-in-person' | 'calls-vs-phone'
+export type CheckId =
+  | 'form-totals'
+  | 'topics'
+  | 'complaints'
+  | 'requests'
+  | 'form-and-outcome'
+  | 'settled-complaints'
+  | 'contracts-requests'
+  | 'visits-vs-in-person'
+  | 'calls-vs-phone'
 
 export interface CheckResult {
   id: CheckId
@@ -77,7 +86,12 @@ export async function runChecks(ctx: Appendix7Context, built: Appendix7Tables, g
     severity: 'error',
     passed: mismatched.length === 0,
     detail: mismatched.length
-      ? mismatched.map((f) => `${appealForm[f as keyof typeof appealForm].label}: 4.1 — ${fmt(figure('appeals.received', received({ form: f })) ?? 0)}, 4.9 — ${fmt(sumRows(groups, (g) => g.form === f))}`).join('; ')
+      ? mismatched
+          .map(
+            (f) =>
+              `${appealForm[f as keyof typeof appealForm].label}: 4.1 — ${fmt(figure('appeals.received', received({ form: f })) ?? 0)}, 4.9 — ${fmt(sumRows(groups, (g) => g.form === f))}`,
+          )
+          .join('; ')
       : `по всем пяти формам совпадает (всего ${fmt(sumRows(groups, () => true))})`,
     records: mismatched.length ? sumRows(groups, (g) => mismatched.includes(g.form)) : 0,
     failedForms: mismatched,
@@ -86,28 +100,45 @@ export async function runChecks(ctx: Appendix7Context, built: Appendix7Tables, g
   // 2–4. rows 1.x, 2.x, 3.x add up to rows 1, 2, 3: every appeal's topic, complaint topic, request type is one of the form's
   const unknown = (name: string, rows: number, total: number, part: string) => ({
     passed: rows === 0,
-    detail: rows ? `${fmt(rows)} ${plural(rows, WORDS.appeal)} с ${name} вне перечня таблицы: строк ${part} в сумме ${fmt(total - rows)} из ${fmt(total)}` : `строки ${part} в сумме равны итоговой строке (${fmt(total)})`,
+    detail: rows
+      ? `${fmt(rows)} ${plural(rows, WORDS.appeal)} с ${name} вне перечня таблицы: строк ${part} в сумме ${fmt(total - rows)} из ${fmt(total)}`
+      : `строки ${part} в сумме равны итоговой строке (${fmt(total)})`,
     records: rows,
   })
   results.push({
     id: 'topics',
     title: 'Строки 1.1–1.6 таблицы 4.1 в сумме равны строке 1 (одна тема у обращения)',
     severity: 'error',
-    ...unknown('темой', sumRows(groups, (g) => !TOPICS.includes(g.topic)), sumRows(groups, () => true), '1.1–1.6'),
+    ...unknown(
+      'темой',
+      sumRows(groups, (g) => !TOPICS.includes(g.topic)),
+      sumRows(groups, () => true),
+      '1.1–1.6',
+    ),
   })
   const complaintsTotal = sumRows(groups, (g) => g.complaint_topic !== null)
   results.push({
     id: 'complaints',
     title: 'Строка 2 таблицы 4.1 равна числу строк 4.9 с отметкой в графах 16–22, строки 2.1–2.7 в сумме — строке 2',
     severity: 'error',
-    ...unknown('темой жалобы', sumRows(groups, (g) => g.complaint_topic !== null && !COMPLAINTS.includes(g.complaint_topic)), complaintsTotal, '2.1–2.7'),
+    ...unknown(
+      'темой жалобы',
+      sumRows(groups, (g) => g.complaint_topic !== null && !COMPLAINTS.includes(g.complaint_topic)),
+      complaintsTotal,
+      '2.1–2.7',
+    ),
   })
   const requestsTotal = sumRows(groups, (g) => g.request_type !== null)
   results.push({
     id: 'requests',
     title: 'Строка 3 таблицы 4.1 равна числу строк 4.9 с отметкой в графах 23–26',
     severity: 'error',
-    ...unknown('типом заявки', sumRows(groups, (g) => g.request_type !== null && !REQUESTS.includes(g.request_type)), requestsTotal, '3.1–3.4'),
+    ...unknown(
+      'типом заявки',
+      sumRows(groups, (g) => g.request_type !== null && !REQUESTS.includes(g.request_type)),
+      requestsTotal,
+      '3.1–3.4',
+    ),
   })
 
   // 5. exactly one form per row; exactly one outcome per closed appeal
@@ -121,7 +152,12 @@ export async function runChecks(ctx: Appendix7Context, built: Appendix7Tables, g
     detail:
       badForm + closedWithout === 0
         ? 'у всех строк одна форма; у всех закрытых обращений определён исход'
-        : [badForm ? `${fmt(badForm)} с формой вне перечня` : '', closedWithout ? `${fmt(closedWithout)} закрытых без исхода (нет правила срока или нет даты ответа)` : ''].filter(Boolean).join('; '),
+        : [
+            badForm ? `${fmt(badForm)} с формой вне перечня` : '',
+            closedWithout ? `${fmt(closedWithout)} закрытых без исхода (нет правила срока или нет даты ответа)` : '',
+          ]
+            .filter(Boolean)
+            .join('; '),
     records: badForm + closedWithout,
   })
 
@@ -139,7 +175,9 @@ export async function runChecks(ctx: Appendix7Context, built: Appendix7Tables, g
     title: 'Строка 5 таблицы 4.1 (урегулированы жалобы) содержит только обращения с жалобой',
     severity: 'error',
     passed: settled === 0,
-    detail: settled ? `${fmt(settled)} ${plural(settled, WORDS.appeal)} ${agree(settled, 'отмечено', 'отмечены')} как урегулированные, но не ${agree(settled, 'содержит', 'содержат')} жалобы` : 'все урегулированные — обращения с жалобой',
+    detail: settled
+      ? `${fmt(settled)} ${plural(settled, WORDS.appeal)} ${agree(settled, 'отмечено', 'отмечены')} как урегулированные, но не ${agree(settled, 'содержит', 'содержат')} жалобы`
+      : 'все урегулированные — обращения с жалобой',
     records: settled,
   })
   results.push({
@@ -147,7 +185,9 @@ export async function runChecks(ctx: Appendix7Context, built: Appendix7Tables, g
     title: 'Строка 4 таблицы 4.1 (заключены договоры) — по обращениям с заявкой на услуги',
     severity: 'warning',
     passed: contracts === 0,
-    detail: contracts ? `${fmt(contracts)} ${plural(contracts, WORDS.appeal)} с заключённым договором без заявки на услуги` : 'у всех обращений с договором есть заявка',
+    detail: contracts
+      ? `${fmt(contracts)} ${plural(contracts, WORDS.appeal)} с заключённым договором без заявки на услуги`
+      : 'у всех обращений с договором есть заявка',
     records: contracts,
   })
 
@@ -177,7 +217,17 @@ export async function runChecks(ctx: Appendix7Context, built: Appendix7Tables, g
   return results
 }
 
-export const CHECK_IDS: readonly CheckId[] = ['form-totals', 'topics', 'complaints', 'requests', 'form-and-outcome', 'settled-complaints', 'contracts-requests', 'visits-vs-in-person', 'calls-vs-phone']
+export const CHECK_IDS: readonly CheckId[] = [
+  'form-totals',
+  'topics',
+  'complaints',
+  'requests',
+  'form-and-outcome',
+  'settled-complaints',
+  'contracts-requests',
+  'visits-vs-in-person',
+  'calls-vs-phone',
+]
 
 export interface CheckRecord {
   id: string

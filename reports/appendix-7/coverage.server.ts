@@ -42,7 +42,9 @@ export async function coverageOf(db: Db, scope: Scope, years: readonly number[],
   for (const log of ['appeals', 'calls', 'visits'] as const) {
     const rows = await sql<{ month: string }>`
       select distinct to_char(r.day, 'YYYY-MM') as month from ${sql.table(TABLE[log])} r
-      where r.day between ${`${Math.min(...years)}-01-01`}::date and ${`${Math.max(...years)}-12-31`}::date and ${sql.join(viewConditions(log, scope, {}), sql` and `)}`.execute(db)
+      where r.day between ${`${Math.min(...years)}-01-01`}::date and ${`${Math.max(...years)}-12-31`}::date and ${sql.join(viewConditions(log, scope, {}), sql` and `)}`.execute(
+      db,
+    )
     const seen = new Set(rows.rows.map((r) => r.month))
     for (const year of years) {
       const months = Array.from({ length: 12 }, (_, i) => i + 1).filter((m) => seen.has(`${year}-${String(m).padStart(2, '0')}`))
@@ -66,10 +68,20 @@ export function dataWarnings(coverage: readonly YearCoverage[], uses: Partial<Re
     const where = uses[c.log]
     if (!where) continue
     if (c.months.length === 0) {
-      out.push({ log: c.log, year: c.year, kind: 'none', text: `${LOG_NAME[c.log]}: за ${c.year} год нет ни одной записи — ${where} за ${c.year} год показывают «${NO_DATA}», а не 0.` })
+      out.push({
+        log: c.log,
+        year: c.year,
+        kind: 'none',
+        text: `${LOG_NAME[c.log]}: за ${c.year} год нет ни одной записи — ${where} за ${c.year} год показывают «${NO_DATA}», а не 0.`,
+      })
     } else if (c.missing.length) {
       const names = c.missing.map((m) => MONTHS[m - 1]).join(', ')
-      out.push({ log: c.log, year: c.year, kind: 'partial', text: `${LOG_NAME[c.log]}: за ${c.year} год нет записей за ${c.missing.length === 1 ? 'месяц' : 'месяцы'} ${names} — ${where} за ${c.year} год неполные.` })
+      out.push({
+        log: c.log,
+        year: c.year,
+        kind: 'partial',
+        text: `${LOG_NAME[c.log]}: за ${c.year} год нет записей за ${c.missing.length === 1 ? 'месяц' : 'месяцы'} ${names} — ${where} за ${c.year} год неполные.`,
+      })
     }
   }
   return out
@@ -95,7 +107,11 @@ export async function periodCoverage(db: Db, scope: Scope, period: { from: strin
       where r.day between ${period.from}::date and ${period.to}::date and ${sql.join(viewConditions(log, scope, {}), sql` and `)}`.execute(db)
     const seen = new Set(rows.rows.map((r) => r.month))
     const missing: string[] = []
-    for (let [y, m] = period.from.split('-').map(Number) as [number, number]; `${y}-${String(m).padStart(2, '0')}` <= period.to.slice(0, 7); m === 12 ? ((m = 1), y++) : m++) {
+    for (
+      let [y, m] = period.from.split('-').map(Number) as [number, number];
+      `${y}-${String(m).padStart(2, '0')}` <= period.to.slice(0, 7);
+      m === 12 ? ((m = 1), y++) : m++
+    ) {
       const key = `${y}-${String(m).padStart(2, '0')}`
       if (key > last) break
       if (!seen.has(key)) missing.push(`${MONTHS[m - 1]} ${y}`)
@@ -110,7 +126,8 @@ export function periodWarnings(current: readonly PeriodCoverage[], previous: rea
   const out: string[] = []
   for (const c of current) {
     if (!c.any) out.push(`${LOG_NAME[c.log]}: за выбранный период нет ни одной записи — ${DASHBOARD_USES[c.log]} показывают «${NO_DATA}», а не 0.`)
-    else if (c.missing.length) out.push(`${LOG_NAME[c.log]}: нет записей за ${c.missing.length === 1 ? 'месяц' : 'месяцы'} ${c.missing.join(', ')} — ${DASHBOARD_USES[c.log]} неполные.`)
+    else if (c.missing.length)
+      out.push(`${LOG_NAME[c.log]}: нет записей за ${c.missing.length === 1 ? 'месяц' : 'месяцы'} ${c.missing.join(', ')} — ${DASHBOARD_USES[c.log]} неполные.`)
     const before = previous.find((p) => p.log === c.log)
     if (c.any && before && !before.any) out.push(`${LOG_NAME[c.log]}: за тот же период год назад записей нет — сравнение с ним не проводится («${NO_DATA}»).`)
   }

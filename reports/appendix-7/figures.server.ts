@@ -69,7 +69,6 @@ export interface RenderedTable {
   metrics: MetricId[]
 }
 
-
 /** «–» where a figure does not exist (no records, or no previous year to compare with). */
 export const NO_VALUE = '–'
 
@@ -163,7 +162,14 @@ export async function appealGroups(ctx: Appendix7Context, forms: Map<string, str
     from appeal_day r where ${sql.join(conditions, sql` and `)}
     group by 1, 2, 3, 4, 5, 6`.execute(ctx.db)
   return rows.rows.map((r) => ({
-    key: { form: r.form ?? null, topic: r.topic ?? null, complaint_topic: r.complaint_topic ?? null, request_type: r.request_type ?? null, contract_concluded: r.contract_concluded ?? null, complaint_settled: r.complaint_settled ?? null },
+    key: {
+      form: r.form ?? null,
+      topic: r.topic ?? null,
+      complaint_topic: r.complaint_topic ?? null,
+      request_type: r.request_type ?? null,
+      contract_concluded: r.contract_concluded ?? null,
+      complaint_settled: r.complaint_settled ?? null,
+    },
     sums: appealSumsOf(r),
   }))
 }
@@ -179,7 +185,10 @@ type YearFigure = (id: DashboardMetricId, where: Where[]) => number | null
 /** The calls of a year that table 4.3 counts (policy I.4.3: some Appendix 4 categories may be left out). */
 async function callTotal(ctx: Appendix7Context, period: Period): Promise<CallSums> {
   const excluded = new Set(ctx.policies.callsExcludeCategories)
-  return totalOf('calls', (await callSums(ctx.db, ctx.scope, period, {})).filter((g) => !excluded.has(g.key.category ?? '')))
+  return totalOf(
+    'calls',
+    (await callSums(ctx.db, ctx.scope, period, {})).filter((g) => !excluded.has(g.key.category ?? '')),
+  )
 }
 
 /** Which visits figure counts an office's visitors in 4.2 (policy I.4.4). */
@@ -190,7 +199,13 @@ export function officeVisitsFigure(policies: ReportPolicies): 'visits.total' | '
 /** A log-based cell of a year without a single record: «нет данных», never 0. */
 const noDataCell = (): Cell => ({ v: NO_DATA, s: 'center' })
 
-function figuresTable(ctx: Appendix7Context, t: FiguresTable, figureFor: Record<'N-1' | 'N', YearFigure>, inputs: InputData, present: Record<'N-1' | 'N', boolean>): RenderedTable {
+function figuresTable(
+  ctx: Appendix7Context,
+  t: FiguresTable,
+  figureFor: Record<'N-1' | 'N', YearFigure>,
+  inputs: InputData,
+  present: Record<'N-1' | 'N', boolean>,
+): RenderedTable {
   const body: Cell[][] = []
   const figures: FigureValue[] = []
   const metrics = new Set<DashboardMetricId>()
@@ -221,7 +236,11 @@ function figuresTable(ctx: Appendix7Context, t: FiguresTable, figureFor: Record<
         }
         cells.push(missing ? noDataCell() : col.year === 'dynamics' ? dynamicsCell(value, row.bold) : valueCell(value, row.unit, row.bold))
         const yearText = col.year === 'dynamics' ? 'динамика, %' : `${years[col.year]} год`
-        figures.push({ key: `${t.code}|${row.code}|${i + 1}`, label: `Таблица ${t.code}, строка ${row.code}, графа ${i + 1}${col.label ? ` (${col.label}, ${yearText})` : ` (${yearText})`}`, value: missing ? NO_DATA : value })
+        figures.push({
+          key: `${t.code}|${row.code}|${i + 1}`,
+          label: `Таблица ${t.code}, строка ${row.code}, графа ${i + 1}${col.label ? ` (${col.label}, ${yearText})` : ` (${yearText})`}`,
+          value: missing ? NO_DATA : value,
+        })
       }
     })
     body.push(cells)
@@ -245,7 +264,11 @@ function officesTable(ctx: Appendix7Context, t: OfficesTable, offices: OfficeRow
       metrics.add(id)
       const sums = byOffice.get(office.office_code)
       const value = printed(sums ? figureIn('visits', id, sums) : id === 'visits.total' || id === 'visits.served' ? 0 : null, col.unit)
-      figures.push({ key: `${t.code}|${office.office_code}|${i + 1}`, label: `Таблица ${t.code}, офис «${office.name}», графа ${i + 1}${col.label ? ` (${col.label})` : ''}`, value: present ? value : NO_DATA })
+      figures.push({
+        key: `${t.code}|${office.office_code}|${i + 1}`,
+        label: `Таблица ${t.code}, офис «${office.name}», графа ${i + 1}${col.label ? ` (${col.label})` : ''}`,
+        value: present ? value : NO_DATA,
+      })
       return present ? valueCell(value, col.unit) : noDataCell()
     }),
   )
@@ -257,7 +280,11 @@ function officesTable(ctx: Appendix7Context, t: OfficesTable, offices: OfficeRow
       if (col.value !== 'figure') return
       const id = figureId(col.figure)
       const value = printed(figureIn('visits', id, total), col.unit)
-      figures.push({ key: `${t.code}|total|${i + 1}`, label: `Таблица ${t.code}, ${label}, графа ${i + 1}${col.label ? ` (${col.label})` : ''}`, value: present ? value : NO_DATA })
+      figures.push({
+        key: `${t.code}|total|${i + 1}`,
+        label: `Таблица ${t.code}, ${label}, графа ${i + 1}${col.label ? ` (${col.label})` : ''}`,
+        value: present ? value : NO_DATA,
+      })
       row.push(present ? valueCell(value, col.unit, true) : noDataCell())
     })
     body.push(row)
@@ -307,7 +334,12 @@ function inputCompareTable(ctx: Appendix7Context, t: InputCompareTable, inputs: 
   const fromSurveys = (year: SurveyYear) => (year['surveys.responses'] ?? 0) > 0
   const valuesOf = (typed: CompareValues, year: SurveyYear): CompareValues =>
     Object.fromEntries(
-      t.rows.map((row) => [row.code, row.figure && fromSurveys(year) ? { [t.values[0]!.key]: printedSurveyFigure(row.figure as MetricId, year[row.figure as MetricId]) } : (typed[row.code] ?? {})]),
+      t.rows.map((row) => [
+        row.code,
+        row.figure && fromSurveys(year)
+          ? { [t.values[0]!.key]: printedSurveyFigure(row.figure as MetricId, year[row.figure as MetricId]) }
+          : (typed[row.code] ?? {}),
+      ]),
     )
   const current = valuesOf(typedNow, surveys.now)
   const previous = valuesOf(typedBefore, surveys.before)
@@ -384,7 +416,15 @@ export interface Appendix7Tables {
   coverage: YearCoverage[]
 }
 
-type OfficeRow = { office_code: string; name: string; office_type: string | null; address: string | null; phone_email: string | null; schedule: string | null; services: string | null }
+type OfficeRow = {
+  office_code: string
+  name: string
+  office_type: string | null
+  address: string | null
+  phone_email: string | null
+  schedule: string | null
+  services: string | null
+}
 
 /** Every table of the template except the register, in template order. */
 export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Tables> {
@@ -399,7 +439,10 @@ export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Table
     coverageOf(ctx.db, ctx.scope, [ctx.year - 1, ctx.year], ctx.asOf, zone),
   ])
   const present = (log: 'appeals' | 'calls') => ({ 'N-1': hasData(coverage, log, ctx.year - 1), N: hasData(coverage, log, ctx.year) })
-  const appealsFor = { 'N-1': (id: DashboardMetricId, w: Where[]) => appealFigure(appealsBefore, id, w), N: (id: DashboardMetricId, w: Where[]) => appealFigure(appealsNow, id, w) }
+  const appealsFor = {
+    'N-1': (id: DashboardMetricId, w: Where[]) => appealFigure(appealsBefore, id, w),
+    N: (id: DashboardMetricId, w: Where[]) => appealFigure(appealsNow, id, w),
+  }
   const [callsBefore, callsNow, visitGroups, offices] = await Promise.all([
     callTotal(ctx, previous),
     callTotal(ctx, current),
@@ -435,7 +478,15 @@ export async function buildTables(ctx: Appendix7Context): Promise<Appendix7Table
         break
     }
   }
-  return { tables, register, forms, appealGroups: { previous: appealsBefore, current: appealsNow }, calls: callsNow, visits: totalOf('visits', visitGroups), coverage }
+  return {
+    tables,
+    register,
+    forms,
+    appealGroups: { previous: appealsBefore, current: appealsNow },
+    calls: callsNow,
+    visits: totalOf('visits', visitGroups),
+    coverage,
+  }
 }
 
 /** The catalog's words for the figures of a report (for «Определения» and the page). */
@@ -443,4 +494,3 @@ export function definitionsOf(tables: readonly RenderedTable[]) {
   const ids = [...new Set(tables.flatMap((t) => t.metrics))]
   return ids.map((id) => ({ id, ...metricCatalog[id] }))
 }
-

@@ -22,7 +22,13 @@ let north: string
 let south: string
 const at = (text: string) => new Date(text)
 const AS_OF = at('2026-01-15T12:00:00+03:00')
-const PERSONAL = { applicant_name: 'Иванова Мария Петровна', phone: '+79161234567', email: 'maria.ivanova@example.ru', address: 'г. Тверь, ул. Садовая, д. 17, кв. 4', account_number: 'ЛС-00987654' }
+const PERSONAL = {
+  applicant_name: 'Иванова Мария Петровна',
+  phone: '+79161234567',
+  email: 'maria.ivanova@example.ru',
+  address: 'г. Тверь, ул. Садовая, д. 17, кв. 4',
+  account_number: 'ЛС-00987654',
+}
 
 beforeEach(async () => {
   world = await resetWorld(t.database)
@@ -30,14 +36,35 @@ beforeEach(async () => {
   const org = world.org.id
   await updateOrganisation(db, org, { regime: 'network', timeZone: 'Europe/Moscow' })
   userId = (await db.insertInto('app_user').values({ org_id: org, login: 'rep', full_name: 'Отчётность' }).returning('id').executeTakeFirstOrThrow()).id
-  ;[north, south] = (await db.insertInto('branch').values([{ org_id: org, name: 'Северные ЭС' }, { org_id: org, name: 'Южные ЭС' }]).returning('id').execute()).map((b) => b.id) as [string, string]
-  const appeal = (reg: string, received: string, branch: string, extra: Record<string, unknown> = {}) => ({ org_id: org, reg_number: reg, received_at: at(received), form: 'post', topic: 'transmission', branch_id: branch, ...PERSONAL, ...extra })
-  await db.insertInto('appeal').values([
-    appeal('n1', '2025-02-01T10:00:00+03:00', north, { measures_done: 'Ответ направлен по адресу г. Тверь, ул. Садовая, д. 17' }),
-    appeal('n2', '2025-03-01T10:00:00+03:00', north),
-    appeal('s1', '2025-04-01T10:00:00+03:00', south),
-    appeal('p1', '2024-04-01T10:00:00+03:00', south),
-  ]).execute()
+  ;[north, south] = (
+    await db
+      .insertInto('branch')
+      .values([
+        { org_id: org, name: 'Северные ЭС' },
+        { org_id: org, name: 'Южные ЭС' },
+      ])
+      .returning('id')
+      .execute()
+  ).map((b) => b.id) as [string, string]
+  const appeal = (reg: string, received: string, branch: string, extra: Record<string, unknown> = {}) => ({
+    org_id: org,
+    reg_number: reg,
+    received_at: at(received),
+    form: 'post',
+    topic: 'transmission',
+    branch_id: branch,
+    ...PERSONAL,
+    ...extra,
+  })
+  await db
+    .insertInto('appeal')
+    .values([
+      appeal('n1', '2025-02-01T10:00:00+03:00', north, { measures_done: 'Ответ направлен по адресу г. Тверь, ул. Садовая, д. 17' }),
+      appeal('n2', '2025-03-01T10:00:00+03:00', north),
+      appeal('s1', '2025-04-01T10:00:00+03:00', south),
+      appeal('p1', '2024-04-01T10:00:00+03:00', south),
+    ])
+    .execute()
 })
 
 const ALL = (): Scope => ({ orgId: world.org.id, branches: 'all' })
@@ -55,10 +82,13 @@ describe('the scope of a frozen report', () => {
     const branch = await freeze(NORTH())
     expect(await getSnapshot(t.database.db, NORTH(), org.id)).toBeUndefined()
     expect((await getSnapshot(t.database.db, NORTH(), branch.id))?.id).toBe(branch.id)
-    expect((await getSnapshot(t.database.db, { orgId: world.org.id, branches: [south] }, branch.id))).toBeUndefined()
+    expect(await getSnapshot(t.database.db, { orgId: world.org.id, branches: [south] }, branch.id)).toBeUndefined()
     expect((await listSnapshots(t.database.db, NORTH(), 2025)).map((s) => [s.id, s.scopeLabel])).toEqual([[branch.id, 'филиал «Северные ЭС»']])
     const all = await listSnapshots(t.database.db, ALL(), 2025)
-    expect(all.map((s) => [s.id, s.scopeLabel, s.orgWide])).toEqual([[branch.id, 'филиал «Северные ЭС»', false], [org.id, 'вся организация', true]])
+    expect(all.map((s) => [s.id, s.scopeLabel, s.orgWide])).toEqual([
+      [branch.id, 'филиал «Северные ЭС»', false],
+      [org.id, 'вся организация', true],
+    ])
     // the organisation's page compares with the organisation's snapshot, not the newer one-branch one
     expect((await latestOfScope(t.database.db, ALL(), 2025))?.id).toBe(org.id)
     // the one-branch snapshot holds the branch's figures only
@@ -66,7 +96,7 @@ describe('the scope of a frozen report', () => {
     expect(rows.find((f) => f.key === '4.9|rows')?.value).toBe(2)
   })
 
-  it('filing the organisation\'s report needs the organisation-wide scope', async () => {
+  it("filing the organisation's report needs the organisation-wide scope", async () => {
     const branch = await freeze(NORTH())
     const by = { id: userId, name: 'Отчётность (rep)' }
     await expect(fileSnapshot(t.database.db, ALL(), branch.id, { on: '2026-03-20', number: '123', by })).rejects.toThrow('охватывает не всю организацию')
@@ -106,7 +136,10 @@ describe('freezing and filing', () => {
     const first = await freeze(ALL())
     const by = { id: userId, name: 'Отчётность (rep)' }
     const db = t.database.db
-    await db.insertInto('appeal').values({ org_id: world.org.id, reg_number: 'late', received_at: at('2025-05-05T10:00:00+03:00'), form: 'post', topic: 'transmission', branch_id: south }).execute()
+    await db
+      .insertInto('appeal')
+      .values({ org_id: world.org.id, reg_number: 'late', received_at: at('2025-05-05T10:00:00+03:00'), form: 'post', topic: 'transmission', branch_id: south })
+      .execute()
     const report = await prepareAppendix7(await appendix7Context(t.database, ALL(), 2025, AS_OF))
     const file = await buffer(writeAppendix7('xlsx', report, aboutAppendix7(report, [])))
     await expect(freezeSnapshot(db, report, file, 'f.xlsx', by, { replaces: { id: first.id, note: 'добавлено обращение' } })).rejects.toThrow('только поданный')
@@ -157,10 +190,23 @@ describe('no data is not zero', () => {
     const t43 = report.built.tables.find((x) => x.code === '4.3')!
     expect(t43.body[1]!.slice(2).map((c) => c.v)).toEqual(['нет данных', 'нет данных', '–'])
     const kinds = report.dataWarnings.map((w) => [w.log, w.year, w.kind])
-    expect(kinds).toEqual(expect.arrayContaining([['calls', 2025, 'none'], ['calls', 2024, 'none'], ['visits', 2025, 'none'], ['appeals', 2025, 'partial'], ['appeals', 2024, 'partial']]))
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        ['calls', 2025, 'none'],
+        ['calls', 2024, 'none'],
+        ['visits', 2025, 'none'],
+        ['appeals', 2025, 'partial'],
+        ['appeals', 2024, 'partial'],
+      ]),
+    )
     expect(report.dataWarnings.find((w) => w.log === 'appeals' && w.year === 2025)!.text).toContain('январь, май, июнь')
     // 4.1 of 2024 has one appeal: counted, not «нет данных»
-    expect(report.built.tables.find((x) => x.code === '4.1')!.body[0]!.slice(2, 4).map((c) => c.v)).toEqual([0, 0])
+    expect(
+      report.built.tables
+        .find((x) => x.code === '4.1')!
+        .body[0]!.slice(2, 4)
+        .map((c) => c.v),
+    ).toEqual([0, 0])
     const book = new ExcelJS.Workbook()
     await book.xlsx.load((await buffer(writeAppendix7('xlsx', report, aboutAppendix7(report, [])))) as unknown as ArrayBuffer)
     const checks = book.getWorksheet('Проверки')!.getColumn(3).values
@@ -176,7 +222,7 @@ describe('«Сформирован»', () => {
     if (zone === undefined) delete process.env.TZ
     else process.env.TZ = zone
   })
-  it('is on the organisation\'s clock, not the server\'s', async () => {
+  it("is on the organisation's clock, not the server's", async () => {
     process.env.TZ = 'Pacific/Kiritimati' // UTC+14: eleven hours ahead of Moscow
     expect(new Date('2025-01-01T00:00:00Z').getHours()).toBe(14)
     for (const id of ['appendix-7', 'supplier-standard'] as const) {

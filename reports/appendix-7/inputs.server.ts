@@ -15,8 +15,17 @@ export function inputTables(template: Template): InputTemplateTable[] {
 }
 
 export async function loadYearInputs(db: Db, orgId: string, year: number): Promise<Map<number, Map<string, Record<string, unknown>>>> {
-  const rows = await db.selectFrom('report_input').select(['year', 'table_code', 'data']).where('org_id', '=', orgId).where('report_id', '=', 'appendix-7').where('year', 'in', [year - 1, year]).execute()
-  const out = new Map<number, Map<string, Record<string, unknown>>>([[year - 1, new Map()], [year, new Map()]])
+  const rows = await db
+    .selectFrom('report_input')
+    .select(['year', 'table_code', 'data'])
+    .where('org_id', '=', orgId)
+    .where('report_id', '=', 'appendix-7')
+    .where('year', 'in', [year - 1, year])
+    .execute()
+  const out = new Map<number, Map<string, Record<string, unknown>>>([
+    [year - 1, new Map()],
+    [year, new Map()],
+  ])
   for (const r of rows) out.get(r.year)!.set(r.table_code, r.data as Record<string, unknown>)
   return out
 }
@@ -42,7 +51,10 @@ const MAX_TEXT = 4000
 /** The submitted form of one table, checked; Russian errors name the row and the value. */
 export function parseTableForm(t: InputTemplateTable, form: FormData): ParsedInput {
   const errors: string[] = []
-  const text = (name: string) => String(form.get(name) ?? '').trim().slice(0, MAX_TEXT)
+  const text = (name: string) =>
+    String(form.get(name) ?? '')
+      .trim()
+      .slice(0, MAX_TEXT)
   if (t.kind === 'figures') {
     const current: Record<string, unknown> = {}
     for (const input of t.inputs ?? []) current[input.key] = text(`in|${input.key}`)
@@ -53,10 +65,14 @@ export function parseTableForm(t: InputTemplateTable, form: FormData): ParsedInp
     const before: CompareValues = {}
     for (const row of t.rows) {
       for (const value of t.values) {
-        for (const [prefix, into, year] of [['n', now, 'отчётный'], ['p', before, 'предыдущий']] as const) {
+        for (const [prefix, into, year] of [
+          ['n', now, 'отчётный'],
+          ['p', before, 'предыдущий'],
+        ] as const) {
           const raw = text(`${prefix}|${row.code}|${value.key}`)
           const parsed = parseNumber(raw)
-          if (parsed === 'invalid') errors.push(`Таблица ${t.code}, строка ${row.code} «${row.label}»${value.label ? `, ${value.label}` : ''}, ${year} год: «${raw}» — не число.`)
+          if (parsed === 'invalid')
+            errors.push(`Таблица ${t.code}, строка ${row.code} «${row.label}»${value.label ? `, ${value.label}` : ''}, ${year} год: «${raw}» — не число.`)
           else (into[row.code] ??= {})[value.key] = parsed
         }
       }
@@ -77,7 +93,9 @@ async function upsert(db: Db, orgId: string, year: number, code: string, data: R
   await db
     .insertInto('report_input')
     .values({ org_id: orgId, report_id: 'appendix-7', year, table_code: code, data: JSON.stringify(data), updated_by: userId })
-    .onConflict((oc) => oc.columns(['org_id', 'report_id', 'year', 'table_code']).doUpdateSet({ data: JSON.stringify(data), updated_by: userId, updated_at: new Date() }))
+    .onConflict((oc) =>
+      oc.columns(['org_id', 'report_id', 'year', 'table_code']).doUpdateSet({ data: JSON.stringify(data), updated_by: userId, updated_at: new Date() }),
+    )
     .execute()
 }
 
@@ -86,7 +104,14 @@ export async function saveTableInput(db: Db, orgId: string, year: number, t: Inp
   await db.transaction().execute(async (trx) => {
     await upsert(trx, orgId, year, t.code, parsed.current, userId)
     if (parsed.previous) {
-      const existing = await trx.selectFrom('report_input').select('data').where('org_id', '=', orgId).where('report_id', '=', 'appendix-7').where('year', '=', year - 1).where('table_code', '=', t.code).executeTakeFirst()
+      const existing = await trx
+        .selectFrom('report_input')
+        .select('data')
+        .where('org_id', '=', orgId)
+        .where('report_id', '=', 'appendix-7')
+        .where('year', '=', year - 1)
+        .where('table_code', '=', t.code)
+        .executeTakeFirst()
       const data = (existing?.data as Record<string, unknown> | undefined) ?? {}
       await upsert(trx, orgId, year - 1, t.code, { ...data, values: parsed.previous }, userId)
     }

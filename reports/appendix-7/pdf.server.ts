@@ -25,7 +25,14 @@ export async function signerOf(db: Db, orgId: string): Promise<Signer> {
 }
 
 export function asOfText(report: Appendix7Report): string {
-  return report.ctx.asOf.toLocaleString('ru-RU', { timeZone: report.ctx.org.zone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })
+  return report.ctx.asOf.toLocaleString('ru-RU', {
+    timeZone: report.ctx.org.zone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
 }
 
 export function writeAppendix7Pdf(report: Appendix7Report, signer: Signer, generated: string): Readable {
@@ -43,8 +50,16 @@ export function writeAppendix7Pdf(report: Appendix7Report, signer: Signer, gener
       size: 8,
       gapBefore: 6,
     }
-    if (report.dataWarnings.length) yield { kind: 'text', text: `Полнота данных: ${report.dataWarnings.map((w) => w.text).join(' ')}`, size: 8, bold: true, gapBefore: 4 }
-    if (failed.length) yield { kind: 'text', text: `Проверки согласованности: не пройдено ${failed.length} из ${report.checks.length} — ${failed.map((c) => c.title).join('; ')}.`, size: 8, bold: true, gapBefore: 4 }
+    if (report.dataWarnings.length)
+      yield { kind: 'text', text: `Полнота данных: ${report.dataWarnings.map((w) => w.text).join(' ')}`, size: 8, bold: true, gapBefore: 4 }
+    if (failed.length)
+      yield {
+        kind: 'text',
+        text: `Проверки согласованности: не пройдено ${failed.length} из ${report.checks.length} — ${failed.map((c) => c.title).join('; ')}.`,
+        size: 8,
+        bold: true,
+        gapBefore: 4,
+      }
     let section = ''
     for (const code of ctx.template.tables.map((t) => t.code)) {
       const table = built.tables.find((t) => t.code === code)
@@ -53,10 +68,19 @@ export function writeAppendix7Pdf(report: Appendix7Report, signer: Signer, gener
           section = table.section
           yield { kind: 'text', text: `Раздел ${section}. ${ctx.template.sections[section as '1'] ?? ''}`, size: 10, bold: true, gapBefore: 10 }
         }
-        yield { kind: 'table', title: `Таблица ${table.code}. ${table.title}`, widths: table.widths, header: table.header, rows: table.body, size: table.widths.length > 12 ? 6.5 : 7.5 }
+        yield {
+          kind: 'table',
+          title: `Таблица ${table.code}. ${table.title}`,
+          widths: table.widths,
+          header: table.header,
+          rows: table.body,
+          size: table.widths.length > 12 ? 6.5 : 7.5,
+        }
       } else if (built.register && built.register.code === code) {
         const t = built.register
-        const header: Cell[][] = t.header.map((row) => row.map((c) => ({ v: withYears(c.text, ctx.year), s: 'head' as const, colspan: c.colspan, rowspan: c.rowspan })))
+        const header: Cell[][] = t.header.map((row) =>
+          row.map((c) => ({ v: withYears(c.text, ctx.year), s: 'head' as const, colspan: c.colspan, rowspan: c.rowspan })),
+        )
         if (t.numbered) header.push(t.widths.map((_, i) => ({ v: i + 1, s: 'center' as const })))
         if (section !== t.section) {
           section = t.section
@@ -70,7 +94,14 @@ export function writeAppendix7Pdf(report: Appendix7Report, signer: Signer, gener
           header,
           size: 5.5,
           // the widest row number and a date and time: the columns that must not break them
-          sample: [[{ v: report.registerRows, s: 'center' }, { v: '', s: 'text' }, { v: '00.00.0000', s: 'center' }, { v: '00:00', s: 'center' }]],
+          sample: [
+            [
+              { v: report.registerRows, s: 'center' },
+              { v: '', s: 'text' },
+              { v: '00.00.0000', s: 'center' },
+              { v: '00:00', s: 'center' },
+            ],
+          ],
           rows: async function* () {
             let n = 0
             for await (const page of registerRows(ctx, built.forms)) yield page.map((row) => registerCells(t, row, ++n))
@@ -80,9 +111,7 @@ export function writeAppendix7Pdf(report: Appendix7Report, signer: Signer, gener
     }
     yield {
       kind: 'signature',
-      lines: [
-        { role: signer.position || 'Руководитель организации (уполномоченное лицо)', name: signer.name || '________________________ (Ф. И. О.)' },
-      ],
+      lines: [{ role: signer.position || 'Руководитель организации (уполномоченное лицо)', name: signer.name || '________________________ (Ф. И. О.)' }],
       note: `${signer.phone ? `Телефон для связи: ${signer.phone}. ` : ''}Сформирован ${generated}.`,
     }
   }

@@ -81,12 +81,16 @@ export function describePolicies(p: ReportPolicies): [string, string][] {
   return [
     [
       'Форма обслуживания по каналу (I.4.1–2)',
-      p.channelForms.length ? p.channelForms.map((c) => `«${c.channel}» → ${labelOf(appealForm, c.form)}`).join('; ') : 'по полю «форма» журнала, без исключений',
+      p.channelForms.length
+        ? p.channelForms.map((c) => `«${c.channel}» → ${labelOf(appealForm, c.form)}`).join('; ')
+        : 'по полю «форма» журнала, без исключений',
     ],
     ['Повторные обращения (I.4.5)', p.countRepeats ? 'учитываются как отдельные обращения' : 'не учитываются в 4.1 и 4.9'],
     [
       'Звонки в таблице 4.3 (I.4.3)',
-      p.callsExcludeCategories.length ? `все входящие, кроме категорий ${p.callsExcludeCategories.map((c) => `${c} «${labelOf(callCategory, c)}»`).join(', ')}` : 'все входящие звонки',
+      p.callsExcludeCategories.length
+        ? `все входящие, кроме категорий ${p.callsExcludeCategories.map((c) => `${c} «${labelOf(callCategory, c)}»`).join(', ')}`
+        : 'все входящие звонки',
     ],
     ['Графа 8 таблицы 4.2 (I.4.4)', p.officeVisits === 'all' ? 'все выданные талоны' : 'только посетители, вызванные к окну'],
     ['Динамика изменения показателя', `${DYNAMICS_LABEL[p.dynamics]}, ${countOf(p.decimals, WORDS.sign)} после запятой; при N‑1 = 0 — «–»`],

@@ -93,7 +93,9 @@ export function publicationHtml(form: PublishedForm, filing: FilingFacts): strin
       '<p class="note">Таблица содержит строку по каждому обращению потребителя и не публикуется: она представлена в уполномоченный орган в составе поданного отчёта.</p>',
     )
   }
-  const filed = filing.filedOn ? `Представлена ${escape(filing.filedOn.split('-').reverse().join('.'))}${filing.number ? `, вх. № ${escape(filing.number)}` : ''}.` : ''
+  const filed = filing.filedOn
+    ? `Представлена ${escape(filing.filedOn.split('-').reverse().join('.'))}${filing.number ? `, вх. № ${escape(filing.number)}` : ''}.`
+    : ''
   return `<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(form.title)}</title>
@@ -145,7 +147,13 @@ export async function publicationFile(form: PublishedForm): Promise<Buffer> {
 /** Publishes a filed, organisation-wide snapshot: the HTML and the file are made once and kept. */
 export async function publishSnapshot(db: Db, scope: Scope, id: string, by: string): Promise<void> {
   if (scope.branches !== 'all') throw new InputError('Опубликовать отчёт организации может только пользователь, которому видна вся организация.')
-  const row = await db.selectFrom('report_snapshot').select(['id', 'tables', 'filed_at', 'filed_number', 'scope_branches', 'published_at', 'replaced_by']).select(sql<string | null>`to_char(filed_on, 'YYYY-MM-DD')`.as('filed_on')).where('org_id', '=', scope.orgId).where('id', '=', id).executeTakeFirst()
+  const row = await db
+    .selectFrom('report_snapshot')
+    .select(['id', 'tables', 'filed_at', 'filed_number', 'scope_branches', 'published_at', 'replaced_by'])
+    .select(sql<string | null>`to_char(filed_on, 'YYYY-MM-DD')`.as('filed_on'))
+    .where('org_id', '=', scope.orgId)
+    .where('id', '=', id)
+    .executeTakeFirst()
   if (!row) throw new InputError('Зафиксированный отчёт не найден.')
   if (!row.filed_at) throw new InputError('Публикуется поданный отчёт: сначала отметьте подачу (дата и вх. №).')
   if (row.scope_branches !== null) throw new InputError('Публикуется только отчёт всей организации.')
@@ -154,7 +162,10 @@ export async function publishSnapshot(db: Db, scope: Scope, id: string, by: stri
   const form = row.tables as PublishedForm
   const html = publicationHtml(form, { filedOn: row.filed_on, number: row.filed_number })
   const file = await publicationFile(form)
-  const done = await sql`update report_snapshot set published_html = ${html}, published_file = ${file}, published_at = now(), published_by_name = ${by} where id = ${id} and published_at is null`.execute(db)
+  const done =
+    await sql`update report_snapshot set published_html = ${html}, published_file = ${file}, published_at = now(), published_by_name = ${by} where id = ${id} and published_at is null`.execute(
+      db,
+    )
   if (!Number(done.numAffectedRows ?? 0)) throw new InputError('Отчёт уже опубликован.')
 }
 
@@ -171,6 +182,11 @@ export async function setPublicAddress(db: Db, scope: Scope, id: string, enabled
 /** The published page behind a public address, if it is switched on. */
 export async function publicPage(db: Db, token: string): Promise<string | undefined> {
   if (!/^[A-Za-z0-9_-]{22}$/.test(token)) return undefined
-  const row = await db.selectFrom('report_snapshot').select('published_html').where('public_token', '=', token).where('public_enabled', '=', true).executeTakeFirst()
+  const row = await db
+    .selectFrom('report_snapshot')
+    .select('published_html')
+    .where('public_token', '=', token)
+    .where('public_enabled', '=', true)
+    .executeTakeFirst()
   return row?.published_html ?? undefined
 }

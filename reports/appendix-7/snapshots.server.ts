@@ -40,7 +40,13 @@ export interface SnapshotSummary {
 export async function scopeLabel(db: Db, scope: Scope): Promise<string> {
   if (scope.branches === 'all') return 'вся организация'
   if (scope.branches.length === 0) return 'ни одного филиала'
-  const names = await db.selectFrom('branch').select('name').where('org_id', '=', scope.orgId).where('id', 'in', [...scope.branches]).orderBy('name').execute()
+  const names = await db
+    .selectFrom('branch')
+    .select('name')
+    .where('org_id', '=', scope.orgId)
+    .where('id', 'in', [...scope.branches])
+    .orderBy('name')
+    .execute()
   return `${names.length === 1 ? 'филиал' : 'филиалы'} ${names.map((n) => `«${n.name}»`).join(', ')}`
 }
 
@@ -110,28 +116,78 @@ export async function freezeSnapshot(
     }
     return { id, created: true }
   }
-  const existing = await db.selectFrom('report_snapshot').select('id').where('org_id', '=', report.ctx.org.id).where('freeze_key', '=', key!).executeTakeFirstOrThrow()
+  const existing = await db
+    .selectFrom('report_snapshot')
+    .select('id')
+    .where('org_id', '=', report.ctx.org.id)
+    .where('freeze_key', '=', key!)
+    .executeTakeFirstOrThrow()
   return { id: existing.id, created: false }
 }
 
 function summaryOf(r: {
-  id: string; year: number; as_of: Date; template_version: string; file_name: string; file_sha256: string; frozen_by_name: string; frozen_at: Date; checks: unknown
-  scope_label: string; scope_branches: string[] | null; filed_on: string | null; filed_number: string | null; filed_by_name: string | null; filed_at: Date | null
-  replaces: string | null; replaced_by: string | null; change_note: string | null; published_at: Date | null; public_enabled: boolean
+  id: string
+  year: number
+  as_of: Date
+  template_version: string
+  file_name: string
+  file_sha256: string
+  frozen_by_name: string
+  frozen_at: Date
+  checks: unknown
+  scope_label: string
+  scope_branches: string[] | null
+  filed_on: string | null
+  filed_number: string | null
+  filed_by_name: string | null
+  filed_at: Date | null
+  replaces: string | null
+  replaced_by: string | null
+  change_note: string | null
+  published_at: Date | null
+  public_enabled: boolean
 }): SnapshotSummary {
   return {
-    id: r.id, year: r.year, asOf: r.as_of, templateVersion: r.template_version, fileName: r.file_name, fileSha256: r.file_sha256, frozenBy: r.frozen_by_name, frozenAt: r.frozen_at,
+    id: r.id,
+    year: r.year,
+    asOf: r.as_of,
+    templateVersion: r.template_version,
+    fileName: r.file_name,
+    fileSha256: r.file_sha256,
+    frozenBy: r.frozen_by_name,
+    frozenAt: r.frozen_at,
     failedChecks: (r.checks as { passed: boolean }[]).filter((c) => !c.passed).length,
     scopeLabel: r.scope_label,
     orgWide: r.scope_branches === null,
     filed: r.filed_at ? { on: r.filed_on ?? '', number: r.filed_number ?? '', by: r.filed_by_name ?? '', at: r.filed_at } : null,
-    replaces: r.replaces, replacedBy: r.replaced_by, changeNote: r.change_note, published: r.published_at !== null, publicEnabled: r.public_enabled,
+    replaces: r.replaces,
+    replacedBy: r.replaced_by,
+    changeNote: r.change_note,
+    published: r.published_at !== null,
+    publicEnabled: r.public_enabled,
   }
 }
 
 const SUMMARY_COLUMNS = [
-  'id', 'year', 'as_of', 'template_version', 'file_name', 'file_sha256', 'frozen_by_name', 'frozen_at', 'checks', 'scope_label', 'scope_branches', 'filed_number', 'filed_by_name',
-  'filed_at', 'replaces', 'replaced_by', 'change_note', 'published_at', 'public_enabled',
+  'id',
+  'year',
+  'as_of',
+  'template_version',
+  'file_name',
+  'file_sha256',
+  'frozen_by_name',
+  'frozen_at',
+  'checks',
+  'scope_label',
+  'scope_branches',
+  'filed_number',
+  'filed_by_name',
+  'filed_at',
+  'replaces',
+  'replaced_by',
+  'change_note',
+  'published_at',
+  'public_enabled',
 ] as const
 
 /** The snapshots of a year the user may see, newest first. */
@@ -210,8 +266,13 @@ export async function fileSnapshot(db: Db, scope: Scope, id: string, filing: Fil
   if (scope.branches !== 'all') throw new InputError('Подать отчёт организации может только пользователь, которому видна вся организация.')
   const snapshot = await getSnapshot(db, scope, id)
   if (!snapshot) throw new InputError('Зафиксированный отчёт не найден.')
-  if (snapshot.scope_branches !== null) throw new InputError(`Этот отчёт охватывает не всю организацию (${snapshot.scope_label}): подать его как отчёт организации нельзя.`)
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(filing.on) || Number.isNaN(Date.parse(`${filing.on}T00:00:00Z`)) || new Date(`${filing.on}T00:00:00Z`).toISOString().slice(0, 10) !== filing.on)
+  if (snapshot.scope_branches !== null)
+    throw new InputError(`Этот отчёт охватывает не всю организацию (${snapshot.scope_label}): подать его как отчёт организации нельзя.`)
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(filing.on) ||
+    Number.isNaN(Date.parse(`${filing.on}T00:00:00Z`)) ||
+    new Date(`${filing.on}T00:00:00Z`).toISOString().slice(0, 10) !== filing.on
+  )
     throw new InputError('Дата подачи — в виде ДД.ММ.ГГГГ.')
   const number = filing.number.trim()
   if (!number) throw new InputError('Укажите входящий номер, присвоенный регулятором.')
@@ -219,7 +280,10 @@ export async function fileSnapshot(db: Db, scope: Scope, id: string, filing: Fil
   const done = await sql`
     update report_snapshot set filed_on = ${filing.on}::date, filed_number = ${number}, filed_by = ${filing.by.id}, filed_by_name = ${filing.by.name}, filed_at = now()
     where id = ${id} and org_id = ${scope.orgId} and filed_at is null`.execute(db)
-  if (!Number(done.numAffectedRows ?? 0)) throw new InputError(`Отчёт уже подан (${snapshot.filed_on_text ? `дата ${snapshot.filed_on_text.split('-').reverse().join('.')}, ` : ''}вх. № ${snapshot.filed_number ?? ''}); повторная подача не записывается.`)
+  if (!Number(done.numAffectedRows ?? 0))
+    throw new InputError(
+      `Отчёт уже подан (${snapshot.filed_on_text ? `дата ${snapshot.filed_on_text.split('-').reverse().join('.')}, ` : ''}вх. № ${snapshot.filed_number ?? ''}); повторная подача не записывается.`,
+    )
 }
 
 export interface FigureChange {

@@ -41,7 +41,15 @@ const figuresTable = z
     ),
     rows: z.array(
       z
-        .object({ code: text, label: text, figure: metricId.optional(), where: where.optional(), unit: unit.optional(), bold: z.boolean().optional(), input: z.string().optional() })
+        .object({
+          code: text,
+          label: text,
+          figure: metricId.optional(),
+          where: where.optional(),
+          unit: unit.optional(),
+          bold: z.boolean().optional(),
+          input: z.string().optional(),
+        })
         .strict()
         .refine((r) => Boolean(r.figure) !== Boolean(r.input), { message: 'строка заполняется либо показателем (figure), либо вводом (input)' }),
     ),
@@ -97,7 +105,10 @@ const inputCompare = z
     values: z.array(z.object({ key: text, label: z.string() }).strict()).min(1),
   })
   .strict()
-  .refine((t) => t.values.length === 1 || t.rows.every((r) => !r.figure), { message: 'строки с показателем бывают только в таблице с одной графой значений', path: ['rows'] })
+  .refine((t) => t.values.length === 1 || t.rows.every((r) => !r.figure), {
+    message: 'строки с показателем бывают только в таблице с одной графой значений',
+    path: ['rows'],
+  })
 
 const inputList = z
   .object({
@@ -131,11 +142,17 @@ export const templateSchema = z
       const width = columnCount(tb)
       const spans = headerWidths(tb.header)
       spans.forEach((w, r) => {
-        if (w !== width) ctx.addIssue({ code: 'custom', path: ['tables', i, 'header', r], message: `строка заголовка ${r + 1} таблицы ${tb.code} занимает ${w} граф, а таблица — ${width}` })
+        if (w !== width)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tables', i, 'header', r],
+            message: `строка заголовка ${r + 1} таблицы ${tb.code} занимает ${w} граф, а таблица — ${width}`,
+          })
       })
       if (tb.widths.length !== width) ctx.addIssue({ code: 'custom', path: ['tables', i, 'widths'], message: `ширин ${tb.widths.length}, граф ${width}` })
     })
-    if (t.tables.filter((tb) => tb.kind === 'register').length > 1) ctx.addIssue({ code: 'custom', path: ['tables'], message: 'таблица-реестр может быть только одна' })
+    if (t.tables.filter((tb) => tb.kind === 'register').length > 1)
+      ctx.addIssue({ code: 'custom', path: ['tables'], message: 'таблица-реестр может быть только одна' })
   })
 
 export type Template = z.infer<typeof templateSchema>

@@ -51,7 +51,10 @@ beforeEach(async () => {
 
 describe('lost calls called back', () => {
   it('normalises numbers in the database as in the code', async () => {
-    const rows = await sql<{ caller_phone: string | null; phone_norm: string | null }>`select caller_phone, phone_norm from call where org_id = ${world.org.id}`.execute(t.database.db)
+    const rows = await sql<{
+      caller_phone: string | null
+      phone_norm: string | null
+    }>`select caller_phone, phone_norm from call where org_id = ${world.org.id}`.execute(t.database.db)
     for (const r of rows.rows) expect(r.phone_norm, String(r.caller_phone)).toBe(normalisePhone(r.caller_phone))
   })
 
@@ -72,12 +75,23 @@ describe('lost calls called back', () => {
   it('sums the figures', async () => {
     const f = await lostCallFigures(t.database.db, await query(at('2025-03-10T23:00:00')))
     expect(f).toEqual({
-      lost: 6, callback: 2, ownCall: 1, notReached: 2, noNumber: 1, judged: 4, inTime: 2,
+      lost: 6,
+      callback: 2,
+      ownCall: 1,
+      notReached: 2,
+      noNumber: 1,
+      judged: 4,
+      inTime: 2,
       meanSecondsToReach: (3 * 3600 + 59 * 60 + 4 * 3600 + 60 + 59 * 60) / 3,
     })
     // the catalog's formulas over these sums
     expect(lostFigureValues(f)).toEqual({
-      'lost.calls': 6, 'lost.reached_callback': 2, 'lost.reached_own': 1, 'lost.not_reached': 2, 'lost.no_number': 1, 'lost.in_time_share': 0.5,
+      'lost.calls': 6,
+      'lost.reached_callback': 2,
+      'lost.reached_own': 1,
+      'lost.not_reached': 2,
+      'lost.no_number': 1,
+      'lost.in_time_share': 0.5,
       'lost.mean_time_to_reach': (3 * 3600 + 59 * 60 + 4 * 3600 + 60 + 59 * 60) / 3,
     })
   })
@@ -108,7 +122,10 @@ describe('lost calls called back', () => {
   })
 
   it('a call more than 7 days later does not count as reaching the caller', async () => {
-    const extra = ['call_id;direction;started_at;answered_at;ended_at;caller_phone;line', 'Late;out;17.03.2025 10:30:00;17.03.2025 10:30:10;17.03.2025 10:35:00;89123450004;'].join('\n')
+    const extra = [
+      'call_id;direction;started_at;answered_at;ended_at;caller_phone;line',
+      'Late;out;17.03.2025 10:30:00;17.03.2025 10:30:10;17.03.2025 10:35:00;89123450004;',
+    ].join('\n')
     await runFileImport(world.target, { kind: 'calls', path: tmpFile('late.csv', extra), fileName: 'late.csv', skipInvalid: false, source: 'cli' })
     const rows = await listLostCalls(t.database.db, await query(at('2025-03-20T00:00:00')), { offset: 0, limit: 50 })
     expect(rows.find((r) => r.callId === 'L4')).toMatchObject({ outcome: 'not_reached', reachedCallId: null })

@@ -36,7 +36,12 @@ export const LOST_OUTCOME_LABEL: Record<LostOutcome, string> = {
 }
 
 export type CallbackUnit = 'minutes' | 'hours' | 'calendar_days' | 'working_days'
-export const CALLBACK_UNITS: Record<CallbackUnit, string> = { minutes: 'минут', hours: 'часов', calendar_days: 'календарных дней', working_days: 'рабочих дней' }
+export const CALLBACK_UNITS: Record<CallbackUnit, string> = {
+  minutes: 'минут',
+  hours: 'часов',
+  calendar_days: 'календарных дней',
+  working_days: 'рабочих дней',
+}
 
 export interface CallbackNorm {
   amount: number
@@ -263,10 +268,27 @@ export async function lostCallsSetup(db: Db, orgId: string): Promise<{ zone: str
 }
 
 /** The catalog figures of lost calls, in order (screens, files, «Определения»). */
-export const LOST_METRICS = ['lost.calls', 'lost.reached_callback', 'lost.reached_own', 'lost.not_reached', 'lost.no_number', 'lost.in_time_share', 'lost.mean_time_to_reach'] as const
+export const LOST_METRICS = [
+  'lost.calls',
+  'lost.reached_callback',
+  'lost.reached_own',
+  'lost.not_reached',
+  'lost.no_number',
+  'lost.in_time_share',
+  'lost.mean_time_to_reach',
+] as const
 
 /** The catalog's formulas over the sums of lost calls (metrics/catalog.ts, input `lost`). */
 export function lostFigureValues(f: LostCallFigures): Record<(typeof LOST_METRICS)[number], number | null> {
-  const sums: LostSums = { lost: f.lost, callback: f.callback, ownCall: f.ownCall, notReached: f.notReached, noNumber: f.noNumber, judged: f.judged, inTime: f.inTime, meanSecondsToReach: f.meanSecondsToReach }
+  const sums: LostSums = {
+    lost: f.lost,
+    callback: f.callback,
+    ownCall: f.ownCall,
+    notReached: f.notReached,
+    noNumber: f.noNumber,
+    judged: f.judged,
+    inTime: f.inTime,
+    meanSecondsToReach: f.meanSecondsToReach,
+  }
   return Object.fromEntries(LOST_METRICS.map((id) => [id, figureIn('lost', id, sums)])) as Record<(typeof LOST_METRICS)[number], number | null>
 }

@@ -27,7 +27,12 @@ const all = () => ({ orgId: world.org.id, branches: 'all' as const })
 beforeEach(async () => {
   world = await resetWorld(t.database)
   await updateOrganisation(t.database.db, world.org.id, { regime: 'both' })
-  for (const [kind, file] of [['offices', 'offices.csv'], ['appeals', 'appeals.csv'], ['calls', 'calls.csv'], ['visits', 'visits.csv']] as const) {
+  for (const [kind, file] of [
+    ['offices', 'offices.csv'],
+    ['appeals', 'appeals.csv'],
+    ['calls', 'calls.csv'],
+    ['visits', 'visits.csv'],
+  ] as const) {
     await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, source: 'cli' })
   }
 })
@@ -48,8 +53,13 @@ describe('the norms of every active rule', () => {
     // every active rule is there, appeal terms included; the order is broken, met, no data
     const active = await t.database.db.selectFrom('deadline_rule').select('code').where('org_id', '=', world.org.id).where('active', '=', true).execute()
     const dayTermsOnCallsOrVisits = await t.database.db
-      .selectFrom('deadline_rule').select('code').where('org_id', '=', world.org.id).where('active', '=', true)
-      .where('applies_to', '<>', 'appeals').where('unit', 'in', ['calendar_days', 'working_days']).execute()
+      .selectFrom('deadline_rule')
+      .select('code')
+      .where('org_id', '=', world.org.id)
+      .where('active', '=', true)
+      .where('applies_to', '<>', 'appeals')
+      .where('unit', 'in', ['calendar_days', 'working_days'])
+      .execute()
     expect(norms.length).toBe(active.length - dayTermsOnCallsOrVisits.length)
     expect(norms.some((n) => n.domain === 'appeals')).toBe(true)
     const order = { broken: 0, met: 1, no_data: 2 }
@@ -91,7 +101,15 @@ describe('calls by hour and weekday', () => {
     expect(r.byWeekday.reduce((s, d) => s + d.offered, 0)).toBe(4)
     // a branch user sees no calls (calls carry no branch)
     const branch = (await t.database.db.selectFrom('branch').select('id').executeTakeFirstOrThrow()).id
-    const scoped = await callsByTime(t.database.db, { scope: { orgId: world.org.id, branches: [branch] }, period: march, filter: {}, narrowing: {}, asOf: march.end, zone: MSK, params })
+    const scoped = await callsByTime(t.database.db, {
+      scope: { orgId: world.org.id, branches: [branch] },
+      period: march,
+      filter: {},
+      narrowing: {},
+      asOf: march.end,
+      zone: MSK,
+      params,
+    })
     expect(scoped.byWeekday.reduce((s, d) => s + d.offered, 0)).toBe(0)
   })
 })
@@ -103,7 +121,14 @@ describe('what to look at today', () => {
     await t.database.db
       .insertInto('import_batch')
       .values([
-        { org_id: world.org.id, kind: 'calls', file_name: 'сломанный.csv', status: 'failed', message: 'Строка 2: нет даты', started_at: new Date('2025-03-14T10:00:00Z') },
+        {
+          org_id: world.org.id,
+          kind: 'calls',
+          file_name: 'сломанный.csv',
+          status: 'failed',
+          message: 'Строка 2: нет даты',
+          started_at: new Date('2025-03-14T10:00:00Z'),
+        },
         { org_id: world.org.id, kind: 'calls', file_name: 'старый.csv', status: 'failed', started_at: new Date('2025-03-01T10:00:00Z') },
       ])
       .execute()

@@ -56,13 +56,18 @@ export function branchScope(scope: Scope, branch: string | undefined): Scope {
 export function narrowScope(scope: Scope, branch: string | null): Scope {
   if (!branch) return scope
   if (!/^\d{1,18}$/.test(branch) || (scope.branches !== 'all' && !scope.branches.includes(branch))) {
-    throw new Response('Неизвестное значение фильтра: «Филиал». Выберите значение из списка на странице.', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+    throw new Response('Неизвестное значение фильтра: «Филиал». Выберите значение из списка на странице.', {
+      status: 400,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    })
   }
   return { orgId: scope.orgId, branches: [branch] }
 }
 
 const rank = (rows: Ranked[], worstIsLow: boolean) =>
-  rows.filter((r) => r.value !== null && r.base > 0).sort((a, b) => (worstIsLow ? a.value! - b.value! : b.value! - a.value!) || a.label.localeCompare(b.label, 'ru'))
+  rows
+    .filter((r) => r.value !== null && r.base > 0)
+    .sort((a, b) => (worstIsLow ? a.value! - b.value! : b.value! - a.value!) || a.label.localeCompare(b.label, 'ru'))
 
 export async function buildCockpit(db: Db, scope: Scope, view: View, asOf: Date, params: RollupParams, offices: Map<string, string>): Promise<CockpitData> {
   const { filter, period } = view
@@ -74,11 +79,21 @@ export async function buildCockpit(db: Db, scope: Scope, view: View, asOf: Date,
   const hours = dashboard.calls.notApplicable ? null : await callsByTime(db, { scope, period, filter, narrowing: {}, asOf, zone: params.zone, params })
 
   const worstOffices = rank(
-    dashboard.surveys.byOffice.map((r) => ({ link: r.link, label: r.label, value: r.figures['visits.within_wait_norm_share'] ?? null, base: r.figures['visits.served'] ?? 0 })),
+    dashboard.surveys.byOffice.map((r) => ({
+      link: r.link,
+      label: r.label,
+      value: r.figures['visits.within_wait_norm_share'] ?? null,
+      base: r.figures['visits.served'] ?? 0,
+    })),
     true,
   )
   const worstLines = rank(
-    dashboard.calls.byLine.map((r) => ({ link: r.link, label: r.label, value: r.figures['calls.service_level'] ?? null, base: r.figures['calls.offered'] ?? 0 })),
+    dashboard.calls.byLine.map((r) => ({
+      link: r.link,
+      label: r.label,
+      value: r.figures['calls.service_level'] ?? null,
+      base: r.figures['calls.offered'] ?? 0,
+    })),
     true,
   )
 

@@ -57,7 +57,7 @@ export type Trend = 'better' | 'worse' | 'same' | 'none'
 export function trendOf(better: 'higher' | 'lower' | 'neither', value: number | null | undefined, before: number | null | undefined): Trend {
   if (value === null || value === undefined || before === null || before === undefined || better === 'neither') return 'none'
   if (Math.abs(value - before) < 1e-9) return 'same'
-  return (value > before) === (better === 'higher') ? 'better' : 'worse'
+  return value > before === (better === 'higher') ? 'better' : 'worse'
 }
 
 export const TREND_MARK: Record<Trend, string> = { better: '▲ лучше', worse: '▼ хуже', same: '= без изменений', none: '' }

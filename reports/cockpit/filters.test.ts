@@ -3,9 +3,18 @@ import { contradictions } from './filters.ts'
 
 describe('cockpit filters and comparisons', () => {
   it('an office of another branch is a contradiction, said in words', () => {
-    const officeBranch = new Map([['ЦОП-01', '1'], ['ЦОП-02', '2']])
-    const offices = new Map([['ЦОП-01', 'Заречный'], ['ЦОП-02', 'Центральный']])
-    const branches = [{ id: '1', name: 'Северные ЭС' }, { id: '2', name: 'Южные ЭС' }]
+    const officeBranch = new Map([
+      ['ЦОП-01', '1'],
+      ['ЦОП-02', '2'],
+    ])
+    const offices = new Map([
+      ['ЦОП-01', 'Заречный'],
+      ['ЦОП-02', 'Центральный'],
+    ])
+    const branches = [
+      { id: '1', name: 'Северные ЭС' },
+      { id: '2', name: 'Южные ЭС' },
+    ]
     expect(contradictions({ branch: '1', office: 'ЦОП-01' }, officeBranch, offices, branches)).toEqual([])
     expect(contradictions({ office: 'ЦОП-02' }, officeBranch, offices, branches)).toEqual([])
     expect(contradictions({ branch: '1', office: 'ЦОП-02' }, officeBranch, offices, branches)).toEqual([
@@ -14,7 +23,13 @@ describe('cockpit filters and comparisons', () => {
   })
 
   it('the previous period is the month, quarter or year before, or as many days before', () => {
-    const v = (kind: 'year' | 'quarter' | 'month' | 'custom', year: number, quarter: number, month: number, from = '', to = '') => ({ kind, year, quarter, month, period: { from, to, start: new Date(0), end: new Date(0) } })
+    const v = (kind: 'year' | 'quarter' | 'month' | 'custom', year: number, quarter: number, month: number, from = '', to = '') => ({
+      kind,
+      year,
+      quarter,
+      month,
+      period: { from, to, start: new Date(0), end: new Date(0) },
+    })
     expect(priorDays(v('year', 2025, 1, 1))).toEqual({ from: '2024-01-01', to: '2024-12-31' })
     expect(priorDays(v('quarter', 2025, 1, 1))).toEqual({ from: '2024-10-01', to: '2024-12-31' })
     expect(priorDays(v('quarter', 2025, 3, 1))).toEqual({ from: '2025-04-01', to: '2025-06-30' })

@@ -60,7 +60,15 @@ async function sideOf(db: Db, scope: Scope, period: Period, asOf: Date, rules: R
       const c = appeals.get(rule.id)
       const judged = c ? c.onTime + c.late + c.overdue : 0
       const violations = c ? c.late + c.overdue : 0
-      out.set(rule.id, { judged, violations, share: c?.onTimeShare ?? null, meanSeconds: null, verdict: judged === 0 ? 'no_data' : violations ? 'broken' : 'met', late: c?.late ?? 0, overdue: c?.overdue ?? 0 })
+      out.set(rule.id, {
+        judged,
+        violations,
+        share: c?.onTimeShare ?? null,
+        meanSeconds: null,
+        verdict: judged === 0 ? 'no_data' : violations ? 'broken' : 'met',
+        late: c?.late ?? 0,
+        overdue: c?.overdue ?? 0,
+      })
       continue
     }
     const normRule = minuteRules.get(rule.id)
@@ -68,7 +76,17 @@ async function sideOf(db: Db, scope: Scope, period: Period, asOf: Date, rules: R
     const f = await computeNormFigures(db, scope, period, asOf, normRule)
     const violations = violationsOf(f)
     const judged = f.within + violations
-    const verdict: Verdict = rule.is_average ? (f.meanMet === null ? 'no_data' : f.meanMet ? 'met' : 'broken') : judged === 0 ? 'no_data' : violations ? 'broken' : 'met'
+    const verdict: Verdict = rule.is_average
+      ? f.meanMet === null
+        ? 'no_data'
+        : f.meanMet
+          ? 'met'
+          : 'broken'
+      : judged === 0
+        ? 'no_data'
+        : violations
+          ? 'broken'
+          : 'met'
     out.set(rule.id, { judged, violations, share: f.withinShare, meanSeconds: f.meanSeconds, verdict })
   }
   return out
@@ -97,7 +115,17 @@ export async function cockpitNorms(db: Db, scope: Scope, period: Period, previou
     const prior = before.get(rule.id)
     if (!current || !prior) continue
     const normSeconds = rule.applies_to === 'appeals' ? null : Number(rule.amount) * (UNIT_SECONDS[rule.unit] ?? 60)
-    lines.push({ ruleId: rule.id, code: rule.code, name: rule.name, domain: rule.applies_to, norm: normText(rule.amount, rule.unit, rule.is_average), isAverage: rule.is_average, normSeconds, current, previous: prior })
+    lines.push({
+      ruleId: rule.id,
+      code: rule.code,
+      name: rule.name,
+      domain: rule.applies_to,
+      norm: normText(rule.amount, rule.unit, rule.is_average),
+      isAverage: rule.is_average,
+      normSeconds,
+      current,
+      previous: prior,
+    })
   }
   const badness = (l: CockpitNorm) => (l.isAverage ? -((l.current.meanSeconds ?? 0) / (l.normSeconds ?? 1)) : (l.current.share ?? 1))
   return lines.sort((a, b) => VERDICT_ORDER[a.current.verdict] - VERDICT_ORDER[b.current.verdict] || badness(a) - badness(b))

@@ -68,6 +68,13 @@ export async function todayItems(db: Db, scope: Scope, zone: string, now: Date, 
     atRisk: atRisk.total,
     lostYesterday: figure('calls.abandoned', total) ?? 0,
     offeredYesterday: figure('calls.offered', total) ?? 0,
-    failedImports: failed.map((f) => ({ id: f.id, kind: f.kind, fileName: f.file_name, status: f.status as FailedImport['status'], at: f.started_at as Date, message: f.message })),
+    failedImports: failed.map((f) => ({
+      id: f.id,
+      kind: f.kind,
+      fileName: f.file_name,
+      status: f.status as FailedImport['status'],
+      at: f.started_at as Date,
+      message: f.message,
+    })),
   }
 }

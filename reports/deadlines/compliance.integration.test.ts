@@ -38,7 +38,14 @@ const all = () => ({ orgId: world.org.id, branches: 'all' as const })
 
 beforeEach(async () => {
   world = await resetWorld(t.database)
-  await runFileImport(world.target, { kind: 'appeals', path: tmpFile('w.csv', FILE), fileName: 'w.csv', skipInvalid: false, createBranches: true, source: 'cli' })
+  await runFileImport(world.target, {
+    kind: 'appeals',
+    path: tmpFile('w.csv', FILE),
+    fileName: 'w.csv',
+    skipInvalid: false,
+    createBranches: true,
+    source: 'cli',
+  })
 })
 
 describe('deadline compliance of appeals', () => {

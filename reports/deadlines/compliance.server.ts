@@ -45,7 +45,17 @@ export async function computeAppealCompliance(db: Db, scope: Scope, period: Peri
     .execute()
   const byRule = new Map<string, RuleCompliance>()
   for (const row of rows) {
-    const entry = byRule.get(row.ruleId) ?? { ruleId: row.ruleId, code: row.code, name: row.name, dueInPeriod: 0, onTime: 0, late: 0, overdue: 0, open: 0, onTimeShare: null }
+    const entry = byRule.get(row.ruleId) ?? {
+      ruleId: row.ruleId,
+      code: row.code,
+      name: row.name,
+      dueInPeriod: 0,
+      onTime: 0,
+      late: 0,
+      overdue: 0,
+      open: 0,
+      onTimeShare: null,
+    }
     const n = Number(row.n)
     entry.dueInPeriod += n
     if (row.outcome === 'on_time') entry.onTime += n

@@ -4,7 +4,13 @@ import { dayNumber, dayText, localDayOf, startOfLocalDay } from '#reports/time/d
 import { type DeadlineTerm, deadlineOutcome, dueAt } from './engine.ts'
 import { localToInstant } from '#reports/time/local-time.ts'
 
-type YearData = { holidays: string[]; working_weekends: string[]; short_days: string[]; transfers_by_decree?: { from: string; to: string }[]; presidential_nonworking_days?: { weekdays: string[] } }
+type YearData = {
+  holidays: string[]
+  working_weekends: string[]
+  short_days: string[]
+  transfers_by_decree?: { from: string; to: string }[]
+  presidential_nonworking_days?: { weekdays: string[] }
+}
 const years = (calendarFile as unknown as { years: Record<string, YearData> }).years
 
 const rows: CalendarDayRow[] = Object.values(years).flatMap((y) => [
@@ -105,7 +111,7 @@ function oracle(start: string, amount: number, unit: 'calendar_days' | 'working_
     for (let i = 0; i < amount; i++) last = next(last)
     while (!working(last)) last = next(last)
   } else {
-    for (let left = amount; left > 0; ) if (working((last = next(last)))) left--
+    for (let left = amount; left > 0;) if (working((last = next(last)))) left--
   }
   return last
 }
@@ -118,7 +124,14 @@ describe('every year of the production calendar, against an oracle', () => {
     return list.filter((d) => d >= '2019-01-01' && d <= '2027-11-30').map((d) => [year, d] as const)
   })
   it.each(starts)('%s: terms started %s', (_year, start) => {
-    for (const [amount, unit] of [[1, 'working_days'], [5, 'working_days'], [10, 'working_days'], [3, 'calendar_days'], [10, 'calendar_days'], [30, 'calendar_days']] as const) {
+    for (const [amount, unit] of [
+      [1, 'working_days'],
+      [5, 'working_days'],
+      [10, 'working_days'],
+      [3, 'calendar_days'],
+      [10, 'calendar_days'],
+      [30, 'calendar_days'],
+    ] as const) {
       const got = dueAt({ amount, unit }, at(`${start} 15:00`), federal, MSK)
       expect(dayText(localDayOf(got.due, MSK) - 1), `${amount} ${unit}`).toBe(oracle(start, amount, unit))
     }

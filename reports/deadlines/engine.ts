@@ -35,7 +35,7 @@ export function dueAt(term: DeadlineTerm, start: Date, calendar: WorkCalendar, z
     last = first + term.amount
     while (!calendar.isWorkingDay(last)) last++
   } else {
-    for (let left = term.amount; left > 0; ) if (calendar.isWorkingDay(++last)) left--
+    for (let left = term.amount; left > 0;) if (calendar.isWorkingDay(++last)) left--
   }
   let calendarGap = false
   for (let d = first + 1; d <= last && !calendarGap; d++) calendarGap = !calendar.covers(d)

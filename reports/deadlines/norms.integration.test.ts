@@ -16,7 +16,11 @@ const all = () => ({ orgId: world.org.id, branches: 'all' as const })
 beforeEach(async () => {
   world = await resetWorld(t.database)
   await updateOrganisation(t.database.db, world.org.id, { regime: 'both' })
-  for (const [kind, file] of [['offices', 'offices.csv'], ['calls', 'calls.csv'], ['visits', 'visits.csv']] as const) {
+  for (const [kind, file] of [
+    ['offices', 'offices.csv'],
+    ['calls', 'calls.csv'],
+    ['visits', 'visits.csv'],
+  ] as const) {
     await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, createBranches: true, source: 'cli' })
   }
 })
@@ -24,7 +28,16 @@ beforeEach(async () => {
 const figures = async (code: string, asOf = endOfMarch) => {
   const rule = (await loadNormRules(t.database.db, world.org.id)).find((r) => r.code === code)!
   const f = await computeNormFigures(t.database.db, all(), march, asOf, rule)
-  return { records: f.records, within: f.within, beyond: f.beyond, missing: f.missing, missingLate: f.missingLate, share: f.withinShare, mean: f.meanSeconds, met: f.meanMet }
+  return {
+    records: f.records,
+    within: f.within,
+    beyond: f.beyond,
+    missing: f.missing,
+    missingLate: f.missingLate,
+    share: f.withinShare,
+    mean: f.meanSeconds,
+    met: f.meanMet,
+  }
 }
 
 describe('minute norms of calls and visits (sample files, March 2025)', () => {
@@ -64,7 +77,27 @@ describe('minute norms of calls and visits (sample files, March 2025)', () => {
     const rules = await loadNormRules(t.database.db, world.org.id)
     const branch = (await t.database.db.selectFrom('branch').select('id').where('name', '=', 'Северные ЭС').executeTakeFirstOrThrow()).id
     const scope = { orgId: world.org.id, branches: [branch] }
-    expect((await computeNormFigures(t.database.db, scope, march, endOfMarch, rules.find((r) => r.code === 'network_visit_wait')!)).records).toBe(1)
-    expect((await computeNormFigures(t.database.db, scope, march, endOfMarch, rules.find((r) => r.code === 'supplier_call_pickup')!)).records).toBe(0)
+    expect(
+      (
+        await computeNormFigures(
+          t.database.db,
+          scope,
+          march,
+          endOfMarch,
+          rules.find((r) => r.code === 'network_visit_wait')!,
+        )
+      ).records,
+    ).toBe(1)
+    expect(
+      (
+        await computeNormFigures(
+          t.database.db,
+          scope,
+          march,
+          endOfMarch,
+          rules.find((r) => r.code === 'supplier_call_pickup')!,
+        )
+      ).records,
+    ).toBe(0)
   })
 })

@@ -13,8 +13,18 @@ import type { Period } from '#reports/metrics/period.ts'
 import type { NormSums } from '#reports/metrics/sums.ts'
 
 const TABLES = {
-  calls: { table: 'call', key: 'call_id', fields: ['started_at', 'answered_at', 'ended_at', 'callback_at'], filters: ['direction', 'line', 'category', 'callback_required', 'agent'] },
-  visits: { table: 'visit', key: 'ticket_id', fields: ['issued_at', 'called_at', 'service_ended_at'], filters: ['service_kind', 'office_code', 'consumer_type', 'window'] },
+  calls: {
+    table: 'call',
+    key: 'call_id',
+    fields: ['started_at', 'answered_at', 'ended_at', 'callback_at'],
+    filters: ['direction', 'line', 'category', 'callback_required', 'agent'],
+  },
+  visits: {
+    table: 'visit',
+    key: 'ticket_id',
+    fields: ['issued_at', 'called_at', 'service_ended_at'],
+    filters: ['service_kind', 'office_code', 'consumer_type', 'window'],
+  },
 } as const
 
 const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600 }
@@ -47,14 +57,30 @@ export async function loadNormRules(db: Db, orgId: string): Promise<NormRule[]> 
     .execute()
   return rows
     .map((r) => ({
-      id: r.id, code: r.code, name: r.name, appliesTo: r.applies_to as 'calls' | 'visits', filter: r.filter,
-      startField: r.start_field, stopField: r.stop_field, amount: Number(r.amount), unit: r.unit, isAverage: r.is_average, missingStop: r.missing_stop,
+      id: r.id,
+      code: r.code,
+      name: r.name,
+      appliesTo: r.applies_to as 'calls' | 'visits',
+      filter: r.filter,
+      startField: r.start_field,
+      stopField: r.stop_field,
+      amount: Number(r.amount),
+      unit: r.unit,
+      isAverage: r.is_average,
+      missingStop: r.missing_stop,
     }))
-    .filter((r) => (TABLES[r.appliesTo].fields as readonly string[]).includes(r.startField) && (TABLES[r.appliesTo].fields as readonly string[]).includes(r.stopField))
+    .filter(
+      (r) =>
+        (TABLES[r.appliesTo].fields as readonly string[]).includes(r.startField) && (TABLES[r.appliesTo].fields as readonly string[]).includes(r.stopField),
+    )
 }
 
 /** The rule's records in scope and period: only whitelisted columns reach SQL. */
-function ruleWhere(rule: NormRule, scope: Scope, period: Period): { from: RawBuilder<unknown>; where: RawBuilder<boolean>; start: RawBuilder<Date>; stop: RawBuilder<Date | null> } {
+function ruleWhere(
+  rule: NormRule,
+  scope: Scope,
+  period: Period,
+): { from: RawBuilder<unknown>; where: RawBuilder<boolean>; start: RawBuilder<Date>; stop: RawBuilder<Date | null> } {
   const t = TABLES[rule.appliesTo]
   const start = sql<Date>`r.${sql.ref(rule.startField)}`
   const conditions = [
@@ -66,7 +92,12 @@ function ruleWhere(rule: NormRule, scope: Scope, period: Period): { from: RawBui
   ]
   // a call closed as «нет окончания в журнале» has no measurable times (ADR 016): outside the call norms
   if (rule.appliesTo === 'calls') conditions.push(sql<boolean>`not r.no_ending`)
-  return { from: sql`${sql.table(t.table)} r`, where: sql<boolean>`${sql.join(conditions, sql` and `)}`, start, stop: sql<Date | null>`r.${sql.ref(rule.stopField)}` }
+  return {
+    from: sql`${sql.table(t.table)} r`,
+    where: sql<boolean>`${sql.join(conditions, sql` and `)}`,
+    start,
+    stop: sql<Date | null>`r.${sql.ref(rule.stopField)}`,
+  }
 }
 
 export interface NormFigures {
@@ -102,14 +133,23 @@ export async function computeNormFigures(db: Db, scope: Scope, period: Period, a
   const beyond = Number(row.beyond)
   const missingLate = Number(row.missing_late)
   const sums: NormSums = {
-    records: Number(row.records), within, beyond, missing: Number(row.missing),
+    records: Number(row.records),
+    within,
+    beyond,
+    missing: Number(row.missing),
     missingViolations: rule.missingStop === 'violation' ? missingLate : 0,
     mean: row.mean === null ? null : Number(row.mean),
   }
   // the catalog's formulas (norms.*)
   const meanSeconds = figure('norms.mean', sums)
   return {
-    rule, normSeconds, records: sums.records, within, beyond, missing: sums.missing, missingLate,
+    rule,
+    normSeconds,
+    records: sums.records,
+    within,
+    beyond,
+    missing: sums.missing,
+    missingLate,
     withinShare: figure('norms.within_share', sums),
     meanSeconds,
     meanMet: meanSeconds === null ? null : meanSeconds <= normSeconds,
@@ -125,10 +165,13 @@ export async function listNormRecords(db: Db, scope: Scope, period: Period, asOf
   const { from, where, start, stop } = ruleWhere(rule, scope, period)
   const stopNow = sql`case when ${stop} <= ${asOf} then ${stop} end`
   const which =
-    outcome === 'within' ? sql`${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) <= ${normSeconds}`
-    : outcome === 'beyond' ? sql`${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) > ${normSeconds}`
-    : outcome === 'missing' ? sql`${stopNow} is null`
-    : sql`true`
+    outcome === 'within'
+      ? sql`${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) <= ${normSeconds}`
+      : outcome === 'beyond'
+        ? sql`${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) > ${normSeconds}`
+        : outcome === 'missing'
+          ? sql`${stopNow} is null`
+          : sql`true`
   const key = TABLES[rule.appliesTo].key
   const place = rule.appliesTo === 'calls' ? sql`r.line` : sql`r.office_code`
   const [rows, count] = await Promise.all([

@@ -10,7 +10,8 @@ beforeEach(async () => {
   world = await resetWorld(t.database)
 })
 
-const load = (file: string) => runFileImport(world.target, { kind: 'appeals', path: file, fileName: 'a.csv', skipInvalid: false, createBranches: true, source: 'cli' })
+const load = (file: string) =>
+  runFileImport(world.target, { kind: 'appeals', path: file, fileName: 'a.csv', skipInvalid: false, createBranches: true, source: 'cli' })
 const dueOf = async () =>
   Object.fromEntries(
     (
@@ -38,7 +39,10 @@ describe('due dates stored with the appeals', () => {
   })
 
   it('a record may name its rule; rules of a regime the organisation does not have are not used', async () => {
-    const file = tmpFile('named.csv', 'reg_number;received_at;form;topic;deadline_rule\nД-1;26.12.2025 09:00;почта;прочее;supplier_contract_missing_documents\n')
+    const file = tmpFile(
+      'named.csv',
+      'reg_number;received_at;form;topic;deadline_rule\nД-1;26.12.2025 09:00;почта;прочее;supplier_contract_missing_documents\n',
+    )
     await load(file)
     // 26.12.2025 + 30 = 25.01.2026, a Sunday → Monday 26.01
     expect((await dueOf())['Д-1']).toEqual(['2026-01-26T21:00:00.000Z', 'network_appeal_written', false])

@@ -25,7 +25,14 @@ export async function seedRulePresets(db: Kysely<DB>, orgId: string, regime: 'ne
 }
 
 export async function loadActiveRules(q: Queryable, orgId: string, appliesTo: 'appeals' | 'calls' | 'visits'): Promise<ActiveRule[]> {
-  const { rows } = await q.query<{ id: string; code: string; filter: Record<string, string | string[]>; amount: string; unit: ActiveRule['unit']; priority: number }>(
+  const { rows } = await q.query<{
+    id: string
+    code: string
+    filter: Record<string, string | string[]>
+    amount: string
+    unit: ActiveRule['unit']
+    priority: number
+  }>(
     `select id, code, filter, amount, unit, priority from deadline_rule
      where org_id = $1 and applies_to = $2 and active order by priority, id`,
     [orgId, appliesTo],
@@ -43,7 +50,10 @@ export async function loadWorkCalendar(q: Queryable, orgId: string): Promise<Wor
   const years = await q.query<{ year: number }>('select distinct year from calendar_year where org_id is null or org_id = $1', [orgId])
   const byDay = new Map<string, CalendarDayRow>()
   for (const row of days.rows) byDay.set(row.day, row)
-  return makeWorkCalendar([...byDay.values()], years.rows.map((r) => r.year))
+  return makeWorkCalendar(
+    [...byDay.values()],
+    years.rows.map((r) => r.year),
+  )
 }
 
 const PAGE = 10_000
@@ -58,7 +68,20 @@ export async function recomputeAppealDueDates(q: Queryable, orgId: string, zone:
   let after = '0'
   let changed = 0
   for (;;) {
-    const { rows } = await q.query<{ id: string; received_at: Date; form: string; topic: string; request_type: string | null; complaint_topic: string | null; consumer_type: string | null; channel: string | null; deadline_rule: string | null; due_at: Date | null; deadline_rule_id: string | null; due_calendar_gap: boolean }>(
+    const { rows } = await q.query<{
+      id: string
+      received_at: Date
+      form: string
+      topic: string
+      request_type: string | null
+      complaint_topic: string | null
+      consumer_type: string | null
+      channel: string | null
+      deadline_rule: string | null
+      due_at: Date | null
+      deadline_rule_id: string | null
+      due_calendar_gap: boolean
+    }>(
       `select id, received_at, form, topic, request_type, complaint_topic, consumer_type, channel, deadline_rule, due_at, deadline_rule_id, due_calendar_gap
        from appeal where org_id = $1 and id > $2 ${where.batchId ? 'and import_batch_id = $4' : ''} order by id limit $3`,
       where.batchId ? [orgId, after, PAGE, where.batchId] : [orgId, after, PAGE],
@@ -72,7 +95,8 @@ export async function recomputeAppealDueDates(q: Queryable, orgId: string, zone:
       const rule = chooseRule(rules, row, row.deadline_rule)
       const due = rule ? dueAt({ amount: rule.amount, unit: rule.unit }, row.received_at, calendar, zone) : null
       const dueTime = due?.due.getTime() ?? null
-      if (dueTime === (row.due_at?.getTime() ?? null) && (rule?.id ?? null) === row.deadline_rule_id && (due?.calendarGap ?? false) === row.due_calendar_gap) continue
+      if (dueTime === (row.due_at?.getTime() ?? null) && (rule?.id ?? null) === row.deadline_rule_id && (due?.calendarGap ?? false) === row.due_calendar_gap)
+        continue
       ids.push(row.id)
       dues.push(due?.due ?? null)
       ruleIds.push(rule?.id ?? null)

@@ -226,7 +226,14 @@ class Layout {
 
     // the header: row heights so that every cell's text fits, merged cells spread over their rows
     const placed = placeHeader(b.header)
-    const heights = placed.map((row) => Math.max(lineHeight(headSize) + 2 * PAD, ...row.filter((p) => p.rows === 1).map((p) => this.measure.lines(cellText(p.cell), true, headSize, spanWidth(p.col, p.cols) - 2 * PAD).length * lineHeight(headSize) + 2 * PAD)))
+    const heights = placed.map((row) =>
+      Math.max(
+        lineHeight(headSize) + 2 * PAD,
+        ...row
+          .filter((p) => p.rows === 1)
+          .map((p) => this.measure.lines(cellText(p.cell), true, headSize, spanWidth(p.col, p.cols) - 2 * PAD).length * lineHeight(headSize) + 2 * PAD),
+      ),
+    )
     for (const [r, row] of placed.entries()) {
       for (const p of row.filter((q) => q.rows > 1)) {
         const need = this.measure.lines(cellText(p.cell), true, headSize, spanWidth(p.col, p.cols) - 2 * PAD).length * lineHeight(headSize) + 2 * PAD
@@ -327,7 +334,8 @@ class Layout {
     const hard = new Array<number>(n).fill(0)
     const soft = new Array<number>(n).fill(0)
     const words = (text: string, bold: boolean, s: number) => Math.max(0, ...text.split(/\s+/).map((w) => this.measure.width(w, bold, s)))
-    for (const row of placeHeader(b.header)) for (const p of row) if (p.cols === 1) soft[p.col] = Math.max(soft[p.col]!, words(cellText(p.cell), true, headSize) * 1.04 + 2 * PAD)
+    for (const row of placeHeader(b.header))
+      for (const p of row) if (p.cols === 1) soft[p.col] = Math.max(soft[p.col]!, words(cellText(p.cell), true, headSize) * 1.04 + 2 * PAD)
     for (const row of typeof b.rows === 'function' ? (b.sample ?? []) : b.rows) {
       let col = 0
       for (const cell of row) {
@@ -367,8 +375,14 @@ class Layout {
       this.text(line.role, col[0]!, this.y, { size: 9 })
       this.text(line.name, col[1]!, this.y, { size: 9 })
       if (this.draw) {
-        this.doc.moveTo(col[2]!, this.y + 10).lineTo(col[2]! + 130, this.y + 10).stroke()
-        this.doc.moveTo(col[3]!, this.y + 10).lineTo(col[3]! + 140, this.y + 10).stroke()
+        this.doc
+          .moveTo(col[2]!, this.y + 10)
+          .lineTo(col[2]! + 130, this.y + 10)
+          .stroke()
+        this.doc
+          .moveTo(col[3]!, this.y + 10)
+          .lineTo(col[3]! + 140, this.y + 10)
+          .stroke()
       }
       this.text('(подпись)', col[2]!, this.y + 12, { size: 6.5, width: 130, align: 'center' })
       this.text('(дата)', col[3]!, this.y + 12, { size: 6.5, width: 140, align: 'center' })

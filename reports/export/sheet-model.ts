@@ -18,6 +18,7 @@ const COUNT = new Intl.NumberFormat('ru-RU')
 /** A cell as a person reads it (the page, the PDF, the publication): decimals with a comma, counts grouped. */
 export function cellText(cell: Cell): string {
   if (cell.v === null) return ''
-  if (typeof cell.v === 'number') return cell.s?.startsWith('decimal') ? DECIMAL.format(cell.v) : cell.s?.startsWith('count') ? COUNT.format(cell.v) : String(cell.v)
+  if (typeof cell.v === 'number')
+    return cell.s?.startsWith('decimal') ? DECIMAL.format(cell.v) : cell.s?.startsWith('count') ? COUNT.format(cell.v) : String(cell.v)
   return cell.v
 }

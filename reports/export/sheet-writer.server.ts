@@ -71,7 +71,11 @@ export function xmlText(value: string): string {
 export function sheetNames(specs: readonly SheetSpec[]): string[] {
   const seen = new Set<string>()
   return specs.map((spec) => {
-    const base = spec.name.replace(/[[\]:*?/\\]/g, ' ').trim().slice(0, 31) || 'Лист'
+    const base =
+      spec.name
+        .replace(/[[\]:*?/\\]/g, ' ')
+        .trim()
+        .slice(0, 31) || 'Лист'
     let name = base
     for (let i = 2; seen.has(name.toLowerCase()); i++) name = `${base.slice(0, 31 - String(i).length - 1)} ${i}`
     seen.add(name.toLowerCase())
@@ -301,9 +305,12 @@ function xlsxBook(specs: readonly SheetSpec[]): BookOut {
       '</Types>',
     { name: '[Content_Types].xml' },
   )
-  archive.append(`${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`, {
-    name: '_rels/.rels',
-  })
+  archive.append(
+    `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    {
+      name: '_rels/.rels',
+    },
+  )
   // the workbook part is written last: the print areas need each sheet's row count
   const usedRows: number[] = names.map(() => 0)
   const workbookXml = () => {
@@ -312,7 +319,10 @@ function xlsxBook(specs: readonly SheetSpec[]): BookOut {
       const sheet = quotedSheet(names[i]!)
       const rows = spec.print?.repeatRows
       if (rows) defined.push(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${xmlText(`${sheet}!$${rows[0]}:$${rows[1]}`)}</definedName>`)
-      if (usedRows[i]! > 0 && spec.widths.length) defined.push(`<definedName name="_xlnm.Print_Area" localSheetId="${i}">${xmlText(`${sheet}!$A$1:$${columnName(spec.widths.length - 1)}$${usedRows[i]}`)}</definedName>`)
+      if (usedRows[i]! > 0 && spec.widths.length)
+        defined.push(
+          `<definedName name="_xlnm.Print_Area" localSheetId="${i}">${xmlText(`${sheet}!$A$1:$${columnName(spec.widths.length - 1)}$${usedRows[i]}`)}</definedName>`,
+        )
     })
     return (
       `${XML_HEAD}<workbook xmlns="${SML}" xmlns:r="${REL}"><bookViews><workbookView/></bookViews><sheets>` +
@@ -342,7 +352,9 @@ function xlsxBook(specs: readonly SheetSpec[]): BookOut {
         `${XML_HEAD}<worksheet xmlns="${SML}" xmlns:r="${REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView workbookViewId="0">` +
           (freeze ? `<pane ySplit="${freeze}" topLeftCell="A${freeze + 1}" activePane="bottomLeft" state="frozen"/>` : '') +
           '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +
-          (spec.widths.length ? `<cols>${spec.widths.map((w, c) => `<col min="${c + 1}" max="${c + 1}" width="${w}" customWidth="1"/>`).join('')}</cols>` : '') +
+          (spec.widths.length
+            ? `<cols>${spec.widths.map((w, c) => `<col min="${c + 1}" max="${c + 1}" width="${w}" customWidth="1"/>`).join('')}</cols>`
+            : '') +
           '<sheetData>',
       )
       return {
@@ -357,7 +369,9 @@ function xlsxBook(specs: readonly SheetSpec[]): BookOut {
         async end() {
           const merges = layout.merges.map((m) => `<mergeCell ref="${columnName(m.col)}${m.row + 1}:${columnName(m.col + m.cols - 1)}${m.row + m.rows}"/>`)
           usedRows[i] = layout.rowIndex
-          await out.write(`</sheetData>${merges.length ? `<mergeCells count="${merges.length}">${merges.join('')}</mergeCells>` : ''}${xlsxPrint(spec.print)}</worksheet>`)
+          await out.write(
+            `</sheetData>${merges.length ? `<mergeCells count="${merges.length}">${merges.join('')}</mergeCells>` : ''}${xlsxPrint(spec.print)}</worksheet>`,
+          )
           await out.end()
         },
       }
@@ -392,7 +406,10 @@ const ODS_NS =
 
 function odsCellStyles(): string {
   const border = 'fo:border="0.5pt solid #000000"'
-  const style = (name: string, opts: { border?: boolean; bold?: boolean; italic?: boolean; size?: number; align?: string; valign?: string; wrap?: boolean; data?: string }) =>
+  const style = (
+    name: string,
+    opts: { border?: boolean; bold?: boolean; italic?: boolean; size?: number; align?: string; valign?: string; wrap?: boolean; data?: string },
+  ) =>
     `<style:style style:name="${name}" style:family="table-cell"${opts.data ? ` style:data-style-name="${opts.data}"` : ''}>` +
     `<style:table-cell-properties${opts.border ? ` ${border}` : ''} style:vertical-align="${opts.valign ?? 'top'}"${opts.wrap ? ' fo:wrap-option="wrap"' : ''}/>` +
     (opts.align ? `<style:paragraph-properties fo:text-align="${opts.align}"/>` : '') +
@@ -435,9 +452,10 @@ function odsPageStyles(specs: readonly SheetSpec[]): string {
   const small = (text: string) => `<text:p><text:span text:style-name="T8">${text}</text:span></text:p>`
   const masters = specs
     .map((spec, i) => {
-      const header = spec.print?.title || spec.print?.org
-        ? `<style:header><style:region-left>${small(xmlText(spec.print?.title ?? ''))}</style:region-left><style:region-right>${small(xmlText(spec.print?.org ?? ''))}</style:region-right></style:header>`
-        : '<style:header style:display="false"/>'
+      const header =
+        spec.print?.title || spec.print?.org
+          ? `<style:header><style:region-left>${small(xmlText(spec.print?.title ?? ''))}</style:region-left><style:region-right>${small(xmlText(spec.print?.org ?? ''))}</style:region-right></style:header>`
+          : '<style:header style:display="false"/>'
       return `<style:master-page style:name="mp-${i}" style:page-layout-name="pl-${i}">${header}<style:footer>${small('Страница <text:page-number>1</text:page-number> из <text:page-count>1</text:page-count>')}</style:footer></style:master-page>`
     })
     .join('')
@@ -452,7 +470,8 @@ function odsCell(p: Placed): string {
   const span = `${(cell.colspan ?? 1) > 1 ? ` table:number-columns-spanned="${cell.colspan}"` : ''}${(cell.rowspan ?? 1) > 1 ? ` table:number-rows-spanned="${cell.rowspan}"` : ''}`
   const s = `table:style-name="ce-${cell.s ?? 'plain'}"`
   if (cell.v === null || cell.v === '' || (typeof cell.v === 'number' && !Number.isFinite(cell.v))) return `<table:table-cell ${s}${span}/>`
-  if (typeof cell.v === 'number') return `<table:table-cell ${s}${span} office:value-type="float" office:value="${cell.v}"><text:p>${cell.v}</text:p></table:table-cell>`
+  if (typeof cell.v === 'number')
+    return `<table:table-cell ${s}${span} office:value-type="float" office:value="${cell.v}"><text:p>${cell.v}</text:p></table:table-cell>`
   const paragraphs = xmlText(cell.v)
     .split('\n')
     .map((line) => `<text:p>${line}</text:p>`)
@@ -473,17 +492,34 @@ function odsBook(specs: readonly SheetSpec[]): BookOut {
       '</manifest:manifest>',
     { name: 'META-INF/manifest.xml' },
   )
-  archive.append(`<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles ${ODS_NS}><office:styles/>${odsPageStyles(specs)}</office:document-styles>`, { name: 'styles.xml' })
-  archive.append(`<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta ${ODS_NS}><office:meta><meta:generator>Качество обслуживания</meta:generator></office:meta></office:document-meta>`, {
-    name: 'meta.xml',
+  archive.append(`<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles ${ODS_NS}><office:styles/>${odsPageStyles(specs)}</office:document-styles>`, {
+    name: 'styles.xml',
   })
+  archive.append(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta ${ODS_NS}><office:meta><meta:generator>Качество обслуживания</meta:generator></office:meta></office:document-meta>`,
+    {
+      name: 'meta.xml',
+    },
+  )
   const content = new Chunked(new PassThrough(), abort)
   archive.append(content.out, { name: 'content.xml' })
-  const columnStyles = specs.map((spec, i) => spec.widths.map((w, c) => `<style:style style:name="co-${i}-${c}" style:family="table-column"><style:table-column-properties style:column-width="${odsWidth(w)}"/></style:style>`).join(''))
+  const columnStyles = specs.map((spec, i) =>
+    spec.widths
+      .map(
+        (w, c) =>
+          `<style:style style:name="co-${i}-${c}" style:family="table-column"><style:table-column-properties style:column-width="${odsWidth(w)}"/></style:style>`,
+      )
+      .join(''),
+  )
   const opened = content.write(
     `<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content ${ODS_NS}><office:automatic-styles>${odsCellStyles()}${columnStyles.join('')}` +
       '<style:style style:name="ro-auto" style:family="table-row"><style:table-row-properties style:use-optimal-row-height="true"/></style:style>' +
-      specs.map((_, i) => `<style:style style:name="ta-${i}" style:family="table" style:master-page-name="mp-${i}"><style:table-properties table:display="true"/></style:style>`).join('') +
+      specs
+        .map(
+          (_, i) =>
+            `<style:style style:name="ta-${i}" style:family="table" style:master-page-name="mp-${i}"><style:table-properties table:display="true"/></style:style>`,
+        )
+        .join('') +
       '</office:automatic-styles><office:body><office:spreadsheet>',
   )
   let index = 0
@@ -501,7 +537,9 @@ function odsBook(specs: readonly SheetSpec[]): BookOut {
       // exactly the written range, as the XLSX's Print_Area does
       const quoted = `$'${names[i]!.replaceAll("'", "''")}'`
       const area = spec.widths.length ? ` table:print-ranges="${xmlText(`${quoted}.$A$1:${quoted}.$${columnName(spec.widths.length - 1)}$1048576`)}"` : ''
-      await content.write(`<table:table table:name="${xmlText(names[i]!)}" table:style-name="ta-${i}"${area}>${spec.widths.map((_, c) => `<table:table-column table:style-name="co-${i}-${c}"/>`).join('')}`)
+      await content.write(
+        `<table:table table:name="${xmlText(names[i]!)}" table:style-name="ta-${i}"${area}>${spec.widths.map((_, c) => `<table:table-column table:style-name="co-${i}-${c}"/>`).join('')}`,
+      )
       let inHeader = false
       return {
         row(cells) {
@@ -543,13 +581,22 @@ function odsBook(specs: readonly SheetSpec[]): BookOut {
  * A report file: the declared sheets written by `write`, then «О файле» from `about`; an error ends the
  * stream (the download breaks rather than delivering half a file as if whole).
  */
-export function writeReportBook(format: SheetFormat, specs: readonly SheetSpec[], about: readonly (readonly [string, string])[], write: (book: BookOut) => Promise<void>): Readable {
+export function writeReportBook(
+  format: SheetFormat,
+  specs: readonly SheetSpec[],
+  about: readonly (readonly [string, string])[],
+  write: (book: BookOut) => Promise<void>,
+): Readable {
   const print = specs[0]?.print
   const book = startBook(format, [...specs, { name: 'О файле', widths: [48, 110], print: { orientation: 'portrait', title: print?.title, org: print?.org } }])
   void (async () => {
     await write(book)
     const info = await book.next()
-    for (const [key, value] of about) await info.row([{ v: key, s: 'textBold' }, { v: safeText(value), s: 'text' }])
+    for (const [key, value] of about)
+      await info.row([
+        { v: key, s: 'textBold' },
+        { v: safeText(value), s: 'text' },
+      ])
     await info.end()
     await book.finish()
   })().catch((error: unknown) => book.stream.destroy(error as Error))

@@ -23,11 +23,13 @@ function entryText(file: Buffer, name: string): Promise<string> {
 describe('the streamed sheet writer', () => {
   it('column letters, sheet names Excel accepts, text safe in XML', () => {
     expect([0, 25, 26, 30, 701, 702].map(columnName)).toEqual(['A', 'Z', 'AA', 'AE', 'ZZ', 'AAA'])
-    expect(sheetNames([{ name: 'Нарушения supplier_contract_missing_documents', widths: [] }, { name: 'Нарушения supplier_contract_missing_documents_2', widths: [] }, { name: 'a/b:c', widths: [] }])).toEqual([
-      'Нарушения supplier_contract_mis',
-      'Нарушения supplier_contract_m 2',
-      'a b c',
-    ])
+    expect(
+      sheetNames([
+        { name: 'Нарушения supplier_contract_missing_documents', widths: [] },
+        { name: 'Нарушения supplier_contract_missing_documents_2', widths: [] },
+        { name: 'a/b:c', widths: [] },
+      ]),
+    ).toEqual(['Нарушения supplier_contract_mis', 'Нарушения supplier_contract_m 2', 'a b c'])
     expect(xmlText('<a & "b">\u0001')).toBe('&lt;a &amp; &quot;b&quot;&gt;')
     expect(xmlText('x'.repeat(40_000))).toHaveLength(32_767 - 20 + '… (текст сокращён)'.length)
   })
@@ -40,17 +42,32 @@ describe('the streamed sheet writer', () => {
     })
     const sheet = await book.next()
     const written = (async () => {
-      for (let i = 0; i < 2_000_000; i++) await sheet.row([{ v: i, s: 'count' }, { v: `строка ${i}`, s: 'text' }, { v: null, s: 'center' }])
+      for (let i = 0; i < 2_000_000; i++)
+        await sheet.row([
+          { v: i, s: 'count' },
+          { v: `строка ${i}`, s: 'text' },
+          { v: null, s: 'center' },
+        ])
     })()
     await expect(written).rejects.toThrow('the file is no longer read')
   })
 
   it('gives every ODS sheet a print area over its columns, quoting the sheet name', async () => {
-    const stream = writeReportBook('ods', [{ name: "Таблица 4'1", widths: [10, 10, 10], print: { orientation: 'landscape', repeatRows: [1, 1] } }], [['Что', 'проверка']], async (book) => {
-      const sheet = await book.next()
-      for (let i = 0; i < 3; i++) await sheet.row([{ v: i, s: 'count' }, { v: 'a', s: 'text' }, { v: 'b', s: 'text' }])
-      await sheet.end()
-    })
+    const stream = writeReportBook(
+      'ods',
+      [{ name: "Таблица 4'1", widths: [10, 10, 10], print: { orientation: 'landscape', repeatRows: [1, 1] } }],
+      [['Что', 'проверка']],
+      async (book) => {
+        const sheet = await book.next()
+        for (let i = 0; i < 3; i++)
+          await sheet.row([
+            { v: i, s: 'count' },
+            { v: 'a', s: 'text' },
+            { v: 'b', s: 'text' },
+          ])
+        await sheet.end()
+      },
+    )
     const chunks: Buffer[] = []
     for await (const chunk of stream) chunks.push(chunk as Buffer)
     const content = await entryText(Buffer.concat(chunks), 'content.xml')
@@ -58,4 +75,3 @@ describe('the streamed sheet writer', () => {
     expect(content).toContain(`table:print-ranges="$'О файле'.$A$1:$'О файле'.$B$1048576"`)
   })
 })
-

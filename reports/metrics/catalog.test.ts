@@ -44,7 +44,13 @@ describe('the metric catalog', () => {
     expect(isMetricOf('calls.offered', 'calls')).toBe(true)
     expect(isMetricOf('нет такого', 'calls')).toBe(false)
     expect(figure('norms.within_share', { records: 10, within: 6, beyond: 2, missing: 2, missingViolations: 2, mean: 30 })).toBe(0.6)
-    expect(figure('surveys.conducted', [{ key: { survey: 'a' }, sums: { responses: 1 } }, { key: { survey: 'a' }, sums: { responses: 2 } }, { key: { survey: 'b' }, sums: { responses: 0 } }] as never)).toBe(1)
+    expect(
+      figure('surveys.conducted', [
+        { key: { survey: 'a' }, sums: { responses: 1 } },
+        { key: { survey: 'a' }, sums: { responses: 2 } },
+        { key: { survey: 'b' }, sums: { responses: 0 } },
+      ] as never),
+    ).toBe(1)
   })
 
   it('names the records a register lists for a figure', () => {

@@ -178,8 +178,7 @@ export const metricCatalog = {
   'norms.within_share': {
     input: 'norms',
     label: 'Доля в пределах норматива',
-    definition:
-      'В пределах норматива ÷ (в пределах + сверх + без конечного события с истёкшим нормативом, если правило считает их нарушением).',
+    definition: 'В пределах норматива ÷ (в пределах + сверх + без конечного события с истёкшим нормативом, если правило считает их нарушением).',
     unit: 'share',
     better: 'higher',
     formula: (s) => ratio(s.within, s.within + s.beyond + s.missingViolations),
@@ -188,7 +187,8 @@ export const metricCatalog = {
   'norms.mean': {
     input: 'norms',
     label: 'Среднее значение',
-    definition: 'Среднее время от начального до конечного события по записям, где оба события есть. Для нормативов «в среднем» оно и сравнивается с нормативом.',
+    definition:
+      'Среднее время от начального до конечного события по записям, где оба события есть. Для нормативов «в среднем» оно и сравнивается с нормативом.',
     unit: 'seconds',
     better: 'lower',
     formula: (s) => s.mean,
@@ -275,7 +275,11 @@ export const metricCatalog = {
     unit: 'count',
     better: 'lower',
     formula: (s) => s.unansweredIn - s.shortAbandoned,
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${k.seconds('started_at', 'ended_at')} >= ${k.shortAbandonSeconds}` },
+    records: {
+      register: 'calls',
+      where: (k) =>
+        k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${k.seconds('started_at', 'ended_at')} >= ${k.shortAbandonSeconds}`,
+    },
   },
   'calls.short_abandoned': {
     input: 'calls',
@@ -284,7 +288,11 @@ export const metricCatalog = {
     unit: 'count',
     better: 'neither',
     formula: (s) => s.shortAbandoned,
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${k.seconds('started_at', 'ended_at')} < ${k.shortAbandonSeconds}` },
+    records: {
+      register: 'calls',
+      where: (k) =>
+        k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${k.seconds('started_at', 'ended_at')} < ${k.shortAbandonSeconds}`,
+    },
   },
   'calls.abandoned_share': {
     input: 'calls',
@@ -293,7 +301,12 @@ export const metricCatalog = {
     unit: 'share',
     better: 'lower',
     formula: (s) => ratio(s.unansweredIn - s.shortAbandoned, s.offered - s.shortAbandoned),
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${k.seconds('started_at', 'ended_at')} >= ${k.shortAbandonSeconds}`, total: 'calls.abandoned' },
+    records: {
+      register: 'calls',
+      where: (k) =>
+        k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${k.seconds('started_at', 'ended_at')} >= ${k.shortAbandonSeconds}`,
+      total: 'calls.abandoned',
+    },
   },
   'calls.answered_in_sl': {
     input: 'calls',
@@ -302,7 +315,11 @@ export const metricCatalog = {
     unit: 'count',
     better: 'higher',
     formula: (s) => s.answeredInSl,
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}` },
+    records: {
+      register: 'calls',
+      where: (k) =>
+        k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}`,
+    },
   },
   'calls.service_level': {
     input: 'calls',
@@ -313,7 +330,12 @@ export const metricCatalog = {
     unit: 'share',
     better: 'higher',
     formula: (s) => ratio(s.answeredInSl, s.offered - s.shortAbandoned),
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}`, total: 'calls.answered_in_sl' },
+    records: {
+      register: 'calls',
+      where: (k) =>
+        k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}`,
+      total: 'calls.answered_in_sl',
+    },
   },
   'calls.mean_wait': {
     input: 'calls',
@@ -382,7 +404,8 @@ export const metricCatalog = {
   'calls.line_lost': {
     input: 'calls',
     label: 'Потеряно в очереди линии',
-    definition: 'Поступления в очередь этой линии без ответа, после которых звонок закончился (абонент положил трубку или вышел из очереди), включая короткие сбросы.',
+    definition:
+      'Поступления в очередь этой линии без ответа, после которых звонок закончился (абонент положил трубку или вышел из очереди), включая короткие сбросы.',
     unit: 'count',
     better: 'lower',
     formula: (s) => s.legsLost,
@@ -422,7 +445,13 @@ export const metricCatalog = {
     unit: 'count',
     better: 'higher',
     formula: (s) => s.callbacksInTime,
-    records: { register: 'calls', where: (k) => (k.callbackSeconds === null ? k.sql`false` : k.sql`r.callback_required and r.callback_at is not null and ${k.seconds('ended_at', 'callback_at')} <= ${k.callbackSeconds}`) },
+    records: {
+      register: 'calls',
+      where: (k) =>
+        k.callbackSeconds === null
+          ? k.sql`false`
+          : k.sql`r.callback_required and r.callback_at is not null and ${k.seconds('ended_at', 'callback_at')} <= ${k.callbackSeconds}`,
+    },
   },
   'calls.callbacks_in_time_share': {
     input: 'calls',
@@ -431,7 +460,14 @@ export const metricCatalog = {
     unit: 'share',
     better: 'higher',
     formula: (s) => ratio(s.callbacksInTime, s.callbacksPromised),
-    records: { register: 'calls', where: (k) => (k.callbackSeconds === null ? k.sql`false` : k.sql`r.callback_required and r.callback_at is not null and ${k.seconds('ended_at', 'callback_at')} <= ${k.callbackSeconds}`), total: 'calls.callbacks_in_time' },
+    records: {
+      register: 'calls',
+      where: (k) =>
+        k.callbackSeconds === null
+          ? k.sql`false`
+          : k.sql`r.callback_required and r.callback_at is not null and ${k.seconds('ended_at', 'callback_at')} <= ${k.callbackSeconds}`,
+      total: 'calls.callbacks_in_time',
+    },
   },
 
   // dashboard: offices
@@ -518,7 +554,11 @@ export const metricCatalog = {
     unit: 'share',
     better: 'higher',
     formula: (s) => ratio(s.waitWithin, s.waitJudged),
-    records: { register: 'visits', where: (k) => k.sql`r.called_at is not null and ${k.seconds('issued_at', 'called_at')} <= (${k.visitWaitNorm})`, total: 'visits.within_wait_norm' },
+    records: {
+      register: 'visits',
+      where: (k) => k.sql`r.called_at is not null and ${k.seconds('issued_at', 'called_at')} <= (${k.visitWaitNorm})`,
+      total: 'visits.within_wait_norm',
+    },
   },
 
   // lost calls called back (issue 18, reports/callbacks): one block, kept together
@@ -585,7 +625,8 @@ export const metricCatalog = {
   'lost.mean_time_to_reach': {
     input: 'lost',
     label: 'Среднее время до связи',
-    definition: 'Среднее время от окончания потерянного звонка до ответа в следующем звонке с этим номером, по потерянным звонкам, с абонентами которых связались.',
+    definition:
+      'Среднее время от окончания потерянного звонка до ответа в следующем звонке с этим номером, по потерянным звонкам, с абонентами которых связались.',
     unit: 'seconds',
     better: 'lower',
     formula: (s) => s.meanSecondsToReach,
@@ -662,8 +703,7 @@ export const metricCatalog = {
   'surveys.nps': {
     input: 'surveys',
     label: 'Индекс готовности рекомендовать (NPS)',
-    definition:
-      'Доля ответов 9–10 минус доля ответов 0–6 на вопросы «порекомендуете ли вы» по шкале 0–10 в анкетах периода, в пунктах от −100 до +100.',
+    definition: 'Доля ответов 9–10 минус доля ответов 0–6 на вопросы «порекомендуете ли вы» по шкале 0–10 в анкетах периода, в пунктах от −100 до +100.',
     unit: 'points',
     better: 'higher',
     formula: (s) => (s.npsAnswers > 0 ? ((s.promoters - s.detractors) / s.npsAnswers) * 100 : null),
@@ -672,8 +712,7 @@ export const metricCatalog = {
   'surveys.ces': {
     input: 'surveys',
     label: 'Лёгкость решения вопроса (CES)',
-    definition:
-      'Среднее ответов на вопрос «насколько легко было решить ваш вопрос» по шкале 1–7 (1 — очень трудно, 7 — очень легко) в анкетах периода.',
+    definition: 'Среднее ответов на вопрос «насколько легко было решить ваш вопрос» по шкале 1–7 (1 — очень трудно, 7 — очень легко) в анкетах периода.',
     unit: 'score',
     better: 'higher',
     formula: (s) => ratio(s.cesSum, s.cesAnswers),

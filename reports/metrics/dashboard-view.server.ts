@@ -5,19 +5,7 @@
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { appealForm, appealTopic, callCategory, labelOf, serviceKind } from '#reports/vocabulary.ts'
-import {
-  type Domain,
-  appealSums,
-  bucketsOf,
-  callSums,
-  dueSums,
-  figuresOf,
-  groupBy,
-  notApplicable,
-  surveySums,
-  totalOf,
-  visitSums,
-} from './dashboard.server.ts'
+import { type Domain, appealSums, bucketsOf, callSums, dueSums, figuresOf, groupBy, notApplicable, surveySums, totalOf, visitSums } from './dashboard.server.ts'
 import type { MetricId } from './catalog.ts'
 import type { RollupParams } from './rollups.server.ts'
 import type { View } from './view.ts'
@@ -82,7 +70,10 @@ export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Dat
     surveySums(db, scope, period, filter),
     surveySums(db, scope, previous, filter),
   ])
-  const appealFigures = (r: ReturnType<typeof totalOf<'appeals'>>, d: ReturnType<typeof totalOf<'due'>>): Figures => ({ ...figuresOf('appeals', r), ...figuresOf('due', d) })
+  const appealFigures = (r: ReturnType<typeof totalOf<'appeals'>>, d: ReturnType<typeof totalOf<'due'>>): Figures => ({
+    ...figuresOf('appeals', r),
+    ...figuresOf('due', d),
+  })
 
   const formsReceived = groupBy('appeals', received, (g) => g.key.form!)
   const formsDue = groupBy('due', due, (g) => g.key.form!)
@@ -117,8 +108,16 @@ export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Dat
       previous: appealFigures(totalOf('appeals', receivedBefore), totalOf('due', dueBefore)),
       byForm: forms
         .filter((f) => !filter.form || f === filter.form)
-        .map((f) => ({ link: { form: f }, label: labelOf(appealForm, f), figures: appealFigures(formsReceived.get(f) ?? zeroAppeals(), formsDue.get(f) ?? zeroDue()) })),
-      byTopic: topics.map((t) => ({ link: { topic: t }, label: labelOf(appealTopic, t), figures: appealFigures(topicsReceived.get(t) ?? zeroAppeals(), topicsDue.get(t) ?? zeroDue()) })),
+        .map((f) => ({
+          link: { form: f },
+          label: labelOf(appealForm, f),
+          figures: appealFigures(formsReceived.get(f) ?? zeroAppeals(), formsDue.get(f) ?? zeroDue()),
+        })),
+      byTopic: topics.map((t) => ({
+        link: { topic: t },
+        label: labelOf(appealTopic, t),
+        figures: appealFigures(topicsReceived.get(t) ?? zeroAppeals(), topicsDue.get(t) ?? zeroDue()),
+      })),
     },
     calls: {
       notApplicable: na.calls,
@@ -140,7 +139,11 @@ export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Dat
       byOffice: [...officeGroups.entries()]
         .map(([key, s]) => {
           const [office, kind] = key.split('\u0000') as [string, string]
-          return { link: { office, serviceKind: kind }, label: `${offices.get(office) ?? office} — ${labelOf(serviceKind, kind)}`, figures: figuresOf('visits', s) }
+          return {
+            link: { office, serviceKind: kind },
+            label: `${offices.get(office) ?? office} — ${labelOf(serviceKind, kind)}`,
+            figures: figuresOf('visits', s),
+          }
         })
         .sort((a, b) => a.label.localeCompare(b.label, 'ru')),
     },
@@ -153,13 +156,19 @@ export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Dat
         .map((f) => ({
           link: { form: f },
           label: labelOf(appealForm, f),
-          figures: { ...appealFigures(formsReceived.get(f) ?? zeroAppeals(), formsDue.get(f) ?? zeroDue()), ...figuresOf('surveys', surveysByForm.get(f) ?? zeroSurveys()) },
+          figures: {
+            ...appealFigures(formsReceived.get(f) ?? zeroAppeals(), formsDue.get(f) ?? zeroDue()),
+            ...figuresOf('surveys', surveysByForm.get(f) ?? zeroSurveys()),
+          },
         })),
       byOffice: surveyOffices
         .map((office) => ({
           link: { office },
           label: offices.get(office) ?? office,
-          figures: { ...figuresOf('visits', visitsByOffice.get(office) ?? totalOf('visits', [])), ...figuresOf('surveys', surveysByOffice.get(office) ?? zeroSurveys()) },
+          figures: {
+            ...figuresOf('visits', visitsByOffice.get(office) ?? totalOf('visits', [])),
+            ...figuresOf('surveys', surveysByOffice.get(office) ?? zeroSurveys()),
+          },
         }))
         .sort((a, b) => a.label.localeCompare(b.label, 'ru')),
     },
@@ -171,8 +180,14 @@ export async function buildDashboard(db: Db, scope: Scope, view: View, asOf: Dat
         return row
       }),
       onTimeShare: buckets.map((bucket) => ({ bucket, value: figuresOf('due', dueByBucket.get(bucket) ?? zeroDue())['appeals.on_time_share'] })),
-      serviceLevel: buckets.map((bucket) => ({ bucket, value: na.calls ? null : figuresOf('calls', callsByBucket.get(bucket) ?? totalOf('calls', []))['calls.service_level'] })),
-      visitWait: buckets.map((bucket) => ({ bucket, value: na.visits ? null : figuresOf('visits', visitsByBucket.get(bucket) ?? totalOf('visits', []))['visits.mean_wait'] })),
+      serviceLevel: buckets.map((bucket) => ({
+        bucket,
+        value: na.calls ? null : figuresOf('calls', callsByBucket.get(bucket) ?? totalOf('calls', []))['calls.service_level'],
+      })),
+      visitWait: buckets.map((bucket) => ({
+        bucket,
+        value: na.visits ? null : figuresOf('visits', visitsByBucket.get(bucket) ?? totalOf('visits', []))['visits.mean_wait'],
+      })),
     },
     waitNormMinutes: waitRule ? waitRule.seconds / 60 : null,
     params,

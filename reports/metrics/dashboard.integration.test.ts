@@ -37,52 +37,116 @@ async function seed() {
   otherOrg = (await db.insertInto('organisation').values({ name: 'Чужая организация' }).returning('id').executeTakeFirstOrThrow()).id
   branchA = (await db.insertInto('branch').values({ org_id: world.org.id, name: 'Филиал А' }).returning('id').executeTakeFirstOrThrow()).id
   const branchB = (await db.insertInto('branch').values({ org_id: world.org.id, name: 'Филиал Б' }).returning('id').executeTakeFirstOrThrow()).id
-  await db.insertInto('office').values([
-    { org_id: world.org.id, office_code: 'O1', name: 'Офис 1', branch_id: branchA },
-    { org_id: world.org.id, office_code: 'O2', name: 'Офис 2', branch_id: branchB },
-  ]).execute()
+  await db
+    .insertInto('office')
+    .values([
+      { org_id: world.org.id, office_code: 'O1', name: 'Офис 1', branch_id: branchA },
+      { org_id: world.org.id, office_code: 'O2', name: 'Офис 2', branch_id: branchB },
+    ])
+    .execute()
   const appeal = (reg: string, received: string, form: string, topic: string, extra: Record<string, unknown> = {}) => ({
-    org_id: world.org.id, reg_number: reg, received_at: at(received), form, topic, ...extra,
+    org_id: world.org.id,
+    reg_number: reg,
+    received_at: at(received),
+    form,
+    topic,
+    ...extra,
   })
-  await db.insertInto('appeal').values([
-    appeal('a1', '2025-02-28T23:30:00+03:00', 'post', 'other'),
-    // 00:00 on 1 March Moscow is still 28 February in UTC
-    appeal('a2', '2025-03-01T00:00:00+03:00', 'post', 'transmission', { complaint_topic: 'power_quality', branch_id: branchA, office_code: 'O1', consumer_type: 'individual', due_at: at('2025-04-01T00:00:00+03:00'), answered_at: at('2025-03-20T10:00:00+03:00') }),
-    // due at 24:00 on 31 March, not answered
-    appeal('a3', '2025-03-31T23:59:00+03:00', 'internet', 'connection', { request_type: 'connection', branch_id: branchB, consumer_type: 'legal', due_at: at('2025-04-01T00:00:00+03:00') }),
-    appeal('a4', '2025-04-01T00:00:00+03:00', 'phone', 'other', { due_at: at('2025-04-01T04:00:00+03:00') }),
-    appeal('a5', '2025-03-10T12:00:00+03:00', 'in_person', 'metering', { branch_id: branchA, office_code: 'O1', consumer_type: 'individual', due_at: at('2025-03-16T00:00:00+03:00'), answered_at: at('2025-03-17T09:00:00+03:00') }),
-    appeal('a6', '2025-03-05T12:00:00+03:00', 'phone', 'service', { branch_id: branchA, due_at: at('2025-04-11T00:00:00+03:00') }),
-    appeal('a8', '2024-03-15T12:00:00+03:00', 'post', 'transmission', { due_at: at('2024-03-21T00:00:00+03:00'), answered_at: at('2024-03-18T12:00:00+03:00') }),
-    { org_id: otherOrg, reg_number: 'x1', received_at: at('2025-03-10T12:00:00+03:00'), form: 'post', topic: 'other', due_at: at('2025-03-20T00:00:00+03:00') },
-  ]).execute()
+  await db
+    .insertInto('appeal')
+    .values([
+      appeal('a1', '2025-02-28T23:30:00+03:00', 'post', 'other'),
+      // 00:00 on 1 March Moscow is still 28 February in UTC
+      appeal('a2', '2025-03-01T00:00:00+03:00', 'post', 'transmission', {
+        complaint_topic: 'power_quality',
+        branch_id: branchA,
+        office_code: 'O1',
+        consumer_type: 'individual',
+        due_at: at('2025-04-01T00:00:00+03:00'),
+        answered_at: at('2025-03-20T10:00:00+03:00'),
+      }),
+      // due at 24:00 on 31 March, not answered
+      appeal('a3', '2025-03-31T23:59:00+03:00', 'internet', 'connection', {
+        request_type: 'connection',
+        branch_id: branchB,
+        consumer_type: 'legal',
+        due_at: at('2025-04-01T00:00:00+03:00'),
+      }),
+      appeal('a4', '2025-04-01T00:00:00+03:00', 'phone', 'other', { due_at: at('2025-04-01T04:00:00+03:00') }),
+      appeal('a5', '2025-03-10T12:00:00+03:00', 'in_person', 'metering', {
+        branch_id: branchA,
+        office_code: 'O1',
+        consumer_type: 'individual',
+        due_at: at('2025-03-16T00:00:00+03:00'),
+        answered_at: at('2025-03-17T09:00:00+03:00'),
+      }),
+      appeal('a6', '2025-03-05T12:00:00+03:00', 'phone', 'service', { branch_id: branchA, due_at: at('2025-04-11T00:00:00+03:00') }),
+      appeal('a8', '2024-03-15T12:00:00+03:00', 'post', 'transmission', {
+        due_at: at('2024-03-21T00:00:00+03:00'),
+        answered_at: at('2024-03-18T12:00:00+03:00'),
+      }),
+      {
+        org_id: otherOrg,
+        reg_number: 'x1',
+        received_at: at('2025-03-10T12:00:00+03:00'),
+        form: 'post',
+        topic: 'other',
+        due_at: at('2025-03-20T00:00:00+03:00'),
+      },
+    ])
+    .execute()
   const call = (id: string, direction: 'in' | 'out', started: string, answerAfter: number | null, endAfter: number, extra: Record<string, unknown> = {}) => ({
-    org_id: world.org.id, call_id: id, direction, line: 'L1', started_at: at(started),
-    answered_at: answerAfter === null ? null : plus(started, answerAfter), ended_at: plus(started, endAfter), ...extra,
+    org_id: world.org.id,
+    call_id: id,
+    direction,
+    line: 'L1',
+    started_at: at(started),
+    answered_at: answerAfter === null ? null : plus(started, answerAfter),
+    ended_at: plus(started, endAfter),
+    ...extra,
   })
-  await db.insertInto('call').values([
-    call('c1', 'in', '2025-03-01T00:00:00+03:00', 10, 70),
-    call('c2', 'in', '2025-03-02T10:00:00+03:00', 30, 90, { category: '4.1' }),
-    call('c3', 'in', '2025-03-03T10:00:00+03:00', null, 3),
-    call('c4', 'in', '2025-03-04T10:00:00+03:00', null, 60, { line: 'L2' }),
-    call('c5', 'in', '2025-03-31T23:59:59+03:00', 5, 65, { line: 'L2', callback_required: true, callback_at: plus('2025-03-31T23:59:59+03:00', 65 + 3 * 3600) }),
-    call('c6', 'out', '2025-03-05T10:00:00+03:00', 4, 30),
-    call('c7', 'in', '2025-02-28T23:59:59+03:00', 1, 30),
-    call('c8', 'in', '2025-03-06T10:00:00+03:00', 2, 62, { category: '4.1', callback_required: true, callback_at: plus('2025-03-06T10:00:00+03:00', 62 + 5 * 3600) }),
-    { ...call('x2', 'in', '2025-03-06T10:00:00+03:00', 2, 62), org_id: otherOrg },
-  ]).execute()
+  await db
+    .insertInto('call')
+    .values([
+      call('c1', 'in', '2025-03-01T00:00:00+03:00', 10, 70),
+      call('c2', 'in', '2025-03-02T10:00:00+03:00', 30, 90, { category: '4.1' }),
+      call('c3', 'in', '2025-03-03T10:00:00+03:00', null, 3),
+      call('c4', 'in', '2025-03-04T10:00:00+03:00', null, 60, { line: 'L2' }),
+      call('c5', 'in', '2025-03-31T23:59:59+03:00', 5, 65, {
+        line: 'L2',
+        callback_required: true,
+        callback_at: plus('2025-03-31T23:59:59+03:00', 65 + 3 * 3600),
+      }),
+      call('c6', 'out', '2025-03-05T10:00:00+03:00', 4, 30),
+      call('c7', 'in', '2025-02-28T23:59:59+03:00', 1, 30),
+      call('c8', 'in', '2025-03-06T10:00:00+03:00', 2, 62, {
+        category: '4.1',
+        callback_required: true,
+        callback_at: plus('2025-03-06T10:00:00+03:00', 62 + 5 * 3600),
+      }),
+      { ...call('x2', 'in', '2025-03-06T10:00:00+03:00', 2, 62), org_id: otherOrg },
+    ])
+    .execute()
   const visit = (id: string, office: string, kind: string, issued: string, callAfter: number | null, serviceSeconds: number | null, branch: string) => ({
-    org_id: world.org.id, ticket_id: id, office_code: office, service_kind: kind, branch_id: branch, issued_at: at(issued),
+    org_id: world.org.id,
+    ticket_id: id,
+    office_code: office,
+    service_kind: kind,
+    branch_id: branch,
+    issued_at: at(issued),
     called_at: callAfter === null ? null : plus(issued, callAfter),
     service_ended_at: callAfter === null || serviceSeconds === null ? null : plus(issued, callAfter + serviceSeconds),
   })
-  await db.insertInto('visit').values([
-    visit('v1', 'O1', 'consultation', '2025-03-03T09:00:00+03:00', 300, 600, branchA),
-    visit('v2', 'O1', 'consultation', '2025-03-03T09:10:00+03:00', 2400, 600, branchA),
-    visit('v3', 'O1', 'cashier', '2025-03-04T10:00:00+03:00', null, null, branchA),
-    visit('v4', 'O2', 'consultation', '2025-03-05T10:00:00+03:00', 600, 1200, branchB),
-    visit('v5', 'O2', 'consultation', '2025-04-01T00:00:00+03:00', 60, 60, branchB),
-  ]).execute()
+  await db
+    .insertInto('visit')
+    .values([
+      visit('v1', 'O1', 'consultation', '2025-03-03T09:00:00+03:00', 300, 600, branchA),
+      visit('v2', 'O1', 'consultation', '2025-03-03T09:10:00+03:00', 2400, 600, branchA),
+      visit('v3', 'O1', 'cashier', '2025-03-04T10:00:00+03:00', null, null, branchA),
+      visit('v4', 'O2', 'consultation', '2025-03-05T10:00:00+03:00', 600, 1200, branchB),
+      visit('v5', 'O2', 'consultation', '2025-04-01T00:00:00+03:00', 60, 60, branchB),
+    ])
+    .execute()
   await refreshRollups(t.database, world.org.id)
 }
 
@@ -154,7 +218,12 @@ describe('dashboard figures on a hand-made March', () => {
   it('thresholds are settings: a change rebuilds the figures', async () => {
     await sql`update organisation set short_abandon_seconds = 0, service_level_seconds = 30 where id = ${world.org.id}`.execute(t.database.db)
     await refreshRollups(t.database, world.org.id)
-    expect(await dashboardFigures(all())).toMatchObject({ 'calls.short_abandoned': 0, 'calls.abandoned': 2, 'calls.answered_in_sl': 4, 'calls.service_level': 4 / 6 })
+    expect(await dashboardFigures(all())).toMatchObject({
+      'calls.short_abandoned': 0,
+      'calls.abandoned': 2,
+      'calls.answered_in_sl': 4,
+      'calls.service_level': 4 / 6,
+    })
   })
 
   it('offices: visits, no-shows, means, 90th percentiles, share within the wait norm', async () => {
@@ -176,7 +245,14 @@ describe('dashboard figures on a hand-made March', () => {
 
   it('a branch sees its own rows; calls without a branch only organisation-wide', async () => {
     const f = await dashboardFigures({ orgId: world.org.id, branches: [branchA] })
-    expect(f).toMatchObject({ 'appeals.received': 3, 'appeals.due_in_period': 2, 'appeals.on_time_share': 0.5, 'calls.offered': 0, 'visits.total': 3, 'visits.mean_wait': 1350 })
+    expect(f).toMatchObject({
+      'appeals.received': 3,
+      'appeals.due_in_period': 2,
+      'appeals.on_time_share': 0.5,
+      'calls.offered': 0,
+      'visits.total': 3,
+      'visits.mean_wait': 1350,
+    })
     expect(await dashboardFigures({ orgId: world.org.id, branches: [] })).toMatchObject({ 'appeals.received': 0, 'visits.total': 0 })
   })
 
@@ -205,7 +281,11 @@ describe('dashboard figures on a hand-made March', () => {
 
   it('an import, an edit or a deletion updates only the days it touched', async () => {
     const db = t.database.db
-    await db.updateTable('appeal').set({ received_at: at('2025-04-02T10:00:00+03:00') }).where('reg_number', '=', 'a6').execute()
+    await db
+      .updateTable('appeal')
+      .set({ received_at: at('2025-04-02T10:00:00+03:00') })
+      .where('reg_number', '=', 'a6')
+      .execute()
     await db.deleteFrom('call').where('call_id', '=', 'c4').execute()
     const { refreshed } = await refreshRollups(t.database, world.org.id)
     expect(refreshed.map((r) => [r.kind, r.mode, r.from, r.to])).toEqual([
@@ -222,7 +302,12 @@ describe('every figure opens exactly the records it counts', () => {
   // the survey results, not a register (surveys.integration.test.ts), norms the deadlines pages
   const registerMetrics = (Object.keys(metricCatalog) as MetricId[]).filter((id): id is RegisterMetricId => metricCatalog[id].records.register !== null)
   // the register column a mean is taken over (line means are over queue legs, p90s over a histogram)
-  const MEAN_OVER: Partial<Record<RegisterMetricId, string>> = { 'calls.mean_wait': 'wait', 'calls.mean_handling': 'handling', 'visits.mean_wait': 'wait', 'visits.mean_service': 'service' }
+  const MEAN_OVER: Partial<Record<RegisterMetricId, string>> = {
+    'calls.mean_wait': 'wait',
+    'calls.mean_handling': 'handling',
+    'visits.mean_wait': 'wait',
+    'visits.mean_service': 'service',
+  }
 
   it('lists every figure with a register', () => {
     expect(registerMetrics).toHaveLength(DOMAIN_METRICS.appeals.length + DOMAIN_METRICS.due.length + DOMAIN_METRICS.calls.length + DOMAIN_METRICS.visits.length)
@@ -236,7 +321,9 @@ describe('every figure opens exactly the records it counts', () => {
     const count = countOf(metric)
     for (const scope of [all(), { orgId: world.org.id, branches: [branchA] }]) {
       const ctx: RecordContext = { scope, period: view.period, filter: view.filter, narrowing: {}, metric, asOf: ASOF, zone: world.org.time_zone, params }
-      const counted = Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(register.table)} r where ${recordWhere(register, ctx)}`.execute(db)).rows[0]!.n)
+      const counted = Number(
+        (await sql<{ n: string }>`select count(*) as n from ${sql.table(register.table)} r where ${recordWhere(register, ctx)}`.execute(db)).rows[0]!.n,
+      )
       const listed = await listRecords(db, register, ctx, { sort: register.defaultSort, dir: 'asc', page: 1, size: 1000 })
       const figures = await dashboardFigures(scope)
       // the records are what the count figure counts (for a share: its numerator; for a mean: what it is taken over)
@@ -269,9 +356,17 @@ describe('a register as XLSX', () => {
     const book = await read(false)
     const sheets = book.worksheets.map((w) => w.name)
     expect(sheets).toEqual(['Записи', 'Записи (2)', 'Определения', 'О файле'])
-    const rows = book.worksheets.slice(0, 2).flatMap((w) => w.getSheetValues().slice(2).map((r) => (r as unknown[])[1]))
+    const rows = book.worksheets.slice(0, 2).flatMap((w) =>
+      w
+        .getSheetValues()
+        .slice(2)
+        .map((r) => (r as unknown[])[1]),
+    )
     expect(rows.sort()).toEqual(['a2', 'a3', 'a5', 'a6'])
-    const a2 = book.worksheets.slice(0, 2).flatMap((w) => w.getRows(2, w.rowCount - 1) ?? []).find((r) => r.getCell(1).value === 'a2')!
+    const a2 = book.worksheets
+      .slice(0, 2)
+      .flatMap((w) => w.getRows(2, w.rowCount - 1) ?? [])
+      .find((r) => r.getCell(1).value === 'a2')!
     const header = book.getWorksheet('Записи')!.getRow(1).values as unknown[]
     // a text cell, never a formula, and the value as it was (reports/export/formula.ts)
     const channel = a2.getCell(header.indexOf('Канал'))
@@ -279,10 +374,19 @@ describe('a register as XLSX', () => {
     expect(a2.getCell(header.indexOf('Заявитель')).value).toBe('И••••••••ан')
     // 00:00 on 1 March in Moscow, as the wall-clock time of the cell
     expect((a2.getCell(header.indexOf('Поступило')).value as Date).toISOString()).toBe('2025-03-01T00:00:00.000Z')
-    const about = Object.fromEntries(book.getWorksheet('О файле')!.getSheetValues().slice(2).map((r) => [(r as string[])[1], (r as string[])[2]]))
+    const about = Object.fromEntries(
+      book
+        .getWorksheet('О файле')!
+        .getSheetValues()
+        .slice(2)
+        .map((r) => [(r as string[])[1], (r as string[])[2]]),
+    )
     expect(about['Записей в файле']).toBe('4')
     const open = await read(true)
-    const row = open.worksheets.slice(0, 2).flatMap((w) => w.getRows(2, w.rowCount - 1) ?? []).find((r) => r.getCell(1).value === 'a2')!
+    const row = open.worksheets
+      .slice(0, 2)
+      .flatMap((w) => w.getRows(2, w.rowCount - 1) ?? [])
+      .find((r) => r.getCell(1).value === 'a2')!
     expect(row.getCell(header.indexOf('Заявитель')).value).toBe('Иванов Иван')
   })
 })
@@ -319,16 +423,26 @@ describe('a register file equals its screen (issue 16)', () => {
   })
 })
 
-describe('consumers\' scores on the dashboard', () => {
+describe("consumers' scores on the dashboard", () => {
   it('beside the service figures of the same form and office, with the filters, on the screen and in the file', async () => {
     const db = t.database.db
     const survey = await db
       .insertInto('survey')
-      .values({ org_id: world.org.id, title: 'Опрос', subject_kind: 'organisation', opens_on: '2025-01-01', questions: JSON.stringify([{ id: 'q1', kind: 'csat', text: 'Оценка', required: true }]) })
+      .values({
+        org_id: world.org.id,
+        title: 'Опрос',
+        subject_kind: 'organisation',
+        opens_on: '2025-01-01',
+        questions: JSON.stringify([{ id: 'q1', kind: 'csat', text: 'Оценка', required: true }]),
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     const respond = async (when: string, csat: number, dims: { office_code?: string; form?: string; branch_id?: string }) => {
-      const r = await db.insertInto('survey_response').values({ org_id: world.org.id, survey_id: survey.id, collected_by: 'qr', submitted_at: at(when), ...dims }).returning('id').executeTakeFirstOrThrow()
+      const r = await db
+        .insertInto('survey_response')
+        .values({ org_id: world.org.id, survey_id: survey.id, collected_by: 'qr', submitted_at: at(when), ...dims })
+        .returning('id')
+        .executeTakeFirstOrThrow()
       await db.insertInto('survey_answer').values({ response_id: r.id, question_id: 'q1', kind: 'csat', score: csat }).execute()
     }
     await respond('2025-03-03T10:00:00+03:00', 5, { office_code: 'O1', form: 'in_person', branch_id: branchA })
@@ -339,7 +453,10 @@ describe('consumers\' scores on the dashboard', () => {
     // the answers marked their days: the rollup picks them up
     const { params, refreshed } = await refreshRollups(t.database, world.org.id)
     expect(refreshed).toContainEqual({ kind: 'surveys', mode: 'days', from: '2025-03-03', to: '2025-04-01' })
-    const offices = new Map([['O1', 'Офис 1'], ['O2', 'Офис 2']])
+    const offices = new Map([
+      ['O1', 'Офис 1'],
+      ['O2', 'Офис 2'],
+    ])
     const data = await buildDashboard(db, all(), march(), ASOF, params, offices)
     expect(data.surveys.current).toMatchObject({ 'surveys.responses': 3, 'surveys.csat': 2 / 3, 'surveys.csat_mean': 11 / 3 })
     const byForm = Object.fromEntries(data.surveys.byForm.map((r) => [r.link.form, r.figures]))
@@ -362,9 +479,17 @@ describe('consumers\' scores on the dashboard', () => {
     const office1 = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(1).value === 'Офис 1')!
     expect(office1.getCell(header.indexOf('Удовлетворённость (CSAT)')).value).toBe(0.5)
     expect(office1.getCell(header.indexOf('Получено анкет')).value).toBe(2)
-    const tiles = book.getWorksheet('Показатели')!.getSheetValues().slice(2).map((r) => (r as unknown[]).slice(1, 4))
+    const tiles = book
+      .getWorksheet('Показатели')!
+      .getSheetValues()
+      .slice(2)
+      .map((r) => (r as unknown[]).slice(1, 4))
     expect(tiles).toContainEqual(['Опросы', 'Получено анкет', 3])
-    const definitions = book.getWorksheet('Определения')!.getSheetValues().slice(2).map((r) => (r as unknown[])[1])
+    const definitions = book
+      .getWorksheet('Определения')!
+      .getSheetValues()
+      .slice(2)
+      .map((r) => (r as unknown[])[1])
     expect(definitions).toContain(metricCatalog['surveys.csat'].label)
     expect(definitions).not.toContain('surveys.csat')
   })
@@ -372,40 +497,58 @@ describe('consumers\' scores on the dashboard', () => {
 
 describe('printed', () => {
   const soffice = process.env.SQ_SOFFICE
-  it.skipIf(!soffice)('LibreOffice prints the dashboard file and a register sheet by sheet, each one page wide (labels and values together), with page numbers', async () => {
-    const db = t.database.db
-    const { params } = await refreshRollups(t.database, world.org.id)
-    const data = await buildDashboard(db, all(), march(), ASOF, params, new Map([['O1', 'Офис 1'], ['O2', 'Офис 2']]))
-    const view = march()
-    const records: RecordContext = { scope: all(), period: view.period, filter: view.filter, narrowing: {}, asOf: ASOF, zone: world.org.time_zone, params }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-print-dash-'))
-    try {
-      for (const [name, stream] of [['dashboard', dashboardWorkbook(data, [['Отчёт', 'тест']])], ['register', registerWorkbook(db, { register: REGISTERS.appeals, records, personalData: false, about: [['Отчёт', 'тест']] })]] as const) {
-        const bytes = await buffer(stream)
-        const book = new ExcelJS.Workbook()
-        await book.xlsx.load(bytes as unknown as ArrayBuffer)
-        const file = path.join(dir, `${name}.xlsx`)
-        fs.writeFileSync(file, bytes)
-        execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], { stdio: 'pipe', timeout: 120_000 })
-        const pdf = path.join(dir, `${name}.pdf`)
-        const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1])
-        // every sheet is short: one page each, so no column went to a page of its own
-        expect(count, name).toBe(book.worksheets.length)
-        for (let i = 0; i < count; i++) {
-          const text = execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' })
-          expect(text).toContain(`Страница ${i + 1} из ${count}`)
-          expect(text).toContain(book.worksheets[i]!.name)
+  it.skipIf(!soffice)(
+    'LibreOffice prints the dashboard file and a register sheet by sheet, each one page wide (labels and values together), with page numbers',
+    async () => {
+      const db = t.database.db
+      const { params } = await refreshRollups(t.database, world.org.id)
+      const data = await buildDashboard(
+        db,
+        all(),
+        march(),
+        ASOF,
+        params,
+        new Map([
+          ['O1', 'Офис 1'],
+          ['O2', 'Офис 2'],
+        ]),
+      )
+      const view = march()
+      const records: RecordContext = { scope: all(), period: view.period, filter: view.filter, narrowing: {}, asOf: ASOF, zone: world.org.time_zone, params }
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-print-dash-'))
+      try {
+        for (const [name, stream] of [
+          ['dashboard', dashboardWorkbook(data, [['Отчёт', 'тест']])],
+          ['register', registerWorkbook(db, { register: REGISTERS.appeals, records, personalData: false, about: [['Отчёт', 'тест']] })],
+        ] as const) {
+          const bytes = await buffer(stream)
+          const book = new ExcelJS.Workbook()
+          await book.xlsx.load(bytes as unknown as ArrayBuffer)
+          const file = path.join(dir, `${name}.xlsx`)
+          fs.writeFileSync(file, bytes)
+          execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], {
+            stdio: 'pipe',
+            timeout: 120_000,
+          })
+          const pdf = path.join(dir, `${name}.pdf`)
+          const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1])
+          // every sheet is short: one page each, so no column went to a page of its own
+          expect(count, name).toBe(book.worksheets.length)
+          for (let i = 0; i < count; i++) {
+            const text = execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' })
+            expect(text).toContain(`Страница ${i + 1} из ${count}`)
+            expect(text).toContain(book.worksheets[i]!.name)
+          }
+          const first = execFileSync('pdftotext', ['-layout', '-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' })
+          // the first sheet's header labels are whole (wrapped, not cut)
+          if (name === 'dashboard') {
+            expect(first.replace(/\s+/g, ' ')).toContain('Год назад')
+            expect(first).not.toContain('Код показателя') // issue 16: no internal codes in files
+          } else expect(first).toMatch(/a2\s/)
         }
-        const first = execFileSync('pdftotext', ['-layout', '-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' })
-        // the first sheet's header labels are whole (wrapped, not cut)
-        if (name === 'dashboard') {
-          expect(first.replace(/\s+/g, ' ')).toContain('Год назад')
-          expect(first).not.toContain('Код показателя') // issue 16: no internal codes in files
-        }
-        else expect(first).toMatch(/a2\s/)
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true })
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
-  })
+    },
+  )
 })

@@ -10,7 +10,18 @@ import { type Scope, inScope } from '#db/scope.server.ts'
 import { dayNumber, dayText, localDayOf } from '#reports/time/days.ts'
 import { type MetricOf, type RegisterDomain, figure, figureIn } from './catalog.ts'
 import type { Period } from './period.ts'
-import { type AppealSums, type CallSums, type DueSums, type FigureInputs, type Grouped, HIST_BOUNDS, type Sums, type SumsKind, type SurveySums, type VisitSums } from './sums.ts'
+import {
+  type AppealSums,
+  type CallSums,
+  type DueSums,
+  type FigureInputs,
+  type Grouped,
+  HIST_BOUNDS,
+  type Sums,
+  type SumsKind,
+  type SurveySums,
+  type VisitSums,
+} from './sums.ts'
 import type { Narrowing, ViewFilter } from './view.ts'
 
 export type Domain = RegisterDomain
@@ -24,7 +35,8 @@ const DOMAIN_FORM: Partial<Record<Domain, string>> = { calls: 'phone', visits: '
  */
 export function notApplicable(domain: Domain, filter: ViewFilter): string | null {
   const form = DOMAIN_FORM[domain]
-  if (filter.form && form && filter.form !== form) return domain === 'calls' ? 'Звонки относятся к форме «телефон».' : 'Посещения офисов относятся к очной форме.'
+  if (filter.form && form && filter.form !== form)
+    return domain === 'calls' ? 'Звонки относятся к форме «телефон».' : 'Посещения офисов относятся к очной форме.'
   if (domain === 'calls' && filter.office) return 'Звонки не привязаны к офисам обслуживания.'
   if (domain === 'calls' && filter.consumerType) return 'В журнале звонков нет типа потребителя.'
   return null
@@ -86,11 +98,48 @@ const ZERO: { [K in SumsKind]: () => Sums[K] } = {
   appeals: () => ({ received: 0, complaints: 0, requests: 0, contracts: 0, settled: 0 }),
   due: () => ({ due: 0, onTime: 0, late: 0, overdue: 0, open: 0 }),
   calls: () => ({
-    offered: 0, answeredIn: 0, unansweredIn: 0, shortAbandoned: 0, answeredInSl: 0, waitSum: 0, handleSum: 0, outbound: 0, callbacksPromised: 0, callbacksInTime: 0,
-    noEnding: 0, legs: 0, legsAnswered: 0, legsOverflowed: 0, legsLost: 0, legWaitSum: 0,
+    offered: 0,
+    answeredIn: 0,
+    unansweredIn: 0,
+    shortAbandoned: 0,
+    answeredInSl: 0,
+    waitSum: 0,
+    handleSum: 0,
+    outbound: 0,
+    callbacksPromised: 0,
+    callbacksInTime: 0,
+    noEnding: 0,
+    legs: 0,
+    legsAnswered: 0,
+    legsOverflowed: 0,
+    legsLost: 0,
+    legWaitSum: 0,
   }),
-  visits: () => ({ visits: 0, served: 0, noShows: 0, completed: 0, waitSum: 0, serviceSum: 0, waitJudged: 0, waitWithin: 0, waitHist: HIST_BOUNDS.map(() => 0), serviceHist: HIST_BOUNDS.map(() => 0) }),
-  surveys: () => ({ responses: 0, csatAnswers: 0, csatSatisfied: 0, csatSum: 0, npsAnswers: 0, promoters: 0, detractors: 0, cesAnswers: 0, cesSum: 0, invitations: 0, invitationsAnswered: 0 }),
+  visits: () => ({
+    visits: 0,
+    served: 0,
+    noShows: 0,
+    completed: 0,
+    waitSum: 0,
+    serviceSum: 0,
+    waitJudged: 0,
+    waitWithin: 0,
+    waitHist: HIST_BOUNDS.map(() => 0),
+    serviceHist: HIST_BOUNDS.map(() => 0),
+  }),
+  surveys: () => ({
+    responses: 0,
+    csatAnswers: 0,
+    csatSatisfied: 0,
+    csatSum: 0,
+    npsAnswers: 0,
+    promoters: 0,
+    detractors: 0,
+    cesAnswers: 0,
+    cesSum: 0,
+    invitations: 0,
+    invitationsAnswered: 0,
+  }),
 }
 
 /** Adds `b` into `a` field by field (arrays element-wise). */
@@ -110,13 +159,46 @@ export const DOMAIN_METRICS = {
   appeals: ['appeals.received', 'appeals.complaints', 'appeals.requests', 'appeals.contracts_concluded', 'appeals.complaints_settled'],
   due: ['appeals.due_in_period', 'appeals.on_time', 'appeals.late', 'appeals.overdue', 'appeals.open', 'appeals.on_time_share'],
   calls: [
-    'calls.offered', 'calls.answered', 'calls.abandoned', 'calls.short_abandoned', 'calls.abandoned_share', 'calls.answered_in_sl', 'calls.service_level',
-    'calls.mean_wait', 'calls.mean_handling', 'calls.outbound', 'calls.callbacks_promised', 'calls.callbacks_in_time', 'calls.callbacks_in_time_share',
-    'calls.no_ending', 'calls.line_offered', 'calls.line_answered', 'calls.line_overflowed', 'calls.line_lost', 'calls.line_mean_wait',
+    'calls.offered',
+    'calls.answered',
+    'calls.abandoned',
+    'calls.short_abandoned',
+    'calls.abandoned_share',
+    'calls.answered_in_sl',
+    'calls.service_level',
+    'calls.mean_wait',
+    'calls.mean_handling',
+    'calls.outbound',
+    'calls.callbacks_promised',
+    'calls.callbacks_in_time',
+    'calls.callbacks_in_time_share',
+    'calls.no_ending',
+    'calls.line_offered',
+    'calls.line_answered',
+    'calls.line_overflowed',
+    'calls.line_lost',
+    'calls.line_mean_wait',
   ],
-  visits: ['visits.total', 'visits.served', 'visits.no_shows', 'visits.mean_wait', 'visits.p90_wait', 'visits.mean_service', 'visits.p90_service', 'visits.within_wait_norm', 'visits.within_wait_norm_share'],
+  visits: [
+    'visits.total',
+    'visits.served',
+    'visits.no_shows',
+    'visits.mean_wait',
+    'visits.p90_wait',
+    'visits.mean_service',
+    'visits.p90_service',
+    'visits.within_wait_norm',
+    'visits.within_wait_norm_share',
+  ],
   surveys: [
-    'surveys.responses', 'surveys.invitations', 'surveys.invitations_answered', 'surveys.response_rate', 'surveys.csat', 'surveys.csat_mean', 'surveys.nps', 'surveys.ces',
+    'surveys.responses',
+    'surveys.invitations',
+    'surveys.invitations_answered',
+    'surveys.response_rate',
+    'surveys.csat',
+    'surveys.csat_mean',
+    'surveys.nps',
+    'surveys.ces',
   ],
 } as const satisfies { [K in SumsKind]: readonly MetricOf<K>[] }
 
@@ -145,7 +227,11 @@ export const APPEAL_SUMS_SQL = sql`sum(r.received) as received,
       coalesce(sum(r.received) filter (where r.complaint_settled), 0) as settled`
 
 export const appealSumsOf = (r: Record<string, unknown>): AppealSums => ({
-  received: n(r.received), complaints: n(r.complaints), requests: n(r.requests), contracts: n(r.contracts), settled: n(r.settled),
+  received: n(r.received),
+  complaints: n(r.complaints),
+  requests: n(r.requests),
+  contracts: n(r.contracts),
+  settled: n(r.settled),
 })
 
 /** Appeals received in the period, grouped by form, topic and series bucket. */
@@ -162,7 +248,15 @@ export async function appealSums(db: Db, scope: Scope, period: Period, filter: V
  * by the rollup when their last day is well before or after `asOf`, and from the records on the two days
  * around it (where the moment decides).
  */
-export async function dueSums(db: Db, scope: Scope, period: Period, filter: ViewFilter, asOf: Date, zone: string, narrowing: Narrowing = {}): Promise<Grouped<DueSums>[]> {
+export async function dueSums(
+  db: Db,
+  scope: Scope,
+  period: Period,
+  filter: ViewFilter,
+  asOf: Date,
+  zone: string,
+  narrowing: Narrowing = {},
+): Promise<Grouped<DueSums>[]> {
   const today = localDayOf(asOf, zone)
   const edgeFrom = dayText(today - 1)
   const edgeTo = dayText(today)
@@ -190,7 +284,8 @@ export async function dueSums(db: Db, scope: Scope, period: Period, filter: View
       ...conditions,
     ])}
     group by 1, 2, 3`.execute(db)
-  for (const r of edge.rows) out.push({ key: { form: r.form, topic: r.topic, bucket: r.bucket }, sums: { due: 0, onTime: 0, late: 0, overdue: n(r.overdue), open: n(r.open) } })
+  for (const r of edge.rows)
+    out.push({ key: { form: r.form, topic: r.topic, bucket: r.bucket }, sums: { due: 0, onTime: 0, late: 0, overdue: n(r.overdue), open: n(r.open) } })
   return out
 }
 
@@ -218,9 +313,22 @@ export async function callSums(db: Db, scope: Scope, period: Period, filter: Vie
   return rows.rows.map((r) => ({
     key: { category: r.category ?? null, line: r.line ?? null, bucket: r.bucket ?? null },
     sums: {
-      offered: n(r.offered), answeredIn: n(r.answered_in), unansweredIn: n(r.unanswered_in), shortAbandoned: n(r.short_abandoned), answeredInSl: n(r.answered_in_sl),
-      waitSum: n(r.wait_sum), handleSum: n(r.handle_sum), outbound: n(r.outbound), callbacksPromised: n(r.callbacks_promised), callbacksInTime: n(r.callbacks_in_time),
-      noEnding: n(r.no_ending), legs: n(r.legs), legsAnswered: n(r.legs_answered), legsOverflowed: n(r.legs_overflowed), legsLost: n(r.legs_lost), legWaitSum: n(r.leg_wait_sum),
+      offered: n(r.offered),
+      answeredIn: n(r.answered_in),
+      unansweredIn: n(r.unanswered_in),
+      shortAbandoned: n(r.short_abandoned),
+      answeredInSl: n(r.answered_in_sl),
+      waitSum: n(r.wait_sum),
+      handleSum: n(r.handle_sum),
+      outbound: n(r.outbound),
+      callbacksPromised: n(r.callbacks_promised),
+      callbacksInTime: n(r.callbacks_in_time),
+      noEnding: n(r.no_ending),
+      legs: n(r.legs),
+      legsAnswered: n(r.legs_answered),
+      legsOverflowed: n(r.legs_overflowed),
+      legsLost: n(r.legs_lost),
+      legWaitSum: n(r.leg_wait_sum),
     },
   }))
 }
@@ -228,7 +336,14 @@ export async function callSums(db: Db, scope: Scope, period: Period, filter: Vie
 const histSums = (column: string) => sql.raw(`array[${HIST_BOUNDS.map((_, i) => `coalesce(sum(r.${column}[${i + 1}]), 0)`).join(', ')}]`)
 
 /** Visits issued in the period, grouped by office and service (with distributions) or by series bucket (without). */
-export async function visitSums(db: Db, scope: Scope, period: Period, filter: ViewFilter, by: 'office' | 'bucket', narrowing: Narrowing = {}): Promise<Grouped<VisitSums>[]> {
+export async function visitSums(
+  db: Db,
+  scope: Scope,
+  period: Period,
+  filter: ViewFilter,
+  by: 'office' | 'bucket',
+  narrowing: Narrowing = {},
+): Promise<Grouped<VisitSums>[]> {
   const keys = by === 'office' ? sql`r.office_code as office, r.service_kind as service_kind` : sql`${bucketSql(period)} as bucket`
   const hist = by === 'office' ? sql`, ${histSums('wait_hist')} as wait_hist, ${histSums('service_hist')} as service_hist` : sql``
   const rows = await sql<Record<string, unknown>>`
@@ -237,10 +352,19 @@ export async function visitSums(db: Db, scope: Scope, period: Period, filter: Vi
     from visit_day r where ${and([dayRange(period), ...viewConditions('visits', scope, filter, narrowing)])}
     group by ${by === 'office' ? sql`1, 2` : sql`1`}`.execute(db)
   return rows.rows.map((r) => ({
-    key: (by === 'office' ? { office: r.office as string, serviceKind: r.service_kind as string } : { bucket: r.bucket as string }) as Record<string, string | null>,
+    key: (by === 'office' ? { office: r.office as string, serviceKind: r.service_kind as string } : { bucket: r.bucket as string }) as Record<
+      string,
+      string | null
+    >,
     sums: {
-      visits: n(r.visits), served: n(r.served), noShows: n(r.no_shows), completed: n(r.completed), waitSum: n(r.wait_sum), serviceSum: n(r.service_sum),
-      waitJudged: n(r.wait_judged), waitWithin: n(r.wait_within),
+      visits: n(r.visits),
+      served: n(r.served),
+      noShows: n(r.no_shows),
+      completed: n(r.completed),
+      waitSum: n(r.wait_sum),
+      serviceSum: n(r.service_sum),
+      waitJudged: n(r.wait_judged),
+      waitWithin: n(r.wait_within),
       waitHist: by === 'office' ? nums(r.wait_hist) : HIST_BOUNDS.map(() => 0),
       serviceHist: by === 'office' ? nums(r.service_hist) : HIST_BOUNDS.map(() => 0),
     },
@@ -263,7 +387,14 @@ export function surveyConditions(scope: Scope, filter: ViewFilter, narrowing: Na
  * survey, office, form of service, delivery and series bucket. Scores are summed per answer: a survey with
  * two CSAT questions gives two CSAT answers per response.
  */
-export async function surveySums(db: Db, scope: Scope, period: Period, filter: ViewFilter, narrowing: Narrowing = {}, surveyId?: string): Promise<Grouped<SurveySums>[]> {
+export async function surveySums(
+  db: Db,
+  scope: Scope,
+  period: Period,
+  filter: ViewFilter,
+  narrowing: Narrowing = {},
+  surveyId?: string,
+): Promise<Grouped<SurveySums>[]> {
   const rows = await sql<Record<string, string | null>>`
     select r.survey_id, r.office_code, r.form, r.delivery, ${bucketSql(period)} as bucket,
       sum(r.responses) as responses, sum(r.csat_answers) as csat_answers, sum(r.csat_satisfied) as csat_satisfied, sum(r.csat_sum) as csat_sum,
@@ -274,8 +405,17 @@ export async function surveySums(db: Db, scope: Scope, period: Period, filter: V
   return rows.rows.map((r) => ({
     key: { survey: r.survey_id ?? null, office: r.office_code ?? null, form: r.form ?? null, delivery: r.delivery ?? null, bucket: r.bucket ?? null },
     sums: {
-      responses: n(r.responses), csatAnswers: n(r.csat_answers), csatSatisfied: n(r.csat_satisfied), csatSum: n(r.csat_sum), npsAnswers: n(r.nps_answers),
-      promoters: n(r.promoters), detractors: n(r.detractors), cesAnswers: n(r.ces_answers), cesSum: n(r.ces_sum), invitations: n(r.invitations), invitationsAnswered: n(r.invitations_answered),
+      responses: n(r.responses),
+      csatAnswers: n(r.csat_answers),
+      csatSatisfied: n(r.csat_satisfied),
+      csatSum: n(r.csat_sum),
+      npsAnswers: n(r.nps_answers),
+      promoters: n(r.promoters),
+      detractors: n(r.detractors),
+      cesAnswers: n(r.ces_answers),
+      cesSum: n(r.ces_sum),
+      invitations: n(r.invitations),
+      invitationsAnswered: n(r.invitations_answered),
     },
   }))
 }

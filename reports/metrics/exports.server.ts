@@ -85,7 +85,13 @@ export function dashboardWorkbook(data: DashboardData, about: readonly (readonly
     const series = addSheet(
       book,
       'Динамика',
-      ['Период', ...forms.map(([, t]) => `Поступило: ${t.label}`), metricCatalog['appeals.on_time_share'].label, metricCatalog['calls.service_level'].label, metricCatalog['visits.mean_wait'].label],
+      [
+        'Период',
+        ...forms.map(([, t]) => `Поступило: ${t.label}`),
+        metricCatalog['appeals.on_time_share'].label,
+        metricCatalog['calls.service_level'].label,
+        metricCatalog['visits.mean_wait'].label,
+      ],
       [12, ...forms.map(() => 14), 18, 18, 18],
     )
     data.series.buckets.forEach((bucket, i) => {

@@ -7,7 +7,18 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
-import { appealForm, appealTopic, callCategory, callDirection, closure, complaintTopic, consumerType, requestType, serviceKind, type Vocabulary } from '#reports/vocabulary.ts'
+import {
+  appealForm,
+  appealTopic,
+  callCategory,
+  callDirection,
+  closure,
+  complaintTopic,
+  consumerType,
+  requestType,
+  serviceKind,
+  type Vocabulary,
+} from '#reports/vocabulary.ts'
 import { type MetricRecords, type RecordKit, type RegisterMetricId, countOf, figure, figureIn, isMetricOf, metricCatalog } from './catalog.ts'
 import { type Domain, appealSums, callSums, dueSums, totalOf, viewConditions, visitSums } from './dashboard.server.ts'
 import type { Period } from './period.ts'
@@ -87,7 +98,12 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'started_at', label: 'Начало', expr: 'r.started_at', kind: 'instant', sort: true },
       { id: 'direction', label: 'Направление', expr: 'r.direction', kind: 'text', vocabulary: callDirection },
       { id: 'line', label: 'Линия', expr: 'r.line', kind: 'text' },
-      { id: 'wait', label: 'Ожидание ответа', expr: `case when r.answered_at is not null then ${secondsBetween('started_at', 'answered_at')} end`, kind: 'seconds' },
+      {
+        id: 'wait',
+        label: 'Ожидание ответа',
+        expr: `case when r.answered_at is not null then ${secondsBetween('started_at', 'answered_at')} end`,
+        kind: 'seconds',
+      },
       { id: 'handling', label: 'Разговор', expr: `case when r.answered_at is not null then ${secondsBetween('answered_at', 'ended_at')} end`, kind: 'seconds' },
       { id: 'ended_at', label: 'Окончание', expr: 'r.ended_at', kind: 'instant' },
       { id: 'agent', label: 'Оператор', expr: 'r.agent', kind: 'text' },
@@ -115,7 +131,12 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'service_kind', label: 'Услуга', expr: 'r.service_kind', kind: 'text', vocabulary: serviceKind },
       { id: 'wait', label: 'Ожидание', expr: `case when r.called_at is not null then ${secondsBetween('issued_at', 'called_at')} end`, kind: 'seconds' },
       { id: 'called_at', label: 'Вызван', expr: 'r.called_at', kind: 'instant' },
-      { id: 'service', label: 'Обслуживание', expr: `case when r.service_ended_at is not null then ${secondsBetween('called_at', 'service_ended_at')} end`, kind: 'seconds' },
+      {
+        id: 'service',
+        label: 'Обслуживание',
+        expr: `case when r.service_ended_at is not null then ${secondsBetween('called_at', 'service_ended_at')} end`,
+        kind: 'seconds',
+      },
       { id: 'service_ended_at', label: 'Окончание', expr: 'r.service_ended_at', kind: 'instant' },
       { id: 'window', label: 'Окно', expr: 'r."window"', kind: 'text' },
       { id: 'agent', label: 'Специалист', expr: 'r.agent', kind: 'text' },

@@ -46,7 +46,15 @@ export async function loadRollupParams(q: Queryable, orgId: string): Promise<Rol
   ).rows[0]
   if (!org) throw new Error(`organisation ${orgId} not found`)
   const rules = (
-    await q.query<{ code: string; applies_to: string; filter: Record<string, string | string[]>; start_field: string; stop_field: string; amount: string; unit: string }>(
+    await q.query<{
+      code: string
+      applies_to: string
+      filter: Record<string, string | string[]>
+      start_field: string
+      stop_field: string
+      amount: string
+      unit: string
+    }>(
       `select code, applies_to, filter, start_field, stop_field, amount, unit from deadline_rule
        where org_id = $1 and active and applies_to in ('calls', 'visits') and unit in ('seconds', 'minutes', 'hours')
        order by priority, id`,
@@ -216,7 +224,13 @@ function insertSql(kind: RollupKind, p: RollupParams, ranged: boolean): string {
   }
 }
 
-const TABLES: Record<RollupKind, string> = { appeals: 'appeal_day', appeal_due: 'appeal_due_day', calls: 'call_day', visits: 'visit_day', surveys: 'survey_day' }
+const TABLES: Record<RollupKind, string> = {
+  appeals: 'appeal_day',
+  appeal_due: 'appeal_due_day',
+  calls: 'call_day',
+  visits: 'visit_day',
+  surveys: 'survey_day',
+}
 
 export interface RefreshResult {
   kind: RollupKind
@@ -238,7 +252,10 @@ export async function refreshRollups(database: Database, orgId: string): Promise
     await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`sq-rollup:${orgId}`])
     const params = await loadRollupParams(client, orgId)
     const states = new Map(
-      (await client.query<{ kind: RollupKind; params: string }>('select kind, params from rollup_state where org_id = $1', [orgId])).rows.map((r) => [r.kind, r.params]),
+      (await client.query<{ kind: RollupKind; params: string }>('select kind, params from rollup_state where org_id = $1', [orgId])).rows.map((r) => [
+        r.kind,
+        r.params,
+      ]),
     )
     const z = literal(params.zone)
     for (const kind of KINDS) {

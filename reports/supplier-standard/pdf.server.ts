@@ -22,8 +22,14 @@ export function writeSupplierStandardPdf(report: SupplierReport, signer: Signer,
   async function* blocks(): AsyncIterable<PdfBlock> {
     yield { kind: 'text', text: title, size: 13, bold: true, align: 'center' }
     yield { kind: 'text', text: report.org.name, size: 10, align: 'center' }
-    yield { kind: 'text', text: `Период: ${year} год. По состоянию на ${asOf}. Нормативы — действующие правила набора «гарантирующий поставщик», как их настроила организация.`, size: 8, gapBefore: 6 }
-    if (report.dataWarnings.length) yield { kind: 'text', text: `Полнота данных: ${report.dataWarnings.map((w) => w.text).join(' ')}`, size: 8, bold: true, gapBefore: 4 }
+    yield {
+      kind: 'text',
+      text: `Период: ${year} год. По состоянию на ${asOf}. Нормативы — действующие правила набора «гарантирующий поставщик», как их настроила организация.`,
+      size: 8,
+      gapBefore: 6,
+    }
+    if (report.dataWarnings.length)
+      yield { kind: 'text', text: `Полнота данных: ${report.dataWarnings.map((w) => w.text).join(' ')}`, size: 8, bold: true, gapBefore: 4 }
     const rows: Cell[][] = report.lines.map((l, i) => [
       { v: i + 1, s: 'center' },
       { v: DOMAIN_TEXT[l.domain], s: 'text' },
@@ -42,7 +48,19 @@ export function writeSupplierStandardPdf(report: SupplierReport, signer: Signer,
       kind: 'table',
       title: 'Нормативы',
       widths: [5, 10, 44, 18, 11, 10, 10, 11, 10, 12, 36],
-      header: head(['N', 'Процесс', 'Норматив', 'Значение норматива', 'Оценено записей', 'В пределах', 'Нарушений', 'Доля в пределах, %', 'Среднее, мин', 'Вердикт', 'Источник']),
+      header: head([
+        'N',
+        'Процесс',
+        'Норматив',
+        'Значение норматива',
+        'Оценено записей',
+        'В пределах',
+        'Нарушений',
+        'Доля в пределах, %',
+        'Среднее, мин',
+        'Вердикт',
+        'Источник',
+      ]),
       rows,
       size: 7.5,
     }
@@ -56,7 +74,9 @@ export function writeSupplierStandardPdf(report: SupplierReport, signer: Signer,
         size: 7,
         rows: async function* () {
           let n = 0
-          const source = appeals ? appealViolations(report.db, report.scope, report.period, report.asOf, l.ruleId) : normViolations(report.db, report.scope, report.period, report.asOf, l.normFigures!.rule)
+          const source = appeals
+            ? appealViolations(report.db, report.scope, report.period, report.asOf, l.ruleId)
+            : normViolations(report.db, report.scope, report.period, report.asOf, l.normFigures!.rule)
           for await (const page of source as AsyncGenerator<Record<string, unknown>[]>) {
             yield page.map((r) => violationCells(l.domain, r, ++n, zone))
           }

@@ -97,12 +97,28 @@ export async function prepareSupplierStandard(db: Db, scope: Scope, org: Supplie
   const norms = new Map((await loadNormRules(db, org.id)).map((r) => [r.id, r]))
   const lines: NormLine[] = []
   for (const rule of rules) {
-    const base = { ruleId: rule.id, code: rule.code, name: rule.name, source: rule.source ?? '', domain: rule.applies_to, norm: normText(rule.amount, rule.unit, rule.is_average), isAverage: rule.is_average }
+    const base = {
+      ruleId: rule.id,
+      code: rule.code,
+      name: rule.name,
+      source: rule.source ?? '',
+      domain: rule.applies_to,
+      norm: normText(rule.amount, rule.unit, rule.is_average),
+      isAverage: rule.is_average,
+    }
     if (rule.applies_to === 'appeals') {
       const c = appeals.get(rule.id)
       const judged = c ? c.onTime + c.late + c.overdue : 0
       const violations = c ? c.late + c.overdue : 0
-      lines.push({ ...base, judged, within: c?.onTime ?? 0, violations, withinShare: c?.onTimeShare ?? null, meanSeconds: null, verdict: judged === 0 ? 'no_data' : violations ? 'broken' : 'met' })
+      lines.push({
+        ...base,
+        judged,
+        within: c?.onTime ?? 0,
+        violations,
+        withinShare: c?.onTimeShare ?? null,
+        meanSeconds: null,
+        verdict: judged === 0 ? 'no_data' : violations ? 'broken' : 'met',
+      })
       continue
     }
     const normRule = norms.get(rule.id)
@@ -110,12 +126,31 @@ export async function prepareSupplierStandard(db: Db, scope: Scope, org: Supplie
     const f = await computeNormFigures(db, scope, period, asOf, normRule)
     const violations = violationsOf(f)
     const judged = f.within + violations
-    const verdict: Verdict = rule.is_average ? (f.meanMet === null ? 'no_data' : f.meanMet ? 'met' : 'broken') : judged === 0 ? 'no_data' : violations ? 'broken' : 'met'
+    const verdict: Verdict = rule.is_average
+      ? f.meanMet === null
+        ? 'no_data'
+        : f.meanMet
+          ? 'met'
+          : 'broken'
+      : judged === 0
+        ? 'no_data'
+        : violations
+          ? 'broken'
+          : 'met'
     lines.push({ ...base, judged, within: f.within, violations, withinShare: f.withinShare, meanSeconds: f.meanSeconds, verdict, normFigures: f })
   }
   const setup = await lostCallsSetup(db, org.id)
   const lost = await lostCallFigures(db, { scope, period, asOf, ...setup })
-  return { db, scope, org, period, asOf, lines, dataWarnings: [], lostCalls: { figures: lostFigureValues(lost), norm: lostNormText(setup.norm), source: setup.norm.source } }
+  return {
+    db,
+    scope,
+    org,
+    period,
+    asOf,
+    lines,
+    dataWarnings: [],
+    lostCalls: { figures: lostFigureValues(lost), norm: lostNormText(setup.norm), source: setup.norm.source },
+  }
 }
 
 export const minutes = (seconds: number | null) => (seconds === null ? null : Math.round((seconds / 60) * 10) / 10)
@@ -150,26 +185,52 @@ export function violationCells(domain: 'appeals' | 'calls' | 'visits', r: Record
 }
 
 export const APPEAL_HEAD = ['N', 'Рег. номер', 'Поступило', 'Срок ответа', 'Ответ дан', 'Исход', 'Форма', 'Тема']
-export const NORM_HEAD = { calls: ['N', 'Звонок', 'Начало', 'Окончание', 'Длительность, мин', 'Линия'], visits: ['N', 'Талон', 'Начало', 'Окончание', 'Длительность, мин', 'Офис'] }
+export const NORM_HEAD = {
+  calls: ['N', 'Звонок', 'Начало', 'Окончание', 'Длительность, мин', 'Линия'],
+  visits: ['N', 'Талон', 'Начало', 'Окончание', 'Длительность, мин', 'Офис'],
+}
 
 /** The report as a file: «Нормативы», a sheet of violations per broken norm, «О файле». */
 export function writeSupplierStandard(format: SheetFormat, report: SupplierReport, about: readonly (readonly [string, string])[]): Readable {
   const broken = report.lines.filter((l) => l.verdict === 'broken' && l.violations > 0)
   const perSheet = MAX_ROWS_PER_SHEET - 2
   const title = `Соблюдение стандарта качества обслуживания за ${report.period.from.slice(0, 4)} год`
-  const print = (what: string, rows: 1 | 2, orientation: 'portrait' | 'landscape' = 'landscape'): PrintSpec => ({ orientation, repeatRows: [1, rows], title: `${title}. ${what}`, org: report.org.name })
+  const print = (what: string, rows: 1 | 2, orientation: 'portrait' | 'landscape' = 'landscape'): PrintSpec => ({
+    orientation,
+    repeatRows: [1, rows],
+    title: `${title}. ${what}`,
+    org: report.org.name,
+  })
   const specs: SheetSpec[] = [{ name: 'Нормативы', widths: [6, 12, 50, 22, 16, 12, 12, 12, 12, 14, 18, 40], freezeRows: 1, print: print('Нормативы', 1) }]
   const parts = broken.map((l) => Math.max(1, Math.ceil(l.violations / perSheet)))
   broken.forEach((l, i) => {
     for (let p = 0; p < parts[i]!; p++)
-      specs.push({ name: `Нарушения ${l.code}${p ? ` (${p + 1})` : ''}`, widths: l.domain === 'appeals' ? [8, 18, 17, 17, 17, 18, 12, 30] : [8, 20, 17, 17, 14, 24], freezeRows: 2, print: print(`Нарушения норматива ${l.code}`, 2, 'portrait') })
+      specs.push({
+        name: `Нарушения ${l.code}${p ? ` (${p + 1})` : ''}`,
+        widths: l.domain === 'appeals' ? [8, 18, 17, 17, 17, 18, 12, 30] : [8, 20, 17, 17, 14, 24],
+        freezeRows: 2,
+        print: print(`Нарушения норматива ${l.code}`, 2, 'portrait'),
+      })
   })
   specs.push({ name: 'Перезвоны', widths: [40, 16, 110], freezeRows: 1, print: print('Потерянные звонки и перезвоны', 1, 'portrait') })
   const zone = report.org.zone
   return writeReportBook(format, specs, about, async (book) => {
     const sheet = await book.next()
     await sheet.row(
-      ['N', 'Процесс', 'Норматив', 'Значение норматива', 'Оценено записей', 'В пределах', 'Нарушений', 'Доля в пределах, %', 'Среднее, мин', 'Вердикт', 'Код правила', 'Источник'].map((v) => ({ v, s: 'head' as const })),
+      [
+        'N',
+        'Процесс',
+        'Норматив',
+        'Значение норматива',
+        'Оценено записей',
+        'В пределах',
+        'Нарушений',
+        'Доля в пределах, %',
+        'Среднее, мин',
+        'Вердикт',
+        'Код правила',
+        'Источник',
+      ].map((v) => ({ v, s: 'head' as const })),
     )
     for (const [i, l] of report.lines.entries()) {
       const cells: Cell[] = [
@@ -201,7 +262,10 @@ export function writeSupplierStandard(format: SheetFormat, report: SupplierRepor
         await out.row(head.map((v) => ({ v, s: 'head' as const })))
       }
       await title()
-      const rows = l.domain === 'appeals' ? appealViolations(report.db, report.scope, report.period, report.asOf, l.ruleId) : normViolations(report.db, report.scope, report.period, report.asOf, l.normFigures!.rule)
+      const rows =
+        l.domain === 'appeals'
+          ? appealViolations(report.db, report.scope, report.period, report.asOf, l.ruleId)
+          : normViolations(report.db, report.scope, report.period, report.asOf, l.normFigures!.rule)
       for await (const page of rows as AsyncGenerator<Record<string, unknown>[]>) {
         for (const r of page) {
           if (inSheet === perSheet) {
@@ -231,10 +295,25 @@ export function writeSupplierStandard(format: SheetFormat, report: SupplierRepor
     for (const id of LOST_METRICS) {
       const value = report.lostCalls.figures[id]
       const unit = metricCatalog[id].unit
-      const cell: Cell = value === null ? { v: '–', s: 'center' } : unit === 'share' ? { v: Math.round(value * 1000) / 10, s: 'decimal' } : unit === 'seconds' ? { v: Math.round((value / 60) * 10) / 10, s: 'decimal' } : { v: value, s: 'count' }
-      await lost.row([{ v: `${metricCatalog[id].label}${unit === 'share' ? ', %' : unit === 'seconds' ? ', мин' : ''}`, s: 'text' }, cell, { v: metricCatalog[id].definition, s: 'text' }])
+      const cell: Cell =
+        value === null
+          ? { v: '–', s: 'center' }
+          : unit === 'share'
+            ? { v: Math.round(value * 1000) / 10, s: 'decimal' }
+            : unit === 'seconds'
+              ? { v: Math.round((value / 60) * 10) / 10, s: 'decimal' }
+              : { v: value, s: 'count' }
+      await lost.row([
+        { v: `${metricCatalog[id].label}${unit === 'share' ? ', %' : unit === 'seconds' ? ', мин' : ''}`, s: 'text' },
+        cell,
+        { v: metricCatalog[id].definition, s: 'text' },
+      ])
     }
-    await lost.row([{ v: 'Норматив перезвона', s: 'textBold' }, { v: report.lostCalls.norm, s: 'text' }, { v: safeText(report.lostCalls.source), s: 'text' }])
+    await lost.row([
+      { v: 'Норматив перезвона', s: 'textBold' },
+      { v: report.lostCalls.norm, s: 'text' },
+      { v: safeText(report.lostCalls.source), s: 'text' },
+    ])
     await lost.end()
   })
 }

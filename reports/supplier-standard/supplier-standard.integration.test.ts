@@ -28,28 +28,80 @@ beforeEach(async () => {
   await seedRulePresets(db, org, 'supplier')
   await db.insertInto('office').values({ org_id: org, office_code: 'O1', name: 'Офис 1' }).execute()
   const visit = (id: string, kind: string, issued: string, wait: number, service: number) => ({
-    org_id: org, ticket_id: id, office_code: 'O1', service_kind: kind, issued_at: at(issued), called_at: plus(issued, wait), service_ended_at: plus(issued, wait + service),
+    org_id: org,
+    ticket_id: id,
+    office_code: 'O1',
+    service_kind: kind,
+    issued_at: at(issued),
+    called_at: plus(issued, wait),
+    service_ended_at: plus(issued, wait + service),
   })
-  await db.insertInto('visit').values([
-    // consultation waits 5 and 20 minutes: mean 12.5 > 10 — broken on average, by the 20-minute one
-    visit('v1', 'consultation', '2025-03-03T09:00:00+03:00', 300, 300),
-    visit('v2', 'consultation', '2025-03-03T10:00:00+03:00', 1200, 300),
-    // cashier waits 2 minutes: mean within 5
-    visit('v3', 'cashier', '2025-03-03T11:00:00+03:00', 120, 60),
-  ]).execute()
-  const call = (id: string, started: string, answerAfter: number) => ({ org_id: org, call_id: id, direction: 'in' as const, line: 'L1', started_at: at(started), answered_at: plus(started, answerAfter), ended_at: plus(started, answerAfter + 60) })
-  await db.insertInto('call').values([call('c1', '2025-02-01T10:00:00+03:00', 10), call('c2', '2025-02-01T11:00:00+03:00', 20)]).execute()
-  const rule = await db.selectFrom('deadline_rule').select('id').where('org_id', '=', org).where('code', '=', 'supplier_appeal_written').executeTakeFirstOrThrow()
-  await db.insertInto('appeal').values([
-    { org_id: org, reg_number: 'a1', received_at: at('2025-04-01T10:00:00+03:00'), form: 'post', topic: 'other', deadline_rule_id: rule.id, due_at: at('2025-05-02T00:00:00+03:00'), answered_at: at('2025-04-20T10:00:00+03:00') },
-    { org_id: org, reg_number: 'a2', received_at: at('2025-04-02T10:00:00+03:00'), form: 'post', topic: 'other', deadline_rule_id: rule.id, due_at: at('2025-05-03T00:00:00+03:00'), answered_at: at('2025-05-10T10:00:00+03:00') },
-  ]).execute()
+  await db
+    .insertInto('visit')
+    .values([
+      // consultation waits 5 and 20 minutes: mean 12.5 > 10 — broken on average, by the 20-minute one
+      visit('v1', 'consultation', '2025-03-03T09:00:00+03:00', 300, 300),
+      visit('v2', 'consultation', '2025-03-03T10:00:00+03:00', 1200, 300),
+      // cashier waits 2 minutes: mean within 5
+      visit('v3', 'cashier', '2025-03-03T11:00:00+03:00', 120, 60),
+    ])
+    .execute()
+  const call = (id: string, started: string, answerAfter: number) => ({
+    org_id: org,
+    call_id: id,
+    direction: 'in' as const,
+    line: 'L1',
+    started_at: at(started),
+    answered_at: plus(started, answerAfter),
+    ended_at: plus(started, answerAfter + 60),
+  })
+  await db
+    .insertInto('call')
+    .values([call('c1', '2025-02-01T10:00:00+03:00', 10), call('c2', '2025-02-01T11:00:00+03:00', 20)])
+    .execute()
+  const rule = await db
+    .selectFrom('deadline_rule')
+    .select('id')
+    .where('org_id', '=', org)
+    .where('code', '=', 'supplier_appeal_written')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('appeal')
+    .values([
+      {
+        org_id: org,
+        reg_number: 'a1',
+        received_at: at('2025-04-01T10:00:00+03:00'),
+        form: 'post',
+        topic: 'other',
+        deadline_rule_id: rule.id,
+        due_at: at('2025-05-02T00:00:00+03:00'),
+        answered_at: at('2025-04-20T10:00:00+03:00'),
+      },
+      {
+        org_id: org,
+        reg_number: 'a2',
+        received_at: at('2025-04-02T10:00:00+03:00'),
+        form: 'post',
+        topic: 'other',
+        deadline_rule_id: rule.id,
+        due_at: at('2025-05-03T00:00:00+03:00'),
+        answered_at: at('2025-05-10T10:00:00+03:00'),
+      },
+    ])
+    .execute()
 })
 
 describe('the supplier-standard report', () => {
   it('every norm with its figure and verdict, and the records that broke it', async () => {
     const org = { id: world.org.id, name: 'ГП', zone: 'Europe/Moscow' }
-    const report = await prepareSupplierStandard(t.database.db, { orgId: org.id, branches: 'all' }, org, yearPeriod(2025, org.zone), at('2026-01-15T00:00:00+03:00'))
+    const report = await prepareSupplierStandard(
+      t.database.db,
+      { orgId: org.id, branches: 'all' },
+      org,
+      yearPeriod(2025, org.zone),
+      at('2026-01-15T00:00:00+03:00'),
+    )
     const byCode = Object.fromEntries(report.lines.map((l) => [l.code, [l.judged, l.violations, l.verdict]]))
     expect(byCode.supplier_visit_wait_consultation).toEqual([2, 1, 'broken'])
     expect(byCode.supplier_visit_wait_cashier).toEqual([1, 0, 'met'])
@@ -65,13 +117,19 @@ describe('the supplier-standard report', () => {
     expect(names.at(-1)).toBe('О файле')
     const violations = (code: string) => {
       const sheet = book.worksheets.find((s) => s.name.startsWith(`Нарушения ${code}`.slice(0, 31)))!
-      return sheet.getSheetValues().slice(3).map((r) => (r as unknown[])[2])
+      return sheet
+        .getSheetValues()
+        .slice(3)
+        .map((r) => (r as unknown[])[2])
     }
     expect(violations('supplier_call_pickup')).toEqual(['c2'])
     expect(violations('supplier_appeal_written')).toEqual(['a2'])
     expect(violations('supplier_visit_wait_consultation')).toEqual(['v2'])
     const norms = book.getWorksheet('Нормативы')!
-    const row = norms.getSheetValues().slice(2).find((r) => (r as unknown[])[11] === 'supplier_call_pickup') as unknown[]
+    const row = norms
+      .getSheetValues()
+      .slice(2)
+      .find((r) => (r as unknown[])[11] === 'supplier_call_pickup') as unknown[]
     expect(row.slice(4, 11)).toEqual(['15 с', 2, 1, 1, 50, 0.3, 'нарушен']) // mean 15 s = 0.25 min, printed with one decimal
   })
 })
@@ -93,11 +151,27 @@ describe('printed', () => {
   const soffice = process.env.SQ_SOFFICE
   it.skipIf(!soffice)('LibreOffice prints «Нормативы» one page wide and repeats the header of a long list of violations', async () => {
     const db = t.database.db
-    const rule = await db.selectFrom('deadline_rule').select('id').where('org_id', '=', world.org.id).where('code', '=', 'supplier_appeal_written').executeTakeFirstOrThrow()
-    await db.insertInto('appeal').values(Array.from({ length: 120 }, (_, i) => ({
-      org_id: world.org.id, reg_number: `late-${i}`, received_at: at('2025-06-02T10:00:00+03:00'), form: 'post', topic: 'other', deadline_rule_id: rule.id,
-      due_at: at('2025-07-03T00:00:00+03:00'), answered_at: at('2025-07-10T10:00:00+03:00'),
-    }))).execute()
+    const rule = await db
+      .selectFrom('deadline_rule')
+      .select('id')
+      .where('org_id', '=', world.org.id)
+      .where('code', '=', 'supplier_appeal_written')
+      .executeTakeFirstOrThrow()
+    await db
+      .insertInto('appeal')
+      .values(
+        Array.from({ length: 120 }, (_, i) => ({
+          org_id: world.org.id,
+          reg_number: `late-${i}`,
+          received_at: at('2025-06-02T10:00:00+03:00'),
+          form: 'post',
+          topic: 'other',
+          deadline_rule_id: rule.id,
+          due_at: at('2025-07-03T00:00:00+03:00'),
+          answered_at: at('2025-07-10T10:00:00+03:00'),
+        })),
+      )
+      .execute()
     const org = { id: world.org.id, name: 'ГП «Энергосбыт»', zone: 'Europe/Moscow' }
     const report = await prepareSupplierStandard(db, { orgId: org.id, branches: 'all' }, org, yearPeriod(2025, org.zone), at('2026-01-15T00:00:00+03:00'))
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-print-gp-'))
@@ -105,10 +179,15 @@ describe('printed', () => {
       for (const format of ['xlsx', 'ods'] as const) {
         const file = path.join(dir, `gp-${format}.${format}`)
         fs.writeFileSync(file, await buffer(writeSupplierStandard(format, report, [['Отчёт', 'тест']])))
-        execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], { stdio: 'pipe', timeout: 120_000 })
+        execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], {
+          stdio: 'pipe',
+          timeout: 120_000,
+        })
         const pdf = path.join(dir, `gp-${format}.pdf`)
         const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1])
-        const pages = Array.from({ length: count }, (_, i) => execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }))
+        const pages = Array.from({ length: count }, (_, i) =>
+          execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }),
+        )
         // «Нормативы»: the first column and the last on page 1, the next page already the first list of violations
         expect(pages[0]).toMatch(/N\s+Процесс\s+Норматив[\s\S]*Источник/)
         expect(pages[0]).toContain('ГП «Энергосбыт»')

@@ -59,9 +59,25 @@ export function surveySummaryWorkbook(survey: Survey, results: SurveyResults, qu
  * Every response of the view, one row each, a column per question (scores as numbers, options by their
  * words, free text as written — or with contacts hidden, for roles without personal data).
  */
-export function surveyAnswersWorkbook(survey: Survey, pages: AsyncIterable<ResponseRow[]>, zone: string, offices: ReadonlyMap<string, string>, freeText: (t: string) => string, about: About): Readable {
+export function surveyAnswersWorkbook(
+  survey: Survey,
+  pages: AsyncIterable<ResponseRow[]>,
+  zone: string,
+  offices: ReadonlyMap<string, string>,
+  freeText: (t: string) => string,
+  about: About,
+): Readable {
   return streamWorkbook(async (book) => {
-    const header = ['№ анкеты', 'Заполнена', 'Способ', 'Офис', 'Форма обслуживания', 'Тема', 'Обращение', ...survey.questions.map((q, i) => `${i + 1}. ${q.text}`)]
+    const header = [
+      '№ анкеты',
+      'Заполнена',
+      'Способ',
+      'Офис',
+      'Форма обслуживания',
+      'Тема',
+      'Обращение',
+      ...survey.questions.map((q, i) => `${i + 1}. ${q.text}`),
+    ]
     const sheet = addSheet(book, 'Анкеты', header, [10, 17, 20, 24, 16, 24, 14, ...survey.questions.map((q) => (q.kind === 'text' ? 50 : 16))])
     sheet.getColumn(2).numFmt = DATE_TIME_FORMAT
     let count = 0
@@ -74,8 +90,14 @@ export function surveyAnswersWorkbook(survey: Survey, pages: AsyncIterable<Respo
         })
         sheet
           .addRow([
-            Number(r.id), localWallClock(r.submittedAt, zone), via, r.officeCode ? (offices.get(r.officeCode) ?? r.officeCode) : null,
-            r.form ? labelOf(appealForm, r.form) : null, r.topic ? labelOf(appealTopic, r.topic) : null, r.regNumber, ...answers,
+            Number(r.id),
+            localWallClock(r.submittedAt, zone),
+            via,
+            r.officeCode ? (offices.get(r.officeCode) ?? r.officeCode) : null,
+            r.form ? labelOf(appealForm, r.form) : null,
+            r.topic ? labelOf(appealTopic, r.topic) : null,
+            r.regNumber,
+            ...answers,
           ])
           .commit()
         count++
@@ -87,7 +109,14 @@ export function surveyAnswersWorkbook(survey: Survey, pages: AsyncIterable<Respo
 }
 
 /** A batch of links for sending: the link, until when it works, the appeal and its contacts (masked for roles without personal data). */
-export function batchWorkbook(survey: Survey, pages: AsyncIterable<BatchLink[]>, url: (token: string) => string, zone: string, personal: (v: string | null) => string | null, about: About): Readable {
+export function batchWorkbook(
+  survey: Survey,
+  pages: AsyncIterable<BatchLink[]>,
+  url: (token: string) => string,
+  zone: string,
+  personal: (v: string | null) => string | null,
+  about: About,
+): Readable {
   return streamWorkbook(async (book) => {
     const sheet = addSheet(
       book,
@@ -103,9 +132,17 @@ export function batchWorkbook(survey: Survey, pages: AsyncIterable<BatchLink[]>,
         n++
         sheet
           .addRow([
-            n, url(l.token), l.expiresAt ? localWallClock(l.expiresAt, zone) : null, l.answered ? 'да' : 'нет', l.regNumber ? safeText(l.regNumber) : null,
-            l.answeredAt ? localWallClock(l.answeredAt, zone) : null, l.form ? labelOf(appealForm, l.form) : null, l.topic ? labelOf(appealTopic, l.topic) : null,
-            safeText(personal(l.name) ?? ''), safeText(personal(l.phone) ?? ''), safeText(personal(l.email) ?? ''),
+            n,
+            url(l.token),
+            l.expiresAt ? localWallClock(l.expiresAt, zone) : null,
+            l.answered ? 'да' : 'нет',
+            l.regNumber ? safeText(l.regNumber) : null,
+            l.answeredAt ? localWallClock(l.answeredAt, zone) : null,
+            l.form ? labelOf(appealForm, l.form) : null,
+            l.topic ? labelOf(appealTopic, l.topic) : null,
+            safeText(personal(l.name) ?? ''),
+            safeText(personal(l.phone) ?? ''),
+            safeText(personal(l.email) ?? ''),
           ])
           .commit()
       }

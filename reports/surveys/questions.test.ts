@@ -12,7 +12,7 @@ const QUESTIONS: Question[] = [
 
 const read = (fields: Record<string, string[]>) => readAnswers(QUESTIONS, (name) => fields[name] ?? [])
 
-describe('a consumer\'s answers are checked on the server', () => {
+describe("a consumer's answers are checked on the server", () => {
   it('accepts answers on the scales and options that exist', () => {
     const { answers, errors } = read({ q1: ['5'], q2: ['0'], q3: ['1'], q4: ['2', '0', '2'], q5: ['  спасибо  '] })
     expect(errors).toEqual({})
@@ -39,7 +39,13 @@ describe('a consumer\'s answers are checked on the server', () => {
 })
 
 describe('survey definitions', () => {
-  const base = { title: 'Опрос', subjectKind: 'organisation', opensOn: '2025-01-01', closesOn: '', questions: [{ id: 'q1', kind: 'csat', text: 'Оценка', required: true }] }
+  const base = {
+    title: 'Опрос',
+    subjectKind: 'organisation',
+    opensOn: '2025-01-01',
+    closesOn: '',
+    questions: [{ id: 'q1', kind: 'csat', text: 'Оценка', required: true }],
+  }
 
   it('reads a definition; an empty end means open-ended', () => {
     expect(surveyDefinitionSchema.parse(base)).toMatchObject({ title: 'Опрос', closesOn: null, intro: null, subjectCode: null })
@@ -69,11 +75,47 @@ describe('survey definitions', () => {
   })
 })
 
-describe('a question\'s own score uses the catalog formula', () => {
+describe("a question's own score uses the catalog formula", () => {
   it('CSAT, NPS and CES of counted answers', () => {
-    expect(figuresOf('surveys', scaleSums('csat', new Map([[5, 2], [4, 1], [1, 1]])))).toMatchObject({ 'surveys.csat': 0.75, 'surveys.csat_mean': 15 / 4 })
-    expect(figuresOf('surveys', scaleSums('nps', new Map([[10, 3], [8, 1], [6, 1], [0, 1]])))['surveys.nps']).toBeCloseTo(((3 - 2) / 6) * 100, 12)
-    expect(figuresOf('surveys', scaleSums('ces', new Map([[7, 1], [1, 1]])))['surveys.ces']).toBe(4)
+    expect(
+      figuresOf(
+        'surveys',
+        scaleSums(
+          'csat',
+          new Map([
+            [5, 2],
+            [4, 1],
+            [1, 1],
+          ]),
+        ),
+      ),
+    ).toMatchObject({ 'surveys.csat': 0.75, 'surveys.csat_mean': 15 / 4 })
+    expect(
+      figuresOf(
+        'surveys',
+        scaleSums(
+          'nps',
+          new Map([
+            [10, 3],
+            [8, 1],
+            [6, 1],
+            [0, 1],
+          ]),
+        ),
+      )['surveys.nps'],
+    ).toBeCloseTo(((3 - 2) / 6) * 100, 12)
+    expect(
+      figuresOf(
+        'surveys',
+        scaleSums(
+          'ces',
+          new Map([
+            [7, 1],
+            [1, 1],
+          ]),
+        ),
+      )['surveys.ces'],
+    ).toBe(4)
     expect(figuresOf('surveys', scaleSums('nps', new Map()))['surveys.nps']).toBeNull()
   })
 })

@@ -101,27 +101,48 @@ const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'дата в виде �
 export const surveyDefinitionSchema = z
   .object({
     title: trimmed(200),
-    intro: z.string().trim().max(2000, 'Вступление: не длиннее 2000 символов').optional().transform((s) => s || null),
+    intro: z
+      .string()
+      .trim()
+      .max(2000, 'Вступление: не длиннее 2000 символов')
+      .optional()
+      .transform((s) => s || null),
     subjectKind: z.enum(Object.keys(SUBJECT_KINDS) as [SubjectKind, ...SubjectKind[]]),
-    subjectCode: z.string().trim().optional().transform((s) => s || null),
+    subjectCode: z
+      .string()
+      .trim()
+      .optional()
+      .transform((s) => s || null),
     opensOn: dateText,
-    closesOn: dateText.optional().or(z.literal('')).transform((s) => s || null),
+    closesOn: dateText
+      .optional()
+      .or(z.literal(''))
+      .transform((s) => s || null),
     questions: z.array(questionSchema).min(1, 'нужен хотя бы один вопрос').max(MAX_QUESTIONS, `не больше ${MAX_QUESTIONS} вопросов`),
   })
   .strict()
   .superRefine((s, ctx) => {
     if (s.closesOn && s.closesOn < s.opensOn) ctx.addIssue({ code: 'custom', path: ['closesOn'], message: 'опрос не может закончиться раньше, чем начался' })
-    if (s.subjectKind === 'organisation' && s.subjectCode) ctx.addIssue({ code: 'custom', path: ['subjectCode'], message: 'для организации в целом код не нужен' })
+    if (s.subjectKind === 'organisation' && s.subjectCode)
+      ctx.addIssue({ code: 'custom', path: ['subjectCode'], message: 'для организации в целом код не нужен' })
     if (s.subjectKind !== 'organisation' && !s.subjectCode) ctx.addIssue({ code: 'custom', path: ['subjectCode'], message: 'выберите, что оценивает опрос' })
-    if (s.subjectKind === 'form' && s.subjectCode && !Object.hasOwn(appealForm, s.subjectCode)) ctx.addIssue({ code: 'custom', path: ['subjectCode'], message: 'нет такой формы обслуживания' })
-    if (s.subjectKind === 'topic' && s.subjectCode && !Object.hasOwn(appealTopic, s.subjectCode)) ctx.addIssue({ code: 'custom', path: ['subjectCode'], message: 'нет такой темы' })
-    if (new Set(s.questions.map((q) => q.id)).size !== s.questions.length) ctx.addIssue({ code: 'custom', path: ['questions'], message: 'номера вопросов повторяются' })
+    if (s.subjectKind === 'form' && s.subjectCode && !Object.hasOwn(appealForm, s.subjectCode))
+      ctx.addIssue({ code: 'custom', path: ['subjectCode'], message: 'нет такой формы обслуживания' })
+    if (s.subjectKind === 'topic' && s.subjectCode && !Object.hasOwn(appealTopic, s.subjectCode))
+      ctx.addIssue({ code: 'custom', path: ['subjectCode'], message: 'нет такой темы' })
+    if (new Set(s.questions.map((q) => q.id)).size !== s.questions.length)
+      ctx.addIssue({ code: 'custom', path: ['questions'], message: 'номера вопросов повторяются' })
   })
 export type SurveyDefinition = z.infer<typeof surveyDefinitionSchema>
 
 const FIELD_NAMES: Record<string, string> = {
-  title: 'Название', intro: 'Вступление', subjectKind: 'Что оценивает опрос', subjectCode: 'Что оценивает опрос',
-  opensOn: 'Начало опроса', closesOn: 'Окончание опроса', questions: 'Вопросы',
+  title: 'Название',
+  intro: 'Вступление',
+  subjectKind: 'Что оценивает опрос',
+  subjectCode: 'Что оценивает опрос',
+  opensOn: 'Начало опроса',
+  closesOn: 'Окончание опроса',
+  questions: 'Вопросы',
 }
 
 /** zod's issues as Russian lines: «Вопрос 2: нужно не меньше двух вариантов ответа». */
@@ -164,9 +185,12 @@ export function readAnswers(questions: readonly Question[], values: (name: strin
   const answers: Answer[] = []
   const errors: AnswerErrors = {}
   for (const q of questions) {
-    const raw = values(q.id).map((v) => v.trim()).filter((v) => v !== '')
+    const raw = values(q.id)
+      .map((v) => v.trim())
+      .filter((v) => v !== '')
     if (raw.length === 0) {
-      if (q.required) errors[q.id] = q.kind === 'multi' ? 'Отметьте хотя бы один вариант.' : q.kind === 'text' ? 'Напишите, пожалуйста, ответ.' : 'Выберите ответ.'
+      if (q.required)
+        errors[q.id] = q.kind === 'multi' ? 'Отметьте хотя бы один вариант.' : q.kind === 'text' ? 'Напишите, пожалуйста, ответ.' : 'Выберите ответ.'
       continue
     }
     if (q.kind === 'csat' || q.kind === 'nps' || q.kind === 'ces') {

@@ -31,7 +31,11 @@ const and = (c: RawBuilder<boolean>[]) => sql<boolean>`${sql.join(c, sql` and `)
 /** Rows of a breakdown in label order, with «не указано» for responses that carry no such key. */
 function rowsOf(groups: Map<string, SurveySums>, key: string, label: (code: string) => string): BreakdownRow[] {
   return [...groups.entries()]
-    .map(([code, sums]) => ({ link: code === 'none' ? {} : { [key]: code }, label: code === 'none' ? 'не указано' : label(code), figures: figuresOf('surveys', sums) }))
+    .map(([code, sums]) => ({
+      link: code === 'none' ? {} : { [key]: code },
+      label: code === 'none' ? 'не указано' : label(code),
+      figures: figuresOf('surveys', sums),
+    }))
     .sort((a, b) => (a.label === 'не указано' ? 1 : b.label === 'не указано' ? -1 : a.label.localeCompare(b.label, 'ru')))
 }
 
@@ -51,10 +55,26 @@ export async function buildSurveyResults(
     current: figuresOf('surveys', totalOf('surveys', now)),
     previous: figuresOf('surveys', totalOf('surveys', before)),
     conducted: surveysConducted(now),
-    bySurvey: rowsOf(groupBy('surveys', now, (g) => g.key.survey ?? 'none'), 'survey', (id) => names.surveys?.get(id) ?? `Опрос ${id}`),
-    byOffice: rowsOf(groupBy('surveys', now, (g) => g.key.office ?? 'none'), 'office', (code) => names.offices.get(code) ?? code),
-    byForm: rowsOf(groupBy('surveys', now, (g) => g.key.form ?? 'none'), 'form', (code) => labelOf(appealForm, code)),
-    byDelivery: rowsOf(groupBy('surveys', now, (g) => g.key.delivery ?? 'none'), 'delivery', (code) => DELIVERIES[code as keyof typeof DELIVERIES] ?? code),
+    bySurvey: rowsOf(
+      groupBy('surveys', now, (g) => g.key.survey ?? 'none'),
+      'survey',
+      (id) => names.surveys?.get(id) ?? `Опрос ${id}`,
+    ),
+    byOffice: rowsOf(
+      groupBy('surveys', now, (g) => g.key.office ?? 'none'),
+      'office',
+      (code) => names.offices.get(code) ?? code,
+    ),
+    byForm: rowsOf(
+      groupBy('surveys', now, (g) => g.key.form ?? 'none'),
+      'form',
+      (code) => labelOf(appealForm, code),
+    ),
+    byDelivery: rowsOf(
+      groupBy('surveys', now, (g) => g.key.delivery ?? 'none'),
+      'delivery',
+      (code) => DELIVERIES[code as keyof typeof DELIVERIES] ?? code,
+    ),
     series: bucketsOf(view.period).map((bucket) => {
       const s = byBucket.get(bucket)
       return { bucket, value: s ? figuresOf('surveys', s)['surveys.csat'] : null }
@@ -100,15 +120,23 @@ export function scaleSums(kind: 'csat' | 'nps' | 'ces', counts: ReadonlyMap<numb
 const QUESTION_FIGURES = { csat: ['surveys.csat', 'surveys.csat_mean'], nps: ['surveys.nps'], ces: ['surveys.ces'] } as const
 
 function responsesWhere(scope: Scope, view: View, surveyId: string): RawBuilder<boolean> {
-  return and([sql<boolean>`r.submitted_at >= ${view.period.start} and r.submitted_at < ${view.period.end}`, ...surveyConditions(scope, view.filter, view.narrowing, surveyId)])
+  return and([
+    sql<boolean>`r.submitted_at >= ${view.period.start} and r.submitted_at < ${view.period.end}`,
+    ...surveyConditions(scope, view.filter, view.narrowing, surveyId),
+  ])
 }
 
 export async function questionSummaries(db: Db, scope: Scope, view: View, survey: { id: string; questions: readonly Question[] }): Promise<QuestionSummary[]> {
   const where = responsesWhere(scope, view, survey.id)
   const [answered, scores, choices] = await Promise.all([
-    sql<{ question_id: string; n: string }>`select a.question_id, count(*) as n from survey_answer a join survey_response r on r.id = a.response_id where ${where} group by 1`.execute(db),
+    sql<{
+      question_id: string
+      n: string
+    }>`select a.question_id, count(*) as n from survey_answer a join survey_response r on r.id = a.response_id where ${where} group by 1`.execute(db),
     sql<{ question_id: string; score: number; n: string }>`
-      select a.question_id, a.score, count(*) as n from survey_answer a join survey_response r on r.id = a.response_id where ${where} and a.score is not null group by 1, 2`.execute(db),
+      select a.question_id, a.score, count(*) as n from survey_answer a join survey_response r on r.id = a.response_id where ${where} and a.score is not null group by 1, 2`.execute(
+      db,
+    ),
     sql<{ question_id: string; choice: number; n: string }>`
       select a.question_id, c.choice, count(*) as n from survey_answer a join survey_response r on r.id = a.response_id cross join unnest(a.choices) as c(choice)
       where ${where} group by 1, 2`.execute(db),
@@ -130,7 +158,10 @@ export async function questionSummaries(db: Db, scope: Scope, view: View, survey
     if (q.kind === 'csat' || q.kind === 'nps' || q.kind === 'ces') {
       const { min, max, labels } = SCALES[q.kind]
       const counts = scoreCounts.get(q.id) ?? new Map<number, number>()
-      const bars = Array.from({ length: max - min + 1 }, (_, i) => min + i).map((v) => ({ label: labels[v] ? `${v} — ${labels[v]}` : String(v), count: counts.get(v) ?? 0 }))
+      const bars = Array.from({ length: max - min + 1 }, (_, i) => min + i).map((v) => ({
+        label: labels[v] ? `${v} — ${labels[v]}` : String(v),
+        count: counts.get(v) ?? 0,
+      }))
       const all = figuresOf('surveys', scaleSums(q.kind, counts))
       const figures = Object.fromEntries(QUESTION_FIGURES[q.kind].map((id) => [id, all[id]]))
       return { ...base, bars, figures }
@@ -152,13 +183,24 @@ export interface TextAnswer {
 }
 
 /** Free-text answers of the view, newest first, a page at a time, with the total. */
-export async function textAnswers(db: Db, scope: Scope, view: View, surveyId: string, page: number, pageSize: number): Promise<{ rows: TextAnswer[]; total: number }> {
+export async function textAnswers(
+  db: Db,
+  scope: Scope,
+  view: View,
+  surveyId: string,
+  page: number,
+  pageSize: number,
+): Promise<{ rows: TextAnswer[]; total: number }> {
   const where = responsesWhere(scope, view, surveyId)
   const [rows, total] = await Promise.all([
     sql<{ submitted_at: Date; question_id: string; text: string; office_code: string | null; form: string | null }>`
       select r.submitted_at, a.question_id, a.text, r.office_code, r.form from survey_answer a join survey_response r on r.id = a.response_id
-      where ${where} and a.text is not null order by r.submitted_at desc, r.id desc, a.question_id limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(db),
-    sql<{ n: string }>`select count(*) as n from survey_answer a join survey_response r on r.id = a.response_id where ${where} and a.text is not null`.execute(db),
+      where ${where} and a.text is not null order by r.submitted_at desc, r.id desc, a.question_id limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(
+      db,
+    ),
+    sql<{ n: string }>`select count(*) as n from survey_answer a join survey_response r on r.id = a.response_id where ${where} and a.text is not null`.execute(
+      db,
+    ),
   ])
   return {
     rows: rows.rows.map((r) => ({ submittedAt: r.submitted_at, questionId: r.question_id, text: r.text, officeCode: r.office_code, form: r.form })),
@@ -182,15 +224,32 @@ export interface ResponseRow {
 export async function* responsePages(db: Db, scope: Scope, view: View, surveyId: string, pageSize = 2000): AsyncGenerator<ResponseRow[]> {
   const where = responsesWhere(scope, view, surveyId)
   const fetch = async (after: KeysetPosition | undefined) => {
-    const rows = await sql<{ id: string; submitted_at: Date; collected_by: string; delivery: string | null; office_code: string | null; form: string | null; topic: string | null; reg_number: string | null; answers: ResponseRow['answers'] | null }>`
+    const rows = await sql<{
+      id: string
+      submitted_at: Date
+      collected_by: string
+      delivery: string | null
+      office_code: string | null
+      form: string | null
+      topic: string | null
+      reg_number: string | null
+      answers: ResponseRow['answers'] | null
+    }>`
       select r.id, r.submitted_at, r.collected_by, i.delivery, r.office_code, r.form, r.topic, ap.reg_number,
         (select jsonb_object_agg(a.question_id, jsonb_build_object('score', a.score, 'choices', a.choices, 'text', a.text)) from survey_answer a where a.response_id = r.id) as answers
       from survey_response r left join survey_invitation i on i.id = r.invitation_id left join appeal ap on ap.id = r.appeal_id
       where ${where} ${afterPosition(sql.ref('r.submitted_at'), after)}
       order by r.submitted_at, r.id limit ${pageSize}`.execute(db)
     return rows.rows.map((r) => ({
-      id: r.id, submittedAt: r.submitted_at, collectedBy: r.collected_by, delivery: r.delivery, officeCode: r.office_code, form: r.form, topic: r.topic,
-      regNumber: r.reg_number, answers: r.answers ?? {},
+      id: r.id,
+      submittedAt: r.submitted_at,
+      collectedBy: r.collected_by,
+      delivery: r.delivery,
+      officeCode: r.office_code,
+      form: r.form,
+      topic: r.topic,
+      regNumber: r.reg_number,
+      answers: r.answers ?? {},
     }))
   }
   yield* keysetPages(fetch, (r) => ({ at: r.submittedAt, id: r.id }), pageSize)

@@ -64,8 +64,12 @@ async function answerLink(token: string, fields: Record<string, string | string[
   const link = await resolveLink(t.database.db, token, submittedAt)
   if (link.state !== 'ok') throw new Error(`link ${link.state}`)
   return storeResponse(t.database.db, {
-    survey: link.survey, invitation: link.invitation, collectedBy: link.invitation.delivery === 'qr' ? 'qr' : 'link', dims: link.invitation.dims,
-    answers: answersOf(link.survey, fields), submittedAt,
+    survey: link.survey,
+    invitation: link.invitation,
+    collectedBy: link.invitation.delivery === 'qr' ? 'qr' : 'link',
+    dims: link.invitation.dims,
+    answers: answersOf(link.survey, fields),
+    submittedAt,
   })
 }
 
@@ -74,23 +78,34 @@ beforeEach(async () => {
   const db = t.database.db
   branchA = (await db.insertInto('branch').values({ org_id: world.org.id, name: 'Филиал А' }).returning('id').executeTakeFirstOrThrow()).id
   branchB = (await db.insertInto('branch').values({ org_id: world.org.id, name: 'Филиал Б' }).returning('id').executeTakeFirstOrThrow()).id
-  await db.insertInto('office').values([
-    { org_id: world.org.id, office_code: 'O1', name: 'Офис 1', branch_id: branchA },
-    { org_id: world.org.id, office_code: 'O2', name: 'Офис 2', branch_id: branchB },
-  ]).execute()
+  await db
+    .insertInto('office')
+    .values([
+      { org_id: world.org.id, office_code: 'O1', name: 'Офис 1', branch_id: branchA },
+      { org_id: world.org.id, office_code: 'O2', name: 'Офис 2', branch_id: branchB },
+    ])
+    .execute()
   const appeal = (reg: string, form: string, answered: string | null, extra: Record<string, unknown> = {}) => ({
-    org_id: world.org.id, reg_number: reg, received_at: at('2025-05-20T10:00:00+03:00'), form, topic: 'transmission',
-    answered_at: answered ? at(answered) : null, ...extra,
+    org_id: world.org.id,
+    reg_number: reg,
+    received_at: at('2025-05-20T10:00:00+03:00'),
+    form,
+    topic: 'transmission',
+    answered_at: answered ? at(answered) : null,
+    ...extra,
   })
-  await db.insertInto('appeal').values([
-    appeal('A1', 'in_person', '2025-06-01T00:00:00+03:00', { phone: '+79990000001', office_code: 'O1', branch_id: branchA, consumer_type: 'individual' }),
-    appeal('A2', 'internet', '2025-06-10T12:00:00+03:00', { phone: '+79990000002', email: 'a2@example.ru', branch_id: branchB }),
-    appeal('A3', 'phone', '2025-06-30T23:59:00+03:00', { phone: '+79990000003', branch_id: branchA }),
-    // closed before the period (31 May 23:59 Moscow), without a phone, not closed
-    appeal('A4', 'post', '2025-05-31T23:59:00+03:00', { phone: '+79990000004' }),
-    appeal('A5', 'post', '2025-06-05T10:00:00+03:00', { email: 'a5@example.ru' }),
-    appeal('A6', 'post', null, { phone: '+79990000006' }),
-  ]).execute()
+  await db
+    .insertInto('appeal')
+    .values([
+      appeal('A1', 'in_person', '2025-06-01T00:00:00+03:00', { phone: '+79990000001', office_code: 'O1', branch_id: branchA, consumer_type: 'individual' }),
+      appeal('A2', 'internet', '2025-06-10T12:00:00+03:00', { phone: '+79990000002', email: 'a2@example.ru', branch_id: branchB }),
+      appeal('A3', 'phone', '2025-06-30T23:59:00+03:00', { phone: '+79990000003', branch_id: branchA }),
+      // closed before the period (31 May 23:59 Moscow), without a phone, not closed
+      appeal('A4', 'post', '2025-05-31T23:59:00+03:00', { phone: '+79990000004' }),
+      appeal('A5', 'post', '2025-06-05T10:00:00+03:00', { email: 'a5@example.ru' }),
+      appeal('A6', 'post', null, { phone: '+79990000006' }),
+    ])
+    .execute()
 })
 
 describe('scores on hand-made answers', () => {
@@ -107,15 +122,25 @@ describe('scores on hand-made answers', () => {
     await answerLink(qr, { q1: '2', q2: '6', q3: '2', q4: '0', q5: ['1', '2'] })
     await answerLink(qr, { q1: '5', q2: '7', q3: '4' })
     await storeResponse(db, {
-      survey, invitation: null, collectedBy: 'phone', dims: { branchId: null, officeCode: null, form: 'phone', topic: null, consumerType: null, appealId: null, callId: null, visitId: null },
-      answers: answersOf(survey, { q1: '1', q2: '3' }), submittedAt: NOW, enteredBy: null,
+      survey,
+      invitation: null,
+      collectedBy: 'phone',
+      dims: { branchId: null, officeCode: null, form: 'phone', topic: null, consumerType: null, appealId: null, callId: null, visitId: null },
+      answers: answersOf(survey, { q1: '1', q2: '3' }),
+      submittedAt: NOW,
+      enteredBy: null,
     })
     // a response outside the period and one of last June
     await answerLink(l4, { q1: '1' }, at('2025-07-01T00:00:00+03:00'))
 
     const view = june()
     await refreshRollups(t.database, world.org.id)
-    const r = await buildSurveyResults(db, all(), view, { offices: new Map([['O1', 'Офис 1'], ['O2', 'Офис 2']]) })
+    const r = await buildSurveyResults(db, all(), view, {
+      offices: new Map([
+        ['O1', 'Офис 1'],
+        ['O2', 'Офис 2'],
+      ]),
+    })
     expect(r.current['surveys.responses']).toBe(6)
     expect(r.current['surveys.invitations']).toBe(4)
     // l4 was answered in July: the June links are 4, answered as of now 4
@@ -148,7 +173,11 @@ describe('scores on hand-made answers', () => {
     expect(q.q2!.bars.map((b) => b.count)).toEqual([0, 0, 0, 1, 0, 0, 1, 1, 0, 2, 1])
     expect(q.q2!.figures['surveys.nps']).toBeCloseTo(100 / 6, 12)
     expect(q.q3!.answered).toBe(5)
-    expect(q.q4!.bars).toEqual([{ label: 'лично', count: 2 }, { label: 'по телефону', count: 1 }, { label: 'через сайт', count: 1 }])
+    expect(q.q4!.bars).toEqual([
+      { label: 'лично', count: 2 },
+      { label: 'по телефону', count: 1 },
+      { label: 'через сайт', count: 1 },
+    ])
     expect(q.q5!.bars.map((b) => b.count)).toEqual([1, 3, 1])
     expect(q.q5!.answered).toBe(3)
     const texts = await textAnswers(db, all(), view, survey.id, 1, 10)
@@ -159,7 +188,12 @@ describe('scores on hand-made answers', () => {
     const rows = []
     for await (const page of responsePages(db, all(), view, survey.id, 2)) rows.push(...page)
     expect(rows).toHaveLength(6)
-    expect(rows.filter((x) => x.regNumber).map((x) => x.regNumber).sort()).toEqual(['A1', 'A2', 'A3'])
+    expect(
+      rows
+        .filter((x) => x.regNumber)
+        .map((x) => x.regNumber)
+        .sort(),
+    ).toEqual(['A1', 'A2', 'A3'])
     expect(rows.find((x) => x.regNumber === 'A1')!.answers.q5).toEqual({ score: null, choices: [0, 1], text: null })
   })
 
@@ -190,12 +224,16 @@ describe('single-use links', () => {
     // a page opened before the first answer still holds the link: the database refuses the second
     const link = (await resolveLink(db, token, NOW)) as { survey: Survey }
     const second = await storeResponse(db, {
-      survey: link.survey, invitation: { id: (await db.selectFrom('survey_invitation').select('id').where('token', '=', token).executeTakeFirstOrThrow()).id, singleUse: true },
-      collectedBy: 'link', dims: { branchId: null, officeCode: null, form: null, topic: null, consumerType: null, appealId: null, callId: null, visitId: null },
+      survey: link.survey,
+      invitation: { id: (await db.selectFrom('survey_invitation').select('id').where('token', '=', token).executeTakeFirstOrThrow()).id, singleUse: true },
+      collectedBy: 'link',
+      dims: { branchId: null, officeCode: null, form: null, topic: null, consumerType: null, appealId: null, callId: null, visitId: null },
       answers: answersOf(survey, { q1: '1' }),
     })
     expect(second).toEqual({ stored: false, reason: 'used' })
-    const counts = await sql<{ r: string; a: string }>`select (select count(*) from survey_response) as r, (select count(*) from survey_answer) as a`.execute(db)
+    const counts = await sql<{ r: string; a: string }>`select (select count(*) from survey_response) as r, (select count(*) from survey_answer) as a`.execute(
+      db,
+    )
     expect(counts.rows[0]).toEqual({ r: '1', a: '1' })
   })
 
@@ -206,11 +244,23 @@ describe('single-use links', () => {
     const link = await resolveLink(db, token, NOW)
     if (link.state !== 'ok') throw new Error(link.state)
     const submit = (score: string) =>
-      storeResponse(db, { survey, invitation: link.invitation, collectedBy: 'link', dims: link.invitation.dims, answers: answersOf(survey, { q1: score, q6: `ответ ${score}` }) })
+      storeResponse(db, {
+        survey,
+        invitation: link.invitation,
+        collectedBy: 'link',
+        dims: link.invitation.dims,
+        answers: answersOf(survey, { q1: score, q6: `ответ ${score}` }),
+      })
     const results = await Promise.all([submit('5'), submit('1'), submit('3'), submit('4')])
     expect(results.filter((r) => r.stored)).toHaveLength(1)
-    expect(results.filter((r) => !r.stored)).toEqual([{ stored: false, reason: 'used' }, { stored: false, reason: 'used' }, { stored: false, reason: 'used' }])
-    const counts = await sql<{ r: string; a: string }>`select (select count(*) from survey_response) as r, (select count(*) from survey_answer) as a`.execute(db)
+    expect(results.filter((r) => !r.stored)).toEqual([
+      { stored: false, reason: 'used' },
+      { stored: false, reason: 'used' },
+      { stored: false, reason: 'used' },
+    ])
+    const counts = await sql<{ r: string; a: string }>`select (select count(*) from survey_response) as r, (select count(*) from survey_answer) as a`.execute(
+      db,
+    )
     expect(counts.rows[0]).toEqual({ r: '1', a: '2' })
   })
 
@@ -245,14 +295,18 @@ describe('a batch of links for the appeals closed in a period', () => {
     expect(first).toMatchObject({ eligible: 3, created: 2 })
     const second = await createBatch(db, survey, 'Europe/Moscow', { ...input, size: 5 }, user, NOW)
     expect(second).toMatchObject({ eligible: 1, created: 1 })
-    const invited = await db.selectFrom('survey_invitation as i').innerJoin('appeal as a', 'a.id', 'i.appeal_id').select(['a.reg_number', 'i.form', 'i.branch_id', 'i.expires_at']).execute()
+    const invited = await db
+      .selectFrom('survey_invitation as i')
+      .innerJoin('appeal as a', 'a.id', 'i.appeal_id')
+      .select(['a.reg_number', 'i.form', 'i.branch_id', 'i.expires_at'])
+      .execute()
     expect(invited.map((i) => i.reg_number).sort()).toEqual(['A1', 'A2', 'A3'])
     expect(invited.find((i) => i.reg_number === 'A1')).toMatchObject({ form: 'in_person', branch_id: branchA, expires_at: at('2025-06-29T12:00:00+03:00') })
     // by e-mail: A5 (A2 has an e-mail too, but is already invited to this survey)
     const email = await createBatch(db, survey, 'Europe/Moscow', { ...input, delivery: 'email', size: 10 }, user, NOW)
     expect(email).toMatchObject({ eligible: 1, created: 1 })
     await expect(createBatch(db, survey, 'Europe/Moscow', { ...input, size: 0 }, user, NOW)).rejects.toThrow(InputError)
-    await expect(createBatch(db, survey, 'Europe/Moscow', { ...input, closedTo: '2025-05-01' }as never, user, NOW)).rejects.toThrow('конец раньше начала')
+    await expect(createBatch(db, survey, 'Europe/Moscow', { ...input, closedTo: '2025-05-01' } as never, user, NOW)).rejects.toThrow('конец раньше начала')
     // a survey of one form samples only that form
     const online = await newSurvey({ subjectKind: 'form', subjectCode: 'internet' })
     expect(await createBatch(db, online, 'Europe/Moscow', { ...input, size: 10 }, user, NOW)).toMatchObject({ eligible: 1, created: 1 })
@@ -273,14 +327,29 @@ describe('a batch of links for the appeals closed in a period', () => {
     expect(await listed(all3.id, all())).toEqual(['A2'])
     // issue 16: the SMS batch file's phone cells are exactly the numbers (text cells, no «'» in front)
     await db.updateTable('appeal').set({ phone: '+7 936 123-45-67' }).where('reg_number', '=', 'A1').execute()
-    const file = batchWorkbook(another, batchLinks(db, another.id, batch.id, officerA.scope), (token) => `https://x/s/${token}`, 'Europe/Moscow', (v) => v, [['Отчёт', 'тест']])
+    const file = batchWorkbook(
+      another,
+      batchLinks(db, another.id, batch.id, officerA.scope),
+      (token) => `https://x/s/${token}`,
+      'Europe/Moscow',
+      (v) => v,
+      [['Отчёт', 'тест']],
+    )
     const book = new ExcelJS.Workbook()
     await book.xlsx.load((await buffer(file)) as unknown as ArrayBuffer)
     const sheet = book.getWorksheet('Ссылки')!
     const phoneColumn = (sheet.getRow(1).values as unknown[]).indexOf('Телефон')
     const phones = (sheet.getSheetValues().slice(2) as unknown[][]).map((r) => [r[5], r[phoneColumn]]).sort()
-    expect(phones).toEqual([['A1', '+7 936 123-45-67'], ['A3', '+79990000003']])
-    expect(sheet.getColumn(phoneColumn).values.slice(2).every((c) => typeof c === 'string' && !c.startsWith("'"))).toBe(true)
+    expect(phones).toEqual([
+      ['A1', '+7 936 123-45-67'],
+      ['A3', '+79990000003'],
+    ])
+    expect(
+      sheet
+        .getColumn(phoneColumn)
+        .values.slice(2)
+        .every((c) => typeof c === 'string' && !c.startsWith("'")),
+    ).toBe(true)
   })
 })
 
@@ -290,14 +359,22 @@ describe('survey definitions', () => {
     const survey = await newSurvey()
     const token = await createLink(db, survey, { delivery: 'sms', validDays: 30 }, org(), NOW)
     await answerLink(token, { q1: '5' })
-    await expect(saveSurvey(db, world.org.id, null, survey.id, { ...DEFINITION, questions: DEFINITION.questions.slice(1) })).rejects.toThrow('Вопросы изменить нельзя: по опросу получено анкет — 1, ответы относятся к этим вопросам. Создайте копию опроса («Копировать опрос»)')
+    await expect(saveSurvey(db, world.org.id, null, survey.id, { ...DEFINITION, questions: DEFINITION.questions.slice(1) })).rejects.toThrow(
+      'Вопросы изменить нельзя: по опросу получено анкет — 1, ответы относятся к этим вопросам. Создайте копию опроса («Копировать опрос»)',
+    )
     await saveSurvey(db, world.org.id, null, survey.id, { ...DEFINITION, title: 'Новое название', closesOn: '2026-01-31' })
     expect(await getSurvey(db, world.org.id, survey.id)).toMatchObject({ title: 'Новое название', closesOn: '2026-01-31', opensOn: '2025-01-01' })
-    await expect(saveSurvey(db, world.org.id, null, null, { ...DEFINITION, subjectKind: 'office', subjectCode: 'NOPE' })).rejects.toThrow('нет офиса с кодом «NOPE»')
-    await expect(createLink(db, survey, { delivery: 'sms', record: { kind: 'call', number: 'C404' }, validDays: 1 }, org(), NOW)).rejects.toThrow('Звонка с ID «C404» нет в журнале.')
+    await expect(saveSurvey(db, world.org.id, null, null, { ...DEFINITION, subjectKind: 'office', subjectCode: 'NOPE' })).rejects.toThrow(
+      'нет офиса с кодом «NOPE»',
+    )
+    await expect(createLink(db, survey, { delivery: 'sms', record: { kind: 'call', number: 'C404' }, validDays: 1 }, org(), NOW)).rejects.toThrow(
+      'Звонка с ID «C404» нет в журнале.',
+    )
     // another branch's appeal is not found for a branch officer
     const officerB = { id: null, scope: { orgId: world.org.id, branches: [branchB] } }
-    await expect(createLink(db, survey, { delivery: 'sms', record: { kind: 'appeal', number: 'A1' }, validDays: 1 }, officerB, NOW)).rejects.toThrow('Обращения с номером «A1» нет в журнале.')
+    await expect(createLink(db, survey, { delivery: 'sms', record: { kind: 'appeal', number: 'A1' }, validDays: 1 }, officerB, NOW)).rejects.toThrow(
+      'Обращения с номером «A1» нет в журнале.',
+    )
     expect((await officeLinks(db, survey, officerB)).map((o) => o.officeCode)).toEqual(['O2'])
   })
 })

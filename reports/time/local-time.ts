@@ -52,16 +52,7 @@ export function zoneOffsetMs(zone: string, utcMs: number): number {
 }
 
 /** The instant at which the wall clock in `zone` shows the given local time (month 1–12). */
-export function localToInstant(
-  zone: string,
-  year: number,
-  month: number,
-  day: number,
-  hour = 0,
-  minute = 0,
-  second = 0,
-  ms = 0,
-): Date {
+export function localToInstant(zone: string, year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): Date {
   const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms)
   let utc = wall - zoneOffsetMs(zone, wall)
   const second_ = wall - zoneOffsetMs(zone, utc)
@@ -114,8 +105,5 @@ export function formatIsoLocal(instant: Date, zone: string): string {
   const p = localParts(instant, zone)
   const sign = offset < 0 ? '-' : '+'
   const abs = Math.abs(offset)
-  return (
-    `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` +
-    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
-  )
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` + `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
 }

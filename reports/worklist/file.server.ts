@@ -15,8 +15,14 @@ export const WORKLIST_TITLE = 'Список дел: сроки, потерянн
 /** What the columns of the file and the page mean (the «Определения» sheet). */
 export const WORKLIST_DEFINITIONS: readonly (readonly [string, string])[] = [
   ['Просрочено', `${metricCatalog['appeals.overdue'].definition} Просрочено на — календарных дней после последнего дня срока.`],
-  ['Срок на подходе', `${metricCatalog['appeals.at_risk'].definition} Осталось — рабочих дней по производственному календарю, считая сегодняшний и последний день срока.`],
-  ['Потерянные, не связались', `${metricCatalog['lost.not_reached'].definition} За последние 30 дней, от старых к новым; «норматив истёк» — связаться вовремя уже нельзя.`],
+  [
+    'Срок на подходе',
+    `${metricCatalog['appeals.at_risk'].definition} Осталось — рабочих дней по производственному календарю, считая сегодняшний и последний день срока.`,
+  ],
+  [
+    'Потерянные, не связались',
+    `${metricCatalog['lost.not_reached'].definition} За последние 30 дней, от старых к новым; «норматив истёк» — связаться вовремя уже нельзя.`,
+  ],
   ['Загрузки с ошибкой', 'Загрузки файлов за последние 30 дней, завершившиеся ошибкой, отклонением файла или прерванные: данные из них не сохранены.'],
 ]
 
@@ -33,17 +39,39 @@ export function workListFile(format: SheetFormat, list: WorkList, about: readonl
   const when = (d: Date) => t(formatLocalDateTime(d, list.zone))
   return writeReportBook(format, specs, about, async (book) => {
     const appeals = await book.next()
-    await appeals.row(head(['Рег. номер', 'Поступило', 'Срок ответа', 'Просрочено на, дн.', 'Осталось раб. дн.', 'Правило', 'Тема', 'Офис', 'Филиал', 'Заявитель']))
+    await appeals.row(
+      head(['Рег. номер', 'Поступило', 'Срок ответа', 'Просрочено на, дн.', 'Осталось раб. дн.', 'Правило', 'Тема', 'Офис', 'Филиал', 'Заявитель']),
+    )
     for (const a of list.appeals)
-      await appeals.row([t(a.regNumber), when(a.receivedAt), when(a.dueAt), a.overdueDays === null ? t('') : { v: a.overdueDays, s: 'count' }, a.workingDaysLeft === null ? t('') : { v: a.workingDaysLeft, s: 'count' }, t(a.rule), t(a.topic), t(a.office), t(a.branch), t(a.applicant)])
+      await appeals.row([
+        t(a.regNumber),
+        when(a.receivedAt),
+        when(a.dueAt),
+        a.overdueDays === null ? t('') : { v: a.overdueDays, s: 'count' },
+        a.workingDaysLeft === null ? t('') : { v: a.workingDaysLeft, s: 'count' },
+        t(a.rule),
+        t(a.topic),
+        t(a.office),
+        t(a.branch),
+        t(a.applicant),
+      ])
     await appeals.end()
     const calls = await book.next()
     await calls.row(head(['Звонок', 'Начало', 'Связаться до', 'Норматив', 'Линия', 'Филиал', 'Номер абонента']))
-    for (const c of list.lostCalls) await calls.row([t(c.callId), when(c.startedAt), when(c.dueAt), t(c.late ? 'истёк' : 'идёт'), t(c.line), t(c.branch), t(c.phone)])
+    for (const c of list.lostCalls)
+      await calls.row([t(c.callId), when(c.startedAt), when(c.dueAt), t(c.late ? 'истёк' : 'идёт'), t(c.line), t(c.branch), t(c.phone)])
     await calls.end()
     const imports = await book.next()
     await imports.row(head(['N загрузки', 'Вид', 'Файл', 'Состояние', 'Начата', 'Сообщение']))
-    for (const i of list.imports) await imports.row([{ v: Number(i.id), s: 'center' }, t(kindLabel(i.kind)), t(i.fileName), t(IMPORT_STATUS_TEXT[i.status] ?? i.status), when(i.startedAt), t(i.message)])
+    for (const i of list.imports)
+      await imports.row([
+        { v: Number(i.id), s: 'center' },
+        t(kindLabel(i.kind)),
+        t(i.fileName),
+        t(IMPORT_STATUS_TEXT[i.status] ?? i.status),
+        when(i.startedAt),
+        t(i.message),
+      ])
     await imports.end()
     const defs = await book.next()
     await defs.row(head(['Часть списка', 'Определение']))

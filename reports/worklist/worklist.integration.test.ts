@@ -39,16 +39,37 @@ async function readBook(stream: NodeJS.ReadableStream) {
 beforeAll(async () => {
   world = await resetWorld(t.database)
   await runFileImport(world.target, { kind: 'appeals', path: tmpFile('a.csv', APPEALS), fileName: 'a.csv', skipInvalid: false, source: 'cli' })
-  await runFileImport(world.target, { kind: 'calls', path: tmpFile('c.csv', 'call_id;direction;started_at;answered_at;ended_at;caller_phone\nQ1;in;31.03.2025 15:00:00;;31.03.2025 15:02:00;8 (912) 000-00-09'), fileName: 'c.csv', skipInvalid: false, source: 'cli' })
-  const bad = await runFileImport(world.target, { kind: 'calls', path: tmpFile('bad.csv', 'call_id;direction;started_at;ended_at\nX;sideways;31.03.2025 15:00:00;31.03.2025 15:01:00'), fileName: 'bad.csv', skipInvalid: false, source: 'cli' })
+  await runFileImport(world.target, {
+    kind: 'calls',
+    path: tmpFile('c.csv', 'call_id;direction;started_at;answered_at;ended_at;caller_phone\nQ1;in;31.03.2025 15:00:00;;31.03.2025 15:02:00;8 (912) 000-00-09'),
+    fileName: 'c.csv',
+    skipInvalid: false,
+    source: 'cli',
+  })
+  const bad = await runFileImport(world.target, {
+    kind: 'calls',
+    path: tmpFile('bad.csv', 'call_id;direction;started_at;ended_at\nX;sideways;31.03.2025 15:00:00;31.03.2025 15:01:00'),
+    fileName: 'bad.csv',
+    skipInvalid: false,
+    source: 'cli',
+  })
   expect(bad.status).toBe('rejected')
   // the imports happened «now»; the list is read as of 01.04.2025: move them to 31.03.2025
-  await t.database.db.updateTable('import_batch').set({ started_at: at('2025-03-31T16:00:00') }).where('org_id', '=', world.org.id).execute()
+  await t.database.db
+    .updateTable('import_batch')
+    .set({ started_at: at('2025-03-31T16:00:00') })
+    .where('org_id', '=', world.org.id)
+    .execute()
 })
 
 describe('the work list', () => {
   it('lists overdue and due appeals with days, lost calls not reached and failed imports', async () => {
-    const list = await buildWorkList(t.database.db, { scope: { orgId: world.org.id, branches: 'all' }, asOf: at('2025-04-01T10:00:00'), dueDays: 3, personalData: true })
+    const list = await buildWorkList(t.database.db, {
+      scope: { orgId: world.org.id, branches: 'all' },
+      asOf: at('2025-04-01T10:00:00'),
+      dueDays: 3,
+      personalData: true,
+    })
     expect(list.appeals.map((a) => [a.regNumber, a.overdueDays, a.workingDaysLeft, a.branch, a.applicant])).toEqual([
       ['W1', 1, null, 'Городские ЭС', 'Иванов Иван Иванович'],
       ['W2', null, 2, 'Северные ЭС', 'Петров Пётр Петрович'],
@@ -59,7 +80,12 @@ describe('the work list', () => {
 
   it('a branch officer sees his branch only, without personal data; the file holds the same rows', async () => {
     const city = (await listBranches(t.database.db, world.org.id)).find((b) => b.name === 'Городские ЭС')!
-    const list = await buildWorkList(t.database.db, { scope: { orgId: world.org.id, branches: [city.id] }, asOf: at('2025-04-01T10:00:00'), dueDays: 3, personalData: false })
+    const list = await buildWorkList(t.database.db, {
+      scope: { orgId: world.org.id, branches: [city.id] },
+      asOf: at('2025-04-01T10:00:00'),
+      dueDays: 3,
+      personalData: false,
+    })
     expect(list.appeals.map((a) => [a.regNumber, a.applicant])).toEqual([['W1', 'И••••••••ич']])
     expect(list.lostCalls).toEqual([]) // the call has no branch: organisation-wide users only
     const book = await readBook(workListFile('xlsx', list, [['Отчёт', 'Список дел']], 'Тест'))
@@ -74,7 +100,13 @@ describe('the work list', () => {
   })
 
   it('the supplier report carries the lost-call figures on the page and in its file', async () => {
-    const report = await prepareSupplierStandard(t.database.db, { orgId: world.org.id, branches: 'all' }, { id: world.org.id, name: 'Тест', zone: 'Europe/Moscow' }, yearPeriod(2025, 'Europe/Moscow'), at('2025-04-01T10:00:00'))
+    const report = await prepareSupplierStandard(
+      t.database.db,
+      { orgId: world.org.id, branches: 'all' },
+      { id: world.org.id, name: 'Тест', zone: 'Europe/Moscow' },
+      yearPeriod(2025, 'Europe/Moscow'),
+      at('2025-04-01T10:00:00'),
+    )
     expect(report.lostCalls.figures).toMatchObject({ 'lost.calls': 1, 'lost.not_reached': 1, 'lost.in_time_share': 0 })
     const book = await readBook(writeSupplierStandard('xlsx', report, [['Отчёт', 'тест']]))
     const sheet = book.getWorksheet('Перезвоны')!

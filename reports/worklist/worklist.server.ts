@@ -91,7 +91,18 @@ export async function buildWorkList(db: Db, options: { scope: Scope; asOf: Date;
     .leftJoin('deadline_rule as r', 'r.id', 'a.deadline_rule_id')
     .leftJoin('office as o', (j) => j.onRef('o.org_id', '=', 'a.org_id').onRef('o.office_code', '=', 'a.office_code'))
     .leftJoin('branch as b', 'b.id', 'a.branch_id')
-    .select(['a.id', 'a.reg_number', 'a.received_at', 'a.due_at', 'a.topic', 'a.applicant_name', 'a.office_code', 'r.name as rule', 'o.name as office', 'b.name as branch'])
+    .select([
+      'a.id',
+      'a.reg_number',
+      'a.received_at',
+      'a.due_at',
+      'a.topic',
+      'a.applicant_name',
+      'a.office_code',
+      'r.name as rule',
+      'o.name as office',
+      'b.name as branch',
+    ])
     .where(({ ref }) => inScope(ref('a.org_id'), ref('a.branch_id'), scope))
     .where('a.answered_at', 'is', null)
     .where('a.due_at', 'is not', null)
@@ -121,7 +132,19 @@ export async function buildWorkList(db: Db, options: { scope: Scope; asOf: Date;
   })
 
   const from = dayText(today - LOST_LOOKBACK_DAYS + 1)
-  const lost = await listLostCalls(db, { scope, period: periodOf(from, dayText(today), zone), asOf, zone, shortAbandonSeconds: setup.shortAbandonSeconds, norm: setup.norm, outcome: 'not_reached' }, { offset: 0, limit: WORKLIST_LIMIT })
+  const lost = await listLostCalls(
+    db,
+    {
+      scope,
+      period: periodOf(from, dayText(today), zone),
+      asOf,
+      zone,
+      shortAbandonSeconds: setup.shortAbandonSeconds,
+      norm: setup.norm,
+      outcome: 'not_reached',
+    },
+    { offset: 0, limit: WORKLIST_LIMIT },
+  )
   const branchNames = new Map((await db.selectFrom('branch').select(['id', 'name']).where('org_id', '=', scope.orgId).execute()).map((b) => [b.id, b.name]))
   const lostCalls = lost.map((r): WorkLostCall => ({
     id: r.id,
@@ -144,10 +167,24 @@ export async function buildWorkList(db: Db, options: { scope: Scope; asOf: Date;
     .orderBy('started_at', 'desc')
     .limit(WORKLIST_LIMIT)
     .execute()
-  const imports = importRows.map((r): WorkImport => ({ id: r.id, kind: r.kind, fileName: r.file_name, status: r.status, startedAt: new Date(r.started_at), message: r.message ?? '' }))
+  const imports = importRows.map((r): WorkImport => ({
+    id: r.id,
+    kind: r.kind,
+    fileName: r.file_name,
+    status: r.status,
+    startedAt: new Date(r.started_at),
+    message: r.message ?? '',
+  }))
 
   return {
-    asOf, zone, dueDays, dueUntil, norm: setup.norm, appeals, lostCalls, imports,
+    asOf,
+    zone,
+    dueDays,
+    dueUntil,
+    norm: setup.norm,
+    appeals,
+    lostCalls,
+    imports,
     truncated: appeals.length === WORKLIST_LIMIT || lostCalls.length === WORKLIST_LIMIT || imports.length === WORKLIST_LIMIT,
   }
 }

@@ -99,9 +99,7 @@ describe('route × role matrix', () => {
     expect(Object.keys(samples).sort()).toEqual(files)
   })
 
-  const cases = Object.entries(samples).flatMap(([route, sample]) =>
-    [null, ...ROLES].map((r) => [route as keyof typeof routeAccess, r, sample] as const),
-  )
+  const cases = Object.entries(samples).flatMap(([route, sample]) => [null, ...ROLES].map((r) => [route as keyof typeof routeAccess, r, sample] as const))
   it.each(cases)('%s as %s', async (route, r, sample) => {
     const access = routeAccess[route]
     const response = await fetch(`${baseUrl}${sample.url}`, {
@@ -149,7 +147,12 @@ describe('headers and forged requests', () => {
 
   it('a state-changing request from another site is refused', async () => {
     const body = new URLSearchParams({ name: 'Взломано', timeZone: 'Europe/Moscow', regime: 'network' })
-    const forged = await fetch(`${baseUrl}/admin/settings`, { method: 'POST', body, redirect: 'manual', headers: { Cookie: cookies.get('admin')!, Origin: 'http://evil.example' } })
+    const forged = await fetch(`${baseUrl}/admin/settings`, {
+      method: 'POST',
+      body,
+      redirect: 'manual',
+      headers: { Cookie: cookies.get('admin')!, Origin: 'http://evil.example' },
+    })
     expect(forged.status).toBe(403)
   })
 
@@ -190,7 +193,15 @@ describe('what the penetration test tried (issue 14)', () => {
   })
 
   it('redirectTo after sign-in stays on the site; control characters neither escape nor break the header', async () => {
-    for (const redirectTo of ['/\t/evil.example', '/%09/evil.example', '//evil.example', '/\\evil.example', '/a/..//evil.example', '/\r\nSet-Cookie: x=1', 'https://evil.example/']) {
+    for (const redirectTo of [
+      '/\t/evil.example',
+      '/%09/evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      '/a/..//evil.example',
+      '/\r\nSet-Cookie: x=1',
+      'https://evil.example/',
+    ]) {
       const response = await fetch(`${baseUrl}/login`, form({ login: 'reporting', password: E2E_PASSWORD, redirectTo }))
       expect(response.status, JSON.stringify(redirectTo)).toBe(302)
       const location = response.headers.get('location') ?? ''
@@ -202,8 +213,15 @@ describe('what the penetration test tried (issue 14)', () => {
   })
 
   it('a NUL in a form field is refused in Russian (sign-in, the survey page, the phone survey), not a 500', async () => {
-    for (const [url, cookie] of [['/login', undefined], ['/s/AAAAAAAAAAAAAAAAAAAAAA', undefined], ['/surveys/999999/phone', cookies.get('operator')]] as const) {
-      const response = await fetch(`${baseUrl}${url}`, form({ login: 'adm\u0000in', password: 'x\u0000', q1: '\u0000' }, { headers: cookie ? { Cookie: cookie } : {} }))
+    for (const [url, cookie] of [
+      ['/login', undefined],
+      ['/s/AAAAAAAAAAAAAAAAAAAAAA', undefined],
+      ['/surveys/999999/phone', cookies.get('operator')],
+    ] as const) {
+      const response = await fetch(
+        `${baseUrl}${url}`,
+        form({ login: 'adm\u0000in', password: 'x\u0000', q1: '\u0000' }, { headers: cookie ? { Cookie: cookie } : {} }),
+      )
       expect(response.status, url).toBe(400)
       expect(await response.text()).toMatch(/недопустимый символ \(NUL/)
     }
@@ -233,7 +251,7 @@ describe('what the penetration test tried (issue 14)', () => {
     expect((await fetch(`${baseUrl}/imports/1/rejections.csv`, { headers: { Cookie: cookies.get('management')! }, redirect: 'manual' })).status).toBe(200)
   })
 
-  it('an administrator lifts a locked user\'s sign-in limits', async () => {
+  it("an administrator lifts a locked user's sign-in limits", async () => {
     const attempt = () => fetch(`${baseUrl}/login`, form({ login: 'throttled', password: E2E_PASSWORD }))
     // locked by «then throttling» above, or lock it now
     for (let i = 0; i < 5; i++) await fetch(`${baseUrl}/login`, form({ login: 'throttled', password: 'wrong-password' }))

@@ -8,15 +8,34 @@ const baseUrl = inject('baseUrl')
 const token = inject('apiToken')
 const auth = { Authorization: `Bearer ${token}` }
 
-const calls = ['call_id;direction;line;started_at;answered_at;ended_at', 'E2E-API-1;in;Горячая линия;14.03.2025 09:00;14.03.2025 09:00:20;14.03.2025 09:03', 'E2E-API-2;in;Горячая линия;14.03.2025 09:10;;14.03.2025 09:11', 'E2E-API-3;out;Исходящая;14.03.2025 09:20;14.03.2025 09:20:05;14.03.2025 09:22'].join('\n')
+const calls = [
+  'call_id;direction;line;started_at;answered_at;ended_at',
+  'E2E-API-1;in;Горячая линия;14.03.2025 09:00;14.03.2025 09:00:20;14.03.2025 09:03',
+  'E2E-API-2;in;Горячая линия;14.03.2025 09:10;;14.03.2025 09:11',
+  'E2E-API-3;out;Исходящая;14.03.2025 09:20;14.03.2025 09:20:05;14.03.2025 09:22',
+].join('\n')
 
 describe('import API over HTTP', () => {
-  it('a posted file is imported by the server\'s runner while the POST waits; a re-post changes nothing; GET gives the same', async () => {
-    const first = await fetch(`${baseUrl}/api/imports/calls?name=e2e-calls.csv`, { method: 'POST', body: calls, headers: { ...auth, 'Content-Type': 'text/csv' } })
+  it("a posted file is imported by the server's runner while the POST waits; a re-post changes nothing; GET gives the same", async () => {
+    const first = await fetch(`${baseUrl}/api/imports/calls?name=e2e-calls.csv`, {
+      method: 'POST',
+      body: calls,
+      headers: { ...auth, 'Content-Type': 'text/csv' },
+    })
     expect(first.status).toBe(200)
     expect(first.headers.get('cache-control')).toBe('no-store')
     const body = await first.json()
-    expect(body).toMatchObject({ status: 'done', fileName: 'e2e-calls.csv', read: 3, stored: 3, inserted: 3, updated: 0, unchanged: 0, rejected: 0, rejections: [] })
+    expect(body).toMatchObject({
+      status: 'done',
+      fileName: 'e2e-calls.csv',
+      read: 3,
+      stored: 3,
+      inserted: 3,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+      rejections: [],
+    })
     const again = await (await fetch(`${baseUrl}/api/imports/calls`, { method: 'POST', body: calls, headers: auth })).json()
     expect(again).toMatchObject({ status: 'done', read: 3, inserted: 0, updated: 0, unchanged: 3 })
     const read = await fetch(`${baseUrl}/api/imports/${body.id}`, { headers: auth })
@@ -24,7 +43,7 @@ describe('import API over HTTP', () => {
     expect(await read.json()).toEqual(body)
   })
 
-  it('refusals: no token (even signed in) 401, another kind 403, other methods 405, a web form 415, another site\'s page 403', async () => {
+  it("refusals: no token (even signed in) 401, another kind 403, other methods 405, a web form 415, another site's page 403", async () => {
     const none = await fetch(`${baseUrl}/api/imports/calls`, { method: 'POST', body: calls })
     expect(none.status).toBe(401)
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/)

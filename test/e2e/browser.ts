@@ -11,7 +11,15 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
     headless: true,
     acceptDownloads: true,
     locale: 'ru-RU',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync', '--disable-background-networking', '--disable-component-update', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-quic',
+    ],
   })
   return {
     context,

@@ -56,7 +56,13 @@ describe('the dashboard', () => {
     const row = figures.getRows(1, figures.rowCount)!.find((r) => r.getCell(2).value === metricCatalog['appeals.received'].label)!
     expect(row.getCell(3).value).toBe(all)
     expect(book.getWorksheet('Определения')!.getColumn(1).values).toContain(metricCatalog['appeals.received'].label)
-    const about = Object.fromEntries(book.getWorksheet('О файле')!.getSheetValues().slice(2).map((r) => [(r as string[])[1], (r as string[])[2]]))
+    const about = Object.fromEntries(
+      book
+        .getWorksheet('О файле')!
+        .getSheetValues()
+        .slice(2)
+        .map((r) => [(r as string[])[1], (r as string[])[2]]),
+    )
     expect(about['Период']).toContain('март 2025')
     expect(about['Сформировал']).toContain('(manager)')
     expect(problems).toEqual([])

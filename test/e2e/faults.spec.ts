@@ -13,7 +13,6 @@ import { freePort } from '#test/setup/net.ts'
  */
 const root = path.resolve(import.meta.dirname, '../..')
 
-
 async function until(what: string, check: () => Promise<boolean>, ms = 20_000) {
   const deadline = Date.now() + ms
   while (!(await check().catch(() => false))) {

@@ -41,7 +41,10 @@ describe('importing in the browser', () => {
   })
 
   it('a refused file shows every bad line with its reason, and nothing is stored', async () => {
-    const bad = tmpFile('bad-visits.csv', 'номер_талона;код_офиса;вид_услуги;выдан;вызван\nТ-1;ЦОП-01;касса;14.03.2025 10:00;14.03.2025 09:00\nТ-2;ЦОП-01;гадание;14.03.2025 10:00;\n')
+    const bad = tmpFile(
+      'bad-visits.csv',
+      'номер_талона;код_офиса;вид_услуги;выдан;вызван\nТ-1;ЦОП-01;касса;14.03.2025 10:00;14.03.2025 09:00\nТ-2;ЦОП-01;гадание;14.03.2025 10:00;\n',
+    )
     const { page, problems } = await upload('visits', bad)
     expect(await page.textContent('[data-testid=status]')).toBe('отклонён')
     expect((await page.textContent('[data-testid=balance]'))?.replace(/\s+/g, ' ')).toBe('Прочитано строк: 2 = сохранено 0 + отклонено 2')

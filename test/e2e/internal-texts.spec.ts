@@ -66,18 +66,53 @@ async function signIn(login: string, password: string): Promise<string> {
 
 describe('no page of any role shows internal texts (demo data)', () => {
   it('the checker itself finds each kind of internal text', () => {
-    for (const sample of ['form: phone', 'callback_required: true', 'network_appeal_phone', 'журнал обращений (appeals)', 'Ошибка в столбце received_at', 'survey.link', '{"report":"x"}', 'Europe/Moscow', 'Код показателя', '(rg.ru), проверить', 'вопросы спецификации', '1 знак(а)', '1 обращ. отмечены', 'за 1 часов', 'найдено 3 записей', 'appeals.received']) {
+    for (const sample of [
+      'form: phone',
+      'callback_required: true',
+      'network_appeal_phone',
+      'журнал обращений (appeals)',
+      'Ошибка в столбце received_at',
+      'survey.link',
+      '{"report":"x"}',
+      'Europe/Moscow',
+      'Код показателя',
+      '(rg.ru), проверить',
+      'вопросы спецификации',
+      '1 знак(а)',
+      '1 обращ. отмечены',
+      'за 1 часов',
+      'найдено 3 записей',
+      'appeals.received',
+    ]) {
       expect(internalTextsOf(`<p>${sample}</p>`), sample).not.toEqual([])
     }
     expect(internalTextsOf('<option>журнал обращений<!-- --> (<!-- -->appeals<!-- -->)</option>')).not.toEqual([])
-    for (const fine of ['не более 4 часов', '4 часа', '1 час', '25 строк', '3 строки', 'Москва (UTC+3)', '1,5 часа', 'за 11 дней', '<a href="?sort=received_at">Поступило</a>']) {
+    for (const fine of [
+      'не более 4 часов',
+      '4 часа',
+      '1 час',
+      '25 строк',
+      '3 строки',
+      'Москва (UTC+3)',
+      '1,5 часа',
+      'за 11 дней',
+      '<a href="?sort=received_at">Поступило</a>',
+    ]) {
       expect(internalTextsOf(`<p>${fine}</p>`), fine).toEqual([])
     }
   })
 
   it.each(DEMO_USERS.map((u) => [u.login, u.password] as const))('%s', async (login, password) => {
     const cookie = await signIn(login, password)
-    const queue = ['/', '/help', '/dashboard?period=year&year=2025', '/deadlines?period=year&year=2025', '/registers/appeals?period=year&year=2025', '/registers/calls?period=year&year=2025', '/registers/visits?period=year&year=2025']
+    const queue = [
+      '/',
+      '/help',
+      '/dashboard?period=year&year=2025',
+      '/deadlines?period=year&year=2025',
+      '/registers/appeals?period=year&year=2025',
+      '/registers/calls?period=year&year=2025',
+      '/registers/visits?period=year&year=2025',
+    ]
     const seen = new Set<string>()
     const perKind = new Map<string, number>()
     const problems: string[] = []

@@ -42,4 +42,3 @@ export function internalTextsOf(html: string): string[] {
   }
   return found
 }
-

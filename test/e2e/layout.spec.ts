@@ -75,7 +75,9 @@ describe('every page fits its window', () => {
       const box = await page.getByRole('button', { name: 'Выйти' }).boundingBox()
       if (!box || box.x + box.width > 1440) wide.push(`${user.login}: «Выйти» за краем окна`)
       // every link of the menu and of the landing page leads to a page the role may open
-      const links = await page.locator('header.top nav a, main a[href^="/"]').evaluateAll((as) => [...new Set(as.map((a) => (a as HTMLAnchorElement).getAttribute('href')!))])
+      const links = await page
+        .locator('header.top nav a, main a[href^="/"]')
+        .evaluateAll((as) => [...new Set(as.map((a) => (a as HTMLAnchorElement).getAttribute('href')!))])
       for (const href of links) {
         const response = await page.request.get(`${baseUrl}${href}`, { maxRedirects: 0 })
         if (response.status() === 403) refused.push(`${user.login}: ${href} → 403`)
@@ -90,7 +92,12 @@ describe('every page fits its window', () => {
     const page = await signIn(browser.context, baseUrl, 'manager', E2E_PASSWORD)
     const problems = watchConsole(page)
     await page.setViewportSize({ width: 390, height: 844 })
-    for (const url of ['/', '/dashboard?period=year&year=2025', '/dashboard?period=quarter&year=2025&quarter=1', '/dashboard?period=month&year=2025&month=3&form=post']) {
+    for (const url of [
+      '/',
+      '/dashboard?period=year&year=2025',
+      '/dashboard?period=quarter&year=2025&quarter=1',
+      '/dashboard?period=month&year=2025&month=3&form=post',
+    ]) {
       await gotoHydrated(page, `${baseUrl}${url}`)
       expect({ url, over: await sidewaysScroll(page) }).toEqual({ url, over: 0 })
     }

@@ -38,7 +38,9 @@ describe('column mappings in the browser', () => {
     await pick('topic', 'столбец «Тема»')
     await page.selectOption('select[aria-label="Значение «Техприсоединение» для topic"]', 'connection')
     await pick('channel', 'столбец «Канал»')
-    const preview = await page.$$eval('[data-testid=mapping-preview] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)))
+    const preview = await page.$$eval('[data-testid=mapping-preview] tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    )
     expect(preview.map((r) => [r[0], r[1], r[3], r[5], r[6], r.at(-1)])).toEqual([
       ['2', 'E2E-CRM-1', 'internet', 'individual', 'connection', ''],
       ['3', 'E2E-CRM-2', 'internet', 'legal', 'connection', ''],
@@ -68,10 +70,13 @@ describe('column mappings in the browser', () => {
     const page = await browser.context.newPage()
     await page.goto(`${baseUrl}/imports/formats`)
     const text = (await page.textContent('main')) ?? ''
-    for (const s of ['журнал звонков (calls)', 'format=asterisk_cdr', 'format=3cx', 'format=qmatic', 'времени ожидания в очереди CDR не даёт']) expect(text).toContain(s)
+    for (const s of ['журнал звонков (calls)', 'format=asterisk_cdr', 'format=3cx', 'format=qmatic', 'времени ожидания в очереди CDR не даёт'])
+      expect(text).toContain(s)
     const csv = await page.request.get(`${baseUrl}/imports/templates/visits.csv`)
     expect(csv.status()).toBe(200)
-    expect((await csv.text()).split('\r\n')[0]).toBe('\uFEFFticket_id;office_code;service_kind;issued_at;called_at;service_ended_at;window;agent;consumer_type;appeal_reg_number')
+    expect((await csv.text()).split('\r\n')[0]).toBe(
+      '\uFEFFticket_id;office_code;service_kind;issued_at;called_at;service_ended_at;window;agent;consumer_type;appeal_reg_number',
+    )
     const xlsx = await page.request.get(`${baseUrl}/imports/templates/calls.xlsx`)
     expect(xlsx.status()).toBe(200)
     expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK')

@@ -25,7 +25,13 @@ describe('Appendix 7', () => {
     expect(await page.locator('[data-testid=register-rows]').textContent()).toBe('3')
     const total = page.locator('[data-testid="table-4.1"] tbody tr').first().locator('td')
     const onScreen = (await total.allTextContents()).slice(2)
-    expect(onScreen.filter((v) => v !== '–').map(Number).filter((_, i) => i % 2 === 1).reduce((a, b) => a + b, 0)).toBe(3)
+    expect(
+      onScreen
+        .filter((v) => v !== '–')
+        .map(Number)
+        .filter((_, i) => i % 2 === 1)
+        .reduce((a, b) => a + b, 0),
+    ).toBe(3)
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-xlsx]')])
     expect(download.suggestedFilename()).toBe('prilozhenie-7-2025.xlsx')
@@ -48,7 +54,12 @@ describe('Appendix 7', () => {
     // the PDF that is signed: a real PDF with the form's title
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-pdf]')])
     expect(pdf.suggestedFilename()).toBe('prilozhenie-7-2025.pdf')
-    expect(fs.readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-')
+    expect(
+      fs
+        .readFileSync((await pdf.path())!)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-')
 
     // a double click freezes once
     await page.dblclick('[data-testid=freeze]')

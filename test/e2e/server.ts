@@ -18,7 +18,6 @@ declare module 'vitest' {
 
 const root = path.resolve(import.meta.dirname, '../..')
 
-
 /** One user per role (password `e2e-password-1`) and one for a single branch; see the specs. */
 export const E2E_USERS = [
   { login: 'admin', roles: 'admin', branches: 'all' },
@@ -36,7 +35,11 @@ export const E2E_PASSWORD = 'e2e-password-1'
  * starts server.mjs itself (one PID owns the server and the database).
  */
 export default async function setup(project: TestProject) {
-  const build = spawnSync(path.join(root, 'node_modules/.bin/remix'), ['build'], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } })
+  const build = spawnSync(path.join(root, 'node_modules/.bin/remix'), ['build'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
   if (build.status !== 0) throw new Error(`remix build failed:\n${build.stderr}`)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-e2e-'))
   const env = { ...process.env, DATA_DIR: dataDir, DEMO_DATA: '0', DATABASE_URL: '' }
@@ -44,7 +47,11 @@ export default async function setup(project: TestProject) {
   // would otherwise start and stop its own), and the teardown stops it
   const embedded = await ensureEmbeddedServer({ dir: dataDir, settings: { fsync: 'off', synchronous_commit: 'off' } })
   const cli = (...args: string[]) => {
-    const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...env, SQ_PASSWORD: E2E_PASSWORD } })
+    const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...env, SQ_PASSWORD: E2E_PASSWORD },
+    })
     if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`)
     return result.stdout
   }

@@ -10,7 +10,8 @@ beforeEach(async () => {
 })
 afterEach(async () => browser?.close())
 
-const tileValue = (page: import('playwright-core').Page, metric: string) => page.locator(`[data-testid=survey-tiles] [data-metric="${metric}"] .value`).textContent()
+const tileValue = (page: import('playwright-core').Page, metric: string) =>
+  page.locator(`[data-testid=survey-tiles] [data-metric="${metric}"] .value`).textContent()
 
 describe('a survey from building to results', () => {
   it('a quality officer builds it, a consumer answers from a link on a phone, the answer is counted, the link is used up', async () => {
@@ -102,11 +103,19 @@ describe('a survey from building to results', () => {
 describe('the public page over plain HTTP', () => {
   it('refuses an oversized form before reading it, and an unknown link is «not found»', async () => {
     const big = new URLSearchParams({ q1: '5', q4: 'я'.repeat(200_000) }).toString()
-    const response = await fetch(`${baseUrl}/s/AAAAAAAAAAAAAAAAAAAAAA`, { method: 'POST', body: big, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: baseUrl } })
+    const response = await fetch(`${baseUrl}/s/AAAAAAAAAAAAAAAAAAAAAA`, {
+      method: 'POST',
+      body: big,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: baseUrl },
+    })
     expect(response.status).toBe(413)
     // refused by the server's form limit before the page reads anything (server/hardening.mjs)
     expect(await response.text()).toContain('данные формы больше 1 МБ')
-    const unknown = await fetch(`${baseUrl}/s/AAAAAAAAAAAAAAAAAAAAAA`, { method: 'POST', body: 'q1=5', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: baseUrl } })
+    const unknown = await fetch(`${baseUrl}/s/AAAAAAAAAAAAAAAAAAAAAA`, {
+      method: 'POST',
+      body: 'q1=5',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: baseUrl },
+    })
     expect(unknown.status).toBe(404)
   })
 })

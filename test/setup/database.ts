@@ -13,7 +13,6 @@ export interface TestWorld {
   target: ImportTarget
 }
 
-
 /**
  * A fresh, migrated database for one test file, cloned from the run's template on the project's server
  * (the embedded PostgreSQL, or `TEST_DATABASE_URL`). `reset()` empties the organisation's data between tests.
@@ -75,16 +74,46 @@ export function useTestDatabase(): { readonly database: Database; readonly url: 
 }
 
 const DATA_TABLES = [
-  'mail_send', 'mail_unsubscribed', 'mail_subscription',
-  'survey_answer', 'survey_response', 'survey_invitation', 'survey_batch', 'survey',
-  'report_snapshot', 'report_input', 'import_rejection', 'column_mapping', 'queue_log_event', 'queue_log_pending', 'appeal', 'call', 'visit', 'office', 'import_batch', 'integration_token', 'phone_line', 'branch', 'audit_event', 'app_user', 'deadline_rule',
-  'rollup_dirty', 'rollup_state', 'appeal_day', 'appeal_due_day', 'call_day', 'visit_day', 'survey_day',
+  'mail_send',
+  'mail_unsubscribed',
+  'mail_subscription',
+  'survey_answer',
+  'survey_response',
+  'survey_invitation',
+  'survey_batch',
+  'survey',
+  'report_snapshot',
+  'report_input',
+  'import_rejection',
+  'column_mapping',
+  'queue_log_event',
+  'queue_log_pending',
+  'appeal',
+  'call',
+  'visit',
+  'office',
+  'import_batch',
+  'integration_token',
+  'phone_line',
+  'branch',
+  'audit_event',
+  'app_user',
+  'deadline_rule',
+  'rollup_dirty',
+  'rollup_state',
+  'appeal_day',
+  'appeal_due_day',
+  'call_day',
+  'visit_day',
+  'survey_day',
 ]
 
 /** Empties every organisation table and sets the organisation's zone (Moscow unless told). */
 export async function resetWorld(database: Database, zone = 'Europe/Moscow'): Promise<TestWorld> {
   for (const table of DATA_TABLES) await sql`delete from ${sql.table(table)}`.execute(database.db)
-  await sql`update organisation set short_abandon_seconds = 5, service_level_seconds = null, report_policies = null, lost_callback_amount = null, lost_callback_unit = null`.execute(database.db)
+  await sql`update organisation set short_abandon_seconds = 5, service_level_seconds = null, report_policies = null, lost_callback_amount = null, lost_callback_unit = null`.execute(
+    database.db,
+  )
   const org = await updateOrganisation(database.db, (await getOrganisation(database.db)).id, { timeZone: zone, name: 'Тестовая сетевая компания' })
   return { database, org, target: { database, orgId: org.id, zone } }
 }
