@@ -1,6 +1,6 @@
 import { Link } from '@remix-run/react'
 import { MetricTh } from '#app/components/metric-text.tsx'
-import { formatMetric } from '#app/utils/format.ts'
+import { formatMetric } from '#reports/format.ts'
 import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
 
 export type BreakdownTableRow = { link: Record<string, string>; label: string; figures: Partial<Record<MetricId, number | null>> }

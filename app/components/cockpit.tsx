@@ -1,6 +1,6 @@
 /** The cockpit's pieces: the norm tiles (worst first), the «хуже всего» lists, the office × service heat-map. */
 import { Link } from '@remix-run/react'
-import { formatCount, formatMetric } from '#app/utils/format.ts'
+import { formatCount, formatMetric } from '#reports/format.ts'
 import { TREND_MARK, type Trend, trendOf } from '#reports/cockpit/compare.ts'
 import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
 import { VERDICT_LABEL, type Verdict } from '#reports/supplier-standard/verdicts.ts'

@@ -5,7 +5,7 @@
 import { Link, useSearchParams } from '@remix-run/react'
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table'
 import { useMemo } from 'react'
-import { formatCount } from '#app/utils/format.ts'
+import { formatCount } from '#reports/format.ts'
 import { PAGE_SIZES, type TableParams } from '#app/utils/table-params.ts'
 
 export interface TableColumn {

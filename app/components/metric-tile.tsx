@@ -1,5 +1,5 @@
 import { Link } from '@remix-run/react'
-import { formatChange, formatMetric } from '#app/utils/format.ts'
+import { formatChange, formatMetric } from '#reports/format.ts'
 import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
 import { TREND_MARK, beforeMeasured, trendOf } from '#reports/cockpit/compare.ts'
 

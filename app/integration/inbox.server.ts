@@ -16,7 +16,7 @@ import { IMPORT_KINDS, type ImportKind } from '#app/imports/kinds.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { formatReportText } from '#app/imports/report-text.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
-import { InputError } from '#app/models/errors.ts'
+import { InputError } from '#reports/errors.ts'
 import { apiImportOf } from './api.server.ts'
 
 /** The actor of folder imports in the audit log and the history («папка»). */

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto'
 import type { Db } from '#db/client.server.ts'
 import { IMPORT_KINDS, type ImportKind } from '#app/imports/kinds.ts'
-import { InputError } from '#app/models/errors.ts'
+import { InputError } from '#reports/errors.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { sourceLabel } from '#app/imports/report-text.ts'
 

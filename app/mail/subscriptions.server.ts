@@ -4,7 +4,7 @@
  * error that says what is wrong.
  */
 import type { Db } from '#db/client.server.ts'
-import { InputError } from '#app/models/errors.ts'
+import { InputError } from '#reports/errors.ts'
 import type { SessionUser } from '#app/models/user.server.ts'
 import { MAIL_VIEWS, isMailView, mayReceive } from './views.server.ts'
 import { readUnsubscribeToken } from './token.server.ts'

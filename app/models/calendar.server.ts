@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { localParts } from '#reports/time/local-time.ts'
 import { CALENDAR_KINDS } from '#app/utils/deadline-labels.ts'
-import { InputError } from './errors.ts'
+import { InputError } from '#reports/errors.ts'
 
 /** Loaded years, federal and the organisation's own, with whether each is confirmed. */
 export async function listCalendarYears(db: Db, orgId: string) {

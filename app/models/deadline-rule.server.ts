@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
-import { InputError } from './errors.ts'
+import { InputError } from '#reports/errors.ts'
 
 export const TERM_UNITS = ['seconds', 'minutes', 'hours', 'calendar_days', 'working_days'] as const
 

@@ -2,7 +2,7 @@ import type { Db } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import { isValidTimeZone } from '#reports/time/local-time.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
-import { InputError } from './errors.ts'
+import { InputError } from '#reports/errors.ts'
 
 export const DEFAULT_ORGANISATION = { name: 'Моя организация', time_zone: 'Europe/Moscow', regime: 'network' as const }
 

@@ -4,7 +4,7 @@ import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { callSums, totalOf } from '#reports/metrics/dashboard.server.ts'
 import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { readView } from '#reports/metrics/view.ts'
-import { InputError } from './errors.ts'
+import { InputError } from '#reports/errors.ts'
 import { listPhoneLines, savePhoneLines } from './phone-line.server.ts'
 
 const t = useTestDatabase()

@@ -4,7 +4,7 @@
  * «линия; филиал»; calls follow at once (and the changed days of the figures with them).
  */
 import type { Db } from '#db/client.server.ts'
-import { InputError } from './errors.ts'
+import { InputError } from '#reports/errors.ts'
 
 export async function listPhoneLines(db: Db, orgId: string): Promise<{ line: string; branch: string }[]> {
   return db

@@ -20,7 +20,7 @@ import {
   type SurveyDefinition,
   questionSchema,
 } from '#reports/surveys/questions.ts'
-import { InputError } from './errors.ts'
+import { InputError } from '#reports/errors.ts'
 
 /** A stored survey: its definition (the builder's fields), its number and organisation. */
 /** Who makes links: they reach only the records and offices of the branches they may see. */

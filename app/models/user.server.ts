@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { MIN_PASSWORD_LENGTH, ROLES, type Role } from '#app/utils/access.ts'
-import { InputError } from './errors.ts'
+import { InputError } from '#reports/errors.ts'
 
 /** A signed-in user as the app sees them: no password hash. */
 export interface SessionUser {

@@ -5,7 +5,7 @@ import { AUDIT_PAGE_SIZE, auditChoices, listAudit } from '#app/models/audit.serv
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { auditActionLabel, auditDetailsText, auditObjectText } from '#app/utils/audit-text.ts'
-import { formatCount, formatDateTime } from '#app/utils/format.ts'
+import { formatCount, formatDateTime } from '#reports/format.ts'
 import { pageParam } from '#app/utils/page-param.ts'
 import { countOf } from '#reports/plural.ts'
 import { endOfLocalDay, isDateText, periodOf } from '#reports/metrics/period.ts'

@@ -4,7 +4,7 @@ import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { canSeePersonalData } from '#app/utils/access.ts'
 import { cachedView } from '#app/utils/view-cache.server.ts'
-import { formatDuration } from '#app/utils/format.ts'
+import { formatDuration } from '#reports/format.ts'
 import {
   LOST_METRICS,
   LOST_OUTCOME_LABEL,

@@ -6,7 +6,7 @@ import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { deadlineQuery } from '#app/utils/deadline-params.ts'
 import { deadlineParamsFor } from '#app/utils/deadline-view.server.ts'
-import { formatCount, formatDateTime, formatDuration } from '#app/utils/format.ts'
+import { formatCount, formatDateTime, formatDuration } from '#reports/format.ts'
 import { pageParam } from '#app/utils/page-param.ts'
 import { NORM_RECORDS_PAGE, type NormOutcome, listNormRecords, loadNormRules } from '#reports/deadlines/norms.server.ts'
 

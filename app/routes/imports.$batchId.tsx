@@ -17,7 +17,7 @@ import { actionAccess, canSeePersonalData, hasAnyRole } from '#app/utils/access.
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRole, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { countOf, WORDS } from '#reports/plural.ts'
-import { formatBytes, formatCount, formatDateTime } from '#app/utils/format.ts'
+import { formatBytes, formatCount, formatDateTime } from '#reports/format.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 
 export const meta: MetaFunction = ({ params }) => [{ title: `Загрузка №${params.batchId} — Качество обслуживания` }]

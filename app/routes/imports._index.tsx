@@ -11,7 +11,7 @@ import { IMPORT_PAGE_SIZE, listImportBatches } from '#app/models/import-batch.se
 import { actionAccess, hasAnyRole } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRole, requireRouteAccess } from '#app/utils/auth.server.ts'
-import { formatBytes, formatCount, formatDateTime } from '#app/utils/format.ts'
+import { formatBytes, formatCount, formatDateTime } from '#reports/format.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Загрузка данных — Качество обслуживания' }]

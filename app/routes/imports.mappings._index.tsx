@@ -6,7 +6,7 @@ import { deleteMapping, listMappings } from '#app/imports/mappings.server.ts'
 import { IMPORT_KINDS } from '#app/imports/kinds.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
-import { formatDateTime } from '#app/utils/format.ts'
+import { formatDateTime } from '#reports/format.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Сопоставления столбцов — Качество обслуживания' }]

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { FormError } from '#app/components/form-error.tsx'
 import { recordAudit } from '#app/models/audit.server.ts'
-import { InputError } from '#app/models/errors.ts'
+import { InputError } from '#reports/errors.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { mailConfig, mailOffReason } from '#app/mail/config.server.ts'

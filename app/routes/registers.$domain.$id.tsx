@@ -5,7 +5,7 @@ import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { REGISTERS, getRecord } from '#reports/metrics/records.server.ts'
 import { cellText } from '#reports/metrics/register-format.ts'
-import { formatDateTime, formatDuration } from '#app/utils/format.ts'
+import { formatDateTime, formatDuration } from '#reports/format.ts'
 
 const LEG_OUTCOMES: Record<string, string> = {
   answered: 'принят',

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { formatCount, formatDateTime } from '#app/utils/format.ts'
+import { formatCount, formatDateTime } from '#reports/format.ts'
 import { reportRequest } from '#app/utils/report-view.server.ts'
 import { CHECK_IDS, CHECK_RECORDS_PAGE, type CheckId, listCheckRecords } from '#reports/appendix-7/checks.server.ts'
 import { prepareAppendix7 } from '#reports/appendix-7/build.server.ts'

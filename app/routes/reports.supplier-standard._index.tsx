@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
-import { formatCount, formatDateTime } from '#app/utils/format.ts'
+import { formatCount, formatDateTime } from '#reports/format.ts'
 import { reportRequest } from '#app/utils/report-view.server.ts'
 import { supplierStandardOfYear } from '#reports/supplier-standard/report.server.ts'
 import { VERDICT_LABEL } from '#reports/supplier-standard/verdicts.ts'

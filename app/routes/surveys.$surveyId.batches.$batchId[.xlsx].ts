@@ -4,7 +4,7 @@ import { batchLinks, getBatch, requireSurvey } from '#app/models/survey.server.t
 import { canSeePersonalData, maskPersonal } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
-import { formatDateTime } from '#app/utils/format.ts'
+import { formatDateTime } from '#reports/format.ts'
 import { xlsxResponse } from '#app/utils/view.server.ts'
 import { DELIVERIES } from '#reports/surveys/questions.ts'
 import { batchWorkbook } from '#reports/surveys/exports.server.ts'

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { type FormValues, RecordFields, SurveyQuestions, formValues } from '#app/components/survey-form.tsx'
 import { recordAudit } from '#app/models/audit.server.ts'
-import { InputError } from '#app/models/errors.ts'
+import { InputError } from '#reports/errors.ts'
 import { type Dimensions, STATE_LABELS, phoneLinkOf, recordDimensions, requireSurvey, storeResponse, surveyState } from '#app/models/survey.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'

@@ -3,7 +3,7 @@
  * never raw codes or JSON. Client-safe.
  */
 import { importKind, labelOf, regime } from '#reports/vocabulary.ts'
-import { formatCount } from './format.ts'
+import { formatCount } from '#reports/format.ts'
 
 export const AUDIT_ACTIONS: Record<string, string> = {
   login: 'вход',

@@ -1,7 +1,7 @@
 /** The survey builder's form → a checked definition, saved; Russian errors the page shows as a list. */
 import { data, redirect } from '@remix-run/node'
 import { recordAudit } from '#app/models/audit.server.ts'
-import { InputError } from '#app/models/errors.ts'
+import { InputError } from '#reports/errors.ts'
 import { saveSurvey } from '#app/models/survey.server.ts'
 import { definitionErrors, surveyDefinitionSchema } from '#reports/surveys/questions.ts'
 import { getAppContext } from './app-database.server.ts'
