@@ -8,7 +8,7 @@
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
-import { computeNormFigures, loadNormRules, violationsOf } from '#reports/deadlines/norms.server.ts'
+import { computeNormFigures, loadNormRules, normVerdict } from '#reports/deadlines/norms.server.ts'
 import type { Period } from '#reports/metrics/period.ts'
 import { normText } from '#reports/supplier-standard/report.server.ts'
 import type { Verdict } from '#reports/supplier-standard/verdicts.ts'
@@ -74,19 +74,7 @@ async function sideOf(db: Db, scope: Scope, period: Period, asOf: Date, rules: R
     const normRule = minuteRules.get(rule.id)
     if (!normRule) continue // a day term on calls or visits is not measured in minutes («Сроки» says so too)
     const f = await computeNormFigures(db, scope, period, asOf, normRule)
-    const violations = violationsOf(f)
-    const judged = f.within + violations
-    const verdict: Verdict = rule.is_average
-      ? f.meanMet === null
-        ? 'no_data'
-        : f.meanMet
-          ? 'met'
-          : 'broken'
-      : judged === 0
-        ? 'no_data'
-        : violations
-          ? 'broken'
-          : 'met'
+    const { judged, violations, verdict } = normVerdict(rule.is_average, f)
     out.set(rule.id, { judged, violations, share: f.withinShare, meanSeconds: f.meanSeconds, verdict })
   }
   return out

@@ -215,3 +215,14 @@ export async function* normViolations(db: Db, scope: Scope, period: Period, asOf
 export function violationsOf(f: NormFigures): number {
   return f.beyond + (f.rule.missingStop === 'violation' ? f.missingLate : 0)
 }
+
+/**
+ * A norm's verdict for a period (the supplier report and the cockpit): a norm «в среднем» by its mean, any
+ * other by its violations; nothing judged is «нет данных».
+ */
+export function normVerdict(isAverage: boolean, f: NormFigures): { judged: number; violations: number; verdict: 'met' | 'broken' | 'no_data' } {
+  const violations = violationsOf(f)
+  const judged = f.within + violations
+  const verdict = isAverage ? (f.meanMet === null ? 'no_data' : f.meanMet ? 'met' : 'broken') : judged === 0 ? 'no_data' : violations ? 'broken' : 'met'
+  return { judged, violations, verdict }
+}

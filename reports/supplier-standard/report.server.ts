@@ -12,7 +12,7 @@ import type { Database, Db } from '#db/client.server.ts'
 import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { appealViolations, computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
-import { type NormFigures, computeNormFigures, loadNormRules, normViolations, violationsOf } from '#reports/deadlines/norms.server.ts'
+import { type NormFigures, computeNormFigures, loadNormRules, normVerdict, normViolations } from '#reports/deadlines/norms.server.ts'
 import type { Cell } from '#reports/export/sheet-model.ts'
 import { MAX_ROWS_PER_SHEET, type PrintSpec, type SheetFormat, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
@@ -124,19 +124,7 @@ export async function prepareSupplierStandard(db: Db, scope: Scope, org: Supplie
     const normRule = norms.get(rule.id)
     if (!normRule) continue // a day term on calls or visits: not measured in minutes (the «Сроки» page says so too)
     const f = await computeNormFigures(db, scope, period, asOf, normRule)
-    const violations = violationsOf(f)
-    const judged = f.within + violations
-    const verdict: Verdict = rule.is_average
-      ? f.meanMet === null
-        ? 'no_data'
-        : f.meanMet
-          ? 'met'
-          : 'broken'
-      : judged === 0
-        ? 'no_data'
-        : violations
-          ? 'broken'
-          : 'met'
+    const { judged, violations, verdict } = normVerdict(rule.is_average, f)
     lines.push({ ...base, judged, within: f.within, violations, withinShare: f.withinShare, meanSeconds: f.meanSeconds, verdict, normFigures: f })
   }
   const setup = await lostCallsSetup(db, org.id)
