@@ -33,7 +33,7 @@ beforeEach(async () => {
     ['calls', 'calls.csv'],
     ['visits', 'visits.csv'],
   ] as const) {
-    await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, source: 'cli' })
+    await runFileImport(world.target, { kind, path: sample(file), fileName: file, skipInvalid: false, source: 'cli', createBranches: true })
   }
 })
 
