@@ -44,7 +44,7 @@ export const STATUS_LABELS: Record<string, string> = {
  */
 export function formatReportText(report: ImportReport, options: { withValues?: boolean; cli?: boolean } = {}): string {
   const lines = [
-    `Загрузка №${report.batchId}: ${labelOf(importKind, report.kind)} (${report.kind}), файл «${report.fileName}»` +
+    `Загрузка №${report.batchId}: ${labelOf(importKind, report.kind)}, файл «${report.fileName}»` +
       (report.format ? `, формат ${FORMAT_LABELS[report.format]}` : '') +
       readWith(report) +
       (report.encoding ? `, кодировка ${report.encoding}` : '') +

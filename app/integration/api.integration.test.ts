@@ -195,7 +195,14 @@ describe('import API', () => {
   })
 
   it("a branch-scoped token: rows of other branches (or of no known branch) rejected line by line, others' records not overwritten", async () => {
-    await runFileImport(world.target, { kind: 'offices', path: sample('offices.csv'), fileName: 'offices.csv', skipInvalid: false, source: 'cli' })
+    await runFileImport(world.target, {
+      kind: 'offices',
+      path: sample('offices.csv'),
+      fileName: 'offices.csv',
+      skipInvalid: false,
+      source: 'cli',
+      createBranches: true,
+    })
     // ПОП-02-20250314-001 already stored (Северные ЭС); the token may write «Городские ЭС» only
     await runFileImport(world.target, {
       kind: 'visits',

@@ -5,6 +5,7 @@ import { openDatabase } from '#db/client.server.ts'
 import { listImportBatches } from '#app/models/import-batch.server.ts'
 import { sample } from '#test/setup/files.ts'
 import { resetWorld, useTestDatabase } from '#test/setup/database.ts'
+import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { ADAPTERS } from '#app/imports/adapters.ts'
 import type { ColumnMapping } from '#app/imports/mapping.ts'
 import { saveMapping } from '#app/imports/mappings.server.ts'
@@ -13,9 +14,10 @@ import { inboxSetting, newInboxState, scanInbox, setImportInbox } from './inbox.
 /** Watched folders (ADR 017): complete files only, in arrival order, moved with their reports. */
 const t = useTestDatabase()
 let dir: string
+let world: Awaited<ReturnType<typeof resetWorld>>
 
 beforeEach(async () => {
-  await resetWorld(t.database)
+  world = await resetWorld(t.database)
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-inbox-'))
 })
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -37,7 +39,7 @@ describe('watched folder', () => {
     expect(ls('calls', 'done')).toEqual(['calls.csv', 'calls.csv.report.json', 'calls.csv.report.txt'])
     expect(read('calls', 'done', 'calls.csv')).toBe(fs.readFileSync(sample('calls.csv'), 'utf8'))
     const text = read('calls', 'done', 'calls.csv.report.txt')
-    expect(text).toContain(`Загрузка №${result!.batchId}: журнал звонков (calls), файл «calls.csv», формат CSV, кодировка utf-8, разделитель «;»`)
+    expect(text).toContain(`Загрузка №${result!.batchId}: журнал звонков, файл «calls.csv», формат CSV, кодировка utf-8, разделитель «;»`)
     expect(text).toContain('Прочитано строк: 4 = сохранено 4 + отклонено 0')
     expect(JSON.parse(read('calls', 'done', 'calls.csv.report.json'))).toMatchObject({
       id: result!.batchId,
@@ -97,7 +99,7 @@ describe('watched folder', () => {
       ['export.csv', 'rejected'],
     ])
     expect(ls('calls', 'failed')).toEqual(['b-bad.csv', 'b-bad.csv.report.json', 'b-bad.csv.report.txt'])
-    expect(read('calls', 'failed', 'b-bad.csv.report.txt')).toMatch(/Статус: отклонён[\s\S]*строка 2, столбец direction: /)
+    expect(read('calls', 'failed', 'b-bad.csv.report.txt')).toMatch(/Статус: отклонён[\s\S]*строка 2, столбец направление: /)
     expect(JSON.parse(read('calls', 'failed', 'b-bad.csv.report.json'))).toMatchObject({
       status: 'rejected',
       read: 1,
@@ -134,6 +136,15 @@ describe('watched folder', () => {
   })
 
   it('a file left in .processing by a stopped process is imported again; two processes never take one file twice', async () => {
+    // the branches the sample appeals name (an unknown branch is refused since branch codes, ADR 022)
+    await runFileImport(world.target, {
+      kind: 'offices',
+      path: sample('offices.csv'),
+      fileName: 'offices.csv',
+      skipInvalid: false,
+      source: 'cli',
+      createBranches: true,
+    })
     await scanInbox(t.database, dir, newInboxState())
     fs.mkdirSync(path.join(dir, 'calls', '.processing'))
     fs.copyFileSync(sample('calls.csv'), path.join(dir, 'calls', '.processing', 'left.csv'))
