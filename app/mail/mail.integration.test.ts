@@ -1,3 +1,4 @@
+import { metricCatalog } from '#reports/metrics/catalog.ts'
 import ExcelJS from 'exceljs'
 import { type ParsedMail, simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
@@ -89,7 +90,14 @@ beforeAll(async () => {
     ['appeals', APPEALS],
     ['calls', CALLS],
   ] as const) {
-    const report = await runFileImport(world.target, { kind, path: tmpFile(`${kind}.csv`, file), fileName: `${kind}.csv`, skipInvalid: false, source: 'cli' })
+    const report = await runFileImport(world.target, {
+      kind,
+      path: tmpFile(`${kind}.csv`, file),
+      fileName: `${kind}.csv`,
+      skipInvalid: false,
+      source: 'cli',
+      createBranches: true,
+    })
     expect(report.status).toBe('done')
   }
   const city = (await listBranches(db, world.org.id)).find((b) => b.name === 'Городские ЭС')!
@@ -236,7 +244,9 @@ describe('e-mail: alerts and deliveries', () => {
     await book.xlsx.load(file.content as unknown as ArrayBuffer)
     const sheet = book.getWorksheet('Показатели')!
     const figures: Record<string, unknown> = {}
-    sheet.eachRow((row) => (figures[String(row.getCell(5).value)] = row.getCell(3).value))
+    // rows are named by the catalog's label (the file has no code column)
+    const idOf = new Map(Object.entries(metricCatalog).map(([id, m]) => [m.label, id]))
+    sheet.eachRow((row) => (figures[idOf.get(String(row.getCell(2).value)) ?? String(row.getCell(2).value)] = row.getCell(3).value))
     // the screen's figures for the same period and scope
     const { params } = await refreshRollups(t.database, world.org.id)
     const view = readView(new URLSearchParams({ period: 'custom', from: '2025-03-31', to: '2025-03-31' }), MSK, 2025)

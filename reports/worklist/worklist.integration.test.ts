@@ -38,7 +38,14 @@ async function readBook(stream: NodeJS.ReadableStream) {
 
 beforeAll(async () => {
   world = await resetWorld(t.database)
-  await runFileImport(world.target, { kind: 'appeals', path: tmpFile('a.csv', APPEALS), fileName: 'a.csv', skipInvalid: false, source: 'cli' })
+  await runFileImport(world.target, {
+    kind: 'appeals',
+    path: tmpFile('a.csv', APPEALS),
+    fileName: 'a.csv',
+    skipInvalid: false,
+    source: 'cli',
+    createBranches: true,
+  })
   await runFileImport(world.target, {
     kind: 'calls',
     path: tmpFile('c.csv', 'call_id;direction;started_at;answered_at;ended_at;caller_phone\nQ1;in;31.03.2025 15:00:00;;31.03.2025 15:02:00;8 (912) 000-00-09'),
