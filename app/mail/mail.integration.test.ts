@@ -245,7 +245,7 @@ describe('e-mail: alerts and deliveries', () => {
     const sheet = book.getWorksheet('Показатели')!
     const figures: Record<string, unknown> = {}
     // rows are named by the catalog's label (the file has no code column)
-    const idOf = new Map(Object.entries(metricCatalog).map(([id, m]) => [m.label, id]))
+    const idOf = new Map<string, string>(Object.entries(metricCatalog).map(([id, m]) => [m.label, id]))
     sheet.eachRow((row) => (figures[idOf.get(String(row.getCell(2).value)) ?? String(row.getCell(2).value)] = row.getCell(3).value))
     // the screen's figures for the same period and scope
     const { params } = await refreshRollups(t.database, world.org.id)

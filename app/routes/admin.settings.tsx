@@ -155,7 +155,7 @@ export default function Settings() {
             Норматив перезвона потерянным звонкам (раздел «Перезвоны»; сейчас: {settings.currentNorm.text}, {settings.currentNorm.source})
           </legend>
           <label>
-            Значение (пусто — из правила перезвона «network_call_callback», иначе 4 часа)
+            Значение (пусто — из правила перезвона потерянных звонков в «Правилах сроков», иначе 4 часа)
             <input type="text" inputMode="decimal" name="lostCallbackAmount" defaultValue={settings.lostCallbackAmount} />
           </label>
           <label>

@@ -158,7 +158,7 @@ export default function Tokens() {
           <div className="checks">
             {IMPORT_KINDS.map((k) => (
               <label key={k}>
-                <input type="checkbox" name="kinds" value={k} /> {labelOf(importKind, k)} ({k})
+                <input type="checkbox" name="kinds" value={k} /> {labelOf(importKind, k)}
               </label>
             ))}
           </div>

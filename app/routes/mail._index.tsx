@@ -1,3 +1,4 @@
+import { zoneLabel } from '#app/utils/zones.ts'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { FormError } from '#app/components/form-error.tsx'
@@ -46,7 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const when = (d: Date | null) => (d ? formatLocalDateTime(new Date(d), org.time_zone) : '')
   return {
     admin,
-    zone: org.time_zone,
+    zone: zoneLabel(org.time_zone),
     off: mailOffReason(),
     server: config ? `${config.server}${config.secure ? ' (TLS)' : ' (STARTTLS, если сервер его предлагает)'}, отправитель ${config.from}` : null,
     email: me?.email ?? '',

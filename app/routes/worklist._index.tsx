@@ -1,3 +1,4 @@
+import { zoneLabel } from '#app/utils/zones.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { workListContext } from '#app/utils/worklist-view.server.ts'
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     days,
     asOf: when(list.asOf),
-    zone: org.time_zone,
+    zone: zoneLabel(org.time_zone),
     norm: normText(list.norm),
     branchScope: scope.branches !== 'all',
     truncated: list.truncated,

@@ -35,7 +35,7 @@ describe('deadline rules and the calendar', () => {
     await page.fill('input[name=amount]', '25')
     await page.click('main button[type=submit]')
     await page.waitForURL(`${baseUrl}/rules`)
-    const row = page.locator('[data-testid=rules] tr', { hasText: 'network_appeal_written' })
+    const row = page.locator('[data-testid=rules] tr', { hasText: 'Ответ на письменное обращение (почта, лично, интернет)' })
     expect(await row.locator('td.num').textContent()).toBe('25 календарных дней')
     expect(problems).toEqual([])
   })
