@@ -598,6 +598,9 @@ describe('the PDF', () => {
       for (const [p] of register) {
         expect(p).toMatch(/\b29\s+30\s+31\b/)
         expect(p).toContain('Форма обращения')
+        // the narrow columns' header words are set smaller, and what still does not fit is hyphenated
+        expect(p).toMatch(/Идентификационный|Идентифи[а-я]*-/)
+        expect(p).not.toMatch(/Идентифика\s*\n/)
       }
       expect(all).toMatch(/\n\s*125\s+b4\s/)
       expect(pages.at(-1)).toMatch(/Генеральный директор\s+Петров Пётр Петрович/)

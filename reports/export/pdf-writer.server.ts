@@ -64,6 +64,8 @@ interface PdfKitInternals {
   addContent(data: string): void
 }
 
+const VOWELS = /[аеёиоуыэюяaeiouy]/i
+
 /** Text measuring with a cache of word widths (register rows repeat the same words). */
 class Measure {
   private readonly cache = new Map<string, number>()
@@ -79,7 +81,7 @@ class Measure {
     }
     return w
   }
-  /** Greedy wrapping on spaces; a word wider than the line is cut by characters. */
+  /** Greedy wrapping on spaces; a word wider than the line is hyphenated. */
   lines(text: string, bold: boolean, size: number, width: number): string[] {
     const out: string[] = []
     for (const paragraph of text.split('\n')) {
@@ -97,12 +99,22 @@ class Measure {
         if (line) out.push(line)
         if (this.width(word, bold, size) <= width) line = word
         else {
-          // a word longer than the column: cut where it no longer fits
+          // a word longer than the column: cut with a hyphen, after a vowel where one is near the end
+          // («Идентифика-ционный»), otherwise where it no longer fits
+          // (only words of letters: a number or a code such as «О-2025-000038» is cut without an added hyphen)
+          const hyphen = /^\p{L}+$/u.test(word) ? '-' : ''
           let part = ''
           for (const ch of word) {
-            if (this.width(part + ch, bold, size) > width && part) {
-              out.push(part)
-              part = ''
+            if (this.width(`${part}${ch}${hyphen}`, bold, size) > width && part.length > 1) {
+              let cut = part.length
+              for (let i = part.length - 1; hyphen && i >= Math.max(2, part.length - 4); i--) {
+                if (VOWELS.test(part[i - 1]!) && !VOWELS.test(part[i]!)) {
+                  cut = i
+                  break
+                }
+              }
+              out.push(`${part.slice(0, cut)}${hyphen}`)
+              part = part.slice(cut)
             }
             part += ch
           }
@@ -224,6 +236,14 @@ class Layout {
     const spanWidth = (col: number, cols: number) => xs[col + cols]! - xs[col]!
     const lineHeight = (s: number) => s * 1.18
 
+    // a header cell whose longest word is wider than its column is set smaller (down to 3.5 pt) rather than
+    // broken mid-word («Идентифика-ционный» in the 31 narrow columns of 4.9)
+    const widest = (text: string) => Math.max(0, ...text.split(/\s+/).map((word) => this.measure.width(word, true, headSize)))
+    const headSizeOf = (p: Placed) => {
+      const room = spanWidth(p.col, p.cols) - 2 * PAD
+      const need = widest(cellText(p.cell)) * 1.02
+      return need <= room ? headSize : Math.max(3.5, (headSize * room) / need)
+    }
     // the header: row heights so that every cell's text fits, merged cells spread over their rows
     const placed = placeHeader(b.header)
     const heights = placed.map((row) =>
@@ -231,12 +251,14 @@ class Layout {
         lineHeight(headSize) + 2 * PAD,
         ...row
           .filter((p) => p.rows === 1)
-          .map((p) => this.measure.lines(cellText(p.cell), true, headSize, spanWidth(p.col, p.cols) - 2 * PAD).length * lineHeight(headSize) + 2 * PAD),
+          .map(
+            (p) => this.measure.lines(cellText(p.cell), true, headSizeOf(p), spanWidth(p.col, p.cols) - 2 * PAD).length * lineHeight(headSizeOf(p)) + 2 * PAD,
+          ),
       ),
     )
     for (const [r, row] of placed.entries()) {
       for (const p of row.filter((q) => q.rows > 1)) {
-        const need = this.measure.lines(cellText(p.cell), true, headSize, spanWidth(p.col, p.cols) - 2 * PAD).length * lineHeight(headSize) + 2 * PAD
+        const need = this.measure.lines(cellText(p.cell), true, headSizeOf(p), spanWidth(p.col, p.cols) - 2 * PAD).length * lineHeight(headSizeOf(p)) + 2 * PAD
         const have = heights.slice(r, r + p.rows).reduce((a, c) => a + c, 0)
         if (need > have) heights[r + p.rows - 1]! += need - have
       }
@@ -260,11 +282,12 @@ class Layout {
           const w = spanWidth(p.col, p.cols)
           const h = heights.slice(r, r + p.rows).reduce((a, c) => a + c, 0)
           if (this.draw) this.doc.rect(x, top, w, h).stroke()
-          const lines = this.measure.lines(cellText(p.cell), true, headSize, w - 2 * PAD)
-          let ty = top + (h - lines.length * lineHeight(headSize)) / 2
+          const cellSize = headSizeOf(p)
+          const lines = this.measure.lines(cellText(p.cell), true, cellSize, w - 2 * PAD)
+          let ty = top + (h - lines.length * lineHeight(cellSize)) / 2
           for (const line of lines) {
-            this.text(line, x + PAD, ty, { size: headSize, bold: p.cell.s === 'head', width: w - 2 * PAD, align: 'center' })
-            ty += lineHeight(headSize)
+            this.text(line, x + PAD, ty, { size: cellSize, bold: p.cell.s === 'head', width: w - 2 * PAD, align: 'center' })
+            ty += lineHeight(cellSize)
           }
         }
         top += heights[r]!
