@@ -49,6 +49,8 @@ describe('column mappings in the browser', () => {
     await page.fill('input[name=name]', 'CRM e2e')
     await page.click('text=Сохранить сопоставление')
     await page.waitForURL(/\/imports\/mappings\?saved=/)
+    // the address changes before the list is rendered: wait for the list's own words
+    await page.getByText('Сопоставление «CRM e2e» сохранено.').waitFor()
     expect(await page.textContent('main')).toContain('Сопоставление «CRM e2e» сохранено.')
 
     await gotoHydrated(page, `${baseUrl}/imports`)
