@@ -3,6 +3,8 @@ import type { Db } from '#db/client.server.ts'
 import { localParts } from '#reports/time/local-time.ts'
 import { CALENDAR_KINDS } from '#app/utils/deadline-labels.ts'
 import { InputError } from '#reports/errors.ts'
+import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
+import { type Actor, inTransaction, queryableOf, runCommand } from './command.server.ts'
 
 /** Loaded years, federal and the organisation's own, with whether each is confirmed. */
 export async function listCalendarYears(db: Db, orgId: string) {
@@ -37,20 +39,21 @@ export async function missingCalendarYears(db: Db, orgId: string, zone: string, 
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
-function parseDay(text: string): string {
+function parseDay(text: string, field?: string): string {
   const t = text.trim()
   const ru = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(t)
   const iso = ru ? `${ru[3]}-${ru[2]}-${ru[1]}` : t
   const m = DATE.exec(iso)
   const d = m ? new Date(`${iso}T00:00:00Z`) : null
-  if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) throw new InputError(`Нет такой даты: «${t}». Ожидается ДД.ММ.ГГГГ.`)
+  if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso)
+    throw new InputError(`Нет такой даты: «${t}». Ожидается ДД.ММ.ГГГГ.`, field)
   return iso
 }
 
 /** Adds (or replaces) one of the organisation's own days: a regional holiday, a working weekend, a short day. */
 export async function addOwnDay(db: Db, orgId: string, input: { day: string; kind: string; note: string }): Promise<string> {
-  const day = parseDay(input.day)
-  if (!(CALENDAR_KINDS as readonly string[]).includes(input.kind)) throw new InputError('Неизвестный вид дня.')
+  const day = parseDay(input.day, 'day')
+  if (!(CALENDAR_KINDS as readonly string[]).includes(input.kind)) throw new InputError('Неизвестный вид дня.', 'kind')
   await db
     .deleteFrom('calendar_day')
     .where('org_id', '=', orgId)
@@ -73,20 +76,20 @@ export async function removeOwnDay(db: Db, orgId: string, dayId: string): Promis
  * per line). Refuses a year already loaded.
  */
 export async function addOwnYear(db: Db, orgId: string, input: { year: number; holidays: string; workingWeekends: string; source: string }): Promise<void> {
-  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2099) throw new InputError('Год — от 2000 до 2099.')
-  if ((await listCalendarYears(db, orgId)).some((y) => y.year === input.year)) throw new InputError(`${input.year} год уже загружен.`)
+  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2099) throw new InputError('Год — от 2000 до 2099.', 'year')
+  if ((await listCalendarYears(db, orgId)).some((y) => y.year === input.year)) throw new InputError(`${input.year} год уже загружен.`, 'year')
   const lines = (text: string) =>
     text
       .split(/[\n,;]+/)
       .map((l) => l.trim())
       .filter(Boolean)
   const rows = [
-    ...lines(input.holidays).map((d) => ({ day: parseDay(d), kind: 'holiday' as const })),
-    ...lines(input.workingWeekends).map((d) => ({ day: parseDay(d), kind: 'working_weekend' as const })),
+    ...lines(input.holidays).map((d) => ({ day: parseDay(d, 'holidays'), kind: 'holiday' as const, field: 'holidays' })),
+    ...lines(input.workingWeekends).map((d) => ({ day: parseDay(d, 'workingWeekends'), kind: 'working_weekend' as const, field: 'workingWeekends' })),
   ]
   const outside = rows.find((r) => !r.day.startsWith(`${input.year}-`))
-  if (outside) throw new InputError(`Дата ${outside.day} не относится к ${input.year} году.`)
-  await db.transaction().execute(async (tx) => {
+  if (outside) throw new InputError(`Дата ${outside.day} не относится к ${input.year} году.`, outside.field)
+  await inTransaction(db, async (tx) => {
     if (rows.length)
       await tx
         .insertInto('calendar_day')
@@ -96,5 +99,38 @@ export async function addOwnYear(db: Db, orgId: string, input: { year: number; h
       .insertInto('calendar_year')
       .values({ org_id: orgId, year: input.year, source: input.source.trim() || null, verified: true })
       .execute()
+  })
+}
+
+export type CalendarChange =
+  | { intent: 'add-day'; day: string; kind: string; note: string }
+  | { intent: 'remove-day'; dayId: string }
+  | { intent: 'add-year'; year: number; holidays: string; workingWeekends: string; source: string }
+
+/**
+ * A change of the organisation's calendar as one command (ADR 025): the change, every appeal's due date
+ * counted again and the audit row `calendar.update`, in one transaction — a failure anywhere leaves the
+ * calendar, the due dates and the log as they were. Returns how many due dates changed.
+ */
+export async function changeCalendar(db: Db, actor: Actor, change: CalendarChange): Promise<{ recomputed: number }> {
+  const orgId = actor.org.id
+  return runCommand(db, actor, async (tx) => {
+    let details: Record<string, unknown>
+    if (change.intent === 'add-day') {
+      const day = await addOwnDay(tx, orgId, change)
+      details = { added: day, kind: change.kind }
+    } else if (change.intent === 'remove-day') {
+      await removeOwnDay(tx, orgId, change.dayId)
+      details = { removed: change.dayId }
+    } else {
+      await addOwnYear(tx, orgId, change)
+      details = { year: change.year }
+    }
+    // the calendar changed: every appeal's due date is counted again, in the same transaction
+    const recomputed = await recomputeAppealDueDates(queryableOf(tx), orgId, actor.org.time_zone)
+    return {
+      result: { recomputed },
+      audit: { action: 'calendar.update', object: 'производственный календарь', details: { intent: change.intent, ...details, recomputed } },
+    }
   })
 }

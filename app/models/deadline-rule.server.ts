@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { InputError } from '#reports/errors.ts'
+import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
+import { type Actor, queryableOf, runCommand } from './command.server.ts'
 
 export const TERM_UNITS = ['seconds', 'minutes', 'hours', 'calendar_days', 'working_days'] as const
 
@@ -45,12 +47,12 @@ export interface RuleChange {
   source: string
 }
 
-/** Saves a rule's editable fields; the caller recomputes due dates and writes the audit entry. */
+/** Saves a rule's editable fields; `changeRule` recomputes due dates and writes the audit entry with it. */
 export async function updateRule(db: Db, orgId: string, ruleId: string, change: RuleChange): Promise<void> {
-  if (change.name.trim() === '') throw new InputError('Укажите название правила.')
-  if (!Number.isFinite(change.amount) || change.amount <= 0) throw new InputError('Срок должен быть положительным числом.')
-  if (!(TERM_UNITS as readonly string[]).includes(change.unit)) throw new InputError('Неизвестная единица срока.')
-  if (!Number.isInteger(change.priority)) throw new InputError('Приоритет — целое число (меньше — раньше).')
+  if (change.name.trim() === '') throw new InputError('Укажите название правила.', 'name')
+  if (!Number.isFinite(change.amount) || change.amount <= 0) throw new InputError('Срок должен быть положительным числом.', 'amount')
+  if (!(TERM_UNITS as readonly string[]).includes(change.unit)) throw new InputError('Неизвестная единица срока.', 'unit')
+  if (!Number.isInteger(change.priority)) throw new InputError('Приоритет — целое число (меньше — раньше).', 'priority')
   await db
     .updateTable('deadline_rule')
     .set({
@@ -66,4 +68,36 @@ export async function updateRule(db: Db, orgId: string, ruleId: string, change: 
     .where('org_id', '=', orgId)
     .where('id', '=', ruleId)
     .execute()
+}
+
+type Rule = NonNullable<Awaited<ReturnType<typeof findRule>>>
+
+/**
+ * A rule change as one command (ADR 025): the rule saved, the due dates of appeals counted again (for an
+ * appeals rule) and the audit row `rule.update` with the rule before and after, in one transaction.
+ */
+export async function changeRule(db: Db, actor: Actor, before: Rule, change: RuleChange): Promise<{ recomputed: number }> {
+  return runCommand(db, actor, async (tx) => {
+    await updateRule(tx, actor.org.id, before.id, change)
+    const recomputed = before.appliesTo === 'appeals' ? await recomputeAppealDueDates(queryableOf(tx), actor.org.id, actor.org.time_zone) : 0
+    return {
+      result: { recomputed },
+      audit: {
+        action: 'rule.update',
+        object: before.name,
+        details: {
+          before: {
+            name: before.name,
+            amount: Number(before.amount),
+            unit: before.unit,
+            active: before.active,
+            isAverage: before.isAverage,
+            priority: before.priority,
+          },
+          after: change,
+          recomputed,
+        },
+      },
+    }
+  })
 }

@@ -1,72 +1,63 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { FormError } from '#app/components/form-error.tsx'
-import { recordAudit } from '#app/models/audit.server.ts'
-import { addOwnDay, addOwnYear, listCalendarDays, listCalendarYears, removeOwnDay } from '#app/models/calendar.server.ts'
+import { changeCalendar, listCalendarDays, listCalendarYears } from '#app/models/calendar.server.ts'
 import { InputError } from '#reports/errors.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { id, oneOf, parseInput, refusalOfError, requiredText, text, wholeNumber, z } from '#app/utils/input.ts'
 import { CALENDAR_KINDS, CALENDAR_KIND_LABELS } from '#app/utils/deadline-labels.ts'
 import { localParts } from '#reports/time/local-time.ts'
-import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Производственный календарь — Качество обслуживания' }]
+
+const YEAR_OF_URL = wholeNumber(2000, 2099)
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'calendar._index.tsx')
   const { database, org } = await getAppContext()
   const years = await listCalendarYears(database.db, org.id)
-  const asked = Number(new URL(request.url).searchParams.get('year'))
   const current = localParts(new Date(), org.time_zone).year
-  const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2099 ? asked : current
+  const year = YEAR_OF_URL.catch(current).parse(new URL(request.url).searchParams.get('year'))
   return { years, year, days: await listCalendarDays(database.db, org.id, year) }
 }
 
+/** The three forms of the page, told apart by `intent`. */
+const calendarForm = z.discriminatedUnion(
+  'intent',
+  [
+    z.object({
+      intent: z.literal('add-day'),
+      day: requiredText('Укажите дату (ДД.ММ.ГГГГ).', 20),
+      kind: oneOf(CALENDAR_KINDS, 'Неизвестный вид дня.'),
+      note: text({ max: 500 }),
+    }),
+    z.object({ intent: z.literal('remove-day'), dayId: id('Неверный номер дня.') }),
+    z.object({
+      intent: z.literal('add-year'),
+      year: wholeNumber(2000, 2099, 'Год — от 2000 до 2099.'),
+      holidays: text({ max: 20_000 }),
+      workingWeekends: text({ max: 20_000 }),
+      source: text({ max: 500 }),
+    }),
+  ],
+  { error: 'Неизвестное действие.' },
+)
+
+const LABELS = { day: 'Дата', kind: 'Вид', note: 'Пояснение', year: 'Год', holidays: 'Нерабочие дни', workingWeekends: 'Рабочие выходные', source: 'Источник' }
+
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireRouteAccess(request, 'calendar._index.tsx')
-  const { database, org } = await getAppContext()
-  const form = await request.formData()
-  const intent = String(form.get('intent') ?? '')
-  let details: Record<string, unknown>
+  const actor = await requireActor({ request, context }, 'calendar._index.tsx')
+  const { database } = await getAppContext()
+  const parsed = parseInput(calendarForm, await request.formData(), LABELS)
+  if (!parsed.ok) return data({ error: parsed.error, fieldErrors: parsed.fieldErrors, recomputed: null }, { status: 400 })
   try {
-    if (intent === 'add-day') {
-      const day = await addOwnDay(database.db, org.id, {
-        day: String(form.get('day') ?? ''),
-        kind: String(form.get('kind') ?? ''),
-        note: String(form.get('note') ?? ''),
-      })
-      details = { added: day, kind: form.get('kind') }
-    } else if (intent === 'remove-day') {
-      await removeOwnDay(database.db, org.id, String(form.get('dayId') ?? ''))
-      details = { removed: form.get('dayId') }
-    } else if (intent === 'add-year') {
-      const year = Number(form.get('year'))
-      await addOwnYear(database.db, org.id, {
-        year,
-        holidays: String(form.get('holidays') ?? ''),
-        workingWeekends: String(form.get('workingWeekends') ?? ''),
-        source: String(form.get('source') ?? ''),
-      })
-      details = { year }
-    } else {
-      return data({ error: 'Неизвестное действие.', recomputed: null }, { status: 400 })
-    }
+    const { recomputed } = await changeCalendar(database.db, actor, parsed.data)
+    return { error: null, fieldErrors: {}, recomputed }
   } catch (error) {
-    if (error instanceof InputError) return data({ error: error.message, recomputed: null }, { status: 400 })
+    if (error instanceof InputError) return data({ ...refusalOfError(error), recomputed: null }, { status: 400 })
     throw error
   }
-  // the calendar changed: every appeal's due date is counted again
-  const recomputed = await recomputeAppealDueDates(database.pool, org.id, org.time_zone)
-  await recordAudit(database.db, {
-    orgId: org.id,
-    userId: user.id,
-    actor: user.login,
-    action: 'calendar.update',
-    object: 'производственный календарь',
-    details: { intent, ...details, recomputed },
-    ip: context?.ip,
-  })
-  return { error: null, recomputed }
 }
 
 export default function Calendar() {

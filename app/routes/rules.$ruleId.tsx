@@ -1,13 +1,12 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { FormError } from '#app/components/form-error.tsx'
-import { recordAudit } from '#app/models/audit.server.ts'
-import { findRule, updateRule } from '#app/models/deadline-rule.server.ts'
+import { FieldError, FormError } from '#app/components/form-error.tsx'
+import { TERM_UNITS, changeRule, findRule } from '#app/models/deadline-rule.server.ts'
 import { InputError } from '#reports/errors.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { checkbox, decimalNumber, oneOf, parseInput, refusalOfError, requiredText, text, wholeNumber, z } from '#app/utils/input.ts'
 import { APPLIES_LABELS, UNIT_LABELS, describeFilter } from '#app/utils/deadline-labels.ts'
-import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Правило срока — Качество обслуживания' }]
 
@@ -19,48 +18,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { rule }
 }
 
+const ruleForm = z.object({
+  name: requiredText('Укажите название правила.', 200),
+  amount: decimalNumber(Number.MIN_VALUE, 1_000_000, 'Срок должен быть положительным числом.'),
+  unit: oneOf(TERM_UNITS, 'Неизвестная единица срока.'),
+  active: checkbox(),
+  isAverage: checkbox(),
+  priority: wholeNumber(-1_000_000, 1_000_000, 'Приоритет — целое число (меньше — раньше).'),
+  source: text({ max: 500 }),
+})
+
+const LABELS = { name: 'Название', amount: 'Срок', unit: 'Единица', priority: 'Приоритет', source: 'Источник' }
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireRouteAccess(request, 'rules.$ruleId.tsx')
-  const { database, org } = await getAppContext()
-  const before = await findRule(database.db, org.id, params.ruleId ?? '')
+  const actor = await requireActor({ request, context }, 'rules.$ruleId.tsx')
+  const { database } = await getAppContext()
+  const before = await findRule(database.db, actor.org.id, params.ruleId ?? '')
   if (!before) throw new Response('Такого правила нет.', { status: 404 })
-  const form = await request.formData()
-  const change = {
-    name: String(form.get('name') ?? ''),
-    amount: Number(String(form.get('amount') ?? '').replace(',', '.')),
-    unit: String(form.get('unit') ?? ''),
-    active: form.get('active') === 'on',
-    isAverage: form.get('isAverage') === 'on',
-    priority: Number(form.get('priority')),
-    source: String(form.get('source') ?? ''),
-  }
+  const parsed = parseInput(ruleForm, await request.formData(), LABELS)
+  if (!parsed.ok) return data({ error: parsed.error, fieldErrors: parsed.fieldErrors }, { status: 400 })
   try {
-    await updateRule(database.db, org.id, before.id, change)
+    await changeRule(database.db, actor, before, parsed.data)
   } catch (error) {
-    if (error instanceof InputError) return data({ error: error.message }, { status: 400 })
+    if (error instanceof InputError) return data(refusalOfError(error), { status: 400 })
     throw error
   }
-  const recomputed = before.appliesTo === 'appeals' ? await recomputeAppealDueDates(database.pool, org.id, org.time_zone) : 0
-  await recordAudit(database.db, {
-    orgId: org.id,
-    userId: user.id,
-    actor: user.login,
-    action: 'rule.update',
-    object: before.name,
-    details: {
-      before: {
-        name: before.name,
-        amount: Number(before.amount),
-        unit: before.unit,
-        active: before.active,
-        isAverage: before.isAverage,
-        priority: before.priority,
-      },
-      after: change,
-      recomputed,
-    },
-    ip: context?.ip,
-  })
   return redirect('/rules')
 }
 
@@ -80,10 +62,12 @@ export default function EditRule() {
         <label>
           Название
           <input type="text" name="name" defaultValue={rule.name} required />
+          <FieldError errors={actionData?.fieldErrors} name="name" />
         </label>
         <label>
           Срок
           <input type="text" name="amount" defaultValue={Number(rule.amount)} inputMode="decimal" required />
+          <FieldError errors={actionData?.fieldErrors} name="amount" />
         </label>
         <label>
           Единица
@@ -98,10 +82,12 @@ export default function EditRule() {
         <label>
           Приоритет (меньше — проверяется раньше)
           <input type="text" name="priority" defaultValue={rule.priority} inputMode="numeric" required />
+          <FieldError errors={actionData?.fieldErrors} name="priority" />
         </label>
         <label>
           Источник (пункт документа)
           <input type="text" name="source" defaultValue={rule.source ?? ''} />
+          <FieldError errors={actionData?.fieldErrors} name="source" />
         </label>
         <label style={{ display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
           <input type="checkbox" name="isAverage" defaultChecked={rule.isAverage} /> норматив на среднее значение за период

@@ -3,10 +3,11 @@
  * public by the table in access.ts); scope is then applied inside the queries.
  */
 import crypto from 'node:crypto'
-import { type Session, createCookieSessionStorage, redirect } from '@remix-run/node'
+import { type AppLoadContext, type Session, createCookieSessionStorage, redirect } from '@remix-run/node'
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { type SessionUser, findSessionUser, scopeOf } from '#app/models/user.server.ts'
+import type { Actor } from '#app/models/command.server.ts'
 import { getAppContext } from './app-database.server.ts'
 import { type Access, type RouteId, hasAnyRole, routeAccess } from './access.ts'
 
@@ -123,6 +124,16 @@ export async function requireRole(request: Request, allowed: Access): Promise<Se
 /** The guard of a route by its line in access.ts. */
 export function requireRouteAccess(request: Request, route: RouteId): Promise<SessionUser> {
   return requireRole(request, routeAccess[route])
+}
+
+/**
+ * The guard of an action (ADR 025): the route's roles, then the actor built once — organisation, user,
+ * client address and scope — that commands take and write into the audit row.
+ */
+export async function requireActor(args: { request: Request; context?: AppLoadContext }, route: RouteId): Promise<Actor> {
+  const user = await requireRouteAccess(args.request, route)
+  const { org } = await getAppContext()
+  return { org, user, ip: args.context?.ip ?? null, scope: scopeOf(user) }
 }
 
 export function getScope(user: SessionUser): Scope {
