@@ -9,6 +9,7 @@ import { IMPORT_KINDS, type ImportKind } from '#app/imports/kinds.ts'
 import { InputError } from '#reports/errors.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { sourceLabel } from '#app/imports/report-text.ts'
+import { type Actor, runCommand } from '#app/models/command.server.ts'
 
 export const TOKEN_PREFIX = 'sq_'
 
@@ -194,3 +195,27 @@ export async function authenticateToken(db: Db, authorization: string | null, no
 
 /** How the import history names an API import: «API: <token name>». */
 export const apiSourceLabel = (tokenName: string | null | undefined) => sourceLabel('api', tokenName)
+
+/** Issues a token as one command (ADR 025): the token and the audit row `token.create` together. */
+export function issueTokenCommand(db: Db, actor: Actor, input: Omit<TokenInput, 'createdBy'>): Promise<{ token: IntegrationToken; secret: string }> {
+  return runCommand(db, actor, async (tx) => {
+    const made = await createToken(tx, actor.org.id, { ...input, createdBy: { id: actor.user.id, login: actor.user.login } })
+    const { token } = made
+    return {
+      result: made,
+      audit: {
+        action: 'token.create',
+        object: `токен №${token.id}`,
+        details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt },
+      },
+    }
+  })
+}
+
+/** Revokes a token with the audit row `token.revoke`, in one transaction. */
+export function revokeTokenCommand(db: Db, actor: Actor, id: string): Promise<IntegrationToken> {
+  return runCommand(db, actor, async (tx) => {
+    const token = await revokeToken(tx, actor.org.id, id, actor.user.login)
+    return { result: token, audit: { action: 'token.revoke', object: `токен №${token.id}`, details: { name: token.name } } }
+  })
+}

@@ -5,6 +5,7 @@
  */
 import type { Db } from '#db/client.server.ts'
 import { InputError } from '#reports/errors.ts'
+import { inTransaction } from './command.server.ts'
 
 export async function listPhoneLines(db: Db, orgId: string): Promise<{ line: string; branch: string }[]> {
   return db
@@ -44,7 +45,7 @@ export async function parsePhoneLines(db: Db, orgId: string, text: string): Prom
 /** Replaces the mapping as a whole and moves the calls with it. */
 export async function savePhoneLines(db: Db, orgId: string, text: string): Promise<number> {
   const mapping = await parsePhoneLines(db, orgId, text)
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await tx.deleteFrom('phone_line').where('org_id', '=', orgId).execute()
     if (mapping.size)
       await tx

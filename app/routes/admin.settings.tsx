@@ -2,13 +2,13 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { FormError } from '#app/components/form-error.tsx'
 import { VocabularyOptions } from '#app/components/metric-text.tsx'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
-import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#reports/errors.ts'
-import { updateOrganisation } from '#app/models/organisation.server.ts'
-import { listPhoneLines, parsePhoneLines, phoneLinesText, savePhoneLines } from '#app/models/phone-line.server.ts'
+import { listPhoneLines, phoneLinesText } from '#app/models/phone-line.server.ts'
+import { saveSettings } from '#app/models/settings.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { inboxSetting, setImportInbox } from '#app/integration/inbox.server.ts'
-import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { inboxSetting } from '#app/integration/inbox.server.ts'
+import { requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { oneOf, optionalDecimalNumber, optionalWholeNumber, parseInput, refusalOfError, text, z } from '#app/utils/input.ts'
 import { regime } from '#reports/vocabulary.ts'
 import { callbackNorm, normText } from '#reports/callbacks/callbacks.server.ts'
 import { mailOffReason } from '#app/mail/config.server.ts'
@@ -37,57 +37,58 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
+const settingsForm = z.object({
+  name: text({ max: 300 }),
+  timeZone: text({ max: 100 }),
+  regime: oneOf(['network', 'supplier', 'both'], 'Неизвестный режим: выберите из списка.'),
+  shortAbandon: optionalWholeNumber(0, 600, 'Целое число секунд от 0 до 600.'),
+  serviceLevel: optionalWholeNumber(1, 3600, 'Целое число секунд от 1 до 3600 (или пусто: из правила ответа на звонок).'),
+  lostCallbackAmount: optionalDecimalNumber(Number.MIN_VALUE, 10_000, 'Положительное число до 10 000 (или пусто: из правила перезвона).'),
+  lostCallbackUnit: text({ max: 50 }), // checked with the amount by updateOrganisation
+  signerPosition: text({ max: 200, raw: true }),
+  signerName: text({ max: 200, raw: true }),
+  signerPhone: text({ max: 200, raw: true }),
+  phoneLines: text({ max: 200_000, raw: true }),
+  importInbox: z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().max(1000, { error: 'Не длиннее 1000 знаков.' }).optional()),
+})
+
+const LABELS = {
+  name: 'Название',
+  timeZone: 'Часовой пояс',
+  regime: 'Режим',
+  shortAbandon: 'Короткий сброс',
+  serviceLevel: 'Уровень обслуживания',
+  lostCallbackAmount: 'Норматив перезвона',
+  lostCallbackUnit: 'Единица норматива перезвона',
+  signerPosition: 'Должность подписывающего',
+  signerName: 'Ф. И. О. подписывающего',
+  signerPhone: 'Телефон подписывающего',
+  phoneLines: 'Линии',
+  importInbox: 'Папка загрузки',
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = await requireRouteAccess(request, 'admin.settings.tsx')
-  const { database, org } = await getAppContext()
-  const form = await request.formData()
-  const seconds = (key: string) => {
-    const text = String(form.get(key) ?? '').trim()
-    return text === '' ? null : Number(text)
-  }
+  const actor = await requireActor({ request, context }, 'admin.settings.tsx')
+  const { database } = await getAppContext()
+  const parsed = parseInput(settingsForm, await request.formData(), LABELS)
+  if (!parsed.ok) return data({ error: parsed.error, fieldErrors: parsed.fieldErrors, saved: false }, { status: 400 })
+  const form = parsed.data
   const settings = {
-    name: String(form.get('name') ?? ''),
-    timeZone: String(form.get('timeZone') ?? '').trim(),
-    regime: String(form.get('regime') ?? '') as 'network' | 'supplier' | 'both',
-    shortAbandonSeconds: seconds('shortAbandon') ?? 5,
-    serviceLevelSeconds: seconds('serviceLevel'),
-    lostCallback:
-      String(form.get('lostCallbackAmount') ?? '').trim() === ''
-        ? null
-        : { amount: Number(String(form.get('lostCallbackAmount')).replace(',', '.')), unit: String(form.get('lostCallbackUnit') ?? '') as 'hours' },
-    signer: { position: String(form.get('signerPosition') ?? ''), name: String(form.get('signerName') ?? ''), phone: String(form.get('signerPhone') ?? '') },
+    name: form.name,
+    timeZone: form.timeZone,
+    regime: form.regime,
+    shortAbandonSeconds: form.shortAbandon ?? 5,
+    serviceLevelSeconds: form.serviceLevel,
+    lostCallback: form.lostCallbackAmount === null ? null : { amount: form.lostCallbackAmount, unit: form.lostCallbackUnit as 'hours' },
+    signer: { position: form.signerPosition, name: form.signerName, phone: form.signerPhone },
   }
-  const phoneLines = String(form.get('phoneLines') ?? '')
   try {
-    await parsePhoneLines(database.db, org.id, phoneLines) // refused before anything is saved
-    // the watched folder (ADR 017), unless IMPORT_INBOX sets it: checked (and saved) before the rest
-    if (!inboxSetting(org).fromEnv && form.has('importInbox')) await setImportInbox(database, org.id, String(form.get('importInbox') ?? ''))
-    await updateOrganisation(database.db, org.id, settings)
-    await savePhoneLines(database.db, org.id, phoneLines)
+    await saveSettings(database, actor, { settings, phoneLines: form.phoneLines, importInbox: form.importInbox })
   } catch (error) {
-    if (error instanceof InputError) return data({ error: error.message, saved: false }, { status: 400 })
+    if (error instanceof InputError) return data({ ...refusalOfError(error), saved: false }, { status: 400 })
     throw error
   }
-  await recordAudit(database.db, {
-    orgId: org.id,
-    userId: admin.id,
-    actor: admin.login,
-    action: 'settings.update',
-    object: 'организация',
-    details: {
-      before: {
-        name: org.name,
-        timeZone: org.time_zone,
-        regime: org.regime,
-        shortAbandonSeconds: org.short_abandon_seconds,
-        serviceLevelSeconds: org.service_level_seconds,
-        signer: { position: org.signer_position, name: org.signer_name, phone: org.signer_phone },
-      },
-      after: { ...settings, phoneLines, importInbox: inboxSetting(org).fromEnv ? undefined : String(form.get('importInbox') ?? '').trim() || null },
-    },
-    ip: context?.ip,
-  })
-  return { error: null, saved: true }
+  return { error: null, fieldErrors: {}, saved: true }
 }
 
 const UNIT_WORDS: Record<string, string> = { minutes: 'минут', hours: 'часов', calendar_days: 'календарных дней', working_days: 'рабочих дней' }

@@ -2,12 +2,12 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { FormError } from '#app/components/form-error.tsx'
 import { IMPORT_KINDS } from '#app/imports/kinds.ts'
-import { createToken, listTokens, revokeToken } from '#app/integration/tokens.server.ts'
-import { recordAudit } from '#app/models/audit.server.ts'
+import { issueTokenCommand, listTokens, revokeTokenCommand } from '#app/integration/tokens.server.ts'
 import { InputError } from '#reports/errors.ts'
 import { listBranches } from '#app/models/user.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { id, list, parseInput, refusalOfError, text, z } from '#app/utils/input.ts'
 import { formatDateTime } from '#reports/format.ts'
 import { endOfLocalDay, isDateText } from '#reports/metrics/period.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
@@ -26,45 +26,43 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
+const tokenForm = z.discriminatedUnion(
+  'intent',
+  [
+    z.object({ intent: z.literal('revoke'), id: id('Неверный номер токена.') }),
+    z.object({
+      intent: z.literal('create').optional(),
+      name: text({ max: 200 }),
+      kinds: list(),
+      branches: list(),
+      expires: text({ max: 20 }).refine((e) => e === '' || isDateText(e), { error: 'Срок действия — дата в виде ГГГГ-ММ-ДД.' }),
+    }),
+  ],
+  { error: 'Неизвестное действие.' },
+)
+
+const LABELS = { name: 'Название', kinds: 'Виды данных', branches: 'Филиалы', expires: 'Срок действия' }
+
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = await requireRouteAccess(request, 'admin.tokens.tsx')
-  const { database, org } = await getAppContext()
-  const form = await request.formData()
+  const actor = await requireActor({ request, context }, 'admin.tokens.tsx')
+  const { database } = await getAppContext()
+  const parsed = parseInput(tokenForm, await request.formData(), LABELS)
+  if (!parsed.ok) return data({ error: parsed.error, fieldErrors: parsed.fieldErrors, secret: null, revoked: null }, { status: 400 })
+  const form = parsed.data
   try {
-    if (form.get('intent') === 'revoke') {
-      const token = await revokeToken(database.db, org.id, String(form.get('id') ?? ''), admin.login)
-      await recordAudit(database.db, {
-        orgId: org.id,
-        userId: admin.id,
-        actor: admin.login,
-        action: 'token.revoke',
-        object: `токен №${token.id}`,
-        details: { name: token.name },
-        ip: context?.ip,
-      })
-      return { error: null, secret: null, revoked: token.name }
+    if (form.intent === 'revoke') {
+      const token = await revokeTokenCommand(database.db, actor, form.id)
+      return { error: null, fieldErrors: {}, secret: null, revoked: token.name }
     }
-    const expires = String(form.get('expires') ?? '').trim()
-    if (expires && !isDateText(expires)) throw new InputError('Срок действия — дата в виде ГГГГ-ММ-ДД.')
-    const { token, secret } = await createToken(database.db, org.id, {
-      name: String(form.get('name') ?? ''),
-      kinds: form.getAll('kinds').map(String),
-      branchIds: form.getAll('branches').map(String),
-      expiresAt: expires ? endOfLocalDay(expires, org.time_zone) : null,
-      createdBy: { id: admin.id, login: admin.login },
+    const { token, secret } = await issueTokenCommand(database.db, actor, {
+      name: form.name,
+      kinds: form.kinds,
+      branchIds: form.branches,
+      expiresAt: form.expires ? endOfLocalDay(form.expires, actor.org.time_zone) : null,
     })
-    await recordAudit(database.db, {
-      orgId: org.id,
-      userId: admin.id,
-      actor: admin.login,
-      action: 'token.create',
-      object: `токен №${token.id}`,
-      details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt },
-      ip: context?.ip,
-    })
-    return { error: null, secret, name: token.name, revoked: null }
+    return { error: null, fieldErrors: {}, secret, name: token.name, revoked: null }
   } catch (error) {
-    if (error instanceof InputError) return data({ error: error.message, secret: null, revoked: null }, { status: 400 })
+    if (error instanceof InputError) return data({ ...refusalOfError(error), secret: null, revoked: null }, { status: 400 })
     throw error
   }
 }

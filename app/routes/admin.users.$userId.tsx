@@ -2,13 +2,14 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { FormError } from '#app/components/form-error.tsx'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { RoleAndBranchFields } from '#app/components/user-fields.tsx'
-import { recordAudit } from '#app/models/audit.server.ts'
+import { unlockUserCommand, updateUserCommand } from '#app/models/user-commands.server.ts'
 import { InputError } from '#reports/errors.ts'
-import { clearSignInLimits, recentSignInFailures } from '#app/models/sign-in.server.ts'
-import { getUserForEdit, listBranches, updateUser } from '#app/models/user.server.ts'
+import { recentSignInFailures } from '#app/models/sign-in.server.ts'
+import { getUserForEdit, listBranches } from '#app/models/user.server.ts'
 import { MIN_PASSWORD_LENGTH } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { refusalOfError } from '#app/utils/input.ts'
 import { readUserForm } from '#app/utils/forms.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Пользователь — Качество обслуживания' }]
@@ -22,48 +23,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const admin = await requireRouteAccess(request, 'admin.users.$userId.tsx')
-  const { database, org } = await getAppContext()
-  const target = await getUserForEdit(database.db, org.id, params.userId ?? '')
+  const actor = await requireActor({ request, context }, 'admin.users.$userId.tsx')
+  const { database } = await getAppContext()
+  const target = await getUserForEdit(database.db, actor.org.id, params.userId ?? '')
   if (!target) throw new Response('Такого пользователя нет.', { status: 404 })
   const form = await request.formData()
   if (form.get('intent') === 'unlock') {
-    const cleared = await clearSignInLimits(database.db, target.login)
-    await recordAudit(database.db, {
-      orgId: org.id,
-      userId: admin.id,
-      actor: admin.login,
-      action: 'user.unlock',
-      object: target.login,
-      details: { failures: cleared },
-      ip: context?.ip,
-    })
+    await unlockUserCommand(database.db, actor, target)
     return data({ unlocked: true as const })
   }
   const input = readUserForm(form)
-  if (target.id === admin.id && (input.disabled || !input.roles.includes('admin'))) {
-    return data({ error: 'Нельзя отключить себя или снять с себя роль администратора.' }, { status: 400 })
+  if (!input.ok) return data({ error: input.error, fieldErrors: input.fieldErrors }, { status: 400 })
+  if (target.id === actor.user.id && (input.data.disabled || !input.data.roles.includes('admin'))) {
+    return data({ error: 'Нельзя отключить себя или снять с себя роль администратора.', fieldErrors: {} }, { status: 400 })
   }
   try {
-    await updateUser(database.db, org.id, target.id, input)
-    await recordAudit(database.db, {
-      orgId: org.id,
-      userId: admin.id,
-      actor: admin.login,
-      action: 'user.update',
-      object: target.login,
-      details: {
-        roles: input.roles,
-        allBranches: input.allBranches,
-        branchIds: input.branchIds,
-        disabled: input.disabled,
-        passwordReset: Boolean(input.password),
-      },
-      ip: context?.ip,
-    })
+    await updateUserCommand(database.db, actor, target, input.data)
     return redirect('/admin/users')
   } catch (error) {
-    if (error instanceof InputError) return data({ error: error.message }, { status: 400 })
+    if (error instanceof InputError) return data(refusalOfError(error), { status: 400 })
     throw error
   }
 }

@@ -2,12 +2,13 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { FormError } from '#app/components/form-error.tsx'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { RoleAndBranchFields } from '#app/components/user-fields.tsx'
-import { recordAudit } from '#app/models/audit.server.ts'
+import { createUserCommand } from '#app/models/user-commands.server.ts'
 import { InputError } from '#reports/errors.ts'
-import { createUser, listBranches, listUsers } from '#app/models/user.server.ts'
+import { listBranches, listUsers } from '#app/models/user.server.ts'
 import { MIN_PASSWORD_LENGTH } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { refusalOfError } from '#app/utils/input.ts'
 import { formatDateTime } from '#reports/format.ts'
 import { readUserForm } from '#app/utils/forms.server.ts'
 import { labelOf, role } from '#reports/vocabulary.ts'
@@ -22,23 +23,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = await requireRouteAccess(request, 'admin.users._index.tsx')
-  const { database, org } = await getAppContext()
+  const actor = await requireActor({ request, context }, 'admin.users._index.tsx')
+  const { database } = await getAppContext()
   const input = readUserForm(await request.formData())
+  if (!input.ok) return data({ error: input.error, fieldErrors: input.fieldErrors }, { status: 400 })
   try {
-    const user = await createUser(database.db, org.id, input)
-    await recordAudit(database.db, {
-      orgId: org.id,
-      userId: admin.id,
-      actor: admin.login,
-      action: 'user.create',
-      object: user.login,
-      details: { roles: user.roles, allBranches: user.allBranches, branchIds: user.branchIds },
-      ip: context?.ip,
-    })
+    await createUserCommand(database.db, actor, input.data)
     return redirect('/admin/users')
   } catch (error) {
-    if (error instanceof InputError) return data({ error: error.message }, { status: 400 })
+    if (error instanceof InputError) return data(refusalOfError(error), { status: 400 })
     throw error
   }
 }

@@ -105,6 +105,14 @@ export const decimalNumber = (min: number, max: number, message: string) =>
     z.number({ error: message }).min(min, { error: message }).max(max, { error: message }),
   )
 
+/** Empty is null; otherwise a whole number between `min` and `max`. */
+export const optionalWholeNumber = (min: number, max: number, message = `Целое число от ${min} до ${max}.`) =>
+  z.union([z.preprocess((v) => (String(one(v) ?? '').trim() === '' ? null : v), z.null()), wholeNumber(min, max, message)], { error: message })
+
+/** Empty is null; otherwise a number with a decimal comma or point. */
+export const optionalDecimalNumber = (min: number, max: number, message: string) =>
+  z.union([z.preprocess((v) => (String(one(v) ?? '').trim() === '' ? null : v), z.null()), decimalNumber(min, max, message)], { error: message })
+
 /** A database id (a whole number as text). */
 export const id = (message = 'Неверный номер записи.') =>
   z.preprocess((v) => one(v) ?? '', z.string({ error: message }).regex(/^\d{1,18}$/, { error: message }))
