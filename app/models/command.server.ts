@@ -5,6 +5,7 @@
  */
 import { CompiledQuery } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import { inTransaction } from '#db/transaction.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import type { Scope } from '#db/scope.server.ts'
 import type { Queryable } from '#reports/deadlines/rules.server.ts'
@@ -45,17 +46,14 @@ export async function runCommand<T>(db: Db, actor: Actor, work: (tx: Db) => Prom
     for (const record of records) await recordAudit(tx, auditEntryOf(actor, record))
     return result
   }
-  return db.isTransaction ? run(db) : db.transaction().execute(run)
+  return inTransaction(db, run)
 }
+
+export { inTransaction }
 
 /** An event that changes nothing of its own (a download, a view of personal data): only its audit row. */
 export function recordEvent(db: Db, actor: Actor, record: AuditRecord): Promise<void> {
   return recordAudit(db, auditEntryOf(actor, record))
-}
-
-/** `work` in a transaction of its own, or in the caller's when `db` already is one (a command's). */
-export function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work)
 }
 
 /** pg's `query` over a Kysely connection (a command's transaction), for the modules that speak raw SQL. */

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import { inTransaction } from '#db/transaction.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { type KeysetPosition, afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { dayText, localDayOf } from '#reports/time/days.ts'
@@ -392,7 +393,7 @@ export async function createBatch(db: Db, survey: Survey, zone: string, input: B
   const eligibleWhere = sql`a.org_id = ${survey.orgId} and ${inScope(sql.ref('a.org_id'), sql.ref('a.branch_id'), user.scope)} and a.answered_at >= ${period.start} and a.answered_at < ${period.end} ${subject} ${contact}
     and not exists (select 1 from survey_invitation i where i.survey_id = ${survey.id} and i.appeal_id = a.id)`
   const expiresAt = new Date(now.getTime() + input.validDays * 86_400_000)
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const eligible = Number((await sql<{ n: string }>`select count(*) as n from appeal a where ${eligibleWhere}`.execute(trx)).rows[0]?.n ?? 0)
     const batch = await trx
       .insertInto('survey_batch')

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { cachedView } from '#app/utils/view-cache.server.ts'
 import { buffer } from 'node:stream/consumers'
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, redirect, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { InputError } from '#reports/errors.ts'
 import { SheetTable } from '#app/components/sheet-table.tsx'
-import { recordAudit } from '#app/models/audit.server.ts'
+import { freezeAppendix7 } from '#app/models/appendix7-commands.server.ts'
+import { id, parseInput, refusalOfError, text, z } from '#app/utils/input.ts'
 import { actionAccess, hasAnyRole } from '#app/utils/access.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { formatCount, formatDateTime } from '#reports/format.ts'
@@ -15,7 +16,7 @@ import { appendix7Context } from '#reports/appendix-7/context.server.ts'
 import { definitionsOf } from '#reports/appendix-7/figures.server.ts'
 import { describePolicies } from '#reports/appendix-7/policies.ts'
 import { registerCells, registerRows } from '#reports/appendix-7/register.server.ts'
-import { diffFigures, freezeSnapshot, latestOfScope, listPublications, listSnapshots } from '#reports/appendix-7/snapshots.server.ts'
+import { diffFigures, latestOfScope, listPublications, listSnapshots } from '#reports/appendix-7/snapshots.server.ts'
 import { generatedLine } from '#reports/registry.server.ts'
 import { signerOf, writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'
 import { withYears } from '#reports/appendix-7/template.ts'
@@ -92,14 +93,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
+const freezeForm = z.object({
+  intent: z.literal('freeze', { error: 'Неизвестное действие.' }),
+  key: text({ max: 100 }),
+  replaces: z.union([z.literal(''), id('Неверный номер заменяемого отчёта.')]).catch(''),
+  changeNote: text({ max: 2000, raw: true }),
+})
+
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireRole(request, actionAccess.reportInput)
-  const rr = await reportRequest(request, 'reports.appendix-7._index.tsx')
-  const form = await request.formData()
-  if (form.get('intent') !== 'freeze') throw new Response('Неизвестное действие.', { status: 400 })
-  const key = String(form.get('key') ?? '')
-  const replaces = String(form.get('replaces') ?? '')
-  const note = String(form.get('changeNote') ?? '')
+  const rr = await reportRequest(request, 'reports.appendix-7._index.tsx', context)
+  const parsed = parseInput(freezeForm, await request.formData(), { changeNote: 'Что исправлено' })
+  if (!parsed.ok) {
+    if ('intent' in parsed.fieldErrors) throw new Response('Неизвестное действие.', { status: 400 })
+    return data({ error: parsed.error, fieldErrors: parsed.fieldErrors }, { status: 400 })
+  }
+  const { key, replaces, changeNote: note } = parsed.data
   const report = await prepareAppendix7(await appendix7Context(rr.database, rr.scope, rr.year, rr.asOf))
   const who = `${rr.user.fullName} (${rr.user.login})`
   const fileName = appendix7FileName(report, 'xlsx')
@@ -108,35 +117,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // the PDF of the same figures, kept as it is signed and filed
   const pdf = await buffer(writeAppendix7Pdf(report, await signerOf(rr.database.db, rr.org.id), generated[1]))
   try {
-    const { id, created } = await freezeSnapshot(
-      rr.database.db,
+    const { id } = await freezeAppendix7(rr.database.db, rr.actor, {
       report,
       file,
       fileName,
-      { id: rr.user.id, name: who },
-      { key, pdf, replaces: replaces ? { id: replaces, note } : undefined },
-    )
-    // a second click with the same form finds the first snapshot: no second snapshot, no second audit record
-    if (created) {
-      await recordAudit(rr.database.db, {
-        orgId: rr.org.id,
-        userId: rr.user.id,
-        actor: rr.user.login,
-        action: 'report.freeze',
-        object: 'appendix-7',
-        details: {
-          year: rr.year,
-          snapshot: id,
-          bytes: file.length,
-          scope: rr.scope.branches === 'all' ? 'all' : rr.scope.branches,
-          replaces: replaces || undefined,
-        },
-        ip: context?.ip,
-      })
-    }
+      options: { key, pdf, replaces: replaces ? { id: replaces, note } : undefined },
+    })
     return redirect(`/reports/appendix-7/snapshots/${id}`)
   } catch (error) {
-    if (error instanceof InputError) return { error: error.message }
+    if (error instanceof InputError) return data({ ...refusalOfError(error) }, { status: 400 })
     throw error
   }
 }

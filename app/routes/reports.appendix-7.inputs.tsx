@@ -1,10 +1,10 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { recordAudit } from '#app/models/audit.server.ts'
+import { saveAppendix7Input } from '#app/models/appendix7-commands.server.ts'
 import { actionAccess, hasAnyRole } from '#app/utils/access.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { reportRequest } from '#app/utils/report-view.server.ts'
-import { LIST_BLANK_ROWS, compareValues, inputTables, listItems, loadYearInputs, parseTableForm, saveTableInput } from '#reports/appendix-7/inputs.server.ts'
+import { LIST_BLANK_ROWS, compareValues, inputTables, listItems, loadYearInputs, parseTableForm } from '#reports/appendix-7/inputs.server.ts'
 import { BUILT_IN_TEMPLATE } from '#reports/appendix-7/template.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Сведения для Приложения 7 — Качество обслуживания' }]
@@ -39,23 +39,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, actionAccess.reportInput)
-  const rr = await reportRequest(request, 'reports.appendix-7.inputs.tsx')
+  await requireRole(request, actionAccess.reportInput)
+  const rr = await reportRequest(request, 'reports.appendix-7.inputs.tsx', context)
   const form = await request.formData()
   const table = inputTables(BUILT_IN_TEMPLATE).find((t) => t.code === form.get('table'))
-  if (!table) return { table: null, errors: ['Неизвестная таблица.'], saved: false }
+  if (!table) return data({ table: null, errors: ['Неизвестная таблица.'], saved: false }, { status: 400 })
   const parsed = parseTableForm(table, form)
-  if (parsed.errors.length) return { table: table.code, errors: parsed.errors, saved: false }
-  await saveTableInput(rr.database.db, rr.org.id, rr.year, table, parsed, user.id)
-  await recordAudit(rr.database.db, {
-    orgId: rr.org.id,
-    userId: user.id,
-    actor: user.login,
-    action: 'report.input',
-    object: `appendix-7 ${table.code}`,
-    details: { year: rr.year },
-    ip: context?.ip,
-  })
+  if (parsed.errors.length) return data({ table: table.code, errors: parsed.errors, saved: false }, { status: 400 })
+  await saveAppendix7Input(rr.database.db, rr.actor, rr.year, table, parsed)
   return { table: table.code, errors: [], saved: true }
 }
 

@@ -1,16 +1,16 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { recordAudit } from '#app/models/audit.server.ts'
+import { changeSnapshot } from '#app/models/appendix7-commands.server.ts'
+import { parseInput, text, z } from '#app/utils/input.ts'
 import { InputError } from '#reports/errors.ts'
 import { actionAccess, hasAnyRole } from '#app/utils/access.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { formatDateTime } from '#reports/format.ts'
 import { reportRequest } from '#app/utils/report-view.server.ts'
-import { publishSnapshot, setPublicAddress } from '#reports/appendix-7/publication.server.ts'
 import { prepareAppendix7 } from '#reports/appendix-7/build.server.ts'
 import { appendix7Context } from '#reports/appendix-7/context.server.ts'
 import type { FigureValue } from '#reports/appendix-7/figures.server.ts'
-import { diffFigures, fileSnapshot, getSnapshot } from '#reports/appendix-7/snapshots.server.ts'
+import { diffFigures, getSnapshot } from '#reports/appendix-7/snapshots.server.ts'
 import { localParts } from '#reports/time/local-time.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Зафиксированный отчёт — Качество обслуживания' }]
@@ -63,48 +63,34 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
+const snapshotForm = z.discriminatedUnion(
+  'intent',
+  [
+    z.object({ intent: z.literal('file'), filedOn: text({ max: 20 }), number: text({ max: 200, raw: true }) }),
+    z.object({ intent: z.literal('publish') }),
+    z.object({ intent: z.enum(['public-on', 'public-off']) }),
+  ],
+  { error: 'Неизвестное действие.' },
+)
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const rr = await reportRequest(request, 'reports.appendix-7.snapshots.$snapshotId.tsx')
-  const form = await request.formData()
-  const intent = String(form.get('intent') ?? '')
-  const id = params.snapshotId ?? ''
-  const who = `${rr.user.fullName} (${rr.user.login})`
-  const audit = (action: string, details: Record<string, unknown>) =>
-    recordAudit(rr.database.db, {
-      orgId: rr.org.id,
-      userId: rr.user.id,
-      actor: rr.user.login,
-      action,
-      object: 'appendix-7',
-      details: { snapshot: id, ...details },
-      ip: context?.ip,
-    })
+  const rr = await reportRequest(request, 'reports.appendix-7.snapshots.$snapshotId.tsx', context)
+  const parsed = parseInput(snapshotForm, await request.formData(), { filedOn: 'Дата подачи', number: 'Номер' })
+  if (!parsed.ok) {
+    if ('intent' in parsed.fieldErrors) throw new Response('Неизвестное действие.', { status: 400 })
+    return data({ error: parsed.error, fieldErrors: parsed.fieldErrors }, { status: 400 })
+  }
+  const change = parsed.data
+  await requireRole(request, change.intent === 'public-on' || change.intent === 'public-off' ? ['admin'] : actionAccess.reportInput)
   try {
-    if (intent === 'file') {
-      await requireRole(request, actionAccess.reportInput)
-      const on = String(form.get('filedOn') ?? '')
-      const number = String(form.get('number') ?? '')
-      await fileSnapshot(rr.database.db, rr.scope, id, { on, number, by: { id: rr.user.id, name: who } })
-      await audit('report.file', { filedOn: on, number })
-      return { ok: 'Подача отмечена.' }
-    }
-    if (intent === 'publish') {
-      await requireRole(request, actionAccess.reportInput)
-      await publishSnapshot(rr.database.db, rr.scope, id, who)
-      await audit('report.publish', {})
-      return { ok: 'Публикация подготовлена: скачайте страницу HTML и файл для сайта организации.' }
-    }
-    if (intent === 'public-on' || intent === 'public-off') {
-      await requireRole(request, ['admin'])
-      await setPublicAddress(rr.database.db, rr.scope, id, intent === 'public-on')
-      await audit(intent === 'public-on' ? 'report.public.on' : 'report.public.off', {})
-      return { ok: intent === 'public-on' ? 'Публичный адрес включён.' : 'Публичный адрес отключён: прежняя ссылка больше не открывается.' }
-    }
+    await changeSnapshot(rr.database.db, rr.actor, params.snapshotId ?? '', change)
   } catch (error) {
-    if (error instanceof InputError) return { error: error.message }
+    if (error instanceof InputError) return data({ error: error.message, fieldErrors: {} }, { status: 400 })
     throw error
   }
-  throw new Response('Неизвестное действие.', { status: 400 })
+  if (change.intent === 'file') return { ok: 'Подача отмечена.' }
+  if (change.intent === 'publish') return { ok: 'Публикация подготовлена: скачайте страницу HTML и файл для сайта организации.' }
+  return { ok: change.intent === 'public-on' ? 'Публичный адрес включён.' : 'Публичный адрес отключён: прежняя ссылка больше не открывается.' }
 }
 
 const show = (v: number | string | null) => (v === null ? '—' : typeof v === 'number' ? v.toLocaleString('ru-RU') : v || '(пусто)')

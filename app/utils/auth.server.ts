@@ -6,6 +6,7 @@ import crypto from 'node:crypto'
 import { type AppLoadContext, type Session, createCookieSessionStorage, redirect } from '@remix-run/node'
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
+import type { Organisation } from '#db/schema.ts'
 import { type SessionUser, findSessionUser, scopeOf } from '#app/models/user.server.ts'
 import type { Actor } from '#app/models/command.server.ts'
 import { getAppContext } from './app-database.server.ts'
@@ -133,7 +134,12 @@ export function requireRouteAccess(request: Request, route: RouteId): Promise<Se
 export async function requireActor(args: { request: Request; context?: AppLoadContext }, route: RouteId): Promise<Actor> {
   const user = await requireRouteAccess(args.request, route)
   const { org } = await getAppContext()
-  return { org, user, ip: args.context?.ip ?? null, scope: scopeOf(user) }
+  return actorOf(user, org, args.context)
+}
+
+/** The actor of a user a guard has already let in (for the view helpers that guard themselves). */
+export function actorOf(user: SessionUser, org: Organisation, context?: AppLoadContext): Actor {
+  return { org, user, ip: context?.ip ?? null, scope: scopeOf(user) }
 }
 
 export function getScope(user: SessionUser): Scope {

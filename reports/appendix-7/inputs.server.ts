@@ -4,6 +4,7 @@
  * N‑1; the previous year's column can be filled in where the product was not used that year.
  */
 import type { Db } from '#db/client.server.ts'
+import { inTransaction } from '#db/transaction.server.ts'
 import { type CompareValues, compareValues, listItems } from './figures.server.ts'
 import type { Template, TemplateTable } from './template.ts'
 
@@ -101,7 +102,7 @@ async function upsert(db: Db, orgId: string, year: number, code: string, data: R
 
 /** Saves a table of a year (and, for compare tables, the previous year's column) in one transaction. */
 export async function saveTableInput(db: Db, orgId: string, year: number, t: InputTemplateTable, parsed: ParsedInput, userId: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await upsert(trx, orgId, year, t.code, parsed.current, userId)
     if (parsed.previous) {
       const existing = await trx
