@@ -8,6 +8,7 @@ import { InputError } from '#reports/errors.ts'
 import type { SessionUser } from '#app/models/user.server.ts'
 import { MAIL_VIEWS, isMailView, mayReceive } from './views.server.ts'
 import { readUnsubscribeToken } from './token.server.ts'
+import { type Actor, runCommand } from '#app/models/command.server.ts'
 
 const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
 
@@ -120,4 +121,18 @@ export async function sendLog(db: Db, orgId: string, limit = 200) {
     .orderBy('id', 'desc')
     .limit(limit)
     .execute()
+}
+
+export type MailChange =
+  { intent: 'email'; email: string } | { intent: 'remove'; id: string } | ({ intent: 'alert' | 'delivery' } & Omit<SubscriptionInput, 'kind'>)
+
+/** A change of the user's own mail (address, subscription) as one command with its audit row `mail.<intent>` (ADR 025). */
+export function changeMail(db: Db, actor: Actor, change: MailChange): Promise<void> {
+  return runCommand(db, actor, async (tx) => {
+    if (change.intent === 'email') await setOwnEmail(tx, actor.user.id, change.email)
+    else if (change.intent === 'remove') await removeSubscription(tx, actor.user, change.id)
+    else await addSubscription(tx, actor.user, { ...change, kind: change.intent })
+    const details = { view: 'view' in change ? change.view : '', id: 'id' in change ? change.id : '' }
+    return { result: undefined, audit: { action: `mail.${change.intent}`, object: 'почта', details } }
+  })
 }

@@ -2,7 +2,8 @@
  * The settings page's save as one command (ADR 025): the watched folder, the organisation's settings and
  * the phone lines (calls move with them) and the audit row `settings.update`, in one transaction.
  */
-import type { Database } from '#db/client.server.ts'
+import type { Database, Db } from '#db/client.server.ts'
+import type { ReportPolicies } from '#reports/appendix-7/policies.ts'
 import { inboxSetting, setImportInbox } from '#app/integration/inbox.server.ts'
 import { type Actor, runCommand } from './command.server.ts'
 import { type OrganisationSettings, updateOrganisation } from './organisation.server.ts'
@@ -41,6 +42,21 @@ export async function saveSettings(database: Database, actor: Actor, input: Sett
           after: { ...input.settings, phoneLines: input.phoneLines, importInbox: inbox.fromEnv ? undefined : input.importInbox?.trim() || null },
         },
       },
+    }
+  })
+}
+
+/** The classification rules of the reports (null: back to the defaults) with the audit row `settings.update`. */
+export function saveReportPolicies(db: Db, actor: Actor, policies: ReportPolicies | null): Promise<void> {
+  return runCommand(db, actor, async (tx) => {
+    await tx
+      .updateTable('organisation')
+      .set({ report_policies: policies === null ? null : JSON.stringify(policies) })
+      .where('id', '=', actor.org.id)
+      .execute()
+    return {
+      result: undefined,
+      audit: { action: 'settings.update', object: 'правила классификации', details: policies === null ? { reset: true } : { after: policies } },
     }
   })
 }

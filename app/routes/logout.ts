@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
-import { recordAudit } from '#app/models/audit.server.ts'
+import { recordEvent } from '#app/models/command.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { endSession, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { endSession, requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireRouteAccess(request, 'logout.ts')
+  const actor = await requireActor({ request, context }, 'logout.ts')
   const { database } = await getAppContext()
-  await recordAudit(database.db, { orgId: user.orgId, userId: user.id, actor: user.login, action: 'logout', ip: context?.ip })
+  await recordEvent(database.db, actor, { action: 'logout' })
   return endSession(request)
 }
 

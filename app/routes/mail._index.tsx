@@ -2,12 +2,12 @@ import { zoneLabel } from '#app/utils/zones.ts'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { FormError } from '#app/components/form-error.tsx'
-import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#reports/errors.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { requireRouteAccess } from '#app/utils/auth.server.ts'
+import { requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { parseInput, refusalOfError, text, z } from '#app/utils/input.ts'
 import { mailConfig, mailOffReason } from '#app/mail/config.server.ts'
-import { addSubscription, listSubscriptions, removeSubscription, sendLog, setOwnEmail } from '#app/mail/subscriptions.server.ts'
+import { changeMail, listSubscriptions, sendLog } from '#app/mail/subscriptions.server.ts'
 import { MAIL_VIEWS, isMailView, mayReceive } from '#app/mail/views.server.ts'
 import { formatLocalDateTime } from '#reports/time/local-time.ts'
 
@@ -68,40 +68,43 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
+const subscription = {
+  view: text({ max: 100 }),
+  format: text({ max: 20 }).transform((f) => f || 'xlsx'),
+  frequency: text({ max: 20 }).transform((f) => f || 'daily'),
+  localTime: text({ max: 10 }),
+  dueDays: z.preprocess(
+    (v) => (String(v ?? '').trim() === '' ? 3 : Number(String(v).trim())),
+    z.number({ error: 'Число дней — целое число.' }).int({ error: 'Число дней — целое число.' }),
+  ),
+  addresses: text({ max: 5000 }),
+}
+
+const mailForm = z.discriminatedUnion(
+  'intent',
+  [
+    z.object({ intent: z.literal('email'), email: text({ max: 320 }) }),
+    z.object({ intent: z.literal('remove'), id: text({ max: 20 }) }),
+    z.object({ intent: z.literal('alert'), ...subscription }),
+    z.object({ intent: z.literal('delivery'), ...subscription }),
+  ],
+  { error: 'Неизвестное действие.' },
+)
+
+const LABELS = { email: 'Адрес', view: 'Вид', format: 'Формат', frequency: 'Частота', localTime: 'Время', dueDays: 'За сколько дней', addresses: 'Адреса' }
+
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireRouteAccess(request, 'mail._index.tsx')
-  const { database, org } = await getAppContext()
-  const form = await request.formData()
-  const text = (k: string) => String(form.get(k) ?? '').trim()
-  const intent = text('intent')
+  const actor = await requireActor({ request, context }, 'mail._index.tsx')
+  const { database } = await getAppContext()
+  const parsed = parseInput(mailForm, await request.formData(), LABELS)
+  if (!parsed.ok) return data({ error: parsed.error, fieldErrors: parsed.fieldErrors, saved: false }, { status: 400 })
   try {
-    if (intent === 'email') await setOwnEmail(database.db, user.id, text('email'))
-    else if (intent === 'remove') await removeSubscription(database.db, user, text('id'))
-    else if (intent === 'alert' || intent === 'delivery') {
-      await addSubscription(database.db, user, {
-        kind: intent,
-        view: text('view'),
-        format: text('format') || 'xlsx',
-        frequency: text('frequency') || 'daily',
-        localTime: text('localTime'),
-        dueDays: Number(text('dueDays') || 3),
-        addresses: text('addresses'),
-      })
-    } else return data({ error: 'Неизвестное действие.', saved: false }, { status: 400 })
+    await changeMail(database.db, actor, parsed.data)
   } catch (error) {
-    if (error instanceof InputError) return data({ error: error.message, saved: false }, { status: 400 })
+    if (error instanceof InputError) return data({ ...refusalOfError(error), saved: false }, { status: 400 })
     throw error
   }
-  await recordAudit(database.db, {
-    orgId: org.id,
-    userId: user.id,
-    actor: user.login,
-    action: `mail.${intent}`,
-    object: 'почта',
-    details: { view: text('view'), id: text('id') },
-    ip: context?.ip,
-  })
-  return { error: null, saved: true }
+  return { error: null, fieldErrors: {}, saved: true }
 }
 
 export default function Mail() {

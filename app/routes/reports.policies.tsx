@@ -1,10 +1,10 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { VocabularyOptions } from '#app/components/metric-text.tsx'
-import { recordAudit } from '#app/models/audit.server.ts'
+import { saveReportPolicies } from '#app/models/settings.server.ts'
 import { actionAccess, hasAnyRole } from '#app/utils/access.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { requireRole, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { actorOf, requireRole, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { DEFAULT_POLICIES, DYNAMICS_LABEL, describePolicies, policiesFrom, policiesSchema } from '#reports/appendix-7/policies.ts'
 import { appealForm, callCategory } from '#reports/vocabulary.ts'
 
@@ -28,18 +28,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, actionAccess.reportPolicies)
   const { database, org } = await getAppContext()
+  const actor = actorOf(user, org, context)
   const form = await request.formData()
   if (form.get('intent') === 'defaults') {
-    await database.db.updateTable('organisation').set({ report_policies: null }).where('id', '=', org.id).execute()
-    await recordAudit(database.db, {
-      orgId: org.id,
-      userId: user.id,
-      actor: user.login,
-      action: 'settings.update',
-      object: 'правила классификации',
-      details: { reset: true },
-      ip: context?.ip,
-    })
+    await saveReportPolicies(database.db, actor, null)
     return { errors: [], saved: true }
   }
   const rows = Number(form.get('rows') ?? 0)
@@ -60,20 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // a refusal is a 400 (the page shows the errors; nothing is saved)
   if (!parsed.success)
     return data({ errors: parsed.error.issues.map((i) => `${i.path.join('.')}: значение не подходит (${i.message}).`), saved: false }, { status: 400 })
-  await database.db
-    .updateTable('organisation')
-    .set({ report_policies: JSON.stringify(parsed.data) })
-    .where('id', '=', org.id)
-    .execute()
-  await recordAudit(database.db, {
-    orgId: org.id,
-    userId: user.id,
-    actor: user.login,
-    action: 'settings.update',
-    object: 'правила классификации',
-    details: { after: parsed.data },
-    ip: context?.ip,
-  })
+  await saveReportPolicies(database.db, actor, parsed.data)
   return { errors: [], saved: true }
 }
 

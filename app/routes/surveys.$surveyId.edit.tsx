@@ -20,7 +20,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   await requireRouteAccess(request, 'surveys.$surveyId.edit.tsx')
   const { database, org } = await getAppContext()
   const survey = await requireSurvey(database.db, org.id, params.surveyId)
-  return saveSurveyForm(request, 'surveys.$surveyId.edit.tsx', survey.id, context?.ip)
+  return saveSurveyForm(request, 'surveys.$surveyId.edit.tsx', survey.id, context)
 }
 
 export default function EditSurvey() {

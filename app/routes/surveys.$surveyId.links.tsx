@@ -2,15 +2,15 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { FormError } from '#app/components/form-error.tsx'
 import { RecordFields } from '#app/components/survey-form.tsx'
-import { recordAudit } from '#app/models/audit.server.ts'
+import { createBatchCommand, createLinkCommand } from '#app/models/survey-commands.server.ts'
+import { parseInput, text, wholeNumber, withFallback, z } from '#app/utils/input.ts'
 import { InputError } from '#reports/errors.ts'
-import { createBatch, createLink, listBatches, officeLinks, requireSurvey } from '#app/models/survey.server.ts'
+import { listBatches, officeLinks, requireSurvey } from '#app/models/survey.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { getScope, requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { formatCount, formatDateTime } from '#reports/format.ts'
 import { dayText, localDayOf } from '#reports/time/days.ts'
 import { isDateText } from '#reports/metrics/period.ts'
-import { clampInt } from '#reports/metrics/view.ts'
 import { DELIVERIES, MAX_BATCH, readRecord } from '#reports/surveys/questions.ts'
 import { qrPath, surveyUrl } from '#reports/surveys/qr.server.ts'
 import { CopyButton } from '#app/components/copy-button.tsx'
@@ -19,7 +19,6 @@ import { countOf, WORDS } from '#reports/plural.ts'
 export const meta: MetaFunction = () => [{ title: 'Ссылки на опрос — Качество обслуживания' }]
 
 const SENT = ['sms', 'email', 'phone', 'other'] as const
-type Sent = (typeof SENT)[number]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRouteAccess(request, 'surveys.$surveyId.links.tsx')
@@ -47,48 +46,42 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
+const common = {
+  delivery: z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.enum(SENT).catch('other')),
+  validDays: withFallback(wholeNumber(1, 365), 30),
+}
+
+const linksForm = z.discriminatedUnion(
+  'intent',
+  [
+    z.object({ intent: z.literal('link'), ...common }),
+    z.object({
+      intent: z.literal('batch').optional(),
+      ...common,
+      closedFrom: text({ max: 20 }).refine(isDateText, { error: 'Период закрытия обращений: укажите обе даты.' }),
+      closedTo: text({ max: 20 }).refine(isDateText, { error: 'Период закрытия обращений: укажите обе даты.' }),
+      size: wholeNumber(1, MAX_BATCH, `Размер выборки — целое число от 1 до ${MAX_BATCH.toLocaleString('ru-RU')}.`),
+    }),
+  ],
+  { error: 'Неизвестное действие.' },
+)
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireRouteAccess(request, 'surveys.$surveyId.links.tsx')
-  const { database, org } = await getAppContext()
-  const survey = await requireSurvey(database.db, org.id, params.surveyId)
+  const actor = await requireActor({ request, context }, 'surveys.$surveyId.links.tsx')
+  const { database } = await getAppContext()
+  const survey = await requireSurvey(database.db, actor.org.id, params.surveyId)
   const form = await request.formData()
-  const text = (name: string) => String(form.get(name) ?? '').trim()
-  const delivery = (SENT as readonly string[]).includes(text('delivery')) ? (text('delivery') as Sent) : 'other'
-  const validDays = clampInt(text('validDays'), 1, 365, 30)
+  const parsed = parseInput(linksForm, form)
+  if (!parsed.ok) return data({ error: [...new Set(Object.values(parsed.fieldErrors))].join(' '), fieldErrors: parsed.fieldErrors }, { status: 400 })
+  const input = parsed.data
   try {
-    if (text('intent') === 'link') {
+    if (input.intent === 'link') {
       const record = readRecord(form)
-      const token = await createLink(database.db, survey, { delivery, record, validDays }, { id: user.id, scope: getScope(user) })
-      await recordAudit(database.db, {
-        orgId: org.id,
-        userId: user.id,
-        actor: user.login,
-        action: 'survey.link',
-        object: survey.title,
-        details: { survey: survey.id, record: record?.kind ?? null },
-        ip: context?.ip,
-      })
+      const token = await createLinkCommand(database.db, actor, survey, { delivery: input.delivery, record, validDays: input.validDays })
       const url = surveyUrl(request, token)
-      return { link: { url, path: qrPath(url), validDays } }
+      return { link: { url, path: qrPath(url), validDays: input.validDays } }
     }
-    if (!isDateText(text('closedFrom')) || !isDateText(text('closedTo'))) throw new InputError('Период закрытия обращений: укажите обе даты.')
-    const size = Number(text('size'))
-    const batch = await createBatch(
-      database.db,
-      survey,
-      org.time_zone,
-      { closedFrom: text('closedFrom'), closedTo: text('closedTo'), size, delivery, validDays },
-      { id: user.id, name: user.fullName, scope: getScope(user) },
-    )
-    await recordAudit(database.db, {
-      orgId: org.id,
-      userId: user.id,
-      actor: user.login,
-      action: 'survey.batch',
-      object: survey.title,
-      details: { survey: survey.id, ...batch },
-      ip: context?.ip,
-    })
+    const batch = await createBatchCommand(database.db, actor, survey, input)
     return { batch }
   } catch (error) {
     if (error instanceof InputError) return data({ error: error.message }, { status: 400 })

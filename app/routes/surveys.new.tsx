@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  return saveSurveyForm(request, 'surveys.new.tsx', null, context?.ip)
+  return saveSurveyForm(request, 'surveys.new.tsx', null, context)
 }
 
 export default function NewSurvey() {

@@ -1,16 +1,16 @@
 /** The survey builder's form → a checked definition, saved; Russian errors the page shows as a list. */
 import { data, redirect } from '@remix-run/node'
-import { recordAudit } from '#app/models/audit.server.ts'
+import type { AppLoadContext } from '@remix-run/node'
+import { saveSurveyCommand } from '#app/models/survey-commands.server.ts'
 import { InputError } from '#reports/errors.ts'
-import { saveSurvey } from '#app/models/survey.server.ts'
 import { definitionErrors, surveyDefinitionSchema } from '#reports/surveys/questions.ts'
 import { getAppContext } from './app-database.server.ts'
-import { requireRouteAccess } from './auth.server.ts'
+import { requireActor } from './auth.server.ts'
 import type { RouteId } from './access.ts'
 
-export async function saveSurveyForm(request: Request, route: RouteId, surveyId: string | null, ip: string | undefined) {
-  const user = await requireRouteAccess(request, route)
-  const { database, org } = await getAppContext()
+export async function saveSurveyForm(request: Request, route: RouteId, surveyId: string | null, context: AppLoadContext | undefined) {
+  const actor = await requireActor({ request, context }, route)
+  const { database } = await getAppContext()
   const form = await request.formData()
   let questions: unknown = []
   try {
@@ -38,19 +38,10 @@ export async function saveSurveyForm(request: Request, route: RouteId, surveyId:
   if (!parsed.success) return data({ errors: definitionErrors(parsed.error) }, { status: 400 })
   let id: string
   try {
-    id = await saveSurvey(database.db, org.id, user.id, surveyId, parsed.data)
+    id = await saveSurveyCommand(database.db, actor, surveyId, parsed.data)
   } catch (error) {
     if (error instanceof InputError) return data({ errors: [error.message] }, { status: 400 })
     throw error
   }
-  await recordAudit(database.db, {
-    orgId: org.id,
-    userId: user.id,
-    actor: user.login,
-    action: surveyId ? 'survey.update' : 'survey.create',
-    object: parsed.data.title,
-    details: { survey: id, questions: parsed.data.questions.length, opensOn: parsed.data.opensOn, closesOn: parsed.data.closesOn },
-    ip,
-  })
   return redirect(`/surveys/${id}`)
 }

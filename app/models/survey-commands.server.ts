@@ -1,0 +1,36 @@
+/** The surveys' changes as commands (ADR 025): each change with its audit row in one transaction. */
+import type { Db } from '#db/client.server.ts'
+import type { SurveyDefinition } from '#reports/surveys/questions.ts'
+import { type Actor, runCommand } from './command.server.ts'
+import { type BatchInput, type LinkInput, type Survey, createBatch, createLink, saveSurvey } from './survey.server.ts'
+
+/** A survey created or edited, with `survey.create` / `survey.update`. Returns its id. */
+export function saveSurveyCommand(db: Db, actor: Actor, surveyId: string | null, definition: SurveyDefinition): Promise<string> {
+  return runCommand(db, actor, async (tx) => {
+    const id = await saveSurvey(tx, actor.org.id, actor.user.id, surveyId, definition)
+    return {
+      result: id,
+      audit: {
+        action: surveyId ? 'survey.update' : 'survey.create',
+        object: definition.title,
+        details: { survey: id, questions: definition.questions.length, opensOn: definition.opensOn, closesOn: definition.closesOn },
+      },
+    }
+  })
+}
+
+/** One personal link (for a record or the survey's subject), with `survey.link`. Returns its token. */
+export function createLinkCommand(db: Db, actor: Actor, survey: Survey, input: LinkInput): Promise<string> {
+  return runCommand(db, actor, async (tx) => {
+    const token = await createLink(tx, survey, input, { id: actor.user.id, scope: actor.scope })
+    return { result: token, audit: { action: 'survey.link', object: survey.title, details: { survey: survey.id, record: input.record?.kind ?? null } } }
+  })
+}
+
+/** A batch of links for the appeals closed in a period, with `survey.batch`. */
+export function createBatchCommand(db: Db, actor: Actor, survey: Survey, input: BatchInput) {
+  return runCommand(db, actor, async (tx) => {
+    const batch = await createBatch(tx, survey, actor.org.time_zone, input, { id: actor.user.id, name: actor.user.fullName, scope: actor.scope })
+    return { result: batch, audit: { action: 'survey.batch', object: survey.title, details: { survey: survey.id, ...batch } } }
+  })
+}
