@@ -9,6 +9,12 @@ import { startSession } from '#app/utils/auth.server.ts'
 import * as appendix7 from '#app/routes/reports.appendix-7._index.tsx'
 import * as registers from '#app/routes/registers.$domain._index.tsx'
 import * as policies from '#app/routes/reports.policies.tsx'
+import * as calendar from '#app/routes/calendar._index.tsx'
+import * as rule from '#app/routes/rules.$ruleId.tsx'
+import * as settings from '#app/routes/admin.settings.tsx'
+import * as tokens from '#app/routes/admin.tokens.tsx'
+import * as users from '#app/routes/admin.users._index.tsx'
+import * as inputs from '#app/routes/reports.appendix-7.inputs.tsx'
 
 const t = useTestDatabase()
 let world: TestWorld
@@ -143,5 +149,101 @@ describe('reports.policies', () => {
       (await t.database.db.selectFrom('organisation').select('report_policies').where('id', '=', world.org.id).executeTakeFirstOrThrow()).report_policies
     expect(await stored()).toBeNull()
     expect((await thrown(policies.action(args(post('/reports/policies', 'reporting', form)) as never))).status).toBe(403)
+  })
+})
+
+/** What `data(…, { status })` gives back to Remix. */
+type Answer<T> = { data: T; init: { status: number } | null }
+const refusal = (answer: unknown) => answer as Answer<{ error: string; fieldErrors: Record<string, string> }>
+const auditCount = async (action: string) =>
+  Number((await sql<{ n: string }>`select count(*) as n from audit_event where action = ${action}`.execute(t.database.db)).rows[0]!.n)
+
+describe('refusals are 400s keyed by field (issue 19 §5)', () => {
+  it('calendar: a bad year, a bad date, an unknown intent are 400 with the field named; nothing saved, no audit row', async () => {
+    const before = await auditCount('calendar.update')
+    const year = refusal(await calendar.action(args(post('/calendar', 'admin', { intent: 'add-year', year: '20x5' })) as never))
+    expect(year.init?.status).toBe(400)
+    expect(year.data.fieldErrors).toEqual({ year: 'Год — от 2000 до 2099.' })
+    expect(year.data.error).toBe('Год: Год — от 2000 до 2099.')
+    // the date passes the schema, the model refuses it: keyed by its field too
+    const day = refusal(await calendar.action(args(post('/calendar', 'admin', { intent: 'add-day', day: '31.02.2025', kind: 'holiday' })) as never))
+    expect([day.init?.status, day.data.fieldErrors]).toEqual([400, { day: 'Нет такой даты: «31.02.2025». Ожидается ДД.ММ.ГГГГ.' }])
+    const unknown = refusal(await calendar.action(args(post('/calendar', 'admin', { intent: 'drop-all' })) as never))
+    expect([unknown.init?.status, unknown.data.fieldErrors]).toEqual([400, { intent: 'Неизвестное действие.' }])
+    expect(await auditCount('calendar.update')).toBe(before)
+    expect((await t.database.db.selectFrom('calendar_day').select('id').where('org_id', '=', world.org.id).execute()).length).toBe(0)
+  })
+
+  it('calendar: a good form is one command — the day, the due dates counted again and the audit row with the client address', async () => {
+    const answer = (await calendar.action(
+      args(post('/calendar', 'admin', { intent: 'add-day', day: '14.03.2025', kind: 'holiday', note: 'тест' })) as never,
+    )) as {
+      error: null
+      recomputed: number
+    }
+    expect(answer.error).toBeNull()
+    const row = await t.database.db
+      .selectFrom('audit_event')
+      .select(['actor', 'ip', 'details'])
+      .where('action', '=', 'calendar.update')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({
+      actor: 'admin',
+      ip: '127.0.0.1',
+      details: { intent: 'add-day', added: '2025-03-14', kind: 'holiday', recomputed: answer.recomputed },
+    })
+    // the loader reads the year from the URL; an unreadable one is the current year
+    const data = await calendar.loader(args(get('/calendar?year=2025', 'admin')) as never)
+    expect(data.days.find((d) => d.day === '2025-03-14')).toMatchObject({ kind: 'holiday', note: 'тест' })
+    const fallback = await calendar.loader(args(get('/calendar?year=abc', 'admin')) as never)
+    expect(fallback.year).toBe(new Date().getUTCFullYear())
+  })
+
+  it('rules: an unreadable term and priority are 400 with both fields; the rule stays as it was', async () => {
+    const id = (await t.database.db.selectFrom('deadline_rule').select('id').where('code', '=', 'network_appeal_written').executeTakeFirstOrThrow()).id
+    const answer = refusal(
+      await rule.action(
+        args(post(`/rules/${id}`, 'admin', { name: 'Ответ', amount: 'тридцать', unit: 'calendar_days', priority: '1.5' }), { ruleId: id }) as never,
+      ),
+    )
+    expect(answer.init?.status).toBe(400)
+    expect(answer.data.fieldErrors).toEqual({ amount: 'Срок должен быть положительным числом.', priority: 'Приоритет — целое число (меньше — раньше).' })
+    expect((await t.database.db.selectFrom('deadline_rule').select('amount').where('id', '=', id).executeTakeFirstOrThrow()).amount).toBe('30')
+  })
+
+  it('settings: an out-of-range threshold is a 400 for its field; nothing saved', async () => {
+    const form = {
+      name: 'Новое имя',
+      timeZone: 'Europe/Moscow',
+      regime: 'network',
+      shortAbandon: '5',
+      serviceLevel: '99999',
+      lostCallbackAmount: '',
+      phoneLines: '',
+    }
+    const answer = refusal(await settings.action(args(post('/admin/settings', 'admin', form)) as never))
+    expect([answer.init?.status, answer.data.fieldErrors]).toEqual([
+      400,
+      { serviceLevel: 'Целое число секунд от 1 до 3600 (или пусто: из правила ответа на звонок).' },
+    ])
+    expect((await t.database.db.selectFrom('organisation').select('name').where('id', '=', world.org.id).executeTakeFirstOrThrow()).name).not.toBe('Новое имя')
+  })
+
+  it('tokens: a bad expiry date is a 400 for its field; users: a login the model refuses is a 400 with its message', async () => {
+    const token = refusal(await tokens.action(args(post('/admin/tokens', 'admin', { name: 'АТС', kinds: 'calls', expires: '31.12.2026' })) as never))
+    expect([token.init?.status, token.data.fieldErrors]).toEqual([400, { expires: 'Срок действия — дата в виде ГГГГ-ММ-ДД.' }])
+    expect(await auditCount('token.create')).toBe(0)
+    const user = refusal(await users.action(args(post('/admin/users', 'admin', { login: 'и', fullName: 'Кто-то', password: 'пароль-для-теста-1' })) as never))
+    expect(user.init?.status).toBe(400)
+    expect(user.data.error).toMatch(/^Логин: от 2 до 64/)
+    expect(await auditCount('user.create')).toBe(0)
+  })
+
+  it('Appendix 7 inputs: an unknown table is a 400 (was 200)', async () => {
+    const answer = (await inputs.action(args(post('/reports/appendix-7/inputs?year=2025', 'reporting', { table: '9.9' })) as never)) as Answer<{
+      errors: string[]
+    }>
+    expect([answer.init?.status, answer.data.errors]).toEqual([400, ['Неизвестная таблица.']])
   })
 })

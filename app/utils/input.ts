@@ -6,6 +6,9 @@
 import { z } from 'zod'
 import { InputError } from '#reports/errors.ts'
 
+/** zod's own Russian messages, for any check a schema gives no message of its own. */
+const RUSSIAN = z.locales.ru().localeError
+
 /** What a refused form answers: the summary (every message, with its field's label) and each field's message. */
 export interface FormRefusal {
   error: string
@@ -29,7 +32,7 @@ export function entriesOf(input: FormData | URLSearchParams): Record<string, str
  * a message that already names its field is kept as it is.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: FormData | URLSearchParams, labels: Record<string, string> = {}): Parsed<z.output<S>> {
-  const result = schema.safeParse(entriesOf(input))
+  const result = schema.safeParse(entriesOf(input), { error: RUSSIAN })
   if (result.success) return { ok: true, data: result.data }
   const fieldErrors: Record<string, string> = {}
   for (const issue of result.error.issues) {
@@ -90,7 +93,7 @@ export const wholeNumber = (min: number, max: number, message = `Целое чи
       const s = String(one(v) ?? '').replace(/\s/g, '')
       return s === '' || !/^-?\d+$/.test(s) ? Number.NaN : Number(s)
     },
-    z.number().int({ error: message }).min(min, { error: message }).max(max, { error: message }),
+    z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message }),
   )
 
 /** A number with a decimal comma or point (`1,5`), at least `min`. */

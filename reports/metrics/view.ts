@@ -6,6 +6,7 @@
  */
 import { dayNumber, dayText } from '#reports/time/days.ts'
 import { appealForm, appealTopic, callCategory, consumerType, serviceKind } from '#reports/vocabulary.ts'
+import { z } from 'zod'
 import { type Period, isDateText, periodOf } from './period.ts'
 
 export type PeriodKind = 'year' | 'quarter' | 'month' | 'custom'
@@ -45,10 +46,23 @@ function pick<T extends object>(value: string | null, vocabulary: T): string | u
   return value && Object.hasOwn(vocabulary, value) ? value : undefined
 }
 
+/** A whole number in a range, read from a search param's text (`Number` rules: '' and null are 0). */
+const wholeIn = (min: number, max: number) => z.preprocess((v) => Number(v), z.number().int().min(min).max(max))
+
 export function clampInt(text: string | null, min: number, max: number, fallback: number): number {
-  const n = Number(text)
-  return Number.isInteger(n) && n >= min && n <= max ? n : fallback
+  return wholeIn(min, max).catch(fallback).parse(text)
 }
+
+/** The period part of a view's search params; anything unreadable falls back (a hand-edited URL). */
+const periodParams = (defaultYear: number) =>
+  z.object({
+    period: z.enum(['year', 'quarter', 'month', 'custom']).catch('year'),
+    year: wholeIn(2000, 2100).catch(defaultYear),
+    quarter: wholeIn(1, 4).catch(1),
+    month: wholeIn(1, 12).catch(1),
+    from: z.string().refine(isDateText).optional().catch(undefined),
+    to: z.string().refine(isDateText).optional().catch(undefined),
+  })
 
 function lastDayOfMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate()
@@ -63,11 +77,16 @@ export function yearBefore(day: string): string {
 }
 
 export function readView(params: URLSearchParams, zone: string, defaultYear: number): View {
-  const requested = params.get('period')
-  const kind: PeriodKind = requested === 'quarter' || requested === 'month' || requested === 'custom' ? requested : 'year'
-  const year = clampInt(params.get('year'), 2000, 2100, defaultYear)
-  const quarter = clampInt(params.get('quarter'), 1, 4, 1)
-  const month = clampInt(params.get('month'), 1, 12, 1)
+  const p = periodParams(defaultYear).parse({
+    period: params.get('period'),
+    year: params.get('year'),
+    quarter: params.get('quarter'),
+    month: params.get('month'),
+    from: params.get('from') ?? undefined,
+    to: params.get('to') ?? undefined,
+  })
+  const { year, quarter, month } = p
+  const kind: PeriodKind = p.period
   let from: string
   let to: string
   if (kind === 'quarter') {
@@ -76,9 +95,9 @@ export function readView(params: URLSearchParams, zone: string, defaultYear: num
   } else if (kind === 'month') {
     from = `${year}-${pad(month)}-01`
     to = `${year}-${pad(month)}-${lastDayOfMonth(year, month)}`
-  } else if (kind === 'custom' && isDateText(params.get('from'))) {
-    from = params.get('from')!
-    const rawTo = isDateText(params.get('to')) ? params.get('to')! : from
+  } else if (kind === 'custom' && p.from !== undefined) {
+    from = p.from
+    const rawTo = p.to ?? from
     to = rawTo < from ? from : rawTo
     // at most ten years: a figure over a century of days is a typo
     if (dayNumber(to) - dayNumber(from) > 3660) to = dayText(dayNumber(from) + 3660)
@@ -106,7 +125,7 @@ export function readView(params: URLSearchParams, zone: string, defaultYear: num
     direction: params.get('direction') === 'in' || params.get('direction') === 'out' ? params.get('direction')! : undefined,
   }
   return {
-    kind: kind === 'custom' && !isDateText(params.get('from')) ? 'year' : kind,
+    kind: kind === 'custom' && p.from === undefined ? 'year' : kind,
     year,
     quarter,
     month,
