@@ -127,6 +127,13 @@ export function notePageValidUntil(instant: number) {
   if (request) request.validUntil = Math.min(request.validUntil, instant)
 }
 
+/** Every route of the page says its content comes only from watched data (`handle: { pageCache: true }`). */
+export function pageMayBeKept(context: EntryContext): boolean {
+  if (!storage.getStore()) return false
+  const routes = context.staticHandlerContext.matches.map((m) => context.routeModules[m.route.id] as { handle?: { pageCache?: boolean } } | undefined)
+  return routes.length > 0 && routes.every((route) => route?.handle?.pageCache === true)
+}
+
 /**
  * Called by the document render with its HTML (the nonce still a placeholder): keeps it when every route of
  * the page allows it, the answer is a plain 200 without cookies, and the data did not change meanwhile.
@@ -134,8 +141,7 @@ export function notePageValidUntil(instant: number) {
 export async function keepPage(context: EntryContext, status: number, headers: Headers, html: string, placeholder: string): Promise<void> {
   const request = storage.getStore()
   if (!request || status !== 200 || headers.has('Set-Cookie') || !request.orgId) return
-  const routes = context.staticHandlerContext.matches.map((m) => context.routeModules[m.route.id] as { handle?: { pageCache?: boolean } } | undefined)
-  if (!routes.length || !routes.every((route) => route?.handle?.pageCache === true)) return
+  if (!pageMayBeKept(context)) return
   const database = await prepareDatabase()
   const now = Date.now()
   const [generation, next] = await Promise.all([readGeneration(database.db), nextDeadlineAfter(database.db, request.orgId, new Date(now))])
