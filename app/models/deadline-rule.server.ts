@@ -4,7 +4,9 @@ import { InputError } from '#reports/errors.ts'
 import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
 import { type Actor, queryableOf, runCommand } from './command.server.ts'
 
-export const TERM_UNITS = ['seconds', 'minutes', 'hours', 'calendar_days', 'working_days'] as const
+import { TERM_UNITS } from '#app/utils/deadline-labels.ts'
+
+export { TERM_UNITS }
 
 export async function listRules(db: Db, orgId: string) {
   return db

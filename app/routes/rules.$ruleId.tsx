@@ -1,12 +1,12 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { FieldError, FormError } from '#app/components/form-error.tsx'
-import { TERM_UNITS, changeRule, findRule } from '#app/models/deadline-rule.server.ts'
+import { changeRule, findRule } from '#app/models/deadline-rule.server.ts'
 import { InputError } from '#reports/errors.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { checkbox, decimalNumber, oneOf, parseInput, refusalOfError, requiredText, text, wholeNumber, z } from '#app/utils/input.ts'
-import { APPLIES_LABELS, UNIT_LABELS, describeFilter } from '#app/utils/deadline-labels.ts'
+import { APPLIES_LABELS, TERM_UNITS, UNIT_LABELS, describeFilter } from '#app/utils/deadline-labels.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Правило срока — Качество обслуживания' }]
 

@@ -13,6 +13,9 @@ import {
   type Vocabulary,
 } from '#reports/vocabulary.ts'
 
+/** The units a term may have (client-safe: the rule form's schema reads them). */
+export const TERM_UNITS = ['seconds', 'minutes', 'hours', 'calendar_days', 'working_days'] as const
+
 export const UNIT_LABELS: Record<string, string> = {
   seconds: 'секунд',
   minutes: 'минут',
