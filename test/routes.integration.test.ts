@@ -3,6 +3,7 @@
  * cookie), on a real database: guard → parse → query or command → respond.
  */
 import { sql } from 'kysely'
+import { localParts } from '#reports/time/local-time.ts'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { createUser } from '#app/models/user.server.ts'
 import { startSession } from '#app/utils/auth.server.ts'
@@ -197,7 +198,7 @@ describe('refusals are 400s keyed by field (issue 19 §5)', () => {
     const data = await calendar.loader(args(get('/calendar?year=2025', 'admin')) as never)
     expect(data.days.find((d) => d.day === '2025-03-14')).toMatchObject({ kind: 'holiday', note: 'тест' })
     const fallback = await calendar.loader(args(get('/calendar?year=abc', 'admin')) as never)
-    expect(fallback.year).toBe(new Date().getUTCFullYear())
+    expect(fallback.year).toBe(localParts(new Date(), world.org.time_zone).year)
   })
 
   it('rules: an unreadable term and priority are 400 with both fields; the rule stays as it was', async () => {
