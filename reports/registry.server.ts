@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream'
 import type { Database } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
-import type { SheetFormat } from '#reports/export/sheet-writer.server.ts'
+import type { SheetFormat } from '#reports/sheet-writer/writer.server.ts'
 import { type Appendix7Report, aboutAppendix7, appendix7FileName, prepareAppendix7, writeAppendix7 } from '#reports/appendix-7/build.server.ts'
 import { appendix7Context } from '#reports/appendix-7/context.server.ts'
 import { signerOf, writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'

@@ -3,7 +3,7 @@ import { templateCsv, templateRows } from '#app/imports/format-guide.ts'
 import { IMPORT_KINDS, type ImportKind } from '#app/imports/kinds.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { fileResponse, xlsxResponse } from '#app/utils/view.server.ts'
-import { addSheet, streamWorkbook } from '#reports/export/workbook.server.ts'
+import { addSheet, streamWorkbook, textCell } from '#reports/export/workbook.server.ts'
 
 /** A kind's template: the canonical header and one example row, as CSV (UTF-8 with BOM, «;») or XLSX. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -17,14 +17,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   return xlsxResponse(
     streamWorkbook(async (book) => {
-      const sheet = addSheet(
+      const sheet = await addSheet(
         book,
         kind,
         header,
         header.map((h) => Math.max(14, h.length + 4)),
       )
-      sheet.addRow(example).commit()
-      sheet.commit()
+      await sheet.row(example.map((v) => textCell(v)))
     }),
     `шаблон-${kind}.xlsx`,
   )

@@ -3,7 +3,7 @@ import { recordAudit } from '#app/models/audit.server.ts'
 import { reportRequest } from '#app/utils/report-view.server.ts'
 import { fileResponse } from '#app/utils/view.server.ts'
 import { getSnapshot } from '#reports/appendix-7/snapshots.server.ts'
-import { CONTENT_TYPE } from '#reports/export/sheet-writer.server.ts'
+import { CONTENT_TYPE } from '#reports/sheet-writer/writer.server.ts'
 
 /**
  * The frozen files, byte for byte: `?kind=xlsx` (default) the form as frozen, `pdf` the PDF as filed,

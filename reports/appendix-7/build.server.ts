@@ -4,7 +4,7 @@
  * «Определения» and «О файле». Pages, downloads, the CLI and freezing all go through `prepareAppendix7`.
  */
 import type { Readable } from 'node:stream'
-import type { Cell } from '#reports/export/sheet-model.ts'
+import type { Cell } from '#reports/sheet-writer/model.ts'
 import {
   type BookOut,
   MAX_ROWS_PER_SHEET,
@@ -13,7 +13,7 @@ import {
   type SheetOut,
   type SheetSpec,
   writeReportBook,
-} from '#reports/export/sheet-writer.server.ts'
+} from '#reports/sheet-writer/writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
 import { type CheckResult, runChecks } from './checks.server.ts'
 import { type DataWarning, dataWarnings } from './coverage.server.ts'

@@ -1,5 +1,5 @@
 import yauzl from 'yauzl'
-import { columnName, sheetNames, startBook, writeReportBook, xmlText } from './sheet-writer.server.ts'
+import { columnName, sheetNames, startBook, writeReportBook, xmlText } from './writer.server.ts'
 
 function entryText(file: Buffer, name: string): Promise<string> {
   return new Promise((resolve, reject) => {
