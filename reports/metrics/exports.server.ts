@@ -54,10 +54,15 @@ export interface DashboardLostCalls {
   source: string
 }
 
-export function dashboardWorkbook(data: DashboardData, about: readonly (readonly [string, string])[], lost?: DashboardLostCalls): Readable {
+export function dashboardWorkbook(
+  data: DashboardData,
+  about: readonly (readonly [string, string])[],
+  lost?: DashboardLostCalls,
+  options: { previousLabel?: string } = {},
+): Readable {
   return streamWorkbook(async (book) => {
     // no code column (issue 16): each figure's definition is on the sheet «Определения», by its name
-    const tiles = await addSheet(book, 'Показатели', ['Раздел', 'Показатель', 'Значение', 'Год назад'], [18, 48, 16, 16])
+    const tiles = await addSheet(book, 'Показатели', ['Раздел', 'Показатель', 'Значение', options.previousLabel ?? 'Год назад'], [18, 48, 16, 16])
     const sections = [
       ['Обращения', DASHBOARD_TILES.appeals, data.appeals],
       ['Звонки', DASHBOARD_TILES.calls, data.calls],
