@@ -115,7 +115,12 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError('Укажите период: --from ГГГГ-ММ-ДД --to ГГГГ-ММ-ДД (не раньше начала).')
     if (values['as-of'] !== undefined && !isDateText(values['as-of'])) throw new UsageError('Дата --as-of — в виде ГГГГ-ММ-ДД.')
     const folder = values.out !== undefined && /[/\\]$/.test(values.out)
-    const format = folder ? values.format : path.extname(values.out ?? '').slice(1).toLowerCase()
+    const format = folder
+      ? values.format
+      : path
+          .extname(values.out ?? '')
+          .slice(1)
+          .toLowerCase()
     if (!values.out || !(report.formats as readonly string[]).includes(format ?? ''))
       throw new UsageError(
         `Укажите файл --out с расширением ${report.formats.map((f) => `.${f}`).join(', ')} (или папку --out папка/ и --format ${report.formats.join('|')}).`,
@@ -215,7 +220,9 @@ async function main(argv: string[]): Promise<number> {
         const folder = /[/\\]$/.test(values.out!)
         const format = (folder ? values.format! : path.extname(values.out!).slice(1).toLowerCase()) as ReportFormat
         const view =
-          report.input === 'view' ? readView(new URLSearchParams({ period: 'custom', from: values.from!, to: values.to! }), org.time_zone, Number(values.from!.slice(0, 4))) : undefined
+          report.input === 'view'
+            ? readView(new URLSearchParams({ period: 'custom', from: values.from!, to: values.to! }), org.time_zone, Number(values.from!.slice(0, 4)))
+            : undefined
         const ctx = await reportContext(
           database,
           { orgId: org.id, branches: 'all' },

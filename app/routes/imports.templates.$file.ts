@@ -1,4 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { fileNameOf } from '#reports/registry/file-names.ts'
+import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { templateCsv, templateRows } from '#app/imports/format-guide.ts'
 import { IMPORT_KINDS, type ImportKind } from '#app/imports/kinds.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
@@ -13,7 +15,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const kind = match[1] as ImportKind
   const [header, example] = templateRows(kind)
   if (match[2] === 'csv') {
-    return fileResponse(Buffer.from(templateCsv(kind), 'utf8'), `шаблон-${kind}.csv`, 'text/csv; charset=utf-8')
+    return fileResponse(
+      Buffer.from(templateCsv(kind), 'utf8'),
+      fileNameOf({ what: 'Шаблон', detail: labelOf(importKind, kind), ext: 'csv' }),
+      'text/csv; charset=utf-8',
+    )
   }
   return xlsxResponse(
     streamWorkbook(async (book) => {
@@ -25,6 +31,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       )
       await sheet.row(example.map((v) => textCell(v)))
     }),
-    `шаблон-${kind}.xlsx`,
+    fileNameOf({ what: 'Шаблон', detail: labelOf(importKind, kind), ext: 'xlsx' }),
   )
 }

@@ -8,7 +8,16 @@ import { addAbout, addDefinitions, addSheet, dateTimeCell, durationCell, streamW
 import { figureCell } from '#reports/metrics/exports.server.ts'
 import { metricCatalog } from '#reports/metrics/catalog.ts'
 import { defineReport, viewFacts } from '#reports/registry/report.ts'
-import { LOST_METRICS, LOST_OUTCOME_LABEL, type LostOutcome, allLostCalls, lostCallFigures, lostCallsSetup, lostFigureValues, normText } from './callbacks.server.ts'
+import {
+  LOST_METRICS,
+  LOST_OUTCOME_LABEL,
+  type LostOutcome,
+  allLostCalls,
+  lostCallFigures,
+  lostCallsSetup,
+  lostFigureValues,
+  normText,
+} from './callbacks.server.ts'
 import { formatPhone, maskPhone } from './phone.ts'
 
 const TITLE = 'Потерянные звонки и перезвоны'
@@ -66,5 +75,11 @@ export const lostCallsReport = defineReport({
         await addAbout(book, [...about, ['Звонков в файле', n.toLocaleString('ru-RU')]])
       }),
   },
-  audit: (ctx, params) => ({ object: 'потерянные звонки', from: ctx.view!.period.from, to: ctx.view!.period.to, outcome: params.outcome || null, personalData: ctx.personalData }),
+  audit: (ctx, params) => ({
+    object: 'потерянные звонки',
+    from: ctx.view!.period.from,
+    to: ctx.view!.period.to,
+    outcome: params.outcome || null,
+    personalData: ctx.personalData,
+  }),
 })

@@ -29,7 +29,12 @@ export const dashboardReport = defineReport({
     // the same warnings as the screen: a log without records in the period is «нет данных» there
     return { data, lost, warnings: periodWarnings(current, previous) }
   },
-  about: (ctx, _params, { warnings }) => viewFacts(ctx, TITLE, warnings.map((w) => ['Предупреждение', w] as const)),
+  about: (ctx, _params, { warnings }) =>
+    viewFacts(
+      ctx,
+      TITLE,
+      warnings.map((w) => ['Предупреждение', w] as const),
+    ),
   name: (ctx) => ({ what: 'Показатели', period: ctx.view!.period }),
   write: {
     xlsx: ({ data, lost }, about, ctx) =>

@@ -81,7 +81,6 @@ export function defineReport<const Id extends string, P, D>(module: ReportModule
   return module
 }
 
-
 const day = (d: string) => d.split('-').reverse().join('.')
 
 /**
