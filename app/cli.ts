@@ -62,6 +62,9 @@ const USAGE = `Использование: npm run cli -- <команда>
 
 class UsageError extends Error {}
 
+/** «.xlsx, .ods или .pdf» */
+const orList = (items: readonly string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} или ${items.at(-1)}` : (items[0] ?? ''))
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   if (!command || command === 'help' || command === '--help') {
@@ -123,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
           .toLowerCase()
     if (!values.out || !(report.formats as readonly string[]).includes(format ?? ''))
       throw new UsageError(
-        `Укажите файл --out с расширением ${report.formats.map((f) => `.${f}`).join(', ')} (или папку --out папка/ и --format ${report.formats.join('|')}).`,
+        `Укажите файл --out с расширением ${orList(report.formats.map((f) => `.${f}`))} (или папку --out папка/ и --format ${report.formats.join('|')}).`,
       )
     for (const p of values.param ?? []) if (!/^[a-z]+=/i.test(p)) throw new UsageError(`Параметр --param — в виде ключ=значение: «${p}».`)
   }

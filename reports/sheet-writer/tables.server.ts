@@ -21,7 +21,7 @@ export interface TableSheet {
 /** The sheet of a table: its header row frozen and repeated on printed pages. */
 export function tableSpec(name: string, widths: readonly number[], org?: string): SheetSpec {
   const total = widths.reduce((sum, w) => sum + w, 0)
-  return { name, widths, freezeRows: 1, print: { orientation: total > 100 ? 'landscape' : 'portrait', repeatRows: [1, 1], title: name, org } }
+  return { name, widths, freezeRows: 1, autoHeight: true, print: { orientation: total > 100 ? 'landscape' : 'portrait', repeatRows: [1, 1], title: name, org } }
 }
 
 /** A workbook of tables streamed into the returned stream; `build` writes it, an error ends the stream (a broken download, never half a file as if whole). */

@@ -40,6 +40,11 @@ export interface SheetSpec {
   freezeRows?: number
   /** print set-up; without it: portrait, fit to width, page numbers */
   print?: PrintSpec
+  /**
+   * Leave row heights to the spreadsheet (XLSX: no `ht` written; Excel and LibreOffice fit a row of wrapped
+   * text themselves). For sheets without merges; a merged cell is never fitted, so forms keep the estimate.
+   */
+  autoHeight?: boolean
 }
 
 export interface SheetOut {
@@ -379,7 +384,7 @@ function xlsxBook(declared: readonly SheetSpec[]): BookOut {
         row(cells, height) {
           const r = layout.rowIndex + 1
           const placed = layout.place(cells)
-          const ht = height ?? rowHeightFor(placed, spec.widths)
+          const ht = height ?? (spec.autoHeight ? undefined : rowHeightFor(placed, spec.widths))
           let xml = `<row r="${r}"${ht ? ` ht="${ht}" customHeight="1"` : ''}>`
           for (const p of placed) xml += xlsxCell(`${columnName(p.col)}${r}`, p)
           return out.write(`${xml}</row>`) ?? Promise.resolve()

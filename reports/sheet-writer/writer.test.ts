@@ -1,4 +1,8 @@
+import { buffer } from 'node:stream/consumers'
+import ExcelJS from 'exceljs'
 import yauzl from 'yauzl'
+import { cellText, durationOf, serialOf } from './model.ts'
+import { streamTables } from './tables.server.ts'
 import { columnName, sheetNames, startBook, writeReportBook, xmlText } from './writer.server.ts'
 
 function entryText(file: Buffer, name: string): Promise<string> {
@@ -73,5 +77,68 @@ describe('the streamed sheet writer', () => {
     const content = await entryText(Buffer.concat(chunks), 'content.xml')
     expect(content).toContain(`table:name="Таблица 4'1" table:style-name="ta-0" table:print-ranges="$'Таблица 4''1'.$A$1:$'Таблица 4''1'.$C$1048576"`)
     expect(content).toContain(`table:print-ranges="$'О файле'.$A$1:$'О файле'.$B$1048576"`)
+  })
+
+  it('writes dates, durations, shares, scores and points as numbers with their formats (exceljs reads them back)', async () => {
+    const when = new Date(Date.UTC(2025, 2, 31, 15, 5)) // a wall clock: 31.03.2025 15:05
+    const stream = streamTables(async (book) => {
+      const sheet = await book.table('Проба', ['Когда', 'Длительность', 'Доля', 'Балл', 'Пункты'], [17, 12, 10, 10, 10])
+      await sheet.row([
+        { v: serialOf(when), s: 'dateTime' },
+        { v: durationOf(3723), s: 'duration' },
+        { v: 0.875, s: 'share' },
+        { v: 4.25, s: 'score' },
+        { v: -1.5, s: 'points' },
+      ])
+    })
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.load((await buffer(stream)) as unknown as ArrayBuffer)
+    const row = book.getWorksheet('Проба')!.getRow(2)
+    expect(row.getCell(1).value).toEqual(when)
+    expect(row.getCell(1).numFmt).toBe('dd.mm.yyyy hh:mm')
+    expect(row.getCell(3).value).toBe(0.875)
+    expect([row.getCell(2).numFmt, row.getCell(3).numFmt, row.getCell(4).numFmt, row.getCell(5).numFmt]).toEqual(['[h]:mm:ss', '0.0%', '0.00', '+0.0;-0.0;0'])
+    expect(book.getWorksheet('Проба')!.getRow(1).getCell(1).font?.bold).toBe(true)
+    // what the page and the PDF show for the same cells
+    expect(cellText({ v: serialOf(when), s: 'dateTime' })).toBe('31.03.2025 15:05')
+    expect(cellText({ v: durationOf(3723), s: 'duration' })).toBe('1:02:03')
+    expect(cellText({ v: 0.875, s: 'share' })).toBe('87,5\u00a0%')
+    expect(cellText({ v: -1.5, s: 'points' })).toBe('-1,5')
+  })
+
+  it('an XLSX book takes sheets declared while it is written (a register past a sheet of rows); ODS refuses', async () => {
+    const book = startBook('xlsx', [])
+    const bytes = buffer(book.stream)
+    for (const name of ['Записи', 'Записи (2)', 'О файле']) {
+      const sheet = await book.next({ name, widths: [10] })
+      await sheet.row([{ v: name, s: 'text' }])
+      await sheet.end()
+    }
+    await book.finish()
+    const read = new ExcelJS.Workbook()
+    await read.xlsx.load((await bytes) as unknown as ArrayBuffer)
+    expect(read.worksheets.map((w) => [w.name, w.getRow(1).getCell(1).value])).toEqual([
+      ['Записи', 'Записи'],
+      ['Записи (2)', 'Записи (2)'],
+      ['О файле', 'О файле'],
+    ])
+    const ods = startBook('ods', [{ name: 'a', widths: [10] }])
+    await expect(ods.next({ name: 'b', widths: [10] })).rejects.toThrow('declared up front')
+  })
+
+  it('ODS: dates, durations and shares as typed values', async () => {
+    const stream = writeReportBook('ods', [{ name: 'Проба', widths: [17, 12, 10] }], [], async (book) => {
+      const sheet = await book.next()
+      await sheet.row([
+        { v: serialOf(new Date(Date.UTC(2025, 2, 31, 15, 5))), s: 'dateTime' },
+        { v: durationOf(3723), s: 'duration' },
+        { v: 0.875, s: 'share' },
+      ])
+      await sheet.end()
+    })
+    const content = await entryText(await buffer(stream), 'content.xml')
+    expect(content).toContain('office:value-type="date" office:date-value="2025-03-31T15:05:00"><text:p>31.03.2025 15:05</text:p>')
+    expect(content).toContain('office:value-type="time" office:time-value="PT1H2M3S"><text:p>1:02:03</text:p>')
+    expect(content).toContain('office:value-type="percentage" office:value="0.875"')
   })
 })
