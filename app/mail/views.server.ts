@@ -61,15 +61,18 @@ export async function deliveryAttachment(database: Database, r: DeliveryRequest)
   const yearly = r.view === 'appendix-7' || r.view === 'supplier-standard'
   const view = yearly ? undefined : readView(new URLSearchParams({ period: 'custom', from: r.from, to: r.to }), r.zone, Number(r.to.slice(0, 4)))
   const ctx = await reportContext(database, r.scope, { year: Number(r.to.slice(0, 4)), view, asOf: r.asOf, by: r.by, personalData: r.personalData })
-  const about = (title: string, extra: Facts = []): Facts => [
-    ['Отчёт', title],
-    ['Период', `${r.from} — ${r.to} (${r.zone})`],
-    ['По состоянию на', formatLocalDateTime(r.asOf, r.zone)],
-    ['Доступ', r.scope.branches === 'all' ? 'вся организация' : 'филиалы подписчика'],
-    ['Персональные данные', r.personalData ? 'показаны' : 'скрыты'],
-    ...extra,
-    ['Сформирован', `рассылка — ${r.by}`],
-  ]
+  // the report's own lines (a register's figure and personal data) replace the mail's lines of the same name
+  const about = (title: string, extra: Facts = []): Facts => {
+    const own = new Set(extra.map(([key]) => key))
+    const lines: Facts = [
+      ['Отчёт', title],
+      ['Период', `${r.from} — ${r.to} (${r.zone})`],
+      ['По состоянию на', formatLocalDateTime(r.asOf, r.zone)],
+      ['Доступ', r.scope.branches === 'all' ? 'вся организация' : 'филиалы подписчика'],
+      ['Персональные данные', r.personalData ? 'показаны' : 'скрыты'],
+    ]
+    return [...lines.filter(([key]) => !own.has(key)), ...extra, ['Сформирован', `рассылка — ${r.by}`]]
+  }
   const id = yearly ? r.view : r.view === 'dashboard' ? 'dashboard' : 'register'
   const params: Record<string, string> = r.view.startsWith('register:') ? { domain: r.view.slice('register:'.length) } : {}
   const run = await runReport({ ...ctx, describe: (_title, extra) => about(MAIL_VIEWS[r.view].label, extra) }, id, r.format, params)
