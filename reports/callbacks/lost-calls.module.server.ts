@@ -52,7 +52,7 @@ export const lostCallsReport = defineReport({
         const tiles = await addSheet(book, 'Показатели', ['Показатель', 'Значение'], [52, 16])
         for (const id of LOST_METRICS) await tiles.row([textCell(metricCatalog[id].label), figureCell(id, d.figures[id])])
         await tiles.row([textCell('Норматив перезвона'), textCell(d.norm)])
-        const sheet = await addSheet(book, 'Потерянные звонки', [...LOST_COLUMNS], [14, 17, 17, 14, 18, 18, 17, 12, 17, 10])
+        const sheet = await addSheet(book, 'Потерянные звонки', [...LOST_COLUMNS], [22, 17, 17, 20, 18, 20, 17, 15, 17, 10])
         let n = 0
         for await (const page of allLostCalls(ctx.database.db, { ...d.q, outcome: d.outcome }, 5000, true)) {
           for (const r of page) {

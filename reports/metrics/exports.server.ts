@@ -86,7 +86,7 @@ export function dashboardWorkbook(
     if (lost) {
       for (const id of LOST_METRICS)
         await tiles.row([textCell('Перезвоны'), textCell(metricCatalog[id].label), figureCell(id, lost.current[id]), figureCell(id, lost.previous[id])])
-      await tiles.row([textCell('Перезвоны'), textCell('Норматив перезвона'), textCell(`${lost.norm} (${lost.source})`), textCell(null)])
+      await tiles.row([textCell('Перезвоны'), textCell(`Норматив перезвона (${lost.source})`), textCell(lost.norm), textCell(null)])
     }
     await breakdownSheet(book, 'Обращения по формам', BREAKDOWN_COLUMNS.appeals, data.appeals.byForm, null)
     await breakdownSheet(book, 'Обращения по темам', BREAKDOWN_COLUMNS.appeals, data.appeals.byTopic, null)
