@@ -142,8 +142,7 @@ export function DataTable({
                 <input key={`${k}-${i}`} type="hidden" name={k} value={v} />
               ))}
             <label>
-              на страницу{' '}
-              <input type="number" name="page" min={1} max={pages} defaultValue={params.page} key={params.page} inputMode="numeric" required />
+              на страницу <input type="number" name="page" min={1} max={pages} defaultValue={params.page} key={params.page} inputMode="numeric" required />
             </label>{' '}
             <button type="submit">Перейти</button>
           </Form>

@@ -67,7 +67,10 @@ export async function recordTerm(database: Database, org: Organisation, appealId
   const verdict = recordVerdict(due, row.answered_at ? new Date(row.answered_at) : null, asOf, calendar, zone)
   // a day term ends at 24:00 of its last day (stored as 00:00 of the next): the reader sees the last day
   const dueText = DAY_UNITS.has(row.unit ?? '')
-    ? `${dayText(localDayOf(new Date(due.getTime() - 1), zone)).split('-').reverse().join('.')} включительно`
+    ? `${dayText(localDayOf(new Date(due.getTime() - 1), zone))
+        .split('-')
+        .reverse()
+        .join('.')} включительно`
     : formatDateTime(due, zone)
   return { ...base, outcome: verdict.outcome, verdict: verdictText(verdict), rule, due: dueText, calendarGap: Boolean(row.due_calendar_gap) }
 }
@@ -82,7 +85,11 @@ export interface RecordSurveyAnswer {
 
 const COLUMN = { appeals: 'appeal_id', calls: 'call_id', visits: 'visit_id' } as const
 
-function answerText(q: Question | undefined, a: { score: number | null; choices: number[] | null; text: string | null }, shownText: (t: string) => string): string {
+function answerText(
+  q: Question | undefined,
+  a: { score: number | null; choices: number[] | null; text: string | null },
+  shownText: (t: string) => string,
+): string {
   if (a.score !== null) {
     const scale = q && (q.kind === 'csat' || q.kind === 'nps' || q.kind === 'ces') ? SCALES[q.kind] : null
     const label = scale?.labels[a.score]

@@ -95,9 +95,7 @@ export default function RecordPage() {
             <dt>Ответ</dt>
             <dd>{d.term.answered || 'нет'}</dd>
           </dl>
-          {d.term.calendarGap ? (
-            <p className="muted">Часть дней срока вне загруженного производственного календаря: они посчитаны как пн–пт.</p>
-          ) : null}
+          {d.term.calendarGap ? <p className="muted">Часть дней срока вне загруженного производственного календаря: они посчитаны как пн–пт.</p> : null}
         </section>
       ) : null}
       {d.surveys.length ? (

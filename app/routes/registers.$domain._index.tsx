@@ -102,7 +102,14 @@ export default function RegisterPage() {
           </a>
         </p>
       </div>
-      <DataTable columns={d.columns} rows={d.rows} total={d.total} params={d.table} rowLink={(row) => recordHref(d.domain, row.id, location)} testId="register" />
+      <DataTable
+        columns={d.columns}
+        rows={d.rows}
+        total={d.total}
+        params={d.table}
+        rowLink={(row) => recordHref(d.domain, row.id, location)}
+        testId="register"
+      />
     </>
   )
 }

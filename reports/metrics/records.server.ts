@@ -153,7 +153,13 @@ export const REGISTERS: Record<Domain, Register> = {
         kind: 'seconds',
         sort: true,
       },
-      { id: 'handling', label: 'Разговор', expr: `case when r.answered_at is not null then ${secondsBetween('answered_at', 'ended_at')} end`, kind: 'seconds', sort: true },
+      {
+        id: 'handling',
+        label: 'Разговор',
+        expr: `case when r.answered_at is not null then ${secondsBetween('answered_at', 'ended_at')} end`,
+        kind: 'seconds',
+        sort: true,
+      },
       { id: 'ended_at', label: 'Окончание', expr: 'r.ended_at', kind: 'instant', sort: true },
       { id: 'agent', label: 'Оператор', expr: 'r.agent', kind: 'text', sort: true },
       { id: 'category', label: 'Категория (прил. 4)', expr: 'r.category', kind: 'text', vocabulary: callCategory, sort: true },
@@ -193,7 +199,13 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'issued_at', label: 'Выдан', expr: 'r.issued_at', kind: 'instant', sort: true },
       { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text', sort: true },
       { id: 'service_kind', label: 'Услуга', expr: 'r.service_kind', kind: 'text', vocabulary: serviceKind, sort: true },
-      { id: 'wait', label: 'Ожидание', expr: `case when r.called_at is not null then ${secondsBetween('issued_at', 'called_at')} end`, kind: 'seconds', sort: true },
+      {
+        id: 'wait',
+        label: 'Ожидание',
+        expr: `case when r.called_at is not null then ${secondsBetween('issued_at', 'called_at')} end`,
+        kind: 'seconds',
+        sort: true,
+      },
       { id: 'called_at', label: 'Вызван', expr: 'r.called_at', kind: 'instant', sort: true },
       {
         id: 'service',
@@ -338,7 +350,9 @@ function sortColumn(register: Register, sort: string | undefined): RegisterColum
  */
 export function sortExpr(column: RegisterColumn): string {
   if (!column.vocabulary) return column.expr
-  const ranked = Object.keys(column.vocabulary).sort((a, b) => labelOf(column.vocabulary!, a).localeCompare(labelOf(column.vocabulary!, b), 'ru') || a.localeCompare(b))
+  const ranked = Object.keys(column.vocabulary).sort(
+    (a, b) => labelOf(column.vocabulary!, a).localeCompare(labelOf(column.vocabulary!, b), 'ru') || a.localeCompare(b),
+  )
   const quote = (code: string) => `'${code.replace(/'/g, "''")}'`
   const whens = ranked.map((code, i) => `when ${column.expr} = ${quote(code)} then ${i + 1}`).join(' ')
   // a code outside the vocabulary (shown as is) after every known one
