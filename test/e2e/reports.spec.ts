@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import ExcelJS from 'exceljs'
 import { inject } from 'vitest'
-import { gotoHydrated, launchBrowser, signIn, watchConsole } from './browser.ts'
+import { gotoHydrated, launchBrowser, sidewaysScroll, signIn, watchConsole } from './browser.ts'
 import { E2E_PASSWORD } from './server.ts'
 
 const baseUrl = inject('baseUrl')
@@ -85,6 +85,9 @@ describe('Appendix 7', () => {
     await page.dblclick('[data-testid=freeze]')
     await page.locator('[data-testid=no-changes]').waitFor()
     const snapshotPath = new URL(page.url()).pathname
+    // the frozen report's page fits 1440 px (layout.spec.ts measures every other page)
+    await page.setViewportSize({ width: 1440, height: 900 })
+    expect(await sidewaysScroll(page)).toBe(0)
     const [frozen] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=snapshot-file]')])
     expect(frozen.suggestedFilename()).toBe('prilozhenie-7-2025.xlsx')
     expect(await page.locator('[data-testid=snapshot-scope]').textContent()).toBe('вся организация')
