@@ -71,14 +71,6 @@ export default function RecordPage() {
         </Link>
       </p>
       <h1>{d.key}</h1>
-      <dl className="facts card" data-testid="record">
-        {d.fields.map((f) => (
-          <div key={f.label} style={{ display: 'contents' }}>
-            <dt>{f.label}</dt>
-            <dd data-personal={f.personal || undefined}>{f.value || '—'}</dd>
-          </div>
-        ))}
-      </dl>
       {d.term ? (
         <section className={`card term term-${d.term.outcome}`} data-testid="term" data-outcome={d.term.outcome}>
           <h2>Срок ответа</h2>
@@ -98,6 +90,14 @@ export default function RecordPage() {
           {d.term.calendarGap ? <p className="muted">Часть дней срока вне загруженного производственного календаря: они посчитаны как пн–пт.</p> : null}
         </section>
       ) : null}
+      <dl className="facts card" data-testid="record">
+        {d.fields.map((f) => (
+          <div key={f.label} style={{ display: 'contents' }}>
+            <dt>{f.label}</dt>
+            <dd data-personal={f.personal || undefined}>{f.value || '—'}</dd>
+          </div>
+        ))}
+      </dl>
       {d.surveys.length ? (
         <section className="card" data-testid="record-survey">
           <h2>Ответ на опрос</h2>

@@ -111,7 +111,7 @@ function surveyFixture() {
       )
     ).rows[0].id as string
     const token = 'LayoutSpecToken0000001'
-    await sqlOnce(`insert into survey_invitation (org_id, survey_id, token, single_use, delivery) values ($1, $2, $3, false, 'other')`, [org, survey, token])
+    await sqlOnce(`insert into survey_invitation (org_id, survey_id, token, single_use, delivery) values ($1, $2, $3, true, 'other')`, [org, survey, token])
     return { survey: String(survey), token }
   })()
   return fixture
