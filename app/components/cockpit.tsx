@@ -53,6 +53,7 @@ export function NormTiles({ norms, from, to, compareLabel }: { norms: readonly N
             <div key={n.ruleId} className="norm verdict-no_data" data-rule={n.code} data-verdict="no_data" data-unfollowed="">
               <div className="norm-head">
                 <span className="domain">{DOMAIN[n.domain]}</span>
+                <span className="verdict">не считается</span>
               </div>
               <div className="label">{n.name}</div>
               <div className="hint">норматив: {n.norm}</div>
