@@ -34,7 +34,7 @@ describe('Appendix 7', () => {
     ).toBe(3)
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-xlsx]')])
-    expect(download.suggestedFilename()).toBe('prilozhenie-7-2025.xlsx')
+    expect(download.suggestedFilename()).toMatch(/^Приложение7_2025_.+\.xlsx$/) // the registry's scheme (ADR 026)
     const book = new ExcelJS.Workbook()
     await book.xlsx.readFile((await download.path())!)
     const inFile = (book.getWorksheet('4.1')!.getRow(10).values as unknown[]).slice(3).map((v) => (typeof v === 'number' ? String(v) : String(v)))
@@ -73,7 +73,7 @@ describe('Appendix 7', () => {
 
     // the PDF that is signed: a real PDF with the form's title
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-pdf]')])
-    expect(pdf.suggestedFilename()).toBe('prilozhenie-7-2025.pdf')
+    expect(pdf.suggestedFilename()).toMatch(/^Приложение7_2025_.+\.pdf$/)
     expect(
       fs
         .readFileSync((await pdf.path())!)
@@ -89,7 +89,7 @@ describe('Appendix 7', () => {
     await page.setViewportSize({ width: 1440, height: 900 })
     expect(await sidewaysScroll(page)).toBe(0)
     const [frozen] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=snapshot-file]')])
-    expect(frozen.suggestedFilename()).toBe('prilozhenie-7-2025.xlsx')
+    expect(frozen.suggestedFilename()).toBe(download.suggestedFilename())
     expect(await page.locator('[data-testid=snapshot-scope]').textContent()).toBe('вся организация')
     await gotoHydrated(page, `${baseUrl}/reports/appendix-7?year=2025`)
     expect(await page.locator('[data-testid=snapshots] tbody tr').count()).toBe(1)
