@@ -241,10 +241,11 @@ describe('refusals are 400s keyed by field (issue 19 §5)', () => {
     expect(await auditCount('user.create')).toBe(0)
   })
 
-  it('Appendix 7 inputs: an unknown table is a 400 (was 200)', async () => {
-    const answer = (await inputs.action(args(post('/reports/appendix-7/inputs?year=2025', 'reporting', { table: '9.9' })) as never)) as Answer<{
+  it('Appendix 7 inputs: a form naming no table of the template is a 400 (was 200), and nothing is audited', async () => {
+    const answer = (await inputs.action(args(post('/reports/appendix-7/inputs?year=2025', 'reporting', { '9.9::n|1|value': '5' })) as never)) as Answer<{
       errors: string[]
     }>
-    expect([answer.init?.status, answer.data.errors]).toEqual([400, ['Неизвестная таблица.']])
+    expect([answer.init?.status, answer.data.errors]).toEqual([400, ['Форма пуста: нечего сохранять.']])
+    expect(await auditCount('report.input')).toBe(0)
   })
 })

@@ -23,6 +23,8 @@ interface Norm {
   isAverage: boolean
   current: NormSide
   previous: NormSide
+  unfollowed: string | null
+  filterQuery: string
 }
 
 const DOMAIN = { appeals: 'Обращения', calls: 'Звонки', visits: 'Офисы' } as const
@@ -33,19 +35,7 @@ function shown(norm: Norm, side: NormSide): { text: string; value: number | null
   return { text: formatMetric('share', side.share), value: side.share, better: 'higher' }
 }
 
-export function NormTiles({
-  norms,
-  from,
-  to,
-  branchQuery,
-  compareLabel,
-}: {
-  norms: readonly Norm[]
-  from: string
-  to: string
-  branchQuery: string
-  compareLabel: string
-}) {
+export function NormTiles({ norms, from, to, compareLabel }: { norms: readonly Norm[]; from: string; to: string; compareLabel: string }) {
   if (norms.length === 0) {
     return (
       <p className="muted" data-testid="no-norms">
@@ -53,10 +43,26 @@ export function NormTiles({
       </p>
     )
   }
-  const period = `from=${from}&to=${to}${branchQuery}`
   return (
     <div className="norm-tiles">
       {norms.map((n) => {
+        // the drill-down lists the records of the same filters (the view's, those the norm's records have)
+        const period = `from=${from}&to=${to}${n.filterQuery}`
+        if (n.unfollowed) {
+          return (
+            <div key={n.ruleId} className="norm verdict-no_data" data-rule={n.code} data-verdict="no_data" data-unfollowed="">
+              <div className="norm-head">
+                <span className="domain">{DOMAIN[n.domain]}</span>
+                <span className="verdict">не считается</span>
+              </div>
+              <div className="label">{n.name}</div>
+              <div className="hint">норматив: {n.norm}</div>
+              <div className="hint" data-testid="norm-unfollowed">
+                {n.unfollowed}
+              </div>
+            </div>
+          )
+        }
         const now = shown(n, n.current)
         const before = shown(n, n.previous)
         const measuredBefore = n.previous.verdict !== 'no_data' && before.value !== null

@@ -2,7 +2,7 @@
  * A server-side table: TanStack Table in manual mode renders what the loader sent; sorting and paging are
  * links that change the URL (the loader's parameters are the truth), so the table works without JavaScript.
  */
-import { Link, useSearchParams } from '@remix-run/react'
+import { Form, Link, useSearchParams } from '@remix-run/react'
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table'
 import { useMemo } from 'react'
 import { formatCount } from '#reports/format.ts'
@@ -110,11 +110,43 @@ export function DataTable({
         </table>
       </div>
       <div className="pager" data-testid="pager">
-        {params.page > 1 ? <Link to={hrefWith({ page: String(params.page - 1) })}>← назад</Link> : null}
+        {params.page > 1 ? (
+          <>
+            <Link to={hrefWith({ page: '1' })} data-testid="page-first" title="первая страница">
+              « первая
+            </Link>
+            <Link to={hrefWith({ page: String(params.page - 1) })} data-testid="page-prev">
+              ← назад
+            </Link>
+          </>
+        ) : null}
         <span className="muted">
           страница {formatCount(params.page)} из {formatCount(pages)} · записей: {formatCount(total)}
         </span>
-        {params.page < pages ? <Link to={hrefWith({ page: String(params.page + 1) })}>вперёд →</Link> : null}
+        {params.page < pages ? (
+          <>
+            <Link to={hrefWith({ page: String(params.page + 1) })} data-testid="page-next">
+              вперёд →
+            </Link>
+            <Link to={hrefWith({ page: String(pages) })} data-testid="page-last" title="последняя страница">
+              последняя »
+            </Link>
+          </>
+        ) : null}
+        {pages > 1 ? (
+          // a plain GET form: the other parameters (filters, sort, size) travel as hidden fields
+          <Form method="get" className="page-jump" data-testid="page-jump" preventScrollReset>
+            {[...search.entries()]
+              .filter(([k]) => k !== 'page')
+              .map(([k, v], i) => (
+                <input key={`${k}-${i}`} type="hidden" name={k} value={v} />
+              ))}
+            <label>
+              на страницу <input type="number" name="page" min={1} max={pages} defaultValue={params.page} key={params.page} inputMode="numeric" required />
+            </label>{' '}
+            <button type="submit">Перейти</button>
+          </Form>
+        ) : null}
         <span className="muted">по</span>
         {PAGE_SIZES.map((size) =>
           size === params.size ? (

@@ -121,3 +121,15 @@ export function RecordFields({ label, kinds }: { label: string; kinds: readonly 
     </>
   )
 }
+
+/** What the consumer is told above the questions: the public page and its preview say the same. */
+export function SurveyPrivacy({ tied }: { tied: boolean }) {
+  return (
+    <p className="muted" data-testid="privacy">
+      {tied
+        ? 'Ответ будет связан с вашим недавним обращением, чтобы мы могли разобраться в нём; имя и контакты мы не спрашиваем.'
+        : 'Опрос анонимный: мы не спрашиваем имя и контакты.'}{' '}
+      Вопросы со звёздочкой (*) обязательны.
+    </p>
+  )
+}

@@ -4,7 +4,7 @@
  */
 import type { Db } from '#db/client.server.ts'
 import type { Appendix7Report } from '#reports/appendix-7/build.server.ts'
-import { type InputTemplateTable, type ParsedInput, saveTableInput } from '#reports/appendix-7/inputs.server.ts'
+import { type InputTemplateTable, type ParsedInput, saveTableInput, saveTableInputs } from '#reports/appendix-7/inputs.server.ts'
 import { publishSnapshot, setPublicAddress } from '#reports/appendix-7/publication.server.ts'
 import { type FreezeOptions, fileSnapshot, freezeSnapshot } from '#reports/appendix-7/snapshots.server.ts'
 import { type Actor, runCommand } from './command.server.ts'
@@ -46,6 +46,14 @@ export function saveAppendix7Input(db: Db, actor: Actor, year: number, table: In
   return runCommand(db, actor, async (tx) => {
     await saveTableInput(tx, actor.org.id, year, table, parsed, actor.user.id)
     return { result: undefined, audit: { action: 'report.input', object: `appendix-7 ${table.code}`, details: { year } } }
+  })
+}
+
+/** Saves the tables of the inputs page's one form — all of them or none — with one audit row naming them. */
+export function saveAppendix7Inputs(db: Db, actor: Actor, year: number, tables: readonly { table: InputTemplateTable; parsed: ParsedInput }[]): Promise<void> {
+  return runCommand(db, actor, async (tx) => {
+    await saveTableInputs(tx, actor.org.id, year, tables, actor.user.id)
+    return { result: undefined, audit: { action: 'report.input', object: 'appendix-7', details: { year, tables: tables.map((t) => t.table.code) } } }
   })
 }
 

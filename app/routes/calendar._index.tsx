@@ -1,5 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useMemo } from 'react'
+import { DAY_STATUS_LABELS, MONTH_NAMES, WEEKDAYS, yearGrid } from '#app/utils/calendar-grid.ts'
 import { FormError } from '#app/components/form-error.tsx'
 import { changeCalendar, listCalendarDays, listCalendarYears } from '#app/models/calendar.server.ts'
 import { InputError } from '#reports/errors.ts'
@@ -18,8 +20,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { database, org } = await getAppContext()
   const years = await listCalendarYears(database.db, org.id)
   const current = localParts(new Date(), org.time_zone).year
-  const year = YEAR_OF_URL.catch(current).parse(new URL(request.url).searchParams.get('year'))
-  return { years, year, days: await listCalendarDays(database.db, org.id, year) }
+  const url = new URL(request.url)
+  const year = YEAR_OF_URL.catch(current).parse(url.searchParams.get('year'))
+  // the day chosen on the grid (`?day=`): its form opens beside the grid
+  const day = url.searchParams.get('day') ?? ''
+  const chosen = /^\d{4}-\d{2}-\d{2}$/.test(day) && day.startsWith(`${year}-`) ? day : null
+  return { years, year, chosen, loaded: years.some((y) => y.year === year), days: await listCalendarDays(database.db, org.id, year) }
 }
 
 /** The three forms of the page, told apart by `intent`. */
@@ -61,8 +67,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Calendar() {
-  const { years, year, days } = useLoaderData<typeof loader>()
+  const { years, year, days, chosen, loaded } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
+  const months = useMemo(() => yearGrid(year, days), [year, days])
+  const picked = chosen ? months.flatMap((m) => m.weeks.flat()).find((d) => d?.day === chosen) : undefined
+  const ru = (iso: string) => iso.split('-').reverse().join('.')
   return (
     <>
       <h1>Производственный календарь</h1>
@@ -74,70 +83,125 @@ export default function Calendar() {
         <p className="notice ok">Сохранено. Пересчитано сроков обращений: {actionData.recomputed.toLocaleString('ru-RU')}.</p>
       ) : null}
       <FormError message={actionData?.error} />
-      <h2>Загруженные годы</h2>
-      <p data-testid="years">
+      <p data-testid="years" className="calendar-years">
+        Загруженные годы:{' '}
         {years.map((y) => (
           <span key={`${y.year}-${y.orgId ?? 'f'}`}>
-            <Link to={`?year=${y.year}`}>{y.year}</Link>
+            {y.year === year ? <strong>{y.year}</strong> : <Link to={`?year=${y.year}`}>{y.year}</Link>}
             {y.orgId ? ' (свой)' : ''}
             {y.verified ? '' : ' (не подтверждён)'}{' '}
           </span>
         ))}
+        · <Link to={`?year=${year - 1}`}>← {year - 1}</Link> · <Link to={`?year=${year + 1}`}>{year + 1} →</Link>
       </p>
-      <h2>{year} год: особые дни</h2>
-      <table data-testid="days">
-        <thead>
-          <tr>
-            <th>Дата</th>
-            <th>Вид</th>
-            <th>Откуда</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {days.map((d) => (
-            <tr key={d.id}>
-              <td>{d.day.split('-').reverse().join('.')}</td>
-              <td>{CALENDAR_KIND_LABELS[d.kind] ?? d.kind}</td>
-              <td>{d.orgId ? `организация${d.note ? `: ${d.note}` : ''}` : 'федеральный календарь'}</td>
-              <td>
-                {d.orgId ? (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="remove-day" />
-                    <input type="hidden" name="dayId" value={d.id} />
-                    <button type="submit" className="link">
-                      удалить
-                    </button>
-                  </Form>
-                ) : null}
-              </td>
-            </tr>
+      {loaded ? null : (
+        <p className="notice warn" data-testid="year-missing">
+          {year} год не загружен: сроки в нём считаются по пн–пт. Добавьте год формой ниже.
+        </p>
+      )}
+      <ul className="calendar-legend" aria-label="Обозначения">
+        {(Object.keys(DAY_STATUS_LABELS) as (keyof typeof DAY_STATUS_LABELS)[]).map((s) => (
+          <li key={s}>
+            <span className={`cal-day cal-${s}`} aria-hidden="true">
+              1
+            </span>{' '}
+            {DAY_STATUS_LABELS[s]}
+          </li>
+        ))}
+        <li>
+          <span className="cal-day cal-working own" aria-hidden="true">
+            1
+          </span>{' '}
+          свой день организации
+        </li>
+      </ul>
+      <div className="calendar-layout">
+        <div className="calendar-year" data-testid="calendar-grid">
+          {months.map((m) => (
+            <table key={m.month} className="cal-month" data-month={m.month}>
+              <caption>{MONTH_NAMES[m.month - 1]}</caption>
+              <thead>
+                <tr>
+                  {WEEKDAYS.map((w) => (
+                    <th key={w} scope="col">
+                      {w}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {m.weeks.map((week, i) => (
+                  <tr key={i}>
+                    {week.map((d, j) =>
+                      d ? (
+                        <td key={d.day}>
+                          <Link
+                            to={`?year=${year}&day=${d.day}`}
+                            preventScrollReset
+                            className={`cal-day cal-${d.status}${d.own ? ' own' : ''}${d.day === chosen ? ' chosen' : ''}`}
+                            data-day={d.day}
+                            data-status={d.status}
+                            aria-label={`${ru(d.day)}: ${DAY_STATUS_LABELS[d.status]}${d.own ? ' (свой день организации)' : ''}`}
+                            title={`${DAY_STATUS_LABELS[d.status]}${d.own?.note ? ` — ${d.own.note}` : ''}`}
+                          >
+                            {d.date}
+                          </Link>
+                        </td>
+                      ) : (
+                        <td key={`e${j}`} />
+                      ),
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           ))}
-        </tbody>
-      </table>
-      <h2>Добавить свой день (например, региональный праздник)</h2>
-      <Form method="post" className="stack card">
-        <input type="hidden" name="intent" value="add-day" />
-        <label>
-          Дата (ДД.ММ.ГГГГ)
-          <input type="text" name="day" required />
-        </label>
-        <label>
-          Вид
-          <select name="kind" defaultValue="holiday">
-            {CALENDAR_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {CALENDAR_KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Пояснение
-          <input type="text" name="note" />
-        </label>
-        <button type="submit">Добавить</button>
-      </Form>
+        </div>
+        <aside className="card calendar-day" data-testid="day-panel">
+          <h2>{picked ? `${ru(picked.day)}: ${DAY_STATUS_LABELS[picked.status]}` : 'Изменить день'}</h2>
+          {picked ? (
+            <p className="muted">
+              {picked.federal ? `По федеральному календарю: ${CALENDAR_KIND_LABELS[picked.federal] ?? picked.federal}. ` : ''}
+              {picked.own
+                ? `Свой день организации: ${CALENDAR_KIND_LABELS[picked.own.kind] ?? picked.own.kind}${picked.own.note ? ` («${picked.own.note}»)` : ''}.`
+                : ''}
+            </p>
+          ) : (
+            <p className="muted">Нажмите на день в календаре или введите дату.</p>
+          )}
+          <Form method="post" className="stack" key={chosen ?? 'none'}>
+            <input type="hidden" name="intent" value="add-day" />
+            <label>
+              Дата (ДД.ММ.ГГГГ)
+              <input type="text" name="day" required defaultValue={picked ? ru(picked.day) : ''} />
+            </label>
+            <label>
+              Сделать днём
+              <select name="kind" defaultValue={picked?.own?.kind ?? (picked?.status === 'holiday' ? 'working_weekend' : 'holiday')}>
+                {CALENDAR_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {CALENDAR_KIND_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Пояснение (например, региональный праздник)
+              <input type="text" name="note" defaultValue={picked?.own?.note ?? ''} />
+            </label>
+            <button type="submit">Сохранить день</button>
+          </Form>
+          {picked?.own ? (
+            <Form method="post" data-testid="remove-day">
+              <input type="hidden" name="intent" value="remove-day" />
+              <input type="hidden" name="dayId" value={picked.own.id} />
+              <button type="submit" className="link">
+                Убрать свой день{picked.federal ? ' (останется федеральный)' : ' (станет обычным днём)'}
+              </button>
+            </Form>
+          ) : null}
+        </aside>
+      </div>
       <h2>Добавить год</h2>
       <Form method="post" className="stack card">
         <input type="hidden" name="intent" value="add-year" />

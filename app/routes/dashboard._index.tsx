@@ -116,7 +116,6 @@ export default function Dashboard() {
     />
   )
   const p = data.params
-  const branchQuery = view.filter.branch ? `&branch=${encodeURIComponent(view.filter.branch)}` : ''
   return (
     <>
       {header}
@@ -139,15 +138,12 @@ export default function Dashboard() {
 
       <section aria-labelledby="norms-title" data-testid="cockpit-norms">
         <h2 id="norms-title">Нормативы за период — сначала нарушенные</h2>
-        <NormTiles norms={cockpit.norms} from={view.from} to={view.to} branchQuery={branchQuery} compareLabel={compareLabel} />
+        <NormTiles norms={cockpit.norms} from={view.from} to={view.to} compareLabel={compareLabel} />
         <div className="tiles compact" data-testid="cockpit-scores">
           {(['calls.abandoned_share', 'calls.callbacks_in_time_share', 'surveys.csat', 'surveys.nps', 'surveys.ces'] as const)
             .filter((id) => !id.startsWith('calls.') || !data.calls.notApplicable)
             .map((id) => tile(id, id.startsWith('calls.') ? data.calls : data.surveys))}
         </div>
-        {view.filter.office || view.filter.form || view.filter.consumerType ? (
-          <p className="muted">Нормативы считаются по правилам сроков для выбранного филиала (или всех ваших), без фильтров офиса, формы и типа потребителя.</p>
-        ) : null}
       </section>
 
       <section className="worst" data-testid="cockpit-worst">

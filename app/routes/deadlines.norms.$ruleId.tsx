@@ -1,4 +1,6 @@
 import { narrowScope } from '#reports/cockpit/cockpit.server.ts'
+import { readNormFilter, withoutPage } from '#reports/cockpit/norm-filter.ts'
+import { normConditions } from '#reports/cockpit/norms.server.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { Pager } from '#app/components/pager.tsx'
@@ -26,8 +28,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const asked = url.searchParams.get('outcome') ?? ''
   const outcome = asked in OUTCOMES ? (asked as NormOutcome) : undefined
   const page = pageParam(request)
-  const { rows, total } = await listNormRecords(database.db, scope, deadline.period, deadline.asOf, rule, outcome, page)
+  // a drill-down from a filtered cockpit lists the records of the same filters
+  const narrowed = readNormFilter(url.searchParams, rule.appliesTo)
+  const extra = normConditions(rule.appliesTo, scope, narrowed.filter, narrowed.narrowing)
+  const { rows, total } = await listNormRecords(database.db, scope, deadline.period, deadline.asOf, rule, outcome, page, extra)
   return {
+    filterWords: narrowed.words,
+    query: withoutPage(url.searchParams),
     rule: { name: rule.name, appliesTo: rule.appliesTo },
     rows,
     total,
@@ -40,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function NormRecords() {
-  const { rule, rows, total, page, pageSize, zone, outcome, back } = useLoaderData<typeof loader>()
+  const { rule, rows, total, page, pageSize, zone, outcome, back, filterWords, query } = useLoaderData<typeof loader>()
   return (
     <>
       <p>
@@ -50,6 +57,7 @@ export default function NormRecords() {
         {rule.name}: {outcome}
       </h1>
       <p className="muted">
+        {filterWords.length ? `Фильтр — ${filterWords.join(', ')}. ` : ''}
         Всего: <strong data-testid="total">{formatCount(total)}</strong>
       </p>
       <table data-testid="records">
@@ -74,7 +82,7 @@ export default function NormRecords() {
           ))}
         </tbody>
       </table>
-      <Pager page={page} total={total} pageSize={pageSize} />
+      <Pager page={page} total={total} pageSize={pageSize} query={query} />
     </>
   )
 }

@@ -2,6 +2,8 @@ import { narrowScope } from '#reports/cockpit/cockpit.server.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { Pager } from '#app/components/pager.tsx'
+import { readNormFilter, withoutPage } from '#reports/cockpit/norm-filter.ts'
+import { normConditions } from '#reports/cockpit/norms.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { deadlineQuery } from '#app/utils/deadline-params.ts'
@@ -38,13 +40,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ? dueAt({ amount: params.days, unit: 'working_days' }, params.asOf, await loadWorkCalendar(database.pool, org.id), org.time_zone).due
       : undefined
   const page = pageParam(request)
+  // a drill-down from a filtered cockpit lists the appeals of the same filters
+  const narrowed = readNormFilter(url.searchParams, 'appeals')
   const { rows, total } = await listAppealsForDeadlines(
     database.db,
     scope,
-    { asOf: params.asOf, ruleId, period: params.period, outcome: outcome === 'at_risk' ? undefined : outcome, atRiskUntil },
+    {
+      asOf: params.asOf,
+      ruleId,
+      period: params.period,
+      outcome: outcome === 'at_risk' ? undefined : outcome,
+      atRiskUntil,
+      where: normConditions('appeals', scope, narrowed.filter, narrowed.narrowing),
+    },
     page,
   )
   return {
+    filterWords: narrowed.words,
+    query: withoutPage(url.searchParams),
     rows,
     total,
     page,
@@ -57,7 +70,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function DeadlineRecords() {
-  const { rows, total, page, pageSize, zone, outcome, back, params } = useLoaderData<typeof loader>()
+  const { rows, total, page, pageSize, zone, outcome, back, params, filterWords, query } = useLoaderData<typeof loader>()
   return (
     <>
       <p>
@@ -65,8 +78,8 @@ export default function DeadlineRecords() {
       </p>
       <h1>Обращения: {outcome}</h1>
       <p className="muted">
-        Срок истёк с {params.from.split('-').reverse().join('.')} по {params.to.split('-').reverse().join('.')}, по состоянию на {params.asOfShown}. Всего:{' '}
-        <strong data-testid="total">{formatCount(total)}</strong>
+        Срок истёк с {params.from.split('-').reverse().join('.')} по {params.to.split('-').reverse().join('.')}, по состоянию на {params.asOfShown}.
+        {filterWords.length ? ` Фильтр — ${filterWords.join(', ')}.` : ''} Всего: <strong data-testid="total">{formatCount(total)}</strong>
       </p>
       <table data-testid="records">
         <thead>
@@ -102,7 +115,7 @@ export default function DeadlineRecords() {
         </tbody>
       </table>
       {rows.some((r) => r.calendarGap) ? <p className="muted">* срок считался по пн–пт: даты вне загруженного производственного календаря.</p> : null}
-      <Pager page={page} total={total} pageSize={pageSize} />
+      <Pager page={page} total={total} pageSize={pageSize} query={query} />
     </>
   )
 }

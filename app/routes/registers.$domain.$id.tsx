@@ -6,6 +6,9 @@ import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { REGISTERS, getRecord } from '#reports/metrics/records.server.ts'
 import { cellText } from '#reports/metrics/register-format.ts'
 import { formatDateTime, formatDuration } from '#reports/format.ts'
+import { recordSurveyAnswers, recordTerm } from '#app/models/record-card.server.ts'
+import { backToRegister } from '#app/utils/register-back.ts'
+import { freeTextFor } from '#app/utils/survey-view.server.ts'
 
 const LEG_OUTCOMES: Record<string, string> = {
   answered: 'принят',
@@ -40,8 +43,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             .join(', '),
         }))
       : []
+  const back = backToRegister(new URL(request.url).searchParams.get('back'), register.domain)
+  const [term, surveys] = await Promise.all([
+    register.domain === 'appeals' ? recordTerm(database, org, record.id) : null,
+    recordSurveyAnswers(database.db, org, register.domain, record.id, freeTextFor(user.roles)),
+  ])
   return {
     legs,
+    back,
+    term,
+    surveys,
     title: register.title,
     domain: register.domain,
     key: String(record[register.key] ?? ''),
@@ -55,9 +66,30 @@ export default function RecordPage() {
   return (
     <>
       <p>
-        <Link to={`/registers/${d.domain}`}>← {d.title}</Link>
+        <Link to={d.back} data-testid="back">
+          ← {d.title}
+        </Link>
       </p>
       <h1>{d.key}</h1>
+      {d.term ? (
+        <section className={`card term term-${d.term.outcome}`} data-testid="term" data-outcome={d.term.outcome}>
+          <h2>Срок ответа</h2>
+          <p className="term-verdict">
+            <strong>{d.term.verdict}</strong>
+          </p>
+          <dl className="facts">
+            <dt>Правило</dt>
+            <dd>{d.term.rule ? <>{d.term.rule}</> : 'не назначено'}</dd>
+            <dt>Поступило</dt>
+            <dd>{d.term.received}</dd>
+            <dt>Срок</dt>
+            <dd>{d.term.due || '—'}</dd>
+            <dt>Ответ</dt>
+            <dd>{d.term.answered || 'нет'}</dd>
+          </dl>
+          {d.term.calendarGap ? <p className="muted">Часть дней срока вне загруженного производственного календаря: они посчитаны как пн–пт.</p> : null}
+        </section>
+      ) : null}
       <dl className="facts card" data-testid="record">
         {d.fields.map((f) => (
           <div key={f.label} style={{ display: 'contents' }}>
@@ -66,6 +98,26 @@ export default function RecordPage() {
           </div>
         ))}
       </dl>
+      {d.surveys.length ? (
+        <section className="card" data-testid="record-survey">
+          <h2>Ответ на опрос</h2>
+          {d.surveys.map((s) => (
+            <div key={s.id}>
+              <p className="muted">
+                «{s.survey}», {s.submitted}, {s.how}
+              </p>
+              <dl className="facts">
+                {s.answers.map((a) => (
+                  <div key={a.question} style={{ display: 'contents' }}>
+                    <dt>{a.question}</dt>
+                    <dd>{a.answer || '—'}</dd>
+                  </div>
+                ))}
+              </dl>
+            </div>
+          ))}
+        </section>
+      ) : null}
       {d.legs.length ? (
         <>
           <h2>Очереди звонка</h2>

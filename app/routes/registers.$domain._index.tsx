@@ -1,12 +1,13 @@
 import { cachedView } from '#app/utils/view-cache.server.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData, useLocation } from '@remix-run/react'
 import { DataTable } from '#app/components/data-table.tsx'
 import { ViewFilter } from '#app/components/view-filter.tsx'
 import { readTableParams } from '#app/utils/table-params.ts'
 import { filterOptions, registerContext } from '#app/utils/view.server.ts'
 import { metricCatalog } from '#reports/metrics/catalog.ts'
-import { listRecords, registerTotal } from '#reports/metrics/records.server.ts'
+import { listRecords, registerTotal, screenColumns } from '#reports/metrics/records.server.ts'
+import { recordHref } from '#app/utils/register-back.ts'
 import { cellText } from '#reports/metrics/register-format.ts'
 import { periodLabel, viewQuery } from '#reports/metrics/view.ts'
 import { appealTopic, callCategory, labelOf, serviceKind } from '#reports/vocabulary.ts'
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     domain: register.domain,
     metric: metric ? { id: metric, label: metricCatalog[metric].label, definition: metricCatalog[metric].definition } : null,
     narrowed,
-    columns: register.columns.map((c) => ({ id: c.id, label: c.label, sortable: Boolean(c.sort), numeric: c.kind === 'seconds' })),
+    columns: screenColumns(register).map((c) => ({ id: c.id, label: c.label, sortable: Boolean(c.sort), numeric: c.kind === 'seconds' })),
     rows: rows.map((r) => {
       const out: Record<string, string> & { id: string } = { id: r.id }
       for (const c of register.columns) out[c.id] = cellText(c, r[c.id], zone, personalData)
@@ -74,6 +75,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function RegisterPage() {
   const d = useLoaderData<typeof loader>()
+  const location = useLocation()
   const sortQuery = `&sort=${d.table.sort}&dir=${d.table.dir}`
   return (
     <>
@@ -100,7 +102,14 @@ export default function RegisterPage() {
           </a>
         </p>
       </div>
-      <DataTable columns={d.columns} rows={d.rows} total={d.total} params={d.table} rowLink={(row) => `/registers/${d.domain}/${row.id}`} testId="register" />
+      <DataTable
+        columns={d.columns}
+        rows={d.rows}
+        total={d.total}
+        params={d.table}
+        rowLink={(row) => recordHref(d.domain, row.id, location)}
+        testId="register"
+      />
     </>
   )
 }

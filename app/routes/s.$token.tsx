@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
-import { type FormValues, SurveyQuestions, formValues } from '#app/components/survey-form.tsx'
+import { type FormValues, SurveyPrivacy, SurveyQuestions, formValues } from '#app/components/survey-form.tsx'
 import { type LinkState, resolveLink, storeResponse } from '#app/models/survey.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { SURVEY_LIMITS, tooManyRequests } from '#app/utils/rate-limit.server.ts'
@@ -90,12 +90,7 @@ export default function AnswerSurvey() {
         <>
           <h1>{view.title}</h1>
           {view.intro ? <p>{view.intro}</p> : null}
-          <p className="muted" data-testid="privacy">
-            {view.tied
-              ? 'Ответ будет связан с вашим недавним обращением, чтобы мы могли разобраться в нём; имя и контакты мы не спрашиваем.'
-              : 'Опрос анонимный: мы не спрашиваем имя и контакты.'}{' '}
-            Вопросы со звёздочкой (*) обязательны.
-          </p>
+          <SurveyPrivacy tied={view.tied} />
           <Form method="post" className="stack" noValidate>
             <SurveyQuestions questions={view.questions} values={posted?.values ?? {}} errors={errors} />
             {Object.keys(errors).length > 0 ? (

@@ -95,8 +95,12 @@ export default function SurveyResults() {
         {day(survey.opensOn)} — {day(survey.closesOn)} · {survey.state}
       </p>
       <p className="subnav">
+        <Link to={`/surveys/${survey.id}/preview`} data-testid="preview-link">
+          Как видит потребитель
+        </Link>
         {may.edit ? (
           <>
+            {' · '}
             <Link to={`/surveys/${survey.id}/edit`}>Изменить опрос</Link>
             {' · '}
             <Link to={`/surveys/new?from=${survey.id}`}>Копировать опрос</Link>

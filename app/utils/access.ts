@@ -90,6 +90,8 @@ export const routeAccess = {
   'surveys._index.tsx': everyone,
   'surveys.$surveyId._index.tsx': everyone,
   'surveys.$surveyId.download.$file.ts': everyone,
+  // how the consumer sees the survey (its questions only, read-only): whoever reads its results
+  'surveys.$surveyId.preview.tsx': everyone,
   'surveys.new.tsx': quality,
   'surveys.$surveyId.edit.tsx': quality,
   'surveys.$surveyId.links.tsx': quality,

@@ -69,6 +69,7 @@ const KEYS: Record<string, [label: string, value?: (v: unknown) => string | null
   skipInvalid: ['ошибочные строки', (v) => (v ? 'пропускались' : 'не пропускались')],
   personalData: ['персональные данные', (v) => (v ? 'показаны' : 'скрыты')],
   year: ['год'],
+  tables: ['таблицы', (v) => (Array.isArray(v) ? v.join(', ') : String(v))],
   format: ['формат', (v) => String(v).toUpperCase()],
   snapshot: ['зафиксированный отчёт №'],
   replaces: ['заменяет отчёт №'],

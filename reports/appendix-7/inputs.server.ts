@@ -102,21 +102,36 @@ async function upsert(db: Db, orgId: string, year: number, code: string, data: R
 
 /** Saves a table of a year (and, for compare tables, the previous year's column) in one transaction. */
 export async function saveTableInput(db: Db, orgId: string, year: number, t: InputTemplateTable, parsed: ParsedInput, userId: string): Promise<void> {
+  await saveTableInputs(db, orgId, year, [{ table: t, parsed }], userId)
+}
+
+/** Saves several tables of a year (the inputs page's one form) in one transaction: all of them or none. */
+export async function saveTableInputs(
+  db: Db,
+  orgId: string,
+  year: number,
+  tables: readonly { table: InputTemplateTable; parsed: ParsedInput }[],
+  userId: string,
+): Promise<void> {
   await inTransaction(db, async (trx) => {
-    await upsert(trx, orgId, year, t.code, parsed.current, userId)
-    if (parsed.previous) {
-      const existing = await trx
-        .selectFrom('report_input')
-        .select('data')
-        .where('org_id', '=', orgId)
-        .where('report_id', '=', 'appendix-7')
-        .where('year', '=', year - 1)
-        .where('table_code', '=', t.code)
-        .executeTakeFirst()
-      const data = (existing?.data as Record<string, unknown> | undefined) ?? {}
-      await upsert(trx, orgId, year - 1, t.code, { ...data, values: parsed.previous }, userId)
-    }
+    for (const { table, parsed } of tables) await saveIn(trx, orgId, year, table, parsed, userId)
   })
+}
+
+async function saveIn(trx: Db, orgId: string, year: number, t: InputTemplateTable, parsed: ParsedInput, userId: string): Promise<void> {
+  await upsert(trx, orgId, year, t.code, parsed.current, userId)
+  if (parsed.previous) {
+    const existing = await trx
+      .selectFrom('report_input')
+      .select('data')
+      .where('org_id', '=', orgId)
+      .where('report_id', '=', 'appendix-7')
+      .where('year', '=', year - 1)
+      .where('table_code', '=', t.code)
+      .executeTakeFirst()
+    const data = (existing?.data as Record<string, unknown> | undefined) ?? {}
+    await upsert(trx, orgId, year - 1, t.code, { ...data, values: parsed.previous }, userId)
+  }
 }
 
 export { compareValues, listItems }

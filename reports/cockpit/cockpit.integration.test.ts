@@ -83,6 +83,47 @@ describe('the norms of every active rule', () => {
   })
 })
 
+describe('the norms follow every filter of the view (issue 16)', () => {
+  it('an office narrows the visit norms; the call norms, which have no office, say so instead of an unfiltered value', async () => {
+    const db = t.database.db
+    // the sample appeals' terms end in March and April
+    const spring = periodOf('2025-03-01', '2025-04-30', MSK)
+    const byCode = async (filter: Parameters<typeof cockpitNorms>[5], narrowing: Parameters<typeof cockpitNorms>[6] = {}) =>
+      Object.fromEntries((await cockpitNorms(db, all(), spring, february, spring.end, filter, narrowing)).map((n) => [n.code, n]))
+    // ЦОП-01: waits of 7 and 38 minutes (and a no-show); ПОП-02: one of a minute
+    const central = await byCode({ office: 'ЦОП-01' })
+    expect(central.network_visit_wait!.current).toMatchObject({ judged: 2, violations: 1, share: 0.5, verdict: 'broken' })
+    expect(central.network_visit_wait!.unfollowed).toBeNull()
+    expect(central.network_visit_wait!.filterQuery).toBe(`&office=${encodeURIComponent('ЦОП-01')}`)
+    expect(central.supplier_call_pickup!.unfollowed).toBe('Не считается при фильтре «Офис»: у звонков нет такого признака.')
+    expect(central.supplier_call_pickup!.current).toMatchObject({ judged: 0, share: null, verdict: 'no_data' })
+    const small = await byCode({ office: 'ПОП-02' })
+    expect(small.network_visit_wait!.current).toMatchObject({ judged: 1, violations: 0, verdict: 'met' })
+    // a form: appeals follow it (the forms' counts add up to the whole), visits cannot
+    const whole = await byCode({})
+    const byForm = await Promise.all(['in_person', 'phone', 'internet', 'post'].map((form) => byCode({ form })))
+    const appealRules = Object.values(whole).filter((n) => n.domain === 'appeals' && n.current.judged > 0)
+    expect(appealRules.length).toBeGreaterThan(0)
+    for (const rule of appealRules) {
+      expect(
+        byForm.reduce((sum, f) => sum + f[rule.code]!.current.judged, 0),
+        rule.code,
+      ).toBe(rule.current.judged)
+      expect(
+        byForm.some((f) => f[rule.code]!.current.judged < rule.current.judged),
+        rule.code,
+      ).toBe(true)
+    }
+    expect(byForm[3]!.network_visit_wait!.unfollowed).toBe('Не считается при фильтре «Форма обслуживания»: у посещений офисов нет такого признака.')
+    // a line narrows the call norms and not the visits
+    const line = (await db.selectFrom('call').select('line').where('line', 'is not', null).executeTakeFirstOrThrow()).line!
+    const onLine = await byCode({}, { line })
+    expect(onLine.supplier_call_pickup!.unfollowed).toBeNull()
+    expect(onLine.supplier_call_pickup!.current.judged).toBeLessThanOrEqual(whole.supplier_call_pickup!.current.judged)
+    expect(onLine.network_visit_wait!.unfollowed).toMatch(/«Линия»/)
+  })
+})
+
 describe('calls by hour and weekday', () => {
   it('service level and abandoned share per local hour and weekday, by the dashboard formulas', async () => {
     // a short abandon (3 s) on Saturday 15.03 at 10:00 Moscow: offered, but outside both shares' bases

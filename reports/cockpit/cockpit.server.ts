@@ -44,11 +44,6 @@ export interface CockpitData {
   topics: { key: string; label: string }[]
 }
 
-/** The scope narrowed to the chosen branch (already checked to be one of the user's): for the norms, which take no filter. */
-export function branchScope(scope: Scope, branch: string | undefined): Scope {
-  return branch ? { orgId: scope.orgId, branches: [branch] } : scope
-}
-
 /**
  * The scope of a drill-down from the cockpit narrowed to `?branch=` (the «Сроки» record lists take no view
  * filter): only a branch the user may see; any other is refused, never widened.
@@ -73,7 +68,7 @@ export async function buildCockpit(db: Db, scope: Scope, view: View, asOf: Date,
   const { filter, period } = view
   const [dashboard, norms, received] = await Promise.all([
     buildDashboard(db, scope, view, asOf, params, offices),
-    cockpitNorms(db, branchScope(scope, filter.branch), period, view.previous, asOf),
+    cockpitNorms(db, scope, period, view.previous, asOf, filter, view.narrowing),
     appealSums(db, scope, period, filter),
   ])
   const hours = dashboard.calls.notApplicable ? null : await callsByTime(db, { scope, period, filter, narrowing: {}, asOf, zone: params.zone, params })

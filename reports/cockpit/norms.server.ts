@@ -9,7 +9,10 @@ import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
 import { computeNormFigures, loadNormRules, normVerdict } from '#reports/deadlines/norms.server.ts'
+import { viewConditions } from '#reports/metrics/dashboard.server.ts'
 import type { Period } from '#reports/metrics/period.ts'
+import type { Narrowing, ViewFilter } from '#reports/metrics/view.ts'
+import { type NormDomain, normFilterQuery, unfollowedFilters } from './norm-filter.ts'
 import { normText } from '#reports/supplier-standard/report.server.ts'
 import type { Verdict } from '#reports/supplier-standard/verdicts.ts'
 
@@ -37,7 +40,18 @@ export interface CockpitNorm {
   normSeconds: number | null
   current: NormSide
   previous: NormSide
+  /** the view has a filter this norm's records do not have: why it is not shown (no unfiltered value instead) */
+  unfollowed: string | null
+  /** the view's filters its drill-down carries (`&office=…`) */
+  filterQuery: string
 }
+
+/** The view's filters applied to a norm's records, alias `appeal` for appeals and `r` for calls and visits. */
+export function normConditions(domain: NormDomain, scope: Scope, filter: ViewFilter, narrowing: Narrowing) {
+  return viewConditions(domain, scope, filter, narrowing, domain === 'appeals' ? 'appeal' : 'r')
+}
+
+const NOT_MEASURED: NormSide = { judged: 0, violations: 0, share: null, meanSeconds: null, verdict: 'no_data' }
 
 const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600 }
 
@@ -51,11 +65,27 @@ interface RuleRow {
   is_average: boolean
 }
 
-async function sideOf(db: Db, scope: Scope, period: Period, asOf: Date, rules: RuleRow[]): Promise<Map<string, NormSide>> {
+async function sideOf(
+  db: Db,
+  scope: Scope,
+  period: Period,
+  asOf: Date,
+  rules: RuleRow[],
+  filter: ViewFilter,
+  narrowing: Narrowing,
+): Promise<Map<string, NormSide>> {
   const out = new Map<string, NormSide>()
-  const appeals = new Map((await computeAppealCompliance(db, scope, period, asOf)).map((c) => [c.ruleId, c]))
+  const follows = (domain: NormDomain) => unfollowedFilters(domain, filter, narrowing) === null
+  const appeals = follows('appeals')
+    ? new Map((await computeAppealCompliance(db, scope, period, asOf, normConditions('appeals', scope, filter, narrowing))).map((c) => [c.ruleId, c]))
+    : new Map()
   const minuteRules = new Map((await loadNormRules(db, scope.orgId)).map((r) => [r.id, r]))
   for (const rule of rules) {
+    if (!follows(rule.applies_to)) {
+      // shown with the reason, never with a value the filter does not narrow
+      if (rule.applies_to === 'appeals' || minuteRules.has(rule.id)) out.set(rule.id, NOT_MEASURED)
+      continue
+    }
     if (rule.applies_to === 'appeals') {
       const c = appeals.get(rule.id)
       const judged = c ? c.onTime + c.late + c.overdue : 0
@@ -73,7 +103,7 @@ async function sideOf(db: Db, scope: Scope, period: Period, asOf: Date, rules: R
     }
     const normRule = minuteRules.get(rule.id)
     if (!normRule) continue // a day term on calls or visits is not measured in minutes («Сроки» says so too)
-    const f = await computeNormFigures(db, scope, period, asOf, normRule)
+    const f = await computeNormFigures(db, scope, period, asOf, normRule, normConditions(rule.applies_to, scope, filter, narrowing))
     const { judged, violations, verdict } = normVerdict(rule.is_average, f)
     out.set(rule.id, { judged, violations, share: f.withinShare, meanSeconds: f.meanSeconds, verdict })
   }
@@ -86,7 +116,15 @@ const VERDICT_ORDER: Record<Verdict, number> = { broken: 0, met: 1, no_data: 2 }
  * Every active rule's norm, the worst first: broken before met before no data; among the broken, the lowest
  * share within the norm (or the mean furthest beyond an average norm) first.
  */
-export async function cockpitNorms(db: Db, scope: Scope, period: Period, previous: Period, asOf: Date): Promise<CockpitNorm[]> {
+export async function cockpitNorms(
+  db: Db,
+  scope: Scope,
+  period: Period,
+  previous: Period,
+  asOf: Date,
+  filter: ViewFilter = {},
+  narrowing: Narrowing = {},
+): Promise<CockpitNorm[]> {
   const rules = (await db
     .selectFrom('deadline_rule')
     .select(['id', 'code', 'name', 'applies_to', 'amount', 'unit', 'is_average'])
@@ -96,7 +134,10 @@ export async function cockpitNorms(db: Db, scope: Scope, period: Period, previou
     .orderBy('priority')
     .orderBy('code')
     .execute()) as RuleRow[]
-  const [now, before] = await Promise.all([sideOf(db, scope, period, asOf, rules), sideOf(db, scope, previous, asOf, rules)])
+  const [now, before] = await Promise.all([
+    sideOf(db, scope, period, asOf, rules, filter, narrowing),
+    sideOf(db, scope, previous, asOf, rules, filter, narrowing),
+  ])
   const lines: CockpitNorm[] = []
   for (const rule of rules) {
     const current = now.get(rule.id)
@@ -113,6 +154,8 @@ export async function cockpitNorms(db: Db, scope: Scope, period: Period, previou
       normSeconds,
       current,
       previous: prior,
+      unfollowed: unfollowedFilters(rule.applies_to, filter, narrowing),
+      filterQuery: normFilterQuery(rule.applies_to, filter, narrowing),
     })
   }
   const badness = (l: CockpitNorm) => (l.isAverage ? -((l.current.meanSeconds ?? 0) / (l.normSeconds ?? 1)) : (l.current.share ?? 1))

@@ -5,7 +5,7 @@
  * `start < due_at <= end` — a term ending at 24:00 on 31 March belongs to March.
  */
 import { afterPosition, keysetPages } from '#db/keyset.server.ts'
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { figure } from '#reports/metrics/catalog.ts'
@@ -26,11 +26,19 @@ export interface RuleCompliance {
   onTimeShare: number | null
 }
 
-export async function computeAppealCompliance(db: Db, scope: Scope, period: Period, asOf: Date): Promise<RuleCompliance[]> {
+/** `where`: further conditions on the appeal (alias `appeal`), e.g. a view's filters (the cockpit's norms). */
+export async function computeAppealCompliance(
+  db: Db,
+  scope: Scope,
+  period: Period,
+  asOf: Date,
+  where: readonly RawBuilder<boolean>[] = [],
+): Promise<RuleCompliance[]> {
   const rows = await db
     .selectFrom('appeal')
     .innerJoin('deadline_rule', 'deadline_rule.id', 'appeal.deadline_rule_id')
     .where(({ ref }) => inScope(ref('appeal.org_id'), ref('appeal.branch_id'), scope))
+    .$if(where.length > 0, (qb) => qb.where(sql<boolean>`${sql.join(where, sql` and `)}`))
     .where('appeal.due_at', '>', period.start)
     .where('appeal.due_at', '<=', period.end)
     .select(({ ref, fn }) => [
@@ -79,6 +87,8 @@ export interface RecordsFilter {
   period?: Period
   /** …or those nearing their term: not answered as of `asOf`, due after it and no later than `atRiskUntil` */
   atRiskUntil?: Date
+  /** further conditions on the appeal (alias `appeal`): a cockpit view's filters */
+  where?: readonly RawBuilder<boolean>[]
 }
 
 /** The appeals behind a figure, soonest due first; no personal data columns. */
@@ -89,6 +99,7 @@ export async function listAppealsForDeadlines(db: Db, scope: Scope, filter: Reco
     .innerJoin('deadline_rule', 'deadline_rule.id', 'appeal.deadline_rule_id')
     .where(({ ref }) => inScope(ref('appeal.org_id'), ref('appeal.branch_id'), scope))
   if (filter.ruleId) base = base.where('appeal.deadline_rule_id', '=', filter.ruleId)
+  if (filter.where?.length) base = base.where(sql<boolean>`${sql.join(filter.where, sql` and `)}`)
   if (filter.atRiskUntil) {
     base = base
       .where('appeal.due_at', '>', asOf)

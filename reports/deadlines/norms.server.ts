@@ -80,6 +80,7 @@ function ruleWhere(
   rule: NormRule,
   scope: Scope,
   period: Period,
+  extra: readonly RawBuilder<boolean>[] = [],
 ): { from: RawBuilder<unknown>; where: RawBuilder<boolean>; start: RawBuilder<Date>; stop: RawBuilder<Date | null> } {
   const t = TABLES[rule.appliesTo]
   const start = sql<Date>`r.${sql.ref(rule.startField)}`
@@ -92,6 +93,8 @@ function ruleWhere(
   ]
   // a call closed as «нет окончания в журнале» has no measurable times (ADR 016): outside the call norms
   if (rule.appliesTo === 'calls') conditions.push(sql<boolean>`not r.no_ending`)
+  // further conditions on the record `r`: a cockpit view's filters
+  conditions.push(...extra)
   return {
     from: sql`${sql.table(t.table)} r`,
     where: sql<boolean>`${sql.join(conditions, sql` and `)}`,
@@ -115,9 +118,17 @@ export interface NormFigures {
   meanMet: boolean | null
 }
 
-export async function computeNormFigures(db: Db, scope: Scope, period: Period, asOf: Date, rule: NormRule): Promise<NormFigures> {
+/** `extra`: further conditions on the record (alias `r`), e.g. a view's filters (the cockpit's norms). */
+export async function computeNormFigures(
+  db: Db,
+  scope: Scope,
+  period: Period,
+  asOf: Date,
+  rule: NormRule,
+  extra: readonly RawBuilder<boolean>[] = [],
+): Promise<NormFigures> {
   const normSeconds = rule.amount * (UNIT_SECONDS[rule.unit] ?? 60)
-  const { from, where, start, stop } = ruleWhere(rule, scope, period)
+  const { from, where, start, stop } = ruleWhere(rule, scope, period, extra)
   const stopNow = sql`case when ${stop} <= ${asOf} then ${stop} end`
   const row = (
     await sql<{ records: string; within: string; beyond: string; missing: string; missing_late: string; mean: string | null }>`
@@ -160,9 +171,18 @@ export type NormOutcome = 'within' | 'beyond' | 'missing'
 export const NORM_RECORDS_PAGE = 50
 
 /** The records behind a norm figure, without personal data (no caller's number). */
-export async function listNormRecords(db: Db, scope: Scope, period: Period, asOf: Date, rule: NormRule, outcome: NormOutcome | undefined, page: number) {
+export async function listNormRecords(
+  db: Db,
+  scope: Scope,
+  period: Period,
+  asOf: Date,
+  rule: NormRule,
+  outcome: NormOutcome | undefined,
+  page: number,
+  extra: readonly RawBuilder<boolean>[] = [],
+) {
   const normSeconds = rule.amount * (UNIT_SECONDS[rule.unit] ?? 60)
-  const { from, where, start, stop } = ruleWhere(rule, scope, period)
+  const { from, where, start, stop } = ruleWhere(rule, scope, period, extra)
   const stopNow = sql`case when ${stop} <= ${asOf} then ${stop} end`
   const which =
     outcome === 'within'

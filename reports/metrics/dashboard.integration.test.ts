@@ -423,6 +423,29 @@ describe('a register file equals its screen (issue 16)', () => {
   })
 })
 
+describe('register sorting (issue 16)', () => {
+  it('by office, branch, term and form, empty values last, ties by the record id, codes by their Russian label', async () => {
+    const db = t.database.db
+    const view = march()
+    const params = await loadRollupParams(t.database.pool, world.org.id)
+    const records: RecordContext = { scope: all(), period: view.period, filter: view.filter, narrowing: {}, asOf: ASOF, zone: world.org.time_zone, params }
+    const order = async (sort: string, dir: 'asc' | 'desc') =>
+      (await listRecords(db, REGISTERS.appeals, records, { sort, dir, page: 1, size: 25 })).map((r) => r.reg_number)
+    // a2 and a5 in «Офис 1», a3 and a6 without an office
+    expect(await order('office', 'asc')).toEqual(['a2', 'a5', 'a3', 'a6'])
+    expect(await order('office', 'desc')).toEqual(['a5', 'a2', 'a6', 'a3'])
+    expect(await order('branch', 'asc')).toEqual(['a2', 'a5', 'a6', 'a3'])
+    expect(await order('due_at', 'asc')).toEqual(['a5', 'a2', 'a3', 'a6'])
+    // «интернет» < «очная» < «почта» < «телефон» (the stored codes would give in_person, internet, phone, post)
+    expect(await order('form', 'asc')).toEqual(['a3', 'a5', 'a2', 'a6'])
+    expect(await order('answered_at', 'asc')).toEqual(['a5', 'a2', 'a3', 'a6'])
+    // a page of one: the id breaks the tie between a2 and a5, so page 2 is a5 whatever the plan
+    expect((await listRecords(db, REGISTERS.appeals, records, { sort: 'office', dir: 'asc', page: 2, size: 1 })).map((r) => r.reg_number)).toEqual(['a5'])
+    // personal data is never an order
+    expect(REGISTERS.appeals.columns.filter((c) => c.personal && c.sort)).toEqual([])
+  })
+})
+
 describe("consumers' scores on the dashboard", () => {
   it('beside the service figures of the same form and office, with the filters, on the screen and in the file', async () => {
     const db = t.database.db

@@ -18,6 +18,7 @@ import {
   requestType,
   serviceKind,
   type Vocabulary,
+  labelOf,
 } from '#reports/vocabulary.ts'
 import { type MetricRecords, type RecordKit, type RegisterMetricId, countOf, figure, figureIn, isMetricOf, metricCatalog } from './catalog.ts'
 import { type Domain, appealSums, callSums, dueSums, totalOf, viewConditions, visitSums } from './dashboard.server.ts'
@@ -35,7 +36,11 @@ export interface RegisterColumn {
   kind: ColumnKind
   vocabulary?: Vocabulary
   personal?: boolean
-  /** sortable: an index serves this order on large registers */
+  /**
+   * sortable (issue 16: every column where an order means something; not personal data, whose order would
+   * tell a masked reader something, nor the legs summary). The screen's page is a top-N over the view's
+   * records; the file's keyset pages run in the same order (ties broken by the record id).
+   */
   sort?: boolean
 }
 
@@ -47,6 +52,11 @@ export interface Register {
   /** the instant the period applies to when no figure says otherwise */
   time: string
   columns: readonly RegisterColumn[]
+  /**
+   * The screen's column order (issue 16): the register's key, its instant and the term columns first, so
+   * «Срок ответа» is on screen at 1440 px; the file keeps `columns`' order (its readers' macros rely on it).
+   */
+  screen: readonly string[]
   defaultSort: string
 }
 
@@ -65,20 +75,40 @@ export const REGISTERS: Record<Domain, Register> = {
     key: 'reg_number',
     time: 'received_at',
     defaultSort: 'received_at',
+    screen: [
+      'reg_number',
+      'received_at',
+      'due_at',
+      'answered_at',
+      'closure',
+      'form',
+      'topic',
+      'office',
+      'branch',
+      'channel',
+      'consumer_type',
+      'complaint_topic',
+      'request_type',
+      'applicant_name',
+      'phone',
+      'email',
+      'address',
+      'account_number',
+    ],
     columns: [
       { id: 'reg_number', label: 'Рег. номер', expr: 'r.reg_number', kind: 'text', sort: true },
       { id: 'received_at', label: 'Поступило', expr: 'r.received_at', kind: 'instant', sort: true },
-      { id: 'form', label: 'Форма', expr: 'r.form', kind: 'text', vocabulary: appealForm },
-      { id: 'channel', label: 'Канал', expr: 'r.channel', kind: 'text' },
-      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: consumerType },
-      { id: 'topic', label: 'Тема', expr: 'r.topic', kind: 'text', vocabulary: appealTopic },
-      { id: 'complaint_topic', label: 'Жалоба', expr: 'r.complaint_topic', kind: 'text', vocabulary: complaintTopic },
-      { id: 'request_type', label: 'Заявка', expr: 'r.request_type', kind: 'text', vocabulary: requestType },
-      { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text' },
-      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text' },
+      { id: 'form', label: 'Форма', expr: 'r.form', kind: 'text', vocabulary: appealForm, sort: true },
+      { id: 'channel', label: 'Канал', expr: 'r.channel', kind: 'text', sort: true },
+      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: consumerType, sort: true },
+      { id: 'topic', label: 'Тема', expr: 'r.topic', kind: 'text', vocabulary: appealTopic, sort: true },
+      { id: 'complaint_topic', label: 'Жалоба', expr: 'r.complaint_topic', kind: 'text', vocabulary: complaintTopic, sort: true },
+      { id: 'request_type', label: 'Заявка', expr: 'r.request_type', kind: 'text', vocabulary: requestType, sort: true },
+      { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text', sort: true },
+      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text', sort: true },
       { id: 'due_at', label: 'Срок ответа', expr: 'r.due_at', kind: 'instant', sort: true },
-      { id: 'answered_at', label: 'Ответ', expr: 'r.answered_at', kind: 'instant' },
-      { id: 'closure', label: 'Результат', expr: 'r.closure', kind: 'text', vocabulary: closure },
+      { id: 'answered_at', label: 'Ответ', expr: 'r.answered_at', kind: 'instant', sort: true },
+      { id: 'closure', label: 'Результат', expr: 'r.closure', kind: 'text', vocabulary: closure, sort: true },
       { id: 'applicant_name', label: 'Заявитель', expr: 'r.applicant_name', kind: 'text', personal: true },
       { id: 'phone', label: 'Телефон', expr: 'r.phone', kind: 'text', personal: true },
       { id: 'email', label: 'Эл. почта', expr: 'r.email', kind: 'text', personal: true },
@@ -93,27 +123,52 @@ export const REGISTERS: Record<Domain, Register> = {
     key: 'call_id',
     time: 'started_at',
     defaultSort: 'started_at',
+    screen: [
+      'call_id',
+      'started_at',
+      'direction',
+      'line',
+      'wait',
+      'callback_required',
+      'callback_at',
+      'handling',
+      'ended_at',
+      'agent',
+      'category',
+      'appeal_reg_number',
+      'branch',
+      'no_ending',
+      'legs',
+      'caller_phone',
+    ],
     columns: [
       { id: 'call_id', label: 'ID звонка', expr: 'r.call_id', kind: 'text', sort: true },
       { id: 'started_at', label: 'Начало', expr: 'r.started_at', kind: 'instant', sort: true },
-      { id: 'direction', label: 'Направление', expr: 'r.direction', kind: 'text', vocabulary: callDirection },
-      { id: 'line', label: 'Линия', expr: 'r.line', kind: 'text' },
+      { id: 'direction', label: 'Направление', expr: 'r.direction', kind: 'text', vocabulary: callDirection, sort: true },
+      { id: 'line', label: 'Линия', expr: 'r.line', kind: 'text', sort: true },
       {
         id: 'wait',
         label: 'Ожидание ответа',
         expr: `case when r.answered_at is not null then ${secondsBetween('started_at', 'answered_at')} end`,
         kind: 'seconds',
+        sort: true,
       },
-      { id: 'handling', label: 'Разговор', expr: `case when r.answered_at is not null then ${secondsBetween('answered_at', 'ended_at')} end`, kind: 'seconds' },
-      { id: 'ended_at', label: 'Окончание', expr: 'r.ended_at', kind: 'instant' },
-      { id: 'agent', label: 'Оператор', expr: 'r.agent', kind: 'text' },
-      { id: 'category', label: 'Категория (прил. 4)', expr: 'r.category', kind: 'text', vocabulary: callCategory },
-      { id: 'callback_required', label: 'Нужен перезвон', expr: 'r.callback_required', kind: 'flag' },
-      { id: 'callback_at', label: 'Перезвон', expr: 'r.callback_at', kind: 'instant' },
-      { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text' },
-      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text' },
+      {
+        id: 'handling',
+        label: 'Разговор',
+        expr: `case when r.answered_at is not null then ${secondsBetween('answered_at', 'ended_at')} end`,
+        kind: 'seconds',
+        sort: true,
+      },
+      { id: 'ended_at', label: 'Окончание', expr: 'r.ended_at', kind: 'instant', sort: true },
+      { id: 'agent', label: 'Оператор', expr: 'r.agent', kind: 'text', sort: true },
+      { id: 'category', label: 'Категория (прил. 4)', expr: 'r.category', kind: 'text', vocabulary: callCategory, sort: true },
+      { id: 'callback_required', label: 'Нужен перезвон', expr: 'r.callback_required', kind: 'flag', sort: true },
+      { id: 'callback_at', label: 'Перезвон', expr: 'r.callback_at', kind: 'instant', sort: true },
+      { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text', sort: true },
+      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text', sort: true },
       { id: 'legs', label: 'Очереди звонка', expr: CALL_LEGS_SUMMARY_SQL, kind: 'text' },
-      { id: 'no_ending', label: 'Нет окончания в журнале', expr: 'r.no_ending', kind: 'flag' },
+      { id: 'no_ending', label: 'Нет окончания в журнале', expr: 'r.no_ending', kind: 'flag', sort: true },
       { id: 'caller_phone', label: 'Телефон абонента', expr: 'r.caller_phone', kind: 'text', personal: true },
     ],
   },
@@ -124,27 +179,56 @@ export const REGISTERS: Record<Domain, Register> = {
     key: 'ticket_id',
     time: 'issued_at',
     defaultSort: 'issued_at',
+    screen: [
+      'ticket_id',
+      'issued_at',
+      'office',
+      'service_kind',
+      'wait',
+      'service',
+      'called_at',
+      'service_ended_at',
+      'window',
+      'agent',
+      'consumer_type',
+      'appeal_reg_number',
+      'branch',
+    ],
     columns: [
       { id: 'ticket_id', label: 'Талон', expr: 'r.ticket_id', kind: 'text', sort: true },
       { id: 'issued_at', label: 'Выдан', expr: 'r.issued_at', kind: 'instant', sort: true },
-      { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text' },
-      { id: 'service_kind', label: 'Услуга', expr: 'r.service_kind', kind: 'text', vocabulary: serviceKind },
-      { id: 'wait', label: 'Ожидание', expr: `case when r.called_at is not null then ${secondsBetween('issued_at', 'called_at')} end`, kind: 'seconds' },
-      { id: 'called_at', label: 'Вызван', expr: 'r.called_at', kind: 'instant' },
+      { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text', sort: true },
+      { id: 'service_kind', label: 'Услуга', expr: 'r.service_kind', kind: 'text', vocabulary: serviceKind, sort: true },
+      {
+        id: 'wait',
+        label: 'Ожидание',
+        expr: `case when r.called_at is not null then ${secondsBetween('issued_at', 'called_at')} end`,
+        kind: 'seconds',
+        sort: true,
+      },
+      { id: 'called_at', label: 'Вызван', expr: 'r.called_at', kind: 'instant', sort: true },
       {
         id: 'service',
         label: 'Обслуживание',
         expr: `case when r.service_ended_at is not null then ${secondsBetween('called_at', 'service_ended_at')} end`,
         kind: 'seconds',
+        sort: true,
       },
-      { id: 'service_ended_at', label: 'Окончание', expr: 'r.service_ended_at', kind: 'instant' },
-      { id: 'window', label: 'Окно', expr: 'r."window"', kind: 'text' },
-      { id: 'agent', label: 'Специалист', expr: 'r.agent', kind: 'text' },
-      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: consumerType },
-      { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text' },
-      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text' },
+      { id: 'service_ended_at', label: 'Окончание', expr: 'r.service_ended_at', kind: 'instant', sort: true },
+      { id: 'window', label: 'Окно', expr: 'r."window"', kind: 'text', sort: true },
+      { id: 'agent', label: 'Специалист', expr: 'r.agent', kind: 'text', sort: true },
+      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: consumerType, sort: true },
+      { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text', sort: true },
+      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text', sort: true },
     ],
   },
+}
+
+/** A register's columns in the screen's order (`screen`; any column it does not name follows, in `columns`' order). */
+export function screenColumns(register: Register): RegisterColumn[] {
+  const byId = new Map(register.columns.map((c) => [c.id, c]))
+  const named = register.screen.map((id) => byId.get(id)).filter((c): c is RegisterColumn => c !== undefined)
+  return [...named, ...register.columns.filter((c) => !register.screen.includes(c.id))]
 }
 
 /** Which register a figure's records are listed in. */
@@ -261,12 +345,27 @@ function sortColumn(register: Register, sort: string | undefined): RegisterColum
 }
 
 /**
+ * What a column is ordered by: its value, or for a coded column the position of its Russian label in
+ * alphabetical order (a reader sorts «Форма» by what he reads, not by the stored code); empty stays empty.
+ */
+export function sortExpr(column: RegisterColumn): string {
+  if (!column.vocabulary) return column.expr
+  const ranked = Object.keys(column.vocabulary).sort(
+    (a, b) => labelOf(column.vocabulary!, a).localeCompare(labelOf(column.vocabulary!, b), 'ru') || a.localeCompare(b),
+  )
+  const quote = (code: string) => `'${code.replace(/'/g, "''")}'`
+  const whens = ranked.map((code, i) => `when ${column.expr} = ${quote(code)} then ${i + 1}`).join(' ')
+  // a code outside the vocabulary (shown as is) after every known one
+  return `(case when ${column.expr} is null then null ${whens} else ${ranked.length + 1} end)`
+}
+
+/**
  * The order of a register's screen and of its file (issue 16: the file equals the screen): the sort column
  * with empty values last in both directions, then the record id in the same direction (stable pages).
  */
 function orderBy(column: RegisterColumn, dir: 'asc' | 'desc'): RawBuilder<unknown> {
   const d = dir === 'asc' ? 'asc' : 'desc'
-  return sql.raw(`${column.expr} ${d} nulls last, r.id ${d}`)
+  return sql.raw(`${sortExpr(column)} ${d} nulls last, r.id ${d}`)
 }
 
 /** One page of a register in a whitelisted order (the record id breaks ties, so pages are stable). */
@@ -293,7 +392,7 @@ export async function* allRecords(
 ): AsyncGenerator<RecordRow[]> {
   const column = sortColumn(register, order.sort)
   const dir = order.dir ?? 'desc'
-  const key = sql.raw(column.expr)
+  const key = sql.raw(sortExpr(column))
   const cmp = sql.raw(dir === 'asc' ? '>' : '<')
   let after: { value: unknown; id: string } | undefined
   for (;;) {

@@ -67,6 +67,7 @@ const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 
   'surveys.$surveyId.links.tsx': { url: '/surveys/999999/links', allowed: 404 },
   'surveys.$surveyId.phone.tsx': { url: '/surveys/999999/phone', allowed: 404 },
   'surveys.$surveyId.download.$file.ts': { url: '/surveys/999999/download/summary', allowed: 404 },
+  'surveys.$surveyId.preview.tsx': { url: '/surveys/999999/preview', allowed: 404 },
   'surveys.$surveyId.batches.$batchId[.xlsx].ts': { url: '/surveys/999999/batches/1.xlsx', allowed: 404 },
   // the consumer's page: public; an unknown link is «not found» for everyone
   's.$token.tsx': { url: '/s/AAAAAAAAAAAAAAAAAAAAAA', allowed: 404 },

@@ -44,7 +44,9 @@ describe('the dashboard', () => {
     // a record's details
     await page.locator('[data-testid=register] tbody tr').first().locator('a').click()
     await page.locator('[data-testid=record]').waitFor()
-    expect(page.url()).toMatch(/\/registers\/appeals\/\d+$/)
+    // the record remembers the figure's list it was opened from (issue 16)
+    expect(page.url()).toMatch(/\/registers\/appeals\/\d+\?back=/)
+    expect(new URL(page.url()).searchParams.get('back')).toMatch(/^\/registers\/appeals\?.*metric=appeals\.received/)
     expect(await page.textContent('[data-testid=record]')).toContain('Рег. номер')
 
     // the view as XLSX: the same figure, definitions and «О файле»

@@ -1,5 +1,5 @@
 import { inject } from 'vitest'
-import { launchBrowser, signIn, watchConsole } from './browser.ts'
+import { gotoHydrated, launchBrowser, signIn, watchConsole } from './browser.ts'
 import { E2E_PASSWORD } from './server.ts'
 
 const baseUrl = inject('baseUrl')
@@ -49,7 +49,36 @@ describe('deadline rules and the calendar', () => {
     await form.locator('button[type=submit]').click()
     await page.waitForSelector('.notice.ok')
     expect(await page.textContent('.notice.ok')).toMatch(/^Сохранено\. Пересчитано сроков обращений: \d+\.$/)
-    // the list is revalidated after the action: wait for the row rather than read at once
-    await page.locator('[data-testid=days] td', { hasText: 'организация: День Республики' }).waitFor()
+    // the grid is revalidated after the action: wait for the day rather than read at once
+    await page.locator('[data-day="2025-08-30"][data-status=holiday].own').waitFor()
+  })
+
+  it('shows the year as twelve month grids; a click on a day changes it, and its own day can be removed again', async () => {
+    const page = await signIn(browser.context, baseUrl, 'admin', E2E_PASSWORD)
+    const problems = watchConsole(page)
+    await gotoHydrated(page, `${baseUrl}/calendar?year=2025`)
+    const grid = page.locator('[data-testid=calendar-grid]')
+    expect(await grid.locator('table.cal-month').count()).toBe(12)
+    expect(await grid.locator('a.cal-day').count()).toBe(365)
+    // the federal calendar: 1 January a holiday, 1 November 2025 a working Saturday, 7 March a short day
+    expect(await grid.locator('[data-day="2025-01-01"]').getAttribute('data-status')).toBe('holiday')
+    expect(await grid.locator('[data-day="2025-11-01"]').getAttribute('data-status')).toBe('transferred')
+    expect(await grid.locator('[data-day="2025-03-07"]').getAttribute('data-status')).toBe('short')
+    expect(await grid.locator('[data-day="2025-06-10"]').getAttribute('data-status')).toBe('working')
+    // Tuesday 10 June becomes a regional holiday
+    await grid.locator('[data-day="2025-06-10"]').click()
+    const panel = page.locator('[data-testid=day-panel]')
+    await panel.locator('h2', { hasText: '10.06.2025: рабочий день' }).waitFor()
+    expect(await panel.locator('input[name=day]').inputValue()).toBe('10.06.2025')
+    await panel.locator('select[name=kind]').selectOption('holiday')
+    await panel.locator('input[name=note]').fill('Местный праздник')
+    await panel.locator('button', { hasText: 'Сохранить день' }).click()
+    await page.locator('.notice.ok').waitFor()
+    await grid.locator('[data-day="2025-06-10"][data-status=holiday].own').waitFor()
+    // and back: the own day removed, the day is a working day again
+    await panel.locator('h2', { hasText: '10.06.2025: нерабочий праздничный день' }).waitFor()
+    await panel.locator('[data-testid=remove-day] button').click()
+    await grid.locator('[data-day="2025-06-10"][data-status=working]:not(.own)').waitFor()
+    expect(problems).toEqual([])
   })
 })

@@ -15,17 +15,30 @@ beforeEach(async () => {
 })
 afterEach(async () => browser?.close())
 
-/** Every page (a route with a screen) with a URL that opens it on the e2e server. */
+/**
+ * Every page (a route with a screen) with a URL that opens it on the e2e server; `{survey}` is a survey the
+ * test makes first. A test below holds this list complete: a new page is measured, or says why it is not.
+ */
 const PAGES: [keyof typeof routeAccess, string][] = [
   ['_index.tsx', '/'],
+  ['help.tsx', '/help'],
   ['dashboard._index.tsx', '/dashboard?period=year&year=2025'],
   ['dashboard._index.tsx', '/dashboard?period=month&year=2025&month=3&compare=year'],
+  ['dashboard._index.tsx', '/dashboard?period=year&year=2025&form=post'],
   ['registers.$domain._index.tsx', '/registers/appeals?period=year&year=2025'],
+  ['registers.$domain._index.tsx', '/registers/appeals?period=year&year=2025&metric=appeals.overdue'],
   ['registers.$domain._index.tsx', '/registers/calls?period=year&year=2025'],
   ['registers.$domain._index.tsx', '/registers/visits?period=year&year=2025'],
   ['registers.$domain.$id.tsx', '/registers/appeals/1'],
+  ['registers.$domain.$id.tsx', '/registers/appeals/1?back=%2Fregisters%2Fappeals%3Fsort%3Doffice'],
+  ['worklist._index.tsx', '/worklist'],
+  ['calls.lost.tsx', '/calls/lost?from=2025-03-01&to=2025-03-31'],
+  ['mail._index.tsx', '/mail'],
   ['imports._index.tsx', '/imports'],
   ['imports.$batchId.tsx', '/imports/1'],
+  ['imports.formats.tsx', '/imports/formats'],
+  ['imports.mappings._index.tsx', '/imports/mappings'],
+  ['imports.mappings.edit.tsx', '/imports/mappings/edit?kind=appeals'],
   ['deadlines._index.tsx', '/deadlines'],
   ['deadlines.records.tsx', '/deadlines/records?outcome=overdue'],
   ['deadlines.norms.$ruleId.tsx', '/deadlines/norms/3'],
@@ -37,14 +50,73 @@ const PAGES: [keyof typeof routeAccess, string][] = [
   ['reports.supplier-standard._index.tsx', '/reports/supplier-standard?year=2025'],
   ['surveys._index.tsx', '/surveys'],
   ['surveys.new.tsx', '/surveys/new'],
+  ['surveys.$surveyId._index.tsx', '/surveys/{survey}'],
+  ['surveys.$surveyId.edit.tsx', '/surveys/{survey}/edit'],
+  ['surveys.$surveyId.links.tsx', '/surveys/{survey}/links'],
+  ['surveys.$surveyId.phone.tsx', '/surveys/{survey}/phone'],
+  ['surveys.$surveyId.preview.tsx', '/surveys/{survey}/preview'],
   ['rules._index.tsx', '/rules'],
   ['rules.$ruleId.tsx', '/rules/1'],
   ['calendar._index.tsx', '/calendar?year=2025'],
+  ['calendar._index.tsx', '/calendar?year=2025&day=2025-05-01'],
   ['admin.users._index.tsx', '/admin/users'],
   ['admin.users.$userId.tsx', '/admin/users/2'],
   ['admin.audit.tsx', '/admin/audit'],
   ['admin.settings.tsx', '/admin/settings'],
+  ['admin.tokens.tsx', '/admin/tokens'],
 ]
+
+/** Pages opened without signing in (measured in a context of their own). */
+const PUBLIC_PAGES: [keyof typeof routeAccess, string][] = [
+  ['login.tsx', '/login'],
+  ['s.$token.tsx', '/s/{token}'],
+  ['mail.unsubscribe.$token.tsx', '/mail/unsubscribe/AAAAAAAAAAAAAAAAAAAAAA'],
+]
+
+/** Pages measured elsewhere, and why. */
+const ELSEWHERE: Partial<Record<keyof typeof routeAccess, string>> = {
+  // it needs a frozen report, which reports.spec.ts makes and measures there
+  'reports.appendix-7.snapshots.$snapshotId.tsx': 'reports.spec.ts',
+}
+
+const databaseUrl = inject('databaseUrl')
+async function sqlOnce(text: string, values: unknown[] = []) {
+  const pg = (await import('pg')).default
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    return await client.query(text, values)
+  } finally {
+    await client.end()
+  }
+}
+
+/** A survey with a question of every kind and a link to it, made behind the product's back (once per run). */
+let fixture: Promise<{ survey: string; token: string }> | undefined
+function surveyFixture() {
+  fixture ??= (async () => {
+    const questions = [
+      { id: 'q1', kind: 'csat', text: 'Оцените, пожалуйста, качество обслуживания', required: true },
+      { id: 'q2', kind: 'nps', text: 'Насколько вероятно, что вы порекомендуете наш офис обслуживания знакомым?', required: false },
+      { id: 'q3', kind: 'ces', text: 'Насколько легко было решить ваш вопрос?', required: false },
+      { id: 'q4', kind: 'single', text: 'Как вы обратились к нам?', required: false, options: ['лично', 'по телефону', 'через сайт'] },
+      { id: 'q5', kind: 'multi', text: 'Что вам понравилось?', required: false, options: ['вежливость', 'скорость', 'понятный ответ'] },
+      { id: 'q6', kind: 'text', text: 'Что нам стоит улучшить?', required: false },
+    ]
+    const org = (await sqlOnce('select id from organisation order by id limit 1')).rows[0].id
+    const survey = (
+      await sqlOnce(
+        `insert into survey (org_id, title, subject_kind, opens_on, questions) values ($1, 'Опрос для проверки вёрстки', 'organisation', '2025-01-01', $2) returning id`,
+        [org, JSON.stringify(questions)],
+      )
+    ).rows[0].id as string
+    const token = 'LayoutSpecToken0000001'
+    await sqlOnce(`insert into survey_invitation (org_id, survey_id, token, single_use, delivery) values ($1, $2, $3, true, 'other')`, [org, survey, token])
+    return { survey: String(survey), token }
+  })()
+  return fixture
+}
+const fill = (url: string, f: { survey: string; token: string }) => url.replace('{survey}', f.survey).replace('{token}', f.token)
 
 const USERS = [
   { login: 'admin', roles: ['admin'] },
@@ -56,7 +128,34 @@ const USERS = [
 ] as const
 
 describe('every page fits its window', () => {
+  it('measures every page of the product (a new page is added to the lists above)', () => {
+    const measured = new Set([...PAGES, ...PUBLIC_PAGES].map(([route]) => route))
+    const screens = (Object.keys(routeAccess) as (keyof typeof routeAccess)[]).filter((r) => r.endsWith('.tsx'))
+    expect(screens.filter((r) => !measured.has(r) && !ELSEWHERE[r])).toEqual([])
+  })
+
+  it('1440×900 and 390×844: the pages without sign-in fit', async () => {
+    const f = await surveyFixture()
+    const context = await browser.context.browser()!.newContext({ locale: 'ru-RU' })
+    const page = await context.newPage()
+    const wide: string[] = []
+    for (const size of [
+      { width: 1440, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
+      await page.setViewportSize(size)
+      for (const [, url] of PUBLIC_PAGES) {
+        await page.goto(`${baseUrl}${fill(url, f)}`)
+        const over = await sidewaysScroll(page)
+        if (over > 0) wide.push(`${size.width} px ${url}: шире окна на ${over} px`)
+      }
+    }
+    await context.close()
+    expect(wide).toEqual([])
+  })
+
   it('1440×900: no page of any role scrolls sideways, and every link of the menu and the landing page opens', async () => {
+    const f = await surveyFixture()
     const wide: string[] = []
     const refused: string[] = []
     for (const user of USERS) {
@@ -66,7 +165,7 @@ describe('every page fits its window', () => {
       await page.setViewportSize({ width: 1440, height: 900 })
       for (const [route, url] of PAGES) {
         if (!hasAnyRole(user.roles, routeAccess[route])) continue
-        await page.goto(`${baseUrl}${url}`)
+        await page.goto(`${baseUrl}${fill(url, f)}`)
         const over = await sidewaysScroll(page)
         if (over > 0) wide.push(`${user.login} ${url}: шире окна на ${over} px`)
       }
@@ -86,7 +185,7 @@ describe('every page fits its window', () => {
     }
     expect(wide).toEqual([])
     expect(refused).toEqual([])
-  })
+  }, 900_000)
 
   it('390×844: the landing page and the cockpit fit a phone', async () => {
     const page = await signIn(browser.context, baseUrl, 'manager', E2E_PASSWORD)

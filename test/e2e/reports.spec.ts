@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import ExcelJS from 'exceljs'
 import { inject } from 'vitest'
-import { gotoHydrated, launchBrowser, signIn, watchConsole } from './browser.ts'
+import { gotoHydrated, launchBrowser, sidewaysScroll, signIn, watchConsole } from './browser.ts'
 import { E2E_PASSWORD } from './server.ts'
 
 const baseUrl = inject('baseUrl')
@@ -43,11 +43,31 @@ describe('Appendix 7', () => {
 
     // a section that does not come from the logs: 4.4, one row
     await gotoHydrated(page, `${baseUrl}/reports/appendix-7/inputs?year=2025`)
+    // one form and one button for every table (issue 16); numbers written the ru-RU way, read back tolerantly
+    expect(await page.locator('[data-testid=inputs-form] button[type=submit]').count()).toBe(1)
     const form44 = page.locator('[data-testid="input-4.4"]')
     await form44.getByLabel('Вид обслуживания, строка 1').fill('Личный кабинет')
     await form44.getByLabel('Адрес (ссылка), строка 1').fill('https://lk.example.ru')
-    await form44.locator('button[type=submit]').click()
-    await page.locator('#t-4\\.4 .notice.ok').waitFor()
+    const consumers = page.locator('[data-testid="input-1.1"]').getByLabel('Количество потребителей, всего, 2025', { exact: true })
+    const legal = page.locator('[data-testid="input-1.1"]').getByLabel('юридические лица, 2025', { exact: true })
+    // the same row code in table 1.2 stays its own field
+    const points = page.locator('[data-testid="input-1.2"]').getByLabel('Точки поставки, всего, 2025', { exact: true })
+    await consumers.fill('1234567.5')
+    await legal.fill('12,3,4')
+    await page.click('[data-testid=save-inputs]')
+    // a bad number: said with its table and row, and nothing saved (4.4 neither)
+    expect(await page.locator('[data-testid=input-errors]').textContent()).toContain(
+      'Таблица 1.1, строка 1.2 «юридические лица», отчётный год: «12,3,4» — не число.',
+    )
+    await legal.fill('2 500')
+    await points.fill('1 000,25')
+    await page.click('[data-testid=save-inputs]')
+    await page.locator('[data-testid=input-saved]').waitFor()
+    await gotoHydrated(page, `${baseUrl}/reports/appendix-7/inputs?year=2025`)
+    expect(await consumers.inputValue()).toBe('1 234 567,5')
+    expect(await legal.inputValue()).toBe('2 500')
+    expect(await points.inputValue()).toBe('1 000,25')
+    expect(await form44.getByLabel('Вид обслуживания, строка 1').inputValue()).toBe('Личный кабинет')
     await gotoHydrated(page, `${baseUrl}/reports/appendix-7?year=2025`)
     expect(await page.locator('[data-testid="table-4.4"] tbody tr').first().textContent()).toContain('https://lk.example.ru')
 
@@ -65,6 +85,9 @@ describe('Appendix 7', () => {
     await page.dblclick('[data-testid=freeze]')
     await page.locator('[data-testid=no-changes]').waitFor()
     const snapshotPath = new URL(page.url()).pathname
+    // the frozen report's page fits 1440 px (layout.spec.ts measures every other page)
+    await page.setViewportSize({ width: 1440, height: 900 })
+    expect(await sidewaysScroll(page)).toBe(0)
     const [frozen] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=snapshot-file]')])
     expect(frozen.suggestedFilename()).toBe(download.suggestedFilename())
     expect(await page.locator('[data-testid=snapshot-scope]').textContent()).toBe('вся организация')
@@ -86,6 +109,7 @@ describe('Appendix 7', () => {
     await gotoHydrated(page, `${baseUrl}/reports/appendix-7?year=2025`)
     expect(await page.locator('[data-testid=freeze]').count()).toBe(0)
     await gotoHydrated(page, `${baseUrl}/reports/appendix-7/inputs?year=2025`)
-    expect(await page.locator('[data-testid="input-4.4"] button[type=submit]').count()).toBe(0)
+    expect(await page.locator('[data-testid=inputs-form] button[type=submit]').count()).toBe(0)
+    expect(await page.locator('[data-testid="input-4.4"] textarea').first().isDisabled()).toBe(true)
   })
 })

@@ -30,6 +30,22 @@ describe('a survey from building to results', () => {
     await officer.locator('h1', { hasText: 'Опрос после обращения' }).waitFor()
     const surveyUrl = officer.url()
 
+    // the respondent preview (issue 16): the consumer's form from the definition, read-only, reached from the survey page
+    await officer.click('[data-testid=preview-link]')
+    const preview = officer.locator('[data-testid=survey-preview]')
+    await preview.waitFor()
+    expect(await preview.locator('h1').textContent()).toBe('Опрос после обращения')
+    expect(await preview.locator('fieldset.question').count()).toBe(5)
+    expect(await preview.locator('fieldset.question').nth(4).textContent()).toContain('через сайт')
+    expect(await preview.getByRole('button', { name: 'Отправить ответ' }).isDisabled()).toBe(true)
+    expect(await preview.getByLabel('через сайт').isDisabled()).toBe(true)
+    expect(await officer.locator('header.top').count()).toBe(0)
+    await officer.setViewportSize({ width: 390, height: 844 })
+    expect(await sidewaysScroll(officer)).toBe(0)
+    await officer.setViewportSize({ width: 1440, height: 900 })
+    await officer.click('[data-testid=preview-strip] a')
+    await officer.locator('h1', { hasText: 'Опрос после обращения' }).waitFor()
+
     await gotoHydrated(officer, `${surveyUrl}/links`)
     expect(await officer.locator('[data-testid=qr-sheet] .qr-card svg').count()).toBeGreaterThan(0)
     await officer.getByLabel('Как передать').first().selectOption('sms')
