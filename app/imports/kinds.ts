@@ -154,10 +154,12 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
       { later: 'ended_at', earlier: 'answered_at', message: 'окончание звонка раньше ответа' },
       { later: 'callback_at', earlier: 'started_at', message: 'перезвон раньше начала звонка' },
     ],
-    // queue_log: the call's queue legs (JSON) and «нет окончания в журнале» (ADR 016)
+    // queue_log: the call's queue legs (JSON) and «нет окончания в журнале» (ADR 016); whether the queue wait is
+    // known — false only from an adapter whose source has none (Asterisk CDR, 3CX; ADR 027)
     derived: [
       { name: 'legs', type: 'jsonb', empty: null },
       { name: 'no_ending', type: 'boolean', empty: false },
+      { name: 'wait_known', type: 'boolean', empty: true },
     ],
   },
   visits: {

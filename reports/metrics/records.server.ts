@@ -101,7 +101,8 @@ export const REGISTERS: Record<Domain, Register> = {
       {
         id: 'wait',
         label: 'Ожидание ответа',
-        expr: `case when r.answered_at is not null then ${secondsBetween('started_at', 'answered_at')} end`,
+        // ADR 027: no wait where the source gives none (Asterisk CDR, 3CX)
+        expr: `case when r.answered_at is not null and r.wait_known then ${secondsBetween('started_at', 'answered_at')} end`,
         kind: 'seconds',
       },
       { id: 'handling', label: 'Разговор', expr: `case when r.answered_at is not null then ${secondsBetween('answered_at', 'ended_at')} end`, kind: 'seconds' },
