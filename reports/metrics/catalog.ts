@@ -316,9 +316,7 @@ export const metricCatalog = {
   'calls.answered_in_sl': {
     input: 'calls',
     label: 'Принято в пределах порога',
-    definition:
-      'Входящие звонки периода, принятые оператором не позднее порога уровня обслуживания от поступления в очередь. ' +
-      WAIT_UNKNOWN,
+    definition: 'Входящие звонки периода, принятые оператором не позднее порога уровня обслуживания от поступления в очередь. ' + WAIT_UNKNOWN,
     unit: 'count',
     better: 'higher',
     formula: (s) => s.answeredInSl,
@@ -355,7 +353,11 @@ export const metricCatalog = {
     unit: 'seconds',
     better: 'lower',
     formula: (s) => ratio(s.waitSum, s.waitAnswered),
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.wait_known and r.answered_at is not null`, total: 'counted' },
+    records: {
+      register: 'calls',
+      where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.wait_known and r.answered_at is not null`,
+      total: 'counted',
+    },
   },
   'calls.mean_handling': {
     input: 'calls',
