@@ -206,6 +206,11 @@ export const ADAPTERS: readonly AdapterInfo[] = [
   },
 ]
 
+/** What the format guide says of an adapter without a queue wait (the catalog's definitions say the same, ADR 027). */
+export const WAIT_UNKNOWN_NOTE =
+  'Звонки этого формата не входят в показатели ожидания — среднее ожидание ответа, принято в пределах порога, уровень обслуживания, ' +
+  'среднее ожидание в очереди линии и нормативы ответа на звонок; во входящих, принятых и потерянных звонках они считаются.'
+
 export const adapterByName = (name: string): AdapterInfo | undefined => ADAPTERS.find((a) => a.name === name.trim().toLowerCase())
 
 /** The file formats the pipeline tells apart without an adapter (queue_log is older than the adapters). */
