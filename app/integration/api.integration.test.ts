@@ -97,7 +97,20 @@ describe('import API', () => {
       ['api', 'АТС'],
       ['api', 'АТС'],
     ])
-    expect((await audits('token.use')).map((a) => a.details.method)).toEqual(['POST', 'POST', 'GET'])
+    // polling: the use is audited once per import (the POST that queued it), not per GET
+    for (let i = 0; i < 3; i++) expect((await getImport(get(body.id, secret), body.id, ctx)).status).toBe(200)
+    expect((await audits('token.use')).map((a) => [a.details.method, a.details.batch])).toEqual([
+      ['POST', body.id],
+      ['POST', again.id],
+    ])
+    // another token reading this import: its first read is recorded, its later polls are not
+    const other = await createToken(t.database.db, world.org.id, { name: 'Мониторинг', kinds: ['calls'], createdBy: admin })
+    for (let i = 0; i < 2; i++) expect((await getImport(get(body.id, other.secret), body.id, ctx)).status).toBe(200)
+    expect((await audits('token.use')).map((a) => [a.actor, a.details.method, a.details.batch])).toEqual([
+      ['API: АТС', 'POST', body.id],
+      ['API: АТС', 'POST', again.id],
+      ['API: Мониторинг', 'GET', body.id],
+    ])
     expect((await audits('import')).map((a) => a.actor)).toEqual(['API: АТС', 'API: АТС'])
     expect((await listTokens(t.database.db, world.org.id))[0]!.lastUsedAt).not.toBeNull()
     expect(token.kinds).toEqual(['calls', 'visits'])
