@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises'
 import { sql } from 'kysely'
 import type { Database } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
-import { enqueueImport, uploadRoot } from '#app/imports/jobs.server.ts'
+import { enqueueImport, makeUploadDir, uploadRoot } from '#app/imports/jobs.server.ts'
 import { IMPORT_KINDS, type ImportKind, PERSONAL_COLUMNS } from '#app/imports/kinds.ts'
 import { forceableFormats } from '#app/imports/pipeline.server.ts'
 import { MAX_JSON_BYTES } from '#app/imports/read-json.server.ts'
@@ -198,9 +198,7 @@ export async function postImport(request: Request, kindParam: string, ctx: ApiCo
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
   const fileName = named || `api-${kind}-${stamp}.${format === 'json' ? 'json' : 'dat'}`
 
-  const root = ctx.root ?? uploadRoot()
-  await fsp.mkdir(root, { recursive: true })
-  const dir = await fsp.mkdtemp(path.join(root, 'upload-'))
+  const dir = await makeUploadDir(ctx.root ?? uploadRoot())
   let queued = false
   let batchId: string
   try {
