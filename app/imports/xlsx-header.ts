@@ -40,7 +40,7 @@ async function centralDirectory(file: Blob): Promise<Map<string, ZipEntry> | und
   const cd = await bytesOf(file, offset, offset + size)
   const entries = new Map<string, ZipEntry>()
   const decoder = new TextDecoder()
-  for (let p = 0; p + 46 <= cd.byteLength && u32(cd, p) === 0x02014b50; ) {
+  for (let p = 0; p + 46 <= cd.byteLength && u32(cd, p) === 0x02014b50;) {
     const nameLength = u16(cd, p + 28)
     const name = decoder.decode(new Uint8Array(cd.buffer, cd.byteOffset + p + 46, nameLength))
     entries.set(name, { name, method: u16(cd, p + 10), compressedSize: u32(cd, p + 20), offset: u32(cd, p + 42) })
@@ -78,14 +78,14 @@ async function partText(file: Blob, entry: ZipEntry, enough: (text: string) => b
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
 const unescapeXml = (text: string) =>
   text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) =>
-    name[0] === '#' ? String.fromCodePoint(name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1))) : (ENTITIES[name] ?? whole),
+    name[0] === '#'
+      ? String.fromCodePoint(name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1)))
+      : (ENTITIES[name] ?? whole),
   )
 
 /** The text of an `<si>` or `<is>`: its `<t>` runs, phonetic readings (`<rPh>`) aside. */
 const runsText = (xml: string) =>
-  unescapeXml(
-    [...xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, '').matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>|<t(?:\s[^>]*)?\/>/g)].map((m) => m[1] ?? '').join(''),
-  )
+  unescapeXml([...xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, '').matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>|<t(?:\s[^>]*)?\/>/g)].map((m) => m[1] ?? '').join(''))
 
 /** `B1` → 1 */
 function columnIndex(ref: string): number {
