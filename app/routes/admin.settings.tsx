@@ -6,6 +6,7 @@ import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#reports/errors.ts'
 import { updateOrganisation } from '#app/models/organisation.server.ts'
 import { listPhoneLines, parsePhoneLines, phoneLinesText, savePhoneLines } from '#app/models/phone-line.server.ts'
+import { listBranchCodes, setBranchCode, setOfficeCode } from '#app/models/codes.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { inboxSetting, setImportInbox } from '#app/integration/inbox.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
@@ -34,6 +35,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
     phoneLines: phoneLinesText(lines),
     signer: { position: org.signer_position ?? '', name: org.signer_name ?? '', phone: org.signer_phone ?? '' },
     inbox: inboxSetting(org),
+    branches: await listBranchCodes(database.db, org.id),
+  }
+}
+
+/** One code changed by its own small form (branch or office): checked, saved, audited — or refused in Russian. */
+async function changeCode(form: FormData, admin: { id: string; login: string }, ip: string | undefined) {
+  const { database, org } = await getAppContext()
+  const what = form.get('intent') === 'branch-code' ? 'branch' : 'office'
+  const id = String(form.get('id') ?? '')
+  try {
+    const change =
+      what === 'branch'
+        ? await setBranchCode(database.db, org.id, id, String(form.get('code') ?? ''))
+        : await setOfficeCode(database.db, org.id, id, String(form.get('code') ?? ''))
+    if (!change) return { error: null, saved: false, code: { what, id, message: 'Код не изменился.' } }
+    await recordAudit(database.db, {
+      orgId: org.id,
+      userId: admin.id,
+      actor: admin.login,
+      action: what === 'branch' ? 'branch.code' : 'office.code',
+      object: what === 'branch' ? `филиал «${change.name}»` : `офис «${change.name}»`,
+      details: { before: change.from, after: change.to },
+      ip,
+    })
+    return { error: null, saved: false, code: { what, id: what === 'branch' ? id : change.to, message: `Код изменён: «${change.from}» → «${change.to}».` } }
+  } catch (error) {
+    if (error instanceof InputError) return data({ error: null, saved: false, code: { what, id, message: error.message, failed: true } }, { status: 400 })
+    throw error
   }
 }
 
@@ -41,6 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireRouteAccess(request, 'admin.settings.tsx')
   const { database, org } = await getAppContext()
   const form = await request.formData()
+  if (form.get('intent') === 'branch-code' || form.get('intent') === 'office-code') return changeCode(form, admin, context?.ip)
   const seconds = (key: string) => {
     const text = String(form.get(key) ?? '').trim()
     return text === '' ? null : Number(text)
@@ -206,6 +236,76 @@ export default function Settings() {
         {actionData?.saved ? <p className="notice ok">Сохранено.</p> : null}
         <button type="submit">Сохранить</button>
       </Form>
+      <BranchCodes branches={settings.branches} result={actionData && 'code' in actionData ? actionData.code : undefined} />
     </>
+  )
+}
+
+type CodeResult = { what: string; id: string; message: string; failed?: boolean }
+
+/** Branch and office codes, each edited by its own form (ADR 022, 027). */
+function BranchCodes({
+  branches,
+  result,
+}: {
+  branches: { id: string; name: string; code: string; offices: { code: string; name: string }[] }[]
+  result?: CodeResult
+}) {
+  const note = (what: string, id: string) =>
+    result && result.what === what && result.id === id ? (
+      <div className={result.failed ? 'notice error' : 'notice ok'} role={result.failed ? 'alert' : 'status'}>
+        {result.message}
+      </div>
+    ) : null
+  const codeForm = (intent: string, id: string, value: string, label: string) => (
+    <Form method="post" className="inline-form" key={`${intent}:${id}:${value}`}>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="id" value={id} />
+      <input type="text" name="code" defaultValue={value} required maxLength={intent === 'branch-code' ? 20 : 50} aria-label={label} size={10} />
+      <button type="submit">Сохранить</button>
+    </Form>
+  )
+  return (
+    <section className="card" id="codes">
+      <h2>Филиалы и офисы: коды</h2>
+      <p className="muted">
+        Код филиала — то, чем файл офисов может назвать филиал (столбец «код_филиала»); коды не повторяются (регистр и «ё» не различаются). Код офиса меняется и
+        во всех обращениях, посещениях и анкетах этого офиса; показатели пересчитываются.
+      </p>
+      {branches.length === 0 ? (
+        <p>Филиалов ещё нет: они создаются загрузкой справочника офисов.</p>
+      ) : (
+        <table data-testid="branch-codes">
+          <thead>
+            <tr>
+              <th>Филиал</th>
+              <th>Код филиала</th>
+              <th>Офисы (код)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {branches.map((b) => (
+              <tr key={b.id || 'none'}>
+                <td>{b.name}</td>
+                <td>
+                  {b.id ? codeForm('branch-code', b.id, b.code, `Код филиала ${b.name}`) : '—'}
+                  {note('branch', b.id)}
+                </td>
+                <td>
+                  {b.offices.length === 0
+                    ? 'нет офисов'
+                    : b.offices.map((o) => (
+                        <div key={o.code}>
+                          {o.name}: {codeForm('office-code', o.code, o.code, `Код офиса ${o.name}`)}
+                          {note('office', o.code)}
+                        </div>
+                      ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   )
 }
