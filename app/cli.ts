@@ -35,7 +35,7 @@ import { REPORT_IDS, REPORT_TITLES, type ReportId, runReport } from '#reports/re
 import { mailConfig, mailOffReason } from '#app/mail/config.server.ts'
 import { runMail } from '#app/mail/run.server.ts'
 import { formatLocalDateTime, localToInstant } from '#reports/time/local-time.ts'
-import { createToken, listTokens, revokeToken } from '#app/integration/tokens.server.ts'
+import { createToken, listTokens, revokeToken, tokenListing } from '#app/integration/tokens.server.ts'
 import { inboxSetting, newInboxState, scanInbox } from '#app/integration/inbox.server.ts'
 
 const USAGE = `Использование: npm run cli -- <команда>
@@ -252,9 +252,7 @@ async function main(argv: string[]): Promise<number> {
           if (!tokens.length) console.log('Токенов нет.')
           const branches = new Map((await listBranches(database.db, org.id)).map((b) => [String(b.id), b.name]))
           for (const t of tokens) {
-            const state = t.revokedAt ? 'отозван' : t.expiresAt && t.expiresAt <= new Date() ? 'истёк' : 'действует'
-            const scope = t.branchIds ? t.branchIds.map((id) => branches.get(id) ?? id).join(', ') : 'вся организация'
-            const until = t.expiresAt ? formatLocalDateTime(new Date(t.expiresAt.getTime() - 1000), org.time_zone) : 'бессрочно'
+            const { state, scope, until } = tokenListing(t, branches, org.time_zone)
             console.log(`№${t.id}\t${t.name}\t${t.prefix}…\t${t.kinds.join(',')}\t${scope}\tдо: ${until}\t${state}`)
           }
           return 0

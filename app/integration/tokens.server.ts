@@ -9,6 +9,7 @@ import { IMPORT_KINDS, type ImportKind } from '#app/imports/kinds.ts'
 import { InputError } from '#reports/errors.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { sourceLabel } from '#app/imports/report-text.ts'
+import { formatLocalDateTime } from '#reports/time/local-time.ts'
 
 export const TOKEN_PREFIX = 'sq_'
 
@@ -194,3 +195,19 @@ export async function authenticateToken(db: Db, authorization: string | null, no
 
 /** How the import history names an API import: «API: <token name>». */
 export const apiSourceLabel = (tokenName: string | null | undefined) => sourceLabel('api', tokenName)
+
+/** How a token is listed (the tokens page and `token list` alike): its state, branch scope and last valid minute. */
+export interface TokenListing {
+  state: 'действует' | 'истёк' | 'отозван'
+  scope: string
+  until: string
+}
+
+export function tokenListing(token: IntegrationToken, branchNames: ReadonlyMap<string, string>, zone: string, now = new Date()): TokenListing {
+  return {
+    state: token.revokedAt ? 'отозван' : token.expiresAt && token.expiresAt.getTime() <= now.getTime() ? 'истёк' : 'действует',
+    scope: token.branchIds ? token.branchIds.map((id) => branchNames.get(id) ?? id).join(', ') : 'вся организация',
+    // the expiry is stored as the end of the chosen day (00:00 of the next): shown as its last minute
+    until: token.expiresAt ? formatLocalDateTime(new Date(token.expiresAt.getTime() - 1000), zone) : 'бессрочно',
+  }
+}
