@@ -7,18 +7,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
-import {
-  appealForm,
-  appealTopic,
-  callCategory,
-  callDirection,
-  closure,
-  complaintTopic,
-  consumerType,
-  requestType,
-  serviceKind,
-  type Vocabulary,
-} from '#reports/vocabulary.ts'
+import { COLUMN_VOCABULARIES as V, type Vocabulary } from '#reports/vocabulary.ts'
 import { type MetricRecords, type RecordKit, type RegisterMetricId, countOf, figure, figureIn, isMetricOf, metricCatalog } from './catalog.ts'
 import { type Domain, appealSums, callSums, dueSums, totalOf, viewConditions, visitSums } from './dashboard.server.ts'
 import type { Period } from './period.ts'
@@ -68,17 +57,17 @@ export const REGISTERS: Record<Domain, Register> = {
     columns: [
       { id: 'reg_number', label: 'Рег. номер', expr: 'r.reg_number', kind: 'text', sort: true },
       { id: 'received_at', label: 'Поступило', expr: 'r.received_at', kind: 'instant', sort: true },
-      { id: 'form', label: 'Форма', expr: 'r.form', kind: 'text', vocabulary: appealForm },
+      { id: 'form', label: 'Форма', expr: 'r.form', kind: 'text', vocabulary: V.form },
       { id: 'channel', label: 'Канал', expr: 'r.channel', kind: 'text' },
-      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: consumerType },
-      { id: 'topic', label: 'Тема', expr: 'r.topic', kind: 'text', vocabulary: appealTopic },
-      { id: 'complaint_topic', label: 'Жалоба', expr: 'r.complaint_topic', kind: 'text', vocabulary: complaintTopic },
-      { id: 'request_type', label: 'Заявка', expr: 'r.request_type', kind: 'text', vocabulary: requestType },
+      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: V.consumer_type },
+      { id: 'topic', label: 'Тема', expr: 'r.topic', kind: 'text', vocabulary: V.topic },
+      { id: 'complaint_topic', label: 'Жалоба', expr: 'r.complaint_topic', kind: 'text', vocabulary: V.complaint_topic },
+      { id: 'request_type', label: 'Заявка', expr: 'r.request_type', kind: 'text', vocabulary: V.request_type },
       { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text' },
       { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text' },
       { id: 'due_at', label: 'Срок ответа', expr: 'r.due_at', kind: 'instant', sort: true },
       { id: 'answered_at', label: 'Ответ', expr: 'r.answered_at', kind: 'instant' },
-      { id: 'closure', label: 'Результат', expr: 'r.closure', kind: 'text', vocabulary: closure },
+      { id: 'closure', label: 'Результат', expr: 'r.closure', kind: 'text', vocabulary: V.closure },
       { id: 'applicant_name', label: 'Заявитель', expr: 'r.applicant_name', kind: 'text', personal: true },
       { id: 'phone', label: 'Телефон', expr: 'r.phone', kind: 'text', personal: true },
       { id: 'email', label: 'Эл. почта', expr: 'r.email', kind: 'text', personal: true },
@@ -96,7 +85,7 @@ export const REGISTERS: Record<Domain, Register> = {
     columns: [
       { id: 'call_id', label: 'ID звонка', expr: 'r.call_id', kind: 'text', sort: true },
       { id: 'started_at', label: 'Начало', expr: 'r.started_at', kind: 'instant', sort: true },
-      { id: 'direction', label: 'Направление', expr: 'r.direction', kind: 'text', vocabulary: callDirection },
+      { id: 'direction', label: 'Направление', expr: 'r.direction', kind: 'text', vocabulary: V.direction },
       { id: 'line', label: 'Линия', expr: 'r.line', kind: 'text' },
       {
         id: 'wait',
@@ -108,7 +97,7 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'handling', label: 'Разговор', expr: `case when r.answered_at is not null then ${secondsBetween('answered_at', 'ended_at')} end`, kind: 'seconds' },
       { id: 'ended_at', label: 'Окончание', expr: 'r.ended_at', kind: 'instant' },
       { id: 'agent', label: 'Оператор', expr: 'r.agent', kind: 'text' },
-      { id: 'category', label: 'Категория (прил. 4)', expr: 'r.category', kind: 'text', vocabulary: callCategory },
+      { id: 'category', label: 'Категория (прил. 4)', expr: 'r.category', kind: 'text', vocabulary: V.category },
       { id: 'callback_required', label: 'Нужен перезвон', expr: 'r.callback_required', kind: 'flag' },
       { id: 'callback_at', label: 'Перезвон', expr: 'r.callback_at', kind: 'instant' },
       { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text' },
@@ -129,7 +118,7 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'ticket_id', label: 'Талон', expr: 'r.ticket_id', kind: 'text', sort: true },
       { id: 'issued_at', label: 'Выдан', expr: 'r.issued_at', kind: 'instant', sort: true },
       { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text' },
-      { id: 'service_kind', label: 'Услуга', expr: 'r.service_kind', kind: 'text', vocabulary: serviceKind },
+      { id: 'service_kind', label: 'Услуга', expr: 'r.service_kind', kind: 'text', vocabulary: V.service_kind },
       { id: 'wait', label: 'Ожидание', expr: `case when r.called_at is not null then ${secondsBetween('issued_at', 'called_at')} end`, kind: 'seconds' },
       { id: 'called_at', label: 'Вызван', expr: 'r.called_at', kind: 'instant' },
       {
@@ -141,7 +130,7 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'service_ended_at', label: 'Окончание', expr: 'r.service_ended_at', kind: 'instant' },
       { id: 'window', label: 'Окно', expr: 'r."window"', kind: 'text' },
       { id: 'agent', label: 'Специалист', expr: 'r.agent', kind: 'text' },
-      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: consumerType },
+      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: V.consumer_type },
       { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text' },
       { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text' },
     ],
