@@ -42,6 +42,15 @@ export default async function setup(project: TestProject) {
     }
   }
   const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) })
+  // the versions the tests claim to run on (.ci/run: TEST_PG_MAJOR=15 for the postgres project; embedded: 17)
+  const major = Math.floor(Number((await sql<{ v: string }>`select current_setting('server_version_num') as v`.execute(admin)).rows[0]!.v) / 10_000)
+  const expected = process.env.TEST_DB === 'postgres' ? process.env.TEST_PG_MAJOR : '17'
+  if (expected && String(major) !== expected) {
+    await admin.destroy()
+    await teardown()
+    throw new Error(`Проект ${process.env.TEST_DB ?? 'embedded'}: ожидался PostgreSQL ${expected}, а сервер — PostgreSQL ${major}.`)
+  }
+  console.log(`Проект ${process.env.TEST_DB ?? 'embedded'}: PostgreSQL ${major}`)
   await sql`drop database if exists ${sql.id(TEMPLATE_DB)} with (force)`.execute(admin)
   await sql`create database ${sql.id(TEMPLATE_DB)}`.execute(admin)
   const template = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(url, TEMPLATE_DB), max: 1 }) }) })
