@@ -186,36 +186,49 @@ function stageTableSql(spec: KindSpec): string {
 /**
  * The merge of one staged batch (`batch_no` = $3): new keys insert, changed rows update,
  * identical rows are left alone. A row whose key appeared on an earlier line is skipped here: it is
- * reported as a duplicate, and the earlier line is the one kept.
+ * reported as a duplicate, and the earlier line is the one kept. Answers one row: how many rows it
+ * inserted and how many it wrote in all (a new row's version has `xmax = 0`, an updated one's the locking
+ * transaction), so that no count of the whole table is needed.
  */
 export function mergeSql(spec: KindSpec): string {
   const kept = spec.columns.filter((c) => c.name !== spec.branchColumn && c.name !== spec.branchCodeColumn)
   const columns = kept.map((c) => c.dbColumn ?? c.name)
   const sourceOf = (c: (typeof kept)[number]) =>
     c.field.type === 'timestamp' ? `to_timestamp(s.${quote(c.name)}) as ${quote(c.dbColumn ?? c.name)}` : `s.${quote(c.name)}`
-  const withBranch = Boolean(spec.branchColumn || spec.officeBranch)
+  const withBranch = Boolean(spec.branchColumn || spec.officeBranch || spec.lineBranch)
   const derived = spec.derived ?? []
   const target = [...columns, ...derived.map((c) => c.name), ...(withBranch ? ['branch_id'] : [])]
   const derivedSources = derived.map((c) => (c.type === 'jsonb' ? `s.${quote(c.name)}::jsonb as ${quote(c.name)}` : `s.${quote(c.name)}`))
   const joins: string[] = []
   if (spec.officeBranch) joins.push('left join office o on o.org_id = $1 and o.office_code = s.office_code')
+  if (spec.lineBranch) joins.push('left join phone_line pl on pl.org_id = $1 and pl.line = s.line')
   const staged = `s.${quote(BRANCH_ID)}`
-  const branchExpr = spec.branchColumn && spec.officeBranch ? `coalesce(${staged}, o.branch_id)` : spec.branchColumn ? staged : 'o.branch_id'
+  const branchExpr = spec.lineBranch
+    ? 'pl.branch_id'
+    : spec.branchColumn && spec.officeBranch
+      ? `coalesce(${staged}, o.branch_id)`
+      : spec.branchColumn
+        ? staged
+        : 'o.branch_id'
   const t = spec.table
   const key = quote(spec.key)
   return `
-    insert into ${t} (org_id, import_batch_id, ${target.map(quote).join(', ')})
-    select $1, $2, ${target.map(quote).join(', ')} from (
-      select ${[...kept.map(sourceOf), ...derivedSources].join(', ')}${withBranch ? `, ${branchExpr} as branch_id` : ''}
-      from ${STAGE} s ${joins.join(' ')}
-      where s.batch_no = $3
-        and not exists (select 1 from ${STAGE} e where e.${key} = s.${key} and e.src_line < s.src_line)
-    ) src
-    on conflict (org_id, ${key}) do update set
-      ${target.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')},
-      import_batch_id = excluded.import_batch_id, updated_at = now()
-    where (${target.map((c) => `${t}.${quote(c)}`).join(', ')})
-      is distinct from (${target.map((c) => `excluded.${quote(c)}`).join(', ')})`
+    with merged as (
+      insert into ${t} (org_id, import_batch_id, ${target.map(quote).join(', ')})
+      select $1, $2, ${target.map(quote).join(', ')} from (
+        select ${[...kept.map(sourceOf), ...derivedSources].join(', ')}${withBranch ? `, ${branchExpr} as branch_id` : ''}
+        from ${STAGE} s ${joins.join(' ')}
+        where s.batch_no = $3
+          and not exists (select 1 from ${STAGE} e where e.${key} = s.${key} and e.src_line < s.src_line)
+      ) src
+      on conflict (org_id, ${key}) do update set
+        ${target.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')},
+        import_batch_id = excluded.import_batch_id, updated_at = now()
+      where (${target.map((c) => `${t}.${quote(c)}`).join(', ')})
+        is distinct from (${target.map((c) => `excluded.${quote(c)}`).join(', ')})
+      returning xmax = 0 as inserted
+    )
+    select count(*) filter (where inserted)::int as inserted, count(*)::int as written from merged`
 }
 
 interface LoadResult {
@@ -255,15 +268,12 @@ export const STAGE_BATCH_ROWS = 50_000
 async function loadRows(options: LoadOptions): Promise<LoadResult> {
   const { target, client, spec, batchId, items, onRow, skipInvalid, createBranches = false, batchRows = STAGE_BATCH_ROWS } = options
   const { orgId } = target
-  const table = spec.table
   // one import of a kind per organisation at a time: the counts below stay exact
   await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`sq-import:${orgId}:${spec.kind}`])
   await client.query(stageTableSql(spec))
   // each batch's merge reads its own rows (not the whole stage) and probes earlier lines of a key
   await client.query(`create index on ${STAGE} (batch_no)`)
   await client.query(`create index on ${STAGE} (${quote(spec.key)}, src_line)`)
-  const countRows = async () => Number((await client.query<{ n: string }>(`select count(*) as n from ${table} where org_id = $1`, [orgId])).rows[0]!.n)
-  const before = await countRows()
   const columns = stageColumns(spec)
   const merge = mergeSql(spec)
   const derived = spec.derived ?? []
@@ -286,7 +296,8 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   }
   const mayMerge = () => skipInvalid || result.rejectedRows === 0
   let staged = 0
-  let affected = 0
+  let written = 0
+  let inserted = 0
   let merging = true
 
   const flush = async (rows: StageValue[][]) => {
@@ -307,7 +318,9 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
       )
       result.branches.moves.push(...moved.rows)
     }
-    affected += (await client.query(merge, [orgId, batchId, batchNo])).rowCount ?? 0
+    const counts = (await client.query<{ inserted: number; written: number }>(merge, [orgId, batchId, batchNo])).rows[0]!
+    inserted += counts.inserted
+    written += counts.written
   }
 
   let batch: StageValue[][] = []
@@ -406,17 +419,9 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
       )
     }
   }
-  result.inserted = (await countRows()) - before
-  result.updated = affected - result.inserted
+  result.inserted = inserted
+  result.updated = written - inserted
   result.unchanged = staged - result.inserted - result.updated
-  if (spec.kind === 'calls') {
-    // calls take the branch of their phone line (admin settings); calls of unmapped lines stay organisation-wide
-    await client.query(
-      `update call c set branch_id = pl.branch_id from phone_line pl
-       where c.org_id = $1 and c.import_batch_id = $2 and pl.org_id = $1 and pl.line = c.line and c.branch_id is distinct from pl.branch_id`,
-      [orgId, batchId],
-    )
-  }
   if (spec.kind === 'offices') {
     // visits follow their office's branch; appeals without a branch of their own take the office's
     await client.query(
