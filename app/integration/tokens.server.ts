@@ -10,6 +10,7 @@ import { InputError } from '#reports/errors.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { sourceLabel } from '#app/imports/report-text.ts'
 import { formatLocalDateTime } from '#reports/time/local-time.ts'
+import { recordAudit } from '#app/models/audit.server.ts'
 
 export const TOKEN_PREFIX = 'sq_'
 
@@ -195,6 +196,35 @@ export async function authenticateToken(db: Db, authorization: string | null, no
 
 /** How the import history names an API import: «API: <token name>». */
 export const apiSourceLabel = (tokenName: string | null | undefined) => sourceLabel('api', tokenName)
+
+/** Issues a token and records `token.create` (the tokens page and `token add` alike). */
+export async function issueToken(db: Db, orgId: string, input: TokenInput, ip: string | null = null): ReturnType<typeof createToken> {
+  const issued = await createToken(db, orgId, input)
+  const { token } = issued
+  await recordAudit(db, {
+    orgId,
+    userId: input.createdBy.id,
+    actor: input.createdBy.login,
+    action: 'token.create',
+    object: `токен №${token.id}`,
+    details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt },
+    ip,
+  })
+  return issued
+}
+
+/** Revokes a token and records `token.revoke` (the tokens page and `token revoke` alike). */
+export async function withdrawToken(
+  db: Db,
+  orgId: string,
+  id: string,
+  by: { id: string | null; login: string },
+  ip: string | null = null,
+): Promise<IntegrationToken> {
+  const token = await revokeToken(db, orgId, id, by.login)
+  await recordAudit(db, { orgId, userId: by.id, actor: by.login, action: 'token.revoke', object: `токен №${token.id}`, details: { name: token.name }, ip })
+  return token
+}
 
 /** How a token is listed (the tokens page and `token list` alike): its state, branch scope and last valid minute. */
 export interface TokenListing {

@@ -2,8 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { FormError } from '#app/components/form-error.tsx'
 import { IMPORT_KINDS } from '#app/imports/kinds.ts'
-import { createToken, listTokens, revokeToken, tokenListing } from '#app/integration/tokens.server.ts'
-import { recordAudit } from '#app/models/audit.server.ts'
+import { issueToken, listTokens, tokenListing, withdrawToken } from '#app/integration/tokens.server.ts'
 import { InputError } from '#reports/errors.ts'
 import { listBranches } from '#app/models/user.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
@@ -33,36 +32,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData()
   try {
     if (form.get('intent') === 'revoke') {
-      const token = await revokeToken(database.db, org.id, String(form.get('id') ?? ''), admin.login)
-      await recordAudit(database.db, {
-        orgId: org.id,
-        userId: admin.id,
-        actor: admin.login,
-        action: 'token.revoke',
-        object: `токен №${token.id}`,
-        details: { name: token.name },
-        ip: context?.ip,
-      })
+      const token = await withdrawToken(database.db, org.id, String(form.get('id') ?? ''), admin, context?.ip ?? null)
       return { error: null, secret: null, revoked: token.name }
     }
     const expires = String(form.get('expires') ?? '').trim()
     if (expires && !isDateText(expires)) throw new InputError('Срок действия — дата в виде ГГГГ-ММ-ДД.')
-    const { token, secret } = await createToken(database.db, org.id, {
-      name: String(form.get('name') ?? ''),
-      kinds: form.getAll('kinds').map(String),
-      branchIds: form.getAll('branches').map(String),
-      expiresAt: expires ? endOfLocalDay(expires, org.time_zone) : null,
-      createdBy: { id: admin.id, login: admin.login },
-    })
-    await recordAudit(database.db, {
-      orgId: org.id,
-      userId: admin.id,
-      actor: admin.login,
-      action: 'token.create',
-      object: `токен №${token.id}`,
-      details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt },
-      ip: context?.ip,
-    })
+    const { token, secret } = await issueToken(
+      database.db,
+      org.id,
+      {
+        name: String(form.get('name') ?? ''),
+        kinds: form.getAll('kinds').map(String),
+        branchIds: form.getAll('branches').map(String),
+        expiresAt: expires ? endOfLocalDay(expires, org.time_zone) : null,
+        createdBy: { id: admin.id, login: admin.login },
+      },
+      context?.ip ?? null,
+    )
     return { error: null, secret, name: token.name, revoked: null }
   } catch (error) {
     if (error instanceof InputError) return data({ error: error.message, secret: null, revoked: null }, { status: 400 })
