@@ -37,7 +37,7 @@ import { readView } from '#reports/metrics/view.ts'
 import { mailConfig, mailOffReason } from '#app/mail/config.server.ts'
 import { runMail } from '#app/mail/run.server.ts'
 import { formatLocalDateTime, localToInstant } from '#reports/time/local-time.ts'
-import { createToken, listTokens, revokeToken } from '#app/integration/tokens.server.ts'
+import { issueToken, listTokens, tokenListing, withdrawToken } from '#app/integration/tokens.server.ts'
 import { inboxSetting, newInboxState, scanInbox } from '#app/integration/inbox.server.ts'
 
 const USAGE = `Использование: npm run cli -- <команда>
@@ -284,23 +284,13 @@ async function main(argv: string[]): Promise<number> {
           if (!tokens.length) console.log('Токенов нет.')
           const branches = new Map((await listBranches(database.db, org.id)).map((b) => [String(b.id), b.name]))
           for (const t of tokens) {
-            const state = t.revokedAt ? 'отозван' : t.expiresAt && t.expiresAt <= new Date() ? 'истёк' : 'действует'
-            const scope = t.branchIds ? t.branchIds.map((id) => branches.get(id) ?? id).join(', ') : 'вся организация'
-            const until = t.expiresAt ? formatLocalDateTime(new Date(t.expiresAt.getTime() - 1000), org.time_zone) : 'бессрочно'
+            const { state, scope, until } = tokenListing(t, branches, org.time_zone)
             console.log(`№${t.id}\t${t.name}\t${t.prefix}…\t${t.kinds.join(',')}\t${scope}\tдо: ${until}\t${state}`)
           }
           return 0
         }
         if (positionals[0] === 'revoke') {
-          const token = await revokeToken(database.db, org.id, positionals[1]!, cliUser.login)
-          await recordAudit(database.db, {
-            orgId: org.id,
-            userId: cliUser.id,
-            actor: cliUser.login,
-            action: 'token.revoke',
-            object: `токен №${token.id}`,
-            details: { name: token.name },
-          })
+          const token = await withdrawToken(database.db, org.id, positionals[1]!, cliUser)
           console.log(`Токен №${token.id} «${token.name}» отозван.`)
           return 0
         }
@@ -311,20 +301,12 @@ async function main(argv: string[]): Promise<number> {
                 .split(',')
                 .map((b) => b.trim())
                 .filter(Boolean)
-        const { token, secret } = await createToken(database.db, org.id, {
+        const { token, secret } = await issueToken(database.db, org.id, {
           name: values.name!,
           kinds: values.kinds!.split(','),
           branches: branchNames,
           expiresAt: values.expires ? endOfLocalDay(values.expires, org.time_zone) : null,
           createdBy: { id: cliUser.id, login: cliUser.login },
-        })
-        await recordAudit(database.db, {
-          orgId: org.id,
-          userId: cliUser.id,
-          actor: cliUser.login,
-          action: 'token.create',
-          object: `токен №${token.id}`,
-          details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt },
         })
         console.log(
           `Токен №${token.id} «${token.name}» создан: ${token.kinds.join(', ')}; ${token.branchIds ? `филиалы: ${branchNames.join(', ')}` : 'вся организация'}.`,

@@ -254,6 +254,8 @@ export interface CallTable {
   legs: ColumnType<CallLeg[] | null, string | null | undefined, string | null>
   /** closed as «нет окончания в журнале»: counted apart, outside the call figures */
   no_ending: Generated<boolean>
+  /** the queue wait is known (migration 0020, ADR 027): false for Asterisk CDR and 3CX calls, outside the waiting figures */
+  wait_known: Generated<boolean>
   /** `phone_norm(caller_phone)`, a stored generated column (migration 0013): never written */
   phone_norm: ColumnType<string | null, never, never>
   import_batch_id: string | null
@@ -404,6 +406,12 @@ export interface CallDayTable {
   legs_overflowed: number
   legs_lost: number
   leg_wait_sum: number
+  /** answered incoming calls with a known wait (migration 0020) */
+  wait_answered: number
+  /** incoming calls with a known wait, short abandons aside: the service level's denominator */
+  wait_judged: number
+  /** answered queue legs of calls with a known wait */
+  legs_wait_answered: number
 }
 
 export interface VisitDayTable {

@@ -144,3 +144,19 @@ export const role = {
   operator: { label: 'оператор' },
   admin: { label: 'администратор' },
 } as const satisfies Vocabulary
+
+/**
+ * The vocabulary of each enumerated column of the records, by the column's name: the registers (their columns)
+ * and the deadline rules (their conditions) read codes through it — one list, not one per screen.
+ */
+export const COLUMN_VOCABULARIES = {
+  form: appealForm,
+  topic: appealTopic,
+  complaint_topic: complaintTopic,
+  request_type: requestType,
+  consumer_type: consumerType,
+  closure,
+  direction: callDirection,
+  category: callCategory,
+  service_kind: serviceKind,
+} as const satisfies Record<string, Vocabulary>

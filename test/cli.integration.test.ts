@@ -4,22 +4,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { sample, tmpFile } from '#test/setup/files.ts'
 import { openTestDatabase } from '#test/setup/database.ts'
+import { ROOT, runCli } from '#test/setup/cli.ts'
 
-const root = path.resolve(import.meta.dirname, '..')
+const root = ROOT
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], {
-      cwd: root,
-      env: { NODE_ENV: 'test', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (err += d))
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }))
-  })
-}
+const cli = runCli
 
 /** The CLI's database: a fresh database on the project's server. */
 let env: Record<string, string>

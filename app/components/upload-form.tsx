@@ -2,6 +2,7 @@ import { useNavigate } from '@remix-run/react'
 import { type ChangeEvent, type FormEvent, useState } from 'react'
 import { ADAPTERS } from '#app/imports/adapters.ts'
 import { headerKey } from '#app/imports/mapping.ts'
+import { xlsxHeader } from '#app/imports/xlsx-header.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { FormError } from './form-error.tsx'
 
@@ -53,7 +54,9 @@ export function UploadForm({ error, mappings = [] }: { error?: string; mappings?
 
   async function onFile(event: ChangeEvent<HTMLInputElement>) {
     const file = event.currentTarget.files?.[0]
-    const fileHeader = file ? await csvHeader(file).catch(() => undefined) : undefined
+    // CSV: its first line; XLSX: row 1 of its first sheet (read in the browser, xlsx-header.ts)
+    const read = file && /\.xlsx$/i.test(file.name) ? xlsxHeader : csvHeader
+    const fileHeader = file ? await read(file).catch(() => undefined) : undefined
     setHeader(fileHeader)
     offerFor(kind, fileHeader)
   }

@@ -1,5 +1,10 @@
 import { sql } from 'kysely'
+import { updateOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
+import { callSums, figuresOf, totalOf, visitSums } from '#reports/metrics/dashboard.server.ts'
+import { REGISTERS, registerTotal } from '#reports/metrics/records.server.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
+import { readView } from '#reports/metrics/view.ts'
 import { sample, tmpFile } from '#test/setup/files.ts'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { ADAPTERS } from './adapters.ts'
@@ -13,7 +18,35 @@ const who = { userId: null, actor: 'test', ip: null }
 
 beforeEach(async () => {
   world = await resetWorld(t.database)
+  // the thresholds the hand-computed figures below use: service level 20 s, short abandon under 5 s
+  await updateOrganisation(t.database.db, world.org.id, { serviceLevelSeconds: 20, shortAbandonSeconds: 5 })
 })
+
+const march = () => readView(new URLSearchParams('period=month&year=2025&month=3'), 'Europe/Moscow', 2025)
+const everything = () => ({ orgId: world.org.id, branches: 'all' as const })
+
+/** The catalog's call figures of March 2025, from the rollups as the dashboard reads them. */
+async function callFigures() {
+  await refreshRollups(t.database, world.org.id)
+  const f = figuresOf('calls', totalOf('calls', await callSums(t.database.db, everything(), march().period, march().filter)))
+  const pick = [
+    'calls.offered',
+    'calls.answered',
+    'calls.abandoned',
+    'calls.answered_in_sl',
+    'calls.service_level',
+    'calls.mean_wait',
+    'calls.mean_handling',
+  ] as const
+  return Object.fromEntries(pick.map((id) => [id.slice(6), f[id]]))
+}
+
+async function visitFigures() {
+  await refreshRollups(t.database, world.org.id)
+  const f = figuresOf('visits', totalOf('visits', await visitSums(t.database.db, everything(), march().period, march().filter, 'office')))
+  const pick = ['visits.total', 'visits.served', 'visits.no_shows', 'visits.mean_wait', 'visits.mean_service'] as const
+  return Object.fromEntries(pick.map((id) => [id.slice(7), f[id]]))
+}
 
 async function load(kind: FileImportRequest['kind'], path: string, options: Partial<FileImportRequest> = {}): Promise<ImportReport> {
   const report = await runFileImport(world.target, { kind, path, fileName: path.split('/').pop()!, skipInvalid: false, source: 'cli', ...options })
@@ -72,6 +105,62 @@ describe('Asterisk CDR', () => {
     expect(await load('calls', sample('Master.csv'))).toMatchObject({ status: 'done', read: 4, inserted: 0, updated: 0, unchanged: 4 })
     const batch = await t.database.db.selectFrom('import_batch').select(['adapter', 'format']).orderBy('id').executeTakeFirstOrThrow()
     expect(batch).toEqual({ adapter: 'asterisk_cdr', format: 'csv' })
+    // 3 incoming: 1 answered, 2 lost (90 s and 30 s, not short); a CDR gives no queue wait (ADR 027): no waiting figures;
+    // the talk is 09:00:20 → 09:07:00 = 400 s
+    expect(await callFigures()).toEqual({
+      offered: 3,
+      answered: 1,
+      abandoned: 2,
+      answered_in_sl: 0,
+      service_level: null,
+      mean_wait: null,
+      mean_handling: 400,
+    })
+    expect((await t.database.db.selectFrom('call').select('wait_known').distinct().execute()).map((c) => c.wait_known)).toEqual([false])
+  })
+
+  it('canonical and CDR calls together: waiting figures of the canonical calls only, counts of answered and lost of both', async () => {
+    await load('calls', sample('calls.csv'))
+    // calls.csv alone: 3 incoming (waits 12 s and 5 s, one lost after 70 s), talks 258 s and 295 s
+    expect(await callFigures()).toEqual({
+      offered: 3,
+      answered: 2,
+      abandoned: 1,
+      answered_in_sl: 2,
+      service_level: 2 / 3,
+      mean_wait: 8.5,
+      mean_handling: 276.5,
+    })
+    await load('calls', sample('Master.csv'))
+    // + Master.csv: 3 incoming, 1 answered (its 20 s from the start of the call is no queue wait), 2 lost.
+    // Counting the CDR call would give 3 within 20 s of 6 (0.5) and a mean wait of (12 + 5 + 20) / 3 ≈ 12.3 s.
+    expect(await callFigures()).toEqual({
+      offered: 6,
+      answered: 3,
+      abandoned: 3,
+      answered_in_sl: 2,
+      service_level: 2 / 3,
+      mean_wait: 8.5,
+      mean_handling: (258 + 295 + 400) / 3,
+    })
+    // the mean wait opens the records it is taken over: the two canonical answered calls
+    const { params } = await refreshRollups(t.database, world.org.id)
+    const ctx = {
+      scope: everything(),
+      period: march().period,
+      filter: march().filter,
+      narrowing: {},
+      zone: 'Europe/Moscow',
+      asOf: new Date('2025-04-01'),
+      params,
+    }
+    expect(await registerTotal(t.database.db, REGISTERS.calls, { ...ctx, metric: 'calls.mean_wait' })).toBe(2)
+    expect(await registerTotal(t.database.db, REGISTERS.calls, { ...ctx, metric: 'calls.answered' })).toBe(3)
+    // a call loaded again in the canonical layout has its wait known again (the file's wait, 10 s)
+    const again =
+      'call_id;direction;line;started_at;answered_at;ended_at\n1741932000.1;in;support;14.03.2025 09:00:00;14.03.2025 09:00:10;14.03.2025 09:07:00\n'
+    expect(await load('calls', tmpFile('again.csv', again))).toMatchObject({ status: 'done', updated: 1 })
+    expect(await callFigures()).toMatchObject({ offered: 6, answered: 3, answered_in_sl: 3, service_level: 3 / 4, mean_wait: (12 + 5 + 10) / 3 })
   })
 
   it('the cdr table with a header: rows of one linkedid are one call; answer = calldate + duration − billsec', async () => {
@@ -84,6 +173,7 @@ describe('Asterisk CDR', () => {
       ['1741932600.3', 'support', null, false, null, 0],
       ['1741939200.6', '8002', null, false, null, 0],
     ])
+    expect(await callFigures()).toEqual({ offered: 3, answered: 1, abandoned: 2, answered_in_sl: 0, service_level: null, mean_wait: null, mean_handling: 400 })
   })
 
   it('a bad CDR row is refused with its own line number; skip-invalid stores the others', async () => {
@@ -114,6 +204,8 @@ describe('built-in mappings of the phone systems', () => {
     ])
     const first = await t.database.db.selectFrom('call').select('started_at').where('call_id', '=', '1001').executeTakeFirstOrThrow()
     expect(first.started_at).toEqual(new Date('2025-03-14T06:00:00Z')) // UTC in the file, not Moscow
+    // 2 incoming: 1 answered (talk 06:00:15 → 06:04:25 = 250 s), 1 lost after 120 s; 3CX gives no queue wait (ADR 027)
+    expect(await callFigures()).toEqual({ offered: 2, answered: 1, abandoned: 1, answered_in_sl: 0, service_level: null, mean_wait: null, mean_handling: 250 })
   })
 
   it('Naumen: the wait runs from enqueued_time; a call that never queued starts at call_init_time', async () => {
@@ -126,6 +218,8 @@ describe('built-in mappings of the phone systems', () => {
     ])
     const third = await t.database.db.selectFrom('call').select('started_at').where('call_id', 'like', '%_3').executeTakeFirstOrThrow()
     expect(third.started_at).toEqual(new Date('2025-03-14T06:20:00Z'))
+    // 3 incoming: 1 answered 20 s after enqueueing (within 20 s), lost after 120 s and 45 s; SL 1 / 3
+    expect(await callFigures()).toEqual({ offered: 3, answered: 1, abandoned: 2, answered_in_sl: 1, service_level: 1 / 3, mean_wait: 20, mean_handling: 250 })
   })
 
   it('Oktell: answer = DateTimeStart + LenQueue, end = answer + LenTime, CallResult 13 not answered', async () => {
@@ -138,6 +232,8 @@ describe('built-in mappings of the phone systems', () => {
     ])
     const second = await t.database.db.selectFrom('call').select(['started_at', 'ended_at']).where('call_id', 'like', '%2').executeTakeFirstOrThrow()
     expect(second.ended_at.getTime() - second.started_at.getTime()).toBe(60_000)
+    // 2 incoming: 1 answered after 25 s in the queue (over 20 s), 1 lost after 60 s; SL 0 / 2
+    expect(await callFigures()).toEqual({ offered: 2, answered: 1, abandoned: 1, answered_in_sl: 0, service_level: 0, mean_wait: 25, mean_handling: 240 })
   })
 })
 
@@ -150,6 +246,8 @@ describe('office queues', () => {
       { ticket_id: '900002', office_code: 'ЦОП-01', service_kind: 'other', agent: '18', wait: 630, service: 90 },
       { ticket_id: '900003', office_code: 'ЦОП-01', service_kind: 'other', agent: null, wait: null, service: null },
     ])
+    // waits 240 s and 630 s, services 300 s and 90 s; one no-show
+    expect(await visitFigures()).toEqual({ total: 3, served: 2, no_shows: 1, mean_wait: 435, mean_service: 195 })
   })
 
   it('QSystem: the built-in mapping asks for the office code; a saved copy with it and the services loads', async () => {
@@ -175,8 +273,8 @@ describe('office queues', () => {
       ['Касса-2-2025-03-14 09:01:00', 'ЦОП-01', 'cashier', 120, 180],
       ['Консультация-1-2025-03-15 09:00:00', 'ЦОП-01', 'consultation', 1200, 600],
     ])
-    const mean = await sql<{ m: number }>`select avg(extract(epoch from called_at - issued_at))::int as m from visit`.execute(t.database.db)
-    expect(mean.rows[0]!.m).toBe(600)
+    // services 7, 3 and 10 minutes: 400 s
+    expect(await visitFigures()).toEqual({ total: 3, served: 3, no_shows: 0, mean_wait: 600, mean_service: 400 })
   })
 })
 

@@ -24,6 +24,11 @@ export interface AdapterInfo {
   readonly mapping?: ColumnMapping
   /** what a user must add (a built-in mapping with a constant to fill in) */
   readonly note?: string
+  /**
+   * false: the source carries no queue wait (its «answer» counts from the start of the call): its calls are
+   * stored with `wait_known = false` and stay out of the waiting figures (ADR 027)
+   */
+  readonly waitKnown?: false
 }
 
 const ts3cx = { date: 'YYYY.MM.DD HH:mm:ss', utc: true } as const
@@ -34,6 +39,7 @@ export const ADAPTERS: readonly AdapterInfo[] = [
     title: 'Asterisk CDR (Master.csv или таблица cdr)',
     kind: 'calls',
     sure: 'V',
+    waitKnown: false,
     layout:
       'Master.csv модуля cdr_csv: без заголовка, поля accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags[, uniqueid, userfield]; ' +
       'или таблица cdr (asteriskcdrdb, FreePBX), выгруженная в CSV с заголовком: calldate, clid, src, dst, dcontext, channel, dstchannel, lastapp, lastdata, duration, billsec, disposition, amaflags, accountcode, uniqueid, userfield[, linkedid]. ' +
@@ -47,6 +53,7 @@ export const ADAPTERS: readonly AdapterInfo[] = [
     title: '3CX — отчёт о звонках (CSV)',
     kind: 'calls',
     sure: 'V2',
+    waitKnown: false,
     layout:
       '23 поля: historyId, callId, duration (ЧЧ:ММ:СС), time-start, time-answered, time-end (ГГГГ.ММ.ДД ЧЧ:ММ:СС, UTC), reason-terminated, from-no, to-no, from-dn, to-dn, dial-no, reason-changed, final-number, final-dn, bill-code, chain, final-type, from-type, to-type, from-dispname, to-dispname, final-dispname. ' +
       'Ключ — historyId; входящий — from-type = Line; входящий с final-type = Queue не отвечен; оператор — from-dn исходящего звонка или final-dn входящего.',
@@ -198,6 +205,11 @@ export const ADAPTERS: readonly AdapterInfo[] = [
     },
   },
 ]
+
+/** What the format guide says of an adapter without a queue wait (the catalog's definitions say the same, ADR 027). */
+export const WAIT_UNKNOWN_NOTE =
+  'Звонки этого формата не входят в показатели ожидания — среднее ожидание ответа, принято в пределах порога, уровень обслуживания, ' +
+  'среднее ожидание в очереди линии и нормативы ответа на звонок; во входящих, принятых и потерянных звонках они считаются.'
 
 export const adapterByName = (name: string): AdapterInfo | undefined => ADAPTERS.find((a) => a.name === name.trim().toLowerCase())
 

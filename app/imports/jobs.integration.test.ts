@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
@@ -6,7 +7,7 @@ import pg from 'pg'
 import { openDatabase } from '#db/client.server.ts'
 import { sample } from '#test/setup/files.ts'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
-import { enqueueImport, requeueCreatingBranches, runNextImport, sweepImports } from './jobs.server.ts'
+import { enqueueImport, makeUploadDir, requeueCreatingBranches, runNextImport, sweepImports } from './jobs.server.ts'
 import { batchLockSql, holdNewBatch } from './pipeline.server.ts'
 
 /** Imports as jobs (ADR 013): queued, taken once, their files removed on every ending, the dead swept. */
@@ -120,6 +121,25 @@ describe('import jobs', () => {
     expect(fs.existsSync(path.dirname(file))).toBe(false)
     expect((await batch(alive.batchId)).status).toBe('running')
     await alive.release()
+  })
+
+  it('a slow upload still arriving is kept past 10 minutes; one with nothing arriving, or whose receiving process is gone, is removed', async () => {
+    const past = new Date(Date.now() - 3600_000)
+    // begun an hour ago by this process, its last bytes just now
+    const slow = await makeUploadDir(root)
+    fs.writeFileSync(path.join(slow, 'upload.bin'), 'call_id;direction\n')
+    fs.utimesSync(slow, past, past)
+    // begun an hour ago, nothing since
+    const idle = await makeUploadDir(root)
+    fs.writeFileSync(path.join(idle, 'upload.bin'), 'call_id;direction\n')
+    for (const p of [path.join(idle, 'upload.bin'), path.join(idle, '.owner'), idle]) fs.utimesSync(p, past, past)
+    // fresh, but its receiving process has ended (a child that exited)
+    const gone = await makeUploadDir(root)
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+    fs.writeFileSync(path.join(gone, '.owner'), JSON.stringify({ pid: Number(child.stdout), host: os.hostname() }))
+    const swept = await sweepImports(t.database, root)
+    expect(swept.removed).toBe(2)
+    expect([fs.existsSync(slow), fs.existsSync(idle), fs.existsSync(gone)]).toEqual([true, false, false])
   })
 
   it('upload folders nobody owns are removed once they are old; a fresh one (still being received) stays', async () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import type { Database } from '#db/client.server.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
@@ -153,9 +154,49 @@ export async function requeueCreatingBranches(
   return enqueueImport(database, orgId, job, batch.file_path!, Number(batch.file_size ?? 0))
 }
 
+/** An upload folder no import owns is removed after this long without a byte arriving. */
+export const UPLOAD_IDLE_MS = 10 * 60_000
+const OWNER_FILE = '.owner'
+
+/**
+ * A folder of its own for an upload being received (web form, API body), with the receiving process noted
+ * (`.owner`: pid and host), so that the sweep can tell a slow upload still arriving from an abandoned one.
+ */
+export async function makeUploadDir(root = uploadRoot()): Promise<string> {
+  await fs.mkdir(root, { recursive: true })
+  const dir = await fs.mkdtemp(path.join(root, 'upload-'))
+  await fs.writeFile(path.join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, host: os.hostname() }))
+  return dir
+}
+
+/** The receiving process is known to be gone: it ran on this host and no such process exists now. */
+async function ownerGone(dir: string): Promise<boolean> {
+  const text = await fs.readFile(path.join(dir, OWNER_FILE), 'utf8').catch(() => undefined)
+  if (!text) return false
+  try {
+    const owner = JSON.parse(text) as { pid?: unknown; host?: unknown }
+    if (owner.host !== os.hostname() || !Number.isInteger(owner.pid)) return false
+    process.kill(owner.pid as number, 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
+
+/** The last time anything arrived in an upload folder: its own mtime or that of a file in it (a file grows as bytes come). */
+async function lastProgress(dir: string): Promise<number> {
+  let latest = (await fs.stat(dir).catch(() => undefined))?.mtimeMs ?? 0
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    const stat = await fs.stat(path.join(dir, name)).catch(() => undefined)
+    if (stat && stat.mtimeMs > latest) latest = stat.mtimeMs
+  }
+  return latest
+}
+
 /**
  * Marks the imports whose process died «прервана» and removes their files, and removes upload folders
- * that no queued or running import owns (older than 10 minutes: an upload being received has none yet).
+ * that no queued or running import owns: when the process receiving them is gone, or when nothing has
+ * arrived in them for 10 minutes (an upload being received has no import yet; a slow one keeps writing).
  */
 export async function sweepImports(database: Database, root = uploadRoot()): Promise<{ interrupted: string[]; removed: number }> {
   const running = await database.db.selectFrom('import_batch').select(['id', 'file_path']).where('status', '=', 'running').execute()
@@ -202,8 +243,7 @@ export async function sweepImports(database: Database, root = uploadRoot()): Pro
   for (const entry of entries) {
     const dir = path.join(root, entry.name)
     if (!entry.isDirectory() || owned.has(dir)) continue
-    const stat = await fs.stat(dir).catch(() => undefined)
-    if (!stat || Date.now() - stat.mtimeMs < 10 * 60_000) continue
+    if (Date.now() - (await lastProgress(dir)) < UPLOAD_IDLE_MS && !(await ownerGone(dir))) continue
     await fs.rm(dir, { recursive: true, force: true })
     removed++
   }

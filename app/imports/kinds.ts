@@ -157,10 +157,12 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
       { later: 'callback_at', earlier: 'started_at', message: 'перезвон раньше начала звонка' },
     ],
     lineBranch: true,
-    // queue_log: the call's queue legs (JSON) and «нет окончания в журнале» (ADR 016)
+    // queue_log: the call's queue legs (JSON) and «нет окончания в журнале» (ADR 016); whether the queue wait is
+    // known — false only from an adapter whose source has none (Asterisk CDR, 3CX; ADR 027)
     derived: [
       { name: 'legs', type: 'jsonb', empty: null },
       { name: 'no_ending', type: 'boolean', empty: false },
+      { name: 'wait_known', type: 'boolean', empty: true },
     ],
   },
   visits: {

@@ -648,6 +648,11 @@ async function* mappedRows(reader: TableReader, compiled: CompiledMapping, zone:
   }
 }
 
+/** The calls of a source that carries no queue wait: stored with `wait_known = false` (ADR 027). */
+async function* waitUnknown(items: AsyncIterable<RowItem>): AsyncGenerator<RowItem> {
+  for await (const item of items) yield item.row ? { line: item.line, row: { ...item.row, wait_known: false } } : item
+}
+
 /** CDR rows collected into calls (cdr.ts); a headerless Master.csv's first record is a row too. */
 async function* cdrCalls(reader: TableReader, headerless: boolean, zone: string, counted: (rows: number) => void): AsyncGenerator<RowItem> {
   const positions = headerless ? masterCsvPositions : cdrTableHeader(reader.header)!
@@ -899,6 +904,8 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       } else {
         items = cdrCalls(reader, plan.headerless, target.zone, (n) => (cdrRows = n))
       }
+      // a source without a queue wait (Asterisk CDR, 3CX): its calls stay out of the waiting figures (ADR 027)
+      if (plan.adapter?.waitKnown === false) items = waitUnknown(items)
       if (request.branchScope) items = scopedRows(database.db, orgId, spec, items, request.branchScope)
     }
 

@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises'
-import path from 'node:path'
 import {
   type NodeOnDiskFile,
   MaxPartSizeExceededError,
@@ -8,7 +7,7 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from '@remix-run/node'
-import { enqueueImport, uploadRoot } from './jobs.server.ts'
+import { enqueueImport, makeUploadDir, uploadRoot } from './jobs.server.ts'
 import { IMPORT_KINDS, type ImportKind } from './kinds.ts'
 import { displayFileName, uploadedFileName, withEscapedFileNames } from './multipart-names.server.ts'
 import type { ImportTarget } from './pipeline.server.ts'
@@ -29,8 +28,7 @@ export async function acceptUpload(
   who: { userId: string; actor: string; ip: string | null },
   root = uploadRoot(),
 ): Promise<UploadResult> {
-  await fs.mkdir(root, { recursive: true })
-  const dir = await fs.mkdtemp(path.join(root, 'upload-'))
+  const dir = await makeUploadDir(root)
   let queued = false
   try {
     let formData: FormData

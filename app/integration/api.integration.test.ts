@@ -8,7 +8,7 @@ import { listImportBatches } from '#app/models/import-batch.server.ts'
 import { sample, tmpFile } from '#test/setup/files.ts'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { type ApiContext, getImport, postImport } from './api.server.ts'
-import { createToken, listTokens, revokeToken } from './tokens.server.ts'
+import { createToken, issueToken, listTokens, revokeToken, withdrawToken } from './tokens.server.ts'
 
 /** The import API (ADR 017) on a real database: tokens, posted files, the JSON report, refusals. */
 const t = useTestDatabase()
@@ -97,10 +97,35 @@ describe('import API', () => {
       ['api', 'АТС'],
       ['api', 'АТС'],
     ])
-    expect((await audits('token.use')).map((a) => a.details.method)).toEqual(['POST', 'POST', 'GET'])
+    // polling: the use is audited once per import (the POST that queued it), not per GET
+    for (let i = 0; i < 3; i++) expect((await getImport(get(body.id, secret), body.id, ctx)).status).toBe(200)
+    expect((await audits('token.use')).map((a) => [a.details.method, a.details.batch])).toEqual([
+      ['POST', body.id],
+      ['POST', again.id],
+    ])
+    // another token reading this import: its first read is recorded, its later polls are not
+    const other = await createToken(t.database.db, world.org.id, { name: 'Мониторинг', kinds: ['calls'], createdBy: admin })
+    for (let i = 0; i < 2; i++) expect((await getImport(get(body.id, other.secret), body.id, ctx)).status).toBe(200)
+    expect((await audits('token.use')).map((a) => [a.actor, a.details.method, a.details.batch])).toEqual([
+      ['API: АТС', 'POST', body.id],
+      ['API: АТС', 'POST', again.id],
+      ['API: Мониторинг', 'GET', body.id],
+    ])
     expect((await audits('import')).map((a) => a.actor)).toEqual(['API: АТС', 'API: АТС'])
     expect((await listTokens(t.database.db, world.org.id))[0]!.lastUsedAt).not.toBeNull()
     expect(token.kinds).toEqual(['calls', 'visits'])
+  })
+
+  it('issuing and revoking (the page and the CLI) are audited with who and from where', async () => {
+    const who = { id: null, login: 'admin' }
+    const { token } = await issueToken(t.database.db, world.org.id, { name: 'СЭД', kinds: ['appeals'], createdBy: who }, '192.0.2.9')
+    await withdrawToken(t.database.db, world.org.id, token.id, who, '192.0.2.9')
+    const rows = await sql<{ action: string; actor: string; object: string; ip: string }>`
+      select action, actor, object, ip from audit_event where action like 'token.%' order by id`.execute(t.database.db)
+    expect(rows.rows).toEqual([
+      { action: 'token.create', actor: 'admin', object: `токен №${token.id}`, ip: '192.0.2.9' },
+      { action: 'token.revoke', actor: 'admin', object: `токен №${token.id}`, ip: '192.0.2.9' },
+    ])
   })
 
   it('a refused file is 422 with its rejections (line, column, value, reason); skip_invalid stores the rest', async () => {

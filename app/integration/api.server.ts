@@ -10,9 +10,10 @@ import fsp from 'node:fs/promises'
 import path from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { sql } from 'kysely'
 import type { Database } from '#db/client.server.ts'
 import type { Organisation } from '#db/schema.ts'
-import { enqueueImport, uploadRoot } from '#app/imports/jobs.server.ts'
+import { enqueueImport, makeUploadDir, uploadRoot } from '#app/imports/jobs.server.ts'
 import { IMPORT_KINDS, type ImportKind, PERSONAL_COLUMNS } from '#app/imports/kinds.ts'
 import { forceableFormats } from '#app/imports/pipeline.server.ts'
 import { MAX_JSON_BYTES } from '#app/imports/read-json.server.ts'
@@ -197,9 +198,7 @@ export async function postImport(request: Request, kindParam: string, ctx: ApiCo
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
   const fileName = named || `api-${kind}-${stamp}.${format === 'json' ? 'json' : 'dat'}`
 
-  const root = ctx.root ?? uploadRoot()
-  await fsp.mkdir(root, { recursive: true })
-  const dir = await fsp.mkdtemp(path.join(root, 'upload-'))
+  const dir = await makeUploadDir(ctx.root ?? uploadRoot())
   let queued = false
   let batchId: string
   try {
@@ -277,13 +276,31 @@ export async function getImport(request: Request, idParam: string, ctx: ApiConte
   }
   const answer = await apiImportOf(ctx.database, token.orgId, idParam)
   if (!answer) return notFound()
-  await recordAudit(ctx.database.db, {
-    orgId: token.orgId,
-    actor: apiSourceLabel(token.name),
-    action: 'token.use',
-    object: `токен №${token.id}`,
-    details: { method: 'GET', batch: idParam },
-    ip: ctx.ip,
-  })
+  // the token's use is audited once per import, not per poll (ADR 027): the POST that queued it already wrote
+  // `token.use` with this batch; a token reading another's import is recorded on its first read
+  if (!(await useAudited(ctx, token, idParam))) {
+    await recordAudit(ctx.database.db, {
+      orgId: token.orgId,
+      actor: apiSourceLabel(token.name),
+      action: 'token.use',
+      object: `токен №${token.id}`,
+      details: { method: 'GET', batch: idParam },
+      ip: ctx.ip,
+    })
+  }
   return answerOf(answer)
+}
+
+/** Whether this token's use for this import is in the audit already (index audit_event_token_batch, migration 0020). */
+async function useAudited(ctx: ApiContext, token: IntegrationToken, batchId: string): Promise<boolean> {
+  const row = await ctx.database.db
+    .selectFrom('audit_event')
+    .select('id')
+    .where('action', '=', 'token.use')
+    .where('object', '=', `токен №${token.id}`)
+    .where(sql<string>`details->>'batch'`, '=', batchId)
+    .where('org_id', '=', token.orgId)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
 }

@@ -10,6 +10,8 @@ import { InputError } from '#reports/errors.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { sourceLabel } from '#app/imports/report-text.ts'
 import { type Actor, runCommand } from '#app/models/command.server.ts'
+import { formatLocalDateTime } from '#reports/time/local-time.ts'
+import { recordAudit } from '#app/models/audit.server.ts'
 
 export const TOKEN_PREFIX = 'sq_'
 
@@ -196,19 +198,19 @@ export async function authenticateToken(db: Db, authorization: string | null, no
 /** How the import history names an API import: «API: <token name>». */
 export const apiSourceLabel = (tokenName: string | null | undefined) => sourceLabel('api', tokenName)
 
+/** The audit rows of a token's life: what the tokens page, the CLI and the commands all record. */
+const createdAudit = (token: IntegrationToken) => ({
+  action: 'token.create',
+  object: `токен №${token.id}`,
+  details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt },
+})
+const revokedAudit = (token: IntegrationToken) => ({ action: 'token.revoke', object: `токен №${token.id}`, details: { name: token.name } })
+
 /** Issues a token as one command (ADR 025): the token and the audit row `token.create` together. */
 export function issueTokenCommand(db: Db, actor: Actor, input: Omit<TokenInput, 'createdBy'>): Promise<{ token: IntegrationToken; secret: string }> {
   return runCommand(db, actor, async (tx) => {
     const made = await createToken(tx, actor.org.id, { ...input, createdBy: { id: actor.user.id, login: actor.user.login } })
-    const { token } = made
-    return {
-      result: made,
-      audit: {
-        action: 'token.create',
-        object: `токен №${token.id}`,
-        details: { name: token.name, kinds: token.kinds, branchIds: token.branchIds, expiresAt: token.expiresAt },
-      },
-    }
+    return { result: made, audit: createdAudit(made.token) }
   })
 }
 
@@ -216,6 +218,46 @@ export function issueTokenCommand(db: Db, actor: Actor, input: Omit<TokenInput, 
 export function revokeTokenCommand(db: Db, actor: Actor, id: string): Promise<IntegrationToken> {
   return runCommand(db, actor, async (tx) => {
     const token = await revokeToken(tx, actor.org.id, id, actor.user.login)
-    return { result: token, audit: { action: 'token.revoke', object: `токен №${token.id}`, details: { name: token.name } } }
+    return { result: token, audit: revokedAudit(token) }
   })
+}
+
+/** Issues a token and records `token.create` in one transaction, for a caller without a signed-in actor (`token add`). */
+export async function issueToken(db: Db, orgId: string, input: TokenInput, ip: string | null = null): ReturnType<typeof createToken> {
+  return db.transaction().execute(async (tx) => {
+    const issued = await createToken(tx, orgId, input)
+    await recordAudit(tx, { orgId, userId: input.createdBy.id, actor: input.createdBy.login, ip, ...createdAudit(issued.token) })
+    return issued
+  })
+}
+
+/** Revokes a token and records `token.revoke` in one transaction, for a caller without a signed-in actor (`token revoke`). */
+export async function withdrawToken(
+  db: Db,
+  orgId: string,
+  id: string,
+  by: { id: string | null; login: string },
+  ip: string | null = null,
+): Promise<IntegrationToken> {
+  return db.transaction().execute(async (tx) => {
+    const token = await revokeToken(tx, orgId, id, by.login)
+    await recordAudit(tx, { orgId, userId: by.id, actor: by.login, ip, ...revokedAudit(token) })
+    return token
+  })
+}
+
+/** How a token is listed (the tokens page and `token list` alike): its state, branch scope and last valid minute. */
+export interface TokenListing {
+  state: 'действует' | 'истёк' | 'отозван'
+  scope: string
+  until: string
+}
+
+export function tokenListing(token: IntegrationToken, branchNames: ReadonlyMap<string, string>, zone: string, now = new Date()): TokenListing {
+  return {
+    state: token.revokedAt ? 'отозван' : token.expiresAt && token.expiresAt.getTime() <= now.getTime() ? 'истёк' : 'действует',
+    scope: token.branchIds ? token.branchIds.map((id) => branchNames.get(id) ?? id).join(', ') : 'вся организация',
+    // the expiry is stored as the end of the chosen day (00:00 of the next): shown as its last minute
+    until: token.expiresAt ? formatLocalDateTime(new Date(token.expiresAt.getTime() - 1000), zone) : 'бессрочно',
+  }
 }

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process'
-import path from 'node:path'
 import { SMTPServer } from 'smtp-server'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import { openDatabase } from '#db/client.server.ts'
 import { openTestDatabase } from '#test/setup/database.ts'
 import { tmpFile } from '#test/setup/files.ts'
 import { freePort } from '#test/setup/net.ts'
+import { runCli } from '#test/setup/cli.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { createUser } from '#app/models/user.server.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
@@ -13,21 +12,7 @@ import { migrateToLatest } from '#db/migrate.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 import { addSubscription, setOwnEmail } from './subscriptions.server.ts'
 
-const root = path.resolve(import.meta.dirname, '../..')
-
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['app/cli.ts', ...args], {
-      cwd: root,
-      env: { NODE_ENV: 'test', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (err += d))
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }))
-  })
-}
+const cli = runCli
 
 const received: ParsedMail[] = []
 let server: SMTPServer

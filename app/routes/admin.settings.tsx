@@ -5,6 +5,8 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { InputError } from '#reports/errors.ts'
 import { listPhoneLines, phoneLinesText } from '#app/models/phone-line.server.ts'
 import { saveSettings } from '#app/models/settings.server.ts'
+import { listBranchCodes, setBranchCode, setOfficeCode } from '#app/models/codes.server.ts'
+import { type Actor, runCommand } from '#app/models/command.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { inboxSetting } from '#app/integration/inbox.server.ts'
 import { requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
@@ -34,6 +36,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
     phoneLines: phoneLinesText(lines),
     signer: { position: org.signer_position ?? '', name: org.signer_name ?? '', phone: org.signer_phone ?? '' },
     inbox: inboxSetting(org),
+    branches: await listBranchCodes(database.db, org.id),
+  }
+}
+
+/** One code changed by its own small form (branch or office): checked, saved and audited in one command — or refused in Russian. */
+async function changeCode(form: FormData, actor: Actor) {
+  const { database } = await getAppContext()
+  const what = form.get('intent') === 'branch-code' ? 'branch' : 'office'
+  const id = String(form.get('id') ?? '')
+  const code = String(form.get('code') ?? '')
+  try {
+    const change = await runCommand(database.db, actor, async (tx) => {
+      const change = what === 'branch' ? await setBranchCode(tx, actor.org.id, id, code) : await setOfficeCode(tx, actor.org.id, id, code)
+      return {
+        result: change,
+        audit: change
+          ? {
+              action: what === 'branch' ? 'branch.code' : 'office.code',
+              object: what === 'branch' ? `филиал «${change.name}»` : `офис «${change.name}»`,
+              details: { before: change.from, after: change.to },
+            }
+          : null,
+      }
+    })
+    if (!change) return { error: null, saved: false, code: { what, id, message: 'Код не изменился.' } }
+    return { error: null, saved: false, code: { what, id: what === 'branch' ? id : change.to, message: `Код изменён: «${change.from}» → «${change.to}».` } }
+  } catch (error) {
+    if (error instanceof InputError) return data({ error: null, saved: false, code: { what, id, message: error.message, failed: true } }, { status: 400 })
+    throw error
   }
 }
 
@@ -70,7 +101,9 @@ const LABELS = {
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireActor({ request, context }, 'admin.settings.tsx')
   const { database } = await getAppContext()
-  const parsed = parseInput(settingsForm, await request.formData(), LABELS)
+  const raw = await request.formData()
+  if (raw.get('intent') === 'branch-code' || raw.get('intent') === 'office-code') return changeCode(raw, actor)
+  const parsed = parseInput(settingsForm, raw, LABELS)
   if (!parsed.ok) return data({ error: parsed.error, fieldErrors: parsed.fieldErrors, saved: false }, { status: 400 })
   const form = parsed.data
   const settings = {
@@ -207,6 +240,76 @@ export default function Settings() {
         {actionData?.saved ? <p className="notice ok">Сохранено.</p> : null}
         <button type="submit">Сохранить</button>
       </Form>
+      <BranchCodes branches={settings.branches} result={actionData && 'code' in actionData ? actionData.code : undefined} />
     </>
+  )
+}
+
+type CodeResult = { what: string; id: string; message: string; failed?: boolean }
+
+/** Branch and office codes, each edited by its own form (ADR 022, 027). */
+function BranchCodes({
+  branches,
+  result,
+}: {
+  branches: { id: string; name: string; code: string; offices: { code: string; name: string }[] }[]
+  result?: CodeResult
+}) {
+  const note = (what: string, id: string) =>
+    result && result.what === what && result.id === id ? (
+      <div className={result.failed ? 'notice error' : 'notice ok'} role={result.failed ? 'alert' : 'status'}>
+        {result.message}
+      </div>
+    ) : null
+  const codeForm = (intent: string, id: string, value: string, label: string) => (
+    <Form method="post" className="inline-form" key={`${intent}:${id}:${value}`}>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="id" value={id} />
+      <input type="text" name="code" defaultValue={value} required maxLength={intent === 'branch-code' ? 20 : 50} aria-label={label} size={10} />
+      <button type="submit">Сохранить</button>
+    </Form>
+  )
+  return (
+    <section className="card" id="codes">
+      <h2>Филиалы и офисы: коды</h2>
+      <p className="muted">
+        Код филиала — то, чем файл офисов может назвать филиал (столбец «код_филиала»); коды не повторяются (регистр и «ё» не различаются). Код офиса меняется и
+        во всех обращениях, посещениях и анкетах этого офиса; показатели пересчитываются.
+      </p>
+      {branches.length === 0 ? (
+        <p>Филиалов ещё нет: они создаются загрузкой справочника офисов.</p>
+      ) : (
+        <table data-testid="branch-codes">
+          <thead>
+            <tr>
+              <th>Филиал</th>
+              <th>Код филиала</th>
+              <th>Офисы (код)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {branches.map((b) => (
+              <tr key={b.id || 'none'}>
+                <td>{b.name}</td>
+                <td>
+                  {b.id ? codeForm('branch-code', b.id, b.code, `Код филиала ${b.name}`) : '—'}
+                  {note('branch', b.id)}
+                </td>
+                <td>
+                  {b.offices.length === 0
+                    ? 'нет офисов'
+                    : b.offices.map((o) => (
+                        <div key={o.code}>
+                          {o.name}: {codeForm('office-code', o.code, o.code, `Код офиса ${o.name}`)}
+                          {note('office', o.code)}
+                        </div>
+                      ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   )
 }

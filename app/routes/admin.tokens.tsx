@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { FormError } from '#app/components/form-error.tsx'
 import { IMPORT_KINDS } from '#app/imports/kinds.ts'
-import { issueTokenCommand, listTokens, revokeTokenCommand } from '#app/integration/tokens.server.ts'
+import { issueTokenCommand, listTokens, revokeTokenCommand, tokenListing } from '#app/integration/tokens.server.ts'
 import { InputError } from '#reports/errors.ts'
 import { listBranches } from '#app/models/user.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
@@ -19,10 +19,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'admin.tokens.tsx')
   const { database, org } = await getAppContext()
   const [tokens, branches] = await Promise.all([listTokens(database.db, org.id), listBranches(database.db, org.id)])
+  const names = new Map(branches.map((b) => [String(b.id), b.name]))
   return {
     zone: org.time_zone,
     branches: branches.map((b) => ({ id: String(b.id), name: b.name })),
-    tokens: tokens.map((t) => ({ ...t, state: t.revokedAt ? 'отозван' : t.expiresAt && t.expiresAt.getTime() <= Date.now() ? 'истёк' : 'действует' })),
+    tokens: tokens.map((t) => ({ ...t, ...tokenListing(t, names, org.time_zone) })),
   }
 }
 
@@ -70,7 +71,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Tokens() {
   const { tokens, branches, zone } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
-  const branchName = new Map(branches.map((b) => [b.id, b.name]))
   return (
     <>
       <h1>Токены интеграции</h1>
@@ -123,8 +123,8 @@ export default function Tokens() {
                 <code>{t.prefix}…</code>
               </td>
               <td>{t.kinds.map((k) => labelOf(importKind, k)).join(', ')}</td>
-              <td>{t.branchIds ? t.branchIds.map((id) => branchName.get(id) ?? id).join(', ') : 'вся организация'}</td>
-              <td>{t.expiresAt ? formatDateTime(new Date(new Date(t.expiresAt).getTime() - 1000), zone) : 'бессрочно'}</td>
+              <td>{t.scope}</td>
+              <td>{t.until}</td>
               <td>
                 {formatDateTime(t.createdAt, zone)} · {t.createdByName}
               </td>

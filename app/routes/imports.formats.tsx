@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link } from '@remix-run/react'
-import { ADAPTERS } from '#app/imports/adapters.ts'
+import { ADAPTERS, WAIT_UNKNOWN_NOTE } from '#app/imports/adapters.ts'
 import { guideColumns } from '#app/imports/format-guide.ts'
 import { IMPORT_KINDS } from '#app/imports/kinds.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
@@ -101,7 +101,8 @@ export default function Formats() {
         <h2>Форматы систем (адаптеры)</h2>
         <p>
           Определяются по содержимому файла или выбираются в поле «Формат» при загрузке (в API — <code>?format=</code>). Журнал Asterisk <code>queue_log</code>{' '}
-          (<code>format=queue_log</code>) загружается как звонки с ожиданием в очереди.
+          (<code>format=queue_log</code>) загружается как звонки с ожиданием в очереди. У звонков Asterisk CDR и 3CX времени ожидания в очереди нет: они
+          считаются во входящих, принятых и потерянных, но не в показателях ожидания (среднее ожидание, уровень обслуживания, нормативы ответа на звонок).
         </p>
         <table>
           <thead>
@@ -128,7 +129,14 @@ export default function Formats() {
                   {a.note ? <div className="notice warn">{a.note}</div> : null}
                 </td>
                 <td>{a.gives}</td>
-                <td>{a.lacks}</td>
+                <td>
+                  {a.lacks}
+                  {a.waitKnown === false ? (
+                    <div className="notice warn" data-testid="wait-unknown">
+                      {WAIT_UNKNOWN_NOTE}
+                    </div>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'user.update': 'изменён пользователь',
   'user.unlock': 'пользователь разблокирован',
   'settings.update': 'изменены настройки',
+  'branch.code': 'изменён код филиала',
+  'office.code': 'изменён код офиса',
   demo: 'пересозданы демо-данные',
   'token.create': 'выпущен токен интеграции',
   'token.revoke': 'отозван токен интеграции',

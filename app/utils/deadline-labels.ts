@@ -1,17 +1,6 @@
 /** Russian names of term units and rule targets, for screens. Client-safe. */
 import { countOf, WORDS, type PluralForms } from '#reports/plural.ts'
-import {
-  appealForm,
-  appealTopic,
-  callCategory,
-  callDirection,
-  closure,
-  complaintTopic,
-  consumerType,
-  requestType,
-  serviceKind,
-  type Vocabulary,
-} from '#reports/vocabulary.ts'
+import { COLUMN_VOCABULARIES as V, type Vocabulary } from '#reports/vocabulary.ts'
 
 /** The units a term may have (client-safe: the rule form's schema reads them). */
 export const TERM_UNITS = ['seconds', 'minutes', 'hours', 'calendar_days', 'working_days'] as const
@@ -77,15 +66,15 @@ export function termText(amount: number, unit: string, genitive = false): string
 
 /** The fields a rule may filter on, in Russian, with the vocabulary of their values (codes never reach a screen). */
 const FILTER_FIELDS: Record<string, { label: string; vocabulary?: Vocabulary; yes?: string; no?: string }> = {
-  form: { label: 'форма обращения', vocabulary: appealForm },
-  topic: { label: 'тема', vocabulary: appealTopic },
-  complaint_topic: { label: 'тема жалобы', vocabulary: complaintTopic },
-  request_type: { label: 'тип заявки', vocabulary: requestType },
-  consumer_type: { label: 'тип потребителя', vocabulary: consumerType },
-  closure: { label: 'результат', vocabulary: closure },
-  direction: { label: 'направление звонка', vocabulary: callDirection },
-  category: { label: 'категория звонка', vocabulary: callCategory },
-  service_kind: { label: 'услуга', vocabulary: serviceKind },
+  form: { label: 'форма обращения', vocabulary: V.form },
+  topic: { label: 'тема', vocabulary: V.topic },
+  complaint_topic: { label: 'тема жалобы', vocabulary: V.complaint_topic },
+  request_type: { label: 'тип заявки', vocabulary: V.request_type },
+  consumer_type: { label: 'тип потребителя', vocabulary: V.consumer_type },
+  closure: { label: 'результат', vocabulary: V.closure },
+  direction: { label: 'направление звонка', vocabulary: V.direction },
+  category: { label: 'категория звонка', vocabulary: V.category },
+  service_kind: { label: 'услуга', vocabulary: V.service_kind },
   callback_required: { label: 'перезвон', yes: 'нужен перезвон (ответ не дан во время звонка)', no: 'перезвон не нужен' },
   channel: { label: 'канал' },
   line: { label: 'линия' },

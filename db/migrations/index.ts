@@ -14,6 +14,7 @@ import * as mappings from './2026_12_01_0012_mappings.ts'
 import * as mail from './2026_12_01_0013_mail.ts'
 import * as views from './2026_12_01_0014_views.ts'
 import * as codes from './2026_12_01_0016_codes.ts'
+import * as waitKnown from './2026_12_01_0020_wait_known.ts'
 
 /** The migrations in order. A static list (not a folder scan) works under vitest, tsx and the bundle alike. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0013_mail': mail,
   '2026_12_01_0014_views': views,
   '2026_12_01_0016_codes': codes,
+  '2026_12_01_0020_wait_known': waitKnown,
 }

@@ -30,7 +30,13 @@ function cellOf(r: Record<string, unknown>): HourCell {
   const short = Number(r.short_abandoned ?? 0)
   const abandoned = Number(r.abandoned ?? 0)
   // only the fields the two formulas read; the rest of the call sums are not needed here
-  const sums = { offered, shortAbandoned: short, unansweredIn: abandoned + short, answeredInSl: Number(r.answered_in_sl ?? 0) } as CallSums
+  const sums = {
+    offered,
+    shortAbandoned: short,
+    unansweredIn: abandoned + short,
+    answeredInSl: Number(r.answered_in_sl ?? 0),
+    waitJudged: Number(r.wait_judged ?? 0),
+  } as CallSums
   return { offered, abandoned, serviceLevel: figure('calls.service_level', sums), abandonedShare: figure('calls.abandoned_share', sums) }
 }
 
@@ -40,17 +46,18 @@ export async function callsByTime(db: Db, ctx: Omit<RecordContext, 'metric'>): P
     COUNTED.map((metric) => sql`count(*) filter (where ${sql.join(metricConditions({ ...ctx, metric }), sql` and `)}) as ${sql.ref(metric.split('.')[1]!)}`),
     sql`, `,
   )
+  // the service level's denominator (ADR 027): incoming calls with a known wait, short abandons aside
+  const offered = sql.join(metricConditions({ ...ctx, metric: 'calls.offered' }), sql` and `)
+  const short = sql.join(metricConditions({ ...ctx, metric: 'calls.short_abandoned' }), sql` and `)
+  const judged = sql`count(*) filter (where ${offered} and r.wait_known and not (${short})) as wait_judged`
   const local = sql`(r.started_at at time zone ${ctx.zone})`
   const rows = (
     await sql<Record<string, string>>`
-      select extract(isodow from ${local})::int as weekday, extract(hour from ${local})::int as hour, ${counts}
+      select extract(isodow from ${local})::int as weekday, extract(hour from ${local})::int as hour, ${counts}, ${judged}
       from call r where ${where} group by 1, 2`.execute(db)
   ).rows
   const add = (into: Record<string, number>, r: Record<string, string>) => {
-    for (const m of COUNTED) {
-      const k = m.split('.')[1]!
-      into[k] = (into[k] ?? 0) + Number(r[k] ?? 0)
-    }
+    for (const k of [...COUNTED.map((m) => m.split('.')[1]!), 'wait_judged']) into[k] = (into[k] ?? 0) + Number(r[k] ?? 0)
   }
   const hours = Array.from({ length: 24 }, () => ({}) as Record<string, number>)
   const days = Array.from({ length: 7 }, () => ({}) as Record<string, number>)

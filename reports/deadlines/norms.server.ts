@@ -93,6 +93,8 @@ function ruleWhere(
   ]
   // a call closed as «нет окончания в журнале» has no measurable times (ADR 016): outside the call norms
   if (rule.appliesTo === 'calls') conditions.push(sql<boolean>`not r.no_ending`)
+  // a call whose source gives no queue wait (Asterisk CDR, 3CX) is outside the norms of answering (ADR 027)
+  if (rule.appliesTo === 'calls' && rule.stopField === 'answered_at') conditions.push(sql<boolean>`r.wait_known`)
   // further conditions on the record `r`: a cockpit view's filters
   conditions.push(...extra)
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type MetricId, countOf, figure, figureIn, isMetricOf, metricCatalog, opensRegister } from './catalog.ts'
+import { type MetricId, WAIT_UNKNOWN, countOf, figure, figureIn, isMetricOf, metricCatalog, opensRegister } from './catalog.ts'
 import { DOMAIN_METRICS } from './dashboard.server.ts'
 
 const ids = Object.keys(metricCatalog) as MetricId[]
@@ -33,6 +33,26 @@ describe('the metric catalog', () => {
     for (const [kind, list] of Object.entries(DOMAIN_METRICS)) {
       expect(new Set(list)).toEqual(new Set(ids.filter((id) => metricCatalog[id].input === kind)))
     }
+  })
+
+  it('says in each waiting figure of calls that calls without a known wait are left out (ADR 027)', () => {
+    const waiting = ['calls.answered_in_sl', 'calls.service_level', 'calls.mean_wait', 'calls.line_mean_wait'] as const
+    for (const id of waiting) expect(metricCatalog[id].definition, id).toContain(WAIT_UNKNOWN)
+    const s = {
+      offered: 6,
+      shortAbandoned: 0,
+      answeredIn: 3,
+      answeredInSl: 2,
+      waitSum: 17,
+      waitAnswered: 2,
+      waitJudged: 3,
+      legWaitSum: 17,
+      legsWaitAnswered: 2,
+    }
+    expect(figure('calls.service_level', s as never)).toBe(2 / 3)
+    expect(figure('calls.mean_wait', s as never)).toBe(8.5)
+    expect(figure('calls.line_mean_wait', s as never)).toBe(8.5)
+    expect(figure('calls.mean_handling', { ...s, handleSum: 900 } as never)).toBe(300)
   })
 
   it('computes a figure only from its own kind of input', () => {

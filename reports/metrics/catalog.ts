@@ -69,6 +69,9 @@ export type MetricEntry<K extends InputKind> = MetricMeta & {
 }
 type AnyMetricEntry = { [K in InputKind]: MetricEntry<K> }[InputKind]
 
+/** ADR 027: the waiting figures say which calls they leave out (the format guide says the same of each adapter). */
+export const WAIT_UNKNOWN = 'Звонки, время ожидания которых источник не даёт (Asterisk CDR, 3CX: их «ответ» отсчитан от начала звонка), не учитываются.'
+
 export const metricCatalog = {
   'appeals.due_in_period': {
     input: 'due',
@@ -140,7 +143,9 @@ export const metricCatalog = {
   'norms.records': {
     input: 'norms',
     label: 'Записей',
-    definition: 'Звонки или посещения, к которым относится норматив и чьё начальное событие (начало звонка, выдача талона…) попало в период.',
+    definition:
+      'Звонки или посещения, к которым относится норматив и чьё начальное событие (начало звонка, выдача талона…) попало в период. ' +
+      'В нормативы ответа на звонок не входят звонки, время ожидания которых источник не даёт (Asterisk CDR, 3CX).',
     unit: 'count',
     better: 'neither',
     formula: (s) => s.records,
@@ -311,29 +316,30 @@ export const metricCatalog = {
   'calls.answered_in_sl': {
     input: 'calls',
     label: 'Принято в пределах порога',
-    definition: 'Входящие звонки периода, принятые оператором не позднее порога уровня обслуживания от поступления в очередь.',
+    definition: 'Входящие звонки периода, принятые оператором не позднее порога уровня обслуживания от поступления в очередь. ' + WAIT_UNKNOWN,
     unit: 'count',
     better: 'higher',
     formula: (s) => s.answeredInSl,
     records: {
       register: 'calls',
       where: (k) =>
-        k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}`,
+        k.sql`r.direction = 'in' and not r.no_ending and r.wait_known and r.answered_at is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}`,
     },
   },
   'calls.service_level': {
     input: 'calls',
     label: 'Уровень обслуживания',
     definition:
-      'Принято в пределах порога ÷ (входящих − короткие сбросы). Порог — настройка организации, по умолчанию норматив ' +
-      'ответа на звонок из правил сроков (иначе 20 с).',
+      'Принято в пределах порога ÷ (входящих − короткие сбросы), и то и другое — по звонкам, время ожидания которых известно. ' +
+      'Порог — настройка организации, по умолчанию норматив ответа на звонок из правил сроков (иначе 20 с). ' +
+      WAIT_UNKNOWN,
     unit: 'share',
     better: 'higher',
-    formula: (s) => ratio(s.answeredInSl, s.offered - s.shortAbandoned),
+    formula: (s) => ratio(s.answeredInSl, s.waitJudged),
     records: {
       register: 'calls',
       where: (k) =>
-        k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}`,
+        k.sql`r.direction = 'in' and not r.no_ending and r.wait_known and r.answered_at is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}`,
       total: 'calls.answered_in_sl',
     },
   },
@@ -342,11 +348,16 @@ export const metricCatalog = {
     label: 'Среднее ожидание ответа',
     definition:
       'Среднее время от поступления в первую очередь до ответа оператора по принятым входящим звонкам периода (ASA); ' +
-      'у звонка, перешедшего в другую очередь, — от первого поступления в очередь до ответа.',
+      'у звонка, перешедшего в другую очередь, — от первого поступления в очередь до ответа. ' +
+      WAIT_UNKNOWN,
     unit: 'seconds',
     better: 'lower',
-    formula: (s) => ratio(s.waitSum, s.answeredIn),
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is not null`, total: 'calls.answered' },
+    formula: (s) => ratio(s.waitSum, s.waitAnswered),
+    records: {
+      register: 'calls',
+      where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.wait_known and r.answered_at is not null`,
+      total: 'counted',
+    },
   },
   'calls.mean_handling': {
     input: 'calls',
@@ -414,11 +425,11 @@ export const metricCatalog = {
   'calls.line_mean_wait': {
     input: 'calls',
     label: 'Среднее ожидание в очереди линии',
-    definition: 'Среднее время от поступления в очередь этой линии до ответа оператора в ней, по принятым в ней поступлениям.',
+    definition: 'Среднее время от поступления в очередь этой линии до ответа оператора в ней, по принятым в ней поступлениям. ' + WAIT_UNKNOWN,
     unit: 'seconds',
     better: 'lower',
-    formula: (s) => ratio(s.legWaitSum, s.legsAnswered),
-    records: { register: 'calls', where: (k) => k.legs('answered'), total: 'calls.line_answered', lineByLeg: true },
+    formula: (s) => ratio(s.legWaitSum, s.legsWaitAnswered),
+    records: { register: 'calls', where: (k) => k.sql`(${k.legs('answered')}) and r.wait_known`, total: 'counted', lineByLeg: true },
   },
   'calls.outbound': {
     input: 'calls',

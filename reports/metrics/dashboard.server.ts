@@ -114,6 +114,9 @@ const ZERO: { [K in SumsKind]: () => Sums[K] } = {
     legsOverflowed: 0,
     legsLost: 0,
     legWaitSum: 0,
+    waitAnswered: 0,
+    waitJudged: 0,
+    legsWaitAnswered: 0,
   }),
   visits: () => ({
     visits: 0,
@@ -307,7 +310,10 @@ export async function callSums(db: Db, scope: Scope, period: Period, filter: Vie
       coalesce(sum(r.legs_answered) filter (where r.direction = 'in'), 0) as legs_answered,
       coalesce(sum(r.legs_overflowed) filter (where r.direction = 'in'), 0) as legs_overflowed,
       coalesce(sum(r.legs_lost) filter (where r.direction = 'in'), 0) as legs_lost,
-      coalesce(sum(r.leg_wait_sum) filter (where r.direction = 'in'), 0) as leg_wait_sum
+      coalesce(sum(r.leg_wait_sum) filter (where r.direction = 'in'), 0) as leg_wait_sum,
+      coalesce(sum(r.wait_answered) filter (where r.direction = 'in'), 0) as wait_answered,
+      coalesce(sum(r.wait_judged) filter (where r.direction = 'in'), 0) as wait_judged,
+      coalesce(sum(r.legs_wait_answered) filter (where r.direction = 'in'), 0) as legs_wait_answered
     from call_day r where ${and([dayRange(period), ...viewConditions('calls', scope, filter, narrowing)])}
     group by 1, 2, 3`.execute(db)
   return rows.rows.map((r) => ({
@@ -329,6 +335,9 @@ export async function callSums(db: Db, scope: Scope, period: Period, filter: Vie
       legsOverflowed: n(r.legs_overflowed),
       legsLost: n(r.legs_lost),
       legWaitSum: n(r.leg_wait_sum),
+      waitAnswered: n(r.wait_answered),
+      waitJudged: n(r.wait_judged),
+      legsWaitAnswered: n(r.legs_wait_answered),
     },
   }))
 }

@@ -7,19 +7,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
-import {
-  appealForm,
-  appealTopic,
-  callCategory,
-  callDirection,
-  closure,
-  complaintTopic,
-  consumerType,
-  requestType,
-  serviceKind,
-  type Vocabulary,
-  labelOf,
-} from '#reports/vocabulary.ts'
+import { COLUMN_VOCABULARIES as V, type Vocabulary, labelOf } from '#reports/vocabulary.ts'
 import { type MetricRecords, type RecordKit, type RegisterMetricId, countOf, figure, figureIn, isMetricOf, metricCatalog } from './catalog.ts'
 import { type Domain, appealSums, callSums, dueSums, totalOf, viewConditions, visitSums } from './dashboard.server.ts'
 import type { Period } from './period.ts'
@@ -98,17 +86,17 @@ export const REGISTERS: Record<Domain, Register> = {
     columns: [
       { id: 'reg_number', label: 'Рег. номер', expr: 'r.reg_number', kind: 'text', sort: true },
       { id: 'received_at', label: 'Поступило', expr: 'r.received_at', kind: 'instant', sort: true },
-      { id: 'form', label: 'Форма', expr: 'r.form', kind: 'text', vocabulary: appealForm, sort: true },
+      { id: 'form', label: 'Форма', expr: 'r.form', kind: 'text', vocabulary: V.form, sort: true },
       { id: 'channel', label: 'Канал', expr: 'r.channel', kind: 'text', sort: true },
-      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: consumerType, sort: true },
-      { id: 'topic', label: 'Тема', expr: 'r.topic', kind: 'text', vocabulary: appealTopic, sort: true },
-      { id: 'complaint_topic', label: 'Жалоба', expr: 'r.complaint_topic', kind: 'text', vocabulary: complaintTopic, sort: true },
-      { id: 'request_type', label: 'Заявка', expr: 'r.request_type', kind: 'text', vocabulary: requestType, sort: true },
+      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: V.consumer_type, sort: true },
+      { id: 'topic', label: 'Тема', expr: 'r.topic', kind: 'text', vocabulary: V.topic, sort: true },
+      { id: 'complaint_topic', label: 'Жалоба', expr: 'r.complaint_topic', kind: 'text', vocabulary: V.complaint_topic, sort: true },
+      { id: 'request_type', label: 'Заявка', expr: 'r.request_type', kind: 'text', vocabulary: V.request_type, sort: true },
       { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text', sort: true },
       { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text', sort: true },
       { id: 'due_at', label: 'Срок ответа', expr: 'r.due_at', kind: 'instant', sort: true },
       { id: 'answered_at', label: 'Ответ', expr: 'r.answered_at', kind: 'instant', sort: true },
-      { id: 'closure', label: 'Результат', expr: 'r.closure', kind: 'text', vocabulary: closure, sort: true },
+      { id: 'closure', label: 'Результат', expr: 'r.closure', kind: 'text', vocabulary: V.closure, sort: true },
       { id: 'applicant_name', label: 'Заявитель', expr: 'r.applicant_name', kind: 'text', personal: true },
       { id: 'phone', label: 'Телефон', expr: 'r.phone', kind: 'text', personal: true },
       { id: 'email', label: 'Эл. почта', expr: 'r.email', kind: 'text', personal: true },
@@ -144,12 +132,13 @@ export const REGISTERS: Record<Domain, Register> = {
     columns: [
       { id: 'call_id', label: 'ID звонка', expr: 'r.call_id', kind: 'text', sort: true },
       { id: 'started_at', label: 'Начало', expr: 'r.started_at', kind: 'instant', sort: true },
-      { id: 'direction', label: 'Направление', expr: 'r.direction', kind: 'text', vocabulary: callDirection, sort: true },
+      { id: 'direction', label: 'Направление', expr: 'r.direction', kind: 'text', vocabulary: V.direction, sort: true },
       { id: 'line', label: 'Линия', expr: 'r.line', kind: 'text', sort: true },
       {
         id: 'wait',
         label: 'Ожидание ответа',
-        expr: `case when r.answered_at is not null then ${secondsBetween('started_at', 'answered_at')} end`,
+        // ADR 027: no wait where the source gives none (Asterisk CDR, 3CX)
+        expr: `case when r.answered_at is not null and r.wait_known then ${secondsBetween('started_at', 'answered_at')} end`,
         kind: 'seconds',
         sort: true,
       },
@@ -162,7 +151,7 @@ export const REGISTERS: Record<Domain, Register> = {
       },
       { id: 'ended_at', label: 'Окончание', expr: 'r.ended_at', kind: 'instant', sort: true },
       { id: 'agent', label: 'Оператор', expr: 'r.agent', kind: 'text', sort: true },
-      { id: 'category', label: 'Категория (прил. 4)', expr: 'r.category', kind: 'text', vocabulary: callCategory, sort: true },
+      { id: 'category', label: 'Категория (прил. 4)', expr: 'r.category', kind: 'text', vocabulary: V.category, sort: true },
       { id: 'callback_required', label: 'Нужен перезвон', expr: 'r.callback_required', kind: 'flag', sort: true },
       { id: 'callback_at', label: 'Перезвон', expr: 'r.callback_at', kind: 'instant', sort: true },
       { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text', sort: true },
@@ -198,7 +187,7 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'ticket_id', label: 'Талон', expr: 'r.ticket_id', kind: 'text', sort: true },
       { id: 'issued_at', label: 'Выдан', expr: 'r.issued_at', kind: 'instant', sort: true },
       { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text', sort: true },
-      { id: 'service_kind', label: 'Услуга', expr: 'r.service_kind', kind: 'text', vocabulary: serviceKind, sort: true },
+      { id: 'service_kind', label: 'Услуга', expr: 'r.service_kind', kind: 'text', vocabulary: V.service_kind, sort: true },
       {
         id: 'wait',
         label: 'Ожидание',
@@ -217,7 +206,7 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'service_ended_at', label: 'Окончание', expr: 'r.service_ended_at', kind: 'instant', sort: true },
       { id: 'window', label: 'Окно', expr: 'r."window"', kind: 'text', sort: true },
       { id: 'agent', label: 'Специалист', expr: 'r.agent', kind: 'text', sort: true },
-      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: consumerType, sort: true },
+      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: V.consumer_type, sort: true },
       { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text', sort: true },
       { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text', sort: true },
     ],

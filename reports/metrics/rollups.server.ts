@@ -137,34 +137,42 @@ function insertSql(kind: RollupKind, p: RollupParams, ranged: boolean): string {
       const leg = `case when c.legs is null then c.line else l.value->>'line' end`
       const outcome = `case when c.legs is not null then l.value->>'outcome' when c.no_ending then 'no_ending' when c.answered_at is not null then 'answered' else 'lost' end`
       const legWait = `case when c.legs is null then extract(epoch from c.answered_at - c.started_at) else (l.value->>'answered')::float8 - (l.value->>'entered')::float8 end`
+      // ADR 027: the waiting figures count only calls whose queue wait is known (not Asterisk CDR, 3CX)
+      const waitKnown = `${contact} and wait_known`
       return `insert into call_day (org_id, day, branch_id, line, category, direction, calls, answered, abandoned, short_abandoned, answered_in_sl,
-          wait_sum, handle_sum, callbacks_required, callbacks_done, callbacks_in_time, no_ending, legs, legs_answered, legs_overflowed, legs_lost, leg_wait_sum)
+          wait_sum, handle_sum, callbacks_required, callbacks_done, callbacks_in_time, no_ending, legs, legs_answered, legs_overflowed, legs_lost, leg_wait_sum,
+          wait_answered, wait_judged, legs_wait_answered)
         select org_id, day, branch_id, line, category, direction, sum(calls), sum(answered), sum(abandoned), sum(short_abandoned), sum(answered_in_sl),
           sum(wait_sum), sum(handle_sum), sum(callbacks_required), sum(callbacks_done), sum(callbacks_in_time), sum(no_ending),
-          sum(legs), sum(legs_answered), sum(legs_overflowed), sum(legs_lost), sum(leg_wait_sum)
+          sum(legs), sum(legs_answered), sum(legs_overflowed), sum(legs_lost), sum(leg_wait_sum),
+          sum(wait_answered), sum(wait_judged), sum(legs_wait_answered)
         from (
           select org_id, (started_at at time zone ${z})::date as day, branch_id, line, category, direction,
             count(*) filter (where ${contact}) as calls,
             count(*) filter (where ${contact} and answered_at is not null) as answered,
             count(*) filter (where ${contact} and answered_at is null) as abandoned,
             count(*) filter (where ${contact} and answered_at is null and extract(epoch from ended_at - started_at) < ${Number(p.shortAbandonSeconds)}) as short_abandoned,
-            count(*) filter (where ${contact} and answered_at is not null and ${wait} <= ${Number(p.serviceLevelSeconds)}) as answered_in_sl,
-            coalesce(sum(${wait}) filter (where ${contact} and answered_at is not null), 0) as wait_sum,
+            count(*) filter (where ${waitKnown} and answered_at is not null and ${wait} <= ${Number(p.serviceLevelSeconds)}) as answered_in_sl,
+            coalesce(sum(${wait}) filter (where ${waitKnown} and answered_at is not null), 0) as wait_sum,
             coalesce(sum(extract(epoch from ended_at - answered_at)) filter (where ${contact} and answered_at is not null), 0) as handle_sum,
             count(*) filter (where callback_required) as callbacks_required,
             count(*) filter (where callback_required and callback_at is not null) as callbacks_done,
             ${p.callbackSeconds === null ? '0' : `count(*) filter (where callback_required and callback_at is not null and extract(epoch from callback_at - ended_at) <= ${Number(p.callbackSeconds)})`} as callbacks_in_time,
             count(*) filter (where no_ending) as no_ending,
-            0 as legs, 0 as legs_answered, 0 as legs_overflowed, 0 as legs_lost, 0::float8 as leg_wait_sum
+            0 as legs, 0 as legs_answered, 0 as legs_overflowed, 0 as legs_lost, 0::float8 as leg_wait_sum,
+            count(*) filter (where ${waitKnown} and answered_at is not null) as wait_answered,
+            count(*) filter (where ${waitKnown} and not (answered_at is null and extract(epoch from ended_at - started_at) < ${Number(p.shortAbandonSeconds)})) as wait_judged,
+            0 as legs_wait_answered
           from call where org_id = $1 ${within('started_at')}
           group by 1, 2, 3, 4, 5, 6
           union all
           select org_id, day, branch_id, line, category, direction, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             count(*) filter (where outcome <> 'no_ending'), count(*) filter (where outcome = 'answered'), count(*) filter (where outcome = 'overflowed'),
-            count(*) filter (where outcome = 'lost'), coalesce(sum(leg_wait) filter (where outcome = 'answered'), 0)
+            count(*) filter (where outcome = 'lost'), coalesce(sum(leg_wait) filter (where outcome = 'answered' and wait_known), 0),
+            0, 0, count(*) filter (where outcome = 'answered' and wait_known)
           from (
             select c.org_id, (c.started_at at time zone ${z})::date as day, c.branch_id, ${leg} as line, c.category, c.direction,
-              ${outcome} as outcome, ${legWait} as leg_wait
+              ${outcome} as outcome, ${legWait} as leg_wait, c.wait_known
             from call c left join lateral jsonb_array_elements(c.legs) l on true
             where c.org_id = $1 and c.direction = 'in' ${within('c.started_at')}
           ) legs

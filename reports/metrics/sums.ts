@@ -37,6 +37,12 @@ export interface CallSums {
   legsOverflowed: number
   legsLost: number
   legWaitSum: number
+  /** ADR 027: answered incoming calls whose queue wait is known (Asterisk CDR and 3CX calls have none) */
+  waitAnswered: number
+  /** incoming calls with a known wait, short abandons aside: the service level's denominator */
+  waitJudged: number
+  /** answered queue legs of calls with a known wait */
+  legsWaitAnswered: number
 }
 export interface VisitSums {
   visits: number

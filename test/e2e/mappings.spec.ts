@@ -1,9 +1,12 @@
+import fs from 'node:fs'
+import ExcelJS from 'exceljs'
 import { inject } from 'vitest'
 import { tmpFile } from '#test/setup/files.ts'
 import { gotoHydrated, launchBrowser, signIn, watchConsole } from './browser.ts'
 import { E2E_PASSWORD } from './server.ts'
 
 const baseUrl = inject('baseUrl')
+const appealsToken = inject('appealsToken')
 let browser: Awaited<ReturnType<typeof launchBrowser>>
 
 beforeAll(async () => {
@@ -66,7 +69,35 @@ describe('column mappings in the browser', () => {
     expect(await page.textContent('[data-testid=status]')).toBe('загружен')
     expect((await page.textContent('[data-testid=balance]'))?.replace(/\s+/g, ' ')).toBe('Прочитано строк: 3 = сохранено 2 + отклонено 1')
     expect(await page.textContent('main')).toContain('сопоставление столбцов «CRM e2e»')
+
+    // the same register as XLSX: the form reads its header in the browser and offers the mapping too
+    const book = new ExcelJS.Workbook()
+    const sheet = book.addWorksheet('Реестр')
+    for (const line of fs.readFileSync(crm, 'utf8').trim().split('\n')) sheet.addRow(line.split(';'))
+    const xlsx = tmpFile('crm-e2e.xlsx', Buffer.from(await book.xlsx.writeBuffer()))
+    await gotoHydrated(page, `${baseUrl}/imports`)
+    await page.selectOption('select[name=kind]', 'appeals')
+    await page.setInputFiles('input[name=file]', xlsx)
+    await page.waitForSelector('[data-testid=mapping-offer]')
+    expect(await page.inputValue('select[name=how]')).toBe('mapping:CRM e2e')
     expect(problems).toEqual([])
+
+    // the mapping saved in the browser, used by the import API (?mapping=): the rows just uploaded, unchanged
+    const posted = await fetch(`${baseUrl}/api/imports/appeals?mapping=${encodeURIComponent('CRM e2e')}&skip_invalid=1&name=crm-e2e.csv`, {
+      method: 'POST',
+      body: fs.readFileSync(crm),
+      headers: { Authorization: `Bearer ${appealsToken}`, 'Content-Type': 'text/csv' },
+    })
+    expect(posted.status).toBe(200)
+    expect(await posted.json()).toMatchObject({ status: 'done', read: 3, stored: 2, inserted: 0, unchanged: 2, rejected: 1 })
+    // without it the same file is refused, naming the saved mapping its headers fit
+    const plain = await fetch(`${baseUrl}/api/imports/appeals`, {
+      method: 'POST',
+      body: fs.readFileSync(crm),
+      headers: { Authorization: `Bearer ${appealsToken}`, 'Content-Type': 'text/csv' },
+    })
+    expect(plain.status).toBe(422)
+    expect((await plain.json()).message).toMatch(/сохранённому сопоставлению «CRM e2e»/)
   })
 
   it('the format guide lists every kind and adapter, and its templates download', async () => {

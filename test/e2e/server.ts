@@ -11,6 +11,8 @@ declare module 'vitest' {
     baseUrl: string
     /** an integration token of the import API (calls and visits), issued by the CLI */
     apiToken: string
+    /** a token for appeals, to post through a mapping saved in the browser (mappings.spec.ts) */
+    appealsToken: string
     /** The run's embedded PostgreSQL, for tests that change data behind the product's back */
     databaseUrl: string
   }
@@ -59,6 +61,7 @@ export default async function setup(project: TestProject) {
   cli('import', 'appeals', path.join(root, 'test/files/appeals.csv'))
   for (const u of E2E_USERS) cli('user', 'add', '--login', u.login, '--name', `Пользователь ${u.login}`, '--roles', u.roles, '--branches', u.branches)
   const apiToken = cli('token', 'add', '--name', 'АТС e2e', '--kinds', 'calls,visits').trim().split('\n').pop()!
+  const appealsToken = cli('token', 'add', '--name', 'СЭД e2e', '--kinds', 'appeals').trim().split('\n').pop()!
   const port = await freePort()
   let log = ''
   const server: ChildProcess = spawn(process.execPath, ['server.mjs'], {
@@ -80,6 +83,7 @@ export default async function setup(project: TestProject) {
   }
   project.provide('baseUrl', baseUrl)
   project.provide('apiToken', apiToken)
+  project.provide('appealsToken', appealsToken)
   project.provide('databaseUrl', embedded.url)
   return async () => {
     server.kill('SIGTERM')

@@ -29,7 +29,10 @@ export const TEST_SERVER_SETTINGS = { fsync: 'off', synchronous_commit: 'off', f
 export default async function setup(project: TestProject) {
   let url: string
   let teardown = async () => {}
-  if (process.env.TEST_DB === 'postgres') {
+  // the project's own env (TEST_DB) reaches its test workers, not this set-up: ask the project itself — reading
+  // process.env here ran the postgres project on a second embedded PostgreSQL 17 (found by ADR 027's version test)
+  const onPostgres = project.name === 'postgres' || project.config.env?.TEST_DB === 'postgres'
+  if (onPostgres) {
     if (!process.env.TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL не задан')
     url = process.env.TEST_DATABASE_URL
   } else {
@@ -42,6 +45,15 @@ export default async function setup(project: TestProject) {
     }
   }
   const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) })
+  // the versions the tests claim to run on (.ci/run: TEST_PG_MAJOR=15 for the postgres project; embedded: 17)
+  const major = Math.floor(Number((await sql<{ v: string }>`select current_setting('server_version_num') as v`.execute(admin)).rows[0]!.v) / 10_000)
+  const expected = onPostgres ? process.env.TEST_PG_MAJOR : '17'
+  if (expected && String(major) !== expected) {
+    await admin.destroy()
+    await teardown()
+    throw new Error(`Проект ${project.name}: ожидался PostgreSQL ${expected}, а сервер — PostgreSQL ${major}.`)
+  }
+  console.log(`Проект ${project.name}: PostgreSQL ${major}`)
   await sql`drop database if exists ${sql.id(TEMPLATE_DB)} with (force)`.execute(admin)
   await sql`create database ${sql.id(TEMPLATE_DB)}`.execute(admin)
   const template = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(url, TEMPLATE_DB), max: 1 }) }) })
