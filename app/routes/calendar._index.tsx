@@ -56,7 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw error
   }
   // the calendar changed: every appeal's due date is counted again
-  const recomputed = await recomputeAppealDueDates(database.pool, org.id, org.time_zone)
+  const recomputed = await recomputeAppealDueDates(database.db, org.id, org.time_zone)
   await recordAudit(database.db, {
     orgId: org.id,
     userId: user.id,

@@ -40,7 +40,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (error instanceof InputError) return data({ error: error.message }, { status: 400 })
     throw error
   }
-  const recomputed = before.appliesTo === 'appeals' ? await recomputeAppealDueDates(database.pool, org.id, org.time_zone) : 0
+  const recomputed = before.appliesTo === 'appeals' ? await recomputeAppealDueDates(database.db, org.id, org.time_zone) : 0
   await recordAudit(database.db, {
     orgId: org.id,
     userId: user.id,

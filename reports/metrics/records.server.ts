@@ -6,6 +6,7 @@
  */
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import { columnsOf } from '#db/columns.ts'
 import type { Scope } from '#db/scope.server.ts'
 import {
   appealForm,
@@ -19,7 +20,17 @@ import {
   serviceKind,
   type Vocabulary,
 } from '#reports/vocabulary.ts'
-import { type MetricRecords, type RecordKit, type RegisterMetricId, countOf, figure, figureIn, isMetricOf, metricCatalog } from './catalog.ts'
+import {
+  type MetricRecords,
+  type RecordKit,
+  type RegisterMetricId,
+  type RegisterTable,
+  countOf,
+  figure,
+  figureIn,
+  isMetricOf,
+  metricCatalog,
+} from './catalog.ts'
 import { type Domain, appealSums, callSums, dueSums, totalOf, viewConditions, visitSums } from './dashboard.server.ts'
 import type { Period } from './period.ts'
 import { type RollupParams, visitNormSql } from './rollups.server.ts'
@@ -178,25 +189,32 @@ function legCondition(outcome: string | null | undefined, line: string | undefin
 }
 
 /** What the catalog's record conditions are written with, for one view (metricCatalog[id].records.where). */
-function recordKit(ctx: RecordContext): RecordKit {
+function recordKit<T extends RegisterTable[Domain]>(ctx: RecordContext, table: T): RecordKit<T> {
   const { params } = ctx
-  const number = (n: number) => sql.raw(String(Number(n)))
+  const number = (n: number) => sql.lit(Number(n))
+  const r = columnsOf(table, 'r')
   return {
     sql: (strings, ...values) => sql<boolean>(strings, ...values),
+    r,
     asOf: ctx.asOf,
-    seconds: (from, to) => sql.raw(secondsBetween(from, to)),
+    seconds: (from, to) => sql`extract(epoch from ${r(to)} - ${r(from)})`,
     shortAbandonSeconds: number(params.shortAbandonSeconds),
     serviceLevelSeconds: number(params.serviceLevelSeconds),
     callbackSeconds: params.callbackSeconds === null ? null : number(params.callbackSeconds),
-    visitWaitNorm: sql.raw(visitNormSql(params.visitWaitNorms, 'r')),
+    visitWaitNorm: visitNormSql(params.visitWaitNorms, 'r'),
     legs: (outcome) => legCondition(outcome, ctx.narrowing.line),
   }
 }
 
 /** The records a figure counts (for shares and means: the records its numerator or mean is taken over). */
 export function metricConditions(ctx: RecordContext): RawBuilder<boolean>[] {
-  const where = ctx.metric ? recordsOf(ctx.metric).where : null
-  return where ? [where(recordKit(ctx))] : []
+  if (!ctx.metric) return []
+  const records = recordsOf(ctx.metric)
+  if (!records.where) return []
+  const table = REGISTERS[records.register].table
+  // the entry's register names the kit's table (RecordKit<RegisterTable[register]>)
+  const where = records.where as (k: RecordKit) => RawBuilder<boolean>
+  return [where(recordKit(ctx, table))]
 }
 
 function periodCondition(ctx: RecordContext, register: Register): RawBuilder<boolean> {
