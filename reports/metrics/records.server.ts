@@ -6,7 +6,7 @@
  */
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
-import { columnsOf } from '#db/columns.ts'
+import { type ColumnOf, columnsOf } from '#db/columns.ts'
 import type { Scope } from '#db/scope.server.ts'
 import {
   appealForm,
@@ -61,18 +61,41 @@ export interface Register {
   defaultSort: string
 }
 
-const secondsBetween = (from: string, to: string) => `extract(epoch from r.${to} - r.${from})`
+/**
+ * What a register column's `expr` may be, for records of table `T` (ADR 024): a column of `r` (checked
+ * against the schema by its type), the branch name, the office name, or text built below from typed column
+ * names. A column renamed in schema.ts is a type error in the register that shows it.
+ */
+type RecordText = string & { readonly recordText: unique symbol }
+type ColumnExpr<T extends RegisterTable[Domain]> = `r.${ColumnOf<T>}` | `r."${ColumnOf<T>}"` | 'b.name' | `coalesce(o.name, r.${ColumnOf<T>})` | RecordText
+
+const secondsBetween = <T extends RegisterTable[Domain]>(from: ColumnOf<T>, to: ColumnOf<T>) => `extract(epoch from r.${to} - r.${from})` as RecordText
+/** Seconds from `from` to `to` when `set` is set (otherwise empty). */
+const secondsWhen = <T extends RegisterTable[Domain]>(set: ColumnOf<T>, from: ColumnOf<T>, to: ColumnOf<T>) =>
+  `case when r.${set} is not null then ${secondsBetween<T>(from, to)} end` as RecordText
+
+/** A register of table `T`: its instant, key, sort and every column's expression checked against the schema. */
+function register<T extends RegisterTable[Domain]>(
+  table: T,
+  definition: Omit<Register, 'table' | 'columns' | 'time' | 'key' | 'defaultSort'> & {
+    key: ColumnOf<T>
+    time: ColumnOf<T>
+    defaultSort: ColumnOf<T>
+    columns: readonly (Omit<RegisterColumn, 'expr'> & { expr: ColumnExpr<T> })[]
+  },
+): Register {
+  return { ...definition, table }
+}
 
 /** The queues a queue_log call went through, in order, with what happened in each («sales — ушёл в другую очередь; …»). */
 const CALL_LEGS_SUMMARY_SQL = `(select string_agg(coalesce(l.value->>'line', 'линия не указана') || ' — ' || case l.value->>'outcome'
     when 'answered' then 'принят' when 'overflowed' then 'ушёл в другую очередь' when 'lost' then 'не принят' else 'нет окончания' end, '; ' order by l.n)
-  from jsonb_array_elements(r.legs) with ordinality as l (value, n))`
+  from jsonb_array_elements(r.${'legs' satisfies ColumnOf<'call'>}) with ordinality as l (value, n))` as RecordText
 
 export const REGISTERS: Record<Domain, Register> = {
-  appeals: {
+  appeals: register('appeal', {
     domain: 'appeals',
     title: 'Журнал обращений',
-    table: 'appeal',
     key: 'reg_number',
     time: 'received_at',
     defaultSort: 'received_at',
@@ -96,11 +119,10 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'address', label: 'Адрес', expr: 'r.address', kind: 'text', personal: true },
       { id: 'account_number', label: 'Лицевой счёт', expr: 'r.account_number', kind: 'text', personal: true },
     ],
-  },
-  calls: {
+  }),
+  calls: register('call', {
     domain: 'calls',
     title: 'Журнал звонков',
-    table: 'call',
     key: 'call_id',
     time: 'started_at',
     defaultSort: 'started_at',
@@ -112,10 +134,10 @@ export const REGISTERS: Record<Domain, Register> = {
       {
         id: 'wait',
         label: 'Ожидание ответа',
-        expr: `case when r.answered_at is not null then ${secondsBetween('started_at', 'answered_at')} end`,
+        expr: secondsWhen<'call'>('answered_at', 'started_at', 'answered_at'),
         kind: 'seconds',
       },
-      { id: 'handling', label: 'Разговор', expr: `case when r.answered_at is not null then ${secondsBetween('answered_at', 'ended_at')} end`, kind: 'seconds' },
+      { id: 'handling', label: 'Разговор', expr: secondsWhen<'call'>('answered_at', 'answered_at', 'ended_at'), kind: 'seconds' },
       { id: 'ended_at', label: 'Окончание', expr: 'r.ended_at', kind: 'instant' },
       { id: 'agent', label: 'Оператор', expr: 'r.agent', kind: 'text' },
       { id: 'category', label: 'Категория (прил. 4)', expr: 'r.category', kind: 'text', vocabulary: callCategory },
@@ -127,11 +149,10 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'no_ending', label: 'Нет окончания в журнале', expr: 'r.no_ending', kind: 'flag' },
       { id: 'caller_phone', label: 'Телефон абонента', expr: 'r.caller_phone', kind: 'text', personal: true },
     ],
-  },
-  visits: {
+  }),
+  visits: register('visit', {
     domain: 'visits',
     title: 'Журнал посещений',
-    table: 'visit',
     key: 'ticket_id',
     time: 'issued_at',
     defaultSort: 'issued_at',
@@ -140,12 +161,12 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'issued_at', label: 'Выдан', expr: 'r.issued_at', kind: 'instant', sort: true },
       { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text' },
       { id: 'service_kind', label: 'Услуга', expr: 'r.service_kind', kind: 'text', vocabulary: serviceKind },
-      { id: 'wait', label: 'Ожидание', expr: `case when r.called_at is not null then ${secondsBetween('issued_at', 'called_at')} end`, kind: 'seconds' },
+      { id: 'wait', label: 'Ожидание', expr: secondsWhen<'visit'>('called_at', 'issued_at', 'called_at'), kind: 'seconds' },
       { id: 'called_at', label: 'Вызван', expr: 'r.called_at', kind: 'instant' },
       {
         id: 'service',
         label: 'Обслуживание',
-        expr: `case when r.service_ended_at is not null then ${secondsBetween('called_at', 'service_ended_at')} end`,
+        expr: secondsWhen<'visit'>('service_ended_at', 'called_at', 'service_ended_at'),
         kind: 'seconds',
       },
       { id: 'service_ended_at', label: 'Окончание', expr: 'r.service_ended_at', kind: 'instant' },
@@ -155,7 +176,7 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text' },
       { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text' },
     ],
-  },
+  }),
 }
 
 /** Which register a figure's records are listed in. */
@@ -177,15 +198,19 @@ export interface RecordContext {
 type RegisterRecords = Extract<MetricRecords, { register: Domain }>
 const recordsOf = (metric: RegisterMetricId) => metricCatalog[metric].records as RegisterRecords
 
+/** The calls `r` of the calls register, the appeals `r` of the appeals register. */
+const call = columnsOf('call', 'r')
+const appeal = columnsOf('appeal', 'r')
+
 /** The queue legs of call `r`: its own (queue_log overflow) or the call itself as its one leg (ADR 016). */
-export const CALL_LEGS_SQL = `jsonb_array_elements(coalesce(r.legs, jsonb_build_array(jsonb_build_object('line', r.line, 'outcome',
-  case when r.no_ending then 'no_ending' when r.answered_at is not null then 'answered' else 'lost' end))))`
+export const CALL_LEGS_SQL = sql`jsonb_array_elements(coalesce(${call('legs')}, jsonb_build_array(jsonb_build_object('line', ${call('line')}, 'outcome',
+  case when ${call('no_ending')} then 'no_ending' when ${call('answered_at')} is not null then 'answered' else 'lost' end))))`
 
 /** Calls with a leg of that outcome, on that line when the view is narrowed to one (figures by line count legs). */
 function legCondition(outcome: string | null | undefined, line: string | undefined): RawBuilder<boolean> {
   const onLine = line === 'none' ? sql`and l.value->>'line' is null` : line ? sql`and l.value->>'line' = ${line}` : sql``
   const what = outcome ? sql`l.value->>'outcome' = ${outcome}` : sql`l.value->>'outcome' <> 'no_ending'`
-  return sql<boolean>`r.direction = 'in' and exists (select 1 from ${sql.raw(CALL_LEGS_SQL)} l where ${what} ${onLine})`
+  return sql<boolean>`${call('direction')} = 'in' and exists (select 1 from ${CALL_LEGS_SQL} l where ${what} ${onLine})`
 }
 
 /** What the catalog's record conditions are written with, for one view (metricCatalog[id].records.where). */
@@ -219,7 +244,8 @@ export function metricConditions(ctx: RecordContext): RawBuilder<boolean>[] {
 
 function periodCondition(ctx: RecordContext, register: Register): RawBuilder<boolean> {
   // a deadline figure counts the appeals whose term ended in the period
-  if (ctx.metric && metricCatalog[ctx.metric].input === 'due') return sql<boolean>`r.due_at > ${ctx.period.start} and r.due_at <= ${ctx.period.end}`
+  if (ctx.metric && metricCatalog[ctx.metric].input === 'due')
+    return sql<boolean>`${appeal('due_at')} > ${ctx.period.start} and ${appeal('due_at')} <= ${ctx.period.end}`
   const time = sql.ref(`r.${register.time}`)
   return sql<boolean>`${time} >= ${ctx.period.start} and ${time} < ${ctx.period.end}`
 }
