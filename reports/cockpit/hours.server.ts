@@ -5,6 +5,7 @@
  * catalog's formula (`figure`) over those counts — no second definition of either figure.
  */
 import { sql } from 'kysely'
+import { columnsOf } from '#db/columns.ts'
 import type { Db } from '#db/client.server.ts'
 import { type CallSums, figure } from '#reports/metrics/dashboard.server.ts'
 import { REGISTERS, type RecordContext, metricConditions, recordWhere } from '#reports/metrics/records.server.ts'
@@ -34,13 +35,16 @@ function cellOf(r: Record<string, unknown>): HourCell {
   return { offered, abandoned, serviceLevel: figure('calls.service_level', sums), abandonedShare: figure('calls.abandoned_share', sums) }
 }
 
+/** The calls `r` of the register. */
+const ca = columnsOf('call', 'r')
+
 export async function callsByTime(db: Db, ctx: Omit<RecordContext, 'metric'>): Promise<CallsByTime> {
   const where = recordWhere(REGISTERS.calls, { ...ctx, metric: undefined })
   const counts = sql.join(
     COUNTED.map((metric) => sql`count(*) filter (where ${sql.join(metricConditions({ ...ctx, metric }), sql` and `)}) as ${sql.ref(metric.split('.')[1]!)}`),
     sql`, `,
   )
-  const local = sql`(r.started_at at time zone ${ctx.zone})`
+  const local = sql`(${ca('started_at')} at time zone ${ctx.zone})`
   const rows = (
     await sql<Record<string, string>>`
       select extract(isodow from ${local})::int as weekday, extract(hour from ${local})::int as hour, ${counts}
