@@ -3,7 +3,7 @@ import { RemixServer } from '@remix-run/react'
 import { renderToReadableStream } from 'react-dom/server.browser'
 import { NonceProvider } from '#app/components/nonce.tsx'
 import { prepareDatabase } from '#app/utils/app-database.server.ts'
-import { keepPage } from '#app/utils/page-cache.server.ts'
+import { keepPage, pageMayBeKept } from '#app/utils/page-cache.server.ts'
 import { NONCE_PLACEHOLDER, cachedRender, keepRender, renderKey, withNonce } from '#app/utils/render-cache.server.ts'
 
 // server.mjs answers kept pages before Remix runs (app/utils/page-cache.server.ts, ADR 023)
@@ -50,8 +50,10 @@ export default async function handleRequest(
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), ABORT_DELAY)
   try {
-    // rendered with the placeholder when it may be kept, so the kept text serves every later request
-    const renderNonce = key ? NONCE_PLACEHOLDER : nonce
+    // rendered with the placeholder when it may be kept, so the kept text serves every later request; a page
+    // whose data cannot key the render cache (a Map, a Set…) may still be kept whole by the page cache
+    const wholePage = status === 200 && pageMayBeKept(remixContext)
+    const renderNonce = key || wholePage ? NONCE_PLACEHOLDER : nonce
     const body = await renderToReadableStream(
       <NonceProvider value={renderNonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={renderNonce} />
@@ -66,10 +68,10 @@ export default async function handleRequest(
       },
     )
     await body.allReady
-    if (!key) return new Response(body, { headers: responseHeaders, status })
+    if (!key && !wholePage) return new Response(body, { headers: responseHeaders, status })
     const html = await new Response(body).text()
     if (status === 200) {
-      keepRender(key, html)
+      if (key) keepRender(key, html)
       keepWholePage(remixContext, status, responseHeaders, html)
     }
     return new Response(withNonce(html, nonce), { headers: responseHeaders, status })

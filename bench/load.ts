@@ -166,13 +166,15 @@ interface Sample {
   status: number // 0: network error or timeout
   at: number
   bytes: number
+  /** answered from the page cache (X-Page-Cache: hit, ADR 023) */
+  hit?: boolean
 }
 
 class Recorder {
   samples: Sample[] = []
   errors = new Map<string, number>()
-  record(kind: string, ms: number, status: number, at: number, error?: string, bytes = 0) {
-    this.samples.push({ kind, ms, status, at, bytes })
+  record(kind: string, ms: number, status: number, at: number, error?: string, bytes = 0, hit = false) {
+    this.samples.push({ kind, ms, status, at, bytes, hit })
     if (status < 200 || status > 299) {
       const key = `${kind}: ${status === 0 ? (error ?? 'сетевая ошибка') : `код ${status}`}`
       this.errors.set(key, (this.errors.get(key) ?? 0) + 1)
@@ -294,7 +296,7 @@ async function runUsers(base: string, sessions: Session[], data: OrgData, record
         const page = mix[(u + n) % mix.length]!
         const at = performance.now()
         const res = await timedFetch(`${base}${page.path(Math.floor((u + n) / mix.length))}`, { headers: { Cookie: session.cookie } })
-        recorder.record(page.kind, res.ms, res.status, at, res.error, Buffer.byteLength(res.body))
+        recorder.record(page.kind, res.ms, res.status, at, res.error, Buffer.byteLength(res.body), res.headers.get('x-page-cache') === 'hit')
       }
     }),
   )
@@ -310,6 +312,8 @@ interface KindStats {
   errors: number
   /** average size of the answer (HTML), kB */
   kb: number
+  /** share of answers from the page cache, % */
+  hitPct: number
 }
 
 function stats(samples: Sample[], seconds: number): { all: KindStats; kinds: KindStats[] } {
@@ -324,6 +328,7 @@ function stats(samples: Sample[], seconds: number): { all: KindStats; kinds: Kin
       maxMs: Math.round(xs.length ? Math.max(...ms) : Number.NaN),
       errors: xs.filter((s) => s.status < 200 || s.status > 299).length,
       kb: xs.length ? Math.round(xs.reduce((t, s) => t + s.bytes, 0) / xs.length / 1024) : 0,
+      hitPct: xs.length ? Math.round((xs.filter((s) => s.hit).length / xs.length) * 100) : 0,
     }
   }
   const order = [...pageMix({ login: '', cookie: '', offices: [] }, { branches: [], offices: [], surveys: [] }).map((p) => p.kind), 'Ход загрузки']
@@ -616,8 +621,18 @@ function printMix(title: string, r: MixResult) {
   console.log(`\n${title}: ${r.users} пользователей, ${fmt(r.seconds, 1)} с, ${fmt(r.requestsPerSecond, 1)} запросов/с`)
   console.log(
     table(
-      ['Страница', 'Запросов', 'В секунду', 'p50', 'p95', 'Макс.', 'Ошибок', 'Ответ, КБ'],
-      [...r.kinds, r.all].map((k) => [k.kind, fmt(k.requests), fmt(k.perSecond, 1), ms(k.p50Ms), ms(k.p95Ms), ms(k.maxMs), fmt(k.errors), fmt(k.kb)]),
+      ['Страница', 'Запросов', 'В секунду', 'p50', 'p95', 'Макс.', 'Ошибок', 'Ответ, КБ', 'Из кеша, %'],
+      [...r.kinds, r.all].map((k) => [
+        k.kind,
+        fmt(k.requests),
+        fmt(k.perSecond, 1),
+        ms(k.p50Ms),
+        ms(k.p95Ms),
+        ms(k.maxMs),
+        fmt(k.errors),
+        fmt(k.kb),
+        fmt(k.hitPct),
+      ]),
     ),
   )
   console.log(

@@ -8,6 +8,11 @@ import type { Db } from './client.server.ts'
  * one committed (its row adds to the count). Cheap: the table is kept under a few thousand rows (compacting
  * it moves the generation once, which only costs a recomputation).
  */
+/** The generation as text, `count:newest id` (what `readGeneration` returns), for a query that asks it with other things. */
+export const generationExpression = sql<{
+  generation: string
+}>`(select count(*)::text || ':' || coalesce(max(id), 0)::text as generation from data_change)`
+
 export async function readGeneration(db: Db): Promise<string> {
   const row = (await sql<{ n: string; top: string | null }>`select count(*) as n, max(id) as top from data_change`.execute(db)).rows[0]!
   if (Number(row.n) > 5000) await sql`delete from data_change where id < ${Number(row.top) - 100}`.execute(db)

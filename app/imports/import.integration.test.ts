@@ -225,6 +225,34 @@ describe('merging batch by batch', () => {
   })
 })
 
+describe('new calls copied straight into the table, known ones merged', () => {
+  const header = 'call_id;direction;started_at;ended_at;agent'
+  const call = (id: string, agent = '') => `${id};in;14.03.2025 10:00;14.03.2025 10:01;${agent}`
+
+  it('one batch holding new, known, changed and repeated keys counts each exactly and keeps the first line', async () => {
+    await load('calls', tmpFile('known.csv', [header, call('K1'), call('K2'), call('K3')].join('\n')))
+    const mixed = [header, call('N1', 'новый'), call('K1'), call('K2', 'изменён'), call('N1', 'повтор'), call('N2'), call('K2', 'повтор')]
+    const report = await load('calls', tmpFile('mixed.csv', mixed.join('\n')), { skipInvalid: true })
+    expect(report).toMatchObject({ status: 'done', read: 6, inserted: 2, updated: 1, unchanged: 1, rejected: 2 })
+    expect(report.rejections.map((r) => [r.line, r.value])).toEqual([
+      [5, 'N1'],
+      [7, 'K2'],
+    ])
+    const agents = await t.database.db.selectFrom('call').select(['call_id', 'agent']).orderBy('call_id').execute()
+    expect(agents.map((r) => [r.call_id, r.agent])).toEqual([
+      ['K1', null],
+      ['K2', 'изменён'],
+      ['K3', null],
+      ['N1', 'новый'],
+      ['N2', null],
+    ])
+    // the instants of a copied row and of a merged one are the file's, in the organisation's zone (Moscow)
+    const instants = await t.database.db.selectFrom('call').select(['call_id', 'started_at', 'ended_at']).where('call_id', 'in', ['N1', 'K2']).execute()
+    for (const r of instants)
+      expect([r.call_id, r.started_at.toISOString(), r.ended_at.toISOString()]).toEqual([r.call_id, '2025-03-14T07:00:00.000Z', '2025-03-14T07:01:00.000Z'])
+  })
+})
+
 describe('bad files end in a clear Russian message and store nothing', () => {
   const refused = async (kind: FileImportRequest['kind'], file: string, message: RegExp) => {
     const report = await load(kind, file)

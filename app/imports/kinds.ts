@@ -56,6 +56,8 @@ export interface KindSpec {
   readonly branchCodeColumn?: string
   /** true when `branch_id` falls back to the office's branch */
   readonly officeBranch?: boolean
+  /** true when `branch_id` is the branch of the row's phone line (`phone_line`, admin settings; none when unmapped) */
+  readonly lineBranch?: boolean
   /**
    * Columns the importer fills, not the file (no header, no validation): staged and merged like the file's
    * columns, so a file that does not set them sets them back to `empty` (a CSV call has no queue legs).
@@ -154,6 +156,7 @@ export const kindSpecs: Record<ImportKind, KindSpec> = {
       { later: 'ended_at', earlier: 'answered_at', message: 'окончание звонка раньше ответа' },
       { later: 'callback_at', earlier: 'started_at', message: 'перезвон раньше начала звонка' },
     ],
+    lineBranch: true,
     // queue_log: the call's queue legs (JSON) and «нет окончания в журнале» (ADR 016)
     derived: [
       { name: 'legs', type: 'jsonb', empty: null },

@@ -173,50 +173,76 @@ function stageColumns(spec: KindSpec): string[] {
   return ['src_line', 'batch_no', ...spec.columns.map((c) => c.name), ...(spec.derived ?? []).map((c) => c.name), ...(spec.branchColumn ? [BRANCH_ID] : [])]
 }
 
-function stageTableSql(spec: KindSpec): string {
+/**
+ * Kinds whose new rows are copied straight into their table (`COPY`, as fast as a raw `COPY` of the file):
+ * only the keys go through the stage, to tell new rows from repeated and known ones, and only the known ones
+ * are staged whole and merged. A kind qualifies when every value of a new row is known while reading:
+ * calls (their branch is their phone line's, read once per import).
+ */
+const copiesNewRows = (spec: KindSpec) => spec.lineBranch === true && !spec.branchColumn && !spec.officeBranch
+/** The whole rows of a direct-copy kind whose key is known (or repeated): merged as before. */
+const KNOWN_STAGE = 'import_stage_known'
+
+function stageTableSql(spec: KindSpec, table = STAGE, instants: 'epoch' | 'iso' = 'epoch'): string {
   // instants travel as epoch seconds: cheaper to write than ISO text, turned back by to_timestamp() in the merge
-  const type = (t: string) => (t === 'timestamp' ? 'double precision' : t === 'bool' ? 'boolean' : 'text')
+  // (rows of a direct-copy kind carry ISO text, as the table's COPY needs it)
+  const type = (t: string) => (t === 'timestamp' ? (instants === 'iso' ? 'timestamptz' : 'double precision') : t === 'bool' ? 'boolean' : 'text')
   const columns = [
     ...spec.columns.map((c) => `${quote(c.name)} ${type(c.field.type)}`),
     ...(spec.derived ?? []).map((c) => `${quote(c.name)} ${c.type === 'jsonb' ? 'text' : 'boolean'}`),
     ...(spec.branchColumn ? [`${quote(BRANCH_ID)} bigint`] : []),
   ]
-  return `create temp table ${STAGE} (src_line integer not null, batch_no integer not null, ${columns.join(', ')}) on commit drop`
+  return `create temp table ${table} (src_line integer not null, batch_no integer not null, ${columns.join(', ')}) on commit drop`
 }
 
 /**
  * The merge of one staged batch (`batch_no` = $3): new keys insert, changed rows update,
  * identical rows are left alone. A row whose key appeared on an earlier line is skipped here: it is
- * reported as a duplicate, and the earlier line is the one kept.
+ * reported as a duplicate, and the earlier line is the one kept. Answers one row: how many rows it
+ * inserted and how many it wrote in all (a new row's version has `xmax = 0`, an updated one's the locking
+ * transaction), so that no count of the whole table is needed.
  */
-export function mergeSql(spec: KindSpec): string {
+export function mergeSql(spec: KindSpec, source = STAGE, instants: 'epoch' | 'iso' = 'epoch'): string {
   const kept = spec.columns.filter((c) => c.name !== spec.branchColumn && c.name !== spec.branchCodeColumn)
   const columns = kept.map((c) => c.dbColumn ?? c.name)
   const sourceOf = (c: (typeof kept)[number]) =>
-    c.field.type === 'timestamp' ? `to_timestamp(s.${quote(c.name)}) as ${quote(c.dbColumn ?? c.name)}` : `s.${quote(c.name)}`
-  const withBranch = Boolean(spec.branchColumn || spec.officeBranch)
+    c.field.type === 'timestamp' && instants === 'epoch'
+      ? `to_timestamp(s.${quote(c.name)}) as ${quote(c.dbColumn ?? c.name)}`
+      : `s.${quote(c.name)}${c.dbColumn ? ` as ${quote(c.dbColumn)}` : ''}`
+  const withBranch = Boolean(spec.branchColumn || spec.officeBranch || spec.lineBranch)
   const derived = spec.derived ?? []
   const target = [...columns, ...derived.map((c) => c.name), ...(withBranch ? ['branch_id'] : [])]
   const derivedSources = derived.map((c) => (c.type === 'jsonb' ? `s.${quote(c.name)}::jsonb as ${quote(c.name)}` : `s.${quote(c.name)}`))
   const joins: string[] = []
   if (spec.officeBranch) joins.push('left join office o on o.org_id = $1 and o.office_code = s.office_code')
+  if (spec.lineBranch) joins.push('left join phone_line pl on pl.org_id = $1 and pl.line = s.line')
   const staged = `s.${quote(BRANCH_ID)}`
-  const branchExpr = spec.branchColumn && spec.officeBranch ? `coalesce(${staged}, o.branch_id)` : spec.branchColumn ? staged : 'o.branch_id'
+  const branchExpr = spec.lineBranch
+    ? 'pl.branch_id'
+    : spec.branchColumn && spec.officeBranch
+      ? `coalesce(${staged}, o.branch_id)`
+      : spec.branchColumn
+        ? staged
+        : 'o.branch_id'
   const t = spec.table
   const key = quote(spec.key)
   return `
-    insert into ${t} (org_id, import_batch_id, ${target.map(quote).join(', ')})
-    select $1, $2, ${target.map(quote).join(', ')} from (
-      select ${[...kept.map(sourceOf), ...derivedSources].join(', ')}${withBranch ? `, ${branchExpr} as branch_id` : ''}
-      from ${STAGE} s ${joins.join(' ')}
-      where s.batch_no = $3
-        and not exists (select 1 from ${STAGE} e where e.${key} = s.${key} and e.src_line < s.src_line)
-    ) src
-    on conflict (org_id, ${key}) do update set
-      ${target.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')},
-      import_batch_id = excluded.import_batch_id, updated_at = now()
-    where (${target.map((c) => `${t}.${quote(c)}`).join(', ')})
-      is distinct from (${target.map((c) => `excluded.${quote(c)}`).join(', ')})`
+    with merged as (
+      insert into ${t} (org_id, import_batch_id, ${target.map(quote).join(', ')})
+      select $1, $2, ${target.map(quote).join(', ')} from (
+        select ${[...kept.map(sourceOf), ...derivedSources].join(', ')}${withBranch ? `, ${branchExpr} as branch_id` : ''}
+        from ${source} s ${joins.join(' ')}
+        where s.batch_no = $3
+          and not exists (select 1 from ${STAGE} e where e.${key} = s.${key} and e.src_line < s.src_line)
+      ) src
+      on conflict (org_id, ${key}) do update set
+        ${target.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')},
+        import_batch_id = excluded.import_batch_id, updated_at = now()
+      where (${target.map((c) => `${t}.${quote(c)}`).join(', ')})
+        is distinct from (${target.map((c) => `excluded.${quote(c)}`).join(', ')})
+      returning xmax = 0 as inserted
+    )
+    select count(*) filter (where inserted)::int as inserted, count(*)::int as written from merged`
 }
 
 interface LoadResult {
@@ -256,18 +282,36 @@ export const STAGE_BATCH_ROWS = 50_000
 async function loadRows(options: LoadOptions): Promise<LoadResult> {
   const { target, client, spec, batchId, items, onRow, skipInvalid, createBranches = false, batchRows = STAGE_BATCH_ROWS } = options
   const { orgId } = target
-  const table = spec.table
   // one import of a kind per organisation at a time: the counts below stay exact
   await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`sq-import:${orgId}:${spec.kind}`])
-  await client.query(stageTableSql(spec))
+  const direct = copiesNewRows(spec)
+  const key = quote(spec.key)
+  const columns = stageColumns(spec)
+  const keyAt = columns.indexOf(spec.key)
+  if (direct) {
+    // the stage holds every line's key (repeats, the report's duplicates); known rows go whole to their own stage
+    await client.query(`create temp table ${STAGE} (src_line integer not null, batch_no integer not null, ${key} text) on commit drop`)
+    await client.query(stageTableSql(spec, KNOWN_STAGE, 'iso'))
+  } else {
+    await client.query(stageTableSql(spec))
+  }
   // each batch's merge reads its own rows (not the whole stage) and probes earlier lines of a key
   await client.query(`create index on ${STAGE} (batch_no)`)
-  await client.query(`create index on ${STAGE} (${quote(spec.key)}, src_line)`)
-  const countRows = async () => Number((await client.query<{ n: string }>(`select count(*) as n from ${table} where org_id = $1`, [orgId])).rows[0]!.n)
-  const before = await countRows()
-  const columns = stageColumns(spec)
-  const merge = mergeSql(spec)
+  await client.query(`create index on ${STAGE} (${key}, src_line)`)
+  const merge = direct ? mergeSql(spec, KNOWN_STAGE, 'iso') : mergeSql(spec)
   const derived = spec.derived ?? []
+  // a direct-copy row as its table takes it: the organisation, the batch, the file's values, the derived ones, the branch
+  const lineAt = columns.indexOf('line')
+  const lineBranches = direct
+    ? new Map(
+        (await client.query<{ line: string; branch_id: string }>('select line, branch_id::text from phone_line where org_id = $1', [orgId])).rows.map((r) => [
+          r.line,
+          r.branch_id,
+        ]),
+      )
+    : new Map<string, string>()
+  const tableColumns = ['org_id', 'import_batch_id', ...spec.columns.map((c) => c.dbColumn ?? c.name), ...derived.map((c) => c.name), 'branch_id']
+  const asTableRow = (values: StageValue[]): StageValue[] => [orgId, batchId, ...values.slice(2), lineBranches.get(values[lineAt] as string) ?? null]
 
   const branches = spec.branchColumn ? await branchResolver(client, orgId, createBranches) : undefined
   const result: LoadResult = {
@@ -287,13 +331,57 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   }
   const mayMerge = () => skipInvalid || result.rejectedRows === 0
   let staged = 0
-  let affected = 0
+  let written = 0
+  let inserted = 0
   let merging = true
 
   const flush = async (rows: StageValue[][]) => {
-    await copyStageBatch(client, STAGE, columns, rows)
-    if (!merging) return
     const batchNo = rows[0]![1]
+    if (direct) {
+      await copyStageBatch(
+        client,
+        STAGE,
+        ['src_line', 'batch_no', spec.key],
+        (function* () {
+          for (const v of rows) yield [v[0]!, v[1]!, v[keyAt]!]
+        })(),
+      )
+      if (!merging) return
+      // a line is new when its key is neither on an earlier line nor in the table
+      const known = new Set(
+        (
+          await client.query<{ src_line: number }>(
+            `select s.src_line from ${STAGE} s where s.batch_no = $2 and (
+               exists (select 1 from ${STAGE} e where e.${key} = s.${key} and e.src_line < s.src_line)
+               or exists (select 1 from ${spec.table} t where t.org_id = $1 and t.${key} = s.${key}))`,
+            [orgId, batchNo],
+          )
+        ).rows.map((r) => r.src_line),
+      )
+      const fresh = known.size ? rows.filter((v) => !known.has(v[0] as number)) : rows
+      if (fresh.length) {
+        await copyStageBatch(
+          client,
+          spec.table,
+          tableColumns,
+          (function* () {
+            for (const v of fresh) yield asTableRow(v)
+          })(),
+        )
+        inserted += fresh.length
+        written += fresh.length
+      }
+      if (!known.size) return
+      await copyStageBatch(
+        client,
+        KNOWN_STAGE,
+        columns,
+        rows.filter((v) => known.has(v[0] as number)),
+      )
+    } else {
+      await copyStageBatch(client, STAGE, columns, rows)
+      if (!merging) return
+    }
     if (spec.kind === 'offices' && result.branches.moves.length < MAX_MOVES_LISTED) {
       // an office that changes its branch (or loses it) is reported: branch visibility follows it
       const moved = await client.query<BranchMove>(
@@ -308,7 +396,10 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
       )
       result.branches.moves.push(...moved.rows)
     }
-    affected += (await client.query(merge, [orgId, batchId, batchNo])).rowCount ?? 0
+    const counts = (await client.query<{ inserted: number; written: number }>(merge, [orgId, batchId, batchNo])).rows[0]!
+    inserted += counts.inserted
+    written += counts.written
+    if (direct) await client.query(`truncate ${KNOWN_STAGE}`) // merged: the next batch's known rows start afresh
   }
 
   let batch: StageValue[][] = []
@@ -346,7 +437,7 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
         values[1] = batches
         for (let i = 0; i < spec.columns.length; i++) {
           const value = item.row[spec.columns[i]!.name] ?? null
-          values[i + 2] = value instanceof Date ? value.getTime() / 1000 : value
+          values[i + 2] = value instanceof Date ? (direct ? value.toISOString() : value.getTime() / 1000) : value
         }
         derived.forEach((c, i) => {
           const value = item.row[c.name]
@@ -407,17 +498,9 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
       )
     }
   }
-  result.inserted = (await countRows()) - before
-  result.updated = affected - result.inserted
+  result.inserted = inserted
+  result.updated = written - inserted
   result.unchanged = staged - result.inserted - result.updated
-  if (spec.kind === 'calls') {
-    // calls take the branch of their phone line (admin settings); calls of unmapped lines stay organisation-wide
-    await client.query(
-      `update call c set branch_id = pl.branch_id from phone_line pl
-       where c.org_id = $1 and c.import_batch_id = $2 and pl.org_id = $1 and pl.line = c.line and c.branch_id is distinct from pl.branch_id`,
-      [orgId, batchId],
-    )
-  }
   if (spec.kind === 'offices') {
     // visits follow their office's branch; appeals without a branch of their own take the office's
     await client.query(

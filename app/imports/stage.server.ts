@@ -22,7 +22,7 @@ function copyText(value: StageValue): string {
 const quote = (name: string) => `"${name}"`
 
 /** One batch through `COPY … FROM STDIN` (PostgreSQL), written in 256 KiB pieces with back-pressure. */
-export async function copyStageBatch(client: pg.PoolClient, table: string, columns: readonly string[], rows: readonly StageValue[][]): Promise<void> {
+export async function copyStageBatch(client: pg.PoolClient, table: string, columns: readonly string[], rows: Iterable<readonly StageValue[]>): Promise<void> {
   const stream = client.query(copyFrom(`copy ${table} (${columns.map(quote).join(', ')}) from stdin`))
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve)

@@ -1,6 +1,7 @@
 import { hash, verify } from '@node-rs/argon2'
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import { generationExpression } from '#db/generation.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { MIN_PASSWORD_LENGTH, ROLES, type Role } from '#app/utils/access.ts'
 import { InputError } from '#reports/errors.ts'
@@ -60,6 +61,50 @@ export async function findSessionUser(db: Db, userId: string): Promise<SessionUs
     .where('is_system', '=', false)
     .executeTakeFirst()
   return row ? toSessionUser(row) : undefined
+}
+
+/**
+ * The user of a live server-side session, in one query: the session (by the SHA-256 of its id) exists, has
+ * not expired and belongs to `userId`; the user is enabled and not a system user. (Every page asks this; two
+ * round trips were a third of the cost of a page answered from the page cache.)
+ */
+export async function findLiveSessionUser(db: Db, userId: string, sessionHash: string, now: Date): Promise<SessionUser | undefined> {
+  if (!/^\d{1,18}$/.test(userId)) return undefined
+  const row = await liveSessionUserQuery(db, userId, sessionHash, now).executeTakeFirst()
+  return row ? toSessionUser(row) : undefined
+}
+
+function liveSessionUserQuery(db: Db, userId: string, sessionHash: string, now: Date) {
+  return db
+    .selectFrom('user_session as s')
+    .innerJoin('app_user as u', 'u.id', 's.user_id')
+    .select(userColumns.map((c) => `u.${c}` as const))
+    .where('s.id_hash', '=', sessionHash)
+    .where('s.expires_at', '>', now)
+    .where('u.id', '=', userId)
+    .where('u.disabled', '=', false)
+    .where('u.is_system', '=', false)
+}
+
+/**
+ * The same, and the data generation (`readGeneration`'s text), in one round trip: the page cache asks both
+ * for every page it answers.
+ */
+export async function findLiveSessionUserAndGeneration(
+  db: Db,
+  userId: string,
+  sessionHash: string,
+  now: Date,
+): Promise<{ user: SessionUser | undefined; generation: string }> {
+  const live = /^\d{1,18}$/.test(userId)
+    ? liveSessionUserQuery(db, userId, sessionHash, now)
+    : liveSessionUserQuery(db, '0', sessionHash, now).where(sql.lit(false))
+  const row = await db
+    .selectFrom(generationExpression.as('g'))
+    .leftJoin(live.as('x'), (join) => join.onTrue())
+    .select(['g.generation', ...userColumns.map((c) => `x.${c}` as const)])
+    .executeTakeFirstOrThrow()
+  return { user: row.id === null ? undefined : toSessionUser(row as Parameters<typeof toSessionUser>[0]), generation: row.generation }
 }
 
 /**

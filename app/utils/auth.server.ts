@@ -6,7 +6,7 @@ import crypto from 'node:crypto'
 import { type Session, createCookieSessionStorage, redirect } from '@remix-run/node'
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
-import { type SessionUser, findSessionUser, scopeOf } from '#app/models/user.server.ts'
+import { type SessionUser, findLiveSessionUser, findLiveSessionUserAndGeneration, scopeOf } from '#app/models/user.server.ts'
 import { getAppContext } from './app-database.server.ts'
 import { type Access, type RouteId, hasAnyRole, routeAccess } from './access.ts'
 
@@ -72,16 +72,21 @@ export async function getUser(request: Request): Promise<SessionUser | undefined
   const userId = session.get('userId')
   const sid = session.get('sid')
   if (typeof userId !== 'string' || typeof sid !== 'string') return undefined
-  const live = await database.db
-    .selectFrom('user_session')
-    .select('user_id')
-    .where('id_hash', '=', hashOf(sid))
-    .where('expires_at', '>', new Date())
-    .executeTakeFirst()
-  if (!live || String(live.user_id) !== userId) return undefined
-  const user = await findSessionUser(database.db, userId)
+  const user = await findLiveSessionUser(database.db, userId, hashOf(sid), new Date())
   if (!user || user.sessionVersion !== session.get('version')) return undefined
   return user
+}
+
+/** `getUser` and the data generation in one round trip (the page cache's check of every page it answers). */
+export async function getUserAndGeneration(request: Request): Promise<{ user: SessionUser | undefined; generation: string }> {
+  const { database } = await getAppContext()
+  const session = await getSession(request, database.db)
+  const userId = session.get('userId')
+  const sid = session.get('sid')
+  const signed = typeof userId === 'string' && typeof sid === 'string'
+  const found = await findLiveSessionUserAndGeneration(database.db, signed ? userId : '', signed ? hashOf(sid) : '', new Date())
+  const user = signed && found.user && found.user.sessionVersion === session.get('version') ? found.user : undefined
+  return { user, generation: found.generation }
 }
 
 /**

@@ -3,7 +3,7 @@ import crypto from 'node:crypto'
 import type { EntryContext } from '@remix-run/node'
 import { nextDeadlineAfter, readGeneration } from '#db/generation.server.ts'
 import { prepareDatabase } from './app-database.server.ts'
-import { getUser } from './auth.server.ts'
+import { getUserAndGeneration } from './auth.server.ts'
 
 /**
  * Whole pages of a signed-in user, answered before Remix runs (ADR 023). A page is kept when every route of
@@ -14,8 +14,8 @@ import { getUser } from './auth.server.ts'
  *     disabled), is the user he was then,
  *   - and the time rules of the view cache hold: until the next appeal or callback deadline of the
  *     organisation passes, at most a minute.
- * The check costs the two or three small queries every page makes anyway (the session, the user, the
- * generation); the loaders, the router, the data encoding and the render are skipped. Each answer carries
+ * The check costs one small query (the session, the user and the generation together); the loaders, the
+ * router, the data encoding and the render are skipped. Each answer carries
  * its own CSP nonce. Keyed by the user as the guards see him now and the address, so nobody is ever answered
  * another's page, nor a page of what he was before a change of his roles or branches.
  */
@@ -70,18 +70,21 @@ function eligible(req: IncomingPage): string | undefined {
 // keyed by the user as the guards see him (not by the session): his second tab or device gets the same page
 const keyOf = (user: string, url: string) => crypto.createHash('sha256').update(user).update('\0').update(url).digest('base64')
 
-/** The user as every guard sees him, as one text: any change of session, roles, branches or rights differs. */
-async function userStamp(cookie: string, url: string): Promise<{ text: string; orgId: string | null }> {
-  const user = await getUser(new Request(`http://localhost${url}`, { headers: { Cookie: cookie } }))
-  return { text: JSON.stringify(user ?? null), orgId: user?.orgId ?? null }
+/**
+ * The data generation, and the user as every guard sees him as one text (any change of session, roles,
+ * branches or rights differs), in one round trip.
+ */
+async function requestState(cookie: string, url: string): Promise<{ generation: string; text: string; orgId: string | null }> {
+  const { user, generation } = await getUserAndGeneration(new Request(`http://localhost${url}`, { headers: { Cookie: cookie } }))
+  return { generation, text: JSON.stringify(user ?? null), orgId: user?.orgId ?? null }
 }
 
 /** A kept page for this request, if it is still exactly what Remix would answer; otherwise null. */
 export async function servePage(req: IncomingPage, nonce: string): Promise<{ status: number; contentType: string; body: Buffer } | null> {
   if (!eligible(req)) return null
-  const database = await prepareDatabase()
-  const [generation, user] = await Promise.all([readGeneration(database.db), userStamp(req.headers.cookie!, req.originalUrl)])
-  const key = keyOf(user.text, req.originalUrl)
+  await prepareDatabase()
+  const { generation, text } = await requestState(req.headers.cookie!, req.originalUrl)
+  const key = keyOf(text, req.originalUrl)
   const page = cache.pages.get(key)
   if (!page || generation !== page.generation || page.validUntil <= Date.now()) {
     cache.misses++
@@ -107,12 +110,12 @@ export async function runPage(req: IncomingPage, handle: () => unknown): Promise
   if (!eligible(req)) return handle()
   let request: RequestState
   try {
-    const database = await prepareDatabase()
-    const [generation, user] = await Promise.all([readGeneration(database.db), userStamp(req.headers.cookie!, req.originalUrl)])
+    await prepareDatabase()
+    const { generation, text, orgId } = await requestState(req.headers.cookie!, req.originalUrl)
     request = {
-      key: keyOf(user.text, req.originalUrl),
+      key: keyOf(text, req.originalUrl),
       generation,
-      orgId: user.orgId,
+      orgId,
       validUntil: Date.now() + LIMIT_MS,
     }
   } catch {
@@ -127,6 +130,13 @@ export function notePageValidUntil(instant: number) {
   if (request) request.validUntil = Math.min(request.validUntil, instant)
 }
 
+/** Every route of the page says its content comes only from watched data (`handle: { pageCache: true }`). */
+export function pageMayBeKept(context: EntryContext): boolean {
+  if (!storage.getStore()) return false
+  const routes = context.staticHandlerContext.matches.map((m) => context.routeModules[m.route.id] as { handle?: { pageCache?: boolean } } | undefined)
+  return routes.length > 0 && routes.every((route) => route?.handle?.pageCache === true)
+}
+
 /**
  * Called by the document render with its HTML (the nonce still a placeholder): keeps it when every route of
  * the page allows it, the answer is a plain 200 without cookies, and the data did not change meanwhile.
@@ -134,8 +144,7 @@ export function notePageValidUntil(instant: number) {
 export async function keepPage(context: EntryContext, status: number, headers: Headers, html: string, placeholder: string): Promise<void> {
   const request = storage.getStore()
   if (!request || status !== 200 || headers.has('Set-Cookie') || !request.orgId) return
-  const routes = context.staticHandlerContext.matches.map((m) => context.routeModules[m.route.id] as { handle?: { pageCache?: boolean } } | undefined)
-  if (!routes.length || !routes.every((route) => route?.handle?.pageCache === true)) return
+  if (!pageMayBeKept(context)) return
   const database = await prepareDatabase()
   const now = Date.now()
   const [generation, next] = await Promise.all([readGeneration(database.db), nextDeadlineAfter(database.db, request.orgId, new Date(now))])

@@ -99,6 +99,17 @@ describe('the page cache', () => {
     expect(await other.text()).toContain('Пользователь reporting')
   })
 
+  it('keeps every page that opts in, also one whose data the render cache cannot key (Appendix 7)', async () => {
+    const cookie = await signIn('manager')
+    for (const url of ['/', '/dashboard?period=year&year=2025', '/deadlines', '/reports/appendix-7?year=2025']) {
+      await (await page(url, cookie)).text()
+      await new Promise((r) => setTimeout(r, 300))
+      const again = await page(url, cookie)
+      expect(await again.text()).toContain('</html>')
+      expect(again.headers.get('x-page-cache'), url).toBe('hit')
+    }
+  })
+
   it('is not answered after any change of the data, a change of the user, or signing out', async () => {
     await sqlOnce(
       `insert into app_user (org_id, login, full_name, password_hash, roles, all_branches)
