@@ -4,7 +4,8 @@
  *   org [--name …] [--timezone …] [--regime network|supplier|both]
  *   demo [--force]
  *   migrate
- *   report <appendix-7|supplier-standard> --year <YYYY> [--as-of <YYYY-MM-DD>] --out <file.xlsx|file.ods|file.pdf>
+ *   report <id of the registry> (--year <YYYY> | --from <YYYY-MM-DD> --to <YYYY-MM-DD>) [--as-of <YYYY-MM-DD>] [--param key=value …]
+ *          --out <file.xlsx|file.ods|file.pdf | folder/ with --format>
  *   mail run [--as-of "YYYY-MM-DD HH:MM"]
  *   token add --name … --kinds calls,visits [--branches "…"] [--expires YYYY-MM-DD] | token list | token revoke <id>
  *   inbox run [--dir <folder>] [--settle <seconds>]
@@ -31,7 +32,8 @@ import { recordAudit } from '#app/models/audit.server.ts'
 import { createUser, getCliUser, listBranches } from '#app/models/user.server.ts'
 import { labelOf, regime as regimes } from '#reports/vocabulary.ts'
 import { endOfLocalDay, isDateText } from '#reports/metrics/period.ts'
-import { REPORT_IDS, REPORT_TITLES, type ReportId, runReport } from '#reports/registry.server.ts'
+import { REPORTS, REPORT_IDS, type ReportFormat, reportContext, reportOf, runReport } from '#reports/registry.server.ts'
+import { readView } from '#reports/metrics/view.ts'
 import { mailConfig, mailOffReason } from '#app/mail/config.server.ts'
 import { runMail } from '#app/mail/run.server.ts'
 import { formatLocalDateTime, localToInstant } from '#reports/time/local-time.ts'
@@ -47,8 +49,10 @@ const USAGE = `Использование: npm run cli -- <команда>
   user add --login … --name … --roles admin[,operator…] [--branches all|"Филиал 1,Филиал 2"]
                                           создать пользователя; пароль читается из переменной SQ_PASSWORD
   migrate                                 обновить структуру базы данных
-  report <отчёт> --year <ГГГГ> [--as-of <ГГГГ-ММ-ДД>] --out <файл.xlsx|файл.ods|файл.pdf>
-                                          сформировать отчёт: ${REPORT_IDS.join(', ')}; печатает проверки
+  report <отчёт> (--year <ГГГГ> | --from <ГГГГ-ММ-ДД> --to <ГГГГ-ММ-ДД>) [--as-of <ГГГГ-ММ-ДД>] [--param ключ=значение …]
+         --out <файл.xlsx|файл.ods|файл.pdf | папка/ --format xlsx|ods|pdf>
+                                          сформировать отчёт: ${REPORTS.map((r) => `${r.id} (${r.input === 'year' ? '--year' : '--from/--to'})`).join(', ')};
+                                          в папку — под именем по общей схеме («Приложение7_2025_…xlsx»); печатает проверки
   mail run [--as-of "ГГГГ-ММ-ДД ЧЧ:ММ"]   отправить оповещения и рассылки, которым пора (время — местное время организации)
   token add --name … --kinds calls,visits [--branches "Филиал 1,…"] [--expires ГГГГ-ММ-ДД]
                                           выпустить токен API загрузки; последняя строка — сам токен (показывается один раз)
@@ -57,6 +61,9 @@ const USAGE = `Использование: npm run cli -- <команда>
                                           загрузить готовые файлы папки загрузки (IMPORT_INBOX или настройка) — для cron`
 
 class UsageError extends Error {}
+
+/** «.xlsx, .ods или .pdf» */
+const orList = (items: readonly string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} или ${items.at(-1)}` : (items[0] ?? ''))
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -86,6 +93,9 @@ async function main(argv: string[]): Promise<number> {
       expires: { type: 'string' },
       dir: { type: 'string' },
       settle: { type: 'string', default: '2' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      param: { type: 'string', multiple: true },
     },
   })
   if (command === 'mail') {
@@ -101,10 +111,24 @@ async function main(argv: string[]): Promise<number> {
     if (!file) throw new UsageError('Укажите путь к файлу.')
   }
   if (command === 'report') {
-    if (!REPORT_IDS.includes(positionals[0] as ReportId)) throw new UsageError(`Укажите отчёт: ${REPORT_IDS.join(', ')}.`)
-    if (!values.year || !/^\d{4}$/.test(values.year)) throw new UsageError('Укажите год: --year ГГГГ.')
+    const report = reportOf(positionals[0] ?? '')
+    if (!report) throw new UsageError(`Укажите отчёт: ${REPORT_IDS.join(', ')}.`)
+    if (report.input === 'year' && (!values.year || !/^\d{4}$/.test(values.year))) throw new UsageError('Укажите год: --year ГГГГ.')
+    if (report.input === 'view' && (!isDateText(values.from) || !isDateText(values.to) || values.to! < values.from!))
+      throw new UsageError('Укажите период: --from ГГГГ-ММ-ДД --to ГГГГ-ММ-ДД (не раньше начала).')
     if (values['as-of'] !== undefined && !isDateText(values['as-of'])) throw new UsageError('Дата --as-of — в виде ГГГГ-ММ-ДД.')
-    if (!values.out || !/\.(xlsx|ods|pdf)$/i.test(values.out)) throw new UsageError('Укажите файл --out с расширением .xlsx, .ods или .pdf.')
+    const folder = values.out !== undefined && /[/\\]$/.test(values.out)
+    const format = folder
+      ? values.format
+      : path
+          .extname(values.out ?? '')
+          .slice(1)
+          .toLowerCase()
+    if (!values.out || !(report.formats as readonly string[]).includes(format ?? ''))
+      throw new UsageError(
+        `Укажите файл --out с расширением ${orList(report.formats.map((f) => `.${f}`))} (или папку --out папка/ и --format ${report.formats.join('|')}).`,
+      )
+    for (const p of values.param ?? []) if (!/^[a-z]+=/i.test(p)) throw new UsageError(`Параметр --param — в виде ключ=значение: «${p}».`)
   }
 
   if (command === 'token') {
@@ -194,31 +218,39 @@ async function main(argv: string[]): Promise<number> {
         return 0
       }
       case 'report': {
-        const id = positionals[0] as ReportId
-        const out = path.resolve(values.out!)
+        const report = reportOf(positionals[0]!)!
         const asOf = values['as-of'] ? endOfLocalDay(values['as-of'], org.time_zone) : new Date()
-        const run = await runReport(database, { orgId: org.id, branches: 'all' }, id, {
-          year: Number(values.year),
-          asOf,
-          format: path.extname(out).slice(1).toLowerCase() as 'xlsx' | 'ods' | 'pdf',
-          by: `${cliUser.login} (командная строка)`,
-        })
+        const folder = /[/\\]$/.test(values.out!)
+        const format = (folder ? values.format! : path.extname(values.out!).slice(1).toLowerCase()) as ReportFormat
+        const view =
+          report.input === 'view'
+            ? readView(new URLSearchParams({ period: 'custom', from: values.from!, to: values.to! }), org.time_zone, Number(values.from!.slice(0, 4)))
+            : undefined
+        const ctx = await reportContext(
+          database,
+          { orgId: org.id, branches: 'all' },
+          { year: values.year ? Number(values.year) : undefined, view, asOf, by: `${cliUser.login} (командная строка)`, personalData: true },
+        )
+        const params = Object.fromEntries((values.param ?? []).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]))
+        const run = await runReport(ctx, report.id, format, params)
+        const out = folder ? path.resolve(values.out!, run.fileName) : path.resolve(values.out!)
         const partial = `${out}.part`
         await pipeline(run.stream, createWriteStream(partial))
         await rename(partial, out)
+        const { object, ...details } = run.audit
         await recordAudit(database.db, {
           orgId: org.id,
           userId: cliUser.id,
           actor: cliUser.login,
-          action: 'report.download',
-          object: id,
-          details: { year: Number(values.year), file: path.basename(out) },
+          action: report.input === 'year' ? 'report.download' : 'export',
+          object: typeof object === 'string' ? object : report.id,
+          details: { ...details, file: path.basename(out) },
         })
-        console.log(`${REPORT_TITLES[id]} за ${values.year} год → ${out}`)
+        console.log(`${run.title} ${report.input === 'year' ? `за ${values.year} год` : `за ${values.from} — ${values.to}`} → ${out}`)
         for (const line of run.summary) console.log(line)
         if (run.failedChecks)
           console.log(
-            `Не пройдено проверок: ${run.failedChecks}. Файл сформирован и говорит об этом ${out.toLowerCase().endsWith('.pdf') ? 'на первой странице' : 'на листе «Проверки»'}.`,
+            `Не пройдено проверок: ${run.failedChecks}. Файл сформирован и говорит об этом ${format === 'pdf' ? 'на первой странице' : 'на листе «Проверки»'}.`,
           )
         return 0
       }

@@ -1,102 +1,120 @@
 /**
- * The regulator's files by id, for the pages, the downloads and `npm run cli -- report`: one place that
- * knows how to prepare a report for a year and write it in a format, with its checks in words.
+ * The report registry (issue 19 §6, ADR 026): every file the product hands out for a report is one module
+ * (its folder's `report.module.server.ts` or `*.module.server.ts`) with its id, title, parameters (a zod
+ * schema over the URL's parameters), `prepare`, a writer per format and its «О файле» lines. The generic
+ * download route (`app/routes/files.$report.$format.ts`), the reports page, the mail deliveries and
+ * `npm run cli -- report` all go through `runReport`; the file's name follows the one scheme of
+ * `reports/registry/file-names.ts`.
  */
 import type { Readable } from 'node:stream'
-import type { Database } from '#db/client.server.ts'
-import type { Scope } from '#db/scope.server.ts'
-import type { SheetFormat } from '#reports/export/sheet-writer.server.ts'
-import { type Appendix7Report, aboutAppendix7, appendix7FileName, prepareAppendix7, writeAppendix7 } from '#reports/appendix-7/build.server.ts'
-import { appendix7Context } from '#reports/appendix-7/context.server.ts'
-import { signerOf, writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'
-import { writeSupplierStandardPdf } from '#reports/supplier-standard/pdf.server.ts'
-import { VERDICT_LABEL, supplierStandardOfYear, writeSupplierStandard } from '#reports/supplier-standard/report.server.ts'
+import { inScope } from '#db/scope.server.ts'
+import { InputError } from '#reports/errors.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
+import { asciiFileName, fileNameOf } from './registry/file-names.ts'
+import { REPORT_CONTENT_TYPE, type ReportContext, type ReportFormat, type ReportModule } from './registry/report.ts'
+import { appendix7Report } from '#reports/appendix-7/report.module.server.ts'
+import { supplierStandardReport } from '#reports/supplier-standard/report.module.server.ts'
+import { dashboardReport } from '#reports/metrics/dashboard.module.server.ts'
+import { registerReport } from '#reports/metrics/register.module.server.ts'
+import { lostCallsReport } from '#reports/callbacks/lost-calls.module.server.ts'
 
-/** A report file's format: the spreadsheets, or the PDF that is signed and sent. */
-export type ReportFormat = SheetFormat | 'pdf'
+export { contentDisposition, fileNameOf, asciiFileName } from './registry/file-names.ts'
+export { REPORT_CONTENT_TYPE, type Facts, type ReportContext, type ReportFormat, type ReportModule, generatedLine } from './registry/report.ts'
 
-export const REPORT_CONTENT_TYPE: Record<ReportFormat, string> = {
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  ods: 'application/vnd.oasis.opendocument.spreadsheet',
-  pdf: 'application/pdf',
-}
+// the modules' own types stay theirs; the registry holds them as reports of some parameters
+type AnyReport = ReportModule<any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const REPORT_IDS = ['appendix-7', 'supplier-standard'] as const
-export type ReportId = (typeof REPORT_IDS)[number]
+export const REPORTS = [appendix7Report, supplierStandardReport, dashboardReport, registerReport, lostCallsReport] as const satisfies readonly AnyReport[]
 
-export const REPORT_TITLES: Record<ReportId, string> = {
-  'appendix-7': 'Приложение 7 «Информация о качестве обслуживания потребителей услуг»',
-  'supplier-standard': 'Соблюдение стандарта качества обслуживания гарантирующего поставщика',
+export type ReportId = (typeof REPORTS)[number]['id']
+export const REPORT_IDS = REPORTS.map((r) => r.id) as ReportId[]
+export const REPORT_TITLES = Object.fromEntries(REPORTS.map((r) => [r.id, r.title])) as Record<ReportId, string>
+
+export function reportOf(id: string): AnyReport | undefined {
+  return (REPORTS as readonly AnyReport[]).find((r) => r.id === id)
 }
 
 export interface ReportRun {
+  id: ReportId
+  title: string
+  /** the Russian name by the scheme, and its ASCII fallback */
   fileName: string
+  asciiName: string
+  contentType: string
   stream: Readable
   /** the checks (Appendix 7) or the verdicts (supplier standard), a line each */
   summary: string[]
-  /** how many consistency checks failed (0 for the supplier report) */
+  /** how many consistency checks failed (0 for the others) */
   failedChecks: number
+  audit: Record<string, unknown>
 }
 
-export interface ReportRequest {
-  year: number
-  asOf: Date
-  format: ReportFormat
-  /** who asked, for «О файле» */
-  by: string
-}
-
-export function checkLines(report: Appendix7Report): string[] {
-  return report.checks.map((c) => `${c.passed ? 'пройдена    ' : c.severity === 'error' ? 'НЕ ПРОЙДЕНА ' : 'внимание    '} ${c.title}: ${c.detail}`)
-}
-
-/** «Сформирован»: now, on the organisation's clock (not the server's), and by whom. */
-export function generatedLine(zone: string, by: string, now = new Date()): readonly [string, string] {
-  return [
-    'Сформирован',
-    `${now.toLocaleString('ru-RU', { timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' })} по времени организации (${zone}) — ${by}`,
-  ]
-}
-
-export async function runReport(database: Database, scope: Scope, id: ReportId, request: ReportRequest): Promise<ReportRun> {
-  if (id === 'appendix-7') {
-    const report = await prepareAppendix7(await appendix7Context(database, scope, request.year, request.asOf))
-    const generated = generatedLine(report.ctx.org.zone, request.by)
-    return {
-      fileName: appendix7FileName(report, request.format),
-      stream:
-        request.format === 'pdf'
-          ? writeAppendix7Pdf(report, await signerOf(database.db, scope.orgId), generated[1])
-          : writeAppendix7(request.format, report, aboutAppendix7(report, [generated])),
-      summary: checkLines(report),
-      failedChecks: report.checks.filter((c) => !c.passed).length,
-    }
+/** The URL's parameters of a report as its schema reads them; a refusal names the parameter, in Russian. */
+export function reportParams<P>(report: ReportModule<P>, search: URLSearchParams | Record<string, string>): P {
+  const raw = search instanceof URLSearchParams ? Object.fromEntries(search) : search
+  const parsed = report.params.safeParse(raw)
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')))].filter(Boolean)
+    throw new InputError(`Неверный параметр отчёта «${report.title}»: ${fields.map((f) => `«${f}»`).join(', ') || 'параметры'}.`)
   }
-  const report = await supplierStandardOfYear(database, scope, request.year, request.asOf)
-  const org = report.org
-  const generated = generatedLine(org.zone, request.by)
-  const about: [string, string][] = [
-    ['Отчёт', REPORT_TITLES['supplier-standard']],
-    ['Организация', org.name],
-    ['Период', `${request.year} год`],
-    ['По состоянию на', request.asOf.toLocaleString('ru-RU', { timeZone: org.zone })],
-    ['Нормативы', 'действующие правила набора «гарантирующий поставщик» (раздел «Правила сроков»), как их настроила организация'],
-    ['Нарушения', 'по каждому нарушенному нормативу — все записи, нарушившие его, на отдельном листе'],
-    ['Полнота данных', report.dataWarnings.length ? report.dataWarnings.map((w) => w.text).join('\n') : 'записи каждого журнала есть за каждый месяц года'],
-    [...generated],
-  ]
+  return parsed.data
+}
+
+/** Prepares a report and starts writing it in the format asked; the stream is the file. */
+export async function runReport(
+  ctx: ReportContext,
+  id: string,
+  format: ReportFormat,
+  search: URLSearchParams | Record<string, string> = {},
+): Promise<ReportRun> {
+  const report = reportOf(id)
+  if (!report) throw new InputError(`Нет отчёта «${id}». Есть: ${REPORT_IDS.join(', ')}.`)
+  const write = report.write[format]
+  if (!write) throw new InputError(`«${report.title}» выгружается только в ${report.formats.map((f) => f.toUpperCase()).join(', ')}.`)
+  if (report.input === 'view' && !ctx.view) throw new Error(`the report ${id} needs a view`)
+  const params = reportParams(report, search)
+  const data = await report.prepare(ctx, params)
+  const about = report.about(ctx, params, data)
+  const fileName = fileNameOf({ ...report.name(ctx, params, data), ext: format })
+  const summary = report.summary?.(data)
   return {
-    fileName: `standart-kachestva-${request.year}.${request.format}`,
-    stream:
-      request.format === 'pdf'
-        ? writeSupplierStandardPdf(report, await signerOf(database.db, scope.orgId), generated[1])
-        : writeSupplierStandard(request.format, report, about),
-    summary: report.lines.length
-      ? report.lines.map(
-          (l) =>
-            `${VERDICT_LABEL[l.verdict].padEnd(21)} ${l.name} (${l.norm}): нарушений ${l.violations.toLocaleString('ru-RU')} из ${l.judged.toLocaleString('ru-RU')}`,
-        )
-      : ['Нет действующих нормативов набора «гарантирующий поставщик»: включите их в «Правилах сроков» или смените режим организации.'],
-    failedChecks: 0,
+    id: report.id as ReportId,
+    title: report.title,
+    fileName,
+    asciiName: asciiFileName(fileName),
+    contentType: REPORT_CONTENT_TYPE[format],
+    stream: await write(data, about, ctx),
+    summary: summary?.lines ?? [],
+    failedChecks: summary?.failed ?? 0,
+    audit: { report: report.id, format, ...report.audit?.(ctx, params, data) },
   }
+}
+
+/**
+ * A report context without a page (command line, mail, tests): the organisation read from the database; a
+ * view report also gets fresh rollups and the scope's offices.
+ */
+export async function reportContext(
+  database: ReportContext['database'],
+  scope: ReportContext['scope'],
+  ask: Pick<ReportContext, 'asOf' | 'by'> & Partial<Pick<ReportContext, 'year' | 'view' | 'personalData'>>,
+): Promise<ReportContext> {
+  const org = await database.db.selectFrom('organisation').select(['id', 'name', 'time_zone']).where('id', '=', scope.orgId).executeTakeFirstOrThrow()
+  const base: ReportContext = {
+    database,
+    scope,
+    org: { id: org.id, name: org.name, zone: org.time_zone },
+    asOf: ask.asOf,
+    by: ask.by,
+    personalData: ask.personalData ?? false,
+    year: ask.year ?? ask.view?.year ?? Number(ask.asOf.toISOString().slice(0, 4)),
+  }
+  if (!ask.view) return base
+  const { params } = await refreshRollups(database, scope.orgId)
+  const offices = await database.db
+    .selectFrom('office')
+    .select(['office_code', 'name'])
+    .where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), scope))
+    .execute()
+  return { ...base, view: ask.view, rollups: params, offices: new Map(offices.map((o) => [o.office_code, o.name])) }
 }

@@ -19,7 +19,7 @@ import { loadDemo } from '#app/demo/load.server.ts'
 import { DEMO_YEAR } from '#app/demo/generate.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
-import { runReport } from '#reports/registry.server.ts'
+import { reportContext, runReport } from '#reports/registry.server.ts'
 import { buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
 import { dashboardWorkbook, registerWorkbook } from '#reports/metrics/exports.server.ts'
 import { REGISTERS, type RecordContext, listRecords, recordWhere, registerTotal } from '#reports/metrics/records.server.ts'
@@ -55,10 +55,11 @@ const scope = { orgId: org.id, branches: 'all' as const }
 const out: Record<string, unknown> = {}
 
 for (const id of ['appendix-7', 'supplier-standard'] as const) {
-  const run = await runReport(database, scope, id, { year: DEMO_YEAR, asOf: ASOF, format: 'xlsx', by: 'fingerprint' })
+  const ctx = await reportContext(database, scope, { year: DEMO_YEAR, asOf: ASOF, by: 'fingerprint' })
+  const run = await runReport(ctx, id, 'xlsx')
   out[`${id}.xlsx`] = await cells(run.stream)
   out[`${id}.summary`] = run.summary
-  const ods = await runReport(database, scope, id, { year: DEMO_YEAR, asOf: ASOF, format: 'ods', by: 'fingerprint' })
+  const ods = await runReport(ctx, id, 'ods')
   out[`${id}.ods.bytes`] = (await buffer(ods.stream)).length
 }
 

@@ -138,6 +138,25 @@ describe('npm run cli', { timeout: 240_000 }, () => {
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
     expect(text).toContain('Информация о качестве обслуживания потребителей услуг')
     expect(text).toMatch(/Страница 1 из \d+/)
+    // through the registry: into a folder under the one name scheme (ADR 026); a view report asks a period
+    const named = await cli(['report', 'supplier-standard', '--year', '2025', '--out', `${dir}/`, '--format', 'pdf'], env)
+    expect(named.code).toBe(0)
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('Стандарт-качества_2025_'))).toHaveLength(1)
+    const appeals = await cli(
+      ['report', 'register', '--from', '2025-01-01', '--to', '2025-12-31', '--param', 'domain=appeals', '--out', `${dir}/`, '--format', 'xlsx'],
+      env,
+    )
+    expect(appeals.err).toBe('')
+    expect(fs.existsSync(path.join(dir, 'Обращения_2025-01-01_2025-12-31.xlsx'))).toBe(true)
+    expect((await cli(['report', 'register', '--year', '2025', '--out', `${dir}/`, '--format', 'xlsx'], env)).err).toMatch(/--from ГГГГ-ММ-ДД --to ГГГГ-ММ-ДД/)
+    expect(
+      (
+        await cli(
+          ['report', 'register', '--from', '2025-01-01', '--to', '2025-12-31', '--param', 'domain=nothing', '--out', `${dir}/`, '--format', 'xlsx'],
+          env,
+        )
+      ).err,
+    ).toMatch(/Неверный параметр отчёта .*«domain»/)
   })
 })
 

@@ -1,4 +1,4 @@
-import type { Cell } from '#reports/export/sheet-model.ts'
+import type { Cell } from '#reports/sheet-writer/model.ts'
 
 const decimal = new Intl.NumberFormat('ru-RU', { minimumFractionDigits: 1, maximumFractionDigits: 3 })
 const count = new Intl.NumberFormat('ru-RU')

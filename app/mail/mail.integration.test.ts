@@ -239,7 +239,7 @@ describe('e-mail: alerts and deliveries', () => {
     expect(boss[0]!.subject).toBe('Показатели качества обслуживания за 31.03.2025')
     expect(boss[0]!.headerLines.find((h) => h.key === 'list-unsubscribe')?.line).toContain('https://sq.example.ru/mail/unsubscribe/')
     const file = boss[0]!.attachments[0]!
-    expect(file.filename).toBe('показатели-2025-03-31-2025-03-31.xlsx')
+    expect(file.filename).toBe('Показатели_2025-03-31.xlsx') // the registry's scheme (ADR 026)
     const book = new ExcelJS.Workbook()
     await book.xlsx.load(file.content as unknown as ArrayBuffer)
     const sheet = book.getWorksheet('Показатели')!

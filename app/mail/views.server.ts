@@ -6,14 +6,10 @@
  */
 import type { Readable } from 'node:stream'
 import type { Database } from '#db/client.server.ts'
-import { type Scope, inScope } from '#db/scope.server.ts'
+import type { Scope } from '#db/scope.server.ts'
 import { type Role, hasAnyRole, routeAccess } from '#app/utils/access.ts'
-import { buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
-import { dashboardWorkbook, registerWorkbook } from '#reports/metrics/exports.server.ts'
-import { REGISTERS } from '#reports/metrics/records.server.ts'
-import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { readView } from '#reports/metrics/view.ts'
-import { REPORT_TITLES, runReport } from '#reports/registry.server.ts'
+import { type Facts, REPORT_TITLES, reportContext, runReport } from '#reports/registry.server.ts'
 import { formatLocalDateTime } from '#reports/time/local-time.ts'
 
 export const MAIL_VIEWS = {
@@ -47,8 +43,6 @@ async function collect(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-
 export interface DeliveryRequest {
   view: MailView
   format: 'xlsx' | 'pdf'
@@ -62,40 +56,27 @@ export interface DeliveryRequest {
   by: string
 }
 
+/** A delivery's file: the registry's report (reports/registry.server.ts) for the period, under the registry's file name. */
 export async function deliveryAttachment(database: Database, r: DeliveryRequest): Promise<Attachment> {
-  const db = database.db
-  if (r.view === 'appendix-7' || r.view === 'supplier-standard') {
-    const run = await runReport(database, r.scope, r.view, { year: Number(r.to.slice(0, 4)), asOf: r.asOf, format: r.format, by: r.by })
-    return { filename: run.fileName, content: await collect(run.stream), contentType: r.format === 'pdf' ? 'application/pdf' : XLSX }
+  const yearly = r.view === 'appendix-7' || r.view === 'supplier-standard'
+  const view = yearly ? undefined : readView(new URLSearchParams({ period: 'custom', from: r.from, to: r.to }), r.zone, Number(r.to.slice(0, 4)))
+  const ctx = await reportContext(database, r.scope, { year: Number(r.to.slice(0, 4)), view, asOf: r.asOf, by: r.by, personalData: r.personalData })
+  // the report's own lines (a register's figure and personal data) replace the mail's lines of the same name
+  const about = (title: string, extra: Facts = []): Facts => {
+    const own = new Set(extra.map(([key]) => key))
+    const lines: Facts = [
+      ['Отчёт', title],
+      ['Период', `${r.from} — ${r.to} (${r.zone})`],
+      ['По состоянию на', formatLocalDateTime(r.asOf, r.zone)],
+      ['Доступ', r.scope.branches === 'all' ? 'вся организация' : 'филиалы подписчика'],
+      ['Персональные данные', r.personalData ? 'показаны' : 'скрыты'],
+    ]
+    return [...lines.filter(([key]) => !own.has(key)), ...extra, ['Сформирован', `рассылка — ${r.by}`]]
   }
-  const { params } = await refreshRollups(database, r.scope.orgId)
-  const view = readView(new URLSearchParams({ period: 'custom', from: r.from, to: r.to }), r.zone, Number(r.to.slice(0, 4)))
-  const about: [string, string][] = [
-    ['Отчёт', MAIL_VIEWS[r.view].label],
-    ['Период', `${r.from} — ${r.to} (${r.zone})`],
-    ['По состоянию на', formatLocalDateTime(r.asOf, r.zone)],
-    ['Доступ', r.scope.branches === 'all' ? 'вся организация' : 'филиалы подписчика'],
-    ['Персональные данные', r.personalData ? 'показаны' : 'скрыты'],
-    ['Сформирован', `рассылка — ${r.by}`],
-  ]
-  if (r.view === 'dashboard') {
-    const offices = await db
-      .selectFrom('office')
-      .select(['office_code', 'name'])
-      .where(({ ref }) => inScope(ref('office.org_id'), ref('office.branch_id'), r.scope))
-      .execute()
-    const data = await buildDashboard(db, r.scope, view, r.asOf, params, new Map(offices.map((o) => [o.office_code, o.name])))
-    return { filename: `показатели-${r.from}-${r.to}.xlsx`, content: await collect(dashboardWorkbook(data, about)), contentType: XLSX }
-  }
-  const domain = r.view.slice('register:'.length) as 'appeals' | 'calls' | 'visits'
-  const register = REGISTERS[domain]
-  const stream = registerWorkbook(db, {
-    register,
-    records: { scope: r.scope, period: view.period, filter: view.filter, narrowing: view.narrowing, metric: undefined, asOf: r.asOf, zone: r.zone, params },
-    personalData: r.personalData,
-    about,
-  })
-  return { filename: `${domain}-${r.from}-${r.to}.xlsx`, content: await collect(stream), contentType: XLSX }
+  const id = yearly ? r.view : r.view === 'dashboard' ? 'dashboard' : 'register'
+  const params: Record<string, string> = r.view.startsWith('register:') ? { domain: r.view.slice('register:'.length) } : {}
+  const run = await runReport({ ...ctx, describe: (_title, extra) => about(MAIL_VIEWS[r.view].label, extra) }, id, r.format, params)
+  return { filename: run.fileName, content: await collect(run.stream), contentType: run.contentType }
 }
 
 export const REPORT_VIEW_TITLES = REPORT_TITLES

@@ -21,6 +21,7 @@ import { metricCatalog } from '#reports/metrics/catalog.ts'
 import { isDateText, periodOf } from '#reports/metrics/period.ts'
 import { formatLocalDateTime } from '#reports/time/local-time.ts'
 import { MetricValue } from '#app/components/lost-calls.tsx'
+import { DownloadLink } from '#app/components/download-link.tsx'
 import { dayText, localDayOf } from '#reports/time/days.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Потерянные звонки и перезвоны — Качество обслуживания' }]
@@ -113,6 +114,9 @@ export default function LostCalls() {
           </select>
         </label>
         <button type="submit">Показать</button>
+        <DownloadLink href={`/files/lost-calls/xlsx?period=custom&from=${d.from}&to=${d.to}${d.outcome ? `&outcome=${d.outcome}` : ''}`} testId="lost-xlsx">
+          Скачать XLSX
+        </DownloadLink>
       </Form>
       <p className="muted">
         По состоянию на {d.asOf}. Норматив перезвона: {d.norm} от окончания потерянного звонка ({d.source}). Короткие сбросы (меньше {d.shortAbandon} с) не

@@ -18,7 +18,7 @@ import { BREAKDOWN_COLUMNS, DASHBOARD_METRICS, DASHBOARD_TILES } from '#reports/
 import { buildCockpit } from '#reports/cockpit/cockpit.server.ts'
 import { COMPARE_LABEL, readCompare, withComparison } from '#reports/cockpit/compare.ts'
 import { contradictions } from '#reports/cockpit/filters.ts'
-import { LOST_METRICS, lostCallFigures, lostCallsSetup, lostFigureValues, normText } from '#reports/callbacks/callbacks.server.ts'
+import { LOST_METRICS, lostCallsOfView } from '#reports/callbacks/callbacks.server.ts'
 import { periodLabel, viewQuery } from '#reports/metrics/view.ts'
 import { appealForm } from '#reports/vocabulary.ts'
 
@@ -66,16 +66,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       noData.surveys = !s.current['surveys.responses'] && !s.current['surveys.invitations']
       noDataBefore.surveys = !s.previous['surveys.responses'] && !s.previous['surveys.invitations']
       const warnings = periodWarnings(current, previous).map((w) => (compare === 'prior' ? w.replace('за тот же период год назад', 'за предыдущий период') : w))
-      // lost calls called back (issue 18): the period and the comparison period, in the branch chosen (if any)
-      const lostScope = view.filter.branch
-        ? { orgId: ctx.scope.orgId, branches: ctx.scope.branches === 'all' || ctx.scope.branches.includes(view.filter.branch) ? [view.filter.branch] : [] }
-        : ctx.scope
-      const setup = await lostCallsSetup(ctx.database.db, ctx.org.id)
-      const [lostNow, lostBefore] = await Promise.all([
-        lostCallFigures(ctx.database.db, { scope: lostScope, period: view.period, asOf: ctx.asOf, ...setup }),
-        lostCallFigures(ctx.database.db, { scope: lostScope, period: view.previous, asOf: ctx.asOf, ...setup }),
-      ])
-      const lost = { current: lostFigureValues(lostNow), previous: lostFigureValues(lostBefore), norm: normText(setup.norm), source: setup.norm.source }
+      // lost calls called back (issue 18): the period and the comparison period, in the branch chosen (if any); the XLSX has the same block
+      const lost = await lostCallsOfView(ctx.database.db, ctx.org.id, ctx.scope, view, ctx.asOf)
       return { cockpit, lost, coverage: { noData, noDataBefore, warnings } }
     },
   )

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { contentDisposition, fileNameOf } from '#reports/registry/file-names.ts'
 import { REJECTIONS_FOR_ORGANISATION, findImportBatch, listImportRejections, mayReadRejections } from '#app/models/import-batch.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { canSeePersonalData } from '#app/utils/access.ts'
@@ -30,7 +31,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return new Response(`\uFEFF${lines.join('\r\n')}\r\n`, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`ошибки-загрузки-${batch.id}.csv`)}`,
+      'Content-Disposition': contentDisposition(fileNameOf({ what: 'Ошибки-загрузки', detail: `№${batch.id}`, ext: 'csv' })),
     },
   })
 }

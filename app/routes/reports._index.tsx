@@ -3,42 +3,39 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireRouteAccess } from '#app/utils/auth.server.ts'
 import { labelOf, regime } from '#reports/vocabulary.ts'
-import { REPORT_TITLES } from '#reports/registry.server.ts'
+import { REPORTS } from '#reports/registry.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Отчёты — Качество обслуживания' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRouteAccess(request, 'reports._index.tsx')
   const { org } = await getAppContext()
-  return { regime: org.regime, regimeLabel: labelOf(regime, org.regime), titles: REPORT_TITLES }
+  // the cards come from the report registry (reports/registry.server.ts): a new report with a card shows here by itself
+  const cards = REPORTS.flatMap((r) => ('card' in r && r.card ? [{ id: r.id, title: r.title, href: r.card.href, text: r.card.text, formats: r.formats }] : []))
+  return { regime: org.regime, regimeLabel: labelOf(regime, org.regime), cards }
 }
 
 export default function Reports() {
-  const { regime, regimeLabel, titles } = useLoaderData<typeof loader>()
+  const { regime, regimeLabel, cards } = useLoaderData<typeof loader>()
   return (
     <>
       <h1>Отчёты для регулятора</h1>
       <p className="muted">Режим организации: {regimeLabel}.</p>
       <ul className="cards">
-        <li className="card">
-          <h2>
-            <Link to="/reports/appendix-7">{titles['appendix-7']}</Link>
-          </h2>
-          <p>
-            Ежегодная форма сетевой организации (Приложение 7 к приказу Минэнерго № 186): таблицы 4.1–4.3 и 4.9 из журналов, разделы 1–3 и 4.4–4.8 — из{' '}
-            <Link to="/reports/appendix-7/inputs">сведений, внесённых за год</Link>. Проверки согласованности перед выгрузкой, XLSX и ODS, фиксация поданного
-            отчёта.
-          </p>
-        </li>
-        <li className="card">
-          <h2>
-            <Link to="/reports/supplier-standard">{titles['supplier-standard']}</Link>
-          </h2>
-          <p>
-            Каждый норматив стандарта (набор правил «гарантирующий поставщик»), его значение за период, вердикт и все записи, нарушившие норматив.
-            {regime === 'network' ? ' У организации режим «сетевая организация»: нормативы гарантирующего поставщика обычно выключены.' : ''}
-          </p>
-        </li>
+        {cards.map((c) => (
+          <li key={c.id} className="card" data-report={c.id}>
+            <h2>
+              <Link to={c.href}>{c.title}</Link>
+            </h2>
+            <p>
+              {c.text}
+              {c.id === 'supplier-standard' && regime === 'network'
+                ? ' У организации режим «сетевая организация»: нормативы гарантирующего поставщика обычно выключены.'
+                : ''}
+            </p>
+            <p className="muted">Файлы: {c.formats.map((f) => f.toUpperCase()).join(', ')}.</p>
+          </li>
+        ))}
         <li className="card">
           <h2>
             <Link to="/reports/policies">Правила классификации для отчётов</Link>

@@ -19,7 +19,7 @@ import { diffFigures, freezeSnapshot, latestOfScope, listPublications, listSnaps
 import { generatedLine } from '#reports/registry.server.ts'
 import { signerOf, writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'
 import { withYears } from '#reports/appendix-7/template.ts'
-import type { Cell } from '#reports/export/sheet-model.ts'
+import type { Cell } from '#reports/sheet-writer/model.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Приложение 7 — Качество обслуживания' }]
 

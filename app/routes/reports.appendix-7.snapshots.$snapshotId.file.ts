@@ -3,7 +3,7 @@ import { recordAudit } from '#app/models/audit.server.ts'
 import { reportRequest } from '#app/utils/report-view.server.ts'
 import { fileResponse } from '#app/utils/view.server.ts'
 import { getSnapshot } from '#reports/appendix-7/snapshots.server.ts'
-import { CONTENT_TYPE } from '#reports/export/sheet-writer.server.ts'
+import { CONTENT_TYPE } from '#reports/sheet-writer/writer.server.ts'
 
 /**
  * The frozen files, byte for byte: `?kind=xlsx` (default) the form as frozen, `pdf` the PDF as filed,
@@ -20,9 +20,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (kind === 'xlsx') response = fileResponse(Buffer.from(snapshot.file), snapshot.file_name, CONTENT_TYPE.xlsx)
   else if (kind === 'pdf' && snapshot.pdf) response = fileResponse(Buffer.from(snapshot.pdf), `${base}.pdf`, 'application/pdf')
   else if (kind === 'html' && snapshot.published_html)
-    response = fileResponse(Buffer.from(snapshot.published_html, 'utf8'), `${base}-publikaciya.html`, 'text/html; charset=utf-8')
+    response = fileResponse(Buffer.from(snapshot.published_html, 'utf8'), `${base}_публикация.html`, 'text/html; charset=utf-8')
   else if (kind === 'published' && snapshot.published_file)
-    response = fileResponse(Buffer.from(snapshot.published_file), `${base}-publikaciya.xlsx`, CONTENT_TYPE.xlsx)
+    response = fileResponse(Buffer.from(snapshot.published_file), `${base}_публикация.xlsx`, CONTENT_TYPE.xlsx)
   else throw new Response('Такого файла у этого отчёта нет.', { status: 404 })
   await recordAudit(rr.database.db, {
     orgId: rr.org.id,

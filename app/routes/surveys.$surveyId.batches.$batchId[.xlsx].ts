@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { fileNameOf } from '#reports/registry/file-names.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { batchLinks, getBatch, requireSurvey } from '#app/models/survey.server.ts'
 import { canSeePersonalData, maskPersonal } from '#app/utils/access.ts'
@@ -45,5 +46,5 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     (v) => (personal ? v : v ? maskPersonal(v) : v),
     about,
   )
-  return xlsxResponse(stream, `ссылки-опрос-${survey.id}-выпуск-${batch.id}.xlsx`)
+  return xlsxResponse(stream, fileNameOf({ what: 'Ссылки-опроса', detail: [`№${survey.id}`, `выпуск-${batch.id}`], ext: 'xlsx' }))
 }

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { fileNameOf } from '#reports/registry/file-names.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { freeTextFor, surveyViewContext } from '#app/utils/survey-view.server.ts'
 import { aboutFacts, xlsxResponse } from '#app/utils/view.server.ts'
@@ -21,7 +22,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     details: { report: `survey-${file}`, survey: survey.id, query: viewQuery(ctx.view) },
     ip: context?.ip,
   })
-  const name = `опрос-${survey.id}-${file === 'summary' ? 'сводка' : 'анкеты'}-${ctx.view.period.from}-${ctx.view.period.to}.xlsx`
+  const name = fileNameOf({ what: file === 'summary' ? 'Опрос-итоги' : 'Опрос-анкеты', period: ctx.view.period, detail: `№${survey.id}`, ext: 'xlsx' })
   if (file === 'summary') {
     const [results, questions] = await Promise.all([
       buildSurveyResults(db, ctx.scope, ctx.view, { offices: ctx.offices }, survey.id),

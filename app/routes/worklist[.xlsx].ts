@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { fileNameOf } from '#reports/registry/file-names.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { xlsxResponse } from '#app/utils/view.server.ts'
 import { workListContext } from '#app/utils/worklist-view.server.ts'
@@ -30,5 +31,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     details: { days },
     ip: context?.ip,
   })
-  return xlsxResponse(workListFile('xlsx', list, about, org.name), `spisok-del-${dayText(localDayOf(list.asOf, org.time_zone))}.xlsx`)
+  return xlsxResponse(
+    workListFile('xlsx', list, about, org.name),
+    fileNameOf({ what: 'Список-дел', period: { day: dayText(localDayOf(list.asOf, org.time_zone)) }, ext: 'xlsx' }),
+  )
 }

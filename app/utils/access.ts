@@ -57,6 +57,8 @@ export const routeAccess = {
   'deadlines._index.tsx': everyone,
   'deadlines.records.tsx': everyone,
   'deadlines.norms.$ruleId.tsx': everyone,
+  // every report of the registry as a file (reports/registry.server.ts): signed in, then the rule of the report's page
+  'files.$report.$format.ts': 'signed-in',
   // figures and registers are everyone's; personal data in them is masked by role
   'dashboard._index.tsx': everyone,
   'dashboard[.xlsx].ts': everyone,

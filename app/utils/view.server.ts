@@ -14,6 +14,7 @@ import { type RouteId, canSeePersonalData } from './access.ts'
 import { opensRegister } from '#reports/metrics/catalog.ts'
 import { REGISTERS, type RecordContext } from '#reports/metrics/records.server.ts'
 import { zoneLabel } from '#app/utils/zones.ts'
+import { contentDisposition } from '#reports/registry/file-names.ts'
 
 /** «2025-03-01» → «01.03.2025» (files for people). */
 const formatDay = (day: string) => day.split('-').reverse().join('.')
@@ -155,12 +156,12 @@ export function aboutFacts(ctx: ViewContext, what: string, extra: readonly (read
   ]
 }
 
-/** A file as a download response: a stream (sent as it is written) or bytes. */
+/** A file as a download response: a stream (sent as it is written) or bytes; its name in UTF-8 and in ASCII letters (reports/registry/file-names.ts). */
 export function fileResponse(body: import('node:stream').Readable | Buffer, fileName: string, contentType: string): Response {
   return new Response(Buffer.isBuffer(body) ? new Uint8Array(body) : createReadableStreamFromReadable(body), {
     headers: {
       'Content-Type': contentType,
-      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      'Content-Disposition': contentDisposition(fileName),
       'Cache-Control': 'no-store',
     },
   })

@@ -22,7 +22,7 @@ import { registerRows } from './register.server.ts'
 import { diffFigures, freezeSnapshot, getSnapshot } from './snapshots.server.ts'
 import { BUILT_IN_TEMPLATE } from './template.ts'
 import { writeAppendix7Pdf } from './pdf.server.ts'
-import { cellText } from '#reports/export/sheet-model.ts'
+import { cellText } from '#reports/sheet-writer/model.ts'
 
 const t = useTestDatabase()
 let world: TestWorld

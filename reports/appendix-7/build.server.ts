@@ -3,8 +3,9 @@
  * in the layout of the template (heading, merged header, column-number row), then «Проверки»,
  * «Определения» and «О файле». Pages, downloads, the CLI and freezing all go through `prepareAppendix7`.
  */
+import { fileNameOf, orgPart } from '#reports/registry/file-names.ts'
 import type { Readable } from 'node:stream'
-import type { Cell } from '#reports/export/sheet-model.ts'
+import type { Cell } from '#reports/sheet-writer/model.ts'
 import {
   type BookOut,
   MAX_ROWS_PER_SHEET,
@@ -13,7 +14,7 @@ import {
   type SheetOut,
   type SheetSpec,
   writeReportBook,
-} from '#reports/export/sheet-writer.server.ts'
+} from '#reports/sheet-writer/writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
 import { type CheckResult, runChecks } from './checks.server.ts'
 import { type DataWarning, dataWarnings } from './coverage.server.ts'
@@ -310,6 +311,7 @@ export function writeAppendix7(format: SheetFormat, report: Appendix7Report, abo
   })
 }
 
+/** «Приложение7_2025_Электросеть.xlsx» (the registry's scheme, reports/registry/file-names.ts). */
 export function appendix7FileName(report: Appendix7Report, format: SheetFormat | 'pdf'): string {
-  return `prilozhenie-7-${report.ctx.year}.${format}`
+  return fileNameOf({ what: 'Приложение7', period: { year: report.ctx.year }, detail: orgPart(report.ctx.org.name), ext: format })
 }

@@ -7,7 +7,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type SharedColumn, columnsOf } from '#db/columns.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
-import type { Cell, CellStyle } from '#reports/export/sheet-model.ts'
+import type { Cell, CellStyle } from '#reports/sheet-writer/model.ts'
 import { type MetricId, figureIn, metricCatalog } from '#reports/metrics/catalog.ts'
 import {
   APPEAL_SUMS_SQL,

@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { updateOrganisation } from '#app/models/organisation.server.ts'
 import type { Scope } from '#db/scope.server.ts'
-import { runReport } from '#reports/registry.server.ts'
+import { reportContext, runReport } from '#reports/registry.server.ts'
 import { aboutAppendix7, prepareAppendix7, writeAppendix7 } from './build.server.ts'
 import { appendix7Context } from './context.server.ts'
 import { publicPage, publishSnapshot, setPublicAddress } from './publication.server.ts'
@@ -227,7 +227,7 @@ describe('«Сформирован»', () => {
     expect(new Date('2025-01-01T00:00:00Z').getHours()).toBe(14)
     for (const id of ['appendix-7', 'supplier-standard'] as const) {
       const before = new Date()
-      const run = await runReport(t.database, ALL(), id, { year: 2025, asOf: AS_OF, format: 'xlsx', by: 'rep' })
+      const run = await runReport(await reportContext(t.database, ALL(), { year: 2025, asOf: AS_OF, by: 'rep' }), id, 'xlsx')
       const book = new ExcelJS.Workbook()
       await book.xlsx.load((await buffer(run.stream)) as unknown as ArrayBuffer)
       const about = book.getWorksheet('О файле')!

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream'
 import type { Db } from '#db/client.server.ts'
 import { type PdfBlock, writePdf } from '#reports/export/pdf-writer.server.ts'
-import type { Cell } from '#reports/export/sheet-model.ts'
+import type { Cell } from '#reports/sheet-writer/model.ts'
 import type { Appendix7Report } from './build.server.ts'
 import { registerCells, registerRows } from './register.server.ts'
 import { withYears } from './template.ts'

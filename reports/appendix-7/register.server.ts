@@ -6,7 +6,7 @@
 import { afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { type RawBuilder, sql } from 'kysely'
 import { columnsOf } from '#db/columns.ts'
-import type { Cell } from '#reports/export/sheet-model.ts'
+import type { Cell } from '#reports/sheet-writer/model.ts'
 import { inScope } from '#db/scope.server.ts'
 import { outcomeSql } from '#reports/deadlines/outcome-sql.server.ts'
 import { yearPeriod } from '#reports/metrics/period.ts'

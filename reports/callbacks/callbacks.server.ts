@@ -243,9 +243,9 @@ export async function listLostCalls(db: Db, q: LostCallsQuery, page: { offset: n
 }
 
 /** Every lost call of the query in pages (files). */
-export async function* allLostCalls(db: Db, q: LostCallsQuery, pageSize = 5000): AsyncGenerator<LostCallRow[]> {
+export async function* allLostCalls(db: Db, q: LostCallsQuery, pageSize = 5000, newestFirst = false): AsyncGenerator<LostCallRow[]> {
   for (let offset = 0; ; offset += pageSize) {
-    const rows = await listLostCalls(db, q, { offset, limit: pageSize })
+    const rows = await listLostCalls(db, q, { offset, limit: pageSize, newestFirst })
     if (rows.length) yield rows
     if (rows.length < pageSize) return
   }
@@ -282,3 +282,23 @@ export function lostFigureValues(f: LostCallFigures): Record<(typeof LOST_METRIC
   }
   return Object.fromEntries(LOST_METRICS.map((id) => [id, figureIn('lost', id, sums)])) as Record<(typeof LOST_METRICS)[number], number | null>
 }
+
+/** The dashboard's lost-call block (the page and its XLSX): the period and the comparison period, in the branch chosen (if any), and the norm. */
+export async function lostCallsOfView(
+  db: Db,
+  orgId: string,
+  scope: Scope,
+  view: { period: Period; previous: Period; filter: { branch?: string } },
+  asOf: Date,
+): Promise<{ current: Record<LostMetricId, number | null>; previous: Record<LostMetricId, number | null>; norm: string; source: string }> {
+  const branch = view.filter.branch
+  const lostScope: Scope = branch ? { orgId: scope.orgId, branches: scope.branches === 'all' || scope.branches.includes(branch) ? [branch] : [] } : scope
+  const setup = await lostCallsSetup(db, orgId)
+  const [now, before] = await Promise.all([
+    lostCallFigures(db, { scope: lostScope, period: view.period, asOf, ...setup }),
+    lostCallFigures(db, { scope: lostScope, period: view.previous, asOf, ...setup }),
+  ])
+  return { current: lostFigureValues(now), previous: lostFigureValues(before), norm: normText(setup.norm), source: setup.norm.source }
+}
+
+export type LostMetricId = (typeof LOST_METRICS)[number]

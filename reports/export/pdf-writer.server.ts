@@ -13,7 +13,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import PDFDocument from 'pdfkit'
-import { type Cell, cellText } from './sheet-model.ts'
+import { type Cell, cellText } from '#reports/sheet-writer/model.ts'
 
 const require = createRequire(import.meta.url)
 const FONT_DIR = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf')

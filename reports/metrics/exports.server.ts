@@ -6,54 +6,63 @@ import type { Readable } from 'node:stream'
 import type { Db } from '#db/client.server.ts'
 import {
   type Book,
-  DATE_TIME_FORMAT,
-  DURATION_FORMAT,
   MAX_SHEET_ROWS,
-  SHARE_FORMAT,
-  type Sheet,
   addAbout,
   addDefinitions,
   addSheet,
-  localWallClock,
-  safeText,
+  dateTimeCell,
+  durationCell,
   streamWorkbook,
+  textCell,
 } from '#reports/export/workbook.server.ts'
+import type { Cell, CellStyle } from '#reports/sheet-writer/model.ts'
+import { durationOf } from '#reports/sheet-writer/model.ts'
 import { appealForm } from '#reports/vocabulary.ts'
+import { LOST_METRICS } from '#reports/callbacks/callbacks.server.ts'
 import { type MetricId, type MetricUnit, metricCatalog } from './catalog.ts'
 import { BREAKDOWN_COLUMNS, DASHBOARD_METRICS, DASHBOARD_TILES } from './dashboard-layout.ts'
 import type { BreakdownRow, DashboardData, Figures } from './dashboard-view.server.ts'
 import { type RecordContext, type Register, allRecords } from './records.server.ts'
 import { cellText } from './register-format.ts'
 
-const NUMBER_FORMAT: Record<MetricUnit, string> = { share: SHARE_FORMAT, seconds: DURATION_FORMAT, count: '#,##0', score: '0.00', points: '+0.0;-0.0;0' }
+const FIGURE_STYLE: Record<MetricUnit, CellStyle> = { share: 'share', seconds: 'duration', count: 'count', score: 'score', points: 'points' }
 
-/** A figure into a cell: shares as percentages, times as durations, counts as numbers. */
-export function setFigure(sheet: Sheet, rowNumber: number, column: number, id: MetricId, value: number | null | undefined): void {
-  const cell = sheet.getRow(rowNumber).getCell(column)
-  if (value === null || value === undefined) {
-    cell.value = '—'
-    return
-  }
+/** A figure as a cell: shares as percentages, times as durations (days, as spreadsheets keep time), counts as numbers; «—» when there is none. */
+export function figureCell(id: MetricId, value: number | null | undefined): Cell {
+  if (value === null || value === undefined) return { v: '—', s: 'center' }
   const unit = metricCatalog[id].unit
-  cell.value = unit === 'seconds' ? value / 86400 : value
-  cell.numFmt = NUMBER_FORMAT[unit]
+  return { v: unit === 'seconds' ? durationOf(value) : value, s: FIGURE_STYLE[unit] }
 }
 
-function breakdownSheet(book: Book, name: string, metrics: readonly MetricId[], rows: readonly BreakdownRow[], notApplicable: string | null): void {
-  const sheet = addSheet(book, name, ['', ...metrics.map((id) => metricCatalog[id].label)], [44, ...metrics.map(() => 18)])
-  if (notApplicable) sheet.addRow([notApplicable]).commit()
-  for (const row of rows) {
-    const r = sheet.addRow([safeText(row.label)])
-    metrics.forEach((id, i) => setFigure(sheet, r.number, i + 2, id, row.figures[id]))
-    r.commit()
-  }
-  sheet.commit()
+async function breakdownSheet(
+  book: Book,
+  name: string,
+  metrics: readonly MetricId[],
+  rows: readonly BreakdownRow[],
+  notApplicable: string | null,
+): Promise<void> {
+  const sheet = await addSheet(book, name, ['', ...metrics.map((id) => metricCatalog[id].label)], [44, ...metrics.map(() => 18)])
+  if (notApplicable) await sheet.row([textCell(notApplicable)])
+  for (const row of rows) await sheet.row([textCell(row.label), ...metrics.map((id) => figureCell(id, row.figures[id]))])
 }
 
-export function dashboardWorkbook(data: DashboardData, about: readonly (readonly [string, string])[]): Readable {
+/** Lost calls called back (issue 18, reports/callbacks): the catalog's figures for the period and the comparison period, and the norm. */
+export interface DashboardLostCalls {
+  current: Partial<Record<MetricId, number | null>>
+  previous: Partial<Record<MetricId, number | null>>
+  norm: string
+  source: string
+}
+
+export function dashboardWorkbook(
+  data: DashboardData,
+  about: readonly (readonly [string, string])[],
+  lost?: DashboardLostCalls,
+  options: { previousLabel?: string } = {},
+): Readable {
   return streamWorkbook(async (book) => {
     // no code column (issue 16): each figure's definition is on the sheet «Определения», by its name
-    const tiles = addSheet(book, 'Показатели', ['Раздел', 'Показатель', 'Значение', 'Год назад'], [18, 48, 16, 16])
+    const tiles = await addSheet(book, 'Показатели', ['Раздел', 'Показатель', 'Значение', options.previousLabel ?? 'Год назад'], [18, 48, 16, 16])
     const sections = [
       ['Обращения', DASHBOARD_TILES.appeals, data.appeals],
       ['Звонки', DASHBOARD_TILES.calls, data.calls],
@@ -62,27 +71,33 @@ export function dashboardWorkbook(data: DashboardData, about: readonly (readonly
     ] as const
     for (const [title, ids, block] of sections) {
       if (block.notApplicable) {
-        tiles.addRow([title, block.notApplicable]).commit()
+        await tiles.row([textCell(title), textCell(block.notApplicable)])
         continue
       }
-      for (const id of ids) {
-        const r = tiles.addRow([title, metricCatalog[id].label, null, null])
-        setFigure(tiles, r.number, 3, id, (block.current as Figures)[id])
-        setFigure(tiles, r.number, 4, id, (block.previous as Figures)[id])
-        r.commit()
-      }
+      for (const id of ids)
+        await tiles.row([
+          textCell(title),
+          textCell(metricCatalog[id].label),
+          figureCell(id, (block.current as Figures)[id]),
+          figureCell(id, (block.previous as Figures)[id]),
+        ])
     }
-    tiles.commit()
-    breakdownSheet(book, 'Обращения по формам', BREAKDOWN_COLUMNS.appeals, data.appeals.byForm, null)
-    breakdownSheet(book, 'Обращения по темам', BREAKDOWN_COLUMNS.appeals, data.appeals.byTopic, null)
-    breakdownSheet(book, 'Звонки по категориям', BREAKDOWN_COLUMNS.calls, data.calls.byCategory, data.calls.notApplicable)
-    breakdownSheet(book, 'Звонки по линиям', BREAKDOWN_COLUMNS.callLines, data.calls.byLine, data.calls.notApplicable)
-    breakdownSheet(book, 'Офисы и услуги', BREAKDOWN_COLUMNS.visits, data.visits.byOffice, data.visits.notApplicable)
-    breakdownSheet(book, 'Оценки по формам', BREAKDOWN_COLUMNS.surveyForms, data.surveys.byForm, null)
-    breakdownSheet(book, 'Оценки по офисам', BREAKDOWN_COLUMNS.surveyOffices, data.surveys.byOffice, null)
+    // the dashboard's block «Потерянные звонки и перезвоны», the same figures as the screen and /calls/lost
+    if (lost) {
+      for (const id of LOST_METRICS)
+        await tiles.row([textCell('Перезвоны'), textCell(metricCatalog[id].label), figureCell(id, lost.current[id]), figureCell(id, lost.previous[id])])
+      await tiles.row([textCell('Перезвоны'), textCell(`Норматив перезвона (${lost.source})`), textCell(lost.norm), textCell(null)])
+    }
+    await breakdownSheet(book, 'Обращения по формам', BREAKDOWN_COLUMNS.appeals, data.appeals.byForm, null)
+    await breakdownSheet(book, 'Обращения по темам', BREAKDOWN_COLUMNS.appeals, data.appeals.byTopic, null)
+    await breakdownSheet(book, 'Звонки по категориям', BREAKDOWN_COLUMNS.calls, data.calls.byCategory, data.calls.notApplicable)
+    await breakdownSheet(book, 'Звонки по линиям', BREAKDOWN_COLUMNS.callLines, data.calls.byLine, data.calls.notApplicable)
+    await breakdownSheet(book, 'Офисы и услуги', BREAKDOWN_COLUMNS.visits, data.visits.byOffice, data.visits.notApplicable)
+    await breakdownSheet(book, 'Оценки по формам', BREAKDOWN_COLUMNS.surveyForms, data.surveys.byForm, null)
+    await breakdownSheet(book, 'Оценки по офисам', BREAKDOWN_COLUMNS.surveyOffices, data.surveys.byOffice, null)
 
     const forms = Object.entries(appealForm)
-    const series = addSheet(
+    const series = await addSheet(
       book,
       'Динамика',
       [
@@ -94,16 +109,16 @@ export function dashboardWorkbook(data: DashboardData, about: readonly (readonly
       ],
       [12, ...forms.map(() => 14), 18, 18, 18],
     )
-    data.series.buckets.forEach((bucket, i) => {
-      const r = series.addRow([bucket, ...forms.map(([code]) => Number(data.series.appealsByForm[i]?.[code] ?? 0))])
-      setFigure(series, r.number, forms.length + 2, 'appeals.on_time_share', data.series.onTimeShare[i]?.value)
-      setFigure(series, r.number, forms.length + 3, 'calls.service_level', data.series.serviceLevel[i]?.value)
-      setFigure(series, r.number, forms.length + 4, 'visits.mean_wait', data.series.visitWait[i]?.value)
-      r.commit()
-    })
-    series.commit()
-    addDefinitions(book, DASHBOARD_METRICS)
-    addAbout(book, about)
+    for (let i = 0; i < data.series.buckets.length; i++)
+      await series.row([
+        textCell(data.series.buckets[i]),
+        ...forms.map(([code]): Cell => ({ v: Number(data.series.appealsByForm[i]?.[code] ?? 0), s: 'count' })),
+        figureCell('appeals.on_time_share', data.series.onTimeShare[i]?.value),
+        figureCell('calls.service_level', data.series.serviceLevel[i]?.value),
+        figureCell('visits.mean_wait', data.series.visitWait[i]?.value),
+      ])
+    await addDefinitions(book, lost ? [...DASHBOARD_METRICS, ...LOST_METRICS] : DASHBOARD_METRICS)
+    await addAbout(book, about)
   })
 }
 
@@ -126,37 +141,29 @@ export function registerWorkbook(db: Db, options: RegisterExport): Readable {
   const widths = register.columns.map((c) => (c.kind === 'instant' ? 17 : c.kind === 'seconds' ? 12 : 20))
   return streamWorkbook(async (book) => {
     let sheetNo = 1
-    let sheet = addSheet(book, 'Записи', header, widths)
+    let sheet = await addSheet(book, 'Записи', header, widths)
     let inSheet = 0
     let written = 0
     for await (const page of allRecords(db, register, records, undefined, options.order)) {
       for (const record of page) {
         if (inSheet >= limit) {
-          sheet.commit()
-          sheet = addSheet(book, `Записи (${++sheetNo})`, header, widths)
+          sheet = await addSheet(book, `Записи (${++sheetNo})`, header, widths)
           inSheet = 0
         }
-        const row = sheet.addRow([])
-        register.columns.forEach((c, i) => {
+        const cells: Cell[] = register.columns.map((c) => {
           const value = record[c.id]
-          if (value === null || value === undefined) return
-          const cell = row.getCell(i + 1)
-          if (c.kind === 'instant' && !(c.personal && !personalData)) {
-            cell.value = localWallClock(value instanceof Date ? value : new Date(String(value)), records.zone)
-            cell.numFmt = DATE_TIME_FORMAT
-          } else if (c.kind === 'seconds') {
-            cell.value = Number(value) / 86400
-            cell.numFmt = DURATION_FORMAT
-          } else cell.value = safeText(cellText(c, value, records.zone, personalData))
+          if (value === null || value === undefined) return textCell(null)
+          if (c.kind === 'instant' && !(c.personal && !personalData)) return dateTimeCell(value instanceof Date ? value : new Date(String(value)), records.zone)
+          if (c.kind === 'seconds') return durationCell(Number(value))
+          return textCell(cellText(c, value, records.zone, personalData))
         })
-        row.commit()
+        await sheet.row(cells)
         inSheet++
         written++
       }
       options.onRows?.(written)
     }
-    sheet.commit()
-    addDefinitions(book, records.metric ? [records.metric] : [])
-    addAbout(book, [...options.about, ['Записей в файле', written.toLocaleString('ru-RU')], ['Листов с записями', String(sheetNo)]])
+    await addDefinitions(book, records.metric ? [records.metric] : [])
+    await addAbout(book, [...options.about, ['Записей в файле', written.toLocaleString('ru-RU')], ['Листов с записями', String(sheetNo)]])
   })
 }

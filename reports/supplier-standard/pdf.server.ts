@@ -8,8 +8,8 @@ import type { Signer } from '#reports/appendix-7/pdf.server.ts'
 import { appealViolations } from '#reports/deadlines/compliance.server.ts'
 import { normViolations } from '#reports/deadlines/norms.server.ts'
 import { type PdfBlock, writePdf } from '#reports/export/pdf-writer.server.ts'
-import type { Cell } from '#reports/export/sheet-model.ts'
-import { APPEAL_HEAD, NORM_HEAD, type SupplierReport, VERDICT_LABEL, localText, minutes, violationCells } from './report.server.ts'
+import type { Cell } from '#reports/sheet-writer/model.ts'
+import { APPEAL_HEAD, NORM_HEAD, type SupplierReport, VERDICT_LABEL, localText, lostCallRows, minutes, violationCells } from './report.server.ts'
 
 const DOMAIN_TEXT = { appeals: 'Обращения', calls: 'Звонки', visits: 'Офисы' } as const
 const head = (texts: readonly string[]): Cell[][] => [texts.map((v) => ({ v, s: 'head' as const }))]
@@ -62,6 +62,15 @@ export function writeSupplierStandardPdf(report: SupplierReport, signer: Signer,
         'Источник',
       ]),
       rows,
+      size: 7.5,
+    }
+    // lost calls called back (issue 18): the same rows as the XLSX sheet «Перезвоны»
+    yield {
+      kind: 'table',
+      title: 'Потерянные звонки и перезвоны',
+      widths: [40, 14, 110],
+      header: head(['Показатель', 'Значение', 'Определение']),
+      rows: lostCallRows(report),
       size: 7.5,
     }
     for (const l of report.lines.filter((x) => x.verdict === 'broken' && x.violations > 0)) {

@@ -13,8 +13,8 @@ import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { appealViolations, computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
 import { type NormFigures, computeNormFigures, loadNormRules, normVerdict, normViolations } from '#reports/deadlines/norms.server.ts'
-import type { Cell } from '#reports/export/sheet-model.ts'
-import { MAX_ROWS_PER_SHEET, type PrintSpec, type SheetFormat, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
+import type { Cell } from '#reports/sheet-writer/model.ts'
+import { MAX_ROWS_PER_SHEET, type PrintSpec, type SheetFormat, type SheetSpec, writeReportBook } from '#reports/sheet-writer/writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
 import { type Period, yearPeriod } from '#reports/metrics/period.ts'
 import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
@@ -280,28 +280,37 @@ export function writeSupplierStandard(format: SheetFormat, report: SupplierRepor
     }
     const lost = await book.next()
     await lost.row(['Показатель', 'Значение', 'Определение'].map((v) => ({ v, s: 'head' as const })))
-    for (const id of LOST_METRICS) {
-      const value = report.lostCalls.figures[id]
-      const unit = metricCatalog[id].unit
-      const cell: Cell =
-        value === null
-          ? { v: '–', s: 'center' }
-          : unit === 'share'
-            ? { v: Math.round(value * 1000) / 10, s: 'decimal' }
-            : unit === 'seconds'
-              ? { v: Math.round((value / 60) * 10) / 10, s: 'decimal' }
-              : { v: value, s: 'count' }
-      await lost.row([
-        { v: `${metricCatalog[id].label}${unit === 'share' ? ', %' : unit === 'seconds' ? ', мин' : ''}`, s: 'text' },
-        cell,
-        { v: metricCatalog[id].definition, s: 'text' },
-      ])
-    }
-    await lost.row([
-      { v: 'Норматив перезвона', s: 'textBold' },
-      { v: report.lostCalls.norm, s: 'text' },
-      { v: safeText(report.lostCalls.source), s: 'text' },
-    ])
+    for (const row of lostCallRows(report)) await lost.row(row)
     await lost.end()
   })
+}
+
+/**
+ * The lost-call block (issue 18): each catalog figure of `reports/callbacks` with its unit, value and definition,
+ * then the callback norm — the same rows in the XLSX sheet and in the PDF.
+ */
+export function lostCallRows(report: Pick<SupplierReport, 'lostCalls'>): Cell[][] {
+  const rows: Cell[][] = LOST_METRICS.map((id) => {
+    const value = report.lostCalls.figures[id]
+    const unit = metricCatalog[id].unit
+    const cell: Cell =
+      value === null
+        ? { v: '–', s: 'center' }
+        : unit === 'share'
+          ? { v: Math.round(value * 1000) / 10, s: 'decimal' }
+          : unit === 'seconds'
+            ? { v: Math.round((value / 60) * 10) / 10, s: 'decimal' }
+            : { v: value, s: 'count' }
+    return [
+      { v: `${metricCatalog[id].label}${unit === 'share' ? ', %' : unit === 'seconds' ? ', мин' : ''}`, s: 'text' },
+      cell,
+      { v: metricCatalog[id].definition, s: 'text' },
+    ]
+  })
+  rows.push([
+    { v: 'Норматив перезвона', s: 'textBold' },
+    { v: report.lostCalls.norm, s: 'text' },
+    { v: safeText(report.lostCalls.source), s: 'text' },
+  ])
+  return rows
 }

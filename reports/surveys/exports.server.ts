@@ -1,14 +1,15 @@
 /**
- * Survey files through the dashboards' export path (workbook.server.ts): the summary (the page's figures,
+ * Survey files through the dashboards' export path (reports/export/workbook.server.ts, on the writer library): the summary (the page's figures,
  * breakdowns and each question's distribution), every response with its answers, and a batch of links for
  * sending — each with «Определения» and «О файле», streamed row by row.
  */
 import type { Readable } from 'node:stream'
-import { DATE_TIME_FORMAT, addAbout, addDefinitions, addSheet, localWallClock, safeText, streamWorkbook } from '#reports/export/workbook.server.ts'
-import { metricCatalog } from '#reports/metrics/catalog.ts'
+import { addAbout, addDefinitions, addSheet, dateTimeCell, streamWorkbook, textCell } from '#reports/export/workbook.server.ts'
+import type { Cell } from '#reports/sheet-writer/model.ts'
+import { type MetricId, metricCatalog } from '#reports/metrics/catalog.ts'
 import { SURVEY_COLUMNS, SURVEY_METRICS, SURVEY_TILES } from '#reports/metrics/dashboard-layout.ts'
 import type { BreakdownRow } from '#reports/metrics/dashboard-view.server.ts'
-import { setFigure } from '#reports/metrics/exports.server.ts'
+import { figureCell } from '#reports/metrics/exports.server.ts'
 import { appealForm, appealTopic, labelOf } from '#reports/vocabulary.ts'
 import { type BatchLink, COLLECTED_BY, DELIVERIES, KIND_LABELS, type Survey } from './questions.ts'
 import { type QuestionSummary, type ResponseRow, type SurveyResults, answerText } from './results.server.ts'
@@ -17,41 +18,34 @@ type About = readonly (readonly [string, string])[]
 
 export function surveySummaryWorkbook(survey: Survey, results: SurveyResults, questions: readonly QuestionSummary[], about: About): Readable {
   return streamWorkbook(async (book) => {
-    const tiles = addSheet(book, 'Показатели', ['Показатель', 'Значение', 'Год назад'], [52, 16, 16])
-    for (const id of SURVEY_TILES) {
-      const r = tiles.addRow([metricCatalog[id].label, null, null])
-      setFigure(tiles, r.number, 2, id, results.current[id])
-      setFigure(tiles, r.number, 3, id, results.previous[id])
-      r.commit()
-    }
-    tiles.commit()
+    const tiles = await addSheet(book, 'Показатели', ['Показатель', 'Значение', 'Год назад'], [52, 16, 16])
+    for (const id of SURVEY_TILES)
+      await tiles.row([textCell(metricCatalog[id].label), figureCell(id, results.current[id]), figureCell(id, results.previous[id])])
 
-    const dist = addSheet(book, 'Вопросы', ['№', 'Вопрос', 'Вид', 'Ответ', 'Число ответов', 'Показатель', 'Значение'], [5, 50, 30, 30, 14, 36, 14])
-    questions.forEach((q, n) => {
-      dist.addRow([n + 1, safeText(q.text), KIND_LABELS[q.kind], 'ответили на вопрос', q.answered]).commit()
-      for (const b of q.bars) dist.addRow([null, null, null, safeText(b.label), b.count]).commit()
-      for (const [id, value] of Object.entries(q.figures)) {
-        const r = dist.addRow([null, null, null, null, null, metricCatalog[id as keyof typeof metricCatalog].label])
-        setFigure(dist, r.number, 7, id as keyof typeof metricCatalog, value)
-        r.commit()
-      }
-    })
-    dist.commit()
-
-    const breakdown = (name: string, rows: readonly BreakdownRow[]) => {
-      const sheet = addSheet(book, name, ['', ...SURVEY_COLUMNS.map((id) => metricCatalog[id].label)], [40, ...SURVEY_COLUMNS.map(() => 18)])
-      for (const row of rows) {
-        const r = sheet.addRow([safeText(row.label)])
-        SURVEY_COLUMNS.forEach((id, i) => setFigure(sheet, r.number, i + 2, id, row.figures[id]))
-        r.commit()
-      }
-      sheet.commit()
+    const dist = await addSheet(book, 'Вопросы', ['№', 'Вопрос', 'Вид', 'Ответ', 'Число ответов', 'Показатель', 'Значение'], [5, 50, 30, 30, 14, 36, 14])
+    const blank = textCell(null)
+    for (const [n, q] of questions.entries()) {
+      await dist.row([
+        { v: n + 1, s: 'number' },
+        textCell(q.text),
+        textCell(KIND_LABELS[q.kind]),
+        textCell('ответили на вопрос'),
+        { v: q.answered, s: 'count' },
+      ])
+      for (const b of q.bars) await dist.row([blank, blank, blank, textCell(b.label), { v: b.count, s: 'count' }])
+      for (const [id, value] of Object.entries(q.figures))
+        await dist.row([blank, blank, blank, blank, blank, textCell(metricCatalog[id as MetricId].label), figureCell(id as MetricId, value)])
     }
-    breakdown('По офисам', results.byOffice)
-    breakdown('По формам', results.byForm)
-    breakdown('По способу опроса', results.byDelivery)
-    addDefinitions(book, SURVEY_METRICS)
-    addAbout(book, [...about, ['Опрос', survey.title], ['Проведено опросов в периоде', String(results.conducted)]])
+
+    const breakdown = async (name: string, rows: readonly BreakdownRow[]) => {
+      const sheet = await addSheet(book, name, ['', ...SURVEY_COLUMNS.map((id) => metricCatalog[id].label)], [40, ...SURVEY_COLUMNS.map(() => 18)])
+      for (const row of rows) await sheet.row([textCell(row.label), ...SURVEY_COLUMNS.map((id) => figureCell(id, row.figures[id]))])
+    }
+    await breakdown('По офисам', results.byOffice)
+    await breakdown('По формам', results.byForm)
+    await breakdown('По способу опроса', results.byDelivery)
+    await addDefinitions(book, SURVEY_METRICS)
+    await addAbout(book, [...about, ['Опрос', survey.title], ['Проведено опросов в периоде', String(results.conducted)]])
   })
 }
 
@@ -78,33 +72,29 @@ export function surveyAnswersWorkbook(
       'Обращение',
       ...survey.questions.map((q, i) => `${i + 1}. ${q.text}`),
     ]
-    const sheet = addSheet(book, 'Анкеты', header, [10, 17, 20, 24, 16, 24, 14, ...survey.questions.map((q) => (q.kind === 'text' ? 50 : 16))])
-    sheet.getColumn(2).numFmt = DATE_TIME_FORMAT
+    const sheet = await addSheet(book, 'Анкеты', header, [10, 17, 20, 24, 16, 24, 14, ...survey.questions.map((q) => (q.kind === 'text' ? 50 : 16))])
     let count = 0
     for await (const page of pages) {
       for (const r of page) {
         const via = r.delivery ? (DELIVERIES[r.delivery as keyof typeof DELIVERIES] ?? r.delivery) : COLLECTED_BY[r.collectedBy as keyof typeof COLLECTED_BY]
-        const answers = survey.questions.map((q) => {
+        const answers = survey.questions.map((q): Cell => {
           const value = answerText(q, r.answers[q.id])
-          return typeof value === 'string' ? safeText(q.kind === 'text' ? freeText(value) : value) : value
+          return typeof value === 'string' ? textCell(q.kind === 'text' ? freeText(value) : value) : value === null ? textCell(null) : { v: value, s: 'number' }
         })
-        sheet
-          .addRow([
-            Number(r.id),
-            localWallClock(r.submittedAt, zone),
-            via,
-            r.officeCode ? (offices.get(r.officeCode) ?? r.officeCode) : null,
-            r.form ? labelOf(appealForm, r.form) : null,
-            r.topic ? labelOf(appealTopic, r.topic) : null,
-            r.regNumber,
-            ...answers,
-          ])
-          .commit()
+        await sheet.row([
+          { v: Number(r.id), s: 'number' },
+          dateTimeCell(r.submittedAt, zone),
+          textCell(via),
+          textCell(r.officeCode ? (offices.get(r.officeCode) ?? r.officeCode) : null),
+          textCell(r.form ? labelOf(appealForm, r.form) : null),
+          textCell(r.topic ? labelOf(appealTopic, r.topic) : null),
+          textCell(r.regNumber),
+          ...answers,
+        ])
         count++
       }
     }
-    sheet.commit()
-    addAbout(book, [...about, ['Опрос', survey.title], ['Анкет в файле', String(count)]])
+    await addAbout(book, [...about, ['Опрос', survey.title], ['Анкет в файле', String(count)]])
   })
 }
 
@@ -118,36 +108,31 @@ export function batchWorkbook(
   about: About,
 ): Readable {
   return streamWorkbook(async (book) => {
-    const sheet = addSheet(
+    const sheet = await addSheet(
       book,
       'Ссылки',
       ['№', 'Ссылка на опрос', 'Действует до', 'Ответ получен', 'Обращение', 'Ответ на обращение дан', 'Форма', 'Тема', 'Потребитель', 'Телефон', 'E-mail'],
       [6, 48, 17, 10, 14, 17, 14, 24, 28, 18, 26],
     )
-    sheet.getColumn(3).numFmt = DATE_TIME_FORMAT
-    sheet.getColumn(6).numFmt = DATE_TIME_FORMAT
     let n = 0
     for await (const page of pages) {
       for (const l of page) {
         n++
-        sheet
-          .addRow([
-            n,
-            url(l.token),
-            l.expiresAt ? localWallClock(l.expiresAt, zone) : null,
-            l.answered ? 'да' : 'нет',
-            l.regNumber ? safeText(l.regNumber) : null,
-            l.answeredAt ? localWallClock(l.answeredAt, zone) : null,
-            l.form ? labelOf(appealForm, l.form) : null,
-            l.topic ? labelOf(appealTopic, l.topic) : null,
-            safeText(personal(l.name) ?? ''),
-            safeText(personal(l.phone) ?? ''),
-            safeText(personal(l.email) ?? ''),
-          ])
-          .commit()
+        await sheet.row([
+          { v: n, s: 'number' },
+          textCell(url(l.token)),
+          dateTimeCell(l.expiresAt, zone),
+          textCell(l.answered ? 'да' : 'нет'),
+          textCell(l.regNumber),
+          dateTimeCell(l.answeredAt, zone),
+          textCell(l.form ? labelOf(appealForm, l.form) : null),
+          textCell(l.topic ? labelOf(appealTopic, l.topic) : null),
+          textCell(personal(l.name) ?? ''),
+          textCell(personal(l.phone) ?? ''),
+          textCell(personal(l.email) ?? ''),
+        ])
       }
     }
-    sheet.commit()
-    addAbout(book, [...about, ['Опрос', survey.title], ['Ссылок в файле', String(n)]])
+    await addAbout(book, [...about, ['Опрос', survey.title], ['Ссылок в файле', String(n)]])
   })
 }

@@ -1,9 +1,9 @@
 /**
- * The work list as XLSX, through the product's streamed writer (reports/export/sheet-writer.server.ts): a
+ * The work list as XLSX, through the product's streamed writer (reports/sheet-writer/writer.server.ts): a
  * sheet per part, «Определения» and «О файле», printed landscape with the header row on every page.
  */
 import type { Readable } from 'node:stream'
-import { type Cell, type PrintSpec, type SheetFormat, type SheetSpec, writeReportBook } from '#reports/export/sheet-writer.server.ts'
+import { type Cell, type PrintSpec, type SheetFormat, type SheetSpec, writeReportBook } from '#reports/sheet-writer/writer.server.ts'
 import { safeText } from '#reports/export/workbook.server.ts'
 import { metricCatalog } from '#reports/metrics/catalog.ts'
 import { formatLocalDateTime } from '#reports/time/local-time.ts'

@@ -42,6 +42,8 @@ const samples: Record<keyof typeof routeAccess, { url: string; method?: 'GET' | 
   // the network preset's first norm rule (ids follow the preset order: appeal written, appeal phone, call callback)
   'deadlines.norms.$ruleId.tsx': { url: '/deadlines/norms/3', allowed: 200 },
   'dashboard._index.tsx': { url: '/dashboard?period=year&year=2025', allowed: 200 },
+  // the registry's files: signed in, then the report's page decides (lost calls: every role, numbers masked by role)
+  'files.$report.$format.ts': { url: '/files/lost-calls/xlsx?period=month&year=2025&month=3', allowed: 200 },
   'dashboard[.xlsx].ts': { url: '/dashboard.xlsx?period=month&year=2025&month=3', allowed: 200 },
   'registers.$domain._index.tsx': { url: '/registers/appeals?metric=appeals.received', allowed: 200 },
   'registers.$domain.export[.xlsx].ts': { url: '/registers/visits/export.xlsx?period=month&year=2025&month=3', allowed: 200 },

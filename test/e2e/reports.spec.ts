@@ -34,7 +34,7 @@ describe('Appendix 7', () => {
     ).toBe(3)
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-xlsx]')])
-    expect(download.suggestedFilename()).toBe('prilozhenie-7-2025.xlsx')
+    expect(download.suggestedFilename()).toMatch(/^Приложение7_2025_.+\.xlsx$/) // the registry's scheme (ADR 026)
     const book = new ExcelJS.Workbook()
     await book.xlsx.readFile((await download.path())!)
     const inFile = (book.getWorksheet('4.1')!.getRow(10).values as unknown[]).slice(3).map((v) => (typeof v === 'number' ? String(v) : String(v)))
@@ -53,7 +53,7 @@ describe('Appendix 7', () => {
 
     // the PDF that is signed: a real PDF with the form's title
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-pdf]')])
-    expect(pdf.suggestedFilename()).toBe('prilozhenie-7-2025.pdf')
+    expect(pdf.suggestedFilename()).toMatch(/^Приложение7_2025_.+\.pdf$/)
     expect(
       fs
         .readFileSync((await pdf.path())!)
@@ -66,7 +66,7 @@ describe('Appendix 7', () => {
     await page.locator('[data-testid=no-changes]').waitFor()
     const snapshotPath = new URL(page.url()).pathname
     const [frozen] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=snapshot-file]')])
-    expect(frozen.suggestedFilename()).toBe('prilozhenie-7-2025.xlsx')
+    expect(frozen.suggestedFilename()).toBe(download.suggestedFilename())
     expect(await page.locator('[data-testid=snapshot-scope]').textContent()).toBe('вся организация')
     await gotoHydrated(page, `${baseUrl}/reports/appendix-7?year=2025`)
     expect(await page.locator('[data-testid=snapshots] tbody tr').count()).toBe(1)

@@ -1,15 +1,18 @@
 /**
- * A streamed spreadsheet writer for the regulator's files (ADR 011): one sheet model — rows of cells with
- * a few named styles, HTML-like `colspan`/`rowspan` merges, column widths, frozen header rows — written as
- * XLSX (SpreadsheetML) or ODS (OpenDocument) straight into a zip stream. Rows are serialised to text and
- * flushed with back-pressure, so a million-row table 4.9 passes through in constant memory at the speed of
- * deflate (exceljs, which builds a cell object per value, wrote ≈ 10–20 k rows/s; ADR 011).
+ * The streamed spreadsheet writer (ADR 011, ADR 026; its API in README.md beside this file): one sheet model —
+ * rows of cells with a few named styles, HTML-like `colspan`/`rowspan` merges, column widths, frozen header
+ * rows — written as XLSX (SpreadsheetML) or ODS (OpenDocument) straight into a zip stream. Rows are
+ * serialised to text and flushed with back-pressure, so a million-row table passes through in constant
+ * memory at the speed of deflate (exceljs, which builds a cell object per value, wrote ≈ 10–20 k rows/s).
+ * Every file the product writes goes through it; exceljs stays only for reading uploads.
+ *
+ * Text cells are always written as text (`inlineStr`, `office:value-type="string"`), never as a formula, so a
+ * value such as «=1+1» or «+7 912 …» is stored as it is (reports/export/formula.ts, ADR 014).
  */
 import { once } from 'node:events'
 import { PassThrough, type Readable } from 'node:stream'
 import archiver from 'archiver'
-import { type Cell, type CellStyle, STYLES } from './sheet-model.ts'
-import { safeText } from './workbook.server.ts'
+import { type Cell, type CellStyle, EPOCH_SERIAL, STYLES, cellText } from './model.ts'
 
 export type { Cell, CellStyle }
 
@@ -37,6 +40,11 @@ export interface SheetSpec {
   freezeRows?: number
   /** print set-up; without it: portrait, fit to width, page numbers */
   print?: PrintSpec
+  /**
+   * Leave row heights to the spreadsheet (XLSX: no `ht` written; Excel and LibreOffice fit a row of wrapped
+   * text themselves). For sheets without merges; a merged cell is never fitted, so forms keep the estimate.
+   */
+  autoHeight?: boolean
 }
 
 export interface SheetOut {
@@ -47,8 +55,12 @@ export interface SheetOut {
 
 export interface BookOut {
   stream: Readable
-  /** The writer of the next declared sheet (sheets are written in the order declared). */
-  next(): Promise<SheetOut>
+  /**
+   * The writer of the next declared sheet (sheets are written in the order declared; end one before the
+   * next). XLSX also takes a sheet declared only now (`spec`), e.g. a register continuing past 1 048 576 rows;
+   * ODS needs every sheet declared up front.
+   */
+  next(spec?: SheetSpec): Promise<SheetOut>
   finish(): Promise<void>
 }
 
@@ -260,13 +272,21 @@ const XLSX_STYLES = (() => {
     countBold: xf(1, 1, 3, 'vertical="top"'),
     decimal: xf(0, 1, 164, 'vertical="top"'),
     decimalBold: xf(1, 1, 164, 'vertical="top"'),
+    dateTime: xf(0, 1, 165, 'horizontal="center" vertical="top"'),
+    duration: xf(0, 1, 166, 'vertical="top"'),
+    share: xf(0, 1, 167, 'vertical="top"'),
+    score: xf(0, 1, 168, 'vertical="top"'),
+    points: xf(0, 1, 169, 'vertical="top"'),
+    number: xf(0, 1, 0, 'vertical="top"'),
   }
   const font = (extra: string, size: number) => `<font>${extra}<sz val="${size}"/><name val="Calibri"/><family val="2"/><charset val="204"/></font>`
   const side = (name: string) => `<${name} style="thin"><color auto="1"/></${name}>`
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
-    '<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/></numFmts>' +
+    '<numFmts count="6"><numFmt numFmtId="164" formatCode="0.0"/><numFmt numFmtId="165" formatCode="dd.mm.yyyy hh:mm"/>' +
+    '<numFmt numFmtId="166" formatCode="[h]:mm:ss"/><numFmt numFmtId="167" formatCode="0.0%"/><numFmt numFmtId="168" formatCode="0.00"/>' +
+    '<numFmt numFmtId="169" formatCode="+0.0;-0.0;0"/></numFmts>' +
     `<fonts count="4">${font('', 11)}${font('<b/>', 11)}${font('<b/>', 12)}${font('<i/>', 9)}</fonts>` +
     '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
     `<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>${side('left')}${side('right')}${side('top')}${side('bottom')}<diagonal/></border></borders>` +
@@ -290,62 +310,65 @@ function xlsxCell(ref: string, p: Placed): string {
   return `<c r="${ref}" s="${s}" t="inlineStr"><is><t xml:space="preserve">${xmlText(cell.v)}</t></is></c>`
 }
 
-function xlsxBook(specs: readonly SheetSpec[]): BookOut {
+function xlsxBook(declared: readonly SheetSpec[]): BookOut {
   const { archive, stream, abort } = startZip()
-  const names = sheetNames(specs)
+  const specs = [...declared]
   let index = 0
-  const sheetFiles = names.map((_, i) => `xl/worksheets/sheet${i + 1}.xml`)
-  archive.append(
-    XML_HEAD +
-      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
-      '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
-      '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' +
-      sheetFiles.map((f) => `<Override PartName="/${f}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('') +
-      '</Types>',
-    { name: '[Content_Types].xml' },
-  )
-  archive.append(
-    `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
-    {
-      name: '_rels/.rels',
-    },
-  )
-  // the workbook part is written last: the print areas need each sheet's row count
-  const usedRows: number[] = names.map(() => 0)
-  const workbookXml = () => {
+  const sheetFile = (i: number) => `xl/worksheets/sheet${i + 1}.xml`
+  // the package parts that list the sheets are written last: a sheet may be declared while writing, and the
+  // print areas need each sheet's row count (the order of a zip's entries does not matter to XLSX readers)
+  const usedRows: number[] = []
+  const packageParts = () => {
+    const names = sheetNames(specs)
+    const files = names.map((_, i) => sheetFile(i))
+    archive.append(
+      XML_HEAD +
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' +
+        files.map((f) => `<Override PartName="/${f}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('') +
+        '</Types>',
+      { name: '[Content_Types].xml' },
+    )
+    archive.append(
+      `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+      { name: '_rels/.rels' },
+    )
+    archive.append(
+      `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+        files.map((f, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="${f.slice(3)}"/>`).join('') +
+        `<Relationship Id="rId${names.length + 1}" Type="${REL}/styles" Target="styles.xml"/></Relationships>`,
+      { name: 'xl/_rels/workbook.xml.rels' },
+    )
     const defined: string[] = []
     specs.forEach((spec, i) => {
       const sheet = quotedSheet(names[i]!)
       const rows = spec.print?.repeatRows
       if (rows) defined.push(`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${xmlText(`${sheet}!$${rows[0]}:$${rows[1]}`)}</definedName>`)
-      if (usedRows[i]! > 0 && spec.widths.length)
+      if ((usedRows[i] ?? 0) > 0 && spec.widths.length)
         defined.push(
           `<definedName name="_xlnm.Print_Area" localSheetId="${i}">${xmlText(`${sheet}!$A$1:$${columnName(spec.widths.length - 1)}$${usedRows[i]}`)}</definedName>`,
         )
     })
-    return (
+    archive.append(
       `${XML_HEAD}<workbook xmlns="${SML}" xmlns:r="${REL}"><bookViews><workbookView/></bookViews><sheets>` +
-      names.map((n, i) => `<sheet name="${xmlText(n)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
-      `</sheets>${defined.length ? `<definedNames>${defined.join('')}</definedNames>` : ''}</workbook>`
+        names.map((n, i) => `<sheet name="${xmlText(n)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
+        `</sheets>${defined.length ? `<definedNames>${defined.join('')}</definedNames>` : ''}</workbook>`,
+      { name: 'xl/workbook.xml' },
     )
   }
-  archive.append(
-    `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-      sheetFiles.map((f, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="${f.slice(3)}"/>`).join('') +
-      `<Relationship Id="rId${names.length + 1}" Type="${REL}/styles" Target="styles.xml"/></Relationships>`,
-    { name: 'xl/_rels/workbook.xml.rels' },
-  )
   archive.append(XLSX_STYLES, { name: 'xl/styles.xml' })
 
   return {
     stream,
-    async next() {
+    async next(extra) {
       const i = index++
+      if (extra) specs.splice(i, 0, extra)
       const spec = specs[i]
       if (!spec) throw new Error('no more sheets declared')
       const out = new Chunked(new PassThrough(), abort)
-      archive.append(out.out, { name: sheetFiles[i]! })
+      archive.append(out.out, { name: sheetFile(i) })
       const layout = new MergeLayout()
       const freeze = spec.freezeRows ?? 0
       await out.write(
@@ -361,7 +384,7 @@ function xlsxBook(specs: readonly SheetSpec[]): BookOut {
         row(cells, height) {
           const r = layout.rowIndex + 1
           const placed = layout.place(cells)
-          const ht = height ?? rowHeightFor(placed, spec.widths)
+          const ht = height ?? (spec.autoHeight ? undefined : rowHeightFor(placed, spec.widths))
           let xml = `<row r="${r}"${ht ? ` ht="${ht}" customHeight="1"` : ''}>`
           for (const p of placed) xml += xlsxCell(`${columnName(p.col)}${r}`, p)
           return out.write(`${xml}</row>`) ?? Promise.resolve()
@@ -377,7 +400,7 @@ function xlsxBook(specs: readonly SheetSpec[]): BookOut {
       }
     },
     async finish() {
-      archive.append(workbookXml(), { name: 'xl/workbook.xml' })
+      packageParts()
       await archive.finalize()
     },
   }
@@ -427,8 +450,25 @@ function odsCellStyles(): string {
     countBold: style('ce-countBold', { border: true, data: 'N0', align: 'end', bold: true }),
     decimal: style('ce-decimal', { border: true, data: 'N1', align: 'end' }),
     decimalBold: style('ce-decimalBold', { border: true, data: 'N1', align: 'end', bold: true }),
+    dateTime: style('ce-dateTime', { border: true, data: 'DT', align: 'center' }),
+    duration: style('ce-duration', { border: true, data: 'DU', align: 'end' }),
+    share: style('ce-share', { border: true, data: 'PC', align: 'end' }),
+    score: style('ce-score', { border: true, data: 'N2', align: 'end' }),
+    points: style('ce-points', { border: true, data: 'NP', align: 'end' }),
+    number: style('ce-number', { border: true, align: 'end' }),
   }
+  const n = (places: number) => `<number:number number:decimal-places="${places}" number:min-integer-digits="1"/>`
   return (
+    '<number:date-style style:name="DT"><number:day number:style="long"/><number:text>.</number:text><number:month number:style="long"/><number:text>.</number:text>' +
+    '<number:year number:style="long"/><number:text> </number:text><number:hours number:style="long"/><number:text>:</number:text><number:minutes number:style="long"/></number:date-style>' +
+    '<number:time-style style:name="DU" number:truncate-on-overflow="false"><number:hours/><number:text>:</number:text><number:minutes number:style="long"/>' +
+    '<number:text>:</number:text><number:seconds number:style="long"/></number:time-style>' +
+    `<number:percentage-style style:name="PC">${n(1)}<number:text>%</number:text></number:percentage-style>` +
+    `<number:number-style style:name="N2">${n(2)}</number:number-style>` +
+    `<number:number-style style:name="NP0" style:volatile="true"><number:text>+</number:text>${n(1)}</number:number-style>` +
+    `<number:number-style style:name="NP1" style:volatile="true"><number:text>-</number:text>${n(1)}</number:number-style>` +
+    `<number:number-style style:name="NP">${n(1)}<style:map style:condition="value()&gt;0" style:apply-style-name="NP0"/>` +
+    '<style:map style:condition="value()&lt;0" style:apply-style-name="NP1"/></number:number-style>' +
     '<number:number-style style:name="N0"><number:number number:decimal-places="0" number:min-integer-digits="1" number:grouping="true"/></number:number-style>' +
     '<number:number-style style:name="N1"><number:number number:decimal-places="1" number:min-integer-digits="1"/></number:number-style>' +
     STYLES.map((s) => byStyle[s]).join('')
@@ -462,6 +502,21 @@ function odsPageStyles(specs: readonly SheetSpec[]): string {
   return `<office:automatic-styles>${layouts}<style:style style:name="T8" style:family="text"><style:text-properties fo:font-size="8pt"/></style:style></office:automatic-styles><office:master-styles>${masters}</office:master-styles>`
 }
 
+/** Number styles whose cached text (`text:p`) is the value as shown, not the bare number (a serial day means nothing to a reader). */
+const ODS_SHOWN: ReadonlySet<CellStyle> = new Set(['dateTime', 'duration', 'share', 'score', 'points'])
+
+/** A number's ODS value: a serial day as a date, a day fraction as a time, a share as a percentage, else a float. */
+function odsValue(v: number, style: CellStyle | undefined): string {
+  if (style === 'dateTime')
+    return `office:value-type="date" office:date-value="${new Date(Math.round((v - EPOCH_SERIAL) * 86_400_000)).toISOString().slice(0, 19)}"`
+  if (style === 'duration') {
+    const total = Math.round(Math.abs(v) * 86_400)
+    return `office:value-type="time" office:time-value="${v < 0 ? '-' : ''}PT${Math.floor(total / 3600)}H${Math.floor((total % 3600) / 60)}M${total % 60}S"`
+  }
+  if (style === 'share') return `office:value-type="percentage" office:value="${v}"`
+  return `office:value-type="float" office:value="${v}"`
+}
+
 const odsWidth = (chars: number) => `${(chars * 0.19 + 0.1).toFixed(2)}cm`
 
 function odsCell(p: Placed): string {
@@ -471,7 +526,7 @@ function odsCell(p: Placed): string {
   const s = `table:style-name="ce-${cell.s ?? 'plain'}"`
   if (cell.v === null || cell.v === '' || (typeof cell.v === 'number' && !Number.isFinite(cell.v))) return `<table:table-cell ${s}${span}/>`
   if (typeof cell.v === 'number')
-    return `<table:table-cell ${s}${span} office:value-type="float" office:value="${cell.v}"><text:p>${cell.v}</text:p></table:table-cell>`
+    return `<table:table-cell ${s}${span} ${odsValue(cell.v, cell.s)}><text:p>${ODS_SHOWN.has(cell.s ?? 'plain') ? cellText(cell) : cell.v}</text:p></table:table-cell>`
   const paragraphs = xmlText(cell.v)
     .split('\n')
     .map((line) => `<text:p>${line}</text:p>`)
@@ -525,8 +580,9 @@ function odsBook(specs: readonly SheetSpec[]): BookOut {
   let index = 0
   return {
     stream,
-    async next() {
+    async next(extra) {
       await opened
+      if (extra) throw new Error('an ODS book needs every sheet declared up front')
       const i = index++
       const spec = specs[i]
       if (!spec) throw new Error('no more sheets declared')
@@ -595,7 +651,7 @@ export function writeReportBook(
     for (const [key, value] of about)
       await info.row([
         { v: key, s: 'textBold' },
-        { v: safeText(value), s: 'text' },
+        { v: value, s: 'text' },
       ])
     await info.end()
     await book.finish()
