@@ -5,7 +5,6 @@
  */
 import { sql } from 'kysely'
 import { resetWorld, useTestDatabase } from '#test/setup/database.ts'
-import { queryableOf } from '#app/models/command.server.ts'
 import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
 
 const N = Number(process.env.RECOMPUTE_BENCH ?? 0)
@@ -27,16 +26,16 @@ describe.skipIf(!N)('recomputing every due date: on the pool or in one transacti
           .values({ org_id: world.org.id, day: `2024-03-${String(d + 1).padStart(2, '0')}`, kind: 'holiday', note: null })
           .execute()
     }
-    await recomputeAppealDueDates(t.database.pool, world.org.id, 'Europe/Moscow') // first fill
+    await recomputeAppealDueDates(t.database.db, world.org.id, 'Europe/Moscow') // first fill
     const timings: string[] = []
     for (let round = 0; round < 2; round++) {
       await shift(round + 3)
       let started = performance.now()
-      const onPool = await recomputeAppealDueDates(t.database.pool, world.org.id, 'Europe/Moscow')
+      const onPool = await recomputeAppealDueDates(t.database.db, world.org.id, 'Europe/Moscow')
       const poolMs = performance.now() - started
       await shift(round + 5)
       started = performance.now()
-      const inTx = await db.transaction().execute((tx) => recomputeAppealDueDates(queryableOf(tx), world.org.id, 'Europe/Moscow'))
+      const inTx = await db.transaction().execute((tx) => recomputeAppealDueDates(tx, world.org.id, 'Europe/Moscow'))
       const txMs = performance.now() - started
       timings.push(`pool ${Math.round(poolMs)} ms (${onPool} changed), transaction ${Math.round(txMs)} ms (${inTx} changed)`)
     }

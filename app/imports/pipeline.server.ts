@@ -7,6 +7,7 @@
 import fs from 'node:fs'
 import type pg from 'pg'
 import type { Database } from '#db/client.server.ts'
+import { kyselyOn } from '#db/connection.server.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
@@ -975,7 +976,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     } else {
       await queueLog?.finish()
       // due dates of the appeals this import wrote, by the organisation's rules and calendar (same transaction)
-      if (spec.kind === 'appeals') await recomputeAppealDueDates(client, orgId, target.zone, { batchId })
+      if (spec.kind === 'appeals') await recomputeAppealDueDates(kyselyOn(client), orgId, target.zone, { batchId })
       await client.query('commit')
       Object.assign(report, { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged })
       report.status = 'done'
@@ -1065,7 +1066,7 @@ async function importRows(
     // generated rows (the demo) name the branches they make
     result = await loadRows({ target, client, spec: kindSpecs[kind], batchId, items, skipInvalid: false, createBranches: true })
     if (result.rejectedRows) throw new Error(`generated rows were rejected: ${result.rejections[0]?.reason}`)
-    if (kind === 'appeals') await recomputeAppealDueDates(client, target.orgId, target.zone, { batchId })
+    if (kind === 'appeals') await recomputeAppealDueDates(kyselyOn(client), target.orgId, target.zone, { batchId })
     await client.query('commit')
   } catch (error) {
     await client.query('rollback').catch(() => {})

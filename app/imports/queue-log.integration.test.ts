@@ -208,7 +208,7 @@ async function expectTheLogsCalls() {
   })
   expect((await db.selectFrom('queue_log_pending').select('call_id').execute()).map((r) => r.call_id)).toEqual(['C13'])
   // the calls closed without an ending are listed for review, and the list is as long as the figure
-  const params = await loadRollupParams(t.database.pool, world.org.id)
+  const params = await loadRollupParams(t.database.db, world.org.id)
   const ctx: RecordContext = {
     scope: { orgId: world.org.id, branches: 'all' },
     period: march().period,

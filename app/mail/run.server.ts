@@ -85,7 +85,7 @@ export function dueSlot(
 /** Plans the messages due at `asOf`: returns how many rows were added to the log. */
 async function plan(database: Database, orgId: string, zone: string, asOf: Date): Promise<number> {
   const db = database.db
-  const calendar = await loadWorkCalendar(database.pool, orgId)
+  const calendar = await loadWorkCalendar(database.db, orgId)
   const subs = await db
     .selectFrom('mail_subscription as s')
     .innerJoin('app_user as u', 'u.id', 's.user_id')

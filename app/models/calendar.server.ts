@@ -4,7 +4,7 @@ import { localParts } from '#reports/time/local-time.ts'
 import { CALENDAR_KINDS } from '#app/utils/deadline-labels.ts'
 import { InputError } from '#reports/errors.ts'
 import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
-import { type Actor, inTransaction, queryableOf, runCommand } from './command.server.ts'
+import { type Actor, inTransaction, runCommand } from './command.server.ts'
 
 /** Loaded years, federal and the organisation's own, with whether each is confirmed. */
 export async function listCalendarYears(db: Db, orgId: string) {
@@ -127,7 +127,7 @@ export async function changeCalendar(db: Db, actor: Actor, change: CalendarChang
       details = { year: change.year }
     }
     // the calendar changed: every appeal's due date is counted again, in the same transaction
-    const recomputed = await recomputeAppealDueDates(queryableOf(tx), orgId, actor.org.time_zone)
+    const recomputed = await recomputeAppealDueDates(tx, orgId, actor.org.time_zone)
     return {
       result: { recomputed },
       audit: { action: 'calendar.update', object: 'производственный календарь', details: { intent: change.intent, ...details, recomputed } },

@@ -3,12 +3,10 @@
  * on behalf of an actor the guard built once. A command that fails half-way leaves nothing changed and no
  * audit row; a refusal (`InputError`) rolls back the same way.
  */
-import { CompiledQuery } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { inTransaction } from '#db/transaction.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import type { Scope } from '#db/scope.server.ts'
-import type { Queryable } from '#reports/deadlines/rules.server.ts'
 import { type AuditEntry, recordAudit } from './audit.server.ts'
 import type { SessionUser } from './user.server.ts'
 
@@ -54,14 +52,4 @@ export { inTransaction }
 /** An event that changes nothing of its own (a download, a view of personal data): only its audit row. */
 export function recordEvent(db: Db, actor: Actor, record: AuditRecord): Promise<void> {
   return recordAudit(db, auditEntryOf(actor, record))
-}
-
-/** pg's `query` over a Kysely connection (a command's transaction), for the modules that speak raw SQL. */
-export function queryableOf(db: Db): Queryable {
-  return {
-    async query<R extends Record<string, unknown>>(text: string, values: unknown[] = []) {
-      const result = await db.executeQuery<R>(CompiledQuery.raw(text, values))
-      return { rows: result.rows, rowCount: result.numAffectedRows === undefined ? result.rows.length : Number(result.numAffectedRows) }
-    },
-  }
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { InputError } from '#reports/errors.ts'
 import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
-import { type Actor, queryableOf, runCommand } from './command.server.ts'
+import { type Actor, runCommand } from './command.server.ts'
 
 import { TERM_UNITS } from '#app/utils/deadline-labels.ts'
 
@@ -81,7 +81,7 @@ type Rule = NonNullable<Awaited<ReturnType<typeof findRule>>>
 export async function changeRule(db: Db, actor: Actor, before: Rule, change: RuleChange): Promise<{ recomputed: number }> {
   return runCommand(db, actor, async (tx) => {
     await updateRule(tx, actor.org.id, before.id, change)
-    const recomputed = before.appliesTo === 'appeals' ? await recomputeAppealDueDates(queryableOf(tx), actor.org.id, actor.org.time_zone) : 0
+    const recomputed = before.appliesTo === 'appeals' ? await recomputeAppealDueDates(tx, actor.org.id, actor.org.time_zone) : 0
     return {
       result: { recomputed },
       audit: {

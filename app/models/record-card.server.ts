@@ -63,7 +63,7 @@ export async function recordTerm(database: Database, org: Organisation, appealId
     return { ...base, outcome: 'none', verdict: 'Срок не назначен: ни одно правило сроков не подходит к обращению', rule, due: '', calendarGap: false }
   }
   const due = new Date(row.due_at)
-  const calendar = await loadWorkCalendar(database.pool, org.id)
+  const calendar = await loadWorkCalendar(database.db, org.id)
   const verdict = recordVerdict(due, row.answered_at ? new Date(row.answered_at) : null, asOf, calendar, zone)
   // a day term ends at 24:00 of its last day (stored as 00:00 of the next): the reader sees the last day
   const dueText = DAY_UNITS.has(row.unit ?? '')

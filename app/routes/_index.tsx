@@ -44,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     { view: 'overview', scope, params: { zone: org.time_zone, days: AT_RISK_DAYS }, asOfNow: true },
     async () => {
       const now = new Date()
-      const atRiskUntil = dueAt({ amount: AT_RISK_DAYS, unit: 'working_days' }, now, await loadWorkCalendar(database.pool, org.id), org.time_zone).due
+      const atRiskUntil = dueAt({ amount: AT_RISK_DAYS, unit: 'working_days' }, now, await loadWorkCalendar(database.db, org.id), org.time_zone).due
       const [overview, missingYears, today] = await Promise.all([
         getDataOverview(database.db, scope, org.time_zone),
         missingCalendarYears(database.db, org.id, org.time_zone),

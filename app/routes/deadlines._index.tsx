@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     database,
     { view: 'deadlines', scope, params: { period: params.period, asOf: params.asOfText, days: params.days }, asOfNow: params.asOfText === null },
     async () => {
-      const calendar = await loadWorkCalendar(database.pool, org.id)
+      const calendar = await loadWorkCalendar(database.db, org.id)
       const atRiskUntil = dueAt({ amount: params.days, unit: 'working_days' }, params.asOf, calendar, org.time_zone).due
       const [rules, atRisk] = await Promise.all([
         computeAppealCompliance(database.db, scope, params.period, params.asOf),

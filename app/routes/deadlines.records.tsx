@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ruleId = /^\d{1,18}$/.test(url.searchParams.get('rule') ?? '') ? url.searchParams.get('rule')! : undefined
   const atRiskUntil =
     outcome === 'at_risk'
-      ? dueAt({ amount: params.days, unit: 'working_days' }, params.asOf, await loadWorkCalendar(database.pool, org.id), org.time_zone).due
+      ? dueAt({ amount: params.days, unit: 'working_days' }, params.asOf, await loadWorkCalendar(database.db, org.id), org.time_zone).due
       : undefined
   const page = pageParam(request)
   // a drill-down from a filtered cockpit lists the appeals of the same filters

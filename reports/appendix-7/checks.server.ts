@@ -5,11 +5,15 @@
  * which checks failed.
  */
 import { type RawBuilder, sql } from 'kysely'
+import { columnsOf } from '#db/columns.ts'
 import { appealForm, appealTopic, complaintTopic, requestType } from '#reports/vocabulary.ts'
 import { addSums, figure, totalOf } from '#reports/metrics/dashboard.server.ts'
 import { type Appendix7Context, type Appendix7Tables, matches, officeVisitsFigure, policyFormSql } from './figures.server.ts'
 import { type RegisterGroup, registerWhere } from './register.server.ts'
 import { agree, plural, WORDS } from '#reports/plural.ts'
+
+/** The appeals `r` the checks look at. */
+const ap = columnsOf('appeal', 'r')
 
 export type CheckId =
   | 'form-totals'
@@ -48,18 +52,18 @@ export function checkRecordsWhere(id: CheckId, forms: Map<string, string[]>, asO
     case 'form-totals':
       return sql<boolean>`${form} = any(${[...failedForms]}::text[])`
     case 'topics':
-      return sql<boolean>`not (r.topic = any(${TOPICS}::text[]))`
+      return sql<boolean>`not (${ap('topic')} = any(${TOPICS}::text[]))`
     case 'complaints':
-      return sql<boolean>`r.complaint_topic is not null and not (r.complaint_topic = any(${COMPLAINTS}::text[]))`
+      return sql<boolean>`${ap('complaint_topic')} is not null and not (${ap('complaint_topic')} = any(${COMPLAINTS}::text[]))`
     case 'requests':
-      return sql<boolean>`r.request_type is not null and not (r.request_type = any(${REQUESTS}::text[]))`
+      return sql<boolean>`${ap('request_type')} is not null and not (${ap('request_type')} = any(${REQUESTS}::text[]))`
     case 'form-and-outcome':
       // outcome null: no term, or not answered as of the moment and the term not over (outcomeSql's «open»)
-      return sql<boolean>`(not (${form} = any(${FORMS}::text[])) or (r.closure is not null and (r.due_at is null or ((r.answered_at is null or r.answered_at > ${asOf}) and ${asOf}::timestamptz <= r.due_at))))`
+      return sql<boolean>`(not (${form} = any(${FORMS}::text[])) or (${ap('closure')} is not null and (${ap('due_at')} is null or ((${ap('answered_at')} is null or ${ap('answered_at')} > ${asOf}) and ${asOf}::timestamptz <= ${ap('due_at')}))))`
     case 'settled-complaints':
-      return sql<boolean>`r.complaint_settled and r.complaint_topic is null`
+      return sql<boolean>`${ap('complaint_settled')} and ${ap('complaint_topic')} is null`
     case 'contracts-requests':
-      return sql<boolean>`r.contract_concluded is not null and r.contract_concluded <> 'none' and r.request_type is null`
+      return sql<boolean>`${ap('contract_concluded')} is not null and ${ap('contract_concluded')} <> 'none' and ${ap('request_type')} is null`
     case 'visits-vs-in-person':
       return sql<boolean>`${form} = 'in_person'`
     case 'calls-vs-phone':
@@ -249,8 +253,10 @@ export async function listCheckRecords(ctx: Appendix7Context, forms: Map<string,
   const where = sql<boolean>`${registerWhere(ctx)} and ${checkRecordsWhere(check.id, forms, ctx.asOf, check.failedForms)}`
   const [rows, count] = await Promise.all([
     sql<CheckRecord>`
-      select r.id::text as id, r.reg_number, r.received_at, ${policyFormSql(forms)} as form, r.topic, r.complaint_topic, r.request_type, r.closure, r.due_at, r.answered_at
-      from appeal r where ${where} order by r.received_at, r.id limit ${CHECK_RECORDS_PAGE} offset ${(page - 1) * CHECK_RECORDS_PAGE}`.execute(ctx.db),
+      select ${ap('id')}::text as id, ${ap('reg_number')}, ${ap('received_at')}, ${policyFormSql(forms)} as form, ${ap('topic')}, ${ap('complaint_topic')}, ${ap('request_type')}, ${ap('closure')}, ${ap('due_at')}, ${ap('answered_at')}
+      from appeal r where ${where} order by ${ap('received_at')}, ${ap('id')} limit ${CHECK_RECORDS_PAGE} offset ${(page - 1) * CHECK_RECORDS_PAGE}`.execute(
+      ctx.db,
+    ),
     sql<{ n: string }>`select count(*) as n from appeal r where ${where}`.execute(ctx.db),
   ])
   return { rows: rows.rows, total: Number(count.rows[0]!.n) }

@@ -5,6 +5,7 @@
  */
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import { type SharedColumn, columnsOf } from '#db/columns.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import type { Cell, CellStyle } from '#reports/sheet-writer/model.ts'
 import { type MetricId, figureIn, metricCatalog } from '#reports/metrics/catalog.ts'
@@ -79,8 +80,15 @@ export async function channelForms(db: Db, orgId: string, policies: ReportPolici
   const wanted = new Map(policies.channelForms.map((c) => [channelKey(c.channel), c.form]))
   const out = new Map<string, string[]>()
   if (wanted.size === 0) return out
-  const rows = await sql<{ channel: string }>`select distinct channel from appeal_day where org_id = ${orgId} and channel is not null`.execute(db)
-  for (const { channel } of rows.rows) {
+  const rows = await db
+    .selectFrom('appeal_day')
+    .select('channel')
+    .distinct()
+    .where('org_id', '=', orgId)
+    .where('channel', 'is not', null)
+    .$narrowType<{ channel: string }>()
+    .execute()
+  for (const { channel } of rows) {
     const form = wanted.get(channelKey(channel))
     if (form) out.set(form, [...(out.get(form) ?? []), channel])
   }
@@ -89,7 +97,8 @@ export async function channelForms(db: Db, orgId: string, policies: ReportPolici
 
 /** The form of service an appeal counts as in Appendix 7: the policy's form for its channel, else its own. */
 export function policyFormSql(forms: Map<string, string[]>, alias = 'r'): RawBuilder<string> {
-  const col = (name: string) => sql.ref(`${alias}.${name}`)
+  // put on the raw appeals and on their daily rollup alike
+  const col = (name: SharedColumn<'appeal', 'appeal_day'>) => sql.ref<string>(`${alias}.${name}`)
   if (forms.size === 0) return sql<string>`${col('form')}`
   const branches = [...forms].map(([form, channels]) => sql`when ${col('channel')} = any(${channels}::text[]) then ${form}::text`)
   return sql<string>`(case ${sql.join(branches, sql` `)} else ${col('form')} end)`
@@ -149,15 +158,18 @@ interface AppealGroup {
   sums: AppealSums
 }
 
+/** The daily appeal rollup `r`. */
+const ad = columnsOf('appeal_day', 'r')
+
 /** Appeals of a year by every dimension 4.1 counts by (from the rollup; policies applied). */
 export async function appealGroups(ctx: Appendix7Context, forms: Map<string, string[]>, period: Period): Promise<AppealGroup[]> {
   const conditions = [
-    sql<boolean>`r.day between ${period.from}::date and ${period.to}::date`,
+    sql<boolean>`${ad('day')} between ${period.from}::date and ${period.to}::date`,
     ...viewConditions('appeals', ctx.scope, {}),
-    ...(ctx.policies.countRepeats ? [] : [sql<boolean>`not r.is_repeat`]),
+    ...(ctx.policies.countRepeats ? [] : [sql<boolean>`not ${ad('is_repeat')}`]),
   ]
   const rows = await sql<Record<string, string | null>>`
-    select ${policyFormSql(forms)} as form, r.topic, r.complaint_topic, r.request_type, r.contract_concluded, r.complaint_settled::text as complaint_settled,
+    select ${policyFormSql(forms)} as form, ${ad('topic')}, ${ad('complaint_topic')}, ${ad('request_type')}, ${ad('contract_concluded')}, ${ad('complaint_settled')}::text as complaint_settled,
       ${APPEAL_SUMS_SQL}
     from appeal_day r where ${sql.join(conditions, sql` and `)}
     group by 1, 2, 3, 4, 5, 6`.execute(ctx.db)

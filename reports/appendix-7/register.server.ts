@@ -5,6 +5,7 @@
  */
 import { afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { type RawBuilder, sql } from 'kysely'
+import { columnsOf } from '#db/columns.ts'
 import type { Cell } from '#reports/sheet-writer/model.ts'
 import { inScope } from '#db/scope.server.ts'
 import { outcomeSql } from '#reports/deadlines/outcome-sql.server.ts'
@@ -12,18 +13,21 @@ import { yearPeriod } from '#reports/metrics/period.ts'
 import { type Appendix7Context, policyFormSql } from './figures.server.ts'
 import type { RegisterTable } from './template.ts'
 
+/** The appeals `r` of the register 4.9. */
+const ap = columnsOf('appeal', 'r')
+
 /** Answer outcome of 4.9 columns 27–29, as of the report's moment; null when none applies (yet). */
 function registerOutcomeSql(asOf: Date): RawBuilder<string | null> {
-  return sql<string | null>`case when r.due_at is null then null else (case ${outcomeSql(sql.ref('r.due_at'), sql.ref('r.answered_at'), asOf)}
+  return sql<string | null>`case when ${ap('due_at')} is null then null else (case ${outcomeSql(ap('due_at'), ap('answered_at'), asOf)}
     when 'on_time' then 'on_time' when 'late' then 'late' when 'overdue' then 'unanswered' else null end) end`
 }
 
 /** The appeals of the report: the year, the scope, and the repeat policy. */
 export function registerWhere(ctx: Appendix7Context): RawBuilder<boolean> {
   const period = yearPeriod(ctx.year, ctx.org.zone)
-  return sql<boolean>`${inScope(sql.ref('r.org_id'), sql.ref('r.branch_id'), ctx.scope)}
-    and r.received_at >= ${period.start} and r.received_at < ${period.end}
-    ${ctx.policies.countRepeats ? sql`` : sql`and r.repeat_of is null`}`
+  return sql<boolean>`${inScope(ap('org_id'), ap('branch_id'), ctx.scope)}
+    and ${ap('received_at')} >= ${period.start} and ${ap('received_at')} < ${period.end}
+    ${ctx.policies.countRepeats ? sql`` : sql`and ${ap('repeat_of')} is null`}`
 }
 
 export interface RegisterRow {
@@ -47,12 +51,12 @@ export async function* registerRows(ctx: Appendix7Context, forms: Map<string, st
     async (after) =>
       (
         await sql<RegisterRow & { at: Date }>`
-          select r.id::text as id, r.reg_number, to_char(r.received_at at time zone ${zone}, 'DD.MM.YYYY') as date,
-            to_char(r.received_at at time zone ${zone}, 'HH24:MI') as time, ${policyFormSql(forms)} as form, r.topic, r.complaint_topic, r.request_type,
-            ${registerOutcomeSql(ctx.asOf)} as outcome, r.measures_done, r.measures_planned, r.received_at as at
+          select ${ap('id')}::text as id, ${ap('reg_number')}, to_char(${ap('received_at')} at time zone ${zone}, 'DD.MM.YYYY') as date,
+            to_char(${ap('received_at')} at time zone ${zone}, 'HH24:MI') as time, ${policyFormSql(forms)} as form, ${ap('topic')}, ${ap('complaint_topic')}, ${ap('request_type')},
+            ${registerOutcomeSql(ctx.asOf)} as outcome, ${ap('measures_done')}, ${ap('measures_planned')}, ${ap('received_at')} as at
           from appeal r
-          where ${registerWhere(ctx)} ${afterPosition(sql`r.received_at`, after)}
-          order by r.received_at, r.id limit ${pageSize}`.execute(ctx.db)
+          where ${registerWhere(ctx)} ${afterPosition(ap('received_at'), after)}
+          order by ${ap('received_at')}, ${ap('id')} limit ${pageSize}`.execute(ctx.db)
       ).rows,
     (row) => ({ at: row.at, id: row.id }),
     pageSize,
@@ -85,8 +89,8 @@ export interface RegisterGroup {
 
 export async function registerGroups(ctx: Appendix7Context, forms: Map<string, string[]>): Promise<RegisterGroup[]> {
   const rows = await sql<Omit<RegisterGroup, 'rows'> & { rows: string }>`
-    select ${policyFormSql(forms)} as form, r.topic, r.complaint_topic, r.request_type, ${registerOutcomeSql(ctx.asOf)} as outcome,
-      (r.closure is not null) as closed, count(*) as rows
+    select ${policyFormSql(forms)} as form, ${ap('topic')}, ${ap('complaint_topic')}, ${ap('request_type')}, ${registerOutcomeSql(ctx.asOf)} as outcome,
+      (${ap('closure')} is not null) as closed, count(*) as rows
     from appeal r where ${registerWhere(ctx)}
     group by 1, 2, 3, 4, 5, 6`.execute(ctx.db)
   return rows.rows.map((r) => ({ ...r, rows: Number(r.rows) }))

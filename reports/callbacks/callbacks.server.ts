@@ -12,12 +12,12 @@
  * Nothing is stored, so a new import, a changed norm or calendar shows at once (the view cache's generation
  * watches `call`, `organisation`, `deadline_rule` and `calendar_day`).
  */
-import { CompiledQuery, type RawBuilder, sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { dueAt } from '#reports/deadlines/engine.ts'
 import { RULE_PRESETS } from '#reports/deadlines/presets.ts'
-import { type Queryable, loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
+import { loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
 import type { Period } from '#reports/metrics/period.ts'
 import { figureIn } from '#reports/metrics/catalog.ts'
 import type { LostSums } from '#reports/metrics/sums.ts'
@@ -113,23 +113,13 @@ export interface LostCallFigures {
   meanSecondsToReach: number | null
 }
 
-/** pg's `query` over kysely, for the loaders that take a Queryable. */
-export function queryableOf(db: Db): Queryable {
-  return {
-    async query<R>(text: string, values?: unknown[]) {
-      const result = await db.executeQuery<R>(CompiledQuery.raw(text, values ?? []))
-      return { rows: result.rows, rowCount: result.rows.length }
-    },
-  } as Queryable
-}
-
 const WALL: Partial<Record<CallbackUnit, string>> = { minutes: 'minutes', hours: 'hours' }
 
 /** The due instant of each lost call: wall clock in SQL, or a day → due table built with the engine. */
 async function dueExpression(db: Db, orgId: string, q: LostCallsQuery): Promise<{ cte: RawBuilder<unknown>; due: RawBuilder<Date> }> {
   const wall = WALL[q.norm.unit]
   if (wall) return { cte: sql``, due: sql<Date>`l.ended_at + ${`${q.norm.amount} ${wall}`}::interval` }
-  const calendar = await loadWorkCalendar(queryableOf(db), orgId)
+  const calendar = await loadWorkCalendar(db, orgId)
   const days: string[] = []
   const dues: Date[] = []
   // a lost call ends on its start day or, past midnight, the next one

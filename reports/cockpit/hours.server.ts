@@ -5,6 +5,7 @@
  * catalog's formula (`figure`) over those counts — no second definition of either figure.
  */
 import { sql } from 'kysely'
+import { columnsOf } from '#db/columns.ts'
 import type { Db } from '#db/client.server.ts'
 import { type CallSums, figure } from '#reports/metrics/dashboard.server.ts'
 import { REGISTERS, type RecordContext, metricConditions, recordWhere } from '#reports/metrics/records.server.ts'
@@ -40,6 +41,9 @@ function cellOf(r: Record<string, unknown>): HourCell {
   return { offered, abandoned, serviceLevel: figure('calls.service_level', sums), abandonedShare: figure('calls.abandoned_share', sums) }
 }
 
+/** The calls `r` of the register. */
+const ca = columnsOf('call', 'r')
+
 export async function callsByTime(db: Db, ctx: Omit<RecordContext, 'metric'>): Promise<CallsByTime> {
   const where = recordWhere(REGISTERS.calls, { ...ctx, metric: undefined })
   const counts = sql.join(
@@ -49,8 +53,8 @@ export async function callsByTime(db: Db, ctx: Omit<RecordContext, 'metric'>): P
   // the service level's denominator (ADR 027): incoming calls with a known wait, short abandons aside
   const offered = sql.join(metricConditions({ ...ctx, metric: 'calls.offered' }), sql` and `)
   const short = sql.join(metricConditions({ ...ctx, metric: 'calls.short_abandoned' }), sql` and `)
-  const judged = sql`count(*) filter (where ${offered} and r.wait_known and not (${short})) as wait_judged`
-  const local = sql`(r.started_at at time zone ${ctx.zone})`
+  const judged = sql`count(*) filter (where ${offered} and ${ca('wait_known')} and not (${short})) as wait_judged`
+  const local = sql`(${ca('started_at')} at time zone ${ctx.zone})`
   const rows = (
     await sql<Record<string, string>>`
       select extract(isodow from ${local})::int as weekday, extract(hour from ${local})::int as hour, ${counts}, ${judged}

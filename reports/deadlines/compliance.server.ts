@@ -6,6 +6,7 @@
  */
 import { afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { type RawBuilder, sql } from 'kysely'
+import { columnsOf } from '#db/columns.ts'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { figure } from '#reports/metrics/catalog.ts'
@@ -145,20 +146,23 @@ export async function latestAppealYear(db: Db, scope: Scope, zone: string): Prom
   return row?.year ?? null
 }
 
+/** The appeals `r` of a rule's violations. */
+const ap = columnsOf('appeal', 'r')
+
 /** The appeals of a rule due in the period answered late or not answered past their term, as of `asOf`, in keyset pages. */
 export async function* appealViolations(db: Db, scope: Scope, period: Period, asOf: Date, ruleId: string, pageSize = 5000) {
   yield* keysetPages(
     async (after) =>
       (
         await sql<{ id: string; reg_number: string; received_at: Date; due_at: Date; answered_at: Date | null; outcome: Outcome; form: string; topic: string }>`
-          select r.id::text as id, r.reg_number, r.received_at, r.due_at, case when r.answered_at <= ${asOf} then r.answered_at end as answered_at,
-            ${outcomeSql(sql.ref('r.due_at'), sql.ref('r.answered_at'), asOf)} as outcome, r.form, r.topic
+          select ${ap('id')}::text as id, ${ap('reg_number')}, ${ap('received_at')}, ${ap('due_at')}, case when ${ap('answered_at')} <= ${asOf} then ${ap('answered_at')} end as answered_at,
+            ${outcomeSql(ap('due_at'), ap('answered_at'), asOf)} as outcome, ${ap('form')}, ${ap('topic')}
           from appeal r
-          where ${inScope(sql.ref('r.org_id'), sql.ref('r.branch_id'), scope)} and r.deadline_rule_id = ${ruleId}::bigint
-            and r.due_at > ${period.start} and r.due_at <= ${period.end}
-            and ${outcomeSql(sql.ref('r.due_at'), sql.ref('r.answered_at'), asOf)} in ('late', 'overdue')
-            ${afterPosition(sql`r.due_at`, after)}
-          order by r.due_at, r.id limit ${pageSize}`.execute(db)
+          where ${inScope(ap('org_id'), ap('branch_id'), scope)} and ${ap('deadline_rule_id')} = ${ruleId}::bigint
+            and ${ap('due_at')} > ${period.start} and ${ap('due_at')} <= ${period.end}
+            and ${outcomeSql(ap('due_at'), ap('answered_at'), asOf)} in ('late', 'overdue')
+            ${afterPosition(ap('due_at'), after)}
+          order by ${ap('due_at')}, ${ap('id')} limit ${pageSize}`.execute(db)
       ).rows,
     (row) => ({ at: row.due_at, id: row.id }),
     pageSize,

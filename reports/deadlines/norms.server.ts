@@ -6,11 +6,24 @@
  */
 import { afterPosition, keysetPages } from '#db/keyset.server.ts'
 import { type RawBuilder, sql } from 'kysely'
+import { type ColumnOf, type SharedColumn, columnsOf } from '#db/columns.ts'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { figure } from '#reports/metrics/catalog.ts'
 import type { Period } from '#reports/metrics/period.ts'
 import type { NormSums } from '#reports/metrics/sums.ts'
+
+/** The columns a norm may start, stop and filter by: names of the schema's columns (a rename is a type error). */
+type Whitelist<T extends 'call' | 'visit'> = {
+  table: T
+  key: ColumnOf<T>
+  fields: readonly ColumnOf<T>[]
+  filters: readonly ColumnOf<T>[]
+}
+/** The records `r` a norm is measured on, calls or visits: what both have. */
+const rec = (name: SharedColumn<'call', 'visit'>) => sql.ref<string>(`r.${name}`)
+const call = columnsOf('call', 'r')
+const visit = columnsOf('visit', 'r')
 
 const TABLES = {
   calls: {
@@ -25,7 +38,7 @@ const TABLES = {
     fields: ['issued_at', 'called_at', 'service_ended_at'],
     filters: ['service_kind', 'office_code', 'consumer_type', 'window'],
   },
-} as const
+} as const satisfies { calls: Whitelist<'call'>; visits: Whitelist<'visit'> }
 
 const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600 }
 
@@ -85,16 +98,16 @@ function ruleWhere(
   const t = TABLES[rule.appliesTo]
   const start = sql<Date>`r.${sql.ref(rule.startField)}`
   const conditions = [
-    inScope(sql.ref('r.org_id'), sql.ref('r.branch_id'), scope),
+    inScope(rec('org_id'), rec('branch_id'), scope),
     sql<boolean>`${start} >= ${period.start} and ${start} < ${period.end}`,
     ...Object.entries(rule.filter)
       .filter(([field]) => (t.filters as readonly string[]).includes(field))
       .map(([field, want]) => sql<boolean>`r.${sql.ref(field)}::text = any(${Array.isArray(want) ? want : [want]}::text[])`),
   ]
   // a call closed as «нет окончания в журнале» has no measurable times (ADR 016): outside the call norms
-  if (rule.appliesTo === 'calls') conditions.push(sql<boolean>`not r.no_ending`)
+  if (rule.appliesTo === 'calls') conditions.push(sql<boolean>`not ${call('no_ending')}`)
   // a call whose source gives no queue wait (Asterisk CDR, 3CX) is outside the norms of answering (ADR 027)
-  if (rule.appliesTo === 'calls' && rule.stopField === 'answered_at') conditions.push(sql<boolean>`r.wait_known`)
+  if (rule.appliesTo === 'calls' && rule.stopField === 'answered_at') conditions.push(sql<boolean>`${call('wait_known')}`)
   // further conditions on the record `r`: a cockpit view's filters
   conditions.push(...extra)
   return {
@@ -195,12 +208,12 @@ export async function listNormRecords(
           ? sql`${stopNow} is null`
           : sql`true`
   const key = TABLES[rule.appliesTo].key
-  const place = rule.appliesTo === 'calls' ? sql`r.line` : sql`r.office_code`
+  const place = rule.appliesTo === 'calls' ? call('line') : visit('office_code')
   const [rows, count] = await Promise.all([
     sql<{ key: string; start: Date; stop: Date | null; seconds: string | null; place: string | null }>`
       select r.${sql.ref(key)} as key, ${start} as start, ${stopNow} as stop, extract(epoch from ${stopNow} - ${start}) as seconds, ${place} as place
       from ${from} where ${where} and ${which}
-      order by ${start}, r.id limit ${NORM_RECORDS_PAGE} offset ${(page - 1) * NORM_RECORDS_PAGE}`.execute(db),
+      order by ${start}, ${rec('id')} limit ${NORM_RECORDS_PAGE} offset ${(page - 1) * NORM_RECORDS_PAGE}`.execute(db),
     sql<{ n: string }>`select count(*) as n from ${from} where ${where} and ${which}`.execute(db),
   ])
   return { rows: rows.rows.map((r) => ({ ...r, seconds: r.seconds === null ? null : Number(r.seconds) })), total: Number(count.rows[0]!.n) }
@@ -219,14 +232,14 @@ export async function* normViolations(db: Db, scope: Scope, period: Period, asOf
       ? sql`(${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) > ${normSeconds}) or (${stopNow} is null and ${start} + make_interval(secs => ${normSeconds}) <= ${asOf})`
       : sql`${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) > ${normSeconds}`
   const key = TABLES[rule.appliesTo].key
-  const place = rule.appliesTo === 'calls' ? sql`r.line` : sql`r.office_code`
+  const place = rule.appliesTo === 'calls' ? call('line') : visit('office_code')
   yield* keysetPages(
     async (after) =>
       (
         await sql<{ id: string; key: string; start: Date; stop: Date | null; seconds: string | null; place: string | null }>`
-          select r.id::text as id, r.${sql.ref(key)} as key, ${start} as start, ${stopNow} as stop, extract(epoch from ${stopNow} - ${start}) as seconds, ${place} as place
+          select ${rec('id')}::text as id, r.${sql.ref(key)} as key, ${start} as start, ${stopNow} as stop, extract(epoch from ${stopNow} - ${start}) as seconds, ${place} as place
           from ${from} where ${where} and (${broke}) ${afterPosition(start, after)}
-          order by ${start}, r.id limit ${pageSize}`.execute(db)
+          order by ${start}, ${rec('id')} limit ${pageSize}`.execute(db)
       ).rows.map((r) => ({ ...r, seconds: r.seconds === null ? null : Number(r.seconds) })),
     (row) => ({ at: row.start, id: row.id }),
     pageSize,

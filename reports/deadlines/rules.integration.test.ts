@@ -48,7 +48,7 @@ describe('due dates stored with the appeals', () => {
     expect((await dueOf())['Д-1']).toEqual(['2026-01-26T21:00:00.000Z', 'network_appeal_written', false])
     await updateOrganisation(t.database.db, world.org.id, { regime: 'both' })
     // a regime change adds the supplier's rules; recomputing applies the named rule
-    expect(await recomputeAppealDueDates(t.database.pool, world.org.id, 'Europe/Moscow')).toBe(1)
+    expect(await recomputeAppealDueDates(t.database.db, world.org.id, 'Europe/Moscow')).toBe(1)
     // 5 working days from Friday 26.12.2025 → 14.01.2026 (deadlines.md)
     expect((await dueOf())['Д-1']).toEqual(['2026-01-14T21:00:00.000Z', 'supplier_contract_missing_documents', false])
   })
@@ -56,13 +56,13 @@ describe('due dates stored with the appeals', () => {
   it('a rule change and an organisation’s own holiday are applied by recomputing; a second pass changes nothing', async () => {
     await load(sample('appeals.csv'))
     await t.database.db.updateTable('deadline_rule').set({ amount: 10 }).where('code', '=', 'network_appeal_written').execute()
-    expect(await recomputeAppealDueDates(t.database.pool, world.org.id, 'Europe/Moscow')).toBe(3)
+    expect(await recomputeAppealDueDates(t.database.db, world.org.id, 'Europe/Moscow')).toBe(3)
     expect((await dueOf())['О-2025-0001']![0]).toBe('2025-03-24T21:00:00.000Z') // 24.03 is a Monday
     await t.database.db.insertInto('calendar_day').values({ org_id: world.org.id, day: '2025-03-24', kind: 'holiday', note: 'региональный праздник' }).execute()
     // only the two terms whose last day it is move; a holiday inside a calendar-day count changes nothing
-    expect(await recomputeAppealDueDates(t.database.pool, world.org.id, 'Europe/Moscow')).toBe(2)
+    expect(await recomputeAppealDueDates(t.database.db, world.org.id, 'Europe/Moscow')).toBe(2)
     expect((await dueOf())['О-2025-0001']![0]).toBe('2025-03-25T21:00:00.000Z')
-    expect(await recomputeAppealDueDates(t.database.pool, world.org.id, 'Europe/Moscow')).toBe(0)
+    expect(await recomputeAppealDueDates(t.database.db, world.org.id, 'Europe/Moscow')).toBe(0)
   })
 
   it('flags a due date counted beyond the loaded calendar years', async () => {

@@ -2,16 +2,11 @@
  * Rules and calendar from the database, and due dates written back to the records. The counting itself
  * is only in engine.ts; this module loads its inputs and stores its outputs.
  */
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { DB } from '#db/schema.ts'
 import { type CalendarDayRow, type WorkCalendar, makeWorkCalendar } from './calendar.ts'
 import { dueAt } from './engine.ts'
 import { type ActiveRule, RULE_PRESETS, chooseRule } from './presets.ts'
-
-/** Anything with pg's `query`: the pool, or the import's own connection inside its transaction. */
-export interface Queryable {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>
-}
 
 /** Adds the preset rules of a regime that the organisation does not have yet; edited rules stay as they are. */
 export async function seedRulePresets(db: Kysely<DB>, orgId: string, regime: 'network' | 'supplier' | 'both'): Promise<number> {
@@ -24,35 +19,39 @@ export async function seedRulePresets(db: Kysely<DB>, orgId: string, regime: 'ne
   return Number(result.numInsertedOrUpdatedRows ?? 0)
 }
 
-export async function loadActiveRules(q: Queryable, orgId: string, appliesTo: 'appeals' | 'calls' | 'visits'): Promise<ActiveRule[]> {
-  const { rows } = await q.query<{
-    id: string
-    code: string
-    filter: Record<string, string | string[]>
-    amount: string
-    unit: ActiveRule['unit']
-    priority: number
-  }>(
-    `select id, code, filter, amount, unit, priority from deadline_rule
-     where org_id = $1 and applies_to = $2 and active order by priority, id`,
-    [orgId, appliesTo],
-  )
+export async function loadActiveRules(db: Kysely<DB>, orgId: string, appliesTo: 'appeals' | 'calls' | 'visits'): Promise<ActiveRule[]> {
+  const rows = await db
+    .selectFrom('deadline_rule')
+    .select(['id', 'code', 'filter', 'amount', 'unit', 'priority'])
+    .where('org_id', '=', orgId)
+    .where('applies_to', '=', appliesTo)
+    .where('active', '=', true)
+    .orderBy('priority')
+    .orderBy('id')
+    .execute()
   return rows.map((r) => ({ ...r, amount: Number(r.amount) }))
 }
 
 /** The federal calendar and the organisation's own days (an organisation's day wins over the federal one). */
-export async function loadWorkCalendar(q: Queryable, orgId: string): Promise<WorkCalendar> {
-  const days = await q.query<{ day: string; kind: CalendarDayRow['kind'] }>(
-    `select to_char(day, 'YYYY-MM-DD') as day, kind from calendar_day
-     where org_id is null or org_id = $1 order by org_id is not null, day`,
-    [orgId],
-  )
-  const years = await q.query<{ year: number }>('select distinct year from calendar_year where org_id is null or org_id = $1', [orgId])
+export async function loadWorkCalendar(db: Kysely<DB>, orgId: string): Promise<WorkCalendar> {
+  const days = await db
+    .selectFrom('calendar_day')
+    .select((eb) => [sql<string>`to_char(${eb.ref('day')}, 'YYYY-MM-DD')`.as('day'), 'kind'])
+    .where((eb) => eb.or([eb('org_id', 'is', null), eb('org_id', '=', orgId)]))
+    .orderBy(sql`org_id is not null`)
+    .orderBy('day')
+    .execute()
+  const years = await db
+    .selectFrom('calendar_year')
+    .select('year')
+    .distinct()
+    .where((eb) => eb.or([eb('org_id', 'is', null), eb('org_id', '=', orgId)]))
+    .execute()
   const byDay = new Map<string, CalendarDayRow>()
-  for (const row of days.rows) byDay.set(row.day, row)
+  for (const row of days) byDay.set(row.day, row)
   return makeWorkCalendar(
     [...byDay.values()],
-    years.rows.map((r) => r.year),
+    years.map((r) => r.year),
   )
 }
 
@@ -62,30 +61,34 @@ const PAGE = 10_000
  * Recomputes the due date, rule and calendar-gap flag of appeals — those of one import (`batchId`) or all of
  * the organisation — in keyset pages, writing back only what changed. Returns how many changed.
  */
-export async function recomputeAppealDueDates(q: Queryable, orgId: string, zone: string, where: { batchId?: string } = {}): Promise<number> {
-  const rules = await loadActiveRules(q, orgId, 'appeals')
-  const calendar = await loadWorkCalendar(q, orgId)
+export async function recomputeAppealDueDates(db: Kysely<DB>, orgId: string, zone: string, where: { batchId?: string } = {}): Promise<number> {
+  const rules = await loadActiveRules(db, orgId, 'appeals')
+  const calendar = await loadWorkCalendar(db, orgId)
   let after = '0'
   let changed = 0
   for (;;) {
-    const { rows } = await q.query<{
-      id: string
-      received_at: Date
-      form: string
-      topic: string
-      request_type: string | null
-      complaint_topic: string | null
-      consumer_type: string | null
-      channel: string | null
-      deadline_rule: string | null
-      due_at: Date | null
-      deadline_rule_id: string | null
-      due_calendar_gap: boolean
-    }>(
-      `select id, received_at, form, topic, request_type, complaint_topic, consumer_type, channel, deadline_rule, due_at, deadline_rule_id, due_calendar_gap
-       from appeal where org_id = $1 and id > $2 ${where.batchId ? 'and import_batch_id = $4' : ''} order by id limit $3`,
-      where.batchId ? [orgId, after, PAGE, where.batchId] : [orgId, after, PAGE],
-    )
+    const rows = await db
+      .selectFrom('appeal')
+      .select([
+        'id',
+        'received_at',
+        'form',
+        'topic',
+        'request_type',
+        'complaint_topic',
+        'consumer_type',
+        'channel',
+        'deadline_rule',
+        'due_at',
+        'deadline_rule_id',
+        'due_calendar_gap',
+      ])
+      .where('org_id', '=', orgId)
+      .where('id', '>', after)
+      .$if(where.batchId !== undefined, (q) => q.where('import_batch_id', '=', where.batchId!))
+      .orderBy('id')
+      .limit(PAGE)
+      .execute()
     if (rows.length === 0) break
     const ids: string[] = []
     const dues: (Date | null)[] = []
@@ -103,13 +106,19 @@ export async function recomputeAppealDueDates(q: Queryable, orgId: string, zone:
       gaps.push(due?.calendarGap ?? false)
     }
     if (ids.length) {
-      const result = await q.query(
-        `update appeal set due_at = v.due, deadline_rule_id = v.rule_id, due_calendar_gap = v.gap
-         from unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::boolean[]) as v(id, due, rule_id, gap)
-         where appeal.id = v.id`,
-        [ids, dues, ruleIds, gaps],
-      )
-      changed += result.rowCount ?? 0
+      const values = sql<{
+        id: string
+        due: Date | null
+        rule_id: string | null
+        gap: boolean
+      }>`unnest(${ids}::bigint[], ${dues}::timestamptz[], ${ruleIds}::bigint[], ${gaps}::boolean[])`
+      const result = await db
+        .updateTable('appeal')
+        .from(values.as<'v'>(sql`v(id, due, rule_id, gap)`))
+        .set((eb) => ({ due_at: eb.ref('v.due'), deadline_rule_id: eb.ref('v.rule_id'), due_calendar_gap: eb.ref('v.gap') }))
+        .whereRef('appeal.id', '=', 'v.id')
+        .executeTakeFirst()
+      changed += Number(result.numUpdatedRows)
     }
     after = rows[rows.length - 1]!.id
     if (rows.length < PAGE) break

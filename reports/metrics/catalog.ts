@@ -9,6 +9,7 @@
  * How to add a figure: reports/README.md.
  */
 import type { RawBuilder } from 'kysely'
+import type { ColumnOf, ColumnRef } from '#db/columns.ts'
 import { type FigureInputs, type InputKind, percentile, ratio } from './sums.ts'
 
 export type MetricUnit = 'count' | 'share' | 'seconds' | 'score' | 'points'
@@ -27,14 +28,19 @@ export type RegisterDomain = 'appeals' | 'calls' | 'visits'
 /** A condition on a register's record `r` (SQL built by the server's kit). */
 export type RecordCondition = RawBuilder<boolean>
 
+/** The table of each register's records. */
+export type RegisterTable = { appeals: 'appeal'; calls: 'call'; visits: 'visit' }
+
 /** What a record condition may use: handed in by records.server.ts for one view and its rollup parameters. */
-export interface RecordKit {
+export interface RecordKit<T extends RegisterTable[RegisterDomain] = RegisterTable[RegisterDomain]> {
   /** kysely's `sql` tag: values become parameters, kit fragments are inlined */
   sql: (strings: TemplateStringsArray, ...values: unknown[]) => RecordCondition
+  /** a column of the register's record `r` (typed: a renamed column is a type error) */
+  r: ColumnRef<T>
   /** the moment «по состоянию на» (a parameter) */
   asOf: Date
   /** seconds from one instant column of `r` to another */
-  seconds: (from: string, to: string) => RawBuilder<unknown>
+  seconds: (from: ColumnOf<T>, to: ColumnOf<T>) => RawBuilder<unknown>
   shortAbandonSeconds: RawBuilder<unknown>
   serviceLevelSeconds: RawBuilder<unknown>
   /** null when no callback rule is active */
@@ -48,17 +54,19 @@ export interface RecordKit {
 /** The records a figure counts, for shares and means the records its numerator or mean is taken over. */
 export type MetricRecords =
   | {
-      register: RegisterDomain
-      /** the figure's own condition beside the view's (null: every record of the view) */
-      where: ((k: RecordKit) => RecordCondition) | null
-      /**
-       * the count figure that is the number of these records, for a share or a mean (a count figure: itself);
-       * `counted`: no figure counts them, the register counts its records
-       */
-      total?: string
-      /** a figure by line counts queue legs: the view's line narrows the legs, not the calls */
-      lineByLeg?: true
-    }
+      [D in RegisterDomain]: {
+        register: D
+        /** the figure's own condition beside the view's (null: every record of the view) */
+        where: ((k: RecordKit<RegisterTable[D]>) => RecordCondition) | null
+        /**
+         * the count figure that is the number of these records, for a share or a mean (a count figure: itself);
+         * `counted`: no figure counts them, the register counts its records
+         */
+        total?: string
+        /** a figure by line counts queue legs: the view's line narrows the legs, not the calls */
+        lineByLeg?: true
+      }
+    }[RegisterDomain]
   | { register: null; /** where its records are shown instead */ opens: string }
 
 /** One figure: what it means, what it is computed from, how, and which records it counts. */
@@ -91,7 +99,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'higher',
     formula: (s) => s.onTime,
-    records: { register: 'appeals', where: (k) => k.sql`r.answered_at <= r.due_at` },
+    records: { register: 'appeals', where: (k) => k.sql`${k.r('answered_at')} <= ${k.r('due_at')}` },
   },
   'appeals.late': {
     input: 'due',
@@ -100,7 +108,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'lower',
     formula: (s) => s.late,
-    records: { register: 'appeals', where: (k) => k.sql`r.answered_at > r.due_at` },
+    records: { register: 'appeals', where: (k) => k.sql`${k.r('answered_at')} > ${k.r('due_at')}` },
   },
   'appeals.overdue': {
     input: 'due',
@@ -109,7 +117,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'lower',
     formula: (s) => s.overdue,
-    records: { register: 'appeals', where: (k) => k.sql`r.answered_at is null and ${k.asOf}::timestamptz > r.due_at` },
+    records: { register: 'appeals', where: (k) => k.sql`${k.r('answered_at')} is null and ${k.asOf}::timestamptz > ${k.r('due_at')}` },
   },
   'appeals.open': {
     input: 'due',
@@ -118,7 +126,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'neither',
     formula: (s) => s.open,
-    records: { register: 'appeals', where: (k) => k.sql`r.answered_at is null and ${k.asOf}::timestamptz <= r.due_at` },
+    records: { register: 'appeals', where: (k) => k.sql`${k.r('answered_at')} is null and ${k.asOf}::timestamptz <= ${k.r('due_at')}` },
   },
   'appeals.on_time_share': {
     input: 'due',
@@ -129,7 +137,7 @@ export const metricCatalog = {
     unit: 'share',
     better: 'higher',
     formula: (s) => ratio(s.onTime, s.onTime + s.late + s.overdue),
-    records: { register: 'appeals', where: (k) => k.sql`r.answered_at <= r.due_at`, total: 'appeals.on_time' },
+    records: { register: 'appeals', where: (k) => k.sql`${k.r('answered_at')} <= ${k.r('due_at')}`, total: 'appeals.on_time' },
   },
   'appeals.at_risk': {
     input: 'atRisk',
@@ -217,7 +225,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'lower',
     formula: (s) => s.complaints,
-    records: { register: 'appeals', where: (k) => k.sql`r.complaint_topic is not null` },
+    records: { register: 'appeals', where: (k) => k.sql`${k.r('complaint_topic')} is not null` },
   },
   'appeals.requests': {
     input: 'appeals',
@@ -226,7 +234,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'neither',
     formula: (s) => s.requests,
-    records: { register: 'appeals', where: (k) => k.sql`r.request_type is not null` },
+    records: { register: 'appeals', where: (k) => k.sql`${k.r('request_type')} is not null` },
   },
   'appeals.contracts_concluded': {
     input: 'appeals',
@@ -237,7 +245,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'neither',
     formula: (s) => s.contracts,
-    records: { register: 'appeals', where: (k) => k.sql`r.contract_concluded is not null and r.contract_concluded <> 'none'` },
+    records: { register: 'appeals', where: (k) => k.sql`${k.r('contract_concluded')} is not null and ${k.r('contract_concluded')} <> 'none'` },
   },
   'appeals.complaints_settled': {
     input: 'appeals',
@@ -246,7 +254,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'higher',
     formula: (s) => s.settled,
-    records: { register: 'appeals', where: (k) => k.sql`r.complaint_settled` },
+    records: { register: 'appeals', where: (k) => k.sql`${k.r('complaint_settled')}` },
   },
 
   // dashboard: phone lines
@@ -260,7 +268,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'neither',
     formula: (s) => s.offered,
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'in' and not r.no_ending` },
+    records: { register: 'calls', where: (k) => k.sql`${k.r('direction')} = 'in' and not ${k.r('no_ending')}` },
   },
   'calls.answered': {
     input: 'calls',
@@ -269,7 +277,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'higher',
     formula: (s) => s.answeredIn,
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is not null` },
+    records: { register: 'calls', where: (k) => k.sql`${k.r('direction')} = 'in' and not ${k.r('no_ending')} and ${k.r('answered_at')} is not null` },
   },
   'calls.abandoned': {
     input: 'calls',
@@ -283,7 +291,7 @@ export const metricCatalog = {
     records: {
       register: 'calls',
       where: (k) =>
-        k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${k.seconds('started_at', 'ended_at')} >= ${k.shortAbandonSeconds}`,
+        k.sql`${k.r('direction')} = 'in' and not ${k.r('no_ending')} and ${k.r('answered_at')} is null and ${k.seconds('started_at', 'ended_at')} >= ${k.shortAbandonSeconds}`,
     },
   },
   'calls.short_abandoned': {
@@ -296,7 +304,7 @@ export const metricCatalog = {
     records: {
       register: 'calls',
       where: (k) =>
-        k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${k.seconds('started_at', 'ended_at')} < ${k.shortAbandonSeconds}`,
+        k.sql`${k.r('direction')} = 'in' and not ${k.r('no_ending')} and ${k.r('answered_at')} is null and ${k.seconds('started_at', 'ended_at')} < ${k.shortAbandonSeconds}`,
     },
   },
   'calls.abandoned_share': {
@@ -309,7 +317,7 @@ export const metricCatalog = {
     records: {
       register: 'calls',
       where: (k) =>
-        k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is null and ${k.seconds('started_at', 'ended_at')} >= ${k.shortAbandonSeconds}`,
+        k.sql`${k.r('direction')} = 'in' and not ${k.r('no_ending')} and ${k.r('answered_at')} is null and ${k.seconds('started_at', 'ended_at')} >= ${k.shortAbandonSeconds}`,
       total: 'calls.abandoned',
     },
   },
@@ -323,7 +331,7 @@ export const metricCatalog = {
     records: {
       register: 'calls',
       where: (k) =>
-        k.sql`r.direction = 'in' and not r.no_ending and r.wait_known and r.answered_at is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}`,
+        k.sql`${k.r('direction')} = 'in' and not ${k.r('no_ending')} and ${k.r('wait_known')} and ${k.r('answered_at')} is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}`,
     },
   },
   'calls.service_level': {
@@ -339,7 +347,7 @@ export const metricCatalog = {
     records: {
       register: 'calls',
       where: (k) =>
-        k.sql`r.direction = 'in' and not r.no_ending and r.wait_known and r.answered_at is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}`,
+        k.sql`${k.r('direction')} = 'in' and not ${k.r('no_ending')} and ${k.r('wait_known')} and ${k.r('answered_at')} is not null and ${k.seconds('started_at', 'answered_at')} <= ${k.serviceLevelSeconds}`,
       total: 'calls.answered_in_sl',
     },
   },
@@ -355,7 +363,7 @@ export const metricCatalog = {
     formula: (s) => ratio(s.waitSum, s.waitAnswered),
     records: {
       register: 'calls',
-      where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.wait_known and r.answered_at is not null`,
+      where: (k) => k.sql`${k.r('direction')} = 'in' and not ${k.r('no_ending')} and ${k.r('wait_known')} and ${k.r('answered_at')} is not null`,
       total: 'counted',
     },
   },
@@ -366,7 +374,11 @@ export const metricCatalog = {
     unit: 'seconds',
     better: 'neither',
     formula: (s) => ratio(s.handleSum, s.answeredIn),
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'in' and not r.no_ending and r.answered_at is not null`, total: 'calls.answered' },
+    records: {
+      register: 'calls',
+      where: (k) => k.sql`${k.r('direction')} = 'in' and not ${k.r('no_ending')} and ${k.r('answered_at')} is not null`,
+      total: 'calls.answered',
+    },
   },
   'calls.no_ending': {
     input: 'calls',
@@ -378,7 +390,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'lower',
     formula: (s) => s.noEnding,
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'in' and r.no_ending` },
+    records: { register: 'calls', where: (k) => k.sql`${k.r('direction')} = 'in' and ${k.r('no_ending')}` },
   },
   'calls.line_offered': {
     input: 'calls',
@@ -429,7 +441,7 @@ export const metricCatalog = {
     unit: 'seconds',
     better: 'lower',
     formula: (s) => ratio(s.legWaitSum, s.legsWaitAnswered),
-    records: { register: 'calls', where: (k) => k.sql`(${k.legs('answered')}) and r.wait_known`, total: 'counted', lineByLeg: true },
+    records: { register: 'calls', where: (k) => k.sql`(${k.legs('answered')}) and ${k.r('wait_known')}`, total: 'counted', lineByLeg: true },
   },
   'calls.outbound': {
     input: 'calls',
@@ -438,7 +450,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'neither',
     formula: (s) => s.outbound,
-    records: { register: 'calls', where: (k) => k.sql`r.direction = 'out'` },
+    records: { register: 'calls', where: (k) => k.sql`${k.r('direction')} = 'out'` },
   },
   'calls.callbacks_promised': {
     input: 'calls',
@@ -447,7 +459,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'neither',
     formula: (s) => s.callbacksPromised,
-    records: { register: 'calls', where: (k) => k.sql`r.callback_required` },
+    records: { register: 'calls', where: (k) => k.sql`${k.r('callback_required')}` },
   },
   'calls.callbacks_in_time': {
     input: 'calls',
@@ -461,7 +473,7 @@ export const metricCatalog = {
       where: (k) =>
         k.callbackSeconds === null
           ? k.sql`false`
-          : k.sql`r.callback_required and r.callback_at is not null and ${k.seconds('ended_at', 'callback_at')} <= ${k.callbackSeconds}`,
+          : k.sql`${k.r('callback_required')} and ${k.r('callback_at')} is not null and ${k.seconds('ended_at', 'callback_at')} <= ${k.callbackSeconds}`,
     },
   },
   'calls.callbacks_in_time_share': {
@@ -476,7 +488,7 @@ export const metricCatalog = {
       where: (k) =>
         k.callbackSeconds === null
           ? k.sql`false`
-          : k.sql`r.callback_required and r.callback_at is not null and ${k.seconds('ended_at', 'callback_at')} <= ${k.callbackSeconds}`,
+          : k.sql`${k.r('callback_required')} and ${k.r('callback_at')} is not null and ${k.seconds('ended_at', 'callback_at')} <= ${k.callbackSeconds}`,
       total: 'calls.callbacks_in_time',
     },
   },
@@ -498,7 +510,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'higher',
     formula: (s) => s.served,
-    records: { register: 'visits', where: (k) => k.sql`r.called_at is not null` },
+    records: { register: 'visits', where: (k) => k.sql`${k.r('called_at')} is not null` },
   },
   'visits.no_shows': {
     input: 'visits',
@@ -507,7 +519,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'lower',
     formula: (s) => s.noShows,
-    records: { register: 'visits', where: (k) => k.sql`r.called_at is null` },
+    records: { register: 'visits', where: (k) => k.sql`${k.r('called_at')} is null` },
   },
   'visits.mean_wait': {
     input: 'visits',
@@ -516,7 +528,7 @@ export const metricCatalog = {
     unit: 'seconds',
     better: 'lower',
     formula: (s) => ratio(s.waitSum, s.served),
-    records: { register: 'visits', where: (k) => k.sql`r.called_at is not null`, total: 'visits.served' },
+    records: { register: 'visits', where: (k) => k.sql`${k.r('called_at')} is not null`, total: 'visits.served' },
   },
   'visits.p90_wait': {
     input: 'visits',
@@ -527,7 +539,7 @@ export const metricCatalog = {
     unit: 'seconds',
     better: 'lower',
     formula: (s) => percentile(s.waitHist, 0.9),
-    records: { register: 'visits', where: (k) => k.sql`r.called_at is not null`, total: 'visits.served' },
+    records: { register: 'visits', where: (k) => k.sql`${k.r('called_at')} is not null`, total: 'visits.served' },
   },
   'visits.mean_service': {
     input: 'visits',
@@ -536,7 +548,7 @@ export const metricCatalog = {
     unit: 'seconds',
     better: 'neither',
     formula: (s) => ratio(s.serviceSum, s.completed),
-    records: { register: 'visits', where: (k) => k.sql`r.called_at is not null and r.service_ended_at is not null`, total: 'counted' },
+    records: { register: 'visits', where: (k) => k.sql`${k.r('called_at')} is not null and ${k.r('service_ended_at')} is not null`, total: 'counted' },
   },
   'visits.p90_service': {
     input: 'visits',
@@ -545,7 +557,7 @@ export const metricCatalog = {
     unit: 'seconds',
     better: 'neither',
     formula: (s) => percentile(s.serviceHist, 0.9),
-    records: { register: 'visits', where: (k) => k.sql`r.called_at is not null and r.service_ended_at is not null`, total: 'counted' },
+    records: { register: 'visits', where: (k) => k.sql`${k.r('called_at')} is not null and ${k.r('service_ended_at')} is not null`, total: 'counted' },
   },
   'visits.within_wait_norm': {
     input: 'visits',
@@ -556,7 +568,7 @@ export const metricCatalog = {
     unit: 'count',
     better: 'higher',
     formula: (s) => s.waitWithin,
-    records: { register: 'visits', where: (k) => k.sql`r.called_at is not null and ${k.seconds('issued_at', 'called_at')} <= (${k.visitWaitNorm})` },
+    records: { register: 'visits', where: (k) => k.sql`${k.r('called_at')} is not null and ${k.seconds('issued_at', 'called_at')} <= (${k.visitWaitNorm})` },
   },
   'visits.within_wait_norm_share': {
     input: 'visits',
@@ -567,7 +579,7 @@ export const metricCatalog = {
     formula: (s) => ratio(s.waitWithin, s.waitJudged),
     records: {
       register: 'visits',
-      where: (k) => k.sql`r.called_at is not null and ${k.seconds('issued_at', 'called_at')} <= (${k.visitWaitNorm})`,
+      where: (k) => k.sql`${k.r('called_at')} is not null and ${k.seconds('issued_at', 'called_at')} <= (${k.visitWaitNorm})`,
       total: 'visits.within_wait_norm',
     },
   },

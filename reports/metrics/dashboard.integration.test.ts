@@ -316,7 +316,7 @@ describe('every figure opens exactly the records it counts', () => {
   it.each(registerMetrics)('%s', async (metric) => {
     const db = t.database.db
     const view = march()
-    const params = await loadRollupParams(t.database.pool, world.org.id)
+    const params = await loadRollupParams(t.database.db, world.org.id)
     const register = REGISTERS[domainOf(metric)]
     const count = countOf(metric)
     for (const scope of [all(), { orgId: world.org.id, branches: [branchA] }]) {
@@ -345,7 +345,7 @@ describe('a register as XLSX', () => {
     const db = t.database.db
     await db.updateTable('appeal').set({ channel: '=HYPERLINK("http://x","y")', applicant_name: 'Иванов Иван' }).where('reg_number', '=', 'a2').execute()
     const view = march()
-    const params = await loadRollupParams(t.database.pool, world.org.id)
+    const params = await loadRollupParams(t.database.db, world.org.id)
     const records: RecordContext = { scope: all(), period: view.period, filter: view.filter, narrowing: {}, asOf: ASOF, zone: world.org.time_zone, params }
     const read = async (personalData: boolean) => {
       const bytes = await buffer(registerWorkbook(db, { register: REGISTERS.appeals, records, personalData, about: [['Отчёт', 'тест']], sheetRows: 3 }))
@@ -397,7 +397,7 @@ describe('a register file equals its screen (issue 16)', () => {
     await db.updateTable('appeal').set({ phone: '+7 936 123-45-67' }).where('reg_number', '=', 'a2').execute()
     await db.updateTable('appeal').set({ phone: '+79361234568' }).where('reg_number', '=', 'a5').execute()
     const view = march()
-    const params = await loadRollupParams(t.database.pool, world.org.id)
+    const params = await loadRollupParams(t.database.db, world.org.id)
     const records: RecordContext = { scope: all(), period: view.period, filter: view.filter, narrowing: {}, asOf: ASOF, zone: world.org.time_zone, params }
     const register = REGISTERS.appeals
     const header = register.columns.map((c) => c.label)
@@ -427,7 +427,7 @@ describe('register sorting (issue 16)', () => {
   it('by office, branch, term and form, empty values last, ties by the record id, codes by their Russian label', async () => {
     const db = t.database.db
     const view = march()
-    const params = await loadRollupParams(t.database.pool, world.org.id)
+    const params = await loadRollupParams(t.database.db, world.org.id)
     const records: RecordContext = { scope: all(), period: view.period, filter: view.filter, narrowing: {}, asOf: ASOF, zone: world.org.time_zone, params }
     const order = async (sort: string, dir: 'asc' | 'desc') =>
       (await listRecords(db, REGISTERS.appeals, records, { sort, dir, page: 1, size: 25 })).map((r) => r.reg_number)

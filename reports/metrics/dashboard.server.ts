@@ -6,6 +6,7 @@
  */
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import { type ColumnOf, type SharedColumn, columnsOf } from '#db/columns.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { dayNumber, dayText, localDayOf } from '#reports/time/days.ts'
 import { type MetricOf, type RegisterDomain, figure, figureIn } from './catalog.ts'
@@ -42,29 +43,49 @@ export function notApplicable(domain: Domain, filter: ViewFilter): string | null
   return null
 }
 
+/**
+ * The columns a view filters by, per domain: columns of every table its conditions are put on — the raw
+ * records and their rollups (and, for appeals, the survey tables filtered alike) — so a column renamed in any
+ * of them is a type error here.
+ */
+type ViewColumn = {
+  appeals: ColumnOf<'appeal'> &
+    ColumnOf<'appeal_day'> &
+    ColumnOf<'appeal_due_day'> &
+    ColumnOf<'survey_day'> &
+    ColumnOf<'survey_response'> &
+    ColumnOf<'survey_invitation'>
+  calls: ColumnOf<'call'> & ColumnOf<'call_day'>
+  visits: ColumnOf<'visit'> & ColumnOf<'visit_day'>
+}
+
 /** Conditions of a view on a row of a domain — a rollup row or a raw record (the column names are the same). */
 export function viewConditions(domain: Domain, scope: Scope, filter: ViewFilter, narrowing: Narrowing = {}, alias = 'r'): RawBuilder<boolean>[] {
   const col = (name: string) => sql.ref<string>(`${alias}.${name}`)
-  const c: RawBuilder<boolean>[] = [sql<boolean>`${inScope(col('org_id'), col('branch_id'), scope)}`]
-  if (filter.branch) c.push(sql<boolean>`${col('branch_id')} = ${filter.branch}`)
+  const every = (name: ViewColumn['appeals'] & ViewColumn['calls'] & ViewColumn['visits']) => col(name)
+  const c: RawBuilder<boolean>[] = [sql<boolean>`${inScope(every('org_id'), every('branch_id'), scope)}`]
+  if (filter.branch) c.push(sql<boolean>`${every('branch_id')} = ${filter.branch}`)
   if (domain !== 'calls') {
-    if (filter.office) c.push(sql<boolean>`${col('office_code')} = ${filter.office}`)
-    if (filter.consumerType) c.push(sql<boolean>`${col('consumer_type')} = ${filter.consumerType}`)
+    const notCalls = (name: ViewColumn['appeals'] & ViewColumn['visits']) => col(name)
+    if (filter.office) c.push(sql<boolean>`${notCalls('office_code')} = ${filter.office}`)
+    if (filter.consumerType) c.push(sql<boolean>`${notCalls('consumer_type')} = ${filter.consumerType}`)
   }
   if (domain === 'appeals') {
-    if (filter.form) c.push(sql<boolean>`${col('form')} = ${filter.form}`)
-    if (narrowing.topic) c.push(sql<boolean>`${col('topic')} = ${narrowing.topic}`)
+    const appeals = (name: ViewColumn['appeals']) => col(name)
+    if (filter.form) c.push(sql<boolean>`${appeals('form')} = ${filter.form}`)
+    if (narrowing.topic) c.push(sql<boolean>`${appeals('topic')} = ${narrowing.topic}`)
   }
   if (domain === 'calls') {
-    const nullable = (name: string, value: string | undefined) => {
-      if (value === 'none') c.push(sql<boolean>`${col(name)} is null`)
-      else if (value) c.push(sql<boolean>`${col(name)} = ${value}`)
+    const calls = (name: ViewColumn['calls']) => col(name)
+    const nullable = (name: ViewColumn['calls'], value: string | undefined) => {
+      if (value === 'none') c.push(sql<boolean>`${calls(name)} is null`)
+      else if (value) c.push(sql<boolean>`${calls(name)} = ${value}`)
     }
     nullable('category', narrowing.category)
     nullable('line', narrowing.line)
-    if (narrowing.direction) c.push(sql<boolean>`${col('direction')} = ${narrowing.direction}`)
+    if (narrowing.direction) c.push(sql<boolean>`${calls('direction')} = ${narrowing.direction}`)
   }
-  if (domain === 'visits' && narrowing.serviceKind) c.push(sql<boolean>`${col('service_kind')} = ${narrowing.serviceKind}`)
+  if (domain === 'visits' && narrowing.serviceKind) c.push(sql<boolean>`${col('service_kind' satisfies ViewColumn['visits'])} = ${narrowing.serviceKind}`)
   return c
 }
 
@@ -86,7 +107,21 @@ export function bucketsOf(period: Period): string[] {
   return out
 }
 
-const bucketSql = (period: Period) => (bucketKind(period) === 'day' ? sql<string>`to_char(r.day, 'YYYY-MM-DD')` : sql<string>`to_char(r.day, 'YYYY-MM')`)
+/** The local day of a rollup row `r` (every rollup has one). */
+const day = (name: 'day' & ColumnOf<'appeal_day'> & ColumnOf<'appeal_due_day'> & ColumnOf<'call_day'> & ColumnOf<'visit_day'> & ColumnOf<'survey_day'>) =>
+  sql.ref<string>(`r.${name}`)
+/** The rollup rows `r` the sums are read from, and the raw appeals `r` of the due edge. */
+const ad = columnsOf('appeal_day', 'r')
+const dd = columnsOf('appeal_due_day', 'r')
+const a = columnsOf('appeal', 'r')
+const cd = columnsOf('call_day', 'r')
+const vd = columnsOf('visit_day', 'r')
+const sd = columnsOf('survey_day', 'r')
+/** survey conditions are put on the rollup and on the raw responses and links alike */
+const sr = (name: SharedColumn<'survey_day', 'survey_response'> & ColumnOf<'survey_invitation'>) => sql.ref<string>(`r.${name}`)
+
+const bucketSql = (period: Period) =>
+  bucketKind(period) === 'day' ? sql<string>`to_char(${day('day')}, 'YYYY-MM-DD')` : sql<string>`to_char(${day('day')}, 'YYYY-MM')`
 
 // ---------------------------------------------------------------------------------------------- sums
 
@@ -218,16 +253,16 @@ export function figuresOf<K extends SumsKind>(kind: K, sums: Sums[K]): Record<(t
 
 // ---------------------------------------------------------------------------------------------- queries
 
-const dayRange = (period: Period) => sql<boolean>`r.day between ${period.from}::date and ${period.to}::date`
+const dayRange = (period: Period) => sql<boolean>`${day('day')} between ${period.from}::date and ${period.to}::date`
 const n = (v: unknown) => Number(v ?? 0)
 const nums = (v: unknown) => (Array.isArray(v) ? v.map(Number) : [])
 
 /** The sums of appeal_day rows `r` (the one place appeal counts are summed). */
-export const APPEAL_SUMS_SQL = sql`sum(r.received) as received,
-      coalesce(sum(r.received) filter (where r.complaint_topic is not null), 0) as complaints,
-      coalesce(sum(r.received) filter (where r.request_type is not null), 0) as requests,
-      coalesce(sum(r.received) filter (where r.contract_concluded is not null and r.contract_concluded <> 'none'), 0) as contracts,
-      coalesce(sum(r.received) filter (where r.complaint_settled), 0) as settled`
+export const APPEAL_SUMS_SQL = sql`sum(${ad('received')}) as received,
+      coalesce(sum(${ad('received')}) filter (where ${ad('complaint_topic')} is not null), 0) as complaints,
+      coalesce(sum(${ad('received')}) filter (where ${ad('request_type')} is not null), 0) as requests,
+      coalesce(sum(${ad('received')}) filter (where ${ad('contract_concluded')} is not null and ${ad('contract_concluded')} <> 'none'), 0) as contracts,
+      coalesce(sum(${ad('received')}) filter (where ${ad('complaint_settled')}), 0) as settled`
 
 export const appealSumsOf = (r: Record<string, unknown>): AppealSums => ({
   received: n(r.received),
@@ -240,7 +275,7 @@ export const appealSumsOf = (r: Record<string, unknown>): AppealSums => ({
 /** Appeals received in the period, grouped by form, topic and series bucket. */
 export async function appealSums(db: Db, scope: Scope, period: Period, filter: ViewFilter, narrowing: Narrowing = {}): Promise<Grouped<AppealSums>[]> {
   const rows = await sql<{ form: string; topic: string; bucket: string } & Record<string, string>>`
-    select r.form, r.topic, ${bucketSql(period)} as bucket, ${APPEAL_SUMS_SQL}
+    select ${ad('form')}, ${ad('topic')}, ${bucketSql(period)} as bucket, ${APPEAL_SUMS_SQL}
     from appeal_day r where ${and([dayRange(period), ...viewConditions('appeals', scope, filter, narrowing)])}
     group by 1, 2, 3`.execute(db)
   return rows.rows.map((r) => ({ key: { form: r.form, topic: r.topic, bucket: r.bucket }, sums: appealSumsOf(r) }))
@@ -265,9 +300,9 @@ export async function dueSums(
   const edgeTo = dayText(today)
   const conditions = viewConditions('appeals', scope, filter, narrowing)
   const rolled = await sql<{ form: string; topic: string; bucket: string; due: string; on_time: string; late: string; overdue: string; open: string }>`
-    select r.form, r.topic, ${bucketSql(period)} as bucket, sum(r.due) as due, sum(r.on_time) as on_time, sum(r.late) as late,
-      coalesce(sum(r.unanswered) filter (where r.day < ${edgeFrom}::date), 0) as overdue,
-      coalesce(sum(r.unanswered) filter (where r.day > ${edgeTo}::date), 0) as open
+    select ${dd('form')}, ${dd('topic')}, ${bucketSql(period)} as bucket, sum(${dd('due')}) as due, sum(${dd('on_time')}) as on_time, sum(${dd('late')}) as late,
+      coalesce(sum(${dd('unanswered')}) filter (where ${dd('day')} < ${edgeFrom}::date), 0) as overdue,
+      coalesce(sum(${dd('unanswered')}) filter (where ${dd('day')} > ${edgeTo}::date), 0) as open
     from appeal_due_day r where ${and([dayRange(period), ...conditions])}
     group by 1, 2, 3`.execute(db)
   const out = rolled.rows.map((r) => ({
@@ -276,14 +311,14 @@ export async function dueSums(
   }))
   const edgeStart = sql`(${edgeFrom}::date)::timestamp at time zone ${zone}`
   const edgeEnd = sql`(${edgeTo}::date + 1)::timestamp at time zone ${zone}`
-  const day = sql`((r.due_at - interval '1 microsecond') at time zone ${zone})::date`
+  const day = sql`((${a('due_at')} - interval '1 microsecond') at time zone ${zone})::date`
   const edge = await sql<{ form: string; topic: string; bucket: string; overdue: string; open: string }>`
-    select r.form, r.topic, ${bucketKind(period) === 'day' ? sql`to_char(${day}, 'YYYY-MM-DD')` : sql`to_char(${day}, 'YYYY-MM')`} as bucket,
-      count(*) filter (where ${asOf}::timestamptz > r.due_at) as overdue, count(*) filter (where ${asOf}::timestamptz <= r.due_at) as open
+    select ${a('form')}, ${a('topic')}, ${bucketKind(period) === 'day' ? sql`to_char(${day}, 'YYYY-MM-DD')` : sql`to_char(${day}, 'YYYY-MM')`} as bucket,
+      count(*) filter (where ${asOf}::timestamptz > ${a('due_at')}) as overdue, count(*) filter (where ${asOf}::timestamptz <= ${a('due_at')}) as open
     from appeal r
     where ${and([
-      sql<boolean>`r.due_at > ${edgeStart} and r.due_at <= ${edgeEnd} and r.answered_at is null`,
-      sql<boolean>`r.due_at > ${period.start} and r.due_at <= ${period.end}`,
+      sql<boolean>`${a('due_at')} > ${edgeStart} and ${a('due_at')} <= ${edgeEnd} and ${a('answered_at')} is null`,
+      sql<boolean>`${a('due_at')} > ${period.start} and ${a('due_at')} <= ${period.end}`,
       ...conditions,
     ])}
     group by 1, 2, 3`.execute(db)
@@ -295,25 +330,25 @@ export async function dueSums(
 /** Calls started in the period, grouped by category, line and series bucket. */
 export async function callSums(db: Db, scope: Scope, period: Period, filter: ViewFilter, narrowing: Narrowing = {}): Promise<Grouped<CallSums>[]> {
   const rows = await sql<Record<string, string | null>>`
-    select r.category, r.line, ${bucketSql(period)} as bucket,
-      coalesce(sum(r.calls) filter (where r.direction = 'in'), 0) as offered,
-      coalesce(sum(r.answered) filter (where r.direction = 'in'), 0) as answered_in,
-      coalesce(sum(r.abandoned) filter (where r.direction = 'in'), 0) as unanswered_in,
-      coalesce(sum(r.short_abandoned) filter (where r.direction = 'in'), 0) as short_abandoned,
-      coalesce(sum(r.answered_in_sl) filter (where r.direction = 'in'), 0) as answered_in_sl,
-      coalesce(sum(r.wait_sum) filter (where r.direction = 'in'), 0) as wait_sum,
-      coalesce(sum(r.handle_sum) filter (where r.direction = 'in'), 0) as handle_sum,
-      coalesce(sum(r.calls) filter (where r.direction = 'out'), 0) as outbound,
-      sum(r.callbacks_required) as callbacks_promised, sum(r.callbacks_in_time) as callbacks_in_time,
-      coalesce(sum(r.no_ending) filter (where r.direction = 'in'), 0) as no_ending,
-      coalesce(sum(r.legs) filter (where r.direction = 'in'), 0) as legs,
-      coalesce(sum(r.legs_answered) filter (where r.direction = 'in'), 0) as legs_answered,
-      coalesce(sum(r.legs_overflowed) filter (where r.direction = 'in'), 0) as legs_overflowed,
-      coalesce(sum(r.legs_lost) filter (where r.direction = 'in'), 0) as legs_lost,
-      coalesce(sum(r.leg_wait_sum) filter (where r.direction = 'in'), 0) as leg_wait_sum,
-      coalesce(sum(r.wait_answered) filter (where r.direction = 'in'), 0) as wait_answered,
-      coalesce(sum(r.wait_judged) filter (where r.direction = 'in'), 0) as wait_judged,
-      coalesce(sum(r.legs_wait_answered) filter (where r.direction = 'in'), 0) as legs_wait_answered
+    select ${cd('category')}, ${cd('line')}, ${bucketSql(period)} as bucket,
+      coalesce(sum(${cd('calls')}) filter (where ${cd('direction')} = 'in'), 0) as offered,
+      coalesce(sum(${cd('answered')}) filter (where ${cd('direction')} = 'in'), 0) as answered_in,
+      coalesce(sum(${cd('abandoned')}) filter (where ${cd('direction')} = 'in'), 0) as unanswered_in,
+      coalesce(sum(${cd('short_abandoned')}) filter (where ${cd('direction')} = 'in'), 0) as short_abandoned,
+      coalesce(sum(${cd('answered_in_sl')}) filter (where ${cd('direction')} = 'in'), 0) as answered_in_sl,
+      coalesce(sum(${cd('wait_sum')}) filter (where ${cd('direction')} = 'in'), 0) as wait_sum,
+      coalesce(sum(${cd('handle_sum')}) filter (where ${cd('direction')} = 'in'), 0) as handle_sum,
+      coalesce(sum(${cd('calls')}) filter (where ${cd('direction')} = 'out'), 0) as outbound,
+      sum(${cd('callbacks_required')}) as callbacks_promised, sum(${cd('callbacks_in_time')}) as callbacks_in_time,
+      coalesce(sum(${cd('no_ending')}) filter (where ${cd('direction')} = 'in'), 0) as no_ending,
+      coalesce(sum(${cd('legs')}) filter (where ${cd('direction')} = 'in'), 0) as legs,
+      coalesce(sum(${cd('legs_answered')}) filter (where ${cd('direction')} = 'in'), 0) as legs_answered,
+      coalesce(sum(${cd('legs_overflowed')}) filter (where ${cd('direction')} = 'in'), 0) as legs_overflowed,
+      coalesce(sum(${cd('legs_lost')}) filter (where ${cd('direction')} = 'in'), 0) as legs_lost,
+      coalesce(sum(${cd('leg_wait_sum')}) filter (where ${cd('direction')} = 'in'), 0) as leg_wait_sum,
+      coalesce(sum(${cd('wait_answered')}) filter (where ${cd('direction')} = 'in'), 0) as wait_answered,
+      coalesce(sum(${cd('wait_judged')}) filter (where ${cd('direction')} = 'in'), 0) as wait_judged,
+      coalesce(sum(${cd('legs_wait_answered')}) filter (where ${cd('direction')} = 'in'), 0) as legs_wait_answered
     from call_day r where ${and([dayRange(period), ...viewConditions('calls', scope, filter, narrowing)])}
     group by 1, 2, 3`.execute(db)
   return rows.rows.map((r) => ({
@@ -342,7 +377,8 @@ export async function callSums(db: Db, scope: Scope, period: Period, filter: Vie
   }))
 }
 
-const histSums = (column: string) => sql.raw(`array[${HIST_BOUNDS.map((_, i) => `coalesce(sum(r.${column}[${i + 1}]), 0)`).join(', ')}]`)
+const histSums = (column: 'wait_hist' | 'service_hist') =>
+  sql`array[${sql.join(HIST_BOUNDS.map((_, i) => sql`coalesce(sum(${vd(column)}[${sql.lit(i + 1)}]), 0)`))}]`
 
 /** Visits issued in the period, grouped by office and service (with distributions) or by series bucket (without). */
 export async function visitSums(
@@ -353,11 +389,11 @@ export async function visitSums(
   by: 'office' | 'bucket',
   narrowing: Narrowing = {},
 ): Promise<Grouped<VisitSums>[]> {
-  const keys = by === 'office' ? sql`r.office_code as office, r.service_kind as service_kind` : sql`${bucketSql(period)} as bucket`
+  const keys = by === 'office' ? sql`${vd('office_code')} as office, ${vd('service_kind')} as service_kind` : sql`${bucketSql(period)} as bucket`
   const hist = by === 'office' ? sql`, ${histSums('wait_hist')} as wait_hist, ${histSums('service_hist')} as service_hist` : sql``
   const rows = await sql<Record<string, unknown>>`
-    select ${keys}, sum(r.visits) as visits, sum(r.served) as served, sum(r.no_shows) as no_shows, sum(r.completed) as completed,
-      sum(r.wait_sum) as wait_sum, sum(r.service_sum) as service_sum, sum(r.wait_judged) as wait_judged, sum(r.wait_within) as wait_within ${hist}
+    select ${keys}, sum(${vd('visits')}) as visits, sum(${vd('served')}) as served, sum(${vd('no_shows')}) as no_shows, sum(${vd('completed')}) as completed,
+      sum(${vd('wait_sum')}) as wait_sum, sum(${vd('service_sum')}) as service_sum, sum(${vd('wait_judged')}) as wait_judged, sum(${vd('wait_within')}) as wait_within ${hist}
     from visit_day r where ${and([dayRange(period), ...viewConditions('visits', scope, filter, narrowing)])}
     group by ${by === 'office' ? sql`1, 2` : sql`1`}`.execute(db)
   return rows.rows.map((r) => ({
@@ -387,7 +423,7 @@ export async function visitSums(
  */
 export function surveyConditions(scope: Scope, filter: ViewFilter, narrowing: Narrowing = {}, surveyId?: string): RawBuilder<boolean>[] {
   const c = viewConditions('appeals', scope, filter, { topic: narrowing.topic })
-  if (surveyId) c.push(sql<boolean>`r.survey_id = ${surveyId}`)
+  if (surveyId) c.push(sql<boolean>`${sr('survey_id')} = ${surveyId}`)
   return c
 }
 
@@ -405,10 +441,10 @@ export async function surveySums(
   surveyId?: string,
 ): Promise<Grouped<SurveySums>[]> {
   const rows = await sql<Record<string, string | null>>`
-    select r.survey_id, r.office_code, r.form, r.delivery, ${bucketSql(period)} as bucket,
-      sum(r.responses) as responses, sum(r.csat_answers) as csat_answers, sum(r.csat_satisfied) as csat_satisfied, sum(r.csat_sum) as csat_sum,
-      sum(r.nps_answers) as nps_answers, sum(r.promoters) as promoters, sum(r.detractors) as detractors, sum(r.ces_answers) as ces_answers, sum(r.ces_sum) as ces_sum,
-      sum(r.invitations) as invitations, sum(r.invitations_answered) as invitations_answered
+    select ${sd('survey_id')}, ${sd('office_code')}, ${sd('form')}, ${sd('delivery')}, ${bucketSql(period)} as bucket,
+      sum(${sd('responses')}) as responses, sum(${sd('csat_answers')}) as csat_answers, sum(${sd('csat_satisfied')}) as csat_satisfied, sum(${sd('csat_sum')}) as csat_sum,
+      sum(${sd('nps_answers')}) as nps_answers, sum(${sd('promoters')}) as promoters, sum(${sd('detractors')}) as detractors, sum(${sd('ces_answers')}) as ces_answers, sum(${sd('ces_sum')}) as ces_sum,
+      sum(${sd('invitations')}) as invitations, sum(${sd('invitations_answered')}) as invitations_answered
     from survey_day r where ${and([dayRange(period), ...surveyConditions(scope, filter, narrowing, surveyId)])}
     group by 1, 2, 3, 4, 5`.execute(db)
   return rows.rows.map((r) => ({

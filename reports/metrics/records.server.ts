@@ -6,9 +6,20 @@
  */
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import { type ColumnOf, columnsOf } from '#db/columns.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { COLUMN_VOCABULARIES as V, type Vocabulary, labelOf } from '#reports/vocabulary.ts'
-import { type MetricRecords, type RecordKit, type RegisterMetricId, countOf, figure, figureIn, isMetricOf, metricCatalog } from './catalog.ts'
+import {
+  type MetricRecords,
+  type RecordKit,
+  type RegisterMetricId,
+  type RegisterTable,
+  countOf,
+  figure,
+  figureIn,
+  isMetricOf,
+  metricCatalog,
+} from './catalog.ts'
 import { type Domain, appealSums, callSums, dueSums, totalOf, viewConditions, visitSums } from './dashboard.server.ts'
 import type { Period } from './period.ts'
 import { type RollupParams, visitNormSql } from './rollups.server.ts'
@@ -48,18 +59,41 @@ export interface Register {
   defaultSort: string
 }
 
-const secondsBetween = (from: string, to: string) => `extract(epoch from r.${to} - r.${from})`
+/**
+ * What a register column's `expr` may be, for records of table `T` (ADR 024): a column of `r` (checked
+ * against the schema by its type), the branch name, the office name, or text built below from typed column
+ * names. A column renamed in schema.ts is a type error in the register that shows it.
+ */
+type RecordText = string & { readonly recordText: unique symbol }
+type ColumnExpr<T extends RegisterTable[Domain]> = `r.${ColumnOf<T>}` | `r."${ColumnOf<T>}"` | 'b.name' | `coalesce(o.name, r.${ColumnOf<T>})` | RecordText
+
+const secondsBetween = <T extends RegisterTable[Domain]>(from: ColumnOf<T>, to: ColumnOf<T>) => `extract(epoch from r.${to} - r.${from})` as RecordText
+/** Seconds from `from` to `to` when `set` is set (otherwise empty). */
+const secondsWhen = <T extends RegisterTable[Domain]>(set: ColumnOf<T>, from: ColumnOf<T>, to: ColumnOf<T>) =>
+  `case when r.${set} is not null then ${secondsBetween<T>(from, to)} end` as RecordText
+
+/** A register of table `T`: its instant, key, sort and every column's expression checked against the schema. */
+function register<T extends RegisterTable[Domain]>(
+  table: T,
+  definition: Omit<Register, 'table' | 'columns' | 'time' | 'key' | 'defaultSort'> & {
+    key: ColumnOf<T>
+    time: ColumnOf<T>
+    defaultSort: ColumnOf<T>
+    columns: readonly (Omit<RegisterColumn, 'expr'> & { expr: ColumnExpr<T> })[]
+  },
+): Register {
+  return { ...definition, table }
+}
 
 /** The queues a queue_log call went through, in order, with what happened in each («sales — ушёл в другую очередь; …»). */
 const CALL_LEGS_SUMMARY_SQL = `(select string_agg(coalesce(l.value->>'line', 'линия не указана') || ' — ' || case l.value->>'outcome'
     when 'answered' then 'принят' when 'overflowed' then 'ушёл в другую очередь' when 'lost' then 'не принят' else 'нет окончания' end, '; ' order by l.n)
-  from jsonb_array_elements(r.legs) with ordinality as l (value, n))`
+  from jsonb_array_elements(r.${'legs' satisfies ColumnOf<'call'>}) with ordinality as l (value, n))` as RecordText
 
 export const REGISTERS: Record<Domain, Register> = {
-  appeals: {
+  appeals: register('appeal', {
     domain: 'appeals',
     title: 'Журнал обращений',
-    table: 'appeal',
     key: 'reg_number',
     time: 'received_at',
     defaultSort: 'received_at',
@@ -103,11 +137,10 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'address', label: 'Адрес', expr: 'r.address', kind: 'text', personal: true },
       { id: 'account_number', label: 'Лицевой счёт', expr: 'r.account_number', kind: 'text', personal: true },
     ],
-  },
-  calls: {
+  }),
+  calls: register('call', {
     domain: 'calls',
     title: 'Журнал звонков',
-    table: 'call',
     key: 'call_id',
     time: 'started_at',
     defaultSort: 'started_at',
@@ -138,14 +171,14 @@ export const REGISTERS: Record<Domain, Register> = {
         id: 'wait',
         label: 'Ожидание ответа',
         // ADR 027: no wait where the source gives none (Asterisk CDR, 3CX)
-        expr: `case when r.answered_at is not null and r.wait_known then ${secondsBetween('started_at', 'answered_at')} end`,
+        expr: `case when r.answered_at is not null and r.wait_known then ${secondsBetween<'call'>('started_at', 'answered_at')} end` as RecordText,
         kind: 'seconds',
         sort: true,
       },
       {
         id: 'handling',
         label: 'Разговор',
-        expr: `case when r.answered_at is not null then ${secondsBetween('answered_at', 'ended_at')} end`,
+        expr: secondsWhen<'call'>('answered_at', 'answered_at', 'ended_at'),
         kind: 'seconds',
         sort: true,
       },
@@ -160,11 +193,10 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'no_ending', label: 'Нет окончания в журнале', expr: 'r.no_ending', kind: 'flag', sort: true },
       { id: 'caller_phone', label: 'Телефон абонента', expr: 'r.caller_phone', kind: 'text', personal: true },
     ],
-  },
-  visits: {
+  }),
+  visits: register('visit', {
     domain: 'visits',
     title: 'Журнал посещений',
-    table: 'visit',
     key: 'ticket_id',
     time: 'issued_at',
     defaultSort: 'issued_at',
@@ -191,7 +223,7 @@ export const REGISTERS: Record<Domain, Register> = {
       {
         id: 'wait',
         label: 'Ожидание',
-        expr: `case when r.called_at is not null then ${secondsBetween('issued_at', 'called_at')} end`,
+        expr: secondsWhen<'visit'>('called_at', 'issued_at', 'called_at'),
         kind: 'seconds',
         sort: true,
       },
@@ -199,7 +231,7 @@ export const REGISTERS: Record<Domain, Register> = {
       {
         id: 'service',
         label: 'Обслуживание',
-        expr: `case when r.service_ended_at is not null then ${secondsBetween('called_at', 'service_ended_at')} end`,
+        expr: secondsWhen<'visit'>('service_ended_at', 'called_at', 'service_ended_at'),
         kind: 'seconds',
         sort: true,
       },
@@ -210,7 +242,7 @@ export const REGISTERS: Record<Domain, Register> = {
       { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text', sort: true },
       { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text', sort: true },
     ],
-  },
+  }),
 }
 
 /** A register's columns in the screen's order (`screen`; any column it does not name follows, in `columns`' order). */
@@ -239,42 +271,54 @@ export interface RecordContext {
 type RegisterRecords = Extract<MetricRecords, { register: Domain }>
 const recordsOf = (metric: RegisterMetricId) => metricCatalog[metric].records as RegisterRecords
 
+/** The calls `r` of the calls register, the appeals `r` of the appeals register. */
+const call = columnsOf('call', 'r')
+const appeal = columnsOf('appeal', 'r')
+
 /** The queue legs of call `r`: its own (queue_log overflow) or the call itself as its one leg (ADR 016). */
-export const CALL_LEGS_SQL = `jsonb_array_elements(coalesce(r.legs, jsonb_build_array(jsonb_build_object('line', r.line, 'outcome',
-  case when r.no_ending then 'no_ending' when r.answered_at is not null then 'answered' else 'lost' end))))`
+export const CALL_LEGS_SQL = sql`jsonb_array_elements(coalesce(${call('legs')}, jsonb_build_array(jsonb_build_object('line', ${call('line')}, 'outcome',
+  case when ${call('no_ending')} then 'no_ending' when ${call('answered_at')} is not null then 'answered' else 'lost' end))))`
 
 /** Calls with a leg of that outcome, on that line when the view is narrowed to one (figures by line count legs). */
 function legCondition(outcome: string | null | undefined, line: string | undefined): RawBuilder<boolean> {
   const onLine = line === 'none' ? sql`and l.value->>'line' is null` : line ? sql`and l.value->>'line' = ${line}` : sql``
   const what = outcome ? sql`l.value->>'outcome' = ${outcome}` : sql`l.value->>'outcome' <> 'no_ending'`
-  return sql<boolean>`r.direction = 'in' and exists (select 1 from ${sql.raw(CALL_LEGS_SQL)} l where ${what} ${onLine})`
+  return sql<boolean>`${call('direction')} = 'in' and exists (select 1 from ${CALL_LEGS_SQL} l where ${what} ${onLine})`
 }
 
 /** What the catalog's record conditions are written with, for one view (metricCatalog[id].records.where). */
-function recordKit(ctx: RecordContext): RecordKit {
+function recordKit<T extends RegisterTable[Domain]>(ctx: RecordContext, table: T): RecordKit<T> {
   const { params } = ctx
-  const number = (n: number) => sql.raw(String(Number(n)))
+  const number = (n: number) => sql.lit(Number(n))
+  const r = columnsOf(table, 'r')
   return {
     sql: (strings, ...values) => sql<boolean>(strings, ...values),
+    r,
     asOf: ctx.asOf,
-    seconds: (from, to) => sql.raw(secondsBetween(from, to)),
+    seconds: (from, to) => sql`extract(epoch from ${r(to)} - ${r(from)})`,
     shortAbandonSeconds: number(params.shortAbandonSeconds),
     serviceLevelSeconds: number(params.serviceLevelSeconds),
     callbackSeconds: params.callbackSeconds === null ? null : number(params.callbackSeconds),
-    visitWaitNorm: sql.raw(visitNormSql(params.visitWaitNorms, 'r')),
+    visitWaitNorm: visitNormSql(params.visitWaitNorms, 'r'),
     legs: (outcome) => legCondition(outcome, ctx.narrowing.line),
   }
 }
 
 /** The records a figure counts (for shares and means: the records its numerator or mean is taken over). */
 export function metricConditions(ctx: RecordContext): RawBuilder<boolean>[] {
-  const where = ctx.metric ? recordsOf(ctx.metric).where : null
-  return where ? [where(recordKit(ctx))] : []
+  if (!ctx.metric) return []
+  const records = recordsOf(ctx.metric)
+  if (!records.where) return []
+  const table = REGISTERS[records.register].table
+  // the entry's register names the kit's table (RecordKit<RegisterTable[register]>)
+  const where = records.where as (k: RecordKit) => RawBuilder<boolean>
+  return [where(recordKit(ctx, table))]
 }
 
 function periodCondition(ctx: RecordContext, register: Register): RawBuilder<boolean> {
   // a deadline figure counts the appeals whose term ended in the period
-  if (ctx.metric && metricCatalog[ctx.metric].input === 'due') return sql<boolean>`r.due_at > ${ctx.period.start} and r.due_at <= ${ctx.period.end}`
+  if (ctx.metric && metricCatalog[ctx.metric].input === 'due')
+    return sql<boolean>`${appeal('due_at')} > ${ctx.period.start} and ${appeal('due_at')} <= ${ctx.period.end}`
   const time = sql.ref(`r.${register.time}`)
   return sql<boolean>`${time} >= ${ctx.period.start} and ${time} < ${ctx.period.end}`
 }

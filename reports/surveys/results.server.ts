@@ -5,6 +5,7 @@
  * dashboards; a question's own CSAT/NPS/CES is the same formula over that question's answers.
  */
 import { type RawBuilder, sql } from 'kysely'
+import { columnsOf } from '#db/columns.ts'
 import type { Db } from '#db/client.server.ts'
 import { type KeysetPosition, afterPosition, keysetPages } from '#db/keyset.server.ts'
 import type { Scope } from '#db/scope.server.ts'
@@ -119,9 +120,15 @@ export function scaleSums(kind: 'csat' | 'nps' | 'ces', counts: ReadonlyMap<numb
 
 const QUESTION_FIGURES = { csat: ['surveys.csat', 'surveys.csat_mean'], nps: ['surveys.nps'], ces: ['surveys.ces'] } as const
 
+/** Responses `r`, their answers `a`, links `i` and appeals `ap`. */
+const sr = columnsOf('survey_response', 'r')
+const sa = columnsOf('survey_answer', 'a')
+const si = columnsOf('survey_invitation', 'i')
+const sap = columnsOf('appeal', 'ap')
+
 function responsesWhere(scope: Scope, view: View, surveyId: string): RawBuilder<boolean> {
   return and([
-    sql<boolean>`r.submitted_at >= ${view.period.start} and r.submitted_at < ${view.period.end}`,
+    sql<boolean>`${sr('submitted_at')} >= ${view.period.start} and ${sr('submitted_at')} < ${view.period.end}`,
     ...surveyConditions(scope, view.filter, view.narrowing, surveyId),
   ])
 }
@@ -132,13 +139,15 @@ export async function questionSummaries(db: Db, scope: Scope, view: View, survey
     sql<{
       question_id: string
       n: string
-    }>`select a.question_id, count(*) as n from survey_answer a join survey_response r on r.id = a.response_id where ${where} group by 1`.execute(db),
+    }>`select ${sa('question_id')}, count(*) as n from survey_answer a join survey_response r on ${sr('id')} = ${sa('response_id')} where ${where} group by 1`.execute(
+      db,
+    ),
     sql<{ question_id: string; score: number; n: string }>`
-      select a.question_id, a.score, count(*) as n from survey_answer a join survey_response r on r.id = a.response_id where ${where} and a.score is not null group by 1, 2`.execute(
+      select ${sa('question_id')}, ${sa('score')}, count(*) as n from survey_answer a join survey_response r on ${sr('id')} = ${sa('response_id')} where ${where} and ${sa('score')} is not null group by 1, 2`.execute(
       db,
     ),
     sql<{ question_id: string; choice: number; n: string }>`
-      select a.question_id, c.choice, count(*) as n from survey_answer a join survey_response r on r.id = a.response_id cross join unnest(a.choices) as c(choice)
+      select ${sa('question_id')}, c.choice, count(*) as n from survey_answer a join survey_response r on ${sr('id')} = ${sa('response_id')} cross join unnest(${sa('choices')}) as c(choice)
       where ${where} group by 1, 2`.execute(db),
   ])
   const count = new Map(answered.rows.map((r) => [r.question_id, Number(r.n)]))
@@ -194,11 +203,13 @@ export async function textAnswers(
   const where = responsesWhere(scope, view, surveyId)
   const [rows, total] = await Promise.all([
     sql<{ submitted_at: Date; question_id: string; text: string; office_code: string | null; form: string | null }>`
-      select r.submitted_at, a.question_id, a.text, r.office_code, r.form from survey_answer a join survey_response r on r.id = a.response_id
-      where ${where} and a.text is not null order by r.submitted_at desc, r.id desc, a.question_id limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(
+      select ${sr('submitted_at')}, ${sa('question_id')}, ${sa('text')}, ${sr('office_code')}, ${sr('form')} from survey_answer a join survey_response r on ${sr('id')} = ${sa('response_id')}
+      where ${where} and ${sa('text')} is not null order by ${sr('submitted_at')} desc, ${sr('id')} desc, ${sa('question_id')} limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(
       db,
     ),
-    sql<{ n: string }>`select count(*) as n from survey_answer a join survey_response r on r.id = a.response_id where ${where} and a.text is not null`.execute(
+    sql<{
+      n: string
+    }>`select count(*) as n from survey_answer a join survey_response r on ${sr('id')} = ${sa('response_id')} where ${where} and ${sa('text')} is not null`.execute(
       db,
     ),
   ])
@@ -235,11 +246,11 @@ export async function* responsePages(db: Db, scope: Scope, view: View, surveyId:
       reg_number: string | null
       answers: ResponseRow['answers'] | null
     }>`
-      select r.id, r.submitted_at, r.collected_by, i.delivery, r.office_code, r.form, r.topic, ap.reg_number,
-        (select jsonb_object_agg(a.question_id, jsonb_build_object('score', a.score, 'choices', a.choices, 'text', a.text)) from survey_answer a where a.response_id = r.id) as answers
-      from survey_response r left join survey_invitation i on i.id = r.invitation_id left join appeal ap on ap.id = r.appeal_id
-      where ${where} ${afterPosition(sql.ref('r.submitted_at'), after)}
-      order by r.submitted_at, r.id limit ${pageSize}`.execute(db)
+      select ${sr('id')}, ${sr('submitted_at')}, ${sr('collected_by')}, ${si('delivery')}, ${sr('office_code')}, ${sr('form')}, ${sr('topic')}, ${sap('reg_number')},
+        (select jsonb_object_agg(${sa('question_id')}, jsonb_build_object('score', ${sa('score')}, 'choices', ${sa('choices')}, 'text', ${sa('text')})) from survey_answer a where ${sa('response_id')} = ${sr('id')}) as answers
+      from survey_response r left join survey_invitation i on ${si('id')} = ${sr('invitation_id')} left join appeal ap on ${sap('id')} = ${sr('appeal_id')}
+      where ${where} ${afterPosition(sr('submitted_at'), after)}
+      order by ${sr('submitted_at')}, ${sr('id')} limit ${pageSize}`.execute(db)
     return rows.rows.map((r) => ({
       id: r.id,
       submittedAt: r.submitted_at,

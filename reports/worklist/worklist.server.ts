@@ -10,7 +10,7 @@ import { maskPersonal } from '#reports/personal-data.ts'
 import { type WorkCalendar } from '#reports/deadlines/calendar.ts'
 import { dueAt } from '#reports/deadlines/engine.ts'
 import { loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
-import { type CallbackNorm, listLostCalls, lostCallsSetup, queryableOf } from '#reports/callbacks/callbacks.server.ts'
+import { type CallbackNorm, listLostCalls, lostCallsSetup } from '#reports/callbacks/callbacks.server.ts'
 import { formatPhone, maskPhone } from '#reports/callbacks/phone.ts'
 import { periodOf } from '#reports/metrics/period.ts'
 import { dayText, localDayOf } from '#reports/time/days.ts'
@@ -82,7 +82,7 @@ export async function buildWorkList(db: Db, options: { scope: Scope; asOf: Date;
   const { scope, asOf, dueDays, personalData } = options
   const setup = await lostCallsSetup(db, scope.orgId)
   const zone = setup.zone
-  const calendar = await loadWorkCalendar(queryableOf(db), scope.orgId)
+  const calendar = await loadWorkCalendar(db, scope.orgId)
   const dueUntil = dueAt({ amount: dueDays, unit: 'working_days' }, asOf, calendar, zone).due
   const today = localDayOf(asOf, zone)
 
