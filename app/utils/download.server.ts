@@ -14,6 +14,24 @@ import { aboutFacts, fileResponse, viewContext } from './view.server.ts'
 
 const plain = { 'Content-Type': 'text/plain; charset=utf-8' }
 
+/** What every report's context takes from the page's request, whether it reads a year or the dashboard's view. */
+function commonContext(r: {
+  database: ReportContext['database']
+  scope: ReportContext['scope']
+  org: { id: string; name: string; time_zone: string }
+  asOf: Date
+  user: { fullName: string; login: string; roles: Parameters<typeof canSeePersonalData>[0] }
+}) {
+  return {
+    database: r.database,
+    scope: r.scope,
+    org: { id: r.org.id, name: r.org.name, zone: r.org.time_zone },
+    asOf: r.asOf,
+    by: `${r.user.fullName} (${r.user.login})`,
+    personalData: canSeePersonalData(r.user.roles),
+  }
+}
+
 export async function downloadReport(
   request: Request,
   id: string | undefined,
@@ -33,15 +51,7 @@ export async function downloadReport(
     const rr = await reportRequest(request, page)
     user = rr.user
     orgId = rr.org.id
-    ctx = {
-      database: rr.database,
-      scope: rr.scope,
-      org: { id: rr.org.id, name: rr.org.name, zone: rr.org.time_zone },
-      asOf: rr.asOf,
-      by: `${rr.user.fullName} (${rr.user.login})`,
-      personalData: canSeePersonalData(rr.user.roles),
-      year: rr.year,
-    }
+    ctx = { ...commonContext(rr), year: rr.year }
   } else {
     const asked = await viewContext(request, page)
     // compared with the same period as the screen (?compare=, reports/cockpit/compare.ts)
@@ -49,12 +59,7 @@ export async function downloadReport(
     user = vc.user
     orgId = vc.org.id
     ctx = {
-      database: vc.database,
-      scope: vc.scope,
-      org: { id: vc.org.id, name: vc.org.name, zone: vc.org.time_zone },
-      asOf: vc.asOf,
-      by: `${vc.user.fullName} (${vc.user.login})`,
-      personalData: canSeePersonalData(vc.user.roles),
+      ...commonContext(vc),
       year: vc.view.year,
       view: vc.view,
       rollups: vc.params,
