@@ -1,11 +1,15 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { type ControlledTransaction, sql } from 'kysely'
 import type { Database } from '#db/client.server.ts'
+import { kyselyOn } from '#db/connection.server.ts'
+import { lockOf, lockSession, tryLockSession, unlockSession } from '#db/locks.server.ts'
+import type { DB } from '#db/schema.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import type { ImportKind } from './kinds.ts'
 import type { BranchScope } from './branch-scope.server.ts'
-import { batchLockSql, livenessOf, runFileImport } from './pipeline.server.ts'
+import { livenessOf, runFileImport } from './pipeline.server.ts'
 
 /**
  * Imports as jobs (ADR 013). A web upload is stored in the uploads folder and queued as an `import_batch`
@@ -76,23 +80,38 @@ async function removeUpload(filePath: string | null, root: string): Promise<void
 /** Takes the oldest queued import, if any, and runs it to its end. Returns whether there was one. */
 export async function runNextImport(database: Database, root = uploadRoot()): Promise<boolean> {
   const client = await database.pool.connect()
+  const held = kyselyOn(client)
   let claimed: { id: string; file_path: string | null; job: ImportJob } | undefined
+  let trx: ControlledTransaction<DB> | undefined
   try {
-    await client.query('begin')
-    const found = await client.query<{ id: string; file_path: string | null; job: ImportJob }>(
-      `select id, file_path, job from import_batch where status = 'queued' order by id limit 1 for update skip locked`,
-    )
-    claimed = found.rows[0]
+    trx = await held.startTransaction().execute()
+    const found = await trx
+      .selectFrom('import_batch')
+      .select(['id', 'file_path', 'job'])
+      .where('status', '=', 'queued')
+      .orderBy('id')
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst()
+    claimed = found && { ...found, job: found.job as ImportJob }
     if (!claimed) {
-      await client.query('rollback')
+      await trx.rollback().execute()
       client.release()
       return false
     }
-    await client.query(`update import_batch set status = 'running', started_at = now() where id = $1`, [claimed.id])
-    await client.query(`select pg_advisory_lock(${batchLockSql})`, [`sq-batch:${claimed.id}`])
-    await client.query('commit')
+    await trx
+      .updateTable('import_batch')
+      .set({ status: 'running', started_at: sql<Date>`now()` })
+      .where('id', '=', claimed.id)
+      .execute()
+    await lockSession(held, lockOf.batch(claimed.id)) // in the transaction (one connection), kept after it
+    await trx.commit().execute()
   } catch (error) {
-    await client.query('rollback').catch(() => {})
+    await trx
+      ?.rollback()
+      .execute()
+      .catch(() => {})
     client.release(error as Error)
     throw error
   }
@@ -204,17 +223,26 @@ export async function sweepImports(database: Database, root = uploadRoot()): Pro
   for (const batch of running) {
     const client = await database.pool.connect()
     try {
-      const free = await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(${batchLockSql}) as ok`, [`sq-batch:${batch.id}`])
-      if (!free.rows[0]!.ok) continue // its process is alive
-      const marked = await client.query(
-        `update import_batch set status = 'interrupted', finished_at = now(), progress = null, file_path = null,
-           rows_inserted = 0, rows_updated = 0, rows_unchanged = 0, rows_pending = 0,
-           message = 'Загрузка прервана: процесс, который её выполнял, остановился. Ничего не сохранено — загрузите файл снова.'
-         where id = $1 and status = 'running'`,
-        [batch.id],
-      )
-      await client.query(`select pg_advisory_unlock(${batchLockSql})`, [`sq-batch:${batch.id}`])
-      if (marked.rowCount) {
+      const held = kyselyOn(client)
+      if (!(await tryLockSession(held, lockOf.batch(batch.id)))) continue // its process is alive
+      const marked = await held
+        .updateTable('import_batch')
+        .set({
+          status: 'interrupted',
+          finished_at: sql<Date>`now()`,
+          progress: null,
+          file_path: null,
+          rows_inserted: 0,
+          rows_updated: 0,
+          rows_unchanged: 0,
+          rows_pending: 0,
+          message: 'Загрузка прервана: процесс, который её выполнял, остановился. Ничего не сохранено — загрузите файл снова.',
+        })
+        .where('id', '=', batch.id)
+        .where('status', '=', 'running')
+        .executeTakeFirst()
+      await unlockSession(held, lockOf.batch(batch.id))
+      if (marked.numUpdatedRows) {
         interrupted.push(String(batch.id))
         await removeUpload(batch.file_path, root)
       }

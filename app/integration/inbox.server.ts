@@ -12,6 +12,8 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { Database } from '#db/client.server.ts'
+import { kyselyOn } from '#db/connection.server.ts'
+import { lockOf, tryLockSession, unlockSession } from '#db/locks.server.ts'
 import { IMPORT_KINDS, type ImportKind } from '#app/imports/kinds.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { formatReportText } from '#app/imports/report-text.ts'
@@ -72,8 +74,6 @@ interface Options {
   log?: (line: string) => void
 }
 
-const lockSql = 'hashtextextended($1::text, 7302)'
-
 /** One scan of the folder: notes new and growing files, imports the complete ones. */
 export async function scanInbox(database: Database, dir: string, state: InboxState, options: Options = {}): Promise<InboxResult[]> {
   const org = await getOrganisation(database.db)
@@ -126,8 +126,8 @@ async function scanKind(
   const client = await database.pool.connect()
   const results: InboxResult[] = []
   try {
-    const locked = await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(${lockSql}) as ok`, [`sq-inbox:${org.id}:${kind}`])
-    if (!locked.rows[0]!.ok) return [] // another process is importing this kind's files
+    const held = kyselyOn(client)
+    if (!(await tryLockSession(held, lockOf.inbox(org.id, kind)))) return [] // another process is importing this kind's files
     try {
       // left in .processing by a process that stopped mid-import: nothing of it was stored, import it again
       for (const o of orphans)
@@ -145,7 +145,7 @@ async function scanKind(
         results.push(await importOne(database, org, kind, r.folder, r.mapping, processing, r.name, options))
       }
     } finally {
-      await client.query(`select pg_advisory_unlock(${lockSql})`, [`sq-inbox:${org.id}:${kind}`])
+      await unlockSession(held, lockOf.inbox(org.id, kind))
     }
   } finally {
     client.release()

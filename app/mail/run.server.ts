@@ -14,6 +14,8 @@
  */
 import type { Transporter } from 'nodemailer'
 import type { Database } from '#db/client.server.ts'
+import { kyselyOn } from '#db/connection.server.ts'
+import { lockOf, tryLockSession, unlockSession } from '#db/locks.server.ts'
 import type { MailSendParams } from '#db/schema.ts'
 import { canSeePersonalData } from '#app/utils/access.ts'
 import { scopeOf, findSessionUser } from '#app/models/user.server.ts'
@@ -210,8 +212,8 @@ export async function runMail(database: Database, options: { asOf: Date; config:
   const result: MailRunResult = { planned: 0, sent: 0, empty: 0, retried: 0, failed: 0 }
   const lock = await database.pool.connect()
   try {
-    const got = (await lock.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtextextended('sq-mail', 0)) as ok`)).rows[0]!.ok
-    if (!got) return { ...result, busy: true }
+    const held = kyselyOn(lock)
+    if (!(await tryLockSession(held, lockOf.mail()))) return { ...result, busy: true }
     try {
       const db = database.db
       const orgs = await db.selectFrom('organisation').select(['id', 'time_zone']).execute()
@@ -314,7 +316,7 @@ export async function runMail(database: Database, options: { asOf: Date; config:
         if (!options.transport) transport.close()
       }
     } finally {
-      await lock.query(`select pg_advisory_unlock(hashtextextended('sq-mail', 0))`)
+      await unlockSession(held, lockOf.mail())
     }
   } finally {
     lock.release()
