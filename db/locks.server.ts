@@ -10,9 +10,8 @@
  * A session lock belongs to a connection: it is taken on a held one (`kyselyOn(client)`, typed `HeldKysely`),
  * never on the pool, where the next statement may run on another connection.
  */
-import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { type QueryExecutorProvider, type RawBuilder, sql } from 'kysely'
 import type { HeldKysely } from './connection.server.ts'
-import type { DB } from './schema.ts'
 
 declare const lockKey: unique symbol
 export type LockKey = RawBuilder<string> & { readonly [lockKey]: true }
@@ -41,7 +40,7 @@ export async function unlockSession(db: HeldKysely, lock: LockKey): Promise<void
   await sql`select pg_advisory_unlock(${lock})`.execute(db)
 }
 
-/** Waits for `lock` until the end of the current transaction (`db` a transaction, or a held connection inside one). */
-export async function lockTransaction(db: Kysely<DB>, lock: LockKey): Promise<void> {
+/** Waits for `lock` until the end of the current transaction (`db` a transaction, or a held connection inside one — of any tables). */
+export async function lockTransaction(db: QueryExecutorProvider, lock: LockKey): Promise<void> {
   await sql`select pg_advisory_xact_lock(${lock})`.execute(db)
 }

@@ -9,14 +9,33 @@
  * Counted in calls: read = calls of the file (stored, pending) + calls from earlier files closed now +
  * rejected lines; the report says how many were closed as «нет окончания в журнале».
  */
+import { type Kysely, sql } from 'kysely'
 import type pg from 'pg'
+import { type ColumnOf, columnsOf } from '#db/columns.ts'
+import { kyselyOn } from '#db/connection.server.ts'
+import { lockOf, lockTransaction } from '#db/locks.server.ts'
+import type { DB } from '#db/schema.ts'
 import type { CellProblem } from './values.ts'
 import type { RowItem } from './pipeline.server.ts'
 import { type AssembledCall, type QueueEvent, type QueueLogItem, assembleCall } from './queue-log.ts'
 import { type StageValue, copyStageBatch } from './stage.server.ts'
 
 const STAGE = 'qlog_stage'
-const STAGE_COLUMNS = ['src_line', 'uniqueid', 'at', 'queue', 'agent', 'event', 'data'] as const
+/** The file's call events, staged for this import's transaction (`at`: epoch seconds). */
+interface QlogStageTable {
+  src_line: number
+  uniqueid: string
+  at: number
+  queue: string
+  agent: string
+  event: string
+  data: string
+}
+const STAGE_COLUMNS = ['src_line', 'uniqueid', 'at', 'queue', 'agent', 'event', 'data'] as const satisfies readonly (keyof QlogStageTable)[]
+type StagedDb = Kysely<DB & { [STAGE]: QlogStageTable }>
+/** What a pending call's row holds; a row whose values did not change is left alone (with the import that wrote it). */
+const PENDING_KEPT = ['line', 'started_at', 'answered_at', 'agent', 'caller_phone'] as const satisfies readonly ColumnOf<'queue_log_pending'>[]
+const textArray = (values: readonly string[]) => sql<string[]>`${values}::text[]`
 /** calls assembled per round trip */
 const CHUNK = 2000
 
@@ -60,12 +79,21 @@ export async function stageQueueLog(
   onLines?: (lines: number) => void,
 ): Promise<QueueLogImport> {
   const copy = copyStageBatch
+  const db: StagedDb = kyselyOn(client).withTables<{ [STAGE]: QlogStageTable }>()
   // one calls import per organisation at a time (the merge takes the same lock again)
-  await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`sq-import:${orgId}:calls`])
-  await client.query(
-    `create temp table ${STAGE} (src_line integer not null, uniqueid text not null, at double precision not null,
-       queue text not null, agent text not null, event text not null, data text not null) on commit drop`,
-  )
+  await lockTransaction(db, lockOf.import(orgId, 'calls'))
+  await db.schema
+    .createTable(STAGE)
+    .temporary()
+    .addColumn('src_line', 'integer', (c) => c.notNull())
+    .addColumn('uniqueid', 'text', (c) => c.notNull())
+    .addColumn('at', 'double precision', (c) => c.notNull())
+    .addColumn('queue', 'text', (c) => c.notNull())
+    .addColumn('agent', 'text', (c) => c.notNull())
+    .addColumn('event', 'text', (c) => c.notNull())
+    .addColumn('data', 'text', (c) => c.notNull())
+    .onCommit('drop')
+    .execute()
   const counts: QueueLogCounts = { lines: 0, ignored: 0, events: 0, known: 0, pending: 0, noEnding: 0, earlier: 0 }
   const rejectedLines: RowItem[] = []
   let batch: StageValue[][] = []
@@ -86,42 +114,62 @@ export async function stageQueueLog(
     }
   }
   if (batch.length) await copy(client, STAGE, STAGE_COLUMNS, batch)
-  await client.query(`create index on ${STAGE} (uniqueid)`)
-  await client.query(`analyze ${STAGE}`)
+  await sql`create index on ${sql.table(STAGE)} (${sql.ref('uniqueid' satisfies keyof QlogStageTable)})`.execute(db)
+  await sql`analyze ${sql.table(STAGE)}`.execute(db)
 
-  const inserted = await client.query(
-    `insert into queue_log_event (org_id, uniqueid, at, queue, agent, event, data, import_batch_id)
-     select distinct $1::bigint, uniqueid, to_timestamp(at), queue, agent, event, data, $2::bigint from ${STAGE}
-     on conflict do nothing`,
-    [orgId, batchId],
-  )
-  const distinctEvents = Number(
-    (await client.query<{ n: string }>(`select count(*) as n from (select distinct uniqueid, at, queue, agent, event, data from ${STAGE}) d`)).rows[0]!.n,
-  )
-  counts.known = distinctEvents - (inserted.rowCount ?? 0)
+  const inserted = await db
+    .insertInto('queue_log_event')
+    .columns(['org_id', 'uniqueid', 'at', 'queue', 'agent', 'event', 'data', 'import_batch_id'])
+    .expression(
+      db
+        .selectFrom(STAGE)
+        .distinct()
+        .select((eb) => [
+          sql<string>`${orgId}::bigint`.as('org_id'),
+          'uniqueid',
+          sql<Date>`to_timestamp(${eb.ref('at')})`.as('at'),
+          'queue',
+          'agent',
+          'event',
+          'data',
+          sql<string>`${batchId}::bigint`.as('import_batch_id'),
+        ]),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirstOrThrow()
+  const distinct = await db
+    .selectFrom(db.selectFrom(STAGE).distinct().select(['uniqueid', 'at', 'queue', 'agent', 'event', 'data']).as('d'))
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
+  counts.known = Number(distinct.n) - Number(inserted.numInsertedOrUpdatedRows ?? 0)
 
   // the newest event seen in each queue decides when a call without an ending is closed
+  const ev = columnsOf('queue_log_event')
+  const e = columnsOf('queue_log_event', 'e')
   const newestByQueue = new Map<string, number>(
+    // a skip scan of the (org_id, queue, at) index: a few probes per queue, not a pass over every event
     (
-      await client.query<{ queue: string; newest: string }>(
-        // a skip scan of the (org_id, queue, at) index: a few probes per queue, not a pass over every event
-        `with recursive q (queue) as (
-           (select queue from queue_log_event where org_id = $1 order by queue limit 1)
+      await sql<{ queue: string; newest: string }>`with recursive q (queue) as (
+           (select ${ev('queue')} from queue_log_event where ${ev('org_id')} = ${orgId} order by ${ev('queue')} limit 1)
            union all
-           select (select e.queue from queue_log_event e where e.org_id = $1 and e.queue > q.queue order by e.queue limit 1) from q where q.queue is not null
+           select (select ${e('queue')} from queue_log_event e where ${e('org_id')} = ${orgId} and ${e('queue')} > q.queue order by ${e('queue')} limit 1)
+           from q where q.queue is not null
          )
-         select q.queue, (extract(epoch from (select max(e.at) from queue_log_event e where e.org_id = $1 and e.queue = q.queue)) * 1000)::float8 as newest
-         from q where q.queue is not null`,
-        [orgId],
-      )
+         select q.queue, (extract(epoch from (select max(${e('at')}) from queue_log_event e where ${e('org_id')} = ${orgId} and ${e('queue')} = q.queue)) * 1000)::float8 as newest
+         from q where q.queue is not null`.execute(db)
     ).rows.map((r) => [r.queue, Number(r.newest)]),
   )
   const firstLine = new Map<string, number>(
     (
-      await client.query<{ uniqueid: string; line: number }>(`select uniqueid, min(src_line) as line from ${STAGE} group by uniqueid order by uniqueid`)
-    ).rows.map((r) => [r.uniqueid, r.line]),
+      await db
+        .selectFrom(STAGE)
+        .select((eb) => ['uniqueid', eb.fn.min('src_line').as('line')])
+        .groupBy('uniqueid')
+        .orderBy('uniqueid')
+        .execute()
+    ).map((r) => [r.uniqueid, r.line]),
   )
-  const earlierPending = (await client.query<{ call_id: string }>('select call_id from queue_log_pending where org_id = $1 order by call_id', [orgId])).rows
+  const earlierPending = (await db.selectFrom('queue_log_pending').select('call_id').where('org_id', '=', orgId).orderBy('call_id').execute())
     .map((r) => r.call_id)
     .filter((id) => !firstLine.has(id))
   const ids = [...firstLine.keys(), ...earlierPending]
@@ -132,24 +180,27 @@ export async function stageQueueLog(
     yield* rejectedLines
     for (let from = 0; from < ids.length; from += CHUNK) {
       const chunk = ids.slice(from, from + CHUNK)
-      const events = await client.query<{ uniqueid: string; at: number; queue: string; agent: string; event: string; data: string }>(
-        `select uniqueid, (extract(epoch from at) * 1000)::float8 as at, queue, agent, event, data from queue_log_event
-         where org_id = $1 and uniqueid = any($2::text[])`,
-        [orgId, chunk],
-      )
+      const events = await db
+        .selectFrom('queue_log_event')
+        .select((eb) => ['uniqueid', sql<number>`(extract(epoch from ${eb.ref('at')}) * 1000)::float8`.as('at'), 'queue', 'agent', 'event', 'data'])
+        .where('org_id', '=', orgId)
+        .where('uniqueid', '=', (eb) => eb.fn.any(textArray(chunk)))
+        .execute()
       const byCall = new Map<string, QueueEvent[]>()
-      for (const r of events.rows) {
+      for (const r of events) {
         const list = byCall.get(r.uniqueid) ?? []
         list.push({ ...r, at: Math.round(Number(r.at)) })
         byCall.set(r.uniqueid, list)
       }
       // where an event of this file was read, to name the line of a contradiction (asked only when there is one)
       const lineOf = async (id: string, event: QueueEvent): Promise<number | undefined> => {
-        const staged = await client.query<{ src_line: number; at: number; queue: string; agent: string; event: string; data: string }>(
-          `select src_line, (at * 1000)::float8 as at, queue, agent, event, data from ${STAGE} where uniqueid = $1 order by src_line`,
-          [id],
-        )
-        return staged.rows.find((r) => eventKey({ ...r, uniqueid: id, at: Math.round(Number(r.at)) }) === eventKey(event))?.src_line
+        const staged = await db
+          .selectFrom(STAGE)
+          .select((eb) => ['src_line', sql<number>`(${eb.ref('at')} * 1000)::float8`.as('at'), 'queue', 'agent', 'event', 'data'])
+          .where('uniqueid', '=', id)
+          .orderBy('src_line')
+          .execute()
+        return staged.find((r) => eventKey({ ...r, uniqueid: id, at: Math.round(Number(r.at)) }) === eventKey(event))?.src_line
       }
       for (const id of chunk) {
         const call = assembleCall(id, byCall.get(id) ?? [], newestByQueue)
@@ -184,48 +235,62 @@ export async function stageQueueLog(
     async finish() {
       if (rejectedIds.length) {
         // nothing half-written: a rejected call keeps none of this file's events
-        await client.query('delete from queue_log_event where org_id = $1 and import_batch_id = $2 and uniqueid = any($3::text[])', [
-          orgId,
-          batchId,
-          rejectedIds,
-        ])
+        await db
+          .deleteFrom('queue_log_event')
+          .where('org_id', '=', orgId)
+          .where('import_batch_id', '=', batchId)
+          .where('uniqueid', '=', (eb) => eb.fn.any(textArray(rejectedIds)))
+          .execute()
       }
       const pendingIds = pendingNow.map((c) => c.call_id)
       // a rejected call stays as it was before this file (pending or not)
-      await client.query('delete from queue_log_pending where org_id = $1 and call_id = any($2::text[]) and not (call_id = any($3::text[]))', [
-        orgId,
-        ids,
-        [...pendingIds, ...rejectedIds],
-      ])
+      await db
+        .deleteFrom('queue_log_pending')
+        .where('org_id', '=', orgId)
+        .where('call_id', '=', (eb) => eb.fn.any(textArray(ids)))
+        .where((eb) => eb.not(eb('call_id', '=', eb.fn.any(textArray([...pendingIds, ...rejectedIds])))))
+        .execute()
       // a call stored as ended (its file stopped between two queues) that a later file continues waits again
-      await client.query(
-        `delete from call c where c.org_id = $1 and c.call_id = any($2::text[]) and c.direction = 'in'
-           and (c.legs is not null or exists (select 1 from import_batch b where b.id = c.import_batch_id and b.format in ('queue_log', 'queue_log_table')))`,
-        [orgId, pendingIds],
-      )
+      await db
+        .deleteFrom('call as c')
+        .where('c.org_id', '=', orgId)
+        .where('c.call_id', '=', (eb) => eb.fn.any(textArray(pendingIds)))
+        .where('c.direction', '=', 'in')
+        .where((eb) =>
+          eb.or([
+            eb('c.legs', 'is not', null),
+            eb.exists(
+              eb
+                .selectFrom('import_batch as b')
+                .select(sql.lit(1).as('one'))
+                .whereRef('b.id', '=', 'c.import_batch_id')
+                .where('b.format', 'in', ['queue_log', 'queue_log_table']),
+            ),
+          ]),
+        )
+        .execute()
+      const current = columnsOf('queue_log_pending', 'queue_log_pending')
+      const excluded = columnsOf('queue_log_pending', 'excluded')
       for (let i = 0; i < pendingNow.length; i += 1000) {
         const slice = pendingNow.slice(i, i + 1000)
         // a pending call that did not change keeps its row (and the import that left it pending)
-        await client.query(
-          `insert into queue_log_pending (org_id, call_id, line, started_at, answered_at, agent, caller_phone, import_batch_id)
-           select $1, u.call_id, u.line, u.started_at, u.answered_at, u.agent, u.caller_phone, $2
-           from unnest($3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::text[])
-             as u (call_id, line, started_at, answered_at, agent, caller_phone)
-           on conflict (org_id, call_id) do update set line = excluded.line, started_at = excluded.started_at, answered_at = excluded.answered_at,
-             agent = excluded.agent, caller_phone = excluded.caller_phone, import_batch_id = excluded.import_batch_id
-           where (queue_log_pending.line, queue_log_pending.started_at, queue_log_pending.answered_at, queue_log_pending.agent, queue_log_pending.caller_phone)
-             is distinct from (excluded.line, excluded.started_at, excluded.answered_at, excluded.agent, excluded.caller_phone)`,
-          [
-            orgId,
-            batchId,
-            slice.map((c) => c.call_id),
-            slice.map((c) => c.pending!.line),
-            slice.map((c) => c.pending!.started_at),
-            slice.map((c) => c.pending!.answered_at),
-            slice.map((c) => c.pending!.agent),
-            slice.map((c) => c.pending!.caller_phone),
-          ],
-        )
+        await db
+          .insertInto('queue_log_pending')
+          .columns(['org_id', 'call_id', 'line', 'started_at', 'answered_at', 'agent', 'caller_phone', 'import_batch_id'])
+          .expression(
+            sql`select ${orgId}, u.call_id, u.line, u.started_at, u.answered_at, u.agent, u.caller_phone, ${batchId}
+              from unnest(${slice.map((c) => c.call_id)}::text[], ${slice.map((c) => c.pending!.line)}::text[],
+                ${slice.map((c) => c.pending!.started_at)}::timestamptz[], ${slice.map((c) => c.pending!.answered_at)}::timestamptz[],
+                ${slice.map((c) => c.pending!.agent)}::text[], ${slice.map((c) => c.pending!.caller_phone)}::text[])
+              as u (call_id, line, started_at, answered_at, agent, caller_phone)`,
+          )
+          .onConflict((oc) =>
+            oc
+              .columns(['org_id', 'call_id'])
+              .doUpdateSet(Object.fromEntries([...PENDING_KEPT, 'import_batch_id' as const].map((c) => [c, excluded(c)])))
+              .where(sql<boolean>`(${sql.join(PENDING_KEPT.map(current))}) is distinct from (${sql.join(PENDING_KEPT.map(excluded))})`),
+          )
+          .execute()
       }
     },
   }
