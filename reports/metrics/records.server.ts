@@ -4,9 +4,9 @@
  * exported file alike. A figure's records are the view's conditions plus the figure's own (its catalog
  * entry's `records.where`); their count is a figure, taken from the rollups (a test holds the two equal).
  */
-import { type RawBuilder, sql } from 'kysely'
+import { type Expression, type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
-import { type ColumnOf, columnsOf } from '#db/columns.ts'
+import { type ColumnOf, type ColumnRef, columnsOf } from '#db/columns.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { COLUMN_VOCABULARIES as V, type Vocabulary, labelOf } from '#reports/vocabulary.ts'
 import {
@@ -30,8 +30,8 @@ export type ColumnKind = 'text' | 'instant' | 'seconds' | 'flag'
 export interface RegisterColumn {
   id: string
   label: string
-  /** SQL over the record `r`, its branch `b` and office `o`; static text only */
-  expr: string
+  /** the value, over the record `r`, its branch `b` and office `o`: built from typed column references (ADR 024) */
+  expr: RawBuilder<unknown>
   kind: ColumnKind
   vocabulary?: Vocabulary
   personal?: boolean
@@ -59,39 +59,42 @@ export interface Register {
   defaultSort: string
 }
 
+/** Seconds from one instant to another. */
+const secondsBetween = (from: Expression<Date | null>, to: Expression<Date | null>) => sql<number | null>`extract(epoch from ${to} - ${from})`
+const isSet = (value: Expression<unknown>) => sql<boolean>`${value} is not null`
+/** Seconds from `from` to `to` when every condition of `when` holds (otherwise empty). */
+const secondsWhen = (when: readonly Expression<boolean>[], from: Expression<Date | null>, to: Expression<Date | null>) =>
+  sql<number | null>`case when ${sql.join(when, sql` and `)} then ${secondsBetween(from, to)} end`
+
+/** The branch `b` and office `o` joined to the record (fromClause). */
+const branch = columnsOf('branch', 'b')
+const office = columnsOf('office', 'o')
+
 /**
- * What a register column's `expr` may be, for records of table `T` (ADR 024): a column of `r` (checked
- * against the schema by its type), the branch name, the office name, or text built below from typed column
- * names. A column renamed in schema.ts is a type error in the register that shows it.
+ * A register of table `T`: its columns are written with `r`, the references to the columns of `T` under the
+ * record's alias (ADR 024), so a column renamed in schema.ts is a type error in the register that shows it;
+ * its instant, key and default sort are columns of `T`.
  */
-type RecordText = string & { readonly recordText: unique symbol }
-type ColumnExpr<T extends RegisterTable[Domain]> = `r.${ColumnOf<T>}` | `r."${ColumnOf<T>}"` | 'b.name' | `coalesce(o.name, r.${ColumnOf<T>})` | RecordText
-
-const secondsBetween = <T extends RegisterTable[Domain]>(from: ColumnOf<T>, to: ColumnOf<T>) => `extract(epoch from r.${to} - r.${from})` as RecordText
-/** Seconds from `from` to `to` when `set` is set (otherwise empty). */
-const secondsWhen = <T extends RegisterTable[Domain]>(set: ColumnOf<T>, from: ColumnOf<T>, to: ColumnOf<T>) =>
-  `case when r.${set} is not null then ${secondsBetween<T>(from, to)} end` as RecordText
-
-/** A register of table `T`: its instant, key, sort and every column's expression checked against the schema. */
 function register<T extends RegisterTable[Domain]>(
   table: T,
-  definition: Omit<Register, 'table' | 'columns' | 'time' | 'key' | 'defaultSort'> & {
+  define: (r: ColumnRef<T>) => Omit<Register, 'table' | 'time' | 'key' | 'defaultSort'> & {
     key: ColumnOf<T>
     time: ColumnOf<T>
     defaultSort: ColumnOf<T>
-    columns: readonly (Omit<RegisterColumn, 'expr'> & { expr: ColumnExpr<T> })[]
   },
 ): Register {
-  return { ...definition, table }
+  return { ...define(columnsOf(table, 'r')), table }
 }
 
 /** The queues a queue_log call went through, in order, with what happened in each («sales — ушёл в другую очередь; …»). */
-const CALL_LEGS_SUMMARY_SQL = `(select string_agg(coalesce(l.value->>'line', 'линия не указана') || ' — ' || case l.value->>'outcome'
+const callLegsSummary = (r: ColumnRef<'call'>) => sql<
+  string | null
+>`(select string_agg(coalesce(l.value->>'line', 'линия не указана') || ' — ' || case l.value->>'outcome'
     when 'answered' then 'принят' when 'overflowed' then 'ушёл в другую очередь' when 'lost' then 'не принят' else 'нет окончания' end, '; ' order by l.n)
-  from jsonb_array_elements(r.${'legs' satisfies ColumnOf<'call'>}) with ordinality as l (value, n))` as RecordText
+  from jsonb_array_elements(${r('legs')}) with ordinality as l (value, n))`
 
 export const REGISTERS: Record<Domain, Register> = {
-  appeals: register('appeal', {
+  appeals: register('appeal', (r) => ({
     domain: 'appeals',
     title: 'Журнал обращений',
     key: 'reg_number',
@@ -118,27 +121,27 @@ export const REGISTERS: Record<Domain, Register> = {
       'account_number',
     ],
     columns: [
-      { id: 'reg_number', label: 'Рег. номер', expr: 'r.reg_number', kind: 'text', sort: true },
-      { id: 'received_at', label: 'Поступило', expr: 'r.received_at', kind: 'instant', sort: true },
-      { id: 'form', label: 'Форма', expr: 'r.form', kind: 'text', vocabulary: V.form, sort: true },
-      { id: 'channel', label: 'Канал', expr: 'r.channel', kind: 'text', sort: true },
-      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: V.consumer_type, sort: true },
-      { id: 'topic', label: 'Тема', expr: 'r.topic', kind: 'text', vocabulary: V.topic, sort: true },
-      { id: 'complaint_topic', label: 'Жалоба', expr: 'r.complaint_topic', kind: 'text', vocabulary: V.complaint_topic, sort: true },
-      { id: 'request_type', label: 'Заявка', expr: 'r.request_type', kind: 'text', vocabulary: V.request_type, sort: true },
-      { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text', sort: true },
-      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text', sort: true },
-      { id: 'due_at', label: 'Срок ответа', expr: 'r.due_at', kind: 'instant', sort: true },
-      { id: 'answered_at', label: 'Ответ', expr: 'r.answered_at', kind: 'instant', sort: true },
-      { id: 'closure', label: 'Результат', expr: 'r.closure', kind: 'text', vocabulary: V.closure, sort: true },
-      { id: 'applicant_name', label: 'Заявитель', expr: 'r.applicant_name', kind: 'text', personal: true },
-      { id: 'phone', label: 'Телефон', expr: 'r.phone', kind: 'text', personal: true },
-      { id: 'email', label: 'Эл. почта', expr: 'r.email', kind: 'text', personal: true },
-      { id: 'address', label: 'Адрес', expr: 'r.address', kind: 'text', personal: true },
-      { id: 'account_number', label: 'Лицевой счёт', expr: 'r.account_number', kind: 'text', personal: true },
+      { id: 'reg_number', label: 'Рег. номер', expr: r('reg_number'), kind: 'text', sort: true },
+      { id: 'received_at', label: 'Поступило', expr: r('received_at'), kind: 'instant', sort: true },
+      { id: 'form', label: 'Форма', expr: r('form'), kind: 'text', vocabulary: V.form, sort: true },
+      { id: 'channel', label: 'Канал', expr: r('channel'), kind: 'text', sort: true },
+      { id: 'consumer_type', label: 'Потребитель', expr: r('consumer_type'), kind: 'text', vocabulary: V.consumer_type, sort: true },
+      { id: 'topic', label: 'Тема', expr: r('topic'), kind: 'text', vocabulary: V.topic, sort: true },
+      { id: 'complaint_topic', label: 'Жалоба', expr: r('complaint_topic'), kind: 'text', vocabulary: V.complaint_topic, sort: true },
+      { id: 'request_type', label: 'Заявка', expr: r('request_type'), kind: 'text', vocabulary: V.request_type, sort: true },
+      { id: 'office', label: 'Офис', expr: sql`coalesce(${office('name')}, ${r('office_code')})`, kind: 'text', sort: true },
+      { id: 'branch', label: 'Филиал', expr: branch('name'), kind: 'text', sort: true },
+      { id: 'due_at', label: 'Срок ответа', expr: r('due_at'), kind: 'instant', sort: true },
+      { id: 'answered_at', label: 'Ответ', expr: r('answered_at'), kind: 'instant', sort: true },
+      { id: 'closure', label: 'Результат', expr: r('closure'), kind: 'text', vocabulary: V.closure, sort: true },
+      { id: 'applicant_name', label: 'Заявитель', expr: r('applicant_name'), kind: 'text', personal: true },
+      { id: 'phone', label: 'Телефон', expr: r('phone'), kind: 'text', personal: true },
+      { id: 'email', label: 'Эл. почта', expr: r('email'), kind: 'text', personal: true },
+      { id: 'address', label: 'Адрес', expr: r('address'), kind: 'text', personal: true },
+      { id: 'account_number', label: 'Лицевой счёт', expr: r('account_number'), kind: 'text', personal: true },
     ],
-  }),
-  calls: register('call', {
+  })),
+  calls: register('call', (r) => ({
     domain: 'calls',
     title: 'Журнал звонков',
     key: 'call_id',
@@ -163,38 +166,38 @@ export const REGISTERS: Record<Domain, Register> = {
       'caller_phone',
     ],
     columns: [
-      { id: 'call_id', label: 'ID звонка', expr: 'r.call_id', kind: 'text', sort: true },
-      { id: 'started_at', label: 'Начало', expr: 'r.started_at', kind: 'instant', sort: true },
-      { id: 'direction', label: 'Направление', expr: 'r.direction', kind: 'text', vocabulary: V.direction, sort: true },
-      { id: 'line', label: 'Линия', expr: 'r.line', kind: 'text', sort: true },
+      { id: 'call_id', label: 'ID звонка', expr: r('call_id'), kind: 'text', sort: true },
+      { id: 'started_at', label: 'Начало', expr: r('started_at'), kind: 'instant', sort: true },
+      { id: 'direction', label: 'Направление', expr: r('direction'), kind: 'text', vocabulary: V.direction, sort: true },
+      { id: 'line', label: 'Линия', expr: r('line'), kind: 'text', sort: true },
       {
         id: 'wait',
         label: 'Ожидание ответа',
         // ADR 027: no wait where the source gives none (Asterisk CDR, 3CX)
-        expr: `case when r.answered_at is not null and r.wait_known then ${secondsBetween<'call'>('started_at', 'answered_at')} end` as RecordText,
+        expr: secondsWhen([isSet(r('answered_at')), r('wait_known')], r('started_at'), r('answered_at')),
         kind: 'seconds',
         sort: true,
       },
       {
         id: 'handling',
         label: 'Разговор',
-        expr: secondsWhen<'call'>('answered_at', 'answered_at', 'ended_at'),
+        expr: secondsWhen([isSet(r('answered_at'))], r('answered_at'), r('ended_at')),
         kind: 'seconds',
         sort: true,
       },
-      { id: 'ended_at', label: 'Окончание', expr: 'r.ended_at', kind: 'instant', sort: true },
-      { id: 'agent', label: 'Оператор', expr: 'r.agent', kind: 'text', sort: true },
-      { id: 'category', label: 'Категория (прил. 4)', expr: 'r.category', kind: 'text', vocabulary: V.category, sort: true },
-      { id: 'callback_required', label: 'Нужен перезвон', expr: 'r.callback_required', kind: 'flag', sort: true },
-      { id: 'callback_at', label: 'Перезвон', expr: 'r.callback_at', kind: 'instant', sort: true },
-      { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text', sort: true },
-      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text', sort: true },
-      { id: 'legs', label: 'Очереди звонка', expr: CALL_LEGS_SUMMARY_SQL, kind: 'text' },
-      { id: 'no_ending', label: 'Нет окончания в журнале', expr: 'r.no_ending', kind: 'flag', sort: true },
-      { id: 'caller_phone', label: 'Телефон абонента', expr: 'r.caller_phone', kind: 'text', personal: true },
+      { id: 'ended_at', label: 'Окончание', expr: r('ended_at'), kind: 'instant', sort: true },
+      { id: 'agent', label: 'Оператор', expr: r('agent'), kind: 'text', sort: true },
+      { id: 'category', label: 'Категория (прил. 4)', expr: r('category'), kind: 'text', vocabulary: V.category, sort: true },
+      { id: 'callback_required', label: 'Нужен перезвон', expr: r('callback_required'), kind: 'flag', sort: true },
+      { id: 'callback_at', label: 'Перезвон', expr: r('callback_at'), kind: 'instant', sort: true },
+      { id: 'appeal_reg_number', label: 'Обращение', expr: r('appeal_reg_number'), kind: 'text', sort: true },
+      { id: 'branch', label: 'Филиал', expr: branch('name'), kind: 'text', sort: true },
+      { id: 'legs', label: 'Очереди звонка', expr: callLegsSummary(r), kind: 'text' },
+      { id: 'no_ending', label: 'Нет окончания в журнале', expr: r('no_ending'), kind: 'flag', sort: true },
+      { id: 'caller_phone', label: 'Телефон абонента', expr: r('caller_phone'), kind: 'text', personal: true },
     ],
-  }),
-  visits: register('visit', {
+  })),
+  visits: register('visit', (r) => ({
     domain: 'visits',
     title: 'Журнал посещений',
     key: 'ticket_id',
@@ -216,33 +219,33 @@ export const REGISTERS: Record<Domain, Register> = {
       'branch',
     ],
     columns: [
-      { id: 'ticket_id', label: 'Талон', expr: 'r.ticket_id', kind: 'text', sort: true },
-      { id: 'issued_at', label: 'Выдан', expr: 'r.issued_at', kind: 'instant', sort: true },
-      { id: 'office', label: 'Офис', expr: 'coalesce(o.name, r.office_code)', kind: 'text', sort: true },
-      { id: 'service_kind', label: 'Услуга', expr: 'r.service_kind', kind: 'text', vocabulary: V.service_kind, sort: true },
+      { id: 'ticket_id', label: 'Талон', expr: r('ticket_id'), kind: 'text', sort: true },
+      { id: 'issued_at', label: 'Выдан', expr: r('issued_at'), kind: 'instant', sort: true },
+      { id: 'office', label: 'Офис', expr: sql`coalesce(${office('name')}, ${r('office_code')})`, kind: 'text', sort: true },
+      { id: 'service_kind', label: 'Услуга', expr: r('service_kind'), kind: 'text', vocabulary: V.service_kind, sort: true },
       {
         id: 'wait',
         label: 'Ожидание',
-        expr: secondsWhen<'visit'>('called_at', 'issued_at', 'called_at'),
+        expr: secondsWhen([isSet(r('called_at'))], r('issued_at'), r('called_at')),
         kind: 'seconds',
         sort: true,
       },
-      { id: 'called_at', label: 'Вызван', expr: 'r.called_at', kind: 'instant', sort: true },
+      { id: 'called_at', label: 'Вызван', expr: r('called_at'), kind: 'instant', sort: true },
       {
         id: 'service',
         label: 'Обслуживание',
-        expr: secondsWhen<'visit'>('service_ended_at', 'called_at', 'service_ended_at'),
+        expr: secondsWhen([isSet(r('service_ended_at'))], r('called_at'), r('service_ended_at')),
         kind: 'seconds',
         sort: true,
       },
-      { id: 'service_ended_at', label: 'Окончание', expr: 'r.service_ended_at', kind: 'instant', sort: true },
-      { id: 'window', label: 'Окно', expr: 'r."window"', kind: 'text', sort: true },
-      { id: 'agent', label: 'Специалист', expr: 'r.agent', kind: 'text', sort: true },
-      { id: 'consumer_type', label: 'Потребитель', expr: 'r.consumer_type', kind: 'text', vocabulary: V.consumer_type, sort: true },
-      { id: 'appeal_reg_number', label: 'Обращение', expr: 'r.appeal_reg_number', kind: 'text', sort: true },
-      { id: 'branch', label: 'Филиал', expr: 'b.name', kind: 'text', sort: true },
+      { id: 'service_ended_at', label: 'Окончание', expr: r('service_ended_at'), kind: 'instant', sort: true },
+      { id: 'window', label: 'Окно', expr: r('window'), kind: 'text', sort: true },
+      { id: 'agent', label: 'Специалист', expr: r('agent'), kind: 'text', sort: true },
+      { id: 'consumer_type', label: 'Потребитель', expr: r('consumer_type'), kind: 'text', vocabulary: V.consumer_type, sort: true },
+      { id: 'appeal_reg_number', label: 'Обращение', expr: r('appeal_reg_number'), kind: 'text', sort: true },
+      { id: 'branch', label: 'Филиал', expr: branch('name'), kind: 'text', sort: true },
     ],
-  }),
+  })),
 }
 
 /** A register's columns in the screen's order (`screen`; any column it does not name follows, in `columns`' order). */
@@ -356,13 +359,21 @@ export async function registerTotal(db: Db, register: Register, ctx: RecordConte
 
 export type RecordRow = Record<string, string | number | boolean | Date | null> & { id: string }
 
+/** The record's id (every register's table has one). */
+const recordId = (register: Register) => columnsOf(register.table, 'r')('id')
+
 function selectList(register: Register): RawBuilder<unknown> {
-  return sql.raw(['r.id::text as id', ...register.columns.map((c) => `${c.expr} as "${c.id}"`)].join(', '))
+  return sql.join([sql`${recordId(register)}::text as ${sql.id('id')}`, ...register.columns.map((c) => sql`${c.expr} as ${sql.id(c.id)}`)])
 }
 
+/** The record `r`, its branch `b` and (appeals, visits) its office `o`. */
 function fromClause(register: Register): RawBuilder<unknown> {
-  const office = register.domain === 'calls' ? '' : ' left join office o on o.org_id = r.org_id and o.office_code = r.office_code'
-  return sql.raw(`${register.table} r left join branch b on b.id = r.branch_id${office}`)
+  if (register.table === 'call') {
+    const r = columnsOf('call', 'r')
+    return sql`call r left join branch b on ${branch('id')} = ${r('branch_id')}`
+  }
+  const r = columnsOf(register.table, 'r')
+  return sql`${sql.table(register.table)} r left join branch b on ${branch('id')} = ${r('branch_id')} left join office o on ${office('org_id')} = ${r('org_id')} and ${office('office_code')} = ${r('office_code')}`
 }
 
 export interface PageRequest {
@@ -381,24 +392,24 @@ function sortColumn(register: Register, sort: string | undefined): RegisterColum
  * What a column is ordered by: its value, or for a coded column the position of its Russian label in
  * alphabetical order (a reader sorts «Форма» by what he reads, not by the stored code); empty stays empty.
  */
-export function sortExpr(column: RegisterColumn): string {
+export function sortExpr(column: RegisterColumn): RawBuilder<unknown> {
   if (!column.vocabulary) return column.expr
   const ranked = Object.keys(column.vocabulary).sort(
     (a, b) => labelOf(column.vocabulary!, a).localeCompare(labelOf(column.vocabulary!, b), 'ru') || a.localeCompare(b),
   )
-  const quote = (code: string) => `'${code.replace(/'/g, "''")}'`
-  const whens = ranked.map((code, i) => `when ${column.expr} = ${quote(code)} then ${i + 1}`).join(' ')
+  // literals, as before: the planner gets the same statement
+  const whens = ranked.map((code, i) => sql`when ${column.expr} = ${sql.lit(code)} then ${sql.lit(i + 1)}`)
   // a code outside the vocabulary (shown as is) after every known one
-  return `(case when ${column.expr} is null then null ${whens} else ${ranked.length + 1} end)`
+  return sql`(case when ${column.expr} is null then null ${sql.join(whens, sql` `)} else ${sql.lit(ranked.length + 1)} end)`
 }
 
 /**
  * The order of a register's screen and of its file (issue 16: the file equals the screen): the sort column
  * with empty values last in both directions, then the record id in the same direction (stable pages).
  */
-function orderBy(column: RegisterColumn, dir: 'asc' | 'desc'): RawBuilder<unknown> {
-  const d = dir === 'asc' ? 'asc' : 'desc'
-  return sql.raw(`${sortExpr(column)} ${d} nulls last, r.id ${d}`)
+function orderBy(register: Register, column: RegisterColumn, dir: 'asc' | 'desc'): RawBuilder<unknown> {
+  const d = dir === 'asc' ? sql`asc` : sql`desc`
+  return sql`${sortExpr(column)} ${d} nulls last, ${recordId(register)} ${d}`
 }
 
 /** One page of a register in a whitelisted order (the record id breaks ties, so pages are stable). */
@@ -407,7 +418,7 @@ export async function listRecords(db: Db, register: Register, ctx: RecordContext
   const rows = await sql<RecordRow>`
     select ${selectList(register)} from ${fromClause(register)}
     where ${recordWhere(register, ctx)}
-    order by ${orderBy(column, page.dir)}
+    order by ${orderBy(register, column, page.dir)}
     limit ${page.size} offset ${(page.page - 1) * page.size}`.execute(db)
   return rows.rows
 }
@@ -425,21 +436,22 @@ export async function* allRecords(
 ): AsyncGenerator<RecordRow[]> {
   const column = sortColumn(register, order.sort)
   const dir = order.dir ?? 'desc'
-  const key = sql.raw(sortExpr(column))
-  const cmp = sql.raw(dir === 'asc' ? '>' : '<')
+  const key = sortExpr(column)
+  const id = recordId(register)
+  const cmp = dir === 'asc' ? sql`>` : sql`<`
   let after: { value: unknown; id: string } | undefined
   for (;;) {
     // after (v, id) in «v dir nulls last, id dir»: a later value, or the same value and a later id, or (v set) any empty value
     const position = !after
       ? sql``
       : after.value === null
-        ? sql`and ${key} is null and r.id ${cmp} ${after.id}::bigint`
-        : sql`and (${key} ${cmp} ${after.value} or (${key} = ${after.value} and r.id ${cmp} ${after.id}::bigint) or ${key} is null)`
+        ? sql`and ${key} is null and ${id} ${cmp} ${after.id}::bigint`
+        : sql`and (${key} ${cmp} ${after.value} or (${key} = ${after.value} and ${id} ${cmp} ${after.id}::bigint) or ${key} is null)`
     const rows = (
       await sql<RecordRow & { __key: unknown }>`
         select ${selectList(register)}, ${key} as __key from ${fromClause(register)}
         where ${recordWhere(register, ctx)} ${position}
-        order by ${orderBy(column, dir)} limit ${pageSize}`.execute(db)
+        order by ${orderBy(register, column, dir)} limit ${pageSize}`.execute(db)
     ).rows
     if (rows.length === 0) return
     yield rows
@@ -455,6 +467,6 @@ export async function getRecord(db: Db, register: Register, scope: Scope, id: st
   const conditions = viewConditions(register.domain, scope, {})
   const rows = await sql<RecordRow>`
     select ${selectList(register)} from ${fromClause(register)}
-    where r.id = ${id}::bigint and ${sql.join(conditions, sql` and `)}`.execute(db)
+    where ${recordId(register)} = ${id}::bigint and ${sql.join(conditions, sql` and `)}`.execute(db)
   return rows.rows[0] ?? null
 }
