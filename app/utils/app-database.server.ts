@@ -76,7 +76,7 @@ export async function checkDatabase(): Promise<string | undefined> {
   const probe = (async () => {
     try {
       const database = await prepareDatabase()
-      await database.pool.query('select 1')
+      await sql`select 1`.execute(database.db)
       return undefined
     } catch (error) {
       const code = (error as { code?: string }).code
