@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { type Database, getDatabase } from '#db/client.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import type { Organisation } from '#db/schema.ts'

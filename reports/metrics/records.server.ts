@@ -6,7 +6,7 @@
  */
 import { type Expression, type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
-import { type ColumnOf, type ColumnRef, columnsOf } from '#db/columns.ts'
+import { type ColumnOf, type ColumnRef, type NotNullColumn, columnsOf } from '#db/columns.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { COLUMN_VOCABULARIES as V, type Vocabulary, labelOf } from '#reports/vocabulary.ts'
 import {
@@ -57,6 +57,8 @@ export interface Register {
    */
   screen: readonly string[]
   defaultSort: string
+  /** the default sort column's value is that column itself (NOT NULL by its type): its order needs no «nulls last» */
+  defaultSortPlain: boolean
 }
 
 /** Seconds from one instant to another. */
@@ -77,13 +79,20 @@ const office = columnsOf('office', 'o')
  */
 function register<T extends RegisterTable[Domain]>(
   table: T,
-  define: (r: ColumnRef<T>) => Omit<Register, 'table' | 'time' | 'key' | 'defaultSort'> & {
+  define: (r: ColumnRef<T>) => Omit<Register, 'table' | 'time' | 'key' | 'defaultSort' | 'defaultSortPlain'> & {
     key: ColumnOf<T>
     time: ColumnOf<T>
-    defaultSort: ColumnOf<T>
+    /** a column without NULLs: the first page in the default order is then read from an index, not sorted */
+    defaultSort: NotNullColumn<T>
   },
 ): Register {
-  return { ...define(columnsOf(table, 'r')), table }
+  // one reference per column, so that a column whose value is the default sort column itself can be told (orderBy)
+  const refs = new Map<string, RawBuilder<unknown>>()
+  const plain = columnsOf(table, 'r')
+  const r = (<C extends ColumnOf<T>>(column: C) => refs.get(column) ?? refs.set(column, plain(column)).get(column)) as ColumnRef<T>
+  const definition = define(r)
+  const sortColumn = definition.columns.find((c) => c.id === definition.defaultSort)
+  return { ...definition, table, defaultSortPlain: sortColumn?.expr === r(definition.defaultSort) }
 }
 
 /** The queues a queue_log call went through, in order, with what happened in each («sales — ушёл в другую очередь; …»). */
@@ -409,7 +418,10 @@ export function sortExpr(column: RegisterColumn): RawBuilder<unknown> {
  */
 function orderBy(register: Register, column: RegisterColumn, dir: 'asc' | 'desc'): RawBuilder<unknown> {
   const d = dir === 'asc' ? sql`asc` : sql`desc`
-  return sql`${sortExpr(column)} ${d} nulls last, ${recordId(register)} ${d}`
+  // the default sort column holds no NULLs (its type says so): without «nulls last» the index on it gives a
+  // register's first page of a year of 10 M calls in a millisecond instead of sorting them all (14 s)
+  const nulls = column.id === register.defaultSort && register.defaultSortPlain ? sql`` : sql` nulls last`
+  return sql`${sortExpr(column)} ${d}${nulls}, ${recordId(register)} ${d}`
 }
 
 /** One page of a register in a whitelisted order (the record id breaks ties, so pages are stable). */
