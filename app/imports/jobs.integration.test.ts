@@ -8,7 +8,7 @@ import { openDatabase } from '#db/client.server.ts'
 import { sample } from '#test/setup/files.ts'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { enqueueImport, makeUploadDir, requeueCreatingBranches, runNextImport, sweepImports } from './jobs.server.ts'
-import { batchLockSql, holdNewBatch } from './pipeline.server.ts'
+import { holdNewBatch } from './pipeline.server.ts'
 
 /** Imports as jobs (ADR 013): queued, taken once, their files removed on every ending, the dead swept. */
 const t = useTestDatabase()
@@ -99,7 +99,7 @@ describe('import jobs', () => {
   })
 
   it('an import whose process died is marked «прервана» with nothing stored and its file removed; a live one is left alone', async () => {
-    // another process registers a running import and holds its lock, as holdNewBatch does…
+    // another process registers a running import and holds its lock, as holdNewBatch does (the key as written before db/locks.server.ts)…
     const other = new pg.Client({ connectionString: t.url })
     await other.connect()
     const file = upload(sample('calls.csv'))
@@ -108,7 +108,7 @@ describe('import jobs', () => {
       [world.org.id, file],
     )
     const deadId = String(inserted.rows[0].id)
-    await other.query(`select pg_advisory_lock(${batchLockSql})`, [`sq-batch:${deadId}`])
+    await other.query(`select pg_advisory_lock(hashtextextended($1::text, 7301))`, [`sq-batch:${deadId}`])
     const alive = await holdNewBatch(t.database, world.org.id, { kind: 'visits', fileName: 'visits.csv', source: 'cli', skipInvalid: false })
     expect((await sweepImports(t.database, root)).interrupted).toEqual([]) // both alive
     // …and dies: its session ends without a word
