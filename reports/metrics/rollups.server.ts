@@ -9,6 +9,7 @@ import type { Database } from '#db/client.server.ts'
 import { type ColumnOf, columnList, columnsOf } from '#db/columns.ts'
 import type { DB, RollupKind } from '#db/schema.ts'
 import { HIST_BOUNDS } from './sums.ts'
+import { loadNormRules, refreshNormDays, ruleKey } from '#reports/deadlines/norms.server.ts'
 
 const KINDS: readonly RollupKind[] = ['appeals', 'appeal_due', 'calls', 'visits', 'surveys']
 
@@ -36,6 +37,8 @@ export interface RollupParams {
   callbackSeconds: number | null
   /** the wait norms of visits, first match wins (as rules are chosen) */
   visitWaitNorms: VisitWaitNorm[]
+  /** the minute norms norm_day is built for (ADR 032), per domain: what of each rule goes into it */
+  normRules: { calls: unknown[][]; visits: unknown[][] }
 }
 
 export async function loadRollupParams(db: Kysely<DB>, orgId: string): Promise<RollupParams> {
@@ -59,7 +62,12 @@ export async function loadRollupParams(db: Kysely<DB>, orgId: string): Promise<R
   const pickup = rules.find((r) => r.applies_to === 'calls' && r.start_field === 'started_at' && r.stop_field === 'answered_at')
   const callback = rules.find((r) => r.applies_to === 'calls' && r.start_field === 'ended_at' && r.stop_field === 'callback_at')
   const serviceLevelSource = org.service_level_seconds !== null ? 'organisation' : pickup ? 'rule' : 'default'
+  const normRules = await loadNormRules(db, orgId)
   return {
+    normRules: {
+      calls: normRules.filter((r) => r.appliesTo === 'calls').map(ruleKey),
+      visits: normRules.filter((r) => r.appliesTo === 'visits').map(ruleKey),
+    },
     zone: org.time_zone,
     shortAbandonSeconds: org.short_abandon_seconds,
     serviceLevelSeconds: org.service_level_seconds ?? (pickup ? seconds(pickup) : DEFAULT_SERVICE_LEVEL_SECONDS),
@@ -78,9 +86,9 @@ function paramsOf(kind: RollupKind, p: RollupParams): string {
     case 'surveys':
       return JSON.stringify({ zone: p.zone })
     case 'calls':
-      return JSON.stringify({ zone: p.zone, short: p.shortAbandonSeconds, sl: p.serviceLevelSeconds, callback: p.callbackSeconds })
+      return JSON.stringify({ zone: p.zone, short: p.shortAbandonSeconds, sl: p.serviceLevelSeconds, callback: p.callbackSeconds, norms: p.normRules.calls })
     case 'visits':
-      return JSON.stringify({ zone: p.zone, norms: p.visitWaitNorms, hist: HIST_BOUNDS })
+      return JSON.stringify({ zone: p.zone, waitNorms: p.visitWaitNorms, hist: HIST_BOUNDS, norms: p.normRules.visits })
   }
 }
 
@@ -401,6 +409,7 @@ export async function refreshRollups(database: Database, orgId: string): Promise
         await trx.deleteFrom(table).where('org_id', '=', orgId).execute()
         await trx.deleteFrom('rollup_dirty').where('org_id', '=', orgId).where('kind', '=', kind).execute()
         await insertSql(kind, params, orgId).execute(trx)
+        if (kind === 'calls' || kind === 'visits') await refreshNormDays(trx, orgId, kind, params.zone)
         await trx
           .insertInto('rollup_state')
           .values({ org_id: orgId, kind, params: wanted, built_at: sql<Date>`now()` })
@@ -428,6 +437,7 @@ export async function refreshRollups(database: Database, orgId: string): Promise
         .where(sql<boolean>`day between ${range.from}::date and ${range.to}::date`)
         .execute()
       await insertSql(kind, params, orgId, { from: range.from, to: range.to }).execute(trx)
+      if (kind === 'calls' || kind === 'visits') await refreshNormDays(trx, orgId, kind, params.zone, { from: range.from, to: range.to })
       done.push({ kind, mode: 'days', from: range.from, to: range.to })
     }
     return { params, refreshed: done }
