@@ -383,6 +383,21 @@ export interface AppealDueDayTable extends Omit<AppealDayTable, 'received' | 'ch
   unanswered: number
 }
 
+export interface CallHourTable {
+  org_id: string
+  day: DayColumn
+  hour: number
+  branch_id: string | null
+  line: string | null
+  category: string | null
+  direction: string
+  calls: number
+  abandoned: number
+  short_abandoned: number
+  answered_in_sl: number
+  wait_judged: number
+}
+
 export interface NormDayTable {
   org_id: string
   domain: 'calls' | 'visits'
@@ -636,6 +651,7 @@ export interface DB {
   appeal_due_day: AppealDueDayTable
   call_day: CallDayTable
   norm_day: NormDayTable
+  call_hour: CallHourTable
   visit_day: VisitDayTable
   report_input: ReportInputTable
   report_snapshot: ReportSnapshotTable

@@ -147,6 +147,8 @@ const CALL_DAY_SUMS = [
   'wait_judged',
   'legs_wait_answered',
 ] as const satisfies readonly ColumnOf<'call_day'>[]
+const CALL_HOUR_KEYS = ['org_id', 'day', 'hour', 'branch_id', 'line', 'category', 'direction'] as const satisfies readonly ColumnOf<'call_hour'>[]
+const CALL_HOUR_SUMS = ['calls', 'abandoned', 'short_abandoned', 'answered_in_sl', 'wait_judged'] as const satisfies readonly ColumnOf<'call_hour'>[]
 const SURVEY_DAY_KEYS = [
   'org_id',
   'day',
@@ -180,7 +182,7 @@ const dayEnd = (day: Expression<string>, zone: RawBuilder<unknown>) => sql`(${da
  * Rows of one kind for local days `range.from`…`range.to` (inclusive, `YYYY-MM-DD`), or all when no range.
  * The zone and the thresholds are literals (as they were when this was text): the planner sees the same statement.
  */
-function insertSql(kind: RollupKind, p: RollupParams, orgId: string, range?: { from: string; to: string }): RawBuilder<unknown> {
+function insertSql(kind: RollupKind | 'call_hours', p: RollupParams, orgId: string, range?: { from: string; to: string }): RawBuilder<unknown> {
   const z = sql.lit(p.zone)
   const from = range ? sql.val(range.from) : undefined
   const to = range ? sql.val(range.to) : undefined
@@ -237,7 +239,8 @@ function insertSql(kind: RollupKind, p: RollupParams, orgId: string, range?: { f
           ${from && to ? sql`and ${a('due_at')} > ${dayStart(from, z)} and ${a('due_at')} <= ${dayEnd(to, z)}` : sql``}
         group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`
     }
-    case 'calls': {
+    case 'calls':
+    case 'call_hours': {
       // Two kinds of rows (ADR 016). Contact rows: one consumer call once, on its own line (where it was answered,
       // else where it ended); a call closed as «нет окончания в журнале» only in `no_ending`. Leg rows: each queue a
       // call went through, on that queue's line, by the call's start day (figures by line).
@@ -260,10 +263,9 @@ function insertSql(kind: RollupKind, p: RollupParams, orgId: string, range?: { f
           : sql`count(*) filter (where ${r('callback_required')} and ${r('callback_at')} is not null and ${epoch(r('ended_at'), r('callback_at'))} <= ${sql.lit(
               Number(p.callbackSeconds),
             )})`
-      return sql`insert into call_day (${columnList('call_day', [...CALL_DAY_KEYS, ...CALL_DAY_SUMS])})
-        select ${columnList('call_day', CALL_DAY_KEYS)}, ${sumsOf('call_day', CALL_DAY_SUMS)}
-        from (
-          select ${r('org_id')}, (${r('started_at')} at time zone ${z})::date as day, ${r('branch_id')}, ${r('line')}, ${r('category')}, ${r('direction')},
+      // a call once, on its own line (contact rows); with `hour`, also by the local hour it began (call_hour)
+      const contactRows = (byHour: boolean) => sql`
+          select ${r('org_id')}, (${r('started_at')} at time zone ${z})::date as day, ${r('branch_id')}, ${r('line')}, ${r('category')}, ${r('direction')}${byHour ? sql`, extract(hour from (${r('started_at')} at time zone ${z}))::int as hour` : sql``},
             count(*) filter (where ${contact}) as calls,
             count(*) filter (where ${contact} and ${answered}) as answered,
             count(*) filter (where ${contact} and ${unanswered}) as abandoned,
@@ -280,7 +282,15 @@ function insertSql(kind: RollupKind, p: RollupParams, orgId: string, range?: { f
             count(*) filter (where ${waitKnown} and not (${unanswered} and ${epoch(r('started_at'), r('ended_at'))} < ${sql.lit(Number(p.shortAbandonSeconds))})) as wait_judged,
             0 as legs_wait_answered
           from call where ${r('org_id')} = ${orgId} ${within(r('started_at'))}
-          group by 1, 2, 3, 4, 5, 6
+          group by 1, 2, 3, 4, 5, 6${byHour ? sql`, 7` : sql``}`
+      // the calls by the local hour they began (ADR 032): the cockpit's «when are calls lost», contact rows only
+      if (kind === 'call_hours')
+        return sql`insert into call_hour (${columnList('call_hour', [...CALL_HOUR_KEYS, ...CALL_HOUR_SUMS])})
+          select ${columnList('call_hour', [...CALL_HOUR_KEYS, ...CALL_HOUR_SUMS])} from (${contactRows(true)}) x`
+      return sql`insert into call_day (${columnList('call_day', [...CALL_DAY_KEYS, ...CALL_DAY_SUMS])})
+        select ${columnList('call_day', CALL_DAY_KEYS)}, ${sumsOf('call_day', CALL_DAY_SUMS)}
+        from (
+          ${contactRows(false)}
           union all
           select org_id, day, branch_id, line, category, direction, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             count(*) filter (where outcome <> 'no_ending'), count(*) filter (where outcome = 'answered'), count(*) filter (where outcome = 'overflowed'),
@@ -409,6 +419,10 @@ export async function refreshRollups(database: Database, orgId: string): Promise
         await trx.deleteFrom(table).where('org_id', '=', orgId).execute()
         await trx.deleteFrom('rollup_dirty').where('org_id', '=', orgId).where('kind', '=', kind).execute()
         await insertSql(kind, params, orgId).execute(trx)
+        if (kind === 'calls') {
+          await trx.deleteFrom('call_hour').where('org_id', '=', orgId).execute()
+          await insertSql('call_hours', params, orgId).execute(trx)
+        }
         if (kind === 'calls' || kind === 'visits') await refreshNormDays(trx, orgId, kind, params.zone)
         await trx
           .insertInto('rollup_state')
@@ -437,6 +451,14 @@ export async function refreshRollups(database: Database, orgId: string): Promise
         .where(sql<boolean>`day between ${range.from}::date and ${range.to}::date`)
         .execute()
       await insertSql(kind, params, orgId, { from: range.from, to: range.to }).execute(trx)
+      if (kind === 'calls') {
+        await trx
+          .deleteFrom('call_hour')
+          .where('org_id', '=', orgId)
+          .where(sql<boolean>`day between ${range.from}::date and ${range.to}::date`)
+          .execute()
+        await insertSql('call_hours', params, orgId, { from: range.from, to: range.to }).execute(trx)
+      }
       if (kind === 'calls' || kind === 'visits') await refreshNormDays(trx, orgId, kind, params.zone, { from: range.from, to: range.to })
       done.push({ kind, mode: 'days', from: range.from, to: range.to })
     }
