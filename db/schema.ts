@@ -383,6 +383,44 @@ export interface AppealDueDayTable extends Omit<AppealDayTable, 'received' | 'ch
   unanswered: number
 }
 
+export interface CallHourTable {
+  org_id: string
+  day: DayColumn
+  hour: number
+  branch_id: string | null
+  line: string | null
+  category: string | null
+  direction: string
+  calls: number
+  abandoned: number
+  short_abandoned: number
+  answered_in_sl: number
+  wait_judged: number
+}
+
+export interface NormDayTable {
+  org_id: string
+  domain: 'calls' | 'visits'
+  rule_id: string
+  day: DayColumn
+  start_day: DayColumn
+  branch_id: string | null
+  line: string | null
+  category: string | null
+  direction: string | null
+  office_code: string | null
+  service_kind: string | null
+  consumer_type: string | null
+  records: number
+  within: number
+  beyond: number
+  missing: number
+  missing_late: number
+  measured_sum: number
+  built_at: Timestamp
+  changes_at: Timestamp | null
+}
+
 export interface CallDayTable {
   org_id: string
   day: DayColumn
@@ -612,6 +650,8 @@ export interface DB {
   appeal_day: AppealDayTable
   appeal_due_day: AppealDueDayTable
   call_day: CallDayTable
+  norm_day: NormDayTable
+  call_hour: CallHourTable
   visit_day: VisitDayTable
   report_input: ReportInputTable
   report_snapshot: ReportSnapshotTable

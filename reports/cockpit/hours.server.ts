@@ -1,14 +1,16 @@
 /**
  * When are calls lost? Phone service level and abandoned share by local hour of day and by weekday. Read
- * from the call records (the daily rollups have no hour); each count is the register's own predicate of
- * its figure (records.server.ts: `metricConditions`, the records its drill-down lists) and each share the
- * catalog's formula (`figure`) over those counts — no second definition of either figure.
+ * from the hourly call rollup (call_hour, ADR 032: the call rollup's own counts by the local hour a call
+ * began), and each share is the catalog's formula (`figure`) over those counts. `fromRecords` reads the call
+ * records instead, each count by the register's own predicate of its figure (records.server.ts:
+ * `metricConditions`) — the yardstick a test holds the rollup to.
  */
 import { sql } from 'kysely'
 import { columnsOf } from '#db/columns.ts'
 import type { Db } from '#db/client.server.ts'
 import { type CallSums, figure } from '#reports/metrics/dashboard.server.ts'
 import { REGISTERS, type RecordContext, metricConditions, recordWhere } from '#reports/metrics/records.server.ts'
+import { viewConditions } from '#reports/metrics/dashboard.server.ts'
 
 export interface HourCell {
   offered: number
@@ -44,22 +46,8 @@ function cellOf(r: Record<string, unknown>): HourCell {
 /** The calls `r` of the register. */
 const ca = columnsOf('call', 'r')
 
-export async function callsByTime(db: Db, ctx: Omit<RecordContext, 'metric'>): Promise<CallsByTime> {
-  const where = recordWhere(REGISTERS.calls, { ...ctx, metric: undefined })
-  const counts = sql.join(
-    COUNTED.map((metric) => sql`count(*) filter (where ${sql.join(metricConditions({ ...ctx, metric }), sql` and `)}) as ${sql.ref(metric.split('.')[1]!)}`),
-    sql`, `,
-  )
-  // the service level's denominator (ADR 027): incoming calls with a known wait, short abandons aside
-  const offered = sql.join(metricConditions({ ...ctx, metric: 'calls.offered' }), sql` and `)
-  const short = sql.join(metricConditions({ ...ctx, metric: 'calls.short_abandoned' }), sql` and `)
-  const judged = sql`count(*) filter (where ${offered} and ${ca('wait_known')} and not (${short})) as wait_judged`
-  const local = sql`(${ca('started_at')} at time zone ${ctx.zone})`
-  const rows = (
-    await sql<Record<string, string>>`
-      select extract(isodow from ${local})::int as weekday, extract(hour from ${local})::int as hour, ${counts}, ${judged}
-      from call r where ${where} group by 1, 2`.execute(db)
-  ).rows
+export async function callsByTime(db: Db, ctx: Omit<RecordContext, 'metric'>, fromRecords = false): Promise<CallsByTime> {
+  const rows = fromRecords ? await recordRows(db, ctx) : await rolledRows(db, ctx)
   const add = (into: Record<string, number>, r: Record<string, string>) => {
     for (const k of [...COUNTED.map((m) => m.split('.')[1]!), 'wait_judged']) into[k] = (into[k] ?? 0) + Number(r[k] ?? 0)
   }
@@ -73,4 +61,46 @@ export async function callsByTime(db: Db, ctx: Omit<RecordContext, 'metric'>): P
     byHour: hours.map((h, hour) => ({ hour, ...cellOf(h) })),
     byWeekday: days.map((d, i) => ({ weekday: i + 1, ...cellOf(d) })),
   }
+}
+
+const ch = columnsOf('call_hour', 'r')
+
+/** The counts of call_hour rows by weekday and hour: incoming calls (contact rows), as the dashboard sums them. */
+async function rolledRows(db: Db, ctx: Omit<RecordContext, 'metric'>): Promise<Record<string, string>[]> {
+  const incoming = sql<boolean>`${ch('direction')} = 'in'`
+  const sum = (column: 'calls' | 'abandoned' | 'short_abandoned' | 'answered_in_sl' | 'wait_judged') =>
+    sql`coalesce(sum(${ch(column)}) filter (where ${incoming}), 0)`
+  return (
+    await sql<Record<string, string>>`
+      select extract(isodow from ${ch('day')})::int as weekday, ${ch('hour')} as hour, ${sum('calls')} as offered,
+        ${sum('short_abandoned')} as short_abandoned, ${sum('abandoned')} - ${sum('short_abandoned')} as abandoned,
+        ${sum('answered_in_sl')} as answered_in_sl, ${sum('wait_judged')} as wait_judged
+      from call_hour r
+      where ${sql.join(
+        [
+          sql<boolean>`${ch('day')} between ${ctx.period.from}::date and ${ctx.period.to}::date`,
+          ...viewConditions('calls', ctx.scope, ctx.filter, ctx.narrowing),
+        ],
+        sql` and `,
+      )}
+      group by 1, 2`.execute(db)
+  ).rows
+}
+
+async function recordRows(db: Db, ctx: Omit<RecordContext, 'metric'>): Promise<Record<string, string>[]> {
+  const where = recordWhere(REGISTERS.calls, { ...ctx, metric: undefined })
+  const counts = sql.join(
+    COUNTED.map((metric) => sql`count(*) filter (where ${sql.join(metricConditions({ ...ctx, metric }), sql` and `)}) as ${sql.ref(metric.split('.')[1]!)}`),
+    sql`, `,
+  )
+  // the service level's denominator (ADR 027): incoming calls with a known wait, short abandons aside
+  const offered = sql.join(metricConditions({ ...ctx, metric: 'calls.offered' }), sql` and `)
+  const short = sql.join(metricConditions({ ...ctx, metric: 'calls.short_abandoned' }), sql` and `)
+  const judged = sql`count(*) filter (where ${offered} and ${ca('wait_known')} and not (${short})) as wait_judged`
+  const local = sql`(${ca('started_at')} at time zone ${ctx.zone})`
+  return (
+    await sql<Record<string, string>>`
+      select extract(isodow from ${local})::int as weekday, extract(hour from ${local})::int as hour, ${counts}, ${judged}
+      from call r where ${where} group by 1, 2`.execute(db)
+  ).rows
 }

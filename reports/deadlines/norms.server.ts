@@ -88,6 +88,19 @@ export async function loadNormRules(db: Db, orgId: string): Promise<NormRule[]> 
     )
 }
 
+/** The rule's own conditions on its records `r` (its filter, and which records a norm measures at all). */
+function ruleConditions(rule: NormRule): RawBuilder<boolean>[] {
+  const t = TABLES[rule.appliesTo]
+  const conditions = Object.entries(rule.filter)
+    .filter(([field]) => (t.filters as readonly string[]).includes(field))
+    .map(([field, want]) => sql<boolean>`r.${sql.ref(field)}::text = any(${Array.isArray(want) ? want : [want]}::text[])`)
+  // a call closed as «нет окончания в журнале» has no measurable times (ADR 016): outside the call norms
+  if (rule.appliesTo === 'calls') conditions.push(sql<boolean>`not ${call('no_ending')}`)
+  // a call whose source gives no queue wait (Asterisk CDR, 3CX) is outside the norms of answering (ADR 027)
+  if (rule.appliesTo === 'calls' && rule.stopField === 'answered_at') conditions.push(sql<boolean>`${call('wait_known')}`)
+  return conditions
+}
+
 /** The rule's records in scope and period: only whitelisted columns reach SQL. */
 function ruleWhere(
   rule: NormRule,
@@ -100,16 +113,10 @@ function ruleWhere(
   const conditions = [
     inScope(rec('org_id'), rec('branch_id'), scope),
     sql<boolean>`${start} >= ${period.start} and ${start} < ${period.end}`,
-    ...Object.entries(rule.filter)
-      .filter(([field]) => (t.filters as readonly string[]).includes(field))
-      .map(([field, want]) => sql<boolean>`r.${sql.ref(field)}::text = any(${Array.isArray(want) ? want : [want]}::text[])`),
+    ...ruleConditions(rule),
+    // further conditions on the record `r`: a cockpit view's filters
+    ...extra,
   ]
-  // a call closed as «нет окончания в журнале» has no measurable times (ADR 016): outside the call norms
-  if (rule.appliesTo === 'calls') conditions.push(sql<boolean>`not ${call('no_ending')}`)
-  // a call whose source gives no queue wait (Asterisk CDR, 3CX) is outside the norms of answering (ADR 027)
-  if (rule.appliesTo === 'calls' && rule.stopField === 'answered_at') conditions.push(sql<boolean>`${call('wait_known')}`)
-  // further conditions on the record `r`: a cockpit view's filters
-  conditions.push(...extra)
   return {
     from: sql`${sql.table(t.table)} r`,
     where: sql<boolean>`${sql.join(conditions, sql` and `)}`,
@@ -133,7 +140,150 @@ export interface NormFigures {
   meanMet: boolean | null
 }
 
-/** `extra`: further conditions on the record (alias `r`), e.g. a view's filters (the cockpit's norms). */
+/** The sums of a norm's records as of `asOf`: one row, the names norm_day's columns have. */
+function sumsSql(rule: NormRule, start: RawBuilder<Date>, stop: RawBuilder<Date | null>, asOf: Date | RawBuilder<Date>) {
+  const normSeconds = normSecondsOf(rule)
+  const stopNow = sql`case when ${stop} <= ${asOf} then ${stop} end`
+  return sql`count(*)::int as records,
+        count(*) filter (where ${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) <= ${sql.lit(normSeconds)})::int as within,
+        count(*) filter (where ${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) > ${sql.lit(normSeconds)})::int as beyond,
+        count(*) filter (where ${stopNow} is null)::int as missing,
+        count(*) filter (where ${stopNow} is null and ${start} + make_interval(secs => ${sql.lit(normSeconds)}) <= ${asOf})::int as missing_late,
+        coalesce(sum(extract(epoch from ${stopNow} - ${start})), 0)::float8 as measured_sum`
+}
+
+const normSecondsOf = (rule: NormRule) => rule.amount * (UNIT_SECONDS[rule.unit] ?? 60)
+
+interface NormRow {
+  records: number
+  within: number
+  beyond: number
+  missing: number
+  missing_late: number
+  measured_sum: number
+}
+
+const ZERO: NormRow = { records: 0, within: 0, beyond: 0, missing: 0, missing_late: 0, measured_sum: 0 }
+const addRows = (a: NormRow, b: NormRow): NormRow => ({
+  records: a.records + Number(b.records),
+  within: a.within + Number(b.within),
+  beyond: a.beyond + Number(b.beyond),
+  missing: a.missing + Number(b.missing),
+  missing_late: a.missing_late + Number(b.missing_late),
+  measured_sum: a.measured_sum + Number(b.measured_sum),
+})
+
+/** The instant a record's rollup day is taken from: the one its table's dirty days are marked by (migration 0004). */
+const ROLLUP_INSTANT = { calls: 'started_at', visits: 'issued_at' } as const satisfies { calls: ColumnOf<'call'>; visits: ColumnOf<'visit'> }
+/** The view's dimensions norm_day keeps, per domain (the columns `viewConditions` filters on). */
+const DIMENSIONS = {
+  calls: ['branch_id', 'line', 'category', 'direction'],
+  visits: ['branch_id', 'office_code', 'service_kind', 'consumer_type'],
+} as const satisfies { calls: readonly ColumnOf<'call'>[]; visits: readonly ColumnOf<'visit'>[] }
+const NORM_DAY_DIMENSIONS = ['branch_id', 'line', 'category', 'direction', 'office_code', 'service_kind', 'consumer_type'] as const
+
+/**
+ * Rebuilds norm_day for the records of `domain` whose rollup day is in `range` (all when none), for every
+ * active rule: called by `refreshRollups` in its transaction, with the call or visit rollup of those days.
+ */
+export async function refreshNormDays(db: Db, orgId: string, domain: 'calls' | 'visits', zone: string, range?: { from: string; to: string }): Promise<void> {
+  const z = sql.lit(zone)
+  const instant = sql.ref(`r.${ROLLUP_INSTANT[domain]}`)
+  const within = range
+    ? sql`and ${instant} >= (${range.from}::date)::timestamp at time zone ${z} and ${instant} < (${range.to}::date + 1)::timestamp at time zone ${z}`
+    : sql``
+  await sql`delete from norm_day where org_id = ${orgId} and domain = ${domain} ${range ? sql`and day between ${range.from}::date and ${range.to}::date` : sql``}`.execute(
+    db,
+  )
+  const rules = (await loadNormRules(db, orgId)).filter((r) => r.appliesTo === domain)
+  const table = sql.table(TABLES[domain].table)
+  const kept = new Set<string>(DIMENSIONS[domain])
+  const dims = NORM_DAY_DIMENSIONS.map((d) => (kept.has(d) ? sql`r.${sql.ref(d)}` : sql`null`))
+  for (const rule of rules) {
+    const start = sql<Date>`r.${sql.ref(rule.startField)}`
+    const stop = sql<Date | null>`r.${sql.ref(rule.stopField)}`
+    const end = sql`${start} + make_interval(secs => ${sql.lit(normSecondsOf(rule))})`
+    // classified as of the transaction's moment; the first later instant at which a record changes class by
+    // time alone: a stop still ahead, or (no stop yet) the end of its norm still ahead
+    await sql`
+      insert into norm_day (org_id, domain, rule_id, day, start_day, ${sql.join(NORM_DAY_DIMENSIONS.map((d) => sql.ref(d)))},
+        records, within, beyond, missing, missing_late, measured_sum, built_at, changes_at)
+      select r.org_id, ${domain}, ${rule.id}::bigint, (${instant} at time zone ${z})::date, (${start} at time zone ${z})::date, ${sql.join(dims)},
+        ${sumsSql(rule, start, stop, sql<Date>`now()`)}, now(),
+        min(least(case when ${stop} > now() then ${stop} end, case when (${stop} is null or ${stop} > now()) and ${end} > now() then ${end} end))
+      from ${table} r
+      where ${sql.join([sql<boolean>`r.org_id = ${orgId} and ${start} is not null ${within}`, ...ruleConditions(rule)], sql` and `)}
+      group by 1, 2, 3, 4, 5, ${sql.join(NORM_DAY_DIMENSIONS.map((_, i) => sql.lit(6 + i)))}`.execute(db)
+  }
+}
+
+/**
+ * The organisation's zone when norm_day holds the figures of `domain` for the current data (its rollup was
+ * built with today's parameters, the rules among them, and no change is waiting to be rolled up).
+ */
+async function normDaysZone(db: Db, orgId: string, domain: 'calls' | 'visits', rule: NormRule): Promise<string | undefined> {
+  const row = (
+    await sql<{ zone: string; params: string | null; dirty: boolean }>`
+      select o.time_zone as zone, (select params from rollup_state where org_id = o.id and kind = ${domain}) as params,
+        exists (select 1 from rollup_dirty where org_id = o.id and kind = ${domain}) as dirty
+      from organisation o where o.id = ${orgId}`.execute(db)
+  ).rows[0]
+  if (!row?.params || row.dirty) return undefined
+  // the rule as it is now was rolled up (a changed or new rule rebuilds the kind on the next refresh)
+  const rolled = (JSON.parse(row.params) as { norms?: unknown[] }).norms ?? []
+  const wanted = JSON.stringify(ruleKey(rule))
+  return rolled.some((k) => JSON.stringify(k) === wanted) ? row.zone : undefined
+}
+
+/** What of a rule goes into norm_day: part of the call and visit rollups' parameters (rollups.server.ts). */
+export function ruleKey(rule: Pick<NormRule, 'id' | 'filter' | 'startField' | 'stopField' | 'amount' | 'unit'>): unknown[] {
+  return [rule.id, rule.filter, rule.startField, rule.stopField, rule.amount, rule.unit]
+}
+
+async function normSums(db: Db, scope: Scope, period: Period, asOf: Date, rule: NormRule, extra: readonly RawBuilder<boolean>[], fromRecords: boolean) {
+  const raw = async (more: RawBuilder<boolean>[] = []) => {
+    const { from, where, start, stop } = ruleWhere(rule, scope, period, [...extra, ...more])
+    return (await sql<NormRow>`select ${sumsSql(rule, start, stop, asOf)} from ${from} where ${where}`.execute(db)).rows[0]!
+  }
+  const zone = fromRecords ? undefined : await normDaysZone(db, scope.orgId, rule.appliesTo, rule)
+  if (!zone) return raw()
+  // rows whose records cannot have changed class between their build and `asOf` are summed as they are; the
+  // records of the other rows' days are read again, as of `asOf`
+  const conditions = sql<boolean>`${sql.join(
+    [
+      inScope(rec('org_id'), rec('branch_id'), scope),
+      sql<boolean>`r.rule_id = ${rule.id}::bigint and r.start_day between ${period.from}::date and ${period.to}::date`,
+      ...extra,
+    ],
+    sql` and `,
+  )}`
+  const valid = sql<boolean>`r.built_at <= ${asOf} and (r.changes_at is null or r.changes_at > ${asOf})`
+  const rolled = (
+    await sql<NormRow & { stale_days: string[] | null }>`
+      select coalesce(sum(records) filter (where ${valid}), 0)::int as records, coalesce(sum(within) filter (where ${valid}), 0)::int as within,
+        coalesce(sum(beyond) filter (where ${valid}), 0)::int as beyond, coalesce(sum(missing) filter (where ${valid}), 0)::int as missing,
+        coalesce(sum(missing_late) filter (where ${valid}), 0)::int as missing_late,
+        coalesce(sum(measured_sum) filter (where ${valid}), 0)::float8 as measured_sum,
+        array_agg(distinct to_char(r.day, 'YYYY-MM-DD')) filter (where not (${valid})) as stale_days
+      from norm_day r where ${conditions}`.execute(db)
+  ).rows[0]!
+  const days = rolled.stale_days ?? []
+  if (!days.length) return addRows(ZERO, rolled)
+  const z = sql.lit(zone)
+  const instant = sql.ref(`r.${ROLLUP_INSTANT[rule.appliesTo]}`)
+  const sorted = [...days].sort()
+  const again = await raw([
+    sql<boolean>`${instant} >= (${sorted[0]}::date)::timestamp at time zone ${z} and ${instant} < (${sorted.at(-1)}::date + 1)::timestamp at time zone ${z}`,
+    sql<boolean>`(${instant} at time zone ${z})::date = any(${days}::date[])`,
+  ])
+  return addRows(addRows(ZERO, rolled), again)
+}
+
+/**
+ * `extra`: further conditions on the record (alias `r`), e.g. a view's filters (the cockpit's norms) — on the
+ * columns norm_day keeps too. The sums come from norm_day where it is current (ADR 032), from the records
+ * otherwise (and with `fromRecords`, always: the tests' yardstick).
+ */
 export async function computeNormFigures(
   db: Db,
   scope: Scope,
@@ -141,30 +291,21 @@ export async function computeNormFigures(
   asOf: Date,
   rule: NormRule,
   extra: readonly RawBuilder<boolean>[] = [],
+  fromRecords = false,
 ): Promise<NormFigures> {
-  const normSeconds = rule.amount * (UNIT_SECONDS[rule.unit] ?? 60)
-  const { from, where, start, stop } = ruleWhere(rule, scope, period, extra)
-  const stopNow = sql`case when ${stop} <= ${asOf} then ${stop} end`
-  const row = (
-    await sql<{ records: string; within: string; beyond: string; missing: string; missing_late: string; mean: string | null }>`
-      select count(*) as records,
-        count(*) filter (where ${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) <= ${normSeconds}) as within,
-        count(*) filter (where ${stopNow} is not null and extract(epoch from ${stopNow} - ${start}) > ${normSeconds}) as beyond,
-        count(*) filter (where ${stopNow} is null) as missing,
-        count(*) filter (where ${stopNow} is null and ${start} + make_interval(secs => ${normSeconds}) <= ${asOf}) as missing_late,
-        avg(extract(epoch from ${stopNow} - ${start})) as mean
-      from ${from} where ${where}`.execute(db)
-  ).rows[0]!
+  const normSeconds = normSecondsOf(rule)
+  const row = await normSums(db, scope, period, asOf, rule, extra, fromRecords)
   const within = Number(row.within)
   const beyond = Number(row.beyond)
   const missingLate = Number(row.missing_late)
+  const measured = within + beyond
   const sums: NormSums = {
     records: Number(row.records),
     within,
     beyond,
     missing: Number(row.missing),
     missingViolations: rule.missingStop === 'violation' ? missingLate : 0,
-    mean: row.mean === null ? null : Number(row.mean),
+    mean: measured ? Number(row.measured_sum) / measured : null,
   }
   // the catalog's formulas (norms.*)
   const meanSeconds = figure('norms.mean', sums)

@@ -9,6 +9,7 @@ import type { Database } from '#db/client.server.ts'
 import { type ColumnOf, columnList, columnsOf } from '#db/columns.ts'
 import type { DB, RollupKind } from '#db/schema.ts'
 import { HIST_BOUNDS } from './sums.ts'
+import { loadNormRules, refreshNormDays, ruleKey } from '#reports/deadlines/norms.server.ts'
 
 const KINDS: readonly RollupKind[] = ['appeals', 'appeal_due', 'calls', 'visits', 'surveys']
 
@@ -36,6 +37,8 @@ export interface RollupParams {
   callbackSeconds: number | null
   /** the wait norms of visits, first match wins (as rules are chosen) */
   visitWaitNorms: VisitWaitNorm[]
+  /** the minute norms norm_day is built for (ADR 032), per domain: what of each rule goes into it */
+  normRules: { calls: unknown[][]; visits: unknown[][] }
 }
 
 export async function loadRollupParams(db: Kysely<DB>, orgId: string): Promise<RollupParams> {
@@ -59,7 +62,12 @@ export async function loadRollupParams(db: Kysely<DB>, orgId: string): Promise<R
   const pickup = rules.find((r) => r.applies_to === 'calls' && r.start_field === 'started_at' && r.stop_field === 'answered_at')
   const callback = rules.find((r) => r.applies_to === 'calls' && r.start_field === 'ended_at' && r.stop_field === 'callback_at')
   const serviceLevelSource = org.service_level_seconds !== null ? 'organisation' : pickup ? 'rule' : 'default'
+  const normRules = await loadNormRules(db, orgId)
   return {
+    normRules: {
+      calls: normRules.filter((r) => r.appliesTo === 'calls').map(ruleKey),
+      visits: normRules.filter((r) => r.appliesTo === 'visits').map(ruleKey),
+    },
     zone: org.time_zone,
     shortAbandonSeconds: org.short_abandon_seconds,
     serviceLevelSeconds: org.service_level_seconds ?? (pickup ? seconds(pickup) : DEFAULT_SERVICE_LEVEL_SECONDS),
@@ -78,9 +86,9 @@ function paramsOf(kind: RollupKind, p: RollupParams): string {
     case 'surveys':
       return JSON.stringify({ zone: p.zone })
     case 'calls':
-      return JSON.stringify({ zone: p.zone, short: p.shortAbandonSeconds, sl: p.serviceLevelSeconds, callback: p.callbackSeconds })
+      return JSON.stringify({ zone: p.zone, short: p.shortAbandonSeconds, sl: p.serviceLevelSeconds, callback: p.callbackSeconds, norms: p.normRules.calls })
     case 'visits':
-      return JSON.stringify({ zone: p.zone, norms: p.visitWaitNorms, hist: HIST_BOUNDS })
+      return JSON.stringify({ zone: p.zone, waitNorms: p.visitWaitNorms, hist: HIST_BOUNDS, norms: p.normRules.visits })
   }
 }
 
@@ -139,6 +147,8 @@ const CALL_DAY_SUMS = [
   'wait_judged',
   'legs_wait_answered',
 ] as const satisfies readonly ColumnOf<'call_day'>[]
+const CALL_HOUR_KEYS = ['org_id', 'day', 'hour', 'branch_id', 'line', 'category', 'direction'] as const satisfies readonly ColumnOf<'call_hour'>[]
+const CALL_HOUR_SUMS = ['calls', 'abandoned', 'short_abandoned', 'answered_in_sl', 'wait_judged'] as const satisfies readonly ColumnOf<'call_hour'>[]
 const SURVEY_DAY_KEYS = [
   'org_id',
   'day',
@@ -172,7 +182,7 @@ const dayEnd = (day: Expression<string>, zone: RawBuilder<unknown>) => sql`(${da
  * Rows of one kind for local days `range.from`…`range.to` (inclusive, `YYYY-MM-DD`), or all when no range.
  * The zone and the thresholds are literals (as they were when this was text): the planner sees the same statement.
  */
-function insertSql(kind: RollupKind, p: RollupParams, orgId: string, range?: { from: string; to: string }): RawBuilder<unknown> {
+function insertSql(kind: RollupKind | 'call_hours', p: RollupParams, orgId: string, range?: { from: string; to: string }): RawBuilder<unknown> {
   const z = sql.lit(p.zone)
   const from = range ? sql.val(range.from) : undefined
   const to = range ? sql.val(range.to) : undefined
@@ -229,7 +239,8 @@ function insertSql(kind: RollupKind, p: RollupParams, orgId: string, range?: { f
           ${from && to ? sql`and ${a('due_at')} > ${dayStart(from, z)} and ${a('due_at')} <= ${dayEnd(to, z)}` : sql``}
         group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`
     }
-    case 'calls': {
+    case 'calls':
+    case 'call_hours': {
       // Two kinds of rows (ADR 016). Contact rows: one consumer call once, on its own line (where it was answered,
       // else where it ended); a call closed as «нет окончания в журнале» only in `no_ending`. Leg rows: each queue a
       // call went through, on that queue's line, by the call's start day (figures by line).
@@ -252,10 +263,9 @@ function insertSql(kind: RollupKind, p: RollupParams, orgId: string, range?: { f
           : sql`count(*) filter (where ${r('callback_required')} and ${r('callback_at')} is not null and ${epoch(r('ended_at'), r('callback_at'))} <= ${sql.lit(
               Number(p.callbackSeconds),
             )})`
-      return sql`insert into call_day (${columnList('call_day', [...CALL_DAY_KEYS, ...CALL_DAY_SUMS])})
-        select ${columnList('call_day', CALL_DAY_KEYS)}, ${sumsOf('call_day', CALL_DAY_SUMS)}
-        from (
-          select ${r('org_id')}, (${r('started_at')} at time zone ${z})::date as day, ${r('branch_id')}, ${r('line')}, ${r('category')}, ${r('direction')},
+      // a call once, on its own line (contact rows); with `hour`, also by the local hour it began (call_hour)
+      const contactRows = (byHour: boolean) => sql`
+          select ${r('org_id')}, (${r('started_at')} at time zone ${z})::date as day, ${r('branch_id')}, ${r('line')}, ${r('category')}, ${r('direction')}${byHour ? sql`, extract(hour from (${r('started_at')} at time zone ${z}))::int as hour` : sql``},
             count(*) filter (where ${contact}) as calls,
             count(*) filter (where ${contact} and ${answered}) as answered,
             count(*) filter (where ${contact} and ${unanswered}) as abandoned,
@@ -272,7 +282,15 @@ function insertSql(kind: RollupKind, p: RollupParams, orgId: string, range?: { f
             count(*) filter (where ${waitKnown} and not (${unanswered} and ${epoch(r('started_at'), r('ended_at'))} < ${sql.lit(Number(p.shortAbandonSeconds))})) as wait_judged,
             0 as legs_wait_answered
           from call where ${r('org_id')} = ${orgId} ${within(r('started_at'))}
-          group by 1, 2, 3, 4, 5, 6
+          group by 1, 2, 3, 4, 5, 6${byHour ? sql`, 7` : sql``}`
+      // the calls by the local hour they began (ADR 032): the cockpit's «when are calls lost», contact rows only
+      if (kind === 'call_hours')
+        return sql`insert into call_hour (${columnList('call_hour', [...CALL_HOUR_KEYS, ...CALL_HOUR_SUMS])})
+          select ${columnList('call_hour', [...CALL_HOUR_KEYS, ...CALL_HOUR_SUMS])} from (${contactRows(true)}) x`
+      return sql`insert into call_day (${columnList('call_day', [...CALL_DAY_KEYS, ...CALL_DAY_SUMS])})
+        select ${columnList('call_day', CALL_DAY_KEYS)}, ${sumsOf('call_day', CALL_DAY_SUMS)}
+        from (
+          ${contactRows(false)}
           union all
           select org_id, day, branch_id, line, category, direction, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             count(*) filter (where outcome <> 'no_ending'), count(*) filter (where outcome = 'answered'), count(*) filter (where outcome = 'overflowed'),
@@ -401,6 +419,11 @@ export async function refreshRollups(database: Database, orgId: string): Promise
         await trx.deleteFrom(table).where('org_id', '=', orgId).execute()
         await trx.deleteFrom('rollup_dirty').where('org_id', '=', orgId).where('kind', '=', kind).execute()
         await insertSql(kind, params, orgId).execute(trx)
+        if (kind === 'calls') {
+          await trx.deleteFrom('call_hour').where('org_id', '=', orgId).execute()
+          await insertSql('call_hours', params, orgId).execute(trx)
+        }
+        if (kind === 'calls' || kind === 'visits') await refreshNormDays(trx, orgId, kind, params.zone)
         await trx
           .insertInto('rollup_state')
           .values({ org_id: orgId, kind, params: wanted, built_at: sql<Date>`now()` })
@@ -428,6 +451,15 @@ export async function refreshRollups(database: Database, orgId: string): Promise
         .where(sql<boolean>`day between ${range.from}::date and ${range.to}::date`)
         .execute()
       await insertSql(kind, params, orgId, { from: range.from, to: range.to }).execute(trx)
+      if (kind === 'calls') {
+        await trx
+          .deleteFrom('call_hour')
+          .where('org_id', '=', orgId)
+          .where(sql<boolean>`day between ${range.from}::date and ${range.to}::date`)
+          .execute()
+        await insertSql('call_hours', params, orgId, { from: range.from, to: range.to }).execute(trx)
+      }
+      if (kind === 'calls' || kind === 'visits') await refreshNormDays(trx, orgId, kind, params.zone, { from: range.from, to: range.to })
       done.push({ kind, mode: 'days', from: range.from, to: range.to })
     }
     return { params, refreshed: done }
