@@ -11,13 +11,14 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { from as copyFrom } from 'pg-copy-streams'
-import { pipeline } from 'node:stream/promises'
+import { sql } from 'kysely'
 import { openDatabase, type Database } from '#db/client.server.ts'
+import { kyselyOn } from '#db/connection.server.ts'
 import { stopEmbeddedServer } from '#db/embedded.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
+import { copyCsv } from '#app/imports/stage.server.ts'
 import { benchServer, fmt, freshDatabase, machine, onInterrupt, outputDir, postgresPids, sampleMemory } from './common.ts'
 import { CALLS_HEADER as HEADER, writeCalls } from './calls-csv.ts'
 import { benchDueDates } from './deadlines.ts'
@@ -92,13 +93,18 @@ try {
 
   // 1. baseline: a raw COPY of the same file into the same table (same indexes and constraints)
   const client = await database.pool.connect()
-  await client.query(`alter table call alter column org_id set default ${Number(org.id)}`)
-  const copy = await withPeakMemory(async () => {
-    await pipeline(fs.createReadStream(csv), client.query(copyFrom(`copy call (${HEADER}) from stdin with (format csv, header true)`)))
-  })
-  await client.query('alter table call alter column org_id drop default')
+  const held = kyselyOn(client)
+  await held.schema
+    .alterTable('call')
+    .alterColumn('org_id', (c) => c.setDefault(Number(org.id)))
+    .execute()
+  const copy = await withPeakMemory(() => copyCsv(client, 'call', HEADER.split(','), fs.createReadStream(csv)))
+  await held.schema
+    .alterTable('call')
+    .alterColumn('org_id', (c) => c.dropDefault())
+    .execute()
   // cascade: the survey tables reference call (an invitation or a response about a call); they are empty here
-  await client.query('truncate call cascade')
+  await sql`truncate ${sql.table('call')} cascade`.execute(held)
   client.release()
   console.log(`COPY (сырой): ${copy.seconds.toFixed(2)} с, ${fmt(ROWS / copy.seconds)} строк/с`)
 

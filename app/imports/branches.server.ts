@@ -1,4 +1,5 @@
-import type pg from 'pg'
+import type { Kysely } from 'kysely'
+import type { DB } from '#db/schema.ts'
 
 /**
  * Branches named by an import (issue 16, ADR 022). A row names its branch by code (`код_филиала`, offices) or
@@ -54,8 +55,9 @@ export interface BranchResolver {
   readonly report: BranchReport
 }
 
-export async function branchResolver(client: pg.PoolClient, orgId: string, create: boolean): Promise<BranchResolver> {
-  const rows = (await client.query<{ id: string; name: string; code: string }>('select id::text, name, code from branch where org_id = $1', [orgId])).rows
+/** `db`: the import's transaction (a created branch is the import's, kept or rolled back with it). */
+export async function branchResolver(db: Kysely<DB>, orgId: string, create: boolean): Promise<BranchResolver> {
+  const rows = await db.selectFrom('branch').select(['id', 'name', 'code']).where('org_id', '=', orgId).execute()
   const byName = new Map<string, { id: string; name: string }>()
   const byCode = new Map<string, { id: string; name: string }>()
   for (const b of rows) {
@@ -68,13 +70,11 @@ export async function branchResolver(client: pg.PoolClient, orgId: string, creat
   const createBranch = async (name: string, code: string | null) => {
     const initials = code ? normaliseCode(code) : branchInitials(name)
     const wanted = initials && !byCode.has(initials) ? initials : null // null: «Ф-<номер>» from the trigger
-    const made = (
-      await client.query<{ id: string; code: string }>('insert into branch (org_id, name, code) values ($1, $2, $3) returning id::text, code', [
-        orgId,
-        name,
-        wanted,
-      ])
-    ).rows[0]!
+    const made = await db
+      .insertInto('branch')
+      .values({ org_id: orgId, name, code: wanted ?? undefined })
+      .returning(['id', 'code'])
+      .executeTakeFirstOrThrow()
     const branch = { id: made.id, name }
     byName.set(normaliseName(name), branch)
     byCode.set(normaliseCode(made.code), branch)

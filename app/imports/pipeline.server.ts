@@ -5,9 +5,13 @@
  * `read = stored + rejected`.
  */
 import fs from 'node:fs'
+import { type ControlledTransaction, type RawBuilder, sql } from 'kysely'
 import type pg from 'pg'
 import type { Database } from '#db/client.server.ts'
+import { columnsOf } from '#db/columns.ts'
 import { kyselyOn } from '#db/connection.server.ts'
+import { lockOf, lockSession, lockTransaction, unlockSession } from '#db/locks.server.ts'
+import type { DB } from '#db/schema.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { recomputeAppealDueDates } from '#reports/deadlines/rules.server.ts'
@@ -113,30 +117,44 @@ export interface NewBatch {
   tokenId?: string | null
 }
 
-/** The advisory lock of a batch: held by the session of the process that runs the import (ADR 013). */
-export const batchLockSql = 'hashtextextended($1::text, 7301)'
-
 export interface BatchLiveness {
   batchId: string
   release(): Promise<void>
 }
 
-/** Registers a running batch and takes its lock in one transaction: no one sees it running without an owner. */
+/**
+ * Registers a running batch and takes its lock (ADR 013: held by the session of the process that runs the
+ * import, db/locks.server.ts) in one transaction: no one sees it running without an owner.
+ */
 export async function holdNewBatch(database: Database, orgId: string, batch: NewBatch): Promise<BatchLiveness> {
   const client = await database.pool.connect()
+  const held = kyselyOn(client)
+  let trx: ControlledTransaction<DB> | undefined
   try {
-    await client.query('begin')
-    const row = await client.query<{ id: string }>(
-      `insert into import_batch (org_id, kind, file_name, file_size, source, skip_invalid, user_id, token_id)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
-      [orgId, batch.kind, batch.fileName, batch.fileSize ?? null, batch.source, batch.skipInvalid, batch.userId ?? null, batch.tokenId ?? null],
-    )
-    const batchId = String(row.rows[0]!.id)
-    await client.query(`select pg_advisory_lock(${batchLockSql})`, [`sq-batch:${batchId}`])
-    await client.query('commit')
+    trx = await held.startTransaction().execute()
+    const row = await trx
+      .insertInto('import_batch')
+      .values({
+        org_id: orgId,
+        kind: batch.kind,
+        file_name: batch.fileName,
+        file_size: batch.fileSize ?? null,
+        source: batch.source,
+        skip_invalid: batch.skipInvalid,
+        user_id: batch.userId ?? null,
+        token_id: batch.tokenId ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const batchId = String(row.id)
+    await lockSession(held, lockOf.batch(batchId)) // in the transaction (one connection), kept after it
+    await trx.commit().execute()
     return livenessOf(client, batchId)
   } catch (error) {
-    await client.query('rollback').catch(() => {})
+    await trx
+      ?.rollback()
+      .execute()
+      .catch(() => {})
     client.release()
     throw error
   }
@@ -151,7 +169,7 @@ export function livenessOf(client: pg.PoolClient, batchId: string): BatchLivenes
       if (released) return
       released = true
       try {
-        await client.query(`select pg_advisory_unlock(${batchLockSql})`, [`sq-batch:${batchId}`])
+        await unlockSession(kyselyOn(client), lockOf.batch(batchId))
         client.release()
       } catch (error) {
         client.release(error as Error) // a broken connection is not returned to the pool
@@ -160,7 +178,6 @@ export function livenessOf(client: pg.PoolClient, batchId: string): BatchLivenes
   }
 }
 
-const quote = (name: string) => `"${name}"`
 const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null)
 /** Office moves between branches itemised in a report; more are rare (a reorganisation) and counted only as updates. */
 const MAX_MOVES_LISTED = 200
@@ -185,63 +202,78 @@ const KNOWN_STAGE = 'import_stage_known'
 /** SQLSTATE of a unique key refusing a row. */
 const UNIQUE_VIOLATION = '23505'
 
-function stageTableSql(spec: KindSpec, table = STAGE, instants: 'epoch' | 'iso' = 'epoch'): string {
+/** The staging table of a kind: the file's columns, the derived ones, the resolved branch (temporary, dropped at commit). */
+function stageTable(db: ControlledTransaction<DB>, spec: KindSpec, table = STAGE, instants: 'epoch' | 'iso' = 'epoch') {
   // instants travel as epoch seconds: cheaper to write than ISO text, turned back by to_timestamp() in the merge
   // (rows of a direct-copy kind carry ISO text, as the table's COPY needs it)
   const type = (t: string) => (t === 'timestamp' ? (instants === 'iso' ? 'timestamptz' : 'double precision') : t === 'bool' ? 'boolean' : 'text')
-  const columns = [
-    ...spec.columns.map((c) => `${quote(c.name)} ${type(c.field.type)}`),
-    ...(spec.derived ?? []).map((c) => `${quote(c.name)} ${c.type === 'jsonb' ? 'text' : 'boolean'}`),
-    ...(spec.branchColumn ? [`${quote(BRANCH_ID)} bigint`] : []),
-  ]
-  return `create temp table ${table} (src_line integer not null, batch_no integer not null, ${columns.join(', ')}) on commit drop`
+  let create = db.schema
+    .createTable(table)
+    .temporary()
+    .addColumn('src_line', 'integer', (c) => c.notNull())
+    .addColumn('batch_no', 'integer', (c) => c.notNull())
+  for (const c of spec.columns) create = create.addColumn(c.name, type(c.field.type))
+  for (const c of spec.derived ?? []) create = create.addColumn(c.name, c.type === 'jsonb' ? 'text' : 'boolean')
+  if (spec.branchColumn) create = create.addColumn(BRANCH_ID, 'bigint')
+  return create.onCommit('drop')
 }
 
 /**
- * The merge of one staged batch (`batch_no` = $3): new keys insert, changed rows update,
+ * The merge of one staged batch (`batch_no` = `at.batchNo`): new keys insert, changed rows update,
  * identical rows are left alone. A row whose key appeared on an earlier line is skipped here: it is
  * reported as a duplicate, and the earlier line is the one kept. Answers one row: how many rows it
  * inserted and how many it wrote in all (a new row's version has `xmax = 0`, an updated one's the locking
  * transaction), so that no count of the whole table is needed.
  */
-export function mergeSql(spec: KindSpec, source = STAGE, instants: 'epoch' | 'iso' = 'epoch'): string {
+export function mergeSql(
+  spec: KindSpec,
+  at: { orgId: string; batchId: string; batchNo: number },
+  source = STAGE,
+  instants: 'epoch' | 'iso' = 'epoch',
+): RawBuilder<{ inserted: number; written: number }> {
   const kept = spec.columns.filter((c) => c.name !== spec.branchColumn && c.name !== spec.branchCodeColumn)
   const columns = kept.map((c) => c.dbColumn ?? c.name)
+  // the staged row `s` and an earlier line `e` of the stage: columns named by the kind's spec (kinds.ts)
+  const s = (name: string) => sql.id('s', name)
+  const e = (name: string) => sql.id('e', name)
   const sourceOf = (c: (typeof kept)[number]) =>
     c.field.type === 'timestamp' && instants === 'epoch'
-      ? `to_timestamp(s.${quote(c.name)}) as ${quote(c.dbColumn ?? c.name)}`
-      : `s.${quote(c.name)}${c.dbColumn ? ` as ${quote(c.dbColumn)}` : ''}`
+      ? sql`to_timestamp(${s(c.name)}) as ${sql.id(c.dbColumn ?? c.name)}`
+      : c.dbColumn
+        ? sql`${s(c.name)} as ${sql.id(c.dbColumn)}`
+        : s(c.name)
   const withBranch = Boolean(spec.branchColumn || spec.officeBranch || spec.lineBranch)
   const derived = spec.derived ?? []
   const target = [...columns, ...derived.map((c) => c.name), ...(withBranch ? ['branch_id'] : [])]
-  const derivedSources = derived.map((c) => (c.type === 'jsonb' ? `s.${quote(c.name)}::jsonb as ${quote(c.name)}` : `s.${quote(c.name)}`))
-  const joins: string[] = []
-  if (spec.officeBranch) joins.push('left join office o on o.org_id = $1 and o.office_code = s.office_code')
-  if (spec.lineBranch) joins.push('left join phone_line pl on pl.org_id = $1 and pl.line = s.line')
-  const staged = `s.${quote(BRANCH_ID)}`
+  const derivedSources = derived.map((c) => (c.type === 'jsonb' ? sql`${s(c.name)}::jsonb as ${sql.id(c.name)}` : s(c.name)))
+  const o = columnsOf('office', 'o')
+  const pl = columnsOf('phone_line', 'pl')
+  const joins: RawBuilder<unknown>[] = []
+  if (spec.officeBranch) joins.push(sql`left join office o on ${o('org_id')} = ${at.orgId} and ${o('office_code')} = ${s('office_code')}`)
+  if (spec.lineBranch) joins.push(sql`left join phone_line pl on ${pl('org_id')} = ${at.orgId} and ${pl('line')} = ${s('line')}`)
+  const staged = s(BRANCH_ID)
   const branchExpr = spec.lineBranch
-    ? 'pl.branch_id'
+    ? pl('branch_id')
     : spec.branchColumn && spec.officeBranch
-      ? `coalesce(${staged}, o.branch_id)`
+      ? sql`coalesce(${staged}, ${o('branch_id')})`
       : spec.branchColumn
         ? staged
-        : 'o.branch_id'
-  const t = spec.table
-  const key = quote(spec.key)
-  return `
+        : o('branch_id')
+  const targets = sql.join(target.map((c) => sql.id(c)))
+  return sql<{ inserted: number; written: number }>`
     with merged as (
-      insert into ${t} (org_id, import_batch_id, ${target.map(quote).join(', ')})
-      select $1, $2, ${target.map(quote).join(', ')} from (
-        select ${[...kept.map(sourceOf), ...derivedSources].join(', ')}${withBranch ? `, ${branchExpr} as branch_id` : ''}
-        from ${source} s ${joins.join(' ')}
-        where s.batch_no = $3
-          and not exists (select 1 from ${STAGE} e where e.${key} = s.${key} and e.src_line < s.src_line)
+      insert into ${sql.table(spec.table)} (org_id, import_batch_id, ${targets})
+      select ${at.orgId}, ${at.batchId}, ${targets} from (
+        select ${sql.join([...kept.map(sourceOf), ...derivedSources])}${withBranch ? sql`, ${branchExpr} as branch_id` : sql``}
+        from ${sql.table(source)} s ${sql.join(joins, sql` `)}
+        where ${s('batch_no')} = ${at.batchNo}
+          and not exists (select 1 from ${sql.table(STAGE)} e where ${e(spec.key)} = ${s(spec.key)} and ${e('src_line')} < ${s('src_line')})
       ) src
-      on conflict (org_id, ${key}) do update set
-        ${target.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')},
+      on conflict (org_id, ${sql.id(spec.key)}) do update set
+        ${sql.join(target.map((c) => sql`${sql.id(c)} = ${sql.id('excluded', c)}`))},
         import_batch_id = excluded.import_batch_id, updated_at = now()
-      where (${target.map((c) => `${t}.${quote(c)}`).join(', ')})
-        is distinct from (${target.map((c) => `excluded.${quote(c)}`).join(', ')})
+      where (${sql.join(target.map((c) => sql.id(spec.table, c)))})
+        is distinct from (${sql.join(target.map((c) => sql.id('excluded', c)))})
       returning xmax = 0 as inserted
     )
     select count(*) filter (where inserted)::int as inserted, count(*)::int as written from merged`
@@ -261,7 +293,9 @@ interface LoadResult {
 
 interface LoadOptions {
   target: ImportTarget
+  /** the import's connection (COPY) and its open transaction on it (every other statement) */
   client: pg.PoolClient
+  trx: ControlledTransaction<DB>
   spec: KindSpec
   batchId: string
   items: AsyncIterable<RowItem>
@@ -282,46 +316,49 @@ export const STAGE_BATCH_ROWS = 50_000
  * duplicate keys and returns the counts; the caller commits or rolls back.
  */
 async function loadRows(options: LoadOptions): Promise<LoadResult> {
-  const { target, client, spec, batchId, items, onRow, skipInvalid, createBranches = false, batchRows = STAGE_BATCH_ROWS } = options
+  const { target, client, trx, spec, batchId, items, onRow, skipInvalid, createBranches = false, batchRows = STAGE_BATCH_ROWS } = options
   const { orgId } = target
   // one import of a kind per organisation at a time: the counts below stay exact
-  await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`sq-import:${orgId}:${spec.kind}`])
+  await lockTransaction(trx, lockOf.import(orgId, spec.kind))
   const direct = copiesNewRows(spec)
-  const key = quote(spec.key)
+  const key = sql.id(spec.key)
+  const stage = sql.table(STAGE)
   const columns = stageColumns(spec)
   const keyAt = columns.indexOf(spec.key)
   if (direct) {
     // the stage holds every line's key (repeats, the report's duplicates); known rows go whole to their own stage
-    await client.query(`create temp table ${STAGE} (src_line integer not null, batch_no integer not null, ${key} text) on commit drop`)
-    await client.query(stageTableSql(spec, KNOWN_STAGE, 'iso'))
+    await trx.schema
+      .createTable(STAGE)
+      .temporary()
+      .addColumn('src_line', 'integer', (c) => c.notNull())
+      .addColumn('batch_no', 'integer', (c) => c.notNull())
+      .addColumn(spec.key, 'text')
+      .onCommit('drop')
+      .execute()
+    await stageTable(trx, spec, KNOWN_STAGE, 'iso').execute()
   } else {
-    await client.query(stageTableSql(spec))
+    await stageTable(trx, spec).execute()
   }
   // each batch's merge reads its own rows (not the whole stage) and probes earlier lines of a key; a direct
   // copy needs these only once a key turns out known or repeated (see `flush`)
   const indexStage = async () => {
-    await client.query(`create index on ${STAGE} (batch_no)`)
-    await client.query(`create index on ${STAGE} (${key}, src_line)`)
+    await sql`create index on ${stage} (batch_no)`.execute(trx)
+    await sql`create index on ${stage} (${key}, src_line)`.execute(trx)
   }
   if (!direct) await indexStage()
   /** Direct copy: every key so far was new, so a batch is copied into the table as it is, under a savepoint. */
   let optimistic = direct
-  const merge = direct ? mergeSql(spec, KNOWN_STAGE, 'iso') : mergeSql(spec)
+  const merge = (batchNo: number) => (direct ? mergeSql(spec, { orgId, batchId, batchNo }, KNOWN_STAGE, 'iso') : mergeSql(spec, { orgId, batchId, batchNo }))
   const derived = spec.derived ?? []
   // a direct-copy row as its table takes it: the organisation, the batch, the file's values, the derived ones, the branch
   const lineAt = columns.indexOf('line')
   const lineBranches = direct
-    ? new Map(
-        (await client.query<{ line: string; branch_id: string }>('select line, branch_id::text from phone_line where org_id = $1', [orgId])).rows.map((r) => [
-          r.line,
-          r.branch_id,
-        ]),
-      )
+    ? new Map((await trx.selectFrom('phone_line').select(['line', 'branch_id']).where('org_id', '=', orgId).execute()).map((r) => [r.line, r.branch_id]))
     : new Map<string, string>()
   const tableColumns = ['org_id', 'import_batch_id', ...spec.columns.map((c) => c.dbColumn ?? c.name), ...derived.map((c) => c.name), 'branch_id']
   const asTableRow = (values: StageValue[]): StageValue[] => [orgId, batchId, ...values.slice(2), lineBranches.get(values[lineAt] as string) ?? null]
 
-  const branches = spec.branchColumn ? await branchResolver(client, orgId, createBranches) : undefined
+  const branches = spec.branchColumn ? await branchResolver(trx, orgId, createBranches) : undefined
   const result: LoadResult = {
     read: 0,
     rejectedRows: 0,
@@ -344,7 +381,7 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   let merging = true
 
   const flush = async (rows: StageValue[][]) => {
-    const batchNo = rows[0]![1]
+    const batchNo = rows[0]![1] as number
     if (direct) {
       await copyStageBatch(
         client,
@@ -359,7 +396,7 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
         // The common case, a file of new rows: the batch goes straight into the table, as a raw COPY would. The
         // table's unique key refuses the whole batch if one of its keys is known or repeated; then the savepoint
         // undoes it, and from this batch on every line is checked (below) — a re-import pays one wasted batch.
-        await client.query('savepoint sq_direct')
+        const point = await trx.savepoint('sq_direct').execute()
         try {
           await copyStageBatch(
             client,
@@ -369,13 +406,13 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
               for (const v of rows) yield asTableRow(v)
             })(),
           )
-          await client.query('release savepoint sq_direct')
+          await point.releaseSavepoint('sq_direct').execute()
           inserted += rows.length
           written += rows.length
           return
         } catch (error) {
           if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error
-          await client.query('rollback to savepoint sq_direct')
+          await point.rollbackToSavepoint('sq_direct').execute()
           optimistic = false
           await indexStage()
         }
@@ -383,11 +420,10 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
       // a line is new when its key is neither on an earlier line nor in the table
       const known = new Set(
         (
-          await client.query<{ src_line: number }>(
-            `select s.src_line from ${STAGE} s where s.batch_no = $2 and (
-               exists (select 1 from ${STAGE} e where e.${key} = s.${key} and e.src_line < s.src_line)
-               or exists (select 1 from ${spec.table} t where t.org_id = $1 and t.${key} = s.${key}))`,
-            [orgId, batchNo],
+          await sql<{ src_line: number }>`select s.src_line from ${stage} s where s.batch_no = ${batchNo} and (
+               exists (select 1 from ${stage} e where ${sql.id('e', spec.key)} = ${sql.id('s', spec.key)} and e.src_line < s.src_line)
+               or exists (select 1 from ${sql.table(spec.table)} t where ${columnsOf(spec.table, 't')('org_id')} = ${orgId} and ${sql.id('t', spec.key)} = ${sql.id('s', spec.key)}))`.execute(
+            trx,
           )
         ).rows.map((r) => r.src_line),
       )
@@ -417,22 +453,21 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
     }
     if (spec.kind === 'offices' && result.branches.moves.length < MAX_MOVES_LISTED) {
       // an office that changes its branch (or loses it) is reported: branch visibility follows it
-      const moved = await client.query<BranchMove>(
-        `select s.office_code as office, ob.name as "from", nb.name as "to" from ${STAGE} s
-           join office o on o.org_id = $1 and o.office_code = s.office_code
-           left join branch ob on ob.id = o.branch_id
-           left join branch nb on nb.id = s.${quote(BRANCH_ID)}
-          where s.batch_no = $2 and o.branch_id is distinct from s.${quote(BRANCH_ID)}
-            and not exists (select 1 from ${STAGE} e where e.office_code = s.office_code and e.src_line < s.src_line)
-          order by s.src_line limit $3`,
-        [orgId, batchNo, MAX_MOVES_LISTED - result.branches.moves.length],
-      )
+      const o = columnsOf('office', 'o')
+      const [ob, nb] = [columnsOf('branch', 'ob'), columnsOf('branch', 'nb')]
+      const moved = await sql<BranchMove>`select s.office_code as office, ${ob('name')} as "from", ${nb('name')} as "to" from ${stage} s
+           join office o on ${o('org_id')} = ${orgId} and ${o('office_code')} = s.office_code
+           left join branch ob on ${ob('id')} = ${o('branch_id')}
+           left join branch nb on ${nb('id')} = ${sql.id('s', BRANCH_ID)}
+          where s.batch_no = ${batchNo} and ${o('branch_id')} is distinct from ${sql.id('s', BRANCH_ID)}
+            and not exists (select 1 from ${stage} e where e.office_code = s.office_code and e.src_line < s.src_line)
+          order by s.src_line limit ${MAX_MOVES_LISTED - result.branches.moves.length}`.execute(trx)
       result.branches.moves.push(...moved.rows)
     }
-    const counts = (await client.query<{ inserted: number; written: number }>(merge, [orgId, batchId, batchNo])).rows[0]!
+    const counts = (await merge(batchNo).execute(trx)).rows[0]!
     inserted += counts.inserted
     written += counts.written
-    if (direct) await client.query(`truncate ${KNOWN_STAGE}`) // merged: the next batch's known rows start afresh
+    if (direct) await sql`truncate ${sql.table(KNOWN_STAGE)}`.execute(trx) // merged: the next batch's known rows start afresh
   }
 
   let batch: StageValue[][] = []
@@ -500,10 +535,8 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   onRow?.(result.read, result.rejectedRows)
 
   // Two rows with one key in one file: the later line is the bad one (and was not merged).
-  const duplicates = await client.query<{ key: string; lines: number[] }>(
-    `select ${quote(spec.key)} as key, array_agg(src_line order by src_line) as lines
-     from ${STAGE} group by ${quote(spec.key)} having count(*) > 1`,
-  )
+  const duplicates = await sql<{ key: string; lines: number[] }>`select ${key} as key, array_agg(src_line order by src_line) as lines
+     from ${stage} group by ${key} having count(*) > 1`.execute(trx)
   let repeated = 0
   for (const { key, lines } of duplicates.rows) {
     for (const line of lines.slice(1)) {
@@ -517,12 +550,10 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   if (!mayMerge()) return result
 
   if (spec.officeBranch) {
-    const unknown = await client.query<{ office_code: string }>(
-      `select distinct s.office_code from ${STAGE} s where s.office_code is not null and s.office_code <> ''
-       and not exists (select 1 from office o where o.org_id = $1 and o.office_code = s.office_code)
-       order by 1 limit 21`,
-      [orgId],
-    )
+    const o = columnsOf('office', 'o')
+    const unknown = await sql<{ office_code: string }>`select distinct s.office_code from ${stage} s where s.office_code is not null and s.office_code <> ''
+       and not exists (select 1 from office o where ${o('org_id')} = ${orgId} and ${o('office_code')} = s.office_code)
+       order by 1 limit 21`.execute(trx)
     if (unknown.rows.length) {
       const codes = unknown.rows.slice(0, 20).map((r) => r.office_code)
       result.warnings.push(
@@ -536,16 +567,25 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   result.unchanged = staged - result.inserted - result.updated
   if (spec.kind === 'offices') {
     // visits follow their office's branch; appeals without a branch of their own take the office's
-    await client.query(
-      `update visit v set branch_id = o.branch_id from office o
-       where v.org_id = $1 and o.org_id = $1 and o.office_code = v.office_code and v.branch_id is distinct from o.branch_id`,
-      [orgId],
-    )
-    await client.query(
-      `update appeal a set branch_id = o.branch_id from office o
-       where a.org_id = $1 and o.org_id = $1 and o.office_code = a.office_code and a.branch_id is null and o.branch_id is not null`,
-      [orgId],
-    )
+    await trx
+      .updateTable('visit as v')
+      .from('office as o')
+      .set((eb) => ({ branch_id: eb.ref('o.branch_id') }))
+      .where('v.org_id', '=', orgId)
+      .where('o.org_id', '=', orgId)
+      .whereRef('o.office_code', '=', 'v.office_code')
+      .where((eb) => eb('v.branch_id', 'is distinct from', eb.ref('o.branch_id')))
+      .execute()
+    await trx
+      .updateTable('appeal as a')
+      .from('office as o')
+      .set((eb) => ({ branch_id: eb.ref('o.branch_id') }))
+      .where('a.org_id', '=', orgId)
+      .where('o.org_id', '=', orgId)
+      .whereRef('o.office_code', '=', 'a.office_code')
+      .where('a.branch_id', 'is', null)
+      .where('o.branch_id', 'is not', null)
+      .execute()
   }
   return result
 }
@@ -858,6 +898,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
   const reporter = progressReporter(database, progress)
   await reporter.flush()
   let client: pg.PoolClient | undefined
+  let trx: ControlledTransaction<DB> | undefined
   try {
     const jsonBody = request.format === 'json'
     const sniffed = jsonBody ? asJson(await sniffFile(request.path)) : await sniffFile(request.path)
@@ -898,7 +939,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       reporter.tick()
     }
     client = await database.pool.connect()
-    await client.query('begin')
+    trx = await kyselyOn(client).startTransaction().execute()
     if (sniffed.format === 'queue_log') {
       const counted = { bytes: 0 }
       bytesRead = () => counted.bytes
@@ -946,6 +987,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     const result = await loadRows({
       target,
       client,
+      trx,
       spec,
       batchId,
       items,
@@ -999,7 +1041,7 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
       throw new ImportFileError('В файле нет ни одной строки данных: только заголовок.')
     }
     if (result.rejectedRows > 0 && !request.skipInvalid) {
-      await client.query('rollback')
+      await trx.rollback().execute()
       Object.assign(report, { pending: 0, noEnding: 0, earlier: 0 })
       report.status = 'rejected'
       report.message =
@@ -1009,8 +1051,8 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
     } else {
       await queueLog?.finish()
       // due dates of the appeals this import wrote, by the organisation's rules and calendar (same transaction)
-      if (spec.kind === 'appeals') await recomputeAppealDueDates(kyselyOn(client), orgId, target.zone, { batchId })
-      await client.query('commit')
+      if (spec.kind === 'appeals') await recomputeAppealDueDates(trx, orgId, target.zone, { batchId })
+      await trx.commit().execute()
       Object.assign(report, { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged })
       report.status = 'done'
       report.message = result.rejectedRows
@@ -1018,7 +1060,11 @@ async function importFile(target: ImportTarget, request: FileImportRequest, batc
         : null
     }
   } catch (error) {
-    if (client) await client.query('rollback').catch(() => {})
+    if (trx)
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => {})
     Object.assign(report, { inserted: 0, updated: 0, unchanged: 0, pending: 0, noEnding: 0, earlier: 0 })
     if (error instanceof ImportFileError) {
       report.status = 'rejected'
@@ -1090,19 +1136,23 @@ async function importRows(
   const client = await target.database.pool.connect()
   let result: LoadResult
   let released = false
+  let trx: ControlledTransaction<DB> | undefined
   try {
-    await client.query('begin')
+    trx = await kyselyOn(client).startTransaction().execute()
     const items = (async function* () {
       let line = 0
       for await (const row of rows) yield { line: ++line, row }
     })()
     // generated rows (the demo) name the branches they make
-    result = await loadRows({ target, client, spec: kindSpecs[kind], batchId, items, skipInvalid: false, createBranches: true })
+    result = await loadRows({ target, client, trx, spec: kindSpecs[kind], batchId, items, skipInvalid: false, createBranches: true })
     if (result.rejectedRows) throw new Error(`generated rows were rejected: ${result.rejections[0]?.reason}`)
-    if (kind === 'appeals') await recomputeAppealDueDates(kyselyOn(client), target.orgId, target.zone, { batchId })
-    await client.query('commit')
+    if (kind === 'appeals') await recomputeAppealDueDates(trx, target.orgId, target.zone, { batchId })
+    await trx.commit().execute()
   } catch (error) {
-    await client.query('rollback').catch(() => {})
+    await trx
+      ?.rollback()
+      .execute()
+      .catch(() => {})
     client.release()
     released = true
     await target.database.db
@@ -1139,7 +1189,7 @@ async function importRows(
 async function refreshStatistics(target: ImportTarget, table: string, changed: number): Promise<void> {
   if (changed < 5000) return
   try {
-    await target.database.pool.query(`analyze ${quote(table)}`)
+    await sql`analyze ${sql.table(table)}`.execute(target.database.db)
   } catch (error) {
     console.error(`Статистика таблицы ${table} не обновлена после загрузки: ${(error as Error).message}`)
   }

@@ -1,8 +1,14 @@
 /**
- * Loading validated rows into a temporary staging table inside the import's transaction:
- * `COPY … FROM STDIN`, written in pieces with back-pressure.
+ * `COPY … FROM STDIN` — the one place the product streams rows into PostgreSQL (ADR 024: kysely has no COPY).
+ * The statement is compiled by kysely (table and columns as quoted identifiers, nothing concatenated); the
+ * rows go through pg-copy-streams on the held connection, inside the caller's transaction: validated rows
+ * into a temporary staging table (`copyStageBatch`), a new batch straight into its table, and the import
+ * benchmark's raw baseline (`copyCsv`).
  */
 import { once } from 'node:events'
+import type { Readable, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 
@@ -19,11 +25,29 @@ function copyText(value: StageValue): string {
   return value.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'))
 }
 
-const quote = (name: string) => `"${name}"`
+/** Compiles only (identifiers quoted as PostgreSQL wants them): COPY is not a statement kysely runs. */
+const compiler = new Kysely<unknown>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+})
+
+/** `COPY table (columns) FROM STDIN`: text format (tab-separated, `\N` for NULL), or a CSV file with its header line. */
+export function copyStatement(table: string, columns: readonly string[], format: 'text' | 'csv with header' = 'text'): string {
+  const options = format === 'text' ? sql`` : sql` with (format csv, header true)`
+  return sql`copy ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))}) from stdin${options}`.compile(compiler).sql
+}
+
+function copyIn(client: pg.PoolClient, table: string, columns: readonly string[], format: 'text' | 'csv with header' = 'text'): Writable {
+  return client.query(copyFrom(copyStatement(table, columns, format)))
+}
 
 /** One batch through `COPY … FROM STDIN` (PostgreSQL), written in 256 KiB pieces with back-pressure. */
 export async function copyStageBatch(client: pg.PoolClient, table: string, columns: readonly string[], rows: Iterable<readonly StageValue[]>): Promise<void> {
-  const stream = client.query(copyFrom(`copy ${table} (${columns.map(quote).join(', ')}) from stdin`))
+  const stream = copyIn(client, table, columns)
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve)
     stream.on('error', reject)
@@ -43,4 +67,9 @@ export async function copyStageBatch(client: pg.PoolClient, table: string, colum
   if (chunk) stream.write(chunk)
   stream.end()
   await done
+}
+
+/** A CSV file (its first line the header) as it is into `table (columns)`. */
+export async function copyCsv(client: pg.PoolClient, table: string, columns: readonly string[], source: Readable): Promise<void> {
+  await pipeline(source, copyIn(client, table, columns, 'csv with header'))
 }
