@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import { type Database, getDatabase } from '#db/client.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import type { Organisation } from '#db/schema.ts'
@@ -77,7 +76,9 @@ export async function checkDatabase(): Promise<string | undefined> {
   const probe = (async () => {
     try {
       const database = await prepareDatabase()
-      await sql`select 1`.execute(database.db)
+      // the pool's own query, not kysely: pg-pool listens for errors on the connection while the probe holds it,
+      // kysely's driver does not, and a connection the database ends mid-probe would be an unhandled 'error' (e2e faults)
+      await database.pool.query('select 1')
       return undefined
     } catch (error) {
       const code = (error as { code?: string }).code
