@@ -21,6 +21,7 @@ import { generatedLine } from '#reports/registry.server.ts'
 import { signerOf, writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'
 import { withYears } from '#reports/appendix-7/template.ts'
 import type { Cell } from '#reports/sheet-writer/model.ts'
+import { snapshotFileHref } from '#app/utils/files.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Приложение 7 — Качество обслуживания' }]
 
@@ -334,9 +335,9 @@ export default function Appendix7() {
             {data.publications.map((p) => (
               <li key={p.id}>
                 {p.year} год — отчёт <Link to={`/reports/appendix-7/snapshots/${p.id}`}>№ {p.id}</Link> (подан {p.filed}
-                {p.replacedBy ? `; заменён отчётом № ${p.replacedBy}` : ''}): <a href={`/reports/appendix-7/snapshots/${p.id}/file?kind=html`}>страница HTML</a>
+                {p.replacedBy ? `; заменён отчётом № ${p.replacedBy}` : ''}): <a href={snapshotFileHref(p.id, 'html')}>страница HTML</a>
                 {' · '}
-                <a href={`/reports/appendix-7/snapshots/${p.id}/file?kind=published`}>файл XLSX</a>
+                <a href={snapshotFileHref(p.id, 'published')}>файл XLSX</a>
                 {p.publicEnabled ? ' · публичный адрес включён' : ''}
               </li>
             ))}

@@ -12,6 +12,7 @@ import { appendix7Context } from '#reports/appendix-7/context.server.ts'
 import type { FigureValue } from '#reports/appendix-7/figures.server.ts'
 import { diffFigures, getSnapshot } from '#reports/appendix-7/snapshots.server.ts'
 import { localParts } from '#reports/time/local-time.ts'
+import { snapshotFileHref } from '#app/utils/files.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Зафиксированный отчёт — Качество обслуживания' }]
 
@@ -98,7 +99,7 @@ const show = (v: number | string | null) => (v === null ? '—' : typeof v === '
 export default function Snapshot() {
   const s = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
-  const file = (kind: string) => `/reports/appendix-7/snapshots/${s.id}/file?kind=${kind}`
+  const file = (kind: 'xlsx' | 'pdf' | 'html' | 'published') => snapshotFileHref(s.id, kind)
   return (
     <>
       <h1>

@@ -15,6 +15,7 @@ import { DELIVERIES, MAX_BATCH, readRecord } from '#reports/surveys/questions.ts
 import { qrPath, surveyUrl } from '#reports/surveys/qr.server.ts'
 import { CopyButton } from '#app/components/copy-button.tsx'
 import { countOf, WORDS } from '#reports/plural.ts'
+import { filesHref } from '#app/utils/files.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Ссылки на опрос — Качество обслуживания' }]
 
@@ -157,7 +158,7 @@ export default function SurveyLinks() {
         {batch ? (
           <p className="notice ok" data-testid="batch-created">
             Выпущено ссылок: {formatCount(batch.created)} (подходящих обращений: {formatCount(batch.eligible)}).{' '}
-            <a href={`/surveys/${survey.id}/batches/${batch.id}.xlsx`} download>
+            <a href={filesHref('survey-batch', 'xlsx', { survey: survey.id, batch: batch.id })} download>
               Скачать XLSX
             </a>
           </p>
@@ -199,7 +200,7 @@ export default function SurveyLinks() {
                 <td className="num">{formatCount(b.answered)}</td>
                 <td>{b.expires}</td>
                 <td>
-                  <a href={`/surveys/${survey.id}/batches/${b.id}.xlsx`} download>
+                  <a href={filesHref('survey-batch', 'xlsx', { survey: survey.id, batch: b.id })} download>
                     XLSX
                   </a>
                 </td>

@@ -23,6 +23,7 @@ export const appendix7SnapshotReport = defineReport({
   id: 'appendix-7-snapshot',
   title: 'Зафиксированное Приложение 7',
   page: 'reports.appendix-7.snapshots.$snapshotId.file.ts',
+  from: 'страница зафиксированного отчёта (Приложение 7 → зафиксированные)',
   input: 'none',
   formats: ['xlsx', 'pdf', 'html'],
   params: z.object({ snapshot: z.string(), part: z.enum(['form', 'publication']).default('form') }),

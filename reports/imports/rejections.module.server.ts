@@ -13,6 +13,7 @@ export const importRejectionsReport = defineReport({
   id: 'import-rejections',
   title: 'Ошибки загрузки',
   page: 'imports.$batchId.rejections[.csv].ts',
+  from: 'страница загрузки (Загрузки → загрузка с ошибками)',
   input: 'none',
   subject: 'import-rejections',
   formats: ['csv'],

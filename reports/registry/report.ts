@@ -95,6 +95,8 @@ export interface ReportModule<P = unknown, D = unknown> {
   title: string
   /** the card of the reports page (no card: the file is downloaded from its own screen) */
   card?: { href: string; text: string }
+  /** where a report without a card is downloaded, in words (the reports page lists it) */
+  from?: string
   /** the page (app/routes) whose access rule the file follows */
   page: string
   /**

@@ -14,11 +14,12 @@ export const workListReport = defineReport({
   id: 'worklist',
   title: WORKLIST_TITLE,
   page: 'worklist[.xlsx].ts',
+  from: '«Список дел»',
   input: 'none',
   subject: 'worklist',
   formats: ['xlsx'],
-  // «days» is read (and falls back) with the page's rule when the list is found
-  params: z.object({}),
+  // «days» (0–30, else 3) is read with the page's rule when the list is found
+  params: z.object({ days: z.string().optional() }),
   prepare: async (ctx) => subjectOf(ctx, 'worklist'),
   about(ctx, _p, { list, days }): Facts {
     const zone = ctx.org.zone
