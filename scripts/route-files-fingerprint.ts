@@ -92,7 +92,8 @@ if (!snapshot) {
     .executeTakeFirstOrThrow()
   snapshot = row.id
 }
-const rejected = (await db.selectFrom('import_batch').select('id').where('org_id', '=', org.id).where('rows_rejected', '>', 0).orderBy('id').executeTakeFirst())?.id
+const rejected = (await db.selectFrom('import_batch').select('id').where('org_id', '=', org.id).where('rows_rejected', '>', 0).orderBy('id').executeTakeFirst())
+  ?.id
 
 const NEW = process.argv.includes('--new')
 const view = `year=${DEMO_YEAR}`
@@ -108,7 +109,14 @@ const asks: [string, string, Record<string, string>, string][] = NEW
       ['snapshot html', 'files.$report.$format.ts', { report: 'appendix-7-snapshot', format: 'html' }, `snapshot=${snapshot}`],
       ['snapshot published', 'files.$report.$format.ts', { report: 'appendix-7-snapshot', format: 'xlsx' }, `snapshot=${snapshot}&part=publication`],
       ...(rejected
-        ? [['rejections', 'files.$report.$format.ts', { report: 'import-rejections', format: 'csv' }, `batch=${rejected}`] as [string, string, Record<string, string>, string]]
+        ? [
+            ['rejections', 'files.$report.$format.ts', { report: 'import-rejections', format: 'csv' }, `batch=${rejected}`] as [
+              string,
+              string,
+              Record<string, string>,
+              string,
+            ],
+          ]
         : []),
     ]
   : [

@@ -210,12 +210,16 @@ describe('the moved files', () => {
 
   it('a survey’s summary and answers at both addresses; the answers’ name by the scheme', async () => {
     const summary = await file('survey-summary', 'xlsx', `survey=${surveyId}&year=2025`, 'management')
-    expect(summary.headers.get('Content-Disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`Опрос-итоги_2025-01-01_2025-12-31_№${surveyId}.xlsx`)}`)
+    expect(summary.headers.get('Content-Disposition')).toContain(
+      `filename*=UTF-8''${encodeURIComponent(`Опрос-итоги_2025-01-01_2025-12-31_№${surveyId}.xlsx`)}`,
+    )
     const older = await answer(surveyFile.loader(args(get(`/surveys/${surveyId}/download/summary?year=2025`, 'management'), { surveyId, file: 'summary' })))
     expect(await sheets(older)).toEqual(await sheets(summary))
     const answers = await file('survey-answers', 'xlsx', `survey=${surveyId}&year=2025`, 'quality')
     expect(Object.keys(await sheets(answers))).toEqual(['Анкеты', 'О файле'])
-    const none = await answer(Promise.resolve().then(() => surveyFile.loader(args(get(`/surveys/${surveyId}/download/other`, 'quality'), { surveyId, file: 'other' }))))
+    const none = await answer(
+      Promise.resolve().then(() => surveyFile.loader(args(get(`/surveys/${surveyId}/download/other`, 'quality'), { surveyId, file: 'other' }))),
+    )
     expect(none.status).toBe(404)
   })
 

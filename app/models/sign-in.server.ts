@@ -141,9 +141,7 @@ export interface Visitor {
 const visitorEntry = (visitor: Visitor, action: string): AuditEntry => ({ orgId: visitor.org.id, actor: visitor.login || '—', action, ip: visitor.ip })
 
 export type SignInOutcome =
-  | { ok: true; user: SessionUser }
-  | { ok: false; reason: 'blocked'; message: string; retryAfterSeconds: number }
-  | { ok: false; reason: 'wrong' }
+  { ok: true; user: SessionUser } | { ok: false; reason: 'blocked'; message: string; retryAfterSeconds: number } | { ok: false; reason: 'wrong' }
 
 /**
  * The sign-in command: the attempt is reserved (and counted) in its own short transaction *before* the

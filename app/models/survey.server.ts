@@ -377,9 +377,9 @@ export interface BatchInput {
  * fewer appeals qualify; the batch records both numbers. Only the appeals of the branches the user may see.
  */
 export async function createBatch(db: Db, survey: Survey, zone: string, input: BatchInput, user: Actor & { name: string }, now = new Date()) {
-  if (input.closedTo < input.closedFrom) throw new InputError('Период закрытия: конец раньше начала.')
+  if (input.closedTo < input.closedFrom) throw new InputError('Период закрытия: конец раньше начала.', 'closedTo')
   if (!Number.isInteger(input.size) || input.size < 1 || input.size > MAX_BATCH)
-    throw new InputError(`Размер выборки — целое число от 1 до ${MAX_BATCH.toLocaleString('ru-RU')}.`)
+    throw new InputError(`Размер выборки — целое число от 1 до ${MAX_BATCH.toLocaleString('ru-RU')}.`, 'size')
   const period = periodOf(input.closedFrom, input.closedTo, zone)
   const subject =
     survey.subjectKind === 'office'

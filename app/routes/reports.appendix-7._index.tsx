@@ -1,3 +1,4 @@
+import { FieldError, fieldErrorsOf, invalid } from '#app/components/form-error.tsx'
 import { randomUUID } from 'node:crypto'
 import { cachedView } from '#app/utils/view-cache.server.ts'
 import { buffer } from 'node:stream/consumers'
@@ -134,6 +135,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Appendix7() {
   const data = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
+  const errors = fieldErrorsOf(result)
   const navigation = useNavigation()
   const freezing = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'freeze'
   const failed = data.checks.filter((c) => !c.passed)
@@ -251,7 +253,7 @@ export default function Appendix7() {
               <p>
                 <label>
                   Исправленный отчёт взамен поданного{' '}
-                  <select name="replaces" defaultValue="">
+                  <select {...invalid(errors, 'replaces')} name="replaces" defaultValue="">
                     <option value="">— нет, новый отчёт</option>
                     {filedToReplace.map((s) => (
                       <option key={s.id} value={s.id}>
@@ -259,9 +261,11 @@ export default function Appendix7() {
                       </option>
                     ))}
                   </select>
+                  <FieldError errors={errors} name="replaces" />
                 </label>{' '}
                 <label>
-                  Что исправлено <input type="text" name="changeNote" maxLength={500} style={{ width: '24rem' }} />
+                  Что исправлено <input {...invalid(errors, 'changeNote')} type="text" name="changeNote" maxLength={500} style={{ width: '24rem' }} />
+                  <FieldError errors={errors} name="changeNote" />
                 </label>
               </p>
             ) : null}

@@ -10,4 +10,3 @@ const DIGITS = /\+?\d[\d\s().-]{5,}\d/g
 export function redactContacts(text: string): string {
   return text.replace(EMAIL, '•••@•••').replace(DIGITS, (m) => (m.replace(/\D/g, '').length >= 7 ? '•••' : m))
 }
-
