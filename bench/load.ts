@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load [-- --users 50 --seconds 60 --import-rows 100000] [--big] [--smoke]`
+ * `npm run bench:load [-- --users 50 --seconds 60 --import-rows 100000] [--big [--only-big] [--keep-data]] [--smoke]`
  * Many users at once, as a new user would try the product: builds the app if needed, starts `node
  * server.mjs` on a fresh DATA_DIR in a temporary folder (the server creates the demo organisation on its
  * empty embedded PostgreSQL) on a free port of 127.0.0.1, signs the demo users in and then measures
@@ -11,7 +11,10 @@
  *   - B: while 5 users load the dashboard, an operator uploads a generated calls CSV through the browser's
  *     route (POST /imports/upload): dashboard p95 during the import, the time until its progress is visible;
  *   - C (`--big`): the same N-user mix on PostgreSQL with a year of 10 M calls, 1 M appeals, 1 M visits
- *     (bench/generate.ts; BENCH_DATABASE_URL or a throwaway embedded server).
+ *     (bench/generate.ts; BENCH_DATABASE_URL or a throwaway embedded server). `--only-big`: only C.
+ *     `--keep-data` (with BENCH_DATABASE_URL): the prepared database `sq_bench_load` is kept, and a later run
+ *     with the same volumes reuses it (migrated to the latest schema, rollups refreshed) instead of the
+ *     ≈ 10 minutes of generating it again.
  * Traffic only to 127.0.0.1; every loop is bounded in count and time. Prints a Russian summary with the
  * targets of issue #13 beside the results and writes bench/out/load.json. Exits 0 unless a request failed
  * (any non-2xx answer or network error) or the setup failed — the targets are reported, not enforced.
@@ -46,7 +49,9 @@ import { BENCHMARKS, benchArgs, volume } from './options.ts'
 import { DEMO_USERS } from '#app/demo/users.ts'
 import { getOrganisation, updateOrganisation } from '#app/models/organisation.server.ts'
 import { createUser } from '#app/models/user.server.ts'
+import { type Database, openDatabase } from '#db/client.server.ts'
 import { ensureEmbeddedServer, stopEmbeddedServer } from '#db/embedded.server.ts'
+import { migrateToLatest } from '#db/migrate.ts'
 import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { freePort } from '#test/setup/net.ts'
 
@@ -55,7 +60,9 @@ const SMOKE = values.smoke
 const USERS = Math.max(1, volume(values, 'users', 3))
 const SECONDS = Math.max(1, volume(values, 'seconds', 5))
 const IMPORT_ROWS = Math.max(1, volume(values, 'import-rows', 5000))
-const BIG = values.big
+const BIG = values.big || values['only-big']
+const ONLY_BIG = values['only-big']
+const KEEP_DATA = values['keep-data']
 const IMPORT_USERS = Math.min(5, USERS)
 const SINGLE_RUNS = SMOKE ? 3 : 15
 /** A request that takes longer is abandoned and counted as an error. */
@@ -662,45 +669,76 @@ function printMix(title: string, r: MixResult) {
 
 // ---------------------------------------------------------------- main
 
+/** Generates the big year (bench/generate.ts) into a fresh database `sq_bench_load` and marks it with its volumes. */
+async function prepareBig(serverUrl: string, volumes: { calls: number; appeals: number; visits: number }, marker: string): Promise<void> {
+  const database = await freshDatabase(serverUrl, 'sq_bench_load')
+  const org = await updateOrganisation(database.db, (await getOrganisation(database.db)).id, { regime: 'both', timeZone: 'Europe/Moscow' })
+  const generate = yearGenerator(database.db, org.id, volumes)
+  await generate.branchesAndOffices()
+  await generate.appeals()
+  await generate.visits()
+  for (let from = 1; from <= volumes.calls; from += 2_000_000) await generate.calls(from, Math.min(volumes.calls, from + 1_999_999))
+  await database.db
+    .insertInto('survey')
+    .values({
+      org_id: org.id,
+      title: 'Опрос',
+      subject_kind: 'organisation',
+      opens_on: `${YEAR}-01-01`,
+      questions: JSON.stringify([{ id: 'q1', kind: 'csat', text: 'Оценка', required: true }]),
+    })
+    .execute()
+  const [first] = await database.db.selectFrom('branch').select('id').orderBy('id').limit(1).execute()
+  for (const u of DEMO_USERS.filter((u) => LOAD_LOGINS.includes(u.login))) {
+    await createUser(database.db, org.id, {
+      login: u.login,
+      fullName: u.fullName,
+      password: u.password,
+      roles: [...u.roles],
+      allBranches: !u.branch,
+      branchIds: u.branch ? [first!.id] : [],
+    })
+  }
+  await sql`analyze`.execute(database.db)
+  await refreshRollups(database, org.id)
+  await sql`analyze`.execute(database.db)
+  await sql`comment on database ${sql.id('sq_bench_load')} is ${sql.lit(`bench:load ${marker}`)}`.execute(database.db)
+  await database.close()
+}
+
+/** The database kept by an earlier `--keep-data` run with the same volumes, migrated to the latest schema; undefined otherwise. */
+async function preparedDatabase(serverUrl: string, name: string, marker: string): Promise<Database | undefined> {
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  try {
+    const row = await admin.query<{ comment: string | null }>('select shobj_description(oid, $2) as comment from pg_database where datname = $1', [
+      name,
+      'pg_database',
+    ])
+    if (row.rows[0]?.comment !== `bench:load ${marker}`) return undefined
+  } finally {
+    await admin.end()
+  }
+  const database = await openDatabase({ DATABASE_URL: withDatabase(serverUrl, name) })
+  await migrateToLatest(database.db)
+  return database
+}
+
 async function bigScenario(tmp: string, results: Record<string, unknown>): Promise<{ errors: number; p95: number }> {
   const server: BenchServer = await benchServer()
   try {
     const volumes = { calls: Number(values.calls), appeals: Number(values.appeals), visits: Number(values.visits) }
     console.log(`\nC: готовлю год данных в PostgreSQL: ${fmt(volumes.calls)} звонков, ${fmt(volumes.appeals)} обращений, ${fmt(volumes.visits)} посещений…`)
     const t = performance.now()
-    const database = await freshDatabase(server.url, 'sq_bench_load')
-    const org = await updateOrganisation(database.db, (await getOrganisation(database.db)).id, { regime: 'both', timeZone: 'Europe/Moscow' })
-    const generate = yearGenerator(database.db, org.id, volumes)
-    await generate.branchesAndOffices()
-    await generate.appeals()
-    await generate.visits()
-    for (let from = 1; from <= volumes.calls; from += 2_000_000) await generate.calls(from, Math.min(volumes.calls, from + 1_999_999))
-    await database.db
-      .insertInto('survey')
-      .values({
-        org_id: org.id,
-        title: 'Опрос',
-        subject_kind: 'organisation',
-        opens_on: `${YEAR}-01-01`,
-        questions: JSON.stringify([{ id: 'q1', kind: 'csat', text: 'Оценка', required: true }]),
-      })
-      .execute()
-    const [first] = await database.db.selectFrom('branch').select('id').orderBy('id').limit(1).execute()
-    for (const u of DEMO_USERS.filter((u) => LOAD_LOGINS.includes(u.login))) {
-      await createUser(database.db, org.id, {
-        login: u.login,
-        fullName: u.fullName,
-        password: u.password,
-        roles: [...u.roles],
-        allBranches: !u.branch,
-        branchIds: u.branch ? [first!.id] : [],
-      })
-    }
-    await sql`analyze`.execute(database.db)
-    await refreshRollups(database, org.id)
-    await sql`analyze`.execute(database.db)
-    await database.close()
-    console.log(`данные готовы за ${fmt((performance.now() - t) / 1000)} с`)
+    const marker = JSON.stringify(volumes)
+    const kept = KEEP_DATA && process.env.BENCH_DATABASE_URL ? await preparedDatabase(server.url, 'sq_bench_load', marker) : undefined
+    if (kept) {
+      await refreshRollups(kept, (await getOrganisation(kept.db)).id)
+      await sql`analyze`.execute(kept.db)
+      await kept.close()
+      console.log(`данные взяты из прошлого прогона (--keep-data), сводки пересчитаны за ${fmt((performance.now() - t) / 1000)} с`)
+    } else await prepareBig(server.url, volumes, marker)
+    if (!kept) console.log(`данные готовы за ${fmt((performance.now() - t) / 1000)} с`)
     const url = withDatabase(server.url, 'sq_bench_load')
     const product = await startProduct(tmp, { DATABASE_URL: url, DEMO_DATA: '0', DATA_DIR: path.join(tmp, 'data-big') }, server.dataDir)
     const forget = onInterrupt(() => product.stop())
@@ -758,6 +796,15 @@ async function main() {
   }
   let failed = false
   try {
+    if (ONLY_BIG) {
+      const big = await bigScenario(tmp, results)
+      console.log(
+        `\nЦель (issue #13): большая база, ${USERS} пользователей: p95 ${ms(big.p95)} (нужно < ${fmt(targets.bigP95Ms)} мс), ошибок ${fmt(big.errors)}`,
+      )
+      if (big.errors > 0) failed = true
+      fs.writeFileSync(path.join(out.dir, 'load-big.json'), JSON.stringify(results, null, 2))
+      return
+    }
     console.log(`Запускаю продукт (node server.mjs) на новой папке данных ${dataDir}…`)
     product = await startProduct(tmp, { DATA_DIR: dataDir, DEMO_DATA: '1' }, dataDir)
     console.log(`Продукт готов (миграции и демо-данные): ${fmt(product.readySeconds, 1)} с, ${product.base}`)

@@ -58,6 +58,8 @@ export const BENCHMARKS = {
       seconds: { type: 'string', default: '60' },
       'import-rows': { type: 'string', default: '100000' },
       big: { type: 'boolean', default: false },
+      'only-big': { type: 'boolean', default: false },
+      'keep-data': { type: 'boolean', default: false },
       calls: { type: 'string', default: '10000000' },
       appeals: { type: 'string', default: '1000000' },
       visits: { type: 'string', default: '1000000' },

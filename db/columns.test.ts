@@ -1,6 +1,6 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { columnList, columnsOf } from './columns.ts'
+import { type NotNullColumn, columnList, columnsOf } from './columns.ts'
 import type { DB } from './schema.ts'
 
 // compiles only: no database behind it
@@ -31,5 +31,12 @@ describe('typed column references (ADR 024)', () => {
     // @ts-expect-error — likewise for an insert's target list
     const list = columnList('visit_day', ['org_id', 'calls'])
     expect(sql`${wrong}, ${list}`.compile(db).sql).toBe('"r"."due_at", "org_id", "calls"')
+  })
+
+  it('tell the columns that hold no NULL (a register`s default order is read from an index)', () => {
+    const started: NotNullColumn<'call'> = 'started_at'
+    // @ts-expect-error — `answered_at` may be NULL: a register may not take it as its default sort
+    const answered: NotNullColumn<'call'> = 'answered_at'
+    expect([started, answered]).toEqual(['started_at', 'answered_at'])
   })
 })

@@ -10,6 +10,8 @@ import type { DB } from './schema.ts'
 
 export type Table = keyof DB & string
 export type ColumnOf<T extends Table> = keyof DB[T] & string
+/** The columns of `T` that hold no NULL (an order by one of them needs no «nulls last», so an index serves it). */
+export type NotNullColumn<T extends Table> = { [C in ColumnOf<T>]: null extends SelectType<DB[T][C]> ? never : C }[ColumnOf<T>]
 /** The columns two tables share (a rollup row and its raw record, filtered alike). */
 export type SharedColumn<A extends Table, B extends Table> = ColumnOf<A> & ColumnOf<B>
 export type ColumnRef<T extends Table> = <C extends ColumnOf<T>>(column: C) => RawBuilder<SelectType<DB[T][C]>>

@@ -251,6 +251,27 @@ describe('new calls copied straight into the table, known ones merged', () => {
     for (const r of instants)
       expect([r.call_id, r.started_at.toISOString(), r.ended_at.toISOString()]).toEqual([r.call_id, '2025-03-14T07:00:00.000Z', '2025-03-14T07:01:00.000Z'])
   })
+
+  it('batches of new keys go in whole; the first batch with a known key is undone and checked, and so is every later one', async () => {
+    await load('calls', tmpFile('known.csv', [header, call('K1'), call('K2')].join('\n')))
+    // batches of two: [N1 N2] new, [N3 K1*] holds a changed known key, [N4 N5] new again, [K2 N6] an unchanged known key
+    const file = [header, call('N1'), call('N2'), call('N3'), call('K1', 'изменён'), call('N4'), call('N5'), call('K2'), call('N6')]
+    const report = await load('calls', tmpFile('later-known.csv', file.join('\n')), { batchRows: 2 })
+    expect(report).toMatchObject({ status: 'done', read: 8, inserted: 6, updated: 1, unchanged: 1, rejected: 0 })
+    const rows = await t.database.db.selectFrom('call').select(['call_id', 'agent', 'import_batch_id']).orderBy('call_id').execute()
+    expect(rows.map((r) => [r.call_id, r.agent])).toEqual([
+      ['K1', 'изменён'],
+      ['K2', null],
+      ['N1', null],
+      ['N2', null],
+      ['N3', null],
+      ['N4', null],
+      ['N5', null],
+      ['N6', null],
+    ])
+    // the undone copy of [N3 K1] left nothing behind: N3 is there once, written by this import
+    expect(rows.filter((r) => r.call_id.startsWith('N')).every((r) => r.import_batch_id === report.batchId)).toBe(true)
+  })
 })
 
 describe('bad files end in a clear Russian message and store nothing', () => {

@@ -182,6 +182,8 @@ function stageColumns(spec: KindSpec): string[] {
 const copiesNewRows = (spec: KindSpec) => spec.lineBranch === true && !spec.branchColumn && !spec.officeBranch
 /** The whole rows of a direct-copy kind whose key is known (or repeated): merged as before. */
 const KNOWN_STAGE = 'import_stage_known'
+/** SQLSTATE of a unique key refusing a row. */
+const UNIQUE_VIOLATION = '23505'
 
 function stageTableSql(spec: KindSpec, table = STAGE, instants: 'epoch' | 'iso' = 'epoch'): string {
   // instants travel as epoch seconds: cheaper to write than ISO text, turned back by to_timestamp() in the merge
@@ -295,9 +297,15 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   } else {
     await client.query(stageTableSql(spec))
   }
-  // each batch's merge reads its own rows (not the whole stage) and probes earlier lines of a key
-  await client.query(`create index on ${STAGE} (batch_no)`)
-  await client.query(`create index on ${STAGE} (${key}, src_line)`)
+  // each batch's merge reads its own rows (not the whole stage) and probes earlier lines of a key; a direct
+  // copy needs these only once a key turns out known or repeated (see `flush`)
+  const indexStage = async () => {
+    await client.query(`create index on ${STAGE} (batch_no)`)
+    await client.query(`create index on ${STAGE} (${key}, src_line)`)
+  }
+  if (!direct) await indexStage()
+  /** Direct copy: every key so far was new, so a batch is copied into the table as it is, under a savepoint. */
+  let optimistic = direct
   const merge = direct ? mergeSql(spec, KNOWN_STAGE, 'iso') : mergeSql(spec)
   const derived = spec.derived ?? []
   // a direct-copy row as its table takes it: the organisation, the batch, the file's values, the derived ones, the branch
@@ -347,6 +355,31 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
         })(),
       )
       if (!merging) return
+      if (optimistic) {
+        // The common case, a file of new rows: the batch goes straight into the table, as a raw COPY would. The
+        // table's unique key refuses the whole batch if one of its keys is known or repeated; then the savepoint
+        // undoes it, and from this batch on every line is checked (below) — a re-import pays one wasted batch.
+        await client.query('savepoint sq_direct')
+        try {
+          await copyStageBatch(
+            client,
+            spec.table,
+            tableColumns,
+            (function* () {
+              for (const v of rows) yield asTableRow(v)
+            })(),
+          )
+          await client.query('release savepoint sq_direct')
+          inserted += rows.length
+          written += rows.length
+          return
+        } catch (error) {
+          if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error
+          await client.query('rollback to savepoint sq_direct')
+          optimistic = false
+          await indexStage()
+        }
+      }
       // a line is new when its key is neither on an earlier line nor in the table
       const known = new Set(
         (

@@ -8,7 +8,7 @@ import { addOwnDay } from '#app/models/calendar.server.ts'
 import { updateOrganisation } from '#app/models/organisation.server.ts'
 import { computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
 import { periodOf } from '#reports/metrics/period.ts'
-import { cachedView, clearViewCache, viewCacheStats } from './view-cache.server.ts'
+import { VIEW_COMPUTATIONS, cachedView, clearViewCache, viewCacheStats } from './view-cache.server.ts'
 
 /** The view cache cannot serve a stale figure (ADR 013): every change that moves a figure moves the generation. */
 const t = useTestDatabase()
@@ -52,6 +52,33 @@ describe('the view cache', () => {
     await importAppeals(['A1;01.03.2025 09:00;почта;прочее;Городские ЭС'])
     expect(await view.read()).toBe(1)
     expect(view.computed()).toBe(2)
+  })
+
+  it('computes at most VIEW_COMPUTATIONS different views at once; the others wait their turn, a light view does not', async () => {
+    let running = 0
+    let most = 0
+    const release: (() => void)[] = []
+    const heavy = (p: number) =>
+      cachedView(t.database, { view: 'heavy', scope: all(), params: { p } }, async () => {
+        running++
+        most = Math.max(most, running)
+        await new Promise<void>((resolve) => release.push(resolve))
+        running--
+        return p
+      })
+    const views = Array.from({ length: 6 }, (_, p) => heavy(p))
+    await vi.waitFor(() => expect(release).toHaveLength(VIEW_COMPUTATIONS))
+    expect(viewCacheStats()).toMatchObject({ computing: VIEW_COMPUTATIONS, waiting: 6 - VIEW_COMPUTATIONS })
+    // a light view is computed while every turn is taken
+    expect(await cachedView(t.database, { view: 'context', scope: all(), params: null, light: true }, async () => 'ok')).toBe('ok')
+    // each finished computation hands its turn to the next one, in order
+    for (let done = 0; done < 6; done++) {
+      await vi.waitFor(() => expect(release.length).toBeGreaterThan(done))
+      release[done]!()
+    }
+    expect(await Promise.all(views)).toEqual([0, 1, 2, 3, 4, 5])
+    expect(most).toBe(VIEW_COMPUTATIONS)
+    expect(viewCacheStats()).toMatchObject({ computing: 0, waiting: 0 })
   })
 
   it('concurrent requests for one view compute it once', async () => {

@@ -18,6 +18,29 @@ interface Entry {
 
 const MAX_ENTRIES = 500
 const NOW_LIMIT_MS = 60_000
+/**
+ * At most this many views are computed at once; the others wait their turn holding no database connection.
+ * A view's computation runs its queries in parallel (a dashboard: a dozen), so on a large database a crowd of
+ * cold views at once took every connection of the pool for tens of seconds, and the cheap requests behind
+ * them (a cached page, the session) failed after the pool's 10 s wait (bench:load --big: 76 errors).
+ */
+export const VIEW_COMPUTATIONS = 2
+
+const turns = { running: 0, waiting: [] as (() => void)[] }
+
+/** Runs `compute` once fewer than VIEW_COMPUTATIONS views are being computed (first come, first served). */
+async function inTurn<T>(compute: () => Promise<T>): Promise<T> {
+  if (turns.running >= VIEW_COMPUTATIONS) await new Promise<void>((resolve) => turns.waiting.push(resolve))
+  else turns.running++
+  try {
+    return await compute()
+  } finally {
+    // the slot passes straight to the next waiting computation (running stays counted), or is freed
+    const next = turns.waiting.shift()
+    if (next) next()
+    else turns.running--
+  }
+}
 
 const state = globalThis as unknown as { __sqViewCache?: { generation: string; entries: Map<string, Entry>; hits: number; misses: number } }
 const cache = (state.__sqViewCache ??= { generation: '', entries: new Map(), hits: 0, misses: 0 })
@@ -30,6 +53,8 @@ export interface CacheKey {
   params: unknown
   /** Computed «as of now» (time-dependent), rather than as of a date in the parameters. */
   asOfNow?: boolean
+  /** A few indexed look-ups (the view context): computed at once, never waiting behind the heavy views. */
+  light?: boolean
 }
 
 function keyText(key: CacheKey): string {
@@ -62,7 +87,7 @@ export async function cachedView<T>(database: Database, key: CacheKey, compute: 
       const next = await nextDeadlineAfter(database.db, key.scope.orgId, new Date(now))
       entry.validUntil = Math.min(now + NOW_LIMIT_MS, next ? next.getTime() : Number.POSITIVE_INFINITY)
     }
-    return compute()
+    return key.light ? compute() : inTurn(compute)
   })()
   cache.entries.set(text, entry)
   // a failed computation is not kept
@@ -77,7 +102,14 @@ export async function cachedView<T>(database: Database, key: CacheKey, compute: 
 
 /** For tests and the load benchmark: hits and misses since the start. */
 export function viewCacheStats() {
-  return { hits: cache.hits, misses: cache.misses, entries: cache.entries.size, generation: cache.generation }
+  return {
+    hits: cache.hits,
+    misses: cache.misses,
+    entries: cache.entries.size,
+    generation: cache.generation,
+    computing: turns.running,
+    waiting: turns.waiting.length,
+  }
 }
 
 /** For tests: forget everything. */

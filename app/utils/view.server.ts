@@ -46,7 +46,7 @@ export async function viewContext(
   const context = await getAppContext()
   const { database, org } = context
   // the rollups are refreshed and the scope's lists read once per data generation (view-cache.server.ts)
-  const { params, year, offices, branches } = await cachedView(database, { view: 'view-context', scope, params: null }, async () => {
+  const { params, year, offices, branches } = await cachedView(database, { view: 'view-context', scope, params: null, light: true }, async () => {
     const { params } = await refreshRollups(database, org.id)
     const year = (await latestAppealYear(database.db, scope, org.time_zone)) ?? localParts(new Date(), org.time_zone).year
     const [offices, branches] = await Promise.all([

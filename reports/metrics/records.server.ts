@@ -6,7 +6,7 @@
  */
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
-import { type ColumnOf, columnsOf } from '#db/columns.ts'
+import { type ColumnOf, type NotNullColumn, columnsOf } from '#db/columns.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { COLUMN_VOCABULARIES as V, type Vocabulary, labelOf } from '#reports/vocabulary.ts'
 import {
@@ -78,7 +78,8 @@ function register<T extends RegisterTable[Domain]>(
   definition: Omit<Register, 'table' | 'columns' | 'time' | 'key' | 'defaultSort'> & {
     key: ColumnOf<T>
     time: ColumnOf<T>
-    defaultSort: ColumnOf<T>
+    /** a column without NULLs: the first page in the default order is then read from an index, not sorted */
+    defaultSort: NotNullColumn<T>
     columns: readonly (Omit<RegisterColumn, 'expr'> & { expr: ColumnExpr<T> })[]
   },
 ): Register {
@@ -396,9 +397,12 @@ export function sortExpr(column: RegisterColumn): string {
  * The order of a register's screen and of its file (issue 16: the file equals the screen): the sort column
  * with empty values last in both directions, then the record id in the same direction (stable pages).
  */
-function orderBy(column: RegisterColumn, dir: 'asc' | 'desc'): RawBuilder<unknown> {
+function orderBy(register: Register, column: RegisterColumn, dir: 'asc' | 'desc'): RawBuilder<unknown> {
   const d = dir === 'asc' ? 'asc' : 'desc'
-  return sql.raw(`${sortExpr(column)} ${d} nulls last, r.id ${d}`)
+  // the default sort column holds no NULLs (its type says so): without «nulls last» the index on it gives a
+  // register's first page of a year of 10 M calls in a millisecond instead of sorting them all (14 s)
+  const nulls = column.id === register.defaultSort && column.expr === `r.${register.defaultSort}` ? '' : ' nulls last'
+  return sql.raw(`${sortExpr(column)} ${d}${nulls}, r.id ${d}`)
 }
 
 /** One page of a register in a whitelisted order (the record id breaks ties, so pages are stable). */
@@ -407,7 +411,7 @@ export async function listRecords(db: Db, register: Register, ctx: RecordContext
   const rows = await sql<RecordRow>`
     select ${selectList(register)} from ${fromClause(register)}
     where ${recordWhere(register, ctx)}
-    order by ${orderBy(column, page.dir)}
+    order by ${orderBy(register, column, page.dir)}
     limit ${page.size} offset ${(page.page - 1) * page.size}`.execute(db)
   return rows.rows
 }
@@ -439,7 +443,7 @@ export async function* allRecords(
       await sql<RecordRow & { __key: unknown }>`
         select ${selectList(register)}, ${key} as __key from ${fromClause(register)}
         where ${recordWhere(register, ctx)} ${position}
-        order by ${orderBy(column, dir)} limit ${pageSize}`.execute(db)
+        order by ${orderBy(register, column, dir)} limit ${pageSize}`.execute(db)
     ).rows
     if (rows.length === 0) return
     yield rows
