@@ -33,12 +33,20 @@ import { createUser, getCliUser, listBranches } from '#app/models/user.server.ts
 import { labelOf, regime as regimes } from '#reports/vocabulary.ts'
 import { endOfLocalDay, isDateText } from '#reports/metrics/period.ts'
 import { REPORTS, REPORT_IDS, type ReportFormat, reportContext, reportOf, runReport } from '#reports/registry.server.ts'
+import { SUBJECTS } from '#app/utils/report-subjects.server.ts'
 import { readView } from '#reports/metrics/view.ts'
 import { mailConfig, mailOffReason } from '#app/mail/config.server.ts'
 import { runMail } from '#app/mail/run.server.ts'
 import { formatLocalDateTime, localToInstant } from '#reports/time/local-time.ts'
 import { issueToken, listTokens, tokenListing, withdrawToken } from '#app/integration/tokens.server.ts'
 import { inboxSetting, newInboxState, scanInbox } from '#app/integration/inbox.server.ts'
+
+/** A report's arguments for the usage text: its input and its own parameters (the keys of its schema). */
+function reportUsage(r: (typeof REPORTS)[number]): string {
+  const input = r.input === 'year' ? ['--year'] : r.input === 'view' ? ['--from/--to'] : []
+  const shape = (r.params as unknown as { shape?: Record<string, unknown> }).shape ?? {}
+  return `${r.id} (${[...input, ...Object.keys(shape).map((k) => `--param ${k}=…`)].join(' ') || 'без параметров'})`
+}
 
 const USAGE = `Использование: npm run cli -- <команда>
   import <вид> <файл> [--skip-invalid] [--create-branches] [--format <формат>] [--mapping <сопоставление>]
@@ -49,9 +57,9 @@ const USAGE = `Использование: npm run cli -- <команда>
   user add --login … --name … --roles admin[,operator…] [--branches all|"Филиал 1,Филиал 2"]
                                           создать пользователя; пароль читается из переменной SQ_PASSWORD
   migrate                                 обновить структуру базы данных
-  report <отчёт> (--year <ГГГГ> | --from <ГГГГ-ММ-ДД> --to <ГГГГ-ММ-ДД>) [--as-of <ГГГГ-ММ-ДД>] [--param ключ=значение …]
-         --out <файл.xlsx|файл.ods|файл.pdf | папка/ --format xlsx|ods|pdf>
-                                          сформировать отчёт: ${REPORTS.map((r) => `${r.id} (${r.input === 'year' ? '--year' : '--from/--to'})`).join(', ')};
+  report <отчёт> [--year <ГГГГ> | --from <ГГГГ-ММ-ДД> --to <ГГГГ-ММ-ДД>] [--as-of <ГГГГ-ММ-ДД>] [--param ключ=значение …]
+         --out <файл.xlsx|файл.ods|файл.pdf|файл.html|файл.csv | папка/ --format …>
+                                          сформировать отчёт (все отчёты реестра): ${REPORTS.map(reportUsage).join(', ')};
                                           в папку — под именем по общей схеме («Приложение7_2025_…xlsx»); печатает проверки
   mail run [--as-of "ГГГГ-ММ-ДД ЧЧ:ММ"]   отправить оповещения и рассылки, которым пора (время — местное время организации)
   token add --name … --kinds calls,visits [--branches "Филиал 1,…"] [--expires ГГГГ-ММ-ДД]
@@ -232,6 +240,35 @@ async function main(argv: string[]): Promise<number> {
           { year: values.year ? Number(values.year) : undefined, view, asOf, by: `${cliUser.login} (командная строка)`, personalData: true },
         )
         const params = Object.fromEntries((values.param ?? []).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]))
+        if (report.subject) {
+          // a report about one thing (a survey, a batch of links, the work list, an import): found as the
+          // download path finds it, for the whole organisation; links are addressed by PUBLIC_URL
+          const user = {
+            id: cliUser.id,
+            orgId: org.id,
+            login: cliUser.login,
+            fullName: cliUser.login,
+            roles: ['admin' as const],
+            allBranches: true,
+            branchIds: [],
+            sessionVersion: 0,
+          }
+          const ask = {
+            request: new Request(process.env.PUBLIC_URL?.trim() || 'http://localhost'),
+            database,
+            org,
+            user,
+            scope: ctx.scope,
+            personalData: true,
+            params,
+          }
+          try {
+            ctx.subject = { kind: report.subject, ...(await SUBJECTS[report.subject](ask)) } as typeof ctx.subject
+          } catch (error) {
+            if (error instanceof Response) throw new InputError(await error.text())
+            throw error
+          }
+        }
         const run = await runReport(ctx, report.id, format, params)
         const out = folder ? path.resolve(values.out!, run.fileName) : path.resolve(values.out!)
         const partial = `${out}.part`
@@ -242,11 +279,12 @@ async function main(argv: string[]): Promise<number> {
           orgId: org.id,
           userId: cliUser.id,
           actor: cliUser.login,
-          action: report.input === 'year' ? 'report.download' : 'export',
+          action: run.auditAction,
           object: typeof object === 'string' ? object : report.id,
           details: { ...details, file: path.basename(out) },
         })
-        console.log(`${run.title} ${report.input === 'year' ? `за ${values.year} год` : `за ${values.from} — ${values.to}`} → ${out}`)
+        const when = report.input === 'year' ? ` за ${values.year} год` : report.input === 'view' ? ` за ${values.from} — ${values.to}` : ''
+        console.log(`${run.title}${when} → ${out}`)
         for (const line of run.summary) console.log(line)
         if (run.failedChecks)
           console.log(

@@ -398,6 +398,23 @@ export interface CallHourTable {
   wait_judged: number
 }
 
+export interface LostDayTable {
+  org_id: string
+  day: DayColumn
+  branch_id: string | null
+  lost: number
+  callback: number
+  own_call: number
+  not_reached: number
+  no_number: number
+  judged: number
+  in_time: number
+  reach_sum: number
+  reach_count: number
+  built_at: Timestamp
+  changes_at: Timestamp | null
+}
+
 export interface NormDayTable {
   org_id: string
   domain: 'calls' | 'visits'
@@ -651,6 +668,7 @@ export interface DB {
   appeal_due_day: AppealDueDayTable
   call_day: CallDayTable
   norm_day: NormDayTable
+  lost_day: LostDayTable
   call_hour: CallHourTable
   visit_day: VisitDayTable
   report_input: ReportInputTable

@@ -17,14 +17,41 @@ import { supplierStandardReport } from '#reports/supplier-standard/report.module
 import { dashboardReport } from '#reports/metrics/dashboard.module.server.ts'
 import { registerReport } from '#reports/metrics/register.module.server.ts'
 import { lostCallsReport } from '#reports/callbacks/lost-calls.module.server.ts'
+import { surveyAnswersReport, surveyBatchReport, surveySummaryReport } from '#reports/surveys/survey-files.module.server.ts'
+import { workListReport } from '#reports/worklist/worklist.module.server.ts'
+import { appendix7SnapshotReport } from '#reports/appendix-7/snapshot.module.server.ts'
+import { importRejectionsReport } from '#reports/imports/rejections.module.server.ts'
 
 export { contentDisposition, fileNameOf, asciiFileName } from './registry/file-names.ts'
-export { REPORT_CONTENT_TYPE, type Facts, type ReportContext, type ReportFormat, type ReportModule, generatedLine } from './registry/report.ts'
+export {
+  REPORT_CONTENT_TYPE,
+  ReportNotFound,
+  type Facts,
+  type ReportContext,
+  type ReportFormat,
+  type ReportModule,
+  type ReportSubjects,
+  type Subject,
+  type SubjectKind,
+  generatedLine,
+} from './registry/report.ts'
 
 // the modules' own types stay theirs; the registry holds them as reports of some parameters
 type AnyReport = ReportModule<any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const REPORTS = [appendix7Report, supplierStandardReport, dashboardReport, registerReport, lostCallsReport] as const satisfies readonly AnyReport[]
+export const REPORTS = [
+  appendix7Report,
+  supplierStandardReport,
+  dashboardReport,
+  registerReport,
+  lostCallsReport,
+  surveySummaryReport,
+  surveyAnswersReport,
+  surveyBatchReport,
+  workListReport,
+  appendix7SnapshotReport,
+  importRejectionsReport,
+] as const satisfies readonly AnyReport[]
 
 export type ReportId = (typeof REPORTS)[number]['id']
 export const REPORT_IDS = REPORTS.map((r) => r.id) as ReportId[]
@@ -47,6 +74,8 @@ export interface ReportRun {
   /** how many consistency checks failed (0 for the others) */
   failedChecks: number
   audit: Record<string, unknown>
+  /** the audit record's action */
+  auditAction: string
 }
 
 /** The URL's parameters of a report as its schema reads them; a refusal names the parameter, in Russian. */
@@ -72,10 +101,11 @@ export async function runReport(
   const write = report.write[format]
   if (!write) throw new InputError(`«${report.title}» выгружается только в ${report.formats.map((f) => f.toUpperCase()).join(', ')}.`)
   if (report.input === 'view' && !ctx.view) throw new Error(`the report ${id} needs a view`)
+  if (report.subject && ctx.subject?.kind !== report.subject) throw new Error(`the report ${id} needs its ${report.subject}`)
   const params = reportParams(report, search)
   const data = await report.prepare(ctx, params)
   const about = report.about(ctx, params, data)
-  const fileName = fileNameOf({ ...report.name(ctx, params, data), ext: format })
+  const fileName = report.fileName?.(ctx, params, data, format) ?? fileNameOf({ ...report.name(ctx, params, data), ext: format })
   const summary = report.summary?.(data)
   return {
     id: report.id as ReportId,
@@ -86,7 +116,8 @@ export async function runReport(
     stream: await write(data, about, ctx),
     summary: summary?.lines ?? [],
     failedChecks: summary?.failed ?? 0,
-    audit: { report: report.id, format, ...report.audit?.(ctx, params, data) },
+    audit: { report: report.id, format, ...report.audit?.(ctx, params, data, format) },
+    auditAction: report.auditAction ?? (report.input === 'year' ? 'report.download' : 'export'),
   }
 }
 
@@ -97,7 +128,7 @@ export async function runReport(
 export async function reportContext(
   database: ReportContext['database'],
   scope: ReportContext['scope'],
-  ask: Pick<ReportContext, 'asOf' | 'by'> & Partial<Pick<ReportContext, 'year' | 'view' | 'personalData'>>,
+  ask: Pick<ReportContext, 'asOf' | 'by'> & Partial<Pick<ReportContext, 'year' | 'view' | 'personalData' | 'subject'>>,
 ): Promise<ReportContext> {
   const org = await database.db.selectFrom('organisation').select(['id', 'name', 'time_zone']).where('id', '=', scope.orgId).executeTakeFirstOrThrow()
   const base: ReportContext = {
@@ -108,6 +139,7 @@ export async function reportContext(
     by: ask.by,
     personalData: ask.personalData ?? false,
     year: ask.year ?? ask.view?.year ?? Number(ask.asOf.toISOString().slice(0, 4)),
+    ...(ask.subject ? { subject: ask.subject } : {}),
   }
   if (!ask.view) return base
   const { params } = await refreshRollups(database, scope.orgId)

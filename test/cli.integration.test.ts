@@ -146,6 +146,15 @@ describe('npm run cli', { timeout: 240_000 }, () => {
         )
       ).err,
     ).toMatch(/Неверный параметр отчёта .*«domain»/)
+    // a report about one thing (issue 19 §6): the work list «как сейчас», no period; a missing survey is refused in Russian
+    const worklist = await cli(['report', 'worklist', '--param', 'days=5', '--out', `${dir}/`, '--format', 'xlsx'], env)
+    expect([worklist.code, worklist.err]).toEqual([0, ''])
+    expect(fs.readdirSync(dir).filter((f) => /^Список-дел_\d{4}-\d{2}-\d{2}\.xlsx$/.test(f))).toHaveLength(1)
+    const survey = await cli(
+      ['report', 'survey-summary', '--from', '2025-01-01', '--to', '2025-12-31', '--param', 'survey=999999', '--out', `${dir}/`, '--format', 'xlsx'],
+      env,
+    )
+    expect([survey.code, survey.err.trim()]).toEqual([1, 'Такого опроса нет.'])
   })
 })
 

@@ -1,4 +1,5 @@
 import { ROLES } from '#app/utils/access.ts'
+import { FieldError, invalid } from './form-error.tsx'
 import { labelOf, role } from '#reports/vocabulary.ts'
 
 /** Roles and branch scope, shared by the create and edit forms. */
@@ -7,11 +8,14 @@ export function RoleAndBranchFields({
   roles = [],
   allBranches = true,
   branchIds = [],
+  errors,
 }: {
   branches: { id: string; name: string }[]
   roles?: readonly string[]
   allBranches?: boolean
   branchIds?: readonly string[]
+  /** the refused form's field errors (roles, branches) */
+  errors?: Record<string, string>
 }) {
   return (
     <>
@@ -20,10 +24,11 @@ export function RoleAndBranchFields({
         <div className="checks">
           {ROLES.map((r) => (
             <label key={r}>
-              <input type="checkbox" name="roles" value={r} defaultChecked={roles.includes(r)} /> {labelOf(role, r)}
+              <input {...invalid(errors, 'roles')} type="checkbox" name="roles" value={r} defaultChecked={roles.includes(r)} /> {labelOf(role, r)}
             </label>
           ))}
         </div>
+        <FieldError errors={errors} name="roles" />
       </fieldset>
       <fieldset>
         <legend>Филиалы, данные которых видит пользователь</legend>
@@ -33,10 +38,11 @@ export function RoleAndBranchFields({
           </label>
           {branches.map((b) => (
             <label key={b.id}>
-              <input type="checkbox" name="branchIds" value={b.id} defaultChecked={branchIds.includes(b.id)} /> {b.name}
+              <input {...invalid(errors, 'branchIds')} type="checkbox" name="branchIds" value={b.id} defaultChecked={branchIds.includes(b.id)} /> {b.name}
             </label>
           ))}
         </div>
+        <FieldError errors={errors} name="branchIds" />
       </fieldset>
     </>
   )

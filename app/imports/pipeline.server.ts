@@ -341,13 +341,17 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   }
   // each batch's merge reads its own rows (not the whole stage) and probes earlier lines of a key; a direct
   // copy needs these only once a key turns out known or repeated (see `flush`)
+  let indexed = false
   const indexStage = async () => {
     await sql`create index on ${stage} (batch_no)`.execute(trx)
     await sql`create index on ${stage} (${key}, src_line)`.execute(trx)
+    indexed = true
   }
   if (!direct) await indexStage()
   /** Direct copy: every key so far was new, so a batch is copied into the table as it is, under a savepoint. */
   let optimistic = direct
+  /** The lines, batches and keys of the batches copied so far while `optimistic` (all new and distinct). */
+  const copiedKeys: StageValue[][] = []
   const merge = (batchNo: number) => (direct ? mergeSql(spec, { orgId, batchId, batchNo }, KNOWN_STAGE, 'iso') : mergeSql(spec, { orgId, batchId, batchNo }))
   const derived = spec.derived ?? []
   // a direct-copy row as its table takes it: the organisation, the batch, the file's values, the derived ones, the branch
@@ -383,19 +387,12 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   const flush = async (rows: StageValue[][]) => {
     const batchNo = rows[0]![1] as number
     if (direct) {
-      await copyStageBatch(
-        client,
-        STAGE,
-        ['src_line', 'batch_no', spec.key],
-        (function* () {
-          for (const v of rows) yield [v[0]!, v[1]!, v[keyAt]!]
-        })(),
-      )
-      if (!merging) return
-      if (optimistic) {
+      const stageKeys = (keys: Iterable<readonly StageValue[]>) => copyStageBatch(client, STAGE, ['src_line', 'batch_no', spec.key], keys)
+      if (optimistic && merging) {
         // The common case, a file of new rows: the batch goes straight into the table, as a raw COPY would. The
-        // table's unique key refuses the whole batch if one of its keys is known or repeated; then the savepoint
-        // undoes it, and from this batch on every line is checked (below) — a re-import pays one wasted batch.
+        // table's unique key refuses the whole batch if one of its keys is known or repeated on an earlier line;
+        // then the savepoint undoes it, and from this batch on every line is checked (below) — a re-import pays
+        // one wasted batch. Meanwhile the keys wait in memory: the stage gets them only if a check is needed.
         const point = await trx.savepoint('sq_direct').execute()
         try {
           await copyStageBatch(
@@ -407,16 +404,28 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
             })(),
           )
           await point.releaseSavepoint('sq_direct').execute()
+          for (const v of rows) copiedKeys.push([v[0]!, v[1]!, v[keyAt]!])
           inserted += rows.length
           written += rows.length
           return
         } catch (error) {
           if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error
           await point.rollbackToSavepoint('sq_direct').execute()
-          optimistic = false
-          await indexStage()
         }
       }
+      if (optimistic) {
+        // checked from now on (or not merged at all): the keys copied so far go to the stage first
+        optimistic = false
+        await stageKeys(copiedKeys)
+        copiedKeys.length = 0
+      }
+      await stageKeys(
+        (function* () {
+          for (const v of rows) yield [v[0]!, v[1]!, v[keyAt]!]
+        })(),
+      )
+      if (!merging) return
+      if (!indexed) await indexStage()
       // a line is new when its key is neither on an earlier line nor in the table
       const known = new Set(
         (

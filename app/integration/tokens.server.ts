@@ -92,31 +92,32 @@ export function parseKinds(list: string[]): ImportKind[] {
   const kinds: ImportKind[] = []
   for (const raw of list.map((k) => k.trim()).filter(Boolean)) {
     const kind = IMPORT_KINDS.find((k) => k === raw || labelOf(importKind, k).toLowerCase() === raw.toLowerCase())
-    if (!kind) throw new InputError(`Неизвестный вид данных «${raw}». Допустимы: ${IMPORT_KINDS.join(', ')}.`)
+    if (!kind) throw new InputError(`Неизвестный вид данных «${raw}». Допустимы: ${IMPORT_KINDS.join(', ')}.`, 'kinds')
     if (!kinds.includes(kind)) kinds.push(kind)
   }
-  if (!kinds.length) throw new InputError('Укажите хотя бы один вид данных, который токен может загружать.')
+  if (!kinds.length) throw new InputError('Укажите хотя бы один вид данных, который токен может загружать.', 'kinds')
   return kinds
 }
 
 /** Creates a token; the secret is returned here and never again. */
 export async function createToken(db: Db, orgId: string, input: TokenInput): Promise<{ token: IntegrationToken; secret: string }> {
   const name = input.name.trim()
-  if (!name) throw new InputError('Укажите название токена (например, «АТС» или «СЭД»).')
-  if (name.length > 100) throw new InputError('Название токена — не длиннее 100 символов.')
+  if (!name) throw new InputError('Укажите название токена (например, «АТС» или «СЭД»).', 'name')
+  if (name.length > 100) throw new InputError('Название токена — не длиннее 100 символов.', 'name')
   const kinds = parseKinds(input.kinds)
   const known = await db.selectFrom('branch').select(['id', 'name']).where('org_id', '=', orgId).execute()
   let branchIds: string[] | null = null
   if (input.branchIds?.length) {
     const unknown = input.branchIds.filter((id) => !known.some((b) => String(b.id) === id))
-    if (unknown.length) throw new InputError('Выбран филиал, которого нет в организации.')
+    if (unknown.length) throw new InputError('Выбран филиал, которого нет в организации.', 'branches')
     branchIds = input.branchIds
   } else if (input.branches?.length) {
     const unknown = input.branches.filter((n) => !known.some((b) => b.name === n))
-    if (unknown.length) throw new InputError(`Нет таких филиалов: ${unknown.join(', ')}. Есть: ${known.map((b) => b.name).join(', ') || 'ни одного'}.`)
+    if (unknown.length)
+      throw new InputError(`Нет таких филиалов: ${unknown.join(', ')}. Есть: ${known.map((b) => b.name).join(', ') || 'ни одного'}.`, 'branches')
     branchIds = known.filter((b) => input.branches!.includes(b.name)).map((b) => String(b.id))
   }
-  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw new InputError('Срок действия токена должен быть в будущем.')
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw new InputError('Срок действия токена должен быть в будущем.', 'expires')
   const secret = TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url')
   const row = await db
     .insertInto('integration_token')

@@ -18,13 +18,13 @@ export function parseAddresses(text: string): string[] {
     .map((a) => a.trim().toLowerCase())
     .filter(Boolean)
   const bad = list.filter((a) => !ADDRESS.test(a))
-  if (bad.length) throw new InputError(`Не похоже на адрес электронной почты: ${bad.join(', ')}.`)
+  if (bad.length) throw new InputError(`Не похоже на адрес электронной почты: ${bad.join(', ')}.`, 'addresses')
   return [...new Set(list)]
 }
 
 export async function setOwnEmail(db: Db, userId: string, email: string): Promise<void> {
   const value = email.trim().toLowerCase()
-  if (value && !ADDRESS.test(value)) throw new InputError(`Не похоже на адрес электронной почты: «${email}».`)
+  if (value && !ADDRESS.test(value)) throw new InputError(`Не похоже на адрес электронной почты: «${email}».`, 'email')
   await db
     .updateTable('app_user')
     .set({ email: value || null })
@@ -43,19 +43,23 @@ export interface SubscriptionInput {
 }
 
 export async function addSubscription(db: Db, user: SessionUser, input: SubscriptionInput): Promise<string> {
-  if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(input.localTime)) throw new InputError('Время отправки — в виде ЧЧ:ММ, например 08:30.')
+  if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(input.localTime)) throw new InputError('Время отправки — в виде ЧЧ:ММ, например 08:30.', 'localTime')
   if (input.kind === 'alert') {
     if (!Number.isInteger(input.dueDays) || input.dueDays < 0 || input.dueDays > 30)
-      throw new InputError('«За сколько рабочих дней предупреждать» — целое число от 0 до 30.')
+      throw new InputError('«За сколько рабочих дней предупреждать» — целое число от 0 до 30.', 'dueDays')
   } else {
-    if (!isMailView(input.view)) throw new InputError('Выберите, что рассылать.')
-    if (!mayReceive(user.roles, input.view)) throw new InputError(`Раздел «${MAIL_VIEWS[input.view].label}» вашей роли недоступен.`)
+    if (!isMailView(input.view)) throw new InputError('Выберите, что рассылать.', 'view')
+    if (!mayReceive(user.roles, input.view)) throw new InputError(`Раздел «${MAIL_VIEWS[input.view].label}» вашей роли недоступен.`, 'view')
     if (!(MAIL_VIEWS[input.view].formats as readonly string[]).includes(input.format))
-      throw new InputError(`«${MAIL_VIEWS[input.view].label}» рассылается только в формате ${MAIL_VIEWS[input.view].formats.join(', ').toUpperCase()}.`)
-    if (!['daily', 'weekly', 'monthly'].includes(input.frequency)) throw new InputError('Выберите периодичность: ежедневно, еженедельно или ежемесячно.')
+      throw new InputError(
+        `«${MAIL_VIEWS[input.view].label}» рассылается только в формате ${MAIL_VIEWS[input.view].formats.join(', ').toUpperCase()}.`,
+        'format',
+      )
+    if (!['daily', 'weekly', 'monthly'].includes(input.frequency))
+      throw new InputError('Выберите периодичность: ежедневно, еженедельно или ежемесячно.', 'frequency')
   }
   const addresses = input.kind === 'delivery' ? parseAddresses(input.addresses) : []
-  if (addresses.length && !user.roles.includes('admin')) throw new InputError('Внешние адреса добавляет только администратор.')
+  if (addresses.length && !user.roles.includes('admin')) throw new InputError('Внешние адреса добавляет только администратор.', 'addresses')
   const row = await db
     .insertInto('mail_subscription')
     .values({

@@ -9,6 +9,10 @@ import { changeCalendar, listCalendarDays } from './calendar.server.ts'
 import type { Actor } from './command.server.ts'
 import { changeRule, findRule } from './deadline-rule.server.ts'
 import { createUser, scopeOf } from './user.server.ts'
+import { signIn } from './sign-in.server.ts'
+import { getSurvey, saveSurvey, storeResponse } from './survey.server.ts'
+import { storePhoneResponseCommand } from './survey-commands.server.ts'
+import { inTransaction } from './command.server.ts'
 
 const t = useTestDatabase()
 let world: TestWorld
@@ -151,3 +155,84 @@ describe('rule command', () => {
 async function ruleId(code: string) {
   return (await t.database.db.selectFrom('deadline_rule').select('id').where('org_id', '=', world.org.id).where('code', '=', code).executeTakeFirst())?.id
 }
+
+describe('sign-in command (no actor yet: the organisation, the login typed, the address)', () => {
+  const visitor = () => ({ org: world.org, login: 'calendar.admin', ip: '10.0.0.9' })
+  const attempts = () => t.database.db.selectFrom('sign_in_attempt').select(['outcome']).orderBy('id').execute()
+
+  it('a wrong password: the attempt counted as failed and its audit row naming the login tried; a right one: the user', async () => {
+    await t.database.db.deleteFrom('sign_in_attempt').execute()
+    expect(await signIn(t.database.db, visitor(), 'не тот пароль')).toEqual({ ok: false, reason: 'wrong' })
+    const ok = await signIn(t.database.db, visitor(), 'пароль-для-теста-1')
+    expect(ok.ok && ok.user.login).toBe('calendar.admin')
+    // the success forgets this login's failures from this address
+    expect((await attempts()).map((a) => a.outcome)).toEqual(['succeeded'])
+    expect((await auditRows('login.failed')).map((r) => [r.actor, r.user_id, r.ip])).toEqual([['calendar.admin', null, '10.0.0.9']])
+    expect((await auditRows('login')).map((r) => [r.actor, r.user_id, r.ip])).toEqual([['calendar.admin', actor.user.id, '10.0.0.9']])
+  })
+
+  it('the audit row fails: the sign-in is not marked succeeded (the pair’s failures are not forgotten)', async () => {
+    await t.database.db.deleteFrom('sign_in_attempt').execute()
+    await signIn(t.database.db, visitor(), 'не тот пароль')
+    await failOn('audit_event', 'insert')
+    await expect(signIn(t.database.db, visitor(), 'пароль-для-теста-1')).rejects.toThrow('сбой посреди команды')
+    await stopFailing()
+    // the first failure stays, and the reserved attempt (committed before the password check) counts as one
+    expect((await attempts()).map((a) => a.outcome)).toEqual(['failed', 'pending'])
+    expect(await auditRows('login')).toEqual([])
+  })
+})
+
+describe('phone survey command', () => {
+  async function survey() {
+    const id = await saveSurvey(t.database.db, world.org.id, actor.user.id, null, {
+      title: 'Телефонный опрос',
+      intro: null,
+      subjectKind: 'organisation',
+      subjectCode: null,
+      opensOn: '2025-01-01',
+      closesOn: null,
+      questions: [{ id: 'q1', kind: 'csat', text: 'Оцените обслуживание', required: true }],
+    })
+    return (await getSurvey(t.database.db, world.org.id, id))!
+  }
+  const answers = [{ questionId: 'q1', kind: 'csat' as const, score: 5, choices: null, text: null }]
+
+  it('stores the response tied to the appeal and its audit row together', async () => {
+    const s = await survey()
+    const stored = await storePhoneResponseCommand(t.database.db, actor, s, { record: { kind: 'appeal', number: 'п-1' }, answers })
+    expect(stored.stored).toBe(true)
+    const rows = await auditRows('survey.phone')
+    expect(rows.map((r) => [r.actor, r.object, r.details, r.ip])).toEqual([
+      ['calendar.admin', 'Телефонный опрос', { survey: s.id, response: stored.stored ? stored.id : null, record: 'appeal' }, '10.0.0.7'],
+    ])
+  })
+
+  it('an unknown record is refused: nothing stored, no audit row', async () => {
+    const s = await survey()
+    await expect(storePhoneResponseCommand(t.database.db, actor, s, { record: { kind: 'appeal', number: 'нет-такого' }, answers })).rejects.toThrow()
+    expect(await t.database.db.selectFrom('survey_response').select('id').execute()).toEqual([])
+    expect(await auditRows('survey.phone')).toEqual([])
+  })
+
+  it('inside a transaction, a used single-use link is refused behind a savepoint and the transaction goes on', async () => {
+    const s = await survey()
+    const appeal = await t.database.db.selectFrom('appeal').select('id').where('reg_number', '=', 'п-1').executeTakeFirstOrThrow()
+    const invitation = await t.database.db
+      .insertInto('survey_invitation')
+      .values({ org_id: world.org.id, survey_id: s.id, token: 'token-used-once-1', single_use: true, delivery: 'phone', appeal_id: appeal.id } as never)
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const dims = { branchId: null, officeCode: null, form: 'phone', topic: null, consumerType: null, appealId: appeal.id, callId: null, visitId: null }
+    const input = { survey: s, invitation: { id: invitation.id, singleUse: true }, collectedBy: 'phone' as const, dims, answers }
+    const outcome = await inTransaction(t.database.db, async (tx) => {
+      const first = await storeResponse(tx, input)
+      const second = await storeResponse(tx, input)
+      // without the savepoint PostgreSQL would refuse this statement: the transaction would be aborted
+      const third = await storeResponse(tx, { ...input, invitation: null })
+      return [first.stored, second, third.stored]
+    })
+    expect(outcome).toEqual([true, { stored: false, reason: 'used' }, true])
+    expect(await t.database.db.selectFrom('survey_response').select('id').execute()).toHaveLength(2)
+  })
+})

@@ -15,7 +15,11 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
+import type { Organisation } from '#db/schema.ts'
+import { inTransaction } from '#db/transaction.server.ts'
 import { addressKey } from '#app/utils/address.server.ts'
+import { type AuditEntry, recordAudit } from './audit.server.ts'
+import { type SessionUser, verifyLogin } from './user.server.ts'
 
 export const SIGN_IN_LIMITS = {
   windowMs: 15 * 60_000,
@@ -86,7 +90,7 @@ export async function signInFailed(db: Db, reservationId: string): Promise<void>
 /** The reserved attempt succeeded: this login's failures from this address are forgotten (not the address's). */
 export async function signInSucceeded(db: Db, reservationId: string, login: string, ip: string): Promise<void> {
   const address = addressKey(ip)
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.updateTable('sign_in_attempt').set({ outcome: 'succeeded' }).where('id', '=', reservationId).execute()
     await trx
       .deleteFrom('sign_in_attempt')
@@ -121,4 +125,47 @@ export function blockedMessage(r: Extract<Reservation, { ok: false }>): string {
     return `Слишком много неудачных попыток входа в эту учётную запись. Повторите через ${Math.max(1, Math.ceil(r.waitMs / 1000))} с.`
   }
   return `Слишком много неудачных попыток входа. Повторите через ${Math.max(1, Math.ceil(r.waitMs / 60_000))} мин.`
+}
+
+/**
+ * Who tries to sign in: not a user yet — the organisation, the login typed and the client's address. The
+ * audit rows of a sign-in are built here once (ADR 025): a failed or refused attempt names the login tried
+ * (`—` when none was typed) and no user; a sign-in names its user.
+ */
+export interface Visitor {
+  org: Pick<Organisation, 'id'>
+  login: string
+  ip: string
+}
+
+const visitorEntry = (visitor: Visitor, action: string): AuditEntry => ({ orgId: visitor.org.id, actor: visitor.login || '—', action, ip: visitor.ip })
+
+export type SignInOutcome =
+  { ok: true; user: SessionUser } | { ok: false; reason: 'blocked'; message: string; retryAfterSeconds: number } | { ok: false; reason: 'wrong' }
+
+/**
+ * The sign-in command: the attempt is reserved (and counted) in its own short transaction *before* the
+ * password is checked — it must be committed, so parallel attempts cannot all pass; then the attempt's
+ * outcome and its audit row are written together in one transaction (a failure counts and is audited, or
+ * neither). A refused attempt (too many failures) writes only its audit row.
+ */
+export async function signIn(db: Db, visitor: Visitor, password: string, now = new Date()): Promise<SignInOutcome> {
+  const reservation = await reserveSignIn(db, visitor.login, visitor.ip, now)
+  if (!reservation.ok) {
+    await recordAudit(db, visitorEntry(visitor, 'login.blocked'))
+    return { ok: false, reason: 'blocked', message: blockedMessage(reservation), retryAfterSeconds: Math.ceil(reservation.waitMs / 1000) }
+  }
+  const user = visitor.login && password ? await verifyLogin(db, visitor.org.id, visitor.login, password) : undefined
+  if (!user) {
+    await inTransaction(db, async (tx) => {
+      await signInFailed(tx, reservation.id)
+      await recordAudit(tx, visitorEntry(visitor, 'login.failed'))
+    })
+    return { ok: false, reason: 'wrong' }
+  }
+  await inTransaction(db, async (tx) => {
+    await signInSucceeded(tx, reservation.id, visitor.login, visitor.ip)
+    await recordAudit(tx, { orgId: visitor.org.id, userId: user.id, actor: user.login, action: 'login', ip: visitor.ip })
+  })
+  return { ok: true, user }
 }

@@ -1,8 +1,19 @@
 /** The surveys' changes as commands (ADR 025): each change with its audit row in one transaction. */
 import type { Db } from '#db/client.server.ts'
-import type { SurveyDefinition } from '#reports/surveys/questions.ts'
+import type { Answer, RecordKind, SurveyDefinition } from '#reports/surveys/questions.ts'
 import { type Actor, runCommand } from './command.server.ts'
-import { type BatchInput, type LinkInput, type Survey, createBatch, createLink, saveSurvey } from './survey.server.ts'
+import {
+  type BatchInput,
+  type Dimensions,
+  type LinkInput,
+  type Survey,
+  createBatch,
+  createLink,
+  phoneLinkOf,
+  recordDimensions,
+  saveSurvey,
+  storeResponse,
+} from './survey.server.ts'
 
 /** A survey created or edited, with `survey.create` / `survey.update`. Returns its id. */
 export function saveSurveyCommand(db: Db, actor: Actor, surveyId: string | null, definition: SurveyDefinition): Promise<string> {
@@ -32,5 +43,44 @@ export function createBatchCommand(db: Db, actor: Actor, survey: Survey, input: 
   return runCommand(db, actor, async (tx) => {
     const batch = await createBatch(tx, survey, actor.org.time_zone, input, { id: actor.user.id, name: actor.user.fullName, scope: actor.scope })
     return { result: batch, audit: { action: 'survey.batch', object: survey.title, details: { survey: survey.id, ...batch } } }
+  })
+}
+
+/**
+ * A phone survey entered by an operator, with `survey.phone`: tied to the appeal or call whose number is
+ * given (an `InputError` when there is none the operator may see), counted against the appeal's unused
+ * phone-survey link when one was issued. The response, its answers and the audit row are one transaction; a
+ * link answered meanwhile is refused (`stored: false`) without an audit row and without aborting it.
+ */
+export function storePhoneResponseCommand(
+  db: Db,
+  actor: Actor,
+  survey: Survey,
+  input: { record: { kind: RecordKind; number: string } | null; answers: readonly Answer[] },
+) {
+  return runCommand(db, actor, async (tx) => {
+    let dims: Dimensions = {
+      branchId: null,
+      officeCode: null,
+      form: 'phone',
+      topic: survey.subjectKind === 'topic' ? survey.subjectCode : null,
+      consumerType: null,
+      appealId: null,
+      callId: null,
+      visitId: null,
+    }
+    let invitation: { id: string; singleUse: boolean } | null = null
+    if (input.record) {
+      dims = await recordDimensions(tx, survey, input.record.kind, input.record.number, actor.scope)
+      // the appeal's phone-survey link, when one was issued: the answer counts against its batch
+      if (dims.appealId) invitation = await phoneLinkOf(tx, survey, dims.appealId)
+    }
+    const stored = await storeResponse(tx, { survey, invitation, collectedBy: 'phone', dims, answers: input.answers, enteredBy: actor.user.id })
+    return {
+      result: stored,
+      audit: stored.stored
+        ? { action: 'survey.phone', object: survey.title, details: { survey: survey.id, response: stored.id, record: input.record?.kind ?? null } }
+        : null,
+    }
   })
 }

@@ -377,9 +377,9 @@ export interface BatchInput {
  * fewer appeals qualify; the batch records both numbers. Only the appeals of the branches the user may see.
  */
 export async function createBatch(db: Db, survey: Survey, zone: string, input: BatchInput, user: Actor & { name: string }, now = new Date()) {
-  if (input.closedTo < input.closedFrom) throw new InputError('Период закрытия: конец раньше начала.')
+  if (input.closedTo < input.closedFrom) throw new InputError('Период закрытия: конец раньше начала.', 'closedTo')
   if (!Number.isInteger(input.size) || input.size < 1 || input.size > MAX_BATCH)
-    throw new InputError(`Размер выборки — целое число от 1 до ${MAX_BATCH.toLocaleString('ru-RU')}.`)
+    throw new InputError(`Размер выборки — целое число от 1 до ${MAX_BATCH.toLocaleString('ru-RU')}.`, 'size')
   const period = periodOf(input.closedFrom, input.closedTo, zone)
   const subject =
     survey.subjectKind === 'office'
@@ -543,35 +543,48 @@ const UNIQUE_VIOLATION = '23505'
  */
 export async function storeResponse(db: Db, input: ResponseInput): Promise<{ stored: true; id: string } | { stored: false; reason: 'used' }> {
   if (input.answers.length === 0) throw new InputError('Анкета пуста: ответьте хотя бы на один вопрос.')
+  const insert = async (trx: Db) => {
+    const row = await trx
+      .insertInto('survey_response')
+      .values({
+        org_id: input.survey.orgId,
+        survey_id: input.survey.id,
+        invitation_id: input.invitation?.id ?? null,
+        single_use: input.invitation?.singleUse ?? false,
+        collected_by: input.collectedBy,
+        ...dimensionColumns(input.dims),
+        entered_by: input.enteredBy ?? null,
+        ...(input.submittedAt ? { submitted_at: input.submittedAt } : {}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await trx
+      .insertInto('survey_answer')
+      .values(input.answers.map((a) => ({ response_id: row.id, question_id: a.questionId, kind: a.kind, score: a.score, choices: a.choices, text: a.text })))
+      .execute()
+    return row.id
+  }
+  const used = (error: unknown) =>
+    (error as { code?: string }).code === UNIQUE_VIOLATION &&
+    String((error as { constraint?: string }).constraint ?? (error as Error).message).includes('survey_response_once')
+  if (!db.isTransaction) {
+    try {
+      return { stored: true, id: await db.transaction().execute(insert) }
+    } catch (error) {
+      if (used(error)) return { stored: false, reason: 'used' }
+      throw error
+    }
+  }
+  // inside a command's transaction (ADR 025): a savepoint, so that the refused insert of a used link is
+  // undone alone and the command's transaction goes on (PostgreSQL aborts a transaction on any error)
+  await sql`savepoint store_response`.execute(db)
   try {
-    const id = await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('survey_response')
-        .values({
-          org_id: input.survey.orgId,
-          survey_id: input.survey.id,
-          invitation_id: input.invitation?.id ?? null,
-          single_use: input.invitation?.singleUse ?? false,
-          collected_by: input.collectedBy,
-          ...dimensionColumns(input.dims),
-          entered_by: input.enteredBy ?? null,
-          ...(input.submittedAt ? { submitted_at: input.submittedAt } : {}),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await trx
-        .insertInto('survey_answer')
-        .values(input.answers.map((a) => ({ response_id: row.id, question_id: a.questionId, kind: a.kind, score: a.score, choices: a.choices, text: a.text })))
-        .execute()
-      return row.id
-    })
+    const id = await insert(db)
+    await sql`release savepoint store_response`.execute(db)
     return { stored: true, id }
   } catch (error) {
-    if (
-      (error as { code?: string }).code === UNIQUE_VIOLATION &&
-      String((error as { constraint?: string }).constraint ?? (error as Error).message).includes('survey_response_once')
-    )
-      return { stored: false, reason: 'used' }
+    await sql`rollback to savepoint store_response`.execute(db)
+    if (used(error)) return { stored: false, reason: 'used' }
     throw error
   }
 }

@@ -139,13 +139,13 @@ export interface UserInput {
 }
 
 function checkInput(input: UserInput, passwordRequired: boolean): void {
-  if (!/^[a-zA-Z0-9._-]{2,64}$/.test(input.login)) throw new InputError('Логин: от 2 до 64 латинских букв, цифр, точек, дефисов или подчёркиваний.')
-  if (input.fullName.trim() === '') throw new InputError('Укажите имя пользователя.')
-  if (input.roles.length === 0) throw new InputError('Назначьте хотя бы одну роль.')
+  if (!/^[a-zA-Z0-9._-]{2,64}$/.test(input.login)) throw new InputError('Логин: от 2 до 64 латинских букв, цифр, точек, дефисов или подчёркиваний.', 'login')
+  if (input.fullName.trim() === '') throw new InputError('Укажите имя пользователя.', 'fullName')
+  if (input.roles.length === 0) throw new InputError('Назначьте хотя бы одну роль.', 'roles')
   const unknown = input.roles.filter((r) => !(ROLES as readonly string[]).includes(r))
-  if (unknown.length) throw new InputError(`Неизвестные роли: ${unknown.join(', ')}. Допустимо: ${ROLES.join(', ')}.`)
+  if (unknown.length) throw new InputError(`Неизвестные роли: ${unknown.join(', ')}. Допустимо: ${ROLES.join(', ')}.`, 'roles')
   if ((passwordRequired || input.password) && (input.password ?? '').length < MIN_PASSWORD_LENGTH) {
-    throw new InputError(`Пароль должен быть не короче ${MIN_PASSWORD_LENGTH} символов.`)
+    throw new InputError(`Пароль должен быть не короче ${MIN_PASSWORD_LENGTH} символов.`, 'password')
   }
 }
 
@@ -157,7 +157,7 @@ export async function createUser(db: Db, orgId: string, input: UserInput): Promi
     .where('org_id', '=', orgId)
     .where(sql`lower(login)`, '=', input.login.toLowerCase())
     .executeTakeFirst()
-  if (exists) throw new InputError(`Пользователь с логином «${input.login}» уже есть.`)
+  if (exists) throw new InputError(`Пользователь с логином «${input.login}» уже есть.`, 'login')
   const row = await db
     .insertInto('app_user')
     .values({

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
-import { FormError } from '#app/components/form-error.tsx'
+import { FieldError, FormError, fieldErrorsOf, invalid } from '#app/components/form-error.tsx'
 import { VocabularyOptions } from '#app/components/metric-text.tsx'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { InputError } from '#reports/errors.ts'
@@ -134,6 +134,7 @@ const withCurrent = (choices: number[], current: number | null) =>
 export default function Settings() {
   const settings = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
+  const errors = fieldErrorsOf(actionData)
   return (
     <>
       <h1>Организация</h1>
@@ -144,11 +145,12 @@ export default function Settings() {
       <Form method="post" className="stack card">
         <label>
           Название
-          <input type="text" name="name" defaultValue={settings.name} required />
+          <input {...invalid(errors, 'name')} type="text" name="name" defaultValue={settings.name} required />
+          <FieldError errors={errors} name="name" />
         </label>
         <label>
           Часовой пояс организации (по нему считаются сутки, месяцы и сроки)
-          <select name="timeZone" defaultValue={settings.timeZone} required>
+          <select {...invalid(errors, 'timeZone')} name="timeZone" defaultValue={settings.timeZone} required>
             {RUSSIAN_ZONES.some((z) => z.zone === settings.timeZone) ? null : <option value={settings.timeZone}>{zoneLabel(settings.timeZone)}</option>}
             {RUSSIAN_ZONES.map((z) => (
               <option key={z.zone} value={z.zone}>
@@ -156,26 +158,29 @@ export default function Settings() {
               </option>
             ))}
           </select>
+          <FieldError errors={errors} name="timeZone" />
         </label>
         <label>
           Режим
-          <select name="regime" defaultValue={settings.regime}>
+          <select {...invalid(errors, 'regime')} name="regime" defaultValue={settings.regime}>
             <VocabularyOptions vocabulary={regime} />
           </select>
+          <FieldError errors={errors} name="regime" />
         </label>
         <label>
           Короткий сброс (неотвеченные звонки короче не считаются потерянными)
-          <select name="shortAbandon" defaultValue={String(settings.shortAbandon)}>
+          <select {...invalid(errors, 'shortAbandon')} name="shortAbandon" defaultValue={String(settings.shortAbandon)}>
             {withCurrent(SHORT_ABANDON_CHOICES, settings.shortAbandon).map((n) => (
               <option key={n} value={n}>
                 {n === 0 ? 'не учитывать (все неотвеченные — потерянные)' : `короче ${countOf(n, WORDS.second)}`}
               </option>
             ))}
           </select>
+          <FieldError errors={errors} name="shortAbandon" />
         </label>
         <label>
           Порог уровня обслуживания (доля звонков, принятых за это время)
-          <select name="serviceLevel" defaultValue={settings.serviceLevel === null ? '' : String(settings.serviceLevel)}>
+          <select {...invalid(errors, 'serviceLevel')} name="serviceLevel" defaultValue={settings.serviceLevel === null ? '' : String(settings.serviceLevel)}>
             <option value="">из правила ответа на звонок (иначе 20 секунд)</option>
             {withCurrent(SERVICE_LEVEL_CHOICES, settings.serviceLevel).map((n) => (
               <option key={n} value={n}>
@@ -183,6 +188,7 @@ export default function Settings() {
               </option>
             ))}
           </select>
+          <FieldError errors={errors} name="serviceLevel" />
         </label>
         <fieldset>
           <legend>
@@ -190,36 +196,62 @@ export default function Settings() {
           </legend>
           <label>
             Значение (пусто — из правила перезвона потерянных звонков в «Правилах сроков», иначе 4 часа)
-            <input type="text" inputMode="decimal" name="lostCallbackAmount" defaultValue={settings.lostCallbackAmount} />
+            <input
+              {...invalid(errors, 'lostCallbackAmount')}
+              type="text"
+              inputMode="decimal"
+              name="lostCallbackAmount"
+              defaultValue={settings.lostCallbackAmount}
+            />
+            <FieldError errors={errors} name="lostCallbackAmount" />
           </label>
           <label>
             Единица
-            <select name="lostCallbackUnit" defaultValue={settings.lostCallbackUnit}>
+            <select {...invalid(errors, 'lostCallbackUnit')} name="lostCallbackUnit" defaultValue={settings.lostCallbackUnit}>
               {Object.entries(UNIT_WORDS).map(([k, v]) => (
                 <option key={k} value={k}>
                   {v}
                 </option>
               ))}
             </select>
+            <FieldError errors={errors} name="lostCallbackUnit" />
           </label>
         </fieldset>
         <label>
           Телефонные линии по филиалам: строка «линия; филиал» (звонки линии видит филиал; линии без строки — только вся организация)
-          <textarea name="phoneLines" rows={5} defaultValue={settings.phoneLines} />
+          <textarea {...invalid(errors, 'phoneLines')} name="phoneLines" rows={5} defaultValue={settings.phoneLines} />
+          <FieldError errors={errors} name="phoneLines" />
         </label>
         <fieldset>
           <legend>Подпись отчётов для регулятора (блок подписи в PDF Приложения 7 и отчёта о стандарте)</legend>
           <label>
             Должность подписывающего
-            <input type="text" name="signerPosition" maxLength={200} defaultValue={settings.signer.position} placeholder="Генеральный директор" />
+            <input
+              {...invalid(errors, 'signerPosition')}
+              type="text"
+              name="signerPosition"
+              maxLength={200}
+              defaultValue={settings.signer.position}
+              placeholder="Генеральный директор"
+            />
+            <FieldError errors={errors} name="signerPosition" />
           </label>
           <label>
             Ф. И. О.
-            <input type="text" name="signerName" maxLength={200} defaultValue={settings.signer.name} placeholder="Иванов И. И." />
+            <input
+              {...invalid(errors, 'signerName')}
+              type="text"
+              name="signerName"
+              maxLength={200}
+              defaultValue={settings.signer.name}
+              placeholder="Иванов И. И."
+            />
+            <FieldError errors={errors} name="signerName" />
           </label>
           <label>
             Телефон для связи (исполнитель)
-            <input type="text" name="signerPhone" maxLength={200} defaultValue={settings.signer.phone} />
+            <input {...invalid(errors, 'signerPhone')} type="text" name="signerPhone" maxLength={200} defaultValue={settings.signer.phone} />
+            <FieldError errors={errors} name="signerPhone" />
           </label>
         </fieldset>
         <fieldset>
@@ -232,7 +264,15 @@ export default function Settings() {
             <label>
               Папка на сервере (полный путь; пусто — не следить). Файлы кладутся в подпапки offices, appeals, calls, visits; загруженные переносятся в done/,
               отклонённые — в failed/ вместе с отчётом.
-              <input type="text" name="importInbox" defaultValue={settings.inbox.dir ?? ''} placeholder="/srv/service-quality/inbox" data-testid="inbox" />
+              <input
+                {...invalid(errors, 'importInbox')}
+                type="text"
+                name="importInbox"
+                defaultValue={settings.inbox.dir ?? ''}
+                placeholder="/srv/service-quality/inbox"
+                data-testid="inbox"
+              />
+              <FieldError errors={errors} name="importInbox" />
             </label>
           )}
         </fieldset>

@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
-import { FormError } from '#app/components/form-error.tsx'
+import { FieldError, FormError, fieldErrorsOf, invalid } from '#app/components/form-error.tsx'
 import { IMPORT_KINDS } from '#app/imports/kinds.ts'
 import { issueTokenCommand, listTokens, revokeTokenCommand, tokenListing } from '#app/integration/tokens.server.ts'
 import { InputError } from '#reports/errors.ts'
@@ -71,6 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Tokens() {
   const { tokens, branches, zone } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
+  const errors = fieldErrorsOf(result)
   return (
     <>
       <h1>Токены интеграции</h1>
@@ -149,17 +150,19 @@ export default function Tokens() {
       <Form method="post" className="stack card">
         <label>
           Название (какой системе выдан)
-          <input type="text" name="name" required maxLength={100} placeholder="АТС" />
+          <input {...invalid(errors, 'name')} type="text" name="name" required maxLength={100} placeholder="АТС" />
+          <FieldError errors={errors} name="name" />
         </label>
         <fieldset>
           <legend>Что может загружать</legend>
           <div className="checks">
             {IMPORT_KINDS.map((k) => (
               <label key={k}>
-                <input type="checkbox" name="kinds" value={k} /> {labelOf(importKind, k)}
+                <input {...invalid(errors, 'kinds')} type="checkbox" name="kinds" value={k} /> {labelOf(importKind, k)}
               </label>
             ))}
           </div>
+          <FieldError errors={errors} name="kinds" />
         </fieldset>
         <fieldset>
           <legend>Только филиалы (ничего не отмечено — вся организация)</legend>
@@ -167,14 +170,16 @@ export default function Tokens() {
           <div className="checks">
             {branches.map((b) => (
               <label key={b.id}>
-                <input type="checkbox" name="branches" value={b.id} /> {b.name}
+                <input {...invalid(errors, 'branches')} type="checkbox" name="branches" value={b.id} /> {b.name}
               </label>
             ))}
           </div>
+          <FieldError errors={errors} name="branches" />
         </fieldset>
         <label>
           Действует до (включительно; пусто — бессрочно)
-          <input type="date" name="expires" />
+          <input {...invalid(errors, 'expires')} type="date" name="expires" />
+          <FieldError errors={errors} name="expires" />
         </label>
         <FormError message={result?.error ?? undefined} />
         <button type="submit">Создать токен</button>

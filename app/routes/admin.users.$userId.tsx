@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
-import { FormError } from '#app/components/form-error.tsx'
+import { FieldError, FormError, fieldErrorsOf, invalid } from '#app/components/form-error.tsx'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { RoleAndBranchFields } from '#app/components/user-fields.tsx'
 import { unlockUserCommand, updateUserCommand } from '#app/models/user-commands.server.ts'
@@ -49,6 +49,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function EditUser() {
   const { user, branches, signInFailures } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
+  const errors = fieldErrorsOf(actionData)
   const error = actionData && 'error' in actionData ? actionData.error : undefined
   return (
     <>
@@ -59,15 +60,18 @@ export default function EditUser() {
       <Form method="post" className="stack card">
         <label>
           Имя
-          <input type="text" name="fullName" defaultValue={user.fullName} required />
+          <input {...invalid(errors, 'fullName')} type="text" name="fullName" defaultValue={user.fullName} required />
+          <FieldError errors={errors} name="fullName" />
         </label>
-        <RoleAndBranchFields branches={branches} roles={user.roles} allBranches={user.allBranches} branchIds={user.branchIds.map(String)} />
+        <RoleAndBranchFields errors={errors} branches={branches} roles={user.roles} allBranches={user.allBranches} branchIds={user.branchIds.map(String)} />
         <label>
           Новый пароль (оставьте пустым, чтобы не менять; не короче {MIN_PASSWORD_LENGTH} символов)
-          <input type="password" name="password" autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} />
+          <input {...invalid(errors, 'password')} type="password" name="password" autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} />
+          <FieldError errors={errors} name="password" />
         </label>
         <label style={{ display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
-          <input type="checkbox" name="disabled" defaultChecked={user.disabled} /> Отключить (пользователь не сможет войти)
+          <input {...invalid(errors, 'disabled')} type="checkbox" name="disabled" defaultChecked={user.disabled} />
+          <FieldError errors={errors} name="disabled" /> Отключить (пользователь не сможет войти)
         </label>
         <FormError message={error} />
         <button type="submit">Сохранить</button>

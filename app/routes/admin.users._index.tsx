@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
-import { FormError } from '#app/components/form-error.tsx'
+import { FieldError, FormError, fieldErrorsOf, invalid } from '#app/components/form-error.tsx'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { RoleAndBranchFields } from '#app/components/user-fields.tsx'
 import { createUserCommand } from '#app/models/user-commands.server.ts'
@@ -39,6 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Users() {
   const { users, branches, zone } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
+  const errors = fieldErrorsOf(actionData)
   const branchName = new Map(branches.map((b) => [b.id, b.name]))
   return (
     <>
@@ -73,17 +74,20 @@ export default function Users() {
       <Form method="post" className="stack card">
         <label>
           Логин (латиницей)
-          <input type="text" name="login" required />
+          <input {...invalid(errors, 'login')} type="text" name="login" required />
+          <FieldError errors={errors} name="login" />
         </label>
         <label>
           Имя
-          <input type="text" name="fullName" required />
+          <input {...invalid(errors, 'fullName')} type="text" name="fullName" required />
+          <FieldError errors={errors} name="fullName" />
         </label>
         <label>
           Пароль (не короче {MIN_PASSWORD_LENGTH} символов)
-          <input type="password" name="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} />
+          <input {...invalid(errors, 'password')} type="password" name="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} />
+          <FieldError errors={errors} name="password" />
         </label>
-        <RoleAndBranchFields branches={branches} />
+        <RoleAndBranchFields errors={errors} branches={branches} />
         <FormError message={actionData?.error} />
         <button type="submit">Создать</button>
       </Form>

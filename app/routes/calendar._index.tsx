@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useMemo } from 'react'
 import { DAY_STATUS_LABELS, MONTH_NAMES, WEEKDAYS, yearGrid } from '#app/utils/calendar-grid.ts'
-import { FormError } from '#app/components/form-error.tsx'
+import { FieldError, FormError, fieldErrorsOf, invalid } from '#app/components/form-error.tsx'
 import { changeCalendar, listCalendarDays, listCalendarYears } from '#app/models/calendar.server.ts'
 import { InputError } from '#reports/errors.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
@@ -69,6 +69,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Calendar() {
   const { years, year, days, chosen, loaded } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
+  const errors = fieldErrorsOf(actionData)
   const months = useMemo(() => yearGrid(year, days), [year, days])
   const picked = chosen ? months.flatMap((m) => m.weeks.flat()).find((d) => d?.day === chosen) : undefined
   const ru = (iso: string) => iso.split('-').reverse().join('.')
@@ -173,21 +174,28 @@ export default function Calendar() {
             <input type="hidden" name="intent" value="add-day" />
             <label>
               Дата (ДД.ММ.ГГГГ)
-              <input type="text" name="day" required defaultValue={picked ? ru(picked.day) : ''} />
+              <input {...invalid(errors, 'day')} type="text" name="day" required defaultValue={picked ? ru(picked.day) : ''} />
+              <FieldError errors={errors} name="day" />
             </label>
             <label>
               Сделать днём
-              <select name="kind" defaultValue={picked?.own?.kind ?? (picked?.status === 'holiday' ? 'working_weekend' : 'holiday')}>
+              <select
+                {...invalid(errors, 'kind')}
+                name="kind"
+                defaultValue={picked?.own?.kind ?? (picked?.status === 'holiday' ? 'working_weekend' : 'holiday')}
+              >
                 {CALENDAR_KINDS.map((k) => (
                   <option key={k} value={k}>
                     {CALENDAR_KIND_LABELS[k]}
                   </option>
                 ))}
               </select>
+              <FieldError errors={errors} name="kind" />
             </label>
             <label>
               Пояснение (например, региональный праздник)
-              <input type="text" name="note" defaultValue={picked?.own?.note ?? ''} />
+              <input {...invalid(errors, 'note')} type="text" name="note" defaultValue={picked?.own?.note ?? ''} />
+              <FieldError errors={errors} name="note" />
             </label>
             <button type="submit">Сохранить день</button>
           </Form>
@@ -207,19 +215,23 @@ export default function Calendar() {
         <input type="hidden" name="intent" value="add-year" />
         <label>
           Год
-          <input type="text" name="year" inputMode="numeric" required />
+          <input {...invalid(errors, 'year')} type="text" name="year" inputMode="numeric" required />
+          <FieldError errors={errors} name="year" />
         </label>
         <label>
           Нерабочие дни, выпадающие на пн–пт (по одной дате в строке)
-          <textarea name="holidays" rows={6} />
+          <textarea {...invalid(errors, 'holidays')} name="holidays" rows={6} />
+          <FieldError errors={errors} name="holidays" />
         </label>
         <label>
           Рабочие субботы и воскресенья
-          <textarea name="workingWeekends" rows={2} />
+          <textarea {...invalid(errors, 'workingWeekends')} name="workingWeekends" rows={2} />
+          <FieldError errors={errors} name="workingWeekends" />
         </label>
         <label>
           Источник (постановление о переносе выходных)
-          <input type="text" name="source" />
+          <input {...invalid(errors, 'source')} type="text" name="source" />
+          <FieldError errors={errors} name="source" />
         </label>
         <button type="submit">Добавить год</button>
       </Form>

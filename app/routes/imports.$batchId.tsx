@@ -19,6 +19,7 @@ import { requireRole, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { countOf, WORDS } from '#reports/plural.ts'
 import { formatBytes, formatCount, formatDateTime } from '#reports/format.ts'
 import { importKind, labelOf } from '#reports/vocabulary.ts'
+import { filesHref } from '#app/utils/files.ts'
 
 export const meta: MetaFunction = ({ params }) => [{ title: `Загрузка №${params.batchId} — Качество обслуживания` }]
 
@@ -276,7 +277,7 @@ export default function ImportReportPage() {
           <h2>Ошибки в строках</h2>
           <p className="muted">
             {itemised > rejections.length ? `Показаны первые ${formatCount(rejections.length)} из ${formatCount(itemised)}. ` : ''}
-            <a href={`/imports/${batch.id}/rejections.csv`} download>
+            <a href={filesHref('import-rejections', 'csv', { batch: batch.id })} download>
               Скачать все ошибки (CSV)
             </a>
           </p>

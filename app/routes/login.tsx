@@ -2,10 +2,10 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { FormError } from '#app/components/form-error.tsx'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { DEMO_USERS } from '#app/demo/users.ts'
-import { recordAudit } from '#app/models/audit.server.ts'
-import { hasNoUsers, verifyLogin } from '#app/models/user.server.ts'
+import { hasNoUsers } from '#app/models/user.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { blockedMessage, reserveSignIn, signInFailed, signInSucceeded } from '#app/models/sign-in.server.ts'
+import { signIn } from '#app/models/sign-in.server.ts'
+import { parseInput, text, z } from '#app/utils/input.ts'
 import { getUser, requireSameOrigin, safeRedirect, startSession } from '#app/utils/auth.server.ts'
 import { labelOf, role } from '#reports/vocabulary.ts'
 
@@ -23,29 +23,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const WRONG = 'Неверный логин или пароль.'
 
+/** Over-long values are cut, not refused: a refusal would tell a prober where the limits are. */
+const signInSchema = z.object({
+  login: text({ raw: true, max: Number.MAX_SAFE_INTEGER }).transform((s) => s.slice(0, 64)),
+  password: text({ raw: true, max: Number.MAX_SAFE_INTEGER }).transform((s) => s.slice(0, 256)),
+  redirectTo: z.preprocess((v) => (typeof v === 'string' && v ? v : '/'), z.string()),
+})
+
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request)
-  const form = await request.formData()
-  const login = String(form.get('login') ?? '').slice(0, 64)
-  const password = String(form.get('password') ?? '').slice(0, 256)
-  const redirectTo = safeRedirect(String(form.get('redirectTo') ?? '/'))
-  const ip = context?.ip ?? 'unknown'
+  const parsed = parseInput(signInSchema, await request.formData())
+  if (!parsed.ok) return data({ error: WRONG }, { status: 400 })
+  const { login, password } = parsed.data
   const { database, org } = await getAppContext()
-  // the attempt is reserved (and counted) before the password is checked, so parallel attempts cannot all pass
-  const reservation = await reserveSignIn(database.db, login, ip)
-  if (!reservation.ok) {
-    await recordAudit(database.db, { orgId: org.id, actor: login || '—', action: 'login.blocked', ip })
-    return data({ error: blockedMessage(reservation) }, { status: 429, headers: { 'Retry-After': String(Math.ceil(reservation.waitMs / 1000)) } })
-  }
-  const user = login && password ? await verifyLogin(database.db, org.id, login, password) : undefined
-  if (!user) {
-    await signInFailed(database.db, reservation.id)
-    await recordAudit(database.db, { orgId: org.id, actor: login || '—', action: 'login.failed', ip })
-    return data({ error: WRONG }, { status: 400 })
-  }
-  await signInSucceeded(database.db, reservation.id, login, ip)
-  await recordAudit(database.db, { orgId: org.id, userId: user.id, actor: user.login, action: 'login', ip })
-  return startSession(request, user, redirectTo)
+  const outcome = await signIn(database.db, { org, login, ip: context?.ip ?? 'unknown' }, password)
+  if (outcome.ok) return startSession(request, outcome.user, safeRedirect(parsed.data.redirectTo))
+  if (outcome.reason === 'blocked') return data({ error: outcome.message }, { status: 429, headers: { 'Retry-After': String(outcome.retryAfterSeconds) } })
+  return data({ error: WRONG }, { status: 400 })
 }
 
 export default function Login() {

@@ -1,7 +1,7 @@
 import { zoneLabel } from '#app/utils/zones.ts'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
-import { FormError } from '#app/components/form-error.tsx'
+import { FieldError, FormError, fieldErrorsOf, invalid } from '#app/components/form-error.tsx'
 import { InputError } from '#reports/errors.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
 import { requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
@@ -96,12 +96,15 @@ const LABELS = { email: 'Адрес', view: 'Вид', format: 'Формат', fr
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireActor({ request, context }, 'mail._index.tsx')
   const { database } = await getAppContext()
-  const parsed = parseInput(mailForm, await request.formData(), LABELS)
-  if (!parsed.ok) return data({ error: parsed.error, fieldErrors: parsed.fieldErrors, saved: false }, { status: 400 })
+  const form = await request.formData()
+  // which of the page's forms was refused: their fields' errors are shown beside that form's fields
+  const intent = String(form.get('intent') ?? '')
+  const parsed = parseInput(mailForm, form, LABELS)
+  if (!parsed.ok) return data({ error: parsed.error, fieldErrors: parsed.fieldErrors, intent, saved: false }, { status: 400 })
   try {
     await changeMail(database.db, actor, parsed.data)
   } catch (error) {
-    if (error instanceof InputError) return data({ ...refusalOfError(error), saved: false }, { status: 400 })
+    if (error instanceof InputError) return data({ ...refusalOfError(error), intent, saved: false }, { status: 400 })
     throw error
   }
   return { error: null, fieldErrors: {}, saved: true }
@@ -110,6 +113,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Mail() {
   const d = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
+  const emailErrors = fieldErrorsOf(result, 'email')
+  const alertErrors = fieldErrorsOf(result, 'alert')
+  const deliveryErrors = fieldErrorsOf(result, 'delivery')
   return (
     <>
       <h1>Почта: оповещения и рассылки</h1>
@@ -128,7 +134,8 @@ export default function Mail() {
         <input type="hidden" name="intent" value="email" />
         <label>
           Мой адрес электронной почты (сюда приходят мои оповещения и рассылки)
-          <input type="email" name="email" defaultValue={d.email} />
+          <input {...invalid(emailErrors, 'email', 'email')} type="email" name="email" defaultValue={d.email} />
+          <FieldError errors={emailErrors} name="email" form="email" />
         </label>
         <button type="submit">Сохранить адрес</button>
       </Form>
@@ -138,11 +145,13 @@ export default function Mail() {
         <input type="hidden" name="intent" value="alert" />
         <strong>Оповещение: мой список дел каждый рабочий день</strong>
         <label>
-          Время ({d.zone})<input type="time" name="localTime" defaultValue="08:00" required />
+          Время ({d.zone})<input {...invalid(alertErrors, 'localTime', 'alert')} type="time" name="localTime" defaultValue="08:00" required />
+          <FieldError errors={alertErrors} name="localTime" form="alert" />
         </label>
         <label>
           Срок на подходе, рабочих дней
-          <input type="number" name="dueDays" min={0} max={30} defaultValue={3} />
+          <input {...invalid(alertErrors, 'dueDays', 'alert')} type="number" name="dueDays" min={0} max={30} defaultValue={3} />
+          <FieldError errors={alertErrors} name="dueDays" form="alert" />
         </label>
         <p className="muted">
           Просроченные обращения, обращения со сроком в ближайшие дни, потерянные звонки без перезвона и загрузки с ошибкой — только в ваших филиалах. Если
@@ -155,38 +164,43 @@ export default function Mail() {
         <strong>Рассылка отчёта файлом</strong>
         <label>
           Что
-          <select name="view">
+          <select {...invalid(deliveryErrors, 'view', 'delivery')} name="view">
             {d.views.map((v) => (
               <option key={v.id} value={v.id}>
                 {v.label} ({v.formats.join(', ').toUpperCase()})
               </option>
             ))}
           </select>
+          <FieldError errors={deliveryErrors} name="view" form="delivery" />
         </label>
         <label>
           Формат
-          <select name="format">
+          <select {...invalid(deliveryErrors, 'format', 'delivery')} name="format">
             <option value="xlsx">XLSX</option>
             <option value="pdf">PDF (только Приложение 7 и отчёт о стандарте)</option>
           </select>
+          <FieldError errors={deliveryErrors} name="format" form="delivery" />
         </label>
         <label>
           Периодичность
-          <select name="frequency">
+          <select {...invalid(deliveryErrors, 'frequency', 'delivery')} name="frequency">
             {Object.entries(FREQUENCY).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}
               </option>
             ))}
           </select>
+          <FieldError errors={deliveryErrors} name="frequency" form="delivery" />
         </label>
         <label>
-          Время ({d.zone})<input type="time" name="localTime" defaultValue="08:00" required />
+          Время ({d.zone})<input {...invalid(deliveryErrors, 'localTime', 'delivery')} type="time" name="localTime" defaultValue="08:00" required />
+          <FieldError errors={deliveryErrors} name="localTime" form="delivery" />
         </label>
         {d.admin ? (
           <label>
             Внешние адреса (через запятую; им персональные данные не отправляются)
-            <input type="text" name="addresses" />
+            <input {...invalid(deliveryErrors, 'addresses', 'delivery')} type="text" name="addresses" />
+            <FieldError errors={deliveryErrors} name="addresses" form="delivery" />
           </label>
         ) : null}
         <p className="muted">Файл — «по состоянию на» конец периода; Приложение 7 и отчёт о стандарте — за год, в котором кончается период.</p>

@@ -1,3 +1,4 @@
+import { FieldError, fieldErrorsOf, invalid } from '#app/components/form-error.tsx'
 import { randomUUID } from 'node:crypto'
 import { cachedView } from '#app/utils/view-cache.server.ts'
 import { buffer } from 'node:stream/consumers'
@@ -21,6 +22,7 @@ import { generatedLine } from '#reports/registry.server.ts'
 import { signerOf, writeAppendix7Pdf } from '#reports/appendix-7/pdf.server.ts'
 import { withYears } from '#reports/appendix-7/template.ts'
 import type { Cell } from '#reports/sheet-writer/model.ts'
+import { snapshotFileHref } from '#app/utils/files.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Приложение 7 — Качество обслуживания' }]
 
@@ -133,6 +135,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Appendix7() {
   const data = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
+  const errors = fieldErrorsOf(result)
   const navigation = useNavigation()
   const freezing = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'freeze'
   const failed = data.checks.filter((c) => !c.passed)
@@ -250,7 +253,7 @@ export default function Appendix7() {
               <p>
                 <label>
                   Исправленный отчёт взамен поданного{' '}
-                  <select name="replaces" defaultValue="">
+                  <select {...invalid(errors, 'replaces')} name="replaces" defaultValue="">
                     <option value="">— нет, новый отчёт</option>
                     {filedToReplace.map((s) => (
                       <option key={s.id} value={s.id}>
@@ -258,9 +261,11 @@ export default function Appendix7() {
                       </option>
                     ))}
                   </select>
+                  <FieldError errors={errors} name="replaces" />
                 </label>{' '}
                 <label>
-                  Что исправлено <input type="text" name="changeNote" maxLength={500} style={{ width: '24rem' }} />
+                  Что исправлено <input {...invalid(errors, 'changeNote')} type="text" name="changeNote" maxLength={500} style={{ width: '24rem' }} />
+                  <FieldError errors={errors} name="changeNote" />
                 </label>
               </p>
             ) : null}
@@ -334,9 +339,9 @@ export default function Appendix7() {
             {data.publications.map((p) => (
               <li key={p.id}>
                 {p.year} год — отчёт <Link to={`/reports/appendix-7/snapshots/${p.id}`}>№ {p.id}</Link> (подан {p.filed}
-                {p.replacedBy ? `; заменён отчётом № ${p.replacedBy}` : ''}): <a href={`/reports/appendix-7/snapshots/${p.id}/file?kind=html`}>страница HTML</a>
+                {p.replacedBy ? `; заменён отчётом № ${p.replacedBy}` : ''}): <a href={snapshotFileHref(p.id, 'html')}>страница HTML</a>
                 {' · '}
-                <a href={`/reports/appendix-7/snapshots/${p.id}/file?kind=published`}>файл XLSX</a>
+                <a href={snapshotFileHref(p.id, 'published')}>файл XLSX</a>
                 {p.publicEnabled ? ' · публичный адрес включён' : ''}
               </li>
             ))}

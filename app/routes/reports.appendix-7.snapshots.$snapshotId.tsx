@@ -1,7 +1,8 @@
+import { FieldError, fieldErrorsOf, invalid } from '#app/components/form-error.tsx'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { changeSnapshot } from '#app/models/appendix7-commands.server.ts'
-import { parseInput, text, z } from '#app/utils/input.ts'
+import { parseInput, refusalOfError, text, z } from '#app/utils/input.ts'
 import { InputError } from '#reports/errors.ts'
 import { actionAccess, hasAnyRole } from '#app/utils/access.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
@@ -12,6 +13,7 @@ import { appendix7Context } from '#reports/appendix-7/context.server.ts'
 import type { FigureValue } from '#reports/appendix-7/figures.server.ts'
 import { diffFigures, getSnapshot } from '#reports/appendix-7/snapshots.server.ts'
 import { localParts } from '#reports/time/local-time.ts'
+import { snapshotFileHref } from '#app/utils/files.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Зафиксированный отчёт — Качество обслуживания' }]
 
@@ -85,7 +87,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     await changeSnapshot(rr.database.db, rr.actor, params.snapshotId ?? '', change)
   } catch (error) {
-    if (error instanceof InputError) return data({ error: error.message, fieldErrors: {} }, { status: 400 })
+    if (error instanceof InputError) return data(refusalOfError(error), { status: 400 })
     throw error
   }
   if (change.intent === 'file') return { ok: 'Подача отмечена.' }
@@ -98,7 +100,8 @@ const show = (v: number | string | null) => (v === null ? '—' : typeof v === '
 export default function Snapshot() {
   const s = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
-  const file = (kind: string) => `/reports/appendix-7/snapshots/${s.id}/file?kind=${kind}`
+  const errors = fieldErrorsOf(result)
+  const file = (kind: 'xlsx' | 'pdf' | 'html' | 'published') => snapshotFileHref(s.id, kind)
   return (
     <>
       <h1>
@@ -162,10 +165,12 @@ export default function Snapshot() {
           <Form method="post">
             <input type="hidden" name="intent" value="file" />
             <label>
-              Дата подачи <input type="date" name="filedOn" defaultValue={s.today} required />
+              Дата подачи <input {...invalid(errors, 'filedOn')} type="date" name="filedOn" defaultValue={s.today} required />
+              <FieldError errors={errors} name="filedOn" />
             </label>{' '}
             <label>
-              Входящий номер (вх. №) <input type="text" name="number" required maxLength={100} />
+              Входящий номер (вх. №) <input {...invalid(errors, 'number')} type="text" name="number" required maxLength={100} />
+              <FieldError errors={errors} name="number" />
             </label>{' '}
             <button type="submit" data-testid="file">
               Отметить подачу

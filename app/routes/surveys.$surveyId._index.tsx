@@ -19,6 +19,7 @@ import { KIND_LABELS } from '#reports/surveys/questions.ts'
 import { buildSurveyResults, questionSummaries, textAnswers } from '#reports/surveys/results.server.ts'
 import { appealForm, labelOf } from '#reports/vocabulary.ts'
 import { barShare, surveyTilesFor } from '#app/utils/survey-tiles.ts'
+import { filesHref } from '#app/utils/files.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Итоги опроса — Качество обслуживания' }]
 
@@ -119,11 +120,11 @@ export default function SurveyResults() {
           </>
         ) : null}
         {' · '}
-        <a href={`/surveys/${survey.id}/download/summary?${query}`} download data-testid="download-summary">
+        <a href={filesHref('survey-summary', 'xlsx', { survey: survey.id }, query)} download data-testid="download-summary">
           Сводка (XLSX)
         </a>
         {' · '}
-        <a href={`/surveys/${survey.id}/download/answers?${query}`} download data-testid="download-answers">
+        <a href={filesHref('survey-answers', 'xlsx', { survey: survey.id }, query)} download data-testid="download-answers">
           Все анкеты (XLSX)
         </a>
       </p>

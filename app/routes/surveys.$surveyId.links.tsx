@@ -1,9 +1,9 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { FormError } from '#app/components/form-error.tsx'
+import { FieldError, FormError, fieldErrorsOf, invalid } from '#app/components/form-error.tsx'
 import { RecordFields } from '#app/components/survey-form.tsx'
 import { createBatchCommand, createLinkCommand } from '#app/models/survey-commands.server.ts'
-import { parseInput, text, wholeNumber, withFallback, z } from '#app/utils/input.ts'
+import { parseInput, refusalOfError, text, wholeNumber, withFallback, z } from '#app/utils/input.ts'
 import { InputError } from '#reports/errors.ts'
 import { listBatches, officeLinks, requireSurvey } from '#app/models/survey.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
@@ -15,6 +15,7 @@ import { DELIVERIES, MAX_BATCH, readRecord } from '#reports/surveys/questions.ts
 import { qrPath, surveyUrl } from '#reports/surveys/qr.server.ts'
 import { CopyButton } from '#app/components/copy-button.tsx'
 import { countOf, WORDS } from '#reports/plural.ts'
+import { filesHref } from '#app/utils/files.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Ссылки на опрос — Качество обслуживания' }]
 
@@ -71,8 +72,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { database } = await getAppContext()
   const survey = await requireSurvey(database.db, actor.org.id, params.surveyId)
   const form = await request.formData()
+  // which of the page's two forms was refused: the errors are shown beside that form's fields
+  const intent = String(form.get('intent') ?? 'batch')
   const parsed = parseInput(linksForm, form)
-  if (!parsed.ok) return data({ error: [...new Set(Object.values(parsed.fieldErrors))].join(' '), fieldErrors: parsed.fieldErrors }, { status: 400 })
+  if (!parsed.ok) return data({ error: [...new Set(Object.values(parsed.fieldErrors))].join(' '), fieldErrors: parsed.fieldErrors, intent }, { status: 400 })
   const input = parsed.data
   try {
     if (input.intent === 'link') {
@@ -84,7 +87,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const batch = await createBatchCommand(database.db, actor, survey, input)
     return { batch }
   } catch (error) {
-    if (error instanceof InputError) return data({ error: error.message }, { status: 400 })
+    if (error instanceof InputError) return data({ ...refusalOfError(error), intent }, { status: 400 })
     throw error
   }
 }
@@ -116,6 +119,8 @@ function DeliverySelect() {
 export default function SurveyLinks() {
   const { survey, qr, batches, defaults } = useLoaderData<typeof loader>()
   const posted = useActionData<typeof action>()
+  const batchErrors = fieldErrorsOf(posted, 'batch')
+  const linkErrors = fieldErrorsOf(posted, 'link')
   const batch = posted && 'batch' in posted ? posted.batch : undefined
   const link = posted && 'link' in posted ? posted.link : undefined
   return (
@@ -135,20 +140,41 @@ export default function SurveyLinks() {
           <input type="hidden" name="intent" value="batch" />
           <label>
             Закрыты с
-            <input type="date" name="closedFrom" defaultValue={defaults.from} required />
+            <input {...invalid(batchErrors, 'closedFrom', 'batch')} type="date" name="closedFrom" defaultValue={defaults.from} required />
+            <FieldError errors={batchErrors} name="closedFrom" form="batch" />
           </label>
           <label>
             по
-            <input type="date" name="closedTo" defaultValue={defaults.to} required />
+            <input {...invalid(batchErrors, 'closedTo', 'batch')} type="date" name="closedTo" defaultValue={defaults.to} required />
+            <FieldError errors={batchErrors} name="closedTo" form="batch" />
           </label>
           <label>
             Размер выборки
-            <input type="number" name="size" min={1} max={MAX_BATCH} defaultValue={200} required style={{ width: '7rem' }} />
+            <input
+              {...invalid(batchErrors, 'size', 'batch')}
+              type="number"
+              name="size"
+              min={1}
+              max={MAX_BATCH}
+              defaultValue={200}
+              required
+              style={{ width: '7rem' }}
+            />
+            <FieldError errors={batchErrors} name="size" form="batch" />
           </label>
           <DeliverySelect />
           <label>
             Ссылка действует, дней
-            <input type="number" name="validDays" min={1} max={365} defaultValue={30} style={{ width: '5rem' }} />
+            <input
+              {...invalid(batchErrors, 'validDays', 'batch')}
+              type="number"
+              name="validDays"
+              min={1}
+              max={365}
+              defaultValue={30}
+              style={{ width: '5rem' }}
+            />
+            <FieldError errors={batchErrors} name="validDays" form="batch" />
           </label>
           <button type="submit" data-testid="create-batch">
             Выпустить ссылки
@@ -157,7 +183,7 @@ export default function SurveyLinks() {
         {batch ? (
           <p className="notice ok" data-testid="batch-created">
             Выпущено ссылок: {formatCount(batch.created)} (подходящих обращений: {formatCount(batch.eligible)}).{' '}
-            <a href={`/surveys/${survey.id}/batches/${batch.id}.xlsx`} download>
+            <a href={filesHref('survey-batch', 'xlsx', { survey: survey.id, batch: batch.id })} download>
               Скачать XLSX
             </a>
           </p>
@@ -199,7 +225,7 @@ export default function SurveyLinks() {
                 <td className="num">{formatCount(b.answered)}</td>
                 <td>{b.expires}</td>
                 <td>
-                  <a href={`/surveys/${survey.id}/batches/${b.id}.xlsx`} download>
+                  <a href={filesHref('survey-batch', 'xlsx', { survey: survey.id, batch: b.id })} download>
                     XLSX
                   </a>
                 </td>
@@ -218,7 +244,8 @@ export default function SurveyLinks() {
           <DeliverySelect />
           <label>
             Действует, дней
-            <input type="number" name="validDays" min={1} max={365} defaultValue={30} style={{ width: '5rem' }} />
+            <input {...invalid(linkErrors, 'validDays', 'link')} type="number" name="validDays" min={1} max={365} defaultValue={30} style={{ width: '5rem' }} />
+            <FieldError errors={linkErrors} name="validDays" form="link" />
           </label>
           <button type="submit" data-testid="create-link">
             Создать ссылку

@@ -1,11 +1,11 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { type FormValues, RecordFields, SurveyQuestions, formValues } from '#app/components/survey-form.tsx'
-import { recordAudit } from '#app/models/audit.server.ts'
 import { InputError } from '#reports/errors.ts'
-import { type Dimensions, STATE_LABELS, phoneLinkOf, recordDimensions, requireSurvey, storeResponse, surveyState } from '#app/models/survey.server.ts'
+import { STATE_LABELS, requireSurvey, surveyState } from '#app/models/survey.server.ts'
+import { storePhoneResponseCommand } from '#app/models/survey-commands.server.ts'
 import { getAppContext } from '#app/utils/app-database.server.ts'
-import { getScope, requireRouteAccess } from '#app/utils/auth.server.ts'
+import { requireActor, requireRouteAccess } from '#app/utils/auth.server.ts'
 import { readAnswers, readRecord } from '#reports/surveys/questions.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Телефонный опрос — Качество обслуживания' }]
@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** The operator reads the questions to the consumer and enters the answers; tied to the appeal or call when its number is given. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireRouteAccess(request, 'surveys.$surveyId.phone.tsx')
+  const actor = await requireActor({ request, context }, 'surveys.$surveyId.phone.tsx')
   const { database, org } = await getAppContext()
   const survey = await requireSurvey(database.db, org.id, params.surveyId)
   const form = await request.formData()
@@ -31,39 +31,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { answers, errors } = readAnswers(survey.questions, (name) => form.getAll(name).map(String))
   if (Object.keys(errors).length) return fail('Проверьте отмеченные вопросы.', errors)
   if (answers.length === 0) return fail('Анкета пуста: внесите хотя бы один ответ.')
-  const record = readRecord(form)
-  let dims: Dimensions = {
-    branchId: null,
-    officeCode: null,
-    form: 'phone',
-    topic: survey.subjectKind === 'topic' ? survey.subjectCode : null,
-    consumerType: null,
-    appealId: null,
-    callId: null,
-    visitId: null,
-  }
-  let invitation: { id: string; singleUse: boolean } | null = null
+  let stored
   try {
-    if (record) {
-      dims = await recordDimensions(database.db, survey, record.kind, record.number, getScope(user))
-      // the appeal's phone-survey link, when one was issued: the answer counts against its batch
-      if (dims.appealId) invitation = await phoneLinkOf(database.db, survey, dims.appealId)
-    }
+    stored = await storePhoneResponseCommand(database.db, actor, survey, { record: readRecord(form) ?? null, answers })
   } catch (error) {
     if (error instanceof InputError) return fail(error.message)
     throw error
   }
-  const stored = await storeResponse(database.db, { survey, invitation, collectedBy: 'phone', dims, answers, enteredBy: user.id })
   if (!stored.stored) return fail('По ссылке этого обращения анкета уже получена.')
-  await recordAudit(database.db, {
-    orgId: org.id,
-    userId: user.id,
-    actor: user.login,
-    action: 'survey.phone',
-    object: survey.title,
-    details: { survey: survey.id, response: stored.id, record: record?.kind ?? null },
-    ip: context?.ip,
-  })
   return redirect(`/surveys/${survey.id}/phone?saved=${stored.id}`)
 }
 

@@ -7,6 +7,7 @@ import { normText } from '#reports/callbacks/callbacks.server.ts'
 import { IMPORT_STATUS_TEXT } from '#reports/worklist/worklist.server.ts'
 import { WORKLIST_DEFINITIONS } from '#reports/worklist/file.server.ts'
 import { kindLabel } from '#reports/worklist/labels.ts'
+import { filesHref } from '#app/utils/files.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Список дел — Качество обслуживания' }]
 
@@ -39,7 +40,7 @@ export default function WorkList() {
           Срок на подходе: рабочих дней <input type="number" name="days" min={0} max={30} defaultValue={d.days} style={{ width: '4rem' }} />
         </label>
         <button type="submit">Показать</button>
-        <a href={`/worklist.xlsx?days=${d.days}`} download>
+        <a href={filesHref('worklist', 'xlsx', { days: d.days })} download>
           Скачать XLSX
         </a>
       </Form>

@@ -67,17 +67,29 @@ describe('the view cache', () => {
         return p
       })
     const views = Array.from({ length: 6 }, (_, p) => heavy(p))
-    await vi.waitFor(() => expect(release).toHaveLength(VIEW_COMPUTATIONS))
-    expect(viewCacheStats()).toMatchObject({ computing: VIEW_COMPUTATIONS, waiting: 6 - VIEW_COMPUTATIONS })
-    // a light view is computed while every turn is taken
-    expect(await cachedView(t.database, { view: 'context', scope: all(), params: null, light: true }, async () => 'ok')).toBe('ok')
-    // each finished computation hands its turn to the next one, in order
-    for (let done = 0; done < 6; done++) {
-      await vi.waitFor(() => expect(release.length).toBeGreaterThan(done))
-      release[done]!()
+    // generous waits: each computation first reads the generation, which takes long on a busy machine
+    const wait = { timeout: 20_000, interval: 20 }
+    try {
+      // every view has read the generation and asked for its turn: two compute, four wait
+      await vi.waitFor(() => expect(viewCacheStats()).toMatchObject({ computing: VIEW_COMPUTATIONS, waiting: 6 - VIEW_COMPUTATIONS }), wait)
+      expect(release).toHaveLength(VIEW_COMPUTATIONS)
+      // a light view is computed while every turn is taken
+      expect(await cachedView(t.database, { view: 'context', scope: all(), params: null, light: true }, async () => 'ok')).toBe('ok')
+      // each finished computation hands its turn to the next one, in order
+      for (let done = 0; done < 6; done++) {
+        await vi.waitFor(() => expect(release.length).toBeGreaterThan(done), wait)
+        release[done]!()
+      }
+      expect(await Promise.all(views)).toEqual([0, 1, 2, 3, 4, 5])
+      expect(most).toBe(VIEW_COMPUTATIONS)
+    } finally {
+      // a failed check must not leave turns taken for the next tests: let every computation finish
+      for (let i = 0; i < 6; i++) {
+        await vi.waitFor(() => expect(release.length).toBeGreaterThan(i), wait).catch(() => {})
+        release[i]?.()
+      }
+      await Promise.allSettled(views)
     }
-    expect(await Promise.all(views)).toEqual([0, 1, 2, 3, 4, 5])
-    expect(most).toBe(VIEW_COMPUTATIONS)
     expect(viewCacheStats()).toMatchObject({ computing: 0, waiting: 0 })
   })
 

@@ -16,6 +16,7 @@ import * as views from './2026_12_01_0014_views.ts'
 import * as codes from './2026_12_01_0016_codes.ts'
 import * as waitKnown from './2026_12_01_0020_wait_known.ts'
 import * as normDay from './2026_12_01_0021_norm_day.ts'
+import * as lostDay from './2026_12_01_0024_lost_day.ts'
 
 /** The migrations in order. A static list (not a folder scan) works under vitest, tsx and the bundle alike. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0016_codes': codes,
   '2026_12_01_0020_wait_known': waitKnown,
   '2026_12_01_0021_norm_day': normDay,
+  '2026_12_01_0024_lost_day': lostDay,
 }

@@ -89,11 +89,11 @@ export async function freezeSnapshot(
   const key = options.key && /^[A-Za-z0-9-]{8,64}$/.test(options.key) ? options.key : null
   if (options.replaces) {
     const old = await getSnapshot(db, scope, options.replaces.id)
-    if (!old) throw new InputError('Заменяемый отчёт не найден.')
-    if (!old.filed_at) throw new InputError('Заменить можно только поданный отчёт.')
-    if (old.replaced_by) throw new InputError(`Отчёт уже заменён (№ ${old.replaced_by}).`)
-    if (old.year !== report.ctx.year) throw new InputError('Исправленный отчёт должен быть за тот же год.')
-    if (!options.replaces.note.trim()) throw new InputError('Опишите, что исправлено.')
+    if (!old) throw new InputError('Заменяемый отчёт не найден.', 'replaces')
+    if (!old.filed_at) throw new InputError('Заменить можно только поданный отчёт.', 'replaces')
+    if (old.replaced_by) throw new InputError(`Отчёт уже заменён (№ ${old.replaced_by}).`, 'replaces')
+    if (old.year !== report.ctx.year) throw new InputError('Исправленный отчёт должен быть за тот же год.', 'replaces')
+    if (!options.replaces.note.trim()) throw new InputError('Опишите, что исправлено.', 'changeNote')
   }
   const label = await scopeLabel(db, scope)
   const branches = scope.branches === 'all' ? null : `{${[...scope.branches].sort((a, b) => Number(a) - Number(b)).join(',')}}`
@@ -273,10 +273,10 @@ export async function fileSnapshot(db: Db, scope: Scope, id: string, filing: Fil
     Number.isNaN(Date.parse(`${filing.on}T00:00:00Z`)) ||
     new Date(`${filing.on}T00:00:00Z`).toISOString().slice(0, 10) !== filing.on
   )
-    throw new InputError('Дата подачи — в виде ДД.ММ.ГГГГ.')
+    throw new InputError('Дата подачи — в виде ДД.ММ.ГГГГ.', 'filedOn')
   const number = filing.number.trim()
-  if (!number) throw new InputError('Укажите входящий номер, присвоенный регулятором.')
-  if (number.length > 100) throw new InputError('Входящий номер — не длиннее 100 знаков.')
+  if (!number) throw new InputError('Укажите входящий номер, присвоенный регулятором.', 'number')
+  if (number.length > 100) throw new InputError('Входящий номер — не длиннее 100 знаков.', 'number')
   const done = await sql`
     update report_snapshot set filed_on = ${filing.on}::date, filed_number = ${number}, filed_by = ${filing.by.id}, filed_by_name = ${filing.by.name}, filed_at = now()
     where id = ${id} and org_id = ${scope.orgId} and filed_at is null`.execute(db)

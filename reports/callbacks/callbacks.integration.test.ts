@@ -3,6 +3,7 @@ import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/databas
 import { tmpFile } from '#test/setup/files.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { periodOf } from '#reports/metrics/period.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { callbackNorm, listLostCalls, lostCallFigures, lostCallsSetup, lostFigureValues } from './callbacks.server.ts'
 import { normalisePhone } from './phone.ts'
 
@@ -135,5 +136,68 @@ describe('lost calls called back', () => {
     await sql`update deadline_rule set amount = 5 where org_id = ${world.org.id} and code = 'network_call_callback'`.execute(t.database.db)
     const f = await lostCallFigures(t.database.db, await query(at('2025-03-10T23:00:00')))
     expect(f).toMatchObject({ judged: 4, inTime: 3 })
+  })
+})
+
+describe('lost_day (ADR 032): the daily sums give the records` own figures at every moment', () => {
+  const HOUR = 3600_000
+  const local = (d: Date) =>
+    new Intl.DateTimeFormat('ru-RU', {
+      timeZone: MSK,
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .format(d)
+      .replace(',', '')
+
+  it('for every moment and scope, with a norm still running, a reaching call answered later and a lost call ahead', async () => {
+    const now = Date.now()
+    const when = (ms: number) => local(new Date(now + ms))
+    const recent = [
+      'call_id;direction;started_at;answered_at;ended_at;caller_phone;line',
+      // lost an hour ago, nobody reached the caller yet: its 4 hours run out in three
+      `R1;in;${when(-HOUR)};;${when(-HOUR + 60_000)};89120000001;main`,
+      // lost two hours ago; the callback began an hour ago and is answered only in two hours (the file says so)
+      `R2;in;${when(-2 * HOUR)};;${when(-2 * HOUR + 60_000)};89120000002;main`,
+      `K2;out;${when(-HOUR)};${when(2 * HOUR)};${when(2 * HOUR + 60_000)};89120000002;`,
+      // a lost call in the file that begins tomorrow
+      `R3;in;${when(24 * HOUR)};;${when(24 * HOUR + 60_000)};89120000003;main`,
+    ].join('\n')
+    expect(
+      (await runFileImport(world.target, { kind: 'calls', path: tmpFile('r.csv', recent), fileName: 'r.csv', skipInvalid: false, source: 'cli' })).status,
+    ).toBe('done')
+    await refreshRollups(t.database, world.org.id)
+    const rows = await sql<{ rows: number; ahead: number }>`select count(*)::int as rows, count(changes_at)::int as ahead from lost_day`.execute(t.database.db)
+    expect(rows.rows[0]!.rows).toBeGreaterThan(1)
+    expect(rows.rows[0]!.ahead).toBeGreaterThan(0)
+    const span = periodOf('2025-01-01', '2027-12-31', MSK)
+    const branchless = { orgId: world.org.id, branches: ['0'] }
+    const moments = [at('2025-03-10T23:00:00'), new Date(now + 1000), new Date(now + 2.5 * HOUR), new Date(now + 4 * HOUR), new Date(now + 48 * HOUR)]
+    let compared = 0
+    for (const period of [day, span])
+      for (const scope of [{ orgId: world.org.id, branches: 'all' as const }, branchless])
+        for (const asOf of moments) {
+          const q = { ...(await query(asOf, period)), scope }
+          const rolled = await lostCallFigures(t.database.db, q)
+          const records = await lostCallFigures(t.database.db, q, true)
+          const round = (f: typeof rolled) => ({ ...f, meanSecondsToReach: f.meanSecondsToReach && Math.round(f.meanSecondsToReach * 1e6) })
+          expect(round(rolled)).toEqual(round(records))
+          compared++
+        }
+    expect(compared).toBe(20)
+    // as of now R1 and R2 are not reached and not judged; in 2.5 hours R2 is reached (late: 4 h after its end is
+    // 1 h 59 min from now… the callback is answered 2 h from now, within 4 h of 1 h 59 min ago); in 4 hours R1 is judged late
+    const soon = await lostCallFigures(t.database.db, await query(new Date(now + 1000), span))
+    const later = await lostCallFigures(t.database.db, await query(new Date(now + 4 * HOUR), span))
+    expect(later.lost - soon.lost).toBe(0)
+    expect(later.callback - soon.callback).toBe(1)
+    expect(later.judged - soon.judged).toBe(2)
+    // tomorrow's lost call counts once it has begun
+    const tomorrow = await lostCallFigures(t.database.db, await query(new Date(now + 48 * HOUR), span))
+    expect(tomorrow.lost - later.lost).toBe(1)
   })
 })

@@ -18,7 +18,7 @@ import { type Scope, inScope } from '#db/scope.server.ts'
 import { dueAt } from '#reports/deadlines/engine.ts'
 import { RULE_PRESETS } from '#reports/deadlines/presets.ts'
 import { loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
-import type { Period } from '#reports/metrics/period.ts'
+import { type Period, periodOf } from '#reports/metrics/period.ts'
 import { figureIn } from '#reports/metrics/catalog.ts'
 import type { LostSums } from '#reports/metrics/sums.ts'
 import { dayNumber, dayText, startOfLocalDay } from '#reports/time/days.ts'
@@ -134,9 +134,17 @@ async function dueExpression(db: Db, orgId: string, q: LostCallsQuery): Promise<
 }
 
 /** The judged lost calls of the query, as a select list over `judged` (see lostCallFigures/listLostCalls). */
-async function judgedSql(db: Db, q: LostCallsQuery, select: RawBuilder<unknown>, tail: RawBuilder<unknown> = sql``): Promise<RawBuilder<unknown>> {
+async function judgedSql(
+  db: Db,
+  q: LostCallsQuery,
+  select: RawBuilder<unknown>,
+  tail: RawBuilder<unknown> = sql``,
+  days?: readonly string[],
+): Promise<RawBuilder<unknown>> {
   const orgId = q.scope.orgId
   const { cte, due } = await dueExpression(db, orgId, q)
+  // only the lost calls of these local days (the days lost_day cannot answer for)
+  const onDays = days ? sql`and (c.started_at at time zone ${q.zone})::date = any(${days}::date[])` : sql``
   return sql`
     with lost as (
       select c.id, c.call_id, c.started_at, c.ended_at, c.line, c.branch_id, c.caller_phone, c.phone_norm
@@ -144,7 +152,7 @@ async function judgedSql(db: Db, q: LostCallsQuery, select: RawBuilder<unknown>,
       where ${inScope(sql.ref('c.org_id'), sql.ref('c.branch_id'), q.scope)}
         and c.direction = 'in' and c.answered_at is null and not c.no_ending
         and c.started_at >= ${q.period.start} and c.started_at < ${q.period.end} and c.started_at <= ${q.asOf}
-        and extract(epoch from c.ended_at - c.started_at) >= ${q.shortAbandonSeconds}
+        and extract(epoch from c.ended_at - c.started_at) >= ${q.shortAbandonSeconds} ${onDays}
     ) ${cte},
     reached as (
       select l.*, r.id as reached_id, r.call_id as reached_call_id, r.direction as reached_direction, r.answered_at as reached_at, ${due} as due_at
@@ -166,31 +174,126 @@ async function judgedSql(db: Db, q: LostCallsQuery, select: RawBuilder<unknown>,
     select ${select} from judged ${q.outcome ? sql`where outcome = ${q.outcome}` : sql``} ${tail}`
 }
 
-export async function lostCallFigures(db: Db, q: LostCallsQuery): Promise<LostCallFigures> {
-  const query = await judgedSql(
-    db,
-    q,
-    sql`count(*)::int as lost,
+/** The sums of lost calls (the columns lost_day keeps), over `judged`. */
+const LOST_SUMS_SQL = sql`count(*)::int as lost,
       count(*) filter (where outcome = 'callback')::int as callback,
       count(*) filter (where outcome = 'own_call')::int as own_call,
       count(*) filter (where outcome = 'not_reached')::int as not_reached,
       count(*) filter (where outcome = 'no_number')::int as no_number,
       count(*) filter (where in_time is not null)::int as judged,
       count(*) filter (where in_time)::int as in_time,
-      avg(seconds_to_reach)::float8 as mean_seconds`,
-  )
-  const r = (await query.execute(db)).rows[0] as Record<string, number | null>
-  const judged = Number(r.judged)
-  return {
-    lost: Number(r.lost),
-    callback: Number(r.callback),
-    ownCall: Number(r.own_call),
-    notReached: Number(r.not_reached),
-    noNumber: Number(r.no_number),
-    judged,
-    inTime: Number(r.in_time),
-    meanSecondsToReach: r.mean_seconds === null ? null : Number(r.mean_seconds),
+      coalesce(sum(seconds_to_reach), 0)::float8 as reach_sum,
+      count(seconds_to_reach)::int as reach_count`
+
+interface LostRow {
+  lost: number
+  callback: number
+  own_call: number
+  not_reached: number
+  no_number: number
+  judged: number
+  in_time: number
+  reach_sum: number
+  reach_count: number
+}
+const LOST_KEYS = ['lost', 'callback', 'own_call', 'not_reached', 'no_number', 'judged', 'in_time', 'reach_sum', 'reach_count'] as const
+
+/**
+ * The lost calls' figures as of `q.asOf`. From lost_day (ADR 032) when it holds the organisation's current
+ * setup: its rows valid at that moment are summed and the lost calls of the other rows' days are judged again;
+ * from the records otherwise, for a norm in days (its due instants follow the calendar), and with `fromRecords`.
+ */
+export async function lostCallFigures(db: Db, q: LostCallsQuery, fromRecords = false): Promise<LostCallFigures> {
+  const raw = async (days?: readonly string[]) => (await (await judgedSql(db, q, LOST_SUMS_SQL, sql``, days)).execute(db)).rows[0] as LostRow
+  const rolled = !fromRecords && !q.outcome && (await lostDaysCurrent(db, q))
+  let row: LostRow
+  if (!rolled) row = await raw()
+  else {
+    const valid = sql<boolean>`r.built_at <= ${q.asOf} and (r.changes_at is null or r.changes_at > ${q.asOf})`
+    const sums = (
+      await sql<LostRow & { stale: string[] | null }>`
+        select ${sql.join(LOST_KEYS.map((k) => sql`coalesce(sum(${sql.ref(`r.${k}`)}) filter (where ${valid}), 0)::float8 as ${sql.ref(k)}`))},
+          array_agg(distinct to_char(r.day, 'YYYY-MM-DD')) filter (where not (${valid})) as stale
+        from lost_day r
+        where ${inScope(sql.ref('r.org_id'), sql.ref('r.branch_id'), q.scope)} and r.day between ${q.period.from}::date and ${q.period.to}::date`.execute(db)
+    ).rows[0]!
+    const again = sums.stale?.length ? await raw(sums.stale) : undefined
+    row = Object.fromEntries(LOST_KEYS.map((k) => [k, Number(sums[k]) + Number(again?.[k] ?? 0)])) as unknown as LostRow
   }
+  const reachCount = Number(row.reach_count)
+  return {
+    lost: Number(row.lost),
+    callback: Number(row.callback),
+    ownCall: Number(row.own_call),
+    notReached: Number(row.not_reached),
+    noNumber: Number(row.no_number),
+    judged: Number(row.judged),
+    inTime: Number(row.in_time),
+    meanSecondsToReach: reachCount ? Number(row.reach_sum) / reachCount : null,
+  }
+}
+
+/** What of the organisation's setup goes into lost_day: part of the call rollup's parameters (rollups.server.ts). */
+export function lostSetupKey(setup: { shortAbandonSeconds: number; norm: Pick<CallbackNorm, 'amount' | 'unit'> }): unknown[] | null {
+  // a norm in days has due instants from the production calendar: not rolled up
+  return WALL[setup.norm.unit] ? [setup.shortAbandonSeconds, setup.norm.amount, setup.norm.unit, REACH_WINDOW_DAYS] : null
+}
+
+/** Whether lost_day holds the query's setup for the current data (the call rollup built with it, no change waiting). */
+async function lostDaysCurrent(db: Db, q: LostCallsQuery): Promise<boolean> {
+  const key = lostSetupKey(q)
+  if (!key) return false
+  const row = (
+    await sql<{ params: string | null; dirty: boolean }>`
+      select (select params from rollup_state where org_id = ${q.scope.orgId} and kind = 'calls') as params,
+        exists (select 1 from rollup_dirty where org_id = ${q.scope.orgId} and kind = 'calls') as dirty`.execute(db)
+  ).rows[0]!
+  if (!row.params || row.dirty) return false
+  return JSON.stringify((JSON.parse(row.params) as { lost?: unknown }).lost ?? null) === JSON.stringify(key)
+}
+
+/**
+ * Rebuilds lost_day for the lost calls that began on local days `range` (all when none), as of now: called by
+ * `refreshRollups` in its transaction with the call rollup. A call of day D can reach the caller of a lost call
+ * up to REACH_WINDOW_DAYS earlier, so the range given is the changed days and the week before them.
+ */
+export async function refreshLostDays(db: Db, orgId: string, range?: { from: string; to: string }): Promise<void> {
+  const setup = await lostCallsSetup(db, orgId)
+  const inRange = range ? sql`and day between ${range.from}::date and ${range.to}::date` : sql``
+  await sql`delete from lost_day where org_id = ${orgId} ${inRange}`.execute(db)
+  if (!lostSetupKey(setup)) return
+  const bounds = range ?? (await callDays(db, orgId, setup.zone))
+  if (!bounds) return
+  const now = new Date()
+  const q: LostCallsQuery = { scope: { orgId, branches: 'all' }, period: periodOf(bounds.from, bounds.to, setup.zone), asOf: now, ...setup }
+  const window = `${REACH_WINDOW_DAYS} days`
+  // the first later instant a lost call changes outcome by time alone: its norm running out with nobody reaching
+  // the caller yet, or a call of that number within the window answered only after now (it reaches him then)
+  const later = sql`min(least(
+      case when reached_id is null and phone_norm is not null and due_at > ${now} then due_at end,
+      (select min(x.answered_at) from call x
+        where judged.phone_norm is not null and x.org_id = ${orgId} and x.phone_norm = judged.phone_norm and x.answered_at is not null
+          and x.started_at > judged.started_at and x.started_at < judged.started_at + ${window}::interval and x.answered_at > ${now})))`
+  const select = sql`${orgId}::bigint as org_id, (started_at at time zone ${setup.zone})::date as day, branch_id, ${LOST_SUMS_SQL}, ${now}::timestamptz as built_at, ${later} as changes_at`
+  await sql`insert into lost_day (org_id, day, branch_id, ${sql.join(LOST_KEYS.map((k) => sql.ref(k)))}, built_at, changes_at)
+    ${await judgedSql(db, q, select, sql`group by 2, 3`)}`.execute(db)
+  // lost calls that begin after now are not judged yet: their days are read from the records from then on
+  await sql`insert into lost_day (org_id, day, branch_id, ${sql.join(LOST_KEYS.map((k) => sql.ref(k)))}, built_at, changes_at)
+    select c.org_id, (c.started_at at time zone ${setup.zone})::date, c.branch_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, ${now}, min(c.started_at)
+    from call c
+    where c.org_id = ${orgId} and c.direction = 'in' and c.answered_at is null and not c.no_ending and c.started_at > ${now}
+      and c.started_at >= ${q.period.start} and c.started_at < ${q.period.end}
+    group by 1, 2, 3`.execute(db)
+}
+
+/** The first and last local day of the organisation's calls (a full rebuild's range). */
+async function callDays(db: Db, orgId: string, zone: string): Promise<{ from: string; to: string } | undefined> {
+  const row = (
+    await sql<{ from: string | null; to: string | null }>`
+      select to_char(min(started_at) at time zone ${zone}, 'YYYY-MM-DD') as from, to_char(max(started_at) at time zone ${zone}, 'YYYY-MM-DD') as to
+      from call where org_id = ${orgId}`.execute(db)
+  ).rows[0]
+  return row?.from && row.to ? { from: row.from, to: row.to } : undefined
 }
 
 export interface LostCallRow {

@@ -29,6 +29,7 @@ export const lostCallsReport = defineReport({
   id: 'lost-calls',
   title: TITLE,
   page: 'calls.lost.tsx',
+  from: '«Потерянные звонки»',
   input: 'view',
   formats: ['xlsx'],
   params: z.object({ outcome: z.union([z.enum(OUTCOMES), z.literal('')]).optional() }),

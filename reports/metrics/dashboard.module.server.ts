@@ -13,6 +13,7 @@ export const dashboardReport = defineReport({
   id: 'dashboard',
   title: TITLE,
   page: 'dashboard._index.tsx',
+  from: '«Показатели»',
   input: 'view',
   formats: ['xlsx'],
   // the comparison the screen shows (reports/cockpit/compare.ts); the route has put it into the view

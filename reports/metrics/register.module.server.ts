@@ -16,6 +16,7 @@ export const registerReport = defineReport({
   id: 'register',
   title: 'Журнал записей (обращения, звонки, посещения)',
   page: 'registers.$domain._index.tsx',
+  from: 'журналы обращений, звонков и посещений и расшифровки показателей',
   input: 'view',
   formats: ['xlsx'],
   params: z.object({

@@ -10,6 +10,8 @@ import { type ColumnOf, columnList, columnsOf } from '#db/columns.ts'
 import type { DB, RollupKind } from '#db/schema.ts'
 import { HIST_BOUNDS } from './sums.ts'
 import { loadNormRules, refreshNormDays, ruleKey } from '#reports/deadlines/norms.server.ts'
+import { REACH_WINDOW_DAYS, lostCallsSetup, lostSetupKey, refreshLostDays } from '#reports/callbacks/callbacks.server.ts'
+import { dayNumber, dayText } from '#reports/time/days.ts'
 
 const KINDS: readonly RollupKind[] = ['appeals', 'appeal_due', 'calls', 'visits', 'surveys']
 
@@ -39,6 +41,8 @@ export interface RollupParams {
   visitWaitNorms: VisitWaitNorm[]
   /** the minute norms norm_day is built for (ADR 032), per domain: what of each rule goes into it */
   normRules: { calls: unknown[][]; visits: unknown[][] }
+  /** what of the lost-call setup goes into lost_day (null: a norm in days, not rolled up) */
+  lostSetup: unknown[] | null
 }
 
 export async function loadRollupParams(db: Kysely<DB>, orgId: string): Promise<RollupParams> {
@@ -63,7 +67,9 @@ export async function loadRollupParams(db: Kysely<DB>, orgId: string): Promise<R
   const callback = rules.find((r) => r.applies_to === 'calls' && r.start_field === 'ended_at' && r.stop_field === 'callback_at')
   const serviceLevelSource = org.service_level_seconds !== null ? 'organisation' : pickup ? 'rule' : 'default'
   const normRules = await loadNormRules(db, orgId)
+  const lostSetup = lostSetupKey(await lostCallsSetup(db, orgId))
   return {
+    lostSetup,
     normRules: {
       calls: normRules.filter((r) => r.appliesTo === 'calls').map(ruleKey),
       visits: normRules.filter((r) => r.appliesTo === 'visits').map(ruleKey),
@@ -86,7 +92,14 @@ function paramsOf(kind: RollupKind, p: RollupParams): string {
     case 'surveys':
       return JSON.stringify({ zone: p.zone })
     case 'calls':
-      return JSON.stringify({ zone: p.zone, short: p.shortAbandonSeconds, sl: p.serviceLevelSeconds, callback: p.callbackSeconds, norms: p.normRules.calls })
+      return JSON.stringify({
+        zone: p.zone,
+        short: p.shortAbandonSeconds,
+        sl: p.serviceLevelSeconds,
+        callback: p.callbackSeconds,
+        norms: p.normRules.calls,
+        lost: p.lostSetup,
+      })
     case 'visits':
       return JSON.stringify({ zone: p.zone, waitNorms: p.visitWaitNorms, hist: HIST_BOUNDS, norms: p.normRules.visits })
   }
@@ -422,6 +435,7 @@ export async function refreshRollups(database: Database, orgId: string): Promise
         if (kind === 'calls') {
           await trx.deleteFrom('call_hour').where('org_id', '=', orgId).execute()
           await insertSql('call_hours', params, orgId).execute(trx)
+          await refreshLostDays(trx, orgId)
         }
         if (kind === 'calls' || kind === 'visits') await refreshNormDays(trx, orgId, kind, params.zone)
         await trx
@@ -458,6 +472,8 @@ export async function refreshRollups(database: Database, orgId: string): Promise
           .where(sql<boolean>`day between ${range.from}::date and ${range.to}::date`)
           .execute()
         await insertSql('call_hours', params, orgId, { from: range.from, to: range.to }).execute(trx)
+        // a call of a changed day may reach the caller of a lost call up to a week before it
+        await refreshLostDays(trx, orgId, { from: dayText(dayNumber(range.from) - REACH_WINDOW_DAYS - 1), to: range.to })
       }
       if (kind === 'calls' || kind === 'visits') await refreshNormDays(trx, orgId, kind, params.zone, { from: range.from, to: range.to })
       done.push({ kind, mode: 'days', from: range.from, to: range.to })

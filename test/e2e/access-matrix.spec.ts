@@ -5,7 +5,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { inject } from 'vitest'
-import { ROLES, type Role, routeAccess } from '#app/utils/access.ts'
+import ExcelJS from 'exceljs'
+import { ROLES, type Role, hasAnyRole, routeAccess } from '#app/utils/access.ts'
+import { REPORTS } from '#reports/registry.server.ts'
 import { E2E_PASSWORD } from './server.ts'
 
 const baseUrl = inject('baseUrl')
@@ -269,5 +271,51 @@ describe('what the penetration test tried (issue 14)', () => {
     expect(unlock.status).toBe(200)
     expect(await unlock.text()).toContain('Ограничения входа сняты.')
     expect((await attempt()).status).toBe(302)
+  })
+})
+
+describe('registry files over HTTP (issue 19 §6): /files/<отчёт>/<формат> follows each report’s page', () => {
+  // nothing asked for exists: an allowed role is answered 400 or 404 (or the file), a refused one 403 first
+  const query = 'year=2025&period=month&month=3&survey=999999&batch=999999&snapshot=999999'
+  const cases = REPORTS.flatMap((report) => [null, ...ROLES].map((r) => [report.id, r, report] as const))
+  it.each(cases)('%s as %s', async (_id, r, report) => {
+    const response = await fetch(`${baseUrl}/files/${report.id}/${report.formats[0]}?${query}`, {
+      redirect: 'manual',
+      headers: r ? { Cookie: cookies.get(r)! } : {},
+    })
+    await response.arrayBuffer()
+    if (r === null) expect(response.status).toBe(302)
+    else if (hasAnyRole([r], routeAccess[report.page as keyof typeof routeAccess])) expect([200, 400, 404]).toContain(response.status)
+    else expect(response.status).toBe(403)
+  })
+
+  it('the work list: the same file at both addresses; names and phones hidden for the management role', async () => {
+    const sheetsOf = async (url: string, cookie: string) => {
+      const response = await fetch(`${baseUrl}${url}`, { headers: { Cookie: cookie }, redirect: 'manual' })
+      expect(response.status).toBe(200)
+      const book = new ExcelJS.Workbook()
+      await book.xlsx.load((await response.arrayBuffer()) as ArrayBuffer)
+      return book.worksheets.map((w) => [
+        w.name,
+        (w.getSheetValues() as unknown[][]).filter((row) => row && !['Сформирован', 'По состоянию на', 'Срок на подходе'].includes(String(row[1]))),
+      ])
+    }
+    const manager = await sheetsOf('/files/worklist/xlsx?days=30', cookies.get('management')!)
+    expect(await sheetsOf('/worklist.xlsx?days=30', cookies.get('management')!)).toEqual(manager)
+    const text = JSON.stringify(manager)
+    expect(text).toContain('скрыты (роль без доступа к персональным данным)')
+    expect(text).not.toMatch(/\+?7\d{10}/)
+    expect(JSON.stringify(await sheetsOf('/files/worklist/xlsx?days=30', cookies.get('quality')!))).toContain('Персональные данные","показаны')
+  })
+
+  it('import rejections at the new address: refused to a one-branch user, as at the old one', async () => {
+    const branchboss = await signIn('branchboss')
+    const csv = await fetch(`${baseUrl}/files/import-rejections/csv?batch=1`, { headers: { Cookie: branchboss }, redirect: 'manual' })
+    expect(csv.status).toBe(403)
+    expect(await csv.text()).toMatch(/Построчные ошибки загрузки видят пользователи всей организации/)
+    const older = await fetch(`${baseUrl}/imports/1/rejections.csv`, { headers: { Cookie: cookies.get('management')! } })
+    const newer = await fetch(`${baseUrl}/files/import-rejections/csv?batch=1`, { headers: { Cookie: cookies.get('management')! } })
+    expect([newer.status, newer.headers.get('content-type')]).toEqual([200, 'text/csv; charset=utf-8'])
+    expect(Buffer.from(await newer.arrayBuffer()).equals(Buffer.from(await older.arrayBuffer()))).toBe(true)
   })
 })
