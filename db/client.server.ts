@@ -29,13 +29,18 @@ const POOL_SIZE = 10
 export function createPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool({ max: POOL_SIZE, application_name: APPLICATION_NAME, connectionTimeoutMillis: 10_000, ...config })
   let lastReport = 0
-  pool.on('error', (error) => {
+  const report = (error: Error) => {
     // one line per 10 s at most: a restart ends every idle connection at once
     if (Date.now() - lastReport > 10_000) {
       lastReport = Date.now()
       console.error(`База данных закрыла соединение (${(error as { code?: string }).code ?? error.message}); следующий запрос откроет новое.`)
     }
-  })
+  }
+  pool.on('error', report)
+  // the pool listens only to its idle connections: one ended while borrowed between two statements (kysely holds
+  // it for a transaction) emits 'error' on the connection itself; the borrower's next statement fails, and the
+  // pool drops the connection when it comes back
+  pool.on('connect', (client) => client.on('error', report))
   return pool
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { openDatabase } from './client.server.ts'
 import { stopEmbeddedServer } from './embedded.server.ts'
@@ -34,6 +35,34 @@ describe('a connection the database ends', () => {
       expect(again.rows[0].n).toBe(42)
       expect(errors).toEqual([])
       expect(consoleError.mock.calls.flat().join('\n')).toMatch(/База данных закрыла соединение \(57P01\)/)
+    } finally {
+      process.off('uncaughtException', onUncaught)
+    }
+  })
+
+  it('a connection terminated while borrowed between two statements is not thrown at the process either', async () => {
+    const { db, pool } = t.database
+    consoleError.mockImplementation(() => {})
+    const errors: unknown[] = []
+    const onUncaught = (error: unknown) => errors.push(error)
+    process.on('uncaughtException', onUncaught)
+    try {
+      const failed = await db
+        .connection()
+        .execute(async (held) => {
+          const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(held)
+          // another session ends this connection while nobody waits on it (node-postgres then emits 'error' on it)
+          await pool.query('select pg_terminate_backend($1)', [rows[0]!.pid])
+          await new Promise((resolve) => setTimeout(resolve, 300))
+          await sql`select 1`.execute(held)
+        })
+        .then(
+          () => undefined,
+          (error: Error) => error,
+        )
+      expect(failed).toBeInstanceOf(Error) // the borrower's next statement fails…
+      expect(errors).toEqual([]) // …and nothing else does
+      expect((await sql<{ n: number }>`select 42 as n`.execute(db)).rows[0]!.n).toBe(42)
     } finally {
       process.off('uncaughtException', onUncaught)
     }
