@@ -17,6 +17,7 @@ import * as codes from './2026_12_01_0016_codes.ts'
 import * as waitKnown from './2026_12_01_0020_wait_known.ts'
 import * as normDay from './2026_12_01_0021_norm_day.ts'
 import * as lostDay from './2026_12_01_0024_lost_day.ts'
+import * as callBatch from './2026_12_01_0025_call_batch_unchecked.ts'
 
 /** The migrations in order. A static list (not a folder scan) works under vitest, tsx and the bundle alike. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0020_wait_known': waitKnown,
   '2026_12_01_0021_norm_day': normDay,
   '2026_12_01_0024_lost_day': lostDay,
+  '2026_12_01_0025_call_batch_unchecked': callBatch,
 }
