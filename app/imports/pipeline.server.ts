@@ -350,8 +350,18 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
   if (!direct) await indexStage()
   /** Direct copy: every key so far was new, so a batch is copied into the table as it is, under a savepoint. */
   let optimistic = direct
-  /** The lines, batches and keys of the batches copied so far while `optimistic` (all new and distinct). */
-  const copiedKeys: StageValue[][] = []
+  /**
+   * The batches copied so far while `optimistic` (all keys new and distinct): per batch its number, its lines and
+   * its keys joined by NUL (which COPY text never holds) — one flat string, so that the parsed lines the keys
+   * were cut from are not kept alive.
+   */
+  const copiedKeys: { batchNo: StageValue; lines: Int32Array; keys: string }[] = []
+  const copiedKeyRows = function* (): Generator<StageValue[]> {
+    for (const b of copiedKeys) {
+      const keys = b.keys.split('\0')
+      for (let i = 0; i < keys.length; i++) yield [b.lines[i]!, b.batchNo, keys[i]!]
+    }
+  }
   const merge = (batchNo: number) => (direct ? mergeSql(spec, { orgId, batchId, batchNo }, KNOWN_STAGE, 'iso') : mergeSql(spec, { orgId, batchId, batchNo }))
   const derived = spec.derived ?? []
   // a direct-copy row as its table takes it: the organisation, the batch, the file's values, the derived ones, the branch
@@ -404,7 +414,7 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
             })(),
           )
           await point.releaseSavepoint('sq_direct').execute()
-          for (const v of rows) copiedKeys.push([v[0]!, v[1]!, v[keyAt]!])
+          copiedKeys.push({ batchNo, lines: Int32Array.from(rows, (v) => v[0] as number), keys: rows.map((v) => String(v[keyAt])).join('\0') })
           inserted += rows.length
           written += rows.length
           return
@@ -416,7 +426,7 @@ async function loadRows(options: LoadOptions): Promise<LoadResult> {
       if (optimistic) {
         // checked from now on (or not merged at all): the keys copied so far go to the stage first
         optimistic = false
-        await stageKeys(copiedKeys)
+        await stageKeys(copiedKeyRows())
         copiedKeys.length = 0
       }
       await stageKeys(
