@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { type Database, getDatabase } from '#db/client.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import type { Organisation } from '#db/schema.ts'
@@ -76,9 +77,9 @@ export async function checkDatabase(): Promise<string | undefined> {
   const probe = (async () => {
     try {
       const database = await prepareDatabase()
-      // the pool's own query, not kysely: pg-pool listens for errors on the connection while the probe holds it,
-      // kysely's driver does not, and a connection the database ends mid-probe would be an unhandled 'error' (e2e faults)
-      await database.pool.query('select 1')
+      // through kysely like every query: a connection the database ends mid-probe fails the probe only (the pool
+      // listens for errors on every connection, borrowed or idle — db/client.server.ts)
+      await sql`select 1`.execute(database.db)
       return undefined
     } catch (error) {
       const code = (error as { code?: string }).code
