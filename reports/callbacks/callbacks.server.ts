@@ -20,6 +20,7 @@ import { RULE_PRESETS } from '#reports/deadlines/presets.ts'
 import { loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
 import { type Period, periodOf } from '#reports/metrics/period.ts'
 import { figureIn } from '#reports/metrics/catalog.ts'
+import { currentRollupParams, sameParams } from '#reports/metrics/rollup-state.server.ts'
 import type { LostSums } from '#reports/metrics/sums.ts'
 import { dayNumber, dayText, startOfLocalDay } from '#reports/time/days.ts'
 
@@ -242,14 +243,8 @@ export function lostSetupKey(setup: { shortAbandonSeconds: number; norm: Pick<Ca
 /** Whether lost_day holds the query's setup for the current data (the call rollup built with it, no change waiting). */
 async function lostDaysCurrent(db: Db, q: LostCallsQuery): Promise<boolean> {
   const key = lostSetupKey(q)
-  if (!key) return false
-  const row = (
-    await sql<{ params: string | null; dirty: boolean }>`
-      select (select params from rollup_state where org_id = ${q.scope.orgId} and kind = 'calls') as params,
-        exists (select 1 from rollup_dirty where org_id = ${q.scope.orgId} and kind = 'calls') as dirty`.execute(db)
-  ).rows[0]!
-  if (!row.params || row.dirty) return false
-  return JSON.stringify((JSON.parse(row.params) as { lost?: unknown }).lost ?? null) === JSON.stringify(key)
+  const built = key && (await currentRollupParams(db, q.scope.orgId, 'calls'))
+  return Boolean(built && sameParams(built.lost, key))
 }
 
 /**

@@ -10,6 +10,7 @@ import { type ColumnOf, type SharedColumn, columnsOf } from '#db/columns.ts'
 import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { figure } from '#reports/metrics/catalog.ts'
+import { currentRollupParams, sameParams } from '#reports/metrics/rollup-state.server.ts'
 import type { Period } from '#reports/metrics/period.ts'
 import type { NormSums } from '#reports/metrics/sums.ts'
 
@@ -222,17 +223,10 @@ export async function refreshNormDays(db: Db, orgId: string, domain: 'calls' | '
  * built with today's parameters, the rules among them, and no change is waiting to be rolled up).
  */
 async function normDaysZone(db: Db, orgId: string, domain: 'calls' | 'visits', rule: NormRule): Promise<string | undefined> {
-  const row = (
-    await sql<{ zone: string; params: string | null; dirty: boolean }>`
-      select o.time_zone as zone, (select params from rollup_state where org_id = o.id and kind = ${domain}) as params,
-        exists (select 1 from rollup_dirty where org_id = o.id and kind = ${domain}) as dirty
-      from organisation o where o.id = ${orgId}`.execute(db)
-  ).rows[0]
-  if (!row?.params || row.dirty) return undefined
+  const built = await currentRollupParams(db, orgId, domain)
   // the rule as it is now was rolled up (a changed or new rule rebuilds the kind on the next refresh)
-  const rolled = (JSON.parse(row.params) as { norms?: unknown[] }).norms ?? []
-  const wanted = JSON.stringify(ruleKey(rule))
-  return rolled.some((k) => JSON.stringify(k) === wanted) ? row.zone : undefined
+  const rolled = (built?.norms as unknown[] | undefined) ?? []
+  return rolled.some((k) => sameParams(k, ruleKey(rule))) ? (built!.zone as string) : undefined
 }
 
 /** What of a rule goes into norm_day: part of the call and visit rollups' parameters (rollups.server.ts). */

@@ -412,6 +412,26 @@ export interface RefreshResult {
 }
 
 /**
+ * The rows of one kind for local days `range` (all when none), and of the tables built beside it: calls by hour
+ * and lost calls with the call rollup, minute norms with the call and visit rollups (ADR 032).
+ */
+async function rebuild(trx: Kysely<DB>, kind: RollupKind, params: RollupParams, orgId: string, range?: { from: string; to: string }): Promise<void> {
+  const days = (table: keyof DB & ('call_hour' | (typeof TABLES)[RollupKind])) => {
+    const q = trx.deleteFrom(table).where('org_id', '=', orgId)
+    return range ? q.where(sql<boolean>`day between ${range.from}::date and ${range.to}::date`) : q
+  }
+  await days(TABLES[kind]).execute()
+  await insertSql(kind, params, orgId, range).execute(trx)
+  if (kind === 'calls') {
+    await days('call_hour').execute()
+    await insertSql('call_hours', params, orgId, range).execute(trx)
+    // a call of a changed day may reach the caller of a lost call up to a week before it
+    await refreshLostDays(trx, orgId, range && { from: dayText(dayNumber(range.from) - REACH_WINDOW_DAYS - 1), to: range.to })
+  }
+  if (kind === 'calls' || kind === 'visits') await refreshNormDays(trx, orgId, kind, params.zone, range)
+}
+
+/**
  * Brings the rollups of an organisation up to date: changed days, or a kind as a whole when its
  * parameters changed. One transaction; concurrent refreshes of one organisation wait for each other.
  * Returns the parameters the rollups now stand on (for the figures read next) and what was rebuilt.
@@ -427,17 +447,9 @@ export async function refreshRollups(database: Database, orgId: string): Promise
     const z = sql.lit(params.zone)
     for (const kind of KINDS) {
       const wanted = paramsOf(kind, params)
-      const table = TABLES[kind]
       if (states.get(kind) !== wanted) {
-        await trx.deleteFrom(table).where('org_id', '=', orgId).execute()
         await trx.deleteFrom('rollup_dirty').where('org_id', '=', orgId).where('kind', '=', kind).execute()
-        await insertSql(kind, params, orgId).execute(trx)
-        if (kind === 'calls') {
-          await trx.deleteFrom('call_hour').where('org_id', '=', orgId).execute()
-          await insertSql('call_hours', params, orgId).execute(trx)
-          await refreshLostDays(trx, orgId)
-        }
-        if (kind === 'calls' || kind === 'visits') await refreshNormDays(trx, orgId, kind, params.zone)
+        await rebuild(trx, kind, params, orgId)
         await trx
           .insertInto('rollup_state')
           .values({ org_id: orgId, kind, params: wanted, built_at: sql<Date>`now()` })
@@ -459,23 +471,7 @@ export async function refreshRollups(database: Database, orgId: string): Promise
         ])
         .executeTakeFirst()
       if (!range?.from || !range.to) continue
-      await trx
-        .deleteFrom(table)
-        .where('org_id', '=', orgId)
-        .where(sql<boolean>`day between ${range.from}::date and ${range.to}::date`)
-        .execute()
-      await insertSql(kind, params, orgId, { from: range.from, to: range.to }).execute(trx)
-      if (kind === 'calls') {
-        await trx
-          .deleteFrom('call_hour')
-          .where('org_id', '=', orgId)
-          .where(sql<boolean>`day between ${range.from}::date and ${range.to}::date`)
-          .execute()
-        await insertSql('call_hours', params, orgId, { from: range.from, to: range.to }).execute(trx)
-        // a call of a changed day may reach the caller of a lost call up to a week before it
-        await refreshLostDays(trx, orgId, { from: dayText(dayNumber(range.from) - REACH_WINDOW_DAYS - 1), to: range.to })
-      }
-      if (kind === 'calls' || kind === 'visits') await refreshNormDays(trx, orgId, kind, params.zone, { from: range.from, to: range.to })
+      await rebuild(trx, kind, params, orgId, { from: range.from, to: range.to })
       done.push({ kind, mode: 'days', from: range.from, to: range.to })
     }
     return { params, refreshed: done }
