@@ -8,7 +8,8 @@ import { deadlineParamsFor } from '#app/utils/deadline-view.server.ts'
 import { formatCount, formatDateTime, formatDuration } from '#reports/format.ts'
 import { termText } from '#app/utils/deadline-labels.ts'
 import { Definitions, MetricTh } from '#app/components/metric-text.tsx'
-import { computeAppealCompliance, listAppealsForDeadlines } from '#reports/deadlines/compliance.server.ts'
+import { appealComplianceOfView, listAppealsForDeadlines } from '#reports/deadlines/compliance.server.ts'
+import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { computeNormFigures, loadNormRules } from '#reports/deadlines/norms.server.ts'
 import { dueAt } from '#reports/deadlines/engine.ts'
 import { loadWorkCalendar } from '#reports/deadlines/rules.server.ts'
@@ -31,8 +32,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     async () => {
       const calendar = await loadWorkCalendar(database.db, org.id)
       const atRiskUntil = dueAt({ amount: params.days, unit: 'working_days' }, params.asOf, calendar, org.time_zone).due
+      await refreshRollups(database, org.id)
       const [rules, atRisk] = await Promise.all([
-        computeAppealCompliance(database.db, scope, params.period, params.asOf),
+        appealComplianceOfView(database.db, scope, params.period, params.asOf, org.time_zone),
         listAppealsForDeadlines(database.db, scope, { asOf: params.asOf, atRiskUntil }, 1),
       ])
       const norms = []

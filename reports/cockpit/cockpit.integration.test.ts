@@ -13,7 +13,9 @@ import { refreshRollups } from '#reports/metrics/rollups.server.ts'
 import { periodOf } from '#reports/metrics/period.ts'
 import { callsByTime } from './hours.server.ts'
 import { narrowScope } from './cockpit.server.ts'
-import { cockpitNorms } from './norms.server.ts'
+import { cockpitNorms, normConditions } from './norms.server.ts'
+import { type RuleCompliance, appealComplianceOfView, computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
+import type { Narrowing, ViewFilter } from '#reports/metrics/view.ts'
 import { todayItems } from './today.server.ts'
 
 const t = useTestDatabase()
@@ -39,7 +41,7 @@ beforeEach(async () => {
 
 describe('the norms of every active rule', () => {
   it('each with its figure, violations and verdict for the period and the one before, broken first', async () => {
-    const norms = await cockpitNorms(t.database.db, all(), march, february, march.end)
+    const norms = await cockpitNorms(t.database.db, all(), march, february, march.end, MSK)
     const byCode = Object.fromEntries(norms.map((n) => [n.code, n]))
     // sample calls of March: answered after 12 s and 5 s, one abandoned after 70 s (a violation of the pickup norm)
     expect(byCode.supplier_call_pickup!.current).toEqual({ judged: 3, violations: 1, share: 2 / 3, meanSeconds: 8.5, verdict: 'broken' })
@@ -72,7 +74,7 @@ describe('the norms of every active rule', () => {
 
   it('for one branch: only its records; a branch the user does not have is refused', async () => {
     const branch = (await t.database.db.selectFrom('branch').select('id').where('name', '=', 'Северные ЭС').executeTakeFirstOrThrow()).id
-    const norms = await cockpitNorms(t.database.db, { orgId: world.org.id, branches: [branch] }, march, february, march.end)
+    const norms = await cockpitNorms(t.database.db, { orgId: world.org.id, branches: [branch] }, march, february, march.end, MSK)
     const byCode = Object.fromEntries(norms.map((n) => [n.code, n]))
     // calls have no branch: not in a branch's norms; one visit of the branch's office is judged
     expect(byCode.supplier_call_pickup!.current.verdict).toBe('no_data')
@@ -83,13 +85,50 @@ describe('the norms of every active rule', () => {
   })
 })
 
+describe('appeal terms from the rollup (appealComplianceOfView)', () => {
+  it('give what the records give (computeAppealCompliance), for every filter, at moments around the terms', async () => {
+    const db = t.database.db
+    const spring = periodOf('2025-03-01', '2025-04-30', MSK)
+    // moments around every term and every answer: before an answer it was not there yet
+    const appeals = await db.selectFrom('appeal').select(['due_at', 'answered_at']).where('due_at', 'is not', null).execute()
+    const DAY = 86_400_000
+    const around = (at: Date) => [-DAY, -1, 0, 1, DAY].map((d) => new Date(at.getTime() + d))
+    const moments = [new Date(), ...appeals.flatMap((r) => [...around(r.due_at!), ...(r.answered_at ? around(r.answered_at) : [])])]
+    const branch = (await db.selectFrom('branch').select('id').where('name', '=', 'Северные ЭС').executeTakeFirstOrThrow()).id
+    const filters: [ViewFilter, Narrowing][] = [
+      [{}, {}],
+      [{ branch }, {}],
+      [{ office: 'ЦОП-01' }, {}],
+      [{ form: 'internet' }, {}],
+      [{}, { topic: 'connection' }],
+    ]
+    const strip = (rows: RuleCompliance[]) => [...rows].sort((a, b) => a.code.localeCompare(b.code))
+    let judged = 0
+    let notYetAnswered = 0
+    const unanswered = appeals.filter((r) => !r.answered_at).length
+    for (const asOf of moments)
+      for (const [filter, narrowing] of filters) {
+        const records = await computeAppealCompliance(db, all(), spring, asOf, normConditions('appeals', all(), filter, narrowing))
+        const rolled = await appealComplianceOfView(db, all(), spring, asOf, MSK, filter, narrowing)
+        expect(strip(rolled), `${asOf.toISOString()} ${JSON.stringify([filter, narrowing])}`).toEqual(strip(records))
+        const pending = records.reduce((s, r) => s + r.overdue + r.open, 0)
+        judged += pending
+        if (!filter.branch && !filter.office && !filter.form && !narrowing.topic && pending > unanswered) notYetAnswered++
+      }
+    // some moments fell before answers given later (the rollup had counted them)
+    expect(notYetAnswered).toBeGreaterThan(0)
+    // unanswered appeals (or not yet answered at the moment) were judged, overdue or open by it
+    expect(judged).toBeGreaterThan(0)
+  })
+})
+
 describe('the norms follow every filter of the view (issue 16)', () => {
   it('an office narrows the visit norms; the call norms, which have no office, say so instead of an unfiltered value', async () => {
     const db = t.database.db
     // the sample appeals' terms end in March and April
     const spring = periodOf('2025-03-01', '2025-04-30', MSK)
-    const byCode = async (filter: Parameters<typeof cockpitNorms>[5], narrowing: Parameters<typeof cockpitNorms>[6] = {}) =>
-      Object.fromEntries((await cockpitNorms(db, all(), spring, february, spring.end, filter, narrowing)).map((n) => [n.code, n]))
+    const byCode = async (filter: Parameters<typeof cockpitNorms>[6], narrowing: Parameters<typeof cockpitNorms>[7] = {}) =>
+      Object.fromEntries((await cockpitNorms(db, all(), spring, february, spring.end, MSK, filter, narrowing)).map((n) => [n.code, n]))
     // ЦОП-01: waits of 7 and 38 minutes (and a no-show); ПОП-02: one of a minute
     const central = await byCode({ office: 'ЦОП-01' })
     expect(central.network_visit_wait!.current).toMatchObject({ judged: 2, violations: 1, share: 0.5, verdict: 'broken' })

@@ -68,7 +68,7 @@ export async function buildCockpit(db: Db, scope: Scope, view: View, asOf: Date,
   const { filter, period } = view
   const [dashboard, norms, received] = await Promise.all([
     buildDashboard(db, scope, view, asOf, params, offices),
-    cockpitNorms(db, scope, period, view.previous, asOf, filter, view.narrowing),
+    cockpitNorms(db, scope, period, view.previous, asOf, params.zone, filter, view.narrowing),
     appealSums(db, scope, period, filter),
   ])
   const hours = dashboard.calls.notApplicable ? null : await callsByTime(db, { scope, period, filter, narrowing: {}, asOf, zone: params.zone, params })

@@ -1,13 +1,13 @@
 /**
  * The cockpit's first screen: every norm of the organisation's active deadline rules, its figure for the
  * period and for the comparison period, the verdict and where its records are. No figure is computed here:
- * appeal terms come from the deadline engine (computeAppealCompliance, the «Сроки» page), minute norms of
+ * appeal terms come from the deadline engine (appealComplianceOfView: the «Сроки» page's figures, from the rollup), minute norms of
  * calls and visits from norms.server.ts (computeNormFigures), and the verdict is the supplier standard's
  * (met = no violation, or the mean within an «в среднем» norm; broken otherwise; no data without records).
  */
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
-import { computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
+import { appealComplianceOfView } from '#reports/deadlines/compliance.server.ts'
 import { computeNormFigures, loadNormRules, normVerdict } from '#reports/deadlines/norms.server.ts'
 import { viewConditions } from '#reports/metrics/dashboard.server.ts'
 import type { Period } from '#reports/metrics/period.ts'
@@ -70,6 +70,7 @@ async function sideOf(
   scope: Scope,
   period: Period,
   asOf: Date,
+  zone: string,
   rules: RuleRow[],
   filter: ViewFilter,
   narrowing: Narrowing,
@@ -77,7 +78,7 @@ async function sideOf(
   const out = new Map<string, NormSide>()
   const follows = (domain: NormDomain) => unfollowedFilters(domain, filter, narrowing) === null
   const appeals = follows('appeals')
-    ? new Map((await computeAppealCompliance(db, scope, period, asOf, normConditions('appeals', scope, filter, narrowing))).map((c) => [c.ruleId, c]))
+    ? new Map((await appealComplianceOfView(db, scope, period, asOf, zone, filter, narrowing)).map((c) => [c.ruleId, c]))
     : new Map()
   const minuteRules = new Map((await loadNormRules(db, scope.orgId)).map((r) => [r.id, r]))
   for (const rule of rules) {
@@ -122,6 +123,7 @@ export async function cockpitNorms(
   period: Period,
   previous: Period,
   asOf: Date,
+  zone: string,
   filter: ViewFilter = {},
   narrowing: Narrowing = {},
 ): Promise<CockpitNorm[]> {
@@ -135,8 +137,8 @@ export async function cockpitNorms(
     .orderBy('code')
     .execute()) as RuleRow[]
   const [now, before] = await Promise.all([
-    sideOf(db, scope, period, asOf, rules, filter, narrowing),
-    sideOf(db, scope, previous, asOf, rules, filter, narrowing),
+    sideOf(db, scope, period, asOf, zone, rules, filter, narrowing),
+    sideOf(db, scope, previous, asOf, zone, rules, filter, narrowing),
   ])
   const lines: CockpitNorm[] = []
   for (const rule of rules) {

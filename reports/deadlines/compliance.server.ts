@@ -11,6 +11,8 @@ import type { Db } from '#db/client.server.ts'
 import { type Scope, inScope } from '#db/scope.server.ts'
 import { figure } from '#reports/metrics/catalog.ts'
 import type { Period } from '#reports/metrics/period.ts'
+import { dueSums } from '#reports/metrics/dashboard.server.ts'
+import type { Narrowing, ViewFilter } from '#reports/metrics/view.ts'
 import type { Outcome } from './engine.ts'
 import { outcomeSql } from './outcome-sql.server.ts'
 
@@ -74,6 +76,44 @@ export async function computeAppealCompliance(
     byRule.set(row.ruleId, entry)
   }
   // the catalog's formula, as on the dashboard
+  for (const entry of byRule.values()) entry.onTimeShare = figure('appeals.on_time_share', { ...entry, due: entry.dueInPeriod })
+  return [...byRule.values()]
+}
+
+/**
+ * The same figures as computeAppealCompliance, for a view's filters, read from the appeal_due_day rollup
+ * and the few records where the moment decides (dueSums): a year of a million appeals in milliseconds instead
+ * of half a second. The rollups must be current (refreshRollups, done by the view context).
+ */
+export async function appealComplianceOfView(
+  db: Db,
+  scope: Scope,
+  period: Period,
+  asOf: Date,
+  zone: string,
+  filter: ViewFilter = {},
+  narrowing: Narrowing = {},
+): Promise<RuleCompliance[]> {
+  const groups = await dueSums(db, scope, period, filter, asOf, zone, narrowing, 'rule')
+  if (!groups.length) return []
+  const rules = await db
+    .selectFrom('deadline_rule')
+    .select(['id', 'code', 'name'])
+    .where('id', 'in', [...new Set(groups.map((g) => g.key.rule!))])
+    .orderBy('code')
+    .execute()
+  const byRule = new Map<string, RuleCompliance>(
+    rules.map((r) => [r.id, { ruleId: r.id, code: r.code, name: r.name, dueInPeriod: 0, onTime: 0, late: 0, overdue: 0, open: 0, onTimeShare: null }]),
+  )
+  for (const { key, sums } of groups) {
+    const entry = byRule.get(key.rule!)
+    if (!entry) continue // a rule deleted since the rollup was built; computeAppealCompliance's join drops it too
+    entry.dueInPeriod += sums.due
+    entry.onTime += sums.onTime
+    entry.late += sums.late
+    entry.overdue += sums.overdue
+    entry.open += sums.open
+  }
   for (const entry of byRule.values()) entry.onTimeShare = figure('appeals.on_time_share', { ...entry, due: entry.dueInPeriod })
   return [...byRule.values()]
 }

@@ -282,9 +282,10 @@ export async function appealSums(db: Db, scope: Scope, period: Period, filter: V
 }
 
 /**
- * Appeals whose term ended in the period, judged as of `asOf`: answered ones by the rollup; unanswered ones
- * by the rollup when their last day is well before or after `asOf`, and from the records on the two days
- * around it (where the moment decides).
+ * Appeals whose term ended in the period, judged as of `asOf`: answered ones by the rollup, except those
+ * answered after `asOf` (from the records: unanswered then); unanswered ones by the rollup when their last day
+ * is well before or after `asOf`, and from the records on the two days around it (where the moment decides). Grouped by form, topic and series bucket (the dashboard), or by
+ * deadline rule (`by: 'rule'`: the cockpit's norms, the same figures as computeAppealCompliance over the records).
  */
 export async function dueSums(
   db: Db,
@@ -294,36 +295,72 @@ export async function dueSums(
   asOf: Date,
   zone: string,
   narrowing: Narrowing = {},
+  by: 'series' | 'rule' = 'series',
 ): Promise<Grouped<DueSums>[]> {
   const today = localDayOf(asOf, zone)
   const edgeFrom = dayText(today - 1)
   const edgeTo = dayText(today)
   const conditions = viewConditions('appeals', scope, filter, narrowing)
-  const rolled = await sql<{ form: string; topic: string; bucket: string; due: string; on_time: string; late: string; overdue: string; open: string }>`
-    select ${dd('form')}, ${dd('topic')}, ${bucketSql(period)} as bucket, sum(${dd('due')}) as due, sum(${dd('on_time')}) as on_time, sum(${dd('late')}) as late,
+  const day = sql`((${a('due_at')} - interval '1 microsecond') at time zone ${zone})::date`
+  // the group's columns, named alike in the rollup and in the records
+  const groups =
+    by === 'rule'
+      ? {
+          rollup: [sql`${dd('deadline_rule_id')}::text as rule`],
+          records: [sql`${a('deadline_rule_id')}::text as rule`],
+          only: [sql<boolean>`${dd('deadline_rule_id')} is not null`],
+        }
+      : {
+          rollup: [sql`${dd('form')}`, sql`${dd('topic')}`, sql`${bucketSql(period)} as bucket`],
+          records: [
+            sql`${a('form')}`,
+            sql`${a('topic')}`,
+            bucketKind(period) === 'day' ? sql`to_char(${day}, 'YYYY-MM-DD') as bucket` : sql`to_char(${day}, 'YYYY-MM') as bucket`,
+          ],
+          only: [],
+        }
+  const groupBy = sql.raw(groups.rollup.map((_, i) => i + 1).join(', '))
+  const keyOf = (r: Record<string, string | null>): Grouped<DueSums>['key'] =>
+    by === 'rule' ? { rule: r.rule! } : { form: r.form!, topic: r.topic!, bucket: r.bucket! }
+  const rolled = await sql<Record<string, string>>`
+    select ${sql.join(groups.rollup)}, sum(${dd('due')}) as due, sum(${dd('on_time')}) as on_time, sum(${dd('late')}) as late,
       coalesce(sum(${dd('unanswered')}) filter (where ${dd('day')} < ${edgeFrom}::date), 0) as overdue,
       coalesce(sum(${dd('unanswered')}) filter (where ${dd('day')} > ${edgeTo}::date), 0) as open
-    from appeal_due_day r where ${and([dayRange(period), ...conditions])}
-    group by 1, 2, 3`.execute(db)
-  const out = rolled.rows.map((r) => ({
-    key: { form: r.form, topic: r.topic, bucket: r.bucket },
+    from appeal_due_day r where ${and([dayRange(period), ...conditions, ...groups.only])}
+    group by ${groupBy}`.execute(db)
+  const out: Grouped<DueSums>[] = rolled.rows.map((r) => ({
+    key: keyOf(r),
     sums: { due: n(r.due), onTime: n(r.on_time), late: n(r.late), overdue: n(r.overdue), open: n(r.open) },
   }))
   const edgeStart = sql`(${edgeFrom}::date)::timestamp at time zone ${zone}`
   const edgeEnd = sql`(${edgeTo}::date + 1)::timestamp at time zone ${zone}`
-  const day = sql`((${a('due_at')} - interval '1 microsecond') at time zone ${zone})::date`
-  const edge = await sql<{ form: string; topic: string; bucket: string; overdue: string; open: string }>`
-    select ${a('form')}, ${a('topic')}, ${bucketKind(period) === 'day' ? sql`to_char(${day}, 'YYYY-MM-DD')` : sql`to_char(${day}, 'YYYY-MM')`} as bucket,
+  const edge = await sql<Record<string, string>>`
+    select ${sql.join(groups.records)},
       count(*) filter (where ${asOf}::timestamptz > ${a('due_at')}) as overdue, count(*) filter (where ${asOf}::timestamptz <= ${a('due_at')}) as open
     from appeal r
     where ${and([
       sql<boolean>`${a('due_at')} > ${edgeStart} and ${a('due_at')} <= ${edgeEnd} and ${a('answered_at')} is null`,
       sql<boolean>`${a('due_at')} > ${period.start} and ${a('due_at')} <= ${period.end}`,
       ...conditions,
+      ...(by === 'rule' ? [sql<boolean>`${a('deadline_rule_id')} is not null`] : []),
     ])}
-    group by 1, 2, 3`.execute(db)
-  for (const r of edge.rows)
-    out.push({ key: { form: r.form, topic: r.topic, bucket: r.bucket }, sums: { due: 0, onTime: 0, late: 0, overdue: n(r.overdue), open: n(r.open) } })
+    group by ${groupBy}`.execute(db)
+  for (const r of edge.rows) out.push({ key: keyOf(r), sums: { due: 0, onTime: 0, late: 0, overdue: n(r.overdue), open: n(r.open) } })
+  // an answer given after `asOf` (a past moment, or an answer dated ahead) was not there yet: the rollup counted it
+  // on time or late; it is taken back and judged as unanswered (index appeal_org_answered: as of now, none)
+  const ahead = await sql<Record<string, string>>`
+    select ${sql.join(groups.records)}, count(*) filter (where ${a('answered_at')} <= ${a('due_at')}) as on_time,
+      count(*) filter (where ${a('answered_at')} > ${a('due_at')}) as late,
+      count(*) filter (where ${asOf}::timestamptz > ${a('due_at')}) as overdue, count(*) filter (where ${asOf}::timestamptz <= ${a('due_at')}) as open
+    from appeal r
+    where ${and([
+      sql<boolean>`${a('answered_at')} > ${asOf}`,
+      sql<boolean>`${a('due_at')} > ${period.start} and ${a('due_at')} <= ${period.end}`,
+      ...conditions,
+      ...(by === 'rule' ? [sql<boolean>`${a('deadline_rule_id')} is not null`] : []),
+    ])}
+    group by ${groupBy}`.execute(db)
+  for (const r of ahead.rows) out.push({ key: keyOf(r), sums: { due: 0, onTime: -n(r.on_time), late: -n(r.late), overdue: n(r.overdue), open: n(r.open) } })
   return out
 }
 
