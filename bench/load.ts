@@ -123,7 +123,9 @@ async function startProduct(tmp: string, env: Record<string, string>, pgDataDir:
   const logFile = path.join(tmp, 'server.log')
   const log = fs.openSync(logFile, 'a')
   const started = performance.now()
-  const child = spawn(process.execPath, ['server.mjs'], {
+  // BENCH_PRODUCT_NODE_ARGS: options for the product's node only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (not allowed in NODE_OPTIONS)
+  const nodeArgs = (process.env.BENCH_PRODUCT_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(process.execPath, [...nodeArgs, 'server.mjs'], {
     cwd: root,
     stdio: ['ignore', log, log],
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), QUIET_REQUESTS: '1', DATABASE_URL: '', BENCH_DATABASE_URL: '', ...env },
@@ -440,6 +442,22 @@ interface MixResult {
   /** the machine's load average (1 min) before and after: other processes share the cores */
   loadAverage: [number, number]
   postgresActivity: Awaited<ReturnType<ReturnType<typeof activitySampler>['stop']>>
+  /** the answers by the 10 s in which their request began: the first after a start (cold views) against the rest */
+  windows: { fromS: number; requests: number; p50Ms: number; p95Ms: number }[]
+}
+
+const WINDOW_S = 10
+
+function byWindow(samples: Sample[], started: number): MixResult['windows'] {
+  const out: MixResult['windows'] = []
+  for (const s of samples) {
+    const i = Math.floor((s.at - started) / 1000 / WINDOW_S)
+    while (out.length <= i) out.push({ fromS: out.length * WINDOW_S, requests: 0, p50Ms: 0, p95Ms: 0 })
+  }
+  return out.map((w) => {
+    const times = samples.filter((s) => s.at - started >= w.fromS * 1000 && s.at - started < (w.fromS + WINDOW_S) * 1000).map((s) => s.ms)
+    return { ...w, requests: times.length, p50Ms: Math.round(percentile(times, 0.5)), p95Ms: Math.round(percentile(times, 0.95)) }
+  })
 }
 
 /** Scenario A (and C): every user loops over the whole mix for SECONDS. */
@@ -474,6 +492,7 @@ async function mixedLoad(product: Product, sessions: Session[], data: OrgData, d
     cpu: cpuShare(cpu0, cpu1),
     loadAverage: [Number(load0.toFixed(1)), Number(os.loadavg()[0]!.toFixed(1))],
     postgresActivity,
+    windows: byWindow(recorder.samples, started),
   }
 }
 
@@ -652,6 +671,9 @@ function printMix(title: string, r: MixResult) {
   const perRequest = (pct: number) => (r.all.requests ? fmt(((pct / 100) * r.seconds * 1000) / r.all.requests, 1) : '—')
   console.log(
     `ЦП на запрос: сервер Node ${perRequest(r.cpu.serverPct)} мс, PostgreSQL ${Number.isNaN(r.cpu.postgresPct) ? '—' : perRequest(r.cpu.postgresPct)} мс`,
+  )
+  console.log(
+    `По ${WINDOW_S} с от начала (запросов, p50/p95): ${r.windows.map((w) => `${w.fromS}–${w.fromS + WINDOW_S} с: ${fmt(w.requests)}, ${ms(w.p50Ms)}/${ms(w.p95Ms)}`).join('; ')}`,
   )
   console.log(`Средняя загрузка машины (load average, 1 мин): ${fmt(r.loadAverage[0], 1)} до, ${fmt(r.loadAverage[1], 1)} после (ядер: ${os.cpus().length})`)
   const act = r.postgresActivity

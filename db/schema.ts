@@ -383,6 +383,9 @@ export interface AppealDueDayTable extends Omit<AppealDayTable, 'received' | 'ch
   unanswered: number
 }
 
+/** call_hour without line and category (migration 0027): what the calls by hour read unless narrowed to either */
+export type CallHourTotalTable = Omit<CallHourTable, 'line' | 'category'>
+
 export interface CallHourTable {
   org_id: string
   day: DayColumn
@@ -670,6 +673,7 @@ export interface DB {
   norm_day: NormDayTable
   lost_day: LostDayTable
   call_hour: CallHourTable
+  call_hour_total: CallHourTotalTable
   visit_day: VisitDayTable
   report_input: ReportInputTable
   report_snapshot: ReportSnapshotTable

@@ -19,6 +19,7 @@ import * as normDay from './2026_12_01_0021_norm_day.ts'
 import * as lostDay from './2026_12_01_0024_lost_day.ts'
 import * as callBatch from './2026_12_01_0025_call_batch_unchecked.ts'
 import * as appealAnswered from './2026_12_01_0026_appeal_answered.ts'
+import * as callHourTotal from './2026_12_01_0027_call_hour_total.ts'
 
 /** The migrations in order. A static list (not a folder scan) works under vitest, tsx and the bundle alike. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0024_lost_day': lostDay,
   '2026_12_01_0025_call_batch_unchecked': callBatch,
   '2026_12_01_0026_appeal_answered': appealAnswered,
+  '2026_12_01_0027_call_hour_total': callHourTotal,
 }

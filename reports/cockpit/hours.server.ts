@@ -63,10 +63,14 @@ export async function callsByTime(db: Db, ctx: Omit<RecordContext, 'metric'>, fr
   }
 }
 
-const ch = columnsOf('call_hour', 'r')
+const ch = columnsOf('call_hour_total', 'r')
 
-/** The counts of call_hour rows by weekday and hour: incoming calls (contact rows), as the dashboard sums them. */
+/**
+ * The counts of the hourly rollup by weekday and hour: incoming calls (contact rows), as the dashboard sums them.
+ * call_hour_total (no line, no category: a hundred times fewer rows) unless the view is narrowed to either.
+ */
 async function rolledRows(db: Db, ctx: Omit<RecordContext, 'metric'>): Promise<Record<string, string>[]> {
+  const table = ctx.narrowing.line || ctx.narrowing.category ? 'call_hour' : 'call_hour_total'
   const incoming = sql<boolean>`${ch('direction')} = 'in'`
   const sum = (column: 'calls' | 'abandoned' | 'short_abandoned' | 'answered_in_sl' | 'wait_judged') =>
     sql`coalesce(sum(${ch(column)}) filter (where ${incoming}), 0)`
@@ -75,7 +79,7 @@ async function rolledRows(db: Db, ctx: Omit<RecordContext, 'metric'>): Promise<R
       select extract(isodow from ${ch('day')})::int as weekday, ${ch('hour')} as hour, ${sum('calls')} as offered,
         ${sum('short_abandoned')} as short_abandoned, ${sum('abandoned')} - ${sum('short_abandoned')} as abandoned,
         ${sum('answered_in_sl')} as answered_in_sl, ${sum('wait_judged')} as wait_judged
-      from call_hour r
+      from ${sql.table(table)} r
       where ${sql.join(
         [
           sql<boolean>`${ch('day')} between ${ctx.period.from}::date and ${ctx.period.to}::date`,

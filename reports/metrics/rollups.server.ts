@@ -413,10 +413,10 @@ export interface RefreshResult {
 
 /**
  * The rows of one kind for local days `range` (all when none), and of the tables built beside it: calls by hour
- * and lost calls with the call rollup, minute norms with the call and visit rollups (ADR 032).
+ * (call_hour, and call_hour_total from it) and lost calls with the call rollup, minute norms with the call and visit rollups (ADR 032).
  */
 async function rebuild(trx: Kysely<DB>, kind: RollupKind, params: RollupParams, orgId: string, range?: { from: string; to: string }): Promise<void> {
-  const days = (table: keyof DB & ('call_hour' | (typeof TABLES)[RollupKind])) => {
+  const days = (table: keyof DB & ('call_hour' | 'call_hour_total' | (typeof TABLES)[RollupKind])) => {
     const q = trx.deleteFrom(table).where('org_id', '=', orgId)
     return range ? q.where(sql<boolean>`day between ${range.from}::date and ${range.to}::date`) : q
   }
@@ -425,6 +425,13 @@ async function rebuild(trx: Kysely<DB>, kind: RollupKind, params: RollupParams, 
   if (kind === 'calls') {
     await days('call_hour').execute()
     await insertSql('call_hours', params, orgId, range).execute(trx)
+    await days('call_hour_total').execute()
+    const h = columnsOf('call_hour')
+    const total = CALL_HOUR_KEYS.filter((k): k is Exclude<typeof k, 'line' | 'category'> => k !== 'line' && k !== 'category')
+    await sql`insert into call_hour_total (${columnList('call_hour_total', [...total, ...CALL_HOUR_SUMS])})
+      select ${sql.join(total.map((k) => h(k)))}, ${sql.join(CALL_HOUR_SUMS.map((k) => sql`sum(${h(k)})`))}
+      from call_hour where ${h('org_id')} = ${orgId} ${range ? sql`and ${h('day')} between ${range.from}::date and ${range.to}::date` : sql``}
+      group by ${sql.join(total.map((k) => h(k)))}`.execute(trx)
     // a call of a changed day may reach the caller of a lost call up to a week before it
     await refreshLostDays(trx, orgId, range && { from: dayText(dayNumber(range.from) - REACH_WINDOW_DAYS - 1), to: range.to })
   }
