@@ -284,8 +284,9 @@ export async function appealSums(db: Db, scope: Scope, period: Period, filter: V
 /**
  * Appeals whose term ended in the period, judged as of `asOf`: answered ones by the rollup, except those
  * answered after `asOf` (from the records: unanswered then); unanswered ones by the rollup when their last day
- * is well before or after `asOf`, and from the records on the two days around it (where the moment decides). Grouped by form, topic and series bucket (the dashboard), or by
- * deadline rule (`by: 'rule'`: the cockpit's norms, the same figures as computeAppealCompliance over the records).
+ * is well before or after `asOf`, and from the records on the two days around it (where the moment decides).
+ * Grouped by form, topic and series bucket (the dashboard), or by deadline rule (`by: 'rule'`: the cockpit's
+ * norms and «Сроки», the same figures as computeAppealCompliance over the records).
  */
 export async function dueSums(
   db: Db,
