@@ -35,17 +35,30 @@ export interface DataWarning {
 
 const TABLE: Record<LogKind, string> = { appeals: 'appeal_day', calls: 'call_day', visits: 'visit_day' }
 
+/**
+ * The months (YYYY-MM) of `from`–`to` with a record of the log in the scope: a month has records if one rollup
+ * row of it is found (the index on (org_id, day): a probe per month, not a read of the period's rows).
+ */
+async function monthsWithRecords(db: Db, log: LogKind, scope: Scope, from: string, to: string): Promise<Set<string>> {
+  const rows = await sql<{ month: string }>`
+    select to_char(m.start, 'YYYY-MM') as month
+    from generate_series(date_trunc('month', ${from}::date), ${to}::date, interval '1 month') as m(start)
+    where exists (
+      select 1 from ${sql.table(TABLE[log])} r
+      where r.day between greatest(m.start::date, ${from}::date) and least((m.start + interval '1 month - 1 day')::date, ${to}::date)
+        and ${sql.join(viewConditions(log, scope, {}), sql` and `)}
+    )`.execute(db)
+  return new Set(rows.rows.map((r) => r.month))
+}
+
 /** Months with records of each log in the years given (the user's scope; calls without a branch only for organisation-wide users). */
 export async function coverageOf(db: Db, scope: Scope, years: readonly number[], asOf: Date, zone: string): Promise<YearCoverage[]> {
   const now = localParts(asOf, zone)
+  const logs = ['appeals', 'calls', 'visits'] as const
+  const seenOf = await Promise.all(logs.map((log) => monthsWithRecords(db, log, scope, `${Math.min(...years)}-01-01`, `${Math.max(...years)}-12-31`)))
   const out: YearCoverage[] = []
-  for (const log of ['appeals', 'calls', 'visits'] as const) {
-    const rows = await sql<{ month: string }>`
-      select distinct to_char(r.day, 'YYYY-MM') as month from ${sql.table(TABLE[log])} r
-      where r.day between ${`${Math.min(...years)}-01-01`}::date and ${`${Math.max(...years)}-12-31`}::date and ${sql.join(viewConditions(log, scope, {}), sql` and `)}`.execute(
-      db,
-    )
-    const seen = new Set(rows.rows.map((r) => r.month))
+  logs.forEach((log, i) => {
+    const seen = seenOf[i]!
     for (const year of years) {
       const months = Array.from({ length: 12 }, (_, i) => i + 1).filter((m) => seen.has(`${year}-${String(m).padStart(2, '0')}`))
       // months that are over (or begun) by «as of»: a year still running is not short of its future months
@@ -53,7 +66,7 @@ export async function coverageOf(db: Db, scope: Scope, years: readonly number[],
       const missing = Array.from({ length: due }, (_, i) => i + 1).filter((m) => !months.includes(m))
       out.push({ log, year, months, missing })
     }
-  }
+  })
   return out
 }
 
@@ -103,17 +116,7 @@ export async function periodCoverage(db: Db, scope: Scope, period: { from: strin
   const logs = ['appeals', 'calls', 'visits'] as const
   return Promise.all(
     logs.map(async (log) => {
-      // a month has records if one rollup row of it is found (the index on (org_id, day): a probe per month, not
-      // a read of the period's rows)
-      const rows = await sql<{ month: string }>`
-        select to_char(m.start, 'YYYY-MM') as month
-        from generate_series(date_trunc('month', ${period.from}::date), ${period.to}::date, interval '1 month') as m(start)
-        where exists (
-          select 1 from ${sql.table(TABLE[log])} r
-          where r.day between greatest(m.start::date, ${period.from}::date) and least((m.start + interval '1 month - 1 day')::date, ${period.to}::date)
-            and ${sql.join(viewConditions(log, scope, {}), sql` and `)}
-        )`.execute(db)
-      const seen = new Set(rows.rows.map((r) => r.month))
+      const seen = await monthsWithRecords(db, log, scope, period.from, period.to)
       const missing: string[] = []
       for (
         let [y, m] = period.from.split('-').map(Number) as [number, number];

@@ -153,7 +153,8 @@ function sumsSql(rule: NormRule, start: RawBuilder<Date>, stop: RawBuilder<Date 
         coalesce(sum(extract(epoch from ${stopNow} - ${start})), 0)::float8 as measured_sum`
 }
 
-const normSecondsOf = (rule: NormRule) => rule.amount * (UNIT_SECONDS[rule.unit] ?? 60)
+/** A minute norm in seconds. */
+export const normSecondsOf = (rule: NormRule) => rule.amount * (UNIT_SECONDS[rule.unit] ?? 60)
 
 interface NormRow {
   records: number
