@@ -51,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // as of now: kept until the data changes or the next deadline passes (view-cache.server.ts)
   const { cockpit, coverage, lost } = await cachedView(
     ctx.database,
-    { view: 'cockpit', scope: ctx.scope, params: { view, compare }, asOfNow: true },
+    { view: 'cockpit', scope: ctx.scope, params: { view, compare }, asOfNow: true, periodEnd: view.period.end },
     async () => {
       const [cockpit, current, previous] = await Promise.all([
         buildCockpit(ctx.database.db, ctx.scope, view, ctx.asOf, ctx.params, ctx.offices),

@@ -30,6 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         scope: ctx.scope,
         params: { domain: register.domain, period: records.period, filter: records.filter, narrowing: records.narrowing, metric: records.metric ?? null },
         asOfNow: true,
+        periodEnd: records.period.end,
       },
       () => registerTotal(ctx.database.db, register, records),
     ),

@@ -1,3 +1,4 @@
+import { yearPeriod } from '#reports/metrics/period.ts'
 import { FieldError, fieldErrorsOf, invalid } from '#app/components/form-error.tsx'
 import { randomUUID } from 'node:crypto'
 import { cachedView } from '#app/utils/view-cache.server.ts'
@@ -38,7 +39,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // data generation; «as of now» until the next deadline passes (view-cache.server.ts)
   const { ctx, report, preview } = await cachedView(
     rr.database,
-    { view: 'appendix-7', scope: rr.scope, params: { year: rr.year, asOf: rr.asOfText }, asOfNow: rr.asOfText === null },
+    {
+      view: 'appendix-7',
+      scope: rr.scope,
+      params: { year: rr.year, asOf: rr.asOfText },
+      asOfNow: rr.asOfText === null,
+      periodEnd: yearPeriod(rr.year, rr.org.time_zone).end,
+    },
     async () => {
       const ctx = await appendix7Context(rr.database, rr.scope, rr.year, rr.asOf)
       const report = await prepareAppendix7(ctx)

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { vi } from 'vitest'
 import pg from 'pg'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { tmpFile } from '#test/setup/files.ts'
@@ -8,12 +9,15 @@ import { addOwnDay } from '#app/models/calendar.server.ts'
 import { updateOrganisation } from '#app/models/organisation.server.ts'
 import { computeAppealCompliance } from '#reports/deadlines/compliance.server.ts'
 import { periodOf } from '#reports/metrics/period.ts'
+import { settledAt } from '#reports/deadlines/settled.server.ts'
 import { VIEW_COMPUTATIONS, cachedView, clearViewCache, viewCacheStats } from './view-cache.server.ts'
 
 /** The view cache cannot serve a stale figure (ADR 013): every change that moves a figure moves the generation. */
 const t = useTestDatabase()
 let world: TestWorld
 const all = () => ({ orgId: world.org.id, branches: 'all' as const })
+/** The Moscow day of an instant, YYYY-MM-DD. */
+const localDay = (ms: number) => new Date(ms + 3 * 3_600_000).toISOString().slice(0, 10)
 
 beforeEach(async () => {
   world = await resetWorld(t.database)
@@ -160,5 +164,48 @@ describe('the view cache', () => {
     await new Promise((resolve) => setTimeout(resolve, due.getTime() - Date.now() + 100))
     expect(await read()).toBe(1)
     expect(viewCacheStats().hits).toBe(hits) // recomputed, not served
+  })
+
+  it('a view «as of now» of a settled period is kept past the minute, until the next deadline; a recent one is not', async () => {
+    await importAppeals(['A1;01.03.2025 09:00;почта;прочее;Городские ЭС'])
+    // the appeal's term is long over: no deadline ahead
+    await sql`update appeal set due_at = '2025-03-20T21:00:00Z'`.execute(t.database.db)
+    const march = periodOf('2025-03-01', '2025-03-31', 'Europe/Moscow')
+    const settled = await settledAt(t.database.db, world.org.id, march.end)
+    // the longest of: a week for reaching a lost caller, the longest minute norm, the callback norm, after a day of margin
+    expect(settled.getTime()).toBeGreaterThanOrEqual(march.end.getTime() + 8 * 86_400_000)
+    expect(settled.getTime()).toBeLessThan(Date.now())
+    const recent = periodOf(localDay(Date.now() - 86_400_000), localDay(Date.now()), 'Europe/Moscow')
+    expect((await settledAt(t.database.db, world.org.id, recent.end)).getTime()).toBeGreaterThan(Date.now())
+    let computed = 0
+    const read = (periodEnd: Date) =>
+      cachedView(t.database, { view: 'settled-test', scope: all(), params: { periodEnd }, asOfNow: true, periodEnd }, async () => ++computed)
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() })
+    try {
+      expect(await read(march.end)).toBe(1)
+      expect(await read(recent.end)).toBe(2)
+      vi.setSystemTime(Date.now() + 5 * 60_000)
+      expect(await read(march.end)).toBe(1) // kept: nothing in March changes by time alone any more
+      expect(await read(recent.end)).toBe(3) // a minute at most: yesterday's calls may still run out of their norms
+      // a deadline ahead of the organisation still ends the settled view at that instant
+      await sql`update appeal set due_at = ${new Date(Date.now() + 60_000)}`.execute(t.database.db)
+      clearViewCache()
+      expect(await read(march.end)).toBe(4)
+      vi.setSystemTime(Date.now() + 61_000)
+      expect(await read(march.end)).toBe(5)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('a stop dated ahead in the norm rollup keeps the period unsettled until then', async () => {
+    const march = periodOf('2025-03-01', '2025-03-31', 'Europe/Moscow')
+    const before = await settledAt(t.database.db, world.org.id, march.end)
+    const ahead = new Date(Date.now() + 3 * 86_400_000)
+    const rule = await t.database.db.selectFrom('deadline_rule').select('id').where('org_id', '=', world.org.id).executeTakeFirstOrThrow()
+    await sql`insert into norm_day (org_id, domain, rule_id, day, start_day, records, within, beyond, missing, missing_late, measured_sum, built_at, changes_at)
+      values (${world.org.id}, 'visits', ${rule.id}, '2025-03-10', '2025-03-10', 1, 1, 0, 0, 0, 60, now(), ${ahead})`.execute(t.database.db)
+    expect(before.getTime()).toBeLessThan(Date.now())
+    expect((await settledAt(t.database.db, world.org.id, march.end)).getTime()).toBe(ahead.getTime())
   })
 })

@@ -1,6 +1,7 @@
 import type { Database } from '#db/client.server.ts'
 import { nextDeadlineAfter, readGeneration } from '#db/generation.server.ts'
 import type { Scope } from '#db/scope.server.ts'
+import { settledAt } from '#reports/deadlines/settled.server.ts'
 import { notePageValidUntil } from './page-cache.server.ts'
 
 /**
@@ -9,7 +10,9 @@ import { notePageValidUntil } from './page-cache.server.ts'
  * once); a new generation empties the cache. A view computed «as of now» is also kept only until the next
  * deadline of the organisation's appeals or callbacks passes (the instant its verdicts change by time
  * alone), and at most a minute (the other effects of time: an unanswered call's pickup norm of the last
- * seconds, the local day changing). Concurrent requests for the same entry share one computation.
+ * seconds, the local day changing) — unless it covers a period whose other time effects are over
+ * (`periodEnd`, settledAt: a year long past), which is kept until the next deadline alone (ADR 033).
+ * Concurrent requests for the same entry share one computation.
  */
 interface Entry {
   value: Promise<unknown>
@@ -53,6 +56,12 @@ export interface CacheKey {
   params: unknown
   /** Computed «as of now» (time-dependent), rather than as of a date in the parameters. */
   asOfNow?: boolean
+  /**
+   * With asOfNow: the end of the latest period the view's figures cover, when nothing else in it depends on the
+   * present (no «nearing their term» list, no «today»). Once that period is settled (settledAt), the view is kept
+   * until the next deadline passes, not a minute at most.
+   */
+  periodEnd?: Date
   /** A few indexed look-ups (the view context): computed at once, never waiting behind the heavy views. */
   light?: boolean
 }
@@ -84,8 +93,12 @@ export async function cachedView<T>(database: Database, key: CacheKey, compute: 
   const entry: Entry = { value: Promise.resolve(), validUntil: Number.POSITIVE_INFINITY }
   entry.value = (async () => {
     if (key.asOfNow) {
-      const next = await nextDeadlineAfter(database.db, key.scope.orgId, new Date(now))
-      entry.validUntil = Math.min(now + NOW_LIMIT_MS, next ? next.getTime() : Number.POSITIVE_INFINITY)
+      const [next, settled] = await Promise.all([
+        nextDeadlineAfter(database.db, key.scope.orgId, new Date(now)),
+        key.periodEnd ? settledAt(database.db, key.scope.orgId, key.periodEnd) : null,
+      ])
+      const limit = settled && settled.getTime() <= now ? Number.POSITIVE_INFINITY : now + NOW_LIMIT_MS
+      entry.validUntil = Math.min(limit, next ? next.getTime() : Number.POSITIVE_INFINITY)
     }
     return key.light ? compute() : inTurn(compute)
   })()
