@@ -20,6 +20,7 @@ import * as lostDay from './2026_12_01_0024_lost_day.ts'
 import * as callBatch from './2026_12_01_0025_call_batch_unchecked.ts'
 import * as appealAnswered from './2026_12_01_0026_appeal_answered.ts'
 import * as callHourTotal from './2026_12_01_0027_call_hour_total.ts'
+import * as rollupChanges from './2026_12_01_0028_rollup_changes.ts'
 
 /** The migrations in order. A static list (not a folder scan) works under vitest, tsx and the bundle alike. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0025_call_batch_unchecked': callBatch,
   '2026_12_01_0026_appeal_answered': appealAnswered,
   '2026_12_01_0027_call_hour_total': callHourTotal,
+  '2026_12_01_0028_rollup_changes': rollupChanges,
 }

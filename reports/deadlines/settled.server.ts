@@ -37,8 +37,8 @@ export async function settledAt(db: Db, orgId: string, end: Date): Promise<Date>
   const lastDay = sql`(${end}::timestamptz at time zone ${org.time_zone})::date`
   const ahead = (
     await sql<{ at: Date | null }>`select greatest(
-        (select max(changes_at) from norm_day where org_id = ${orgId} and day <= ${lastDay}),
-        (select max(changes_at) from lost_day where org_id = ${orgId} and day <= ${lastDay})
+        (select max(changes_at) from norm_day where org_id = ${orgId} and changes_at is not null and day <= ${lastDay}),
+        (select max(changes_at) from lost_day where org_id = ${orgId} and changes_at is not null and day <= ${lastDay})
       ) as at`.execute(db)
   ).rows[0]?.at
   if (ahead) settled = Math.max(settled, new Date(ahead).getTime())
