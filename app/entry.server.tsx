@@ -2,6 +2,8 @@ import type { AppLoadContext, EntryContext } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { renderToReadableStream } from 'react-dom/server.browser'
 import { NonceProvider } from '#app/components/nonce.tsx'
+import { ChartMarkupProvider } from '#app/components/chart-markup.tsx'
+import { drawChart } from '#app/utils/chart-markup.server.ts'
 import { prepareDatabase } from '#app/utils/app-database.server.ts'
 import { keepPage, pageMayBeKept } from '#app/utils/page-cache.server.ts'
 import { NONCE_PLACEHOLDER, cachedRender, keepRender, renderKey, withNonce } from '#app/utils/render-cache.server.ts'
@@ -56,7 +58,9 @@ export default async function handleRequest(
     const renderNonce = key || wholePage ? NONCE_PLACEHOLDER : nonce
     const body = await renderToReadableStream(
       <NonceProvider value={renderNonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={renderNonce} />
+        <ChartMarkupProvider value={drawChart}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={renderNonce} />
+        </ChartMarkupProvider>
       </NonceProvider>,
       {
         nonce: renderNonce,

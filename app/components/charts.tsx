@@ -4,8 +4,14 @@
  * a fixed `id`: otherwise recharts numbers its clip paths with a process-wide counter, and the browser's
  * numbers differ from the server's (a hydration error). Axes show every tick (`interval={0}`): hiding
  * overlapping ticks depends on text measured in the browser, which the server cannot do.
+ *
+ * On the server a chart's SVG is drawn once per distinct content (`Drawn`, app/utils/chart-markup.server.ts):
+ * the page carries that text; the browser hydrates it as it is and then draws the live chart (tooltips) in its
+ * place before the first paint.
  */
+import { type ReactElement, useContext, useEffect, useLayoutEffect, useState } from 'react'
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
+import { ChartMarkupContext } from './chart-markup.tsx'
 
 const WIDTH = 560
 const HEIGHT = 260
@@ -63,6 +69,30 @@ function ChartLegend({ items }: { items: { label: string; color: string }[] }) {
   )
 }
 
+// true until the page's first hydration is over: a chart mounted later (a client-side navigation) is drawn live at once
+let hydrating = typeof document !== 'undefined'
+const useClientLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect
+
+/**
+ * A recharts chart whose server SVG is drawn once per `drawKey` (everything the chart is drawn from). While the
+ * page hydrates, the browser keeps the SVG the server sent (the same text, so no mismatch), then draws the live
+ * chart before the first paint.
+ */
+function Drawn({ id, drawKey, chart }: { id: string; drawKey: unknown[]; chart: () => ReactElement }) {
+  const draw = useContext(ChartMarkupContext)
+  const [live, setLive] = useState(() => typeof document !== 'undefined' && !hydrating)
+  useClientLayoutEffect(() => {
+    hydrating = false
+    setLive(true)
+  }, [])
+  if (live || (typeof document === 'undefined' && !draw)) return chart()
+  const html =
+    typeof document === 'undefined'
+      ? draw!(JSON.stringify([id, ...drawKey]), chart)
+      : (document.querySelector(`[data-chart="${CSS.escape(id)}"]`)?.innerHTML ?? '')
+  return <div data-chart={id} dangerouslySetInnerHTML={{ __html: html }} />
+}
+
 /** A full-width chart of the cockpit: drawn at this width, scaled down by the page (viewBox). */
 export const WIDE = 1150
 
@@ -82,15 +112,21 @@ export function StackedBars({
   return (
     <figure className={width > WIDTH ? 'chart wide' : 'chart'} data-testid={id}>
       <figcaption>{title}</figcaption>
-      <BarChart id={id} width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-        <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="bucket" interval={0} tick={<AxisTick axis="x" format={bucketLabel} />} />
-        <YAxis interval={0} tick={<AxisTick axis="y" format={(v: number) => number.format(v)} />} />
-        <Tooltip formatter={(v: number) => number.format(v)} labelFormatter={bucketLabel} />
-        {series.map((s, i) => (
-          <Bar key={s.key} dataKey={s.key} name={s.label} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
-        ))}
-      </BarChart>
+      <Drawn
+        id={id}
+        drawKey={['stacked', width, data, series]}
+        chart={() => (
+          <BarChart id={id} width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="bucket" interval={0} tick={<AxisTick axis="x" format={bucketLabel} />} />
+            <YAxis interval={0} tick={<AxisTick axis="y" format={(v: number) => number.format(v)} />} />
+            <Tooltip formatter={(v: number) => number.format(v)} labelFormatter={bucketLabel} />
+            {series.map((s, i) => (
+              <Bar key={s.key} dataKey={s.key} name={s.label} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        )}
+      />
       <ChartLegend items={series.map((s, i) => ({ label: s.label, color: COLORS[i % COLORS.length]! }))} />
     </figure>
   )
@@ -119,25 +155,31 @@ export function TrendLine({
   return (
     <figure className={width > WIDTH ? 'chart wide' : 'chart'} data-testid={id}>
       <figcaption>{title}</figcaption>
-      <LineChart id={id} width={width} height={HEIGHT} data={scaled} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-        <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="bucket" interval={0} tick={<AxisTick axis="x" format={bucketLabel} />} />
-        <YAxis
-          interval={0}
-          tick={<AxisTick axis="y" format={(v: number) => `${number.format(v)}${suffix}`} />}
-          domain={unit === 'share' ? [0, 100] : [0, 'auto']}
-        />
-        <Tooltip formatter={(v: number) => `${number.format(v)}${suffix}`} labelFormatter={bucketLabel} />
-        <Line type="monotone" dataKey="value" name={title} stroke={COLORS[0]} dot isAnimationActive={false} connectNulls={false} />
-        {norm !== null && norm !== undefined ? (
-          <ReferenceLine
-            y={norm}
-            stroke="#dc2626"
-            strokeDasharray="6 4"
-            label={{ value: normLabel ?? `норматив ${number.format(norm)}${suffix}`, position: 'insideTopRight', fill: '#dc2626' }}
-          />
-        ) : null}
-      </LineChart>
+      <Drawn
+        id={id}
+        drawKey={['line', width, scaled, unit, norm ?? null, normLabel ?? null, title]}
+        chart={() => (
+          <LineChart id={id} width={width} height={HEIGHT} data={scaled} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="bucket" interval={0} tick={<AxisTick axis="x" format={bucketLabel} />} />
+            <YAxis
+              interval={0}
+              tick={<AxisTick axis="y" format={(v: number) => `${number.format(v)}${suffix}`} />}
+              domain={unit === 'share' ? [0, 100] : [0, 'auto']}
+            />
+            <Tooltip formatter={(v: number) => `${number.format(v)}${suffix}`} labelFormatter={bucketLabel} />
+            <Line type="monotone" dataKey="value" name={title} stroke={COLORS[0]} dot isAnimationActive={false} connectNulls={false} />
+            {norm !== null && norm !== undefined ? (
+              <ReferenceLine
+                y={norm}
+                stroke="#dc2626"
+                strokeDasharray="6 4"
+                label={{ value: normLabel ?? `норматив ${number.format(norm)}${suffix}`, position: 'insideTopRight', fill: '#dc2626' }}
+              />
+            ) : null}
+          </LineChart>
+        )}
+      />
     </figure>
   )
 }
@@ -163,15 +205,21 @@ export function ShareBars({
   return (
     <figure className={width > WIDTH ? 'chart wide' : 'chart'} data-testid={id}>
       <figcaption>{title}</figcaption>
-      <BarChart id={id} width={width} height={HEIGHT} data={scaled} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-        <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="label" interval={0} tick={<AxisTick axis="x" format={(v: string) => v} />} />
-        <YAxis interval={0} domain={[0, 100]} tick={<AxisTick axis="y" format={(v: number) => `${number.format(v)} %`} />} />
-        <Tooltip formatter={(v: number) => `${number.format(v)} %`} />
-        {series.map((s) => (
-          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} isAnimationActive={false} />
-        ))}
-      </BarChart>
+      <Drawn
+        id={id}
+        drawKey={['shares', width, scaled, series]}
+        chart={() => (
+          <BarChart id={id} width={width} height={HEIGHT} data={scaled} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="label" interval={0} tick={<AxisTick axis="x" format={(v: string) => v} />} />
+            <YAxis interval={0} domain={[0, 100]} tick={<AxisTick axis="y" format={(v: number) => `${number.format(v)} %`} />} />
+            <Tooltip formatter={(v: number) => `${number.format(v)} %`} />
+            {series.map((s) => (
+              <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        )}
+      />
       <ChartLegend items={series.map((s) => ({ label: s.label, color: s.color }))} />
     </figure>
   )

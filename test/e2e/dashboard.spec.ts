@@ -18,7 +18,12 @@ describe('the dashboard', () => {
     const page = await signIn(browser.context, baseUrl, 'manager', E2E_PASSWORD)
     const problems = watchConsole(page)
     await gotoHydrated(page, `${baseUrl}/dashboard?period=month&year=2025&month=3`)
-    expect(await page.locator('svg.recharts-surface').count()).toBeGreaterThan(0) // charts are in the server's HTML
+    expect(await page.locator('svg.recharts-surface').count()).toBeGreaterThan(0)
+    // charts are in the server's HTML, drawn once per content (chart-markup.server.ts); hydrated as they are, then
+    // drawn live in their place (no static copy left, no hydration error: `problems` below)
+    const html = await (await page.request.get(`${baseUrl}/dashboard?period=month&year=2025&month=3`)).text()
+    expect(html).toMatch(/<div data-chart="[^"]+"><div class="recharts-wrapper"/)
+    expect(await page.locator('[data-chart]').count()).toBe(0)
     const all = Number(await tileValue(page, 'appeals.received'))
     expect(all).toBe(3) // the sample register: three appeals received in March 2025
 
