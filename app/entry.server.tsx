@@ -6,7 +6,7 @@ import { ChartMarkupProvider } from '#app/components/chart-markup.tsx'
 import { drawChart } from '#app/utils/chart-markup.server.ts'
 import { prepareDatabase } from '#app/utils/app-database.server.ts'
 import { keepPage, pageMayBeKept } from '#app/utils/page-cache.server.ts'
-import { NONCE_PLACEHOLDER, cachedRender, keepRender, renderKey, withNonce } from '#app/utils/render-cache.server.ts'
+import { NONCE_PLACEHOLDER, renderUnderWay, startRender, cachedRender, keepRender, renderKey, withNonce } from '#app/utils/render-cache.server.ts'
 
 // server.mjs answers kept pages before Remix runs (app/utils/page-cache.server.ts, ADR 023)
 export { runPage, servePage } from '#app/utils/page-cache.server.ts'
@@ -42,12 +42,14 @@ export default async function handleRequest(
   const nonce = loadContext?.nonce ?? ''
   responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
   const key = renderKey(request, responseStatusCode, remixContext)
-  const kept = key ? cachedRender(key) : undefined
+  const kept = key ? (cachedRender(key) ?? (await renderUnderWay(key))) : undefined
   if (kept !== undefined) {
     keepWholePage(remixContext, responseStatusCode, responseHeaders, kept)
     return new Response(withNonce(kept, nonce), { headers: responseHeaders, status: responseStatusCode })
   }
 
+  // requests for this content arriving meanwhile wait for this render (render-cache.server.ts)
+  const rendered = key ? startRender(key) : undefined
   let status = responseStatusCode
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), ABORT_DELAY)
@@ -78,9 +80,11 @@ export default async function handleRequest(
       if (key) keepRender(key, html)
       keepWholePage(remixContext, status, responseHeaders, html)
     }
+    rendered?.(status === 200 ? html : undefined)
     return new Response(withNonce(html, nonce), { headers: responseHeaders, status })
   } finally {
     clearTimeout(timer)
+    rendered?.(undefined)
   }
 }
 

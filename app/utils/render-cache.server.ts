@@ -105,6 +105,31 @@ export function keepRender(key: string, html: string) {
   }
 }
 
+const rendering = new Map<string, Promise<string | undefined>>()
+
+/**
+ * The render of this content under way, if any: requests for the same content at the same moment (ten users of
+ * one login opening the same page together) wait for that one instead of each rendering it. It resolves to the
+ * HTML, or to undefined when that render is not to be shared (an error): the waiter renders for itself.
+ */
+export function renderUnderWay(key: string): Promise<string | undefined> | undefined {
+  return rendering.get(key)
+}
+
+/** Notes a render of `key` as under way; the returned function ends it with its HTML (or undefined). */
+export function startRender(key: string): (html: string | undefined) => void {
+  let settle!: (html: string | undefined) => void
+  const done = new Promise<string | undefined>((resolve) => (settle = resolve))
+  rendering.set(key, done)
+  let settled = false
+  return (html) => {
+    if (settled) return
+    settled = true
+    if (rendering.get(key) === done) rendering.delete(key)
+    settle(html)
+  }
+}
+
 /** The kept HTML with this request's nonce. */
 export function withNonce(html: string, nonce: string): string {
   return html.replaceAll(NONCE_PLACEHOLDER, nonce)

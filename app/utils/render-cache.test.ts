@@ -1,5 +1,5 @@
 import type { EntryContext } from '@remix-run/node'
-import { NONCE_PLACEHOLDER, cachedRender, clearRenderCache, keepRender, renderKey, withNonce } from './render-cache.server.ts'
+import { NONCE_PLACEHOLDER, cachedRender, renderUnderWay, startRender, clearRenderCache, keepRender, renderKey, withNonce } from './render-cache.server.ts'
 
 const get = (url = 'http://localhost/dashboard?period=year&year=2025') => new Request(url)
 function context(loaderData: Record<string, unknown>, extra: Partial<EntryContext['staticHandlerContext']> = {}): EntryContext {
@@ -55,5 +55,23 @@ describe('kept renders', () => {
     expect(kept).toBe(html)
     expect(withNonce(kept!, 'abc')).toBe('<script nonce="abc">1</script><script nonce="abc">2</script>')
     expect(cachedRender('other')).toBeUndefined()
+  })
+})
+
+describe('renders under way', () => {
+  it('a request for content being rendered waits for that render; an unshared end lets it render itself', async () => {
+    expect(renderUnderWay('k1')).toBeUndefined()
+    const end = startRender('k1')
+    const waiting = renderUnderWay('k1')
+    expect(waiting).toBeDefined()
+    end('<html>один</html>')
+    expect(await waiting).toBe('<html>один</html>')
+    // over: the next request finds the render cache, not a render under way
+    expect(renderUnderWay('k1')).toBeUndefined()
+    const failed = startRender('k2')
+    const other = renderUnderWay('k2')
+    failed(undefined)
+    failed('<html>поздно</html>') // ended once: a later end changes nothing
+    expect(await other).toBeUndefined()
   })
 })
