@@ -53,10 +53,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ctx.database,
     { view: 'cockpit', scope: ctx.scope, params: { view, compare }, asOfNow: true, periodEnd: view.period.end },
     async () => {
-      const [cockpit, current, previous] = await Promise.all([
+      // lost calls called back (issue 18): the period and the comparison period, in the branch chosen (if any); the XLSX has the same block
+      const [cockpit, current, previous, lost] = await Promise.all([
         buildCockpit(ctx.database.db, ctx.scope, view, ctx.asOf, ctx.params, ctx.offices),
         periodCoverage(ctx.database.db, ctx.scope, view.period, ctx.asOf, ctx.org.time_zone),
         periodCoverage(ctx.database.db, ctx.scope, view.previous, ctx.asOf, ctx.org.time_zone),
+        lostCallsOfView(ctx.database.db, ctx.org.id, ctx.scope, view, ctx.asOf),
       ])
       // a log without records in the period (or the comparison period) is «нет данных», never 0; so are
       // surveys without a single answer or invitation
@@ -66,8 +68,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       noData.surveys = !s.current['surveys.responses'] && !s.current['surveys.invitations']
       noDataBefore.surveys = !s.previous['surveys.responses'] && !s.previous['surveys.invitations']
       const warnings = periodWarnings(current, previous).map((w) => (compare === 'prior' ? w.replace('за тот же период год назад', 'за предыдущий период') : w))
-      // lost calls called back (issue 18): the period and the comparison period, in the branch chosen (if any); the XLSX has the same block
-      const lost = await lostCallsOfView(ctx.database.db, ctx.org.id, ctx.scope, view, ctx.asOf)
       return { cockpit, lost, coverage: { noData, noDataBefore, warnings } }
     },
   )

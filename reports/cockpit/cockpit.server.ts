@@ -8,7 +8,7 @@
 import type { Db } from '#db/client.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { type DashboardData, buildDashboard } from '#reports/metrics/dashboard-view.server.ts'
-import { appealSums, bucketsOf, groupBy } from '#reports/metrics/dashboard.server.ts'
+import { appealSums, bucketsOf, groupBy, notApplicable } from '#reports/metrics/dashboard.server.ts'
 import type { RollupParams } from '#reports/metrics/rollups.server.ts'
 import type { View } from '#reports/metrics/view.ts'
 import { appealTopic, labelOf, serviceKind } from '#reports/vocabulary.ts'
@@ -66,12 +66,13 @@ const rank = (rows: Ranked[], worstIsLow: boolean) =>
 
 export async function buildCockpit(db: Db, scope: Scope, view: View, asOf: Date, params: RollupParams, offices: Map<string, string>): Promise<CockpitData> {
   const { filter, period } = view
-  const [dashboard, norms, received] = await Promise.all([
+  // every part at once: under load each round trip waits its turn on the event loop, so the fewer in a row the better
+  const [dashboard, norms, received, hours] = await Promise.all([
     buildDashboard(db, scope, view, asOf, params, offices),
     cockpitNorms(db, scope, period, view.previous, asOf, params.zone, filter, view.narrowing),
     appealSums(db, scope, period, filter),
+    notApplicable('calls', filter) ? null : callsByTime(db, { scope, period, filter, narrowing: {}, asOf, zone: params.zone, params }),
   ])
-  const hours = dashboard.calls.notApplicable ? null : await callsByTime(db, { scope, period, filter, narrowing: {}, asOf, zone: params.zone, params })
 
   const worstOffices = rank(
     dashboard.surveys.byOffice.map((r) => ({

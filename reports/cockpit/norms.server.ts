@@ -77,10 +77,26 @@ async function sideOf(
 ): Promise<Map<string, NormSide>> {
   const out = new Map<string, NormSide>()
   const follows = (domain: NormDomain) => unfollowedFilters(domain, filter, narrowing) === null
-  const appeals = follows('appeals')
-    ? new Map((await appealComplianceOfView(db, scope, period, asOf, zone, filter, narrowing)).map((c) => [c.ruleId, c]))
-    : new Map()
-  const minuteRules = new Map((await loadNormRules(db, scope.orgId)).map((r) => [r.id, r]))
+  const [appeals, minuteRules] = await Promise.all([
+    follows('appeals')
+      ? appealComplianceOfView(db, scope, period, asOf, zone, filter, narrowing).then((rows) => new Map(rows.map((c) => [c.ruleId, c])))
+      : new Map(),
+    loadNormRules(db, scope.orgId).then((rows) => new Map(rows.map((r) => [r.id, r]))),
+  ])
+  // the minute norms' figures at once (each a few round trips)
+  const figures = new Map(
+    await Promise.all(
+      rules
+        .filter((rule) => rule.applies_to !== 'appeals' && follows(rule.applies_to) && minuteRules.has(rule.id))
+        .map(
+          async (rule) =>
+            [
+              rule.id,
+              await computeNormFigures(db, scope, period, asOf, minuteRules.get(rule.id)!, normConditions(rule.applies_to, scope, filter, narrowing)),
+            ] as const,
+        ),
+    ),
+  )
   for (const rule of rules) {
     if (!follows(rule.applies_to)) {
       // shown with the reason, never with a value the filter does not narrow
@@ -102,9 +118,8 @@ async function sideOf(
       })
       continue
     }
-    const normRule = minuteRules.get(rule.id)
-    if (!normRule) continue // a day term on calls or visits is not measured in minutes («Сроки» says so too)
-    const f = await computeNormFigures(db, scope, period, asOf, normRule, normConditions(rule.applies_to, scope, filter, narrowing))
+    const f = figures.get(rule.id)
+    if (!f) continue // a day term on calls or visits is not measured in minutes («Сроки» says so too)
     const { judged, violations, verdict } = normVerdict(rule.is_average, f)
     out.set(rule.id, { judged, violations, share: f.withinShare, meanSeconds: f.meanSeconds, verdict })
   }

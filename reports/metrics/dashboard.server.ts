@@ -323,19 +323,17 @@ export async function dueSums(
   const groupBy = sql.raw(groups.rollup.map((_, i) => i + 1).join(', '))
   const keyOf = (r: Record<string, string | null>): Grouped<DueSums>['key'] =>
     by === 'rule' ? { rule: r.rule! } : { form: r.form!, topic: r.topic!, bucket: r.bucket! }
-  const rolled = await sql<Record<string, string>>`
+  const rolledQuery = sql<Record<string, string>>`
     select ${sql.join(groups.rollup)}, sum(${dd('due')}) as due, sum(${dd('on_time')}) as on_time, sum(${dd('late')}) as late,
       coalesce(sum(${dd('unanswered')}) filter (where ${dd('day')} < ${edgeFrom}::date), 0) as overdue,
       coalesce(sum(${dd('unanswered')}) filter (where ${dd('day')} > ${edgeTo}::date), 0) as open
     from appeal_due_day r where ${and([dayRange(period), ...conditions, ...groups.only])}
     group by ${groupBy}`.execute(db)
-  const out: Grouped<DueSums>[] = rolled.rows.map((r) => ({
-    key: keyOf(r),
-    sums: { due: n(r.due), onTime: n(r.on_time), late: n(r.late), overdue: n(r.overdue), open: n(r.open) },
-  }))
   const edgeStart = sql`(${edgeFrom}::date)::timestamp at time zone ${zone}`
   const edgeEnd = sql`(${edgeTo}::date + 1)::timestamp at time zone ${zone}`
-  const edge = await sql<Record<string, string>>`
+  const onlyRuled = by === 'rule' ? [sql<boolean>`${a('deadline_rule_id')} is not null`] : []
+  // the unanswered appeals of the two days around the moment, from the records
+  const edgeQuery = sql<Record<string, string>>`
     select ${sql.join(groups.records)},
       count(*) filter (where ${asOf}::timestamptz > ${a('due_at')}) as overdue, count(*) filter (where ${asOf}::timestamptz <= ${a('due_at')}) as open
     from appeal r
@@ -343,13 +341,12 @@ export async function dueSums(
       sql<boolean>`${a('due_at')} > ${edgeStart} and ${a('due_at')} <= ${edgeEnd} and ${a('answered_at')} is null`,
       sql<boolean>`${a('due_at')} > ${period.start} and ${a('due_at')} <= ${period.end}`,
       ...conditions,
-      ...(by === 'rule' ? [sql<boolean>`${a('deadline_rule_id')} is not null`] : []),
+      ...onlyRuled,
     ])}
     group by ${groupBy}`.execute(db)
-  for (const r of edge.rows) out.push({ key: keyOf(r), sums: { due: 0, onTime: 0, late: 0, overdue: n(r.overdue), open: n(r.open) } })
   // an answer given after `asOf` (a past moment, or an answer dated ahead) was not there yet: the rollup counted it
   // on time or late; it is taken back and judged as unanswered (index appeal_org_answered: as of now, none)
-  const ahead = await sql<Record<string, string>>`
+  const aheadQuery = sql<Record<string, string>>`
     select ${sql.join(groups.records)}, count(*) filter (where ${a('answered_at')} <= ${a('due_at')}) as on_time,
       count(*) filter (where ${a('answered_at')} > ${a('due_at')}) as late,
       count(*) filter (where ${asOf}::timestamptz > ${a('due_at')}) as overdue, count(*) filter (where ${asOf}::timestamptz <= ${a('due_at')}) as open
@@ -358,9 +355,15 @@ export async function dueSums(
       sql<boolean>`${a('answered_at')} > ${asOf}`,
       sql<boolean>`${a('due_at')} > ${period.start} and ${a('due_at')} <= ${period.end}`,
       ...conditions,
-      ...(by === 'rule' ? [sql<boolean>`${a('deadline_rule_id')} is not null`] : []),
+      ...onlyRuled,
     ])}
     group by ${groupBy}`.execute(db)
+  const [rolled, edge, ahead] = await Promise.all([rolledQuery, edgeQuery, aheadQuery])
+  const out: Grouped<DueSums>[] = rolled.rows.map((r) => ({
+    key: keyOf(r),
+    sums: { due: n(r.due), onTime: n(r.on_time), late: n(r.late), overdue: n(r.overdue), open: n(r.open) },
+  }))
+  for (const r of edge.rows) out.push({ key: keyOf(r), sums: { due: 0, onTime: 0, late: 0, overdue: n(r.overdue), open: n(r.open) } })
   for (const r of ahead.rows) out.push({ key: keyOf(r), sums: { due: 0, onTime: -n(r.on_time), late: -n(r.late), overdue: n(r.overdue), open: n(r.open) } })
   return out
 }
