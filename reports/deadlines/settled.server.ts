@@ -15,7 +15,7 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '#db/client.server.ts'
-import { REACH_WINDOW_DAYS, callbackNorm } from '#reports/callbacks/callbacks.server.ts'
+import { REACH_WINDOW_DAYS, lostCallsSetup } from '#reports/callbacks/callbacks.server.ts'
 import { dueAt } from './engine.ts'
 import { loadNormRules, normSecondsOf } from './norms.server.ts'
 import { loadWorkCalendar } from './rules.server.ts'
@@ -23,18 +23,13 @@ import { loadWorkCalendar } from './rules.server.ts'
 const DAY_MS = 86_400_000
 
 export async function settledAt(db: Db, orgId: string, end: Date): Promise<Date> {
-  const [rules, norm, calendar, org] = await Promise.all([
-    loadNormRules(db, orgId),
-    callbackNorm(db, orgId),
-    loadWorkCalendar(db, orgId),
-    db.selectFrom('organisation').select('time_zone').where('id', '=', orgId).executeTakeFirstOrThrow(),
-  ])
+  const [rules, { norm, zone }, calendar] = await Promise.all([loadNormRules(db, orgId), lostCallsSetup(db, orgId), loadWorkCalendar(db, orgId)])
   const lastStart = new Date(end.getTime() + DAY_MS)
   const longestNorm = Math.max(0, ...rules.map(normSecondsOf)) * 1000
-  const callbackDue = dueAt({ amount: norm.amount, unit: norm.unit }, lastStart, calendar, org.time_zone).due
+  const callbackDue = dueAt({ amount: norm.amount, unit: norm.unit }, lastStart, calendar, zone).due
   let settled = Math.max(lastStart.getTime() + REACH_WINDOW_DAYS * DAY_MS, lastStart.getTime() + longestNorm, callbackDue.getTime())
   // a record of the period that changes class later than that (a stop dated ahead): the period settles then
-  const lastDay = sql`(${end}::timestamptz at time zone ${org.time_zone})::date`
+  const lastDay = sql`(${end}::timestamptz at time zone ${zone})::date`
   const ahead = (
     await sql<{ at: Date | null }>`select greatest(
         (select max(changes_at) from norm_day where org_id = ${orgId} and changes_at is not null and day <= ${lastDay}),
