@@ -91,6 +91,8 @@ app.all(
       if (page) {
         res.status(page.status).setHeader('Content-Type', page.contentType)
         res.setHeader('X-Page-Cache', 'hit')
+        res.setHeader('Vary', 'Accept-Encoding')
+        if (page.encoding) res.setHeader('Content-Encoding', page.encoding)
         res.end(page.body)
         return
       }

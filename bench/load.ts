@@ -22,6 +22,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
@@ -191,6 +192,34 @@ class Recorder {
   }
 }
 
+/**
+ * The pages of the load are read as a browser's network layer reads them: over kept-alive connections, with
+ * the browser's Accept-Encoding, until the last byte — but not inflated nor decoded, since that is the
+ * browser's work on the user's machine, not the server's. (fetch would inflate and decode every page here, on
+ * the product's two cores: with it the generator took 77 % of a core, as much as the server and PostgreSQL
+ * together, ADR 034.) `bytes`: as they travelled.
+ */
+const pageAgent = new http.Agent({ keepAlive: true, maxSockets: 1000 })
+
+function timedGet(url: string, cookie: string): Promise<{ status: number; ms: number; bytes: number; hit: boolean; error?: string }> {
+  const started = performance.now()
+  return new Promise((resolve) => {
+    const done = (result: { status: number; bytes: number; hit: boolean; error?: string }) => resolve({ ...result, ms: performance.now() - started })
+    const request = http.get(
+      url,
+      { agent: pageAgent, headers: { Cookie: cookie, Accept: 'text/html', 'Accept-Encoding': 'gzip, deflate, br, zstd' }, timeout: REQUEST_TIMEOUT_MS },
+      (response) => {
+        let bytes = 0
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length))
+        response.on('end', () => done({ status: response.statusCode ?? 0, bytes, hit: response.headers['x-page-cache'] === 'hit' }))
+        response.on('error', (error) => done({ status: 0, bytes, hit: false, error: error.message }))
+      },
+    )
+    request.on('timeout', () => request.destroy(new Error(`нет ответа за ${REQUEST_TIMEOUT_MS / 1000} с`)))
+    request.on('error', (error) => done({ status: 0, bytes: 0, hit: false, error: error.message }))
+  })
+}
+
 async function timedFetch(url: string, init: RequestInit): Promise<{ status: number; ms: number; body: string; headers: Headers; error?: string }> {
   const started = performance.now()
   try {
@@ -304,8 +333,8 @@ async function runUsers(base: string, sessions: Session[], data: OrgData, record
       for (let n = 0; n < MAX_REQUESTS_PER_USER && !until(); n++) {
         const page = mix[(u + n) % mix.length]!
         const at = performance.now()
-        const res = await timedFetch(`${base}${page.path(Math.floor((u + n) / mix.length))}`, { headers: { Cookie: session.cookie } })
-        recorder.record(page.kind, res.ms, res.status, at, res.error, Buffer.byteLength(res.body), res.headers.get('x-page-cache') === 'hit')
+        const res = await timedGet(`${base}${page.path(Math.floor((u + n) / mix.length))}`, session.cookie)
+        recorder.record(page.kind, res.ms, res.status, at, res.error, res.bytes, res.hit)
       }
     }),
   )
@@ -319,7 +348,7 @@ interface KindStats {
   p95Ms: number
   maxMs: number
   errors: number
-  /** average size of the answer (HTML), kB */
+  /** average size of the answer as it travelled (gzipped when kept and compressed), kB */
   kb: number
   /** share of answers from the page cache, % */
   hitPct: number
@@ -506,8 +535,8 @@ async function tour(product: Product, sessions: Session[], data: OrgData) {
     seen.add(session.login)
     for (const page of pageMix(session, data)) {
       const at = performance.now()
-      const res = await timedFetch(`${product.base}${page.path(0)}`, { headers: { Cookie: session.cookie } })
-      recorder.record(page.kind, res.ms, res.status, at, res.error)
+      const res = await timedGet(`${product.base}${page.path(0)}`, session.cookie)
+      recorder.record(page.kind, res.ms, res.status, at, res.error, res.bytes, res.hit)
       if (res.status < 200 || res.status > 299) console.log(`  ${session.login}: ${page.path(0)} — ${res.status ? `код ${res.status}` : res.error}`)
     }
   }
@@ -517,11 +546,11 @@ async function tour(product: Product, sessions: Session[], data: OrgData) {
 /** One user, nothing else running: the dashboard's year view, one warm-up request, then the median. */
 async function singleUser(product: Product, session: Session) {
   const url = `${product.base}/dashboard?period=year&year=${YEAR}`
-  const first = await timedFetch(url, { headers: { Cookie: session.cookie } })
+  const first = await timedGet(url, session.cookie)
   if (first.status !== 200) throw new Error(`показатели для одного пользователя: код ${first.status || first.error}`)
   const ms: number[] = []
   for (let i = 0; i < SINGLE_RUNS; i++) {
-    const res = await timedFetch(url, { headers: { Cookie: session.cookie } })
+    const res = await timedGet(url, session.cookie)
     if (res.status !== 200) throw new Error(`показатели для одного пользователя: код ${res.status || res.error}`)
     ms.push(res.ms)
   }
@@ -647,7 +676,7 @@ function printMix(title: string, r: MixResult) {
   console.log(`\n${title}: ${r.users} пользователей, ${fmt(r.seconds, 1)} с, ${fmt(r.requestsPerSecond, 1)} запросов/с`)
   console.log(
     table(
-      ['Страница', 'Запросов', 'В секунду', 'p50', 'p95', 'Макс.', 'Ошибок', 'Ответ, КБ', 'Из кеша, %'],
+      ['Страница', 'Запросов', 'В секунду', 'p50', 'p95', 'Макс.', 'Ошибок', 'Передано, КБ', 'Из кеша, %'],
       [...r.kinds, r.all].map((k) => [
         k.kind,
         fmt(k.requests),

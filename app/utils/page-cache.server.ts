@@ -4,6 +4,7 @@ import type { EntryContext } from '@remix-run/node'
 import { nextDeadlineAfter, readGeneration } from '#db/generation.server.ts'
 import { prepareDatabase } from './app-database.server.ts'
 import { getUserAndGeneration } from './auth.server.ts'
+import { acceptsGzip, deflateParts, gzipJoined, gzipPartsAvailable } from './gzip-parts.server.ts'
 
 /**
  * Whole pages of a signed-in user, answered before Remix runs (ADR 023). A page is kept when every route of
@@ -16,7 +17,9 @@ import { getUserAndGeneration } from './auth.server.ts'
  *     organisation passes, at most a minute.
  * The check costs one small query (the session, the user and the generation together); the loaders, the
  * router, the data encoding and the render are skipped. Each answer carries
- * its own CSP nonce. Keyed by the user as the guards see him now and the address, so nobody is ever answered
+ * its own CSP nonce. A kept page is also compressed once, in the thread pool, and answered gzipped to every
+ * client that takes gzip, with its nonce still its own (gzip-parts.server.ts, ADR 034): a dashboard is 420 KB
+ * of HTML and 57 KB on the wire. Keyed by the user as the guards see him now and the address, so nobody is ever answered
  * another's page, nor a page of what he was before a change of his roles or branches.
  */
 const MAX_BYTES = Number(process.env.PAGE_CACHE_MB ?? 64) * 1024 * 1024
@@ -25,6 +28,9 @@ const SESSION_COOKIE = 'sq_session'
 
 interface Page {
   parts: Buffer[]
+  /** The parts' deflate segments, once compressed (deflateParts). */
+  gzip?: Buffer[]
+  /** Of the parts and the segments. */
   bytes: number
   status: number
   contentType: string
@@ -47,7 +53,7 @@ const cache = (state.__sqPageCache ??= { pages: new Map(), bytes: 0, hits: 0, mi
 export interface IncomingPage {
   method: string
   originalUrl: string
-  headers: { cookie?: string; host?: string }
+  headers: { cookie?: string; host?: string; 'accept-encoding'?: string }
 }
 
 function sessionCookie(cookie: string | undefined): string | undefined {
@@ -80,7 +86,10 @@ async function requestState(cookie: string, url: string): Promise<{ generation: 
 }
 
 /** A kept page for this request, if it is still exactly what Remix would answer; otherwise null. */
-export async function servePage(req: IncomingPage, nonce: string): Promise<{ status: number; contentType: string; body: Buffer } | null> {
+export async function servePage(
+  req: IncomingPage,
+  nonce: string,
+): Promise<{ status: number; contentType: string; body: Buffer; encoding?: 'gzip' } | null> {
   if (!eligible(req)) return null
   await prepareDatabase()
   const { generation, text } = await requestState(req.headers.cookie!, req.originalUrl)
@@ -94,6 +103,9 @@ export async function servePage(req: IncomingPage, nonce: string): Promise<{ sta
   cache.pages.delete(key)
   cache.pages.set(key, page)
   const nonceBytes = Buffer.from(nonce)
+  if (page.gzip && acceptsGzip(req.headers['accept-encoding'])) {
+    return { status: page.status, contentType: page.contentType, body: gzipJoined(page.parts, page.gzip, nonceBytes), encoding: 'gzip' }
+  }
   const pieces: Buffer[] = []
   page.parts.forEach((part: Buffer, i: number) => {
     if (i > 0) pieces.push(nonceBytes)
@@ -159,15 +171,27 @@ export async function keepPage(context: EntryContext, status: number, headers: H
     cache.bytes -= old.bytes
     cache.pages.delete(request.key)
   }
-  cache.pages.set(request.key, {
-    parts,
-    bytes,
-    status,
-    contentType: headers.get('Content-Type') ?? 'text/html; charset=utf-8',
-    generation,
-    validUntil,
-  })
+  const page: Page = { parts, bytes, status, contentType: headers.get('Content-Type') ?? 'text/html; charset=utf-8', generation, validUntil }
+  cache.pages.set(request.key, page)
   cache.bytes += bytes
+  keepWithinLimit()
+  if (gzipPartsAvailable) {
+    // answered uncompressed until the segments are ready; dropped if the page is no longer kept by then
+    deflateParts(parts).then(
+      (segments) => {
+        if (cache.pages.get(request.key) !== page) return
+        const more = segments.reduce((sum, segment) => sum + segment.length, 0)
+        page.gzip = segments
+        page.bytes += more
+        cache.bytes += more
+        keepWithinLimit()
+      },
+      () => {},
+    )
+  }
+}
+
+function keepWithinLimit() {
   while (cache.bytes > MAX_BYTES && cache.pages.size > 0) {
     const [oldest, page] = cache.pages.entries().next().value as [string, Page]
     cache.pages.delete(oldest)

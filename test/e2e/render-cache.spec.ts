@@ -53,6 +53,15 @@ describe('the render cache', () => {
       const url = `${baseUrl}/dashboard?period=quarter&year=2025&quarter=2`
       await gotoHydrated(page, url)
       await gotoHydrated(page, url)
+      // and once it is compressed: the gzipped page with its own nonce hydrates too
+      await vi.waitFor(
+        async () => {
+          const response = await page.goto(url)
+          expect(await response?.headerValue('content-encoding')).toBe('gzip')
+        },
+        { timeout: 5000, interval: 200 },
+      )
+      await page.waitForSelector('html[data-hydrated]')
       expect(problems).toEqual([])
     } finally {
       await browser.close()
@@ -97,6 +106,46 @@ describe('the page cache', () => {
     const other = await page(url, await signIn('reporting'))
     expect(other.headers.get('x-page-cache')).toBeNull()
     expect(await other.text()).toContain('Пользователь reporting')
+  })
+
+  it('answers a kept page gzipped to a client that takes gzip, with its own nonce, and plain to one that does not', async () => {
+    const http = await import('node:http')
+    const zlib = await import('node:zlib')
+    const cookie = await signIn('manager')
+    const url = '/dashboard?period=quarter&year=2025&quarter=3'
+    const first = await page(url, cookie)
+    const plain = (await first.text()).replaceAll(nonceOf(first.headers.get('content-security-policy'))!, 'N')
+    // raw bytes, as they travel (fetch would inflate them itself)
+    const get = (encoding: string) =>
+      new Promise<{ headers: import('node:http').IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const request = http.get(`${baseUrl}${url}`, { headers: { Cookie: cookie, 'Accept-Encoding': encoding } }, (response) => {
+          const chunks: Buffer[] = []
+          response.on('data', (c: Buffer) => chunks.push(c))
+          response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }))
+        })
+        request.on('error', reject)
+      })
+    // kept at once, compressed in the thread pool a moment later
+    await vi.waitFor(async () => expect((await get('gzip, deflate, br')).headers['content-encoding']).toBe('gzip'), { timeout: 5000, interval: 200 })
+    const nonces = new Set<string>()
+    for (let i = 0; i < 2; i++) {
+      const zipped = await get('gzip, deflate, br')
+      expect(zipped.headers['x-page-cache']).toBe('hit')
+      expect(zipped.headers.vary).toContain('Accept-Encoding')
+      const nonce = nonceOf(String(zipped.headers['content-security-policy']))!
+      nonces.add(nonce)
+      expect(zipped.body.length).toBeLessThan(Buffer.byteLength(plain) / 4)
+      const html = zlib.gunzipSync(zipped.body).toString()
+      expect(html).toContain(`nonce="${nonce}"`)
+      expect(html.replaceAll(nonce, 'N')).toBe(plain)
+    }
+    expect(nonces.size).toBe(2)
+    for (const encoding of ['identity', 'gzip;q=0', '']) {
+      const bare = await get(encoding)
+      expect(bare.headers['x-page-cache']).toBe('hit')
+      expect(bare.headers['content-encoding'], encoding).toBeUndefined()
+      expect(bare.body.toString().replaceAll(nonceOf(String(bare.headers['content-security-policy']))!, 'N')).toBe(plain)
+    }
   })
 
   it('keeps every page that opts in, also one whose data the render cache cannot key (Appendix 7)', async () => {
