@@ -86,10 +86,7 @@ async function requestState(cookie: string, url: string): Promise<{ generation: 
 }
 
 /** A kept page for this request, if it is still exactly what Remix would answer; otherwise null. */
-export async function servePage(
-  req: IncomingPage,
-  nonce: string,
-): Promise<{ status: number; contentType: string; body: Buffer; encoding?: 'gzip' } | null> {
+export async function servePage(req: IncomingPage, nonce: string): Promise<{ status: number; contentType: string; body: Buffer; encoding?: 'gzip' } | null> {
   if (!eligible(req)) return null
   await prepareDatabase()
   const { generation, text } = await requestState(req.headers.cookie!, req.originalUrl)
