@@ -53,7 +53,7 @@ const cache = (state.__sqPageCache ??= { pages: new Map(), bytes: 0, hits: 0, mi
 export interface IncomingPage {
   method: string
   originalUrl: string
-  headers: { cookie?: string; host?: string; 'accept-encoding'?: string }
+  headers: { cookie?: string; host?: string; 'accept-encoding'?: string; 'sec-fetch-site'?: string }
 }
 
 function sessionCookie(cookie: string | undefined): string | undefined {
@@ -85,6 +85,14 @@ async function requestState(cookie: string, url: string): Promise<{ generation: 
   return { generation, text: JSON.stringify(user ?? null), orgId: user?.orgId ?? null }
 }
 
+/**
+ * The browser says another site started the request (a link, a form, a script's navigation there). Such an answer
+ * goes uncompressed: a compressed page that echoes what the request asked (its address is in the page's data)
+ * beside personal data would let another site that can also watch the encrypted traffic guess that data from
+ * the sizes (BREACH). The user's own clicks and typed addresses are `same-origin` or `none` (ADR 034).
+ */
+const fromAnotherSite = (site: string | undefined) => site === 'cross-site' || site === 'same-site'
+
 /** A kept page for this request, if it is still exactly what Remix would answer; otherwise null. */
 export async function servePage(req: IncomingPage, nonce: string): Promise<{ status: number; contentType: string; body: Buffer; encoding?: 'gzip' } | null> {
   if (!eligible(req)) return null
@@ -100,7 +108,7 @@ export async function servePage(req: IncomingPage, nonce: string): Promise<{ sta
   cache.pages.delete(key)
   cache.pages.set(key, page)
   const nonceBytes = Buffer.from(nonce)
-  if (page.gzip && acceptsGzip(req.headers['accept-encoding'])) {
+  if (page.gzip && acceptsGzip(req.headers['accept-encoding']) && !fromAnotherSite(req.headers['sec-fetch-site'])) {
     return { status: page.status, contentType: page.contentType, body: gzipJoined(page.parts, page.gzip, nonceBytes), encoding: 'gzip' }
   }
   const pieces: Buffer[] = []

@@ -116,9 +116,10 @@ describe('the page cache', () => {
     const first = await page(url, cookie)
     const plain = (await first.text()).replaceAll(nonceOf(first.headers.get('content-security-policy'))!, 'N')
     // raw bytes, as they travel (fetch would inflate them itself)
-    const get = (encoding: string) =>
+    const get = (encoding: string, site?: string) =>
       new Promise<{ headers: import('node:http').IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-        const request = http.get(`${baseUrl}${url}`, { headers: { Cookie: cookie, 'Accept-Encoding': encoding } }, (response) => {
+        const headers = { Cookie: cookie, 'Accept-Encoding': encoding, ...(site ? { 'Sec-Fetch-Site': site } : {}) }
+        const request = http.get(`${baseUrl}${url}`, { headers }, (response) => {
           const chunks: Buffer[] = []
           response.on('data', (c: Buffer) => chunks.push(c))
           response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }))
@@ -128,8 +129,8 @@ describe('the page cache', () => {
     // kept at once, compressed in the thread pool a moment later
     await vi.waitFor(async () => expect((await get('gzip, deflate, br')).headers['content-encoding']).toBe('gzip'), { timeout: 5000, interval: 200 })
     const nonces = new Set<string>()
-    for (let i = 0; i < 2; i++) {
-      const zipped = await get('gzip, deflate, br')
+    for (const site of [undefined, 'same-origin', 'none']) {
+      const zipped = await get('gzip, deflate, br', site)
       expect(zipped.headers['x-page-cache']).toBe('hit')
       expect(zipped.headers.vary).toContain('Accept-Encoding')
       const nonce = nonceOf(String(zipped.headers['content-security-policy']))!
@@ -139,9 +140,10 @@ describe('the page cache', () => {
       expect(html).toContain(`nonce="${nonce}"`)
       expect(html.replaceAll(nonce, 'N')).toBe(plain)
     }
-    expect(nonces.size).toBe(2)
-    for (const encoding of ['identity', 'gzip;q=0', '']) {
-      const bare = await get(encoding)
+    expect(nonces.size).toBe(3)
+    // plain to a client without gzip, and to a request another site started (no size oracle for it: BREACH)
+    for (const [encoding, site] of [['identity'], ['gzip;q=0'], [''], ['gzip, deflate, br', 'cross-site'], ['gzip, deflate, br', 'same-site']]) {
+      const bare = await get(encoding!, site)
       expect(bare.headers['x-page-cache']).toBe('hit')
       expect(bare.headers['content-encoding'], encoding).toBeUndefined()
       expect(bare.body.toString().replaceAll(nonceOf(String(bare.headers['content-security-policy']))!, 'N')).toBe(plain)
