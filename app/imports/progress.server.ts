@@ -19,7 +19,10 @@ export interface ImportProgress {
 
 export interface ProgressReporter {
   readonly progress: ImportProgress
-  /** After a change: written when the last write is older than the interval. */
+  /**
+   * After a change: written when the last write is older than the interval — and at once when the first rows
+   * have been read (the page shows the import under way as soon as it is).
+   */
   tick(): void
   /** Written now (phase changes). */
   flush(): Promise<void>
@@ -27,9 +30,11 @@ export interface ProgressReporter {
 
 export function progressReporter(database: Database, progress: ImportProgress, intervalMs = 500): ProgressReporter {
   let last = 0
+  let rowsShown = false
   let writing: Promise<void> = Promise.resolve()
   const write = () => {
     last = Date.now()
+    if (progress.rowsRead > 0) rowsShown = true
     const snapshot = JSON.stringify(progress)
     writing = writing
       .then(() => database.db.updateTable('import_batch').set({ progress: snapshot }).where('id', '=', progress.batchId).execute())
@@ -42,7 +47,7 @@ export function progressReporter(database: Database, progress: ImportProgress, i
   return {
     progress,
     tick() {
-      if (Date.now() - last >= intervalMs) void write()
+      if (Date.now() - last >= intervalMs || (!rowsShown && progress.rowsRead > 0)) void write()
     },
     flush: write,
   }
