@@ -9,7 +9,7 @@ import type { Scope } from '#db/scope.server.ts'
 import type { Organisation } from '#db/schema.ts'
 import { type SessionUser, findLiveSessionUser, findLiveSessionUserAndGeneration, scopeOf } from '#app/models/user.server.ts'
 import type { Actor } from '#app/models/command.server.ts'
-import { getAppContext } from './app-database.server.ts'
+import { getAppContext, prepareDatabase } from './app-database.server.ts'
 import { type Access, type RouteId, hasAnyRole, routeAccess } from './access.ts'
 
 const SESSION_DAYS = 7
@@ -81,7 +81,8 @@ export async function getUser(request: Request): Promise<SessionUser | undefined
 
 /** `getUser` and the data generation in one round trip (the page cache's check of every page it answers). */
 export async function getUserAndGeneration(request: Request): Promise<{ user: SessionUser | undefined; generation: string }> {
-  const { database } = await getAppContext()
+  // the database only, not the organisation: this is the one query of a kept page's answer (ADR 023)
+  const database = await prepareDatabase()
   const session = await getSession(request, database.db)
   const userId = session.get('userId')
   const sid = session.get('sid')

@@ -17,7 +17,7 @@ import { acceptsGzip, deflateParts, gzipJoined, gzipPartsAvailable } from './gzi
  *     organisation passes, at most a minute.
  * The check costs one small query (the session, the user and the generation together); the loaders, the
  * router, the data encoding and the render are skipped. Each answer carries
- * its own CSP nonce. A kept page is also compressed once, in the thread pool, and answered gzipped to every
+ * its own CSP nonce. A kept page asked for again is also compressed once, in the thread pool, and answered gzipped to every
  * client that takes gzip, with its nonce still its own (gzip-parts.server.ts, ADR 034): a dashboard is 420 KB
  * of HTML and 57 KB on the wire. Keyed by the user as the guards see him now and the address, so nobody is ever answered
  * another's page, nor a page of what he was before a change of his roles or branches.
@@ -30,6 +30,7 @@ interface Page {
   parts: Buffer[]
   /** The parts' deflate segments, once compressed (deflateParts). */
   gzip?: Buffer[]
+  compressing?: boolean
   /** Of the parts and the segments. */
   bytes: number
   status: number
@@ -108,8 +109,9 @@ export async function servePage(req: IncomingPage, nonce: string): Promise<{ sta
   cache.pages.delete(key)
   cache.pages.set(key, page)
   const nonceBytes = Buffer.from(nonce)
-  if (page.gzip && acceptsGzip(req.headers['accept-encoding']) && !fromAnotherSite(req.headers['sec-fetch-site'])) {
-    return { status: page.status, contentType: page.contentType, body: gzipJoined(page.parts, page.gzip, nonceBytes), encoding: 'gzip' }
+  if (acceptsGzip(req.headers['accept-encoding']) && !fromAnotherSite(req.headers['sec-fetch-site'])) {
+    if (page.gzip) return { status: page.status, contentType: page.contentType, body: gzipJoined(page.parts, page.gzip, nonceBytes), encoding: 'gzip' }
+    compress(key, page)
   }
   const pieces: Buffer[] = []
   page.parts.forEach((part: Buffer, i: number) => {
@@ -180,20 +182,27 @@ export async function keepPage(context: EntryContext, status: number, headers: H
   cache.pages.set(request.key, page)
   cache.bytes += bytes
   keepWithinLimit()
-  if (gzipPartsAvailable) {
-    // answered uncompressed until the segments are ready; dropped if the page is no longer kept by then
-    deflateParts(parts).then(
-      (segments) => {
-        if (cache.pages.get(request.key) !== page) return
-        const more = segments.reduce((sum, segment) => sum + segment.length, 0)
-        page.gzip = segments
-        page.bytes += more
-        cache.bytes += more
-        keepWithinLimit()
-      },
-      () => {},
-    )
-  }
+}
+
+/**
+ * Compresses a kept page in the thread pool, on its first answer from the cache (a page asked for once is never
+ * compressed: on a large organisation's office views, half the kept pages); answered uncompressed until the
+ * segments are ready, and the segments dropped if the page is no longer kept by then.
+ */
+function compress(key: string, page: Page) {
+  if (!gzipPartsAvailable || page.compressing) return
+  page.compressing = true
+  deflateParts(page.parts).then(
+    (segments) => {
+      if (cache.pages.get(key) !== page) return
+      const more = segments.reduce((sum, segment) => sum + segment.length, 0)
+      page.gzip = segments
+      page.bytes += more
+      cache.bytes += more
+      keepWithinLimit()
+    },
+    () => {},
+  )
 }
 
 function keepWithinLimit() {
