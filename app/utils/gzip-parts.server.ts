@@ -60,13 +60,18 @@ export function gzipJoined(parts: readonly Buffer[], segments: readonly Buffer[]
   return Buffer.concat(pieces)
 }
 
-/** The client takes gzip (`Accept-Encoding`: gzip or *, without q=0). */
+/**
+ * The client takes gzip (`Accept-Encoding`): `gzip` with a weight above 0, or — when gzip is not named — `*`
+ * with a weight above 0 (RFC 9110 § 12.5.3: a named coding's own weight wins over the wildcard's).
+ */
 export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false
-  return header.split(',').some((item) => {
+  const weights = new Map<string, number>()
+  for (const item of header.split(',')) {
     const [coding, ...params] = item.trim().toLowerCase().split(';')
-    if (coding !== 'gzip' && coding !== '*') return false
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
-    return q === undefined || Number(q.slice(2)) > 0
-  })
+    const weight = q === undefined ? 1 : Number(q.slice(2))
+    if (coding) weights.set(coding.trim(), Number.isNaN(weight) ? 0 : weight)
+  }
+  return (weights.get('gzip') ?? weights.get('*') ?? 0) > 0
 }
