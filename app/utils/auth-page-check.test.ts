@@ -30,4 +30,13 @@ describe('the check of a kept page', () => {
     expect(calls).toEqual({ organisation: 0, check: 1 })
     vi.unstubAllEnvs()
   })
+
+  it('the guards’ reading of the user (every page Remix renders) does not read the organisation either', async () => {
+    vi.stubEnv('SESSION_SECRET', 'test-secret-test-secret-test-secret')
+    const { getUser } = await import('./auth.server.ts')
+    calls.organisation = 0
+    expect(await getUser(new Request('http://localhost/dashboard', { headers: { Cookie: 'sq_session=x' } }))).toBeUndefined()
+    expect(calls.organisation).toBe(0)
+    vi.unstubAllEnvs()
+  })
 })

@@ -69,7 +69,7 @@ const hashOf = (sid: string) => crypto.createHash('sha256').update(sid).digest('
  * cookie stops working too), after 7 days, or when the user is disabled or their password reset.
  */
 export async function getUser(request: Request): Promise<SessionUser | undefined> {
-  const { database } = await getAppContext()
+  const database = await prepareDatabase()
   const session = await getSession(request, database.db)
   const userId = session.get('userId')
   const sid = session.get('sid')
@@ -153,7 +153,7 @@ export function getScope(user: SessionUser): Scope {
 }
 
 export async function startSession(request: Request, user: SessionUser, redirectTo: string): Promise<Response> {
-  const { database } = await getAppContext()
+  const database = await prepareDatabase()
   const storage = await storageFor(request, database.db)
   const sid = crypto.randomBytes(32).toString('base64url')
   await database.db
@@ -171,7 +171,7 @@ export async function startSession(request: Request, user: SessionUser, redirect
 
 /** Signing out deletes the session on the server: the cookie, wherever copied, no longer signs anyone in. */
 export async function endSession(request: Request): Promise<Response> {
-  const { database } = await getAppContext()
+  const database = await prepareDatabase()
   const storage = await storageFor(request, database.db)
   const session = await storage.getSession(request.headers.get('Cookie'))
   const sid = session.get('sid')
