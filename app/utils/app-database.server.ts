@@ -10,6 +10,7 @@ import { startMailRunner } from '#app/mail/run.server.ts'
 import { startInboxWatcher } from '#app/integration/inbox.server.ts'
 import { getOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
+import { currentRequestState } from './request-state.server.ts'
 
 export interface AppContext {
   database: Database
@@ -58,8 +59,11 @@ export function prepareDatabase(env: Record<string, string | undefined> = proces
 /** The database and the organisation, for a loader or action. */
 export async function getAppContext(): Promise<AppContext> {
   const database = await prepareDatabase()
-  const org = await getOrganisation(database.db)
-  return { database, org }
+  // once for all the loaders of a page request (request-state.server.ts)
+  const request = currentRequestState()
+  if (!request) return { database, org: await getOrganisation(database.db) }
+  request.org ??= getOrganisation(database.db)
+  return { database, org: await request.org }
 }
 
 /**

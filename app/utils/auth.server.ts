@@ -11,6 +11,7 @@ import { type SessionUser, findLiveSessionUser, findLiveSessionUserAndGeneration
 import type { Actor } from '#app/models/command.server.ts'
 import { getAppContext, prepareDatabase } from './app-database.server.ts'
 import { type Access, type RouteId, hasAnyRole, routeAccess } from './access.ts'
+import { userReadBefore } from './request-state.server.ts'
 
 const SESSION_DAYS = 7
 
@@ -69,6 +70,9 @@ const hashOf = (sid: string) => crypto.createHash('sha256').update(sid).digest('
  * cookie stops working too), after 7 days, or when the user is disabled or their password reset.
  */
 export async function getUser(request: Request): Promise<SessionUser | undefined> {
+  // a page request's loaders take the user the page cache read before they ran (request-state.server.ts)
+  const known = userReadBefore(request)
+  if (known) return known.user
   const database = await prepareDatabase()
   const session = await getSession(request, database.db)
   const userId = session.get('userId')

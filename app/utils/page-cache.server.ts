@@ -1,10 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import crypto from 'node:crypto'
 import type { EntryContext } from '@remix-run/node'
 import { nextDeadlineAfter, readGeneration } from '#db/generation.server.ts'
 import { prepareDatabase } from './app-database.server.ts'
 import { getUserAndGeneration } from './auth.server.ts'
 import { acceptsGzip, deflateParts, gzipJoined, gzipPartsAvailable } from './gzip-parts.server.ts'
+import { type RequestState, requestStorage as storage } from './request-state.server.ts'
 
 /**
  * Whole pages of a signed-in user, answered before Remix runs (ADR 023). A page is kept when every route of
@@ -39,17 +39,21 @@ interface Page {
   validUntil: number
 }
 
-interface RequestState {
-  key: string
-  generation: string
-  orgId: string | null
-  validUntil: number
-}
+const state = globalThis as unknown as { __sqPageCache?: { pages: Map<string, Page>; bytes: number; hits: number; misses: number; waited: number } }
+const cache = (state.__sqPageCache ??= { pages: new Map(), bytes: 0, hits: 0, misses: 0, waited: 0 })
 
-const storage = new AsyncLocalStorage<RequestState>()
-const state = globalThis as unknown as { __sqPageCache?: { pages: Map<string, Page>; bytes: number; hits: number; misses: number } }
-const cache = (state.__sqPageCache ??= { pages: new Map(), bytes: 0, hits: 0, misses: 0 })
+/**
+ * Pages being run through Remix now, by key: a request for the same page of the same user meanwhile (his ten
+ * tabs, a colleague on the same login, a refresh) waits for that run and is answered from what it kept, instead
+ * of running the loaders and the render once more (ADR 035). Only for addresses whose pages were kept before
+ * (`keptPaths`): a page that is never kept (imports, administration) is never waited for.
+ */
+const running = new Map<string, Promise<void>>()
+const keptPaths = new Set<string>()
+const WAIT_MS = 15_000
 
+/** What servePage read of a request it did not answer, for runPage (one read per request). */
+const readBefore = new WeakMap<object, RequestState>()
 /** What server.mjs gives: the parts of an Express request that the cache reads. */
 export interface IncomingPage {
   method: string
@@ -78,12 +82,12 @@ function eligible(req: IncomingPage): string | undefined {
 const keyOf = (user: string, url: string) => crypto.createHash('sha256').update(user).update('\0').update(url).digest('base64')
 
 /**
- * The data generation, and the user as every guard sees him as one text (any change of session, roles,
- * branches or rights differs), in one round trip.
+ * The data generation, and the user as every guard sees him (any change of session, roles, branches or rights
+ * changes the key), in one round trip.
  */
-async function requestState(cookie: string, url: string): Promise<{ generation: string; text: string; orgId: string | null }> {
+async function requestState(cookie: string, url: string): Promise<RequestState> {
   const { user, generation } = await getUserAndGeneration(new Request(`http://localhost${url}`, { headers: { Cookie: cookie } }))
-  return { generation, text: JSON.stringify(user ?? null), orgId: user?.orgId ?? null }
+  return { key: keyOf(JSON.stringify(user ?? null), url), cookie, url, generation, user, orgId: user?.orgId ?? null, validUntil: Date.now() + LIMIT_MS }
 }
 
 /**
@@ -94,15 +98,34 @@ async function requestState(cookie: string, url: string): Promise<{ generation: 
  */
 const fromAnotherSite = (site: string | undefined) => site === 'cross-site' || site === 'same-site'
 
+const pathOf = (url: string) => url.split('?')[0]!
+
+/** The kept page of `request`, if it is still exactly what Remix would answer now. */
+function usablePage(request: RequestState): Page | undefined {
+  const page = cache.pages.get(request.key)
+  return page && page.generation === request.generation && page.validUntil > Date.now() ? page : undefined
+}
+
 /** A kept page for this request, if it is still exactly what Remix would answer; otherwise null. */
 export async function servePage(req: IncomingPage, nonce: string): Promise<{ status: number; contentType: string; body: Buffer; encoding?: 'gzip' } | null> {
   if (!eligible(req)) return null
   await prepareDatabase()
-  const { generation, text } = await requestState(req.headers.cookie!, req.originalUrl)
-  const key = keyOf(text, req.originalUrl)
-  const page = cache.pages.get(key)
-  if (!page || generation !== page.generation || page.validUntil <= Date.now()) {
+  const request = await requestState(req.headers.cookie!, req.originalUrl)
+  const key = request.key
+  let page = usablePage(request)
+  const run = running.get(key)
+  if (!page && run && keptPaths.has(pathOf(req.originalUrl))) {
+    // the same page is being made for the same user: its result is newer than what this request read (the run
+    // started earlier, and a page is kept only if the generation did not move while it was made)
+    cache.waited++
+    await Promise.race([run, new Promise((resolve) => setTimeout(resolve, WAIT_MS).unref())])
+    page = usablePage(request)
+  }
+  if (!page) {
     cache.misses++
+    readBefore.set(req, request)
+    // the first request of this page to miss makes it; the next ones wait for it (runPage ends the run)
+    if (!running.has(key) && keptPaths.has(pathOf(req.originalUrl))) running.set(key, new Promise<void>((resolve) => pageRuns.set(request, resolve)))
     return null
   }
   cache.hits++
@@ -121,26 +144,40 @@ export async function servePage(req: IncomingPage, nonce: string): Promise<{ sta
   return { status: page.status, contentType: page.contentType, body: Buffer.concat(pieces) }
 }
 
+/** The end of a run that others wait for, by the request state that started it. */
+const pageRuns = new WeakMap<RequestState, () => void>()
+
 /**
- * Runs Remix's handler for a page that may be kept, having read the generation and the user first (so that
- * whatever the loaders read is at least as new as what the kept page will be checked against).
+ * Runs Remix's handler for a page that may be kept, with the generation and the user read first (by servePage,
+ * or here), so that whatever the loaders read is at least as new as what the kept page will be checked against.
  */
 export async function runPage(req: IncomingPage, handle: () => unknown): Promise<unknown> {
   if (!eligible(req)) return handle()
-  let request: RequestState
-  try {
-    await prepareDatabase()
-    const { generation, text, orgId } = await requestState(req.headers.cookie!, req.originalUrl)
-    request = {
-      key: keyOf(text, req.originalUrl),
-      generation,
-      orgId,
-      validUntil: Date.now() + LIMIT_MS,
+  let request = readBefore.get(req)
+  readBefore.delete(req)
+  if (!request) {
+    try {
+      await prepareDatabase()
+      request = await requestState(req.headers.cookie!, req.originalUrl)
+    } catch {
+      return handle() // the database is down: the page answers for itself
     }
-  } catch {
-    return handle() // the database is down: the page answers for itself
   }
-  return storage.run(request, handle)
+  const started = request
+  const end = pageRuns.get(started)
+  if (!end) return storage.run(started, handle)
+  pageRuns.delete(started)
+  try {
+    return await storage.run(started, handle)
+  } finally {
+    // those waiting look again once the page is kept (or is known not to be)
+    void Promise.resolve(started.keeping)
+      .catch(() => {})
+      .finally(() => {
+        if (running.get(started.key)) running.delete(started.key)
+        end()
+      })
+  }
 }
 
 /** Views computed «as of now» (the view cache) shorten the life of the page that shows them. */
@@ -160,9 +197,16 @@ export function pageMayBeKept(context: EntryContext): boolean {
  * Called by the document render with its HTML (the nonce still a placeholder): keeps it when every route of
  * the page allows it, the answer is a plain 200 without cookies, and the data did not change meanwhile.
  */
-export async function keepPage(context: EntryContext, status: number, headers: Headers, html: string, placeholder: string): Promise<void> {
+export function keepPage(context: EntryContext, status: number, headers: Headers, html: string, placeholder: string): Promise<void> {
   const request = storage.getStore()
-  if (!request || status !== 200 || headers.has('Set-Cookie') || !request.orgId) return
+  if (!request) return Promise.resolve()
+  const keeping = keepNow(request, context, status, headers, html, placeholder)
+  request.keeping = keeping
+  return keeping
+}
+
+async function keepNow(request: RequestState, context: EntryContext, status: number, headers: Headers, html: string, placeholder: string): Promise<void> {
+  if (status !== 200 || headers.has('Set-Cookie') || !request.orgId) return
   if (!pageMayBeKept(context)) return
   const database = await prepareDatabase()
   const now = Date.now()
@@ -181,6 +225,8 @@ export async function keepPage(context: EntryContext, status: number, headers: H
   const page: Page = { parts, bytes, status, contentType: headers.get('Content-Type') ?? 'text/html; charset=utf-8', generation, validUntil }
   cache.pages.set(request.key, page)
   cache.bytes += bytes
+  if (keptPaths.size >= 1000) keptPaths.clear()
+  keptPaths.add(pathOf(request.url))
   keepWithinLimit()
 }
 
@@ -215,7 +261,7 @@ function keepWithinLimit() {
 
 /** For tests and the load benchmark. */
 export function pageCacheStats() {
-  return { hits: cache.hits, misses: cache.misses, pages: cache.pages.size, bytes: cache.bytes }
+  return { hits: cache.hits, misses: cache.misses, waited: cache.waited, pages: cache.pages.size, bytes: cache.bytes }
 }
 
 export function clearPageCache() {

@@ -3,6 +3,7 @@ import { nextDeadlineAfter, readGeneration } from '#db/generation.server.ts'
 import type { Scope } from '#db/scope.server.ts'
 import { settledAt } from '#reports/deadlines/settled.server.ts'
 import { notePageValidUntil } from './page-cache.server.ts'
+import { currentRequestState } from './request-state.server.ts'
 
 /**
  * The computed content of views, kept per (view, organisation, scope, parameters) for one data generation
@@ -71,8 +72,22 @@ function keyText(key: CacheKey): string {
   return JSON.stringify([key.view, key.scope.orgId, branches, key.params, Boolean(key.asOfNow)])
 }
 
+/** `${count}:${max id}` of data_change: the newest id only grows (old rows are pruned, never the newest). */
+const newestChange = (generation: string) => Number(generation.split(':')[1] ?? 0)
+
+/**
+ * The generation this request is to be answered at: the one read before a page's loaders ran (request-state),
+ * unless the cache already holds a newer one (a request that arrived before another's change must not empty the
+ * cache back to its older generation) — then, as for every other request, read now.
+ */
+async function generationOfRequest(database: Database): Promise<string> {
+  const read = currentRequestState()?.generation
+  if (read !== undefined && (read === cache.generation || newestChange(read) > newestChange(cache.generation))) return read
+  return readGeneration(database.db)
+}
+
 export async function cachedView<T>(database: Database, key: CacheKey, compute: () => Promise<T>): Promise<T> {
-  const generation = await readGeneration(database.db)
+  const generation = await generationOfRequest(database)
   if (generation !== cache.generation) {
     cache.generation = generation
     cache.entries.clear()
