@@ -163,7 +163,10 @@ describe('the page cache', () => {
     expect(answers.filter((a) => a.headers.get('x-page-cache') === 'hit')).toHaveLength(5)
     expect(new Set(texts).size).toBe(1)
     // another user's request at the same moment is never answered with that page
-    const [mine, theirs] = await Promise.all([page('/registers/calls?period=quarter&year=2025&quarter=4', cookie), page('/registers/calls?period=quarter&year=2025&quarter=4', await signIn('reporting'))])
+    const [mine, theirs] = await Promise.all([
+      page('/registers/calls?period=quarter&year=2025&quarter=4', cookie),
+      page('/registers/calls?period=quarter&year=2025&quarter=4', await signIn('reporting')),
+    ])
     expect(await theirs.text()).toContain('Пользователь reporting')
     expect(theirs.headers.get('x-page-cache')).toBeNull()
     await mine.text()
