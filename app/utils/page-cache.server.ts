@@ -48,7 +48,7 @@ const cache = (state.__sqPageCache ??= { pages: new Map(), bytes: 0, hits: 0, mi
  * of running the loaders and the render once more (ADR 035). Only for addresses whose pages were kept before
  * (`keptPaths`): a page that is never kept (imports, administration) is never waited for.
  */
-const running = new Map<string, Promise<void>>()
+const running = new Map<string, { generation: string; done: Promise<void> }>()
 const keptPaths = new Set<string>()
 const WAIT_MS = 15_000
 
@@ -110,22 +110,30 @@ function usablePage(request: RequestState): Page | undefined {
 export async function servePage(req: IncomingPage, nonce: string): Promise<{ status: number; contentType: string; body: Buffer; encoding?: 'gzip' } | null> {
   if (!eligible(req)) return null
   await prepareDatabase()
-  const request = await requestState(req.headers.cookie!, req.originalUrl)
+  let request = await requestState(req.headers.cookie!, req.originalUrl)
   const key = request.key
   let page = usablePage(request)
   const run = running.get(key)
-  if (!page && run && keptPaths.has(pathOf(req.originalUrl))) {
-    // the same page is being made for the same user: its result is newer than what this request read (the run
-    // started earlier, and a page is kept only if the generation did not move while it was made)
+  // waited for only when its page can be this request's: the same generation read (a run that started before a
+  // change can keep nothing this request may be answered), by a signed-in user (no page is kept for nobody)
+  if (!page && run && run.generation === request.generation && request.orgId && keptPaths.has(pathOf(req.originalUrl))) {
+    // the same page is being made for the same user at the same generation: the run started earlier, and a page
+    // is kept only if the generation did not move while it was made
     cache.waited++
-    await Promise.race([run, new Promise((resolve) => setTimeout(resolve, WAIT_MS).unref())])
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([run.done, new Promise((resolve) => (timer = setTimeout(resolve, WAIT_MS)))])
+    clearTimeout(timer)
     page = usablePage(request)
+    // nothing kept for it: the request runs itself, with the user and the generation as they are now (what it
+    // read before the wait may be seconds old — a role taken away, a sign-out, an import committed meanwhile)
+    if (!page) request = await requestState(req.headers.cookie!, req.originalUrl)
   }
   if (!page) {
     cache.misses++
     readBefore.set(req, request)
     // the first request of this page to miss makes it; the next ones wait for it (runPage ends the run)
-    if (!running.has(key) && keptPaths.has(pathOf(req.originalUrl))) running.set(key, new Promise<void>((resolve) => pageRuns.set(request, resolve)))
+    if (!running.has(request.key) && request.orgId && keptPaths.has(pathOf(req.originalUrl)))
+      running.set(request.key, { generation: request.generation, done: new Promise<void>((resolve) => pageRuns.set(request, resolve)) })
     return null
   }
   cache.hits++
@@ -165,6 +173,7 @@ export async function runPage(req: IncomingPage, handle: () => unknown): Promise
   }
   const started = request
   const end = pageRuns.get(started)
+  const run = running.get(started.key)
   if (!end) return storage.run(started, handle)
   pageRuns.delete(started)
   try {
@@ -174,7 +183,7 @@ export async function runPage(req: IncomingPage, handle: () => unknown): Promise
     void Promise.resolve(started.keeping)
       .catch(() => {})
       .finally(() => {
-        if (running.get(started.key)) running.delete(started.key)
+        if (run && running.get(started.key) === run) running.delete(started.key)
         end()
       })
   }

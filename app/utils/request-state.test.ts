@@ -34,6 +34,16 @@ vi.mock('#app/models/user.server.ts', async (original) => ({
 const user = { id: '9', login: 'rukovoditel', fullName: 'Руководитель', roles: ['management'], orgId: '1', sessionVersion: 1 } as unknown as SessionUser
 const cookie = 'sq_session=abc'
 const stateOf = (generation: string) => ({ key: 'k', cookie, url: '/dashboard', generation, user, orgId: '1', validUntil: Date.now() + 60_000 })
+/** A session cookie signed as the product signs it (auth.server.ts), for another session of user 8. */
+async function signedCookie(): Promise<string> {
+  const { createCookieSessionStorage } = await import('@remix-run/node')
+  const storage = createCookieSessionStorage({ cookie: { name: 'sq_session', secrets: [process.env.SESSION_SECRET!] } })
+  const session = await storage.getSession()
+  session.set('userId', '8')
+  session.set('sid', 'another')
+  session.set('version', 1)
+  return (await storage.commitSession(session)).split(';')[0]!
+}
 const pageRequest = (headers: Record<string, string> = { Cookie: cookie }) => new Request('http://localhost/dashboard', { headers })
 
 beforeEach(() => {
@@ -51,10 +61,13 @@ describe('a page request’s loaders', () => {
       expect(await getUser(pageRequest())).toBe(user)
       expect(await getUser(pageRequest())).toBe(user)
       expect(calls.user).toBe(0)
-      // not this request's session: read (and, with an unsigned cookie, nobody)
-      expect(await getUser(pageRequest({ Cookie: 'sq_session=other' }))).toBeUndefined()
+      // another session's cookie (validly signed): that one is read from the database, not taken from here
+      expect(await getUser(pageRequest({ Cookie: await signedCookie() }))).toBeUndefined()
+      expect(calls.user).toBe(1)
     })
-    expect(await getUser(pageRequest())).toBeUndefined()
+    // outside a page request: read
+    expect(await getUser(pageRequest({ Cookie: await signedCookie() }))).toBeUndefined()
+    expect(calls.user).toBe(2)
   })
 
   it('read the organisation once for all of them', async () => {
