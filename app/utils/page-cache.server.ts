@@ -100,6 +100,9 @@ const fromAnotherSite = (site: string | undefined) => site === 'cross-site' || s
 
 const pathOf = (url: string) => url.split('?')[0]!
 
+/** Its page may be made once for several requests: a signed-in user (no page is kept for nobody) and an address kept before. */
+const shareable = (request: RequestState) => request.orgId !== null && keptPaths.has(pathOf(request.url))
+
 /** The kept page of `request`, if it is still exactly what Remix would answer now. */
 function usablePage(request: RequestState): Page | undefined {
   const page = cache.pages.get(request.key)
@@ -116,7 +119,7 @@ export async function servePage(req: IncomingPage, nonce: string): Promise<{ sta
   const run = running.get(key)
   // waited for only when its page can be this request's: the same generation read (a run that started before a
   // change can keep nothing this request may be answered), by a signed-in user (no page is kept for nobody)
-  if (!page && run && run.generation === request.generation && request.orgId && keptPaths.has(pathOf(req.originalUrl))) {
+  if (!page && run && run.generation === request.generation && shareable(request)) {
     // the same page is being made for the same user at the same generation: the run started earlier, and a page
     // is kept only if the generation did not move while it was made
     cache.waited++
@@ -132,7 +135,7 @@ export async function servePage(req: IncomingPage, nonce: string): Promise<{ sta
     cache.misses++
     readBefore.set(req, request)
     // the first request of this page to miss makes it; the next ones wait for it (runPage ends the run)
-    if (!running.has(request.key) && request.orgId && keptPaths.has(pathOf(req.originalUrl)))
+    if (!running.has(request.key) && shareable(request))
       running.set(request.key, { generation: request.generation, done: new Promise<void>((resolve) => pageRuns.set(request, resolve)) })
     return null
   }
