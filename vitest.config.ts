@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config'
  * product's embedded PostgreSQL 17, and on the server of TEST_DATABASE_URL — CI: Debian's PostgreSQL 15)
  * and e2e (the built app in Debian's Chromium). Where TEST_DATABASE_URL or Chromium is missing those
  * projects are left out — except under CI (CI=true or REQUIRE_E2E=1), where a missing one fails the run. The same for
- * LibreOffice, which the report tests use to open the files they write.
+ * LibreOffice, which the report tests use to open the files they write, and poppler (pdfinfo, pdftotext),
+ * which reads the PDFs back.
  */
 const integration = ['{app,db,reports,test}/**/*.integration.test.ts']
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -18,13 +19,18 @@ const soffice = process.env.SOFFICE_PATH ?? '/usr/bin/soffice'
 const hasSoffice = fs.existsSync(soffice)
 if (strict && !hasSoffice) throw new Error(`CI: LibreOffice не найден (${soffice}) — проверка файлов в LibreOffice обязательна.`)
 if (!hasSoffice) console.warn(`LibreOffice не найден (${soffice}): проверка файлов в LibreOffice пропущена.`)
+// poppler's pdfinfo and pdftotext read the PDFs back (pages, sizes, text): Debian's poppler-utils
+const popplerDir = process.env.POPPLER_DIR ?? '/usr/bin'
+const hasPoppler = ['pdfinfo', 'pdftotext'].every((tool) => fs.existsSync(`${popplerDir}/${tool}`))
+if (strict && !hasPoppler) throw new Error(`CI: pdfinfo и pdftotext не найдены (${popplerDir}, пакет poppler-utils) — проверка PDF обязательна.`)
+if (!hasPoppler) console.warn(`pdfinfo и pdftotext не найдены (${popplerDir}, пакет poppler-utils): проверка текста PDF пропущена.`)
 if (strict && !hasPostgres) throw new Error('CI: TEST_DATABASE_URL не задан — тесты на PostgreSQL обязательны.')
 if (strict && !hasChromium) throw new Error(`CI: Chromium не найден (${chromium}) — браузерные тесты обязательны.`)
 if (!hasPostgres) console.warn('TEST_DATABASE_URL не задан: тесты на внешнем PostgreSQL пропущены, только на встроенном (см. README).')
 if (!hasChromium) console.warn(`Chromium не найден (${chromium}): браузерные тесты пропущены.`)
 
 const withDb = { globalSetup: ['test/setup/global-db.ts'], testTimeout: 60_000, hookTimeout: 120_000 }
-const officeEnv = hasSoffice ? { SQ_SOFFICE: soffice } : {}
+const officeEnv = { ...(hasSoffice ? { SQ_SOFFICE: soffice } : {}), ...(hasPoppler ? { SQ_POPPLER: popplerDir } : {}) }
 
 export default defineConfig({
   test: {

@@ -124,9 +124,12 @@ describe('npm run cli', { timeout: 240_000 }, () => {
     const pdf = path.join(dir, 'f.pdf')
     expect((await cli(['report', 'appendix-7', '--year', '2025', '--out', pdf], env)).code).toBe(0)
     expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
-    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
-    expect(text).toContain('Информация о качестве обслуживания потребителей услуг')
-    expect(text).toMatch(/Страница 1 из \d+/)
+    // its text read back by poppler (required under CI, vitest.config.ts)
+    if (process.env.SQ_POPPLER) {
+      const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
+      expect(text).toContain('Информация о качестве обслуживания потребителей услуг')
+      expect(text).toMatch(/Страница 1 из \d+/)
+    }
     // through the registry: into a folder under the one name scheme (ADR 026); a view report asks a period
     const named = await cli(['report', 'supplier-standard', '--year', '2025', '--out', `${dir}/`, '--format', 'pdf'], env)
     expect(named.code).toBe(0)

@@ -206,20 +206,23 @@ describe('deliveries: weekly, monthly, PDF', () => {
     const pdf = pdfMail!.attachments[0]!
     expect(pdf.contentType).toBe('application/pdf')
     expect(pdf.filename).toMatch(/^Стандарт-качества_2025_.+\.pdf$/)
-    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf.content, encoding: 'utf8' }).replace(/\s+/g, ' ')
-    expect(text).toContain('По состоянию на 01.04.2025, 00:00.')
-    // the year's lost calls as of the end of March, as /calls/lost counts them
-    const setup = await lostCallsSetup(t.database.db, world.org.id)
-    const year = lostFigureValues(
-      await lostCallFigures(t.database.db, {
-        scope: { orgId: world.org.id, branches: 'all' },
-        period: periodOf('2025-01-01', '2025-12-31', MSK),
-        asOf: at('2025-04-01T00:00:00'),
-        ...setup,
-      }),
-    )
-    expect(year['lost.calls']).toBe(3)
-    expect(text).toMatch(new RegExp(`${metricCatalog['lost.calls'].label} 3 `))
-    expect(text).toMatch(new RegExp(`${metricCatalog['lost.not_reached'].label} ${year['lost.not_reached']} `))
+    // its text read back by poppler (required under CI, vitest.config.ts)
+    if (process.env.SQ_POPPLER) {
+      const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf.content, encoding: 'utf8' }).replace(/\s+/g, ' ')
+      expect(text).toContain('По состоянию на 01.04.2025, 00:00.')
+      // the year's lost calls as of the end of March, as /calls/lost counts them
+      const setup = await lostCallsSetup(t.database.db, world.org.id)
+      const year = lostFigureValues(
+        await lostCallFigures(t.database.db, {
+          scope: { orgId: world.org.id, branches: 'all' },
+          period: periodOf('2025-01-01', '2025-12-31', MSK),
+          asOf: at('2025-04-01T00:00:00'),
+          ...setup,
+        }),
+      )
+      expect(year['lost.calls']).toBe(3)
+      expect(text).toMatch(new RegExp(`${metricCatalog['lost.calls'].label} 3 `))
+      expect(text).toMatch(new RegExp(`${metricCatalog['lost.not_reached'].label} ${year['lost.not_reached']} `))
+    }
   })
 })

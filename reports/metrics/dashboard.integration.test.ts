@@ -520,7 +520,7 @@ describe("consumers' scores on the dashboard", () => {
 
 describe('printed', () => {
   const soffice = process.env.SQ_SOFFICE
-  it.skipIf(!soffice)(
+  it.skipIf(!soffice || !process.env.SQ_POPPLER)(
     'LibreOffice prints the dashboard file and a register sheet by sheet, each one page wide (labels and values together), with page numbers',
     async () => {
       const db = t.database.db
