@@ -10,6 +10,15 @@ import { PassThrough } from 'node:stream'
  * percent-encoded; only the upload routes take a file (their own limit: MAX_UPLOAD_BYTES, per part).
  */
 export const FORM_BODY_LIMIT = 1024 * 1024
+/**
+ * A refused form body a little over the limit (a browser posting 2 MB) is read on and dropped, up to this
+ * many bytes or DRAIN_MS, before the refusal is sent: closing the connection under a client that is still
+ * sending makes its network stack reset it, and the browser or script shows «соединение сброшено» instead of
+ * the Russian answer (a flaky end-to-end test showed it). Past either bound the answer goes at once and the
+ * connection is closed.
+ */
+export const DRAIN_LIMIT = 8 * 1024 * 1024
+export const DRAIN_MS = 5_000
 /** `/imports` (the form without JavaScript) and `/imports/upload` (the page's XHR) receive files. */
 export const UPLOAD_PATHS = new Set(['/imports', '/imports/upload'])
 
@@ -61,6 +70,47 @@ export function parseTrustProxy(value) {
 /** @param {import('express').Response} res @param {number} status @param {string} text */
 function refuse(res, status, text) {
   res.status(status).set('Connection', 'close').type('text/plain; charset=utf-8').send(text)
+}
+
+/**
+ * 413 for a form body over the limit. The rest of the body is read and dropped (never kept) and the answer sent
+ * when it has ended — at most DRAIN_LIMIT bytes in all and DRAIN_MS, past either the answer goes at once and the
+ * connection is closed after it. Answering first would not do: Node closes the connection as soon as an answer
+ * with «Connection: close» (the client's or ours) is written, under a client still sending.
+ * @param {import('express').Request} req @param {import('express').Response} res
+ * @param {number} received bytes already counted (DRAIN_LIMIT or more: answer and close at once)
+ */
+function refuseTooBig(req, res, received) {
+  let drained = received
+  let answered = false
+  const answer = (/** @type {boolean} */ close) => {
+    if (answered) return
+    answered = true
+    clearTimeout(timer)
+    req.off('data', onData)
+    if (close) {
+      res.set('Connection', 'close')
+      res.once('finish', () => req.destroy())
+    }
+    res.status(413).type('text/plain; charset=utf-8').send(TOO_BIG)
+  }
+  const onData = (/** @type {Buffer} */ chunk) => {
+    drained += chunk.length
+    if (drained > DRAIN_LIMIT) answer(true)
+  }
+  const timer = setTimeout(() => answer(true), DRAIN_MS)
+  timer.unref()
+  if (drained >= DRAIN_LIMIT) return answer(true)
+  req.on('data', onData)
+  req.once('end', () => answer(false))
+  // the client went away: nobody to answer
+  req.once('close', () => {
+    if (!answered && !req.readableEnded) {
+      answered = true
+      clearTimeout(timer)
+    }
+  })
+  req.resume()
 }
 
 /**
@@ -125,11 +175,7 @@ export function guardBody(handler, options = {}) {
     if (!multipart && !/^application\/x-www-form-urlencoded/i.test(type) && (declaredLength > 0 || req.get('transfer-encoding')))
       return refuse(res, 415, TYPE_MESSAGE)
     const declared = Number(req.get('content-length') ?? NaN)
-    if (declared > limit) {
-      refuse(res, 413, TOO_BIG)
-      res.on('finish', () => req.destroy())
-      return
-    }
+    if (declared > limit) return refuseTooBig(req, res, declared > DRAIN_LIMIT ? DRAIN_LIMIT : 0)
     /** @type {Buffer[]} */
     const chunks = []
     let size = 0
@@ -144,9 +190,7 @@ export function guardBody(handler, options = {}) {
       size += chunk.length
       if (size <= limit) return void chunks.push(chunk)
       stop()
-      req.pause()
-      refuse(res, 413, TOO_BIG)
-      res.on('finish', () => req.destroy())
+      refuseTooBig(req, res, size)
     }
     const onEnd = () => {
       if (done) return

@@ -3,7 +3,7 @@
  * form body limit (enforced while reading), NUL characters, and the same bytes handed on to Remix's reader.
  */
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { createReadableStreamFromReadable } from '@remix-run/node'
 import express from 'express'
 import { FORM_BODY_LIMIT, guardBody, noStore, parseTrustProxy } from '#server/hardening.mjs'
@@ -99,6 +99,44 @@ describe('form bodies are small and read with a limit', () => {
     expect(status).toBe(413)
     expect(seen.bytes).toBeUndefined()
   })
+
+  it.each(['keep-alive', 'close'])(
+    'a body a little over the limit (Connection: %s): the client sends all of it and reads the refusal, its connection is not reset under it',
+    async (connection) => {
+      const seen: { bytes?: number } = {}
+      const url = new URL(await start(undefined, seen))
+      const body = Buffer.alloc(2 * 1024 * 1024, 'y')
+      // a raw connection, as a browser's: the head, then the body in pieces of 64 KB a millisecond apart
+      const result = await new Promise<{ answer: string; error?: string; written: number }>((resolve) => {
+        const socket = net.connect(Number(url.port), url.hostname)
+        let answer = ''
+        let error: string | undefined
+        let written = 0
+        const pump = () => {
+          if (error || written >= body.length) return
+          const next = body.subarray(written, written + 64 * 1024)
+          written += next.length
+          setTimeout(() => (socket.write(next) ? pump() : socket.once('drain', pump)), 1)
+        }
+        socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message))
+        socket.on('data', (chunk) => {
+          answer += chunk.toString('utf8')
+          if (answer.includes('МБ.')) socket.end()
+        })
+        socket.on('close', () => resolve({ answer, error, written }))
+        socket.write(
+          `POST /login HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+            `Content-Length: ${body.length}\r\nConnection: ${connection}\r\n\r\n`,
+        )
+        pump()
+      })
+      expect(result.error).toBeUndefined()
+      expect(result.answer).toMatch(/^HTTP\/1\.1 413 /)
+      expect(result.answer).toMatch(/данные формы больше 1 МБ/)
+      expect(result.written).toBe(body.length)
+      expect(seen.bytes).toBeUndefined()
+    },
+  )
 
   it('a chunked body is cut off at the limit while it arrives: the client has sent little of it when refused', async () => {
     const url = new URL(await start(undefined))
