@@ -691,7 +691,10 @@ function printMix(title: string, r: MixResult) {
     ),
   )
   console.log(
-    `Память продукта (пик суммы RSS): ${fmt(r.memory.peakRssMb)} МБ — сервер ${fmt(r.memory.serverPeakRssMb)} МБ, PostgreSQL ${fmt(r.memory.postgresPeakRssMb)} МБ (${r.memory.postgresProcesses} процессов); ` +
+    `Память продукта (пик суммы RSS): ${fmt(r.memory.peakRssMb)} МБ — сервер ${fmt(r.memory.serverPeakRssMb)} МБ, ` +
+      (Number.isNaN(r.cpu.postgresPct)
+        ? 'PostgreSQL не измерялся (внешний сервер BENCH_DATABASE_URL, его процессы не видны); '
+        : `PostgreSQL ${fmt(r.memory.postgresPeakRssMb)} МБ (${r.memory.postgresProcesses} процессов); `) +
       `PSS (общие страницы поделены): ${fmt(r.memory.peakPssMb)} МБ`,
   )
   console.log(
