@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 /**
@@ -30,7 +31,9 @@ if (!hasPostgres) console.warn('TEST_DATABASE_URL не задан: тесты н
 if (!hasChromium) console.warn(`Chromium не найден (${chromium}): браузерные тесты пропущены.`)
 
 const withDb = { globalSetup: ['test/setup/global-db.ts'], testTimeout: 60_000, hookTimeout: 120_000 }
-const officeEnv = { ...(hasSoffice ? { SQ_SOFFICE: soffice } : {}), ...(hasPoppler ? { SQ_POPPLER: popplerDir } : {}) }
+// the tests call pdfinfo and pdftotext by name: POPPLER_DIR goes first on their PATH
+const popplerEnv = hasPoppler ? { SQ_POPPLER: popplerDir, PATH: `${popplerDir}${path.delimiter}${process.env.PATH ?? ''}` } : {}
+const officeEnv = { ...(hasSoffice ? { SQ_SOFFICE: soffice } : {}), ...popplerEnv }
 
 export default defineConfig({
   test: {
