@@ -20,18 +20,18 @@ const soffice = process.env.SOFFICE_PATH ?? '/usr/bin/soffice'
 const hasSoffice = fs.existsSync(soffice)
 if (strict && !hasSoffice) throw new Error(`CI: LibreOffice не найден (${soffice}) — проверка файлов в LibreOffice обязательна.`)
 if (!hasSoffice) console.warn(`LibreOffice не найден (${soffice}): проверка файлов в LibreOffice пропущена.`)
-// poppler's pdfinfo and pdftotext read the PDFs back (pages, sizes, text): Debian's poppler-utils
+// poppler's pdfinfo, pdftotext and pdffonts read the PDFs back (pages, sizes, text): Debian's poppler-utils
 const popplerDir = process.env.POPPLER_DIR ?? '/usr/bin'
-const hasPoppler = ['pdfinfo', 'pdftotext'].every((tool) => fs.existsSync(`${popplerDir}/${tool}`))
-if (strict && !hasPoppler) throw new Error(`CI: pdfinfo и pdftotext не найдены (${popplerDir}, пакет poppler-utils) — проверка PDF обязательна.`)
-if (!hasPoppler) console.warn(`pdfinfo и pdftotext не найдены (${popplerDir}, пакет poppler-utils): проверка текста PDF пропущена.`)
+const hasPoppler = ['pdfinfo', 'pdftotext', 'pdffonts'].every((tool) => fs.existsSync(`${popplerDir}/${tool}`))
+if (strict && !hasPoppler) throw new Error(`CI: pdfinfo, pdftotext и pdffonts не найдены (${popplerDir}, пакет poppler-utils) — проверка PDF обязательна.`)
+if (!hasPoppler) console.warn(`pdfinfo, pdftotext и pdffonts не найдены (${popplerDir}, пакет poppler-utils): проверка текста PDF пропущена.`)
 if (strict && !hasPostgres) throw new Error('CI: TEST_DATABASE_URL не задан — тесты на PostgreSQL обязательны.')
 if (strict && !hasChromium) throw new Error(`CI: Chromium не найден (${chromium}) — браузерные тесты обязательны.`)
 if (!hasPostgres) console.warn('TEST_DATABASE_URL не задан: тесты на внешнем PostgreSQL пропущены, только на встроенном (см. README).')
 if (!hasChromium) console.warn(`Chromium не найден (${chromium}): браузерные тесты пропущены.`)
 
 const withDb = { globalSetup: ['test/setup/global-db.ts'], testTimeout: 60_000, hookTimeout: 120_000 }
-// the tests call pdfinfo and pdftotext by name: POPPLER_DIR goes first on their PATH
+// the tests call the poppler tools by name: POPPLER_DIR goes first on their PATH
 const popplerEnv = hasPoppler ? { SQ_POPPLER: popplerDir, PATH: `${popplerDir}${path.delimiter}${process.env.PATH ?? ''}` } : {}
 const officeEnv = { ...(hasSoffice ? { SQ_SOFFICE: soffice } : {}), ...popplerEnv }
 

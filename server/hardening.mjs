@@ -78,9 +78,10 @@ function refuse(res, status, text) {
  * connection is closed after it. Answering first would not do: Node closes the connection as soon as an answer
  * with «Connection: close» (the client's or ours) is written, under a client still sending.
  * @param {import('express').Request} req @param {import('express').Response} res
- * @param {number} received bytes already counted (DRAIN_LIMIT or more: answer and close at once)
+ * @param {number} received bytes already counted (the byte bound or more: answer and close at once)
+ * @param {{ bytes: number, ms: number }} [bounds] DRAIN_LIMIT and DRAIN_MS unless a test sets others
  */
-function refuseTooBig(req, res, received) {
+function refuseTooBig(req, res, received, bounds = { bytes: DRAIN_LIMIT, ms: DRAIN_MS }) {
   let drained = received
   let answered = false
   const answer = (/** @type {boolean} */ close) => {
@@ -96,11 +97,11 @@ function refuseTooBig(req, res, received) {
   }
   const onData = (/** @type {Buffer} */ chunk) => {
     drained += chunk.length
-    if (drained > DRAIN_LIMIT) answer(true)
+    if (drained > bounds.bytes) answer(true)
   }
-  const timer = setTimeout(() => answer(true), DRAIN_MS)
+  const timer = setTimeout(() => answer(true), bounds.ms)
   timer.unref()
-  if (drained >= DRAIN_LIMIT) return answer(true)
+  if (drained >= bounds.bytes) return answer(true)
   req.on('data', onData)
   req.once('end', () => answer(false))
   // the client went away: nobody to answer
@@ -145,15 +146,17 @@ function hasNul(text) {
 
 /**
  * Wraps Remix's request handler: reads a form's body into memory up to FORM_BODY_LIMIT, counting the bytes as
- * they arrive (a declared Content-Length over the limit is refused before reading, a chunked body is cut off
- * at the limit), refuses NUL characters in the address and the body, then hands Remix the same bytes. Upload
- * routes with a multipart body pass untouched (they have their own limit per part).
+ * they arrive (a body over the limit is never kept: its rest is read and dropped up to DRAIN_LIMIT / DRAIN_MS
+ * and then refused with 413, a declared Content-Length over DRAIN_LIMIT at once), refuses NUL characters in
+ * the address and the body, then hands Remix the same bytes. Upload routes with a multipart body pass
+ * untouched (they have their own limit per part).
  * @param {import('express').RequestHandler} handler
- * @param {{ limit?: number }} [options]
+ * @param {{ limit?: number, drainLimit?: number, drainMs?: number }} [options]
  * @returns {import('express').RequestHandler}
  */
 export function guardBody(handler, options = {}) {
   const limit = options.limit ?? FORM_BODY_LIMIT
+  const bounds = { bytes: options.drainLimit ?? DRAIN_LIMIT, ms: options.drainMs ?? DRAIN_MS }
   return (req, res, next) => {
     if (hasNul(req.originalUrl)) return refuse(res, 400, NUL_MESSAGE)
     if (req.path.startsWith('/api/')) {
@@ -175,7 +178,7 @@ export function guardBody(handler, options = {}) {
     if (!multipart && !/^application\/x-www-form-urlencoded/i.test(type) && (declaredLength > 0 || req.get('transfer-encoding')))
       return refuse(res, 415, TYPE_MESSAGE)
     const declared = Number(req.get('content-length') ?? NaN)
-    if (declared > limit) return refuseTooBig(req, res, declared > DRAIN_LIMIT ? DRAIN_LIMIT : 0)
+    if (declared > limit) return refuseTooBig(req, res, declared > bounds.bytes ? bounds.bytes : 0, bounds)
     /** @type {Buffer[]} */
     const chunks = []
     let size = 0
@@ -190,7 +193,7 @@ export function guardBody(handler, options = {}) {
       size += chunk.length
       if (size <= limit) return void chunks.push(chunk)
       stop()
-      refuseTooBig(req, res, size)
+      refuseTooBig(req, res, size, bounds)
     }
     const onEnd = () => {
       if (done) return

@@ -8,7 +8,7 @@ import { createReadableStreamFromReadable } from '@remix-run/node'
 import express from 'express'
 import { FORM_BODY_LIMIT, guardBody, noStore, parseTrustProxy } from '#server/hardening.mjs'
 
-async function serve(trust: string | undefined, seen: { bytes?: number } = {}) {
+async function serve(trust: string | undefined, seen: { bytes?: number } = {}, options: Parameters<typeof guardBody>[1] = {}) {
   const app = express()
   const trustProxy = parseTrustProxy(trust)
   if (trustProxy !== false) app.set('trust proxy', trustProxy)
@@ -29,7 +29,7 @@ async function serve(trust: string | undefined, seen: { bytes?: number } = {}) {
         }
       }
       res.json({ ip: req.ip, body: body.length > 200 ? `${body.length} байт` : body })
-    }),
+    }, options),
   )
   const server = await new Promise<http.Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
@@ -43,8 +43,8 @@ afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()))
   servers = []
 })
-async function start(trust: string | undefined, seen?: { bytes?: number }) {
-  const s = await serve(trust, seen)
+async function start(trust: string | undefined, seen?: { bytes?: number }, options?: Parameters<typeof guardBody>[1]) {
+  const s = await serve(trust, seen, options)
   servers.push(s)
   return s.url
 }
@@ -119,8 +119,9 @@ describe('form bodies are small and read with a limit', () => {
           setTimeout(() => (socket.write(next) ? pump() : socket.once('drain', pump)), 1)
         }
         socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message))
-        socket.on('data', (chunk) => {
-          answer += chunk.toString('utf8')
+        socket.setEncoding('utf8')
+        socket.on('data', (chunk: string) => {
+          answer += chunk
           if (answer.includes('МБ.')) socket.end()
         })
         socket.on('close', () => resolve({ answer, error, written }))
@@ -138,7 +139,49 @@ describe('form bodies are small and read with a limit', () => {
     },
   )
 
-  it('a chunked body is cut off at the limit while it arrives: the client has sent little of it when refused', async () => {
+  it('a body that stops coming is refused after the drain time, and the connection closed', async () => {
+    const url = new URL(await start(undefined, {}, { drainMs: 300 }))
+    const started = Date.now()
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(Number(url.port), url.hostname)
+      let text = ''
+      socket.setEncoding('utf8')
+      socket.on('data', (chunk: string) => (text += chunk))
+      socket.on('error', () => undefined)
+      socket.on('close', () => resolve(text))
+      socket.write(`POST /login HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`)
+      socket.write(Buffer.alloc(64 * 1024, 'y')) // and then nothing more
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /)
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i)
+    expect(answer).toMatch(/данные формы больше 1 МБ/)
+    expect(Date.now() - started).toBeLessThan(3000)
+  })
+
+  it('a client that leaves while its body is drained gets no answer and the server goes on serving', async () => {
+    const url = new URL(await start(undefined, {}, { drainMs: 300 }))
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(Number(url.port), url.hostname, () => {
+        socket.write(
+          `POST /login HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`,
+        )
+        socket.write(Buffer.alloc(64 * 1024, 'y'), () => setTimeout(() => socket.destroy(), 50))
+      })
+      socket.on('close', () => resolve())
+      socket.on('error', () => undefined)
+    })
+    // after the drain time has passed for the gone client, the next request is answered as usual
+    await new Promise((r) => setTimeout(r, 400))
+    const response = await fetch(`${url.origin}/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'login=a',
+    })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ body: 'login=a' })
+  })
+
+  it('a chunked body is never kept past the limit: refused after at most the drained 8 MB, the client has sent little of it', async () => {
     const url = new URL(await start(undefined))
     const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve) => {
       let sent = 0
