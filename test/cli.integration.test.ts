@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { sample, tmpFile } from '#test/setup/files.ts'
 import { openTestDatabase } from '#test/setup/database.ts'
 import { ROOT, runCli } from '#test/setup/cli.ts'
+import { hasPoppler, pdfText } from '#test/setup/pdf.ts'
 
 const root = ROOT
 
@@ -125,8 +126,8 @@ describe('npm run cli', { timeout: 240_000 }, () => {
     expect((await cli(['report', 'appendix-7', '--year', '2025', '--out', pdf], env)).code).toBe(0)
     expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
     // its text read back by poppler (required under CI, vitest.config.ts)
-    if (process.env.SQ_POPPLER) {
-      const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
+    if (hasPoppler) {
+      const text = pdfText(pdf)
       expect(text).toContain('Информация о качестве обслуживания потребителей услуг')
       expect(text).toMatch(/Страница 1 из \d+/)
     }

@@ -3,13 +3,13 @@
  * gets what, the subject, «по состоянию на» the end of the period, the file under the registry's name —
  * opened and compared with the screen's figures for the same period, scope and moment.
  */
-import { execFileSync } from 'node:child_process'
 import ExcelJS from 'exceljs'
 import { type ParsedMail, simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { tmpFile } from '#test/setup/files.ts'
 import { freePort } from '#test/setup/net.ts'
+import { hasPoppler, pdfText } from '#test/setup/pdf.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { createUser } from '#app/models/user.server.ts'
 import { lostCallFigures, lostCallsOfView, lostCallsSetup, lostFigureValues } from '#reports/callbacks/callbacks.server.ts'
@@ -207,8 +207,8 @@ describe('deliveries: weekly, monthly, PDF', () => {
     expect(pdf.contentType).toBe('application/pdf')
     expect(pdf.filename).toMatch(/^Стандарт-качества_2025_.+\.pdf$/)
     // its text read back by poppler (required under CI, vitest.config.ts)
-    if (process.env.SQ_POPPLER) {
-      const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf.content, encoding: 'utf8' }).replace(/\s+/g, ' ')
+    if (hasPoppler) {
+      const text = pdfText(pdf.content).replace(/\s+/g, ' ')
       expect(text).toContain('По состоянию на 01.04.2025, 00:00.')
       // the year's lost calls as of the end of March, as /calls/lost counts them
       const setup = await lostCallsSetup(t.database.db, world.org.id)

@@ -23,6 +23,7 @@ import { diffFigures, freezeSnapshot, getSnapshot } from './snapshots.server.ts'
 import { BUILT_IN_TEMPLATE } from './template.ts'
 import { writeAppendix7Pdf } from './pdf.server.ts'
 import { cellText } from '#reports/sheet-writer/model.ts'
+import { hasPoppler, pdfFonts, pdfInfo, pdfPageCount, pdfPages } from '#test/setup/pdf.ts'
 
 const t = useTestDatabase()
 let world: TestWorld
@@ -457,7 +458,7 @@ describe('the file', () => {
 
 describe('printed', () => {
   const soffice = process.env.SQ_SOFFICE
-  it.skipIf(!soffice || !process.env.SQ_POPPLER)(
+  it.skipIf(!soffice || !hasPoppler)(
     'LibreOffice prints 4.1–4.3 one page wide each, 4.9 over pages with its header and column numbers repeated, A4, «Страница N из M»',
     async () => {
       // 4.9 long enough for a second page
@@ -486,14 +487,12 @@ describe('printed', () => {
             timeout: 120_000,
           })
           const pdf = path.join(dir, `a7-${format}.pdf`)
-          const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1])
+          const count = pdfPageCount(pdf)
           pageCounts[format] = count
-          const pages = Array.from({ length: count }, (_, i) =>
-            execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }),
-          )
+          const pages = pdfPages(pdf, count)
           const size = (page: number) =>
             /size:\s+([\d.]+) x ([\d.]+)/
-              .exec(execFileSync('pdfinfo', ['-f', String(page + 1), '-l', String(page + 1), pdf], { encoding: 'utf8' }))!
+              .exec(pdfInfo(pdf, page + 1))!
               .slice(1)
               .map(Number)
           const first = (code: string) => pages.findIndex((p) => p.includes(`Таблица ${code}. `))
@@ -538,7 +537,7 @@ describe('printed', () => {
 
 describe('the PDF', () => {
   // poppler reads the PDF back (required under CI, vitest.config.ts)
-  it.skipIf(!process.env.SQ_POPPLER)(
+  it.skipIf(!hasPoppler)(
     'holds the headings and the figures of the screen as text, 4.9 over pages with its header, «N из M», the signature block',
     async () => {
       await t.database.db
@@ -561,14 +560,12 @@ describe('the PDF', () => {
           pdf,
           await buffer(writeAppendix7Pdf(report, { position: 'Генеральный директор', name: 'Петров Пётр Петрович', phone: '' }, '15.01.2026 12:00:00')),
         )
-        const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })
-        const count = Number(/Pages:\s+(\d+)/.exec(info)![1])
+        const info = pdfInfo(pdf)
+        const count = pdfPageCount(pdf, info)
         expect(info).toMatch(/Page size:\s+841\.89 x 595\.2\d pts \(A4\)/)
         // fonts embedded (a subset), with a Unicode map: the Cyrillic text is selectable
-        expect(execFileSync('pdffonts', [pdf], { encoding: 'utf8' })).toMatch(/DejaVuSansCondensed\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/)
-        const pages = Array.from({ length: count }, (_, i) =>
-          execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }),
-        )
+        expect(pdfFonts(pdf)).toMatch(/DejaVuSansCondensed\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/)
+        const pages = pdfPages(pdf, count)
         const all = pages.join('\n').replace(/[\u00a0\u202f]/g, ' ')
         expect(all).toContain('Информация о качестве обслуживания потребителей услуг Тестовая сетевая компания за 2025 год')
         expect(all).toContain('По состоянию на 15.01.2026, 12:00')

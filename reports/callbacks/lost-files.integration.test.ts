@@ -3,11 +3,11 @@
  * for roles without personal data), the dashboard XLSX's block «Перезвоны» and the supplier-standard PDF —
  * each compared with the screen's figures on the hand-made calls of callbacks.integration.test.ts.
  */
-import { execFileSync } from 'node:child_process'
 import { buffer } from 'node:stream/consumers'
 import ExcelJS from 'exceljs'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
 import { tmpFile } from '#test/setup/files.ts'
+import { hasPoppler, pdfText } from '#test/setup/pdf.ts'
 import { runFileImport } from '#app/imports/pipeline.server.ts'
 import { metricCatalog } from '#reports/metrics/catalog.ts'
 import { periodOf } from '#reports/metrics/period.ts'
@@ -110,7 +110,7 @@ describe('lost calls in the files', () => {
   })
 
   // poppler reads the PDF back (required under CI, vitest.config.ts)
-  it.skipIf(!process.env.SQ_POPPLER)('the supplier-standard PDF has the lost-call block with the XLSX figures', async () => {
+  it.skipIf(!hasPoppler)('the supplier-standard PDF has the lost-call block with the XLSX figures', async () => {
     const ctx = await reportContext(t.database, all(), { year: 2025, asOf: ASOF, by: 'тест' })
     const xlsx = await sheets((await runReport(ctx, 'supplier-standard', 'xlsx')).stream)
     const inXlsx = new Map<string, unknown>()
@@ -118,7 +118,7 @@ describe('lost calls in the files', () => {
     expect(inXlsx.get(`${metricCatalog['lost.calls'].label}`)).toBe(5)
     const pdf = await runReport(ctx, 'supplier-standard', 'pdf')
     expect(pdf.fileName).toMatch(/^Стандарт-качества_2025_.+\.pdf$/)
-    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: await buffer(pdf.stream), encoding: 'utf8' }).replace(/\s+/g, ' ')
+    const text = pdfText(await buffer(pdf.stream)).replace(/\s+/g, ' ')
     expect(text).toContain('Потерянные звонки и перезвоны')
     expect(text).toMatch(new RegExp(`${metricCatalog['lost.calls'].label} 5 `))
     expect(text).toContain(

@@ -21,6 +21,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { readView } from './view.ts'
+import { hasPoppler, pdfPageCount, pdfPageText } from '#test/setup/pdf.ts'
 
 const t = useTestDatabase()
 let world: TestWorld
@@ -520,7 +521,7 @@ describe("consumers' scores on the dashboard", () => {
 
 describe('printed', () => {
   const soffice = process.env.SQ_SOFFICE
-  it.skipIf(!soffice || !process.env.SQ_POPPLER)(
+  it.skipIf(!soffice || !hasPoppler)(
     'LibreOffice prints the dashboard file and a register sheet by sheet, each one page wide (labels and values together), with page numbers',
     async () => {
       const db = t.database.db
@@ -554,15 +555,15 @@ describe('printed', () => {
             timeout: 120_000,
           })
           const pdf = path.join(dir, `${name}.pdf`)
-          const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1])
+          const count = pdfPageCount(pdf)
           // every sheet is short: one page each, so no column went to a page of its own
           expect(count, name).toBe(book.worksheets.length)
           for (let i = 0; i < count; i++) {
-            const text = execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' })
+            const text = pdfPageText(pdf, i + 1)
             expect(text).toContain(`Страница ${i + 1} из ${count}`)
             expect(text).toContain(book.worksheets[i]!.name)
           }
-          const first = execFileSync('pdftotext', ['-layout', '-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' })
+          const first = pdfPageText(pdf, 1)
           // the first sheet's header labels are whole (wrapped, not cut)
           if (name === 'dashboard') {
             expect(first.replace(/\s+/g, ' ')).toContain('Год назад')

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { buffer } from 'node:stream/consumers'
 import ExcelJS from 'exceljs'
 import { type TestWorld, resetWorld, useTestDatabase } from '#test/setup/database.ts'
+import { hasPoppler, pdfPageCount, pdfPages } from '#test/setup/pdf.ts'
 import { updateOrganisation } from '#app/models/organisation.server.ts'
 import { seedRulePresets } from '#reports/deadlines/rules.server.ts'
 import { yearPeriod } from '#reports/metrics/period.ts'
@@ -149,59 +150,54 @@ describe('no data is not zero', () => {
 
 describe('printed', () => {
   const soffice = process.env.SQ_SOFFICE
-  it.skipIf(!soffice || !process.env.SQ_POPPLER)(
-    'LibreOffice prints «Нормативы» one page wide and repeats the header of a long list of violations',
-    async () => {
-      const db = t.database.db
-      const rule = await db
-        .selectFrom('deadline_rule')
-        .select('id')
-        .where('org_id', '=', world.org.id)
-        .where('code', '=', 'supplier_appeal_written')
-        .executeTakeFirstOrThrow()
-      await db
-        .insertInto('appeal')
-        .values(
-          Array.from({ length: 120 }, (_, i) => ({
-            org_id: world.org.id,
-            reg_number: `late-${i}`,
-            received_at: at('2025-06-02T10:00:00+03:00'),
-            form: 'post',
-            topic: 'other',
-            deadline_rule_id: rule.id,
-            due_at: at('2025-07-03T00:00:00+03:00'),
-            answered_at: at('2025-07-10T10:00:00+03:00'),
-          })),
-        )
-        .execute()
-      const org = { id: world.org.id, name: 'ГП «Энергосбыт»', zone: 'Europe/Moscow' }
-      const report = await prepareSupplierStandard(db, { orgId: org.id, branches: 'all' }, org, yearPeriod(2025, org.zone), at('2026-01-15T00:00:00+03:00'))
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-print-gp-'))
-      try {
-        for (const format of ['xlsx', 'ods'] as const) {
-          const file = path.join(dir, `gp-${format}.${format}`)
-          fs.writeFileSync(file, await buffer(writeSupplierStandard(format, report, [['Отчёт', 'тест']])))
-          execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], {
-            stdio: 'pipe',
-            timeout: 120_000,
-          })
-          const pdf = path.join(dir, `gp-${format}.pdf`)
-          const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1])
-          const pages = Array.from({ length: count }, (_, i) =>
-            execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }),
-          )
-          // «Нормативы»: the first column and the last on page 1, the next page already the first list of violations
-          expect(pages[0]).toMatch(/N\s+Процесс\s+Норматив[\s\S]*Источник/)
-          expect(pages[0]).toContain('ГП «Энергосбыт»')
-          expect(pages[1]).toContain('— норматив')
-          const late = pages.filter((p) => p.includes('late-'))
-          expect(late.length, format).toBeGreaterThanOrEqual(2)
-          for (const p of late) expect(p).toMatch(/N\s+Рег\. номер\s+Поступило\s+Срок ответа\s+Ответ дан\s+Исход\s+Форма\s+Тема/)
-          pages.forEach((p, i) => expect(p).toContain(`Страница ${i + 1} из ${count}`))
-        }
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true })
+  it.skipIf(!soffice || !hasPoppler)('LibreOffice prints «Нормативы» one page wide and repeats the header of a long list of violations', async () => {
+    const db = t.database.db
+    const rule = await db
+      .selectFrom('deadline_rule')
+      .select('id')
+      .where('org_id', '=', world.org.id)
+      .where('code', '=', 'supplier_appeal_written')
+      .executeTakeFirstOrThrow()
+    await db
+      .insertInto('appeal')
+      .values(
+        Array.from({ length: 120 }, (_, i) => ({
+          org_id: world.org.id,
+          reg_number: `late-${i}`,
+          received_at: at('2025-06-02T10:00:00+03:00'),
+          form: 'post',
+          topic: 'other',
+          deadline_rule_id: rule.id,
+          due_at: at('2025-07-03T00:00:00+03:00'),
+          answered_at: at('2025-07-10T10:00:00+03:00'),
+        })),
+      )
+      .execute()
+    const org = { id: world.org.id, name: 'ГП «Энергосбыт»', zone: 'Europe/Moscow' }
+    const report = await prepareSupplierStandard(db, { orgId: org.id, branches: 'all' }, org, yearPeriod(2025, org.zone), at('2026-01-15T00:00:00+03:00'))
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-print-gp-'))
+    try {
+      for (const format of ['xlsx', 'ods'] as const) {
+        const file = path.join(dir, `gp-${format}.${format}`)
+        fs.writeFileSync(file, await buffer(writeSupplierStandard(format, report, [['Отчёт', 'тест']])))
+        execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], {
+          stdio: 'pipe',
+          timeout: 120_000,
+        })
+        const pdf = path.join(dir, `gp-${format}.pdf`)
+        const count = pdfPageCount(pdf)
+        const pages = pdfPages(pdf, count)
+        // «Нормативы»: the first column and the last on page 1, the next page already the first list of violations
+        expect(pages[0]).toMatch(/N\s+Процесс\s+Норматив[\s\S]*Источник/)
+        expect(pages[0]).toContain('ГП «Энергосбыт»')
+        expect(pages[1]).toContain('— норматив')
+        const late = pages.filter((p) => p.includes('late-'))
+        expect(late.length, format).toBeGreaterThanOrEqual(2)
+        for (const p of late) expect(p).toMatch(/N\s+Рег\. номер\s+Поступило\s+Срок ответа\s+Ответ дан\s+Исход\s+Форма\s+Тема/)
+        pages.forEach((p, i) => expect(p).toContain(`Страница ${i + 1} из ${count}`))
       }
-    },
-  )
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
