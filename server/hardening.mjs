@@ -104,12 +104,10 @@ function refuseTooBig(req, res, received, bounds = { bytes: DRAIN_LIMIT, ms: DRA
   if (drained >= bounds.bytes) return answer(true)
   req.on('data', onData)
   req.once('end', () => answer(false))
-  // the client went away: nobody to answer
+  // the client went away before its body ended (an ended body has been answered): nobody to answer
   req.once('close', () => {
-    if (!answered && !req.readableEnded) {
-      answered = true
-      clearTimeout(timer)
-    }
+    answered = true
+    clearTimeout(timer)
   })
   req.resume()
 }
